@@ -1,0 +1,90 @@
+"""Split plain text into sentences, keeping character offsets.
+
+Offsets matter: the tagger, the event extractor and the article pages all
+point into the same text, so a sentence is a (start, end) pair, never a copy
+that could drift. The rules are ordinary English ones: a sentence ends at
+. ! or ? followed by space and a capital, digit or quote, unless the word
+before the period is a known abbreviation or a single initial. A blank line
+(paragraph break) always ends a sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+_ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.txt"
+
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•«])|\n\s*\n|\n\s*[•*-]\s")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.?$")
+
+
+@functools.lru_cache(maxsize=1)
+def abbreviations() -> dict[str, bool]:
+    """word -> True if it is an abbreviation only before a number."""
+    words = {}
+    for line in _ABBREVIATIONS_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            word, _, flag = line.partition(" ")
+            words[word.lower().rstrip(".")] = flag.strip() == "+digit"
+    return words
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    m = _WORD_BEFORE.search(text[max(0, dot - 20) : dot])
+    if not m:
+        return False
+    word = m.group(1).rstrip(".")
+    if len(word) == 1 and word.isupper():
+        return True  # an initial: "J. Smith"
+    if "." in word:
+        return True  # "U.S.", "a.m."... followed by a capital is rarely an end
+    known = abbreviations().get(word.lower())
+    if known is None:
+        return False
+    if known:  # only before a number
+        return bool(re.match(r"\.\s*[0-9]", text[dot : dot + 4]))
+    return True
+
+
+def split(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) covering the non-blank text, in order."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0)[0] in ".!?":
+            if m.group(0)[0] == "." and _is_abbreviation(text, m.start()):
+                continue
+            end = m.end()
+        else:
+            end = m.start()
+        _add(text, start, end, spans)
+        start = m.end() if m.group(0)[0] in ".!?" else m.start()
+    _add(text, start, len(text), spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def containing(spans: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
+    """The sentence span that contains `offset` (binary search)."""
+    lo, hi = 0, len(spans) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s, e = spans[mid]
+        if offset < s:
+            hi = mid - 1
+        elif offset >= e:
+            lo = mid + 1
+        else:
+            return spans[mid]
+    return None

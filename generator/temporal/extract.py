@@ -1,0 +1,99 @@
+"""Find temporal expressions: run every rule, drop vetoed and overlapping
+matches, extend each survivor by a leading modifier ("late", "the end of").
+
+The result is a list of candidates whose values may still be underspecified
+(``REF:M:-1``); `generator.temporal.tag` hands them to the resolver.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .rules import Resources, Rule
+from .template import TemplateError, fill
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    type: str
+    value: str  # possibly underspecified
+    mod: str
+    rule: str
+
+
+def _word_edges_ok(text: str, start: int, end: int) -> bool:
+    if start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        return False
+    if end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        return False
+    return True
+
+
+def _matches(text: str, rule: Rule):
+    has_t = "t" in rule.regex.groupindex
+    for m in rule.regex.finditer(text):
+        if has_t and m.group("t") is not None:
+            start, end = m.span("t")
+        else:
+            start, end = m.span()
+        if end > start and _word_edges_ok(text, start, end):
+            yield start, end, m
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+_MODIFIER_CACHE: dict[str, re.Pattern] = {}
+
+
+def _modifier_prefix(res: Resources) -> re.Pattern:
+    pat = _MODIFIER_CACHE.get(res.fingerprint)
+    if pat is None:
+        words = sorted(res.vocab["modifiers"], key=len, reverse=True)
+        alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+        pat = re.compile(rf"(?<![A-Za-z])({alternation})(?:\s+|-)(?:of\s+)?$", re.IGNORECASE)
+        _MODIFIER_CACHE[res.fingerprint] = pat
+    return pat
+
+
+def find(text: str, res: Resources) -> list[Candidate]:
+    vetoed = [m.span() for veto in res.vetoes for m in veto.regex.finditer(text)]
+    raw: list[tuple[int, int, Rule, re.Match]] = []
+    for rule in res.rules:
+        for start, end, m in _matches(text, rule):
+            if any(_overlaps((start, end), v) for v in vetoed):
+                continue
+            raw.append((start, end, rule, m))
+
+    # Longest match wins; at equal length the rule with the higher priority,
+    # then the earlier rule in file order (stable sort).
+    raw.sort(key=lambda r: (-(r[1] - r[0]), -r[2].priority))
+    chosen: list[tuple[int, int, Rule, re.Match]] = []
+    for cand in raw:
+        if not any(_overlaps(cand[:2], c[:2]) for c in chosen):
+            chosen.append(cand)
+    chosen.sort(key=lambda r: r[0])
+
+    prefix = _modifier_prefix(res)
+    out: list[Candidate] = []
+    taken_until = 0
+    for start, end, rule, m in chosen:
+        groups = m.groupdict()
+        try:
+            value = fill(rule.value, groups, res.vocab)
+            mod = fill(rule.mod, groups, res.vocab) if rule.mod else ""
+        except (TemplateError, KeyError, ValueError):
+            continue
+        if rule.type in ("DATE", "TIME") and not value.endswith("_REF"):
+            pm = prefix.search(text, max(taken_until, start - 40), start)
+            if pm and pm.end() == start:
+                word = re.sub(r"\s+", " ", pm.group(1).lower())
+                mod = mod or str(res.vocab["modifiers"].get(word, ""))
+                start = pm.start()
+        out.append(Candidate(start, end, rule.type, value, mod, rule.id))
+        taken_until = end
+    return out

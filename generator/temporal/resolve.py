@@ -1,0 +1,240 @@
+"""Anchor underspecified values to the document creation time (DCT).
+
+Extraction produces values such as ``REF:M:-1`` (last month) or
+``TENSE:weekday:5`` (a bare "Friday"); this module turns them into TIMEX3
+values given the DCT and the tense of the sentence. It is one small table of
+functions, one per kind of value, so a new kind is one more entry.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Callable
+
+from .calendar import add_months, week_monday, week_value
+
+PAST, FUTURE, PRESENT = "PAST", "FUTURE", "PRESENT"
+
+_SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def _shift(dct: date, unit: str, off: int) -> str | None:
+    if unit == "D":
+        return (dct + timedelta(days=off)).isoformat()
+    if unit == "W":
+        return week_value(dct + timedelta(weeks=off))
+    if unit == "M":
+        y, m = add_months(dct.year, dct.month, off)
+        return f"{y:04d}-{m:02d}"
+    if unit == "Q":
+        q = (dct.month - 1) // 3 + off
+        return f"{dct.year + q // 4:04d}-Q{q % 4 + 1}"
+    if unit == "H":
+        h = (dct.month - 1) // 6 + off
+        return f"{dct.year + h // 2:04d}-H{h % 2 + 1}"
+    if unit == "Y":
+        return f"{dct.year + off:04d}"
+    if unit == "DE":
+        return f"{dct.year // 10 + off:03d}X"
+    if unit == "CE":
+        return f"{dct.year // 100 + off:02d}XX"
+    if unit == "WE":
+        return week_value(dct + timedelta(weeks=off)) + "-WE"
+    return None
+
+
+def _ref(dct, tense, unit, off):
+    return _shift(dct, unit, int(off))
+
+
+def _ago(dct, tense, unit, n, sign):
+    """'two weeks ago' keeps week precision; 'a decade ago' gives a year."""
+    if n == "X":
+        return "PAST_REF" if sign == "-" else "FUTURE_REF"
+    k = float(n) * (-1 if sign == "-" else 1)
+    if unit in {"DE", "CE"}:
+        return f"{dct.year + int(k * (10 if unit == 'DE' else 100)):04d}"
+    if unit.startswith("T"):
+        return dct.isoformat()
+    if k != int(k):
+        return None
+    return _shift(dct, unit, int(k))
+
+
+def _pick(candidates: list[date], dct: date, tense: str | None, strict: bool = False) -> date:
+    """Choose an occurrence: the latest not after the DCT in past tense, the
+    earliest not before it in future tense, otherwise the nearest."""
+    past = [c for c in candidates if (c < dct if strict else c <= dct)]
+    future = [c for c in candidates if (c > dct if strict else c >= dct)]
+    if tense == PAST and past:
+        return max(past)
+    if tense == FUTURE and future:
+        return min(future)
+    return min(candidates, key=lambda c: (abs((c - dct).days), c > dct))
+
+
+def _weekday(dct, tense, mode, n):
+    n = int(n)
+    monday = dct - timedelta(days=dct.weekday())
+    this_week = monday + timedelta(days=n - 1)
+    candidates = [this_week + timedelta(weeks=k) for k in (-1, 0, 1)]
+    if mode == "THIS":
+        return this_week.isoformat()
+    if mode == "LAST":
+        return max(c for c in candidates if c < dct).isoformat()
+    if mode == "NEXT":
+        return min(c for c in candidates if c > dct).isoformat()
+    return _pick(candidates, dct, tense).isoformat()
+
+
+def _month(dct, tense, mode, mm):
+    mm = int(mm)
+    if mode == "THIS":
+        return f"{dct.year:04d}-{mm:02d}"
+    if mode == "LAST":
+        return f"{dct.year if mm < dct.month else dct.year - 1:04d}-{mm:02d}"
+    if mode == "NEXT":
+        return f"{dct.year if mm > dct.month else dct.year + 1:04d}-{mm:02d}"
+    firsts = [date(dct.year + k, mm, 1) for k in (-1, 0, 1)]
+    anchor = date(dct.year, dct.month, 1)
+    if tense in (PAST, FUTURE):
+        d = _pick(firsts, anchor, tense)
+    else:
+        d = firsts[1]
+    return f"{d.year:04d}-{mm:02d}"
+
+
+def _monthday(dct, tense, mode, md):
+    mm, dd = (int(x) for x in md.split("-"))
+    candidates = []
+    for y in (dct.year - 1, dct.year, dct.year + 1):
+        try:
+            candidates.append(date(y, mm, dd))
+        except ValueError:
+            pass
+    if not candidates:
+        return None
+    if mode == "THIS":
+        return next((c for c in candidates if c.year == dct.year), candidates[0]).isoformat()
+    if mode == "LAST":
+        return max(c for c in candidates if c < dct).isoformat()
+    if mode == "NEXT":
+        return min(c for c in candidates if c > dct).isoformat()
+    return _pick(candidates, dct, tense).isoformat()
+
+
+def _season(dct, tense, mode, code):
+    start = _SEASON_MONTH[code]
+    # A season is named by the year it starts in (winter 2018 = Dec 2018 - Feb 2019).
+    current_season_year = dct.year if dct.month >= start or code != "WI" else dct.year - 1
+    firsts = [date(current_season_year + k, start, 1) for k in (-1, 0, 1)]
+    if mode == "THIS":
+        d = firsts[1]
+    elif mode == "LAST":
+        d = max(f for f in firsts if f < date(dct.year, dct.month, 1))
+        if d.year == dct.year and start + 2 >= dct.month >= start:
+            d = firsts[0]
+    elif mode == "NEXT":
+        d = min(f for f in firsts if f > date(dct.year, dct.month, 1))
+    else:
+        d = _pick(firsts, date(dct.year, dct.month, 1), tense) if tense in (PAST, FUTURE) else firsts[1]
+    return f"{d.year:04d}-{code}"
+
+
+def _quarter(dct, tense, mode, q):
+    q = int(q)
+    current = (dct.month - 1) // 3 + 1
+    year = dct.year
+    if mode == "LAST" or (mode == "TENSE" and tense == PAST and q > current):
+        year -= 1 if q >= current else 0
+    elif mode == "NEXT" or (mode == "TENSE" and tense == FUTURE and q < current):
+        year += 1 if q <= current else 0
+    return f"{year:04d}-Q{q}"
+
+
+def _occurrence(dct, tense, mode, kind, arg):
+    return _OCCURRENCE[kind](dct, tense, mode, arg)
+
+
+_OCCURRENCE: dict[str, Callable] = {
+    "weekday": _weekday,
+    "month": _month,
+    "monthday": _monthday,
+    "season": _season,
+    "quarter": _quarter,
+}
+
+
+def _weekday_of_week(dct, tense, n, off):
+    monday = dct - timedelta(days=dct.weekday()) + timedelta(weeks=int(off))
+    return (monday + timedelta(days=int(n) - 1)).isoformat()
+
+
+def _year2(dct, tense, yy):
+    yy = int(yy)
+    candidates = [c * 100 + yy for c in (dct.year // 100 - 1, dct.year // 100)]
+    # Two-digit years name the nearest year not more than ~10 years ahead.
+    best = max(c for c in candidates if c <= dct.year + 10)
+    return f"{best:04d}"
+
+
+def _year2_decade(dct, tense, d):
+    year = int(_year2(dct, tense, f"{d}0"))
+    return f"{year // 10:03d}X"
+
+
+def _century(dct, tense, n):
+    return f"{int(n) - 1:02d}XX"
+
+
+# kind -> (function, takes_dct). The first field of the value selects the row.
+RESOLVERS: dict[str, Callable] = {
+    "REF": _ref,
+    "AGO": _ago,
+    "WEEKDAYOFWEEK": _weekday_of_week,
+    "YEAR2": _year2,
+    "YEAR2DECADE": _year2_decade,
+    "TENSE": lambda dct, tense, kind, arg: _occurrence(dct, tense, "TENSE", kind, arg),
+    "LAST": lambda dct, tense, kind, arg: _occurrence(dct, tense, "LAST", kind, arg),
+    "NEXT": lambda dct, tense, kind, arg: _occurrence(dct, tense, "NEXT", kind, arg),
+    "THIS": lambda dct, tense, kind, arg: _occurrence(dct, tense, "THIS", kind, arg),
+}
+
+# Kinds that do not need the document date.
+DCT_FREE = {"CENTURY": _century}
+
+_DURATION_TIME = re.compile(r"^P([0-9.]+|X)T([HMS])$")
+
+
+def is_underspecified(value: str) -> bool:
+    head = value.split(":", 1)[0]
+    return ":" in value and (head in RESOLVERS or head in DCT_FREE)
+
+
+def needs_dct(value: str) -> bool:
+    return ":" in value and value.split(":", 1)[0] in RESOLVERS
+
+
+def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
+    """The TIMEX3 value, or None when it cannot be anchored (no DCT)."""
+    base, _, suffix = value.partition("|")
+    if m := _DURATION_TIME.match(base):
+        return f"PT{m.group(1)}{m.group(2)}"
+    if ":" not in base:
+        return base + suffix
+    head, *args = base.split(":")
+    if head in DCT_FREE:
+        out = DCT_FREE[head](dct, tense, *args)
+    elif head in RESOLVERS:
+        if dct is None:
+            return None
+        try:
+            out = RESOLVERS[head](dct, tense, *args)
+        except (ValueError, KeyError):
+            return None
+    else:
+        return base + suffix
+    if out is None:
+        return None
+    return out + suffix

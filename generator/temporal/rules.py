@@ -1,0 +1,186 @@
+"""Load the tagger's language resources (vocabularies, macros, rules) once.
+
+The resources are TOML files under ``rules/<language>/``, kept apart from the
+engine as HeidelTime keeps its resource files: a new pattern is a new
+``[[rule]]`` with examples, not a code change. Everything is compiled once per
+process and cached; nothing is compiled per sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RULES_ROOT = Path(__file__).parent / "rules"
+
+_TABLE_REF = re.compile(r"@([a-z_]+)(:cap)?")
+_MACRO_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+
+
+class RuleError(ValueError):
+    """A resource file is malformed; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    expect: str
+    value: str
+    dct: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    type: str
+    regex: re.Pattern
+    value: str
+    mod: str
+    priority: int
+    source: str
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True)
+class Veto:
+    id: str
+    regex: re.Pattern
+    source: str
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything the extractor and resolver need for one language."""
+
+    language: str
+    vocab: dict[str, dict[str, object]]
+    rules: tuple[Rule, ...]
+    vetoes: tuple[Veto, ...]
+    tense: dict[str, frozenset[str]]
+    fingerprint: str = field(default="")
+
+
+def _alternation(words, capitalise: bool = False) -> str:
+    items = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
+    out = []
+    for w in items:
+        if capitalise:
+            w = w[:1].upper() + w[1:]
+        out.append(re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]"))
+    return "|".join(out)
+
+
+def _expand(pattern: str, macros: dict[str, str], vocab: dict, where: str, depth: int = 0) -> str:
+    if depth > 10:
+        raise RuleError(f"{where}: macros nest too deeply (a macro refers to itself?)")
+
+    def table(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in vocab:
+            raise RuleError(f"{where}: unknown vocabulary table @{name}")
+        return _alternation(vocab[name].keys(), capitalise=bool(m.group(2)))
+
+    def macro(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in macros:
+            raise RuleError(f"{where}: unknown macro {{{name}}}")
+        return _expand(macros[name], macros, vocab, where, depth + 1)
+
+    pattern = _MACRO_REF.sub(macro, pattern)
+    return _TABLE_REF.sub(table, pattern)
+
+
+def _compile(pattern: str, where: str) -> re.Pattern:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise RuleError(f"{where}: pattern does not compile: {exc}") from exc
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{path}: {exc}") from exc
+
+
+def resource_files(language: str = "en") -> list[Path]:
+    folder = RULES_ROOT / language
+    if not folder.is_dir():
+        raise RuleError(f"no temporal rules for language {language!r} (looked in {folder})")
+    return sorted(folder.glob("*.toml"))
+
+
+@functools.lru_cache(maxsize=4)
+def load(language: str = "en") -> Resources:
+    files = resource_files(language)
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    folder = RULES_ROOT / language
+    vocab = _read(folder / "vocabulary.toml")
+    macros = _read(folder / "macros.toml").get("macros", {})
+    tense_data = _read(folder / "tense.toml")
+    tense = {k: frozenset(v) for k, v in tense_data.items()}
+
+    rules: list[Rule] = []
+    vetoes: list[Veto] = []
+    for path in files:
+        if path.name in {"vocabulary.toml", "macros.toml", "tense.toml"}:
+            continue
+        data = _read(path)
+        default_dct = data.get("defaults", {}).get("dct", "2018-09-12")
+        for raw in data.get("rule", []):
+            where = f"{path.name}: rule {raw.get('id', '?')}"
+            for key in ("id", "type", "pattern", "value"):
+                if key not in raw:
+                    raise RuleError(f"{where}: missing {key!r}")
+            if raw["type"] not in {"DATE", "TIME", "DURATION", "SET"}:
+                raise RuleError(f"{where}: type must be DATE, TIME, DURATION or SET")
+            regex = _compile(_expand(raw["pattern"], macros, vocab, where), where)
+            examples = tuple(
+                Example(
+                    text=e["text"],
+                    expect=e.get("expect", e["text"]),
+                    value=e.get("value", ""),
+                    dct=e.get("dct", default_dct),
+                )
+                for e in raw.get("examples", [])
+            )
+            rules.append(
+                Rule(
+                    id=raw["id"],
+                    type=raw["type"],
+                    regex=regex,
+                    value=raw["value"],
+                    mod=raw.get("mod", ""),
+                    priority=int(raw.get("priority", 0)),
+                    source=path.name,
+                    examples=examples,
+                )
+            )
+        for raw in data.get("veto", []):
+            where = f"{path.name}: veto {raw.get('id', '?')}"
+            regex = _compile(_expand(raw["pattern"], macros, vocab, where), where)
+            vetoes.append(Veto(raw["id"], regex, path.name, tuple(raw.get("examples", []))))
+
+    ids = [r.id for r in rules]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise RuleError(f"duplicate rule ids: {sorted(dupes)}")
+    return Resources(
+        language=language,
+        vocab=vocab,
+        rules=tuple(rules),
+        vetoes=tuple(vetoes),
+        tense=tense,
+        fingerprint=digest.hexdigest()[:16],
+    )
+

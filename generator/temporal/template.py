@@ -1,0 +1,139 @@
+"""Fill a rule's value template from what its pattern matched.
+
+A template is text with `{group}` or `{group:function}` slots, for example
+``"{year}-{month:month}-{day:day}"``. Functions look words up in the
+vocabulary tables (so they are data too) or do small fixed conversions.
+A slot whose group did not take part in the match becomes "" (or the
+function's default), so optional parts of a pattern need no extra rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Mapping
+
+_SLOT = re.compile(r"\{([a-z_0-9]+)(?::([a-z_0-9]+))?\}")
+
+Vocab = Mapping[str, Mapping[str, object]]
+
+
+class TemplateError(ValueError):
+    pass
+
+
+def _key(word: str) -> str:
+    return re.sub(r"\s+", " ", word.lower().replace("’", "'")).strip().rstrip(".")
+
+
+def _lookup(vocab: Vocab, table: str, word: str | None):
+    if word is None:
+        return None
+    try:
+        return vocab[table][_key(word)]
+    except KeyError as exc:
+        raise TemplateError(f"{word!r} is not in vocabulary table [{table}]") from exc
+
+
+def parse_number(word: str, vocab: Vocab) -> str:
+    """'twenty-four' -> '24', '1.5' -> '1.5', 'several' -> 'X', 'a' -> '1'."""
+    w = _key(word).replace(",", "")
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", w):
+        return w if "." in w else str(int(w))
+    numbers = vocab["numbers"]
+    if w in numbers:
+        value = numbers[w]
+        return str(value) if not isinstance(value, float) else f"{value:g}"
+    total = 0
+    for part in re.split(r"[- ]", w):
+        if part not in numbers or isinstance(numbers[part], str):
+            raise TemplateError(f"not a number: {word!r}")
+        total += int(numbers[part])
+    return str(total)
+
+
+def parse_ordinal(word: str, vocab: Vocab) -> str:
+    w = _key(word)
+    ordinals = vocab["ordinals"]
+    if w in ordinals:
+        return str(ordinals[w])
+    if m := re.fullmatch(r"([0-9]+)(?:st|nd|rd|th)?", w):
+        return m.group(1)
+    # Compound or irregular ordinals: "twenty-first", "nineteenth".
+    stems = {"twentieth": 20, "thirtieth": 30, "nineteenth": 19, "eighteenth": 18,
+             "seventeenth": 17, "sixteenth": 16, "fifteenth": 15, "fourteenth": 14,
+             "thirteenth": 13}
+    if w in stems:
+        return str(stems[w])
+    parts = re.split(r"[- ]", w)
+    if len(parts) == 2 and parts[0] in vocab["numbers"] and parts[1] in ordinals:
+        return str(int(vocab["numbers"][parts[0]]) + int(ordinals[parts[1]]))
+    raise TemplateError(f"not an ordinal: {word!r}")
+
+
+def _signed(n: int) -> str:
+    return f"{n:+d}"
+
+
+def _hour(word, groups, vocab):
+    h = int(word)
+    ap = (groups.get("ap") or "").lower().replace(".", "")
+    if ap.startswith("p") and h < 12:
+        h += 12
+    elif ap.startswith("a") and h == 12:
+        h = 0
+    return f"{h:02d}"
+
+
+_PODDAY = {"this": 0, "early this": 0, "later this": 0, "earlier this": 0, "late": 0,
+           "yesterday": -1, "last": -1, "tomorrow": 1}
+_FREQ = {"daily": "D", "nightly": "D", "weekly": "W", "monthly": "M", "annually": "Y",
+         "yearly": "Y", "hourly": "TH", "quarterly": "Q"}
+_AGODIR = {"ago": "-", "earlier": "-", "before": "-", "later": "+", "after": "+",
+           "from now": "+", "hence": "+"}
+_NOON = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
+
+
+def _strip_the(word: str) -> str:
+    return re.sub(r"^the\s+", "", _key(word))
+
+
+FUNCTIONS: dict[str, Callable] = {
+    "month": lambda w, g, v: f"{int(_lookup(v, 'months', w)):02d}",
+    "day": lambda w, g, v: f"{int(w):02d}",
+    "weekday": lambda w, g, v: str(_lookup(v, "weekdays", w)),
+    "num": lambda w, g, v: parse_number(w, v),
+    "ordinal": lambda w, g, v: parse_ordinal(w, v),
+    "unit": lambda w, g, v: str(_lookup(v, "units", w)),
+    "dir": lambda w, g, v: _signed(int(_lookup(v, "directions", _strip_the(w)))),
+    "rel": lambda w, g, v: str(_lookup(v, "occurrence", _strip_the(w))),
+    "season": lambda w, g, v: str(_lookup(v, "seasons", w)),
+    "pod": lambda w, g, v: str(_lookup(v, "parts_of_day", w)),
+    "mod": lambda w, g, v: str(_lookup(v, "modifiers", w)) if w else "",
+    "qmod": lambda w, g, v: str(_lookup(v, "quantity_mods", w)) if w else "",
+    "holiday": lambda w, g, v: str(_lookup(v, "holidays", w)),
+    "digits": lambda w, g, v: re.sub(r"[^0-9]", "", w),
+    "hour": _hour,
+    "minute": lambda w, g, v: w or "00",
+    "noon": lambda w, g, v: _NOON[_key(w)],
+    "podday": lambda w, g, v: _signed(_PODDAY[_key(w)]),
+    "frequency": lambda w, g, v: _FREQ[_key(w)],
+    "agodir": lambda w, g, v: _AGODIR[_key(w)],
+    "dayshift": lambda w, g, v: "-2" if "before" in w.lower() else "+2",
+}
+
+
+def fill(template: str, groups: Mapping[str, str | None], vocab: Vocab) -> str:
+    def slot(m: re.Match) -> str:
+        name, func = m.group(1), m.group(2)
+        if name not in groups:
+            raise TemplateError(f"template names group {name!r} that the pattern lacks")
+        word = groups[name]
+        if func is None:
+            return word or ""
+        if func not in FUNCTIONS:
+            raise TemplateError(f"unknown template function {func!r}")
+        if word is None and func not in {"minute", "mod", "qmod"}:
+            return ""
+        return FUNCTIONS[func](word, groups, vocab)
+
+    return _SLOT.sub(slot, template)

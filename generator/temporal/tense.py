@@ -1,0 +1,40 @@
+"""Guess the tense of the clause around an expression, from word cues.
+
+News prose rarely needs a parser for this: the verb nearest to "on Friday"
+says which Friday ("met" -> before the article, "will meet" -> after). We
+walk outwards from the expression through its sentence and return the first
+cue found; the cue lists live in rules/<lang>/tense.toml.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .resolve import FUTURE, PAST, PRESENT
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|['’]ll")
+
+
+def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: dict) -> str | None:
+    s, e = sentence
+    found = list(_TOKEN.finditer(text[s:e]))
+    tokens = [(m.start() + s, m.group(0).lower()) for m in found]
+    capitalised = {m.start() + s for m in found if m.group(0)[0].isupper()}
+    outside = [(pos, w) for pos, w in tokens if pos < start or pos >= end]
+    # Walk outwards: nearest token first, left before right at equal distance.
+    outside.sort(key=lambda t: (start - t[0] if t[0] < start else t[0] - end, t[0] > start))
+    words = [w for _, w in tokens]
+    index = {pos: i for i, (pos, _) in enumerate(tokens)}
+    future, past, present, ed_ok = cues["future"], cues["past"], cues["present"], cues["ed_exceptions"]
+    for pos, w in outside:
+        i = index[pos]
+        pair = w + " " + words[i + 1] if i + 1 < len(words) else ""
+        triple = pair + " " + words[i + 2] if i + 2 < len(words) else ""
+        if w in future or pair in future or triple in future:
+            return FUTURE
+        regular_past = len(w) > 4 and w.endswith("ed") and w not in ed_ok and pos not in capitalised
+        if w in past or regular_past:
+            return PAST
+        if w in present:
+            return PRESENT
+    return None
