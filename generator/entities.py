@@ -1,0 +1,229 @@
+"""People, places and organisations named in event sentences.
+
+Two steps. Per sentence (cacheable with the article): capitalised name runs,
+with titles and courtesy words stripped ("Russian President Vladimir Putin" ->
+"Vladimir Putin", a person). Per corpus (needs every article): spellings folded
+into one canonical name ("Putin", "Mr Putin" -> "Vladimir Putin";
+"Vladivostock" -> "Vladivostok"), using the gazetteer in
+data/gazetteer.toml, the editor's additions, and evidence from the corpus
+itself (a lone surname that matches exactly one full name).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from .model import EntityRef
+
+GAZETTEER_FILE = Path(__file__).parent / "data" / "gazetteer.toml"
+
+ORG_SUFFIXES = {
+    "group", "bank", "fund", "union", "council", "organization", "organisation", "ministry", "party",
+    "agency", "court", "commission", "corporation", "company", "inc", "ltd", "alliance", "association",
+    "foundation", "university", "institute", "army", "navy", "forces", "congress", "senate", "parliament",
+    "assembly", "committee", "department", "office", "service", "authority", "federation", "times",
+    "post", "news", "forum", "ideas", "school", "economics", "corp", "co", "club", "league",
+}
+CONNECTORS = {"of", "bin", "bint", "al", "el", "de", "da", "di", "du", "la", "le", "van", "von", "der", "den"}
+NOT_PERSON = {"treaty", "plan", "policy", "agreement", "act", "deal", "report", "doctrine", "initiative",
+              "programme", "program", "strategy", "war", "accord"}
+PLACE_PREPOSITIONS = {"in", "at", "to", "from", "near", "into", "across", "outside", "inside"}
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.’'&+-]*")
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    aliases: dict[str, str]
+    kinds: dict[str, str]
+    titles: frozenset[str]
+    ignore: frozenset[str]
+
+
+def _read_gazetteer(path: Path) -> dict:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@functools.lru_cache(maxsize=8)
+def gazetteer(extra_file: str = "", aliases: tuple = (), types: tuple = (), ignore: tuple = ()) -> Gazetteer:
+    """The bundled gazetteer plus the editor's additions (later wins)."""
+    layers = [_read_gazetteer(GAZETTEER_FILE)]
+    if extra_file:
+        layers.append(_read_gazetteer(Path(extra_file)))
+    alias_map: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    titles: set[str] = set()
+    ignored: set[str] = set()
+    for data in layers:
+        alias_map.update(data.get("aliases", {}))
+        for kind, section in (("place", "places"), ("organisation", "organisations"), ("person", "people")):
+            for name in data.get(section, {}).get("names", []):
+                kinds[name] = kind
+        titles.update(data.get("titles", {}).get("words", []))
+        ignored.update(data.get("ignore", {}).get("words", []))
+    alias_map.update(dict(aliases))
+    kinds.update(dict(types))
+    ignored.update(ignore)
+    return Gazetteer(alias_map, kinds, frozenset(titles), frozenset(ignored))
+
+
+def _clean(token: str) -> str:
+    token = re.sub(r"['’]s$", "", token)
+    return token.rstrip(".,;:'’") if not re.fullmatch(r"(?:[A-Z]\.)+", token) else token
+
+
+def _is_capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def find_names(sentence: str, gaz: Gazetteer) -> list[tuple[EntityRef, bool]]:
+    """Names in one sentence, each with a flag: does it start the sentence?"""
+    tokens = [(m.start(), _clean(m.group(0))) for m in _TOKEN.finditer(sentence)]
+    runs: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    raw_tokens = {m.start(): m.group(0) for m in _TOKEN.finditer(sentence)}
+    for i, (pos, tok) in enumerate(tokens):
+        gap_ok = not current or not re.search(r"[,;:()\"“”—–]|\s-\s", sentence[current[-1][0]:pos])
+        # A possessive ends a name: "Russia’s Far East" is Russia + Far East.
+        if current and re.search(r"['’]s$", raw_tokens.get(current[-1][0], "")):
+            gap_ok = False
+        if _is_capitalised(tok):
+            if not gap_ok:
+                runs.append(current)
+                current = []
+            current.append((pos, tok))
+            continue
+        nxt = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+        if current and tok in CONNECTORS and _is_capitalised(nxt) and gap_ok:
+            current.append((pos, tok))
+            continue
+        if current:
+            runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+
+    out: list[tuple[EntityRef, bool]] = []
+    for run in runs:
+        words = [t for _, t in run]
+        while words and words[-1] in CONNECTORS:
+            words.pop()
+        at_start = run[0][0] == 0 or not sentence[: run[0][0]].strip(" \"“‘'(•")
+        prev_word = sentence[: run[0][0]].split()[-1].lower() if sentence[: run[0][0]].split() else ""
+        for ref in _names_in_run(words, gaz, prev_word):
+            out.append((ref, at_start and ref.name.split()[0] == words[0]))
+    return out
+
+
+def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[EntityRef]:
+    if not words:
+        return []
+    whole = " ".join(words)
+    canonical = gaz.aliases.get(whole, whole)
+    if canonical in gaz.kinds:
+        return [EntityRef(canonical, gaz.kinds[canonical])]
+    last_title = max((i for i, w in enumerate(words) if w in gaz.titles or w.lower() in {"then-secretary"}),
+                     default=-1)
+    if last_title == len(words) - 1:
+        # "Abu Dhabi Crown Prince": the name is before the titles.
+        while words and (words[-1] in gaz.titles or words[-1] in CONNECTORS):
+            words = words[:-1]
+        return _names_in_run(words, gaz, prev_word) if words else []
+    after_title = words[last_title + 1 :] if last_title >= 0 else []
+    looks_like_person = after_title and len([w for w in after_title if w not in CONNECTORS]) <= 4 and not any(
+        w.lower() in ORG_SUFFIXES or w.lower() in NOT_PERSON for w in after_title)
+    if last_title >= 0 and looks_like_person:
+        name = [w for w in words[last_title + 1 :] if w not in CONNECTORS or w != words[last_title + 1]]
+        before = [w for w in words[:last_title] if w not in gaz.titles and w not in gaz.ignore]
+        out = [EntityRef(" ".join(name), "person")]
+        head = " ".join(before)
+        head = gaz.aliases.get(head, head)
+        if head in gaz.kinds:
+            out.append(EntityRef(head, gaz.kinds[head]))
+        return out
+    if words[-1].lower() in ORG_SUFFIXES and len(words) > 1:
+        while words and (words[0] in {"The", "A", "An"} or words[0] in CONNECTORS):
+            words = words[1:]
+        return [EntityRef(" ".join(words), "organisation")] if len(words) > 1 else []
+    # Strip leading function words and adjectives ("However", "Russian").
+    while words and (words[0] in gaz.ignore or words[0] in gaz.titles or words[0] in CONNECTORS):
+        words = words[1:]
+    if not words:
+        return []
+    name = " ".join(words)
+    name = gaz.aliases.get(name, name)
+    if name in gaz.kinds:
+        return [EntityRef(name, gaz.kinds[name])]
+    if len(words) == 1:
+        if name in gaz.ignore or len(name) < 2:
+            return []
+        if prev_word in PLACE_PREPOSITIONS:
+            return [EntityRef(name, "place")]
+        return [EntityRef(name, "")]
+    if all(w[:1].isupper() and not w.isupper() for w in words) and len(words) <= 4:
+        return [EntityRef(name, "person" if len(words) <= 3 else "")]
+    return [EntityRef(name, "")]
+
+
+@dataclass
+class EntityIndex:
+    """Corpus-wide folding of spellings into canonical entities."""
+
+    gaz: Gazetteer
+    canonical: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, refs: list[EntityRef], gaz: Gazetteer) -> "EntityIndex":
+        index = cls(gaz)
+        counts: dict[str, int] = {}
+        votes: dict[str, Counter] = {}
+        for r in refs:
+            name = gaz.aliases.get(r.name, r.name)
+            counts[name] = counts.get(name, 0) + 1
+            if r.kind:
+                votes.setdefault(name, Counter())[r.kind] += 1
+        kinds = {n: gaz.kinds.get(n) or (votes[n].most_common(1)[0][0] if n in votes else "") for n in counts}
+        full_people = [n for n, k in kinds.items() if k == "person" and len(n.split()) >= 2]
+        mapping: dict[str, str] = {}
+        for name in counts:
+            parts = name.split()
+            if len(parts) == 1:
+                matches = {p for p in full_people if name in (p.split()[0], p.split()[-1])}
+                if len(matches) == 1:
+                    mapping[name] = matches.pop()
+                    continue
+        # Near-identical long spellings ("Vladivostock"/"Vladivostok") fold into the commoner.
+        names = sorted(counts, key=lambda n: (-counts[n], n))
+        for i, a in enumerate(names):
+            if a in mapping or len(a) < 6:
+                continue
+            for b in names[:i]:
+                if b in mapping or len(b) < 6 or a[0] != b[0]:
+                    continue
+                if SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.9:
+                    mapping[a] = b
+                    break
+        for name in counts:
+            target = mapping.get(name, name)
+            while target in mapping and mapping[target] != target:
+                target = mapping[target]
+            index.canonical[name] = target
+        for name, target in index.canonical.items():
+            index.kinds[target] = kinds.get(target) or kinds.get(name) or index.kinds.get(target, "")
+        return index
+
+    def resolve(self, ref: EntityRef) -> tuple[str, str] | None:
+        name = self.gaz.aliases.get(ref.name, ref.name)
+        target = self.canonical.get(name, name)
+        kind = self.kinds.get(target, ref.kind)
+        if not kind:
+            return None
+        return target, kind

@@ -1,0 +1,137 @@
+"""Markdown -> safe HTML, and the plain text the tagger reads, kept aligned.
+
+Raw HTML in an article is shown as text, never passed through, and links may
+only use safe schemes; so whatever an article contains, the page cannot run
+script. The plain text is the concatenation of the HTML's text nodes (entities
+decoded, a blank line after each block), with, for every plain character, its
+position in the HTML: that is how a temporal expression found in the text is
+marked in the page without the Python writing any markup of its own.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+_BLOCK_END = re.compile(r"^</(p|h[1-6]|li|blockquote|pre|figcaption|td|th|dt|dd)>$|^<(br|hr)\s*/?>$", re.I)
+_TOKEN = re.compile(r"<[^>]*>|[^<]+")
+_CHAR = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|[^&]|&", re.S)
+
+
+def safe_url(url: str) -> bool:
+    u = re.sub(r"[\x00-\x20]", "", htmllib.unescape(url or "")).lower()
+    if u.startswith(("#", "/", "./", "../", "?")):
+        return True
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", u)
+    return scheme is None or scheme.group(1) in SAFE_SCHEMES
+
+
+class _LinkSanitiser(Treeprocessor):
+    def run(self, root: Element) -> None:
+        for el in root.iter():
+            for attr in ("href", "src"):
+                if attr in el.attrib and not safe_url(el.attrib[attr]):
+                    el.attrib[attr] = "#"
+                    el.set("data-unsafe-link", "removed")
+
+
+class SafeMarkdown(Extension):
+    """Escape raw HTML and neutralise javascript:/data: links."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_LinkSanitiser(md), "link_sanitiser", 0)
+
+
+def render_markdown(source: str) -> str:
+    md = markdown.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
+    return md.convert(source)
+
+
+@dataclass(frozen=True)
+class PlainText:
+    text: str
+    offsets: tuple[int, ...]  # len(text) + 1 entries: html index where each char starts
+    runs: tuple[int, ...]  # text-run id of each char (-1 for block separators)
+
+
+def plain_text(html: str) -> PlainText:
+    chars: list[str] = []
+    offsets: list[int] = []
+    runs: list[int] = []
+    run = 0
+    for tok in _TOKEN.finditer(html):
+        s = tok.group(0)
+        if s.startswith("<"):
+            run += 1
+            if _BLOCK_END.match(s) and chars and chars[-1] != "\n":
+                for _ in range(2):
+                    chars.append("\n")
+                    offsets.append(tok.end())
+                    runs.append(-1)
+            continue
+        for cm in _CHAR.finditer(s):
+            decoded = htmllib.unescape(cm.group(0))
+            for ch in decoded:
+                chars.append(ch)
+                offsets.append(tok.start() + cm.start())
+                runs.append(run)
+    offsets.append(len(html))
+    return PlainText("".join(chars), tuple(offsets), tuple(runs))
+
+
+def html_end(html: str, offsets: tuple[int, ...], index: int) -> int:
+    """HTML index just after plain character `index` (an entity counts whole)."""
+    start = offsets[index]
+    if html.startswith("&", start):
+        semi = html.find(";", start)
+        if semi != -1 and semi - start < 12:
+            return semi + 1
+    return start + 1
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Something to place in the page at plain-text positions [start, end)."""
+
+    start: int
+    end: int
+    kind: str  # "anchor" (end == start) or "timex"
+    data: dict
+
+
+def segments(html: str, offsets: tuple[int, ...], runs: tuple[int, ...], marks: list[Mark]) -> list[dict]:
+    """Split the HTML into pieces for a template: {"html": "..."} slices of the
+    rendered Markdown, {"anchor": {...}} before a sentence and
+    {"timex": {...}, "text": "..."} around a temporal expression. A timex that
+    would cross a tag (e.g. half in italics) is left unmarked."""
+    out: list[dict] = []
+    pos = 0
+    for mark in sorted(marks, key=lambda m: (m.start, m.kind != "anchor")):
+        if mark.kind == "anchor":
+            at = offsets[mark.start]
+            if at < pos:
+                continue
+            out.append({"html": html[pos:at]})
+            out.append({"anchor": mark.data})
+            pos = at
+            continue
+        if mark.end <= mark.start or runs[mark.start] != runs[mark.end - 1] or runs[mark.start] < 0:
+            continue
+        a = offsets[mark.start]
+        b = html_end(html, offsets, mark.end - 1)
+        if a < pos:
+            continue
+        out.append({"html": html[pos:a]})
+        out.append({"timex": mark.data, "html_text": html[a:b]})
+        pos = b
+    out.append({"html": html[pos:]})
+    return [s for s in out if s.get("html") != ""]
