@@ -16,7 +16,8 @@ from .markup import plain_text, render_markdown
 from .model import Analysis, Article, TimexRef
 
 
-def analyse(article: Article, gaz: Gazetteer, language: str = "en") -> Analysis:
+def analyse(article: Article, gaz: Gazetteer, language: str = "en", min_precision: str = "decade",
+            max_title: int = 100) -> Analysis:
     html = render_markdown(article.body)
     plain = plain_text(html)
     spans = sentence_splitter.split(plain.text)
@@ -24,7 +25,7 @@ def analyse(article: Article, gaz: Gazetteer, language: str = "en") -> Analysis:
         TimexRef(t.start, t.end, t.text, t.type, t.value, t.mod, t.relative)
         for t in temporal.tag(plain.text, article.date, language, spans)
     )
-    mentions = find_mentions(article.slug, plain.text, spans, timexes, gaz)
+    mentions = find_mentions(article.slug, plain.text, spans, timexes, gaz, min_precision, max_title)
     unresolved = tuple(t for t in timexes if not t.value)
     return Analysis(
         article=article,

@@ -1,0 +1,203 @@
+"""Command line: python -m generator {build,check,extract,new,serve} ..."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+from .errors import BuildError, Report
+
+
+def _print_warnings(report: Report) -> None:
+    for w in report.warnings:
+        print(str(w), file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    start = time.perf_counter()
+    try:
+        result = build(args.config, args.content, args.output, args.base_url, drafts=args.drafts,
+                       use_cache=not args.no_cache, quiet=args.quiet, jobs=args.jobs)
+    except BuildError as exc:
+        print(str(exc), file=sys.stderr)
+        print("build failed; the previous output was left untouched", file=sys.stderr)
+        return 1
+    _print_warnings(result.report)
+    if not args.quiet:
+        s = result.stats
+        print(f"built {result.pages} pages from {result.articles} articles ({len(result.events)} events) "
+              f"into {result.config.output_dir} in {time.perf_counter() - start:.2f}s"
+              + (f" [{s.written} written, {s.unchanged} unchanged, {s.removed} removed]" if s else ""))
+        if args.timings:
+            print("  " + ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items()))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .build import build
+
+    try:
+        result = build(args.config, args.content, None, None, drafts=True, use_cache=True, quiet=True,
+                       write_output=False)
+    except BuildError as exc:
+        print(str(exc), file=sys.stderr)
+        print(f"{len(exc.problems)} error(s)", file=sys.stderr)
+        return 1
+    _print_warnings(result.report)
+    print(f"ok: {result.articles} articles, {len(result.events)} events, {result.pages} pages; "
+          f"{len(result.report.warnings)} warning(s)")
+    return 0
+
+
+def _timex_json(t) -> dict:
+    return {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from . import temporal
+
+    if args.jsonl:
+        for no, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                text = item["text"]
+                dct = date.fromisoformat(item["dct"]) if item.get("dct") else None
+            except (ValueError, KeyError, TypeError) as exc:
+                print(f"<stdin>:{no}: error: expected {{\"id\", \"text\", \"dct\": \"YYYY-MM-DD\"}}: {exc}",
+                      file=sys.stderr)
+                return 1
+            out = {"id": item.get("id"), "timexes": [_timex_json(t) for t in temporal.tag(text, dct)]}
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return 0
+    if not args.files:
+        print("error: give FILE arguments or --jsonl", file=sys.stderr)
+        return 2
+    from .article import analyse
+    from .content import read_article
+    from .entities import gazetteer
+    from .model import Article
+
+    report = Report()
+    gaz = gazetteer()
+    dct = date.fromisoformat(args.dct) if args.dct else None
+    for name in args.files:
+        path = Path(name)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{path}: error: {exc}", file=sys.stderr)
+            return 1
+        try:
+            if raw.lstrip().startswith(("---", "+++")):
+                article = read_article(path, path.parent, report)
+                if dct:
+                    article = Article(**{**article.__dict__, "date": dct})
+            else:
+                article = Article(path.stem, path, path.stem, dct, "", "", (), False, raw)
+        except BuildError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        result = analyse(article, gaz)
+        print(f"== {path}  (document date {article.date or 'unknown'})")
+        print("temporal expressions:")
+        for t in result.timexes:
+            extra = f" mod={t.mod}" if t.mod else ""
+            print(f"  {t.start:6}-{t.end:<6} {t.type:8} {t.value or '(unresolved)':14} {t.text!r}{extra}")
+        print("event mentions:")
+        for m in result.mentions:
+            print(f"  [{m.timex.value}] {m.title}")
+            print(f"      «{m.timex.text}» in sentence {m.sentence_index}: {m.sentence[:160]}")
+    _print_warnings(report)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from . import config as config_mod
+    from .content import slugify
+
+    try:
+        cfg = config_mod.load(args.config, args.content)
+    except BuildError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    when = args.date or date.today().isoformat()
+    try:
+        when = date.fromisoformat(when).isoformat()
+    except ValueError:
+        print(f"error: --date {args.date!r} is not YYYY-MM-DD", file=sys.stderr)
+        return 2
+    folder = cfg.content_dir / "articles"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{when}-{slugify(args.title, 60)}.md"
+    if path.exists():
+        print(f"{path}: error: already exists; not overwritten", file=sys.stderr)
+        return 1
+    title = args.title.replace("\\", "\\\\").replace('"', '\\"')
+    path.write_text(
+        f'---\ntitle: "{title}"\ndate: {when}\nsource: ""\nauthor: ""\ntags: []\ndraft: {str(args.draft).lower()}\n'
+        f"---\n\nWrite the article here. Dates in the text (\"on Tuesday\", \"last month\") are resolved "
+        f"against the date above.\n",
+        encoding="utf-8",
+    )
+    print(path)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m generator",
+                                description="Build a timeline website from dated news articles.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sp, output=True):
+        sp.add_argument("--config", default="site.toml", help="path to site.toml (default: ./site.toml)")
+        sp.add_argument("--content", help="content folder (overrides content_dir in site.toml)")
+        if output:
+            sp.add_argument("--output", help="output folder (overrides output_dir in site.toml)")
+            sp.add_argument("--base-url", help="base URL, e.g. /timeline/ (overrides base_url; env SITE_BASE_URL)")
+
+    b = sub.add_parser("build", help="build the site into the output folder")
+    common(b)
+    b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    b.add_argument("--no-cache", action="store_true", help="ignore and do not write the per-article cache")
+    b.add_argument("--jobs", type=int, help="worker processes for per-article work (default: all cores)")
+    b.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
+    b.add_argument("--timings", action="store_true", help="print the time of each stage")
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="validate site.toml, content and templates; write nothing")
+    common(c, output=False)
+    c.set_defaults(func=cmd_check)
+
+    e = sub.add_parser("extract", help="show temporal expressions and event mentions found in files")
+    e.add_argument("files", nargs="*", metavar="FILE", help="article files (front matter optional)")
+    e.add_argument("--dct", help="document creation time YYYY-MM-DD (default: the file's date)")
+    e.add_argument("--jsonl", action="store_true",
+                   help='batch mode: read {"id","text","dct"} JSON lines on stdin, write {"id","timexes"} lines')
+    e.set_defaults(func=cmd_extract)
+
+    n = sub.add_parser("new", help="write a new article file with front matter filled in")
+    n.add_argument("title")
+    n.add_argument("--date", help="publication date YYYY-MM-DD (default: today)")
+    n.add_argument("--draft", action="store_true", help="mark it as a draft")
+    common(n, output=False)
+    n.set_defaults(func=cmd_new)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

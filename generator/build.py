@@ -1,0 +1,157 @@
+"""The build, top to bottom: config -> content -> per-article analysis
+(temporal expressions, event mentions; cached, parallel) -> merged events ->
+editor overrides -> pages -> rendered files -> atomic write.
+
+Nothing is written until every page has rendered: an error anywhere leaves the
+previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, cache as cache_mod, config as config_mod, content, events as events_mod
+from . import overrides as overrides_mod, render, site as site_mod, write
+from .article import analyse
+from .entities import Gazetteer, gazetteer
+from .errors import Report
+from .model import Analysis, Article, Event
+
+GENERATOR = f"timeline-generator {__version__}"
+PARALLEL_THRESHOLD = 200  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class BuildResult:
+    config: config_mod.SiteConfig
+    report: Report
+    articles: int
+    events: list[Event]
+    pages: int
+    files: int
+    timings: dict[str, float] = field(default_factory=dict)
+    stats: write.WriteStats | None = None
+    cache_hits: int = 0
+
+
+def site_gazetteer(config: config_mod.SiteConfig) -> Gazetteer:
+    ent = config.entities
+    extra = str((config.root / ent["file"]).resolve()) if ent["file"] else ""
+    return gazetteer(extra, tuple(sorted(ent["aliases"].items())), tuple(sorted(ent["types"].items())),
+                     tuple(sorted(ent["ignore"])))
+
+
+def _settings_key(config: config_mod.SiteConfig) -> str:
+    return json.dumps([config.language, config.entities, config.extraction], sort_keys=True, default=str)
+
+
+def _analyse_one(args: tuple[Article, Gazetteer, str, str, int]) -> Analysis:
+    article, gaz, language, min_precision, max_title = args
+    return analyse(article, gaz, language, min_precision, max_title)
+
+
+def analyse_all(articles: list[Article], config: config_mod.SiteConfig, gaz: Gazetteer,
+                store: cache_mod.Cache, jobs: int | None = None, progress=None) -> list[Analysis]:
+    """Per-article work, from the cache when possible, in parallel otherwise."""
+    extra = _settings_key(config)
+    keys = [cache_mod.key(a, extra) for a in articles]
+    results: list[Analysis | None] = [store.get(k) for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
+    params = (gaz, config.language, config.extraction["min_precision"], config.extraction["max_title_length"])
+    jobs = jobs or os.cpu_count() or 1
+    if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            chunk = max(1, len(todo) // (jobs * 8))
+            for n, (i, res) in enumerate(zip(todo, pool.map(_analyse_one, [(articles[i], *params) for i in todo],
+                                                               chunksize=chunk))):
+                results[i] = res
+                if progress:
+                    progress(n + 1, len(todo))
+    else:
+        for n, i in enumerate(todo):
+            results[i] = _analyse_one((articles[i], *params))
+            if progress:
+                progress(n + 1, len(todo))
+    for i in todo:
+        store.put(keys[i], results[i])
+    return [r for r in results if r is not None]
+
+
+def build(
+    config_path: Path | str = "site.toml",
+    content_dir: Path | str | None = None,
+    output_dir: Path | str | None = None,
+    base_url: str | None = None,
+    drafts: bool = False,
+    use_cache: bool = True,
+    quiet: bool = True,
+    jobs: int | None = None,
+    write_output: bool = True,
+) -> BuildResult:
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 4)
+        clock = now
+
+    report = Report()
+    config = config_mod.load(config_path, content_dir, output_dir, base_url)
+    lap("config")
+
+    articles = content.read_content(config.content_dir, report, drafts=drafts)
+    lap("read")
+
+    gaz = site_gazetteer(config)
+    store = cache_mod.Cache(config.root / ".cache" / "articles" if use_cache else None)
+    progress = None if quiet else _progress_printer("analysing")
+    analyses = analyse_all(articles, config, gaz, store, jobs, progress)
+    for a in analyses:
+        if a.article.date is None and a.unresolved:
+            report.warn(f"{len(a.unresolved)} relative expression(s) left unresolved "
+                        f"({', '.join(repr(t.text) for t in a.unresolved[:5])}) because the article has no date",
+                        config.content_dir / a.article.path, None, "add date: YYYY-MM-DD to the front matter")
+    lap("extract")
+
+    events, index = events_mod.merge(analyses, gaz, config.extraction["merge_threshold"])
+    events = overrides_mod.apply(events, overrides_mod.load(config.content_dir), report)
+    lap("merge")
+
+    site = site_mod.plan(config, analyses, events, index, GENERATOR)
+    files = render.render_pages(site, GENERATOR)
+    files["events.json"] = (json.dumps(site_mod.events_json(site, GENERATOR), ensure_ascii=False, indent=1)
+                            + "\n").encode("utf-8")
+    lap("render")
+
+    stats = write.write_site(files, config.output_dir) if write_output else None
+    lap("write")
+
+    return BuildResult(config, report, len(articles), events, len(site.pages), len(files), timings, stats,
+                       store.hits)
+
+
+def _progress_printer(label: str):
+    """A one-line progress indicator on a terminal; silent when not a TTY (CI, pipes)."""
+    if not sys.stderr.isatty():
+        return None
+    start = time.perf_counter()
+
+    def show(done: int, total: int) -> None:
+        if time.perf_counter() - start < 1.0 and done < total:
+            return
+        width = 30
+        filled = int(width * done / max(total, 1))
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show

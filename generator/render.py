@@ -1,0 +1,129 @@
+"""Jinja2: pages -> text. Autoescaped, strict about undefined names.
+
+Templates come from the site's templates folder first and the bundled
+templates/ second, so a user overrides one template by putting a file of the
+same name in their folder. A template error names the template file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from pathlib import Path
+
+import jinja2
+
+from .errors import BuildError, Problem
+from .site import Page, Site
+
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def environment(template_dirs: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def template_dirs(site_templates: Path) -> list[Path]:
+    dirs = [site_templates]
+    if site_templates.resolve() != BUNDLED_TEMPLATES:
+        dirs.append(BUNDLED_TEMPLATES)
+    return dirs
+
+
+def static_assets(dirs: list[Path]) -> dict[str, tuple[str, bytes]]:
+    """static/<name> -> (fingerprinted output path, bytes); the first folder wins."""
+    assets: dict[str, tuple[str, bytes]] = {}
+    for d in dirs:
+        folder = d / "static"
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file():
+                continue
+            rel = path.relative_to(folder).as_posix()
+            if rel in assets:
+                continue
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            stem, dot, ext = rel.rpartition(".")
+            out = f"static/{stem}.{digest}.{ext}" if dot else f"static/{rel}.{digest}"
+            assets[rel] = (out, data)
+    return assets
+
+
+def _template_location(exc: BaseException, dirs: list[Path]) -> tuple[str | None, int | None]:
+    roots = [str(d.resolve()) for d in dirs]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if any(frame.filename.startswith(r) for r in roots):
+            return frame.filename, frame.lineno
+    return None, None
+
+
+def render_pages(site: Site, generator_name: str) -> dict[str, bytes]:
+    dirs = template_dirs(site.config.templates_dir)
+    env = environment(dirs)
+    assets = static_assets(dirs)
+
+    def asset(name: str) -> str:
+        if name not in assets:
+            raise jinja2.UndefinedError(f"no static file {name!r} in the templates' static/ folder")
+        return site.urls.path(assets[name][0])
+
+    env.globals.update(
+        site={"title": site.config.title, "description": site.config.description, "language": site.config.language,
+              "author": site.config.author, "base": site.urls.base, "url": site.urls.absolute(site.urls.base),
+              "built": site.built},
+        urls=site.urls, asset=asset, generator=generator_name,
+        nav=[
+            {"label": "Timeline", "url": site.urls.index()},
+            {"label": "Years", "url": site.urls.path("years/")},
+            {"label": "People", "url": site.urls.path("people/")},
+            {"label": "Places", "url": site.urls.path("places/")},
+            {"label": "Organisations", "url": site.urls.path("organisations/")},
+            {"label": "Tags", "url": site.urls.path("tags/")},
+            {"label": "Articles", "url": site.urls.path("articles/")},
+        ],
+        feed_url=site.urls.path("feed.xml"), events_json_url=site.urls.path("events.json"),
+    )
+    out: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for page in site.pages:
+        try:
+            template = env.get_template(page.template)
+            text = template.render(page=page_context(page, site), **page.context)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno,
+                                    "fix the Jinja2 syntax on that line"))
+            break
+        except jinja2.TemplateNotFound as exc:
+            problems.append(Problem(f"template {exc.name!r} not found", site.config.templates_dir, None,
+                                    f"add {exc.name} to {site.config.templates_dir} or remove the override"))
+            break
+        except jinja2.UndefinedError as exc:
+            file, line = _template_location(exc, dirs)
+            problems.append(Problem(f"template uses an undefined value: {exc.message}", file or page.template, line,
+                                    "check the variable's name; the README lists what each template receives"))
+            break
+        except Exception as exc:  # a template can raise anything; report where
+            file, line = _template_location(exc, dirs)
+            problems.append(Problem(f"error while rendering {page.url}: {exc}", file or page.template, line))
+            break
+        out[page.path] = text.encode("utf-8")
+    if problems:
+        raise BuildError(problems)
+    for _name, (path, data) in assets.items():
+        out[path] = data
+    return out
+
+
+def page_context(page: Page, site: Site) -> dict:
+    return {"url": page.url, "absolute_url": site.urls.absolute(page.url), "title": page.title,
+            "template": page.template}

@@ -1,0 +1,101 @@
+"""Write the rendered site into the output folder without ever leaving it
+half-built.
+
+Called only after every page has rendered. Each file is written to a
+temporary name beside it and moved into place (an atomic replace); a file
+whose bytes have not changed is not touched at all (cheap for rebuilds, rsync
+and CDNs). Files of the previous build that the new one no longer has are
+removed last, and only files this generator wrote (listed in a manifest), so
+nothing else in the folder is ever deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import BuildError, Problem
+
+MANIFEST = ".generator-manifest.json"
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def _safe_relative(rel: str) -> PurePosixPath:
+    p = PurePosixPath(rel)
+    if p.is_absolute() or ".." in p.parts or not p.parts or rel.startswith(("/", "\\")) or "\\" in rel:
+        raise BuildError(Problem(f"refusing to write {rel!r}: outside the output folder",
+                                 hint="a slug or template produced an unsafe path"))
+    return p
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_site(files: dict[str, bytes], output: Path) -> WriteStats:
+    output = output.resolve()
+    rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
+    root = output
+    for rel in rels:
+        target = (root / rel).resolve()
+        if root not in target.parents:
+            raise BuildError(Problem(f"refusing to write {rel!r}: it resolves outside {root}",
+                                     hint="remove the symlink inside the output folder"))
+    output.mkdir(parents=True, exist_ok=True)
+    previous = _read_manifest(output)
+    written = unchanged = 0
+    for rel, data in sorted(rels.items()):
+        target = output / rel
+        try:
+            if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+                unchanged += 1
+                continue
+        except OSError:
+            pass
+        _atomic_write(target, data)
+        written += 1
+    removed = 0
+    for rel in sorted(previous - set(rels)):
+        target = output / rel
+        if target.is_file() and not target.is_symlink() and output in target.resolve().parents:
+            target.unlink()
+            removed += 1
+            _prune_empty(target.parent, output)
+    _atomic_write(output / MANIFEST, json.dumps(sorted(rels), indent=0).encode())
+    return WriteStats(written, unchanged, removed)
+
+
+def _read_manifest(output: Path) -> set[str]:
+    path = output / MANIFEST
+    try:
+        return set(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return set()
+
+
+def _prune_empty(folder: Path, stop: Path) -> None:
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
