@@ -127,8 +127,7 @@ def build(
 
     site = site_mod.plan(config, analyses, events, index, GENERATOR)
     files = render.render_pages(site, GENERATOR)
-    files["events.json"] = (json.dumps(site_mod.events_json(site, GENERATOR), ensure_ascii=False, indent=1)
-                            + "\n").encode("utf-8")
+    files["events.json"] = safe_json(site_mod.events_json(site, GENERATOR))
     lap("render")
 
     stats = write.write_site(files, config.output_dir) if write_output else None
@@ -136,6 +135,13 @@ def build(
 
     return BuildResult(config, report, len(articles), events, len(site.pages), len(files), timings, stats,
                        store.hits)
+
+
+def safe_json(data) -> bytes:
+    """JSON whose text can never close a <script> or open a tag if pasted into
+    HTML: <, > and & are written as \\u escapes (same data once parsed)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n").encode("utf-8")
 
 
 def _progress_printer(label: str):

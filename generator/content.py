@@ -64,7 +64,7 @@ def _parse_front_matter(raw: str, fence: str, path: Path) -> dict:
             data = tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"line (\d+)", str(exc))
-            line = int(m.group(1)) + 1 if m else 1
+            line = int(m.group(1)) + 1 if m else raw.count("\n") + 2  # "at end of document"
             raise BuildError(Problem(f"front matter is not valid TOML: {exc}", path, line,
                                      hint='use key = "value" lines')) from exc
     else:
@@ -101,6 +101,14 @@ def parse_date(value, path: Path, line: int | None, report: Report) -> date | No
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    if re.match(r"^\d{4}-\d{2}-\d{2}", text):  # ISO 8601: year first, never ambiguous
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        except ValueError:
+            try:
+                return date.fromisoformat(text[:10])
+            except ValueError:
+                pass
     try:
         a = dateparser.parse(text, dayfirst=False, default=datetime(1, 1, 1))
         b = dateparser.parse(text, dayfirst=True, default=datetime(1, 1, 1))

@@ -34,6 +34,10 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: d
             return FUTURE
         regular_past = len(w) > 4 and w.endswith("ed") and w not in ed_ok and pos not in capitalised
         if w in past or regular_past:
+            # "will be held", "is to be signed", "will have met": the auxiliaries decide.
+            aux = words[max(0, i - 3) : i]
+            if any(a in future for a in aux) or (len(aux) >= 2 and aux[-2:] == ["to", "be"]):
+                return FUTURE
             return PAST
         if w in present:
             return PRESENT

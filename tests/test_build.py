@@ -1,0 +1,142 @@
+"""Whole builds: template errors, failed builds leave output whole, the
+writer, overrides, incremental rebuilds equal cold builds."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, make_project
+from generator.build import build
+from generator.errors import BuildError
+from generator.write import write_site
+
+ARTICLE = "---\ntitle: Summit\ndate: 2018-09-12\n---\nPutin and Xi met at the forum in Vladivostok on Tuesday.\n"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _project_with_templates(tmp_path):
+    project = make_project(tmp_path, {"a.md": ARTICLE})
+    (project / "templates").mkdir()
+    return project
+
+
+def test_template_syntax_error_names_template_and_line(tmp_path):
+    project = _project_with_templates(tmp_path)
+    (project / "templates" / "event.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n'
+                                                      '{% endblock %}\n')
+    with pytest.raises(BuildError) as exc:
+        build(project / "site.toml", use_cache=False)
+    p = exc.value.problems[0]
+    assert "syntax" in p.message and str(p.path).endswith("templates/event.html") and p.line == 3
+
+
+def test_undefined_variable_names_template_and_line(tmp_path):
+    project = _project_with_templates(tmp_path)
+    (project / "templates" / "event.html").write_text('{% extends "base.html" %}\n{% block main %}\n'
+                                                      "<p>ok</p>\n{{ event.no_such_field }}\n{% endblock %}\n")
+    with pytest.raises(BuildError) as exc:
+        build(project / "site.toml", use_cache=False)
+    p = exc.value.problems[0]
+    assert "undefined" in p.message and "no_such_field" in p.message
+    assert str(p.path).endswith("templates/event.html") and p.line == 4
+
+
+def test_user_template_overrides_bundled_one(tmp_path):
+    project = _project_with_templates(tmp_path)
+    (project / "templates" / "404.html").write_text("custom not found {{ site.title }}")
+    build(project / "site.toml", use_cache=False)
+    assert (project / "output" / "404.html").read_text() == "custom not found Test site"
+    assert "<h1>" in (project / "output" / "index.html").read_text()  # bundled one still used
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path):
+    project = _project_with_templates(tmp_path)
+    build(project / "site.toml", use_cache=False)
+    before = snapshot(project / "output")
+    (project / "content" / "articles" / "b.md").write_text(ARTICLE.replace("Summit", "Second"))
+    (project / "templates" / "article.html").write_text("{{ article.nope }}")
+    with pytest.raises(BuildError):
+        build(project / "site.toml", use_cache=False)
+    assert snapshot(project / "output") == before
+    (project / "content" / "articles" / "c.md").write_text("---\ntitle: [broken\n---\n")
+    with pytest.raises(BuildError):
+        build(project / "site.toml", use_cache=False)
+    assert snapshot(project / "output") == before
+
+
+def test_stale_files_removed_only_after_success_and_only_ours(tmp_path):
+    project = make_project(tmp_path, {"a.md": ARTICLE, "b.md": ARTICLE.replace("Summit", "Other")})
+    out = project / "output"
+    build(project / "site.toml", use_cache=False)
+    (out / "keep-me.txt").write_text("not ours")
+    assert (out / "articles" / "b" / "index.html").exists()
+    (project / "content" / "articles" / "b.md").unlink()
+    result = build(project / "site.toml", use_cache=False)
+    assert not (out / "articles" / "b").exists()
+    assert (out / "keep-me.txt").read_text() == "not ours"
+    assert result.stats.removed >= 1
+
+
+def test_unchanged_files_are_not_rewritten(tmp_path):
+    project = make_project(tmp_path, {"a.md": ARTICLE})
+    build(project / "site.toml", use_cache=False)
+    index = project / "output" / "index.html"
+    os.utime(index, (1, 1))
+    result = build(project / "site.toml")
+    assert index.stat().st_mtime == 1 and result.stats.written == 0
+
+
+def test_writer_refuses_paths_outside_output(tmp_path):
+    for bad in ["../escape.html", "/etc/passwd", "a/../../b.html"]:
+        with pytest.raises(BuildError):
+            write_site({bad: b"x"}, tmp_path / "out")
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_writer_refuses_symlink_out(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (out / "events").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(BuildError):
+        write_site({"events/x.html": b"x"}, out)
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_cached_build_equals_cold_build(tmp_path):
+    project = make_project(tmp_path, copy_seed_content=True)
+    shutil.copy(ROOT / "site.toml", project / "site.toml")
+    build(project / "site.toml", output_dir=project / "cold", use_cache=False)
+    build(project / "site.toml", output_dir=project / "warm1")  # fills the cache
+    build(project / "site.toml", output_dir=project / "warm2")  # reads it
+    assert snapshot(project / "cold") == snapshot(project / "warm2")
+
+
+def test_override_retitles_redates_hides_and_merges(tmp_path):
+    project = make_project(tmp_path, copy_seed_content=True)
+    shutil.copy(ROOT / "site.toml", project / "site.toml")
+    events = {e.id: e for e in build(project / "site.toml", use_cache=False).events}
+    vlad = next(i for i, e in events.items() if e.date == "2018-09-11")
+    spief = next(i for i, e in events.items() if "St Petersburg" in e.title)
+    caption = next(i for i, e in events.items() if e.date == "2018-05-31")
+    conf = next(i for i, e in events.items() if e.date == "2018-W37" and "deal" in e.title)
+    folder = project / "content" / "events"
+    folder.mkdir()
+    (folder / "vladivostok.toml").write_text(f'event = "{vlad}"\ntitle = "Putin and Xi meet in Vladivostok"\n'
+                                             f'merge = ["{conf}"]\n')
+    (folder / "spief.toml").write_text('date = "2018-05-24"\n[match]\ndate = "2018-05"\n'
+                                       'contains = "St Petersburg International Economic Forum"\n')
+    (folder / "caption.toml").write_text(f'event = "{caption}"\nhidden = true\n')
+    (folder / "stale.toml").write_text('event = "no-such-event"\ntitle = "x"\n')
+    result = build(project / "site.toml", use_cache=False)
+    after = {e.id: e for e in result.events}
+    assert after[vlad].title == "Putin and Xi meet in Vladivostok" and "title" in after[vlad].edited
+    assert any("Alibaba" in s.sentence for s in after[vlad].sources) and conf not in after
+    assert after[spief].date == "2018-05-24" and after[spief].precision == "day"
+    assert caption not in after
+    assert any("stale.toml" in str(w.path) and "matches no event" in w.message for w in result.report.warnings)

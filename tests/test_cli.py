@@ -1,0 +1,82 @@
+"""The command line: extract (files and --jsonl), check, new, build exit codes."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, TEMPEVAL, make_project
+from generator.temporal import tag
+
+
+def run(*args, cwd=ROOT, stdin=None):
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_help():
+    r = run("--help")
+    assert r.returncode == 0 and "build" in r.stdout and "extract" in r.stdout and "check" in r.stdout
+
+
+def test_extract_jsonl_matches_the_tagger_and_the_benchmark():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from tempeval import read_tml
+
+    docs = [read_tml(p) for p in sorted((TEMPEVAL / "TimeBank").glob("*.tml"))[:5]]
+    lines = "".join(json.dumps({"id": d.name, "text": d.text, "dct": d.dct.isoformat()}) + "\n" for d in docs)
+    r = run("extract", "--jsonl", stdin=lines)
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [o["id"] for o in out] == [d.name for d in docs]
+    for d, o in zip(docs, out):
+        expected = [{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
+                    for t in tag(d.text, d.dct)]
+        assert o["timexes"] == expected
+        for t in o["timexes"]:
+            assert d.text[t["start"]:t["end"]] == t["text"]
+
+
+def test_extract_jsonl_bad_input():
+    r = run("extract", "--jsonl", stdin='{"id": "x"}\n')
+    assert r.returncode == 1 and "<stdin>:1" in r.stderr
+
+
+def test_extract_file_prints_expressions_and_mentions():
+    path = next((ROOT / "content" / "articles").glob("2018-09-12-*.md"))
+    r = run("extract", str(path))
+    assert r.returncode == 0
+    assert "2018-09-11" in r.stdout and "'Tuesday'" in r.stdout and "event mentions:" in r.stdout
+
+
+def test_extract_plain_text_with_dct(tmp_path):
+    f = tmp_path / "note.txt"
+    f.write_text("The talks were held last month.")
+    r = run("extract", "--dct", "2018-06-03", str(f))
+    assert r.returncode == 0 and "2018-05" in r.stdout
+
+
+def test_check_reports_and_writes_nothing(tmp_path):
+    project = make_project(tmp_path, {"bad.md": "---\ntitle: x\ndate: 2018-01-01\n"})
+    r = run("check", "--config", str(project / "site.toml"))
+    assert r.returncode == 1 and "bad.md" in r.stderr and not (project / "output").exists()
+    (project / "content" / "articles" / "bad.md").write_text("---\ntitle: x\ndate: 2018-01-01\n---\nok\n")
+    r = run("check", "--config", str(project / "site.toml"))
+    assert r.returncode == 0 and "ok:" in r.stdout and not (project / "output").exists()
+
+
+def test_new_writes_an_article_that_builds(tmp_path):
+    project = make_project(tmp_path)
+    r = run("new", "Putin visits Beijing", "--date", "2019-04-26", "--config", str(project / "site.toml"))
+    assert r.returncode == 0
+    path = project / "content" / "articles" / "2019-04-26-putin-visits-beijing.md"
+    assert path.is_file() and 'title: "Putin visits Beijing"' in path.read_text()
+    assert run("new", "Putin visits Beijing", "--date", "2019-04-26", "--config",
+               str(project / "site.toml")).returncode == 1  # never overwrites
+    r = run("build", "--config", str(project / "site.toml"))
+    assert r.returncode == 0, r.stderr
+
+
+def test_build_failure_exit_code_and_message(tmp_path):
+    project = make_project(tmp_path, {"x.md": b"\xff\xfe not utf8"})
+    r = run("build", "--config", str(project / "site.toml"))
+    assert r.returncode == 1 and "x.md" in r.stderr and "UTF-8" in r.stderr

@@ -1,0 +1,98 @@
+"""Events from the seed articles: the named events, merging, non-events, titles."""
+
+import re
+
+import pytest
+
+from generator.temporal import calendar
+
+
+@pytest.fixture(scope="module")
+def events(seed_site):
+    result, _ = seed_site
+    return result.events
+
+
+def _find(events, date_prefix, *words):
+    hits = [e for e in events if e.date.startswith(date_prefix)
+            and all(w.lower() in (e.title + " " + e.summary).lower() for w in words)]
+    assert hits, f"no event {date_prefix} with {words}: {[(e.date, e.title) for e in events]}"
+    return hits
+
+
+def test_spief_forum_may_2018(events):
+    (e,) = _find(events, "2018-05", "St Petersburg International Economic Forum")
+    assert e.date == "2018-05" and e.precision == "month"
+
+
+def test_vladivostok_summit_is_one_event_citing_both_articles(events):
+    hits = [e for e in events if any("Eastern Economic Forum" in s.sentence for s in e.sources)
+            and any("Xi" in s.sentence for s in e.sources)]
+    assert len(hits) == 1
+    e = hits[0]
+    assert e.date == "2018-09-11" and e.precision == "day"
+    assert {s.article[:10] for s in e.sources} == {"2018-09-12", "2018-09-17"}
+    assert {s.value for s in e.sources} >= {"2018-09-11", "2018-W37"}
+    assert {"Vladimir Putin", "Xi Jinping", "Vladivostok"} <= set(e.entities)
+
+
+def test_pompeo_visit(events):
+    hits = [e for e in events if e.date == "2019-05-14"]
+    assert len(hits) == 1, [(e.title) for e in hits]
+    assert "Pompeo" in hits[0].title and "Mike Pompeo" in hits[0].entities
+    assert len(hits[0].sources) == 3  # one article, three sentences about Tuesday
+
+
+def test_mongolia_trip(events):
+    (e,) = _find(events, "2024-09", "Mongolia")
+    assert e.date == "2024-09" and "flew to Mongolia" in e.title
+
+
+@pytest.mark.parametrize("date_value,words", [
+    ("2018-06-01", ["Shaikh Mohammad"]),           # met in Moscow on Friday
+    ("2018-09-10", ["Abe", "peace treaty"]),        # On Monday / Last Monday (two articles)
+    ("2018-W38", ["summit", "Seoul"]),              # next week's / this week's summit
+    ("2018-06", ["Singapore summit"]),              # June's Singapore summit
+    ("2018-09-17", ["ended"]),                      # war games ended today
+    ("2018-W37", ["war games"]),                    # taking place this week
+    ("2019-05-13", ["Wang Yi", "Sochi"]),           # Monday in Sochi
+    ("2024-06", ["North Korea"]),                   # June trip to the DPRK
+    ("2024-07", ["payment systems"]),               # July of this year
+    ("2024-04", ["terrorist attack"]),              # the April attack
+    ("2018-05-31", ["Security Council"]),           # photo caption
+])
+def test_other_seed_events(events, date_value, words):
+    _find(events, date_value, *words)
+
+
+def test_cross_article_merges(events):
+    two = {e.date: e for e in events if len({s.article for s in e.sources}) >= 2}
+    assert {"2018-09-11", "2018-09-10", "2018-W38", "2018-06"} <= set(two)
+
+
+def test_projections_states_and_spans_are_not_events(events):
+    expressions = {s.expression for e in events for s in e.sources}
+    for not_event in ("mid-2020s", "2024", "coming years", "1999", "2014", "February 2022", "currently"):
+        assert not_event not in expressions, not_event
+
+
+def test_titles_are_headlines(events):
+    for e in events:
+        assert 3 <= len(e.title.split()) and len(e.title) <= 101, e.title
+        assert not re.match(r"^(However|For instance|For example|Yet|And|Moreover)\b", e.title), e.title
+        assert not re.search(r"\b(on|in|last|this|next|of|the|and|at)$", e.title), e.title
+        assert not re.search(r"\b(last|this|next) (week|month|year)\b|\bon (Monday|Tuesday|Friday)\b", e.title), e.title
+
+
+def test_event_dates_are_the_most_precise_consistent_value(events):
+    for e in events:
+        for s in e.sources:
+            assert s.value == e.date or calendar.contains(s.value, e.date), (e.date, s.value)
+
+
+def test_entities_are_folded_and_clean(events):
+    names = {n for e in events for n in e.entities}
+    assert "Putin" not in names and "Mr Putin" not in names and "Vladimir Putin" in names
+    assert "Vladivostock" not in names
+    for bad in ("However", "Tuesday", "June", "Russian", "The"):
+        assert bad not in names

@@ -1,0 +1,165 @@
+"""The built seed site: events.json, links and anchors, marked articles, escaping, sub-paths."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import ROOT, make_project
+from generator.build import build
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        for key in ("href", "src"):
+            if a.get(key):
+                self.links.append(a[key])
+
+
+def crawl(out: Path, base: str = "/") -> list[str]:
+    """Every internal link and #anchor in every HTML page must resolve to a file/id."""
+    pages = {}
+    for f in out.rglob("*.html"):
+        p = _Links()
+        p.feed(f.read_text(encoding="utf-8"))
+        pages[f] = p
+    broken = []
+    for f, p in pages.items():
+        for link in p.links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc:
+                continue
+            path = unquote(parts.path)
+            if not path:
+                target = f
+            else:
+                assert path.startswith(base), f"{f}: link {link} is outside the base path {base}"
+                target = out / path[len(base):]
+                if path.endswith("/"):
+                    target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{f.relative_to(out)} -> {link}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else set()
+                if parts.fragment not in ids:
+                    broken.append(f"{f.relative_to(out)} -> {link} (no such anchor)")
+    return broken
+
+
+def test_events_json_schema(seed_site):
+    _, out = seed_site
+    data = json.loads((out / "events.json").read_text())
+    assert data["generator"].startswith("timeline-generator")
+    assert len(data["events"]) >= 20
+    ids = set()
+    for e in data["events"]:
+        assert set(e) >= {"id", "date", "precision", "title", "summary", "url", "salience", "entities", "sources"}
+        assert re.fullmatch(r"[a-z0-9-]+", e["id"]) and e["id"] not in ids
+        ids.add(e["id"])
+        assert e["precision"] in {"day", "week", "month", "quarter", "year", "decade", "century"}
+        assert isinstance(e["salience"], (int, float)) and isinstance(e["entities"], list)
+        assert e["sources"]
+        for s in e["sources"]:
+            assert set(s) == {"article", "article_title", "url", "sentence", "expression", "value"}
+            assert s["expression"] in s["sentence"] or s["expression"].replace("\u00a0", " ") in s["sentence"]
+
+
+def test_every_url_in_events_json_resolves(seed_site):
+    _, out = seed_site
+    data = json.loads((out / "events.json").read_text())
+    for e in data["events"]:
+        assert (out / e["url"].lstrip("/") / "index.html").is_file()
+        for s in e["sources"]:
+            path, _, anchor = s["url"].partition("#")
+            page = (out / path.lstrip("/") / "index.html").read_text()
+            assert f'id="{anchor}"' in page
+
+
+def test_no_broken_internal_links_or_anchors(seed_site):
+    _, out = seed_site
+    assert crawl(out) == []
+
+
+def test_page_inventory(seed_site):
+    result, out = seed_site
+    for rel in ["index.html", "404.html", "feed.xml", "sitemap.xml", "events.json", "robots.txt",
+                "years/2018/index.html", "people/vladimir-putin/index.html", "places/vladivostok/index.html",
+                "tags/russia/index.html", "articles/index.html"]:
+        assert (out / rel).is_file(), rel
+    assert len(list((out / "articles").glob("*/index.html"))) == 5
+    assert len(list((out / "events").glob("*/index.html"))) == len(result.events)
+
+
+def test_article_pages_mark_dated_expressions(seed_site):
+    _, out = seed_site
+    page = (out / "articles/2018-09-12-putin-seeks-to-expand-russian-influence-in-asia-pacific/index.html").read_text()
+    assert re.search(r'<a class="timex timex-event" href="/events/2018-09-11-[^"]+/"><time class="timex" '
+                     r'datetime="2018-09-11" title="2018-09-11 \(date\)[^"]*">Tuesday</time></a>', page)
+    assert 'datetime="2018-W38"' in page and "next week’s" in page
+
+
+def test_feed_and_sitemap_are_well_formed(seed_site):
+    import xml.etree.ElementTree as ET
+
+    _, out = seed_site
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) >= 20
+    urls = ET.parse(out / "sitemap.xml").getroot().findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url")
+    assert len(urls) > 50
+
+
+def test_index_groups_by_year_and_month(seed_site):
+    _, out = seed_site
+    html = (out / "index.html").read_text()
+    assert html.index('id="y-2018"') < html.index('id="y-2024"')  # order = "oldest" in site.toml
+    assert 'id="y-2018-09"' in html and "September 2018" in html
+
+
+def test_sub_path_build_has_no_broken_links(tmp_path):
+    out = tmp_path / "out"
+    build(ROOT / "site.toml", output_dir=out, base_url="https://example.org/timeline/", use_cache=False)
+    html = (out / "index.html").read_text()
+    assert 'href="/timeline/events/' in html and 'href="/events/' not in html
+    assert crawl(out, base="/timeline/") == []
+    assert "https://example.org/timeline/events/" in (out / "sitemap.xml").read_text()
+
+
+HOSTILE = """---
+title: "<script>alert('title')</script> & <b>bold</b>"
+date: 2018-09-12
+tags: ["<img src=x onerror=alert(1)>"]
+---
+Putin met <script>alert(1)</script> Xi on Tuesday at the <b>summit</b>.
+
+[click](javascript:alert(2)) and <a href="javascript:alert(3)">raw</a> <img src=x onerror=alert(4)>
+
+Leaders signed a deal on Monday, said "<i>quoted</i>".
+"""
+
+
+def test_html_in_articles_is_escaped_everywhere(tmp_path):
+    project = make_project(tmp_path, {"evil.md": HOSTILE})
+    out = tmp_path / "out"
+    build(project / "site.toml", output_dir=out, use_cache=False)
+    for f in out.rglob("*"):
+        if f.suffix not in (".html", ".xml", ".json"):
+            continue
+        text = f.read_text()
+        assert "<script>alert" not in text, f
+        assert "<img src=x" not in text and "<b>" not in text and "<i>quoted" not in text, f
+        assert not re.search(r"<a\s[^>]*href=\"javascript:", text), f
+    article = (out / "articles/evil/index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
+    assert 'data-unsafe-link="removed"' in article  # [click](javascript:...) neutralised
