@@ -17,7 +17,7 @@ from .model import Analysis, Article, TimexRef
 
 
 def analyse(article: Article, gaz: Gazetteer, language: str = "en", min_precision: str = "decade",
-            max_title: int = 100) -> Analysis:
+            max_title: int = 100, include_future: bool = True) -> Analysis:
     html = render_markdown(article.body)
     plain = plain_text(html)
     spans = sentence_splitter.split(plain.text)
@@ -25,7 +25,8 @@ def analyse(article: Article, gaz: Gazetteer, language: str = "en", min_precisio
         TimexRef(t.start, t.end, t.text, t.type, t.value, t.mod, t.relative)
         for t in temporal.tag(plain.text, article.date, language, spans)
     )
-    mentions = find_mentions(article.slug, plain.text, spans, timexes, gaz, min_precision, max_title)
+    mentions = find_mentions(article.slug, plain.text, spans, timexes, gaz, min_precision, max_title,
+                             article.date, include_future)
     unresolved = tuple(t for t in timexes if not t.value)
     return Analysis(
         article=article,

@@ -51,9 +51,9 @@ def _settings_key(config: config_mod.SiteConfig) -> str:
     return json.dumps([config.language, config.entities, config.extraction], sort_keys=True, default=str)
 
 
-def _analyse_one(args: tuple[Article, Gazetteer, str, str, int]) -> Analysis:
-    article, gaz, language, min_precision, max_title = args
-    return analyse(article, gaz, language, min_precision, max_title)
+def _analyse_one(args: tuple[Article, Gazetteer, str, str, int, bool]) -> Analysis:
+    article, gaz, language, min_precision, max_title, include_future = args
+    return analyse(article, gaz, language, min_precision, max_title, include_future)
 
 
 def analyse_all(articles: list[Article], config: config_mod.SiteConfig, gaz: Gazetteer,
@@ -63,7 +63,8 @@ def analyse_all(articles: list[Article], config: config_mod.SiteConfig, gaz: Gaz
     keys = [cache_mod.key(a, extra) for a in articles]
     results: list[Analysis | None] = [store.get(k) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
-    params = (gaz, config.language, config.extraction["min_precision"], config.extraction["max_title_length"])
+    ex = config.extraction
+    params = (gaz, config.language, ex["min_precision"], ex["max_title_length"], ex["include_future"])
     jobs = jobs or os.cpu_count() or 1
     if len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:

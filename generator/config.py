@@ -27,7 +27,6 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple, object, str]]] = {
         "output_dir": (str, "output", "folder the built site is written to"),
         "templates_dir": (str, "templates", "folder of Jinja2 templates; missing ones fall back to the bundled set"),
         "order": (str, "newest", "timeline order: newest or oldest first"),
-        "timezone": (str, "UTC", "time zone of publication dates without one"),
     },
     "extraction": {
         "merge_threshold": ((int, float), 0.34, "similarity (0-1) above which two mentions are one event"),
@@ -62,7 +61,6 @@ class SiteConfig:
     output_dir: Path
     templates_dir: Path
     order: str
-    timezone: str
     extraction: dict = field(default_factory=dict)
     entities: dict = field(default_factory=dict)
     feed: dict = field(default_factory=dict)
@@ -193,7 +191,7 @@ def load(
     return SiteConfig(
         path=path, root=root, title=top["title"], description=top["description"], base_url=base,
         language=top["language"], author=top["author"], content_dir=content, output_dir=output,
-        templates_dir=templates, order=top["order"], timezone=top["timezone"],
+        templates_dir=templates, order=top["order"],
         extraction=sections["extraction"], entities=sections["entities"], feed=sections["feed"],
     )
 

@@ -280,7 +280,8 @@ def _keywords(sentence: str, v: Vocab) -> frozenset[str]:
 
 
 def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], timexes: tuple[TimexRef, ...],
-                  gaz: Gazetteer, min_precision: str = "decade", max_title: int = 100) -> list[Mention]:
+                  gaz: Gazetteer, min_precision: str = "decade", max_title: int = 100,
+                  published: date | None = None, include_future: bool = True) -> list[Mention]:
     v = vocab()
     min_rank = calendar.PRECISION_RANK[min_precision]
     by_sentence: dict[int, list[TimexRef]] = defaultdict(list)
@@ -297,6 +298,8 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], timexes: t
         names = None
         for t in ts:
             if not is_event_mention(text, (s, e), t, v, min_rank):
+                continue
+            if not include_future and published and (calendar.span(t.value) or (date.min,))[0] > published:
                 continue
             if names is None:
                 names = tuple(ref for ref, _start in find_names(sentence, gaz))

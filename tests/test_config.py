@@ -63,3 +63,14 @@ def test_output_flag_is_checked_too(tmp_path):
 def test_base_url_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_BASE_URL", "/sub/")
     assert load(_write(tmp_path, 'title = "T"\n')).base_path == "/sub/"
+
+
+def test_readme_documents_every_site_toml_key():
+    from conftest import ROOT
+    from generator.config import SCHEMA
+
+    readme = (ROOT / "README.md").read_text()
+    for section, keys in SCHEMA.items():
+        for key in keys:
+            label = f"`[{section}] {key}`" if section else f"`{key}`"
+            assert label in readme, label
