@@ -62,8 +62,13 @@ def tag(
         spans = sentences.split(plain)
     out: list[Timex] = []
     for c in find(plain, res):
+        if c.value.startswith("ANAPHOR:"):
+            value = _anaphor(c, out, spans)
+            if value:
+                out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, True, None))
+                continue
         tense = None
-        if c.value.startswith("TENSE:"):
+        if c.value.startswith(("TENSE:", "HOLIDAY:")):
             sentence = sentences.containing(spans, c.start) or (0, len(text))
             tense = tense_at(plain, sentence, c.start, c.end, res.tense)
         relative = _resolve.needs_dct(c.value)
@@ -72,6 +77,23 @@ def tag(
             Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, relative, tense)
         )
     return out
+
+
+def _anaphor(c, previous: list[Timex], spans) -> str | None:
+    """'a year earlier' after 'the third quarter' (same or previous sentence):
+    that period one year before."""
+    _, unit, off, *_ = c.value.split(":")
+    here = sentences.containing(spans, c.start)
+    window_start = here[0] if here else 0
+    if here:
+        i = spans.index(here)
+        window_start = spans[i - 1][0] if i > 0 else here[0]
+    for t in reversed(previous):
+        if t.start < window_start:
+            break
+        if t.type == "DATE" and calendar.precision(t.value) in ("month", "quarter") and not t.value.startswith("P"):
+            return _resolve.shift_years(t.value.split("T")[0], int(off)) if unit == "Y" else None
+    return None
 
 
 def fingerprint(language: str = "en") -> str:

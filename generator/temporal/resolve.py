@@ -12,7 +12,9 @@ import re
 from datetime import date, timedelta
 from typing import Callable
 
-from .calendar import add_months, week_monday, week_value
+from dateutil.easter import easter
+
+from .calendar import add_months, week_value
 
 PAST, FUTURE, PRESENT = "PAST", "FUTURE", "PRESENT"
 
@@ -92,8 +94,8 @@ def _month(dct, tense, mode, mm):
     mm = int(mm)
     if mode == "THIS":
         return f"{dct.year:04d}-{mm:02d}"
-    if mode == "LAST":
-        return f"{dct.year if mm < dct.month else dct.year - 1:04d}-{mm:02d}"
+    if mode == "LAST":  # "last February": February of last year
+        return f"{dct.year - 1:04d}-{mm:02d}"
     if mode == "NEXT":
         return f"{dct.year if mm > dct.month else dct.year + 1:04d}-{mm:02d}"
     firsts = [date(dct.year + k, mm, 1) for k in (-1, 0, 1)]
@@ -121,7 +123,10 @@ def _monthday(dct, tense, mode, md):
         return max(c for c in candidates if c < dct).isoformat()
     if mode == "NEXT":
         return min(c for c in candidates if c > dct).isoformat()
-    return _pick(candidates, dct, tense).isoformat()
+    picked = _pick(candidates, dct, tense)
+    if abs((picked - dct).days) > 300:  # "expire Nov. 21" two weeks ahead, not 11 months back
+        picked = _pick(candidates, dct, None)
+    return picked.isoformat()
 
 
 def _season(dct, tense, mode, code):
@@ -131,10 +136,8 @@ def _season(dct, tense, mode, code):
     firsts = [date(current_season_year + k, start, 1) for k in (-1, 0, 1)]
     if mode == "THIS":
         d = firsts[1]
-    elif mode == "LAST":
-        d = max(f for f in firsts if f < date(dct.year, dct.month, 1))
-        if d.year == dct.year and start + 2 >= dct.month >= start:
-            d = firsts[0]
+    elif mode == "LAST":  # "last spring": the one in the year before
+        d = firsts[0]
     elif mode == "NEXT":
         d = min(f for f in firsts if f > date(dct.year, dct.month, 1))
     else:
@@ -143,14 +146,17 @@ def _season(dct, tense, mode, code):
 
 
 def _quarter(dct, tense, mode, q):
+    """A named quarter is the latest one not after the document's, unless the
+    clause looks ahead ("sales will rise in the fourth quarter")."""
     q = int(q)
     current = (dct.month - 1) // 3 + 1
-    year = dct.year
-    if mode == "LAST" or (mode == "TENSE" and tense == PAST and q > current):
-        year -= 1 if q >= current else 0
-    elif mode == "NEXT" or (mode == "TENSE" and tense == FUTURE and q < current):
-        year += 1 if q <= current else 0
-    return f"{year:04d}-Q{q}"
+    if mode == "LAST":
+        return f"{dct.year - 1 if q >= current else dct.year:04d}-Q{q}"
+    if mode == "NEXT":
+        return f"{dct.year if q > current else dct.year + 1:04d}-Q{q}"
+    if mode == "TENSE" and tense == FUTURE:  # "will report third-quarter results" in Q4: this year's
+        return f"{dct.year + 1 if q < current - 1 else dct.year:04d}-Q{q}"
+    return f"{dct.year if q <= current else dct.year - 1:04d}-Q{q}"
 
 
 def _occurrence(dct, tense, mode, kind, arg):
@@ -158,12 +164,61 @@ def _occurrence(dct, tense, mode, kind, arg):
 
 
 _OCCURRENCE: dict[str, Callable] = {
+    "weekend": lambda dct, tense, mode, arg: _weekend(dct, tense, arg),
     "weekday": _weekday,
     "month": _month,
     "monthday": _monthday,
     "season": _season,
     "quarter": _quarter,
 }
+
+
+def _weekend(dct, tense, _arg):
+    """'the weekend': the one just past in past tense (or the current one on a
+    Saturday or Sunday), the coming one otherwise."""
+    saturday = dct - timedelta(days=dct.weekday()) + timedelta(days=5)
+    if tense != FUTURE and dct.weekday() < 5:
+        saturday -= timedelta(weeks=1)
+    return week_value(saturday) + "-WE"
+
+
+def _movable_holiday(name: str, year: int) -> date | None:
+    def nth_weekday(month: int, weekday: int, n: int) -> date:
+        first = date(year, month, 1)
+        d = first + timedelta(days=(weekday - first.weekday()) % 7)
+        if n > 0:
+            return d + timedelta(weeks=n - 1)
+        last = date(year, month + 1, 1) - timedelta(days=1) if month < 12 else date(year, 12, 31)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+    if name == "easter":
+        return easter(year)
+    if name == "goodfriday":
+        return easter(year) - timedelta(days=2)
+    if name == "thanksgiving":
+        return nth_weekday(11, 3, 4)
+    if name == "electionday":  # Tuesday after the first Monday of November
+        return nth_weekday(11, 0, 1) + timedelta(days=1)
+    if name == "memorialday":
+        return nth_weekday(5, 0, -1)
+    if name == "laborday":
+        return nth_weekday(9, 0, 1)
+    if name == "mothersday":
+        return nth_weekday(5, 6, 2)
+    if name == "fathersday":
+        return nth_weekday(6, 6, 3)
+    return None
+
+
+def _holiday(dct, tense, name, mode=""):
+    candidates = [d for d in (_movable_holiday(name, y) for y in (dct.year - 1, dct.year, dct.year + 1)) if d]
+    if mode == "THIS":
+        return next(c for c in candidates if c.year == dct.year).isoformat()
+    if mode == "LAST":
+        return max(c for c in candidates if c < dct).isoformat()
+    if mode == "NEXT":
+        return min(c for c in candidates if c > dct).isoformat()
+    return _pick(candidates, dct, tense).isoformat()
 
 
 def _weekday_of_week(dct, tense, n, off):
@@ -195,6 +250,9 @@ RESOLVERS: dict[str, Callable] = {
     "WEEKDAYOFWEEK": _weekday_of_week,
     "YEAR2": _year2,
     "YEAR2DECADE": _year2_decade,
+    "HOLIDAY": _holiday,
+    "ANAPHOR": lambda dct, tense, unit, off, period="": (
+        _shift(dct, "Q", -5) if period in ("quarter", "period") else _shift(dct, unit, int(off))),
     "TENSE": lambda dct, tense, kind, arg: _occurrence(dct, tense, "TENSE", kind, arg),
     "LAST": lambda dct, tense, kind, arg: _occurrence(dct, tense, "LAST", kind, arg),
     "NEXT": lambda dct, tense, kind, arg: _occurrence(dct, tense, "NEXT", kind, arg),
@@ -205,6 +263,7 @@ RESOLVERS: dict[str, Callable] = {
 DCT_FREE = {"CENTURY": _century}
 
 _DURATION_TIME = re.compile(r"^P([0-9.]+|X)T([HMS])$")
+_DURATION_QUARTERS = re.compile(r"^P([0-9]+)Q$")
 
 
 def is_underspecified(value: str) -> bool:
@@ -221,6 +280,8 @@ def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
     base, _, suffix = value.partition("|")
     if m := _DURATION_TIME.match(base):
         return f"PT{m.group(1)}{m.group(2)}"
+    if m := _DURATION_QUARTERS.match(base):  # "three quarters" = nine months
+        return f"P{3 * int(m.group(1))}M"
     if ":" not in base:
         return base + suffix
     head, *args = base.split(":")
@@ -238,3 +299,17 @@ def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
     if out is None:
         return None
     return out + suffix
+
+
+_SHIFTABLE = re.compile(r"^(\d{4})(-(?:\d{2}(?:-\d{2})?|Q[1-4]|H[12]|W\d{2}|SP|SU|FA|WI))$")
+
+
+def shift_years(value: str, years: int) -> str | None:
+    """'1989-Q3', -1 -> '1988-Q3' (a period finer than a year, moved by whole years)."""
+    m = _SHIFTABLE.match(value)
+    if not m:
+        return None
+    out = f"{int(m.group(1)) + years:04d}{m.group(2)}"
+    if out.endswith("-02-29"):
+        out = out[:-2] + "28"
+    return out

@@ -86,8 +86,8 @@ def _hour(word, groups, vocab):
 
 _PODDAY = {"this": 0, "early this": 0, "later this": 0, "earlier this": 0, "late": 0,
            "yesterday": -1, "last": -1, "tomorrow": 1}
-_FREQ = {"daily": "D", "nightly": "D", "weekly": "W", "monthly": "M", "annually": "Y",
-         "yearly": "Y", "hourly": "TH", "quarterly": "Q"}
+_FREQ = {"daily": "1D", "nightly": "1D", "weekly": "1W", "monthly": "1M", "annually": "1Y",
+         "yearly": "1Y", "hourly": "1TH", "quarterly": "3M"}
 _AGODIR = {"ago": "-", "earlier": "-", "before": "-", "later": "+", "after": "+",
            "from now": "+", "hence": "+"}
 _NOON = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
@@ -95,6 +95,19 @@ _NOON = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
 
 def _strip_the(word: str) -> str:
     return re.sub(r"^the\s+", "", _key(word))
+
+
+def spelled_year(word: str, vocab: Vocab) -> str:
+    """'nineteen ninety-six' -> '1996', 'two thousand and one' -> '2001'."""
+    w = _key(word).replace("-", " ")
+    if w.startswith("two thousand"):
+        rest = w[len("two thousand"):].replace(" and ", " ").strip()
+        return str(2000 + (int(parse_number(rest, vocab)) if rest else 0))
+    century, _, rest = w.partition(" ")
+    hundreds = int(vocab["numbers"][century]) if century in vocab["numbers"] else {"eighteen": 18, "nineteen": 19}[century]
+    if rest == "hundred":
+        return str(hundreds * 100)
+    return str(hundreds * 100 + int(parse_number(rest, vocab)))
 
 
 FUNCTIONS: dict[str, Callable] = {
@@ -111,6 +124,8 @@ FUNCTIONS: dict[str, Callable] = {
     "mod": lambda w, g, v: str(_lookup(v, "modifiers", w)) if w else "",
     "qmod": lambda w, g, v: str(_lookup(v, "quantity_mods", w)) if w else "",
     "holiday": lambda w, g, v: str(_lookup(v, "holidays", w)),
+    "movable": lambda w, g, v: str(_lookup(v, "movable_holidays", w)),
+    "spelledyear": lambda w, g, v: spelled_year(w, v),
     "digits": lambda w, g, v: re.sub(r"[^0-9]", "", w),
     "hour": _hour,
     "minute": lambda w, g, v: w or "00",

@@ -2,8 +2,8 @@
 
 News prose rarely needs a parser for this: the verb nearest to "on Friday"
 says which Friday ("met" -> before the article, "will meet" -> after). We
-walk outwards from the expression through its sentence and return the first
-cue found; the cue lists live in rules/<lang>/tense.toml.
+walk from the expression leftwards, then rightwards, through its sentence and
+return the first cue found; the cue lists live in rules/<lang>/tense.toml.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 
 from .resolve import FUTURE, PAST, PRESENT
 
+_NOT_PAST_AUX = {"be", "being", "is", "are", "am", "can", "could", "may", "might", "must", "should", "get", "gets"}
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|['’]ll")
 
 
@@ -20,9 +21,12 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: d
     found = list(_TOKEN.finditer(text[s:e]))
     tokens = [(m.start() + s, m.group(0).lower()) for m in found]
     capitalised = {m.start() + s for m in found if m.group(0)[0].isupper()}
-    outside = [(pos, w) for pos, w in tokens if pos < start or pos >= end]
-    # Walk outwards: nearest token first, left before right at equal distance.
-    outside.sort(key=lambda t: (start - t[0] if t[0] < start else t[0] - end, t[0] > start))
+    # Left of the expression first, nearest first (the verb that governs a
+    # date usually precedes it: "met on Friday", "will meet on Friday"), then
+    # the right side, nearest first ("On Monday, Abe and Putin made...").
+    left = sorted(((pos, w) for pos, w in tokens if pos < start), reverse=True)
+    right = sorted((pos, w) for pos, w in tokens if pos >= end)
+    outside = left + right
     words = [w for _, w in tokens]
     index = {pos: i for i, (pos, _) in enumerate(tokens)}
     future, past, present, ed_ok = cues["future"], cues["past"], cues["present"], cues["ed_exceptions"]
@@ -34,10 +38,13 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: d
             return FUTURE
         regular_past = len(w) > 4 and w.endswith("ed") and w not in ed_ok and pos not in capitalised
         if w in past or regular_past:
-            # "will be held", "is to be signed", "will have met": the auxiliaries decide.
+            # "will be held", "is to be signed", "will have met": the auxiliaries decide;
+            # "can be exercised", "is expected": a participle, not a past tense.
             aux = words[max(0, i - 3) : i]
             if any(a in future for a in aux) or (len(aux) >= 2 and aux[-2:] == ["to", "be"]):
                 return FUTURE
+            if regular_past and aux and aux[-1] in _NOT_PAST_AUX:
+                continue
             return PAST
         if w in present:
             return PRESENT
