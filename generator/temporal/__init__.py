@@ -87,11 +87,13 @@ def _anaphor(c, previous: list[Timex], spans) -> str | None:
     window_start = here[0] if here else 0
     if here:
         i = spans.index(here)
-        window_start = spans[i - 1][0] if i > 0 else here[0]
+        window_start = spans[max(0, i - 3)][0]
     for t in reversed(previous):
         if t.start < window_start:
             break
-        if t.type == "DATE" and calendar.precision(t.value) in ("month", "quarter") and not t.value.startswith("P"):
+        if t.rule.startswith("rel.year-ago"):
+            continue  # never shift a value that was itself shifted
+        if t.type == "DATE" and calendar.precision(t.value) in ("month", "quarter"):
             return _resolve.shift_years(t.value.split("T")[0], int(off)) if unit == "Y" else None
     return None
 
