@@ -32,9 +32,33 @@ def _word_edges_ok(text: str, start: int, end: int) -> bool:
     return True
 
 
-def _matches(text: str, rule: Rule):
+_ASCII_LOWER = str.maketrans({c: c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+
+
+def lower_ascii(text: str) -> str:
+    """Lower-case A-Z only: same length, so offsets stay valid."""
+    return text.translate(_ASCII_LOWER)
+
+
+def _scan(text: str, lowered: str, fast: re.Pattern, regex: re.Pattern, verify: bool):
+    """Matches of a rule: found on the lower-cased text, confirmed on the
+    original where the rule is case-sensitive."""
+    if not verify:
+        yield from fast.finditer(lowered)
+        return
+    pos = 0
+    while (m := fast.search(lowered, pos)) is not None:
+        v = regex.match(text, m.start())
+        if v is not None and v.end() > v.start():
+            yield v
+            pos = v.end()
+        else:
+            pos = m.start() + 1
+
+
+def _matches(text: str, lowered: str, rule: Rule):
     has_t = "t" in rule.regex.groupindex
-    for m in rule.regex.finditer(text):
+    for m in _scan(text, lowered, rule.fast, rule.regex, rule.needs_verify):
         if has_t and m.group("t") is not None:
             start, end = m.span("t")
         else:
@@ -61,10 +85,14 @@ def _modifier_prefix(res: Resources) -> re.Pattern:
 
 
 def find(text: str, res: Resources) -> list[Candidate]:
-    vetoed = [m.span() for veto in res.vetoes for m in veto.regex.finditer(text)]
+    lowered = lower_ascii(text)
+    vetoed = [m.span() for veto in res.vetoes
+              for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify)]
     raw: list[tuple[int, int, Rule, re.Match]] = []
     for rule in res.rules:
-        for start, end, m in _matches(text, rule):
+        if rule.required is not None and not any(lit in lowered for lit in rule.required):
+            continue  # the rule cannot match: a word it needs is absent
+        for start, end, m in _matches(text, lowered, rule):
             if any(_overlaps((start, end), v) for v in vetoed):
                 continue
             raw.append((start, end, rule, m))

@@ -1,0 +1,107 @@
+"""Which literal text must occur for a pattern to match at all.
+
+A rule such as `(the )?(first|second|third|fourth)[- ]quarter` cannot match a
+text without "quarter" in it. Finding such a required literal once, when the
+rules are compiled, lets the extractor skip a rule for an article with a plain
+substring test (C speed) instead of running the regular expression over it:
+the cheap test rejects most rules for most articles. The analysis is
+conservative: when in doubt it returns None and the rule always runs.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as C  # noqa: N812 - CPython's regex parser constants
+from re import _parser
+
+Factor = frozenset[str]
+DIGITS: Factor = frozenset("0123456789")
+
+
+def _class_chars(items) -> Factor | None:
+    chars = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            chars.add(chr(av).lower())
+        elif op is C.RANGE and av[1] - av[0] < 40:
+            chars.update(chr(c).lower() for c in range(av[0], av[1] + 1))
+        elif op is C.CATEGORY and av is C.CATEGORY_DIGIT:
+            chars.update(DIGITS)
+        else:
+            return None
+    return frozenset(chars) if chars else None
+
+
+def _literal_alternatives(seq) -> Factor | None:
+    """If `seq` is a fixed string, or an alternation of fixed strings, those strings."""
+    if len(seq) == 1 and seq[0][0] is C.SUBPATTERN:
+        return _literal_alternatives(seq[0][1][3])
+    if len(seq) == 1 and seq[0][0] is C.BRANCH:
+        out: set[str] = set()
+        for alt in seq[0][1][1]:
+            sub = _literal_alternatives(alt)
+            if sub is None:
+                return None
+            out |= sub
+        return frozenset(out)
+    if all(op is C.LITERAL for op, _ in seq) and seq:
+        return frozenset(["".join(chr(av) for _, av in seq).lower()])
+    return None
+
+
+def _factors(seq) -> list[Factor]:
+    """Sets of strings such that every match contains one string of each set."""
+    factors: list[Factor] = []
+    run: list[str] = []
+
+    def flush():
+        if run:
+            factors.append(frozenset(["".join(run).lower()]))
+            run.clear()
+
+    for op, av in seq:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is C.SUBPATTERN:
+            inner = av[3]
+            alts = _literal_alternatives(inner)
+            factors.extend([alts] if alts else _factors(inner))
+        elif op is C.BRANCH:
+            best = []
+            for alt in av[1]:
+                f = _best(_factors(alt))
+                if f is None:
+                    best = None
+                    break
+                best.append(f)
+            if best:
+                factors.append(frozenset().union(*best))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            factors.extend(_factors(av[2]))
+        elif op is C.IN:
+            chars = _class_chars(av)
+            if chars:
+                factors.append(chars)
+        elif op is C.CATEGORY and av is C.CATEGORY_DIGIT:
+            factors.append(DIGITS)
+    flush()
+    return factors
+
+
+def _best(factors: list[Factor]) -> Factor | None:
+    """The most selective factor: longest shortest string, then fewest strings."""
+    useful = [f for f in factors if f and (min(map(len, f)) >= 2 or f <= DIGITS)]
+    if not useful:
+        return None
+    return max(useful, key=lambda f: (min(map(len, f)), -len(f)))
+
+
+def required_literals(pattern: str) -> Factor | None:
+    """Strings (lower case) one of which every match of `pattern` contains, or None."""
+    try:
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    return _best(_factors(list(parsed)))
