@@ -40,25 +40,69 @@ def lower_ascii(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
-def _scan(text: str, lowered: str, fast: re.Pattern, regex: re.Pattern, verify: bool):
-    """Matches of a rule: found on the lower-cased text, confirmed on the
-    original where the rule is case-sensitive."""
-    if not verify:
-        yield from fast.finditer(lowered)
-        return
-    pos = 0
-    while (m := fast.search(lowered, pos)) is not None:
-        v = regex.match(text, m.start())
-        if v is not None and v.end() > v.start():
-            yield v
-            pos = v.end()
+WINDOW = 64  # characters searched on each side of a required word
+
+
+def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
+    """Where each required literal occurs, found in one pass over the text."""
+    found: dict[str, list[int]] = {}
+    if res.literal_regex is None:
+        return found
+    prefixes = res.literal_prefixes
+    for m in res.literal_regex.finditer(lowered):
+        start = m.start()
+        for lit in prefixes[m.group(1)]:
+            found.setdefault(lit, []).append(start)
+    return found
+
+
+def windows(n: int, required: frozenset[str] | None,
+            positions: dict[str, list[int]]) -> list[tuple[int, int]] | None:
+    """Stretches of text around the words a rule needs; None = the rule cannot match."""
+    if required is None:
+        return [(0, n)]
+    spans = [(max(0, i - WINDOW), min(n, i + len(lit) + WINDOW)) for lit in required for i in positions.get(lit, ())]
+    if not spans:
+        return None
+    spans.sort()
+    merged = [spans[0]]
+    for a, b in spans[1:]:
+        if a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
         else:
-            pos = m.start() + 1
+            merged.append((a, b))
+    return merged
 
 
-def _matches(text: str, lowered: str, rule: Rule):
+def _scan(text: str, lowered: str, fast: re.Pattern, regex: re.Pattern, verify: bool,
+          spans: list[tuple[int, int]]):
+    """Matches of a rule inside `spans`: found on the lower-cased text,
+    confirmed on the original where the rule is case-sensitive. A match that
+    reaches the end of a span is re-checked without the span's limit, so a
+    lookahead never sees a truncated text."""
+    n = len(lowered)
+    for a, b in spans:
+        pos = a
+        while pos < b and (m := fast.search(lowered, pos, b)) is not None:
+            if b < n and m.end() > b - 16:
+                m = fast.match(lowered, m.start())
+                if m is None:
+                    pos += 1
+                    continue
+            if verify:
+                v = regex.match(text, m.start())
+                if v is None or v.end() <= v.start():
+                    pos = m.start() + 1
+                    continue
+                m = v
+            yield m
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+
+
+def _matches(text: str, lowered: str, rule: Rule, spans: list[tuple[int, int]]):
     has_t = "t" in rule.regex.groupindex
-    for m in _scan(text, lowered, rule.fast, rule.regex, rule.needs_verify):
+    for m in _scan(text, lowered, rule.fast, rule.regex, rule.needs_verify, spans):
         if has_t and m.group("t") is not None:
             start, end = m.span("t")
         else:
@@ -86,13 +130,19 @@ def _modifier_prefix(res: Resources) -> re.Pattern:
 
 def find(text: str, res: Resources) -> list[Candidate]:
     lowered = lower_ascii(text)
-    vetoed = [m.span() for veto in res.vetoes
-              for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify)]
+    positions = literal_positions(lowered, res)
+    n = len(text)
+    vetoed = []
+    for veto in res.vetoes:
+        spans = windows(n, veto.required, positions)
+        if spans is not None:
+            vetoed += [m.span() for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify, spans)]
     raw: list[tuple[int, int, Rule, re.Match]] = []
     for rule in res.rules:
-        if rule.required is not None and not any(lit in lowered for lit in rule.required):
+        spans = windows(n, rule.required, positions)
+        if spans is None:
             continue  # the rule cannot match: a word it needs is absent
-        for start, end, m in _matches(text, lowered, rule):
+        for start, end, m in _matches(text, lowered, rule, spans):
             if any(_overlaps((start, end), v) for v in vetoed):
                 continue
             raw.append((start, end, rule, m))

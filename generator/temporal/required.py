@@ -90,12 +90,26 @@ def _factors(seq) -> list[Factor]:
     return factors
 
 
+# Words so common that requiring one of them rejects nothing.
+_COMMON = {"the", "a", "an", "in", "of", "at", "by", "to", "and", "on", "or", "from", "for", "after",
+           "before", "until", "during", "since", "this", "that", "is", "it", "as", "with"}
+
+
+def _selectivity(f: Factor) -> tuple:
+    words = {s.strip() for s in f}
+    common = bool(words & _COMMON)
+    punctuation = all(len(s) == 1 and not s.isalnum() and not s.isspace() for s in f)
+    return (not common, punctuation or min(map(len, f)) >= 3, min(map(len, f)), -len(f))
+
+
 def _best(factors: list[Factor]) -> Factor | None:
-    """The most selective factor: longest shortest string, then fewest strings."""
-    useful = [f for f in factors if f and (min(map(len, f)) >= 2 or f <= DIGITS)]
+    """The most selective factor: no common words, longest shortest string,
+    fewest strings. Single characters count only if punctuation or digits."""
+    useful = [f for f in factors if f and (min(map(len, f)) >= 2 or f <= DIGITS or all(
+        len(s) == 1 and not s.isalnum() and not s.isspace() for s in f))]
     if not useful:
         return None
-    return max(useful, key=lambda f: (min(map(len, f)), -len(f)))
+    return max(useful, key=_selectivity)
 
 
 def required_literals(pattern: str) -> Factor | None:

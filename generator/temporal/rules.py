@@ -61,6 +61,7 @@ class Veto:
     regex: re.Pattern
     fast: re.Pattern
     needs_verify: bool
+    required: frozenset[str] | None
     source: str
     examples: tuple[str, ...] = ()
 
@@ -75,6 +76,10 @@ class Resources:
     vetoes: tuple[Veto, ...]
     tense: dict[str, frozenset[str]]
     fingerprint: str = field(default="")
+    # One pass finds every required literal of every rule: at each position
+    # the longest literal; `literal_prefixes` maps it to all literals it begins with.
+    literal_regex: re.Pattern | None = None
+    literal_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _alternation(words, capitalise: bool = False) -> str:
@@ -242,12 +247,17 @@ def load(language: str = "en") -> Resources:
         for raw in data.get("veto", []):
             where = f"{path.name}: veto {raw.get('id', '?')}"
             regex, fast, verify = compile_rule_pattern(_expand(raw["pattern"], macros, vocab, where), where)
-            vetoes.append(Veto(raw["id"], regex, fast, verify, path.name, tuple(raw.get("examples", []))))
+            vetoes.append(Veto(raw["id"], regex, fast, verify, required_literals(fast.pattern), path.name,
+                               tuple(raw.get("examples", []))))
 
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
         raise RuleError(f"duplicate rule ids: {sorted(dupes)}")
+    literals = sorted({lit for r in [*rules, *vetoes] if r.required for lit in r.required},
+                      key=lambda s: (-len(s), s))
+    literal_regex = re.compile("(?=(" + "|".join(re.escape(s) for s in literals) + "))") if literals else None
+    prefixes = {s: tuple(p for p in literals if s.startswith(p)) for s in literals}
     return Resources(
         language=language,
         vocab=vocab,
@@ -255,5 +265,7 @@ def load(language: str = "en") -> Resources:
         vetoes=tuple(vetoes),
         tense=tense,
         fingerprint=digest.hexdigest()[:16],
+        literal_regex=literal_regex,
+        literal_prefixes=prefixes,
     )
 
