@@ -94,8 +94,10 @@ def _month(dct, tense, mode, mm):
     mm = int(mm)
     if mode == "THIS":
         return f"{dct.year:04d}-{mm:02d}"
-    if mode == "LAST":  # "last February": February of last year
-        return f"{dct.year - 1:04d}-{mm:02d}"
+    if mode == "LAST":
+        # "last April" (in November): this year's April; but the month just
+        # gone is "last month", so "last February" said in March is a year back.
+        return f"{dct.year if mm < dct.month - 1 else dct.year - 1:04d}-{mm:02d}"
     if mode == "NEXT":
         return f"{dct.year if mm > dct.month else dct.year + 1:04d}-{mm:02d}"
     firsts = [date(dct.year + k, mm, 1) for k in (-1, 0, 1)]

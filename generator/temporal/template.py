@@ -116,6 +116,7 @@ FUNCTIONS: dict[str, Callable] = {
     "weekday": lambda w, g, v: str(_lookup(v, "weekdays", w)),
     "num": lambda w, g, v: parse_number(w, v),
     "ordinal": lambda w, g, v: parse_ordinal(w, v),
+    "half": lambda w, g, v: "1" if _key(w) == "first" else "2",
     "unit": lambda w, g, v: str(_lookup(v, "units", w)),
     "dir": lambda w, g, v: _signed(int(_lookup(v, "directions", _strip_the(w)))),
     "rel": lambda w, g, v: str(_lookup(v, "occurrence", _strip_the(w))),
