@@ -152,6 +152,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # livereload and tornado are needed only here
+
+    return serve(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m generator",
                                 description="Build a timeline website from dated news articles.")
@@ -184,6 +190,14 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--jsonl", action="store_true",
                    help='batch mode: read {"id","text","dct"} JSON lines on stdin, write {"id","timexes"} lines')
     e.set_defaults(func=cmd_extract)
+
+    s = sub.add_parser("serve", help="live preview: build, serve on 127.0.0.1, rebuild and reload on every change")
+    s.add_argument("--config", default="site.toml", help="path to site.toml (default: ./site.toml)")
+    s.add_argument("--content", help="content folder (overrides content_dir in site.toml)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    s.add_argument("--port", type=int, default=5500, help="port (default 5500)")
+    s.add_argument("--open", action="store_true", help="open the preview in a web browser")
+    s.set_defaults(func=cmd_serve)
 
     n = sub.add_parser("new", help="write a new article file with front matter filled in")
     n.add_argument("title")

@@ -191,6 +191,7 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
             "year": year, "year_url": urls.year(year) if year else None,
             "month": calendar.span(e.date)[0].month if e.precision in ("day", "week", "month") else None,
             "edited": list(e.edited),
+            "draft": all(articles_by_slug[s.article].article.draft for s in e.sources),
             "updated": max((s["published"] for s in sources if s["published"]), default=""),
         })
     for i, v in enumerate(views):

@@ -1,0 +1,250 @@
+"""Live preview for editors: build, serve, rebuild on every change, reload the
+browser.
+
+    python -m generator serve [--host 127.0.0.1] [--port 5500] [--open]
+
+* The preview is built (drafts included, base URL "/") into `.preview/`, never
+  into the published output folder.
+* A watcher of our own polls content/, the templates, site.toml and the
+  tagger's rule files, so rebuilds happen whether or not a browser is open;
+  each rebuild reuses the per-article cache, so only edited articles are
+  re-extracted. Then every open tab is told to reload (livereload's protocol
+  and client script).
+* A failed rebuild keeps the last good site and shows an overlay naming the
+  file, line and message on every page until the next good build.
+* Only files inside the built site are served (403 for anything that resolves
+  elsewhere, symlinks included), and the reload websocket refuses pages from
+  other origins.
+
+This is the only module that imports livereload and tornado.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+import webbrowser
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import ioloop, web
+
+from . import build as build_mod
+from . import config as config_mod
+from .errors import BuildError, Problem
+from .render import BUNDLED_TEMPLATES
+from .temporal.rules import RULES_ROOT
+
+POLL_SECONDS = 0.2
+DATA_ROOT = Path(__file__).parent / "data"
+OVERLAY_TEMPLATE = "_preview.html"
+
+
+@dataclass
+class PreviewState:
+    config_path: Path
+    content: str | None
+    output: Path
+    problems: list[Problem] = field(default_factory=list)
+    last_build_seconds: float = 0.0
+    builds: int = 0
+    snapshot: dict[str, float] = field(default_factory=dict)
+
+    def watched_roots(self) -> list[Path]:
+        """site.toml, the content and template folders it names (re-read each
+        time: editing site.toml may move them), the bundled templates, the
+        tagger's rule files and the event vocabularies."""
+        root = self.config_path.resolve().parent
+        folders = [root / "content", root / "templates"]
+        try:
+            cfg = config_mod.load(self.config_path, self.content)
+            folders = [cfg.content_dir, cfg.templates_dir]
+        except BuildError:
+            if self.content:
+                folders[0] = Path(self.content).resolve()
+        return [self.config_path.resolve(), *folders, BUNDLED_TEMPLATES, RULES_ROOT, DATA_ROOT]
+
+
+def scan(roots: list[Path]) -> dict[str, float]:
+    """Modification time of every file under the watched paths."""
+    out: dict[str, float] = {}
+    for root in roots:
+        if root.is_file():
+            out[str(root)] = root.stat().st_mtime_ns
+            continue
+        if not root.is_dir():
+            out[str(root)] = -1  # appears later: noticed as a change
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "__pycache__"]
+            for name in filenames:
+                if name.startswith(".") or name.endswith((".tmp", ".swp", "~")):
+                    continue
+                p = os.path.join(dirpath, name)
+                try:
+                    out[p] = os.stat(p).st_mtime_ns
+                except OSError:
+                    pass
+    return out
+
+
+def rebuild(state: PreviewState) -> bool:
+    """Build the preview; on failure keep the last good site and the problems."""
+    start = time.perf_counter()
+    try:
+        result = build_mod.build(state.config_path, state.content, state.output, base_url="/", drafts=True,
+                                 use_cache=True, quiet=True)
+    except BuildError as exc:
+        state.problems = exc.problems
+        state.last_build_seconds = time.perf_counter() - start
+        print(f"[serve] build failed in {state.last_build_seconds:.2f}s; still serving the last good site:",
+              file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return False
+    except Exception as exc:  # never let an unexpected error kill the preview
+        state.problems = [Problem(f"unexpected error: {exc!r}")]
+        print(f"[serve] build crashed: {exc!r}", file=sys.stderr)
+        return False
+    state.problems = []
+    state.builds += 1
+    state.last_build_seconds = time.perf_counter() - start
+    for w in result.report.warnings:
+        print(str(w), file=sys.stderr)
+    s = result.stats
+    print(f"[serve] rebuilt {result.pages} pages in {state.last_build_seconds:.2f}s"
+          + (f" ({s.written} files changed)" if s else ""), flush=True)
+    return True
+
+
+class SafeStaticHandler(web.StaticFileHandler):
+    """Static files of the built site only: anything that resolves outside it,
+    through '..', encoding or a symlink, is refused."""
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(absolute_path)
+        if real != real_root and not real.startswith(real_root + os.sep):
+            raise web.HTTPError(403)
+        return super().validate_absolute_path(root, absolute_path)
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        if status_code == 404:
+            page = Path(self.root) / "404.html"
+            if page.is_file():
+                self.set_header("Content-Type", "text/html; charset=UTF-8")
+                self.finish(page.read_bytes())
+                return
+        self.finish(f"{status_code}")
+
+
+class OriginCheckedReloadHandler(LiveReloadHandler):
+    """livereload's websocket accepts any origin; a page on another site could
+    then drive the preview. Accept only pages served by this server."""
+
+    allowed_hosts: set[str] = set()
+
+    def check_origin(self, origin: str) -> bool:
+        return urlsplit(origin).netloc.lower() in self.allowed_hosts
+
+
+class Injector(web.OutputTransform):
+    """Adds the reload client (and, after a failed build, the error overlay)
+    to every HTML page served."""
+
+    snippet: bytes = b""
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if "html" in headers.get("Content-Type", "") and b"</body>" in chunk:
+            chunk = chunk.replace(b"</body>", self.snippet + b"</body>", 1)
+            if "Content-Length" in headers:
+                headers["Content-Length"] = str(len(chunk))
+        return status_code, headers, chunk
+
+
+def _snippet_environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(BUNDLED_TEMPLATES)),
+                              autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def make_app(state: PreviewState, host: str, port: int) -> web.Application:
+    env = _snippet_environment()
+
+    class ConfiguredInjector(Injector):
+        @property
+        def snippet(self) -> bytes:  # type: ignore[override]
+            html = env.get_template(OVERLAY_TEMPLATE).render(
+                problems=[p.as_dict() for p in state.problems], seconds=state.last_build_seconds, port=port)
+            return html.encode("utf-8")
+
+    hosts = {f"{host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}"}
+    OriginCheckedReloadHandler.allowed_hosts = {h.lower() for h in hosts}
+    handlers = [
+        (r"/livereload", OriginCheckedReloadHandler),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (r"/(.*)", SafeStaticHandler, {"path": str(state.output), "default_filename": "index.html"}),
+    ]
+    return web.Application(handlers=handlers, transforms=[ConfiguredInjector])
+
+
+async def watch(state: PreviewState) -> None:
+    """Poll for changes and rebuild, browser or no browser."""
+    loop = asyncio.get_running_loop()
+    while True:
+        await asyncio.sleep(POLL_SECONDS)
+        current = await loop.run_in_executor(None, lambda: scan(state.watched_roots()))
+        if current == state.snapshot:
+            continue
+        changed = sorted(set(current.items()) ^ set(state.snapshot.items()))
+        state.snapshot = current
+        print(f"[serve] change in {Path(changed[0][0]).name}{' and others' if len(changed) > 1 else ''}",
+              flush=True)
+        await loop.run_in_executor(None, rebuild, state)
+        reload_browsers()
+
+
+def reload_browsers() -> int:
+    """Tell every connected page to reload (livereload protocol 7)."""
+    message = {"command": "reload", "path": "*", "liveCSS": True, "liveImg": True}
+    for waiter in list(LiveReloadHandler.waiters):
+        try:
+            waiter.write_message(message)
+        except Exception:  # a tab that went away
+            LiveReloadHandler.waiters.discard(waiter)
+    return len(LiveReloadHandler.waiters)
+
+
+def serve(args) -> int:
+    config_path = Path(args.config)
+    if not config_path.is_file():
+        print(f"{config_path}: error: configuration file not found", file=sys.stderr)
+        return 1
+    output = config_path.resolve().parent / ".preview"
+    state = PreviewState(config_path, args.content, output)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"[serve] WARNING: listening on {args.host}: anyone who can reach this machine can read the preview",
+              file=sys.stderr)
+    state.snapshot = scan(state.watched_roots())
+    if not rebuild(state) and not (output / "index.html").exists():
+        output.mkdir(parents=True, exist_ok=True)
+    app = make_app(state, args.host, args.port)
+    app.listen(args.port, address=args.host)
+    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/"
+    print(f"[serve] serving {output} at {url} (Ctrl-C to stop)", flush=True)
+    if args.open:
+        webbrowser.open(url)
+    loop = ioloop.IOLoop.current()
+    loop.add_callback(lambda: asyncio.ensure_future(watch(state)))
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        print("[serve] stopped")
+    return 0
