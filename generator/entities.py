@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -200,17 +200,21 @@ class EntityIndex:
                 if len(matches) == 1:
                     mapping[name] = matches.pop()
                     continue
-        # Near-identical long spellings ("Vladivostock"/"Vladivostok") fold into the commoner.
+        # Near-identical long spellings ("Vladivostock"/"Vladivostok") fold into
+        # the commoner; only names with the same first two letters and nearly
+        # the same length are compared.
         names = sorted(counts, key=lambda n: (-counts[n], n))
-        for i, a in enumerate(names):
+        by_prefix: dict[str, list[str]] = defaultdict(list)
+        for a in names:
             if a in mapping or len(a) < 6:
                 continue
-            for b in names[:i]:
-                if b in mapping or len(b) < 6 or a[0] != b[0]:
-                    continue
-                if SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.9:
+            for b in by_prefix[a[:2].lower()]:
+                if b not in mapping and abs(len(a) - len(b)) <= 2 and \
+                        SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.9:
                     mapping[a] = b
                     break
+            else:
+                by_prefix[a[:2].lower()].append(a)
         for name in counts:
             target = mapping.get(name, name)
             while target in mapping and mapping[target] != target:

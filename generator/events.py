@@ -372,41 +372,68 @@ def _anaphoric(m: Mention, v: Vocab) -> bool:
     return bool(first and (first.group(1).lower() in v.nouns or _stem(first.group(1)) in v.nouns))
 
 
+BUCKET_CAP = 60  # a (feature, year) shared by more mentions than this says little
+
+
+def _years(value: str) -> range:
+    sp = calendar.span(value)
+    if not sp:
+        return range(0)
+    return range(sp[0].year, min(sp[1].year, sp[0].year + 10) + 1)
+
+
+def _compatible_spans(a: tuple, b: tuple) -> bool:
+    return (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+
+
 def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float) -> list[list[int]]:
+    """Group mentions into events. Candidate pairs share a feature (a word or
+    a name) within the same year, so the work grows with the corpus, not with
+    its square; a pair merges if the dates are compatible and the similarity
+    (plus the bonuses for one article naming one day) reaches the threshold."""
     v = vocab()
     feats = [_features(m, index, v) for m in mentions]
+    spans = [calendar.span(m.timex.value) for m in mentions]
     df = Counter(k for f in feats for k in f)
     n = max(len(mentions), 1)
     idf = {k: math.log(1 + n / c) for k, c in df.items()}
-    # Candidate pairs share a feature that is not everywhere.
-    postings: dict[str, list[int]] = defaultdict(list)
-    cap = max(50, n // 5)
-    for i, f in enumerate(feats):
-        for k in f:
-            if df[k] <= cap:
-                postings[k].append(i)
+    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, (f, m) in enumerate(zip(feats, mentions)):
+        for year in _years(m.timex.value):
+            for k in f:
+                buckets[(k, year)].append(i)
     pairs: set[tuple[int, int]] = set()
-    for ids in postings.values():
+    for ids in buckets.values():
+        if len(ids) > BUCKET_CAP:
+            continue
         for x in range(len(ids)):
             for y in range(x + 1, len(ids)):
-                pairs.add((ids[x], ids[y]))
-    # Adjacent sentences of one article with the same date: candidates too.
+                pairs.add((ids[x], ids[y]) if ids[x] < ids[y] else (ids[y], ids[x]))
+    # Within one article: sentences next to each other, and one named day.
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         by_article[m.article].append(i)
     for ids in by_article.values():
-        for x in ids:
-            for y in ids:
-                if x < y and abs(mentions[x].sentence_index - mentions[y].sentence_index) <= 1:
-                    pairs.add((x, y))
+        by_value: dict[str, list[int]] = defaultdict(list)
+        for i in ids:
+            by_value[mentions[i].timex.value].append(i)
+        for i in ids:
+            for j in ids:
+                if i < j and abs(mentions[i].sentence_index - mentions[j].sentence_index) <= 1:
+                    pairs.add((i, j))
+        for same in by_value.values():
+            for x in range(len(same)):
+                for y in range(x + 1, len(same)):
+                    pairs.add((same[x], same[y]))
     scored = []
     for a, b in pairs:
         ma, mb = mentions[a], mentions[b]
         if ma.article == mb.article and ma.sentence_index == mb.sentence_index:
             continue
-        va, vb = ma.timex.value, mb.timex.value
-        if not (va == vb or calendar.compatible(va, vb)):
+        sa, sb = spans[a], spans[b]
+        if not (sa and sb and _compatible_spans(sa, sb)):
             continue
+        va, vb = ma.timex.value, mb.timex.value
         sim = similarity(feats[a], feats[b], idf)
         same_article = ma.article == mb.article
         if va == vb:

@@ -9,11 +9,11 @@ host. Pages carry plain data (dicts) for the templates; no markup here.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import sentences as sentence_splitter
 from .config import SiteConfig
 from .content import slugify
 from .entities import EntityIndex
@@ -194,30 +194,41 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
             "draft": all(articles_by_slug[s.article].article.draft for s in e.sources),
             "updated": max((s["published"] for s in sources if s["published"]), default=""),
         })
+    by_entity: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(views):
+        for name in v["entity_names"]:
+            by_entity[name].append(i)
     for i, v in enumerate(views):
         v["previous"] = _brief(views[i - 1]) if i > 0 else None
         v["next"] = _brief(views[i + 1]) if i + 1 < len(views) else None
-        v["related"] = _related(v, views)
+        v["related"] = _related(i, views, by_entity)
+    events_of_article: dict[str, list[dict]] = defaultdict(list)
+    cited_sentences: dict[str, set[int]] = defaultdict(set)
+    for v in views:
+        for s in v["sources"]:
+            if not events_of_article[s["article"]] or events_of_article[s["article"]][-1] is not v:
+                events_of_article[s["article"]].append(v)
+            cited_sentences[s["article"]].add(s["sentence_index"])
 
     # ---- articles -----------------------------------------------------------
     article_views = []
     for a in sorted(analyses, key=lambda a: (a.article.date or date.min, a.article.slug), reverse=True):
         art = a.article
         marks: list[Mark] = []
-        cited = {s["sentence_index"] for v in views for s in v["sources"] if s["article"] == art.slug}
+        cited = cited_sentences[art.slug]
         spans = list(a.sentences)
+        starts = [s0 for s0, _ in spans]
         for i, (s0, _e0) in enumerate(spans):
             if i in cited:
                 marks.append(Mark(s0, s0, "anchor", {"id": f"s{i}"}))
         for t in a.timexes:
-            sent = sentence_splitter.containing(spans, t.start)
-            idx = spans.index(sent) if sent else -1
+            idx = bisect.bisect_right(starts, t.start) - 1
             marks.append(Mark(t.start, t.end, "timex", {
                 "value": t.value or "unresolved", "type": t.type, "datetime": html_datetime(t.value),
                 "display": display_date(t.value) if calendar.precision(t.value) else t.value or "unresolved",
                 "event_url": timex_links.get((art.slug, idx, t.text)),
             }))
-        linked = [v for v in views if any(s["article"] == art.slug for s in v["sources"])]
+        linked = events_of_article[art.slug]
         article_views.append({
             "slug": art.slug, "url": urls.article(art.slug), "title": art.title, "source": art.source,
             "author": art.author, "date": art.date.isoformat() if art.date else "",
@@ -252,13 +263,16 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
     for v in views:
         for t in v["tags"]:
             tag_names.setdefault(slugify(t), t)
-    tags = []
-    for slug, name in sorted(tag_names.items()):
-        tags.append({
-            "name": name, "slug": slug, "url": urls.tag(slug),
-            "events": [v for v in views if slug in {slugify(t) for t in v["tags"]}],
-            "articles": [a for a in article_views if slug in {slugify(t["name"]) for t in a["tags"]}],
-        })
+    tag_events: dict[str, list[dict]] = defaultdict(list)
+    tag_articles: dict[str, list[dict]] = defaultdict(list)
+    for v in views:
+        for slug in dict.fromkeys(slugify(t) for t in v["tags"]):
+            tag_events[slug].append(v)
+    for a in article_views:
+        for slug in dict.fromkeys(slugify(t["name"]) for t in a["tags"]):
+            tag_articles[slug].append(a)
+    tags = [{"name": name, "slug": slug, "url": urls.tag(slug), "events": tag_events[slug],
+             "articles": tag_articles[slug]} for slug, name in sorted(tag_names.items())]
 
     newest = max((a.article.date for a in analyses if a.article.date), default=date(1970, 1, 1))
     site = Site(config, urls, [], views, article_views, entity_list, tags, years,
@@ -272,20 +286,26 @@ def _brief(v: dict) -> dict:
             "date": v["date"], "datetime": v["datetime"]}
 
 
-def _related(v: dict, views: list[dict], limit: int = 5) -> list[dict]:
-    mine = set(v["entity_names"])
+def _related(i: int, views: list[dict], by_entity: dict[str, list[int]], limit: int = 5) -> list[dict]:
+    """Events that share names with this one or lie close to it in time.
+    Candidates come from the entity index (rarest names first) and the
+    neighbours in date order, so this stays fast with thousands of events."""
+    v = views[i]
     span = calendar.span(v["date"])
+    candidates: set[int] = set(range(max(0, i - 4), min(len(views), i + 5)))
+    for name in sorted(v["entity_names"], key=lambda n: len(by_entity[n]))[:6]:
+        candidates.update(by_entity[name][:200])
+    candidates.discard(i)
+    mine = set(v["entity_names"])
     scored = []
-    for o in views:
-        if o["id"] == v["id"]:
-            continue
+    for j in candidates:
+        o = views[j]
         shared = len(mine & set(o["entity_names"]))
         other = calendar.span(o["date"])
         days = abs((other[0] - span[0]).days) if span and other else 10_000
-        score = shared + 2.0 / (1 + days / 30)
         if shared or days <= 31:
-            scored.append((score, o["id"], o))
-    scored.sort(key=lambda x: (-x[0], x[1]))
+            scored.append((-(shared + 2.0 / (1 + days / 30)), o["id"], o))
+    scored.sort(key=lambda x: (x[0], x[1]))
     return [_brief(o) for _, _, o in scored[:limit]]
 
 

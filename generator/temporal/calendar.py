@@ -6,6 +6,7 @@ Kept apart from the resolver so the events stage can ask the same questions
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, timedelta
 
@@ -41,6 +42,7 @@ def week_monday(year: int, week: int) -> date:
     return date.fromisocalendar(year, week, 1)
 
 
+@functools.lru_cache(maxsize=65536)
 def precision(value: str) -> str | None:
     """The precision of a placeable DATE/TIME value, or None (PAST_REF, P3Y...)."""
     if _DAY.match(value):
@@ -60,8 +62,10 @@ def precision(value: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)
 def span(value: str) -> tuple[date, date] | None:
-    """First and last day covered by a placeable value (inclusive)."""
+    """First and last day covered by a placeable value (inclusive); cached,
+    since merging asks about the same few values many times."""
     try:
         if m := _DAY.match(value):
             d = date(int(m[1]), int(m[2]), int(m[3]))
