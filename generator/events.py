@@ -132,9 +132,22 @@ def is_event_mention(text: str, sentence: tuple[int, int], t: TimexRef, v: Vocab
     return any(_is_trigger(w, v) for w in near)
 
 
-_TRAILING_JUNK = re.compile(
-    r"(?:[\s,;:—–-]+|\s+(?:and|or|but|the|a|an|of|to|in|on|at|by|for|with|from|as|that|which|who|"
-    r"since|after|before|during|including|while|when|than|its|his|her|their))+$", re.I)
+_DANGLING_WORDS = {"and", "or", "but", "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from",
+                   "as", "that", "which", "who", "since", "after", "before", "during", "including", "while",
+                   "when", "than", "its", "his", "her", "their"}
+
+
+def _strip_dangling(title: str) -> str:
+    """Drop trailing punctuation and dangling words ("...talks with the")."""
+    while True:
+        title = title.rstrip(" \t\n,;:—–-")
+        head, _, last = title.rpartition(" ")
+        if head and last.lower() in _DANGLING_WORDS:
+            title = head
+            continue
+        return title
+
+
 _PREPOSITION_START = re.compile(
     r"^(?:in|on|at|during|after|before|since|with|without|by|for|from|over|under|despite|amid|among|"
     r"following|until|till|as|when|while|although|though|because|if|including)\b", re.I)
@@ -199,14 +212,12 @@ def _shorten(title: str, max_length: int) -> str:
                 break
         if len(title) > max_length:
             title = title[: max_length - 1].rsplit(" ", 1)[0]
-            for _ in range(3):
-                title = _TRAILING_JUNK.sub("", title)
+            title = _strip_dangling(title)
             title = title.rstrip(" ,;:—–-\"“‘'") + "…"
             if title.count("“") > title.count("”"):
                 title += "”"
             return title
-    for _ in range(3):
-        title = _TRAILING_JUNK.sub("", title)
+    title = _strip_dangling(title)
     if title.count("“") > title.count("”"):
         title = title.replace("“", "", 1) if title.startswith("“") else title + "”"
     return title.strip(" ,;:—–-\"‘’'")

@@ -29,14 +29,14 @@ def preview_project(tmp: Path) -> Path:
 
 
 @contextmanager
-def running_preview(project: Path):
+def running_preview(project: Path, startup_timeout: float = 60):
     port = free_port()
     log = open(project / "serve.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--config", str(project / "site.toml"),
                              "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.time() + 60
+        deadline = time.time() + startup_timeout
         while True:
             try:
                 urllib.request.urlopen(url, timeout=2).read()

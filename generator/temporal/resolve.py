@@ -289,17 +289,17 @@ def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
     if ":" not in base:
         return base + suffix
     head, *args = base.split(":")
-    if head in DCT_FREE:
-        out = DCT_FREE[head](dct, tense, *args)
-    elif head in RESOLVERS:
-        if dct is None:
-            return None
-        try:
+    try:
+        if head in DCT_FREE:
+            out = DCT_FREE[head](dct, tense, *args)
+        elif head in RESOLVERS:
+            if dct is None:
+                return None
             out = RESOLVERS[head](dct, tense, *args)
-        except (ValueError, KeyError):
-            return None
-    else:
-        return base + suffix
+        else:
+            return base + suffix
+    except (ValueError, KeyError, TypeError, StopIteration):
+        return None  # a value the tables cannot anchor: left unresolved, never a crash
     if out is None:
         return None
     return out + suffix

@@ -1,0 +1,227 @@
+"""Key-event ranking measured on Timeline17 (journalists' timelines), Date-F1.
+
+    python benchmarks/tls.py ../shared/data/timeline17 [--topics H1N1 bpoil]
+
+For each topic: the sources' articles (Penn-Treebank tokenized) are
+detokenized into our content format in a temporary folder (title = first
+sentence, date = the folder's publication date), analysed and merged by the
+generator, and the whole site is built once (build time and peak memory are
+recorded). Then, for each reference timeline, as the literature does it:
+articles published outside the timeline's first and last dates are dropped,
+the events are merged again from the remaining articles, the k days with the
+highest total salience of day-precision events inside the range are picked
+(k = the number of dates in the reference), and Date-F1 is computed. The
+reported average is the F1 of the mean precision and mean recall over the
+timelines. Two baselines run on the same articles: days ranked by the number
+of articles published that day, and by the number of mentions of the day in
+the text. Results: benchmarks/results/tls.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator import config as config_mod  # noqa: E402
+from generator.build import analyse_all, site_gazetteer  # noqa: E402
+from generator.cache import Cache  # noqa: E402
+from generator.events import merge  # noqa: E402
+from generator.temporal import calendar  # noqa: E402
+
+PTB = [
+    (r"-LRB-", "("), (r"-RRB-", ")"), (r"-LCB-", "{"), (r"-RCB-", "}"), (r"-LSB-", "["), (r"-RSB-", "]"),
+    (r"\\\*", "*"), (r"\\/", "/"),
+]
+
+
+def detokenize(line: str) -> str:
+    """Undo Penn-Treebank tokenization well enough for the tagger and a reader."""
+    s = line.strip()
+    for a, b in PTB:
+        s = re.sub(a, b, s)
+    s = s.replace("#", "£")
+    s = re.sub(r"``\s*", "“", s)
+    s = re.sub(r"\s*''", "”", s)
+    s = re.sub(r"\s+(n't|'s|'re|'ve|'ll|'d|'m|')(?=\s|$)", r"\1", s)
+    s = re.sub(r"\s+([.,;:!?%)\]}])", r"\1", s)
+    s = re.sub(r"([(\[{$£])\s+", r"\1", s)
+    s = re.sub(r"\s+-\s+", " - ", s)
+    return re.sub(r"\s{2,}", " ", s).strip()
+
+
+def convert(topic_dirs: list[Path], out: Path) -> list[dict]:
+    """Write the topic's articles as content/articles/*.md; return their metadata."""
+    articles_dir = out / "content" / "articles"
+    articles_dir.mkdir(parents=True)
+    meta = []
+    for src in topic_dirs:
+        source = src.name.split("_", 1)[1]
+        for day_dir in sorted((src / "InputDocs").iterdir()):
+            for f in sorted(day_dir.glob("*.txt")):
+                lines = [detokenize(x) for x in f.read_text(encoding="utf-8", errors="replace").splitlines()]
+                lines = [x for x in lines if x]
+                if not lines:
+                    continue
+                title = lines[0][:200].replace('"', "'")
+                slug = f"{source}-{day_dir.name}-{f.name.split('.')[0]}"
+                body = "\n\n".join(x.replace("*", "\\*").replace("_", "\\_") for x in lines[1:] or lines)
+                (articles_dir / f"{slug}.md").write_text(
+                    f'---\ntitle: "{title}"\ndate: {day_dir.name}\nsource: "{source}"\n---\n{body}\n', encoding="utf-8")
+                meta.append({"slug": slug, "date": date.fromisoformat(day_dir.name), "source": source})
+    (out / "site.toml").write_text(f'title = "Timeline17 {out.name}"\nbase_url = "/"\n')
+    return meta
+
+
+def read_timelines(topic_dirs: list[Path]) -> list[tuple[str, list[date]]]:
+    out = []
+    for src in topic_dirs:
+        for f in sorted((src / "timelines").glob("*.txt")):
+            dates = sorted({date.fromisoformat(m) for m in re.findall(r"^(\d{4}-\d{2}-\d{2})\s*$",
+                                                                       f.read_text(encoding="utf-8"), re.M)})
+            out.append((f"{src.name}/{f.stem}", dates))
+    return out
+
+
+def top_days(scores: dict[date, float], k: int, start: date, end: date) -> list[date]:
+    days = [(s, d) for d, s in scores.items() if start <= d <= end and s > 0]
+    days.sort(key=lambda x: (-x[0], x[1]))
+    return [d for _, d in days[:k]]
+
+
+def prf(picked: list[date], reference: list[date]) -> tuple[float, float]:
+    hit = len(set(picked) & set(reference))
+    return (hit / len(picked) if picked else 0.0), (hit / len(reference) if reference else 0.0)
+
+
+def f1_of_means(ps: list[float], rs: list[float]) -> float:
+    p, r = sum(ps) / len(ps), sum(rs) / len(rs)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def day_scores_ours(analyses, gaz, threshold) -> dict[date, float]:
+    events, _ = merge(analyses, gaz, threshold)
+    scores: dict[date, float] = defaultdict(float)
+    for e in events:
+        if e.precision == "day":
+            scores[date.fromisoformat(e.date[:10])] += e.salience
+    return scores
+
+
+def day_scores_pubcount(analyses) -> dict[date, float]:
+    return Counter(a.article.date for a in analyses if a.article.date)
+
+
+def day_scores_mentions(analyses) -> dict[date, float]:
+    c: Counter = Counter()
+    for a in analyses:
+        for t in a.timexes:
+            if t.type in ("DATE", "TIME") and calendar.precision(t.value) == "day":
+                c[date.fromisoformat(t.value[:10])] += 1
+    return c
+
+
+def run_topic(name: str, topic_dirs: list[Path], workdir: Path) -> dict:
+    folder = workdir / name
+    meta = convert(topic_dirs, folder)
+    # The whole site, once, in a child process: wall time and peak memory.
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c",
+                           "import resource, sys; sys.path.insert(0, sys.argv[1]);"
+                           "from generator.__main__ import main; rc = main(['build', '--config', sys.argv[2], '-q']);"
+                           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)",
+                           str(ROOT), str(folder / "site.toml")], capture_output=True, text=True)
+    build_seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr[-3000:])
+    peak_mb = int(proc.stdout.strip().splitlines()[-1]) / 1024
+    events = json.loads((folder / "output" / "events.json").read_text())["events"]
+
+    cfg = config_mod.load(folder / "site.toml")
+    gaz = site_gazetteer(cfg)
+    from generator.content import read_content
+    from generator.errors import Report
+    articles = read_content(cfg.content_dir, Report())
+    analyses = analyse_all(articles, cfg, gaz, Cache(cfg.root / ".cache" / "articles"))
+    results = {"articles": len(meta), "events": len(events), "build_seconds": round(build_seconds, 2),
+               "build_peak_memory_mb": round(peak_mb, 1), "timelines": {}}
+    methods = {"ours": [], "pubcount": [], "mentions": []}
+    for tl_name, ref in read_timelines(topic_dirs):
+        start_d, end_d = ref[0], ref[-1]
+        subset = [a for a in analyses if a.article.date and start_d <= a.article.date <= end_d]
+        k = len(ref)
+        picks = {
+            "ours": top_days(day_scores_ours(subset, gaz, cfg.extraction["merge_threshold"]), k, start_d, end_d),
+            "pubcount": top_days(day_scores_pubcount(subset), k, start_d, end_d),
+            "mentions": top_days(day_scores_mentions(subset), k, start_d, end_d),
+        }
+        row = {"k": k, "articles": len(subset), "range": [start_d.isoformat(), end_d.isoformat()]}
+        for m, picked in picks.items():
+            p, r = prf(picked, ref)
+            methods[m].append((p, r))
+            row[m] = {"precision": round(p, 3), "recall": round(r, 3),
+                      "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+        results["timelines"][tl_name] = row
+    results["date_f1"] = {m: round(f1_of_means([p for p, _ in v], [r for _, r in v]), 3) for m, v in methods.items()}
+    results["_pr"] = methods
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data", type=Path, help="the timeline17 folder")
+    ap.add_argument("--topics", nargs="*", default=["H1N1", "bpoil"])
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "tls.json")
+    ap.add_argument("--keep", action="store_true", help="keep the converted corpora (in a temporary folder)")
+    args = ap.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="tls-"))
+    all_pr: dict[str, list] = {"ours": [], "pubcount": [], "mentions": []}
+    report = {"topics": {}}
+    try:
+        for topic in args.topics:
+            dirs = sorted(p for p in args.data.iterdir() if p.is_dir() and p.name.startswith(topic + "_"))
+            if not dirs:
+                raise SystemExit(f"no folders {topic}_* in {args.data}")
+            print(f"== {topic}: {', '.join(d.name for d in dirs)}", flush=True)
+            res = run_topic(topic, dirs, workdir)
+            for m, v in res.pop("_pr").items():
+                all_pr[m] += v
+            report["topics"][topic] = res
+            print(f"   {res['articles']} articles, {res['events']} events, built in {res['build_seconds']}s, "
+                  f"peak {res['build_peak_memory_mb']} MB")
+            for tl, row in res["timelines"].items():
+                print(f"   {tl:38} k={row['k']:3}  ours {row['ours']['f1']:.3f}  pubcount {row['pubcount']['f1']:.3f}"
+                      f"  mentions {row['mentions']['f1']:.3f}")
+        report["date_f1_all_timelines"] = {m: round(f1_of_means([p for p, _ in v], [r for _, r in v]), 3)
+                                           for m, v in all_pr.items() if v}
+        report["reference"] = {"published, 19 timelines (Ghalandari & Ifrim 2020)": {
+            "DATEWISE": 0.544, "MARTSCHAT2018": 0.544, "TRAN2013": 0.517, "PUBCOUNT": 0.481, "CLUST": 0.407},
+            "measured here, 8 development timelines": {"pubcount": 0.567, "mentions": 0.641}}
+        print("\nDate-F1 (F1 of mean P and mean R over all timelines):")
+        for m, v in report["date_f1_all_timelines"].items():
+            print(f"   {m:10} {v:.3f}")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"wrote {args.out}")
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
