@@ -1,8 +1,8 @@
 """Per-article results on disk, keyed by what determines them.
 
 The key is a hash of the article's parsed content (body, date, slug...), the
-generator's version and the fingerprint of the temporal rule files and event
-vocabularies. Change any of those and the entry is simply not found; the
+generator's version, the fingerprint of the temporal rule files and event
+vocabularies, and of the generator's own source files. Change any of those and the entry is simply not found; the
 cache is safe to delete at any time and never changes what a build produces.
 """
 
@@ -17,7 +17,11 @@ from pathlib import Path
 from . import __version__, temporal
 from .model import Analysis, Article
 
-DATA_FILES = sorted((Path(__file__).parent / "data").glob("*"))
+PACKAGE = Path(__file__).parent
+# The per-article result depends on the data files and on the code that
+# computes it: both are part of the key, so a changed generator never reads a
+# stale entry.
+DATA_FILES = sorted([*(PACKAGE / "data").glob("*"), *PACKAGE.glob("*.py"), *(PACKAGE / "temporal").glob("*.py")])
 
 
 def _data_fingerprint() -> str:

@@ -27,6 +27,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple, object, str]]] = {
         "output_dir": (str, "output", "folder the built site is written to"),
         "templates_dir": (str, "templates", "folder of Jinja2 templates; missing ones fall back to the bundled set"),
         "order": (str, "newest", "timeline order: newest or oldest first"),
+        "key_events": (int, 10, "how many of the most salient events the front page shows first (0: none)"),
     },
     "extraction": {
         "merge_threshold": ((int, float), 0.34, "similarity (0-1) above which two mentions are one event"),
@@ -61,6 +62,7 @@ class SiteConfig:
     output_dir: Path
     templates_dir: Path
     order: str
+    key_events: int
     extraction: dict = field(default_factory=dict)
     entities: dict = field(default_factory=dict)
     feed: dict = field(default_factory=dict)
@@ -191,7 +193,7 @@ def load(
     return SiteConfig(
         path=path, root=root, title=top["title"], description=top["description"], base_url=base,
         language=top["language"], author=top["author"], content_dir=content, output_dir=output,
-        templates_dir=templates, order=top["order"],
+        templates_dir=templates, order=top["order"], key_events=top["key_events"],
         extraction=sections["extraction"], entities=sections["entities"], feed=sections["feed"],
     )
 

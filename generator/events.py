@@ -127,6 +127,8 @@ def is_event_mention(text: str, sentence: tuple[int, int], t: TimexRef, v: Vocab
         return False
     if head is not None:
         return True
+    if precision == "day":
+        return True  # a sentence that names a specific day reports what happened (or will) that day
     words = [(m.start() + c0, m.group(0)) for m in _WORD.finditer(clause)]
     near = [w for pos, w in words if abs(pos - t.start) < 160]
     return any(_is_trigger(w, v) for w in near)
@@ -478,7 +480,30 @@ def _best_value(values: list[str]) -> str:
     return ranked[0]
 
 
-PRECISION_BONUS = {"day": 0.3, "week": 0.2, "month": 0.1}
+FORWARD_WEIGHT = 0.3  # a report written before the date: a plan, not yet news
+LEAD_BONUS = 0.25
+
+
+def _salience(value: str, ms: list[Mention], articles: dict) -> float:
+    """How much the corpus cares about an event (documented in the README):
+    one point per distinct article that reports it on or after its date
+    (FORWARD_WEIGHT for articles written before: announcements and plans),
+    half a point per further outlet, a quarter per further sentence, and a
+    bonus if an article reports it in its lead. Measured on Timeline17
+    (benchmarks/tls.py): counting distinct reporting articles beats counting
+    mentions, and discounting forward references helps."""
+    span = calendar.span(value)
+    start = span[0] if span else None
+    per_article: dict[str, float] = {}
+    for m in ms:
+        published = articles[m.article].date
+        w = FORWARD_WEIGHT if (published and start and published < start) else 1.0
+        per_article[m.article] = max(per_article.get(m.article, 0.0), w)
+    outlets = {articles[m.article].source or m.article for m in ms}
+    sentences = {(m.article, m.sentence_index) for m in ms}
+    return (sum(per_article.values()) + 0.5 * (len(outlets) - 1) + 0.25 * (len(sentences) - len(per_article))
+            + (LEAD_BONUS if any(m.lead for m in ms) else 0.0))
+
 
 
 def merge(analyses: list[Analysis], gaz: Gazetteer, threshold: float = 0.34) -> tuple[list[Event], EntityIndex]:
@@ -519,11 +544,8 @@ def merge(analyses: list[Analysis], gaz: Gazetteer, threshold: float = 0.34) -> 
                 value=m.timex.value, sentence_index=m.sentence_index, anchor=f"s{m.sentence_index}",
                 source_name=art.source,
             ))
-        n_articles = len({m.article for m in ms})
-        n_sources = len({articles[m.article].source or m.article for m in ms})
+        salience = _salience(value, ms, articles)
         precision = calendar.precision(value) or "year"
-        salience = (n_articles + 0.5 * (n_sources - 1) + 0.25 * (len(sources) - n_articles)
-                    + (0.5 if any(m.lead for m in ms) else 0.0) + PRECISION_BONUS.get(precision, 0.0))
         tags = sorted({t for m in ms for t in articles[m.article].tags})
         events.append(Event(
             id="", date=value, precision=precision, title=rep.title, summary=rep.sentence,

@@ -343,8 +343,11 @@ def _pages(site: Site, generator_name: str) -> list[Page]:
     def add(url: str, template: str, title: str, in_sitemap: bool = True, path: str | None = None, **ctx):
         pages.append(Page(path or _file_for(urls, url), url, template, ctx, title, in_sitemap))
 
+    n_key = max(0, site.config.key_events)
+    key = sorted(site.events, key=lambda v: (-v["salience"], calendar.sort_key(v["date"])))[:n_key]
+    key.sort(key=lambda v: calendar.sort_key(v["date"]), reverse=newest_first)
     add(urls.index(), "index.html", site.config.title,
-        groups=_group_by_year_month(site.events, newest_first), events=site.events)
+        groups=_group_by_year_month(site.events, newest_first), events=site.events, key_events=key)
     for v in site.events:
         add(v["url"], "event.html", v["title"], event=v)
     for a in site.articles:

@@ -163,3 +163,14 @@ def test_html_in_articles_is_escaped_everywhere(tmp_path):
     article = (out / "articles/evil/index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
     assert 'data-unsafe-link="removed"' in article  # [click](javascript:...) neutralised
+
+
+def test_front_page_shows_key_events_first(seed_site):
+    result, out = seed_site
+    html = (out / "index.html").read_text()
+    key = html[html.index('id="key-events-h"'):html.index('id="all-events"')]
+    assert key.count('class="event ') == 8  # key_events = 8 in site.toml
+    top = sorted(result.events, key=lambda e: -e.salience)[:3]
+    for e in top:
+        assert f'href="/events/{e.id}/"' in key
+    assert html.index('id="key-events-h"') < html.index('id="y-2018"')
