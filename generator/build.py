@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, cache as cache_mod, config as config_mod, content, events as events_mod
-from . import overrides as overrides_mod, render, site as site_mod, write
+from . import exports, overrides as overrides_mod, render, site as site_mod, write
 from .article import analyse
 from .entities import Gazetteer, gazetteer
 from .errors import Report
@@ -129,6 +129,8 @@ def build(
     site = site_mod.plan(config, analyses, events, index, GENERATOR)
     files = render.render_pages(site, GENERATOR)
     files["events.json"] = safe_json(site_mod.events_json(site, GENERATOR))
+    files["timeline.json"] = exports.timelinejs_bytes(site)
+    files["events.ics"] = exports.icalendar(site).encode("utf-8")
     lap("render")
 
     stats = write.write_site(files, config.output_dir) if write_output else None

@@ -92,6 +92,7 @@ def render_pages(site: Site, generator_name: str) -> dict[str, bytes]:
             {"label": "Articles", "url": site.urls.path("articles/")},
         ],
         feed_url=site.urls.path("feed.xml"), events_json_url=site.urls.path("events.json"),
+        timeline_json_url=site.urls.path("timeline.json"), ics_url=site.urls.path("events.ics"),
     )
     out: dict[str, bytes] = {}
     problems: list[Problem] = []

@@ -174,3 +174,50 @@ def test_front_page_shows_key_events_first(seed_site):
     for e in top:
         assert f'href="/events/{e.id}/"' in key
     assert html.index('id="key-events-h"') < html.index('id="y-2018"')
+
+
+def test_timeline_json_is_timelinejs_format(seed_site):
+    result, out = seed_site
+    data = json.loads((out / "timeline.json").read_text())
+    assert data["title"]["text"]["headline"]
+    ids = set()
+    for e in data["events"]:
+        assert set(e) >= {"start_date", "text", "unique_id", "group"}
+        assert e["start_date"]["year"].isdigit()
+        for key in ("month", "day"):
+            if key in e["start_date"]:
+                assert e["start_date"][key].isdigit()
+        if "day" in e["start_date"]:
+            assert "month" in e["start_date"]
+        assert e["text"]["headline"] and isinstance(e["text"]["text"], str)
+        assert e["unique_id"] not in ids
+        ids.add(e["unique_id"])
+    assert len(data["events"]) == len(result.events)
+    vlad = next(e for e in data["events"] if e["start_date"] == {"year": "2018", "month": "9", "day": "11"})
+    assert "Xi" in vlad["text"]["headline"]
+
+
+def test_events_ics_parses_as_icalendar(seed_site):
+    import icalendar
+
+    result, out = seed_site
+    raw = (out / "events.ics").read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    cal = icalendar.Calendar.from_ical(raw)
+    events = cal.walk("VEVENT")
+    dated = [e for e in result.events if e.precision in ("day", "week", "month")]
+    assert len(events) == len(dated) > 10
+    by_uid = {str(e["UID"]).split("@")[0]: e for e in events}
+    vlad = next(e for e in result.events if e.date == "2018-09-11")
+    ev = by_uid[vlad.id]
+    assert ev.decoded("DTSTART").isoformat() == "2018-09-11" and ev.decoded("DTEND").isoformat() == "2018-09-12"
+    assert str(ev["SUMMARY"]) == vlad.title
+    week = next(e for e in result.events if e.date == "2018-W38")
+    assert by_uid[week.id].decoded("DTSTART").isoformat() == "2018-09-17"
+
+
+def test_footer_links_the_exports(seed_site):
+    _, out = seed_site
+    html = (out / "index.html").read_text()
+    for name in ("events.json", "timeline.json", "events.ics", "feed.xml"):
+        assert f'href="/{name}"' in html

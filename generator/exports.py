@@ -1,0 +1,93 @@
+"""Machine-readable exports besides events.json: a TimelineJS timeline and an
+iCalendar file of the dated events.
+
+* `timeline.json` follows Knight Lab's TimelineJS JSON format
+  (`events[].start_date{year,month,day}`, `text{headline,text}`,
+  `unique_id`, `group`), so the timeline can be shown in TimelineJS.
+* `events.ics` (RFC 5545) has one all-day VEVENT per event dated to a day,
+  week or month (coarser events are not calendar entries), with CRLF line
+  ends, escaped text and lines folded at 75 octets.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from .site import Site
+from .temporal import calendar
+
+
+def timelinejs(site: Site) -> dict:
+    events = []
+    for v in site.events:
+        span = calendar.span(v["date"])
+        if not span:
+            continue
+        start = span[0]
+        date = {"year": str(start.year)}
+        if v["precision"] in ("day", "week", "month"):
+            date["month"] = str(start.month)
+        if v["precision"] in ("day", "week"):
+            date["day"] = str(start.day)
+        item = {
+            "start_date": date,
+            "display_date": v["display_date"],
+            "text": {"headline": v["title"], "text": v["summary"]},
+            "unique_id": v["id"],
+            "group": str(start.year) if v["precision"] not in ("decade", "century") else v["display_date"],
+        }
+        if v["precision"] in ("week", "month", "quarter", "year"):
+            end = span[1]
+            item["end_date"] = {"year": str(end.year), "month": str(end.month), "day": str(end.day)}
+        events.append(item)
+    return {"title": {"text": {"headline": site.config.title, "text": site.config.description}},
+            "events": events}
+
+
+def _ics_text(value: str) -> str:
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space."""
+    out, current = [], b""
+    for ch in line:
+        b = ch.encode("utf-8")
+        if len(current) + len(b) > (75 if not out else 74):
+            out.append(current.decode("utf-8"))
+            current = b""
+        current += b
+    out.append(current.decode("utf-8"))
+    return "\r\n ".join(out)
+
+
+def icalendar(site: Site) -> str:
+    host = urlsplit(site.urls.absolute("/")).netloc or "timeline.local"
+    stamp = site.built.replace("-", "").replace(":", "")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//timeline-generator//EN", "CALSCALE:GREGORIAN",
+             f"X-WR-CALNAME:{_ics_text(site.config.title)}"]
+    for v in site.events:
+        if v["precision"] not in ("day", "week", "month"):
+            continue
+        start, end = calendar.span(v["date"])
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{v['id']}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{end + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(v['title'])}",
+            f"DESCRIPTION:{_ics_text(v['summary'])}",
+            f"URL:{site.urls.absolute(v['url'])}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def timelinejs_bytes(site: Site) -> bytes:
+    text = json.dumps(timelinejs(site), ensure_ascii=False, indent=1)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n").encode("utf-8")
