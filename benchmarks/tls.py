@@ -111,6 +111,21 @@ def f1_of_means(ps: list[float], rs: list[float]) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def miss_analysis(reference: list[date], picked: list[date], analyses, ours: dict[date, float]) -> dict:
+    """Why reference days were not picked: never written as a day in the
+    articles kept, written but never as an event, or an event ranked too low."""
+    mentioned = day_scores_mentions(analyses)
+    out = {"not_mentioned_as_a_day": 0, "mentioned_but_no_event": 0, "event_ranked_below_k": 0}
+    for d in set(reference) - set(picked):
+        if not mentioned.get(d):
+            out["not_mentioned_as_a_day"] += 1
+        elif not ours.get(d):
+            out["mentioned_but_no_event"] += 1
+        else:
+            out["event_ranked_below_k"] += 1
+    return out
+
+
 def day_scores_ours(analyses, gaz, threshold) -> dict[date, float]:
     events, _ = merge(analyses, gaz, threshold)
     scores: dict[date, float] = defaultdict(float)
@@ -162,8 +177,9 @@ def run_topic(name: str, topic_dirs: list[Path], workdir: Path) -> dict:
         start_d, end_d = ref[0], ref[-1]
         subset = [a for a in analyses if a.article.date and start_d <= a.article.date <= end_d]
         k = len(ref)
+        ours_scores = day_scores_ours(subset, gaz, cfg.extraction["merge_threshold"])
         picks = {
-            "ours": top_days(day_scores_ours(subset, gaz, cfg.extraction["merge_threshold"]), k, start_d, end_d),
+            "ours": top_days(ours_scores, k, start_d, end_d),
             "pubcount": top_days(day_scores_pubcount(subset), k, start_d, end_d),
             "mentions": top_days(day_scores_mentions(subset), k, start_d, end_d),
         }
@@ -173,6 +189,7 @@ def run_topic(name: str, topic_dirs: list[Path], workdir: Path) -> dict:
             methods[m].append((p, r))
             row[m] = {"precision": round(p, 3), "recall": round(r, 3),
                       "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+        row["ours_misses"] = miss_analysis(ref, picks["ours"], subset, ours_scores)
         results["timelines"][tl_name] = row
     results["date_f1"] = {m: round(f1_of_means([p for p, _ in v], [r for _, r in v]), 3) for m, v in methods.items()}
     results["_pr"] = methods
@@ -204,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
             for tl, row in res["timelines"].items():
                 print(f"   {tl:38} k={row['k']:3}  ours {row['ours']['f1']:.3f}  pubcount {row['pubcount']['f1']:.3f}"
                       f"  mentions {row['mentions']['f1']:.3f}")
+        misses = Counter()
+        for t in report["topics"].values():
+            for row in t["timelines"].values():
+                misses.update(row["ours_misses"])
+        report["ours_misses_all_timelines"] = dict(misses)
+        print(f"\nwhy reference days were missed (ours, all timelines): {dict(misses)}")
         report["date_f1_all_timelines"] = {m: round(f1_of_means([p for p, _ in v], [r for _, r in v]), 3)
                                            for m, v in all_pr.items() if v}
         report["reference"] = {"published, 19 timelines (Ghalandari & Ifrim 2020)": {
