@@ -276,7 +276,7 @@ def make_title(text: str, sentence: tuple[int, int], t: TimexRef, all_timexes: l
     title = _shorten(title, max_length)
     if title:
         first, _, rest = title.partition(" ")
-        if len(first) >= 4 and first.isupper():  # a drop-cap opening: "VLADIMIR Putin"
+        if len(first) >= 4 and first.isupper() and first.isalpha():  # a drop-cap opening: "VLADIMIR Putin"
             first = first.capitalize()
         title = (first[0].upper() + first[1:] + (" " + rest if rest else "")).strip()
     return title
