@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-runtime
 TSTAMP := $(VENV)/.installed-test
 BSTAMP := $(VENV)/.installed-browser
 
-.PHONY: build test browser-test browser-deps check serve benchmark clean distclean
+.PHONY: build test browser-test site-check browser-deps check serve benchmark clean distclean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -24,12 +24,20 @@ $(BSTAMP): $(TSTAMP) requirements-browser.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-browser.txt
 	@touch $@
 
-# Debian's chromium for the browser tests (Playwright cannot download browsers here).
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian chromium"; \
+# Debian's chromium (Playwright cannot download browsers here) and Java (for the
+# Nu Html Checker), then the pinned npm checkers of package.json.
+browser-deps: node_modules/.installed
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	@touch $@
 
 build: $(STAMP)
 	$(PY) -m generator build
@@ -40,8 +48,12 @@ check: $(STAMP)
 test: $(TSTAMP)
 	$(PY) -m pytest -q -m "not browser"
 
+# The browser and site checks: live preview in chromium, Nu Html Checker,
+# axe-core, keyboard, Lighthouse, screenshots (output-screenshots/), hostile content.
 browser-test: $(BSTAMP) browser-deps
 	$(PY) -m pytest -q -m browser
+
+site-check: browser-test
 
 serve: $(STAMP)
 	$(PY) -m generator serve
@@ -50,7 +62,7 @@ benchmark: $(STAMP)
 	$(PY) benchmarks/tempeval.py ../shared/data/tempeval3/tbaq
 
 clean:
-	rm -rf output .cache .preview .pytest_cache
+	rm -rf output .cache .preview .pytest_cache output-screenshots
 
 distclean: clean
 	rm -rf $(VENV)

@@ -1,0 +1,187 @@
+"""The published site checked like a serious site (make browser-test):
+Nu Html Checker, axe-core in chromium, keyboard navigation, Lighthouse,
+screenshots at phone and desktop widths in light and dark, and hostile
+article content that must not run in the browser."""
+
+import functools
+import json
+import shutil
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, make_project
+from generator.build import build
+from preview_helpers import free_port
+from test_browser import ARGS, CHROMIUM, browser  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+NODE = ROOT / "node_modules"
+VNU = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = NODE / "axe-core" / "axe.min.js"
+LIGHTHOUSE = NODE / ".bin" / "lighthouse"
+SHOTS = ROOT / "output-screenshots"
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The seed site built for http://127.0.0.1:PORT/ and served from there."""
+    port = free_port()
+    out = tmp_path_factory.mktemp("checked-site")
+    build(ROOT / "site.toml", output_dir=out, base_url=f"http://127.0.0.1:{port}/", use_cache=False)
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield out, f"http://127.0.0.1:{port}/"
+    server.shutdown()
+
+
+def _page_urls(out: Path, base: str) -> dict[str, str]:
+    event = sorted((out / "events").iterdir())[len(list((out / "events").iterdir())) // 2].name
+    article = next(p.name for p in (out / "articles").iterdir() if p.name.startswith("2018-09-12"))
+    return {
+        "index": base, "event": f"{base}events/{event}/", "article": f"{base}articles/{article}/",
+        "year": f"{base}years/2018/", "person": f"{base}people/vladimir-putin/", "place": f"{base}places/vladivostok/",
+        "tag": f"{base}tags/russia/", "articles": f"{base}articles/", "years": f"{base}years/",
+        "people": f"{base}people/", "tags": f"{base}tags/", "404": f"{base}404.html",
+    }
+
+
+def test_html_is_valid_on_every_page(site):
+    out, _ = site
+    assert VNU.exists(), "run `make browser-test` (npm install) first"
+    r = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html", str(out)],
+                       capture_output=True, text=True, timeout=600)
+    messages = json.loads(r.stderr or r.stdout or '{"messages": []}')["messages"]
+    errors = [m for m in messages if m.get("type") == "error"]
+    assert errors == [], errors[:5]
+    assert len(list(out.rglob("*.html"))) > 50
+
+
+def test_no_accessibility_violations(site, browser):
+    out, base = site
+    page = browser.new_page()
+    report = {}
+    for name, url in _page_urls(out, base).items():
+        page.goto(url)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""async () => await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
+        report[name] = [(v["id"], len(v["nodes"])) for v in result["violations"]]
+    page.close()
+    assert all(v == [] for v in report.values()), report
+
+
+def test_keyboard_navigation(site, browser):
+    out, base = site
+    page = browser.new_page()
+    page.goto(base)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.className, document.activeElement.getAttribute('href')]")
+    assert focused == ["skip-link", "#main"]
+    box = page.locator(".skip-link").bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0  # visible when focused
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    # Tab order then follows the page: the first event link of the key events.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.closest('.event-title') !== null"):
+            break
+    else:
+        pytest.fail("tabbing never reached an event")
+    assert page.evaluate("() => document.activeElement.closest('main') !== null")
+    landmarks = page.evaluate("() => ['header', 'nav', 'main', 'footer'].map(s => document.querySelectorAll(s).length)")
+    assert all(n >= 1 for n in landmarks)
+    assert page.evaluate("() => document.querySelectorAll('h1').length") == 1
+    page.close()
+
+
+def test_screenshots_phone_and_desktop_light_and_dark(site, browser):
+    out, base = site
+    urls = _page_urls(out, base)
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir()
+    for scheme in ("light", "dark"):
+        for device, size in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 900})):
+            context = browser.new_context(viewport=size, color_scheme=scheme)
+            page = context.new_page()
+            for name in ("index", "event", "article"):
+                page.goto(urls[name])
+                path = SHOTS / f"{name}-{device}-{scheme}.png"
+                page.screenshot(path=str(path), full_page=False)
+                assert path.stat().st_size > 5000
+                # Nothing sticks out sideways on a phone.
+                assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+            context.close()
+    assert len(list(SHOTS.glob("*.png"))) == 12
+
+
+HOSTILE = """---
+title: "<script>alert('title')</script><img src=x onerror=alert(1)>"
+date: 2018-09-12
+tags: ["<svg onload=alert(2)>"]
+---
+Putin met <script>alert(3)</script> Xi on Tuesday <img src=x onerror="window.__xss=1">.
+
+[click me](javascript:window.__xss=2) and <a href="javascript:alert(4)">raw link</a>.
+
+Leaders signed a deal on Monday, said "<iframe src=javascript:alert(5)>".
+"""
+
+
+def test_hostile_article_runs_nothing_in_the_browser(browser, tmp_path):
+    project = make_project(tmp_path, {"evil.md": HOSTILE})
+    out = tmp_path / "out"
+    build(project / "site.toml", output_dir=out, use_cache=False)
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for f in [out / "index.html", out / "articles" / "evil" / "index.html", *sorted((out / "events").glob("*/index.html"))]:
+        page.goto(f.as_uri())
+        page.wait_for_timeout(100)
+        links = page.locator("a").all()
+        for link in links:
+            href = link.get_attribute("href") or ""
+            assert not href.lower().startswith("javascript:")
+        assert page.evaluate("() => window.__xss === undefined")
+    page.goto((out / "articles" / "evil" / "index.html").as_uri())
+    page.get_by_text("click me").click()
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.__xss === undefined")
+    assert dialogs == []
+    page.close()
+
+
+def test_lighthouse_scores(site):
+    out, base = site
+    assert LIGHTHOUSE.exists(), "run `make browser-test` (npm install) first"
+    urls = _page_urls(out, base)
+    scores = {}
+    for name in ("index", "event", "article"):
+        path = out.parent / f"lighthouse-{name}.json"
+        flags = " ".join(ARGS)
+        r = subprocess.run([str(LIGHTHOUSE), urls[name], f"--chrome-path={CHROMIUM}", f"--chrome-flags={flags}",
+                            "--output=json", f"--output-path={path}", "--quiet",
+                            "--only-categories=performance,accessibility,best-practices,seo"],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr[-2000:]
+        data = json.loads(path.read_text())
+        scores[name] = {k: round(v["score"] * 100) for k, v in data["categories"].items()}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "lighthouse.json").write_text(json.dumps(
+        {"pages": scores, "how": "tests/test_site_checks.py: npm lighthouse 13.5.0 with Debian chromium, "
+                                 "seed site served on 127.0.0.1"}, indent=2) + "\n")
+    for name, s in scores.items():
+        assert all(v >= 95 for v in s.values()), (name, s)
