@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, cache as cache_mod, config as config_mod, content, events as events_mod
-from . import exports, overrides as overrides_mod, render, site as site_mod, write
+from . import exports, overrides as overrides_mod, render, search, site as site_mod, write
 from .article import analyse
 from .entities import Gazetteer, gazetteer
 from .errors import Report
@@ -135,6 +135,12 @@ def build(
 
     stats = write.write_site(files, config.output_dir) if write_output else None
     lap("write")
+
+    if write_output and config.search:
+        ok, message = search.index_site(config.output_dir)
+        if not ok:
+            report.warn(message, hint="the search page tells readers to browse by year, person, place or tag")
+        lap("search")
 
     return BuildResult(config, report, len(articles), events, len(site.pages), len(files), timings, stats,
                        store.hits)

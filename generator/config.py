@@ -28,6 +28,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple, object, str]]] = {
         "templates_dir": (str, "templates", "folder of Jinja2 templates; missing ones fall back to the bundled set"),
         "order": (str, "newest", "timeline order: newest or oldest first"),
         "key_events": (int, 10, "how many of the most salient events the front page shows first (0: none)"),
+        "search": (bool, True, "index the site with Pagefind for static search (when it is installed)"),
     },
     "extraction": {
         "merge_threshold": ((int, float), 0.34, "similarity (0-1) above which two mentions are one event"),
@@ -63,6 +64,7 @@ class SiteConfig:
     templates_dir: Path
     order: str
     key_events: int
+    search: bool
     extraction: dict = field(default_factory=dict)
     entities: dict = field(default_factory=dict)
     feed: dict = field(default_factory=dict)
@@ -194,6 +196,7 @@ def load(
         path=path, root=root, title=top["title"], description=top["description"], base_url=base,
         language=top["language"], author=top["author"], content_dir=content, output_dir=output,
         templates_dir=templates, order=top["order"], key_events=top["key_events"],
+        search=top["search"],
         extraction=sections["extraction"], entities=sections["entities"], feed=sections["feed"],
     )
 

@@ -90,6 +90,7 @@ def render_pages(site: Site, generator_name: str) -> dict[str, bytes]:
             {"label": "Organisations", "url": site.urls.path("organisations/")},
             {"label": "Tags", "url": site.urls.path("tags/")},
             {"label": "Articles", "url": site.urls.path("articles/")},
+            {"label": "Search", "url": site.urls.path("search/")},
         ],
         feed_url=site.urls.path("feed.xml"), events_json_url=site.urls.path("events.json"),
         timeline_json_url=site.urls.path("timeline.json"), ics_url=site.urls.path("events.ics"),

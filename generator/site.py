@@ -126,6 +126,7 @@ class Site:
     tags: list[dict]
     years: list[dict]
     built: str  # ISO timestamp of the newest article (deterministic)
+    search_available: bool = False
 
 
 def _event_year(e: Event) -> int | None:
@@ -275,8 +276,10 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
              "articles": tag_articles[slug]} for slug, name in sorted(tag_names.items())]
 
     newest = max((a.article.date for a in analyses if a.article.date), default=date(1970, 1, 1))
+    from . import search
+
     site = Site(config, urls, [], views, article_views, entity_list, tags, years,
-                built=newest.isoformat() + "T00:00:00Z")
+                built=newest.isoformat() + "T00:00:00Z", search_available=config.search and search.available())
     site.pages = _pages(site, generator_name)
     return site
 
@@ -346,8 +349,15 @@ def _pages(site: Site, generator_name: str) -> list[Page]:
     n_key = max(0, site.config.key_events)
     key = sorted(site.events, key=lambda v: (-v["salience"], calendar.sort_key(v["date"])))[:n_key]
     key.sort(key=lambda v: calendar.sort_key(v["date"]), reverse=newest_first)
+    filters = [{"name": "person", "label": "Person", "options": [e["name"] for e in site.entities if e["kind"] == "person"]},
+               {"name": "place", "label": "Place", "options": [e["name"] for e in site.entities if e["kind"] == "place"]},
+               {"name": "organisation", "label": "Organisation",
+                "options": [e["name"] for e in site.entities if e["kind"] == "organisation"]},
+               {"name": "tag", "label": "Tag", "options": [t["name"] for t in site.tags]},
+               {"name": "year", "label": "Year", "options": [str(y["year"]) for y in site.years]}]
     add(urls.index(), "index.html", site.config.title,
-        groups=_group_by_year_month(site.events, newest_first), events=site.events, key_events=key)
+        groups=_group_by_year_month(site.events, newest_first), events=site.events, key_events=key,
+        filters=[f for f in filters if f["options"]])
     for v in site.events:
         add(v["url"], "event.html", v["title"], event=v)
     for a in site.articles:
@@ -365,6 +375,7 @@ def _pages(site: Site, generator_name: str) -> list[Page]:
     for t in site.tags:
         add(t["url"], "tag.html", t["name"], tag=t)
     add(urls.path("tags/"), "tags.html", "Tags", tags=site.tags)
+    add(urls.path("search/"), "search.html", "Search", search_available=site.search_available)
     add(urls.path("404.html"), "404.html", "Page not found", in_sitemap=False, path="404.html")
     add(urls.path("feed.xml"), "feed.xml", "Feed", in_sitemap=False, path="feed.xml",
         entries=sorted(site.events, key=lambda v: calendar.sort_key(v["date"]), reverse=True)

@@ -185,3 +185,40 @@ def test_lighthouse_scores(site):
                                  "seed site served on 127.0.0.1"}, indent=2) + "\n")
     for name, s in scores.items():
         assert all(v >= 95 for v in s.values()), (name, s)
+
+
+def test_filter_on_the_index_and_javascript_off(site, browser):
+    out, base = site
+    page = browser.new_page()
+    page.goto(base)
+    total = page.locator(".timeline li.event").count()
+    page.select_option("select[data-filter=person]", "Xi Jinping")
+    visible = page.locator(".timeline li.event:visible")
+    n = visible.count()
+    assert 0 < n < total
+    for i in range(n):
+        assert "Xi Jinping" in visible.nth(i).get_attribute("data-entities")
+    assert f"{n} of {total} events" in page.locator(".filter-count").inner_text()
+    page.select_option("select[data-filter=person]", "")
+    page.select_option("select[data-filter=year]", "2024")
+    assert all(page.locator(".timeline li.event:visible").nth(i).get_attribute("data-year") == "2024"
+               for i in range(page.locator(".timeline li.event:visible").count()))
+    page.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base)
+    assert page.locator("#event-filter").is_hidden()
+    assert page.locator(".timeline li.event:visible").count() == total
+    context.close()
+
+
+def test_search_finds_events_and_articles(site, browser):
+    out, base = site
+    assert (out / "pagefind" / "pagefind-ui.js").exists()
+    page = browser.new_page()
+    page.goto(base + "search/")
+    page.fill(".pagefind-ui__search-input", "Vladivostok")
+    page.wait_for_selector(".pagefind-ui__result", timeout=15000)
+    links = [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+    assert any("/events/2018-09-11" in h for h in links) and any("/articles/" in h for h in links)
+    page.close()

@@ -1,0 +1,37 @@
+"""Site search with Pagefind (PyPI `pagefind`, which ships its binary): the
+built site is indexed into output/pagefind/ so search works on static hosting.
+Without Pagefind the build still succeeds, says so once, and the search page
+explains how to browse instead."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+def pagefind_command() -> list[str] | None:
+    if importlib.util.find_spec("pagefind") is not None:
+        return [sys.executable, "-m", "pagefind"]
+    exe = shutil.which("pagefind")
+    return [exe] if exe else None
+
+
+def available() -> bool:
+    return pagefind_command() is not None
+
+
+def index_site(output: Path) -> tuple[bool, str]:
+    """Run Pagefind over the written site; (ok, message)."""
+    command = pagefind_command()
+    if command is None:
+        return False, "Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index"
+    try:
+        r = subprocess.run([*command, "--site", str(output)], capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"Pagefind failed to run: {exc}"
+    if r.returncode != 0:
+        return False, f"Pagefind failed: {(r.stderr or r.stdout).strip()[-500:]}"
+    return True, "search index written by Pagefind"
