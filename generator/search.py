@@ -28,10 +28,21 @@ def index_site(output: Path) -> tuple[bool, str]:
     command = pagefind_command()
     if command is None:
         return False, "Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index"
+    fresh, final, old = output / ".pagefind-new", output / "pagefind", output / ".pagefind-old"
+    for folder in (fresh, old):
+        shutil.rmtree(folder, ignore_errors=True)
     try:
-        r = subprocess.run([*command, "--site", str(output)], capture_output=True, text=True, timeout=600)
+        r = subprocess.run([*command, "--site", str(output), "--output-path", str(fresh)],
+                           capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
         return False, f"Pagefind failed to run: {exc}"
     if r.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
         return False, f"Pagefind failed: {(r.stderr or r.stdout).strip()[-500:]}"
+    # Swap the new index in whole, so no stale fragment of an earlier build stays.
+    if final.exists():
+        final.rename(old)
+    fresh.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
     return True, "search index written by Pagefind"

@@ -140,3 +140,40 @@ def test_override_retitles_redates_hides_and_merges(tmp_path):
     assert after[spief].date == "2018-05-24" and after[spief].precision == "day"
     assert caption not in after
     assert any("stale.toml" in str(w.path) and "matches no event" in w.message for w in result.report.warnings)
+
+
+def _seed_project(tmp_path):
+    project = make_project(tmp_path, copy_seed_content=True)
+    shutil.copy(ROOT / "site.toml", project / "site.toml")
+    return project
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "delete", "rename", "template", "site_toml"])
+def test_incremental_rebuild_equals_cold_build(tmp_path, change):
+    """Build, change one thing, rebuild into the same folder with the cache:
+    the result must be byte for byte what a cold build of the new state gives."""
+    project = _seed_project(tmp_path / "p")
+    build(project / "site.toml", output_dir=project / "site")  # warm: cache and output exist
+    articles = project / "content" / "articles"
+    first = sorted(articles.glob("*.md"))[1]
+    if change == "edit":
+        first.write_text(first.read_text().replace("deepened bilateral ties", "deepened their bilateral ties"))
+    elif change == "add":
+        (articles / "2019-06-01-new.md").write_text(
+            "---\ntitle: New story\ndate: 2019-06-01\ntags: [Russia]\n---\nPutin met Xi in Moscow on Wednesday.\n")
+    elif change == "delete":
+        first.unlink()
+    elif change == "rename":
+        first.rename(articles / "renamed-story.md")
+    elif change == "template":
+        (project / "templates").mkdir()
+        (project / "templates" / "404.html").write_text("{% extends 'base.html' %}{% block main %}gone{% endblock %}")
+    elif change == "site_toml":
+        text = (project / "site.toml").read_text().replace('order = "oldest"', 'order = "newest"')
+        (project / "site.toml").write_text(text.replace("key_events = 8", "key_events = 3"))
+    build(project / "site.toml", output_dir=project / "site")
+    build(project / "site.toml", output_dir=project / "cold", use_cache=False)
+    warm, cold = snapshot(project / "site"), snapshot(project / "cold")
+    warm.pop(".generator-manifest.json"), cold.pop(".generator-manifest.json")
+    assert warm.keys() == cold.keys()
+    assert [k for k in warm if warm[k] != cold[k]] == []
