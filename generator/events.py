@@ -484,30 +484,26 @@ FORWARD_WEIGHT = 0.3  # a report written before the date: a plan, not yet news
 LEAD_BONUS = 0.25
 
 
-def _salience(value: str, ms: list[Mention], articles: dict, share: dict[tuple[str, str], int]) -> float:
-    """How much the corpus cares about an event (documented in the README).
-
-    Each article that reports the event gives it one point of attention, or
-    FORWARD_WEIGHT if the article was written before the date (an announcement
-    or a plan, not yet news); an article that reports several events on the
-    same date shares its point among them (`share`), so a day's total is the
-    number of articles that cared about that day. Further outlets add half a
-    point each, further sentences a quarter, a report in an article's lead a
-    bonus. Measured on Timeline17 (benchmarks/tls.py): counting distinct
-    reporting articles beats counting mentions; discounting forward
-    references helps."""
+def _salience(value: str, ms: list[Mention], articles: dict) -> float:
+    """How much the corpus cares about an event (documented in the README):
+    one point per distinct article that reports it on or after its date
+    (FORWARD_WEIGHT for articles written before: announcements and plans),
+    half a point per further outlet, a quarter per further sentence, and a
+    bonus if an article reports it in its lead. Measured on Timeline17
+    (benchmarks/tls.py): counting distinct reporting articles beats counting
+    mentions, and discounting forward references helps."""
     span = calendar.span(value)
     start = span[0] if span else None
     per_article: dict[str, float] = {}
     for m in ms:
         published = articles[m.article].date
         w = FORWARD_WEIGHT if (published and start and published < start) else 1.0
-        w /= share.get((m.article, m.timex.value), 1)
         per_article[m.article] = max(per_article.get(m.article, 0.0), w)
     outlets = {articles[m.article].source or m.article for m in ms}
     sentences = {(m.article, m.sentence_index) for m in ms}
     return (sum(per_article.values()) + 0.5 * (len(outlets) - 1) + 0.25 * (len(sentences) - len(per_article))
             + (LEAD_BONUS if any(m.lead for m in ms) else 0.0))
+
 
 
 def merge(analyses: list[Analysis], gaz: Gazetteer, threshold: float = 0.34) -> tuple[list[Event], EntityIndex]:
@@ -516,12 +512,6 @@ def merge(analyses: list[Analysis], gaz: Gazetteer, threshold: float = 0.34) -> 
     index = EntityIndex.build([r for m in mentions for r in m.entities], gaz)
     groups = cluster_mentions(mentions, index, threshold)
     v = vocab()
-    # How many distinct events each article reports for each date it names.
-    events_per_article_date: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for g, ids in enumerate(groups):
-        for i in ids:
-            events_per_article_date[(mentions[i].article, mentions[i].timex.value)].add(g)
-    share = {k: len(v_) for k, v_ in events_per_article_date.items()}
     events: list[Event] = []
     for ids in groups:
         ms = sorted((mentions[i] for i in ids), key=lambda m: (articles[m.article].date or date.min,
@@ -554,7 +544,7 @@ def merge(analyses: list[Analysis], gaz: Gazetteer, threshold: float = 0.34) -> 
                 value=m.timex.value, sentence_index=m.sentence_index, anchor=f"s{m.sentence_index}",
                 source_name=art.source,
             ))
-        salience = _salience(value, ms, articles, share)
+        salience = _salience(value, ms, articles)
         precision = calendar.precision(value) or "year"
         tags = sorted({t for m in ms for t in articles[m.article].tags})
         events.append(Event(
