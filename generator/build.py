@@ -128,8 +128,8 @@ def build(
 
     site = site_mod.plan(config, analyses, events, index, GENERATOR)
     files = render.render_pages(site, GENERATOR)
-    files["events.json"] = safe_json(site_mod.events_json(site, GENERATOR))
-    files["timeline.json"] = exports.timelinejs_bytes(site)
+    files["events.json"] = exports.safe_json(site_mod.events_json(site, GENERATOR))
+    files["timeline.json"] = exports.safe_json(exports.timelinejs(site))
     files["events.ics"] = exports.icalendar(site).encode("utf-8")
     lap("render")
 
@@ -144,13 +144,6 @@ def build(
 
     return BuildResult(config, report, len(articles), events, len(site.pages), len(files), timings, stats,
                        store.hits)
-
-
-def safe_json(data) -> bytes:
-    """JSON whose text can never close a <script> or open a tag if pasted into
-    HTML: <, > and & are written as \\u escapes (same data once parsed)."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n").encode("utf-8")
 
 
 def _progress_printer(label: str):

@@ -88,6 +88,8 @@ def icalendar(site: Site) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 
-def timelinejs_bytes(site: Site) -> bytes:
-    text = json.dumps(timelinejs(site), ensure_ascii=False, indent=1)
+def safe_json(data) -> bytes:
+    """JSON whose text can never close a <script> or open a tag if pasted into
+    HTML: <, > and & are written as \\u escapes (same data once parsed)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n").encode("utf-8")
