@@ -101,8 +101,10 @@ def _premodifier(text: str, t: TimexRef, v: Vocab) -> str | None:
 
 
 def _clause(text: str, start: int, end: int, t: TimexRef) -> tuple[int, int]:
-    """The clause of the sentence around the expression (split at ; — :)."""
-    cuts = [start] + [start + m.end() for m in re.finditer(r";\s|\s[—–]\s|:\s", text[start:end])]
+    """The clause of the sentence around the expression (split at ; — :),
+    ignoring dashes that pair up around an aside ("this has — so far — played")."""
+    piece = _PARENTHETICAL.sub(lambda m: "x" * len(m.group(0)), text[start:end])
+    cuts = [start] + [start + m.end() for m in re.finditer(r";\s|\s[—–]\s|:\s", piece)]
     bounds = cuts + [end]
     for a, b in zip(bounds, bounds[1:]):
         if a <= t.start < b:
@@ -163,6 +165,10 @@ def _without_dates(text: str, a: int, b: int, timexes: list[TimexRef]) -> str:
         if x.start < a or x.end > b or x.type not in ("DATE", "TIME"):
             continue
         pre = text[pos : x.start]
+        if pieces and pre.strip(" ,") in ("and", "or", ""):  # "this year and last year": one gap
+            pieces.append(" ")
+            pos = max(pos, x.end)
+            continue
         pre = re.sub(r"(?:\b(?:on|in|at|during|of|from|by|since|until|till|through|over|earlier|later)\s+)?"
                      r"(?:the\s+)?(?:(?:early|late|mid|the end of|at the end of)\s+)?$", "", pre, flags=re.I)
         pieces.append(pre)
@@ -263,16 +269,21 @@ def make_title(text: str, sentence: tuple[int, int], t: TimexRef, all_timexes: l
         a, b = segs[k]
         own = _strip_openers(_without_dates(blanked, a, b, all_timexes), v)
         fronted = not own or (_PREPOSITION_START.match(blanked[a:b].strip()) and not _has_trigger(own, v, True))
-        participle = re.match(r"^[a-z]+ing\b", blanked[a:b].strip())
+        head_text = blanked[a:b].strip()
+        participle = re.match(r"^[a-z]+ing\b", head_text) and not _PREPOSITION_START.match(head_text)
         if own and not fronted and not participle and len(own.split()) >= 4 and _has_trigger(own, v):
             title = own
-        elif fronted and k + 1 < len(segs):
+        elif fronted and k == 0 and k + 1 < len(segs):
             rest = _strip_openers(_without_dates(blanked, segs[k + 1][0], c1, all_timexes), v)
             if len(rest.split()) >= 4 and _has_trigger(rest, v):
                 title = rest
+        if not title and k > 0 and not participle and own and len(own.split()) >= 4 and _has_trigger(own, v):
+            title = own  # "..., including after US missile strikes on Syria last year"
         if not title:
             title = _strip_openers(_without_dates(blanked, c0, c1, all_timexes), v)
     title = re.sub(r"[.!?]+[\"'”’]*$", "", title).strip()
+    # "Syria where Mr Tillerson said..." -> "Mr Tillerson said..."
+    title = re.sub(r"^(?:[A-Z][\w’'-]*\s+){1,3}where\s+(?=\S+\s+\S+\s+\S+)", "", title)
     title = _shorten(title, max_length)
     if title:
         first, _, rest = title.partition(" ")
