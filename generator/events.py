@@ -121,7 +121,7 @@ def is_event_mention(text: str, sentence: tuple[int, int], t: TimexRef, v: Vocab
     s, e = sentence
     head = _premodifier(text, t, v)
     before = text[max(s, t.start - 40) : t.start]
-    if head is None and v.span_cue.search(before):
+    if head is None and v.span_cue.search(before) and precision != "day":
         return False
     c0, c1 = _clause(text, s, e, t)
     clause = text[c0:c1]
