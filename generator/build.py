@@ -94,6 +94,7 @@ def build(
     quiet: bool = True,
     jobs: int | None = None,
     write_output: bool = True,
+    search_index: bool = True,
 ) -> BuildResult:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -126,7 +127,11 @@ def build(
     events = overrides_mod.apply(events, overrides_mod.load(config.content_dir), report)
     lap("merge")
 
-    site = site_mod.plan(config, analyses, events, index, GENERATOR)
+    with_search = search_index and write_output and config.search and search.available()
+    if search_index and write_output and config.search and not with_search:
+        report.warn("Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index",
+                    hint="the search page tells readers to browse by year, person, place or tag")
+    site = site_mod.plan(config, analyses, events, index, GENERATOR, with_search)
     files = render.render_pages(site, GENERATOR)
     files["events.json"] = exports.safe_json(site_mod.events_json(site, GENERATOR))
     files["timeline.json"] = exports.safe_json(exports.timelinejs(site))
@@ -136,7 +141,7 @@ def build(
     stats = write.write_site(files, config.output_dir) if write_output else None
     lap("write")
 
-    if write_output and config.search:
+    if with_search:
         ok, message = search.index_site(config.output_dir)
         if not ok:
             report.warn(message, hint="the search page tells readers to browse by year, person, place or tag")

@@ -53,6 +53,8 @@ def _ics_text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets continue on the next line after a space."""
+    if len(line) <= 75 and len(line.encode("utf-8")) <= 75:
+        return line
     out, current = [], b""
     for ch in line:
         b = ch.encode("utf-8")

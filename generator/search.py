@@ -32,7 +32,9 @@ def index_site(output: Path) -> tuple[bool, str]:
     for folder in (fresh, old):
         shutil.rmtree(folder, ignore_errors=True)
     try:
-        r = subprocess.run([*command, "--site", str(output), "--output-path", str(fresh)],
+        # Only event and article pages carry content worth finding.
+        r = subprocess.run([*command, "--site", str(output), "--output-path", str(fresh),
+                            "--glob", "{events,articles}/**/*.html"],
                            capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(fresh, ignore_errors=True)

@@ -98,7 +98,7 @@ def rebuild(state: PreviewState) -> bool:
     start = time.perf_counter()
     try:
         result = build_mod.build(state.config_path, state.content, state.output, base_url="/", drafts=True,
-                                 use_cache=True, quiet=True)
+                                 use_cache=True, quiet=True, search_index=False)
     except BuildError as exc:
         state.problems = exc.problems
         state.last_build_seconds = time.perf_counter() - start

@@ -137,7 +137,7 @@ def _event_year(e: Event) -> int | None:
 
 
 def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
-         generator_name: str) -> Site:
+         generator_name: str, search_available: bool = False) -> Site:
     urls = Urls(config)
     articles_by_slug = {a.article.slug: a for a in analyses}
 
@@ -276,10 +276,8 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
              "articles": tag_articles[slug]} for slug, name in sorted(tag_names.items())]
 
     newest = max((a.article.date for a in analyses if a.article.date), default=date(1970, 1, 1))
-    from . import search
-
     site = Site(config, urls, [], views, article_views, entity_list, tags, years,
-                built=newest.isoformat() + "T00:00:00Z", search_available=config.search and search.available())
+                built=newest.isoformat() + "T00:00:00Z", search_available=search_available)
     site.pages = _pages(site, generator_name)
     return site
 
@@ -296,14 +294,17 @@ def _related(i: int, views: list[dict], by_entity: dict[str, list[int]], limit: 
     v = views[i]
     span = calendar.span(v["date"])
     candidates: set[int] = set(range(max(0, i - 4), min(len(views), i + 5)))
-    for name in sorted(v["entity_names"], key=lambda n: len(by_entity[n]))[:6]:
-        candidates.update(by_entity[name][:200])
+    for name in sorted(v["entity_names"], key=lambda n: len(by_entity[n]))[:4]:
+        ids = by_entity[name]
+        # the events with this name nearest in time (ids are in date order)
+        at = bisect.bisect_left(ids, i)
+        candidates.update(ids[max(0, at - 15) : at + 15])
     candidates.discard(i)
     mine = set(v["entity_names"])
     scored = []
     for j in candidates:
         o = views[j]
-        shared = len(mine & set(o["entity_names"]))
+        shared = len(mine.intersection(o["entity_names"]))
         other = calendar.span(o["date"])
         days = abs((other[0] - span[0]).days) if span and other else 10_000
         if shared or days <= 31:
