@@ -112,6 +112,22 @@ def _clause(text: str, start: int, end: int, t: TimexRef) -> tuple[int, int]:
     return start, end
 
 
+_PAST_VERB = re.compile(r"\b(?:met|said|signed|was|were|had|did|went|came|took|held|[a-z]{3,}ed)\b")
+
+
+def _projected(clause: str, at: int, v: Vocab) -> bool:
+    """Is the date governed by a projection ("by the mid-2020s he will have
+    been...", "hopes to meet ... in the coming months")? A projection cue
+    counts only if no past-tense verb stands between it and the date ("hopes
+    to meet Kim ... after he met Moon in June": June is a fact)."""
+    for m in v.projection.finditer(clause):
+        if m.start() > at:
+            return True  # "in June ... will have been": the cue governs what follows
+        if not _PAST_VERB.search(clause[m.end() : at]):
+            return True
+    return False
+
+
 def is_event_mention(text: str, sentence: tuple[int, int], t: TimexRef, v: Vocab, min_rank: int) -> bool:
     if t.type not in ("DATE", "TIME") or not t.value:
         return False
@@ -125,7 +141,7 @@ def is_event_mention(text: str, sentence: tuple[int, int], t: TimexRef, v: Vocab
         return False
     c0, c1 = _clause(text, s, e, t)
     clause = text[c0:c1]
-    if v.projection.search(clause):
+    if _projected(clause, t.start - c0, v):
         return False
     if head is not None:
         return True
