@@ -53,6 +53,7 @@ def test_mongolia_trip(events):
     ("2018-09-10", ["Abe", "peace treaty"]),        # On Monday / Last Monday (two articles)
     ("2018-W38", ["summit", "Seoul"]),              # next week's / this week's summit
     ("2018-06", ["Singapore summit"]),              # June's Singapore summit
+    ("2018-06", ["Moon Jae-in"]),                   # "after he met with Moon Jae-in ... in June" (not a projection)
     ("2018-09-17", ["ended"]),                      # war games ended today
     ("2018-W37", ["war games"]),                    # taking place this week
     ("2019-05-13", ["Wang Yi", "Sochi"]),           # Monday in Sochi
@@ -68,6 +69,8 @@ def test_other_seed_events(events, date_value, words):
 def test_cross_article_merges(events):
     two = {e.date: e for e in events if len({s.article for s in e.sources}) >= 2}
     assert {"2018-09-11", "2018-09-10", "2018-W38", "2018-06"} <= set(two)
+    moon = [e for e in events if any("Moon Jae-in" in s.sentence for s in e.sources)]
+    assert len(moon) == 1 and len({s.article for s in moon[0].sources}) == 2
 
 
 def test_projections_states_and_spans_are_not_events(events):
