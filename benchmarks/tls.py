@@ -151,12 +151,14 @@ def day_scores_mentions(analyses) -> dict[date, float]:
 def run_topic(name: str, topic_dirs: list[Path], workdir: Path) -> dict:
     folder = workdir / name
     meta = convert(topic_dirs, folder)
-    # The whole site, once, in a child process: wall time and peak memory.
+    # The whole site, once, in a child process: wall time and peak memory (the
+    # largest of the build, its worker processes and the Pagefind indexer).
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c",
                            "import resource, sys; sys.path.insert(0, sys.argv[1]);"
                            "from generator.__main__ import main; rc = main(['build', '--config', sys.argv[2], '-q']);"
-                           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)",
+                           "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+                           " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(rc)",
                            str(ROOT), str(folder / "site.toml")], capture_output=True, text=True)
     build_seconds = time.perf_counter() - start
     if proc.returncode != 0:

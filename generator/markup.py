@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from array import array
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
@@ -58,15 +59,18 @@ def render_markdown(source: str) -> str:
 
 @dataclass(frozen=True)
 class PlainText:
+    """Compact arrays (4 bytes an entry), not tuples of ints: a big corpus keeps
+    one of these per article, and Python ints would cost ten times as much."""
+
     text: str
-    offsets: tuple[int, ...]  # len(text) + 1 entries: html index where each char starts
-    runs: tuple[int, ...]  # text-run id of each char (-1 for block separators)
+    offsets: array  # len(text) + 1 entries: html index where each char starts
+    runs: array  # text-run id of each char (-1 for block separators)
 
 
 def plain_text(html: str) -> PlainText:
     chars: list[str] = []
-    offsets: list[int] = []
-    runs: list[int] = []
+    offsets = array("i")
+    runs = array("i")
     run = 0
     for tok in _TOKEN.finditer(html):
         s = tok.group(0)
@@ -85,10 +89,10 @@ def plain_text(html: str) -> PlainText:
                 offsets.append(tok.start() + cm.start())
                 runs.append(run)
     offsets.append(len(html))
-    return PlainText("".join(chars), tuple(offsets), tuple(runs))
+    return PlainText("".join(chars), offsets, runs)
 
 
-def html_end(html: str, offsets: tuple[int, ...], index: int) -> int:
+def html_end(html: str, offsets, index: int) -> int:
     """HTML index just after plain character `index` (an entity counts whole)."""
     start = offsets[index]
     if html.startswith("&", start):
@@ -108,7 +112,7 @@ class Mark:
     data: dict
 
 
-def segments(html: str, offsets: tuple[int, ...], runs: tuple[int, ...], marks: list[Mark]) -> list[dict]:
+def segments(html: str, offsets, runs, marks: list[Mark]) -> list[dict]:
     """Split the HTML into pieces for a template: {"html": "..."} slices of the
     rendered Markdown, {"anchor": {...}} before a sentence and
     {"timex": {...}, "text": "..."} around a temporal expression. A timex that

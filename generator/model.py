@@ -72,8 +72,8 @@ class Analysis:
     article: Article
     html: str  # rendered, sanitised Markdown
     text: str  # plain text of the body (what the tagger saw)
-    offsets: tuple[int, ...]  # plain-text index -> index into html
-    runs: tuple[int, ...]  # plain-text index -> text-run number (same run = no tag between)
+    offsets: object  # array('i'): plain-text index -> index into html
+    runs: object  # array('i'): plain-text index -> text-run number (same run = no tag between)
     sentences: tuple[tuple[int, int], ...]
     timexes: tuple[TimexRef, ...]
     mentions: tuple[Mention, ...]
