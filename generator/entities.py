@@ -122,13 +122,17 @@ def find_names(sentence: str, gaz: Gazetteer) -> list[tuple[EntityRef, bool]]:
     return out
 
 
+def _known(name: str, gaz: Gazetteer) -> EntityRef | None:
+    """The gazetteer's entity for a spelling (after aliases), if it has one."""
+    canonical = gaz.aliases.get(name, name)
+    return EntityRef(canonical, gaz.kinds[canonical]) if canonical in gaz.kinds else None
+
+
 def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[EntityRef]:
     if not words:
         return []
-    whole = " ".join(words)
-    canonical = gaz.aliases.get(whole, whole)
-    if canonical in gaz.kinds:
-        return [EntityRef(canonical, gaz.kinds[canonical])]
+    if known := _known(" ".join(words), gaz):
+        return [known]
     last_title = max((i for i, w in enumerate(words) if w in gaz.titles or w.lower() in {"then-secretary"}),
                      default=-1)
     if last_title == len(words) - 1:
@@ -143,10 +147,8 @@ def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[Enti
         name = [w for w in words[last_title + 1 :] if w not in CONNECTORS or w != words[last_title + 1]]
         before = [w for w in words[:last_title] if w not in gaz.titles and w not in gaz.ignore]
         out = [EntityRef(" ".join(name), "person")]
-        head = " ".join(before)
-        head = gaz.aliases.get(head, head)
-        if head in gaz.kinds:
-            out.append(EntityRef(head, gaz.kinds[head]))
+        if known := _known(" ".join(before), gaz):
+            out.append(known)
         return out
     if words[-1].lower() in ORG_SUFFIXES and len(words) > 1:
         while words and (words[0] in {"The", "A", "An"} or words[0] in CONNECTORS):
@@ -157,10 +159,9 @@ def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[Enti
         words = words[1:]
     if not words:
         return []
-    name = " ".join(words)
-    name = gaz.aliases.get(name, name)
-    if name in gaz.kinds:
-        return [EntityRef(name, gaz.kinds[name])]
+    if known := _known(" ".join(words), gaz):
+        return [known]
+    name = gaz.aliases.get(" ".join(words), " ".join(words))
     if len(words) == 1:
         if name in gaz.ignore or len(name) < 2:
             return []

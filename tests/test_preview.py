@@ -4,14 +4,12 @@ traversal, the websocket's origin check, drafts, the error overlay."""
 import base64
 import os
 import socket
-import time
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT
 from preview_helpers import preview_project, running_preview, wait_for
 
 

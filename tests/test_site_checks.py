@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, make_project
 from generator.build import build
 from preview_helpers import free_port
-from test_browser import ARGS, CHROMIUM, browser  # noqa: F401  (fixture)
+from conftest import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
 NODE = ROOT / "node_modules"

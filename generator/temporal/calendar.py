@@ -116,15 +116,6 @@ def compatible(a: str, b: str) -> bool:
     return contains(a, b) or contains(b, a)
 
 
-def more_precise(a: str, b: str) -> str:
-    pa, pb = precision(a), precision(b)
-    if pa is None:
-        return b
-    if pb is None:
-        return a
-    return a if PRECISION_RANK[pa] <= PRECISION_RANK[pb] else b
-
-
 def sort_key(value: str) -> tuple:
     """Chronological order; at equal start, the wider span first."""
     s = span(value)

@@ -270,11 +270,6 @@ _DURATION_TIME = re.compile(r"^P([0-9.]+|X)T([HMS])$")
 _DURATION_QUARTERS = re.compile(r"^P([0-9]+)Q$")
 
 
-def is_underspecified(value: str) -> bool:
-    head = value.split(":", 1)[0]
-    return ":" in value and (head in RESOLVERS or head in DCT_FREE)
-
-
 def needs_dct(value: str) -> bool:
     return ":" in value and value.split(":", 1)[0] in RESOLVERS
 
