@@ -24,7 +24,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         result = build(args.config, args.content, args.output, args.base_url, drafts=args.drafts,
-                       use_cache=not args.no_cache, quiet=args.quiet, jobs=args.jobs)
+                       use_cache=not args.no_cache, quiet=args.quiet, jobs=args.jobs, skip_unchanged=True)
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("build failed; the previous output was left untouched", file=sys.stderr)
@@ -32,6 +32,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     _print_warnings(result.report)
     if not args.quiet:
         s = result.stats
+        if result.up_to_date:
+            print(f"{result.config.output_dir} is up to date ({result.pages} pages from {result.articles} articles, "
+                  f"{result.event_count} events; nothing changed since the last build) "
+                  f"in {time.perf_counter() - start:.2f}s")
+            if args.timings:
+                print("  " + ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items()))
+            return 0
         print(f"built {result.pages} pages from {result.articles} articles ({len(result.events)} events) "
               f"into {result.config.output_dir} in {time.perf_counter() - start:.2f}s"
               + (f" [{s.written} written, {s.unchanged} unchanged, {s.removed} removed]" if s else ""))

@@ -12,6 +12,7 @@ import traceback
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from .errors import BuildError, Problem
 from .site import Page, Site
@@ -36,6 +37,11 @@ def template_dirs(site_templates: Path) -> list[Path]:
     if site_templates.resolve() != BUNDLED_TEMPLATES:
         dirs.append(BUNDLED_TEMPLATES)
     return dirs
+
+
+def template_files(dirs: list[Path]) -> list[Path]:
+    """Every file the templates are made of (templates and static assets)."""
+    return [p for d in dirs if d.is_dir() for p in sorted(d.rglob("*")) if p.is_file()]
 
 
 def static_assets(dirs: list[Path]) -> dict[str, tuple[str, bytes]]:
@@ -77,7 +83,20 @@ def render_pages(site: Site, generator_name: str) -> dict[str, bytes]:
             raise jinja2.UndefinedError(f"no static file {name!r} in the templates' static/ folder")
         return site.urls.path(assets[name][0])
 
+    cards: dict[tuple[str, int, bool], markupsafe.Markup] = {}
+
+    def event_card(e: dict, level: int = 3, anchor: bool = True) -> markupsafe.Markup:
+        """An event's list item, rendered once and reused: the same event is listed
+        on the timeline, its year, and every entity and tag page it belongs to."""
+        key = (e["id"], level, anchor)
+        card = cards.get(key)
+        if card is None:
+            card = cards[key] = markupsafe.Markup(env.get_template("_event_card.html").render(
+                e=e, level=level, anchor=anchor))
+        return card
+
     env.globals.update(
+        event_card=event_card,
         site={"title": site.config.title, "description": site.config.description, "language": site.config.language,
               "author": site.config.author, "base": site.urls.base, "url": site.urls.absolute(site.urls.base),
               "built": site.built},

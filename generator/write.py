@@ -51,7 +51,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_site(files: dict[str, bytes], output: Path) -> WriteStats:
+def write_site(files: dict[str, bytes], output: Path, summary: dict | None = None) -> WriteStats:
     output = output.resolve()
     rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
     root = output
@@ -80,16 +80,52 @@ def write_site(files: dict[str, bytes], output: Path) -> WriteStats:
             target.unlink()
             removed += 1
             _prune_empty(target.parent, output)
-    _atomic_write(output / MANIFEST, json.dumps(sorted(rels), indent=0).encode())
+    # No build key yet: the build is recorded as complete (record_build) only
+    # after everything, search index included, is in place.
+    _write_manifest(output, {"files": sorted(rels), "summary": summary or {}})
     return WriteStats(written, unchanged, removed)
 
 
-def _read_manifest(output: Path) -> set[str]:
-    path = output / MANIFEST
+def _load_manifest(output: Path) -> dict:
     try:
-        return set(json.loads(path.read_text(encoding="utf-8")))
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return set()
+        return {}
+    if isinstance(data, list):  # the first manifest format: a bare list of files
+        return {"files": data}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_manifest(output: Path, manifest: dict) -> None:
+    _atomic_write(output / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True).encode())
+
+
+def _read_manifest(output: Path) -> set[str]:
+    return {f for f in _load_manifest(output).get("files", []) if isinstance(f, str)}
+
+
+def record_build(output: Path, key: str) -> None:
+    """Mark the output as the complete result of the build with this key."""
+    manifest = _load_manifest(output)
+    manifest["build"] = key
+    _write_manifest(output, manifest)
+
+
+def manifest_summary(output: Path) -> dict:
+    return _load_manifest(output).get("summary", {})
+
+
+def up_to_date(output: Path, key: str, with_search: bool) -> bool:
+    """True when the output was completely written by a build with this key and
+    every file it wrote is still there (a deleted file is written again)."""
+    manifest = _load_manifest(output)
+    if manifest.get("build") != key or not manifest.get("files"):
+        return False
+    if with_search and not (output / "pagefind").is_dir():
+        return False
+    exists = os.path.isfile
+    base = str(output) + os.sep
+    return all(exists(base + rel) for rel in manifest["files"])
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:

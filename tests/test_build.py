@@ -148,15 +148,29 @@ def _seed_project(tmp_path):
     return project
 
 
-@pytest.mark.parametrize("change", ["edit", "add", "delete", "rename", "template", "site_toml"])
+@pytest.mark.parametrize("change", ["nothing", "edit", "add", "delete", "rename", "template", "static", "site_toml",
+                                    "override", "output_file_deleted"])
 def test_incremental_rebuild_equals_cold_build(tmp_path, change):
-    """Build, change one thing, rebuild into the same folder with the cache:
-    the result must be byte for byte what a cold build of the new state gives."""
+    """Build, change one thing, rebuild into the same folder with the cache (as
+    the command line does, skipping the work when nothing changed): the result
+    must be byte for byte what a cold build of the new state gives."""
     project = _seed_project(tmp_path / "p")
-    build(project / "site.toml", output_dir=project / "site")  # warm: cache and output exist
+    first_build = build(project / "site.toml", output_dir=project / "site", skip_unchanged=True)
+    assert not first_build.up_to_date
     articles = project / "content" / "articles"
     first = sorted(articles.glob("*.md"))[1]
-    if change == "edit":
+    if change == "nothing":
+        pass
+    elif change == "output_file_deleted":
+        (project / "site" / "events.json").unlink()
+    elif change == "static":
+        (project / "templates" / "static").mkdir(parents=True)
+        (project / "templates" / "static" / "style.css").write_text("body { color: #111; }\n")
+    elif change == "override":
+        (project / "content" / "events").mkdir()
+        event = first_build.events[0]
+        (project / "content" / "events" / "retitle.toml").write_text(f'event = "{event.id}"\ntitle = "Retitled"\n')
+    elif change == "edit":
         first.write_text(first.read_text().replace("deepened bilateral ties", "deepened their bilateral ties"))
     elif change == "add":
         (articles / "2019-06-01-new.md").write_text(
@@ -171,7 +185,8 @@ def test_incremental_rebuild_equals_cold_build(tmp_path, change):
     elif change == "site_toml":
         text = (project / "site.toml").read_text().replace('order = "oldest"', 'order = "newest"')
         (project / "site.toml").write_text(text.replace("key_events = 8", "key_events = 3"))
-    build(project / "site.toml", output_dir=project / "site")
+    again = build(project / "site.toml", output_dir=project / "site", skip_unchanged=True)
+    assert again.up_to_date == (change == "nothing")
     build(project / "site.toml", output_dir=project / "cold", use_cache=False)
     warm, cold = snapshot(project / "site"), snapshot(project / "cold")
     warm.pop(".generator-manifest.json"), cold.pop(".generator-manifest.json")
