@@ -94,6 +94,8 @@ def analyse_all(articles: list[Article], config: config_mod.SiteConfig, gaz: Gaz
     keys = keys or article_keys(articles, config)
     results: list[Analysis | None] = [store.get(k) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
+    if progress and len(todo) < len(articles):
+        progress(len(articles) - len(todo))  # read from the cache
     ex = config.extraction
     params = (gaz, config.language, ex["min_precision"], ex["max_title_length"], ex["include_future"])
     jobs = jobs or os.cpu_count() or 1
@@ -104,12 +106,12 @@ def analyse_all(articles: list[Article], config: config_mod.SiteConfig, gaz: Gaz
                                                                chunksize=chunk))):
                 results[i] = res
                 if progress:
-                    progress(n + 1, len(todo))
+                    progress(1)
     else:
-        for n, i in enumerate(todo):
+        for i in todo:
             results[i] = _analyse_one((articles[i], *params))
             if progress:
-                progress(n + 1, len(todo))
+                progress(1)
     for i in todo:
         store.put(keys[i], results[i])
     return [r for r in results if r is not None]
@@ -163,8 +165,10 @@ def build(
 
     gaz = site_gazetteer(config)
     store = cache_mod.Cache(config.root / ".cache" / "articles" if use_cache else None)
-    progress = None if quiet else _progress_printer("analysing")
-    analyses = analyse_all(articles, config, gaz, store, jobs, progress, keys)
+    bar = progress_bar("analysing", len(articles), quiet, "article")
+    analyses = analyse_all(articles, config, gaz, store, jobs, bar.update if bar else None, keys)
+    if bar:
+        bar.close()
     for a in analyses:
         if a.article.date is None and a.unresolved:
             report.warn(f"{len(a.unresolved)} relative expression(s) left unresolved "
@@ -180,7 +184,10 @@ def build(
         report.warn("Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index",
                     hint="the search page tells readers to browse by year, person, place or tag")
     site = site_mod.plan(config, analyses, events, index, GENERATOR, with_search)
-    files = render.render_pages(site, GENERATOR)
+    bar = progress_bar("rendering", len(site.pages), quiet, "page")
+    files = render.render_pages(site, GENERATOR, bar.update if bar else None)
+    if bar:
+        bar.close()
     files["events.json"] = exports.safe_json(site_mod.events_json(site, GENERATOR))
     files["timeline.json"] = exports.safe_json(exports.timelinejs(site))
     files["events.ics"] = exports.icalendar(site).encode("utf-8")
@@ -204,20 +211,12 @@ def build(
                        store.hits, event_count=len(events))
 
 
-def _progress_printer(label: str):
-    """A one-line progress indicator on a terminal; silent when not a TTY (CI, pipes)."""
-    if not sys.stderr.isatty():
+def progress_bar(label: str, total: int, quiet: bool, unit: str):
+    """A tqdm bar on a terminal for a stage of a long build; None when quiet,
+    in CI or when stderr is not a terminal. It appears only once the stage has
+    run for a second, so small builds print nothing extra."""
+    if quiet or os.environ.get("CI") or not sys.stderr.isatty() or total == 0:
         return None
-    start = time.perf_counter()
+    from tqdm import tqdm
 
-    def show(done: int, total: int) -> None:
-        if time.perf_counter() - start < 1.0 and done < total:
-            return
-        width = 30
-        filled = int(width * done / max(total, 1))
-        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
+    return tqdm(total=total, desc=label, unit=unit, delay=1.0, leave=False, file=sys.stderr, dynamic_ncols=True)

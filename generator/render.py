@@ -73,7 +73,7 @@ def _template_location(exc: BaseException, dirs: list[Path]) -> tuple[str | None
     return None, None
 
 
-def render_pages(site: Site, generator_name: str) -> dict[str, bytes]:
+def render_pages(site: Site, generator_name: str, progress=None) -> dict[str, bytes]:
     dirs = template_dirs(site.config.templates_dir)
     env = environment(dirs)
     assets = static_assets(dirs)
@@ -138,6 +138,8 @@ def render_pages(site: Site, generator_name: str) -> dict[str, bytes]:
             problems.append(Problem(f"error while rendering {page.url}: {exc}", file or page.template, line))
             break
         out[page.path] = text.encode("utf-8")
+        if progress and len(out) % 500 == 0:
+            progress(500)
     if problems:
         raise BuildError(problems)
     for _name, (path, data) in assets.items():

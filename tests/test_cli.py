@@ -80,3 +80,46 @@ def test_build_failure_exit_code_and_message(tmp_path):
     project = make_project(tmp_path, {"x.md": b"\xff\xfe not utf8"})
     r = run("build", "--config", str(project / "site.toml"))
     assert r.returncode == 1 and "x.md" in r.stderr and "UTF-8" in r.stderr
+
+
+def _build_in_terminal(project, *extra, env_extra=None):
+    """Run a build with stdout and stderr on a pseudo-terminal, as an editor
+    would; return everything it printed."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a size
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update(env_extra or {})
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--config", str(project / "site.toml"),
+                             "--no-cache", "--jobs", "1", *extra], cwd=ROOT, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=300) == 0
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_long_builds_quiet_with_flag_and_in_ci(tmp_path):
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(ROOT.parent / "shared" / "tools" / "make_corpus.py"), "--n", "80",
+                    "--format", "plain", "--out", str(corpus)], check=True, capture_output=True)
+    (corpus / "site.toml").write_text('title = "Progress"\nsearch = false\n')
+    shown = _build_in_terminal(corpus)
+    assert "analysing" in shown and "article/s" in shown and "built " in shown
+    quiet = _build_in_terminal(corpus, "--quiet")
+    assert "analysing" not in quiet and "built " not in quiet
+    ci = _build_in_terminal(corpus, env_extra={"CI": "true"})
+    assert "analysing" not in ci and "built " in ci

@@ -268,6 +268,20 @@ DCT_FREE = {"CENTURY": _century}
 
 _DURATION_TIME = re.compile(r"^P([0-9.]+|X)T([HMS])$")
 _DURATION_QUARTERS = re.compile(r"^P([0-9]+)Q$")
+_DURATION_HALF = re.compile(r"^P([0-9]+)\.5(TH|TM|D|Y|DE|CE)$")
+
+
+def _half_duration(n: int, unit: str) -> str:
+    """'two and a half years' P2.5Y -> P2Y6M, '5 1/2 hours' -> PT5H30M: the
+    half in the next smaller unit, as TimeML annotators write it."""
+    if unit == "DE":
+        return f"P{10 * n + 5}Y"
+    if unit == "CE":
+        return f"P{100 * n + 50}Y"
+    whole, half = {"TH": ("H", "30M"), "TM": ("M", "30S"), "D": ("D", "T12H"), "Y": ("Y", "6M")}[unit]
+    if unit in ("TH", "TM"):
+        return f"PT{n}{whole}{half}" if n else f"PT{half}"
+    return f"P{n}{whole}{half}" if n else f"P{half}"
 
 
 def needs_dct(value: str) -> bool:
@@ -277,6 +291,8 @@ def needs_dct(value: str) -> bool:
 def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
     """The TIMEX3 value, or None when it cannot be anchored (no DCT)."""
     base, _, suffix = value.partition("|")
+    if m := _DURATION_HALF.match(base):
+        return _half_duration(int(m.group(1)), m.group(2))
     if m := _DURATION_TIME.match(base):
         return f"PT{m.group(1)}{m.group(2)}"
     if m := _DURATION_QUARTERS.match(base):  # "three quarters" = nine months
