@@ -44,15 +44,20 @@ WINDOW = 64  # characters searched on each side of a required word
 
 
 def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
-    """Where each required literal occurs, found in one pass over the text."""
+    """Where each required literal occurs. str.find runs in C at memory speed,
+    so a scan per literal is several times faster than one regex pass that
+    tries every literal at every position."""
     found: dict[str, list[int]] = {}
-    if res.literal_regex is None:
-        return found
-    prefixes = res.literal_prefixes
-    for m in res.literal_regex.finditer(lowered):
-        start = m.start()
-        for lit in prefixes[m.group(1)]:
-            found.setdefault(lit, []).append(start)
+    find = lowered.find
+    for lit in res.literals:
+        i = find(lit)
+        if i < 0:
+            continue
+        hits = []
+        while i >= 0:
+            hits.append(i)
+            i = find(lit, i + 1)
+        found[lit] = hits
     return found
 
 

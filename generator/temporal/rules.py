@@ -76,10 +76,9 @@ class Resources:
     vetoes: tuple[Veto, ...]
     tense: dict[str, frozenset[str]]
     fingerprint: str = field(default="")
-    # One pass finds every required literal of every rule: at each position
-    # the longest literal; `literal_prefixes` maps it to all literals it begins with.
-    literal_regex: re.Pattern | None = None
-    literal_prefixes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Every required literal of every rule and veto (extract.literal_positions
+    # finds them all before any rule runs).
+    literals: tuple[str, ...] = ()
 
 
 def _alternation(words, capitalise: bool = False) -> str:
@@ -256,8 +255,6 @@ def load(language: str = "en") -> Resources:
         raise RuleError(f"duplicate rule ids: {sorted(dupes)}")
     literals = sorted({lit for r in [*rules, *vetoes] if r.required for lit in r.required},
                       key=lambda s: (-len(s), s))
-    literal_regex = re.compile("(?=(" + "|".join(re.escape(s) for s in literals) + "))") if literals else None
-    prefixes = {s: tuple(p for p in literals if s.startswith(p)) for s in literals}
     return Resources(
         language=language,
         vocab=vocab,
@@ -265,7 +262,6 @@ def load(language: str = "en") -> Resources:
         vetoes=tuple(vetoes),
         tense=tense,
         fingerprint=digest.hexdigest()[:16],
-        literal_regex=literal_regex,
-        literal_prefixes=prefixes,
+        literals=tuple(literals),
     )
 
