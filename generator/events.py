@@ -527,6 +527,20 @@ class Coverage:
         n = bisect.bisect_right(self.days, hi) - bisect.bisect_left(self.days, lo)
         return n / (hi - lo + 1)
 
+    def observed(self, start: date, end: date) -> bool:
+        """Whether the corpus was being written around these dates. Before the
+        first article (the 1989 spill recalled in 2010 coverage) there is no
+        background to measure, only the coverage the recollection appears in."""
+        return bool(self.days) and (start.toordinal() <= self.days[-1] + BACKGROUND_DAYS
+                                    and end.toordinal() >= self.days[0] - BACKGROUND_DAYS)
+
+    def factor(self, start: date, end: date, reported: list[date]) -> float:
+        """What an event's support is divided by: the coverage around its
+        date, or (for dates the corpus did not cover) around its reports."""
+        if self.observed(start, end) or not reported:
+            return (1 + self.per_day(start, end)) ** BACKGROUND_EXPONENT
+        return sum((1 + self.per_day(d, d)) ** BACKGROUND_EXPONENT for d in reported) / len(reported)
+
 
 def _salience(value: str, ms: list[Mention], articles: dict, shares: Counter, coverage: Coverage) -> float:
     """How much the corpus cares about an event (documented in the README).
@@ -540,7 +554,9 @@ def _salience(value: str, ms: list[Mention], articles: dict, shares: Counter, co
     reports it in its lead. Finally divided by (1 + articles published per
     day around the date) ** BACKGROUND_EXPONENT: what stands out from the
     coverage of its weeks ranks above what was merely written about in the
-    busiest weeks. Measured on Timeline17 (benchmarks/tls.py)."""
+    busiest weeks; for a date before (or long after) the corpus, the coverage
+    around the articles that recall it is used instead. Measured on
+    Timeline17 (benchmarks/tls.py)."""
     span = calendar.span(value)
     start = span[0] if span else None
     per_article: dict[str, float] = {}
@@ -554,7 +570,8 @@ def _salience(value: str, ms: list[Mention], articles: dict, shares: Counter, co
     score = (support + 0.5 * (len(outlets) - 1) + 0.25 * (len(sentences) - len(per_article))
              + (LEAD_BONUS if any(m.lead for m in ms) else 0.0))
     if span:
-        score /= (1 + coverage.per_day(span[0], span[1])) ** BACKGROUND_EXPONENT
+        reported = [d for d in (articles[a].date for a in per_article) if d]
+        score /= coverage.factor(span[0], span[1], reported)
     return score
 
 
