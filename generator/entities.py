@@ -192,15 +192,20 @@ class EntityIndex:
             if r.kind:
                 votes.setdefault(name, Counter())[r.kind] += 1
         kinds = {n: gaz.kinds.get(n) or (votes[n].most_common(1)[0][0] if n in votes else "") for n in counts}
-        full_people = [n for n, k in kinds.items() if k == "person" and len(n.split()) >= 2]
+        # A single name that is the first or last name of exactly one full
+        # person name ("Putin" -> "Vladimir Putin").
+        people_by_part: dict[str, set[str]] = defaultdict(set)
+        for n, k in kinds.items():
+            parts = n.split()
+            if k == "person" and len(parts) >= 2:
+                people_by_part[parts[0]].add(n)
+                people_by_part[parts[-1]].add(n)
         mapping: dict[str, str] = {}
         for name in counts:
-            parts = name.split()
-            if len(parts) == 1:
-                matches = {p for p in full_people if name in (p.split()[0], p.split()[-1])}
+            if " " not in name:
+                matches = people_by_part.get(name, ())
                 if len(matches) == 1:
-                    mapping[name] = matches.pop()
-                    continue
+                    mapping[name] = next(iter(matches))
         # Near-identical long spellings ("Vladivostock"/"Vladivostok") fold into
         # the commoner; only names with the same first two letters and nearly
         # the same length are compared.
@@ -210,8 +215,11 @@ class EntityIndex:
             if a in mapping or len(a) < 6:
                 continue
             for b in by_prefix[a[:2].lower()]:
-                if b not in mapping and abs(len(a) - len(b)) <= 2 and \
-                        SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.9:
+                if b in mapping or abs(len(a) - len(b)) > 2:
+                    continue
+                sm = SequenceMatcher(None, a.lower(), b.lower())
+                # the quick ratios are upper bounds of ratio(): cheap rejections first
+                if sm.real_quick_ratio() >= 0.9 and sm.quick_ratio() >= 0.9 and sm.ratio() >= 0.9:
                     mapping[a] = b
                     break
             else:

@@ -398,11 +398,24 @@ def _features(m: Mention, index: EntityIndex, v: Vocab) -> dict[str, float]:
     return feats
 
 
-def similarity(fa: dict[str, float], fb: dict[str, float], idf: dict[str, float]) -> float:
-    keys = set(fa) | set(fb)
-    num = sum(min(fa.get(k, 0), fb.get(k, 0)) * idf.get(k, 1.0) for k in keys)
-    den = sum(max(fa.get(k, 0), fb.get(k, 0)) * idf.get(k, 1.0) for k in keys)
-    return num / den if den else 0.0
+def similarity(fa: dict[str, float], fb: dict[str, float], idf: dict[str, float],
+               wa: float | None = None, wb: float | None = None) -> float:
+    """Weighted Jaccard: sum of the smaller weights over the sum of the larger.
+    Since max = a + b - min, only the shared keys need visiting once each
+    side's total (wa, wb) is known."""
+    if wa is None:
+        wa = sum(w * idf.get(k, 1.0) for k, w in fa.items())
+    if wb is None:
+        wb = sum(w * idf.get(k, 1.0) for k, w in fb.items())
+    if len(fa) > len(fb):
+        fa, fb = fb, fa
+    num = 0.0
+    for k, w in fa.items():
+        o = fb.get(k)
+        if o is not None:
+            num += (w if w < o else o) * idf.get(k, 1.0)
+    den = wa + wb - num
+    return num / den if den > 0 else 0.0
 
 
 def _anaphoric(m: Mention, v: Vocab) -> bool:
@@ -438,18 +451,27 @@ def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: flo
     df = Counter(k for f in feats for k in f)
     n = max(len(mentions), 1)
     idf = {k: math.log(1 + n / c) for k, c in df.items()}
+    weight = [sum(w * idf[k] for k, w in f.items()) for f in feats]
     buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, (f, m) in enumerate(zip(feats, mentions)):
         for year in _years(m.timex.value):
             for k in f:
                 buckets[(k, year)].append(i)
     pairs: set[tuple[int, int]] = set()
+    add = pairs.add
     for ids in buckets.values():
         if len(ids) > BUCKET_CAP:
             continue
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                pairs.add((ids[x], ids[y]) if ids[x] < ids[y] else (ids[y], ids[x]))
+        for x, a in enumerate(ids):
+            sa = spans[a]
+            if not sa:
+                continue
+            a0, a1 = sa
+            for b in ids[x + 1:]:
+                sb = spans[b]
+                # only pairs whose dates can be one event (one span inside the other)
+                if sb and ((a0 <= sb[0] and sb[1] <= a1) or (sb[0] <= a0 and a1 <= sb[1])):
+                    add((a, b) if a < b else (b, a))
     # Within one article: sentences next to each other, and one named day.
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
@@ -475,7 +497,7 @@ def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: flo
         if not (sa and sb and _compatible_spans(sa, sb)):
             continue
         va, vb = ma.timex.value, mb.timex.value
-        sim = similarity(feats[a], feats[b], idf)
+        sim = similarity(feats[a], feats[b], idf, weight[a], weight[b])
         same_article = ma.article == mb.article
         if va == vb:
             day = calendar.precision(va) == "day"

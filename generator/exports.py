@@ -52,18 +52,20 @@ def _ics_text(value: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space."""
-    if len(line) <= 75 and len(line.encode("utf-8")) <= 75:
+    """Lines longer than 75 octets continue on the next line after a space
+    (RFC 5545), never splitting a UTF-8 character."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
         return line
-    out, current = [], b""
-    for ch in line:
-        b = ch.encode("utf-8")
-        if len(current) + len(b) > (75 if not out else 74):
-            out.append(current.decode("utf-8"))
-            current = b""
-        current += b
-    out.append(current.decode("utf-8"))
-    return "\r\n ".join(out)
+    parts, i, limit = [], 0, 75
+    while len(data) - i > limit:
+        j = i + limit
+        while data[j] & 0xC0 == 0x80:  # a continuation byte: step back to the character's start
+            j -= 1
+        parts.append(data[i:j])
+        i, limit = j, 74
+    parts.append(data[i:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def icalendar(site: Site) -> str:
