@@ -74,9 +74,13 @@ def gazetteer(extra_file: str = "", aliases: tuple = (), types: tuple = (), igno
     return Gazetteer(alias_map, kinds, frozenset(titles), frozenset(ignored))
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+
+
 def _clean(token: str) -> str:
-    token = re.sub(r"['’]s$", "", token)
-    return token.rstrip(".,;:'’") if not re.fullmatch(r"(?:[A-Z]\.)+", token) else token
+    if token.endswith(("'s", "’s")):
+        token = token[:-2]
+    return token.rstrip(".,;:'’") if not _INITIALS.fullmatch(token) else token
 
 
 def _is_capitalised(token: str) -> bool:

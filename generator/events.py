@@ -65,9 +65,13 @@ def vocab() -> Vocab:
 # Mentions (per article)
 # ---------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
+    """A crude English stem, enough to match 'summits' with 'summit'. Cached:
+    news prose repeats its words, and this runs for every word of every mention."""
     w = word.lower().replace("’", "'")
-    w = re.sub(r"'s$", "", w)
+    if w.endswith("'s"):
+        w = w[:-2]
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)] + keep
@@ -76,7 +80,7 @@ def _stem(word: str) -> str:
 
 def _is_trigger(word: str, v: Vocab) -> bool:
     w = word.lower().replace("’", "'")
-    return w in v.triggers or _stem(w) in v.triggers or re.sub(r"'s$", "", w) in v.triggers
+    return w in v.triggers or _stem(w) in v.triggers or (w.endswith("'s") and w[:-2] in v.triggers)
 
 
 _NOT_IN_NOUN_PHRASE = {"to", "of", "in", "on", "at", "by", "for", "with", "from", "was", "were", "is", "are",

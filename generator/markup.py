@@ -23,7 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 SAFE_SCHEMES = ("http", "https", "mailto")
 _BLOCK_END = re.compile(r"^</(p|h[1-6]|li|blockquote|pre|figcaption|td|th|dt|dd)>$|^<(br|hr)\s*/?>$", re.I)
 _TOKEN = re.compile(r"<[^>]*>|[^<]+")
-_CHAR = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|[^&]|&", re.S)
+_ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def safe_url(url: str) -> bool:
@@ -68,28 +68,42 @@ class PlainText:
 
 
 def plain_text(html: str) -> PlainText:
-    chars: list[str] = []
+    pieces: list[str] = []
     offsets = array("i")
     runs = array("i")
     run = 0
+
+    def add(text: str, start: int) -> None:  # text copied from html[start:]
+        pieces.append(text)
+        offsets.extend(range(start, start + len(text)))
+        runs.extend(array("i", [run]) * len(text))
+
     for tok in _TOKEN.finditer(html):
         s = tok.group(0)
-        if s.startswith("<"):
+        if s[0] == "<":
             run += 1
-            if _BLOCK_END.match(s) and chars and chars[-1] != "\n":
-                for _ in range(2):
-                    chars.append("\n")
-                    offsets.append(tok.end())
-                    runs.append(-1)
+            if _BLOCK_END.match(s) and pieces and pieces[-1][-1] != "\n":
+                pieces.append("\n\n")
+                offsets.extend((tok.end(), tok.end()))
+                runs.extend((-1, -1))
             continue
-        for cm in _CHAR.finditer(s):
-            decoded = htmllib.unescape(cm.group(0))
-            for ch in decoded:
-                chars.append(ch)
-                offsets.append(tok.start() + cm.start())
-                runs.append(run)
+        base = tok.start()
+        if "&" not in s:
+            add(s, base)
+            continue
+        pos = 0
+        for em in _ENTITY.finditer(s):
+            if em.start() > pos:
+                add(s[pos:em.start()], base + pos)
+            decoded = htmllib.unescape(em.group(0))
+            pieces.append(decoded)
+            offsets.extend(array("i", [base + em.start()]) * len(decoded))
+            runs.extend(array("i", [run]) * len(decoded))
+            pos = em.end()
+        if pos < len(s):
+            add(s[pos:], base + pos)
     offsets.append(len(html))
-    return PlainText("".join(chars), offsets, runs)
+    return PlainText("".join(pieces), offsets, runs)
 
 
 def html_end(html: str, offsets, index: int) -> int:
