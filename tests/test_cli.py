@@ -1,6 +1,7 @@
 """The command line: extract (files and --jsonl), check, new, build exit codes."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -117,9 +118,10 @@ def test_progress_bar_on_long_builds_quiet_with_flag_and_in_ci(tmp_path):
     subprocess.run([sys.executable, str(ROOT.parent / "shared" / "tools" / "make_corpus.py"), "--n", "80",
                     "--format", "plain", "--out", str(corpus)], check=True, capture_output=True)
     (corpus / "site.toml").write_text('title = "Progress"\nsearch = false\n')
+    bar = re.compile(r"(analysing|rendering): +\d+%\|")  # a stage that ran over a second shows a tqdm bar
     shown = _build_in_terminal(corpus)
-    assert "analysing" in shown and "article/s" in shown and "built " in shown
+    assert bar.search(shown) and "built " in shown
     quiet = _build_in_terminal(corpus, "--quiet")
-    assert "analysing" not in quiet and "built " not in quiet
+    assert not bar.search(quiet) and "built " not in quiet
     ci = _build_in_terminal(corpus, env_extra={"CI": "true"})
-    assert "analysing" not in ci and "built " in ci
+    assert not bar.search(ci) and "built " in ci
