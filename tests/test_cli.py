@@ -115,7 +115,7 @@ def _build_in_terminal(project, *extra, env_extra=None):
 
 def test_progress_bar_on_long_builds_quiet_with_flag_and_in_ci(tmp_path):
     corpus = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(ROOT.parent / "shared" / "tools" / "make_corpus.py"), "--n", "80",
+    subprocess.run([sys.executable, str(ROOT.parent / "shared" / "tools" / "make_corpus.py"), "--n", "200",
                     "--format", "plain", "--out", str(corpus)], check=True, capture_output=True)
     (corpus / "site.toml").write_text('title = "Progress"\nsearch = false\n')
     bar = re.compile(r"(analysing|rendering): +\d+%\|")  # a stage that ran over a second shows a tqdm bar
