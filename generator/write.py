@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -37,13 +37,29 @@ def _safe_relative(rel: str) -> PurePosixPath:
     return p
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
+    """Write beside the target and rename over it: a reader sees the old file
+    or the new one, never half of either. Files get the usual 0644 (less any
+    bits the umask removes), as any static site generator's output does."""
+    parent = str(path.parent)
+    if made is None or parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(parent)
+    tmp = f"{parent}/.{path.name}.{os.getpid()}.tmp"
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(tmp, flags, 0o644)
+        except FileExistsError:  # left by a killed build (never followed if it is a link)
+            os.unlink(tmp)
+            fd = os.open(tmp, flags, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -63,15 +79,17 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     output.mkdir(parents=True, exist_ok=True)
     previous = _read_manifest(output)
     written = unchanged = 0
+    made: set[str] = set()
     for rel, data in sorted(rels.items()):
         target = output / rel
         try:
-            if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            st = os.stat(target)
+            if stat.S_ISREG(st.st_mode) and st.st_size == len(data) and target.read_bytes() == data:
                 unchanged += 1
                 continue
         except OSError:
             pass
-        _atomic_write(target, data)
+        _atomic_write(target, data, made)
         written += 1
     removed = 0
     for rel in sorted(previous - set(rels)):
