@@ -185,16 +185,21 @@ def build(
                     hint="the search page tells readers to browse by year, person, place or tag")
     site = site_mod.plan(config, analyses, events, index, GENERATOR, with_search)
     bar = progress_bar("rendering", len(site.pages), quiet, "page")
-    files = render.render_pages(site, GENERATOR, bar.update if bar else None)
+    previous = write.page_digests(config.output_dir) if (use_cache and write_output) else None
+    rendered = render.render_pages(site, GENERATOR, bar.update if bar else None, previous,
+                                   write.exists_in(config.output_dir))
     if bar:
         bar.close()
+    files = rendered.files
     files["events.json"] = exports.safe_json(site_mod.events_json(site, GENERATOR))
     files["timeline.json"] = exports.safe_json(exports.timelinejs(site))
     files["events.ics"] = exports.icalendar(site).encode("utf-8")
     lap("render")
 
-    summary = {"pages": len(site.pages), "files": len(files), "events": len(events), "articles": len(articles)}
-    stats = write.write_site(files, config.output_dir, summary) if write_output else None
+    summary = {"pages": len(site.pages), "files": len(files) + len(rendered.kept), "events": len(events),
+               "articles": len(articles)}
+    stats = (write.write_site(files, config.output_dir, summary, rendered.kept, rendered.digests)
+             if write_output else None)
     lap("write")
 
     if with_search:
@@ -207,7 +212,7 @@ def build(
         # runs again next time, so its warnings are shown again.
         write.record_build(config.output_dir, key)
 
-    return BuildResult(config, report, len(articles), events, len(site.pages), len(files), timings, stats,
+    return BuildResult(config, report, len(articles), events, len(site.pages), summary["files"], timings, stats,
                        store.hits, event_count=len(events))
 
 

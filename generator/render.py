@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 import markupsafe
 
+from .digest import ContextHasher
 from .errors import BuildError, Problem
 from .site import Page, Site
 
@@ -73,7 +76,18 @@ def _template_location(exc: BaseException, dirs: list[Path]) -> tuple[str | None
     return None, None
 
 
-def render_pages(site: Site, generator_name: str, progress=None) -> dict[str, bytes]:
+@dataclass
+class Rendered:
+    files: dict[str, bytes]  # path -> bytes, for every page rendered this time
+    digests: dict[str, str]  # path -> fingerprint of its inputs, for every page
+    kept: set[str] = field(default_factory=set)  # pages whose inputs had not changed: not rendered again
+
+
+def render_pages(site: Site, generator_name: str, progress=None, previous: dict[str, str] | None = None,
+                 exists: Callable[[str], bool] | None = None) -> Rendered:
+    """Render every page, except those whose fingerprint (template files,
+    site-wide values, the page's own context; generator.digest) equals the
+    one recorded for the file already in the output (`previous`, `exists`)."""
     dirs = template_dirs(site.config.templates_dir)
     env = environment(dirs)
     assets = static_assets(dirs)
@@ -114,9 +128,24 @@ def render_pages(site: Site, generator_name: str, progress=None) -> dict[str, by
         feed_url=site.urls.path("feed.xml"), events_json_url=site.urls.path("events.json"),
         timeline_json_url=site.urls.path("timeline.json"), ics_url=site.urls.path("events.ics"),
     )
+    base = hashlib.sha256(generator_name.encode())
+    for path in template_files(dirs):
+        base.update(f"\0{path}\0".encode())
+        base.update(path.read_bytes())
+    base.update(repr({k: v for k, v in env.globals.items() if k in _DATA_GLOBALS}).encode())
+    base.update(repr((site.urls.base, site.urls.site_url)).encode())
+    hasher = ContextHasher(base.hexdigest())
     out: dict[str, bytes] = {}
+    digests: dict[str, str] = {}
+    kept: set[str] = set()
     problems: list[Problem] = []
-    for page in site.pages:
+    for n, page in enumerate(site.pages, 1):
+        if progress and n % 500 == 0:
+            progress(500)
+        digest = digests[page.path] = hasher.page(page.template, page.url, page.title, page.context)
+        if previous and previous.get(page.path) == digest and exists and exists(page.path):
+            kept.add(page.path)
+            continue
         try:
             template = env.get_template(page.template)
             text = template.render(page=page_context(page, site), **page.context)
@@ -138,13 +167,15 @@ def render_pages(site: Site, generator_name: str, progress=None) -> dict[str, by
             problems.append(Problem(f"error while rendering {page.url}: {exc}", file or page.template, line))
             break
         out[page.path] = text.encode("utf-8")
-        if progress and len(out) % 500 == 0:
-            progress(500)
     if problems:
         raise BuildError(problems)
     for _name, (path, data) in assets.items():
         out[path] = data
-    return out
+    return Rendered(out, digests, kept)
+
+
+# The template globals that are data (the rest are functions of the same data).
+_DATA_GLOBALS = {"site", "generator", "nav", "feed_url", "events_json_url", "timeline_json_url", "ics_url"}
 
 
 def page_context(page: Page, site: Site) -> dict:

@@ -67,7 +67,11 @@ def _atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None
         raise
 
 
-def write_site(files: dict[str, bytes], output: Path, summary: dict | None = None) -> WriteStats:
+def write_site(files: dict[str, bytes], output: Path, summary: dict | None = None, kept: set[str] | None = None,
+               digests: dict[str, str] | None = None) -> WriteStats:
+    """Write `files`; `kept` are files of the previous build whose inputs did
+    not change (not rendered again, left as they are); `digests` are the
+    fingerprints of the rendered pages, recorded for the next build."""
     output = output.resolve()
     rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
     root = output
@@ -78,6 +82,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                                      hint="remove the symlink inside the output folder"))
     output.mkdir(parents=True, exist_ok=True)
     previous = _read_manifest(output)
+    kept = {str(_safe_relative(k)) for k in (kept or ())} & previous
     written = unchanged = 0
     made: set[str] = set()
     for rel, data in sorted(rels.items()):
@@ -92,7 +97,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
         _atomic_write(target, data, made)
         written += 1
     removed = 0
-    for rel in sorted(previous - set(rels)):
+    for rel in sorted(previous - set(rels) - kept):
         target = output / rel
         if target.is_file() and not target.is_symlink() and output in target.resolve().parents:
             target.unlink()
@@ -100,8 +105,8 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
             _prune_empty(target.parent, output)
     # No build key yet: the build is recorded as complete (record_build) only
     # after everything, search index included, is in place.
-    _write_manifest(output, {"files": sorted(rels), "summary": summary or {}})
-    return WriteStats(written, unchanged, removed)
+    _write_manifest(output, {"files": sorted(set(rels) | kept), "summary": summary or {}, "pages": digests or {}})
+    return WriteStats(written, unchanged + len(kept), removed)
 
 
 def _load_manifest(output: Path) -> dict:
@@ -127,6 +132,17 @@ def record_build(output: Path, key: str) -> None:
     manifest = _load_manifest(output)
     manifest["build"] = key
     _write_manifest(output, manifest)
+
+
+def page_digests(output: Path) -> dict[str, str]:
+    """The fingerprints of the pages of the last build into `output`."""
+    pages = _load_manifest(output).get("pages", {})
+    return pages if isinstance(pages, dict) else {}
+
+
+def exists_in(output: Path):
+    base = str(output) + os.sep
+    return lambda rel: os.path.isfile(base + rel)
 
 
 def manifest_summary(output: Path) -> dict:

@@ -192,3 +192,19 @@ def test_incremental_rebuild_equals_cold_build(tmp_path, change):
     warm.pop(".generator-manifest.json"), cold.pop(".generator-manifest.json")
     assert warm.keys() == cold.keys()
     assert [k for k in warm if warm[k] != cold[k]] == []
+
+
+def test_rebuild_renders_only_pages_whose_inputs_changed(tmp_path):
+    """After one article is edited, the pages that do not show it are neither
+    rendered nor written again, and the site equals a cold build."""
+    project = _seed_project(tmp_path / "p")
+    first = build(project / "site.toml", output_dir=project / "site")
+    article = sorted((project / "content" / "articles").glob("*.md"))[1]
+    article.write_text(article.read_text().replace("deepened bilateral ties", "deepened their bilateral ties"))
+    again = build(project / "site.toml", output_dir=project / "site")
+    assert again.stats.written < first.stats.written / 3
+    assert again.stats.written + again.stats.unchanged == first.stats.written
+    build(project / "site.toml", output_dir=project / "cold", use_cache=False)
+    warm, cold = snapshot(project / "site"), snapshot(project / "cold")
+    warm.pop(".generator-manifest.json"), cold.pop(".generator-manifest.json")
+    assert warm == cold

@@ -1,0 +1,42 @@
+"""A fingerprint of what a page is rendered from, so a rebuild renders only
+the pages whose inputs changed.
+
+A page is the same when its template files, the site-wide values every
+template sees and its own context are the same. Contexts share most of their
+data (an event's view is listed on the timeline, its year and every entity and
+tag page), so the fingerprint is a Merkle hash: each dict and list is hashed
+once per build, by identity, and a container's hash covers its children's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+
+class ContextHasher:
+    def __init__(self, base: str):
+        self.base = base
+        self._memo: dict[int, str] = {}
+        self._keep: list = []  # holds hashed containers alive, so their ids stay unique
+
+    def token(self, obj) -> str:
+        t = type(obj)
+        if t is dict or t is list or t is tuple:
+            key = id(obj)
+            got = self._memo.get(key)
+            if got is not None:
+                return got
+            if t is dict:
+                body = "{" + ",".join(f"{k!r}:{self.token(v)}" for k, v in obj.items()) + "}"
+            else:
+                body = "[" + ",".join(self.token(v) for v in obj) + "]"
+            digest = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
+            self._memo[key] = digest
+            self._keep.append(obj)
+            return digest
+        # str (and Markup, a str), numbers, None, booleans: repr says what they are
+        return f"{t.__name__}:{obj!r}"
+
+    def page(self, template: str, url: str, title: str, context: dict) -> str:
+        body = f"{self.base}|{template}|{url}|{title}|{self.token(context)}"
+        return hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
