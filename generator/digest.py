@@ -13,6 +13,9 @@ from __future__ import annotations
 import hashlib
 
 
+LONG = 8  # lists longer than this are hashed element by element (memoised); shorter ones whole
+
+
 class ContextHasher:
     def __init__(self, base: str):
         self.base = base
@@ -20,22 +23,29 @@ class ContextHasher:
         self._keep: list = []  # holds hashed containers alive, so their ids stay unique
 
     def token(self, obj) -> str:
-        t = type(obj)
-        if t is dict or t is list or t is tuple:
-            key = id(obj)
-            got = self._memo.get(key)
-            if got is not None:
-                return got
-            if t is dict:
-                body = "{" + ",".join(f"{k!r}:{self.token(v)}" for k, v in obj.items()) + "}"
-            else:
-                body = "[" + ",".join(self.token(v) for v in obj) + "]"
-            digest = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
-            self._memo[key] = digest
-            self._keep.append(obj)
-            return digest
-        # str (and Markup, a str), numbers, None, booleans: repr says what they are
-        return f"{t.__name__}:{obj!r}"
+        """A dict or a long list: the hash of its parts, once per object. Short
+        lists and scalars are written out whole by repr (C speed); a value
+        repr cannot show faithfully (an object without a stable repr) makes
+        the page look changed, so it is rendered again: never the other way."""
+        key = id(obj)
+        got = self._memo.get(key)
+        if got is not None:
+            return got
+        value = self._value
+        if type(obj) is dict:
+            body = "{" + ",".join(f"{k!r}:{value(v)}" for k, v in obj.items()) + "}"
+        else:
+            body = "[" + ",".join(value(v) for v in obj) + "]"
+        digest = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
+        self._memo[key] = digest
+        self._keep.append(obj)
+        return digest
+
+    def _value(self, v) -> str:
+        t = type(v)
+        if t is dict or ((t is list or t is tuple) and len(v) > LONG):
+            return self.token(v)
+        return repr(v)
 
     def page(self, template: str, url: str, title: str, context: dict) -> str:
         body = f"{self.base}|{template}|{url}|{title}|{self.token(context)}"

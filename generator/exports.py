@@ -95,5 +95,5 @@ def icalendar(site: Site) -> str:
 def safe_json(data) -> bytes:
     """JSON whose text can never close a <script> or open a tag if pasted into
     HTML: <, > and & are written as \\u escapes (same data once parsed)."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n").encode("utf-8")
