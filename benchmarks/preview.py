@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             "save_to_rebuilt_seconds": [round(r, 3) for r in runs],
             "median": round(statistics.median(runs), 3),
             "how": "benchmarks/preview.py: article file written -> its rebuilt page on disk (browsers are told "
-                   "to reload at that moment); one article re-extracted from the cache, everything re-merged "
-                   "and re-rendered, unchanged files not rewritten",
+                   "to reload at that moment); one article re-extracted from the cache, all events re-merged, "
+                   "only pages whose inputs changed re-rendered and written",
         }
         merge_result(ROOT / "benchmarks" / "results" / "preview.json",
                      f"corpus_{args.n}_save_to_rebuilt_seconds", result)
