@@ -10,6 +10,7 @@ import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -229,6 +230,6 @@ def test_search_finds_articles_that_link_their_events(site, browser):
     hits = results("Lavrov")
     assert hits and all("/articles/" in h for h in hits)  # articles only: event pages quote them
     assert any("/articles/" in h for h in results("Ulaanbataar"))  # a sub-heading only in an article
-    page.goto(hits[0].split("#")[0])  # and the article links the events it reports
+    page.goto(urljoin(page.url, hits[0].split("#")[0]))  # and the article links the events it reports
     assert page.locator("a[href*='/events/']").count() > 0
     page.close()
