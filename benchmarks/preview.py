@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _results import merge_result  # noqa: E402
+from _shared import shared_dir  # noqa: E402
 from preview_helpers import running_preview  # noqa: E402
 
-MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"
+MAKE_CORPUS = shared_dir() / "tools" / "make_corpus.py"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,10 +11,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _shared import shared_dir  # noqa: E402
+
+SHARED = shared_dir()
 SEEDS = SHARED / "seeds"
 TEMPEVAL = SHARED / "data" / "tempeval3" / "tbaq"
-sys.path.insert(0, str(ROOT))
 
 
 def seed_articles() -> list[dict]:

@@ -3,7 +3,6 @@ edits show up without touching the browser; a broken edit shows the overlay
 over the last good site; fixing it removes the overlay. Also measures
 save-to-reload time (benchmarks/results/preview.json)."""
 
-import sys
 import time
 
 import pytest
@@ -51,7 +50,6 @@ def test_live_reload_and_error_overlay(browser, tmp_path):
         assert proc.poll() is None
         page.close()
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     from _results import merge_result
 
     merge_result(ROOT / "benchmarks" / "results" / "preview.json", "seed_site_save_to_reload_seconds", {

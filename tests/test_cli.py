@@ -5,7 +5,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT, TEMPEVAL, make_project
+from conftest import ROOT, SHARED, TEMPEVAL, make_project
 from generator.temporal import tag
 
 
@@ -20,7 +20,6 @@ def test_help():
 
 
 def test_extract_jsonl_matches_the_tagger_and_the_benchmark():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     from tempeval import read_tml
 
     docs = [read_tml(p) for p in sorted((TEMPEVAL / "TimeBank").glob("*.tml"))[:5]]
@@ -115,7 +114,7 @@ def _build_in_terminal(project, *extra, env_extra=None):
 
 def test_progress_bar_on_long_builds_quiet_with_flag_and_in_ci(tmp_path):
     corpus = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(ROOT.parent / "shared" / "tools" / "make_corpus.py"), "--n", "200",
+    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--n", "200",
                     "--format", "plain", "--out", str(corpus)], check=True, capture_output=True)
     (corpus / "site.toml").write_text('title = "Progress"\nsearch = false\n')
     bar = re.compile(r"(analysing|rendering): +\d+%\|")  # a stage that ran over a second shows a tqdm bar
