@@ -12,3 +12,9 @@ def merge_result(path: Path, key: str, value) -> None:
     data[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def report_result(path: Path, key: str, value) -> None:
+    """Record a figure (merge_result) and print it."""
+    merge_result(path, key, value)
+    print(json.dumps(value, indent=2))

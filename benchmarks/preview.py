@@ -13,10 +13,8 @@ tests/test_browser.py. Results are merged into benchmarks/results/preview.json.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,11 +25,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _results import merge_result  # noqa: E402
-from _shared import shared_dir  # noqa: E402
+from _results import report_result  # noqa: E402
+from _shared import make_corpus  # noqa: E402
 from preview_helpers import running_preview  # noqa: E402
 
-MAKE_CORPUS = shared_dir() / "tools" / "make_corpus.py"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,9 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="preview-bench-"))
     try:
-        subprocess.run([sys.executable, str(MAKE_CORPUS), "--n", str(args.n), "--format", "plain", "--out", str(tmp)],
-                       check=True, capture_output=True)
-        (tmp / "site.toml").write_text('title = "Preview benchmark"\nbase_url = "/"\n')
+        make_corpus(args.n, "plain", tmp, "Preview benchmark")
         article = sorted((tmp / "content" / "articles").glob("*.md"))[0]
         original = article.read_text()
         first_build_start = time.perf_counter()
@@ -69,9 +64,8 @@ def main(argv: list[str] | None = None) -> int:
                    "to reload at that moment); one article re-extracted from the cache, all events re-merged, "
                    "only pages whose inputs changed re-rendered and written",
         }
-        merge_result(ROOT / "benchmarks" / "results" / "preview.json",
-                     f"corpus_{args.n}_save_to_rebuilt_seconds", result)
-        print(json.dumps(result, indent=2))
+        report_result(ROOT / "benchmarks" / "results" / "preview.json",
+                      f"corpus_{args.n}_save_to_rebuilt_seconds", result)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

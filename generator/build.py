@@ -78,12 +78,7 @@ def build_key(config: config_mod.SiteConfig, drafts: bool, with_search: bool) ->
              *content.article_files(config.content_dir), *sorted((config.content_dir / "events").glob("*.toml"))]
     if config.entities["file"]:
         files.append(config.root / config.entities["file"])
-    for path in files:
-        h.update(f"\0{path}\0".encode())
-        try:
-            h.update(path.read_bytes())
-        except OSError:
-            h.update(b"-")
+    render.hash_files(h, files)
     return h.hexdigest()
 
 
@@ -149,11 +144,13 @@ def build(
 
     with_search = search_index and write_output and config.search and search.available()
     key = build_key(config, drafts, with_search)
-    if skip_unchanged and use_cache and write_output and write.up_to_date(config.output_dir, key, with_search):
+    done = (write.complete_build(config.output_dir, key, with_search)
+            if skip_unchanged and use_cache and write_output else None)
+    if done is not None:
         # Nothing the output depends on has changed and every file is still in
         # place: the site a full build would write is already there.
         lap("unchanged")
-        summary = write.manifest_summary(config.output_dir)
+        summary = done.get("summary", {})
         return BuildResult(config, report, summary.get("articles", 0), [], summary.get("pages", 0),
                            summary.get("files", 0), timings, write.WriteStats(0, summary.get("files", 0), 0),
                            up_to_date=True, event_count=summary.get("events", 0))
@@ -185,8 +182,10 @@ def build(
                     hint="the search page tells readers to browse by year, person, place or tag")
     site = site_mod.plan(config, analyses, events, index, GENERATOR, with_search)
     bar = progress_bar("rendering", len(site.pages), quiet, "page")
-    previous = write.page_digests(config.output_dir) if (use_cache and write_output) else None
-    rendered = render.render_pages(site, GENERATOR, bar.update if bar else None, previous,
+    manifest = write.load_manifest(config.output_dir) if write_output else {}
+    digests = manifest.get("pages")
+    rendered = render.render_pages(site, GENERATOR, bar.update if bar else None,
+                                   digests if use_cache and isinstance(digests, dict) else None,
                                    write.exists_in(config.output_dir))
     if bar:
         bar.close()
@@ -198,7 +197,7 @@ def build(
 
     summary = {"pages": len(site.pages), "files": len(files) + len(rendered.kept), "events": len(events),
                "articles": len(articles)}
-    stats = (write.write_site(files, config.output_dir, summary, rendered.kept, rendered.digests)
+    stats = (write.write_site(files, config.output_dir, summary, rendered.kept, rendered.digests, manifest)
              if write_output else None)
     lap("write")
 

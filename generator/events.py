@@ -616,9 +616,10 @@ def merge(analyses: list[Analysis], gaz: Gazetteer, threshold: float = 0.34) -> 
         ms = sorted((mentions[i] for i in ids), key=lambda m: (articles[m.article].date or date.min,
                                                                 m.article, m.sentence_index))
         value = _best_value([m.timex.value for m in ms])
-        clusters.append((ms, value))
-        reports[calendar.span(value) or value].update({m.article for m in ms})
-    for ms, value in clusters:
+        when = calendar.span(value) or value
+        clusters.append((ms, value, when))
+        reports[when].update({m.article for m in ms})
+    for ms, value, when in clusters:
         # The most representative mention: most words shared with the others,
         # preferring the one that carries the event's own date, then the lead.
         feats = [_features(m, index, v) for m in ms]
@@ -646,7 +647,7 @@ def merge(analyses: list[Analysis], gaz: Gazetteer, threshold: float = 0.34) -> 
                 value=m.timex.value, sentence_index=m.sentence_index, anchor=f"s{m.sentence_index}",
                 source_name=art.source,
             ))
-        salience = _salience(value, ms, articles, reports[calendar.span(value) or value], coverage)
+        salience = _salience(value, ms, articles, reports[when], coverage)
         precision = calendar.precision(value) or "year"
         tags = sorted({t for m in ms for t in articles[m.article].tags})
         events.append(Event(

@@ -47,6 +47,16 @@ def template_files(dirs: list[Path]) -> list[Path]:
     return [p for d in dirs if d.is_dir() for p in sorted(d.rglob("*")) if p.is_file()]
 
 
+def hash_files(h, paths: list[Path]) -> None:
+    """Feed each file's path and bytes to the hash `h` (a missing file counts too)."""
+    for path in paths:
+        h.update(f"\0{path}\0".encode())
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"-")
+
+
 def static_assets(dirs: list[Path]) -> dict[str, tuple[str, bytes]]:
     """static/<name> -> (fingerprinted output path, bytes); the first folder wins."""
     assets: dict[str, tuple[str, bytes]] = {}
@@ -129,9 +139,7 @@ def render_pages(site: Site, generator_name: str, progress=None, previous: dict[
         timeline_json_url=site.urls.path("timeline.json"), ics_url=site.urls.path("events.ics"),
     )
     base = hashlib.sha256(generator_name.encode())
-    for path in template_files(dirs):
-        base.update(f"\0{path}\0".encode())
-        base.update(path.read_bytes())
+    hash_files(base, template_files(dirs))
     base.update(repr({k: v for k, v in env.globals.items() if k in _DATA_GLOBALS}).encode())
     base.update(repr((site.urls.base, site.urls.site_url)).encode())
     hasher = ContextHasher(base.hexdigest())

@@ -19,7 +19,8 @@ from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, Problem
 
-MANIFEST = ".generator-manifest.json"
+MANIFEST = ".generator-manifest.json"  # the files written, their page fingerprints, a summary
+BUILD_KEY = ".generator-build"  # the key of the last complete build (build.build_key); absent while writing
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,11 @@ def _atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None
 
 
 def write_site(files: dict[str, bytes], output: Path, summary: dict | None = None, kept: set[str] | None = None,
-               digests: dict[str, str] | None = None) -> WriteStats:
+               digests: dict[str, str] | None = None, previous: dict | None = None) -> WriteStats:
     """Write `files`; `kept` are files of the previous build whose inputs did
     not change (not rendered again, left as they are); `digests` are the
-    fingerprints of the rendered pages, recorded for the next build."""
+    fingerprints of the rendered pages, recorded for the next build;
+    `previous` is the manifest already loaded by the caller (read if None)."""
     output = output.resolve()
     rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
     root = output
@@ -81,8 +83,11 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
             raise BuildError(Problem(f"refusing to write {rel!r}: it resolves outside {root}",
                                      hint="remove the symlink inside the output folder"))
     output.mkdir(parents=True, exist_ok=True)
-    previous = _read_manifest(output)
-    kept = {str(_safe_relative(k)) for k in (kept or ())} & previous
+    # The output stops being a complete build from here until record_build.
+    (output / BUILD_KEY).unlink(missing_ok=True)
+    manifest = load_manifest(output) if previous is None else previous
+    before = {f for f in manifest.get("files", []) if isinstance(f, str)}
+    kept = {str(_safe_relative(k)) for k in (kept or ())} & before
     written = unchanged = 0
     made: set[str] = set()
     for rel, data in sorted(rels.items()):
@@ -97,19 +102,19 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
         _atomic_write(target, data, made)
         written += 1
     removed = 0
-    for rel in sorted(previous - set(rels) - kept):
+    for rel in sorted(before - set(rels) - kept):
         target = output / rel
         if target.is_file() and not target.is_symlink() and output in target.resolve().parents:
             target.unlink()
             removed += 1
             _prune_empty(target.parent, output)
-    # No build key yet: the build is recorded as complete (record_build) only
-    # after everything, search index included, is in place.
-    _write_manifest(output, {"files": sorted(set(rels) | kept), "summary": summary or {}, "pages": digests or {}})
+    _atomic_write(output / MANIFEST, json.dumps(
+        {"files": sorted(set(rels) | kept), "summary": summary or {}, "pages": digests or {}},
+        indent=0, sort_keys=True).encode())
     return WriteStats(written, unchanged + len(kept), removed)
 
 
-def _load_manifest(output: Path) -> dict:
+def load_manifest(output: Path) -> dict:
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -119,47 +124,34 @@ def _load_manifest(output: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _write_manifest(output: Path, manifest: dict) -> None:
-    _atomic_write(output / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True).encode())
-
-
-def _read_manifest(output: Path) -> set[str]:
-    return {f for f in _load_manifest(output).get("files", []) if isinstance(f, str)}
-
-
 def record_build(output: Path, key: str) -> None:
-    """Mark the output as the complete result of the build with this key."""
-    manifest = _load_manifest(output)
-    manifest["build"] = key
-    _write_manifest(output, manifest)
-
-
-def page_digests(output: Path) -> dict[str, str]:
-    """The fingerprints of the pages of the last build into `output`."""
-    pages = _load_manifest(output).get("pages", {})
-    return pages if isinstance(pages, dict) else {}
+    """Mark the output as the complete result of the build with this key
+    (after everything, search index included, is in place)."""
+    _atomic_write(output / BUILD_KEY, key.encode())
 
 
 def exists_in(output: Path):
-    base = str(output) + os.sep
-    return lambda rel: os.path.isfile(base + rel)
+    """rel -> is that file in the output? (os.access: cheaper than isfile, no stat result built)"""
+    base, access, present = str(output) + os.sep, os.access, os.F_OK
+    return lambda rel: access(base + rel, present)
 
 
-def manifest_summary(output: Path) -> dict:
-    return _load_manifest(output).get("summary", {})
-
-
-def up_to_date(output: Path, key: str, with_search: bool) -> bool:
-    """True when the output was completely written by a build with this key and
-    every file it wrote is still there (a deleted file is written again)."""
-    manifest = _load_manifest(output)
-    if manifest.get("build") != key or not manifest.get("files"):
-        return False
-    if with_search and not (output / "pagefind").is_dir():
-        return False
-    access, present = os.access, os.F_OK  # cheaper than isfile: no stat result built
-    base = str(output) + os.sep
-    return all(access(base + rel, present) for rel in manifest["files"])
+def complete_build(output: Path, key: str, with_search: bool) -> dict | None:
+    """The manifest of the output when it is the complete result of a build
+    with this key and every file it wrote is still there; None otherwise (a
+    deleted file is written again). Reads the small key file first, so a
+    changed project costs no manifest parse."""
+    try:
+        if (output / BUILD_KEY).read_text(encoding="utf-8") != key:
+            return None
+    except OSError:
+        return None
+    manifest = load_manifest(output)
+    files = manifest.get("files")
+    if not files or (with_search and not (output / "pagefind").is_dir()):
+        return None
+    exists = exists_in(output)
+    return manifest if all(exists(rel) for rel in files) else None
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:

@@ -5,7 +5,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT, SHARED, TEMPEVAL, make_project
+from conftest import ROOT, TEMPEVAL, make_project
 from generator.temporal import tag
 
 
@@ -114,8 +114,9 @@ def _build_in_terminal(project, *extra, env_extra=None):
 
 def test_progress_bar_on_long_builds_quiet_with_flag_and_in_ci(tmp_path):
     corpus = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--n", "200",
-                    "--format", "plain", "--out", str(corpus)], check=True, capture_output=True)
+    from _shared import make_corpus
+
+    make_corpus(200, "plain", corpus, "Progress")
     (corpus / "site.toml").write_text('title = "Progress"\nsearch = false\n')
     bar = re.compile(r"(analysing|rendering): +\d+%\|")  # a stage that ran over a second shows a tqdm bar
     shown = _build_in_terminal(corpus)
