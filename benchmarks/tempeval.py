@@ -129,7 +129,8 @@ def score(docs: list[Document], predictions: dict[str, list]) -> dict:
                 if best is None or overlap > best[0]:
                     best = (overlap, i)
             if best is None:
-                errors.append({"doc": doc.name, "kind": "missed", "gold": g.text, "gold_value": g.value})
+                errors.append({"doc": doc.name, "kind": "missed", "gold": g.text, "gold_value": g.value,
+                               "start": g.start})
                 continue
             relaxed_gold += 1
             s = sys_t[best[1]]
@@ -141,7 +142,7 @@ def score(docs: list[Document], predictions: dict[str, list]) -> dict:
                 pt["value_ok"] += 1
             else:
                 errors.append({"doc": doc.name, "kind": "value", "gold": g.text, "gold_value": g.value,
-                               "sys": s.text, "sys_value": s.value, "rule": s.rule})
+                               "sys": s.text, "sys_value": s.value, "rule": s.rule, "start": g.start})
             if s.type == g.type:
                 type_ok += 1
                 pt["type_ok"] += 1
@@ -151,7 +152,7 @@ def score(docs: list[Document], predictions: dict[str, list]) -> dict:
         for i, s in enumerate(sys_t):
             if not any(s.start < g.end and g.start < s.end for g in doc.gold):
                 errors.append({"doc": doc.name, "kind": "spurious", "sys": s.text, "sys_value": s.value,
-                               "rule": s.rule})
+                               "rule": s.rule, "start": s.start})
     relaxed = _prf(relaxed_sys, n_sys, relaxed_gold, n_gold)
     result = {
         "documents": len(docs),

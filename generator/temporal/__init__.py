@@ -10,8 +10,8 @@ creation time (DCT). Offsets are Python string indices into `text`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from .. import sentences
 from . import calendar, resolve as _resolve
@@ -67,6 +67,12 @@ def tag(
             if value:
                 out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, True, None))
                 continue
+        if c.value.startswith("NARRATIVE:"):
+            value = _narrative(c, out, spans)
+            if value:
+                out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, True, None))
+                continue
+            c = replace(c, value="REF:" + c.value.split(":", 1)[1])  # no antecedent: the document date
         tense = None
         if c.value.startswith(("TENSE:", "HOLIDAY:")):
             sentence = sentences.containing(spans, c.start) or (0, len(text))
@@ -95,6 +101,56 @@ def _anaphor(c, previous: list[Timex], spans) -> str | None:
             continue  # never shift a value that was itself shifted
         if t.type == "DATE" and calendar.precision(t.value) in ("month", "quarter"):
             return _resolve.shift_years(t.value.split("T")[0], int(off)) if unit == "Y" else None
+    return None
+
+
+# How fine a value must be to anchor a NARRATIVE unit ("that day" needs a day).
+_FINE_ENOUGH = {
+    "D": ("day",),
+    "W": ("day", "week"),
+    "M": ("day", "month"),
+    "Y": ("day", "week", "month", "quarter", "year"),
+}
+
+
+def _antecedent_window(c, spans) -> int:
+    """Start of the text an anaphor may look back over: its sentence and the
+    three before it."""
+    here = sentences.containing(spans, c.start)
+    if not here:
+        return 0
+    i = spans.index(here)
+    return spans[max(0, i - 3)][0]
+
+
+def _narrative(c, previous: list[Timex], spans) -> str | None:
+    """'later that year', 'the following month': the period of the date the
+    story last mentioned, moved by the offset. A coarser antecedent leaves the
+    finer part unknown ('last October ... that same day' = 1998-10-XX)."""
+    _, unit, off = c.value.split(":")
+    off = int(off)
+    window_start = _antecedent_window(c, spans)
+    for t in reversed(previous):
+        if t.start < window_start:
+            break
+        if t.type not in ("DATE", "TIME") or not t.value[:4].isdigit():
+            continue
+        day = t.value.split("T")[0]
+        prec = calendar.precision(day)
+        if prec in _FINE_ENOUGH.get(unit, ()):
+            first = calendar.span(day)[0]
+            if unit == "Y":
+                return f"{first.year + off:04d}"
+            if unit == "M":
+                y, m = calendar.add_months(first.year, first.month, off)
+                return f"{y:04d}-{m:02d}"
+            if unit == "W":
+                return calendar.week_value(first + timedelta(weeks=off))
+            return (first + timedelta(days=off)).isoformat()
+        if unit == "D" and off == 0 and prec == "month":
+            return day + "-XX"
+        if prec in ("month", "quarter", "year", "week", "day"):
+            return None  # the nearest date is too coarse to anchor this one
     return None
 
 

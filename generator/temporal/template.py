@@ -135,6 +135,7 @@ FUNCTIONS: dict[str, Callable] = {
     "frequency": lambda w, g, v: _FREQ[_key(w)],
     "agodir": lambda w, g, v: _AGODIR[_key(w)],
     "dayshift": lambda w, g, v: "-2" if "before" in w.lower() else "+2",
+    "nightday": lambda w, g, v: "D",  # "the next morning": a day's step
 }
 
 
