@@ -288,9 +288,25 @@ def needs_dct(value: str) -> bool:
     return ":" in value and value.split(":", 1)[0] in RESOLVERS
 
 
+def _coarsen(value: str, unit: str) -> str | None:
+    """'2000-03-06', 'W' -> '2000-W10' ("the week of March 6"); 'Q' -> the quarter."""
+    try:
+        d = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    if unit == "W":
+        return week_value(d)
+    if unit == "Q":
+        return f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
+    return None
+
+
 def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
     """The TIMEX3 value, or None when it cannot be anchored (no DCT)."""
     base, _, suffix = value.partition("|")
+    if suffix.startswith(">"):  # resolve the day, then give its week or quarter
+        day = resolve(base, dct, tense)
+        return _coarsen(day, suffix[1:]) if day else None
     if m := _DURATION_HALF.match(base):
         return _half_duration(int(m.group(1)), m.group(2))
     if m := _DURATION_TIME.match(base):

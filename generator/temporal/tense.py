@@ -30,10 +30,13 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: d
     words = [w for _, w in tokens]
     index = {pos: i for i, (pos, _) in enumerate(tokens)}
     future, past, present, ed_ok = cues["future"], cues["past"], cues["present"], cues["ed_exceptions"]
+    not_cues = cues.get("not_cues", ())
     for pos, w in outside:
         i = index[pos]
         pair = w + " " + words[i + 1] if i + 1 < len(words) else ""
         triple = pair + " " + words[i + 2] if i + 2 < len(words) else ""
+        if pair in not_cues or triple in not_cues:
+            continue
         if w in future or pair in future or triple in future:
             return FUTURE
         regular_past = len(w) > 4 and w.endswith("ed") and w not in ed_ok and pos not in capitalised
