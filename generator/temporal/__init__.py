@@ -63,7 +63,7 @@ def tag(
     out: list[Timex] = []
     for c in find(plain, res):
         if c.value.startswith("ANAPHOR:"):
-            value = _anaphor(c, out, spans)
+            value = _anaphor(c, out, spans, dct)
             if value:
                 out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, True, None))
                 continue
@@ -85,22 +85,37 @@ def tag(
     return out
 
 
-def _anaphor(c, previous: list[Timex], spans) -> str | None:
-    """'a year earlier' after 'the third quarter' (same or previous sentence):
-    that period one year before."""
-    _, unit, off, *_ = c.value.split(":")
-    here = sentences.containing(spans, c.start)
-    window_start = here[0] if here else 0
-    if here:
-        i = spans.index(here)
-        window_start = spans[max(0, i - 3)][0]
+def _anaphor(c, previous: list[Timex], spans, dct: date | None) -> str | None:
+    """'a year earlier' after 'the third quarter' or 'the six months ended
+    Aug. 12' (in the last few sentences): that period one year before. A
+    comparison with a year ago is about a reported period, so a date after
+    the document's ('the third quarter of 1990') is not the antecedent."""
+    _, unit, off, period = (c.value.split(":") + [""])[:4]
+    if unit != "Y":
+        return None
+    window_start = _antecedent_window(c, spans)
+    candidates = []
     for t in reversed(previous):
         if t.start < window_start:
             break
         if t.rule.startswith("rel.year-ago"):
             continue  # never shift a value that was itself shifted
-        if t.type == "DATE" and calendar.precision(t.value) in ("month", "quarter"):
-            return _resolve.shift_years(t.value.split("T")[0], int(off)) if unit == "Y" else None
+        value = t.value.split("T")[0]
+        span = calendar.span(value)
+        if t.type != "DATE" or not span or (dct is not None and span[0] > dct):
+            continue
+        candidates.append((calendar.precision(value), value, t.rule))
+    # A reported period (a month, a quarter) is the usual antecedent; a
+    # calendar day ("the six months ended Aug. 12") only when there is none,
+    # and never a weekday, which in news dates the report ("said Friday").
+    for precision, value, _ in candidates:
+        if precision in ("month", "quarter"):
+            return _resolve.shift_years(value, int(off))
+    for precision, value, rule in candidates:
+        if precision == "day" and rule.startswith("date."):  # not "said Friday"
+            if period in ("quarter", "period"):
+                value = _resolve.resolve(value + "|>Q", dct, None) or value
+            return _resolve.shift_years(value, int(off))
     return None
 
 
