@@ -106,8 +106,8 @@ def _month(dct, tense, mode, mm):
         d = _pick(firsts, anchor, tense)
     else:
         d = firsts[1]
-    if abs((d.year - anchor.year) * 12 + d.month - anchor.month) >= 9:
-        d = _pick(firsts, anchor, None)  # a bare month name is rarely 9+ months away
+    if d.year != anchor.year and abs((d.year - anchor.year) * 12 + d.month - anchor.month) >= 9:
+        d = _pick(firsts, anchor, None)  # a bare month name is rarely 9+ months away in another year
     return f"{d.year:04d}-{mm:02d}"
 
 

@@ -16,6 +16,13 @@ _NOT_PAST_AUX = {"be", "being", "is", "are", "am", "can", "could", "may", "might
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|['’]ll")
 
 
+def _after_forward_preposition(before: str, forward) -> bool:
+    before = before.rstrip()
+    if before.endswith(" the"):
+        before = before[:-4].rstrip()
+    return any(before == p or before.endswith(" " + p) for p in forward)
+
+
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: dict) -> str | None:
     s, e = sentence
     found = list(_TOKEN.finditer(text[s:e]))
@@ -29,6 +36,9 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: d
     outside = left + right
     words = [w for _, w in tokens]
     index = {pos: i for i, (pos, _) in enumerate(tokens)}
+    if _after_forward_preposition(text[max(s, start - 24) : start].lower(), cues.get("forward", ())):
+        if not any(w in cues.get("forward_blockers", ()) for w in words):
+            return FUTURE
     future, past, present, ed_ok = cues["future"], cues["past"], cues["present"], cues["ed_exceptions"]
     not_cues = cues.get("not_cues", ())
     for pos, w in outside:
