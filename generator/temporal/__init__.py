@@ -67,6 +67,11 @@ def tag(
             if value:
                 out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, True, None))
                 continue
+        if c.value.startswith("PERIODOF:"):
+            _, year, _period = c.value.split(":")
+            value = _period_of(c, out, spans, year) or year
+            out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, False, None))
+            continue
         if c.value.startswith("NARRATIVE:"):
             value = _narrative(c, out, spans)
             if value:
@@ -98,8 +103,8 @@ def _anaphor(c, previous: list[Timex], spans, dct: date | None) -> str | None:
     for t in reversed(previous):
         if t.start < window_start:
             break
-        if t.rule.startswith("rel.year-ago"):
-            continue  # never shift a value that was itself shifted
+        if t.rule.startswith(("rel.year-ago", "date.year-period")):
+            continue  # never shift a value that was itself shifted ("the 1988 quarter")
         value = t.value.split("T")[0]
         span = calendar.span(value)
         if t.type != "DATE" or not span or (dct is not None and span[0] > dct):
@@ -166,6 +171,17 @@ def _narrative(c, previous: list[Timex], spans) -> str | None:
             return day + "-XX"
         if prec in ("month", "quarter", "year", "week", "day"):
             return None  # the nearest date is too coarse to anchor this one
+    return None
+
+
+def _period_of(c, previous: list[Timex], spans, year: str) -> str | None:
+    """'the 1988 quarter' after 'the third quarter': 1988-Q3."""
+    window_start = _antecedent_window(c, spans)
+    for t in reversed(previous):
+        if t.start < window_start:
+            break
+        if t.type == "DATE" and calendar.precision(t.value) == "quarter" and t.value[:4].isdigit():
+            return year + t.value[4:]
     return None
 
 
