@@ -77,7 +77,11 @@ def tag(
             if value:
                 out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, True, None))
                 continue
-            c = replace(c, value="REF:" + c.value.split(":", 1)[1])  # no antecedent: the document date
+            _, unit, off = c.value.split(":")
+            if unit.startswith("WD"):  # no antecedent: the weekday before or after the document date
+                c = replace(c, value=f"{'LAST' if int(off) < 0 else 'NEXT'}:weekday:{unit[2:]}")
+            else:  # no antecedent: the document date
+                c = replace(c, value="REF:" + c.value.split(":", 1)[1])
         tense = None
         if c.value.startswith(("TENSE:", "HOLIDAY:")):
             sentence = sentences.containing(spans, c.start) or (0, len(text))
@@ -150,6 +154,8 @@ def _narrative(c, previous: list[Timex], spans) -> str | None:
     _, unit, off = c.value.split(":")
     off = int(off)
     window_start = _antecedent_window(c, spans)
+    if unit.startswith("WD"):
+        return _narrative_weekday(previous, window_start, int(unit[2:]), off)
     for t in reversed(previous):
         if t.start < window_start:
             break
@@ -171,6 +177,22 @@ def _narrative(c, previous: list[Timex], spans) -> str | None:
             return day + "-XX"
         if prec in ("month", "quarter", "year", "week", "day"):
             return None  # the nearest date is too coarse to anchor this one
+    return None
+
+
+def _narrative_weekday(previous: list[Timex], window_start: int, weekday: int, off: int) -> str | None:
+    """'the previous Friday' after 'Friday, Oct. 27': Oct. 20."""
+    for t in reversed(previous):
+        if t.start < window_start:
+            break
+        day = t.value.split("T")[0]
+        if t.type in ("DATE", "TIME") and calendar.precision(day) == "day":
+            d = date.fromisoformat(day)
+            step = -1 if off < 0 else 1
+            d += timedelta(days=step)
+            while d.isoweekday() != weekday:
+                d += timedelta(days=step)
+            return d.isoformat()
     return None
 
 

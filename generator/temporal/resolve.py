@@ -142,6 +142,8 @@ def _season(dct, tense, mode, code):
         d = firsts[1]
     elif mode == "LAST":  # "last spring": the one in the year before
         d = firsts[0]
+    elif mode == "RECENT":  # "this past spring": the latest one already begun
+        d = max(f for f in firsts if f <= date(dct.year, dct.month, 1))
     elif mode == "NEXT":
         d = min(f for f in firsts if f > date(dct.year, dct.month, 1))
     else:
@@ -261,6 +263,7 @@ RESOLVERS: dict[str, Callable] = {
     "LAST": lambda dct, tense, kind, arg: _occurrence(dct, tense, "LAST", kind, arg),
     "NEXT": lambda dct, tense, kind, arg: _occurrence(dct, tense, "NEXT", kind, arg),
     "THIS": lambda dct, tense, kind, arg: _occurrence(dct, tense, "THIS", kind, arg),
+    "RECENT": lambda dct, tense, kind, arg: _occurrence(dct, tense, "RECENT" if kind == "season" else "LAST", kind, arg),
 }
 
 # Kinds that do not need the document date.

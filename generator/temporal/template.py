@@ -85,7 +85,7 @@ def _hour(word, groups, vocab):
 
 
 _PODDAY = {"this": 0, "early this": 0, "later this": 0, "earlier this": 0, "late": 0,
-           "yesterday": -1, "last": -1, "tomorrow": 1}
+           "yesterday": -1, "last": -1, "tomorrow": 1, "today": 0}
 _FREQ = {"daily": "1D", "nightly": "1D", "weekly": "1W", "monthly": "1M", "annually": "1Y",
          "yearly": "1Y", "hourly": "1TH", "quarterly": "3M"}
 _AGODIR = {"ago": "-", "earlier": "-", "before": "-", "later": "+", "after": "+",
