@@ -11,7 +11,7 @@ from generator.temporal import tag
 EXPECTED = {
     "000_bcca74d3700e75c2.txt": [  # published 2018-06-03 (a Sunday)
         ("May 31, 2018", "2018-05-31"), ("Friday", "2018-06-01"), ("earlier this year", "2018"),
-        ("mid-2020s", "202X"), ("2024", "2024"), ("coming years", "FUTURE_REF"), ("last month", "2018-05"),
+        ("mid-2020s", "202"), ("2024", "2024"), ("coming years", "FUTURE_REF"), ("last month", "2018-05"),
         ("last month", "2018-05"), ("2014", "2014"), ("last month", "2018-05"),
         ("the end of last month", "2018-05"), ("2017", "2017"), ("2018", "2018"), ("2016", "2016"),
         ("late last month", "2018-05"), ("this year", "2018"), ("last year", "2017"), ("Last year", "2017"),
@@ -19,7 +19,7 @@ EXPECTED = {
     ],
     "001_890a185fec132625.txt": [  # published 2018-09-12 (a Wednesday)
         ("Tuesday", "2018-09-11"), ("Monday", "2018-09-10"), ("June", "2018-06"), ("this week", "2018-W37"),
-        ("early 1950s", "195X"), ("next week", "2018-W38"), ("this year", "2018"), ("June", "2018-06"),
+        ("early 1950s", "195"), ("next week", "2018-W38"), ("this year", "2018"), ("June", "2018-06"),
         ("the coming months", "FUTURE_REF"), ("June", "2018-06"), ("1999", "1999"),
     ],
     "002_8c19c0999db05f1e.txt": [  # published 2024-09-20
@@ -29,7 +29,7 @@ EXPECTED = {
     ],
     "003_52b1213e8f2775c9.txt": [  # published 2018-09-17 (a Monday)
         ("today", "2018-09-17"), ("last week", "2018-W37"), ("Last week", "2018-W37"),
-        ("Last Monday", "2018-09-10"), ("June", "2018-06"), ("last week", "2018-W37"), ("early 1950s", "195X"),
+        ("Last Monday", "2018-09-10"), ("June", "2018-06"), ("last week", "2018-W37"), ("early 1950s", "195"),
         ("this week", "2018-W38"), ("June", "2018-06"), ("June", "2018-06"), ("coming months", "FUTURE_REF"),
         ("1999", "1999"),
     ],

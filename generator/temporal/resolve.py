@@ -38,9 +38,9 @@ def _shift(dct: date, unit: str, off: int) -> str | None:
     if unit == "Y":
         return f"{dct.year + off:04d}"
     if unit == "DE":
-        return f"{dct.year // 10 + off:03d}X"
+        return f"{dct.year // 10 + off:03d}"
     if unit == "CE":
-        return f"{dct.year // 100 + off:02d}XX"
+        return f"{dct.year // 100 + off:02d}"
     if unit == "WE":
         return week_value(dct + timedelta(weeks=off)) + "-WE"
     return None
@@ -242,11 +242,11 @@ def _year2(dct, tense, yy):
 
 def _year2_decade(dct, tense, d):
     year = int(_year2(dct, tense, f"{d}0"))
-    return f"{year // 10:03d}X"
+    return f"{year // 10:03d}"
 
 
 def _century(dct, tense, n):
-    return f"{int(n) - 1:02d}XX"
+    return f"{int(n) - 1:02d}"
 
 
 # kind -> (function, takes_dct). The first field of the value selects the row.
