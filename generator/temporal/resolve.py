@@ -106,8 +106,12 @@ def _month(dct, tense, mode, mm):
         d = _pick(firsts, anchor, tense)
     else:
         d = firsts[1]
-    if d.year != anchor.year and abs((d.year - anchor.year) * 12 + d.month - anchor.month) >= 9:
-        d = _pick(firsts, anchor, None)  # a bare month name is rarely 9+ months away in another year
+    # A bare month name is rarely 9+ months away, unless the tense says so
+    # and the month is in the document's own year ("In January, the company
+    # hired..." written in October).
+    same_year_by_tense = tense in (PAST, FUTURE) and d.year == anchor.year
+    if not same_year_by_tense and abs((d.year - anchor.year) * 12 + d.month - anchor.month) >= 9:
+        d = _pick(firsts, anchor, None)
     return f"{d.year:04d}-{mm:02d}"
 
 
