@@ -267,7 +267,9 @@ RESOLVERS: dict[str, Callable] = {
     "LAST": lambda dct, tense, kind, arg: _occurrence(dct, tense, "LAST", kind, arg),
     "NEXT": lambda dct, tense, kind, arg: _occurrence(dct, tense, "NEXT", kind, arg),
     "THIS": lambda dct, tense, kind, arg: _occurrence(dct, tense, "THIS", kind, arg),
-    "RECENT": lambda dct, tense, kind, arg: _occurrence(dct, tense, "RECENT" if kind == "season" else "LAST", kind, arg),
+    # "this past spring", "Thursday's closing price": the latest one begun by the DCT.
+    "RECENT": lambda dct, tense, kind, arg: (
+        _occurrence(dct, tense, "RECENT", kind, arg) if kind == "season" else _occurrence(dct, PAST, "TENSE", kind, arg)),
 }
 
 # Kinds that do not need the document date.

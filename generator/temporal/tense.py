@@ -23,6 +23,17 @@ def _after_forward_preposition(before: str, forward) -> bool:
     return any(before == p or before.endswith(" " + p) for p in forward)
 
 
+def _participle_follows(words: list[str], i: int, cues: dict, ed_ok) -> bool:
+    """'have come', 'has already fallen', 'had' + -ed: a perfect tense."""
+    j = i + 1
+    while j < len(words) and j <= i + 2 and words[j] in cues.get("perfect_adverbs", ()):
+        j += 1
+    if j >= len(words):
+        return False
+    w = words[j]
+    return w in cues.get("participles", ()) or (len(w) > 4 and w.endswith("ed") and w not in ed_ok)
+
+
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: dict) -> str | None:
     s, e = sentence
     found = list(_TOKEN.finditer(text[s:e]))
@@ -41,6 +52,7 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: d
             return FUTURE
     future, past, present, ed_ok = cues["future"], cues["past"], cues["present"], cues["ed_exceptions"]
     not_cues = cues.get("not_cues", ())
+    perfect_aux = cues.get("perfect_aux", ())
     for pos, w in outside:
         i = index[pos]
         pair = w + " " + words[i + 1] if i + 1 < len(words) else ""
@@ -58,6 +70,8 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: d
                 return FUTURE
             if regular_past and aux and aux[-1] in _NOT_PAST_AUX:
                 continue
+            return PAST
+        if w in perfect_aux and _participle_follows(words, i, cues, ed_ok):
             return PAST
         if w in present:
             return PRESENT
