@@ -77,7 +77,7 @@ def tag(
             if value:
                 out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, True, None))
                 continue
-            _, unit, off = c.value.split(":")
+            _, unit, off = c.value.split("|")[0].split(":")
             if unit.startswith("WD"):  # no antecedent: the weekday before or after the document date
                 c = replace(c, value=f"{'LAST' if int(off) < 0 else 'NEXT'}:weekday:{unit[2:]}")
             else:  # no antecedent: the document date
@@ -151,7 +151,13 @@ def _narrative(c, previous: list[Timex], spans) -> str | None:
     """'later that year', 'the following month': the period of the date the
     story last mentioned, moved by the offset. A coarser antecedent leaves the
     finer part unknown ('last October ... that same day' = 1998-10-XX)."""
-    _, unit, off = c.value.split(":")
+    base, _, suffix = c.value.partition("|")
+    value = _narrative_base(base, c, previous, spans)
+    return value + suffix if value else None
+
+
+def _narrative_base(base: str, c, previous: list[Timex], spans) -> str | None:
+    _, unit, off = base.split(":")
     off = int(off)
     window_start = _antecedent_window(c, spans)
     if unit.startswith("WD"):
