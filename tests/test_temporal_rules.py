@@ -46,3 +46,19 @@ def test_offsets_are_string_indices():
     text = "Xi\u00a0met Putin on\u00a0Tuesday, 11 September 2018 — and “last month’s” forum."
     for t in tag(text, date(2018, 9, 12)):
         assert text[t.start:t.end] == t.text
+
+
+def test_literal_positions_match_a_plain_scan():
+    """The word finder derives long words from the short ones they contain;
+    on every seed article it must find exactly what a scan of each word finds."""
+    from conftest import seed_articles
+    from generator.temporal.extract import literal_positions, lower_ascii
+
+    for article in seed_articles():
+        lowered = lower_ascii(article["text"])
+        expected = {}
+        for lit in RES.literals:
+            hits = [i for i in range(len(lowered)) if lowered.startswith(lit, i)]
+            if hits:
+                expected[lit] = hits
+        assert literal_positions(lowered, RES) == expected, article["file"]

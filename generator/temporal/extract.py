@@ -43,13 +43,41 @@ def lower_ascii(text: str) -> str:
 WINDOW = 64  # characters searched on each side of a required word
 
 
+_PLANS: dict[str, list[tuple[str, str | None, int]]] = {}
+
+
+def _literal_plan(res: Resources) -> list[tuple[str, str | None, int]]:
+    """(literal, a shorter literal inside it, its offset there), shortest
+    first: "january" can be found by checking the few places "jan" occurs
+    instead of scanning the whole text again."""
+    plan = _PLANS.get(res.fingerprint)
+    if plan is None:
+        plan = []
+        for lit in sorted(res.literals, key=len):
+            inner = max((o for o in res.literals if len(o) < len(lit) and o in lit), key=len, default=None)
+            plan.append((lit, inner, lit.index(inner) if inner else 0))
+        _PLANS[res.fingerprint] = plan
+    return plan
+
+
 def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     """Where each required literal occurs. str.find runs in C at memory speed,
     so a scan per literal is several times faster than one regex pass that
-    tries every literal at every position."""
+    tries every literal at every position; a literal that contains a shorter
+    one that occurs rarely is checked only where that one occurs."""
     found: dict[str, list[int]] = {}
     find = lowered.find
-    for lit in res.literals:
+    startswith = lowered.startswith
+    for lit, inner, offset in _literal_plan(res):
+        if inner is not None:
+            base = found.get(inner)
+            if base is None:
+                continue  # the shorter literal is absent, so this one is too
+            if len(base) <= 32:
+                hits = [i - offset for i in base if i >= offset and startswith(lit, i - offset)]
+                if hits:
+                    found[lit] = hits
+                continue
         i = find(lit)
         if i < 0:
             continue
@@ -137,14 +165,23 @@ def find(text: str, res: Resources) -> list[Candidate]:
     lowered = lower_ascii(text)
     positions = literal_positions(lowered, res)
     n = len(text)
+    # Rules that need the same words (all the month-name rules...) share one
+    # list of windows per document.
+    cache: dict[frozenset[str] | None, list[tuple[int, int]] | None] = {}
+
+    def windows_for(required):
+        if required not in cache:
+            cache[required] = windows(n, required, positions)
+        return cache[required]
+
     vetoed = []
     for veto in res.vetoes:
-        spans = windows(n, veto.required, positions)
+        spans = windows_for(veto.required)
         if spans is not None:
             vetoed += [m.span() for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify, spans)]
     raw: list[tuple[int, int, Rule, re.Match]] = []
     for rule in res.rules:
-        spans = windows(n, rule.required, positions)
+        spans = windows_for(rule.required)
         if spans is None:
             continue  # the rule cannot match: a word it needs is absent
         for start, end, m in _matches(text, lowered, rule, spans):
