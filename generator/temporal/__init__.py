@@ -137,14 +137,14 @@ _FINE_ENOUGH = {
 }
 
 
-def _antecedent_window(c, spans) -> int:
+def _antecedent_window(c, spans, back: int = 3) -> int:
     """Start of the text an anaphor may look back over: its sentence and the
-    three before it."""
+    `back` before it."""
     here = sentences.containing(spans, c.start)
     if not here:
         return 0
     i = spans.index(here)
-    return spans[max(0, i - 3)][0]
+    return spans[max(0, i - back)][0]
 
 
 def _narrative(c, previous: list[Timex], spans) -> str | None:
@@ -159,9 +159,10 @@ def _narrative(c, previous: list[Timex], spans) -> str | None:
 def _narrative_base(base: str, c, previous: list[Timex], spans) -> str | None:
     _, unit, off = base.split(":")
     off = int(off)
-    window_start = _antecedent_window(c, spans)
     if unit.startswith("WD"):
-        return _narrative_weekday(previous, window_start, int(unit[2:]), off)
+        # The story's day is usually set once, in the lead: look further back.
+        return _narrative_weekday(previous, _antecedent_window(c, spans, 8), int(unit[2:]), off)
+    window_start = _antecedent_window(c, spans)
     for t in reversed(previous):
         if t.start < window_start:
             break
