@@ -1,0 +1,156 @@
+"""Expressions anchored in the story rather than to the document date.
+
+"Later that year", "the following month", "the previous Friday", "the 1988
+quarter" and "a year earlier" take their value from a date the story has
+just mentioned (the antecedent), found among the expressions already tagged
+in the last few sentences. When there is none, the expression falls back to
+the document date (a REF/LAST/NEXT value for the resolver).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from .. import sentences
+from . import calendar, resolve as _resolve
+
+
+def anchor(c, previous: list, spans, dct: date | None):
+    """(value anchored in the story or None, whether it is relative, the
+    candidate to resolve against the document date when there is no value)."""
+    kind = c.value.split(":", 1)[0]
+    if kind == "ANAPHOR":
+        return _anaphor(c, previous, spans, dct), True, c
+    if kind == "PERIODOF":
+        _, year, _period = c.value.split(":")
+        return _period_of(c, previous, spans, year) or year, False, c
+    if kind == "NARRATIVE":
+        value = _narrative(c, previous, spans)
+        if value:
+            return value, True, c
+        _, unit, off = c.value.split("|")[0].split(":")
+        if unit.startswith("WD"):  # the weekday before or after the document date
+            return None, True, replace(c, value=f"{'LAST' if int(off) < 0 else 'NEXT'}:weekday:{unit[2:]}")
+        return None, True, replace(c, value="REF:" + c.value.split(":", 1)[1])
+    return None, False, c
+
+
+def _anaphor(c, previous: list, spans, dct: date | None) -> str | None:
+    """'a year earlier' after 'the third quarter' or 'the six months ended
+    Aug. 12' (in the last few sentences): that period one year before. A
+    comparison with a year ago is about a reported period, so a date after
+    the document's ('the third quarter of 1990') is not the antecedent."""
+    _, unit, off, period = (c.value.split(":") + [""])[:4]
+    if unit != "Y":
+        return None
+    window_start = _antecedent_window(c, spans)
+    candidates = []
+    for t in reversed(previous):
+        if t.start < window_start:
+            break
+        if t.rule.startswith(("rel.year-ago", "date.year-period")):
+            continue  # never shift a value that was itself shifted ("the 1988 quarter")
+        value = t.value.split("T")[0]
+        span = calendar.span(value)
+        if t.type != "DATE" or not span or (dct is not None and span[0] > dct):
+            continue
+        candidates.append((calendar.precision(value), value, t.rule))
+    # A reported period (a month, a quarter) is the usual antecedent; a
+    # calendar day ("the six months ended Aug. 12") only when there is none,
+    # and never a weekday, which in news dates the report ("said Friday").
+    for precision, value, _ in candidates:
+        if precision in ("month", "quarter"):
+            return _resolve.shift_years(value, int(off))
+    for precision, value, rule in candidates:
+        if precision == "day" and rule.startswith("date."):  # not "said Friday"
+            if period in ("quarter", "period"):
+                value = _resolve.resolve(value + "|>Q", dct, None) or value
+            return _resolve.shift_years(value, int(off))
+    return None
+
+
+# How fine a value must be to anchor a NARRATIVE unit ("that day" needs a day).
+_FINE_ENOUGH = {
+    "D": ("day",),
+    "W": ("day", "week"),
+    "M": ("day", "month"),
+    "Y": ("day", "week", "month", "quarter", "year"),
+}
+
+
+def _antecedent_window(c, spans, back: int = 3) -> int:
+    """Start of the text an anaphor may look back over: its sentence and the
+    `back` before it."""
+    here = sentences.containing(spans, c.start)
+    if not here:
+        return 0
+    i = spans.index(here)
+    return spans[max(0, i - back)][0]
+
+
+def _narrative(c, previous: list, spans) -> str | None:
+    """'later that year', 'the following month': the period of the date the
+    story last mentioned, moved by the offset. A coarser antecedent leaves the
+    finer part unknown ('last October ... that same day' = 1998-10-XX)."""
+    base, _, suffix = c.value.partition("|")
+    value = _narrative_base(base, c, previous, spans)
+    return value + suffix if value else None
+
+
+def _narrative_base(base: str, c, previous: list, spans) -> str | None:
+    _, unit, off = base.split(":")
+    off = int(off)
+    if unit.startswith("WD"):
+        # The story's day is usually set once, in the lead: look further back.
+        return _narrative_weekday(previous, _antecedent_window(c, spans, 8), int(unit[2:]), off)
+    window_start = _antecedent_window(c, spans)
+    for t in reversed(previous):
+        if t.start < window_start:
+            break
+        if t.type not in ("DATE", "TIME") or not t.value[:4].isdigit():
+            continue
+        day = t.value.split("T")[0]
+        prec = calendar.precision(day)
+        if prec in _FINE_ENOUGH.get(unit, ()):
+            first = calendar.span(day)[0]
+            if unit == "Y":
+                return f"{first.year + off:04d}"
+            if unit == "M":
+                y, m = calendar.add_months(first.year, first.month, off)
+                return f"{y:04d}-{m:02d}"
+            if unit == "W":
+                return calendar.week_value(first + timedelta(weeks=off))
+            return (first + timedelta(days=off)).isoformat()
+        if unit == "D" and off == 0 and prec == "month":
+            return day + "-XX"
+        if prec in ("month", "quarter", "year", "week", "day"):
+            return None  # the nearest date is too coarse to anchor this one
+    return None
+
+
+def _narrative_weekday(previous: list, window_start: int, weekday: int, off: int) -> str | None:
+    """'the previous Friday' after 'Friday, Oct. 27': Oct. 20."""
+    for t in reversed(previous):
+        if t.start < window_start:
+            break
+        day = t.value.split("T")[0]
+        if t.type in ("DATE", "TIME") and calendar.precision(day) == "day":
+            d = date.fromisoformat(day)
+            step = -1 if off < 0 else 1
+            d += timedelta(days=step)
+            while d.isoweekday() != weekday:
+                d += timedelta(days=step)
+            return d.isoformat()
+    return None
+
+
+def _period_of(c, previous: list, spans, year: str) -> str | None:
+    """'the 1988 quarter' after 'the third quarter': 1988-Q3."""
+    window_start = _antecedent_window(c, spans)
+    for t in reversed(previous):
+        if t.start < window_start:
+            break
+        if t.type == "DATE" and calendar.precision(t.value) == "quarter" and t.value[:4].isdigit():
+            return year + t.value[4:]
+    return None
