@@ -178,8 +178,7 @@ def build(
     lap("merge")
 
     if search_index and write_output and config.search and not with_search:
-        report.warn("Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index",
-                    hint="the search page tells readers to browse by year, person, place or tag")
+        report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)
     site = site_mod.plan(config, analyses, events, index, GENERATOR, with_search)
     bar = progress_bar("rendering", len(site.pages), quiet, "page")
     manifest = write.load_manifest(config.output_dir) if write_output else {}
@@ -204,7 +203,7 @@ def build(
     if with_search:
         ok, message = search.index_site(config.output_dir)
         if not ok:
-            report.warn(message, hint="the search page tells readers to browse by year, person, place or tag")
+            report.warn(message, hint=search.FALLBACK_HINT)
         lap("search")
     if write_output and not report.warnings:
         # Only a clean build is recorded as up to date: a build with warnings

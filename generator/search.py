@@ -12,6 +12,10 @@ import sys
 from pathlib import Path
 
 
+NOT_INSTALLED = "Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index"
+FALLBACK_HINT = "the search page tells readers to browse by year, person, place or tag"
+
+
 def pagefind_command() -> list[str] | None:
     if importlib.util.find_spec("pagefind") is not None:
         return [sys.executable, "-m", "pagefind"]
@@ -27,7 +31,7 @@ def index_site(output: Path) -> tuple[bool, str]:
     """Run Pagefind over the written site; (ok, message)."""
     command = pagefind_command()
     if command is None:
-        return False, "Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index"
+        return False, NOT_INSTALLED
     fresh, final, old = output / ".pagefind-new", output / "pagefind", output / ".pagefind-old"
     for folder in (fresh, old):
         shutil.rmtree(folder, ignore_errors=True)

@@ -350,12 +350,11 @@ def _pages(site: Site, generator_name: str) -> list[Page]:
     n_key = max(0, site.config.key_events)
     key = sorted(site.events, key=lambda v: (-v["salience"], calendar.sort_key(v["date"])))[:n_key]
     key.sort(key=lambda v: calendar.sort_key(v["date"]), reverse=newest_first)
-    filters = [{"name": "person", "label": "Person", "options": [e["name"] for e in site.entities if e["kind"] == "person"]},
-               {"name": "place", "label": "Place", "options": [e["name"] for e in site.entities if e["kind"] == "place"]},
-               {"name": "organisation", "label": "Organisation",
-                "options": [e["name"] for e in site.entities if e["kind"] == "organisation"]},
-               {"name": "tag", "label": "Tag", "options": [t["name"] for t in site.tags]},
-               {"name": "year", "label": "Year", "options": [str(y["year"]) for y in site.years]}]
+    filters = [{"name": kind, "label": kind.capitalize(),
+                "options": [e["name"] for e in site.entities if e["kind"] == kind]}
+               for kind in ("person", "place", "organisation")]
+    filters += [{"name": "tag", "label": "Tag", "options": [t["name"] for t in site.tags]},
+                {"name": "year", "label": "Year", "options": [str(y["year"]) for y in site.years]}]
     add(urls.index(), "index.html", site.config.title,
         groups=_group_by_year_month(site.events, newest_first), events=site.events, key_events=key,
         filters=[f for f in filters if f["options"]])

@@ -44,11 +44,8 @@ def _anaphor(c, previous: list, spans, dct: date | None) -> str | None:
     _, unit, off, period = (c.value.split(":") + [""])[:4]
     if unit != "Y":
         return None
-    window_start = _antecedent_window(c, spans)
     candidates = []
-    for t in reversed(previous):
-        if t.start < window_start:
-            break
+    for t in _antecedents(c, previous, spans):
         if t.rule.startswith(("rel.year-ago", "date.year-period")):
             continue  # never shift a value that was itself shifted ("the 1988 quarter")
         value = t.value.split("T")[0]
@@ -79,14 +76,15 @@ _FINE_ENOUGH = {
 }
 
 
-def _antecedent_window(c, spans, back: int = 3) -> int:
-    """Start of the text an anaphor may look back over: its sentence and the
-    `back` before it."""
+def _antecedents(c, previous: list, spans, back: int = 3):
+    """The expressions already tagged in the candidate's sentence and the
+    `back` sentences before it, nearest first."""
     here = sentences.containing(spans, c.start)
-    if not here:
-        return 0
-    i = spans.index(here)
-    return spans[max(0, i - back)][0]
+    window_start = spans[max(0, spans.index(here) - back)][0] if here else 0
+    for t in reversed(previous):
+        if t.start < window_start:
+            return
+        yield t
 
 
 def _narrative(c, previous: list, spans) -> str | None:
@@ -103,11 +101,8 @@ def _narrative_base(base: str, c, previous: list, spans) -> str | None:
     off = int(off)
     if unit.startswith("WD"):
         # The story's day is usually set once, in the lead: look further back.
-        return _narrative_weekday(previous, _antecedent_window(c, spans, 8), int(unit[2:]), off)
-    window_start = _antecedent_window(c, spans)
-    for t in reversed(previous):
-        if t.start < window_start:
-            break
+        return _narrative_weekday(_antecedents(c, previous, spans, 8), int(unit[2:]), off)
+    for t in _antecedents(c, previous, spans):
         if t.type not in ("DATE", "TIME") or not t.value[:4].isdigit():
             continue
         day = t.value.split("T")[0]
@@ -129,11 +124,9 @@ def _narrative_base(base: str, c, previous: list, spans) -> str | None:
     return None
 
 
-def _narrative_weekday(previous: list, window_start: int, weekday: int, off: int) -> str | None:
+def _narrative_weekday(antecedents, weekday: int, off: int) -> str | None:
     """'the previous Friday' after 'Friday, Oct. 27': Oct. 20."""
-    for t in reversed(previous):
-        if t.start < window_start:
-            break
+    for t in antecedents:
         day = t.value.split("T")[0]
         if t.type in ("DATE", "TIME") and calendar.precision(day) == "day":
             d = date.fromisoformat(day)
@@ -147,10 +140,7 @@ def _narrative_weekday(previous: list, window_start: int, weekday: int, off: int
 
 def _period_of(c, previous: list, spans, year: str) -> str | None:
     """'the 1988 quarter' after 'the third quarter': 1988-Q3."""
-    window_start = _antecedent_window(c, spans)
-    for t in reversed(previous):
-        if t.start < window_start:
-            break
+    for t in _antecedents(c, previous, spans):
         if t.type == "DATE" and calendar.precision(t.value) == "quarter" and t.value[:4].isdigit():
             return year + t.value[4:]
     return None

@@ -43,23 +43,6 @@ def lower_ascii(text: str) -> str:
 WINDOW = 64  # characters searched on each side of a required word
 
 
-_PLANS: dict[str, list[tuple[str, str | None, int]]] = {}
-
-
-def _literal_plan(res: Resources) -> list[tuple[str, str | None, int]]:
-    """(literal, a shorter literal inside it, its offset there), shortest
-    first: "january" can be found by checking the few places "jan" occurs
-    instead of scanning the whole text again."""
-    plan = _PLANS.get(res.fingerprint)
-    if plan is None:
-        plan = []
-        for lit in sorted(res.literals, key=len):
-            inner = max((o for o in res.literals if len(o) < len(lit) and o in lit), key=len, default=None)
-            plan.append((lit, inner, lit.index(inner) if inner else 0))
-        _PLANS[res.fingerprint] = plan
-    return plan
-
-
 def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     """Where each required literal occurs. str.find runs in C at memory speed,
     so a scan per literal is several times faster than one regex pass that
@@ -68,7 +51,7 @@ def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     find = lowered.find
     startswith = lowered.startswith
-    for lit, inner, offset in _literal_plan(res):
+    for lit, inner, offset in res.literal_plan:
         if inner is not None:
             base = found.get(inner)
             if base is None:

@@ -87,6 +87,8 @@ def _weekday(dct, tense, mode, n):
         return max(c for c in candidates if c < dct).isoformat()
     if mode == "NEXT":
         return min(c for c in candidates if c > dct).isoformat()
+    if mode == "RECENT":  # "Thursday's closing price": the latest one up to the DCT
+        return _pick(candidates, dct, PAST).isoformat()
     return _pick(candidates, dct, tense).isoformat()
 
 
@@ -268,8 +270,7 @@ RESOLVERS: dict[str, Callable] = {
     "NEXT": lambda dct, tense, kind, arg: _occurrence(dct, tense, "NEXT", kind, arg),
     "THIS": lambda dct, tense, kind, arg: _occurrence(dct, tense, "THIS", kind, arg),
     # "this past spring", "Thursday's closing price": the latest one begun by the DCT.
-    "RECENT": lambda dct, tense, kind, arg: (
-        _occurrence(dct, tense, "RECENT", kind, arg) if kind == "season" else _occurrence(dct, PAST, "TENSE", kind, arg)),
+    "RECENT": lambda dct, tense, kind, arg: _occurrence(dct, tense, "RECENT", kind, arg),
 }
 
 # Kinds that do not need the document date.

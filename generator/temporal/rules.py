@@ -77,8 +77,11 @@ class Resources:
     tense: dict[str, frozenset[str]]
     fingerprint: str = field(default="")
     # Every required literal of every rule and veto (extract.literal_positions
-    # finds them all before any rule runs).
+    # finds them all before any rule runs), and how to find each: shortest
+    # first, each with the longest shorter literal inside it and its offset
+    # there ("january" is checked where "jan" occurs), or None.
     literals: tuple[str, ...] = ()
+    literal_plan: tuple[tuple[str, str | None, int], ...] = ()
 
 
 def _alternation(words, capitalise: bool = False) -> str:
@@ -255,6 +258,10 @@ def load(language: str = "en") -> Resources:
         raise RuleError(f"duplicate rule ids: {sorted(dupes)}")
     literals = sorted({lit for r in [*rules, *vetoes] if r.required for lit in r.required},
                       key=lambda s: (-len(s), s))
+    plan = []
+    for lit in sorted(literals, key=len):
+        inner = max((o for o in literals if len(o) < len(lit) and o in lit), key=len, default=None)
+        plan.append((lit, inner, lit.index(inner) if inner else 0))
     return Resources(
         language=language,
         vocab=vocab,
@@ -263,5 +270,6 @@ def load(language: str = "en") -> Resources:
         tense=tense,
         fingerprint=digest.hexdigest()[:16],
         literals=tuple(literals),
+        literal_plan=tuple(plan),
     )
 

@@ -90,8 +90,6 @@ _FREQ = {"daily": "1D", "nightly": "1D", "weekly": "1W", "monthly": "1M", "annua
          "yearly": "1Y", "hourly": "1TH", "quarterly": "3M"}
 _AGODIR = {"ago": "-", "earlier": "-", "before": "-", "later": "+", "after": "+",
            "from now": "+", "hence": "+"}
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
-                 "seventies": 7, "eighties": 8, "nineties": 9}
 _NOON = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
 
 
@@ -137,8 +135,7 @@ FUNCTIONS: dict[str, Callable] = {
     "frequency": lambda w, g, v: _FREQ[_key(w)],
     "agodir": lambda w, g, v: _AGODIR[_key(w)],
     "dayshift": lambda w, g, v: "-2" if "before" in w.lower() else "+2",
-    "nightday": lambda w, g, v: "D",  # "the next morning": a day's step
-    "decadeword": lambda w, g, v: str(_DECADE_WORDS[_key(w)]),
+    "decadeword": lambda w, g, v: str(_lookup(v, "decade_words", w)),
 }
 
 

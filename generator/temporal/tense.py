@@ -23,15 +23,17 @@ def _after_forward_preposition(before: str, forward) -> bool:
     return any(before == p or before.endswith(" " + p) for p in forward)
 
 
+def _ed_form(w: str, ed_ok) -> bool:
+    """A regular past tense or participle ("signed"), not "need" or "hundred"."""
+    return len(w) > 4 and w.endswith("ed") and w not in ed_ok
+
+
 def _participle_follows(words: list[str], i: int, cues: dict, ed_ok) -> bool:
-    """'have come', 'has already fallen', 'had' + -ed: a perfect tense."""
+    """'have come', 'has already fallen': a perfect tense."""
     j = i + 1
-    while j < len(words) and j <= i + 2 and words[j] in cues.get("perfect_adverbs", ()):
+    while j < len(words) and j <= i + 2 and words[j] in cues["perfect_adverbs"]:
         j += 1
-    if j >= len(words):
-        return False
-    w = words[j]
-    return w in cues.get("participles", ()) or (len(w) > 4 and w.endswith("ed") and w not in ed_ok)
+    return j < len(words) and (words[j] in cues["participles"] or _ed_form(words[j], ed_ok))
 
 
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: dict) -> str | None:
@@ -47,12 +49,11 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: d
     outside = left + right
     words = [w for _, w in tokens]
     index = {pos: i for i, (pos, _) in enumerate(tokens)}
-    if _after_forward_preposition(text[max(s, start - 24) : start].lower(), cues.get("forward", ())):
-        if not any(w in cues.get("forward_blockers", ()) for w in words):
+    if _after_forward_preposition(text[max(s, start - 24) : start].lower(), cues["forward"]):
+        if not any(w in cues["forward_blockers"] for w in words):
             return FUTURE
     future, past, present, ed_ok = cues["future"], cues["past"], cues["present"], cues["ed_exceptions"]
-    not_cues = cues.get("not_cues", ())
-    perfect_aux = cues.get("perfect_aux", ())
+    not_cues, perfect_aux = cues["not_cues"], cues["perfect_aux"]
     for pos, w in outside:
         i = index[pos]
         pair = w + " " + words[i + 1] if i + 1 < len(words) else ""
@@ -61,7 +62,7 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, cues: d
             continue
         if w in future or pair in future or triple in future:
             return FUTURE
-        regular_past = len(w) > 4 and w.endswith("ed") and w not in ed_ok and pos not in capitalised
+        regular_past = _ed_form(w, ed_ok) and pos not in capitalised
         if w in past or regular_past:
             # "will be held", "is to be signed", "will have met": the auxiliaries decide;
             # "can be exercised", "is expected": a participle, not a past tense.
