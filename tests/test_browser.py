@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
-from preview_helpers import preview_project, running_preview
+from tests.support import ROOT, merge_result, preview_project, running_preview
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +49,6 @@ def test_live_reload_and_error_overlay(browser, tmp_path):
         assert proc.poll() is None
         page.close()
 
-    from _results import merge_result
 
     merge_result(ROOT / "benchmarks" / "results" / "preview.json", "seed_site_save_to_reload_seconds", {
         "runs": [round(t, 3) for t in timings], "median": round(sorted(timings)[len(timings) // 2], 3),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_project
+from tests.support import ROOT, make_project
 from generator.build import build
 from generator.errors import BuildError
 from generator.write import write_site

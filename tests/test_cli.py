@@ -5,7 +5,8 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT, TEMPEVAL, make_project
+from tests.conftest import TEMPEVAL
+from tests.support import ROOT, make_corpus, make_project
 from generator.temporal import tag
 
 
@@ -20,7 +21,7 @@ def test_help():
 
 
 def test_extract_jsonl_matches_the_tagger_and_the_benchmark():
-    from tempeval import read_tml
+    from benchmarks.tempeval import read_tml
 
     docs = [read_tml(p) for p in sorted((TEMPEVAL / "TimeBank").glob("*.tml"))[:5]]
     lines = "".join(json.dumps({"id": d.name, "text": d.text, "dct": d.dct.isoformat()}) + "\n" for d in docs)
@@ -114,7 +115,6 @@ def _build_in_terminal(project, *extra, env_extra=None):
 
 def test_progress_bar_on_long_builds_quiet_with_flag_and_in_ci(tmp_path):
     corpus = tmp_path / "corpus"
-    from _shared import make_corpus
 
     make_corpus(200, "plain", corpus, "Progress")
     (corpus / "site.toml").write_text('title = "Progress"\nsearch = false\n')

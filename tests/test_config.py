@@ -66,7 +66,7 @@ def test_base_url_from_environment(tmp_path, monkeypatch):
 
 
 def test_readme_documents_every_site_toml_key():
-    from conftest import ROOT
+    from tests.support import ROOT
     from generator.config import SCHEMA
 
     readme = (ROOT / "README.md").read_text()

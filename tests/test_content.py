@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from conftest import make_project
+from tests.support import make_project
 from generator.build import build
 from generator.content import read_article, read_content
 from generator.errors import BuildError, Report

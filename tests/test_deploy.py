@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
-from test_site import crawl
+from tests.support import ROOT
+from tests.test_site import crawl
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from preview_helpers import preview_project, running_preview, wait_for
+from tests.support import preview_project, running_preview, wait_for
 
 
 def get(url):

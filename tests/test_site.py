@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 
-from conftest import ROOT, make_project
+from tests.support import ROOT, make_project
 from generator.build import build
 
 

@@ -14,10 +14,9 @@ from urllib.parse import urljoin
 
 import pytest
 
-from conftest import ROOT, make_project
+from tests.support import CHROMIUM, ROOT, free_port, make_project
 from generator.build import build
-from preview_helpers import free_port
-from conftest import ARGS, CHROMIUM
+from tests.support import CHROMIUM_ARGS as ARGS
 
 pytestmark = pytest.mark.browser
 NODE = ROOT / "node_modules"

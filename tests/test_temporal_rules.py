@@ -51,7 +51,7 @@ def test_offsets_are_string_indices():
 def test_literal_positions_match_a_plain_scan():
     """The word finder derives long words from the short ones they contain;
     on every seed article it must find exactly what a scan of each word finds."""
-    from conftest import seed_articles
+    from tests.support import seed_articles
     from generator.temporal.extract import literal_positions, lower_ascii
 
     for article in seed_articles():

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import seed_articles
+from tests.support import seed_articles
 from generator.temporal import tag
 
 EXPECTED = {

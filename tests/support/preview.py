@@ -11,7 +11,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import ROOT
+from .data import ROOT
 
 
 def free_port() -> int:

@@ -1,0 +1,57 @@
+"""Throw-away projects and builds for tests and benchmarks."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from generator.build import BuildResult, build
+
+from .data import ROOT, shared_dir
+
+
+def seed_articles() -> list[dict]:
+    """The five seed articles as given (plain text) with their metadata."""
+    seeds = shared_dir() / "seeds"
+    meta = tomllib.loads((seeds / "metadata.toml").read_text(encoding="utf-8"))
+    out = []
+    for item in meta["article"]:
+        item = dict(item)
+        item["text"] = (seeds / item["file"]).read_text(encoding="utf-8")
+        item["dct"] = item["date"] if isinstance(item["date"], date) else date.fromisoformat(str(item["date"]))
+        out.append(item)
+    return out
+
+
+def make_project(tmp: Path, articles: dict[str, str | bytes] | None = None, site_toml: str | None = None,
+                 copy_seed_content: bool = False) -> Path:
+    """A project in `tmp`: site.toml, content/articles/*, the bundled templates."""
+    (tmp / "content" / "articles").mkdir(parents=True, exist_ok=True)
+    if copy_seed_content:
+        for p in (ROOT / "content" / "articles").glob("*.md"):
+            shutil.copy(p, tmp / "content" / "articles" / p.name)
+    for name, text in (articles or {}).items():
+        path = tmp / "content" / "articles" / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    (tmp / "site.toml").write_text(site_toml if site_toml is not None else
+                                   'title = "Test site"\nbase_url = "/"\ntemplates_dir = "templates"\n',
+                                   encoding="utf-8")
+    return tmp
+
+
+def seed_project(tmp: Path) -> Path:
+    """A copy of the bundled seed project (its articles and site.toml)."""
+    project = make_project(tmp, copy_seed_content=True)
+    shutil.copy(ROOT / "site.toml", project / "site.toml")
+    return project
+
+
+def build_site(config_path: Path | str, output: Path | str | None = None, content: Path | str | None = None,
+               base_url: str | None = None, **options) -> BuildResult:
+    """Load the project's site.toml (with the command line's overrides) and build it."""
+    return build(config_path, content, output, base_url, **options)
