@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-runtime
 TSTAMP := $(VENV)/.installed-test
 BSTAMP := $(VENV)/.installed-browser
 
-.PHONY: build test browser-test site-check browser-deps check serve benchmark clean distclean
+.PHONY: build test lint browser-test site-check browser-deps check serve benchmark clean distclean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -45,8 +45,13 @@ build: $(STAMP)
 check: $(STAMP)
 	$(PY) -m generator check
 
-test: $(TSTAMP)
+test: $(TSTAMP) lint
 	$(PY) -m pytest -q -m "not browser"
+
+# ruff (style, imports, likely bugs) over everything, mypy over generator/.
+lint: $(TSTAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 # The browser and site checks: live preview in chromium, Nu Html Checker,
 # axe-core, keyboard, Lighthouse, screenshots (output-screenshots/), hostile content.

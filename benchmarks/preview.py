@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT))
 from tests.support import make_corpus, report_result, running_preview  # noqa: E402
 
 
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1000)

@@ -149,7 +149,7 @@ def score(docs: list[Document], predictions: dict[str, list]) -> dict:
             if g.type == "DATE":
                 date_matched += 1
                 date_value_ok += s.value == g.value
-        for i, s in enumerate(sys_t):
+        for s in sys_t:
             if not any(s.start < g.end and g.start < s.end for g in doc.gold):
                 errors.append({"doc": doc.name, "kind": "spurious", "sys": s.text, "sys_value": s.value,
                                "rule": s.rule, "start": s.start})

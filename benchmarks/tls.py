@@ -34,10 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator import config as config_mod  # noqa: E402
-from generator.build import analyse_all, site_gazetteer  # noqa: E402
-from generator.cache import Cache  # noqa: E402
-from generator.events import merge  # noqa: E402
+from generator.build import BuildOptions, analyse, merged_events  # noqa: E402
+from generator.config import load_config  # noqa: E402
+from generator.content import read_content  # noqa: E402
+from generator.errors import Report  # noqa: E402
+from generator.resources import load_resources  # noqa: E402
 from generator.temporal import calendar  # noqa: E402
 
 PTB = [
@@ -125,8 +126,8 @@ def miss_analysis(reference: list[date], picked: list[date], analyses, ours: dic
     return out
 
 
-def day_scores_ours(analyses, gaz, threshold) -> dict[date, float]:
-    events, _ = merge(analyses, gaz, threshold)
+def day_scores_ours(analyses, resources, cfg) -> dict[date, float]:
+    events, _ = merged_events(analyses, resources, cfg)
     scores: dict[date, float] = defaultdict(float)
     for e in events:
         if e.precision == "day":
@@ -165,12 +166,10 @@ def run_topic(name: str, topic_dirs: list[Path], workdir: Path) -> dict:
     peak_mb = int(proc.stdout.strip().splitlines()[-1]) / 1024
     events = json.loads((folder / "output" / "events.json").read_text())["events"]
 
-    cfg = config_mod.load(folder / "site.toml")
-    gaz = site_gazetteer(cfg)
-    from generator.content import read_content
-    from generator.errors import Report
+    cfg = load_config(folder / "site.toml")
+    resources = load_resources(cfg)
     articles = read_content(cfg.content_dir, Report())
-    analyses = analyse_all(articles, cfg, gaz, Cache(cfg.root / ".cache" / "articles"))
+    analyses = analyse(articles, cfg, resources, BuildOptions(), Report())
     results = {"articles": len(meta), "events": len(events), "build_seconds": round(build_seconds, 2),
                "build_peak_memory_mb": round(peak_mb, 1), "timelines": {}}
     methods = {"ours": [], "pubcount": [], "mentions": []}
@@ -178,7 +177,7 @@ def run_topic(name: str, topic_dirs: list[Path], workdir: Path) -> dict:
         start_d, end_d = ref[0], ref[-1]
         subset = [a for a in analyses if a.article.date and start_d <= a.article.date <= end_d]
         k = len(ref)
-        ours_scores = day_scores_ours(subset, gaz, cfg.extraction["merge_threshold"])
+        ours_scores = day_scores_ours(subset, resources, cfg)
         picks = {
             "ours": top_days(ours_scores, k, start_d, end_d),
             "pubcount": top_days(day_scores_pubcount(subset), k, start_d, end_d),

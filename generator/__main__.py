@@ -19,12 +19,14 @@ def _print_warnings(report: Report) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .build import BuildOptions, build
+    from .config import load_config
 
     start = time.perf_counter()
     try:
-        result = build(args.config, args.content, args.output, args.base_url, drafts=args.drafts,
-                       use_cache=not args.no_cache, quiet=args.quiet, jobs=args.jobs, skip_unchanged=True)
+        config = load_config(args.config, args.content, args.output, args.base_url)
+        result = build(config, BuildOptions(drafts=args.drafts, use_cache=not args.no_cache, quiet=args.quiet,
+                                            jobs=args.jobs, skip_unchanged=True))
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("build failed; the previous output was left untouched", file=sys.stderr)
@@ -48,11 +50,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .build import build
+    from .build import BuildOptions, build
+    from .config import load_config
 
     try:
-        result = build(args.config, args.content, None, None, drafts=True, use_cache=True, quiet=True,
-                       write_output=False)
+        result = build(load_config(args.config, args.content), BuildOptions(drafts=True, write_output=False))
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print(f"{len(exc.problems)} error(s)", file=sys.stderr)
@@ -88,13 +90,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not args.files:
         print("error: give FILE arguments or --jsonl", file=sys.stderr)
         return 2
-    from .article import analyse
+    from .analysis.article import analyse
+    from .config import ExtractionSettings
     from .content import read_article
-    from .entities import gazetteer
     from .model import Article
+    from .resources import language_resources
 
     report = Report()
-    gaz = gazetteer()
+    resources = language_resources()
     dct = date.fromisoformat(args.dct) if args.dct else None
     for name in args.files:
         path = Path(name)
@@ -113,7 +116,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         except BuildError as exc:
             print(str(exc), file=sys.stderr)
             return 1
-        result = analyse(article, gaz)
+        result = analyse(article, resources, ExtractionSettings())
         print(f"== {path}  (document date {article.date or 'unknown'})")
         print("temporal expressions:")
         for t in result.timexes:
@@ -128,11 +131,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from . import config as config_mod
+    from .config import load_config
     from .content import slugify
 
     try:
-        cfg = config_mod.load(args.config, args.content)
+        cfg = load_config(args.config, args.content)
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         return 1

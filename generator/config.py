@@ -1,73 +1,128 @@
 """site.toml -> SiteConfig, with every problem reported by file, line and hint.
 
-The schema is a table below (key -> type, default, help) so validation,
-defaults and the README's description of site.toml cannot drift apart.
+Each key is declared once, as a field of a frozen dataclass with its default,
+its help text and (where it has one) its list of choices, as MkDocs declares
+its config in `config/defaults.py`. Validation, defaults, the typed object the
+build reads and the README's table of keys (a test checks it) all come from
+those declarations, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import BuildError, Problem
 
-# section -> key -> (type, default, help). Section "" is the top level.
-SCHEMA: dict[str, dict[str, tuple[type | tuple, object, str]]] = {
-    "": {
-        "title": (str, "Timeline", "the site's name, shown in every page header"),
-        "description": (str, "", "one sentence about the site, for feeds and search engines"),
-        "base_url": (str, "/", "where the site is served, e.g. https://example.org/timeline/"),
-        "language": (str, "en", "language of the content (html lang and the tagger's rules)"),
-        "author": (str, "", "default author for the feed"),
-        "content_dir": (str, "content", "folder of articles (articles/*.md) and event overrides (events/)"),
-        "output_dir": (str, "output", "folder the built site is written to"),
-        "templates_dir": (str, "templates", "folder of Jinja2 templates; missing ones fall back to the bundled set"),
-        "order": (str, "newest", "timeline order: newest or oldest first"),
-        "key_events": (int, 10, "how many of the most salient events the front page shows first (0: none)"),
-        "search": (bool, True, "index the site with Pagefind for static search (when it is installed)"),
-    },
-    "extraction": {
-        "merge_threshold": ((int, float), 0.34, "similarity (0-1) above which two mentions are one event"),
-        "max_title_length": (int, 100, "longest event title, in characters"),
-        "include_future": (bool, True, "keep scheduled events dated after the article"),
-        "min_precision": (str, "decade", "coarsest date precision placed on the timeline"),
-    },
-    "entities": {
-        "aliases": (dict, {}, "name -> canonical name, e.g. \"Vladivostock\" = \"Vladivostok\""),
-        "types": (dict, {}, "name -> person, place or organisation"),
-        "ignore": (list, [], "capitalised words that are never entities"),
-        "file": (str, "", "an extra gazetteer file (TOML, same format as generator/data/gazetteer.toml)"),
-    },
-    "feed": {
-        "entries": (int, 50, "how many events the Atom feed lists"),
-    },
-}
-
 PRECISION_CHOICES = ("day", "week", "month", "quarter", "year", "decade", "century")
+ENTITY_KINDS = ("person", "place", "organisation")
+
+
+def setting(default, help: str, choices: tuple = ()):  # noqa: A002 - the word the README uses
+    """A site.toml key: its default, its help text and its allowed values."""
+    if isinstance(default, (dict, list)):
+        return field(default_factory=lambda: type(default)(default), metadata={"help": help, "choices": choices})
+    return field(default=default, metadata={"help": help, "choices": choices})
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    """[extraction]: how events are found and merged."""
+
+    merge_threshold: float = setting(0.34, "similarity (0-1) above which two mentions are one event")
+    max_title_length: int = setting(100, "longest event title, in characters")
+    include_future: bool = setting(True, "keep scheduled events dated after the article")
+    min_precision: str = setting("decade", "coarsest date precision placed on the timeline", PRECISION_CHOICES)
+
+
+@dataclass(frozen=True)
+class EntitySettings:
+    """[entities]: the editor's additions to the bundled gazetteer."""
+
+    aliases: dict[str, str] = setting({}, "name -> canonical name, e.g. \"Vladivostock\" = \"Vladivostok\"")
+    types: dict[str, str] = setting({}, "name -> person, place or organisation")
+    ignore: list[str] = setting([], "capitalised words that are never entities")
+    file: str = setting("", "an extra gazetteer file (TOML, same format as generator/data/en/gazetteer.toml)")
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """[feed]: the Atom feed."""
+
+    entries: int = setting(50, "how many events the Atom feed lists")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """The top level of site.toml."""
+
+    title: str = setting("Timeline", "the site's name, shown in every page header")
+    description: str = setting("", "one sentence about the site, for feeds and search engines")
+    base_url: str = setting("/", "where the site is served, e.g. https://example.org/timeline/")
+    language: str = setting("en", "language of the content (html lang and the tagger's rules)")
+    author: str = setting("", "default author for the feed")
+    content_dir: str = setting("content", "folder of articles (articles/*.md) and event overrides (events/)")
+    output_dir: str = setting("output", "folder the built site is written to")
+    templates_dir: str = setting("templates", "folder of Jinja2 templates; missing ones fall back to the bundled set")
+    order: str = setting("newest", "timeline order: newest or oldest first", ("newest", "oldest"))
+    key_events: int = setting(10, "how many of the most salient events the front page shows first (0: none)")
+    search: bool = setting(True, "index the site with Pagefind for static search (when it is installed)")
+
+
+SECTIONS: dict[str, type] = {"": SiteSettings, "extraction": ExtractionSettings, "entities": EntitySettings,
+                             "feed": FeedSettings}
+
+
+@dataclass(frozen=True)
+class Key:
+    """One declared key of site.toml (for validation and the README)."""
+
+    type: object
+    default: object
+    help: str
+    choices: tuple
+
+
+def schema() -> dict[str, dict[str, Key]]:
+    """section -> key -> Key, derived from the dataclasses above."""
+    out: dict[str, dict[str, Key]] = {}
+    for section, cls in SECTIONS.items():
+        hints = typing.get_type_hints(cls)
+        out[section] = {}
+        for f in dataclasses.fields(cls):
+            default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            out[section][f.name] = Key(hints[f.name], default, f.metadata["help"], f.metadata["choices"])
+    return out
 
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """The loaded configuration: the settings plus resolved folders."""
+
     path: Path
     root: Path
-    title: str
-    description: str
-    base_url: str
-    language: str
-    author: str
     content_dir: Path
     output_dir: Path
     templates_dir: Path
-    order: str
-    key_events: int
-    search: bool
-    extraction: dict = field(default_factory=dict)
-    entities: dict = field(default_factory=dict)
-    feed: dict = field(default_factory=dict)
+    site: SiteSettings = field(default_factory=SiteSettings)
+    extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
+    entities: EntitySettings = field(default_factory=EntitySettings)
+    feed: FeedSettings = field(default_factory=FeedSettings)
+
+    title = property(lambda self: self.site.title)
+    description = property(lambda self: self.site.description)
+    base_url = property(lambda self: self.site.base_url)
+    language = property(lambda self: self.site.language)
+    author = property(lambda self: self.site.author)
+    order = property(lambda self: self.site.order)
+    key_events = property(lambda self: self.site.key_events)
+    search = property(lambda self: self.site.search)
 
     @property
     def base_path(self) -> str:
@@ -99,22 +154,91 @@ def _line_of(source: str, section: str, key: str) -> int | None:
     return None
 
 
-def _type_name(t) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-             dict: "a table", list: "a list"}
-    if isinstance(t, tuple):
-        return " or ".join(names[x] for x in t)
-    return names[t]
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false", dict: "a table",
+               list: "a list"}
 
 
-def _check_type(value, expected) -> bool:
-    types = expected if isinstance(expected, tuple) else (expected,)
-    if bool not in types and isinstance(value, bool):
-        return False
-    return isinstance(value, types)
+def _accepts(expected, value) -> tuple[bool, str]:
+    """Does the TOML value fit the declared type? (an int is a fine float)"""
+    origin = typing.get_origin(expected) or expected
+    if origin is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool), "a number"
+    if origin is int:
+        return isinstance(value, int) and not isinstance(value, bool), "an integer"
+    name = _TYPE_NAMES[origin]
+    if not isinstance(value, origin):
+        return False, name
+    args = typing.get_args(expected)
+    if origin is dict and args:
+        return all(isinstance(k, str) and isinstance(v, args[1]) for k, v in value.items()), "a table of strings"
+    if origin is list and args:
+        return all(isinstance(v, args[0]) for v in value), "a list of strings"
+    return True, name
 
 
-def load(
+def _read_toml(path: Path) -> tuple[str, dict]:
+    if not path.is_file():
+        raise BuildError(Problem("configuration file not found", path,
+                                 hint="run from the project folder or pass --config PATH"))
+    source = path.read_text(encoding="utf-8")
+    try:
+        return source, tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise BuildError(Problem(f"not valid TOML: {exc}", path, int(m.group(1)) if m else None,
+                                 hint="check quotes, brackets and '=' on that line")) from exc
+
+
+def _validate(data: dict, path: Path, source: str) -> tuple[dict[str, dict], list[Problem]]:
+    """The values of each section that fit the schema, and a problem for each one that does not."""
+    keys = schema()
+    problems: list[Problem] = []
+    values: dict[str, dict] = {s: {} for s in keys}
+    for name, value in data.items():
+        if isinstance(value, dict) and name in keys and name:
+            section, items = name, list(value.items())
+        else:
+            section, items = "", [(name, value)]
+        where = f"[{section}] " if section else ""
+        for k, v in items:
+            spec = keys[section].get(k)
+            if spec is None:
+                if section == "" and isinstance(v, dict):
+                    hint = f"known sections: {', '.join('[' + s + ']' for s in keys if s)}"
+                    problems.append(Problem(f"unknown section [{k}]", path, _line_of(source, k, ""), hint))
+                else:
+                    known = f"known keys{' in [' + section + ']' if section else ''}: {', '.join(keys[section])}"
+                    problems.append(Problem(f"unknown key {where}{k!r}", path, _line_of(source, section, k), known))
+                continue
+            ok, type_name = _accepts(spec.type, v)
+            if not ok:
+                problems.append(Problem(f"{where}{k!r} must be {type_name}, not {type(v).__name__} {v!r}",
+                                        path, _line_of(source, section, k), hint=spec.help))
+                continue
+            if spec.choices and v not in spec.choices:
+                problems.append(Problem(f"{where}{k!r} must be one of {', '.join(map(repr, spec.choices))}, "
+                                        f"not {v!r}", path, _line_of(source, section, k), hint=spec.help))
+                continue
+            values[section][k] = v
+    for name, kind in values["entities"].get("types", {}).items():
+        if kind not in ENTITY_KINDS:
+            problems.append(Problem(f"[entities] type of {name!r} must be person, place or organisation",
+                                    path, _line_of(source, "entities", "types")))
+    return values, problems
+
+
+def _check_base_url(base: str, path: Path, source: str) -> list[Problem]:
+    parts = urlsplit(base)
+    line = _line_of(source, "", "base_url")
+    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+        return [Problem(f"base_url {base!r} is not an http(s) URL or a path", path, line,
+                        "e.g. https://example.org/timeline/ or /")]
+    if not parts.scheme and not base.startswith("/"):
+        return [Problem(f"base_url {base!r} must start with / or http(s)://", path, line, "e.g. /timeline/")]
+    return []
+
+
+def load_config(
     path: Path | str = "site.toml",
     content_dir: str | Path | None = None,
     output_dir: str | Path | None = None,
@@ -123,81 +247,24 @@ def load(
     """Read and validate site.toml; command-line overrides win over the file.
     SITE_BASE_URL in the environment overrides base_url (for CI deploys)."""
     path = Path(path)
-    if not path.is_file():
-        raise BuildError(Problem("configuration file not found", path,
-                                 hint="run from the project folder or pass --config PATH"))
-    source = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise BuildError(Problem(f"not valid TOML: {exc}", path, int(m.group(1)) if m else None,
-                                 hint="check quotes, brackets and '=' on that line")) from exc
-
-    problems: list[Problem] = []
-    values: dict[str, dict] = {s: {} for s in SCHEMA}
-    for key, value in data.items():
-        if isinstance(value, dict) and key in SCHEMA and key != "":
-            section_items = value.items()
-            section = key
-        else:
-            section_items = [(key, value)]
-            section = ""
-        for k, v in section_items:
-            spec = SCHEMA[section].get(k)
-            where = f"[{section}] " if section else ""
-            if spec is None:
-                if section == "" and isinstance(v, dict):
-                    hint = f"known sections: {', '.join('[' + s + ']' for s in SCHEMA if s)}"
-                    problems.append(Problem(f"unknown section [{k}]", path, _line_of(source, k, ""), hint))
-                else:
-                    hint = f"known keys{' in [' + section + ']' if section else ''}: {', '.join(SCHEMA[section])}"
-                    problems.append(Problem(f"unknown key {where}{k!r}", path, _line_of(source, section, k), hint))
-                continue
-            expected, _default, help_text = spec
-            if not _check_type(v, expected):
-                problems.append(Problem(
-                    f"{where}{k!r} must be {_type_name(expected)}, not {type(v).__name__} {v!r}",
-                    path, _line_of(source, section, k), hint=help_text))
-                continue
-            values[section][k] = v
-
-    top = {k: values[""].get(k, spec[1]) for k, spec in SCHEMA[""].items()}
-    sections = {s: {k: values[s].get(k, spec[1]) for k, spec in SCHEMA[s].items()} for s in SCHEMA if s}
-
-    if top["order"] not in ("newest", "oldest"):
-        problems.append(Problem(f"'order' must be \"newest\" or \"oldest\", not {top['order']!r}",
-                                path, _line_of(source, "", "order"), "newest puts the latest events first"))
-    if sections["extraction"]["min_precision"] not in PRECISION_CHOICES:
-        problems.append(Problem(f"[extraction] 'min_precision' must be one of {', '.join(PRECISION_CHOICES)}",
-                                path, _line_of(source, "extraction", "min_precision")))
-    for name, kind in sections["entities"]["types"].items():
-        if kind not in ("person", "place", "organisation"):
-            problems.append(Problem(f"[entities] type of {name!r} must be person, place or organisation",
-                                    path, _line_of(source, "entities", "types")))
-
-    base = base_url or os.environ.get("SITE_BASE_URL") or top["base_url"]
-    parts = urlsplit(base)
-    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
-        problems.append(Problem(f"base_url {base!r} is not an http(s) URL or a path",
-                                path, _line_of(source, "", "base_url"), "e.g. https://example.org/timeline/ or /"))
-    if not parts.scheme and not base.startswith("/"):
-        problems.append(Problem(f"base_url {base!r} must start with / or http(s)://",
-                                path, _line_of(source, "", "base_url"), "e.g. /timeline/"))
+    source, data = _read_toml(path)
+    values, problems = _validate(data, path, source)
+    site = SiteSettings(**values[""])
+    base = base_url or os.environ.get("SITE_BASE_URL") or site.base_url
+    problems += _check_base_url(base, path, source)
+    site = dataclasses.replace(site, base_url=base)
 
     root = path.resolve().parent
-    content = (root / (content_dir if content_dir is not None else top["content_dir"])).resolve()
-    output = (root / (output_dir if output_dir is not None else top["output_dir"])).resolve()
-    templates = (root / top["templates_dir"]).resolve()
+    content = (root / (content_dir if content_dir is not None else site.content_dir)).resolve()
+    output = (root / (output_dir if output_dir is not None else site.output_dir)).resolve()
+    templates = (root / site.templates_dir).resolve()
     problems += _check_output_folder(output, root, content, templates, path, source, output_dir is not None)
     if problems:
         raise BuildError(problems)
     return SiteConfig(
-        path=path, root=root, title=top["title"], description=top["description"], base_url=base,
-        language=top["language"], author=top["author"], content_dir=content, output_dir=output,
-        templates_dir=templates, order=top["order"], key_events=top["key_events"],
-        search=top["search"],
-        extraction=sections["extraction"], entities=sections["entities"], feed=sections["feed"],
+        path=path, root=root, content_dir=content, output_dir=output, templates_dir=templates, site=site,
+        extraction=ExtractionSettings(**values["extraction"]), entities=EntitySettings(**values["entities"]),
+        feed=FeedSettings(**values["feed"]),
     )
 
 

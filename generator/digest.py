@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 
-
-LONG = 8  # lists longer than this are hashed element by element (memoised); shorter ones whole
+LONG = 8  # lists of scalars longer than this are hashed element by element (memoised); shorter ones whole
+_SCALARS = {str, int, float, bool, type(None)}
 
 
 class ContextHasher:
@@ -23,7 +23,7 @@ class ContextHasher:
         self._keep: list = []  # holds hashed containers alive, so their ids stay unique
 
     def token(self, obj) -> str:
-        """A dict or a long list: the hash of its parts, once per object. Short
+        """A dict, a view (dataclass) or a list: the hash of its parts, once per object. Short
         lists and scalars are written out whole by repr (C speed); a value
         repr cannot show faithfully (an object without a stable repr) makes
         the page look changed, so it is rendered again: never the other way."""
@@ -34,6 +34,9 @@ class ContextHasher:
         value = self._value
         if type(obj) is dict:
             body = "{" + ",".join(f"{k!r}:{value(v)}" for k, v in obj.items()) + "}"
+        elif hasattr(obj, "__dataclass_fields__"):  # a view: its class and fields
+            body = type(obj).__name__ + "{" + ",".join(f"{k}:{value(getattr(obj, k))}"
+                                                         for k in obj.__dataclass_fields__) + "}"
         else:
             body = "[" + ",".join(value(v) for v in obj) + "]"
         digest = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
@@ -43,7 +46,11 @@ class ContextHasher:
 
     def _value(self, v) -> str:
         t = type(v)
-        if t is dict or ((t is list or t is tuple) and len(v) > LONG):
+        if t in _SCALARS:
+            return repr(v)
+        if (t is list or t is tuple) and len(v) <= LONG and all(type(x) in _SCALARS for x in v):
+            return repr(v)
+        if t is dict or t is list or t is tuple or hasattr(v, "__dataclass_fields__"):
             return self.token(v)
         return repr(v)
 

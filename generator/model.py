@@ -1,14 +1,18 @@
 """The data that flows between the stages of a build.
 
 Frozen dataclasses only: each stage takes these and returns new ones, so a
-stage can be read, tested, cached and timed on its own.
+stage can be read, tested, cached and timed on its own. A temporal expression
+is one record from the tagger to the templates (`Timex`), and its value is
+parsed once into a `When` (span and precision) that every later stage uses.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from .temporal import Timex, When
 
 
 @dataclass(frozen=True)
@@ -30,19 +34,6 @@ class Article:
 
 
 @dataclass(frozen=True)
-class TimexRef:
-    """A temporal expression found in an article's plain text."""
-
-    start: int
-    end: int
-    text: str
-    type: str
-    value: str
-    mod: str
-    relative: bool
-
-
-@dataclass(frozen=True)
 class EntityRef:
     name: str  # as written, titles stripped
     kind: str  # person | place | organisation | "" (unknown)
@@ -50,19 +41,25 @@ class EntityRef:
 
 @dataclass(frozen=True)
 class Mention:
-    """A dated sentence that reports an event (events stage, per article)."""
+    """A dated sentence that reports an event (per article)."""
 
     article: str  # slug
     sentence_index: int
     sentence: str  # plain text, as in the article
     start: int  # sentence offsets in the article's plain text
     end: int
-    timex: TimexRef
+    timex: Timex
     title: str
     entities: tuple[EntityRef, ...]
     keywords: frozenset[str]
     lead: bool  # in the first paragraph/sentences of the article
     head: str = ""  # the event noun the date modifies ("last week's conference"), if any
+
+    @property
+    def when(self) -> When:
+        """A mention is only made for a placeable date, so this is never None."""
+        assert self.timex.when is not None
+        return self.timex.when
 
 
 @dataclass(frozen=True)
@@ -75,9 +72,9 @@ class Analysis:
     offsets: object  # array('i'): plain-text index -> index into html
     runs: object  # array('i'): plain-text index -> text-run number (same run = no tag between)
     sentences: tuple[tuple[int, int], ...]
-    timexes: tuple[TimexRef, ...]
+    timexes: tuple[Timex, ...]
     mentions: tuple[Mention, ...]
-    unresolved: tuple[TimexRef, ...] = ()
+    unresolved: tuple[Timex, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,27 +91,27 @@ class Source:
     source_name: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Event:
-    """A merged event (mutable while overrides are applied, then frozen in use)."""
+    """A merged event. Editor overrides return changed copies (dataclasses.replace)."""
 
     id: str
-    date: str
-    precision: str
+    when: When
     title: str
     summary: str
     salience: float
-    entities: list[str]
-    sources: list[Source]
+    entities: tuple[str, ...]
+    sources: tuple[Source, ...]
     mod: str = ""
     hidden: bool = False
-    edited: list[str] = field(default_factory=list)  # fields an editor overrode
-    tags: list[str] = field(default_factory=list)
+    edited: tuple[str, ...] = ()  # fields an editor overrode
+    tags: tuple[str, ...] = ()
 
+    @property
+    def date(self) -> str:
+        """The TIMEX3 value (2018-09-11, 2018-W37, 2018-06...)."""
+        return self.when.value
 
-@dataclass(frozen=True)
-class Entity:
-    name: str
-    kind: str  # person | place | organisation
-    slug: str
-    aliases: tuple[str, ...] = ()
+    @property
+    def precision(self) -> str:
+        return self.when.precision

@@ -18,7 +18,9 @@ import markupsafe
 
 from .digest import ContextHasher
 from .errors import BuildError, Problem
+from .freshness import hash_files
 from .site import Page, Site
+from .site.views import EventView
 
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -45,16 +47,6 @@ def template_dirs(site_templates: Path) -> list[Path]:
 def template_files(dirs: list[Path]) -> list[Path]:
     """Every file the templates are made of (templates and static assets)."""
     return [p for d in dirs if d.is_dir() for p in sorted(d.rglob("*")) if p.is_file()]
-
-
-def hash_files(h, paths: list[Path]) -> None:
-    """Feed each file's path and bytes to the hash `h` (a missing file counts too)."""
-    for path in paths:
-        h.update(f"\0{path}\0".encode())
-        try:
-            h.update(path.read_bytes())
-        except OSError:
-            h.update(b"-")
 
 
 def static_assets(dirs: list[Path]) -> dict[str, tuple[str, bytes]]:
@@ -109,10 +101,10 @@ def render_pages(site: Site, generator_name: str, progress=None, previous: dict[
 
     cards: dict[tuple[str, int, bool], markupsafe.Markup] = {}
 
-    def event_card(e: dict, level: int = 3, anchor: bool = True) -> markupsafe.Markup:
+    def event_card(e: EventView, level: int = 3, anchor: bool = True) -> markupsafe.Markup:
         """An event's list item, rendered once and reused: the same event is listed
         on the timeline, its year, and every entity and tag page it belongs to."""
-        key = (e["id"], level, anchor)
+        key = (e.id, level, anchor)
         card = cards.get(key)
         if card is None:
             card = cards[key] = markupsafe.Markup(env.get_template("_event_card.html").render(
@@ -124,19 +116,7 @@ def render_pages(site: Site, generator_name: str, progress=None, previous: dict[
         site={"title": site.config.title, "description": site.config.description, "language": site.config.language,
               "author": site.config.author, "base": site.urls.base, "url": site.urls.absolute(site.urls.base),
               "built": site.built},
-        urls=site.urls, asset=asset, generator=generator_name,
-        nav=[
-            {"label": "Timeline", "url": site.urls.index()},
-            {"label": "Years", "url": site.urls.path("years/")},
-            {"label": "People", "url": site.urls.path("people/")},
-            {"label": "Places", "url": site.urls.path("places/")},
-            {"label": "Organisations", "url": site.urls.path("organisations/")},
-            {"label": "Tags", "url": site.urls.path("tags/")},
-            {"label": "Articles", "url": site.urls.path("articles/")},
-            {"label": "Search", "url": site.urls.path("search/")},
-        ],
-        feed_url=site.urls.path("feed.xml"), events_json_url=site.urls.path("events.json"),
-        timeline_json_url=site.urls.path("timeline.json"), ics_url=site.urls.path("events.ics"),
+        urls=site.urls, asset=asset, generator=generator_name, nav=site.urls.nav(),
     )
     base = hashlib.sha256(generator_name.encode())
     hash_files(base, template_files(dirs))
@@ -183,7 +163,7 @@ def render_pages(site: Site, generator_name: str, progress=None, previous: dict[
 
 
 # The template globals that are data (the rest are functions of the same data).
-_DATA_GLOBALS = {"site", "generator", "nav", "feed_url", "events_json_url", "timeline_json_url", "ics_url"}
+_DATA_GLOBALS = {"site", "generator", "nav"}
 
 
 def page_context(page: Page, site: Site) -> dict:

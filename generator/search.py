@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 NOT_INSTALLED = "Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index"
 FALLBACK_HINT = "the search page tells readers to browse by year, person, place or tag"
 

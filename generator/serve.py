@@ -28,21 +28,23 @@ import time
 import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 
-from . import build as build_mod
-from . import config as config_mod
+from .build import BuildOptions, build
+from .config import load_config
 from .errors import BuildError, Problem
 from .render import BUNDLED_TEMPLATES
+from .resources import DATA_ROOT
 from .temporal.rules import RULES_ROOT
 
 POLL_SECONDS = 0.2
-DATA_ROOT = Path(__file__).parent / "data"
 OVERLAY_TEMPLATE = "_preview.html"
+PREVIEW_OPTIONS = BuildOptions(drafts=True, use_cache=True, quiet=True, search_index=False)
 
 
 @dataclass
@@ -62,7 +64,7 @@ class PreviewState:
         root = self.config_path.resolve().parent
         folders = [root / "content", root / "templates"]
         try:
-            cfg = config_mod.load(self.config_path, self.content)
+            cfg = load_config(self.config_path, self.content)
             folders = [cfg.content_dir, cfg.templates_dir]
         except BuildError:
             if self.content:
@@ -97,8 +99,8 @@ def rebuild(state: PreviewState) -> bool:
     """Build the preview; on failure keep the last good site and the problems."""
     start = time.perf_counter()
     try:
-        result = build_mod.build(state.config_path, state.content, state.output, base_url="/", drafts=True,
-                                 use_cache=True, quiet=True, search_index=False)
+        config = load_config(state.config_path, state.content, state.output, base_url="/")
+        result = build(config, PREVIEW_OPTIONS)
     except BuildError as exc:
         state.problems = exc.problems
         state.last_build_seconds = time.perf_counter() - start
@@ -187,7 +189,7 @@ def make_app(state: PreviewState, host: str, port: int) -> web.Application:
 
     hosts = {f"{host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}"}
     OriginCheckedReloadHandler.allowed_hosts = {h.lower() for h in hosts}
-    handlers = [
+    handlers: list[Any] = [
         (r"/livereload", OriginCheckedReloadHandler),
         (r"/livereload\.js", LiveReloadJSHandler),
         (r"/(.*)", SafeStaticHandler, {"path": str(state.output), "default_filename": "index.html"}),

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from .errors import BuildError, Problem
 
 MANIFEST = ".generator-manifest.json"  # the files written, their page fingerprints, a summary
-BUILD_KEY = ".generator-build"  # the key of the last complete build (build.build_key); absent while writing
+STAMP = ".generator-build"  # the key of the last complete build (freshness.build_key); absent while writing
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def _safe_relative(rel: str) -> PurePosixPath:
     return p
 
 
-def _atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
+def atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
     """Write beside the target and rename over it: a reader sees the old file
     or the new one, never half of either. Files get the usual 0644 (less any
     bits the umask removes), as any static site generator's output does."""
@@ -84,7 +84,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                                      hint="remove the symlink inside the output folder"))
     output.mkdir(parents=True, exist_ok=True)
     # The output stops being a complete build from here until record_build.
-    (output / BUILD_KEY).unlink(missing_ok=True)
+    (output / STAMP).unlink(missing_ok=True)
     manifest = load_manifest(output) if previous is None else previous
     before = {f for f in manifest.get("files", []) if isinstance(f, str)}
     kept = {str(_safe_relative(k)) for k in (kept or ())} & before
@@ -99,7 +99,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                 continue
         except OSError:
             pass
-        _atomic_write(target, data, made)
+        atomic_write(target, data, made)
         written += 1
     removed = 0
     for rel in sorted(before - set(rels) - kept):
@@ -108,7 +108,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
             target.unlink()
             removed += 1
             _prune_empty(target.parent, output)
-    _atomic_write(output / MANIFEST, json.dumps(
+    atomic_write(output / MANIFEST, json.dumps(
         {"files": sorted(set(rels) | kept), "summary": summary or {}, "pages": digests or {}},
         indent=0, sort_keys=True).encode())
     return WriteStats(written, unchanged + len(kept), removed)
@@ -122,36 +122,6 @@ def load_manifest(output: Path) -> dict:
     if isinstance(data, list):  # the first manifest format: a bare list of files
         return {"files": data}
     return data if isinstance(data, dict) else {}
-
-
-def record_build(output: Path, key: str) -> None:
-    """Mark the output as the complete result of the build with this key
-    (after everything, search index included, is in place)."""
-    _atomic_write(output / BUILD_KEY, key.encode())
-
-
-def exists_in(output: Path):
-    """rel -> is that file in the output? (os.access: cheaper than isfile, no stat result built)"""
-    base, access, present = str(output) + os.sep, os.access, os.F_OK
-    return lambda rel: access(base + rel, present)
-
-
-def complete_build(output: Path, key: str, with_search: bool) -> dict | None:
-    """The manifest of the output when it is the complete result of a build
-    with this key and every file it wrote is still there; None otherwise (a
-    deleted file is written again). Reads the small key file first, so a
-    changed project costs no manifest parse."""
-    try:
-        if (output / BUILD_KEY).read_text(encoding="utf-8") != key:
-            return None
-    except OSError:
-        return None
-    manifest = load_manifest(output)
-    files = manifest.get("files")
-    if not files or (with_search and not (output / "pagefind").is_dir()):
-        return None
-    exists = exists_in(output)
-    return manifest if all(exists(rel) for rel in files) else None
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, make_project
-from generator.build import build
 from generator.errors import BuildError
 from generator.write import write_site
+from tests.support import ROOT, make_project
+from tests.support import build_site as build
 
 ARTICLE = "---\ntitle: Summit\ndate: 2018-09-12\n---\nPutin and Xi met at the forum in Vladivostok on Tuesday.\n"
 
@@ -111,9 +111,9 @@ def test_writer_refuses_symlink_out(tmp_path):
 def test_cached_build_equals_cold_build(tmp_path):
     project = make_project(tmp_path, copy_seed_content=True)
     shutil.copy(ROOT / "site.toml", project / "site.toml")
-    build(project / "site.toml", output_dir=project / "cold", use_cache=False)
-    build(project / "site.toml", output_dir=project / "warm1")  # fills the cache
-    build(project / "site.toml", output_dir=project / "warm2")  # reads it
+    build(project / "site.toml", output=project / "cold", use_cache=False)
+    build(project / "site.toml", output=project / "warm1")  # fills the cache
+    build(project / "site.toml", output=project / "warm2")  # reads it
     assert snapshot(project / "cold") == snapshot(project / "warm2")
 
 
@@ -155,7 +155,7 @@ def test_incremental_rebuild_equals_cold_build(tmp_path, change):
     the command line does, skipping the work when nothing changed): the result
     must be byte for byte what a cold build of the new state gives."""
     project = _seed_project(tmp_path / "p")
-    first_build = build(project / "site.toml", output_dir=project / "site", skip_unchanged=True)
+    first_build = build(project / "site.toml", output=project / "site", skip_unchanged=True)
     assert not first_build.up_to_date
     articles = project / "content" / "articles"
     first = sorted(articles.glob("*.md"))[1]
@@ -185,9 +185,9 @@ def test_incremental_rebuild_equals_cold_build(tmp_path, change):
     elif change == "site_toml":
         text = (project / "site.toml").read_text().replace('order = "oldest"', 'order = "newest"')
         (project / "site.toml").write_text(text.replace("key_events = 8", "key_events = 3"))
-    again = build(project / "site.toml", output_dir=project / "site", skip_unchanged=True)
+    again = build(project / "site.toml", output=project / "site", skip_unchanged=True)
     assert again.up_to_date == (change == "nothing")
-    build(project / "site.toml", output_dir=project / "cold", use_cache=False)
+    build(project / "site.toml", output=project / "cold", use_cache=False)
     warm, cold = snapshot(project / "site"), snapshot(project / "cold")
     warm.pop(".generator-manifest.json"), cold.pop(".generator-manifest.json")
     assert warm.keys() == cold.keys()
@@ -198,13 +198,13 @@ def test_rebuild_renders_only_pages_whose_inputs_changed(tmp_path):
     """After one article is edited, the pages that do not show it are neither
     rendered nor written again, and the site equals a cold build."""
     project = _seed_project(tmp_path / "p")
-    first = build(project / "site.toml", output_dir=project / "site")
+    first = build(project / "site.toml", output=project / "site")
     article = sorted((project / "content" / "articles").glob("*.md"))[1]
     article.write_text(article.read_text().replace("deepened bilateral ties", "deepened their bilateral ties"))
-    again = build(project / "site.toml", output_dir=project / "site")
+    again = build(project / "site.toml", output=project / "site")
     assert again.stats.written < first.stats.written / 3
     assert again.stats.written + again.stats.unchanged == first.stats.written
-    build(project / "site.toml", output_dir=project / "cold", use_cache=False)
+    build(project / "site.toml", output=project / "cold", use_cache=False)
     warm, cold = snapshot(project / "site"), snapshot(project / "cold")
     warm.pop(".generator-manifest.json"), cold.pop(".generator-manifest.json")
     assert warm == cold

@@ -5,9 +5,9 @@ import re
 import subprocess
 import sys
 
+from generator.temporal import tag
 from tests.conftest import TEMPEVAL
 from tests.support import ROOT, make_corpus, make_project
-from generator.temporal import tag
 
 
 def run(*args, cwd=ROOT, stdin=None):
@@ -29,7 +29,7 @@ def test_extract_jsonl_matches_the_tagger_and_the_benchmark():
     assert r.returncode == 0, r.stderr
     out = [json.loads(line) for line in r.stdout.splitlines()]
     assert [o["id"] for o in out] == [d.name for d in docs]
-    for d, o in zip(docs, out):
+    for d, o in zip(docs, out, strict=True):
         expected = [{"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
                     for t in tag(d.text, d.dct)]
         assert o["timexes"] == expected

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from tests.support import make_project
-from generator.build import build
 from generator.content import read_article, read_content
 from generator.errors import BuildError, Report
+from tests.support import build_site as build
+from tests.support import make_project
 
 GOOD = "---\ntitle: A title\ndate: 2018-09-12\ntags: [a, b]\n---\nPutin met Xi on Tuesday.\n"
 
@@ -52,7 +52,7 @@ def test_bad_or_ambiguous_date_is_a_warning_naming_the_file(tmp_path, raw):
 def test_missing_date_keeps_absolute_dates_and_warns_about_relative_ones(tmp_path):
     project = make_project(tmp_path, {"x.md": "---\ntitle: Undated\n---\nPutin met Xi on Tuesday. "
                                                "The summit was held on May 31, 2018 in Moscow.\n"})
-    result = build(project / "site.toml", output_dir=project / "out", use_cache=False)
+    result = build(project / "site.toml", output=project / "out", use_cache=False)
     messages = [str(w) for w in result.report.warnings]
     assert any("x.md" in m and "no publication date" in m for m in messages)
     assert any("x.md" in m and "'Tuesday'" in m and "unresolved" in m for m in messages)

@@ -34,7 +34,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     out = {}
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder).as_posix()
-        if p.is_file() and not rel.startswith("pagefind/"):
+        if p.is_file() and not rel.startswith(("pagefind/", ".generator-")):  # not the build's bookkeeping
             out[rel] = p.read_bytes()
     return out
 

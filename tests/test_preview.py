@@ -109,9 +109,9 @@ def test_drafts_in_preview_never_in_build(preview, tmp_path):
         wait_for(lambda: "Secret draft story" in get(url + "articles/")[1])
         status, html = get(url + "articles/draft-story/")
         assert status == 200 and 'class="draft"' in html
-        from generator.build import build
+        from tests.support import build_site as build
         out = tmp_path / "published"
-        build(project / "site.toml", output_dir=out, use_cache=False)
+        build(project / "site.toml", output=out, use_cache=False)
         assert not (out / "articles" / "draft-story").exists()
         assert "DRAFTSUMMIT" not in (out / "events.json").read_text()
     finally:

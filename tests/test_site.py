@@ -6,9 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-
 from tests.support import ROOT, make_project
-from generator.build import build
+from tests.support import build_site as build
 
 
 class _Links(HTMLParser):
@@ -128,7 +127,7 @@ def test_index_groups_by_year_and_month(seed_site):
 
 def test_sub_path_build_has_no_broken_links(tmp_path):
     out = tmp_path / "out"
-    build(ROOT / "site.toml", output_dir=out, base_url="https://example.org/timeline/", use_cache=False)
+    build(ROOT / "site.toml", output=out, base_url="https://example.org/timeline/", use_cache=False)
     html = (out / "index.html").read_text()
     assert 'href="/timeline/events/' in html and 'href="/events/' not in html
     assert crawl(out, base="/timeline/") == []
@@ -151,7 +150,7 @@ Leaders signed a deal on Monday, said "<i>quoted</i>".
 def test_html_in_articles_is_escaped_everywhere(tmp_path):
     project = make_project(tmp_path, {"evil.md": HOSTILE})
     out = tmp_path / "out"
-    build(project / "site.toml", output_dir=out, use_cache=False)
+    build(project / "site.toml", output=out, use_cache=False)
     for f in out.rglob("*"):
         if f.suffix not in (".html", ".xml", ".json"):
             continue

@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 import pytest
 
 from tests.support import CHROMIUM, ROOT, free_port, make_project
-from generator.build import build
 from tests.support import CHROMIUM_ARGS as ARGS
+from tests.support import build_site as build
 
 pytestmark = pytest.mark.browser
 NODE = ROOT / "node_modules"
@@ -37,7 +37,7 @@ def site(tmp_path_factory):
     """The seed site built for http://127.0.0.1:PORT/ and served from there."""
     port = free_port()
     out = tmp_path_factory.mktemp("checked-site")
-    build(ROOT / "site.toml", output_dir=out, base_url=f"http://127.0.0.1:{port}/", use_cache=False)
+    build(ROOT / "site.toml", output=out, base_url=f"http://127.0.0.1:{port}/", use_cache=False)
     server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -144,11 +144,12 @@ Leaders signed a deal on Monday, said "<iframe src=javascript:alert(5)>".
 def test_hostile_article_runs_nothing_in_the_browser(browser, tmp_path):
     project = make_project(tmp_path, {"evil.md": HOSTILE})
     out = tmp_path / "out"
-    build(project / "site.toml", output_dir=out, use_cache=False)
+    build(project / "site.toml", output=out, use_cache=False)
     page = browser.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for f in [out / "index.html", out / "articles" / "evil" / "index.html", *sorted((out / "events").glob("*/index.html"))]:
+    events = sorted((out / "events").glob("*/index.html"))
+    for f in [out / "index.html", out / "articles" / "evil" / "index.html", *events]:
         page.goto(f.as_uri())
         page.wait_for_timeout(100)
         links = page.locator("a").all()

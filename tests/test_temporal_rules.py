@@ -51,8 +51,8 @@ def test_offsets_are_string_indices():
 def test_literal_positions_match_a_plain_scan():
     """The word finder derives long words from the short ones they contain;
     on every seed article it must find exactly what a scan of each word finds."""
-    from tests.support import seed_articles
     from generator.temporal.extract import literal_positions, lower_ascii
+    from tests.support import seed_articles
 
     for article in seed_articles():
         lowered = lower_ascii(article["text"])

@@ -5,8 +5,8 @@ from collections import Counter
 
 import pytest
 
-from tests.support import seed_articles
 from generator.temporal import tag
+from tests.support import seed_articles
 
 EXPECTED = {
     "000_bcca74d3700e75c2.txt": [  # published 2018-06-03 (a Sunday)

@@ -13,20 +13,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .. import sentences
-from . import anaphora, calendar, resolve as _resolve
+from ..analysis import sentences
+from . import anaphora, calendar
+from . import resolve as _resolve
+from .calendar import When
 from .extract import find
-from .rules import load
+from .rules import Resources, load
 from .tense import tense_at
-
 
 # Unusual spaces (no-break, thin, figure...) become plain spaces for matching;
 # one character for one, so offsets into the original text stay valid.
-_SPACES = str.maketrans({c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
+_SPACES = str.maketrans({c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                                          "\u200a\u202f\u205f\u3000"})
 
 
 @dataclass(frozen=True)
 class Timex:
+    """A temporal expression found in a text: the one record every stage uses
+    (the tagger makes it, the article page marks it, events are built on it)."""
+
     start: int
     end: int
     text: str
@@ -36,12 +41,11 @@ class Timex:
     rule: str = ""
     relative: bool = False  # resolved against the DCT
     tense: str | None = None
+    when: When | None = None  # the value parsed, for DATE and TIME values that can be placed
 
     @property
     def precision(self) -> str | None:
-        if self.type not in ("DATE", "TIME"):
-            return None
-        return calendar.precision(self.value)
+        return self.when.precision if self.when else None
 
     @property
     def resolved(self) -> bool:
@@ -53,10 +57,12 @@ def tag(
     dct: date | None,
     language: str = "en",
     spans: list[tuple[int, int]] | None = None,
+    rules: Resources | None = None,
 ) -> list[Timex]:
     """All temporal expressions in `text`, anchored to `dct` (may be None:
-    relative expressions then come back with an empty value)."""
-    res = load(language)
+    relative expressions then come back with an empty value). `rules` are
+    the language's compiled rules (the build passes the ones it loaded)."""
+    res = rules or load(language)
     plain = text.translate(_SPACES)
     if spans is None:
         spans = sentences.split(plain)
@@ -64,7 +70,7 @@ def tag(
     for c in find(plain, res):
         value, relative, c = anaphora.anchor(c, out, spans, dct)
         if value:  # anchored in the story ("later that year", "a year earlier")
-            out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, relative, None))
+            out.append(_timex(text, c, value, relative, None))
             continue
         tense = None
         if c.value.startswith(("TENSE:", "HOLIDAY:")):
@@ -72,10 +78,13 @@ def tag(
             tense = tense_at(plain, sentence, c.start, c.end, res.tense)
         relative = _resolve.needs_dct(c.value)
         value = _resolve.resolve(c.value, dct, tense) or ""
-        out.append(
-            Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, relative, tense)
-        )
+        out.append(_timex(text, c, value, relative, tense))
     return out
+
+
+def _timex(text: str, c, value: str, relative: bool, tense: str | None) -> Timex:
+    placed = calendar.when(value) if c.type in ("DATE", "TIME") and value else None
+    return Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, relative, tense, placed)
 
 
 def fingerprint(language: str = "en") -> str:
@@ -83,4 +92,4 @@ def fingerprint(language: str = "en") -> str:
     return load(language).fingerprint
 
 
-__all__ = ["Timex", "tag", "fingerprint", "load"]
+__all__ = ["Resources", "Timex", "When", "tag", "fingerprint", "load"]

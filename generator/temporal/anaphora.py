@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from .. import sentences
-from . import calendar, resolve as _resolve
+from ..analysis import sentences
+from . import calendar
+from . import resolve as _resolve
 
 
 def anchor(c, previous: list, spans, dct: date | None):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 PRECISIONS = ("day", "week", "month", "quarter", "year", "decade", "century")
@@ -127,3 +128,39 @@ def sort_key(value: str) -> tuple:
 def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
     total = year * 12 + (month - 1) + delta
     return total // 12, total % 12 + 1
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A placeable TIMEX3 value parsed once: every later stage (clustering,
+    salience, events, pages, exports) asks it, not the string, for its span
+    and precision."""
+
+    value: str
+    precision: str  # day | week | month | quarter | year | decade | century
+    start: date  # first day covered
+    end: date  # last day covered (inclusive)
+
+    @property
+    def rank(self) -> int:
+        """Lower = more precise."""
+        return PRECISION_RANK[self.precision]
+
+    def contains(self, other: When) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def compatible(self, other: When) -> bool:
+        """Can both name the same time? (one contains the other)"""
+        return self.contains(other) or other.contains(self)
+
+    def sort_key(self) -> tuple:
+        """Chronological order; at equal start, the wider span first."""
+        return (self.start, -(self.end - self.start).days)
+
+
+@functools.lru_cache(maxsize=65536)
+def when(value: str) -> When | None:
+    """The parsed value, or None if it cannot be placed on a calendar
+    (PAST_REF, P3Y, an impossible date)."""
+    p, s = precision(value), span(value)
+    return When(value, p, s[0], s[1]) if p and s else None

@@ -9,8 +9,8 @@ functions, one per kind of value, so a new kind is one more entry.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Callable
 
 from dateutil.easter import easter
 

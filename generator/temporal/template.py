@@ -10,7 +10,7 @@ function's default), so optional parts of a pattern need no extra rule.
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 _SLOT = re.compile(r"\{([a-z_0-9]+)(?::([a-z_0-9]+))?\}")
 
@@ -104,7 +104,8 @@ def spelled_year(word: str, vocab: Vocab) -> str:
         rest = w[len("two thousand"):].replace(" and ", " ").strip()
         return str(2000 + (int(parse_number(rest, vocab)) if rest else 0))
     century, _, rest = w.partition(" ")
-    hundreds = int(vocab["numbers"][century]) if century in vocab["numbers"] else {"eighteen": 18, "nineteen": 19}[century]
+    numbers = vocab["numbers"]
+    hundreds = int(numbers[century]) if century in numbers else {"eighteen": 18, "nineteen": 19}[century]
     if rest == "hundred":
         return str(hundreds * 100)
     return str(hundreds * 100 + int(parse_number(rest, vocab)))

@@ -29,11 +29,13 @@ def preview_project(tmp: Path) -> Path:
 
 
 @contextmanager
-def running_preview(project: Path, startup_timeout: float = 60):
+def running_preview(project: Path, startup_timeout: float = 60, code_root: Path = ROOT):
+    """`python -m generator serve` on the project, run from `code_root` (a
+    copy of the generator, for tests that edit its rule files)."""
     port = free_port()
     log = open(project / "serve.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--config", str(project / "site.toml"),
-                             "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                             "--port", str(port)], cwd=code_root, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.time() + startup_timeout
@@ -43,7 +45,7 @@ def running_preview(project: Path, startup_timeout: float = 60):
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError((project / "serve.log").read_text())
+                    raise RuntimeError((project / "serve.log").read_text()) from None
                 time.sleep(0.1)
         yield url, proc
     finally:

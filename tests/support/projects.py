@@ -7,7 +7,8 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from generator.build import BuildResult, build
+from generator.build import BuildOptions, BuildResult, build
+from generator.config import load_config
 
 from .data import ROOT, shared_dir
 
@@ -54,4 +55,5 @@ def seed_project(tmp: Path) -> Path:
 def build_site(config_path: Path | str, output: Path | str | None = None, content: Path | str | None = None,
                base_url: str | None = None, **options) -> BuildResult:
     """Load the project's site.toml (with the command line's overrides) and build it."""
-    return build(config_path, content, output, base_url, **options)
+    config = load_config(config_path, content_dir=content, output_dir=output, base_url=base_url)
+    return build(config, BuildOptions(**options))

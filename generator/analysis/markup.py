@@ -5,7 +5,8 @@ only use safe schemes; so whatever an article contains, the page cannot run
 script. The plain text is the concatenation of the HTML's text nodes (entities
 decoded, a blank line after each block), with, for every plain character, its
 position in the HTML: that is how a temporal expression found in the text is
-marked in the page without the Python writing any markup of its own.
+marked in the page (site/articles.py) without the Python writing any markup
+of its own.
 """
 
 from __future__ import annotations
@@ -104,52 +105,3 @@ def plain_text(html: str) -> PlainText:
             add(s[pos:], base + pos)
     offsets.append(len(html))
     return PlainText("".join(pieces), offsets, runs)
-
-
-def html_end(html: str, offsets, index: int) -> int:
-    """HTML index just after plain character `index` (an entity counts whole)."""
-    start = offsets[index]
-    if html.startswith("&", start):
-        semi = html.find(";", start)
-        if semi != -1 and semi - start < 12:
-            return semi + 1
-    return start + 1
-
-
-@dataclass(frozen=True)
-class Mark:
-    """Something to place in the page at plain-text positions [start, end)."""
-
-    start: int
-    end: int
-    kind: str  # "anchor" (end == start) or "timex"
-    data: dict
-
-
-def segments(html: str, offsets, runs, marks: list[Mark]) -> list[dict]:
-    """Split the HTML into pieces for a template: {"html": "..."} slices of the
-    rendered Markdown, {"anchor": {...}} before a sentence and
-    {"timex": {...}, "text": "..."} around a temporal expression. A timex that
-    would cross a tag (e.g. half in italics) is left unmarked."""
-    out: list[dict] = []
-    pos = 0
-    for mark in sorted(marks, key=lambda m: (m.start, m.kind != "anchor")):
-        if mark.kind == "anchor":
-            at = offsets[mark.start]
-            if at < pos:
-                continue
-            out.append({"html": html[pos:at]})
-            out.append({"anchor": mark.data})
-            pos = at
-            continue
-        if mark.end <= mark.start or runs[mark.start] != runs[mark.end - 1] or runs[mark.start] < 0:
-            continue
-        a = offsets[mark.start]
-        b = html_end(html, offsets, mark.end - 1)
-        if a < pos:
-            continue
-        out.append({"html": html[pos:a]})
-        out.append({"timex": mark.data, "html_text": html[a:b]})
-        pos = b
-    out.append({"html": html[pos:]})
-    return [s for s in out if s.get("html") != ""]

@@ -14,13 +14,15 @@ last, and one that matches no event is reported as a warning naming its file.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .errors import BuildError, Problem, Report
-from .model import Event
-from .temporal import calendar
+from ..errors import BuildError, Problem, Report
+from ..model import Event
+from ..temporal import calendar
 
 ALLOWED = {"event", "match", "title", "summary", "date", "hidden", "merge", "tags"}
 
@@ -47,13 +49,14 @@ def _line(source: str, key: str) -> int | None:
     return None
 
 
-def load(content_dir: Path) -> list[Override]:
-    folder = content_dir / "events"
-    if not folder.is_dir():
-        return []
+def override_files(content_dir: Path) -> list[Path]:
+    return sorted((content_dir / "events").glob("*.toml"))
+
+
+def load_overrides(content_dir: Path) -> list[Override]:
     out: list[Override] = []
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.toml")):
+    for path in override_files(content_dir):
         source = path.read_text(encoding="utf-8")
         try:
             data = tomllib.loads(source)
@@ -70,7 +73,7 @@ def load(content_dir: Path) -> list[Override]:
             problems.append(Problem("an override must name an event (event = \"id\") or [match] one", path, 1,
                                     "copy the id from output/events.json"))
             continue
-        if "date" in data and calendar.precision(str(data["date"])) is None:
+        if "date" in data and calendar.when(str(data["date"])) is None:
             problems.append(Problem(f"date {data['date']!r} is not a TIMEX3 date (2018-05-24, 2018-W21, 2018-05, "
                                     "2018-Q2, 2018)", path, _line(source, "date")))
             continue
@@ -104,39 +107,52 @@ def _matches(e: Event, o: Override) -> bool:
     return True
 
 
-def apply(events: list[Event], overrides: list[Override], report: Report) -> list[Event]:
-    by_id = {e.id: e for e in events}
+def _merged(e: Event, other: Event) -> Event:
+    """`e` with the sources, names and salience of `other` added."""
+    return dataclasses.replace(
+        e, sources=e.sources + tuple(s for s in other.sources if s not in e.sources),
+        entities=e.entities + tuple(n for n in other.entities if n not in e.entities),
+        salience=round(e.salience + other.salience, 3))
+
+
+def _changed(e: Event, o: Override) -> Event:
+    changes: dict[str, Any] = {}
+    if o.title is not None:
+        changes["title"] = o.title
+    if o.summary is not None:
+        changes["summary"] = o.summary
+    if o.date is not None:
+        changes["when"] = calendar.when(o.date) or e.when
+        changes["mod"] = ""
+    if o.hidden is not None:
+        changes["hidden"] = o.hidden
+    if o.tags is not None:
+        changes["tags"] = tuple(o.tags)
+    return dataclasses.replace(e, **changes, edited=e.edited + o.fields)
+
+
+def apply_overrides(events: list[Event], overrides: list[Override], report: Report) -> list[Event]:
+    """The events as the editor wants them: each override applied in file
+    order to copies of the events it names; the visible ones, in date order."""
+    current = {e.id: e for e in events}
     for o in overrides:
-        targets = [e for e in events if _matches(e, o)]
+        targets = [e.id for e in current.values() if _matches(e, o)]
         if not targets:
             report.warn(f"override matches no event{' ' + repr(o.event) if o.event else ''}; it was not applied",
                         o.path, None, "the id may have changed: look it up in output/events.json")
             continue
-        for e in targets:
+        for event_id in targets:
+            e = current[event_id]
             for other_id in o.merge:
-                other = by_id.get(other_id)
-                if other is None or other is e:
+                other = current.get(other_id)
+                if other is None or other_id == event_id:
                     report.warn(f"cannot merge {other_id!r}: no such event", o.path, None,
                                 "look the id up in output/events.json")
                     continue
-                e.sources += [s for s in other.sources if s not in e.sources]
-                e.entities += [n for n in other.entities if n not in e.entities]
-                e.salience = round(e.salience + other.salience, 3)
-                other.hidden = True
-                other.edited.append("merged-into:" + e.id)
-            if o.title is not None:
-                e.title = o.title
-            if o.summary is not None:
-                e.summary = o.summary
-            if o.date is not None:
-                e.date = o.date
-                e.precision = calendar.precision(o.date) or e.precision
-                e.mod = ""
-            if o.hidden is not None:
-                e.hidden = o.hidden
-            if o.tags is not None:
-                e.tags = list(o.tags)
-            e.edited += list(o.fields)
-    visible = [e for e in events if not e.hidden]
-    visible.sort(key=lambda e: (calendar.sort_key(e.date), -e.salience, e.title))
+                e = _merged(e, other)
+                current[other_id] = dataclasses.replace(other, hidden=True,
+                                                        edited=other.edited + ("merged-into:" + event_id,))
+            current[event_id] = _changed(e, o)
+    visible = [e for e in current.values() if not e.hidden]
+    visible.sort(key=lambda e: (e.when.sort_key(), -e.salience, e.title))
     return visible

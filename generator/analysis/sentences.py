@@ -10,21 +10,27 @@ before the period is a known abbreviation or a single initial. A blank line
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
-_ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.txt"
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•«])|\n\s*\n|\n\s*[•*-]\s")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.?$")
 
 
-@functools.lru_cache(maxsize=1)
-def abbreviations() -> dict[str, bool]:
-    """word -> True if it is an abbreviation only before a number."""
+Abbreviations = dict[str, bool]  # word -> True if it is an abbreviation only before a number
+
+
+def abbreviations_file(language: str = "en") -> Path:
+    return DATA / language / "abbreviations.txt"
+
+
+def load_abbreviations(path: Path) -> Abbreviations:
+    """The abbreviation list (data/<lang>/abbreviations.txt): one word a line,
+    "+digit" after the words that abbreviate only before a number ("No. 5")."""
     words = {}
-    for line in _ABBREVIATIONS_FILE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             word, _, flag = line.partition(" ")
@@ -32,7 +38,7 @@ def abbreviations() -> dict[str, bool]:
     return words
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def _is_abbreviation(text: str, dot: int, known_words: Abbreviations) -> bool:
     m = _WORD_BEFORE.search(text[max(0, dot - 20) : dot])
     if not m:
         return False
@@ -41,7 +47,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return True  # an initial: "J. Smith"
     if "." in word:
         return True  # "U.S.", "a.m."... followed by a capital is rarely an end
-    known = abbreviations().get(word.lower())
+    known = known_words.get(word.lower())
     if known is None:
         return False
     if known:  # only before a number
@@ -49,13 +55,16 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return True
 
 
-def split(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) covering the non-blank text, in order."""
+def split(text: str, abbreviations: Abbreviations | None = None) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) covering the non-blank text, in order.
+    Without an abbreviation list, the bundled English one is read."""
+    if abbreviations is None:
+        abbreviations = load_abbreviations(abbreviations_file())
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
         if m.group(0)[0] in ".!?":
-            if m.group(0)[0] == "." and _is_abbreviation(text, m.start()):
+            if m.group(0)[0] == "." and _is_abbreviation(text, m.start(), abbreviations):
                 continue
             end = m.end()
         else:

@@ -1,6 +1,7 @@
-"""Machine-readable exports besides events.json: a TimelineJS timeline and an
-iCalendar file of the dated events.
+"""The machine-readable exports, written beside the pages by one call
+(`export_files`):
 
+* `events.json`: every event with its sources (schema in the README).
 * `timeline.json` follows Knight Lab's TimelineJS JSON format
   (`events[].start_date{year,month,day}`, `text{headline,text}`,
   `unique_id`, `group`), so the timeline can be shown in TimelineJS.
@@ -15,31 +16,57 @@ import json
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from .site import Site
-from .temporal import calendar
+from . import Site
+
+
+def export_files(site: Site, generator_name: str) -> dict[str, bytes]:
+    """output path -> bytes of every export."""
+    return {
+        "events.json": safe_json(events_json(site, generator_name)),
+        "timeline.json": safe_json(timelinejs(site)),
+        "events.ics": icalendar(site).encode("utf-8"),
+    }
+
+
+def events_json(site: Site, generator_name: str) -> dict:
+    """The public export (schema in the README)."""
+    return {
+        "generator": generator_name,
+        "site": {"title": site.config.title, "base_url": site.config.base_url},
+        "events": [
+            {
+                "id": v.id, "date": v.date, "precision": v.precision, "title": v.title,
+                "summary": v.summary, "url": v.url, "salience": v.salience,
+                "entities": v.entity_names, "tags": v.tags,
+                "sources": [
+                    {"article": s.article, "article_title": s.article_title, "url": s.url,
+                     "sentence": s.sentence, "expression": s.expression, "value": s.value}
+                    for s in v.sources
+                ],
+            }
+            for v in site.events
+        ],
+    }
 
 
 def timelinejs(site: Site) -> dict:
     events = []
     for v in site.events:
-        span = calendar.span(v["date"])
-        if not span:
-            continue
-        start = span[0]
+        start = v.when.start
         date = {"year": str(start.year)}
-        if v["precision"] in ("day", "week", "month"):
+        if v.precision in ("day", "week", "month"):
             date["month"] = str(start.month)
-        if v["precision"] in ("day", "week"):
+        if v.precision in ("day", "week"):
             date["day"] = str(start.day)
         item = {
             "start_date": date,
-            "display_date": v["display_date"],
-            "text": {"headline": v["title"], "text": v["summary"]},
-            "unique_id": v["id"],
-            "group": str(start.year) if v["precision"] not in ("decade", "century") else v["display_date"],
+            "display_date": v.display_date,
+            "text": {"headline": v.title, "text": v.summary},
+            "unique_id": v.id,
+            "group": str(start.year) if v.precision not in ("decade", "century") else v.display_date,
         }
-        if v["precision"] in ("week", "month", "quarter", "year"):
-            end = span[1]
+        if v.precision in ("week", "month", "quarter", "year"):
+            end = v.when.end
             item["end_date"] = {"year": str(end.year), "month": str(end.month), "day": str(end.day)}
         events.append(item)
     return {"title": {"text": {"headline": site.config.title, "text": site.config.description}},
@@ -74,18 +101,18 @@ def icalendar(site: Site) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//timeline-generator//EN", "CALSCALE:GREGORIAN",
              f"X-WR-CALNAME:{_ics_text(site.config.title)}"]
     for v in site.events:
-        if v["precision"] not in ("day", "week", "month"):
+        if v.precision not in ("day", "week", "month"):
             continue
-        start, end = calendar.span(v["date"])
+        start, end = v.when.start, v.when.end
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{v['id']}@{host}",
+            f"UID:{v.id}@{host}",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
             f"DTEND;VALUE=DATE:{end + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(v['title'])}",
-            f"DESCRIPTION:{_ics_text(v['summary'])}",
-            f"URL:{site.urls.absolute(v['url'])}",
+            f"SUMMARY:{_ics_text(v.title)}",
+            f"DESCRIPTION:{_ics_text(v.summary)}",
+            f"URL:{site.urls.absolute(v.url)}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

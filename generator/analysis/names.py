@@ -1,27 +1,20 @@
-"""People, places and organisations named in event sentences.
+"""People, places and organisations named in a sentence (per article).
 
-Two steps. Per sentence (cacheable with the article): capitalised name runs,
-with titles and courtesy words stripped ("Russian President Vladimir Putin" ->
-"Vladimir Putin", a person). Per corpus (needs every article): spellings folded
-into one canonical name ("Putin", "Mr Putin" -> "Vladimir Putin";
-"Vladivostock" -> "Vladivostok"), using the gazetteer in
-data/gazetteer.toml, the editor's additions, and evidence from the corpus
-itself (a lone surname that matches exactly one full name).
+Capitalised name runs, with titles and courtesy words stripped ("Russian
+President Vladimir Putin" -> "Vladimir Putin", a person), typed by the
+gazetteer (data/<lang>/gazetteer.toml plus the editor's additions) or by
+their shape. Folding spellings into one entity needs the whole corpus and is
+done later (corpus/entities.py).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import tomllib
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+from dataclasses import dataclass
 from pathlib import Path
 
-from .model import EntityRef
-
-GAZETTEER_FILE = Path(__file__).parent / "data" / "gazetteer.toml"
+from ..model import EntityRef
 
 ORG_SUFFIXES = {
     "group", "bank", "fund", "union", "council", "organization", "organisation", "ministry", "party",
@@ -51,25 +44,23 @@ def _read_gazetteer(path: Path) -> dict:
         return tomllib.load(fh)
 
 
-@functools.lru_cache(maxsize=8)
-def gazetteer(extra_file: str = "", aliases: tuple = (), types: tuple = (), ignore: tuple = ()) -> Gazetteer:
-    """The bundled gazetteer plus the editor's additions (later wins)."""
-    layers = [_read_gazetteer(GAZETTEER_FILE)]
-    if extra_file:
-        layers.append(_read_gazetteer(Path(extra_file)))
+def load_gazetteer(files: list[Path], aliases: dict[str, str] | None = None, types: dict[str, str] | None = None,
+                   ignore: list[str] | tuple[str, ...] = ()) -> Gazetteer:
+    """The gazetteer files in order (later wins), then the editor's site.toml additions."""
     alias_map: dict[str, str] = {}
     kinds: dict[str, str] = {}
     titles: set[str] = set()
     ignored: set[str] = set()
-    for data in layers:
+    for path in files:
+        data = _read_gazetteer(path)
         alias_map.update(data.get("aliases", {}))
         for kind, section in (("place", "places"), ("organisation", "organisations"), ("person", "people")):
             for name in data.get(section, {}).get("names", []):
                 kinds[name] = kind
         titles.update(data.get("titles", {}).get("words", []))
         ignored.update(data.get("ignore", {}).get("words", []))
-    alias_map.update(dict(aliases))
-    kinds.update(dict(types))
+    alias_map.update(aliases or {})
+    kinds.update(types or {})
     ignored.update(ignore)
     return Gazetteer(alias_map, kinds, frozenset(titles), frozenset(ignored))
 
@@ -148,9 +139,9 @@ def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[Enti
     looks_like_person = after_title and len([w for w in after_title if w not in CONNECTORS]) <= 4 and not any(
         w.lower() in ORG_SUFFIXES or w.lower() in NOT_PERSON for w in after_title)
     if last_title >= 0 and looks_like_person:
-        name = [w for w in words[last_title + 1 :] if w not in CONNECTORS or w != words[last_title + 1]]
+        person = [w for w in words[last_title + 1 :] if w not in CONNECTORS or w != words[last_title + 1]]
         before = [w for w in words[:last_title] if w not in gaz.titles and w not in gaz.ignore]
-        out = [EntityRef(" ".join(name), "person")]
+        out = [EntityRef(" ".join(person), "person")]
         if known := _known(" ".join(before), gaz):
             out.append(known)
         return out
@@ -175,72 +166,3 @@ def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[Enti
     if all(w[:1].isupper() and not w.isupper() for w in words) and len(words) <= 4:
         return [EntityRef(name, "person" if len(words) <= 3 else "")]
     return [EntityRef(name, "")]
-
-
-@dataclass
-class EntityIndex:
-    """Corpus-wide folding of spellings into canonical entities."""
-
-    gaz: Gazetteer
-    canonical: dict[str, str] = field(default_factory=dict)
-    kinds: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def build(cls, refs: list[EntityRef], gaz: Gazetteer) -> "EntityIndex":
-        index = cls(gaz)
-        counts: dict[str, int] = {}
-        votes: dict[str, Counter] = {}
-        for r in refs:
-            name = gaz.aliases.get(r.name, r.name)
-            counts[name] = counts.get(name, 0) + 1
-            if r.kind:
-                votes.setdefault(name, Counter())[r.kind] += 1
-        kinds = {n: gaz.kinds.get(n) or (votes[n].most_common(1)[0][0] if n in votes else "") for n in counts}
-        # A single name that is the first or last name of exactly one full
-        # person name ("Putin" -> "Vladimir Putin").
-        people_by_part: dict[str, set[str]] = defaultdict(set)
-        for n, k in kinds.items():
-            parts = n.split()
-            if k == "person" and len(parts) >= 2:
-                people_by_part[parts[0]].add(n)
-                people_by_part[parts[-1]].add(n)
-        mapping: dict[str, str] = {}
-        for name in counts:
-            if " " not in name:
-                matches = people_by_part.get(name, ())
-                if len(matches) == 1:
-                    mapping[name] = next(iter(matches))
-        # Near-identical long spellings ("Vladivostock"/"Vladivostok") fold into
-        # the commoner; only names with the same first two letters and nearly
-        # the same length are compared.
-        names = sorted(counts, key=lambda n: (-counts[n], n))
-        by_prefix: dict[str, list[str]] = defaultdict(list)
-        for a in names:
-            if a in mapping or len(a) < 6:
-                continue
-            for b in by_prefix[a[:2].lower()]:
-                if b in mapping or abs(len(a) - len(b)) > 2:
-                    continue
-                sm = SequenceMatcher(None, a.lower(), b.lower())
-                # the quick ratios are upper bounds of ratio(): cheap rejections first
-                if sm.real_quick_ratio() >= 0.9 and sm.quick_ratio() >= 0.9 and sm.ratio() >= 0.9:
-                    mapping[a] = b
-                    break
-            else:
-                by_prefix[a[:2].lower()].append(a)
-        for name in counts:
-            target = mapping.get(name, name)
-            while target in mapping and mapping[target] != target:
-                target = mapping[target]
-            index.canonical[name] = target
-        for name, target in index.canonical.items():
-            index.kinds[target] = kinds.get(target) or kinds.get(name) or index.kinds.get(target, "")
-        return index
-
-    def resolve(self, ref: EntityRef) -> tuple[str, str] | None:
-        name = self.gaz.aliases.get(ref.name, ref.name)
-        target = self.canonical.get(name, name)
-        kind = self.kinds.get(target, ref.kind)
-        if not kind:
-            return None
-        return target, kind

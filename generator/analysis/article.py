@@ -1,0 +1,38 @@
+"""One article -> its Analysis: Markdown, plain text, sentences, temporal
+expressions and event mentions.
+
+Pure: the result depends only on the article (its text and publication
+date), the language resources and the extraction settings, which is what
+the cache key covers (freshness.article_key).
+"""
+
+from __future__ import annotations
+
+from ..config import ExtractionSettings
+from ..model import Analysis, Article
+from ..resources import Resources
+from ..temporal import tag
+from . import sentences
+from .markup import plain_text, render_markdown
+from .mentions import find_mentions
+
+
+def analyse(article: Article, resources: Resources, settings: ExtractionSettings) -> Analysis:
+    html = render_markdown(article.body)
+    plain = plain_text(html)
+    spans = sentences.split(plain.text, resources.abbreviations)
+    timexes = tuple(tag(plain.text, article.date, resources.language, spans, resources.temporal))
+    mentions = find_mentions(article.slug, plain.text, spans, timexes, resources.gazetteer, resources.vocab,
+                             settings.min_precision, settings.max_title_length, article.date,
+                             settings.include_future)
+    return Analysis(
+        article=article,
+        html=html,
+        text=plain.text,
+        offsets=plain.offsets,
+        runs=plain.runs,
+        sentences=tuple(spans),
+        timexes=timexes,
+        mentions=tuple(mentions),
+        unresolved=tuple(t for t in timexes if not t.value),
+    )

@@ -1,0 +1,171 @@
+"""Group mentions into events: compatible dates plus shared words and names.
+
+Candidate pairs share a feature (a word stem or a name) within the same
+year, so the work grows with the corpus, not with its square. A pair merges
+if the dates are compatible (one contains the other: 2018-09-11 is inside
+2018-W37) and the similarity, plus the bonuses for one article naming one
+day, reaches the threshold. Pairs are joined best first, and a union never
+makes a group whose dates are not all compatible.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+from ..analysis.words import Vocab, is_event_noun, stem
+from ..model import Mention
+from ..temporal import When
+from .entities import EntityIndex
+
+BUCKET_CAP = 60  # a (feature, year) shared by more mentions than this says little
+Features = dict[str, float]
+
+
+class Clusters:
+    """Union-find over mentions that keeps each cluster's dates compatible."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.parent = list(range(len(mentions)))
+        self.whens = [{m.when} for m in mentions]
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        merged = self.whens[ra] | self.whens[rb]
+        if not all(x.compatible(y) for x in merged for y in merged):
+            return False
+        self.parent[rb] = ra
+        self.whens[ra] = merged
+        return True
+
+
+def features(m: Mention, index: EntityIndex) -> Features:
+    """Keywords (weight 1) and resolved names (weight 2); a name's own words
+    are not counted again as keywords."""
+    feats: Features = {}
+    for kw in m.keywords:
+        feats["k:" + kw] = 1.0
+    for ref in m.entities:
+        resolved = index.resolve(ref)
+        name = resolved[0] if resolved else ref.name
+        feats["e:" + name] = 2.0
+        for part in name.split():
+            feats.pop("k:" + stem(part), None)
+    return feats
+
+
+def similarity(fa: Features, fb: Features, idf: dict[str, float],
+               wa: float | None = None, wb: float | None = None) -> float:
+    """Weighted Jaccard: sum of the smaller weights over the sum of the larger.
+    Since max = a + b - min, only the shared keys need visiting once each
+    side's total (wa, wb) is known."""
+    if wa is None:
+        wa = sum(w * idf.get(k, 1.0) for k, w in fa.items())
+    if wb is None:
+        wb = sum(w * idf.get(k, 1.0) for k, w in fb.items())
+    if len(fa) > len(fb):
+        fa, fb = fb, fa
+    num = 0.0
+    for k, w in fa.items():
+        o = fb.get(k)
+        if o is not None:
+            num += (w if w < o else o) * idf.get(k, 1.0)
+    den = wa + wb - num
+    return num / den if den > 0 else 0.0
+
+
+def anaphoric(m: Mention, v: Vocab) -> bool:
+    """Does the mention refer back to an event by a definite noun phrase?"""
+    if m.head:
+        return True
+    first = re.match(r"^\W*(?:the|this|that|its)\s+(?:[a-z-]+\s+)?([a-z]+)", m.sentence, re.I)
+    return bool(first and is_event_noun(first.group(1), v))
+
+
+def _years(w: When) -> range:
+    return range(w.start.year, min(w.end.year, w.start.year + 10) + 1)
+
+
+def _candidate_pairs(mentions: list[Mention], feats: list[Features]) -> set[tuple[int, int]]:
+    """Pairs that share a feature within a year and whose dates can be one
+    event; and within one article, neighbouring sentences and one named day."""
+    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, (f, m) in enumerate(zip(feats, mentions, strict=True)):
+        for year in _years(m.when):
+            for k in f:
+                buckets[(k, year)].append(i)
+    pairs: set[tuple[int, int]] = set()
+    add = pairs.add
+    for ids in buckets.values():
+        if len(ids) > BUCKET_CAP:
+            continue
+        for x, a in enumerate(ids):
+            wa = mentions[a].when
+            for b in ids[x + 1:]:
+                if wa.compatible(mentions[b].when):
+                    add((a, b) if a < b else (b, a))
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        by_article[m.article].append(i)
+    for ids in by_article.values():
+        by_value: dict[str, list[int]] = defaultdict(list)
+        for i in ids:
+            by_value[mentions[i].when.value].append(i)
+        for i in ids:
+            for j in ids:
+                if i < j and abs(mentions[i].sentence_index - mentions[j].sentence_index) <= 1:
+                    add((i, j))
+        for same in by_value.values():
+            for x in range(len(same)):
+                for y in range(x + 1, len(same)):
+                    add((same[x], same[y]))
+    return pairs
+
+
+def _bonus(ma: Mention, mb: Mention, v: Vocab) -> float:
+    """Extra similarity for two mentions of the very same value."""
+    if ma.when.value != mb.when.value:
+        return 0.0
+    day = ma.when.precision == "day"
+    same_article = ma.article == mb.article
+    later = ma if ma.sentence_index > mb.sentence_index else mb
+    if same_article and day:
+        return 1.0  # one article, one named day: one happening
+    if same_article and abs(ma.sentence_index - mb.sentence_index) == 1 and anaphoric(later, v):
+        return 0.35  # "...at the forum last week. Last week's conference..."
+    return 0.1 if day else 0.05
+
+
+def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab) -> list[list[int]]:
+    """Groups of mention indexes, one group an event."""
+    feats = [features(m, index) for m in mentions]
+    df = Counter(k for f in feats for k in f)
+    n = max(len(mentions), 1)
+    idf = {k: math.log(1 + n / c) for k, c in df.items()}
+    weight = [sum(w * idf[k] for k, w in f.items()) for f in feats]
+    scored = []
+    for a, b in _candidate_pairs(mentions, feats):
+        ma, mb = mentions[a], mentions[b]
+        if ma.article == mb.article and ma.sentence_index == mb.sentence_index:
+            continue
+        if not ma.when.compatible(mb.when):
+            continue
+        sim = similarity(feats[a], feats[b], idf, weight[a], weight[b]) + _bonus(ma, mb, v)
+        if sim >= threshold:
+            scored.append((sim, a, b))
+    clusters = Clusters(mentions)
+    for _sim, a, b in sorted(scored, reverse=True):
+        clusters.union(a, b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(mentions)):
+        groups[clusters.find(i)].append(i)
+    return list(groups.values())

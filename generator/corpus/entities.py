@@ -1,0 +1,85 @@
+"""Corpus-wide folding of name spellings into canonical entities.
+
+Needs every article: "Putin" and "Mr Putin" become "Vladimir Putin" only
+because the corpus names him in full somewhere, and "Vladivostock" folds into
+"Vladivostok" because the commoner spelling wins. The gazetteer and the
+editor's additions come first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from ..analysis.names import Gazetteer
+from ..model import EntityRef
+
+
+@dataclass
+class EntityIndex:
+    """Corpus-wide folding of spellings into canonical entities."""
+
+    gaz: Gazetteer
+    canonical: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, refs: list[EntityRef], gaz: Gazetteer) -> EntityIndex:
+        index = cls(gaz)
+        counts: dict[str, int] = {}
+        votes: dict[str, Counter] = {}
+        for r in refs:
+            name = gaz.aliases.get(r.name, r.name)
+            counts[name] = counts.get(name, 0) + 1
+            if r.kind:
+                votes.setdefault(name, Counter())[r.kind] += 1
+        kinds = {n: gaz.kinds.get(n) or (votes[n].most_common(1)[0][0] if n in votes else "") for n in counts}
+        # A single name that is the first or last name of exactly one full
+        # person name ("Putin" -> "Vladimir Putin").
+        people_by_part: dict[str, set[str]] = defaultdict(set)
+        for n, k in kinds.items():
+            parts = n.split()
+            if k == "person" and len(parts) >= 2:
+                people_by_part[parts[0]].add(n)
+                people_by_part[parts[-1]].add(n)
+        mapping: dict[str, str] = {}
+        for name in counts:
+            if " " not in name:
+                matches = people_by_part.get(name, ())
+                if len(matches) == 1:
+                    mapping[name] = next(iter(matches))
+        # Near-identical long spellings ("Vladivostock"/"Vladivostok") fold into
+        # the commoner; only names with the same first two letters and nearly
+        # the same length are compared.
+        names = sorted(counts, key=lambda n: (-counts[n], n))
+        by_prefix: dict[str, list[str]] = defaultdict(list)
+        for a in names:
+            if a in mapping or len(a) < 6:
+                continue
+            for b in by_prefix[a[:2].lower()]:
+                if b in mapping or abs(len(a) - len(b)) > 2:
+                    continue
+                sm = SequenceMatcher(None, a.lower(), b.lower())
+                # the quick ratios are upper bounds of ratio(): cheap rejections first
+                if sm.real_quick_ratio() >= 0.9 and sm.quick_ratio() >= 0.9 and sm.ratio() >= 0.9:
+                    mapping[a] = b
+                    break
+            else:
+                by_prefix[a[:2].lower()].append(a)
+        for name in counts:
+            target = mapping.get(name, name)
+            while target in mapping and mapping[target] != target:
+                target = mapping[target]
+            index.canonical[name] = target
+        for name, target in index.canonical.items():
+            index.kinds[target] = kinds.get(target) or kinds.get(name) or index.kinds.get(target, "")
+        return index
+
+    def resolve(self, ref: EntityRef) -> tuple[str, str] | None:
+        name = self.gaz.aliases.get(ref.name, ref.name)
+        target = self.canonical.get(name, name)
+        kind = self.kinds.get(target, ref.kind)
+        if not kind:
+            return None
+        return target, kind

@@ -1,0 +1,110 @@
+"""Mentions -> events: each group of mentions (clustering) becomes one event
+with the most precise date every mention allows, a representative headline,
+its names, its sources and its salience; then each gets a stable id."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from datetime import date
+
+from ..analysis.words import Vocab
+from ..content import slugify
+from ..model import Analysis, Article, Event, Mention, Source
+from ..temporal import When
+from .clustering import cluster_mentions, features, similarity
+from .entities import EntityIndex
+from .salience import Coverage, salience
+
+
+def best_when(whens: list[When]) -> When:
+    """The most precise value that every other value contains (ties by value, so the choice is deterministic)."""
+    ranked = sorted(set(whens), key=lambda w: (w.rank, w.value))
+    for cand in ranked:
+        if all(cand == o or o.contains(cand) for o in whens):
+            return cand
+    return ranked[0]
+
+
+def _representative(ms: list[Mention], when: When, index: EntityIndex) -> Mention:
+    """The mention that shares most words with the others, preferring one
+    that carries the event's own date, then one in a lead."""
+    feats = [features(m, index) for m in ms]
+
+    def centrality(k: int) -> float:
+        return sum(similarity(feats[k], feats[j], {}) for j in range(len(ms)) if j != k)
+
+    best = max(range(len(ms)), key=lambda k: (ms[k].when == when, centrality(k) + (0.5 if ms[k].lead else 0.0), -k))
+    return ms[best]
+
+
+def _entities(ms: list[Mention], index: EntityIndex) -> tuple[str, ...]:
+    """Resolved names, the most mentioned first."""
+    counts: Counter = Counter()
+    for m in ms:
+        for ref in m.entities:
+            resolved = index.resolve(ref)
+            if resolved:
+                counts[resolved[0]] += 1
+    return tuple(name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _sources(ms: list[Mention], articles: dict[str, Article]) -> tuple[Source, ...]:
+    sources = []
+    seen = set()
+    for m in ms:
+        key = (m.article, m.sentence_index)
+        if key in seen:
+            continue
+        seen.add(key)
+        art = articles[m.article]
+        sources.append(Source(
+            article=m.article, article_title=art.title, sentence=m.sentence, expression=m.timex.text,
+            value=m.timex.value, sentence_index=m.sentence_index, anchor=f"s{m.sentence_index}",
+            source_name=art.source,
+        ))
+    return tuple(sources)
+
+
+def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold: float = 0.34) -> list[Event]:
+    """The corpus's events, in date order, with ids."""
+    mentions = [m for a in analyses for m in a.mentions]
+    articles = {a.article.slug: a.article for a in analyses}
+    groups = cluster_mentions(mentions, index, threshold, vocab)
+    coverage = Coverage([a.date for a in articles.values() if a.date])
+    clusters = []
+    # the span of a date (a day, a week...) -> article -> how many events of that span it reports
+    reports: dict[tuple[date, date], Counter] = defaultdict(Counter)
+    for ids in groups:
+        ms = sorted((mentions[i] for i in ids), key=lambda m: (articles[m.article].date or date.min,
+                                                                m.article, m.sentence_index))
+        when = best_when([m.when for m in ms])
+        clusters.append((ms, when))
+        reports[(when.start, when.end)].update({m.article for m in ms})
+    events: list[Event] = []
+    for ms, when in clusters:
+        rep = _representative(ms, when, index)
+        events.append(Event(
+            id="", when=when, title=rep.title, summary=rep.sentence,
+            salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage), 3),
+            entities=_entities(ms, index), sources=_sources(ms, articles),
+            mod=rep.timex.mod if rep.when == when else "",
+            tags=tuple(sorted({t for m in ms for t in articles[m.article].tags})),
+        ))
+    events.sort(key=lambda e: (e.when.sort_key(), -e.salience, e.title))
+    return assign_ids(events)
+
+
+def assign_ids(events: list[Event]) -> list[Event]:
+    """Ids from the date and the first words of the title; -2, -3 on collision."""
+    taken: set[str] = set()
+    out = []
+    for e in events:
+        words = " ".join(e.title.split()[:7])
+        base = slugify(f"{e.date} {words}", max_length=72)
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        out.append(dataclasses.replace(e, id=slug))
+    return out

@@ -1,0 +1,71 @@
+"""How much the corpus cares about an event (documented in the README,
+"Key events and salience"; measured on Timeline17 by benchmarks/tls.py)."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from datetime import date
+
+from ..model import Article, Mention
+from ..temporal import When
+
+FORWARD_WEIGHT = 0.3  # a report written before the date: a plan, not yet news
+LEAD_BONUS = 0.25
+BACKGROUND_DAYS = 10  # coverage around an event is counted this many days either side
+BACKGROUND_EXPONENT = 0.5
+
+
+class Coverage:
+    """How many articles were published around a date: the background an
+    event has to stand out from. A day in the busiest week of a story is
+    mentioned by many articles simply because many were written then."""
+
+    def __init__(self, published: list[date]):
+        self.days = sorted(d.toordinal() for d in published)
+
+    def per_day(self, start: date, end: date) -> float:
+        lo, hi = start.toordinal() - BACKGROUND_DAYS, end.toordinal() + BACKGROUND_DAYS
+        n = bisect.bisect_right(self.days, hi) - bisect.bisect_left(self.days, lo)
+        return n / (hi - lo + 1)
+
+    def observed(self, start: date, end: date) -> bool:
+        """Whether the corpus was being written around these dates. Before the
+        first article (the 1989 spill recalled in 2010 coverage) there is no
+        background to measure, only the coverage the recollection appears in."""
+        return bool(self.days) and (start.toordinal() <= self.days[-1] + BACKGROUND_DAYS
+                                    and end.toordinal() >= self.days[0] - BACKGROUND_DAYS)
+
+    def factor(self, start: date, end: date, reported: list[date]) -> float:
+        """What an event's support is divided by: the coverage around its
+        date, or (for dates the corpus did not cover) around its reports."""
+        if self.observed(start, end) or not reported:
+            return (1 + self.per_day(start, end)) ** BACKGROUND_EXPONENT
+        return sum((1 + self.per_day(d, d)) ** BACKGROUND_EXPONENT for d in reported) / len(reported)
+
+
+def salience(when: When, ms: list[Mention], articles: dict[str, Article], shares: Counter,
+             coverage: Coverage) -> float:
+    """Support: each distinct article that reports the event on or after its
+    date gives one point (FORWARD_WEIGHT for an article written before: an
+    announcement or a plan), shared among the events of that date the article
+    reports (`shares`), so an article listing five things that happened on
+    one day does not make that day five times as important. Then half a point
+    per further outlet, a quarter per further sentence, LEAD_BONUS if an
+    article reports it in its lead. Finally divided by (1 + articles published
+    per day around the date) ** BACKGROUND_EXPONENT: what stands out from the
+    coverage of its weeks ranks above what was merely written about in the
+    busiest weeks; for a date before (or long after) the corpus, the coverage
+    around the articles that recall it is used instead."""
+    per_article: dict[str, float] = {}
+    for m in ms:
+        published = articles[m.article].date
+        w = FORWARD_WEIGHT if (published and published < when.start) else 1.0
+        per_article[m.article] = max(per_article.get(m.article, 0.0), w)
+    outlets = {articles[m.article].source or m.article for m in ms}
+    sentences = {(m.article, m.sentence_index) for m in ms}
+    support = sum(w / shares.get(a, 1) for a, w in per_article.items())
+    score = (support + 0.5 * (len(outlets) - 1) + 0.25 * (len(sentences) - len(per_article))
+             + (LEAD_BONUS if any(m.lead for m in ms) else 0.0))
+    reported = [d for d in (articles[a].date for a in per_article) if d]
+    return score / coverage.factor(when.start, when.end, reported)

@@ -1,0 +1,110 @@
+"""Is it up to date? Every key that decides whether work can be skipped.
+
+* `article_key`: what one article's analysis depends on (its parsed content,
+  the code of the per-article stage, the language resources, the extraction
+  settings). Equal keys mean the cached analysis is the one a fresh run
+  would compute.
+* `build_key`: everything the whole output depends on (the generator's code,
+  the resolved configuration, the resources, every template, static and
+  content file, byte for byte). Equal keys and every output file still in
+  place mean the build has nothing to do; reading the bytes of 10,000
+  articles takes a fraction of a second, parsing them does not.
+* The stamp (`.generator-build` in the output) holds the key of the last
+  complete build; it is removed while a build writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from pathlib import Path
+
+from . import __version__
+from .config import ExtractionSettings, SiteConfig
+from .model import Article
+from .resources import Resources
+from .write import STAMP, atomic_write, load_manifest
+
+PACKAGE = Path(__file__).resolve().parent
+# The code whose output is cached per article.
+ANALYSIS_CODE = ("analysis", "temporal", "model.py", "resources.py")
+
+
+def hash_files(h, paths) -> None:
+    """Feed each file's path and bytes to the hash `h` (a missing file counts too)."""
+    for path in paths:
+        h.update(f"\0{path}\0".encode())
+        try:
+            h.update(Path(path).read_bytes())
+        except OSError:
+            h.update(b"-")
+
+
+def _code_files(parts: tuple[str, ...] | None = None) -> list[Path]:
+    if parts is None:
+        return sorted(PACKAGE.rglob("*.py"))
+    out: list[Path] = []
+    for part in parts:
+        p = PACKAGE / part
+        out += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+    return out
+
+
+def code_fingerprint(parts: tuple[str, ...] | None = None) -> str:
+    """The generator's version and the bytes of its code (or of `parts` of it)."""
+    h = hashlib.sha256(__version__.encode())
+    for path in _code_files(parts):
+        h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def analysis_base(resources: Resources, settings: ExtractionSettings) -> str:
+    """The part of every article key that is the same for all articles."""
+    return f"{code_fingerprint(ANALYSIS_CODE)}|{resources.fingerprint}|{settings!r}"
+
+
+def article_key(article: Article, base: str) -> str:
+    h = hashlib.sha256(base.encode())
+    h.update(repr(article).encode())
+    return h.hexdigest()
+
+
+def build_key(config: SiteConfig, resources: Resources, inputs: list[Path], options: str) -> str:
+    """One hash of everything the output depends on; `inputs` are the files
+    the build reads (templates, static files, content, overrides)."""
+    h = hashlib.sha256()
+    where = dataclasses.replace(config, output_dir=Path("."))  # where it goes is not an input
+    h.update(f"{code_fingerprint()}|{resources.fingerprint}|{where!r}|{options}".encode())
+    hash_files(h, inputs)
+    return h.hexdigest()
+
+
+def exists_in(output: Path):
+    """rel -> is that file in the output? (os.access: cheaper than isfile, no stat result built)"""
+    base, access, present = str(output) + os.sep, os.access, os.F_OK
+    return lambda rel: access(base + rel, present)
+
+
+def up_to_date(output: Path, key: str, with_search: bool) -> dict | None:
+    """The manifest of the output when it is the complete result of a build
+    with this key and every file it wrote is still there; None otherwise (a
+    deleted file is written again). Reads the small stamp first, so a changed
+    project costs no manifest parse."""
+    try:
+        if (output / STAMP).read_text(encoding="utf-8") != key:
+            return None
+    except OSError:
+        return None
+    manifest = load_manifest(output)
+    files = manifest.get("files")
+    if not files or (with_search and not (output / "pagefind").is_dir()):
+        return None
+    exists = exists_in(output)
+    return manifest if all(exists(rel) for rel in files) else None
+
+
+def record_build(output: Path, key: str) -> None:
+    """Mark the output as the complete result of the build with this key
+    (after everything, search index included, is in place)."""
+    atomic_write(output / STAMP, key.encode())

@@ -1,0 +1,146 @@
+"""What the templates receive about articles: the article's HTML cut into
+segments around its dated expressions and cited sentences, so the template
+marks them (<time>, links to events, anchors) and the Python writes no
+markup of its own."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from ..content import slugify
+from ..model import Analysis
+from .dates import display_date, display_day, html_datetime
+from .urls import Urls
+from .views import EventBrief, EventView, TagLink
+
+
+@dataclass(frozen=True)
+class TimexMark:
+    """A dated expression as the article page shows it."""
+
+    value: str
+    type: str
+    datetime: str | None
+    display: str
+    event_url: str | None  # the event it dates, if it is one
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the article's HTML: plain HTML, an anchor before a cited
+    sentence, or a dated expression (`html` is its own HTML then)."""
+
+    kind: str  # html | anchor | timex
+    html: str = ""
+    anchor: str = ""
+    timex: TimexMark | None = None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Something to place in the page at plain-text positions [start, end)."""
+
+    start: int
+    end: int
+    anchor: str = ""  # an anchor (end == start)
+    timex: TimexMark | None = None
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    slug: str
+    url: str
+    title: str
+    source: str
+    author: str
+    date: str
+    display_date: str
+    tags: list[TagLink]
+    original_url: str
+    segments: list[Segment]
+    events: list[EventBrief]
+    summary: str
+    draft: bool
+    unresolved: int
+
+
+def html_end(html: str, offsets, index: int) -> int:
+    """HTML index just after plain character `index` (an entity counts whole)."""
+    start = offsets[index]
+    if html.startswith("&", start):
+        semi = html.find(";", start)
+        if semi != -1 and semi - start < 12:
+            return semi + 1
+    return start + 1
+
+
+def segments(html: str, offsets, runs, marks: list[Mark]) -> list[Segment]:
+    """Split the HTML at the marks. A timex that would cross a tag (half in
+    italics, say) is left unmarked."""
+    out: list[Segment] = []
+    pos = 0
+    for mark in sorted(marks, key=lambda m: (m.start, not m.anchor)):
+        if mark.anchor:
+            at = offsets[mark.start]
+            if at < pos:
+                continue
+            out.append(Segment("html", html[pos:at]))
+            out.append(Segment("anchor", anchor=mark.anchor))
+            pos = at
+            continue
+        if mark.end <= mark.start or runs[mark.start] != runs[mark.end - 1] or runs[mark.start] < 0:
+            continue
+        a = offsets[mark.start]
+        b = html_end(html, offsets, mark.end - 1)
+        if a < pos:
+            continue
+        out.append(Segment("html", html[pos:a]))
+        out.append(Segment("timex", html[a:b], timex=mark.timex))
+        pos = b
+    out.append(Segment("html", html[pos:]))
+    return [s for s in out if not (s.kind == "html" and s.html == "")]
+
+
+def _marks(a: Analysis, cited: set[int], timex_links: dict[tuple[str, int, str], str]) -> list[Mark]:
+    marks: list[Mark] = []
+    starts = [s0 for s0, _ in a.sentences]
+    for i, s0 in enumerate(starts):
+        if i in cited:
+            marks.append(Mark(s0, s0, anchor=f"s{i}"))
+    for t in a.timexes:
+        idx = bisect.bisect_right(starts, t.start) - 1
+        marks.append(Mark(t.start, t.end, timex=TimexMark(
+            value=t.value or "unresolved", type=t.type, datetime=html_datetime(t.when),
+            display=display_date(t.when) if t.when else t.value or "unresolved",
+            event_url=timex_links.get((a.article.slug, idx, t.text)))))
+    return marks
+
+
+def article_views(analyses: list[Analysis], views: list[EventView], urls: Urls) -> list[ArticleView]:
+    """Every article, newest first, with its marked text and the events it reports."""
+    events_of_article: dict[str, list[EventView]] = defaultdict(list)
+    cited_sentences: dict[str, set[int]] = defaultdict(set)
+    timex_links: dict[tuple[str, int, str], str] = {}
+    for v in views:
+        for s in v.sources:
+            if not events_of_article[s.article] or events_of_article[s.article][-1] is not v:
+                events_of_article[s.article].append(v)
+            cited_sentences[s.article].add(s.sentence_index)
+            timex_links[(s.article, s.sentence_index, s.expression)] = v.url
+    out = []
+    for a in sorted(analyses, key=lambda a: (a.article.date or date.min, a.article.slug), reverse=True):
+        art = a.article
+        out.append(ArticleView(
+            slug=art.slug, url=urls.article(art.slug), title=art.title, source=art.source, author=art.author,
+            date=art.date.isoformat() if art.date else "",
+            display_date=display_day(art.date) if art.date else "undated",
+            tags=[TagLink(t, urls.tag(slugify(t))) for t in art.tags], original_url=art.url,
+            segments=segments(a.html, a.offsets, a.runs, _marks(a, cited_sentences[art.slug], timex_links)),
+            events=[v.brief() for v in events_of_article[art.slug]],
+            summary=art.summary or (a.text.split("\n\n", 1)[0][:300]), draft=art.draft,
+            unresolved=len(a.unresolved),
+        ))
+    return out

@@ -1,0 +1,80 @@
+"""The site's listings: years, people/places/organisations and tags, each
+with the events (and, for tags, the articles) it lists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..content import slugify
+from ..model import Analysis
+from .articles import ArticleView
+from .urls import KIND_LABELS, Urls
+from .views import EventView, Names
+
+
+@dataclass(frozen=True)
+class YearView:
+    year: int
+    url: str
+    events: list[EventView]
+    count: int
+
+
+@dataclass(frozen=True)
+class EntityView:
+    name: str
+    kind: str
+    url: str
+    label: str  # People, Places, Organisations
+    events: list[EventView]
+    count: int
+
+
+@dataclass(frozen=True)
+class TagView:
+    name: str
+    slug: str
+    url: str
+    events: list[EventView]
+    articles: list[ArticleView]
+
+
+def year_views(views: list[EventView], urls: Urls) -> list[YearView]:
+    by_year: dict[int, list[EventView]] = defaultdict(list)
+    for v in views:
+        if v.year:
+            by_year[v.year].append(v)
+    return [YearView(y, urls.year(y), by_year[y], len(by_year[y])) for y in sorted(by_year)]
+
+
+def entity_views(views: list[EventView], names: Names) -> list[EntityView]:
+    by_id = {v.id: v for v in views}
+    out = []
+    for name in sorted(names.kind, key=lambda n: (names.kind[n], n.lower())):
+        link = names.link(name)
+        assert link is not None
+        events = [by_id[i] for i in names.events[name]]
+        out.append(EntityView(link.name, link.kind, link.url, KIND_LABELS[link.kind], events, len(events)))
+    return out
+
+
+def tag_views(analyses: list[Analysis], views: list[EventView], articles: list[ArticleView],
+              urls: Urls) -> list[TagView]:
+    names: dict[str, str] = {}
+    for a in analyses:
+        for t in a.article.tags:
+            names.setdefault(slugify(t), t)
+    for v in views:
+        for t in v.tags:
+            names.setdefault(slugify(t), t)
+    events: dict[str, list[EventView]] = defaultdict(list)
+    tagged_articles: dict[str, list[ArticleView]] = defaultdict(list)
+    for v in views:
+        for slug in dict.fromkeys(slugify(t) for t in v.tags):
+            events[slug].append(v)
+    for view in articles:
+        for slug in dict.fromkeys(slugify(t.name) for t in view.tags):
+            tagged_articles[slug].append(view)
+    return [TagView(name, slug, urls.tag(slug), events[slug], tagged_articles[slug])
+            for slug, name in sorted(names.items())]

@@ -1,0 +1,186 @@
+"""What the templates receive about events: typed views built by small
+functions from the merged events, with every URL already made.
+
+A template that names a field a view does not have fails at render time
+(StrictUndefined) and in the type checker before that.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..content import slugify
+from ..corpus.entities import EntityIndex
+from ..model import Analysis, Event, Source
+from ..temporal import When
+from .dates import display_date, display_day, html_datetime
+from .urls import KIND_FOLDERS, Urls
+
+
+@dataclass(frozen=True)
+class EntityLink:
+    name: str
+    kind: str  # person | place | organisation
+    url: str
+
+
+@dataclass(frozen=True)
+class TagLink:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class EventBrief:
+    """Enough of an event to link to it with its date."""
+
+    id: str
+    url: str
+    title: str
+    display_date: str
+    date: str
+    datetime: str | None
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """One sentence of one article that reports the event."""
+
+    article: str
+    article_title: str
+    article_url: str
+    url: str  # the sentence's anchor on the article page
+    sentence: str
+    expression: str
+    value: str
+    source_name: str
+    author: str
+    sentence_index: int
+    published: str
+    published_display: str
+
+
+@dataclass
+class EventView:
+    id: str
+    url: str
+    when: When
+    date: str
+    precision: str
+    mod: str
+    display_date: str
+    datetime: str | None
+    title: str
+    summary: str
+    salience: float
+    entities: list[EntityLink]
+    entity_names: list[str]
+    sources: list[SourceView]
+    tags: list[str]
+    tag_refs: list[TagLink]
+    year: int | None  # None for decades and centuries
+    year_url: str | None
+    month: int | None  # for days, weeks and months
+    edited: list[str]
+    draft: bool  # every source is a draft article
+    updated: str  # the newest source's publication date
+    previous: EventBrief | None = None
+    next: EventBrief | None = None
+    related: list[EventBrief] = field(default_factory=list)
+
+    def brief(self) -> EventBrief:
+        return EventBrief(self.id, self.url, self.title, self.display_date, self.date, self.datetime)
+
+
+class Names:
+    """The entities that get pages: each name the events cite whose kind is
+    known, with its slug (unique within its kind) and URL."""
+
+    def __init__(self, events: list[Event], index: EntityIndex, urls: Urls):
+        self.kind: dict[str, str] = {}
+        self.events: dict[str, list[str]] = defaultdict(list)
+        for e in events:
+            for name in e.entities:
+                kind = index.kinds.get(name) or index.gaz.kinds.get(name, "")
+                if kind in KIND_FOLDERS:
+                    self.kind[name] = kind
+                    self.events[name].append(e.id)
+        self.slug: dict[str, str] = {}
+        taken: set[tuple[str, str]] = set()
+        for name in sorted(self.kind):
+            slug, n = slugify(name), 2
+            while (self.kind[name], slug) in taken:
+                slug, n = f"{slugify(name)}-{n}", n + 1
+            taken.add((self.kind[name], slug))
+            self.slug[name] = slug
+        self.urls = urls
+
+    def link(self, name: str) -> EntityLink | None:
+        if name not in self.kind:
+            return None
+        return EntityLink(name, self.kind[name], self.urls.entity(self.kind[name], self.slug[name]))
+
+
+def _source_view(s: Source, articles: dict[str, Analysis], urls: Urls) -> SourceView:
+    art = articles[s.article].article
+    published = art.date.isoformat() if art.date else ""
+    return SourceView(
+        article=s.article, article_title=s.article_title, article_url=urls.article(s.article),
+        url=urls.article(s.article) + "#" + s.anchor, sentence=s.sentence, expression=s.expression,
+        value=s.value, source_name=s.source_name, author=art.author, sentence_index=s.sentence_index,
+        published=published, published_display=display_day(art.date) if art.date else "",
+    )
+
+
+def event_view(e: Event, articles: dict[str, Analysis], names: Names, urls: Urls) -> EventView:
+    sources = [_source_view(s, articles, urls) for s in e.sources]
+    year = e.when.start.year if e.precision not in ("decade", "century") else None
+    return EventView(
+        id=e.id, url=urls.event(e.id), when=e.when, date=e.date, precision=e.precision, mod=e.mod,
+        display_date=display_date(e.when), datetime=html_datetime(e.when),
+        title=e.title, summary=e.summary, salience=e.salience,
+        entities=[r for r in (names.link(n) for n in e.entities) if r], entity_names=list(e.entities),
+        sources=sources, tags=list(e.tags), tag_refs=[TagLink(t, urls.tag(slugify(t))) for t in e.tags],
+        year=year, year_url=urls.year(year) if year else None,
+        month=e.when.start.month if e.precision in ("day", "week", "month") else None,
+        edited=list(e.edited), draft=all(articles[s.article].article.draft for s in e.sources),
+        updated=max((s.published for s in sources if s.published), default=""),
+    )
+
+
+def link_neighbours(views: list[EventView]) -> None:
+    """Each view's previous and next event in date order, and its related events."""
+    by_entity: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(views):
+        for name in v.entity_names:
+            by_entity[name].append(i)
+    for i, v in enumerate(views):
+        v.previous = views[i - 1].brief() if i > 0 else None
+        v.next = views[i + 1].brief() if i + 1 < len(views) else None
+        v.related = related(i, views, by_entity)
+
+
+def related(i: int, views: list[EventView], by_entity: dict[str, list[int]], limit: int = 5) -> list[EventBrief]:
+    """Events that share names with this one or lie close to it in time.
+    Candidates come from the entity index (rarest names first) and the
+    neighbours in date order, so this stays fast with thousands of events."""
+    v = views[i]
+    candidates: set[int] = set(range(max(0, i - 4), min(len(views), i + 5)))
+    for name in sorted(v.entity_names, key=lambda n: len(by_entity[n]))[:4]:
+        ids = by_entity[name]
+        # the events with this name nearest in time (ids are in date order)
+        at = bisect.bisect_left(ids, i)
+        candidates.update(ids[max(0, at - 15) : at + 15])
+    candidates.discard(i)
+    mine = set(v.entity_names)
+    scored = []
+    for j in candidates:
+        o = views[j]
+        shared = len(mine.intersection(o.entity_names))
+        days = abs((o.when.start - v.when.start).days)
+        if shared or days <= 31:
+            scored.append((-(shared + 2.0 / (1 + days / 30)), o.id, o))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return [o.brief() for _, _, o in scored[:limit]]

@@ -1,0 +1,104 @@
+"""The corpus stage on hand-built mentions: clustering, salience, merging."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from generator.analysis.words import keywords
+from generator.corpus.clustering import Clusters, cluster_mentions, similarity
+from generator.corpus.entities import EntityIndex
+from generator.corpus.merge import best_when, merge
+from generator.corpus.salience import Coverage, salience
+from generator.model import Analysis, Article, EntityRef, Mention
+from generator.resources import language_resources
+from generator.temporal import Timex, calendar
+
+RES = language_resources()
+
+
+def mention(article: str, index: int, sentence: str, value: str, names: tuple[str, ...] = (),
+            lead: bool = False) -> Mention:
+    t = Timex(0, 4, "then", "DATE", value, when=calendar.when(value))
+    return Mention(article=article, sentence_index=index, sentence=sentence, start=0, end=len(sentence), timex=t,
+                   title=sentence[:60], entities=tuple(EntityRef(n, "person") for n in names),
+                   keywords=keywords(sentence, RES.vocab), lead=lead)
+
+
+def analysis(slug: str, published: date, mentions: list[Mention], source: str = "") -> Analysis:
+    art = Article(slug, slug, slug.title(), published, source, "", (), False, "")
+    return Analysis(art, "", "", None, None, (), (), tuple(mentions))
+
+
+def index_of(*mentions: Mention) -> EntityIndex:
+    return EntityIndex.build([r for m in mentions for r in m.entities], RES.gazetteer)
+
+
+def test_same_happening_in_two_articles_is_one_cluster():
+    a = mention("a", 0, "Putin and Xi met at the summit in Vladivostok.", "2018-09-11",
+                ("Vladimir Putin", "Xi Jinping"))
+    b = mention("b", 3, "Xi Jinping met Putin at the Vladivostok summit last week.", "2018-W37",
+                ("Vladimir Putin", "Xi Jinping"))
+    c = mention("c", 1, "Floods hit the coast of Bangladesh.", "2018-09-11")
+    groups = cluster_mentions([a, b, c], index_of(a, b, c), 0.34, RES.vocab)
+    assert sorted(map(sorted, groups)) == [[0, 1], [2]]
+
+
+def test_incompatible_dates_never_merge_however_similar():
+    a = mention("a", 0, "Putin and Xi met at the summit in Vladivostok.", "2018-09-11", ("Vladimir Putin",))
+    b = mention("b", 0, "Putin and Xi met at the summit in Vladivostok.", "2018-09-12", ("Vladimir Putin",))
+    assert sorted(map(sorted, cluster_mentions([a, b], index_of(a, b), 0.34, RES.vocab))) == [[0], [1]]
+
+
+def test_a_union_keeps_every_pair_of_dates_compatible():
+    ms = [mention("a", i, "x", v) for i, v in enumerate(["2018-09", "2018-09-11", "2018-09-12"])]
+    clusters = Clusters(ms)
+    assert clusters.union(0, 1)  # September contains the 11th
+    assert not clusters.union(0, 2)  # the 11th and the 12th cannot be one day
+    assert clusters.find(1) == clusters.find(0) != clusters.find(2)
+
+
+def test_similarity_is_weighted_jaccard():
+    assert similarity({"a": 1.0, "b": 1.0}, {"a": 1.0, "c": 1.0}, {}) == pytest.approx(1 / 3)
+    assert similarity({"a": 2.0}, {"a": 1.0}, {}) == pytest.approx(0.5)
+    assert similarity({}, {}, {}) == 0.0
+
+
+def test_best_when_is_the_most_precise_date_all_others_contain():
+    whens = [calendar.when(v) for v in ("2018-W37", "2018-09-11", "2018-09")]
+    assert best_when(whens).value == "2018-09-11"
+    tie = [calendar.when(v) for v in ("2018-09-11", "2018-09-11TMO")]
+    assert best_when(tie) == best_when(list(reversed(tie)))  # ties are broken by value, not by order
+
+
+def test_salience_counts_articles_outlets_and_discounts_plans():
+    when = calendar.when("2018-09-11")
+    coverage = Coverage([])
+    arts = {s: Article(s, s, s, d, src, "", (), False, "")
+            for s, d, src in [("a", date(2018, 9, 12), "BBC"), ("b", date(2018, 9, 12), "Reuters"),
+                              ("plan", date(2018, 9, 1), "BBC")]}
+    one = salience(when, [mention("a", 0, "x", "2018-09-11")], arts, Counter(), coverage)
+    two_outlets = salience(when, [mention("a", 0, "x", "2018-09-11"), mention("b", 0, "x", "2018-09-11")],
+                           arts, Counter(), coverage)
+    planned = salience(when, [mention("plan", 0, "x", "2018-09-11")], arts, Counter(), coverage)
+    assert two_outlets == pytest.approx(one * 2 + 0.5)
+    assert planned == pytest.approx(one * 0.3)
+
+
+def test_coverage_background_divides_busy_weeks():
+    busy = Coverage([date(2018, 9, 11)] * 40)
+    assert busy.factor(date(2018, 9, 11), date(2018, 9, 11), []) > 1.5
+    assert Coverage([]).factor(date(2018, 9, 11), date(2018, 9, 11), []) == 1.0
+
+
+def test_merge_builds_events_with_sources_ids_and_names():
+    a = mention("a", 0, "Putin and Xi met at the summit in Vladivostok.", "2018-09-11", ("Vladimir Putin",), True)
+    b = mention("b", 2, "Putin met Xi at the Vladivostok summit last week.", "2018-W37", ("Vladimir Putin",))
+    analyses = [analysis("a", date(2018, 9, 12), [a]), analysis("b", date(2018, 9, 17), [b])]
+    (event,) = merge(analyses, index_of(a, b), RES.vocab)
+    assert event.date == "2018-09-11" and event.precision == "day"
+    assert [s.article for s in event.sources] == ["a", "b"]
+    assert event.entities == ("Vladimir Putin",)
+    assert event.id.startswith("2018-09-11-putin-and-xi-met")
