@@ -78,16 +78,24 @@ class Analysis:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """One sentence of an article that reports an event."""
+
+    sentence: str
+    expression: str  # the temporal expression as written
+    value: str  # its TIMEX3 value
+    sentence_index: int
+    anchor: str  # the sentence's anchor on the article page
+
+
+@dataclass(frozen=True)
 class Source:
-    """One article's report of an event, as events.json lists it."""
+    """One article that reports an event, with every sentence that does:
+    an event's sources are articles, never sentences."""
 
     article: str
     article_title: str
-    sentence: str
-    expression: str
-    value: str
-    sentence_index: int
-    anchor: str
+    quotes: tuple[Quote, ...]
     source_name: str = ""
 
 

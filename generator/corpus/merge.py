@@ -10,7 +10,7 @@ from datetime import date
 
 from ..analysis.words import Vocab
 from ..content import slugify
-from ..model import Analysis, Article, Event, Mention, Source
+from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import When
 from .clustering import cluster_mentions, features, similarity
 from .entities import EntityIndex
@@ -50,20 +50,14 @@ def _entities(ms: list[Mention], index: EntityIndex) -> tuple[str, ...]:
 
 
 def _sources(ms: list[Mention], articles: dict[str, Article]) -> tuple[Source, ...]:
-    sources = []
-    seen = set()
+    """One source per article (in the mentions' order), with each of its sentences once."""
+    quotes: dict[str, dict[int, Quote]] = {}
     for m in ms:
-        key = (m.article, m.sentence_index)
-        if key in seen:
-            continue
-        seen.add(key)
-        art = articles[m.article]
-        sources.append(Source(
-            article=m.article, article_title=art.title, sentence=m.sentence, expression=m.timex.text,
-            value=m.timex.value, sentence_index=m.sentence_index, anchor=f"s{m.sentence_index}",
-            source_name=art.source,
-        ))
-    return tuple(sources)
+        quotes.setdefault(m.article, {}).setdefault(m.sentence_index, Quote(
+            sentence=m.sentence, expression=m.timex.text, value=m.timex.value, sentence_index=m.sentence_index,
+            anchor=f"s{m.sentence_index}"))
+    return tuple(Source(article=slug, article_title=articles[slug].title, quotes=tuple(qs.values()),
+                        source_name=articles[slug].source) for slug, qs in quotes.items())
 
 
 def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold: float = 0.34) -> list[Event]:
