@@ -117,9 +117,9 @@ def _candidate_pairs(mentions: list[Mention], feats: list[Features]) -> set[tupl
     for i, m in enumerate(mentions):
         by_article[m.article].append(i)
     for ids in by_article.values():
-        by_value: dict[str, list[int]] = defaultdict(list)
+        by_value: dict[tuple, list[int]] = defaultdict(list)
         for i in ids:
-            by_value[mentions[i].when.value].append(i)
+            by_value[(mentions[i].when.start, mentions[i].when.end)].append(i)
         for i in ids:
             for j in ids:
                 if i < j and abs(mentions[i].sentence_index - mentions[j].sentence_index) <= 1:
@@ -131,14 +131,38 @@ def _candidate_pairs(mentions: list[Mention], feats: list[Features]) -> set[tupl
     return pairs
 
 
-def _bonus(ma: Mention, mb: Mention, v: Vocab) -> float:
-    """Extra similarity for two mentions of the very same value."""
-    if ma.when.value != mb.when.value:
+def same_time(a: When, b: When) -> bool:
+    """The very same day, week, month...: "2009-06-11" and "2009-06-11T15:00"
+    differ only by the time of day, so they name one day."""
+    return a.start == b.start and a.end == b.end
+
+
+def _where(m: Mention, index: EntityIndex) -> set[str]:
+    """The places the sentence says something happened in or at ("in Sochi")."""
+    out = set()
+    for ref in m.entities:
+        resolved = index.resolve(ref)
+        if resolved and resolved[1] == "place" and re.search(rf"\b(?:in|at)\s+(?:the\s+)?{re.escape(ref.name)}\b",
+                                                             m.sentence):
+            out.add(resolved[0])
+    return out
+
+
+def different_places(ma: Mention, mb: Mention, index: EntityIndex) -> bool:
+    """Both say where it happened, and nowhere in common: "met in Sochi" and
+    "met in Kazan" on the same Monday are two meetings."""
+    pa, pb = _where(ma, index), _where(mb, index)
+    return bool(pa and pb and not pa & pb)
+
+
+def _bonus(ma: Mention, mb: Mention, v: Vocab, index: EntityIndex) -> float:
+    """Extra similarity for two mentions of the very same time."""
+    if not same_time(ma.when, mb.when):
         return 0.0
     day = ma.when.precision == "day"
     same_article = ma.article == mb.article
     later = ma if ma.sentence_index > mb.sentence_index else mb
-    if same_article and day:
+    if same_article and day and not different_places(ma, mb, index):
         return 1.0  # one article, one named day: one happening
     if same_article and abs(ma.sentence_index - mb.sentence_index) == 1 and anaphoric(later, v):
         return 0.35  # "...at the forum last week. Last week's conference..."
@@ -159,7 +183,7 @@ def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: flo
             continue
         if not ma.when.compatible(mb.when):
             continue
-        sim = similarity(feats[a], feats[b], idf, weight[a], weight[b]) + _bonus(ma, mb, v)
+        sim = similarity(feats[a], feats[b], idf, weight[a], weight[b]) + _bonus(ma, mb, v, index)
         if sim >= threshold:
             scored.append((sim, a, b))
     clusters = Clusters(mentions)
