@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .analysis.furniture import Furniture, load_furniture
 from .analysis.names import Gazetteer, load_gazetteer
 from .analysis.sentences import Abbreviations, load_abbreviations
 from .analysis.words import Vocab, load_vocab
@@ -31,6 +32,7 @@ class Resources:
     language: str
     temporal: temporal_rules.Resources
     vocab: Vocab
+    furniture: Furniture
     gazetteer: Gazetteer
     abbreviations: Abbreviations
     files: tuple[Path, ...]  # every file read (for the preview's watcher and the fingerprint)
@@ -39,8 +41,8 @@ class Resources:
 
 def language_files(language: str) -> dict[str, Path]:
     folder = DATA_ROOT / language
-    return {"vocab": folder / "events.toml", "gazetteer": folder / "gazetteer.toml",
-            "abbreviations": folder / "abbreviations.txt"}
+    return {"vocab": folder / "events.toml", "furniture": folder / "furniture.toml",
+            "gazetteer": folder / "gazetteer.toml", "abbreviations": folder / "abbreviations.txt"}
 
 
 def load_resources(config: SiteConfig) -> Resources:
@@ -77,6 +79,7 @@ def language_resources(language: str = "en", ent: EntitySettings | None = None,
         language=language,
         temporal=rules,
         vocab=load_vocab(files["vocab"]),
+        furniture=load_furniture(files["furniture"]),
         gazetteer=gazetteer,
         abbreviations=load_abbreviations(files["abbreviations"]),
         files=tuple(read),

@@ -13,6 +13,7 @@ from ..model import Analysis, Article
 from ..resources import Resources
 from ..temporal import tag
 from . import sentences
+from .furniture import story_part
 from .markup import plain_text, render_markdown
 from .mentions import find_mentions
 
@@ -22,8 +23,9 @@ def analyse(article: Article, resources: Resources, settings: ExtractionSettings
     plain = plain_text(html)
     spans = sentences.split(plain.text, resources.abbreviations)
     timexes = tuple(tag(plain.text, article.date, resources.language, spans, resources.temporal))
-    mentions = find_mentions(article.slug, plain.text, spans, timexes, resources.gazetteer, resources.vocab,
-                             settings.min_precision, settings.max_title_length, article.date,
+    stories = [story_part(plain.text, span, resources.furniture) for span in spans]
+    mentions = find_mentions(article.slug, plain.text, spans, stories, timexes, resources.gazetteer,
+                             resources.vocab, settings.min_precision, settings.max_title_length, article.date,
                              settings.include_future)
     return Analysis(
         article=article,

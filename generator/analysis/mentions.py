@@ -56,17 +56,26 @@ def _by_sentence(spans: list[tuple[int, int]], timexes: tuple[Timex, ...]) -> di
     return out
 
 
-def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], timexes: tuple[Timex, ...],
-                  gaz: Gazetteer, v: Vocab, min_precision: str = "decade", max_title: int = 100,
-                  published: date | None = None, include_future: bool = True) -> list[Mention]:
+def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: list[tuple[int, int] | None],
+                  timexes: tuple[Timex, ...], gaz: Gazetteer, v: Vocab, min_precision: str = "decade",
+                  max_title: int = 100, published: date | None = None,
+                  include_future: bool = True) -> list[Mention]:
+    """The event mentions of an article. `stories` holds, for each sentence
+    span, its story part (furniture.story_part): a sentence that is all
+    furniture makes no mention, and a leading dateline is no part of one."""
     min_rank = calendar.PRECISION_RANK[min_precision]
     first_paragraph_end = text.find("\n\n")
     out: list[Mention] = []
     for i, ts in sorted(_by_sentence(spans, timexes).items()):
-        s, e = spans[i]
+        story = stories[i]
+        if story is None:
+            continue
+        s, e = story
         sentence = text[s:e]
         names: tuple[EntityRef, ...] | None = None
         for t in ts:
+            if t.start < s:
+                continue  # in the dateline
             head = premodifier(text, t, v)
             if not is_event_mention(text, (s, e), t, v, min_rank, head):
                 continue
