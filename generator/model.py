@@ -51,9 +51,12 @@ class Mention:
     timex: Timex
     title: str
     entities: tuple[EntityRef, ...]
-    keywords: frozenset[str]
+    keywords: frozenset[str]  # of the whole sentence
     lead: bool  # in the first paragraph/sentences of the article
     head: str = ""  # the event noun the date modifies ("last week's conference"), if any
+    focus: frozenset[str] = frozenset()  # keywords of the part the headline was made from
+    quotes: tuple[str, ...] = ()  # what the sentence quotes, lower-cased (one quote: one statement)
+    action: str = ""  # "putin|met": the headline's subject and verb, lower-cased
 
     @property
     def when(self) -> When:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis.furniture import Furniture, load_furniture
+from .analysis.headlines import HeadlineRules, load_headline_rules
 from .analysis.names import Gazetteer, load_gazetteer
 from .analysis.sentences import Abbreviations, load_abbreviations
 from .analysis.words import Vocab, load_vocab
@@ -32,6 +33,7 @@ class Resources:
     language: str
     temporal: temporal_rules.Resources
     vocab: Vocab
+    headlines: HeadlineRules
     furniture: Furniture
     gazetteer: Gazetteer
     abbreviations: Abbreviations
@@ -41,8 +43,9 @@ class Resources:
 
 def language_files(language: str) -> dict[str, Path]:
     folder = DATA_ROOT / language
-    return {"vocab": folder / "events.toml", "furniture": folder / "furniture.toml",
-            "gazetteer": folder / "gazetteer.toml", "abbreviations": folder / "abbreviations.txt"}
+    return {"vocab": folder / "events.toml", "headlines": folder / "headlines.toml",
+            "furniture": folder / "furniture.toml", "gazetteer": folder / "gazetteer.toml",
+            "abbreviations": folder / "abbreviations.txt"}
 
 
 def load_resources(config: SiteConfig) -> Resources:
@@ -79,6 +82,7 @@ def language_resources(language: str = "en", ent: EntitySettings | None = None,
         language=language,
         temporal=rules,
         vocab=load_vocab(files["vocab"]),
+        headlines=load_headline_rules(files["headlines"]),
         furniture=load_furniture(files["furniture"]),
         gazetteer=gazetteer,
         abbreviations=load_abbreviations(files["abbreviations"]),

@@ -9,6 +9,7 @@ dateline or byline, or nothing when the whole sentence is furniture.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -93,9 +94,24 @@ def is_shouting(sentence: str, f: Furniture) -> bool:
     return sum(c.isupper() for c in letters) / len(letters) >= f.shout_min_upper
 
 
-def story_part(text: str, span: tuple[int, int], f: Furniture) -> tuple[int, int] | None:
+_CAPTION = re.compile(r"<p>\s*<em>(?:(?!</?p>|</em>).)*</em>\s*</p>", re.S)
+
+
+def caption_ranges(html: str, offsets) -> list[tuple[int, int]]:
+    """Plain-text ranges of the paragraphs set wholly in italics: photo
+    captions, as news sites print them under a picture."""
+    out = []
+    for m in _CAPTION.finditer(html):
+        out.append((bisect.bisect_left(offsets, m.start()), bisect.bisect_left(offsets, m.end())))
+    return out
+
+
+def story_part(text: str, span: tuple[int, int], f: Furniture,
+               captions: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:
     """The story part of the sentence text[span], or None if it has none."""
     s, e = span
+    if captions and any(a <= s and e <= b for a, b in captions):
+        return None
     sentence = text[s:e]
     cut = strip_prefixes(sentence, f)
     rest = sentence[cut:]

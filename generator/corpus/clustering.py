@@ -48,12 +48,16 @@ class Clusters:
         return True
 
 
+CONTEXT_WEIGHT = 0.3  # a keyword of the sentence outside the part the headline was made from
+
+
 def features(m: Mention, index: EntityIndex) -> Features:
-    """Keywords (weight 1) and resolved names (weight 2); a name's own words
-    are not counted again as keywords."""
+    """Keywords of the event's own part of the sentence (weight 1), of the
+    rest of the sentence (CONTEXT_WEIGHT) and resolved names (weight 2); a
+    name's own words are not counted again as keywords."""
     feats: Features = {}
     for kw in m.keywords:
-        feats["k:" + kw] = 1.0
+        feats["k:" + kw] = 1.0 if (not m.focus or kw in m.focus) else CONTEXT_WEIGHT
     for ref in m.entities:
         resolved = index.resolve(ref)
         name = resolved[0] if resolved else ref.name
@@ -155,18 +159,38 @@ def different_places(ma: Mention, mb: Mention, index: EntityIndex) -> bool:
     return bool(pa and pb and not pa & pb)
 
 
+QUOTE_BONUS = 0.3  # the same words quoted: the same statement
+KIND_BONUS = 0.25  # "the 2016 election" and "the 2016 campaign": one kind of happening at one time
+ACTION_BONUS = 0.3  # one article, one time, the same subject doing the same thing: told twice
+
+
+def _shared_quote(ma: Mention, mb: Mention) -> bool:
+    return any(qa in qb or qb in qa for qa in ma.quotes for qb in mb.quotes)
+
+
+def _same_kind(ma: Mention, mb: Mention, v: Vocab) -> bool:
+    ka, kb = v.noun_kind.get(ma.head.lower()), v.noun_kind.get(mb.head.lower())
+    return ka is not None and ka == kb
+
+
 def _bonus(ma: Mention, mb: Mention, v: Vocab, index: EntityIndex) -> float:
-    """Extra similarity for two mentions of the very same time."""
+    """Extra similarity: the same words quoted; and for two mentions of the
+    very same time, one article or one kind of happening."""
+    quoted = QUOTE_BONUS if ma.quotes and mb.quotes and _shared_quote(ma, mb) else 0.0
     if not same_time(ma.when, mb.when):
-        return 0.0
+        return quoted
+    if _same_kind(ma, mb, v):
+        quoted += KIND_BONUS
     day = ma.when.precision == "day"
     same_article = ma.article == mb.article
     later = ma if ma.sentence_index > mb.sentence_index else mb
     if same_article and day and not different_places(ma, mb, index):
-        return 1.0  # one article, one named day: one happening
+        return quoted + 1.0  # one article, one named day: one happening
     if same_article and abs(ma.sentence_index - mb.sentence_index) == 1 and anaphoric(later, v):
-        return 0.35  # "...at the forum last week. Last week's conference..."
-    return 0.1 if day else 0.05
+        return quoted + 0.35  # "...at the forum last week. Last week's conference..."
+    if same_article and ma.action and ma.action == mb.action:
+        return quoted + ACTION_BONUS  # "Putin met four leaders last month" ... "Putin met last month with Macron"
+    return quoted + (0.1 if day else 0.05)
 
 
 def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab) -> list[list[int]]:
