@@ -117,6 +117,8 @@ class Event:
     hidden: bool = False
     edited: tuple[str, ...] = ()  # fields an editor overrode
     tags: tuple[str, ...] = ()
+    background: bool = False  # before the corpus's own coverage: recalled, not reported
+    mentions: tuple[str, ...] = ()  # keys of the sentences it was made from (merge.mention_key)
 
     @property
     def date(self) -> str:

@@ -22,6 +22,7 @@ class FurnitureRule:
     pattern: re.Pattern
     examples: tuple[dict, ...]
     not_examples: tuple[str, ...]
+    needs: str = ""  # text the rule needs near the start; without it the rule is not tried
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ def _rules(items: list[dict], path: Path) -> tuple[FurnitureRule, ...]:
             pattern = re.compile(raw["pattern"])
         except (KeyError, re.error) as exc:
             raise ValueError(f"{path}: furniture rule {raw.get('id', '?')}: {exc}") from exc
-        out.append(FurnitureRule(raw["id"], pattern, tuple(raw.get("examples", [])), tuple(raw.get("not", []))))
+        out.append(FurnitureRule(raw["id"], pattern, tuple(raw.get("examples", [])), tuple(raw.get("not", [])),
+                                 raw.get("needs", "")))
     return tuple(out)
 
 
@@ -72,6 +74,8 @@ def strip_prefixes(sentence: str, f: Furniture) -> int:
     while changed:
         changed = False
         for rule in f.prefixes:
+            if rule.needs and rule.needs not in sentence[cut : cut + 260]:
+                continue
             m = rule.pattern.match(sentence[cut:])  # "^" anchors at the real start only: slice
             if m and m.end() > 0:
                 cut, changed = cut + m.end(), True
@@ -88,10 +92,12 @@ def is_first_person(sentence: str, f: Furniture) -> bool:
 
 
 def is_shouting(sentence: str, f: Furniture) -> bool:
-    letters = [c for c in sentence if c.isalpha()]
-    if len(sentence.split()) < f.shout_min_words or not letters:
+    if sum(map(str.islower, sentence[:60])) > 12:  # plainly not: most sentences stop here
         return False
-    return sum(c.isupper() for c in letters) / len(letters) >= f.shout_min_upper
+    upper, lower = sum(map(str.isupper, sentence)), sum(map(str.islower, sentence))
+    if len(sentence.split()) < f.shout_min_words or not upper + lower:
+        return False
+    return upper / (upper + lower) >= f.shout_min_upper
 
 
 _CAPTION = re.compile(r"<p>\s*<em>(?:(?!</?p>|</em>).)*</em>\s*</p>", re.S)

@@ -47,6 +47,7 @@ class HeadlineRules:
     first_person: frozenset[str]
     demonstratives: frozenset[str]
     causative: re.Pattern  # "helping him (to) win ..."
+    description: re.Pattern  # "The Chinese president" at the start of a headline
     irregular_past: dict[str, str]
     examples: tuple[dict, ...]
 
@@ -75,6 +76,7 @@ def load_headline_rules(path: Path) -> HeadlineRules:
         demonstratives=frozenset(data["demonstratives"]),
         causative=re.compile(rf"^(?:{_alternation(data['causatives'])})\s+(\S+)\s+(?:to\s+)?([a-z]+)\b\s*(.*)$", re.I),
         irregular_past=dict(data["irregular_past"]),
+        description=re.compile(rf"^(?:The|the)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{_alternation(data['description_heads'])}))\b"),
         examples=tuple(data.get("example", [])),
     )
 

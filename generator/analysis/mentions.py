@@ -103,6 +103,22 @@ class _ArticleNames:
                 self._found[i] = name_hits(self.text[s:e], self.gaz, skip)
         return self._found[i]
 
+    def introduced(self, i: int, description: str) -> str | None:
+        """The person named right after these words ("Chinese President Xi
+        Jinping") in the article up to sentence i, the latest such."""
+        story = self.stories[i]
+        if story is None:
+            return None
+        words = r"\s+".join(re.escape(w) for w in description.split())
+        found = list(re.finditer(rf"\b{words}\s+((?:[A-Z][\w’'-]+\s+){{0,2}}[A-Z][\w’'-]+)",
+                                 self.text[: story[1]], re.I))
+        for m in reversed(found):
+            hits = name_hits(m.group(0), self.gaz)
+            people = [h.ref.name for h in hits if h.ref.kind == "person"]
+            if people:
+                return people[-1]
+        return None
+
     def before(self, i: int, n: int | None = 2) -> list[list[NameHit]]:
         """The names of the n sentences before sentence i (None: all), nearest first."""
         stop = -1 if n is None else max(-1, i - 1 - n)
@@ -138,7 +154,8 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
             people = tuple(h.ref.name for h in names.of(i) if h.ref.kind == "person")
             headline = make_headline(text, (s, e), t, ts, v, rules, head, titles, people)
             title = resolve_opening(headline.text, sentence, headline.start - s, names.of(i),
-                                    lambda n, i=i: names.before(i, n), rules)[: settings.max_title]
+                                    lambda n, i=i: names.before(i, n), rules,
+                                    lambda d, i=i: names.introduced(i, d))[: settings.max_title]
             if len(title.split()) < 3 or not readable_opening(title, rules):
                 continue
             in_span = [h.ref for h in names.of(i) if headline.start - s <= h.start < headline.end - s]

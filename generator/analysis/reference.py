@@ -12,13 +12,10 @@ article introduced with those words ("Chinese President Xi Jinping").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from .headlines import HeadlineRules
 from .names import NameHit
-
-_DESCRIPTION = re.compile(r"^(?:The|the)\s+((?:[A-Za-z-]+\s+){0,3}[a-z][a-z-]+)\b")
 
 
 def _verbish(word: str, rules: HeadlineRules) -> bool:
@@ -49,11 +46,14 @@ def _subject_description(sentence: str, rules: HeadlineRules) -> str | None:
 
 
 def resolve_opening(title: str, sentence: str, title_at: int, hits: list[NameHit],
-                    earlier: Callable[[int | None], list[list[NameHit]]], rules: HeadlineRules) -> str:
+                    earlier: Callable[[int | None], list[list[NameHit]]], rules: HeadlineRules,
+                    introduced: Callable[[str], str | None] | None = None) -> str:
     """The headline with an opening pronoun or description replaced by what it
     stands for; unchanged when the article does not say. `title_at` is where
     the headline's source starts in the sentence; `earlier(n)` gives the
-    names of the n sentences before (None: all), nearest first."""
+    names of the n sentences before (None: all), nearest first;
+    `introduced(description)` the person the article introduced with those
+    words ("Chinese President Xi Jinping" for "chinese president")."""
     first, _, rest = title.partition(" ")
     word = first.lower()
     if word in rules.demonstratives and rest and not _verbish(rest.split()[0], rules):
@@ -75,22 +75,12 @@ def resolve_opening(title: str, sentence: str, title_at: int, hits: list[NameHit
         if name is not None:
             return (name + "’s " if possessive else name + " ") + rest
         return title
-    m = _DESCRIPTION.match(title)
-    if m:
-        described = m.group(1).lower().split()
-        for group, where in [(hits, sentence), *((g, None) for g in earlier(None))]:
-            for h in reversed(group):
-                text = where if where is not None else h.sentence
-                if h.ref.kind == "person" and h.ref.name not in title and _introduced_as(h, text, described):
-                    return h.ref.name + title[m.end():]
+    m = rules.description.match(title)
+    if m and introduced is not None:
+        name = introduced(m.group(1))
+        if name and name not in title:
+            return name + title[m.end():]
     return title
-
-
-def _introduced_as(h: NameHit, sentence: str, described: list[str]) -> bool:
-    """Is the name written after the description's words ("Chinese President Xi Jinping")?"""
-    words = r"\s+".join(re.escape(w) for w in described)
-    return bool(re.search(rf"\b{words}\s+(?:[A-Z][\w.’'-]*\s+){{0,2}}{re.escape(h.ref.name)}\b",
-                          sentence[max(0, h.start - 60) : h.end + 1], re.I))
 
 
 def _last_two(sentence: str, title_at: int, hits: list[NameHit],

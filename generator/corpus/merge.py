@@ -5,6 +5,7 @@ its names, its sources and its salience; then each gets a stable id."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -60,6 +61,20 @@ def _sources(ms: list[Mention], articles: dict[str, Article]) -> tuple[Source, .
                         source_name=articles[slug].source) for slug, qs in quotes.items())
 
 
+def mention_key(m: Mention) -> str:
+    """A sentence's identity across builds: its article and its words (an
+    edit elsewhere in the article does not change it)."""
+    digest = hashlib.sha1(f"{m.sentence}|{m.timex.text}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{m.article}:{digest}"
+
+
+def _anchor(ms: list[Mention], articles: dict[str, Article]) -> Mention:
+    """The event's first report: the earliest article's earliest sentence.
+    An event is named after it, so its id does not change when other
+    articles are added, edited or removed, unless they report it earlier."""
+    return min(ms, key=lambda m: (articles[m.article].date or date.min, m.article, m.sentence_index, m.timex.start))
+
+
 def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold: float = 0.34) -> list[Event]:
     """The corpus's events, in date order, with ids."""
     mentions = [m for a in analyses for m in a.mentions]
@@ -78,27 +93,39 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold:
     events: list[Event] = []
     for ms, when in clusters:
         rep = _representative(ms, when, index)
+        anchor = _anchor(ms, articles)
         events.append(Event(
-            id="", when=when, title=rep.title, summary=rep.sentence,
+            id=slug_base(anchor.when.value, anchor.title), when=when, title=rep.title, summary=rep.sentence,
             salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage), 3),
             entities=_entities(ms, index), sources=_sources(ms, articles),
             mod=rep.timex.mod if rep.when == when else "",
             tags=tuple(sorted({t for m in ms for t in articles[m.article].tags})),
+            background=coverage.recalled(when.end),
+            mentions=tuple(sorted({mention_key(m) for m in ms})),
         ))
     events.sort(key=lambda e: (e.when.sort_key(), -e.salience, e.title))
     return assign_ids(events)
 
 
+def slug_base(value: str, title: str) -> str:
+    """ "2018-09-11" + "Putin met Xi in Vladivostok" -> "2018-09-11-putin-met-xi-in-vladivostok"."""
+    return slugify(f"{value} {' '.join(title.split()[:7])}", max_length=72)
+
+
 def assign_ids(events: list[Event]) -> list[Event]:
-    """Ids from the date and the first words of the title; -2, -3 on collision."""
-    taken: set[str] = set()
-    out = []
+    """Each event's id is the base its first report gave it (merge._anchor);
+    when two share one, -2, -3 go to the later ones in the order of their
+    first sentences, so an unrelated event never takes another's id."""
+    by_base: dict[str, list[Event]] = defaultdict(list)
     for e in events:
-        words = " ".join(e.title.split()[:7])
-        base = slugify(f"{e.date} {words}", max_length=72)
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        out.append(dataclasses.replace(e, id=slug))
-    return out
+        by_base[e.id].append(e)
+    ids: dict[int, str] = {}
+    taken = set(by_base)
+    for base, group in by_base.items():
+        for n, e in enumerate(sorted(group, key=lambda e: e.mentions), 1):
+            slug = base if n == 1 else f"{base}-{n}"
+            while n > 1 and slug in taken:
+                slug += "-x"
+            taken.add(slug)
+            ids[id(e)] = slug
+    return [dataclasses.replace(e, id=ids[id(e)]) for e in events]

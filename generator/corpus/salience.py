@@ -14,6 +14,8 @@ FORWARD_WEIGHT = 0.3  # a report written before the date: a plan, not yet news
 LEAD_BONUS = 0.25
 BACKGROUND_DAYS = 10  # coverage around an event is counted this many days either side
 BACKGROUND_EXPONENT = 0.5
+COVERAGE_QUANTILE = 0.02  # where the corpus's coverage starts: a few stray early articles do not move it
+RECALLED_DAYS = 30  # an event that ended this long before the coverage started is background
 
 
 class Coverage:
@@ -23,6 +25,19 @@ class Coverage:
 
     def __init__(self, published: list[date]):
         self.days = sorted(d.toordinal() for d in published)
+
+    def start(self) -> date | None:
+        """The day the corpus's own coverage starts (a low quantile of the
+        publication days, so one old article does not pull it back)."""
+        if not self.days:
+            return None
+        return date.fromordinal(self.days[int(COVERAGE_QUANTILE * (len(self.days) - 1))])
+
+    def recalled(self, end: date) -> bool:
+        """Did this end well before the coverage began? (the 1968 pandemic in
+        2009 reporting): background the corpus recalls, not news it reports."""
+        first = self.start()
+        return first is not None and end.toordinal() < first.toordinal() - RECALLED_DAYS
 
     def per_day(self, start: date, end: date) -> float:
         lo, hi = start.toordinal() - BACKGROUND_DAYS, end.toordinal() + BACKGROUND_DAYS
