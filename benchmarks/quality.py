@@ -26,12 +26,15 @@ resources, content, analyse, merged_events, overrides, site.plan). Reported:
   of those k days' texts against each journalists' timeline: a day's text is
   the summaries of its events, most salient first, as many as the reference's
   mean number of sentences per date. Beside it, the same days with the first
-  sentences of the day's top event's first source article (the "lead"), for
-  how much sentence choice can add. Averages: F1 of mean P and mean R.
+  sentences (title first) of the day's top event's first source article (the
+  "lead"), for how much sentence choice can add. Averages: F1 of mean P and mean R.
 
-One table (figure, target, met) is printed; every figure, with the failing
-titles, the misses and false positives and the key events, goes to
-benchmarks/results/quality.json.
+One table (figure, target, met) is printed, then each topic's key events;
+every figure, with the seed site's titles, the misses and false positives,
+goes to benchmarks/results/quality.json. What quotes Timeline17's articles
+(the topics' titles, summaries, example titles and day texts) goes to a
+separate file outside the project (--excerpts; the dataset is for evaluation
+only and is never copied into the project).
 
 The generator's data model is read in a few small functions below
 ("Reading the generator's output"), so a change to Event or Source needs
@@ -125,11 +128,13 @@ def sentence_names(sentence: str, gaz) -> list[EntityRef]:
     return [ref for ref, _at_start in find_names(sentence, gaz)]
 
 
-def front_page_key_events(site) -> list:
+def front_page_key_events(site, events: list[Event]) -> list:
     """The key events of the built front page (event views), as the index
-    page receives them."""
-    index = next(p for p in site.pages if p.template == "index.html")
-    return list(index.context["key_events"])
+    page receives them; the most salient events if it names them otherwise."""
+    index = next((p for p in site.pages if p.template == "index.html"), None)
+    if index is not None and "key_events" in index.context:
+        return list(index.context["key_events"])
+    return most_salient(events, KEY_EVENTS)
 
 
 def most_salient(events: list[Event], n: int) -> list[Event]:
@@ -355,7 +360,7 @@ def key_events_report(c: Corpus, first_article: date) -> dict:
     """The front page's key events: which are background or furniture."""
     by_id = {e.id: e for e in c.events}
     rows = []
-    for v in front_page_key_events(c.site):
+    for v in front_page_key_events(c.site, c.events):
         e = by_id.get(v.id, v)
         rows.append({"id": e.id, "date": e.date, "title": e.title, "summary": e.summary,
                      "salience": round(e.salience, 3), "sources": source_count(e),
@@ -382,11 +387,14 @@ def day_text(events: list[Event], n: int) -> list[str]:
 
 
 def lead_text(events: list[Event], by_slug: dict[str, Analysis], n: int) -> list[str]:
-    """The first n sentences of the first source article of the day's most salient event."""
+    """The first n sentences (the title first: in a converted Timeline17
+    article it is the file's first line) of the first source article of the
+    day's most salient event."""
     for e in events:
         for slug in source_articles(e):
             if slug in by_slug:
-                return [ptb_like(s) for s in article_sentences(by_slug[slug]) if s][:n]
+                a = by_slug[slug]
+                return [ptb_like(s) for s in [a.article.title, *article_sentences(a)] if s][:n]
     return []
 
 
@@ -478,7 +486,10 @@ def table_rows(report: dict) -> list[Row]:
     t = TARGETS
 
     def titles(scope: str, part: dict) -> None:
-        for which, label in (("titles_all", "all"), ("titles_top", f"top {TOP}")):
+        scopes = [("titles_all", "all"), ("titles_top", f"top {TOP}")]
+        if part["titles_all"]["titles"] <= TOP:  # the same titles twice
+            scopes = scopes[:1]
+        for which, label in scopes:
             share = part[which]["share"]
             n = part[which]["titles"]
             for check in TITLE_CHECKS:
@@ -487,7 +498,8 @@ def table_rows(report: dict) -> list[Row]:
             rows.append(Row(scope, f"titles ({label}, {n}): any check", pct(share["any"]),
                             f"<= {pct(t['title_any_share'])}", share["any"] <= t["title_any_share"]))
         over = part["sources"]["over_articles"]
-        rows.append(Row(scope, "events with more sources than articles", over, "0", over == 0))
+        rows.append(Row(scope, "events with more sources than articles", over, str(t["sources_over_articles"]),
+                        over <= t["sources_over_articles"]))
 
     if "seed" in report:
         seed = report["seed"]
@@ -503,12 +515,21 @@ def table_rows(report: dict) -> list[Row]:
             rows.append(Row("seed", f"{label}: Moscow is a place", "yes" if n["moscow_is_place"] else
                             f"no ({', '.join(n['moscow_kinds']) or 'absent'})", "yes", n["moscow_is_place"]))
             two = len(n["two_name_persons"])
-            rows.append(Row("seed", f"{label}: persons made of two names", two, "0", two == 0))
+            rows.append(Row("seed", f"{label}: persons made of two names", two, str(t["two_name_persons"]),
+                            two <= t["two_name_persons"]))
     for topic, res in report.get("topics", {}).items():
         titles(topic, res)
         ke = res["key_events"]
         for what in ("background", "furniture"):
-            rows.append(Row(topic, f"key events ({KEY_EVENTS}) that are {what}", ke[what], "0", ke[what] == 0))
+            limit = t[f"key_events_{what}"]
+            rows.append(Row(topic, f"key events ({KEY_EVENTS}) that are {what}", ke[what], str(limit),
+                            ke[what] <= limit))
+        for name, tl in res["timelines"].items():
+            figures = f"Date-F1 {tl['date']['f1']:.3f}"
+            if "summaries" in tl:
+                figures += (f", AR1-F {tl['summaries']['ar1']['f1']:.3f}, AR2-F {tl['summaries']['ar2']['f1']:.3f}"
+                            f" (lead {tl['lead']['ar1']['f1']:.3f}, {tl['lead']['ar2']['f1']:.3f})")
+            rows.append(Row(topic, f"{name} (k={tl['k']})", figures))
         avg = res["average"]
         rows.append(Row(topic, f"Date-F1 ({len(res['timelines'])} timelines)", avg["date_f1"]))
         if "summaries_ar1" in avg:
@@ -525,8 +546,8 @@ def table_rows(report: dict) -> list[Row]:
         if "summaries_ar1" in a:
             for label in ("summaries", "lead"):
                 for m in (1, 2):
-                    rows.append(Row(scope, f"AR{m}-F, {'key days summaries' if label == 'summaries' else 'lead'}",
-                                    a[f"{label}_ar{m}"]["f1"]))
+                    what = "key days' summaries" if label == "summaries" else "lead sentences (reference)"
+                    rows.append(Row(scope, f"AR{m}-F, {what}", a[f"{label}_ar{m}"]["f1"]))
     return rows
 
 
@@ -545,6 +566,40 @@ def strip_private(obj):
     return obj
 
 
+TEXT_KEYS = {"id", "title", "summary", "examples", "texts"}  # fields quoting the articles
+
+
+def split_excerpts(obj):
+    """(figures, excerpts): Timeline17's articles are for evaluation only and
+    never copied into the project, so what quotes them (titles, summaries,
+    example titles, day texts, ids made from titles) is kept apart from the
+    figures that results/quality.json records."""
+    if isinstance(obj, dict):
+        figures, excerpts = {}, {}
+        for k, v in obj.items():
+            if k in TEXT_KEYS:
+                excerpts[k] = v
+                continue
+            f, x = split_excerpts(v)
+            figures[k] = f
+            if x not in ({}, [], None):
+                excerpts[k] = x
+        return figures, excerpts
+    if isinstance(obj, list):
+        pairs = [split_excerpts(v) for v in obj]
+        xs = [x for _, x in pairs]
+        return [f for f, _ in pairs], (xs if any(x not in ({}, [], None) for x in xs) else [])
+    return obj, None
+
+
+def print_key_events(report: dict) -> None:
+    for topic, res in report.get("topics", {}).items():
+        print(f"\nkey events, {topic} (background B, furniture F):")
+        for e in res["key_events"]["events"]:
+            flags = ("B" if e["background"] else "-") + ("F" if e["furniture"] else "-")
+            print(f"  {flags} {e['date']:10} {e['salience']:6.2f}  {e['title']}")
+
+
 def seed_report(gold: Gold, jobs: int | None) -> dict:
     c = load_corpus(ROOT / "site.toml", jobs=jobs)
     return {"events": len(c.events), **titles_and_sources(c.events), "names": names_report(c, gold),
@@ -560,6 +615,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-rouge", action="store_true", help="no alignment ROUGE (key days are still scored)")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes for the analysis (default: all cores)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--excerpts", type=Path, default=Path(tempfile.gettempdir()) / "quality-excerpts.json",
+                    help="where the topics' titles, summaries and texts go (never into the project)")
     args = ap.parse_args(argv)
     words = None if args.skip_rouge else RougeWords.load(args.rouge_words)
     report: dict = {"run": {"topics": args.topics, "skip_rouge": args.skip_rouge}, "targets": TARGETS}
@@ -582,9 +639,13 @@ def main(argv: list[str] | None = None) -> int:
                        for r in table]
     print()
     print(markdown_table(table))
+    print_key_events(report)
+    report = strip_private(report)
+    report["topics"], excerpts = split_excerpts(report["topics"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(strip_private(report), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwrote {args.out}")
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.excerpts.write_text(json.dumps({"topics": excerpts}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out} (figures) and {args.excerpts} (the topics' titles and texts)")
     return 0
 
 

@@ -250,42 +250,39 @@ class PR:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _discounted(words: RougeWords, pred: Timeline, models: Mapping[date, list], pairs: list[tuple[date, date]],
+                n: int, denominator: str) -> tuple[float, int]:
+    """Over aligned (predicted day, reference day) pairs: the hits, each pair's
+    discounted by 1/(days apart + 1), and the peer or model n-gram count."""
+    num, den = 0.0, 0
+    for p, r in pairs:
+        c = rouge_counts(words, pred[p], models[r], n)
+        num += (1 / (_days_apart(p, r) + 1)) * c.hit
+        den += getattr(c, denominator)
+    return num, den
+
+
 def align_rouge(words: RougeWords, pred: Timeline, refs: Sequence[Timeline],
                 ns: Sequence[int] = (1, 2)) -> dict[int, PR]:
     """tilse's evaluate_align_date_content_costs_many_to_one for ROUGE-n, n in
     `ns`: {n: PR}. `refs` are the reference timelines of one task (news-tls
-    passes one)."""
+    passes one). Precision aligns every predicted day, recall every reference
+    day; with nothing to align to, both are 0."""
     pred_days = sorted(pred)
     ref_days = sorted({d for tl in refs for d in tl})
+    if not pred_days or not ref_days:
+        return {n: PR(0.0, 0.0) for n in ns}
     models = {r: [tl.get(r, ()) for tl in refs] for r in ref_days}
-    prec_num = {n: 0.0 for n in ns}
-    prec_den = {n: 0 for n in ns}
-    rec_num = {n: 0.0 for n in ns}
-    rec_den = {n: 0 for n in ns}
-    if pred_days and ref_days:
-        costs = alignment_costs(pred, refs)
-        for i, j in enumerate(many_to_one(costs)):  # precision: every predicted day
-            p, r = pred_days[i], ref_days[j]
-            for n in ns:
-                c = rouge_counts(words, pred[p], models[r], n)
-                prec_num[n] += (1 / (_days_apart(p, r) + 1)) * c.hit
-                prec_den[n] += c.peer
-        transposed = [list(col) for col in zip(*costs, strict=True)]
-        for j, i in enumerate(many_to_one(transposed)):  # recall: every reference day
-            p, r = pred_days[i], ref_days[j]
-            for n in ns:
-                c = rouge_counts(words, pred[p], models[r], n)
-                rec_num[n] += (1 / (_days_apart(p, r) + 1)) * c.hit
-                rec_den[n] += c.model
-    else:  # nothing to align: unmatched days score against an empty summary
-        for p in pred_days:
-            for n in ns:
-                prec_den[n] += rouge_counts(words, pred[p], [()] * len(refs), n).peer
-        for r in ref_days:
-            for n in ns:
-                rec_den[n] += rouge_counts(words, (), models[r], n).model
-    return {n: PR(prec_num[n] / prec_den[n] if prec_den[n] else 0.0,
-                  rec_num[n] / rec_den[n] if rec_den[n] else 0.0) for n in ns}
+    costs = alignment_costs(pred, refs)
+    by_pred = [(pred_days[i], ref_days[j]) for i, j in enumerate(many_to_one(costs))]
+    by_ref = [(pred_days[i], ref_days[j])
+              for j, i in enumerate(many_to_one([list(col) for col in zip(*costs, strict=True)]))]
+    out = {}
+    for n in ns:
+        p_num, p_den = _discounted(words, pred, models, by_pred, n, "peer")
+        r_num, r_den = _discounted(words, pred, models, by_ref, n, "model")
+        out[n] = PR(p_num / p_den if p_den else 0.0, r_num / r_den if r_den else 0.0)
+    return out
 
 
 def mean_pr(scores: Sequence[PR]) -> PR:

@@ -14,7 +14,16 @@ from types import SimpleNamespace
 import pytest
 
 from benchmarks import quality
-from benchmarks.quality import Gold, day_text, is_background, norm, score_names, sources_report, split_into_names
+from benchmarks.quality import (
+    Gold,
+    day_text,
+    is_background,
+    norm,
+    score_names,
+    sources_report,
+    split_excerpts,
+    split_into_names,
+)
 from benchmarks.rouge import RougeWords
 from benchmarks.timeline17 import read_reference_timelines
 from generator.temporal import calendar
@@ -130,7 +139,7 @@ def test_day_text_takes_distinct_summaries_most_salient_first():
 
 def test_seed_site_run_writes_every_figure(tmp_path):
     out = tmp_path / "quality.json"
-    assert quality.main(["--topics", "--out", str(out)]) == 0
+    assert quality.main(["--topics", "--out", str(out), "--excerpts", str(tmp_path / "excerpts.json")]) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     seed = report["seed"]
     assert seed["events"] == len(seed["event_titles"]) > 20
@@ -142,6 +151,19 @@ def test_seed_site_run_writes_every_figure(tmp_path):
         assert names["system"] >= names["true_positives"] > 0
     rows = [r for r in report["table"] if r["target"]]
     assert rows and all(r["met"] in ("met", "not met") for r in rows)
+
+
+def test_timeline17_text_stays_out_of_the_recorded_figures():
+    topic = {"articles": 3, "titles_all": {"share": {"ellipsis": 0.5}, "examples": {"ellipsis": ["A title…"]}},
+             "key_events": {"background": 1, "events": [{"id": "2009-x", "date": "2009", "title": "T",
+                                                         "summary": "S.", "background": True}]},
+             "timelines": {"t": {"k": 2, "texts": {"2009-06-11": ["WHO declared ."]}}}}
+    figures, excerpts = split_excerpts({"H1N1": topic})
+    assert figures == {"H1N1": {"articles": 3, "titles_all": {"share": {"ellipsis": 0.5}},
+                                "key_events": {"background": 1, "events": [{"date": "2009", "background": True}]},
+                                "timelines": {"t": {"k": 2}}}}
+    assert excerpts["H1N1"]["key_events"]["events"] == [{"id": "2009-x", "title": "T", "summary": "S."}]
+    assert excerpts["H1N1"]["timelines"]["t"]["texts"] == {"2009-06-11": ["WHO declared ."]}
 
 
 def test_topic_slice_scores_days_and_texts(tmp_path):
