@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -39,23 +39,15 @@ from generator.content import read_content  # noqa: E402
 from generator.errors import Report  # noqa: E402
 from generator.resources import load_resources  # noqa: E402
 from generator.temporal import calendar  # noqa: E402
-from tests.support.timeline17 import convert, read_timelines  # noqa: E402
-
-
-def top_days(scores: dict[date, float], k: int, start: date, end: date) -> list[date]:
-    days = [(s, d) for d, s in scores.items() if start <= d <= end and s > 0]
-    days.sort(key=lambda x: (-x[0], x[1]))
-    return [d for _, d in days[:k]]
-
-
-def prf(picked: list[date], reference: list[date]) -> tuple[float, float]:
-    hit = len(set(picked) & set(reference))
-    return (hit / len(picked) if picked else 0.0), (hit / len(reference) if reference else 0.0)
-
-
-def f1_of_means(ps: list[float], rs: list[float]) -> float:
-    p, r = sum(ps) / len(ps), sum(rs) / len(rs)
-    return 2 * p * r / (p + r) if p + r else 0.0
+from tests.support.timeline17 import (  # noqa: E402
+    convert,
+    day_scores,
+    f1_of_means,
+    prf,
+    read_timelines,
+    top_days,
+    topic_dirs,
+)
 
 
 def miss_analysis(reference: list[date], picked: list[date], analyses, ours: dict[date, float]) -> dict:
@@ -75,11 +67,7 @@ def miss_analysis(reference: list[date], picked: list[date], analyses, ours: dic
 
 def day_scores_ours(analyses, resources, cfg) -> dict[date, float]:
     events, _ = merged_events(analyses, resources, cfg)
-    scores: dict[date, float] = defaultdict(float)
-    for e in events:
-        if e.precision == "day":
-            scores[date.fromisoformat(e.date[:10])] += e.salience
-    return scores
+    return day_scores(events)
 
 
 def day_scores_pubcount(analyses) -> dict[date, float]:
@@ -155,9 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"topics": {}}
     try:
         for topic in args.topics:
-            dirs = sorted(p for p in args.data.iterdir() if p.is_dir() and p.name.startswith(topic + "_"))
-            if not dirs:
-                raise SystemExit(f"no folders {topic}_* in {args.data}")
+            dirs = topic_dirs(args.data, topic)
             print(f"== {topic}: {', '.join(d.name for d in dirs)}", flush=True)
             res = run_topic(topic, dirs, workdir)
             for m, v in res.pop("_pr").items():
