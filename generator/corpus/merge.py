@@ -16,6 +16,7 @@ from ..temporal import When
 from .clustering import cluster_mentions, features, similarity
 from .entities import EntityIndex
 from .salience import Coverage, salience
+from .topic import Topic
 
 
 def best_when(whens: list[When]) -> When:
@@ -27,15 +28,22 @@ def best_when(whens: list[When]) -> When:
     return ranked[0]
 
 
-def _representative(ms: list[Mention], when: When, index: EntityIndex) -> Mention:
-    """The mention that shares most words with the others, preferring one
-    that carries the event's own date, then one in a lead."""
+LEAD_PREFERENCE = 0.5  # a sentence of an article's lead says what happened, usually
+
+
+def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: Topic) -> Mention:
+    """The sentence that best says what the sources say about the event: one
+    that carries the event's own date, then the one nearest the centre of
+    its sources' sentences (the mean of its similarities to them) and of the
+    story (its topicality), one in an article's lead preferred."""
     feats = [features(m, index) for m in ms]
 
-    def centrality(k: int) -> float:
-        return sum(similarity(feats[k], feats[j], {}) for j in range(len(ms)) if j != k)
+    def score(k: int) -> float:
+        others = [similarity(feats[k], feats[j], {}) for j in range(len(ms)) if j != k]
+        central = sum(others) / len(others) if others else 0.0
+        return central + topic.closeness([ms[k]]) + (LEAD_PREFERENCE if ms[k].lead else 0.0)
 
-    best = max(range(len(ms)), key=lambda k: (ms[k].when == when, centrality(k) + (0.5 if ms[k].lead else 0.0), -k))
+    best = max(range(len(ms)), key=lambda k: (ms[k].when == when, score(k), -k))
     return ms[best]
 
 
@@ -81,6 +89,7 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold:
     articles = {a.article.slug: a.article for a in analyses}
     groups = cluster_mentions(mentions, index, threshold, vocab)
     coverage = Coverage([a.date for a in articles.values() if a.date])
+    topic = Topic(mentions)
     clusters = []
     # the span of a date (a day, a week...) -> article -> how many events of that span it reports
     reports: dict[tuple[date, date], Counter] = defaultdict(Counter)
@@ -92,11 +101,12 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold:
         reports[(when.start, when.end)].update({m.article for m in ms})
     events: list[Event] = []
     for ms, when in clusters:
-        rep = _representative(ms, when, index)
+        rep = _representative(ms, when, index, topic)
         anchor = _anchor(ms, articles)
         events.append(Event(
             id=slug_base(anchor.when.value, anchor.title), when=when, title=rep.title, summary=rep.sentence,
-            salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage), 3),
+            salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage)
+                           * topic.closeness(ms), 3),
             entities=_entities(ms, index), sources=_sources(ms, articles),
             mod=rep.timex.mod if rep.when == when else "",
             tags=tuple(sorted({t for m in ms for t in articles[m.article].tags})),
