@@ -17,7 +17,8 @@ from .. import sentences
 from . import anaphora, calendar, resolve as _resolve
 from .extract import find
 from .rules import load
-from .tense import tense_at
+from .tense import TenseReader
+from .validate import sanitize
 
 
 # Unusual spaces (no-break, thin, figure...) become plain spaces for matching;
@@ -61,20 +62,19 @@ def tag(
     if spans is None:
         spans = sentences.split(plain)
     out: list[Timex] = []
+    tenses = TenseReader(plain, res.tense)
     for c in find(plain, res):
         value, relative, c = anaphora.anchor(c, out, spans, dct)
-        if value:  # anchored in the story ("later that year", "a year earlier")
-            out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, relative, None))
-            continue
         tense = None
-        if c.value.startswith(("TENSE:", "HOLIDAY:")):
-            sentence = sentences.containing(spans, c.start) or (0, len(text))
-            tense = tense_at(plain, sentence, c.start, c.end, res.tense)
-        relative = _resolve.needs_dct(c.value)
-        value = _resolve.resolve(c.value, dct, tense) or ""
-        out.append(
-            Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, relative, tense)
-        )
+        if not value:  # not anchored in the story ("later that year"): to the document date
+            if c.value.startswith(("TENSE:", "HOLIDAY:")):
+                sentence = sentences.containing(spans, c.start) or (0, len(text))
+                tense = tenses.at(sentence, c.start, c.end)
+            relative = _resolve.needs_dct(c.value)
+            value = _resolve.resolve(c.value, dct, tense) or ""
+        # Never an impossible value ("February 30" -> a day of February we cannot know).
+        value = sanitize(c.type, value)
+        out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, relative, tense))
     return out
 
 

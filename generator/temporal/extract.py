@@ -127,10 +127,6 @@ def _matches(text: str, lowered: str, rule: Rule, spans: list[tuple[int, int]]):
             yield start, end, m
 
 
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 _MODIFIER_CACHE: dict[str, re.Pattern] = {}
 
 
@@ -145,6 +141,7 @@ def _modifier_prefix(res: Resources) -> re.Pattern:
 
 
 def find(text: str, res: Resources) -> list[Candidate]:
+    """Every temporal expression the rules find in `text`, in text order."""
     lowered = lower_ascii(text)
     positions = literal_positions(lowered, res)
     n = len(text)
@@ -157,30 +154,56 @@ def find(text: str, res: Resources) -> list[Candidate]:
             cache[required] = windows(n, required, positions)
         return cache[required]
 
-    vetoed = []
-    for veto in res.vetoes:
-        spans = windows_for(veto.required)
-        if spans is not None:
-            vetoed += [m.span() for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify, spans)]
+    vetoed = _vetoed(text, lowered, res, windows_for)
     raw: list[tuple[int, int, Rule, re.Match]] = []
     for rule in res.rules:
         spans = windows_for(rule.required)
         if spans is None:
             continue  # the rule cannot match: a word it needs is absent
         for start, end, m in _matches(text, lowered, rule, spans):
-            if any(_overlaps((start, end), v) for v in vetoed):
-                continue
-            raw.append((start, end, rule, m))
+            if vetoed is None or vetoed.find(1, start, end) < 0:
+                raw.append((start, end, rule, m))
+    return _candidates(text, choose(raw, n), res)
 
-    # Longest match wins; at equal length the rule with the higher priority,
-    # then the earlier rule in file order (stable sort).
-    raw.sort(key=lambda r: (-(r[1] - r[0]), -r[2].priority))
-    chosen: list[tuple[int, int, Rule, re.Match]] = []
+
+# Overlap tests mark characters in a bytearray (vetoed ones, then those of
+# each chosen match): a test is then a C-speed scan of the candidate's own
+# characters, so choosing is linear in the text and the number of matches
+# (testing each candidate against every chosen match was quadratic).
+
+def _vetoed(text: str, lowered: str, res: Resources, windows_for) -> bytearray | None:
+    """Characters covered by a false friend ("Sunday Times"), or None if none is."""
+    mask = None
+    for veto in res.vetoes:
+        spans = windows_for(veto.required)
+        if spans is None:
+            continue
+        for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify, spans):
+            if mask is None:
+                mask = bytearray(len(text))
+            mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    return mask
+
+
+def choose(raw: list, n: int) -> list:
+    """Non-overlapping matches (start, end, rule, ...) of a text of length n:
+    the longest wins; at equal length the rule with the higher priority, then
+    the earlier rule in file order (stable sort). In text order."""
+    raw = sorted(raw, key=lambda r: (-(r[1] - r[0]), -r[2].priority))
+    taken = bytearray(n)
+    chosen = []
     for cand in raw:
-        if not any(_overlaps(cand[:2], c[:2]) for c in chosen):
+        start, end = cand[0], cand[1]
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
             chosen.append(cand)
     chosen.sort(key=lambda r: r[0])
+    return chosen
 
+
+def _candidates(text: str, chosen: list, res: Resources) -> list[Candidate]:
+    """Fill each chosen match's value template; extend a DATE or TIME by a
+    leading modifier ("late", "the end of") not already part of an expression."""
     prefix = _modifier_prefix(res)
     out: list[Candidate] = []
     taken_until = 0
