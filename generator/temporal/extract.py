@@ -201,6 +201,16 @@ def choose(raw: list, n: int) -> list:
     return chosen
 
 
+_MOD = re.compile(r"START|END|MID|APPROX|MORE_THAN|LESS_THAN|EQUAL_OR_MORE|EQUAL_OR_LESS")
+
+
+def _first_mod(mod: str) -> str:
+    """A template with two hedges ("about two years or so") fills to
+    "APPROXAPPROX": TIMEX3 has one mod, the first."""
+    m = _MOD.match(mod)
+    return m.group(0) if m else mod
+
+
 def _candidates(text: str, chosen: list, res: Resources) -> list[Candidate]:
     """Fill each chosen match's value template; extend a DATE or TIME by a
     leading modifier ("late", "the end of") not already part of an expression."""
@@ -211,7 +221,7 @@ def _candidates(text: str, chosen: list, res: Resources) -> list[Candidate]:
         groups = m.groupdict()
         try:
             value = fill(rule.value, groups, res.vocab)
-            mod = fill(rule.mod, groups, res.vocab) if rule.mod else ""
+            mod = _first_mod(fill(rule.mod, groups, res.vocab)) if rule.mod else ""
         except (TemplateError, KeyError, ValueError):
             continue
         if rule.type in ("DATE", "TIME") and not value.endswith("_REF"):

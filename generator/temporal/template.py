@@ -45,9 +45,17 @@ def parse_number(word: str, vocab: Vocab) -> str:
         return str(value) if not isinstance(value, float) else f"{value:g}"
     total = 0
     for part in re.split(r"[- ]", w):
-        if part not in numbers or isinstance(numbers[part], str):
+        if part not in numbers:
             raise TemplateError(f"not a number: {word!r}")
-        total += int(numbers[part])
+        value = numbers[part]
+        if value == "X":  # "a few hundred"
+            return "X"
+        if isinstance(value, str):
+            raise TemplateError(f"not a number: {word!r}")
+        if value in (100, 1000):  # "two thousand" multiplies, "twenty-four" adds
+            total = max(total, 1) * int(value)
+        else:
+            total += int(value)
     return str(total)
 
 
