@@ -71,6 +71,8 @@ def _tense_reference(text, sentence, start, end, cues):
         if pair in cues["not_cues"] or triple in cues["not_cues"]:
             continue
         if w in cues["future"] or pair in cues["future"] or triple in cues["future"]:
+            if any(a in ("had", "hadn't", "hadn’t") for a in words[max(0, i - 2) : i]):
+                return PAST
             return FUTURE
         regular_past = _ed_form(w, cues["ed_exceptions"]) and pos not in capitalised
         if w in cues["past"] or regular_past:

@@ -92,6 +92,14 @@ def _hour(word, groups, vocab):
     return f"{h:02d}"
 
 
+def _hour_of_pod(word, groups, vocab):
+    """'4 in the morning' -> '04', 'six in the evening' -> '18'."""
+    h = int(parse_number(word, vocab))
+    if (groups.get("pod") or "").lower() in ("afternoon", "evening", "night") and h < 12:
+        h += 12
+    return f"{h:02d}"
+
+
 _PODDAY = {"this": 0, "early this": 0, "later this": 0, "earlier this": 0, "late": 0,
            "yesterday": -1, "last": -1, "tomorrow": 1, "today": 0}
 _FREQ = {"daily": "1D", "nightly": "1D", "weekly": "1W", "monthly": "1M", "annually": "1Y",
@@ -137,6 +145,7 @@ FUNCTIONS: dict[str, Callable] = {
     "spelledyear": lambda w, g, v: spelled_year(w, v),
     "digits": lambda w, g, v: re.sub(r"[^0-9]", "", w),
     "hour": _hour,
+    "hourpod": _hour_of_pod,
     "minute": lambda w, g, v: w or "00",
     "noon": lambda w, g, v: _NOON[_key(w)],
     "podday": lambda w, g, v: _signed(_PODDAY[_key(w)]),

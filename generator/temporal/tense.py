@@ -20,6 +20,7 @@ from bisect import bisect_left
 from .resolve import FUTURE, PAST, PRESENT
 
 _NOT_PAST_AUX = {"be", "being", "is", "are", "am", "can", "could", "may", "might", "must", "should", "get", "gets"}
+_PAST_PERFECT = {"had", "hadn't", "hadn’t"}
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|['’]ll")
 
 
@@ -52,6 +53,9 @@ def _verdict(words: list[str], i: int, capitalised: bool, cues: dict) -> str | N
         return None
     future, ed_ok = cues["future"], cues["ed_exceptions"]
     if w in future or pair in future or triple in future:
+        # "had been scheduled to expire at midnight Friday": a plan in the past perfect
+        if any(a in _PAST_PERFECT for a in words[max(0, i - 2) : i]):
+            return PAST
         return FUTURE
     regular_past = _ed_form(w, ed_ok) and not capitalised
     if w in cues["past"] or regular_past:
