@@ -74,7 +74,9 @@ def _tense_reference(text, sentence, start, end, cues):
             if any(a in ("had", "hadn't", "hadn’t") for a in words[max(0, i - 2) : i]):
                 return PAST
             return FUTURE
-        regular_past = _ed_form(w, cues["ed_exceptions"]) and pos not in capitalised
+        regular_past = (_ed_form(w, cues["ed_exceptions"]) and pos not in capitalised
+                        and not (i and words[i - 1] in ("a", "an", "the", "its", "their", "his", "her", "our", "this",
+                                                        "these", "those")))
         if w in cues["past"] or regular_past:
             aux = words[max(0, i - 3) : i]
             if any(a in cues["future"] for a in aux) or (len(aux) >= 2 and aux[-2:] == ["to", "be"]):

@@ -20,6 +20,7 @@ from bisect import bisect_left
 from .resolve import FUTURE, PAST, PRESENT
 
 _NOT_PAST_AUX = {"be", "being", "is", "are", "am", "can", "could", "may", "might", "must", "should", "get", "gets"}
+_DETERMINERS = {"a", "an", "the", "its", "their", "his", "her", "our", "this", "these", "those"}
 _PAST_PERFECT = {"had", "hadn't", "hadn’t"}
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|['’]ll")
 
@@ -57,7 +58,8 @@ def _verdict(words: list[str], i: int, capitalised: bool, cues: dict) -> str | N
         if any(a in _PAST_PERFECT for a in words[max(0, i - 2) : i]):
             return PAST
         return FUTURE
-    regular_past = _ed_form(w, ed_ok) and not capitalised
+    # "signed" is a verb, "an unspecified date" an adjective after its determiner
+    regular_past = _ed_form(w, ed_ok) and not capitalised and not (i and words[i - 1] in _DETERMINERS)
     if w in cues["past"] or regular_past:
         # "will be held", "is to be signed", "will have met": the auxiliaries decide;
         # "can be exercised", "is expected": a participle, not a past tense.
