@@ -40,10 +40,11 @@ def test_choose_matches_the_pairwise_reference(seed):
     rng = random.Random(seed)
     n = rng.randint(1, 300)
     raw = []
-    for k in range(rng.randint(0, 80)):
+    for k in range(rng.randint(0, 80)):  # (start, end, rule, match, file order), in the order rules run
         a = rng.randrange(n)
-        raw.append((a, min(n, a + rng.randint(1, 25)), _Rule(rng.randint(-2, 1)), k))
-    assert choose(raw, n) == _choose_reference(raw)
+        raw.append((a, min(n, a + rng.randint(1, 25)), _Rule(rng.randint(-2, 1)), k, rng.randint(0, 9)))
+    raw.sort(key=lambda r: (r[4], r[0]))
+    assert choose(list(reversed(raw)), n) == _choose_reference(raw)
 
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|['’]ll")

@@ -72,22 +72,18 @@ def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     return found
 
 
-def windows(n: int, required: frozenset[str] | None,
-            positions: dict[str, list[int]]) -> list[tuple[int, int]] | None:
-    """Stretches of text around the words a rule needs; None = the rule cannot match."""
-    if required is None:
-        return [(0, n)]
-    spans = [(max(0, i - WINDOW), min(n, i + len(lit) + WINDOW)) for lit in required for i in positions.get(lit, ())]
-    if not spans:
-        return None
-    spans.sort()
-    merged = [spans[0]]
-    for a, b in spans[1:]:
-        if a <= merged[-1][1]:
-            if b > merged[-1][1]:
-                merged[-1] = (merged[-1][0], b)
+def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[int, int]]:
+    """Stretches of a text of length n around the (sorted) starts of the words
+    a rule needs: `before` characters before each, `after` from it, merged."""
+    merged = []
+    a, b = starts[0] - before, starts[0] + after
+    for i in starts:  # sorted, and every window as wide: the ends increase too
+        if i - before <= b:
+            b = i + after
         else:
-            merged.append((a, b))
+            merged.append((max(0, a), min(n, b)))
+            a, b = i - before, i + after
+    merged.append((max(0, a), min(n, b)))
     return merged
 
 
@@ -140,29 +136,68 @@ def _modifier_prefix(res: Resources) -> re.Pattern:
     return pat
 
 
+@dataclass(frozen=True)
+class _Group:
+    """Rules (or vetoes) that need the same words: their windows are found once."""
+
+    literals: tuple[str, ...] | None  # None: the rules run on the whole text
+    members: tuple[tuple[int, Rule, int, int], ...]  # (file order, rule, reach before, reach after)
+
+
+_PLANS: dict[str, tuple[tuple[_Group, ...], tuple[_Group, ...]]] = {}
+
+
+def _round(reach: int) -> int:
+    """A reach rounded up to a multiple of 16 (at most WINDOW): rules needing
+    the same words then mostly share windows; a few spare characters cost little."""
+    return min(WINDOW, -(-reach // 16) * 16)
+
+
+def _groups(items) -> tuple[_Group, ...]:
+    by_required: dict = {}
+    for order, item in enumerate(items):
+        member = (order, item, _round(item.reach[0]), _round(item.reach[1]))
+        by_required.setdefault(item.required, []).append(member)
+    return tuple(_Group(None if req is None else tuple(sorted(req)), tuple(members))
+                 for req, members in by_required.items())
+
+
+def _plan(res: Resources) -> tuple[tuple[_Group, ...], tuple[_Group, ...]]:
+    """(veto groups, rule groups), built once per set of resources."""
+    plan = _PLANS.get(res.fingerprint)
+    if plan is None:
+        plan = _PLANS[res.fingerprint] = (_groups(res.vetoes), _groups(res.rules))
+    return plan
+
+
+def _group_windows(group: _Group, n: int, positions: dict[str, list[int]]):
+    """{(before, after): windows} for the group's members, or None if a word
+    the group needs is absent (no member can match)."""
+    if group.literals is None:
+        return {(b, a): [(0, n)] for _, _, b, a in group.members}
+    lists = [positions[lit] for lit in group.literals if lit in positions]
+    if not lists:
+        return None
+    starts = lists[0] if len(lists) == 1 else sorted(i for hits in lists for i in hits)
+    return {(b, a): windows(n, starts, b, a) for _, _, b, a in group.members}
+
+
 def find(text: str, res: Resources) -> list[Candidate]:
     """Every temporal expression the rules find in `text`, in text order."""
     lowered = lower_ascii(text)
     positions = literal_positions(lowered, res)
     n = len(text)
-    # Rules that need the same words (all the month-name rules...) share one
-    # list of windows per document.
-    cache: dict[frozenset[str] | None, list[tuple[int, int]] | None] = {}
-
-    def windows_for(required):
-        if required not in cache:
-            cache[required] = windows(n, required, positions)
-        return cache[required]
-
-    vetoed = _vetoed(text, lowered, res, windows_for)
-    raw: list[tuple[int, int, Rule, re.Match]] = []
-    for rule in res.rules:
-        spans = windows_for(rule.required)
-        if spans is None:
-            continue  # the rule cannot match: a word it needs is absent
-        for start, end, m in _matches(text, lowered, rule, spans):
-            if vetoed is None or vetoed.find(1, start, end) < 0:
-                raw.append((start, end, rule, m))
+    veto_groups, rule_groups = _plan(res)
+    vetoed = _vetoed(text, lowered, veto_groups, positions)
+    raw: list[tuple[int, int, Rule, re.Match, int]] = []
+    for group in rule_groups:
+        spans_by_reach = _group_windows(group, n, positions)
+        if spans_by_reach is None:
+            continue  # a word every rule of the group needs is absent
+        for order, rule, before, after in group.members:
+            for start, end, m in _matches(text, lowered, rule, spans_by_reach[before, after]):
+                if vetoed is None or vetoed.find(1, start, end) < 0:
+                    raw.append((start, end, rule, m, order))
     return _candidates(text, choose(raw, n), res)
 
 
@@ -171,25 +206,27 @@ def find(text: str, res: Resources) -> list[Candidate]:
 # characters, so choosing is linear in the text and the number of matches
 # (testing each candidate against every chosen match was quadratic).
 
-def _vetoed(text: str, lowered: str, res: Resources, windows_for) -> bytearray | None:
+def _vetoed(text: str, lowered: str, groups: tuple[_Group, ...], positions) -> bytearray | None:
     """Characters covered by a false friend ("Sunday Times"), or None if none is."""
     mask = None
-    for veto in res.vetoes:
-        spans = windows_for(veto.required)
-        if spans is None:
+    for group in groups:
+        spans_by_reach = _group_windows(group, len(text), positions)
+        if spans_by_reach is None:
             continue
-        for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify, spans):
-            if mask is None:
-                mask = bytearray(len(text))
-            mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        for _, veto, before, after in group.members:
+            for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify, spans_by_reach[before, after]):
+                if mask is None:
+                    mask = bytearray(len(text))
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     return mask
 
 
 def choose(raw: list, n: int) -> list:
-    """Non-overlapping matches (start, end, rule, ...) of a text of length n:
-    the longest wins; at equal length the rule with the higher priority, then
-    the earlier rule in file order (stable sort). In text order."""
-    raw = sorted(raw, key=lambda r: (-(r[1] - r[0]), -r[2].priority))
+    """Non-overlapping matches (start, end, rule, match, file order) of a text
+    of length n: the longest wins; at equal length the rule with the higher
+    priority, then the earlier rule in file order, then the earlier match.
+    In text order."""
+    raw = sorted(raw, key=lambda r: (-(r[1] - r[0]), -r[2].priority, r[4], r[0]))
     taken = bytearray(n)
     chosen = []
     for cand in raw:
@@ -217,7 +254,7 @@ def _candidates(text: str, chosen: list, res: Resources) -> list[Candidate]:
     prefix = _modifier_prefix(res)
     out: list[Candidate] = []
     taken_until = 0
-    for start, end, rule, m in chosen:
+    for start, end, rule, m, _ in chosen:
         groups = m.groupdict()
         try:
             value = fill(rule.value, groups, res.vocab)

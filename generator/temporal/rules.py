@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .required import required_literals
+from .required import match_reach, required_literals
 
 RULES_ROOT = Path(__file__).parent / "rules"
 
@@ -53,6 +53,9 @@ class Rule:
     priority: int
     source: str
     examples: tuple[Example, ...] = ()
+    # How far a match can reach (longest match, furthest character it or a
+    # lookahead reads): the extractor searches no wider around a required word.
+    reach: tuple[int, int] = (10**6, 10**6)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Veto:
     required: frozenset[str] | None
     source: str
     examples: tuple[str, ...] = ()
+    reach: tuple[int, int] = (10**6, 10**6)
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,7 @@ def load(language: str = "en") -> Resources:
                     fast=fast,
                     needs_verify=verify,
                     required=required_literals(fast.pattern),
+                    reach=match_reach(fast.pattern),
                     value=raw["value"],
                     mod=raw.get("mod", ""),
                     priority=int(raw.get("priority", 0)),
@@ -250,7 +255,7 @@ def load(language: str = "en") -> Resources:
             where = f"{path.name}: veto {raw.get('id', '?')}"
             regex, fast, verify = compile_rule_pattern(_expand(raw["pattern"], macros, vocab, where), where)
             vetoes.append(Veto(raw["id"], regex, fast, verify, required_literals(fast.pattern), path.name,
-                               tuple(raw.get("examples", []))))
+                               tuple(raw.get("examples", [])), match_reach(fast.pattern)))
 
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}

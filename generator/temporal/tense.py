@@ -15,7 +15,7 @@ expressions it holds (a sentence of 5,000 weekdays stays linear).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from .resolve import FUTURE, PAST, PRESENT
 
@@ -76,41 +76,50 @@ def _verdict(words: list[str], i: int, capitalised: bool, cues: dict) -> str | N
     return None
 
 
+_HEADS: dict[int, tuple[dict, frozenset[str]]] = {}
+
+
+def cue_heads(cues: dict) -> frozenset[str]:
+    """Every word that can start a cue: any other word (not an -ed form) is
+    no cue, whatever follows it, so most words are rejected at once. Computed
+    once per cue table."""
+    known = _HEADS.get(id(cues))
+    if known is None or known[0] is not cues:
+        phrases = [*cues["future"], *cues["past"], *cues["perfect_aux"], *cues["present"]]
+        known = _HEADS[id(cues)] = (cues, frozenset(p.split(" ")[0] for p in phrases))
+    return known[1]
+
+
 class Sentence:
-    """One sentence read once: token positions, each token's verdict, the
-    nearest cue at or before each token and at or after it."""
+    """One sentence read once: token positions, each cue's index and verdict."""
 
-    __slots__ = ("positions", "verdicts", "prev_cue", "next_cue", "blocked")
+    __slots__ = ("positions", "cue_index", "cue_verdict", "blocked")
 
-    def __init__(self, text: str, span: tuple[int, int], cues: dict):
+    def __init__(self, text: str, span: tuple[int, int], cues: dict, heads: frozenset[str]):
         s, e = span
         found = list(_TOKEN.finditer(text, s, e))
         words = [m.group(0).lower() for m in found]
         self.positions = [m.start() for m in found]
-        self.verdicts = [_verdict(words, i, m.group(0)[0].isupper(), cues) for i, m in enumerate(found)]
+        self.cue_index: list[int] = []
+        self.cue_verdict: list[str] = []
+        for i, w in enumerate(words):
+            if w in heads or (len(w) > 4 and w.endswith("ed")):
+                verdict = _verdict(words, i, found[i].group(0)[0].isupper(), cues)
+                if verdict is not None:
+                    self.cue_index.append(i)
+                    self.cue_verdict.append(verdict)
         self.blocked = any(w in cues["forward_blockers"] for w in words)
-        n = len(words)
-        self.prev_cue = [-1] * n
-        last = -1
-        for i in range(n):
-            if self.verdicts[i] is not None:
-                last = i
-            self.prev_cue[i] = last
-        self.next_cue = [-1] * n
-        last = -1
-        for i in range(n - 1, -1, -1):
-            if self.verdicts[i] is not None:
-                last = i
-            self.next_cue[i] = last
 
     def tense(self, start: int, end: int) -> str | None:
         """The nearest cue left of [start, end), else the nearest right of it."""
-        left = bisect_left(self.positions, start) - 1
-        if left >= 0 and self.prev_cue[left] >= 0:
-            return self.verdicts[self.prev_cue[left]]
-        right = bisect_left(self.positions, end)
-        if right < len(self.positions) and self.next_cue[right] >= 0:
-            return self.verdicts[self.next_cue[right]]
+        left = bisect_left(self.positions, start) - 1  # the last word before the expression
+        k = bisect_right(self.cue_index, left) - 1
+        if k >= 0:
+            return self.cue_verdict[k]
+        right = bisect_left(self.positions, end)  # the first word after it
+        k = bisect_left(self.cue_index, right)
+        if k < len(self.cue_index):
+            return self.cue_verdict[k]
         return None
 
 
@@ -120,6 +129,7 @@ class TenseReader:
     def __init__(self, text: str, cues: dict):
         self.text = text
         self.cues = cues
+        self.heads = cue_heads(cues)
         self._sentences: dict[tuple[int, int], Sentence] = {}
 
     def at(self, sentence: tuple[int, int], start: int, end: int) -> str | None:
@@ -133,7 +143,7 @@ class TenseReader:
     def _read(self, sentence: tuple[int, int]) -> Sentence:
         read = self._sentences.get(sentence)
         if read is None:
-            read = self._sentences[sentence] = Sentence(self.text, sentence, self.cues)
+            read = self._sentences[sentence] = Sentence(self.text, sentence, self.cues, self.heads)
         return read
 
 
