@@ -128,3 +128,20 @@ def test_a_run_of_stops_splits_as_before():
         spans = sentences.split(text)
         assert spans and all(text[a:b].strip() == text[a:b] for a, b in spans)
     assert sentences.split("He left... She stayed.") == [(0, 10), (11, 22)]
+
+
+def test_tight_windows_find_what_wide_windows_find():
+    """Each rule is searched only as far around its required word as its
+    pattern can reach; searching the full WINDOW on each side finds the same."""
+    from dataclasses import replace
+
+    from generator.temporal import extract
+
+    wide = replace(RES, fingerprint=RES.fingerprint + "-wide",
+                   rules=tuple(replace(r, reach=(10**6, 10**6)) for r in RES.rules),
+                   vetoes=tuple(replace(v, reach=(10**6, 10**6)) for v in RES.vetoes))
+    texts = [a["text"] for a in seed_articles()]
+    texts += ["The 2018-05-31 deal, signed at 10:35 a.m. (0735 GMT) Friday, runs two to three weeks or so; "
+              "$5 million a year, 24 hours a day, the year-earlier nine months, nearly two more years."]
+    for text in texts:
+        assert extract.find(text, RES) == extract.find(text, wide)

@@ -26,6 +26,9 @@ from .validate import sanitize
 _SPACES = str.maketrans({c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
 
 
+_NEEDS_SENTENCES = ("TENSE:", "HOLIDAY:", "ANAPHOR:", "NARRATIVE:", "PERIODOF:")
+
+
 @dataclass(frozen=True)
 class Timex:
     start: int
@@ -59,11 +62,13 @@ def tag(
     relative expressions then come back with an empty value)."""
     res = load(language)
     plain = text.translate(_SPACES)
-    if spans is None:
-        spans = sentences.split(plain)
+    candidates = find(plain, res)
+    if spans is None:  # sentences matter only to the tense and to the story's anaphora
+        needed = any(c.value.startswith(_NEEDS_SENTENCES) for c in candidates)
+        spans = sentences.split(plain) if needed else []
     out: list[Timex] = []
     tenses = TenseReader(plain, res.tense)
-    for c in find(plain, res):
+    for c in candidates:
         value, relative, c = anaphora.anchor(c, out, spans, dct)
         tense = None
         if not value:  # not anchored in the story ("later that year"): to the document date

@@ -43,33 +43,54 @@ def lower_ascii(text: str) -> str:
 WINDOW = 64  # characters searched on each side of a required word
 
 
+_LITERAL_TREES: dict[str, tuple] = {}
+
+
+def _literal_tree(res: Resources) -> tuple:
+    """The literal plan as a tree: ((literal, offset in its parent, children), ...)
+    for the literals that contain no shorter one; each child contains its parent."""
+    tree = _LITERAL_TREES.get(res.fingerprint)
+    if tree is None:
+        children: dict[str | None, list[str]] = {}
+        offsets = {}
+        for lit, inner, offset in res.literal_plan:
+            children.setdefault(inner, []).append(lit)
+            offsets[lit] = offset
+
+        def build(parent):
+            return tuple((lit, offsets[lit], build(lit)) for lit in children.get(parent, ()))
+
+        tree = _LITERAL_TREES[res.fingerprint] = build(None)
+    return tree
+
+
 def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     """Where each required literal occurs. str.find runs in C at memory speed,
     so a scan per literal is several times faster than one regex pass that
     tries every literal at every position; a literal that contains a shorter
-    one that occurs rarely is checked only where that one occurs."""
+    one is looked for only if that one occurs, and only where it occurs when
+    that is rare."""
     found: dict[str, list[int]] = {}
+    _find_all(lowered, _literal_tree(res), None, found)
+    return found
+
+
+def _find_all(lowered: str, nodes: tuple, base: list[int] | None, found: dict) -> None:
     find = lowered.find
     startswith = lowered.startswith
-    for lit, inner, offset in res.literal_plan:
-        if inner is not None:
-            base = found.get(inner)
-            if base is None:
-                continue  # the shorter literal is absent, so this one is too
-            if len(base) <= 32:
-                hits = [i - offset for i in base if i >= offset and startswith(lit, i - offset)]
-                if hits:
-                    found[lit] = hits
-                continue
-        i = find(lit)
-        if i < 0:
-            continue
-        hits = []
-        while i >= 0:
-            hits.append(i)
-            i = find(lit, i + 1)
-        found[lit] = hits
-    return found
+    for lit, offset, children in nodes:
+        if base is not None and len(base) <= 32:
+            hits = [i - offset for i in base if i >= offset and startswith(lit, i - offset)]
+        else:
+            hits = []
+            i = find(lit)
+            while i >= 0:
+                hits.append(i)
+                i = find(lit, i + 1)
+        if hits:
+            found[lit] = hits
+            if children:
+                _find_all(lowered, children, hits, found)
 
 
 def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[int, int]]:

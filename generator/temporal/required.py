@@ -76,8 +76,8 @@ def _factors(seq) -> list[Factor]:
         if op is C.LITERAL:
             extend((chr(av),))
             continue
-        if op is C.SUBPATTERN:
-            alts = _literal_alternatives(av[3])
+        if op in (C.SUBPATTERN, C.BRANCH):
+            alts = _literal_alternatives(av[3] if op is C.SUBPATTERN else [(op, av)])
             if alts:
                 extend(alts)
                 continue
@@ -181,10 +181,25 @@ def _width(seq) -> tuple[int, int]:
 
 
 def match_reach(pattern: str) -> tuple[int, int]:
-    """(longest match, furthest character a match or its lookaheads read,
-    counted from the match start) of a compiled-for-lowercase pattern; with
-    unbounded repeats counted as REPEAT_CAP characters."""
+    """(before, after) for a pattern compiled for lower-case text: a match
+    starts at most `before` characters before its required literal starts,
+    and neither it nor its lookaheads read further than `after` characters
+    from that start (unbounded repeats counted as REPEAT_CAP characters).
+    The literal's place is found from the shortest prefix and the shortest
+    suffix of the pattern that already require it; if they do not overlap,
+    a match holds it twice ("2018-05-31" and "-"), and the whole width counts.
+    Other occurrences (in optional parts) lie within that reach of the
+    required one, so their windows merge with its window."""
     try:
-        return _width(list(_parser.parse(pattern, 0)))
+        seq = list(_parser.parse(pattern, re.IGNORECASE))
     except re.error:
         return 10**6, 10**6
+    width, reach = _width(seq)
+    best = _best(_factors(seq))
+    if best is None:
+        return width, reach
+    k = next((k for k in range(len(seq)) if best in _factors(seq[: k + 1])), len(seq) - 1)
+    j = next((j for j in range(len(seq) - 1, -1, -1) if best in _factors(seq[j:])), 0)
+    if k < j:
+        return width, reach
+    return _width(seq[: k + 1])[0], _width(seq[j:])[1]

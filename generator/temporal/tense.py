@@ -93,22 +93,30 @@ def cue_heads(cues: dict) -> frozenset[str]:
 class Sentence:
     """One sentence read once: token positions, each cue's index and verdict."""
 
-    __slots__ = ("positions", "cue_index", "cue_verdict", "blocked")
+    __slots__ = ("positions", "cue_index", "cue_verdict", "words", "_blocked")
 
     def __init__(self, text: str, span: tuple[int, int], cues: dict, heads: frozenset[str]):
         s, e = span
-        found = list(_TOKEN.finditer(text, s, e))
-        words = [m.group(0).lower() for m in found]
-        self.positions = [m.start() for m in found]
+        self.positions = positions = []
+        self.words = words = []
+        for m in _TOKEN.finditer(text, s, e):
+            positions.append(m.start())
+            words.append(m.group(0).lower())
         self.cue_index: list[int] = []
         self.cue_verdict: list[str] = []
         for i, w in enumerate(words):
             if w in heads or (len(w) > 4 and w.endswith("ed")):
-                verdict = _verdict(words, i, found[i].group(0)[0].isupper(), cues)
+                verdict = _verdict(words, i, text[positions[i]].isupper(), cues)
                 if verdict is not None:
                     self.cue_index.append(i)
                     self.cue_verdict.append(verdict)
-        self.blocked = any(w in cues["forward_blockers"] for w in words)
+        self._blocked = None
+
+    def blocked(self, blockers) -> bool:
+        """Whether a past perfect ("had") keeps a forward preposition from pointing ahead."""
+        if self._blocked is None:
+            self._blocked = any(w in blockers for w in self.words)
+        return self._blocked
 
     def tense(self, start: int, end: int) -> str | None:
         """The nearest cue left of [start, end), else the nearest right of it."""
@@ -136,7 +144,7 @@ class TenseReader:
         s = sentence[0]
         # "postponed until Friday", "effective Feb. 1": ahead, unless past perfect.
         if _after_forward_preposition(self.text[max(s, start - 24) : start].lower(), self.cues["forward"]):
-            if not self._read(sentence).blocked:
+            if not self._read(sentence).blocked(self.cues["forward_blockers"]):
                 return FUTURE
         return self._read(sentence).tense(start, end)
 
