@@ -161,7 +161,7 @@ def _modifier_prefix(res: Resources) -> re.Pattern:
 class _Group:
     """Rules (or vetoes) that need the same words: their windows are found once."""
 
-    literals: tuple[str, ...] | None  # None: the rules run on the whole text
+    literals: frozenset[str] | None  # None: the rules run on the whole text
     members: tuple[tuple[int, Rule, int, int], ...]  # (file order, rule, reach before, reach after)
 
 
@@ -179,7 +179,7 @@ def _groups(items) -> tuple[_Group, ...]:
     for order, item in enumerate(items):
         member = (order, item, _round(item.reach[0]), _round(item.reach[1]))
         by_required.setdefault(item.required, []).append(member)
-    return tuple(_Group(None if req is None else tuple(sorted(req)), tuple(members))
+    return tuple(_Group(req, tuple(members))
                  for req, members in by_required.items())
 
 
@@ -196,9 +196,10 @@ def _group_windows(group: _Group, n: int, positions: dict[str, list[int]]):
     the group needs is absent (no member can match)."""
     if group.literals is None:
         return {(b, a): [(0, n)] for _, _, b, a in group.members}
-    lists = [positions[lit] for lit in group.literals if lit in positions]
-    if not lists:
+    present = positions.keys() & group.literals  # a set operation, in C
+    if not present:
         return None
+    lists = [positions[lit] for lit in present]
     starts = lists[0] if len(lists) == 1 else sorted(i for hits in lists for i in hits)
     return {(b, a): windows(n, starts, b, a) for _, _, b, a in group.members}
 
