@@ -260,7 +260,7 @@ def choose(raw: list, n: int) -> list:
     return chosen
 
 
-_MOD = re.compile(r"START|END|MID|APPROX|MORE_THAN|LESS_THAN|EQUAL_OR_MORE|EQUAL_OR_LESS")
+_MOD = re.compile(r"START|END|MID|APPROX|MORE_THAN|LESS_THAN|EQUAL_OR_MORE|EQUAL_OR_LESS|BEFORE|AFTER")
 
 
 def _first_mod(mod: str) -> str:

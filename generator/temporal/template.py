@@ -153,6 +153,7 @@ FUNCTIONS: dict[str, Callable] = {
     "agodir": lambda w, g, v: _AGODIR[_key(w)],
     "dayshift": lambda w, g, v: "-2" if "before" in w.lower() else "+2",
     "decadeword": lambda w, g, v: str(_lookup(v, "decade_words", w)),
+    "prepost": lambda w, g, v: "BEFORE" if _key(w) == "pre" else "AFTER",
 }
 
 
