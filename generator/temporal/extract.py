@@ -152,7 +152,9 @@ def _modifier_prefix(res: Resources) -> re.Pattern:
     if pat is None:
         words = sorted(res.vocab["modifiers"], key=len, reverse=True)
         alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-        pat = re.compile(rf"(?<![A-Za-z])({alternation})(?:\s+|-)(?:of\s+)?$", re.IGNORECASE)
+        # ("get around Wednesday's ruling" is a verb, not an approximation)
+        pat = re.compile(rf"(?<![A-Za-z])(?<!get )(?<!got )(?<!gets )(?<!getting )({alternation})(?:\s+|-)(?:of\s+)?$",
+                         re.IGNORECASE)
         _MODIFIER_CACHE[res.fingerprint] = pat
     return pat
 
