@@ -137,8 +137,7 @@ def test_tight_windows_find_what_wide_windows_find():
 
     from generator.temporal import extract
 
-    wide = replace(RES, fingerprint=RES.fingerprint + "-wide",
-                   rules=tuple(replace(r, reach=(10**6, 10**6)) for r in RES.rules),
+    wide = replace(RES, rules=tuple(replace(r, reach=(10**6, 10**6)) for r in RES.rules),
                    vetoes=tuple(replace(v, reach=(10**6, 10**6)) for v in RES.vetoes))
     texts = [a["text"] for a in seed_articles()]
     texts += ["The 2018-05-31 deal, signed at 10:35 a.m. (0735 GMT) Friday, runs two to three weeks or so; "

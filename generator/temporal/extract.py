@@ -43,25 +43,37 @@ def lower_ascii(text: str) -> str:
 WINDOW = 64  # characters searched on each side of a required word
 
 
-_LITERAL_TREES: dict[str, tuple] = {}
+# Structures derived from a Resources object, built on first use. Keyed by
+# the object itself (its id, checked by identity), not by its fingerprint, so
+# a Resources built with other rules never gets another's plan.
+_DERIVED: dict[tuple[str, int], tuple] = {}
+
+
+def _derived(kind: str, res: Resources, build):
+    known = _DERIVED.get((kind, id(res)))
+    if known is None or known[0] is not res:
+        known = _DERIVED[kind, id(res)] = (res, build(res))
+    return known[1]
+
 
 
 def _literal_tree(res: Resources) -> tuple:
     """The literal plan as a tree: ((literal, offset in its parent, children), ...)
     for the literals that contain no shorter one; each child contains its parent."""
-    tree = _LITERAL_TREES.get(res.fingerprint)
-    if tree is None:
-        children: dict[str | None, list[str]] = {}
-        offsets = {}
-        for lit, inner, offset in res.literal_plan:
-            children.setdefault(inner, []).append(lit)
-            offsets[lit] = offset
+    return _derived("literals", res, _build_literal_tree)
 
-        def build(parent):
-            return tuple((lit, offsets[lit], build(lit)) for lit in children.get(parent, ()))
 
-        tree = _LITERAL_TREES[res.fingerprint] = build(None)
-    return tree
+def _build_literal_tree(res: Resources) -> tuple:
+    children: dict[str | None, list[str]] = {}
+    offsets = {}
+    for lit, inner, offset in res.literal_plan:
+        children.setdefault(inner, []).append(lit)
+        offsets[lit] = offset
+
+    def build(parent):
+        return tuple((lit, offsets[lit], build(lit)) for lit in children.get(parent, ()))
+
+    return build(None)
 
 
 def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
@@ -167,9 +179,6 @@ class _Group:
     members: tuple[tuple[int, Rule, int, int], ...]  # (file order, rule, reach before, reach after)
 
 
-_PLANS: dict[str, tuple[tuple[_Group, ...], tuple[_Group, ...]]] = {}
-
-
 def _round(reach: int) -> int:
     """A reach rounded up to a multiple of 16 (at most WINDOW): rules needing
     the same words then mostly share windows; a few spare characters cost little."""
@@ -187,10 +196,7 @@ def _groups(items) -> tuple[_Group, ...]:
 
 def _plan(res: Resources) -> tuple[tuple[_Group, ...], tuple[_Group, ...]]:
     """(veto groups, rule groups), built once per set of resources."""
-    plan = _PLANS.get(res.fingerprint)
-    if plan is None:
-        plan = _PLANS[res.fingerprint] = (_groups(res.vetoes), _groups(res.rules))
-    return plan
+    return _derived("plan", res, lambda r: (_groups(r.vetoes), _groups(r.rules)))
 
 
 def _group_windows(group: _Group, n: int, positions: dict[str, list[int]]):
