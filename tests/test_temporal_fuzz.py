@@ -44,7 +44,7 @@ TEXT = st.lists(st.tuples(TOKEN, SEPARATOR), min_size=1, max_size=40).map(
     lambda parts: "".join(t + s for t, s in parts))
 
 
-@settings(max_examples=3000, derandomize=True, deadline=None, database=None,
+@settings(max_examples=2500, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(text=TEXT, dct=st.one_of(st.none(), st.dates()))
 def test_tagger_never_fails_and_emits_only_valid_values(text, dct):
