@@ -199,15 +199,15 @@ def _plan(res: Resources) -> tuple[tuple[_Group, ...], tuple[_Group, ...]]:
     return _derived("plan", res, lambda r: (_groups(r.vetoes), _groups(r.rules)))
 
 
-def _group_windows(group: _Group, n: int, positions: dict[str, list[int]]):
+def _group_windows(group: _Group, n: int, positions: dict[str, list[int]], found: frozenset[str]):
     """{(before, after): windows} for the group's members, or None if a word
-    the group needs is absent (no member can match)."""
+    the group needs is absent (no member can match). `found`: the literals
+    that occur, as a set (a disjointness test in C rejects most groups)."""
     if group.literals is None:
         return {(b, a): [(0, n)] for _, _, b, a in group.members}
-    present = positions.keys() & group.literals  # a set operation, in C
-    if not present:
+    if group.literals.isdisjoint(found):
         return None
-    lists = [positions[lit] for lit in present]
+    lists = [positions[lit] for lit in group.literals & found]
     starts = lists[0] if len(lists) == 1 else sorted(i for hits in lists for i in hits)
     return {(b, a): windows(n, starts, b, a) for _, _, b, a in group.members}
 
@@ -218,10 +218,11 @@ def find(text: str, res: Resources) -> list[Candidate]:
     positions = literal_positions(lowered, res)
     n = len(text)
     veto_groups, rule_groups = _plan(res)
-    vetoed = _vetoed(text, lowered, veto_groups, positions)
+    found = frozenset(positions)
+    vetoed = _vetoed(text, lowered, veto_groups, positions, found)
     raw: list[tuple[int, int, Rule, re.Match, int]] = []
     for group in rule_groups:
-        spans_by_reach = _group_windows(group, n, positions)
+        spans_by_reach = _group_windows(group, n, positions, found)
         if spans_by_reach is None:
             continue  # a word every rule of the group needs is absent
         for order, rule, before, after in group.members:
@@ -236,11 +237,11 @@ def find(text: str, res: Resources) -> list[Candidate]:
 # characters, so choosing is linear in the text and the number of matches
 # (testing each candidate against every chosen match was quadratic).
 
-def _vetoed(text: str, lowered: str, groups: tuple[_Group, ...], positions) -> bytearray | None:
+def _vetoed(text: str, lowered: str, groups: tuple[_Group, ...], positions, found) -> bytearray | None:
     """Characters covered by a false friend ("Sunday Times"), or None if none is."""
     mask = None
     for group in groups:
-        spans_by_reach = _group_windows(group, len(text), positions)
+        spans_by_reach = _group_windows(group, len(text), positions, found)
         if spans_by_reach is None:
             continue
         for _, veto, before, after in group.members:
