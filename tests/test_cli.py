@@ -8,6 +8,7 @@ import sys
 from generator.temporal import tag
 from tests.conftest import TEMPEVAL
 from tests.support import ROOT, make_corpus, make_project
+from tests.support.timeml import read_tml
 
 
 def run(*args, cwd=ROOT, stdin=None):
@@ -21,8 +22,6 @@ def test_help():
 
 
 def test_extract_jsonl_matches_the_tagger_and_the_benchmark():
-    from benchmarks.tempeval import read_tml
-
     docs = [read_tml(p) for p in sorted((TEMPEVAL / "TimeBank").glob("*.tml"))[:5]]
     lines = "".join(json.dumps({"id": d.name, "text": d.text, "dct": d.dct.isoformat()}) + "\n" for d in docs)
     r = run("extract", "--jsonl", stdin=lines)

@@ -11,6 +11,7 @@ stage can merge mentions of one happening without reading the article again.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -154,8 +155,8 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
             people = tuple(h.ref.name for h in names.of(i) if h.ref.kind == "person")
             headline = make_headline(text, (s, e), t, ts, v, rules, head, titles, people)
             title = resolve_opening(headline.text, sentence, headline.start - s, names.of(i),
-                                    lambda n, i=i: names.before(i, n), rules,
-                                    lambda d, i=i: names.introduced(i, d))[: settings.max_title]
+                                    functools.partial(names.before, i), rules,
+                                    functools.partial(names.introduced, i))[: settings.max_title]
             if len(title.split()) < 3 or not readable_opening(title, rules):
                 continue
             in_span = [h.ref for h in names.of(i) if headline.start - s <= h.start < headline.end - s]

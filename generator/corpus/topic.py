@@ -23,16 +23,16 @@ class Topic:
         df = Counter(k for m in mentions for k in m.keywords)
         n = max(len(mentions), 1)
         self.idf = {k: math.log(1 + n / c) for k, c in df.items()}
-        centroid: Counter = Counter()
+        centroid: dict[str, float] = {}
         for m in mentions:
             for k in m.keywords:
-                centroid[k] += self.idf[k]
+                centroid[k] = centroid.get(k, 0.0) + self.idf[k]
         self.centroid = centroid
         self.norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
 
-    def vector(self, ms: list[Mention]) -> Counter:
+    def vector(self, ms: list[Mention]) -> dict[str, float]:
         """The words of these sentences (each sentence once), weighted by rarity."""
-        vec: Counter = Counter()
+        vec: dict[str, float] = {}
         seen = set()
         for m in ms:
             key = (m.article, m.sentence_index)
@@ -40,7 +40,7 @@ class Topic:
                 continue
             seen.add(key)
             for k in m.keywords:
-                vec[k] += self.idf.get(k, 0.0)
+                vec[k] = vec.get(k, 0.0) + self.idf.get(k, 0.0)
         return vec
 
     def closeness(self, ms: list[Mention]) -> float:

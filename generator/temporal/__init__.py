@@ -19,12 +19,16 @@ from . import resolve as _resolve
 from .calendar import When
 from .extract import find
 from .rules import Resources, load
-from .tense import tense_at
+from .tense import TenseReader
+from .validate import sanitize
 
 # Unusual spaces (no-break, thin, figure...) become plain spaces for matching;
 # one character for one, so offsets into the original text stay valid.
 _SPACES = str.maketrans({c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
                                           "\u200a\u202f\u205f\u3000"})
+
+
+_NEEDS_SENTENCES = ("TENSE:", "HOLIDAY:", "ANAPHOR:", "NARRATIVE:", "PERIODOF:")
 
 
 @dataclass(frozen=True)
@@ -64,20 +68,23 @@ def tag(
     the language's compiled rules (the build passes the ones it loaded)."""
     res = rules or load(language)
     plain = text.translate(_SPACES)
-    if spans is None:
-        spans = sentences.split(plain)
+    candidates = find(plain, res)
+    if spans is None:  # sentences matter only to the tense and to the story's anaphora
+        needed = any(c.value.startswith(_NEEDS_SENTENCES) for c in candidates)
+        spans = sentences.split(plain) if needed else []
     out: list[Timex] = []
-    for c in find(plain, res):
+    tenses = TenseReader(plain, res.tense)
+    for c in candidates:
         value, relative, c = anaphora.anchor(c, out, spans, dct)
-        if value:  # anchored in the story ("later that year", "a year earlier")
-            out.append(_timex(text, c, value, relative, None))
-            continue
         tense = None
-        if c.value.startswith(("TENSE:", "HOLIDAY:")):
-            sentence = sentences.containing(spans, c.start) or (0, len(text))
-            tense = tense_at(plain, sentence, c.start, c.end, res.tense)
-        relative = _resolve.needs_dct(c.value)
-        value = _resolve.resolve(c.value, dct, tense) or ""
+        if not value:  # not anchored in the story ("later that year"): to the document date
+            if c.value.startswith(("TENSE:", "HOLIDAY:")):
+                sentence = sentences.containing(spans, c.start) or (0, len(text))
+                tense = tenses.at(sentence, c.start, c.end)
+            relative = _resolve.needs_dct(c.value)
+            value = _resolve.resolve(c.value, dct, tense) or ""
+        # Never an impossible value ("February 30" -> a day of February we cannot know).
+        value = sanitize(c.type, value)
         out.append(_timex(text, c, value, relative, tense))
     return out
 

@@ -9,10 +9,10 @@ the document date (a REF/LAST/NEXT value for the resolver).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from datetime import date, timedelta
 
-from ..analysis import sentences
 from . import calendar
 from . import resolve as _resolve
 
@@ -20,6 +20,13 @@ from . import resolve as _resolve
 def anchor(c, previous: list, spans, dct: date | None):
     """(value anchored in the story or None, whether it is relative, the
     candidate to resolve against the document date when there is no value)."""
+    try:
+        return _anchor(c, previous, spans, dct)
+    except (ValueError, OverflowError):  # a date out of the calendar's range: no story anchor
+        return None, False, c
+
+
+def _anchor(c, previous: list, spans, dct: date | None):
     kind = c.value.split(":", 1)[0]
     if kind == "ANAPHOR":
         return _anaphor(c, previous, spans, dct), True, c
@@ -77,12 +84,24 @@ _FINE_ENOUGH = {
 }
 
 
+# At most this many antecedents are looked at: a story names its date within
+# a few expressions, and a cap keeps a sentence of thousands of dates linear.
+MAX_ANTECEDENTS = 48
+
+
+def _sentence_index(spans, offset: int) -> int | None:
+    """Index of the sentence span containing `offset` (binary search)."""
+    i = bisect_right(spans, (offset, float("inf"))) - 1
+    return i if i >= 0 and spans[i][0] <= offset < spans[i][1] else None
+
+
 def _antecedents(c, previous: list, spans, back: int = 3):
     """The expressions already tagged in the candidate's sentence and the
     `back` sentences before it, nearest first."""
-    here = sentences.containing(spans, c.start)
-    window_start = spans[max(0, spans.index(here) - back)][0] if here else 0
-    for t in reversed(previous):
+    here = _sentence_index(spans, c.start)
+    window_start = spans[max(0, here - back)][0] if here is not None else 0
+    for k in range(len(previous) - 1, max(-1, len(previous) - 1 - MAX_ANTECEDENTS), -1):
+        t = previous[k]
         if t.start < window_start:
             return
         yield t
@@ -98,8 +117,8 @@ def _narrative(c, previous: list, spans) -> str | None:
 
 
 def _narrative_base(base: str, c, previous: list, spans) -> str | None:
-    _, unit, off = base.split(":")
-    off = int(off)
+    _, unit, offset = base.split(":")
+    off = int(offset)
     if unit.startswith("WD"):
         # The story's day is usually set once, in the lead: look further back.
         return _narrative_weekday(_antecedents(c, previous, spans, 8), int(unit[2:]), off)
@@ -108,8 +127,9 @@ def _narrative_base(base: str, c, previous: list, spans) -> str | None:
             continue
         day = t.value.split("T")[0]
         prec = calendar.precision(day)
-        if prec in _FINE_ENOUGH.get(unit, ()):
-            first = calendar.span(day)[0]
+        placed = calendar.span(day)
+        if placed and prec in _FINE_ENOUGH.get(unit, ()):
+            first = placed[0]
             if unit == "Y":
                 return f"{first.year + off:04d}"
             if unit == "M":

@@ -36,7 +36,7 @@ def month_end(year: int, month: int) -> date:
 
 def week_value(d: date) -> str:
     iso = d.isocalendar()
-    return f"{iso[0]}-W{iso[1]:02d}"
+    return f"{iso[0]:04d}-W{iso[1]:02d}"  # year 1 is 0001, as every TIMEX3 year
 
 
 def week_monday(year: int, week: int) -> date:

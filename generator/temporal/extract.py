@@ -43,51 +43,77 @@ def lower_ascii(text: str) -> str:
 WINDOW = 64  # characters searched on each side of a required word
 
 
+def _derived(kind: str, res: Resources, build):
+    """A structure derived from the rules, built on first use and kept on the
+    Resources object itself (so it lives and dies with those rules: no module
+    state, and rules loaded anew never get another's plan)."""
+    known = res.derived.get(kind)
+    if known is None:
+        known = res.derived[kind] = build(res)
+    return known
+
+
+
+def _literal_tree(res: Resources) -> tuple:
+    """The literal plan as a tree: ((literal, offset in its parent, children), ...)
+    for the literals that contain no shorter one; each child contains its parent."""
+    return _derived("literals", res, _build_literal_tree)
+
+
+def _build_literal_tree(res: Resources) -> tuple:
+    children: dict[str | None, list[str]] = {}
+    offsets = {}
+    for lit, inner, offset in res.literal_plan:
+        children.setdefault(inner, []).append(lit)
+        offsets[lit] = offset
+
+    def build(parent):
+        return tuple((lit, offsets[lit], build(lit)) for lit in children.get(parent, ()))
+
+    return build(None)
+
+
 def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     """Where each required literal occurs. str.find runs in C at memory speed,
     so a scan per literal is several times faster than one regex pass that
     tries every literal at every position; a literal that contains a shorter
-    one that occurs rarely is checked only where that one occurs."""
+    one is looked for only if that one occurs, and only where it occurs when
+    that is rare."""
     found: dict[str, list[int]] = {}
-    find = lowered.find
-    startswith = lowered.startswith
-    for lit, inner, offset in res.literal_plan:
-        if inner is not None:
-            base = found.get(inner)
-            if base is None:
-                continue  # the shorter literal is absent, so this one is too
-            if len(base) <= 32:
-                hits = [i - offset for i in base if i >= offset and startswith(lit, i - offset)]
-                if hits:
-                    found[lit] = hits
-                continue
-        i = find(lit)
-        if i < 0:
-            continue
-        hits = []
-        while i >= 0:
-            hits.append(i)
-            i = find(lit, i + 1)
-        found[lit] = hits
+    _find_all(lowered, _literal_tree(res), None, found)
     return found
 
 
-def windows(n: int, required: frozenset[str] | None,
-            positions: dict[str, list[int]]) -> list[tuple[int, int]] | None:
-    """Stretches of text around the words a rule needs; None = the rule cannot match."""
-    if required is None:
-        return [(0, n)]
-    spans = [(max(0, i - WINDOW), min(n, i + len(lit) + WINDOW)) for lit in required for i in positions.get(lit, ())]
-    if not spans:
-        return None
-    spans.sort()
-    merged = [spans[0]]
-    for a, b in spans[1:]:
-        if a <= merged[-1][1]:
-            if b > merged[-1][1]:
-                merged[-1] = (merged[-1][0], b)
+def _find_all(lowered: str, nodes: tuple, base: list[int] | None, found: dict) -> None:
+    find = lowered.find
+    startswith = lowered.startswith
+    for lit, offset, children in nodes:
+        if base is not None and len(base) <= 32:
+            hits = [i - offset for i in base if i >= offset and startswith(lit, i - offset)]
         else:
-            merged.append((a, b))
+            hits = []
+            i = find(lit)
+            while i >= 0:
+                hits.append(i)
+                i = find(lit, i + 1)
+        if hits:
+            found[lit] = hits
+            if children:
+                _find_all(lowered, children, hits, found)
+
+
+def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[int, int]]:
+    """Stretches of a text of length n around the (sorted) starts of the words
+    a rule needs: `before` characters before each, `after` from it, merged."""
+    merged = []
+    a, b = starts[0] - before, starts[0] + after
+    for i in starts:  # sorted, and every window as wide: the ends increase too
+        if i - before <= b:
+            b = i + after
+        else:
+            merged.append((max(0, a), min(n, b)))
+            a, b = i - before, i + after
+    merged.append((max(0, a), min(n, b)))
     return merged
 
 
@@ -127,68 +153,137 @@ def _matches(text: str, lowered: str, rule: Rule, spans: list[tuple[int, int]]):
             yield start, end, m
 
 
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
-_MODIFIER_CACHE: dict[str, re.Pattern] = {}
-
-
 def _modifier_prefix(res: Resources) -> re.Pattern:
-    pat = _MODIFIER_CACHE.get(res.fingerprint)
-    if pat is None:
-        words = sorted(res.vocab["modifiers"], key=len, reverse=True)
-        alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-        pat = re.compile(rf"(?<![A-Za-z])({alternation})(?:\s+|-)(?:of\s+)?$", re.IGNORECASE)
-        _MODIFIER_CACHE[res.fingerprint] = pat
-    return pat
+    return _derived("modifiers", res, _build_modifier_prefix)
+
+
+def _build_modifier_prefix(res: Resources) -> re.Pattern:
+    words = sorted(res.vocab["modifiers"], key=len, reverse=True)
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    # ("get around Wednesday's ruling" is a verb, not an approximation)
+    return re.compile(rf"(?<![A-Za-z])(?<!get )(?<!got )(?<!gets )(?<!getting )({alternation})(?:\s+|-)(?:of\s+)?$",
+                      re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Rules (or vetoes) that need the same words: their windows are found once."""
+
+    literals: frozenset[str] | None  # None: the rules run on the whole text
+    members: tuple[tuple[int, Rule, int, int], ...]  # (file order, rule, reach before, reach after)
+
+
+def _round(reach: int) -> int:
+    """A reach rounded up to a multiple of 16 (at most WINDOW): rules needing
+    the same words then mostly share windows; a few spare characters cost little."""
+    return min(WINDOW, -(-reach // 16) * 16)
+
+
+def _groups(items) -> tuple[_Group, ...]:
+    by_required: dict = {}
+    for order, item in enumerate(items):
+        member = (order, item, _round(item.reach[0]), _round(item.reach[1]))
+        by_required.setdefault(item.required, []).append(member)
+    return tuple(_Group(req, tuple(members))
+                 for req, members in by_required.items())
+
+
+def _plan(res: Resources) -> tuple[tuple[_Group, ...], tuple[_Group, ...]]:
+    """(veto groups, rule groups), built once per set of resources."""
+    return _derived("plan", res, lambda r: (_groups(r.vetoes), _groups(r.rules)))
+
+
+def _group_windows(group: _Group, n: int, positions: dict[str, list[int]], found: frozenset[str]):
+    """{(before, after): windows} for the group's members, or None if a word
+    the group needs is absent (no member can match). `found`: the literals
+    that occur, as a set (a disjointness test in C rejects most groups)."""
+    if group.literals is None:
+        return {(b, a): [(0, n)] for _, _, b, a in group.members}
+    if group.literals.isdisjoint(found):
+        return None
+    lists = [positions[lit] for lit in group.literals & found]
+    starts = lists[0] if len(lists) == 1 else sorted(i for hits in lists for i in hits)
+    return {(b, a): windows(n, starts, b, a) for _, _, b, a in group.members}
 
 
 def find(text: str, res: Resources) -> list[Candidate]:
+    """Every temporal expression the rules find in `text`, in text order."""
     lowered = lower_ascii(text)
     positions = literal_positions(lowered, res)
     n = len(text)
-    # Rules that need the same words (all the month-name rules...) share one
-    # list of windows per document.
-    cache: dict[frozenset[str] | None, list[tuple[int, int]] | None] = {}
+    veto_groups, rule_groups = _plan(res)
+    found = frozenset(positions)
+    vetoed = _vetoed(text, lowered, veto_groups, positions, found)
+    raw: list[tuple[int, int, Rule, re.Match, int]] = []
+    for group in rule_groups:
+        spans_by_reach = _group_windows(group, n, positions, found)
+        if spans_by_reach is None:
+            continue  # a word every rule of the group needs is absent
+        for order, rule, before, after in group.members:
+            for start, end, m in _matches(text, lowered, rule, spans_by_reach[before, after]):
+                if vetoed is None or vetoed.find(1, start, end) < 0:
+                    raw.append((start, end, rule, m, order))
+    return _candidates(text, choose(raw, n), res)
 
-    def windows_for(required):
-        if required not in cache:
-            cache[required] = windows(n, required, positions)
-        return cache[required]
 
-    vetoed = []
-    for veto in res.vetoes:
-        spans = windows_for(veto.required)
-        if spans is not None:
-            vetoed += [m.span() for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify, spans)]
-    raw: list[tuple[int, int, Rule, re.Match]] = []
-    for rule in res.rules:
-        spans = windows_for(rule.required)
-        if spans is None:
-            continue  # the rule cannot match: a word it needs is absent
-        for start, end, m in _matches(text, lowered, rule, spans):
-            if any(_overlaps((start, end), v) for v in vetoed):
-                continue
-            raw.append((start, end, rule, m))
+# Overlap tests mark characters in a bytearray (vetoed ones, then those of
+# each chosen match): a test is then a C-speed scan of the candidate's own
+# characters, so choosing is linear in the text and the number of matches
+# (testing each candidate against every chosen match was quadratic).
 
-    # Longest match wins; at equal length the rule with the higher priority,
-    # then the earlier rule in file order (stable sort).
-    raw.sort(key=lambda r: (-(r[1] - r[0]), -r[2].priority))
-    chosen: list[tuple[int, int, Rule, re.Match]] = []
+def _vetoed(text: str, lowered: str, groups: tuple[_Group, ...], positions, found) -> bytearray | None:
+    """Characters covered by a false friend ("Sunday Times"), or None if none is."""
+    mask = None
+    for group in groups:
+        spans_by_reach = _group_windows(group, len(text), positions, found)
+        if spans_by_reach is None:
+            continue
+        for _, veto, before, after in group.members:
+            for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify, spans_by_reach[before, after]):
+                if mask is None:
+                    mask = bytearray(len(text))
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    return mask
+
+
+def choose(raw: list, n: int) -> list:
+    """Non-overlapping matches (start, end, rule, match, file order) of a text
+    of length n: the longest wins; at equal length the rule with the higher
+    priority, then the earlier rule in file order, then the earlier match.
+    In text order."""
+    raw = sorted(raw, key=lambda r: (-(r[1] - r[0]), -r[2].priority, r[4], r[0]))
+    taken = bytearray(n)
+    chosen = []
     for cand in raw:
-        if not any(_overlaps(cand[:2], c[:2]) for c in chosen):
+        start, end = cand[0], cand[1]
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
             chosen.append(cand)
     chosen.sort(key=lambda r: r[0])
+    return chosen
 
+
+_MOD = re.compile(r"START|END|MID|APPROX|MORE_THAN|LESS_THAN|EQUAL_OR_MORE|EQUAL_OR_LESS|BEFORE|AFTER")
+
+
+def _first_mod(mod: str) -> str:
+    """A template with two hedges ("about two years or so") fills to
+    "APPROXAPPROX": TIMEX3 has one mod, the first."""
+    m = _MOD.match(mod)
+    return m.group(0) if m else mod
+
+
+def _candidates(text: str, chosen: list, res: Resources) -> list[Candidate]:
+    """Fill each chosen match's value template; extend a DATE or TIME by a
+    leading modifier ("late", "the end of") not already part of an expression."""
     prefix = _modifier_prefix(res)
     out: list[Candidate] = []
     taken_until = 0
-    for start, end, rule, m in chosen:
+    for start, end, rule, m, _ in chosen:
         groups = m.groupdict()
         try:
             value = fill(rule.value, groups, res.vocab)
-            mod = fill(rule.mod, groups, res.vocab) if rule.mod else ""
+            mod = _first_mod(fill(rule.mod, groups, res.vocab)) if rule.mod else ""
         except (TemplateError, KeyError, ValueError):
             continue
         if rule.type in ("DATE", "TIME") and not value.endswith("_REF"):

@@ -11,8 +11,8 @@ conservative: when in doubt it returns None and the rule always runs.
 from __future__ import annotations
 
 import re
-from re import _constants as C  # noqa: N812 - CPython's regex parser constants
-from re import _parser
+from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812 - CPython's regex parser constants
+from re import _parser  # type: ignore[attr-defined]
 
 Factor = frozenset[str]
 DIGITS: Factor = frozenset("0123456789")
@@ -49,35 +49,45 @@ def _literal_alternatives(seq) -> Factor | None:
     return None
 
 
+# Adjacent fixed parts combine into one factor of their concatenations
+# ("a " + "day|week" -> "a day", "a week"), which is rarer than either part,
+# as long as there are at most this many strings.
+PRODUCT_LIMIT = 48
+
+
 def _factors(seq) -> list[Factor]:
     """Sets of strings such that every match contains one string of each set."""
     factors: list[Factor] = []
-    run: list[str] = []
+    cur: set[str] | None = None  # concatenations of the adjacent fixed parts so far
 
     def flush():
-        if run:
-            factors.append(frozenset(["".join(run).lower()]))
-            run.clear()
+        nonlocal cur
+        if cur:
+            factors.append(frozenset(x.lower() for x in cur))
+        cur = None
+
+    def extend(alternatives):
+        nonlocal cur
+        if cur is not None and len(cur) * len(alternatives) > PRODUCT_LIMIT:
+            flush()
+        cur = set(alternatives) if cur is None else {c + a for c in cur for a in alternatives}
 
     for op, av in seq:
         if op is C.LITERAL:
-            run.append(chr(av))
+            extend((chr(av),))
             continue
+        if op in (C.SUBPATTERN, C.BRANCH):
+            alts = _literal_alternatives(av[3] if op is C.SUBPATTERN else [(op, av)])
+            if alts:
+                extend(alts)
+                continue
         flush()
         if op is C.SUBPATTERN:
-            inner = av[3]
-            alts = _literal_alternatives(inner)
-            factors.extend([alts] if alts else _factors(inner))
+            factors.extend(_factors(av[3]))
         elif op is C.BRANCH:
-            best = []
-            for alt in av[1]:
-                f = _best(_factors(alt))
-                if f is None:
-                    best = None
-                    break
-                best.append(f)
-            if best:
-                factors.append(frozenset().union(*best))
+            best = [_best(_factors(alt)) for alt in av[1]]
+            if best and all(f is not None for f in best):
+                factors.append(frozenset().union(*(f for f in best if f is not None)))
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
             factors.extend(_factors(av[2]))
         elif op is C.IN:
@@ -119,3 +129,71 @@ def required_literals(pattern: str) -> Factor | None:
     except re.error:
         return None
     return _best(_factors(list(parsed)))
+
+
+# Characters assumed for an unbounded repeat ("\s+", "[a-z]+") when bounding
+# how far a match can reach; the extractor never looks further than its
+# WINDOW anyway.
+REPEAT_CAP = 16
+
+
+def _width(seq) -> tuple[int, int]:
+    """(longest match of `seq`, how far past its end a lookahead can look)."""
+    width = ahead = 0
+    for op, av in seq:
+        if op in (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN, C.RANGE, C.CATEGORY):
+            width += 1
+        elif op is C.SUBPATTERN:
+            w, a = _width(av[3])
+            ahead = max(ahead, width + a)
+            width += w
+        elif op is C.BRANCH:
+            parts = [_width(alt) for alt in av[1]]
+            ahead = max(ahead, width + max(a for _, a in parts))
+            width += max(w for w, _ in parts)
+        elif op is C.GROUPREF_EXISTS:
+            parts = [_width(alt) for alt in av[1:] if alt is not None]
+            ahead = max(ahead, width + max(a for _, a in parts))
+            width += max(w for w, _ in parts)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            w, a = _width(av[2])
+            count = REPEAT_CAP if av[1] is C.MAXREPEAT else min(av[1], REPEAT_CAP)
+            ahead = max(ahead, width + (count - 1) * w + a)
+            width += count * w
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            if av[0] > 0:  # a lookahead sees past the current position
+                w, a = _width(av[1])
+                ahead = max(ahead, width + max(w, a))
+        elif op is C.GROUPREF:
+            width += REPEAT_CAP
+        elif op is C.ATOMIC_GROUP:
+            w, a = _width(av)
+            ahead = max(ahead, width + a)
+            width += w
+        # AT (\b, ^, $) and the like take no characters
+    return width, max(ahead, width)
+
+
+def match_reach(pattern: str) -> tuple[int, int]:
+    """(before, after) for a pattern compiled for lower-case text: a match
+    starts at most `before` characters before its required literal starts,
+    and neither it nor its lookaheads read further than `after` characters
+    from that start (unbounded repeats counted as REPEAT_CAP characters).
+    The literal's place is found from the shortest prefix and the shortest
+    suffix of the pattern that already require it; if they do not overlap,
+    a match holds it twice ("2018-05-31" and "-"), and the whole width counts.
+    Other occurrences (in optional parts) lie within that reach of the
+    required one, so their windows merge with its window."""
+    try:
+        seq = list(_parser.parse(pattern, re.IGNORECASE))
+    except re.error:
+        return 10**6, 10**6
+    width, reach = _width(seq)
+    best = _best(_factors(seq))
+    if best is None:
+        return width, reach
+    k = next((k for k in range(len(seq)) if best in _factors(seq[: k + 1])), len(seq) - 1)
+    j = next((j for j in range(len(seq) - 1, -1, -1) if best in _factors(seq[j:])), 0)
+    if k < j:
+        return width, reach
+    return _width(seq[: k + 1])[0], _width(seq[j:])[1]

@@ -125,8 +125,8 @@ def _monthday(dct, tense, mode, md):
             candidates.append(date(y, mm, dd))
         except ValueError:
             pass
-    if not candidates:
-        return None
+    if not candidates:  # "Feb. 30", "April 31": a day of that month we cannot know
+        return _month(dct, tense, mode, mm) + "-XX"
     if mode == "THIS":
         return next((c for c in candidates if c.year == dct.year), candidates[0]).isoformat()
     if mode == "LAST":
@@ -302,8 +302,8 @@ def _coarsen(value: str, unit: str) -> str | None:
     """'2000-03-06', 'W' -> '2000-W10' ("the week of March 6"); 'Q' -> the quarter."""
     try:
         d = date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+    except ValueError:  # "the week of Feb. 30, 2015": a week of that year we cannot know
+        return f"{value[:4]}-WXX" if unit == "W" and value[:4].isdigit() else None
     if unit == "W":
         return week_value(d)
     if unit == "Q":
@@ -335,8 +335,10 @@ def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
             out = RESOLVERS[head](dct, tense, *args)
         else:
             return base + suffix
-    except (ValueError, KeyError, TypeError, StopIteration):
-        return None  # a value the tables cannot anchor: left unresolved, never a crash
+    except (ValueError, KeyError, TypeError, StopIteration, OverflowError):
+        # A value the tables cannot anchor, or a date past the calendar's ends
+        # (a document dated 9999-12-31 and "next year"): unresolved, never a crash.
+        return None
     if out is None:
         return None
     return out + suffix

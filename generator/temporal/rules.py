@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .required import required_literals
+from .required import match_reach, required_literals
 
 RULES_ROOT = Path(__file__).parent / "rules"
 
@@ -52,6 +52,9 @@ class Rule:
     priority: int
     source: str
     examples: tuple[Example, ...] = ()
+    # How far a match can reach (longest match, furthest character it or a
+    # lookahead reads): the extractor searches no wider around a required word.
+    reach: tuple[int, int] = (10**6, 10**6)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Veto:
     required: frozenset[str] | None
     source: str
     examples: tuple[str, ...] = ()
+    reach: tuple[int, int] = (10**6, 10**6)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,9 @@ class Resources:
     # there ("january" is checked where "jan" occurs), or None.
     literals: tuple[str, ...] = ()
     literal_plan: tuple[tuple[str, str | None, int], ...] = ()
+    # Structures the extractor derives from the rules on first use (its search
+    # plans): kept here, so they live and die with these rules.
+    derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _alternation(words, capitalise: bool = False) -> str:
@@ -258,6 +265,7 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
                     fast=fast,
                     needs_verify=verify,
                     required=required_literals(fast.pattern),
+                    reach=match_reach(fast.pattern),
                     value=raw["value"],
                     mod=raw.get("mod", ""),
                     priority=int(raw.get("priority", 0)),
@@ -269,13 +277,14 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
             where = f"{path.name}: veto {raw.get('id', '?')}"
             regex, fast, verify = compile_rule_pattern(_expand(raw["pattern"], macros, vocab, where), where)
             vetoes.append(Veto(raw["id"], regex, fast, verify, required_literals(fast.pattern), path.name,
-                               tuple(raw.get("examples", []))))
+                               tuple(raw.get("examples", [])), match_reach(fast.pattern)))
 
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
         raise RuleError(f"duplicate rule ids: {sorted(dupes)}")
-    literals = sorted({lit for r in [*rules, *vetoes] if r.required for lit in r.required},
+    needed = [r.required for r in rules] + [v.required for v in vetoes]
+    literals = sorted({lit for req in needed if req for lit in req},
                       key=lambda s: (-len(s), s))
     plan = []
     for lit in sorted(literals, key=len):

@@ -45,9 +45,17 @@ def parse_number(word: str, vocab: Vocab) -> str:
         return str(value) if not isinstance(value, float) else f"{value:g}"
     total = 0
     for part in re.split(r"[- ]", w):
-        if part not in numbers or isinstance(numbers[part], str):
+        if part not in numbers:
             raise TemplateError(f"not a number: {word!r}")
-        total += int(numbers[part])
+        value = numbers[part]
+        if value == "X":  # "a few hundred"
+            return "X"
+        if not isinstance(value, (int, float)):
+            raise TemplateError(f"not a number: {word!r}")
+        if value in (100, 1000):  # "two thousand" multiplies, "twenty-four" adds
+            total = max(total, 1) * int(value)
+        else:
+            total += int(value)
     return str(total)
 
 
@@ -66,7 +74,7 @@ def parse_ordinal(word: str, vocab: Vocab) -> str:
         return str(stems[w])
     parts = re.split(r"[- ]", w)
     if len(parts) == 2 and parts[0] in vocab["numbers"] and parts[1] in ordinals:
-        return str(int(vocab["numbers"][parts[0]]) + int(ordinals[parts[1]]))
+        return str(int(str(vocab["numbers"][parts[0]])) + int(str(ordinals[parts[1]])))
     raise TemplateError(f"not an ordinal: {word!r}")
 
 
@@ -81,6 +89,14 @@ def _hour(word, groups, vocab):
         h += 12
     elif ap.startswith("a") and h == 12:
         h = 0
+    return f"{h:02d}"
+
+
+def _hour_of_pod(word, groups, vocab):
+    """'4 in the morning' -> '04', 'six in the evening' -> '18'."""
+    h = int(parse_number(word, vocab))
+    if (groups.get("pod") or "").lower() in ("afternoon", "evening", "night") and h < 12:
+        h += 12
     return f"{h:02d}"
 
 
@@ -105,7 +121,7 @@ def spelled_year(word: str, vocab: Vocab) -> str:
         return str(2000 + (int(parse_number(rest, vocab)) if rest else 0))
     century, _, rest = w.partition(" ")
     numbers = vocab["numbers"]
-    hundreds = int(numbers[century]) if century in numbers else {"eighteen": 18, "nineteen": 19}[century]
+    hundreds = int(str(numbers[century])) if century in numbers else {"eighteen": 18, "nineteen": 19}[century]
     if rest == "hundred":
         return str(hundreds * 100)
     return str(hundreds * 100 + int(parse_number(rest, vocab)))
@@ -130,6 +146,7 @@ FUNCTIONS: dict[str, Callable] = {
     "spelledyear": lambda w, g, v: spelled_year(w, v),
     "digits": lambda w, g, v: re.sub(r"[^0-9]", "", w),
     "hour": _hour,
+    "hourpod": _hour_of_pod,
     "minute": lambda w, g, v: w or "00",
     "noon": lambda w, g, v: _NOON[_key(w)],
     "podday": lambda w, g, v: _signed(_PODDAY[_key(w)]),
@@ -137,6 +154,7 @@ FUNCTIONS: dict[str, Callable] = {
     "agodir": lambda w, g, v: _AGODIR[_key(w)],
     "dayshift": lambda w, g, v: "-2" if "before" in w.lower() else "+2",
     "decadeword": lambda w, g, v: str(_lookup(v, "decade_words", w)),
+    "prepost": lambda w, g, v: "BEFORE" if _key(w) == "pre" else "AFTER",
 }
 
 

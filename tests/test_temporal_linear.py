@@ -1,0 +1,146 @@
+"""The linear-time parts of the tagger give what the simple quadratic ones gave.
+
+No timings here (benchmarks/tagger_scaling.py measures them): each fast
+structure is checked against a plain reference on varied inputs.
+"""
+
+import random
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from generator.analysis import sentences
+from generator.temporal import anaphora, load, tag
+from generator.temporal.extract import choose
+from generator.temporal.resolve import FUTURE, PAST, PRESENT
+from generator.temporal.tense import TenseReader, _ed_form, _participle_follows
+from tests.support import seed_articles
+
+RES = load("en")
+
+
+@dataclass(frozen=True)
+class _Rule:
+    priority: int
+
+
+def _choose_reference(raw):
+    raw = sorted(raw, key=lambda r: (-(r[1] - r[0]), -r[2].priority))
+    chosen = []
+    for c in raw:
+        if not any(c[0] < o[1] and o[0] < c[1] for o in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda r: r[0])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_choose_matches_the_pairwise_reference(seed):
+    rng = random.Random(seed)
+    n = rng.randint(1, 300)
+    raw = []
+    for k in range(rng.randint(0, 80)):  # (start, end, rule, match, file order), in the order rules run
+        a = rng.randrange(n)
+        raw.append((a, min(n, a + rng.randint(1, 25)), _Rule(rng.randint(-2, 1)), k, rng.randint(0, 9)))
+    raw.sort(key=lambda r: (r[4], r[0]))
+    assert choose(list(reversed(raw)), n) == _choose_reference(raw)
+
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|['’]ll")
+_NOT_PAST_AUX = {"be", "being", "is", "are", "am", "can", "could", "may", "might", "must", "should", "get", "gets"}
+
+
+def _tense_reference(text, sentence, start, end, cues):
+    """The walk the tense reader replaced: every token of the sentence, nearest first."""
+    s, e = sentence
+    found = list(_TOKEN.finditer(text[s:e]))
+    tokens = [(m.start() + s, m.group(0).lower()) for m in found]
+    capitalised = {m.start() + s for m in found if m.group(0)[0].isupper()}
+    outside = sorted(((p, w) for p, w in tokens if p < start), reverse=True) + [(p, w) for p, w in tokens if p >= end]
+    words = [w for _, w in tokens]
+    index = {p: i for i, (p, _) in enumerate(tokens)}
+    before = text[max(s, start - 24) : start].lower().rstrip()
+    before = before[:-4].rstrip() if before.endswith(" the") else before
+    if any(before == p or before.endswith(" " + p) for p in cues["forward"]):
+        if not any(w in cues["forward_blockers"] for w in words):
+            return FUTURE
+    for pos, w in outside:
+        i = index[pos]
+        pair = w + " " + words[i + 1] if i + 1 < len(words) else ""
+        triple = pair + " " + words[i + 2] if i + 2 < len(words) else ""
+        if pair in cues["not_cues"] or triple in cues["not_cues"]:
+            continue
+        if w in cues["future"] or pair in cues["future"] or triple in cues["future"]:
+            if any(a in ("had", "hadn't", "hadn’t") for a in words[max(0, i - 2) : i]):
+                return PAST
+            return FUTURE
+        regular_past = (_ed_form(w, cues["ed_exceptions"]) and pos not in capitalised
+                        and not (i and words[i - 1] in ("a", "an", "the", "its", "their", "his", "her", "our", "this",
+                                                        "these", "those")))
+        if w in cues["past"] or regular_past:
+            aux = words[max(0, i - 3) : i]
+            if any(a in cues["future"] for a in aux) or (len(aux) >= 2 and aux[-2:] == ["to", "be"]):
+                return FUTURE
+            if regular_past and aux and aux[-1] in _NOT_PAST_AUX:
+                continue
+            return PAST
+        if w in cues["perfect_aux"] and _participle_follows(words, i, cues, cues["ed_exceptions"]):
+            return PAST
+        if w in cues["present"]:
+            return PRESENT
+    return None
+
+
+def _texts():
+    yield from (a["text"] for a in seed_articles())
+    yield ("Until Thursday, they had not called. The vote will be held Friday, and it was signed Monday by "
+           "the board, which is expected to meet next to the embassy on Tuesday; talks have already ended.")
+
+
+def test_tense_reader_matches_the_sentence_walk_at_every_word():
+    for text in _texts():
+        spans = sentences.split(text)
+        reader = TenseReader(text, RES.tense)
+        for m in re.finditer(r"\w+", text):
+            sentence = sentences.containing(spans, m.start()) or (0, len(text))
+            assert reader.at(sentence, m.start(), m.end()) == _tense_reference(
+                text, sentence, m.start(), m.end(), RES.tense), (m.group(0), m.start())
+
+
+def test_sentence_index_is_the_containing_sentence():
+    text = seed_articles()[0]["text"]
+    spans = sentences.split(text)
+    for offset in range(0, len(text), 7):
+        here = sentences.containing(spans, offset)
+        i = anaphora._sentence_index(spans, offset)
+        assert (spans[i] if i is not None else None) == here
+
+
+def test_one_long_sentence_of_weekdays_is_tagged_whole():
+    text = " ".join(["Monday", "Tuesday", "Friday"] * 2000)
+    found = tag(text, date(2018, 9, 12))
+    assert len(found) == 6000 and all(t.value for t in found)
+
+
+def test_a_run_of_stops_splits_as_before():
+    for text in ["Tea" + "." * 5000 + " Then more.", "He left... She stayed. Then!!! Yes?! No.", "U.S. troops left."]:
+        spans = sentences.split(text)
+        assert spans and all(text[a:b].strip() == text[a:b] for a, b in spans)
+    assert sentences.split("He left... She stayed.") == [(0, 10), (11, 22)]
+
+
+def test_tight_windows_find_what_wide_windows_find():
+    """Each rule is searched only as far around its required word as its
+    pattern can reach; searching the full WINDOW on each side finds the same."""
+    from dataclasses import replace
+
+    from generator.temporal import extract
+
+    wide = replace(RES, rules=tuple(replace(r, reach=(10**6, 10**6)) for r in RES.rules),
+                   vetoes=tuple(replace(v, reach=(10**6, 10**6)) for v in RES.vetoes))
+    texts = [a["text"] for a in seed_articles()]
+    texts += ["The 2018-05-31 deal, signed at 10:35 a.m. (0735 GMT) Friday, runs two to three weeks or so; "
+              "$5 million a year, 24 hours a day, the year-earlier nine months, nearly two more years."]
+    for text in texts:
+        assert extract.find(text, RES) == extract.find(text, wide)
