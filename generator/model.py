@@ -57,6 +57,7 @@ class Mention:
     focus: frozenset[str] = frozenset()  # keywords of the part the headline was made from
     quotes: tuple[str, ...] = ()  # what the sentence quotes, lower-cased (one quote: one statement)
     action: str = ""  # "putin|met": the headline's subject and verb, lower-cased
+    since: bool = False  # the day bounds a span ("since April 20"): it recalls that day's event
 
     @property
     def when(self) -> When:

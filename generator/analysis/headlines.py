@@ -48,6 +48,7 @@ class HeadlineRules:
     demonstratives: frozenset[str]
     causative: re.Pattern  # "helping him (to) win ..."
     description: re.Pattern  # "The Chinese president" at the start of a headline
+    attribution: re.Pattern  # "Health Minister Jose Cordova said": who said it, and nothing else
     irregular_past: dict[str, str]
     examples: tuple[dict, ...]
 
@@ -76,6 +77,7 @@ def load_headline_rules(path: Path) -> HeadlineRules:
         demonstratives=frozenset(data["demonstratives"]),
         causative=re.compile(rf"^(?:{_alternation(data['causatives'])})\s+(\S+)\s+(?:to\s+)?([a-z]+)\b\s*(.*)$", re.I),
         irregular_past=dict(data["irregular_past"]),
+        attribution=re.compile(rf"^(?:[\w’'.-]+\s+){{1,7}}(?:{_alternation(data['reporting_verbs'])})[.!]?$", re.I),
         description=re.compile(rf"^(?:The|the)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{_alternation(data['description_heads'])}))\b"),
         examples=tuple(data.get("example", [])),
     )
@@ -208,7 +210,9 @@ def _subordinate(blanked: str, t: Timex, a: int, b: int, rules: HeadlineRules) -
     says, if it says it with a verb."""
     start = None
     for m in rules.subordinate.finditer(blanked, a, t.start):
-        start = m.end()
+        first = blanked[m.end():].split(maxsplit=1)[:1]
+        if first and not _PREPOSITION_START.match(first[0]) and not _is_verb(first[0], rules):
+            start = m.end()  # a clause has a subject: "when he met ...", not "while in Texas"
     after = re.match(r"\s*,?\s*(?:when|as)\s+", blanked[t.end:b])  # "last year when he met Mr Putin"
     if after:
         start, words = t.end + after.end(), blanked[t.end + after.end():b].split()
@@ -248,6 +252,10 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
     head_text = blanked[a:b].strip()
     fronted = not own or (_PREPOSITION_START.match(head_text) and not has_trigger(own, v, True))
     participle = re.match(r"^[a-z]+ing\b", head_text) and not _PREPOSITION_START.match(head_text)
+    if k > 0 and rules.attribution.match(own):  # "..., the minister said on Monday"
+        said = strip_openers(without_dates(blanked, c0, segs[k - 1][1], timexes), rules)
+        if len(said.split()) >= 4:
+            return said, c0, segs[k - 1][1]
     sub = _subordinate(blanked, t, a, b, rules)
     if sub is not None:
         title = without_dates(blanked, sub, b, timexes)
@@ -411,4 +419,6 @@ def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[
     # "Syria where Mr Tillerson said..." -> "Mr Tillerson said..."
     title = re.sub(r"^(?:[A-Z][\w’'-]*\s+){1,3}where\s+(?=\S+\s+\S+\s+\S+)", "", title)
     title = compress(strip_openers(title, rules), rules, titles, people)
+    if title and title[0].islower() and _is_verb(title.split()[0], rules):
+        return Headline("", a, b)  # "confirmed that its test was used": who did it is not in the sentence
     return Headline(_capitalise(title) if title else title, a, b)

@@ -75,6 +75,10 @@ def is_event_mention(text: str, sentence: tuple[int, int], t: Timex, v: Vocab, m
     return any(is_trigger(w, v) for w in near)
 
 
+def _after_span_cue(text: str, s: int, t: Timex, v: Vocab) -> bool:
+    return bool(v.span_cue.search(text[max(s, t.start - 40) : t.start]))
+
+
 def _by_sentence(spans: list[tuple[int, int]], timexes: tuple[Timex, ...]) -> dict[int, list[Timex]]:
     starts = [s for s, _ in spans]
     out: dict[int, list[Timex]] = defaultdict(list)
@@ -166,7 +170,7 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
                 article=slug, sentence_index=i, sentence=sentence, start=s, end=e, timex=t, title=title,
                 head=head or "", entities=own, keywords=keywords(sentence, v),
                 focus=keywords(text[headline.start:headline.end], v), quotes=quotes_in(sentence),
-                action=action(title, rules),
+                action=action(title, rules), since=_after_span_cue(text, s, t, v),
                 lead=i < 2 or (first_paragraph_end != -1 and s < first_paragraph_end),
             ))
     return out

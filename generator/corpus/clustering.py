@@ -162,6 +162,7 @@ def different_places(ma: Mention, mb: Mention, index: EntityIndex) -> bool:
 QUOTE_BONUS = 0.3  # the same words quoted: the same statement
 KIND_BONUS = 0.25  # "the 2016 election" and "the 2016 campaign": one kind of happening at one time
 ACTION_BONUS = 0.3  # one article, one time, the same subject doing the same thing: told twice
+RECALL_BONUS = 0.3  # "since April 20", "after Tuesday's blast": the day's own event, recalled
 
 
 def _shared_quote(ma: Mention, mb: Mention) -> bool:
@@ -173,6 +174,9 @@ def _same_kind(ma: Mention, mb: Mention, v: Vocab) -> bool:
     return ka is not None and ka == kb
 
 
+SAME_DAY_BONUS = 1.0  # one article, one named day: one happening (unless it says two places)
+
+
 def _bonus(ma: Mention, mb: Mention, v: Vocab, index: EntityIndex) -> float:
     """Extra similarity: the same words quoted; and for two mentions of the
     very same time, one article or one kind of happening."""
@@ -181,11 +185,13 @@ def _bonus(ma: Mention, mb: Mention, v: Vocab, index: EntityIndex) -> float:
         return quoted
     if _same_kind(ma, mb, v):
         quoted += KIND_BONUS
+    if (ma.since or mb.since) and ma.when.precision == "day":
+        quoted += RECALL_BONUS
     day = ma.when.precision == "day"
     same_article = ma.article == mb.article
     later = ma if ma.sentence_index > mb.sentence_index else mb
     if same_article and day and not different_places(ma, mb, index):
-        return quoted + 1.0  # one article, one named day: one happening
+        return quoted + SAME_DAY_BONUS
     if same_article and abs(ma.sentence_index - mb.sentence_index) == 1 and anaphoric(later, v):
         return quoted + 0.35  # "...at the forum last week. Last week's conference..."
     if same_article and ma.action and ma.action == mb.action:

@@ -43,8 +43,29 @@ def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: To
         central = sum(others) / len(others) if others else 0.0
         return central + topic.closeness([ms[k]]) + (LEAD_PREFERENCE if ms[k].lead else 0.0)
 
-    best = max(range(len(ms)), key=lambda k: (ms[k].when == when, score(k), -k))
+    best = max(range(len(ms)), key=lambda k: (ms[k].when == when, not ms[k].since, score(k), -k))
     return ms[best]
+
+
+def clean_title(title: str) -> bool:
+    """Does the headline start like one? (not "Which began after...", not "Since the explosion...")"""
+    first = title.split()[0].lower() if title.split() else ""
+    return first not in _WEAK_OPENINGS and 3 <= len(title.split()) <= 14
+
+
+_WEAK_OPENINGS = {"which", "who", "whom", "whose", "that", "where", "when", "while", "since", "after", "before",
+                  "as", "because", "although", "though", "if", "and", "but", "or", "so", "yet"}
+
+
+def _best_titled(ms: list[Mention], rep: Mention, when: When, index: EntityIndex, topic: Topic) -> Mention:
+    """The mention whose headline names the event: the representative one, or
+    failing that the next best with a headline that starts like one, a
+    recalled day ("since April 20") last."""
+    if clean_title(rep.title) and not rep.since:
+        return rep
+    ranked = sorted(ms, key=lambda m: (m.since, not clean_title(m.title), m.when != when,
+                                       -topic.closeness([m]), m.article, m.sentence_index))
+    return ranked[0] if clean_title(ranked[0].title) else rep
 
 
 def _entities(ms: list[Mention], index: EntityIndex) -> tuple[str, ...]:
@@ -102,9 +123,10 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold:
     events: list[Event] = []
     for ms, when in clusters:
         rep = _representative(ms, when, index, topic)
+        titled = _best_titled(ms, rep, when, index, topic)
         anchor = _anchor(ms, articles)
         events.append(Event(
-            id=slug_base(anchor.when.value, anchor.title), when=when, title=rep.title, summary=rep.sentence,
+            id=slug_base(anchor.when.value, anchor.title), when=when, title=titled.title, summary=rep.sentence,
             salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage)
                            * topic.closeness(ms), 3),
             entities=_entities(ms, index), sources=_sources(ms, articles),
