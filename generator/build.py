@@ -160,7 +160,9 @@ def merged_events(analyses: list[Analysis], resources: Resources,
                   config: SiteConfig) -> tuple[list[Event], EntityIndex]:
     """The corpus stage before the editor's overrides: names folded into
     entities, mentions merged into events."""
-    index = EntityIndex.build([r for a in analyses for m in a.mentions for r in m.entities], resources.gazetteer)
+    common = frozenset().union(*(a.common_words for a in analyses))
+    index = EntityIndex.build([r for a in analyses for m in a.mentions for r in m.entities], resources.gazetteer,
+                              common)
     return merge(analyses, index, resources.vocab, config.extraction.merge_threshold), index
 
 

@@ -79,6 +79,7 @@ class Analysis:
     timexes: tuple[Timex, ...]
     mentions: tuple[Mention, ...]
     unresolved: tuple[Timex, ...] = ()
+    common_words: frozenset[str] = frozenset()  # words the article writes in lower case (names are not)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ the cache key covers (freshness.article_key).
 
 from __future__ import annotations
 
+import re
+
 from ..config import ExtractionSettings
 from ..model import Analysis, Article
 from ..resources import Resources
@@ -16,6 +18,8 @@ from . import sentences
 from .furniture import caption_ranges, story_part
 from .markup import plain_text, render_markdown
 from .mentions import MentionSettings, find_mentions
+
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]{2,}")
 
 
 def analyse(article: Article, resources: Resources, settings: ExtractionSettings) -> Analysis:
@@ -39,4 +43,5 @@ def analyse(article: Article, resources: Resources, settings: ExtractionSettings
         timexes=timexes,
         mentions=tuple(mentions),
         unresolved=tuple(t for t in timexes if not t.value),
+        common_words=frozenset(_LOWER_WORD.findall(plain.text)),
     )

@@ -16,27 +16,23 @@ from pathlib import Path
 
 from ..model import EntityRef
 
-ORG_SUFFIXES = {
-    "group", "bank", "fund", "union", "council", "organization", "organisation", "ministry", "party",
-    "agency", "court", "commission", "corporation", "company", "inc", "ltd", "alliance", "association",
-    "foundation", "university", "institute", "army", "navy", "forces", "congress", "senate", "parliament",
-    "assembly", "committee", "department", "office", "service", "authority", "federation", "times",
-    "post", "news", "forum", "ideas", "school", "economics", "corp", "co", "club", "league",
-}
-CONNECTORS = {"of", "bin", "bint", "al", "el", "de", "da", "di", "du", "la", "le", "van", "von", "der", "den"}
-NOT_PERSON = {"treaty", "plan", "policy", "agreement", "act", "deal", "report", "doctrine", "initiative",
-              "programme", "program", "strategy", "war", "accord"}
-PLACE_PREPOSITIONS = {"in", "at", "to", "from", "near", "into", "across", "outside", "inside"}
-
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.’'&+-]*")
 
 
 @dataclass(frozen=True)
 class Gazetteer:
+    """Known names and their kinds, and the word lists that tell a name's kind
+    from its shape (data/<lang>/gazetteer.toml, [shapes])."""
+
     aliases: dict[str, str]
     kinds: dict[str, str]
     titles: frozenset[str]
     ignore: frozenset[str]
+    org_suffixes: frozenset[str] = frozenset()  # "... Bank", "... Council": an organisation
+    place_suffixes: frozenset[str] = frozenset()  # "... County", "... Airport": a place
+    connectors: frozenset[str] = frozenset()  # "of", "bin", "van": inside a name
+    not_person: frozenset[str] = frozenset()  # "... Treaty", "... Plan": a thing, not a person
+    place_prepositions: frozenset[str] = frozenset()  # "in X", "to X": X is a place
 
 
 def _read_gazetteer(path: Path) -> dict:
@@ -51,8 +47,11 @@ def load_gazetteer(files: list[Path], aliases: dict[str, str] | None = None, typ
     kinds: dict[str, str] = {}
     titles: set[str] = set()
     ignored: set[str] = set()
+    shapes: dict[str, set[str]] = {}
     for path in files:
         data = _read_gazetteer(path)
+        for key, words in data.get("shapes", {}).items():
+            shapes.setdefault(key, set()).update(words)
         alias_map.update(data.get("aliases", {}))
         for kind, section in (("place", "places"), ("organisation", "organisations"), ("person", "people")):
             for name in data.get(section, {}).get("names", []):
@@ -62,7 +61,11 @@ def load_gazetteer(files: list[Path], aliases: dict[str, str] | None = None, typ
     alias_map.update(aliases or {})
     kinds.update(types or {})
     ignored.update(ignore)
-    return Gazetteer(alias_map, kinds, frozenset(titles), frozenset(ignored))
+    def shape(key: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in shapes.get(key, ()))
+
+    return Gazetteer(alias_map, kinds, frozenset(titles), frozenset(ignored), shape("org_suffixes"),
+                     shape("place_suffixes"), shape("connectors"), shape("not_person"), shape("place_prepositions"))
 
 
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
@@ -124,7 +127,7 @@ def name_hits(sentence: str, gaz: Gazetteer, skip: tuple[tuple[int, int], ...] =
             current.append((pos, tok))
             continue
         nxt = tokens[i + 1][1] if i + 1 < len(tokens) else ""
-        if current and tok in CONNECTORS and _is_capitalised(nxt) and gap_ok:
+        if current and tok in gaz.connectors and _is_capitalised(nxt) and gap_ok:
             current.append((pos, tok))
             continue
         if current:
@@ -136,7 +139,7 @@ def name_hits(sentence: str, gaz: Gazetteer, skip: tuple[tuple[int, int], ...] =
     out: list[NameHit] = []
     for run in runs:
         words = [t for _, t in run]
-        while words and words[-1] in CONNECTORS:
+        while words and words[-1] in gaz.connectors:
             words.pop()
         if not words:
             continue
@@ -156,7 +159,7 @@ def _split_known_tail(words: list[str], gaz: Gazetteer, prev_word: str) -> list[
             tail = _known(" ".join(words[-k:]), gaz)
             head = words[:-k]
             unknown_head = _known(" ".join(head), gaz) is None
-            if tail and head[-1] not in CONNECTORS and head[-1] not in gaz.titles and unknown_head:
+            if tail and head[-1] not in gaz.connectors and head[-1] not in gaz.titles and unknown_head:
                 return [*_names_in_run(head, gaz, prev_word), tail]
     return _names_in_run(words, gaz, prev_word)
 
@@ -176,28 +179,30 @@ def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[Enti
                      default=-1)
     if last_title == len(words) - 1:
         # "Abu Dhabi Crown Prince": the name is before the titles.
-        while words and (words[-1] in gaz.titles or words[-1] in CONNECTORS):
+        while words and (words[-1] in gaz.titles or words[-1] in gaz.connectors):
             words = words[:-1]
         return _names_in_run(words, gaz, prev_word) if words else []
     after_title = words[last_title + 1 :] if last_title >= 0 else []
-    looks_like_person = after_title and len([w for w in after_title if w.lower() not in CONNECTORS]) <= 4 and not any(
-        w.lower() in ORG_SUFFIXES or w.lower() in NOT_PERSON for w in after_title)
+    core_after = [w for w in after_title if w.lower() not in gaz.connectors]
+    looks_like_person = after_title and len(core_after) <= 4 and not any(
+        w.lower() in gaz.org_suffixes or w.lower() in gaz.not_person for w in after_title)
     if last_title >= 0 and looks_like_person:
-        person = [w for w in words[last_title + 1 :] if w not in CONNECTORS or w != words[last_title + 1]]
+        person = [w for w in words[last_title + 1 :] if w not in gaz.connectors or w != words[last_title + 1]]
         before = [w for w in words[:last_title] if w not in gaz.titles and w not in gaz.ignore]
         out = [EntityRef(" ".join(person), "person")]
         if known := _known(" ".join(before), gaz):
             out.append(known)
         return out
-    if words[-1].lower() in ORG_SUFFIXES and len(words) > 1:
-        while words and (words[0] in {"The", "A", "An"} or words[0] in CONNECTORS):
-            words = words[1:]
-        return [EntityRef(" ".join(words), "organisation")] if len(words) > 1 else []
+    for suffixes, kind in ((gaz.org_suffixes, "organisation"), (gaz.place_suffixes, "place")):
+        if words[-1].lower() in suffixes and len(words) > 1:
+            while words and (words[0] in {"The", "A", "An"} or words[0] in gaz.connectors):
+                words = words[1:]
+            return [EntityRef(" ".join(words), kind)] if len(words) > 1 else []
     # Strip leading function words and adjectives ("However", "Russian"), and
     # trailing ones ("Adobe Reader Meanwhile": a missing full stop).
-    while words and (words[0] in gaz.ignore or words[0] in gaz.titles or words[0] in CONNECTORS):
+    while words and (words[0] in gaz.ignore or words[0] in gaz.titles or words[0] in gaz.connectors):
         words = words[1:]
-    while words and (words[-1] in gaz.ignore or words[-1] in CONNECTORS):
+    while words and (words[-1] in gaz.ignore or words[-1] in gaz.connectors):
         words = words[:-1]
     if not words:
         return []
@@ -207,10 +212,10 @@ def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[Enti
     if len(words) == 1:
         if name in gaz.ignore or len(name) < 2:
             return []
-        if prev_word in PLACE_PREPOSITIONS:
+        if prev_word in gaz.place_prepositions:
             return [EntityRef(name, "place")]
         return [EntityRef(name, "")]
-    core = [w for w in words if w.lower() not in CONNECTORS]
+    core = [w for w in words if w.lower() not in gaz.connectors]
     if all(w[:1].isupper() and not w.isupper() for w in words) and len(core) <= 4:
         return [EntityRef(name, "person" if len(core) <= 3 else "")]
     return [EntityRef(name, "")]

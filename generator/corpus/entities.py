@@ -25,7 +25,11 @@ class EntityIndex:
     kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, refs: list[EntityRef], gaz: Gazetteer) -> EntityIndex:
+    def build(cls, refs: list[EntityRef], gaz: Gazetteer,
+              common: frozenset[str] | set[str] = frozenset()) -> EntityIndex:
+        """`common`: the words the corpus writes in lower case somewhere. A
+        guessed person whose every word is one of them ("Climate Change",
+        "Death Toll Rises", a headline in title case) is no name."""
         index = cls(gaz)
         counts: dict[str, int] = {}
         votes: dict[str, Counter] = {}
@@ -35,6 +39,9 @@ class EntityIndex:
             if r.kind:
                 votes.setdefault(name, Counter())[r.kind] += 1
         kinds = {n: gaz.kinds.get(n) or (votes[n].most_common(1)[0][0] if n in votes else "") for n in counts}
+        for n, k in kinds.items():
+            if k == "person" and n not in gaz.kinds and all(len(w) <= 2 or w.lower() in common for w in n.split()):
+                kinds[n] = ""
         # A single name that is the first or last name of exactly one full
         # person name ("Putin" -> "Vladimir Putin"), unless it is known to be
         # something else ("Moscow", a place, is never part of a person).
