@@ -10,11 +10,12 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from ..content import slugify
 from ..corpus.entities import EntityIndex
 from ..model import Analysis, Event, Source
-from ..temporal import When
+from ..temporal import When, calendar
 from .dates import display_date, display_day, html_datetime
 from .urls import KIND_FOLDERS, Urls
 
@@ -55,6 +56,7 @@ class SourceView:
     sentence: str
     expression: str
     value: str
+    value_display: str  # the value as readers read it ("week of 10 September 2018")
     source_name: str
     author: str
     sentence_index: int
@@ -86,6 +88,10 @@ class EventView:
     edited: list[str]
     draft: bool  # every source is a draft article
     updated: str  # the newest source's publication date
+    background: bool = False  # before the corpus's coverage (mark_key_and_background)
+    key: bool = False  # one of the site's key events
+    listing_url: str = ""  # where the event is listed in its period, with its card as #target
+    listing_label: str = ""  # that period ("April 2009")
     previous: EventBrief | None = None
     next: EventBrief | None = None
     related: list[EventBrief] = field(default_factory=list)
@@ -123,13 +129,18 @@ class Names:
         return EntityLink(name, self.kind[name], self.urls.entity(self.kind[name], self.slug[name]))
 
 
+def _value_display(value: str) -> str:
+    when = calendar.when(value)
+    return display_date(when) if when else value
+
+
 def _source_view(s: Source, articles: dict[str, Analysis], urls: Urls) -> SourceView:
     art = articles[s.article].article
     published = art.date.isoformat() if art.date else ""
     return SourceView(
         article=s.article, article_title=s.article_title, article_url=urls.article(s.article),
         url=urls.article(s.article) + "#" + s.anchor, sentence=s.sentence, expression=s.expression,
-        value=s.value, source_name=s.source_name, author=art.author, sentence_index=s.sentence_index,
+        value=s.value, value_display=_value_display(s.value), source_name=s.source_name, author=art.author, sentence_index=s.sentence_index,
         published=published, published_display=display_day(art.date) if art.date else "",
     )
 
@@ -148,6 +159,28 @@ def event_view(e: Event, articles: dict[str, Analysis], names: Names, urls: Urls
         edited=list(e.edited), draft=all(articles[s.article].article.draft for s in e.sources),
         updated=max((s.published for s in sources if s.published), default=""),
     )
+
+
+COVERAGE_MARGIN = timedelta(days=30)  # how far before the first article the story may begin
+
+
+def coverage_start(analyses: list[Analysis]) -> date | None:
+    """The first day the corpus covers as news: the first article's date
+    less a month (the events that led up to its first report)."""
+    first = min((a.article.date for a in analyses if a.article.date), default=None)
+    return first - COVERAGE_MARGIN if first else None
+
+
+def mark_key_and_background(views: list[EventView], events: list[Event], start: date | None, n: int) -> None:
+    """Background: events that ended before the coverage began (from the
+    corpus stage when it sets `Event.background`, else from the dates). Key:
+    the n most salient of the others."""
+    for v, e in zip(views, events):
+        flag = getattr(e, "background", None)
+        v.background = bool(flag) if flag is not None else bool(start and v.when.end < start)
+    story = [v for v in views if not v.background]
+    for v in sorted(story, key=lambda v: (-v.salience, v.when.sort_key(), v.id))[: max(0, n)]:
+        v.key = True
 
 
 def link_neighbours(views: list[EventView]) -> None:
