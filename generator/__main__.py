@@ -156,7 +156,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     # A draft until the editor says otherwise: the preview shows it, `build` never
     # publishes it, and its placeholder holds no date that could become an event.
     path.write_text(
-        f'---\ntitle: "{title}"\ndate: {when}\nsource: ""\nauthor: ""\ntags: []\ndraft: {str(not args.publish).lower()}\n'
+        f'---\ntitle: "{title}"\ndate: {when}\nsource: ""\nauthor: ""\ntags: []\n'
+        f"draft: {str(not args.publish).lower()}\n"
         f"---\n\n{PLACEHOLDER_BODY}",
         encoding="utf-8",
     )

@@ -63,7 +63,7 @@ def _corpus(n_events: int, first: date = date(2010, 4, 20), days: int = 120, bac
 @pytest.fixture(scope="module")
 def big():
     """2,400 story events and 40 background ones, planned and rendered (no extraction)."""
-    analyses, events, index = _corpus(2400)
+    analyses, events, index = _corpus(2400, days=240)
     site = plan(_config(key_events=10), analyses, events, index,
                 redirects={"/events/old-event/": f"/events/{events[-1].id}/", "/events/gone/": "/"})
     rendered = render_pages(site, GENERATOR)
@@ -79,7 +79,7 @@ def test_no_page_has_more_than_page_size_cards_and_the_front_page_stays_small(bi
     pages = {k: v for k, v in files.items() if k.endswith(".html")}
     assert len(files["index.html"]) < 150_000
     assert max(_cards(v) for v in pages.values()) <= PAGE_SIZE
-    # Busy year: a page per month, each month paged; April to August 2010.
+    # Busy year: a page per month, each month paged; April to December 2010.
     assert "years/2010/05/index.html" in files and "years/2010/05/page/2/index.html" in files
     assert files["years/2010/05/page/2/index.html"].count(b'aria-current="page">Page 2</a>') == 2
     # Every story event is listed exactly once, with its card as the #target.
@@ -94,9 +94,10 @@ def test_front_page_overview(big):
     site, files = big
     html = files["index.html"].decode()
     ov = site.overview
-    assert ov.chart and ov.chart.unit == "month" and [b.label for b in ov.chart.bars][:2] == ["March 2010", "April 2010"]
+    assert ov.chart and ov.chart.unit == "month"
+    assert [b.label for b in ov.chart.bars][:2] == ["March 2010", "April 2010"]
     hrefs = re.findall(r'<a href="([^"]+)" tabindex="-1" class="bar-link">', html)
-    assert hrefs == ["/years/2010/04/", "/years/2010/05/", "/years/2010/06/", "/years/2010/07/", "/years/2010/08/"]
+    assert hrefs == [f"/years/2010/{m:02d}/" for m in range(4, 13)]
     assert html.index('id="key-events-h"') < html.index('class="chart-svg"') < html.index('id="latest-h"')
     assert html.index('id="periods-h"') < html.index('id="background-h"')
     key = html[html.index('id="key-events-h"'):html.index('id="overview-h"')]
@@ -106,6 +107,16 @@ def test_front_page_overview(big):
     for p in site.periods.all:
         if not p.background:
             assert f'href="{p.url}"' in html, p.label
+
+
+def test_a_story_of_a_few_months_is_charted_by_week():
+    site = plan(_config(), *_corpus(300, days=60, background=0))
+    chart = site.overview.chart
+    assert chart and chart.unit == "week" and chart.bars[0].label == "week of 15 March 2010"
+    linked = [b for b in chart.bars if b.url]
+    assert len(linked) == 9
+    assert all(re.fullmatch(r"/years/2010/\d\d/#e-2010-\d\d-\d\d-event-\d+", b.url) for b in linked)
+    assert [t.label for t in chart.ticks] == ["Mar", "Apr", "May", "Jun"]
 
 
 def test_event_pages_lead_back_to_their_card(big):
@@ -193,7 +204,7 @@ def test_netlify_style_build_writes_valid_absolute_exports(tmp_path):
     events = {e["id"]: e for e in json.loads((out / "events.json").read_text())["events"]}
     for uid, days in spans.items():
         p, when = events[uid]["precision"], calendar.when(events[uid]["date"])
-        assert days == {"day": 1, "week": (when.end - when.start).days + 1, "month": (when.end - when.start).days + 1}[p]
+        assert days == (1 if p == "day" else (when.end - when.start).days + 1)
     assert any(events[u]["precision"] == "week" and d == 7 for u, d in spans.items())
     assert any(events[u]["precision"] == "month" and d in (28, 29, 30, 31) for u, d in spans.items())
     assert "Sitemap: https://example.netlify.app/sitemap.xml" in (out / "robots.txt").read_text()

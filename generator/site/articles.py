@@ -16,7 +16,6 @@ from .dates import display_date, display_day, html_datetime
 from .urls import Urls
 from .views import EventBrief, EventView, TagLink
 
-
 UNPLACED = {"DURATION": "a length of time", "SET": "a recurring time", "TIME": "a time of day"}
 
 

@@ -84,9 +84,8 @@ def timelinejs_events(site: Site) -> list[EventView]:
 
 def _credit(v: EventView) -> str:
     """The sources, as TimelineJS credits them: outlet (or article) and date."""
-    seen = dict.fromkeys(f"{s.source_name or s.article_title}{', ' + s.published_display if s.published_display else ''}"
-                         for s in v.sources)
-    names = list(seen)
+    names = list(dict.fromkeys(", ".join(filter(None, (s.source_name or s.article_title, s.published_display)))
+                               for s in v.sources))
     more = f" and {len(names) - 3} more" if len(names) > 3 else ""
     return "Source" + ("s" if len(names) > 1 else "") + ": " + "; ".join(names[:3]) + more
 

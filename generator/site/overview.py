@@ -22,7 +22,7 @@ from .views import EventView
 FRONT_CARDS = 60  # event cards of the latest periods on the front page (the key events come on top)
 BACKGROUND_CARDS = 5
 CHART_WIDTH, CHART_HEIGHT, AXIS = 720, 150, 22
-WEEKS_UNTIL = timedelta(days=140)  # a story this short is charted by week
+WEEKS_UNTIL = timedelta(days=200)  # a story this short (about 6 months) is charted by week
 MONTHS_UNTIL = timedelta(days=366 * 12)  # ...this short by month, longer ones by year
 
 

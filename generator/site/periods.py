@@ -98,7 +98,7 @@ def plan_periods(views: list[EventView], urls: Urls, coverage: date | None) -> P
         if len(evs) <= MONTH_PAGES_AFTER:
             continue
         by_month: dict[int, list[EventView]] = defaultdict(list)
-        rest = []
+        rest: list[EventView] = []
         for v in evs:
             (by_month[v.month] if v.month else rest).append(v)
         y.events = rest

@@ -140,7 +140,8 @@ def _source_view(s: Source, articles: dict[str, Analysis], urls: Urls) -> Source
     return SourceView(
         article=s.article, article_title=s.article_title, article_url=urls.article(s.article),
         url=urls.article(s.article) + "#" + s.anchor, sentence=s.sentence, expression=s.expression,
-        value=s.value, value_display=_value_display(s.value), source_name=s.source_name, author=art.author, sentence_index=s.sentence_index,
+        value=s.value, value_display=_value_display(s.value),
+        source_name=s.source_name, author=art.author, sentence_index=s.sentence_index,
         published=published, published_display=display_day(art.date) if art.date else "",
     )
 
@@ -175,7 +176,7 @@ def mark_key_and_background(views: list[EventView], events: list[Event], start: 
     """Background: events that ended before the coverage began (from the
     corpus stage when it sets `Event.background`, else from the dates). Key:
     the n most salient of the others."""
-    for v, e in zip(views, events):
+    for v, e in zip(views, events, strict=True):
         flag = getattr(e, "background", None)
         v.background = bool(flag) if flag is not None else bool(start and v.when.end < start)
     story = [v for v in views if not v.background]
