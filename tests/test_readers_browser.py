@@ -68,7 +68,8 @@ def test_chart_bars_open_their_periods(bp, browser):
     for i in range(bars.count()):
         href = bars.nth(i).get_attribute("href")
         assert page.request.get(base.rstrip("/") + href).status == 200, href
-    labels = page.locator("svg.chart-svg a.bar-link title").all_inner_texts()
+    labels = page.evaluate("() => [...document.querySelectorAll('svg.chart-svg a.bar-link title')]"
+                           ".map(t => t.textContent)")
     busiest = max(range(len(labels)), key=lambda i: int(re.search(r": (\d+) event", labels[i]).group(1)))
     bars.nth(busiest).click()
     page.wait_for_load_state()
@@ -86,7 +87,7 @@ def test_month_pages(bp, browser):
     assert page.locator("li.event").count() <= 200
     assert page.locator("nav.pager a").count() >= 2  # a busy month is paged
     assert page.locator("a[rel=prev]").count() == 1 and page.locator("a[rel=next]").count() == 1
-    assert page.locator("section.group h3.group-label").count() > 5  # under their days
+    assert page.locator("section.group .group-label").count() > 5  # under their days
     page.locator("nav.pager a").nth(1).click()
     page.wait_for_load_state()
     assert "/page/2/" in page.url and page.locator("li.event").count() > 0
@@ -287,3 +288,19 @@ def test_bp_screenshots(bp, browser):
     for name in ("front", "month", "event", "deep-link"):
         for device in ("phone", "desktop"):
             assert (SHOTS / f"bp-{name}-{device}.png").stat().st_size > 5000
+
+
+def test_no_gap_before_punctuation_after_a_marked_date(seed, browser):
+    """'on Tuesday.': the full stop sits right after the marked date (no padding pushes it away)."""
+    out, base = seed
+    page = browser.new_page()
+    article = next((out / "articles").glob("2018-09-12-*")).name
+    page.goto(f"{base}articles/{article}/")
+    gap = page.evaluate("""() => {
+        const a = [...document.querySelectorAll('a.timex-event')].find(a => a.nextSibling
+            && a.nextSibling.textContent.startsWith('.'));
+        const range = document.createRange();
+        range.setStart(a.nextSibling, 0); range.setEnd(a.nextSibling, 1);
+        return range.getBoundingClientRect().left - a.querySelector('time').getBoundingClientRect().right; }""")
+    assert abs(gap) < 0.5, gap
+    page.close()

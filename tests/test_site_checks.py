@@ -167,9 +167,9 @@ def test_filter_on_the_index_and_javascript_off(site, browser):
     out, base = site
     page = browser.new_page()
     page.goto(base)
-    total = page.locator(".timeline li.event").count()
+    total = page.locator("[data-filterable] li.event").count()
     page.select_option("select[data-filter=person]", "Xi Jinping")
-    visible = page.locator(".timeline li.event:visible")
+    visible = page.locator("[data-filterable] li.event:visible")
     n = visible.count()
     assert 0 < n < total
     for i in range(n):
@@ -177,14 +177,14 @@ def test_filter_on_the_index_and_javascript_off(site, browser):
     assert f"{n} of {total} events" in page.locator(".filter-count").inner_text()
     page.select_option("select[data-filter=person]", "")
     page.select_option("select[data-filter=year]", "2024")
-    assert all(page.locator(".timeline li.event:visible").nth(i).get_attribute("data-year") == "2024"
-               for i in range(page.locator(".timeline li.event:visible").count()))
+    assert all(page.locator("[data-filterable] li.event:visible").nth(i).get_attribute("data-year") == "2024"
+               for i in range(page.locator("[data-filterable] li.event:visible").count()))
     page.close()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(base)
     assert page.locator("#event-filter").is_hidden()
-    assert page.locator(".timeline li.event:visible").count() == total
+    assert page.locator("[data-filterable] li.event:visible").count() == total
     context.close()
 
 

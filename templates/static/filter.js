@@ -57,7 +57,7 @@
     }
     s.value = value;
   });
-  apply();
+  if (Object.keys(wanted()).length) apply();  // nothing chosen: the page is already as it should be
   form.addEventListener("change", function () { remember(apply()); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
 })();
