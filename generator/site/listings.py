@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .dates import MONTHS, display_day
 from .urls import Urls
 from .views import EventView
 
@@ -69,11 +70,20 @@ def most_salient(views: list[EventView], n: int) -> list[EventView]:
 
 
 def span_label(events: list[EventView]) -> str:
-    """The dates a page covers: '11 May 2010' or '11 May 2010 – 2 June 2010'."""
+    """The days a page covers: '11 May 2010', '1–7 June 2010', '28 May – 3 June 2010'."""
     if not events:
         return ""
-    first, last = events[0].display_date, events[-1].display_date
-    return first if first == last else f"{first} – {last}"
+    if events[0].year is None or events[-1].year is None:  # decades, centuries
+        first, last = events[0].display_date, events[-1].display_date
+        return first if first == last else f"{first} – {last}"
+    a, b = events[0].when.start, events[-1].when.start
+    if a == b:
+        return display_day(a)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {MONTHS[a.month - 1]} {a.year}"
+    if a.year == b.year:
+        return f"{a.day} {MONTHS[a.month - 1]} – {display_day(b)}"
+    return f"{display_day(a)} – {display_day(b)}"
 
 
 def listing(views: list[EventView], url: str, urls: Urls, heading: Callable[[EventView], tuple[str, str]],
