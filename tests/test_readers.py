@@ -89,7 +89,9 @@ def test_no_page_has_more_than_page_size_cards_and_the_front_page_stays_small(bi
     assert sorted(listed) == sorted(v.id.encode() for v in site.events)
     # An entity page of 800 events is paged too, with its most reported first.
     person = [k for k in pages if k.startswith("people/tony-hayward/")]
-    assert len(person) == 5 and b"Most reported" in files["people/tony-hayward/index.html"]
+    hayward = next(e for e in site.entities if e.name == "Tony Hayward")
+    assert len(person) == -(-(hayward.count + 5) // PAGE_SIZE)
+    assert b"Most reported" in files["people/tony-hayward/index.html"]
 
 
 def test_front_page_overview(big):
@@ -117,7 +119,7 @@ def test_a_story_of_a_few_months_is_charted_by_week():
     assert chart and chart.unit == "week" and chart.bars[0].label == "week of 15 March 2010"
     linked = [b for b in chart.bars if b.url]
     assert len(linked) == 9
-    assert all(re.fullmatch(r"/years/2010/\d\d/#e-2010-\d\d-\d\d-event-\d+", b.url) for b in linked)
+    assert all(re.fullmatch(r"/years/2010/\d\d/(page/\d+/)?#e-2010-\d\d-\d\d-event-\d+", b.url) for b in linked)
     assert [t.label for t in chart.ticks] == ["Mar", "Apr", "May", "Jun"]
 
 

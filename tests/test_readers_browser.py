@@ -84,7 +84,7 @@ def test_month_pages(bp, browser):
     page = browser.new_page(viewport=DESKTOP)
     page.goto(base.rstrip("/") + month)
     assert page.locator(".kind").inner_text().startswith("Month")
-    assert page.locator("li.event").count() <= 200
+    assert page.locator("li.event").count() <= 100
     assert page.locator("nav.pager a").count() >= 2  # a busy month is paged
     assert page.locator("a[rel=prev]").count() == 1 and page.locator("a[rel=next]").count() == 1
     labels = page.locator("section.group .group-label").all_inner_texts()

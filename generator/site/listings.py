@@ -16,7 +16,7 @@ from .dates import MONTHS, display_day
 from .urls import Urls
 from .views import EventView
 
-PAGE_SIZE = 200  # the most event cards on one page of the site
+PAGE_SIZE = 100  # the most event cards on one page (the limit is about 200; 100 keeps a page quick on a phone)
 HIGHLIGHTS = 5  # a long list starts with its most salient events
 HIGHLIGHTS_AFTER = 20  # ...when it has more events than this
 
