@@ -117,7 +117,8 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
     bar = progress_bar("rendering", len(site.pages), options.quiet, "page")
     rendered = render.render_pages(site, GENERATOR, bar.update if bar else None,
                                    digests if isinstance(digests, dict) else None,
-                                   freshness.exists_in(config.output_dir))
+                                   freshness.exists_in(config.output_dir),
+                                   config.root / ".cache" / "templates" if options.use_cache else None)
     if bar:
         bar.close()
     files = {**rendered.files, **export_files(site, GENERATOR)}
