@@ -133,6 +133,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from .config import load_config
     from .content import slugify
+    from .site.notices import PLACEHOLDER_BODY
 
     try:
         cfg = load_config(args.config, args.content)
@@ -152,13 +153,16 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"{path}: error: already exists; not overwritten", file=sys.stderr)
         return 1
     title = args.title.replace("\\", "\\\\").replace('"', '\\"')
+    # A draft until the editor says otherwise: the preview shows it, `build` never
+    # publishes it, and its placeholder holds no date that could become an event.
     path.write_text(
-        f'---\ntitle: "{title}"\ndate: {when}\nsource: ""\nauthor: ""\ntags: []\ndraft: {str(args.draft).lower()}\n'
-        f"---\n\nWrite the article here. Dates in the text (\"on Tuesday\", \"last month\") are resolved "
-        f"against the date above.\n",
+        f'---\ntitle: "{title}"\ndate: {when}\nsource: ""\nauthor: ""\ntags: []\n'
+        f"draft: {str(not args.publish).lower()}\n"
+        f"---\n\n{PLACEHOLDER_BODY}",
         encoding="utf-8",
     )
     print(path)
+    print("a draft: shown by `python -m generator serve`, never published until you set draft: false", file=sys.stderr)
     return 0
 
 
@@ -212,7 +216,8 @@ def parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="write a new article file with front matter filled in")
     n.add_argument("title")
     n.add_argument("--date", help="publication date YYYY-MM-DD (default: today)")
-    n.add_argument("--draft", action="store_true", help="mark it as a draft")
+    n.add_argument("--draft", action="store_true", help="mark it as a draft (the default; kept for old scripts)")
+    n.add_argument("--publish", action="store_true", help="write draft: false (published by the next build)")
     common(n, output=False)
     n.set_defaults(func=cmd_new)
     return p

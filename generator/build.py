@@ -29,6 +29,7 @@ from .model import Analysis, Event
 from .resources import Resources, load_resources
 from .site import plan
 from .site.exports import export_files
+from .site.notices import missing_base_url
 
 GENERATOR = f"timeline-generator {__version__}"
 
@@ -87,10 +88,14 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
     inputs = [*render.template_files(render.template_dirs(config.templates_dir)),
               *content.article_files(config.content_dir), *override_files(config.content_dir)]
     key = freshness.build_key(config, resources, inputs, f"{options.drafts}|{with_search}")
+    # A warning that follows from site.toml alone is given on every build, the
+    # skipped ones too, and does not keep the output from counting as up to date.
+    config_notice = missing_base_url(config)
     if options.skip_unchanged and options.use_cache and options.write_output:
         done = freshness.up_to_date(config.output_dir, key, with_search)
         if done is not None:
             timer.lap("unchanged")
+            report.warnings += [config_notice] if config_notice else []
             return _unchanged(config, report, done, timer)
 
     articles = content.read_content(config.content_dir, report, drafts=options.drafts)
@@ -106,12 +111,14 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)
     site = plan(config, analyses, events, index, with_search)
+    report.warnings += site.warnings
     manifest = write.load_manifest(config.output_dir) if options.write_output else {}
     digests = manifest.get("pages") if options.use_cache else None
     bar = progress_bar("rendering", len(site.pages), options.quiet, "page")
     rendered = render.render_pages(site, GENERATOR, bar.update if bar else None,
                                    digests if isinstance(digests, dict) else None,
-                                   freshness.exists_in(config.output_dir))
+                                   freshness.exists_in(config.output_dir),
+                                   config.root / ".cache" / "templates" if options.use_cache else None)
     if bar:
         bar.close()
     files = {**rendered.files, **export_files(site, GENERATOR)}
@@ -133,6 +140,7 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
         # Only a clean build is recorded as up to date: a build with warnings
         # runs again next time, so its warnings are shown again.
         freshness.record_build(config.output_dir, key)
+    report.warnings += [config_notice] if config_notice else []
     return BuildResult(config, report, len(articles), events, len(site.pages), summary["files"], timer.timings,
                        stats, event_count=len(events))
 

@@ -59,6 +59,13 @@ class FeedSettings:
 
 
 @dataclass(frozen=True)
+class TimelineJSSettings:
+    """[timelinejs]: the timeline.json export for Knight Lab's TimelineJS."""
+
+    events: str = setting("key", "which events timeline.json holds: the key events or all of them", ("key", "all"))
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     """The top level of site.toml."""
 
@@ -76,7 +83,7 @@ class SiteSettings:
 
 
 SECTIONS: dict[str, type] = {"": SiteSettings, "extraction": ExtractionSettings, "entities": EntitySettings,
-                             "feed": FeedSettings}
+                             "feed": FeedSettings, "timelinejs": TimelineJSSettings}
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,7 @@ class SiteConfig:
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     entities: EntitySettings = field(default_factory=EntitySettings)
     feed: FeedSettings = field(default_factory=FeedSettings)
+    timelinejs: TimelineJSSettings = field(default_factory=TimelineJSSettings)
 
     title = property(lambda self: self.site.title)
     description = property(lambda self: self.site.description)
@@ -238,6 +246,21 @@ def _check_base_url(base: str, path: Path, source: str) -> list[Problem]:
     return []
 
 
+def hosted_base_url(base: str, env) -> str:
+    """The site's address on the host that builds it, when the base URL has
+    none: Netlify sets URL (the site's main address) in every build, so a
+    site.toml with base_url = "/" still gets absolute feed, sitemap and
+    calendar URLs there. Only used when base_url has no host of its own."""
+    url = (env.get("URL") or "").strip().rstrip("/")
+    parts = urlsplit(url)
+    if not url or parts.scheme not in ("http", "https") or not parts.netloc or urlsplit(base).netloc:
+        return base
+    on_netlify = env.get("NETLIFY") == "true" or bool(env.get("CONTEXT"))
+    if on_netlify or base == "/":
+        return url + (base if base.startswith("/") else "/" + base)
+    return base
+
+
 def load_config(
     path: Path | str = "site.toml",
     content_dir: str | Path | None = None,
@@ -250,7 +273,7 @@ def load_config(
     source, data = _read_toml(path)
     values, problems = _validate(data, path, source)
     site = SiteSettings(**values[""])
-    base = base_url or os.environ.get("SITE_BASE_URL") or site.base_url
+    base = hosted_base_url(base_url or os.environ.get("SITE_BASE_URL") or site.base_url, os.environ)
     problems += _check_base_url(base, path, source)
     site = dataclasses.replace(site, base_url=base)
 
@@ -264,7 +287,7 @@ def load_config(
     return SiteConfig(
         path=path, root=root, content_dir=content, output_dir=output, templates_dir=templates, site=site,
         extraction=ExtractionSettings(**values["extraction"]), entities=EntitySettings(**values["entities"]),
-        feed=FeedSettings(**values["feed"]),
+        feed=FeedSettings(**values["feed"]), timelinejs=TimelineJSSettings(**values["timelinejs"]),
     )
 
 

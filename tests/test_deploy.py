@@ -79,10 +79,14 @@ def test_site_satisfies_the_content_security_policy(seed_site):
 
 
 def test_netlify_build_command_in_fresh_venv(fresh):
+    """As Netlify runs it: NETLIFY, CONTEXT and the site's URL set; base_url "/" in site.toml."""
     repo, env = fresh
     cfg = tomllib.loads((repo / "netlify.toml").read_text())
-    _run(cfg["build"]["command"], repo, env)
-    _check_site(repo / cfg["build"]["publish"], "/")
+    _run(cfg["build"]["command"], repo, {**env, "NETLIFY": "true", "CONTEXT": "production",
+                                         "URL": "https://example.netlify.app"})
+    out = repo / cfg["build"]["publish"]
+    _check_site(out, "/")
+    assert "<id>https://example.netlify.app/events/" in (out / "feed.xml").read_text()
 
 
 def test_pages_workflow_build_step_in_fresh_venv(fresh):

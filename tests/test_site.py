@@ -2,9 +2,12 @@
 
 import json
 import re
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import pytest
 
 from tests.support import ROOT, make_project
 from tests.support import build_site as build
@@ -55,6 +58,14 @@ def crawl(out: Path, base: str = "/") -> list[str]:
     return broken
 
 
+@pytest.fixture(scope="module")
+def published_site(tmp_path_factory):
+    """The seed site as published: with an absolute base URL, so with the feed, sitemap and calendar."""
+    out = tmp_path_factory.mktemp("published")
+    return build(ROOT / "site.toml", output=out, base_url="https://example.org/", use_cache=False,
+                 search_index=False), out
+
+
 def test_events_json_schema(seed_site):
     _, out = seed_site
     data = json.loads((out / "events.json").read_text())
@@ -94,8 +105,9 @@ def test_no_broken_internal_links_or_anchors(seed_site):
 
 def test_page_inventory(seed_site):
     result, out = seed_site
-    for rel in ["index.html", "404.html", "feed.xml", "sitemap.xml", "events.json", "robots.txt",
-                "years/2018/index.html", "people/vladimir-putin/index.html", "places/vladivostok/index.html",
+    for rel in ["index.html", "404.html", "events.json", "timeline.json", "robots.txt",
+                "years/2018/index.html", "years/1987/index.html", "people/vladimir-putin/index.html",
+                "places/vladivostok/index.html",
                 "tags/russia/index.html", "articles/index.html"]:
         assert (out / rel).is_file(), rel
     assert len(list((out / "articles").glob("*/index.html"))) == 5
@@ -106,14 +118,14 @@ def test_article_pages_mark_dated_expressions(seed_site):
     _, out = seed_site
     page = (out / "articles/2018-09-12-putin-seeks-to-expand-russian-influence-in-asia-pacific/index.html").read_text()
     assert re.search(r'<a class="timex timex-event" href="/events/2018-09-11-[^"]+/"><time class="timex" '
-                     r'datetime="2018-09-11" title="2018-09-11 \(date\)[^"]*">Tuesday</time></a>', page)
+                     r'datetime="2018-09-11" title="11 September 2018">Tuesday</time></a>\.', page)
     assert re.search(r'datetime="2018-W38"[^>]*>next week</time></a>’s', page)
 
 
-def test_feed_and_sitemap_are_well_formed(seed_site):
+def test_feed_and_sitemap_are_well_formed(published_site):
     import xml.etree.ElementTree as ET
 
-    _, out = seed_site
+    _, out = published_site
     feed = ET.parse(out / "feed.xml").getroot()
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) >= 20
@@ -121,11 +133,13 @@ def test_feed_and_sitemap_are_well_formed(seed_site):
     assert len(urls) > 50
 
 
-def test_index_groups_by_year_and_month(seed_site):
+def test_index_shows_the_first_months_in_full(seed_site):
     _, out = seed_site
     html = (out / "index.html").read_text()
-    assert html.index('id="y-2018"') < html.index('id="y-2024"')  # order = "oldest" in site.toml
-    assert 'id="y-2018-09"' in html and "September 2018" in html
+    latest = html[html.index('id="latest-h"'):html.index('id="periods-h"')]
+    assert ">How it began<" in latest  # order = "oldest" in site.toml: the story's first months
+    assert latest.index('id="p-2018-05"') < latest.index('id="p-2018-09"')
+    assert 'href="/years/2018/#m-09">September 2018</a>' in latest
 
 
 def test_sub_path_build_has_no_broken_links(tmp_path):
@@ -169,39 +183,45 @@ def test_html_in_articles_is_escaped_everywhere(tmp_path):
 def test_front_page_shows_key_events_first(seed_site):
     result, out = seed_site
     html = (out / "index.html").read_text()
-    key = html[html.index('id="key-events-h"'):html.index('id="all-events"')]
+    key = html[html.index('id="key-events-h"'):html.index('id="overview-h"')]
     assert key.count('class="event ') == 8  # key_events = 8 in site.toml
-    top = sorted(result.events, key=lambda e: -e.salience)[:3]
+    cutoff = date(2018, 6, 3) - timedelta(days=30)  # the first article, less a month: before it is background
+    top = sorted((e for e in result.events if e.when.end >= cutoff), key=lambda e: -e.salience)[:3]
     for e in top:
         assert f'href="/events/{e.id}/"' in key
-    assert html.index('id="key-events-h"') < html.index('id="y-2018"')
+    assert key.count("key event</strong>") == 8
 
 
 def test_timeline_json_is_timelinejs_format(seed_site):
+    """TimelineJS's documented JSON format: events[] with start_date {year
+    (required), month, day}, text {headline, text}, optional end_date,
+    display_date, group, unique_id; the key events by default."""
     result, out = seed_site
     data = json.loads((out / "timeline.json").read_text())
     assert data["title"]["text"]["headline"]
     ids = set()
     for e in data["events"]:
-        assert set(e) >= {"start_date", "text", "unique_id", "group"}
-        assert e["start_date"]["year"].isdigit()
-        for key in ("month", "day"):
-            if key in e["start_date"]:
-                assert e["start_date"][key].isdigit()
-        if "day" in e["start_date"]:
-            assert "month" in e["start_date"]
+        assert {"start_date", "text", "unique_id"} <= set(e) <= {"start_date", "end_date", "text", "media", "group",
+                                                                "display_date", "background", "autolink", "unique_id"}
+        for field in ("start_date", "end_date"):
+            if field in e:
+                assert set(e[field]) <= {"year", "month", "day"} and isinstance(e[field]["year"], int)
+                assert all(isinstance(v, int) for v in e[field].values())
+                assert "day" not in e[field] or "month" in e[field]
         assert e["text"]["headline"] and isinstance(e["text"]["text"], str)
         assert e["unique_id"] not in ids
         ids.add(e["unique_id"])
-    assert len(data["events"]) == len(result.events)
-    vlad = next(e for e in data["events"] if e["start_date"] == {"year": "2018", "month": "9", "day": "11"})
-    assert "Xi" in vlad["text"]["headline"]
+    assert len(data["events"]) == 8  # key_events = 8
+    years = {e["start_date"]["year"] for e in data["events"]}
+    assert all(e.get("group") == str(e["start_date"]["year"]) for e in data["events"]) == (2 <= len(years) <= 4)
+    vlad = next(e for e in data["events"] if e["start_date"] == {"year": 2018, "month": 9, "day": 11})
+    assert "Xi" in vlad["text"]["headline"] and "Sources: " in vlad["text"]["text"]
 
 
-def test_events_ics_parses_as_icalendar(seed_site):
+def test_events_ics_parses_as_icalendar(published_site):
     import icalendar
 
-    result, out = seed_site
+    result, out = published_site
     raw = (out / "events.ics").read_bytes()
     assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and all(len(line) <= 75 for line in raw.split(b"\r\n"))
     cal = icalendar.Calendar.from_ical(raw)
@@ -217,8 +237,8 @@ def test_events_ics_parses_as_icalendar(seed_site):
     assert by_uid[week.id].decoded("DTSTART").isoformat() == "2018-09-17"
 
 
-def test_footer_links_the_exports(seed_site):
-    _, out = seed_site
+def test_footer_links_the_exports(published_site):
+    _, out = published_site
     html = (out / "index.html").read_text()
     for name in ("events.json", "timeline.json", "events.ics", "feed.xml"):
         assert f'href="/{name}"' in html

@@ -3,33 +3,21 @@ Nu Html Checker, axe-core in chromium, keyboard navigation, Lighthouse,
 screenshots at phone and desktop widths in light and dark, and hostile
 article content that must not run in the browser."""
 
-import functools
 import json
-import shutil
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 
-from tests.support import CHROMIUM, ROOT, free_port, make_project
-from tests.support import CHROMIUM_ARGS as ARGS
+from tests.support import ROOT, free_port, make_project, merge_result
 from tests.support import build_site as build
+from tests.support.browser import NODE, axe_violations, lighthouse_scores, serving
 
 pytestmark = pytest.mark.browser
-NODE = ROOT / "node_modules"
 VNU = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE = NODE / "axe-core" / "axe.min.js"
-LIGHTHOUSE = NODE / ".bin" / "lighthouse"
 SHOTS = ROOT / "output-screenshots"
 RESULTS = ROOT / "benchmarks" / "results"
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +26,8 @@ def site(tmp_path_factory):
     port = free_port()
     out = tmp_path_factory.mktemp("checked-site")
     build(ROOT / "site.toml", output=out, base_url=f"http://127.0.0.1:{port}/", use_cache=False)
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield out, f"http://127.0.0.1:{port}/"
-    server.shutdown()
+    with serving(out, port) as base:
+        yield out, base
 
 
 def _page_urls(out: Path, base: str) -> dict[str, str]:
@@ -73,10 +58,7 @@ def test_no_accessibility_violations(site, browser):
     report = {}
     for name, url in _page_urls(out, base).items():
         page.goto(url)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("""async () => await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
-        report[name] = [(v["id"], len(v["nodes"])) for v in result["violations"]]
+        report[name] = axe_violations(page)
     page.close()
     assert all(v == [] for v in report.values()), report
 
@@ -111,8 +93,11 @@ def test_keyboard_navigation(site, browser):
 def test_screenshots_phone_and_desktop_light_and_dark(site, browser):
     out, base = site
     urls = _page_urls(out, base)
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir()
+    SHOTS.mkdir(exist_ok=True)
+    for old in SHOTS.glob("*-light.png"):  # this test's own screenshots (others are left alone)
+        old.unlink()
+    for old in SHOTS.glob("*-dark.png"):
+        old.unlink()
     for scheme in ("light", "dark"):
         for device, size in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 900})):
             context = browser.new_context(viewport=size, color_scheme=scheme)
@@ -125,7 +110,7 @@ def test_screenshots_phone_and_desktop_light_and_dark(site, browser):
                 # Nothing sticks out sideways on a phone.
                 assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
             context.close()
-    assert len(list(SHOTS.glob("*.png"))) == 12
+    assert len(list(SHOTS.glob("*-light.png")) + list(SHOTS.glob("*-dark.png"))) == 12
 
 
 HOSTILE = """---
@@ -167,23 +152,13 @@ def test_hostile_article_runs_nothing_in_the_browser(browser, tmp_path):
 
 def test_lighthouse_scores(site):
     out, base = site
-    assert LIGHTHOUSE.exists(), "run `make browser-test` (npm install) first"
     urls = _page_urls(out, base)
     scores = {}
     for name in ("index", "event", "article"):
-        path = out.parent / f"lighthouse-{name}.json"
-        flags = " ".join(ARGS)
-        r = subprocess.run([str(LIGHTHOUSE), urls[name], f"--chrome-path={CHROMIUM}", f"--chrome-flags={flags}",
-                            "--output=json", f"--output-path={path}", "--quiet",
-                            "--only-categories=performance,accessibility,best-practices,seo"],
-                           capture_output=True, text=True, timeout=300)
-        assert r.returncode == 0, r.stderr[-2000:]
-        data = json.loads(path.read_text())
-        scores[name] = {k: round(v["score"] * 100) for k, v in data["categories"].items()}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "lighthouse.json").write_text(json.dumps(
-        {"pages": scores, "how": "tests/test_site_checks.py: npm lighthouse 13.5.0 with Debian chromium, "
-                                 "seed site served on 127.0.0.1"}, indent=2) + "\n")
+        scores[name] = lighthouse_scores(urls[name], out.parent / f"lighthouse-{name}.json")
+    merge_result(RESULTS / "lighthouse.json", "pages", scores)
+    merge_result(RESULTS / "lighthouse.json", "how", "tests/test_site_checks.py and tests/test_readers_browser.py: "
+                 "npm lighthouse 13.5.0 with Debian chromium, sites served on 127.0.0.1")
     for name, s in scores.items():
         assert all(v >= 95 for v in s.values()), (name, s)
 
@@ -192,9 +167,9 @@ def test_filter_on_the_index_and_javascript_off(site, browser):
     out, base = site
     page = browser.new_page()
     page.goto(base)
-    total = page.locator(".timeline li.event").count()
+    total = page.locator("[data-filterable] li.event").count()
     page.select_option("select[data-filter=person]", "Xi Jinping")
-    visible = page.locator(".timeline li.event:visible")
+    visible = page.locator("[data-filterable] li.event:visible")
     n = visible.count()
     assert 0 < n < total
     for i in range(n):
@@ -202,14 +177,14 @@ def test_filter_on_the_index_and_javascript_off(site, browser):
     assert f"{n} of {total} events" in page.locator(".filter-count").inner_text()
     page.select_option("select[data-filter=person]", "")
     page.select_option("select[data-filter=year]", "2024")
-    assert all(page.locator(".timeline li.event:visible").nth(i).get_attribute("data-year") == "2024"
-               for i in range(page.locator(".timeline li.event:visible").count()))
+    assert all(page.locator("[data-filterable] li.event:visible").nth(i).get_attribute("data-year") == "2024"
+               for i in range(page.locator("[data-filterable] li.event:visible").count()))
     page.close()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(base)
     assert page.locator("#event-filter").is_hidden()
-    assert page.locator(".timeline li.event:visible").count() == total
+    assert page.locator("[data-filterable] li.event:visible").count() == total
     context.close()
 
 

@@ -11,7 +11,6 @@ from generator.model import Analysis, Article, EntityRef, Event, Quote, Source
 from generator.resources import language_resources
 from generator.site import plan
 from generator.site.dates import display_date, html_datetime
-from generator.site.pages import group_by_year_month
 from generator.site.urls import Urls
 from generator.temporal import calendar
 
@@ -23,10 +22,11 @@ def config(base_url: str = "/timeline/") -> SiteConfig:
                       site=SiteSettings(base_url=base_url, order="oldest", key_events=1))
 
 
-def event(value: str, title: str, article: str, names: tuple[str, ...] = (), salience: float = 1.0) -> Event:
+def event(value: str, title: str, article: str, names: tuple[str, ...] = (), salience: float = 1.0,
+          background: bool = False) -> Event:
     source = Source(article, article.title(), (Quote(title + ".", "then", value, 0, "s0"),))
     return Event(id=f"{value}-{title.lower().replace(' ', '-')}", when=calendar.when(value), title=title,
-                 summary=title + ".", salience=salience, entities=names, sources=(source,))
+                 summary=title + ".", salience=salience, entities=names, sources=(source,), background=background)
 
 
 def test_dates_as_readers_read_them():
@@ -47,7 +47,7 @@ def test_urls_live_under_the_base_path():
 def test_plan_builds_linked_views():
     events = [event("2018-09-11", "Putin met Xi", "a", ("Vladimir Putin",), 3.0),
               event("2018-09", "War games began", "a", ("Vladimir Putin",)),
-              event("199", "The Soviet Union fell", "b")]
+              event("199", "The Soviet Union fell", "b", background=True)]
     events.sort(key=lambda e: e.when.sort_key())
     analyses = [Analysis(Article(s, Path(s + ".md"), s.title(), date(2018, 9, 12), "", "", ("Russia",), False, ""),
                          "<p>x</p>", "x", [0, 1], [0], ((0, 1),), (), ()) for s in ("a", "b")]
@@ -61,10 +61,12 @@ def test_plan_builds_linked_views():
     assert xi.previous.title == "War games began" and xi.next is None
     assert [r.title for r in xi.related] == ["War games began"]
     assert by_title["The Soviet Union fell"].year is None
-    assert [y.year for y in site.years] == [2018]
     assert [t.name for t in site.tags] == ["Russia"]
     index_page = next(p for p in site.pages if p.template == "index.html")
-    assert [v.title for v in index_page.context["key_events"]] == ["Putin met Xi"]
-    groups = group_by_year_month(site.events, newest_first=False)
-    assert [g.label for g in groups] == ["the 1990s", "2018"]
-    assert [m.label for m in groups[1].months] == ["September"]
+    assert [v.title for v in index_page.context["overview"].key_events] == ["Putin met Xi"]
+    assert [p.label for p in site.periods.all] == ["the 1990s", "2018"]
+    # the 1990s end before the coverage (first article less 30 days): background, never key
+    assert by_title["The Soviet Union fell"].background and not by_title["The Soviet Union fell"].key
+    assert [p.label for p in site.overview.background] == ["the 1990s"]
+    assert xi.listing_url == f"/timeline/years/2018/#e-{xi.id}" and xi.listing_label == "2018"
+    assert site.periods.month_home[(2018, 9)] == "/timeline/years/2018/#m-09"

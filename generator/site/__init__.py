@@ -12,12 +12,16 @@ from datetime import date
 
 from ..config import SiteConfig
 from ..corpus.entities import EntityIndex
+from ..errors import Problem
 from ..model import Analysis, Event
 from .articles import ArticleView, article_views
-from .indexes import EntityView, TagView, YearView, entity_views, tag_views, year_views
+from .indexes import EntityView, TagView, entity_views, tag_views
+from .notices import site_warnings
+from .overview import Overview, overview
 from .pages import Page, pages
+from .periods import Periods, plan_periods
 from .urls import Urls
-from .views import EventView, Names, event_view, link_neighbours
+from .views import EventView, Names, coverage_start, event_view, link_neighbours, mark_key_and_background
 
 
 @dataclass
@@ -28,24 +32,33 @@ class Site:
     articles: list[ArticleView]  # newest first
     entities: list[EntityView]
     tags: list[TagView]
-    years: list[YearView]
+    periods: Periods
+    overview: Overview
     built: str  # ISO timestamp of the newest article (deterministic: not the clock)
     search_available: bool = False
+    redirects: dict[str, str] = field(default_factory=dict)  # old URL path -> new URL path (both with base)
+    warnings: list[Problem] = field(default_factory=list)  # what the site would show wrongly
     pages: list[Page] = field(default_factory=list)
 
 
 def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
-         search_available: bool = False) -> Site:
+         search_available: bool = False, redirects: dict[str, str] | None = None) -> Site:
     urls = Urls(config)
     by_slug = {a.article.slug: a for a in analyses}
     names = Names(events, index, urls)
     views = [event_view(e, by_slug, names, urls) for e in events]
+    start = coverage_start(analyses)
+    mark_key_and_background(views, events, config.key_events)
     link_neighbours(views)
+    periods = plan_periods(views, urls, start)
     articles = article_views(analyses, views, urls)
-    newest = max((a.article.date for a in analyses if a.article.date), default=date(1970, 1, 1))
+    dates = [a.article.date for a in analyses if a.article.date]
+    newest = max(dates, default=date(1970, 1, 1))
+    coverage = (start, newest) if start else None
     site = Site(config, urls, views, articles, entity_views(views, names), tag_views(analyses, views, articles, urls),
-                year_views(views, urls), built=newest.isoformat() + "T00:00:00Z",
-                search_available=search_available)
+                periods, overview(views, periods, urls, coverage, config.order == "newest"),
+                built=newest.isoformat() + "T00:00:00Z", search_available=search_available,
+                redirects=dict(redirects or {}), warnings=site_warnings(config, analyses))
     site.pages = pages(site)
     return site
 

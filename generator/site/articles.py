@@ -16,6 +16,8 @@ from .dates import display_date, display_day, html_datetime
 from .urls import Urls
 from .views import EventBrief, EventView, TagLink
 
+UNPLACED = {"DURATION": "a length of time", "SET": "a recurring time", "TIME": "a time of day"}
+
 
 @dataclass(frozen=True)
 class TimexMark:
@@ -114,7 +116,7 @@ def _marks(a: Analysis, cited: set[int], timex_links: dict[tuple[str, int, str],
         idx = bisect.bisect_right(starts, t.start) - 1
         marks.append(Mark(t.start, t.end, timex=TimexMark(
             value=t.value or "unresolved", type=t.type, datetime=html_datetime(t.when),
-            display=display_date(t.when) if t.when else t.value or "unresolved",
+            display=display_date(t.when) if t.when else UNPLACED.get(t.type, "date not resolved"),
             event_url=timex_links.get((a.article.slug, idx, t.text)))))
     return marks
 

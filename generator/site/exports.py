@@ -4,28 +4,55 @@
 * `events.json`: every event with its sources (schema in the README).
 * `timeline.json` follows Knight Lab's TimelineJS JSON format
   (`events[].start_date{year,month,day}`, `text{headline,text}`,
-  `unique_id`, `group`), so the timeline can be shown in TimelineJS.
+  `unique_id`, `display_date`): the key events by default
+  (`[timelinejs] events = "all"` for every event). TimelineJS shows its
+  strings as HTML, so every string is escaped text (an article's `<img>`
+  stays text), and each slide's text ends with its sources, the credit
+  TimelineJS shows. `group` is used only when it helps navigation: for a
+  handful of years (2 to 4); more groups fill the navigation strip with rows.
 * `events.ics` (RFC 5545) has one all-day VEVENT per event dated to a day,
-  week or month (coarser events are not calendar entries), with CRLF line
-  ends, escaped text and lines folded at 75 octets.
+  week or month (DTEND is the day after the last day: a week is 7 days, a
+  month its length). Quarters, years and coarser are left out: an all-day
+  entry a year long would cover every day of a reader's calendar. CRLF line
+  ends, escaped text, lines folded at 75 octets.
+* `_redirects` (Netlify): a 301 for every old URL of `Site.redirects`.
+
+The feed, the sitemap and the calendar need absolute URLs: they are written
+only when the base URL has a host (notices.missing_base_url says why not).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import timedelta
+from html import escape
 from urllib.parse import urlsplit
 
 from . import Site
+from .views import EventView
+
+GROUPS = range(2, 5)  # TimelineJS groups by year only for this many years
 
 
 def export_files(site: Site, generator_name: str) -> dict[str, bytes]:
     """output path -> bytes of every export."""
-    return {
+    out = {
         "events.json": safe_json(events_json(site, generator_name)),
         "timeline.json": safe_json(timelinejs(site)),
-        "events.ics": icalendar(site).encode("utf-8"),
     }
+    if site.urls.absolute_ok:
+        out["events.ics"] = icalendar(site).encode("utf-8")
+    if site.redirects:
+        out["_redirects"] = netlify_redirects(site).encode("utf-8")
+    return out
+
+
+def netlify_redirects(site: Site) -> str:
+    """Netlify's _redirects: old path, new path, 301. `!` because the old path
+    still holds the redirect page (for other hosts), which would win otherwise."""
+    rules = [f"{old} {new} 301!" for old, new in sorted(site.redirects.items())
+             if old != new and not any(c.isspace() for c in old + new)]
+    return "".join(r + "\n" for r in rules)
 
 
 def events_json(site: Site, generator_name: str) -> dict:
@@ -50,27 +77,45 @@ def events_json(site: Site, generator_name: str) -> dict:
     }
 
 
+def timelinejs_events(site: Site) -> list[EventView]:
+    """The key events (the setting's default) or all; all when none is key."""
+    key = [v for v in site.events if v.key]
+    return key if site.config.timelinejs.events == "key" and key else site.events
+
+
+def _credit(v: EventView) -> str:
+    """The sources, as TimelineJS credits them: outlet (or article) and date."""
+    names = list(dict.fromkeys(", ".join(filter(None, (s.source_name or s.article_title, s.published_display)))
+                               for s in v.sources))
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return "Source" + ("s" if len(names) > 1 else "") + ": " + "; ".join(names[:3]) + more
+
+
 def timelinejs(site: Site) -> dict:
+    chosen = timelinejs_events(site)
+    years = {v.when.start.year for v in chosen}
+    grouped = len(years) in GROUPS
     events = []
-    for v in site.events:
+    for v in chosen:
         start = v.when.start
-        date = {"year": str(start.year)}
+        date = {"year": start.year}
         if v.precision in ("day", "week", "month"):
-            date["month"] = str(start.month)
+            date["month"] = start.month
         if v.precision in ("day", "week"):
-            date["day"] = str(start.day)
-        item = {
+            date["day"] = start.day
+        item: dict = {
             "start_date": date,
-            "display_date": v.display_date,
-            "text": {"headline": v.title, "text": v.summary},
+            "display_date": escape(v.display_date),
+            "text": {"headline": escape(v.title), "text": escape(v.summary) + " — " + escape(_credit(v))},
             "unique_id": v.id,
-            "group": str(start.year) if v.precision not in ("decade", "century") else v.display_date,
         }
+        if grouped:
+            item["group"] = str(start.year)
         if v.precision in ("week", "month", "quarter", "year"):
             end = v.when.end
-            item["end_date"] = {"year": str(end.year), "month": str(end.month), "day": str(end.day)}
+            item["end_date"] = {"year": end.year, "month": end.month, "day": end.day}
         events.append(item)
-    return {"title": {"text": {"headline": site.config.title, "text": site.config.description}},
+    return {"title": {"text": {"headline": escape(site.config.title), "text": escape(site.config.description)}},
             "events": events}
 
 

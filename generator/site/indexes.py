@@ -1,5 +1,6 @@
-"""The site's listings: years, people/places/organisations and tags, each
-with the events (and, for tags, the articles) it lists."""
+"""The site's indexes: people/places/organisations and tags, each with the
+events (and, for tags, the articles) it lists. Years and months are periods
+(periods.py)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,6 @@ from ..model import Analysis
 from .articles import ArticleView
 from .urls import KIND_LABELS, Urls
 from .views import EventView, Names
-
-
-@dataclass(frozen=True)
-class YearView:
-    year: int
-    url: str
-    events: list[EventView]
-    count: int
 
 
 @dataclass(frozen=True)
@@ -38,14 +31,6 @@ class TagView:
     url: str
     events: list[EventView]
     articles: list[ArticleView]
-
-
-def year_views(views: list[EventView], urls: Urls) -> list[YearView]:
-    by_year: dict[int, list[EventView]] = defaultdict(list)
-    for v in views:
-        if v.year:
-            by_year[v.year].append(v)
-    return [YearView(y, urls.year(y), by_year[y], len(by_year[y])) for y in sorted(by_year)]
 
 
 def entity_views(views: list[EventView], names: Names) -> list[EntityView]:

@@ -1,13 +1,22 @@
-"""The list of pages: which template renders what, at which URL."""
+"""The list of pages: which template renders what, at which URL.
+
+No page lists more than listings.PAGE_SIZE event cards: long lists (a busy
+month, a person named in a thousand events) are split into pages, and the
+front page shows the overview (overview.py), never every event.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..content import slugify
-from .dates import MONTHS, display_date
-from .urls import KIND_FOLDERS, KIND_LABELS, Urls
+from .dates import MONTHS
+from .listings import PAGE_SIZE, listing
+from .urls import KIND_FOLDERS, KIND_LABELS, Link, Urls
 from .views import EventView
+
+FILTER_OPTIONS = 40  # per kind: the names most often on the page
 
 
 @dataclass
@@ -18,25 +27,6 @@ class Page:
     context: dict = field(default_factory=dict)  # template variable -> view
     title: str = ""
     in_sitemap: bool = True
-
-
-@dataclass
-class MonthGroup:
-    label: str
-    anchor: str
-    events: list[EventView]
-
-
-@dataclass
-class YearGroup:
-    """A year on the timeline: its year-level events, then its months."""
-
-    label: str
-    year: int | None
-    url: str | None
-    anchor: str
-    general: list[EventView] = field(default_factory=list)
-    months: list[MonthGroup] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -51,83 +41,102 @@ class SitemapEntry:
     loc: str
 
 
-def group_by_year_month(views: list[EventView], newest_first: bool) -> list[YearGroup]:
-    groups: dict[str, YearGroup] = {}
-    months: dict[str, dict[int, MonthGroup]] = {}
-    for v in views:
-        key = str(v.year) if v.year else display_date(v.when)
-        g = groups.get(key)
-        if g is None:
-            g = groups[key] = YearGroup(key, v.year, v.year_url, "y-" + slugify(key))
-            months[key] = {}
-        if v.month:
-            m = months[key].get(v.month)
-            if m is None:
-                m = months[key][v.month] = MonthGroup(MONTHS[v.month - 1], f"y-{slugify(key)}-{v.month:02d}", [])
-            m.events.append(v)
-        else:
-            g.general.append(v)
+@dataclass(frozen=True)
+class ArticlesPage:
+    """One page of the list of articles."""
+
+    articles: list
+    pager: list[Link]
+    number: int
+
+
+def filters(cards: list[EventView]) -> list[Filter]:
+    """The filter's choices: the names, tags and years of the events on the page."""
+    counts: dict[str, Counter] = {k: Counter() for k in (*KIND_FOLDERS, "tag", "year")}
+    for v in {v.id: v for v in cards}.values():
+        for ent in v.entities:
+            counts[ent.kind][ent.name] += 1
+        counts["tag"].update(v.tags)
+        if v.year:
+            counts["year"][str(v.year)] += 1
     out = []
-    for key, g in groups.items():
-        g.months = [m for _, m in sorted(months[key].items(), reverse=newest_first)]
-        if newest_first:
-            for m in g.months:
-                m.events = list(reversed(m.events))
-        out.append(g)
-    if newest_first:
-        out.reverse()
+    for name, c in counts.items():
+        top = [n for n, _ in sorted(c.items(), key=lambda x: (-x[1], x[0]))[:FILTER_OPTIONS]]
+        if top:
+            out.append(Filter(name, name.capitalize(), sorted(top, key=str.lower)))
     return out
 
 
-def key_events(views: list[EventView], n: int, newest_first: bool) -> list[EventView]:
-    """The n most salient events, in timeline order."""
-    key = sorted(views, key=lambda v: (-v.salience, v.when.sort_key()))[: max(0, n)]
-    key.sort(key=lambda v: v.when.sort_key(), reverse=newest_first)
-    return key
-
-
-def filters(site) -> list[Filter]:
-    out = [Filter(kind, kind.capitalize(), [e.name for e in site.entities if e.kind == kind])
-           for kind in KIND_FOLDERS]
-    out += [Filter("tag", "Tag", [t.name for t in site.tags]),
-            Filter("year", "Year", [str(y.year) for y in site.years])]
-    return [f for f in out if f.options]
+def by_month_heading(v: EventView) -> tuple[str, str]:
+    """Entity and tag lists: events under their month ("April 2009") or their own date."""
+    if v.month and v.year:
+        return f"{MONTHS[v.month - 1]} {v.year}", f"p-{v.year}-{v.month:02d}"
+    return v.display_date, "p-" + slugify(v.display_date)
 
 
 def pages(site) -> list[Page]:
     """Every page of the site (a `Site` from generator.site.plan)."""
     urls: Urls = site.urls
-    newest_first = site.config.order == "newest"
     out: list[Page] = []
 
     def add(url: str, template: str, title: str, in_sitemap: bool = True, **ctx):
         out.append(Page(urls.file_for(url), url, template, ctx, title, in_sitemap))
 
-    add(urls.index(), "index.html", site.config.title,
-        groups=group_by_year_month(site.events, newest_first), events=site.events,
-        key_events=key_events(site.events, site.config.key_events, newest_first), filters=filters(site))
+    ov = site.overview
+    add(urls.index(), "index.html", site.config.title, overview=ov, filters=filters(ov.cards),
+        total=len(site.events))
     for v in site.events:
         add(v.url, "event.html", v.title, event=v)
     for a in site.articles:
         add(a.url, "article.html", a.title, article=a)
-    add(urls.articles(), "articles.html", "Articles", articles=site.articles)
-    for y in site.years:
-        add(y.url, "year.html", str(y.year), year=y)
-    add(urls.years(), "years.html", "Years", years=site.years)
+    chunks = [site.articles[i:i + PAGE_SIZE] for i in range(0, len(site.articles), PAGE_SIZE)] or [[]]
+    pager = [Link(f"{n}", urls.paged(urls.articles(), n)) for n in range(1, len(chunks) + 1)] if len(chunks) > 1 else []
+    for n, chunk in enumerate(chunks, 1):
+        add(urls.paged(urls.articles(), n), "articles.html", "Articles" if n == 1 else f"Articles, page {n}",
+            listing=ArticlesPage(chunk, pager, n), total=len(site.articles))
+    for p in site.periods.all:
+        for page in p.listing.pages:
+            title = p.label if page.number == 1 else f"{p.label}, page {page.number}"
+            add(page.url, "period.html", title, period=p, chunk=page, filters=filters(_cards(page)))
+    add(urls.years(), "years.html", "Years", overview=ov)
     for ent in site.entities:
-        add(ent.url, "entity.html", ent.name, entity=ent)
+        lst = listing(ent.events, ent.url, urls, by_month_heading, _month_url(site))
+        for page in lst.pages:
+            add(page.url, "entity.html", ent.name if page.number == 1 else f"{ent.name}, page {page.number}",
+                entity=ent, chunk=page, filters=filters(_cards(page)))
     for kind in KIND_FOLDERS:
         add(urls.kind_index(kind), "entities.html", KIND_LABELS[kind], kind=kind, label=KIND_LABELS[kind],
             entities=[e for e in site.entities if e.kind == kind])
     for t in site.tags:
-        add(t.url, "tag.html", t.name, tag=t)
+        lst = listing(t.events, t.url, urls, by_month_heading, _month_url(site))
+        for page in lst.pages:
+            add(page.url, "tag.html", t.name if page.number == 1 else f"{t.name}, page {page.number}",
+                tag=t, chunk=page, filters=filters(_cards(page)))
     add(urls.tags(), "tags.html", "Tags", tags=site.tags)
     add(urls.search(), "search.html", "Search", search_available=site.search_available)
     add(urls.not_found(), "404.html", "Page not found", in_sitemap=False)
-    newest = sorted(site.events, key=lambda v: v.when.sort_key(), reverse=True)
-    add(urls.feed(), "feed.xml", "Feed", in_sitemap=False, entries=newest[: site.config.feed.entries])
-    html_pages = [p for p in out if p.in_sitemap]
-    add(urls.sitemap(), "sitemap.xml", "Sitemap", in_sitemap=False,
-        entries=[SitemapEntry(urls.absolute(p.url)) for p in html_pages])
+    taken = {p.url for p in out}
+    for old, new in sorted(site.redirects.items()):
+        if old not in taken and old.startswith(urls.base) and new != old:
+            add(old, "redirect.html", "Moved", in_sitemap=False, target=new, canonical=urls.absolute(new))
+    if urls.absolute_ok:  # the feed and the sitemap need absolute URLs (see exports.missing_base_url)
+        newest = sorted(site.events, key=lambda v: v.when.sort_key(), reverse=True)
+        add(urls.feed(), "feed.xml", "Feed", in_sitemap=False, entries=newest[: site.config.feed.entries])
+        html_pages = [p for p in out if p.in_sitemap]
+        add(urls.sitemap(), "sitemap.xml", "Sitemap", in_sitemap=False,
+            entries=[SitemapEntry(urls.absolute(p.url)) for p in html_pages])
     add(urls.robots(), "robots.txt", "robots", in_sitemap=False, sitemap=urls.absolute(urls.sitemap()))
     return out
+
+
+def _cards(page) -> list[EventView]:
+    return [*page.highlights, *(v for g in page.groups for v in g.events)]
+
+
+def _month_url(site):
+    """A heading's link: the period page where that month's (or year's) events are listed."""
+    def url(v: EventView) -> str | None:
+        if v.month and v.year:
+            return site.periods.month_home.get((v.year, v.month))
+        return v.listing_url.split("#")[0] if v.listing_url else None
+    return url

@@ -2,8 +2,9 @@
 
 Every page is a directory with an index.html ("pretty" URLs), every link is
 an absolute path under the site's base path (so /timeline/ sub-path hosting
-works and the 404 page's links work from any depth), and feeds and the
-sitemap use full URLs when base_url has a host.
+works and the 404 page's links work from any depth), and feeds, the sitemap
+and the calendar use full URLs (they are written only when base_url has a
+host: `absolute_ok`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ class Urls:
     def path(self, rel: str) -> str:
         return self.base + rel.lstrip("/")
 
+    @property
+    def absolute_ok(self) -> bool:
+        """Can this build make absolute URLs (the exports that need them)?"""
+        return bool(self.site_url)
+
     def absolute(self, url_path: str) -> str:
         return self.site_url + url_path if self.site_url else url_path
 
@@ -50,6 +56,17 @@ class Urls:
 
     def year(self, year: int | str) -> str:
         return self.path(f"years/{year}/")
+
+    def month(self, year: int, month: int) -> str:
+        return self.path(f"years/{year}/{month:02d}/")
+
+    def era(self, slug: str) -> str:
+        """A decade or century ("the 1990s"): listed beside the years."""
+        return self.path(f"years/{slug}/")
+
+    def paged(self, url: str, number: int) -> str:
+        """Page `number` of a long list whose first page is `url`."""
+        return url if number <= 1 else f"{url}page/{number}/"
 
     def entity(self, kind: str, slug: str) -> str:
         return self.path(f"{KIND_FOLDERS[kind]}/{slug}/")

@@ -10,11 +10,13 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from ..content import slugify
 from ..corpus.entities import EntityIndex
+from ..corpus.salience import RECALLED_DAYS, Coverage
 from ..model import Analysis, Event, Source
-from ..temporal import When
+from ..temporal import When, calendar
 from .dates import display_date, display_day, html_datetime
 from .urls import KIND_FOLDERS, Urls
 
@@ -51,6 +53,7 @@ class QuoteView:
     sentence: str
     expression: str
     value: str
+    value_display: str  # the value as readers read it ("week of 10 September 2018")
     sentence_index: int
     url: str  # the sentence's anchor on the article page
 
@@ -94,6 +97,10 @@ class EventView:
     edited: list[str]
     draft: bool  # every source is a draft article
     updated: str  # the newest source's publication date
+    background: bool = False  # before the corpus's coverage (mark_key_and_background)
+    key: bool = False  # one of the site's key events
+    listing_url: str = ""  # where the event is listed in its period, with its card as #target
+    listing_label: str = ""  # that period ("April 2009")
     previous: EventBrief | None = None
     next: EventBrief | None = None
     related: list[EventBrief] = field(default_factory=list)
@@ -131,10 +138,16 @@ class Names:
         return EntityLink(name, self.kind[name], self.urls.entity(self.kind[name], self.slug[name]))
 
 
+def _value_display(value: str) -> str:
+    when = calendar.when(value)
+    return display_date(when) if when else value
+
+
 def _source_view(s: Source, articles: dict[str, Analysis], urls: Urls) -> SourceView:
     art = articles[s.article].article
     page = urls.article(s.article)
-    quotes = [QuoteView(q.sentence, q.expression, q.value, q.sentence_index, page + "#" + q.anchor) for q in s.quotes]
+    quotes = [QuoteView(q.sentence, q.expression, q.value, _value_display(q.value), q.sentence_index,
+                        page + "#" + q.anchor) for q in s.quotes]
     return SourceView(
         article=s.article, article_title=s.article_title, article_url=page, url=quotes[0].url, quotes=quotes,
         source_name=s.source_name, author=art.author, published=art.date.isoformat() if art.date else "",
@@ -156,6 +169,27 @@ def event_view(e: Event, articles: dict[str, Analysis], names: Names, urls: Urls
         edited=list(e.edited), draft=all(articles[s.article].article.draft for s in e.sources),
         updated=max((s.published for s in sources if s.published), default=""),
     )
+
+
+COVERAGE_MARGIN = timedelta(days=RECALLED_DAYS)  # how far before its first reports the story may begin
+
+
+def coverage_start(analyses: list[Analysis]) -> date | None:
+    """The first day the corpus covers as news: where its coverage starts
+    (corpus.salience.Coverage, a few stray early articles aside) less a month
+    (the events that led up to its first reports)."""
+    first = Coverage([a.article.date for a in analyses if a.article.date]).start()
+    return first - COVERAGE_MARGIN if first else None
+
+
+def mark_key_and_background(views: list[EventView], events: list[Event], n: int) -> None:
+    """Background: what the corpus stage marked (events that ended before the
+    coverage began). Key: the n most salient of the others."""
+    for v, e in zip(views, events, strict=True):
+        v.background = e.background
+    story = [v for v in views if not v.background]
+    for v in sorted(story, key=lambda v: (-v.salience, v.when.sort_key(), v.id))[: max(0, n)]:
+        v.key = True
 
 
 def link_neighbours(views: list[EventView]) -> None:

@@ -1,17 +1,25 @@
-// Progressive enhancement for the timeline: filter the events already in the
-// page by person, place, organisation, tag and year. Without JavaScript the
-// form stays hidden and the entity, tag and year pages do the same job.
+// Progressive enhancement for the lists of events: filter the events on the
+// page by person, place, organisation, tag and year. The choice is kept in the
+// URL (?person=...&year=...), so a filtered view can be shared and a shared
+// link restores it. Without JavaScript the form stays hidden and the period,
+// entity and tag pages do the same job.
 (function () {
   var form = document.getElementById("event-filter");
   if (!form) return;
-  var all = document.getElementById("all-events");
-  var items = Array.prototype.slice.call(document.querySelectorAll(".timeline li.event"));
+  var items = Array.prototype.slice.call(document.querySelectorAll("[data-filterable] li.event"));
+  var groups = Array.prototype.slice.call(document.querySelectorAll("[data-filterable] section"));
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
   var count = form.querySelector(".filter-count");
   form.hidden = false;
 
-  function apply() {
+  function wanted() {
     var want = {};
-    form.querySelectorAll("select").forEach(function (s) { if (s.value) want[s.dataset.filter] = s.value; });
+    selects.forEach(function (s) { if (s.value) want[s.dataset.filter] = s.value; });
+    return want;
+  }
+
+  function apply() {
+    var want = wanted();
     var shown = 0;
     items.forEach(function (li) {
       var ents = (li.dataset.entities || "").split("|");
@@ -23,12 +31,33 @@
       li.hidden = !ok;
       if (ok) shown++;
     });
-    document.querySelectorAll(".timeline section").forEach(function (sec) {
-      sec.hidden = !sec.querySelector("li.event:not([hidden])");
-    });
+    groups.forEach(function (sec) { sec.hidden = !sec.querySelector("li.event:not([hidden])"); });
     var active = Object.keys(want).length > 0;
     count.textContent = active ? shown + " of " + items.length + " events" : "";
+    return want;
   }
-  form.addEventListener("change", apply);
+
+  function remember(want) {
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (s) { params.delete(s.dataset.filter); });
+    Object.keys(want).forEach(function (k) { params.set(k, want[k]); });
+    var query = params.toString();
+    history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+  }
+
+  // A shared link: select what the URL names (a name not listed on this page is added to the choices).
+  var params = new URLSearchParams(window.location.search);
+  selects.forEach(function (s) {
+    var value = params.get(s.dataset.filter);
+    if (!value) return;
+    if (!Array.prototype.some.call(s.options, function (o) { return o.value === value; })) {
+      var option = document.createElement("option");
+      option.textContent = value;
+      s.appendChild(option);
+    }
+    s.value = value;
+  });
+  if (Object.keys(wanted()).length) apply();  // nothing chosen: the page is already as it should be
+  form.addEventListener("change", function () { remember(apply()); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
 })();

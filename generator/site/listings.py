@@ -1,0 +1,128 @@
+"""Long lists of events made readable: grouped under dated headings (BBC and
+Reuters timelines do it: a date, then what happened), split into pages of at
+most PAGE_SIZE cards, each page labelled with the dates it covers, and with
+the list's most salient events first.
+
+Every list of events on the site (a period, a person, a tag) is a `Listing`;
+the templates draw one with the same macro.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .dates import MONTHS, display_day
+from .urls import Urls
+from .views import EventView
+
+PAGE_SIZE = 100  # the most event cards on one page (the limit is about 200; 100 keeps a page quick on a phone)
+HIGHLIGHTS = 5  # a long list starts with its most salient events
+HIGHLIGHTS_AFTER = 20  # ...when it has more events than this
+
+
+@dataclass
+class Group:
+    """Events under one dated heading ("12 May 2010", "April 2009")."""
+
+    label: str
+    anchor: str
+    events: list[EventView]
+    url: str | None = None  # a page of its own for this heading, if there is one
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    url: str
+    label: str  # the dates the page covers ("1–14 May 2010")
+    current: bool
+
+
+@dataclass
+class ListPage:
+    """One page of a listing."""
+
+    number: int
+    url: str
+    label: str
+    groups: list[Group]
+    highlights: list[EventView] = field(default_factory=list)  # on the first page only
+    pager: list[PageLink] = field(default_factory=list)  # every page of the listing (empty if one)
+
+    @property
+    def cards(self) -> int:
+        return len(self.highlights) + sum(len(g.events) for g in self.groups)
+
+
+@dataclass
+class Listing:
+    url: str
+    total: int
+    pages: list[ListPage]
+
+
+def most_salient(views: list[EventView], n: int) -> list[EventView]:
+    """The n most salient events (background ones only if nothing else), in date order."""
+    pool = [v for v in views if not v.background] or views
+    top = sorted(pool, key=lambda v: (-v.salience, v.when.sort_key(), v.id))[:n]
+    return sorted(top, key=lambda v: v.when.sort_key())
+
+
+def span_label(events: list[EventView]) -> str:
+    """The days a page covers: '11 May 2010', '1–7 June 2010', '28 May – 3 June 2010'."""
+    if not events:
+        return ""
+    if events[0].year is None or events[-1].year is None:  # decades, centuries
+        first, last = events[0].display_date, events[-1].display_date
+        return first if first == last else f"{first} – {last}"
+    a, b = events[0].when.start, events[-1].when.start
+    if a == b:
+        return display_day(a)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {MONTHS[a.month - 1]} {a.year}"
+    if a.year == b.year:
+        return f"{a.day} {MONTHS[a.month - 1]} – {display_day(b)}"
+    return f"{display_day(a)} – {display_day(b)}"
+
+
+def listing(views: list[EventView], url: str, urls: Urls, heading: Callable[[EventView], tuple[str, str]],
+            heading_url: Callable[[EventView], str | None] | None = None, highlights: bool = True,
+            size: int = PAGE_SIZE) -> Listing:
+    """`views` (in date order) under their headings (`heading(v)` = (label,
+    anchor)), split into pages of at most `size` cards; the first page opens
+    with the most salient events when the list is long."""
+    top = most_salient(views, HIGHLIGHTS) if highlights and len(views) > HIGHLIGHTS_AFTER else []
+    chunks: list[list[EventView]] = []
+    room = size - len(top)
+    for v in views:
+        if not chunks or len(chunks[-1]) >= room:
+            chunks.append([])
+            room = size if len(chunks) > 1 else room
+        chunks[-1].append(v)
+    chunks = chunks or [[]]
+    pages = [ListPage(n, urls.paged(url, n), span_label(chunk), _groups(chunk, heading, heading_url))
+             for n, chunk in enumerate(chunks, 1)]
+    pages[0].highlights = top
+    if len(pages) > 1:
+        for p in pages:
+            p.pager = [PageLink(o.number, o.url, o.label, o is p) for o in pages]
+    return Listing(url, len(views), pages)
+
+
+def _groups(events: list[EventView], heading: Callable[[EventView], tuple[str, str]],
+            heading_url: Callable[[EventView], str | None] | None) -> list[Group]:
+    """Consecutive events with the same heading form one group; anchors stay unique on the page."""
+    out: list[Group] = []
+    seen: set[str] = set()
+    for v in events:
+        label, anchor = heading(v)
+        if out and out[-1].label == label:
+            out[-1].events.append(v)
+            continue
+        unique, n = anchor, 2
+        while unique in seen:
+            unique, n = f"{anchor}-{n}", n + 1
+        seen.add(unique)
+        out.append(Group(label, unique, [v], heading_url(v) if heading_url else None))
+    return out
