@@ -63,8 +63,8 @@ def events_json(site: Site, generator_name: str) -> dict:
         "events": [
             {
                 "id": v.id, "date": v.date, "precision": v.precision, "title": v.title,
-                "summary": v.summary, "url": v.url, "salience": v.salience,
-                "entities": v.entity_names, "tags": v.tags,
+                "summary": v.summary, "url": v.url, "salience": v.salience, "key": v.key,
+                "background": v.background, "entities": v.entity_names, "tags": v.tags,
                 "sources": [
                     {"article": s.article, "article_title": s.article_title, "url": s.article_url,
                      "quotes": [{"sentence": q.sentence, "expression": q.expression, "value": q.value,
