@@ -26,7 +26,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config, args.content, args.output, args.base_url)
         result = build(config, BuildOptions(drafts=args.drafts, use_cache=not args.no_cache, quiet=args.quiet,
-                                            jobs=args.jobs, skip_unchanged=True))
+                                            jobs=args.jobs, skip_unchanged=True, allow_shrink=args.allow_shrink))
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("build failed; the previous output was left untouched", file=sys.stderr)
@@ -188,6 +188,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, help="worker processes for per-article work (default: all cores)")
     b.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
     b.add_argument("--timings", action="store_true", help="print the time of each stage")
+    b.add_argument("--allow-shrink", action="store_true",
+                   help="allow the build to remove more than half of the published pages")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate site.toml, content and templates; write nothing")
