@@ -235,6 +235,11 @@ def _decode(raw: bytes, path: Path) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise BuildError(Problem("not valid UTF-16 text", path, None, hint="save the file as UTF-8")) from exc
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise BuildError(Problem("the file holds NUL bytes: it is not a text file", path,
+                                 raw[:nul].count(b"\n") + 1,
+                                 hint="only Markdown text files belong in content/articles/"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
