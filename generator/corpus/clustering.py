@@ -50,9 +50,11 @@ class Clusters:
 
 def features(m: Mention, index: EntityIndex) -> Features:
     """Keywords (weight 1) and resolved names (weight 2); a name's own words
-    are not counted again as keywords."""
+    are not counted again as keywords. Keywords go in sorted order: the
+    similarity sums float weights in this order, and a frozenset's order
+    changes with PYTHONHASHSEED (the last bits of a sum with it)."""
     feats: Features = {}
-    for kw in m.keywords:
+    for kw in sorted(m.keywords):
         feats["k:" + kw] = 1.0
     for ref in m.entities:
         resolved = index.resolve(ref)
