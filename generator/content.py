@@ -319,6 +319,12 @@ def read_article(path: Path, content_root: Path, report: Report, limits: LimitSe
         raw = path.read_bytes()
     except OSError as exc:
         raise BuildError(Problem(f"cannot read the file: {exc.strerror}", display, None)) from exc
+    return parse_article(raw, path, rel, report, limits)
+
+
+def parse_article(raw: bytes, display: Path, rel: Path, report: Report, limits: LimitSettings) -> Article:
+    """The bytes of an article file -> Article, or BuildError naming `display`."""
+    path = display
     if not raw.strip():
         raise BuildError(Problem("the file is empty", display, None,
                                  hint="add front matter and text, or delete the file"))
