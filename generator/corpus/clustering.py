@@ -119,14 +119,24 @@ def _candidate_pairs(mentions: list[Mention], feats: list[Features]) -> set[tupl
     for i, m in enumerate(mentions):
         by_article[m.article].append(i)
     for ids in by_article.values():
+        by_sentence: dict[int, list[int]] = defaultdict(list)
         by_value: dict[str, list[int]] = defaultdict(list)
         for i in ids:
+            by_sentence[mentions[i].sentence_index].append(i)
             by_value[mentions[i].when.value].append(i)
-        for i in ids:
-            for j in ids:
-                if i < j and abs(mentions[i].sentence_index - mentions[j].sentence_index) <= 1:
-                    add((i, j))
+        for k, here in by_sentence.items():  # neighbouring sentences (the same sentence never merges)
+            for near in (here, by_sentence.get(k + 1, ())):
+                if len(here) * len(near) > BUCKET_CAP * BUCKET_CAP:
+                    continue  # an article that is one long list of dates: no neighbour says much
+                for i in here:
+                    for j in near:
+                        if i != j:
+                            add((i, j) if i < j else (j, i))
         for same in by_value.values():
+            if len(same) > BUCKET_CAP:  # thousands of mentions of one day: a chain joins them, in linear time
+                for x in range(len(same) - 1):
+                    add((same[x], same[x + 1]))
+                continue
             for x in range(len(same)):
                 for y in range(x + 1, len(same)):
                     add((same[x], same[y]))
