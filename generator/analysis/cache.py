@@ -151,14 +151,27 @@ def _decoder(hint, memo: dict) -> Decoder:
 
 
 def _dataclass_decoder(cls, memo: dict) -> Decoder:
+    """Fields that are plain strings, ints or bools are checked inline (most
+    of an entry): a call per value would double the time of a warm build."""
+
     def dec(v):
-        if not (isinstance(v, list) and len(v) == len(fields)):
+        if type(v) is not list or len(v) != n:
             _fail(f"expected a {cls.__name__}")
-        return cls(*[d(x) for d, x in zip(fields, v, strict=True)])
+        args = []
+        for (kind, d), x in zip(plan, v, strict=True):
+            if kind is None:
+                args.append(d(x))
+            elif type(x) is kind:
+                args.append(x)
+            else:
+                _fail(f"expected {kind.__name__}")
+        return cls(*args)
 
     memo[cls] = dec  # before the fields: a type may refer to itself
     hints = typing.get_type_hints(cls)
-    fields = [_decoder(hints[f.name], memo) for f in dataclasses.fields(cls)]
+    plan = [(hints[f.name], None) if hints[f.name] in (str, int, bool) else (None, _decoder(hints[f.name], memo))
+            for f in dataclasses.fields(cls)]
+    n = len(plan)
     return dec
 
 
