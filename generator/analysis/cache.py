@@ -169,8 +169,9 @@ def _dataclass_decoder(cls, memo: dict) -> Decoder:
 
     memo[cls] = dec  # before the fields: a type may refer to itself
     hints = typing.get_type_hints(cls)
-    plan = [(hints[f.name], None) if hints[f.name] in (str, int, bool) else (None, _decoder(hints[f.name], memo))
-            for f in dataclasses.fields(cls)]
+    plan: list[tuple[typing.Any, typing.Any]] = [
+        (hints[f.name], None) if hints[f.name] in (str, int, bool) else (None, _decoder(hints[f.name], memo))
+        for f in dataclasses.fields(cls)]
     n = len(plan)
     return dec
 

@@ -124,8 +124,8 @@ def _candidate_pairs(mentions: list[Mention], feats: list[Features]) -> set[tupl
         for i in ids:
             by_sentence[mentions[i].sentence_index].append(i)
             by_value[mentions[i].when.value].append(i)
-        for k, here in by_sentence.items():  # neighbouring sentences (the same sentence never merges)
-            for near in (here, by_sentence.get(k + 1, ())):
+        for index, here in by_sentence.items():  # neighbouring sentences (the same sentence never merges)
+            for near in (here, by_sentence.get(index + 1, [])):
                 if len(here) * len(near) > BUCKET_CAP * BUCKET_CAP:
                     continue  # an article that is one long list of dates: no neighbour says much
                 for i in here:
