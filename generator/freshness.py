@@ -10,7 +10,7 @@
   place mean the build has nothing to do; reading the bytes of 10,000
   articles takes a fraction of a second, parsing them does not.
 * The stamp (`.generator-build` in the output) holds the key of the last
-  complete build; it is removed while a build writes.
+  complete build; it is written into the staged site before the swap.
 """
 
 from __future__ import annotations
