@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -40,75 +39,15 @@ from generator.content import read_content  # noqa: E402
 from generator.errors import Report  # noqa: E402
 from generator.resources import load_resources  # noqa: E402
 from generator.temporal import calendar  # noqa: E402
-
-PTB = [
-    (r"-LRB-", "("), (r"-RRB-", ")"), (r"-LCB-", "{"), (r"-RCB-", "}"), (r"-LSB-", "["), (r"-RSB-", "]"),
-    (r"\\\*", "*"), (r"\\/", "/"),
-]
-
-
-def detokenize(line: str) -> str:
-    """Undo Penn-Treebank tokenization well enough for the tagger and a reader."""
-    s = line.strip()
-    for a, b in PTB:
-        s = re.sub(a, b, s)
-    s = s.replace("#", "£")
-    s = re.sub(r"``\s*", "“", s)
-    s = re.sub(r"\s*''", "”", s)
-    s = re.sub(r"\s+(n't|'s|'re|'ve|'ll|'d|'m|')(?=\s|$)", r"\1", s)
-    s = re.sub(r"\s+([.,;:!?%)\]}])", r"\1", s)
-    s = re.sub(r"([(\[{$£])\s+", r"\1", s)
-    s = re.sub(r"\s+-\s+", " - ", s)
-    return re.sub(r"\s{2,}", " ", s).strip()
-
-
-def convert(topic_dirs: list[Path], out: Path) -> list[dict]:
-    """Write the topic's articles as content/articles/*.md; return their metadata."""
-    articles_dir = out / "content" / "articles"
-    articles_dir.mkdir(parents=True)
-    meta = []
-    for src in topic_dirs:
-        source = src.name.split("_", 1)[1]
-        for day_dir in sorted((src / "InputDocs").iterdir()):
-            for f in sorted(day_dir.glob("*.txt")):
-                lines = [detokenize(x) for x in f.read_text(encoding="utf-8", errors="replace").splitlines()]
-                lines = [x for x in lines if x]
-                if not lines:
-                    continue
-                title = lines[0][:200].replace('"', "'")
-                slug = f"{source}-{day_dir.name}-{f.name.split('.')[0]}"
-                body = "\n\n".join(x.replace("*", "\\*").replace("_", "\\_") for x in lines[1:] or lines)
-                (articles_dir / f"{slug}.md").write_text(
-                    f'---\ntitle: "{title}"\ndate: {day_dir.name}\nsource: "{source}"\n---\n{body}\n', encoding="utf-8")
-                meta.append({"slug": slug, "date": date.fromisoformat(day_dir.name), "source": source})
-    (out / "site.toml").write_text(f'title = "Timeline17 {out.name}"\nbase_url = "/"\n')
-    return meta
-
-
-def read_timelines(topic_dirs: list[Path]) -> list[tuple[str, list[date]]]:
-    out = []
-    for src in topic_dirs:
-        for f in sorted((src / "timelines").glob("*.txt")):
-            dates = sorted({date.fromisoformat(m) for m in re.findall(r"^(\d{4}-\d{2}-\d{2})\s*$",
-                                                                       f.read_text(encoding="utf-8"), re.M)})
-            out.append((f"{src.name}/{f.stem}", dates))
-    return out
-
-
-def top_days(scores: dict[date, float], k: int, start: date, end: date) -> list[date]:
-    days = [(s, d) for d, s in scores.items() if start <= d <= end and s > 0]
-    days.sort(key=lambda x: (-x[0], x[1]))
-    return [d for _, d in days[:k]]
-
-
-def prf(picked: list[date], reference: list[date]) -> tuple[float, float]:
-    hit = len(set(picked) & set(reference))
-    return (hit / len(picked) if picked else 0.0), (hit / len(reference) if reference else 0.0)
-
-
-def f1_of_means(ps: list[float], rs: list[float]) -> float:
-    p, r = sum(ps) / len(ps), sum(rs) / len(rs)
-    return 2 * p * r / (p + r) if p + r else 0.0
+from tests.support.timeline17 import (  # noqa: E402
+    convert,
+    day_scores,
+    f1_of_means,
+    prf,
+    read_timelines,
+    top_days,
+    topic_dirs,
+)
 
 
 def miss_analysis(reference: list[date], picked: list[date], analyses, ours: dict[date, float]) -> dict:
@@ -128,11 +67,7 @@ def miss_analysis(reference: list[date], picked: list[date], analyses, ours: dic
 
 def day_scores_ours(analyses, resources, cfg) -> dict[date, float]:
     events, _ = merged_events(analyses, resources, cfg)
-    scores: dict[date, float] = defaultdict(float)
-    for e in events:
-        if e.precision == "day":
-            scores[date.fromisoformat(e.date[:10])] += e.salience
-    return scores
+    return day_scores(events)
 
 
 def day_scores_pubcount(analyses) -> dict[date, float]:
@@ -208,9 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"topics": {}}
     try:
         for topic in args.topics:
-            dirs = sorted(p for p in args.data.iterdir() if p.is_dir() and p.name.startswith(topic + "_"))
-            if not dirs:
-                raise SystemExit(f"no folders {topic}_* in {args.data}")
+            dirs = topic_dirs(args.data, topic)
             print(f"== {topic}: {', '.join(d.name for d in dirs)}", flush=True)
             res = run_topic(topic, dirs, workdir)
             for m, v in res.pop("_pr").items():

@@ -51,9 +51,12 @@ class Mention:
     timex: Timex
     title: str
     entities: tuple[EntityRef, ...]
-    keywords: frozenset[str]
+    keywords: frozenset[str]  # of the whole sentence
     lead: bool  # in the first paragraph/sentences of the article
     head: str = ""  # the event noun the date modifies ("last week's conference"), if any
+    focus: frozenset[str] = frozenset()  # keywords of the part the headline was made from
+    quotes: tuple[str, ...] = ()  # what the sentence quotes, lower-cased (one quote: one statement)
+    action: str = ""  # "putin|met": the headline's subject and verb, lower-cased
 
     @property
     def when(self) -> When:
@@ -78,16 +81,24 @@ class Analysis:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """One sentence of an article that reports an event."""
+
+    sentence: str
+    expression: str  # the temporal expression as written
+    value: str  # its TIMEX3 value
+    sentence_index: int
+    anchor: str  # the sentence's anchor on the article page
+
+
+@dataclass(frozen=True)
 class Source:
-    """One article's report of an event, as events.json lists it."""
+    """One article that reports an event, with every sentence that does:
+    an event's sources are articles, never sentences."""
 
     article: str
     article_title: str
-    sentence: str
-    expression: str
-    value: str
-    sentence_index: int
-    anchor: str
+    quotes: tuple[Quote, ...]
     source_name: str = ""
 
 
@@ -106,6 +117,8 @@ class Event:
     hidden: bool = False
     edited: tuple[str, ...] = ()  # fields an editor overrode
     tags: tuple[str, ...] = ()
+    background: bool = False  # before the corpus's own coverage: recalled, not reported
+    mentions: tuple[str, ...] = ()  # keys of the sentences it was made from (merge.mention_key)
 
     @property
     def date(self) -> str:

@@ -16,6 +16,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .analysis.furniture import Furniture, load_furniture
+from .analysis.headlines import HeadlineRules, load_headline_rules
 from .analysis.names import Gazetteer, load_gazetteer
 from .analysis.sentences import Abbreviations, load_abbreviations
 from .analysis.words import Vocab, load_vocab
@@ -31,6 +33,8 @@ class Resources:
     language: str
     temporal: temporal_rules.Resources
     vocab: Vocab
+    headlines: HeadlineRules
+    furniture: Furniture
     gazetteer: Gazetteer
     abbreviations: Abbreviations
     files: tuple[Path, ...]  # every file read (for the preview's watcher and the fingerprint)
@@ -39,7 +43,8 @@ class Resources:
 
 def language_files(language: str) -> dict[str, Path]:
     folder = DATA_ROOT / language
-    return {"vocab": folder / "events.toml", "gazetteer": folder / "gazetteer.toml",
+    return {"vocab": folder / "events.toml", "headlines": folder / "headlines.toml",
+            "furniture": folder / "furniture.toml", "gazetteer": folder / "gazetteer.toml",
             "abbreviations": folder / "abbreviations.txt"}
 
 
@@ -77,6 +82,8 @@ def language_resources(language: str = "en", ent: EntitySettings | None = None,
         language=language,
         temporal=rules,
         vocab=load_vocab(files["vocab"]),
+        headlines=load_headline_rules(files["headlines"]),
+        furniture=load_furniture(files["furniture"]),
         gazetteer=gazetteer,
         abbreviations=load_abbreviations(files["abbreviations"]),
         files=tuple(read),

@@ -102,3 +102,27 @@ def test_merge_builds_events_with_sources_ids_and_names():
     assert [s.article for s in event.sources] == ["a", "b"]
     assert event.entities == ("Vladimir Putin",)
     assert event.id.startswith("2018-09-11-putin-and-xi-met")
+
+
+def test_time_of_day_does_not_split_a_day():
+    a = mention("a", 0, "The WHO declared a flu pandemic.", "2009-06-11T15:00", ("World Health Organization",))
+    b = mention("b", 4, "The WHO declared a global flu pandemic.", "2009-06-11", ("World Health Organization",))
+    analyses = [analysis("a", date(2009, 6, 11), [a]), analysis("b", date(2009, 6, 12), [b])]
+    (event,) = merge(analyses, index_of(a, b), RES.vocab)
+    assert event.date == "2009-06-11"
+
+
+def test_one_article_one_day_two_places_are_two_happenings():
+    """A sentence added to an article about a Monday in Sochi, about a Monday in
+    Kazan, must not merge into (and rename) the Sochi event."""
+    sochi = Mention("a", 3, "Wang Yi was in Sochi on Monday to meet Mr Lavrov.", 0, 10,
+                    Timex(0, 6, "Monday", "DATE", "2019-05-13", when=calendar.when("2019-05-13")),
+                    "Wang Yi was in Sochi",
+                    (EntityRef("Wang Yi", "person"), EntityRef("Sochi", "place")), frozenset({"wang", "sochi", "meet"}),
+                    False)
+    kazan = Mention("a", 9, "On Monday the ministers met in Kazan.", 0, 10,
+                    Timex(3, 9, "Monday", "DATE", "2019-05-13", when=calendar.when("2019-05-13")),
+                    "The ministers met in Kazan", (EntityRef("Kazan", "place"),),
+                    frozenset({"minist", "met", "kazan"}), False)
+    groups = cluster_mentions([sochi, kazan], index_of(sochi, kazan), 0.34, RES.vocab)
+    assert sorted(map(sorted, groups)) == [[0], [1]]

@@ -37,11 +37,11 @@ def test_edited_gazetteer_file_changes_the_next_build(tmp_path):
     text = (project / "site.toml").read_text().replace("ignore = []", 'ignore = []\nfile = "names.toml"')
     (project / "site.toml").write_text(text)
     build_site(project / "site.toml", output=tmp_path / "one", search_index=False)
-    assert (tmp_path / "one" / "places" / "kremlin").exists()
-    assert not (tmp_path / "one" / "organisations" / "kremlin").exists()
-    (project / "names.toml").write_text('[organisations]\nnames = ["Kremlin"]\n')
+    assert (tmp_path / "one" / "places" / "sochi").exists()
+    assert not (tmp_path / "one" / "organisations" / "sochi").exists()
+    (project / "names.toml").write_text('[organisations]\nnames = ["Sochi"]\n')
     build_site(project / "site.toml", output=tmp_path / "two", search_index=False)
-    assert (tmp_path / "two" / "organisations" / "kremlin" / "index.html").exists()
+    assert (tmp_path / "two" / "organisations" / "sochi" / "index.html").exists()
 
 
 def test_serve_rebuilds_with_an_edited_rule_file(tmp_path):

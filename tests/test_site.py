@@ -68,9 +68,12 @@ def test_events_json_schema(seed_site):
         assert e["precision"] in {"day", "week", "month", "quarter", "year", "decade", "century"}
         assert isinstance(e["salience"], (int, float)) and isinstance(e["entities"], list)
         assert e["sources"]
+        assert len({s["article"] for s in e["sources"]}) == len(e["sources"])  # sources are articles
         for s in e["sources"]:
-            assert set(s) == {"article", "article_title", "url", "sentence", "expression", "value"}
-            assert s["expression"] in s["sentence"] or s["expression"].replace("\u00a0", " ") in s["sentence"]
+            assert set(s) == {"article", "article_title", "url", "quotes"} and s["quotes"]
+            for q in s["quotes"]:
+                assert set(q) == {"sentence", "expression", "value", "url"}
+                assert q["expression"] in q["sentence"] or q["expression"].replace("\u00a0", " ") in q["sentence"]
 
 
 def test_every_url_in_events_json_resolves(seed_site):
@@ -78,8 +81,8 @@ def test_every_url_in_events_json_resolves(seed_site):
     data = json.loads((out / "events.json").read_text())
     for e in data["events"]:
         assert (out / e["url"].lstrip("/") / "index.html").is_file()
-        for s in e["sources"]:
-            path, _, anchor = s["url"].partition("#")
+        for q in [q for s in e["sources"] for q in s["quotes"]]:
+            path, _, anchor = q["url"].partition("#")
             page = (out / path.lstrip("/") / "index.html").read_text()
             assert f'id="{anchor}"' in page
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.config import SiteConfig, SiteSettings
 from generator.corpus.entities import EntityIndex
-from generator.model import Analysis, Article, EntityRef, Event, Source
+from generator.model import Analysis, Article, EntityRef, Event, Quote, Source
 from generator.resources import language_resources
 from generator.site import plan
 from generator.site.dates import display_date, html_datetime
@@ -24,7 +24,7 @@ def config(base_url: str = "/timeline/") -> SiteConfig:
 
 
 def event(value: str, title: str, article: str, names: tuple[str, ...] = (), salience: float = 1.0) -> Event:
-    source = Source(article, article.title(), title + ".", "then", value, 0, "s0")
+    source = Source(article, article.title(), (Quote(title + ".", "then", value, 0, "s0"),))
     return Event(id=f"{value}-{title.lower().replace(' ', '-')}", when=calendar.when(value), title=title,
                  summary=title + ".", salience=salience, entities=names, sources=(source,))
 

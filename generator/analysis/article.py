@@ -13,8 +13,9 @@ from ..model import Analysis, Article
 from ..resources import Resources
 from ..temporal import tag
 from . import sentences
+from .furniture import caption_ranges, story_part
 from .markup import plain_text, render_markdown
-from .mentions import find_mentions
+from .mentions import MentionSettings, find_mentions
 
 
 def analyse(article: Article, resources: Resources, settings: ExtractionSettings) -> Analysis:
@@ -22,9 +23,12 @@ def analyse(article: Article, resources: Resources, settings: ExtractionSettings
     plain = plain_text(html)
     spans = sentences.split(plain.text, resources.abbreviations)
     timexes = tuple(tag(plain.text, article.date, resources.language, spans, resources.temporal))
-    mentions = find_mentions(article.slug, plain.text, spans, timexes, resources.gazetteer, resources.vocab,
-                             settings.min_precision, settings.max_title_length, article.date,
-                             settings.include_future)
+    captions = caption_ranges(html, plain.offsets)
+    stories = [story_part(plain.text, span, resources.furniture, captions) for span in spans]
+    mentions = find_mentions(article.slug, plain.text, spans, stories, timexes, resources.gazetteer,
+                             resources.vocab, resources.headlines,
+                             MentionSettings(settings.min_precision, settings.max_title_length,
+                                             settings.include_future), article.date)
     return Analysis(
         article=article,
         html=html,

@@ -1,31 +1,105 @@
-"""A short headline for the event a dated clause reports, without its date.
+"""A news headline for the event a dated clause reports, without its date.
 
-"the 1987 X Treaty which..." -> "X Treaty"; otherwise the comma-piece of the
-clause that holds the date when it reads as a clause (a trigger word, four
-words or more, not a fronted "In June"), else the rest of the clause after a
-fronted phrase, else the whole clause. Openers ("However,") and dangling
-words are dropped and the result is cut at a natural break.
+How a headline is made (word lists in data/<lang>/headlines.toml):
+
+1. The source: the noun phrase the date modifies ("the 1987 X Treaty which..."
+   -> "X Treaty"); else the comma-piece of the clause that holds the date when
+   it reads as a clause; else the rest of the clause after a fronted phrase
+   ("On Monday, ..."); else the subordinate clause the date sits in ("..., when
+   he met Mr Putin in Helsinki last year" -> "he met Mr Putin in Helsinki");
+   else the whole clause.
+2. The date expressions and the prepositions that introduce them go, and so
+   do openers ("However,"), bracketed asides, relative clauses and
+   participial tails (", which...", ", helping him...").
+3. A headline longer than `max_words` is cut before the last connecting word
+   (a preposition, a conjunction, a relative pronoun) that leaves it short
+   enough, never inside the subject: a whole phrase goes, never half a word,
+   and no "…" is added.
+4. A pronoun or a vague subject at the start is replaced by the name it
+   stands for, by the caller that knows the article (mentions.py).
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
 
 from ..temporal import Timex
 from .clauses import blank_parentheticals, clause
 from .words import Vocab, has_trigger
 
-_DANGLING_WORDS = {"and", "or", "but", "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from",
-                   "as", "that", "which", "who", "since", "after", "before", "during", "including", "while",
-                   "when", "than", "its", "his", "her", "their"}
-_PREPOSITION_START = re.compile(
-    r"^(?:in|on|at|during|after|before|since|with|without|by|for|from|over|under|despite|amid|among|"
-    r"following|until|till|as|when|while|although|though|because|if|including)\b", re.I)
+
+@dataclass(frozen=True)
+class HeadlineRules:
+    max_words: int
+    openers: re.Pattern
+    pronouns: frozenset[str]
+    person_pronouns: frozenset[str]
+    pairs: re.Pattern  # "The parties", "Both sides" at the start of a headline
+    pair_kinds: dict[str, str]
+    subordinate: re.Pattern  # a subordinator followed by a clause
+    cut_before: frozenset[str]
+    trailing_clause: re.Pattern
+    past_verbs: frozenset[str]
+    title_words: frozenset[str]
+    first_person: frozenset[str]
+    demonstratives: frozenset[str]
+    causative: re.Pattern  # "helping him (to) win ..."
+    description: re.Pattern  # "The Chinese president" at the start of a headline
+    irregular_past: dict[str, str]
+    examples: tuple[dict, ...]
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def load_headline_rules(path: Path) -> HeadlineRules:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return HeadlineRules(
+        max_words=int(data["max_words"]),
+        openers=re.compile(rf"^(?:{_alternation(data['openers'])})\b[,:]?\s*", re.I),
+        pronouns=frozenset(data["pronouns"]),
+        person_pronouns=frozenset(data["person_pronouns"]),
+        pairs=re.compile(rf"^(?:the |both )?({_alternation(data['pair_descriptions'])})\b(?![’'])\s*", re.I),
+        pair_kinds={k.lower(): v for k, v in data["pair_descriptions"].items()},
+        subordinate=re.compile(rf"\b(?:{_alternation(data['subordinators'])})\s+(?=\S+\s+\S)", re.I),
+        cut_before=frozenset(data["cut_before"]),
+        trailing_clause=re.compile(rf",\s+(?:{_alternation(data['trailing_clauses'])})\b.*$|\s+(?:which|who)\s.*$",
+                                   re.I | re.S),
+        past_verbs=frozenset(data["past_verbs"]),
+        title_words=frozenset(data["title_words"]),
+        first_person=frozenset(data["first_person"]),
+        demonstratives=frozenset(data["demonstratives"]),
+        causative=re.compile(rf"^(?:{_alternation(data['causatives'])})\s+(\S+)\s+(?:to\s+)?([a-z]+)\b\s*(.*)$", re.I),
+        irregular_past=dict(data["irregular_past"]),
+        description=re.compile(rf"^(?:The|the)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{_alternation(data['description_heads'])}))\b"),
+        examples=tuple(data.get("example", [])),
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    text: str
+    start: int  # the stretch of the article's text it was made from
+    end: int
+
+
 _DATE_INTRO = re.compile(r"(?:\b(?:on|in|at|during|of|from|by|since|until|till|through|over|earlier|later)\s+)?"
                          r"(?:the\s+)?(?:(?:early|late|mid|the end of|at the end of)\s+)?$", re.I)
 _NOUN_PHRASE_END = re.compile(r",|\s(?:which|that|who|will|would|is|are|was|were|has|have|had)\s")
-_BREAKS = (r",\s+(?:which|who|with|as|while|including|despite|according)\b", r"\s[—–]\s", r";\s", r",\s",
-           r"\s(?:which|who|where)\s")
+_PREPOSITION_START = re.compile(
+    r"^(?:in|on|at|during|after|before|since|with|without|by|for|from|over|under|despite|amid|among|"
+    r"following|until|till|as|when|while|although|though|because|if|including)\b", re.I)
+_DANGLING = {"and", "or", "but", "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from",
+             "as", "that", "which", "who", "since", "after", "before", "during", "including", "while",
+             "when", "than", "its", "his", "her", "their", "into", "between", "against", "over", "under",
+             "about", "through", "per", "via", "amid", "among", "toward", "towards", "also", "has", "have",
+             "had", "was", "were", "is", "are", "be", "been", "will", "would", "could", "said", "says"}
+_BRACKETS = re.compile(r"\s*\([^()]*\)|\s*\[[^\[\]]*\]")
 
 
 def strip_dangling(title: str) -> str:
@@ -33,7 +107,7 @@ def strip_dangling(title: str) -> str:
     while True:
         title = title.rstrip(" \t\n,;:—–-")
         head, _, last = title.rpartition(" ")
-        if head and last.lower() in _DANGLING_WORDS:
+        if head and last.lower().strip("“”\"'‘’") in _DANGLING:
             title = head
             continue
         return title
@@ -83,41 +157,39 @@ def comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
-def _close_quotes(title: str) -> str:
-    if title.count("“") > title.count("”"):
-        title = title.replace("“", "", 1) if title.startswith("“") else title + "”"
-    return title
-
-
-def shorten(title: str, max_length: int) -> str:
-    """Cut a long title at its first natural break that fits, else at a word with "…"."""
-    if len(title) > max_length:
-        for sep in _BREAKS:
-            m = re.search(sep, title[20:])
-            if m and m.start() + 20 <= max_length:
-                title = title[: m.start() + 20]
-                break
-        if len(title) > max_length:
-            title = strip_dangling(title[: max_length - 1].rsplit(" ", 1)[0])
-            title = title.rstrip(" ,;:—–-\"“‘'") + "…"
-            return title + "”" if title.count("“") > title.count("”") else title
-    return _close_quotes(strip_dangling(title)).strip(" ,;:—–-\"‘’'")
-
-
-def strip_openers(title: str, v: Vocab) -> str:
+def strip_openers(title: str, rules: HeadlineRules) -> str:
     for _ in range(4):
-        new = v.openers.sub("", title).lstrip(",;: ")
+        new = rules.openers.sub("", title).lstrip(",;: ")
         if new == title:
             break
         title = new
     return title
 
 
-def _reads_as_clause(piece: str, v: Vocab) -> bool:
-    return len(piece.split()) >= 4 and has_trigger(piece, v)
+def _is_verb(word: str, rules: HeadlineRules) -> bool:
+    w = word.lower().strip("“”\"',")
+    return w in rules.past_verbs or (len(w) > 4 and w.endswith("ed"))
 
 
-def _noun_phrase_title(blanked: str, t: Timex, c1: int, timexes: list[Timex]) -> str:
+def action(title: str, rules: HeadlineRules) -> str:
+    """ "Putin met with Macron and Merkel" -> "putin|met": the last word of the
+    subject and the verb, when the headline is a clause."""
+    words = title.split()
+    for i, w in enumerate(words[:6]):
+        if i > 0 and _is_verb(w, rules):
+            return f"{words[i - 1].lower().strip(',')}|{w.lower()}"
+    return ""
+
+
+def _has_verb(piece: str, rules: HeadlineRules) -> bool:
+    return any(_is_verb(w, rules) for w in piece.split())
+
+
+def _reads_as_clause(piece: str, v: Vocab, rules: HeadlineRules) -> bool:
+    return len(piece.split()) >= 4 and (has_trigger(piece, v) or _has_verb(piece, rules))
+
+
+def _noun_phrase(blanked: str, t: Timex, c1: int, timexes: list[Timex]) -> tuple[str, int, int]:
     """The event noun phrase the date modifies: "the 1987 X Treaty which..." -> "X Treaty"."""
     end = c1
     m = _NOUN_PHRASE_END.search(blanked[t.end : c1])
@@ -125,28 +197,187 @@ def _noun_phrase_title(blanked: str, t: Timex, c1: int, timexes: list[Timex]) ->
         end = t.end + m.start()
     title = without_dates(blanked, t.start, end, timexes)
     if len(title.split()) < 3:
+        end = c1
         title = without_dates(blanked, t.start, c1, timexes)
-    return title
+    return title, t.start, end
 
 
-def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex], v: Vocab) -> str:
-    """The comma-piece that holds the date, the rest after a fronted phrase, or the whole clause."""
+def _subordinate(blanked: str, t: Timex, a: int, b: int, rules: HeadlineRules) -> int | None:
+    """Where the subordinate clause that holds the date starts ("..., when he
+    met Mr Putin in Helsinki last year"): the date dates what that clause
+    says, if it says it with a verb."""
+    start = None
+    for m in rules.subordinate.finditer(blanked, a, t.start):
+        start = m.end()
+    after = re.match(r"\s*,?\s*(?:when|as)\s+", blanked[t.end:b])  # "last year when he met Mr Putin"
+    if after:
+        start, words = t.end + after.end(), blanked[t.end + after.end():b].split()
+    elif start is None:
+        return None
+    else:
+        words = blanked[start:t.start].split()
+    return start if any(_is_verb(w, rules) for w in words[:4]) else None
+
+
+def _with_fronted_place(title: str, before: str) -> str:
+    """ "including in Helsinki" + "he met Mr Putin" -> "he met Mr Putin in Helsinki"."""
+    m = re.search(r"\b((?:in|at)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s*$", before)
+    return f"{title} {m.group(1)}" if m and m.group(1) not in title else title
+
+
+_RELATIVE_START = re.compile(r"^(?:which|who|that)\s+", re.I)
+
+
+def _antecedent(piece: str, rules: HeadlineRules) -> str | None:
+    """The noun phrase a relative clause is about: the end of the piece before
+    it ("... an example of the deepening ties between X and Y")."""
+    m = re.search(r"\bof\s+((?:the|its|his|her|their)\s+.+)$", piece)
+    if m:
+        return m.group(1)
+    words = piece.split()
+    verbs = [i for i, w in enumerate(words) if _is_verb(w, rules)]
+    return " ".join(words[verbs[-1] + 1 :]) if verbs and len(words) - verbs[-1] > 2 else None
+
+
+def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex], v: Vocab,
+                  rules: HeadlineRules) -> tuple[str, int, int]:
     segs = comma_pieces(blanked, c0, c1)
     k = next((i for i, (a, b) in enumerate(segs) if a <= t.start < b), 0)
     a, b = segs[k]
-    own = strip_openers(without_dates(blanked, a, b, timexes), v)
+    own = strip_openers(without_dates(blanked, a, b, timexes), rules)
     head_text = blanked[a:b].strip()
     fronted = not own or (_PREPOSITION_START.match(head_text) and not has_trigger(own, v, True))
     participle = re.match(r"^[a-z]+ing\b", head_text) and not _PREPOSITION_START.match(head_text)
-    if own and not fronted and not participle and _reads_as_clause(own, v):
-        return own
+    sub = _subordinate(blanked, t, a, b, rules)
+    if sub is not None:
+        title = without_dates(blanked, sub, b, timexes)
+        before = strip_openers(without_dates(blanked, a, sub, timexes), rules)
+        if not _has_verb(before, rules):  # "including in Helsinki when he met Mr Putin"
+            title = _with_fronted_place(title, rules.subordinate.sub("", before))
+        return title, sub, b
+    if own and not fronted and not participle and _reads_as_clause(own, v, rules):
+        if _is_verb(own.split()[0], rules) and k > 0:  # "..., on Saturday said ...": the subject is before
+            a = segs[k - 1][0]
+            return strip_openers(without_dates(blanked, a, b, timexes), rules), a, b
+        if _RELATIVE_START.match(own) and k > 0:  # "..., which were showcased last week in X"
+            subject = _antecedent(without_dates(blanked, segs[k - 1][0], segs[k - 1][1], timexes), rules)
+            if subject:
+                return subject + " " + _RELATIVE_START.sub("", own), segs[k - 1][0], b
+        return own, a, b
     if fronted and k == 0 and k + 1 < len(segs):
-        rest = strip_openers(without_dates(blanked, segs[k + 1][0], c1, timexes), v)
-        if _reads_as_clause(rest, v):
-            return rest
-    if k > 0 and not participle and own and _reads_as_clause(own, v):
-        return own  # "..., including after US missile strikes on Syria last year"
-    return strip_openers(without_dates(blanked, c0, c1, timexes), v)
+        rest = strip_openers(without_dates(blanked, segs[k + 1][0], c1, timexes), rules)
+        if _reads_as_clause(rest, v, rules):
+            return rest, segs[k + 1][0], c1
+    caused = _causative(own, rules) if participle else None
+    if caused:
+        return caused, a, b
+    if participle and k > 0:  # "The minister, speaking on Saturday, said ...": the clause around it
+        whole = strip_openers(without_dates(blanked, segs[k - 1][0], c1, timexes), rules)
+        whole = re.sub(r",[^,]*,", "", whole, count=1) if whole.count(",") >= 2 else whole
+        return whole, segs[k - 1][0], c1
+    if k > 0 and not participle and own and _reads_as_clause(own, v, rules):
+        return own, a, b  # "..., including after US missile strikes on Syria last year"
+    return strip_openers(without_dates(blanked, c0, c1, timexes), rules), c0, c1
+
+
+def past_tense(verb: str, rules: HeadlineRules) -> str:
+    if verb in rules.irregular_past:
+        return rules.irregular_past[verb]
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
+
+
+def _causative(own: str, rules: HeadlineRules) -> str | None:
+    """ "helping him win a new term" -> "him won a new term" (the caller names "him")."""
+    m = rules.causative.match(own)
+    if not m or _is_verb(m.group(2), rules) or len(m.group(3).split()) < 2:
+        return None
+    return f"{m.group(1)} {past_tense(m.group(2).lower(), rules)} {m.group(3)}"
+
+
+def _close_quotes(title: str) -> str:
+    """Quotes in pairs: an unclosed one is closed, or dropped when it opens the headline."""
+    title = title.strip(" ,;:—–-")
+    if title.count("“") > title.count("”"):
+        title = title.replace("“", "", 1) if title.startswith("“") else title.rstrip("…") + "”"
+    if title.count('"') % 2:
+        title = title.replace('"', "", 1) if title.startswith('"') else title.rstrip("…") + '"'
+    return title
+
+
+_LEADING_PHRASE = re.compile(r"^(?:in|on|at|during|after|within|over|with)\s+(?:\S+\s+){1,8}?(?=[A-Z][\w’'-]+\s+\S+)")
+
+
+def _without_leading_phrase(title: str, rules: HeadlineRules) -> str:
+    """ "In the space of ten days alone Putin met ..." -> "Putin met ...": a
+    fronted phrase without its comma, when a name and a verb follow it."""
+    m = _LEADING_PHRASE.match(title)
+    if m:
+        rest = title[m.end():].split()
+        if len(rest) >= 3 and (_is_verb(rest[1], rules) or _is_verb(rest[2], rules)):
+            return title[m.end():]
+    return title
+
+
+def _cut(words: list[str], rules: HeadlineRules) -> list[str]:
+    """At most max_words words, cut before a connecting word (or after a word
+    that ends a phrase: "level…", "sides,"), never inside the subject."""
+    verb = next((i for i, w in enumerate(words) if _is_verb(w, rules)), 0)
+    lo, hi = max(verb + 2, 3), rules.max_words
+    cuts = [i for i in range(lo, hi + 1) if i < len(words) and (
+        words[i].lower().strip("“”\"'‘’(") in rules.cut_before or words[i - 1][-1:] in ",;:…")]
+    # Not before "of" or "to" when there is a choice: the phrase before them is
+    # unfinished ("the integration | of ...", "in a bid | to ...").
+    better = [i for i in cuts if words[i].lower() not in ("of", "to")]
+    return words[: max(better or cuts) if cuts else hi]
+
+
+def drop_titles(title: str, titles: frozenset[str], people: tuple[str, ...]) -> str:
+    """ "US Defence Secretary James Mattis" -> "James Mattis": the words of a
+    title (or a country's adjective) right before a person's name."""
+    firsts = {p.split()[0] for p in people}
+    words = title.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and (words[j] in titles or (words[j] == "of" and j > i)):
+            j += 1
+        name_follows = j < len(words) and words[j] in firsts
+        if j > i and name_follows and words[j - 1] != "of":
+            i = j
+            continue
+        out.append(words[i])
+        i += 1
+    return " ".join(out)
+
+
+def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozenset(),
+             people: tuple[str, ...] = ()) -> str:
+    """Drop asides and tails, then cut a long headline at a phrase boundary."""
+    title = _BRACKETS.sub("", title)
+    title = re.sub(r",\s+(?:who|which|whose|where|under which|in which)\b[^,]*,", "", title)
+    title = re.sub(r"\bhaving been\b", "was", title, count=1)  # "Wang Yi having been in Sochi" -> "... was in Sochi"
+    title = re.sub(r"\bhaving (\w+ed)\b", r"\1", title, count=1)
+    shorter = rules.trailing_clause.sub("", title)
+    if len(shorter.split()) >= 3:
+        title = shorter
+    title = _without_leading_phrase(title, rules)
+    if len(title.split()) > rules.max_words:
+        title = drop_titles(title, titles, people)
+    words = title.split()
+    if len(words) > rules.max_words:
+        title = " ".join(_cut(words, rules))
+        opened = title.rfind("“")
+        if opened > 8 and "”" not in title[opened:] and len(title[opened:].split()) < 3:
+            title = title[:opened]  # a quote cut after a word or two says nothing
+        title = re.sub(r"\s+to\s+[a-z]+$", "", strip_dangling(title))  # cut after "to try": no object
+        if words[len(title.split()):][:1] == ["by"]:  # "attacks committed | by the regime"
+            title = re.sub(r"\s+[a-z]+ed$", "", title)
+    return _close_quotes(strip_dangling(title)).strip(" ,;:—–-‘'")
 
 
 def _capitalise(title: str) -> str:
@@ -156,19 +387,28 @@ def _capitalise(title: str) -> str:
     return (first[0].upper() + first[1:] + (" " + rest if rest else "")).strip()
 
 
-def make_title(text: str, sentence: tuple[int, int], t: Timex, timexes: list[Timex], v: Vocab,
-               head: str | None, max_length: int = 100) -> str:
+def person_titles(gaz_titles: frozenset[str], gaz_ignore: frozenset[str], rules: HeadlineRules) -> frozenset[str]:
+    """Words a long headline may drop before a person's name: titles
+    ("Secretary"), countries' adjectives ("Russian") and the like ("US")."""
+    adjectives = {w for w in gaz_ignore if w[:1].isupper() and w.endswith(("an", "ese", "ish", "ch", "i"))}
+    return gaz_titles | rules.title_words | adjectives
+
+
+def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[Timex], v: Vocab,
+                  rules: HeadlineRules, head: str | None, titles: frozenset[str] = frozenset(),
+                  people: tuple[str, ...] = ()) -> Headline:
     """The headline of the event that `t` dates in `sentence`; `head` is the
-    event noun the expression modifies (clauses.premodifier), if any."""
+    event noun the expression modifies (clauses.premodifier), if any. A long
+    headline drops `titles` ("Secretary") before the names of `people`."""
     s, e = sentence
     c0, c1 = clause(text, s, e, t)
     # Work on a copy with parentheticals blanked, same length.
     blanked = text[:c0] + blank_parentheticals(text[c0:c1], " ") + text[c1:]
-    title = _noun_phrase_title(blanked, t, c1, timexes) if head is not None else ""
+    title, a, b = _noun_phrase(blanked, t, c1, timexes) if head is not None else ("", c0, c1)
     if not title:
-        title = _clause_title(blanked, t, c0, c1, timexes, v)
+        title, a, b = _clause_title(blanked, t, c0, c1, timexes, v, rules)
     title = re.sub(r"[.!?]+[\"'”’]*$", "", title).strip()
     # "Syria where Mr Tillerson said..." -> "Mr Tillerson said..."
     title = re.sub(r"^(?:[A-Z][\w’'-]*\s+){1,3}where\s+(?=\S+\s+\S+\s+\S+)", "", title)
-    title = shorten(title, max_length)
-    return _capitalise(title) if title else title
+    title = compress(strip_openers(title, rules), rules, titles, people)
+    return Headline(_capitalise(title) if title else title, a, b)

@@ -3,23 +3,49 @@
 A mention is a sentence whose temporal expression dates something that
 happened or is scheduled (a meeting, a visit, an attack, a statement...), not
 a span ("since 1999"), a deadline or a projection ("by the mid-2020s he will
-have been..."). Each mention carries its headline, the names in its sentence
-and its keywords, so the corpus stage can merge mentions of one happening
-without reading the article again.
+have been..."). Each mention carries its headline, the names in the part of
+the sentence the headline was made from and its keywords, so the corpus
+stage can merge mentions of one happening without reading the article again.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
-from ..model import EntityRef, Mention
+from ..model import Mention
 from ..temporal import Timex, calendar
 from .clauses import clause, premodifier, projected
-from .headlines import make_title
-from .names import Gazetteer, find_names
+from .headlines import HeadlineRules, action, make_headline, person_titles
+from .names import Gazetteer, NameHit, name_hits
+from .reference import readable_opening, resolve_opening
 from .words import WORD, Vocab, is_trigger, keywords
+
+_ORDINAL_COUNT = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:[a-z-]+\s+){0,2}$",
+                            re.I)
+
+
+_QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
+
+
+def quotes_in(sentence: str) -> tuple[str, ...]:
+    """What the sentence quotes (three words or more), lower-cased, spaces folded."""
+    out = []
+    for m in _QUOTE.finditer(sentence):
+        words = re.findall(r"[\w’'-]+", (m.group(1) or m.group(2)).lower())
+        if len(words) >= 3:
+            out.append(" ".join(words))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class MentionSettings:
+    min_precision: str = "decade"
+    max_title: int = 100
+    include_future: bool = True
 
 
 def is_event_mention(text: str, sentence: tuple[int, int], t: Timex, v: Vocab, min_rank: int,
@@ -35,6 +61,8 @@ def is_event_mention(text: str, sentence: tuple[int, int], t: Timex, v: Vocab, m
     before = text[max(s, t.start - 40) : t.start]
     if head is None and v.span_cue.search(before) and precision != "day":
         return False
+    if precision in ("year", "decade", "century") and _ORDINAL_COUNT.search(before):
+        return False  # "the third summit this year": the date counts, it does not date
     c0, c1 = clause(text, s, e, t)
     if projected(text[c0:c1], t.start - c0, v):
         return False
@@ -56,30 +84,88 @@ def _by_sentence(spans: list[tuple[int, int]], timexes: tuple[Timex, ...]) -> di
     return out
 
 
-def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], timexes: tuple[Timex, ...],
-                  gaz: Gazetteer, v: Vocab, min_precision: str = "decade", max_title: int = 100,
-                  published: date | None = None, include_future: bool = True) -> list[Mention]:
-    min_rank = calendar.PRECISION_RANK[min_precision]
+class _ArticleNames:
+    """The names of each sentence's story part, found once when first asked for."""
+
+    def __init__(self, text: str, stories: list[tuple[int, int] | None], by_sentence: dict[int, list[Timex]],
+                 gaz: Gazetteer):
+        self.text, self.stories, self.by_sentence, self.gaz = text, stories, by_sentence, gaz
+        self._found: dict[int, list[NameHit]] = {}
+
+    def of(self, i: int) -> list[NameHit]:
+        if i not in self._found:
+            story = self.stories[i]
+            if story is None:
+                self._found[i] = []
+            else:
+                s, e = story
+                skip = tuple((x.start - s, x.end - s) for x in self.by_sentence.get(i, ()) if x.start >= s)
+                self._found[i] = name_hits(self.text[s:e], self.gaz, skip)
+        return self._found[i]
+
+    def introduced(self, i: int, description: str) -> str | None:
+        """The person named right after these words ("Chinese President Xi
+        Jinping") in the article up to sentence i, the latest such."""
+        story = self.stories[i]
+        if story is None:
+            return None
+        words = r"\s+".join(re.escape(w) for w in description.split())
+        found = list(re.finditer(rf"\b{words}\s+((?:[A-Z][\w’'-]+\s+){{0,2}}[A-Z][\w’'-]+)",
+                                 self.text[: story[1]], re.I))
+        for m in reversed(found):
+            hits = name_hits(m.group(0), self.gaz)
+            people = [h.ref.name for h in hits if h.ref.kind == "person"]
+            if people:
+                return people[-1]
+        return None
+
+    def before(self, i: int, n: int | None = 2) -> list[list[NameHit]]:
+        """The names of the n sentences before sentence i (None: all), nearest first."""
+        stop = -1 if n is None else max(-1, i - 1 - n)
+        return [self.of(j) for j in range(i - 1, stop, -1)]
+
+
+def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: list[tuple[int, int] | None],
+                  timexes: tuple[Timex, ...], gaz: Gazetteer, v: Vocab, rules: HeadlineRules,
+                  settings: MentionSettings, published: date | None = None) -> list[Mention]:
+    """The event mentions of an article. `stories` holds, for each sentence
+    span, its story part (furniture.story_part): a sentence that is all
+    furniture makes no mention, and a leading dateline is no part of one."""
+    min_rank = calendar.PRECISION_RANK[settings.min_precision]
     first_paragraph_end = text.find("\n\n")
+    by_sentence = _by_sentence(spans, timexes)
+    names = _ArticleNames(text, stories, by_sentence, gaz)
+    titles = person_titles(gaz.titles, gaz.ignore, rules)
     out: list[Mention] = []
-    for i, ts in sorted(_by_sentence(spans, timexes).items()):
-        s, e = spans[i]
+    for i, ts in sorted(by_sentence.items()):
+        story = stories[i]
+        if story is None:
+            continue
+        s, e = story
         sentence = text[s:e]
-        names: tuple[EntityRef, ...] | None = None
         for t in ts:
+            if t.start < s:
+                continue  # in the dateline
             head = premodifier(text, t, v)
             if not is_event_mention(text, (s, e), t, v, min_rank, head):
                 continue
-            if not include_future and published and (calendar.span(t.value) or (date.min,))[0] > published:
+            if not settings.include_future and published and (calendar.span(t.value) or (date.min,))[0] > published:
                 continue
-            if names is None:
-                names = tuple(ref for ref, _start in find_names(sentence, gaz))
-            title = make_title(text, (s, e), t, ts, v, head, max_title)
-            if len(title.split()) < 3:
+            people = tuple(h.ref.name for h in names.of(i) if h.ref.kind == "person")
+            headline = make_headline(text, (s, e), t, ts, v, rules, head, titles, people)
+            title = resolve_opening(headline.text, sentence, headline.start - s, names.of(i),
+                                    lambda n, i=i: names.before(i, n), rules,
+                                    lambda d, i=i: names.introduced(i, d))[: settings.max_title]
+            if len(title.split()) < 3 or not readable_opening(title, rules):
                 continue
+            in_span = [h.ref for h in names.of(i) if headline.start - s <= h.start < headline.end - s]
+            in_title = [h.ref for h in name_hits(title, gaz)] if title != headline.text else []
+            own = tuple(dict.fromkeys([*in_span, *in_title]))
             out.append(Mention(
                 article=slug, sentence_index=i, sentence=sentence, start=s, end=e, timex=t, title=title,
-                head=head or "", entities=names, keywords=keywords(sentence, v),
+                head=head or "", entities=own, keywords=keywords(sentence, v),
+                focus=keywords(text[headline.start:headline.end], v), quotes=quotes_in(sentence),
+                action=action(title, rules),
                 lead=i < 2 or (first_paragraph_end != -1 and s < first_paragraph_end),
             ))
     return out

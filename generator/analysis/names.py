@@ -78,16 +78,44 @@ def _is_capitalised(token: str) -> bool:
     return token[:1].isupper()
 
 
+@dataclass(frozen=True)
+class NameHit:
+    """A name found in a sentence, where it is, and whether it opens the sentence."""
+
+    ref: EntityRef
+    start: int
+    end: int
+    at_start: bool
+    sentence: str = ""  # the sentence it was found in (positions are into it)
+
+
 def find_names(sentence: str, gaz: Gazetteer) -> list[tuple[EntityRef, bool]]:
     """Names in one sentence, each with a flag: does it start the sentence?"""
-    tokens = [(m.start(), _clean(m.group(0))) for m in _TOKEN.finditer(sentence)]
+    return [(h.ref, h.at_start) for h in name_hits(sentence, gaz)]
+
+
+_BREAK = re.compile(r"[,;:()\"“”—–\n]|\s-\s|[.!?]\s")
+
+
+def name_hits(sentence: str, gaz: Gazetteer, skip: tuple[tuple[int, int], ...] = ()) -> list[NameHit]:
+    """Names in one sentence. A name never runs across punctuation, a line
+    break, a sentence end or a possessive, nor into a span of `skip` (the
+    sentence's temporal expressions: "Later Monday" is no name)."""
+    matches = [m for m in _TOKEN.finditer(sentence) if not any(a <= m.start() < b for a, b in skip)]
+    tokens = [(m.start(), _clean(m.group(0))) for m in matches]
+    raw_tokens = {m.start(): m.group(0) for m in matches}
+    ends = {m.start(): m.end() for m in matches}
     runs: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
-    raw_tokens = {m.start(): m.group(0) for m in _TOKEN.finditer(sentence)}
     for i, (pos, tok) in enumerate(tokens):
-        gap_ok = not current or not re.search(r"[,;:()\"“”—–]|\s-\s", sentence[current[-1][0]:pos])
-        # A possessive ends a name: "Russia’s Far East" is Russia + Far East.
-        if current and re.search(r"['’]s$", raw_tokens.get(current[-1][0], "")):
+        gap = sentence[ends[current[-1][0]]:pos] if current else ""
+        gap_ok = not current or (not _BREAK.search(gap) and not any(a < pos and b > ends[current[-1][0]]
+                                                                      for a, b in skip))
+        # A possessive ends a name ("Russia’s Far East" is Russia + Far East),
+        # and so does a full stop after a word ("... in Moscow. Xi ...").
+        previous = raw_tokens.get(current[-1][0], "") if current else ""
+        if re.search(r"['’]s$", previous) or (previous.endswith(".") and len(previous) > 4
+                                               and not _INITIALS.fullmatch(previous)):
             gap_ok = False
         if _is_capitalised(tok):
             if not gap_ok:
@@ -105,16 +133,32 @@ def find_names(sentence: str, gaz: Gazetteer) -> list[tuple[EntityRef, bool]]:
     if current:
         runs.append(current)
 
-    out: list[tuple[EntityRef, bool]] = []
+    out: list[NameHit] = []
     for run in runs:
         words = [t for _, t in run]
         while words and words[-1] in CONNECTORS:
             words.pop()
+        if not words:
+            continue
         at_start = run[0][0] == 0 or not sentence[: run[0][0]].strip(" \"“‘'(•")
         prev_word = sentence[: run[0][0]].split()[-1].lower() if sentence[: run[0][0]].split() else ""
-        for ref in _names_in_run(words, gaz, prev_word):
-            out.append((ref, at_start and ref.name.split()[0] == words[0]))
+        start, end = run[0][0], ends[run[len(words) - 1][0]]
+        for ref in _split_known_tail(words, gaz, prev_word):
+            out.append(NameHit(ref, start, end, at_start and ref.name.split()[0] == words[0], sentence))
     return out
+
+
+def _split_known_tail(words: list[str], gaz: Gazetteer, prev_word: str) -> list[EntityRef]:
+    """A run that ends in a name the gazetteer knows, after words it does not
+    ("met with Moon Jae-in Moscow": a missing word or comma), is two names."""
+    if _known(" ".join(words), gaz) is None:
+        for k in range(1, min(4, len(words) - 1) + 1):
+            tail = _known(" ".join(words[-k:]), gaz)
+            head = words[:-k]
+            unknown_head = _known(" ".join(head), gaz) is None
+            if tail and head[-1] not in CONNECTORS and head[-1] not in gaz.titles and unknown_head:
+                return [*_names_in_run(head, gaz, prev_word), tail]
+    return _names_in_run(words, gaz, prev_word)
 
 
 def _known(name: str, gaz: Gazetteer) -> EntityRef | None:
@@ -136,7 +180,7 @@ def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[Enti
             words = words[:-1]
         return _names_in_run(words, gaz, prev_word) if words else []
     after_title = words[last_title + 1 :] if last_title >= 0 else []
-    looks_like_person = after_title and len([w for w in after_title if w not in CONNECTORS]) <= 4 and not any(
+    looks_like_person = after_title and len([w for w in after_title if w.lower() not in CONNECTORS]) <= 4 and not any(
         w.lower() in ORG_SUFFIXES or w.lower() in NOT_PERSON for w in after_title)
     if last_title >= 0 and looks_like_person:
         person = [w for w in words[last_title + 1 :] if w not in CONNECTORS or w != words[last_title + 1]]
@@ -149,9 +193,12 @@ def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[Enti
         while words and (words[0] in {"The", "A", "An"} or words[0] in CONNECTORS):
             words = words[1:]
         return [EntityRef(" ".join(words), "organisation")] if len(words) > 1 else []
-    # Strip leading function words and adjectives ("However", "Russian").
+    # Strip leading function words and adjectives ("However", "Russian"), and
+    # trailing ones ("Adobe Reader Meanwhile": a missing full stop).
     while words and (words[0] in gaz.ignore or words[0] in gaz.titles or words[0] in CONNECTORS):
         words = words[1:]
+    while words and (words[-1] in gaz.ignore or words[-1] in CONNECTORS):
+        words = words[:-1]
     if not words:
         return []
     if known := _known(" ".join(words), gaz):
@@ -163,6 +210,7 @@ def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[Enti
         if prev_word in PLACE_PREPOSITIONS:
             return [EntityRef(name, "place")]
         return [EntityRef(name, "")]
-    if all(w[:1].isupper() and not w.isupper() for w in words) and len(words) <= 4:
-        return [EntityRef(name, "person" if len(words) <= 3 else "")]
+    core = [w for w in words if w.lower() not in CONNECTORS]
+    if all(w[:1].isupper() and not w.isupper() for w in words) and len(core) <= 4:
+        return [EntityRef(name, "person" if len(core) <= 3 else "")]
     return [EntityRef(name, "")]

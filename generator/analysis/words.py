@@ -26,8 +26,8 @@ class Vocab:
     nouns: frozenset[str]  # event nouns ("summit", "election")
     span_cue: re.Pattern  # "since", "until"...: the date bounds a span, it does not date a happening
     projection: re.Pattern  # "will have", "is expected to"...: a plan, not a happening
-    openers: re.Pattern  # "However,", "Meanwhile," at the start of a headline
     stopwords: frozenset[str]
+    noun_kind: dict[str, int]  # event noun -> its kind (nouns of one kind name one kind of happening)
 
 
 def _alternation(words) -> str:
@@ -42,8 +42,8 @@ def load_vocab(path: Path) -> Vocab:
         nouns=frozenset(w.lower() for w in data["nouns"]),
         span_cue=re.compile(rf"\b(?:{_alternation(data['span_cues'])})\s+(?:the\s+)?(?:at\s+least\s+)?$", re.I),
         projection=re.compile(rf"\b(?:{_alternation(data['projection_cues'])})\b", re.I),
-        openers=re.compile(rf"^(?:{_alternation(data['title_openers'])})\b[,:]?\s*", re.I),
         stopwords=frozenset(data["stopwords"]),
+        noun_kind={w.lower(): k for k, group in enumerate(data.get("noun_kinds", [])) for w in group},
     )
 
 

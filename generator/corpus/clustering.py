@@ -48,14 +48,19 @@ class Clusters:
         return True
 
 
+CONTEXT_WEIGHT = 0.3  # a keyword of the sentence outside the part the headline was made from
+
+
 def features(m: Mention, index: EntityIndex) -> Features:
-    """Keywords (weight 1) and resolved names (weight 2); a name's own words
-    are not counted again as keywords. Keywords go in sorted order: the
-    similarity sums float weights in this order, and a frozenset's order
-    changes with PYTHONHASHSEED (the last bits of a sum with it)."""
+    """Keywords of the event's own part of the sentence (weight 1), of the
+    rest of the sentence (CONTEXT_WEIGHT) and resolved names (weight 2); a
+    name's own words are not counted again as keywords. Keywords go in
+    sorted order: the similarity sums float weights in this order, and a
+    frozenset's order changes with PYTHONHASHSEED (the last bits of a sum
+    with it, which decided ties between equally similar pairs)."""
     feats: Features = {}
     for kw in sorted(m.keywords):
-        feats["k:" + kw] = 1.0
+        feats["k:" + kw] = 1.0 if (not m.focus or kw in m.focus) else CONTEXT_WEIGHT
     for ref in m.entities:
         resolved = index.resolve(ref)
         name = resolved[0] if resolved else ref.name
@@ -120,10 +125,10 @@ def _candidate_pairs(mentions: list[Mention], feats: list[Features]) -> set[tupl
         by_article[m.article].append(i)
     for ids in by_article.values():
         by_sentence: dict[int, list[int]] = defaultdict(list)
-        by_value: dict[str, list[int]] = defaultdict(list)
+        by_value: dict[tuple, list[int]] = defaultdict(list)
         for i in ids:
             by_sentence[mentions[i].sentence_index].append(i)
-            by_value[mentions[i].when.value].append(i)
+            by_value[(mentions[i].when.start, mentions[i].when.end)].append(i)
         for index, here in by_sentence.items():  # neighbouring sentences (the same sentence never merges)
             for near in (here, by_sentence.get(index + 1, [])):
                 if len(here) * len(near) > BUCKET_CAP * BUCKET_CAP:
@@ -143,18 +148,62 @@ def _candidate_pairs(mentions: list[Mention], feats: list[Features]) -> set[tupl
     return pairs
 
 
-def _bonus(ma: Mention, mb: Mention, v: Vocab) -> float:
-    """Extra similarity for two mentions of the very same value."""
-    if ma.when.value != mb.when.value:
-        return 0.0
+def same_time(a: When, b: When) -> bool:
+    """The very same day, week, month...: "2009-06-11" and "2009-06-11T15:00"
+    differ only by the time of day, so they name one day."""
+    return a.start == b.start and a.end == b.end
+
+
+def _where(m: Mention, index: EntityIndex) -> set[str]:
+    """The places the sentence says something happened in or at ("in Sochi")."""
+    out = set()
+    for ref in m.entities:
+        resolved = index.resolve(ref)
+        if resolved and resolved[1] == "place" and re.search(rf"\b(?:in|at)\s+(?:the\s+)?{re.escape(ref.name)}\b",
+                                                             m.sentence):
+            out.add(resolved[0])
+    return out
+
+
+def different_places(ma: Mention, mb: Mention, index: EntityIndex) -> bool:
+    """Both say where it happened, and nowhere in common: "met in Sochi" and
+    "met in Kazan" on the same Monday are two meetings."""
+    pa, pb = _where(ma, index), _where(mb, index)
+    return bool(pa and pb and not pa & pb)
+
+
+QUOTE_BONUS = 0.3  # the same words quoted: the same statement
+KIND_BONUS = 0.25  # "the 2016 election" and "the 2016 campaign": one kind of happening at one time
+ACTION_BONUS = 0.3  # one article, one time, the same subject doing the same thing: told twice
+
+
+def _shared_quote(ma: Mention, mb: Mention) -> bool:
+    return any(qa in qb or qb in qa for qa in ma.quotes for qb in mb.quotes)
+
+
+def _same_kind(ma: Mention, mb: Mention, v: Vocab) -> bool:
+    ka, kb = v.noun_kind.get(ma.head.lower()), v.noun_kind.get(mb.head.lower())
+    return ka is not None and ka == kb
+
+
+def _bonus(ma: Mention, mb: Mention, v: Vocab, index: EntityIndex) -> float:
+    """Extra similarity: the same words quoted; and for two mentions of the
+    very same time, one article or one kind of happening."""
+    quoted = QUOTE_BONUS if ma.quotes and mb.quotes and _shared_quote(ma, mb) else 0.0
+    if not same_time(ma.when, mb.when):
+        return quoted
+    if _same_kind(ma, mb, v):
+        quoted += KIND_BONUS
     day = ma.when.precision == "day"
     same_article = ma.article == mb.article
     later = ma if ma.sentence_index > mb.sentence_index else mb
-    if same_article and day:
-        return 1.0  # one article, one named day: one happening
+    if same_article and day and not different_places(ma, mb, index):
+        return quoted + 1.0  # one article, one named day: one happening
     if same_article and abs(ma.sentence_index - mb.sentence_index) == 1 and anaphoric(later, v):
-        return 0.35  # "...at the forum last week. Last week's conference..."
-    return 0.1 if day else 0.05
+        return quoted + 0.35  # "...at the forum last week. Last week's conference..."
+    if same_article and ma.action and ma.action == mb.action:
+        return quoted + ACTION_BONUS  # "Putin met four leaders last month" ... "Putin met last month with Macron"
+    return quoted + (0.1 if day else 0.05)
 
 
 def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab) -> list[list[int]]:
@@ -171,7 +220,7 @@ def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: flo
             continue
         if not ma.when.compatible(mb.when):
             continue
-        sim = similarity(feats[a], feats[b], idf, weight[a], weight[b]) + _bonus(ma, mb, v)
+        sim = similarity(feats[a], feats[b], idf, weight[a], weight[b]) + _bonus(ma, mb, v, index)
         if sim >= threshold:
             scored.append((sim, a, b))
     clusters = Clusters(mentions)

@@ -36,7 +36,8 @@ class EntityIndex:
                 votes.setdefault(name, Counter())[r.kind] += 1
         kinds = {n: gaz.kinds.get(n) or (votes[n].most_common(1)[0][0] if n in votes else "") for n in counts}
         # A single name that is the first or last name of exactly one full
-        # person name ("Putin" -> "Vladimir Putin").
+        # person name ("Putin" -> "Vladimir Putin"), unless it is known to be
+        # something else ("Moscow", a place, is never part of a person).
         people_by_part: dict[str, set[str]] = defaultdict(set)
         for n, k in kinds.items():
             parts = n.split()
@@ -45,7 +46,7 @@ class EntityIndex:
                 people_by_part[parts[-1]].add(n)
         mapping: dict[str, str] = {}
         for name in counts:
-            if " " not in name:
+            if " " not in name and kinds[name] in ("", "person"):
                 matches = people_by_part.get(name, ())
                 if len(matches) == 1:
                     mapping[name] = next(iter(matches))

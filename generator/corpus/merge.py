@@ -5,16 +5,18 @@ its names, its sources and its salience; then each gets a stable id."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import Counter, defaultdict
 from datetime import date
 
 from ..analysis.words import Vocab
 from ..content import slugify
-from ..model import Analysis, Article, Event, Mention, Source
+from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import When
 from .clustering import cluster_mentions, features, similarity
 from .entities import EntityIndex
 from .salience import Coverage, salience
+from .topic import Topic
 
 
 def best_when(whens: list[When]) -> When:
@@ -26,15 +28,22 @@ def best_when(whens: list[When]) -> When:
     return ranked[0]
 
 
-def _representative(ms: list[Mention], when: When, index: EntityIndex) -> Mention:
-    """The mention that shares most words with the others, preferring one
-    that carries the event's own date, then one in a lead."""
+LEAD_PREFERENCE = 0.5  # a sentence of an article's lead says what happened, usually
+
+
+def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: Topic) -> Mention:
+    """The sentence that best says what the sources say about the event: one
+    that carries the event's own date, then the one nearest the centre of
+    its sources' sentences (the mean of its similarities to them) and of the
+    story (its topicality), one in an article's lead preferred."""
     feats = [features(m, index) for m in ms]
 
-    def centrality(k: int) -> float:
-        return sum(similarity(feats[k], feats[j], {}) for j in range(len(ms)) if j != k)
+    def score(k: int) -> float:
+        others = [similarity(feats[k], feats[j], {}) for j in range(len(ms)) if j != k]
+        central = sum(others) / len(others) if others else 0.0
+        return central + topic.closeness([ms[k]]) + (LEAD_PREFERENCE if ms[k].lead else 0.0)
 
-    best = max(range(len(ms)), key=lambda k: (ms[k].when == when, centrality(k) + (0.5 if ms[k].lead else 0.0), -k))
+    best = max(range(len(ms)), key=lambda k: (ms[k].when == when, score(k), -k))
     return ms[best]
 
 
@@ -50,20 +59,28 @@ def _entities(ms: list[Mention], index: EntityIndex) -> tuple[str, ...]:
 
 
 def _sources(ms: list[Mention], articles: dict[str, Article]) -> tuple[Source, ...]:
-    sources = []
-    seen = set()
+    """One source per article (in the mentions' order), with each of its sentences once."""
+    quotes: dict[str, dict[int, Quote]] = {}
     for m in ms:
-        key = (m.article, m.sentence_index)
-        if key in seen:
-            continue
-        seen.add(key)
-        art = articles[m.article]
-        sources.append(Source(
-            article=m.article, article_title=art.title, sentence=m.sentence, expression=m.timex.text,
-            value=m.timex.value, sentence_index=m.sentence_index, anchor=f"s{m.sentence_index}",
-            source_name=art.source,
-        ))
-    return tuple(sources)
+        quotes.setdefault(m.article, {}).setdefault(m.sentence_index, Quote(
+            sentence=m.sentence, expression=m.timex.text, value=m.timex.value, sentence_index=m.sentence_index,
+            anchor=f"s{m.sentence_index}"))
+    return tuple(Source(article=slug, article_title=articles[slug].title, quotes=tuple(qs.values()),
+                        source_name=articles[slug].source) for slug, qs in quotes.items())
+
+
+def mention_key(m: Mention) -> str:
+    """A sentence's identity across builds: its article and its words (an
+    edit elsewhere in the article does not change it)."""
+    digest = hashlib.sha1(f"{m.sentence}|{m.timex.text}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{m.article}:{digest}"
+
+
+def _anchor(ms: list[Mention], articles: dict[str, Article]) -> Mention:
+    """The event's first report: the earliest article's earliest sentence.
+    An event is named after it, so its id does not change when other
+    articles are added, edited or removed, unless they report it earlier."""
+    return min(ms, key=lambda m: (articles[m.article].date or date.min, m.article, m.sentence_index, m.timex.start))
 
 
 def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold: float = 0.34) -> list[Event]:
@@ -72,6 +89,7 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold:
     articles = {a.article.slug: a.article for a in analyses}
     groups = cluster_mentions(mentions, index, threshold, vocab)
     coverage = Coverage([a.date for a in articles.values() if a.date])
+    topic = Topic(mentions)
     clusters = []
     # the span of a date (a day, a week...) -> article -> how many events of that span it reports
     reports: dict[tuple[date, date], Counter] = defaultdict(Counter)
@@ -83,28 +101,41 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold:
         reports[(when.start, when.end)].update({m.article for m in ms})
     events: list[Event] = []
     for ms, when in clusters:
-        rep = _representative(ms, when, index)
+        rep = _representative(ms, when, index, topic)
+        anchor = _anchor(ms, articles)
         events.append(Event(
-            id="", when=when, title=rep.title, summary=rep.sentence,
-            salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage), 3),
+            id=slug_base(anchor.when.value, anchor.title), when=when, title=rep.title, summary=rep.sentence,
+            salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage)
+                           * topic.closeness(ms), 3),
             entities=_entities(ms, index), sources=_sources(ms, articles),
             mod=rep.timex.mod if rep.when == when else "",
             tags=tuple(sorted({t for m in ms for t in articles[m.article].tags})),
+            background=coverage.recalled(when.end),
+            mentions=tuple(sorted({mention_key(m) for m in ms})),
         ))
     events.sort(key=lambda e: (e.when.sort_key(), -e.salience, e.title))
     return assign_ids(events)
 
 
+def slug_base(value: str, title: str) -> str:
+    """ "2018-09-11" + "Putin met Xi in Vladivostok" -> "2018-09-11-putin-met-xi-in-vladivostok"."""
+    return slugify(f"{value} {' '.join(title.split()[:7])}", max_length=72)
+
+
 def assign_ids(events: list[Event]) -> list[Event]:
-    """Ids from the date and the first words of the title; -2, -3 on collision."""
-    taken: set[str] = set()
-    out = []
+    """Each event's id is the base its first report gave it (merge._anchor);
+    when two share one, -2, -3 go to the later ones in the order of their
+    first sentences, so an unrelated event never takes another's id."""
+    by_base: dict[str, list[Event]] = defaultdict(list)
     for e in events:
-        words = " ".join(e.title.split()[:7])
-        base = slugify(f"{e.date} {words}", max_length=72)
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        out.append(dataclasses.replace(e, id=slug))
-    return out
+        by_base[e.id].append(e)
+    ids: dict[int, str] = {}
+    taken = set(by_base)
+    for base, group in by_base.items():
+        for n, e in enumerate(sorted(group, key=lambda e: e.mentions), 1):
+            slug = base if n == 1 else f"{base}-{n}"
+            while n > 1 and slug in taken:
+                slug += "-x"
+            taken.add(slug)
+            ids[id(e)] = slug
+    return [dataclasses.replace(e, id=ids[id(e)]) for e in events]

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..config import LimitSettings
 from ..errors import BuildError, Problem, Report
-from ..model import Event
+from ..model import Event, Source
 from ..temporal import calendar
 
 ALLOWED = {"event", "match", "title", "summary", "date", "hidden", "merge", "tags"}
@@ -246,16 +246,26 @@ def _matches(e: Event, o: Override) -> bool:
         return False
     if o.match_text:
         needle = o.match_text.lower()
-        hay = " ".join([e.title, e.summary] + [s.sentence for s in e.sources]).lower()
+        hay = " ".join([e.title, e.summary] + [q.sentence for s in e.sources for q in s.quotes]).lower()
         if needle not in hay:
             return False
     return True
 
 
+def _merged_sources(a: tuple[Source, ...], b: tuple[Source, ...]) -> tuple[Source, ...]:
+    """One source per article: an article in both keeps all its quotes, once each."""
+    by_article = {s.article: s for s in a}
+    for s in b:
+        mine = by_article.get(s.article)
+        by_article[s.article] = s if mine is None else dataclasses.replace(
+            mine, quotes=mine.quotes + tuple(q for q in s.quotes if q not in mine.quotes))
+    return tuple(by_article.values())
+
+
 def _merged(e: Event, other: Event) -> Event:
     """`e` with the sources, names and salience of `other` added."""
     return dataclasses.replace(
-        e, sources=e.sources + tuple(s for s in other.sources if s not in e.sources),
+        e, sources=_merged_sources(e.sources, other.sources),
         entities=e.entities + tuple(n for n in other.entities if n not in e.entities),
         salience=round(e.salience + other.salience, 3))
 

@@ -14,6 +14,8 @@ FORWARD_WEIGHT = 0.3  # a report written before the date: a plan, not yet news
 LEAD_BONUS = 0.25
 BACKGROUND_DAYS = 10  # coverage around an event is counted this many days either side
 BACKGROUND_EXPONENT = 0.5
+COVERAGE_QUANTILE = 0.02  # where the corpus's coverage starts: a few stray early articles do not move it
+RECALLED_DAYS = 30  # an event that ended this long before the coverage started is background
 
 
 class Coverage:
@@ -23,6 +25,19 @@ class Coverage:
 
     def __init__(self, published: list[date]):
         self.days = sorted(d.toordinal() for d in published)
+
+    def start(self) -> date | None:
+        """The day the corpus's own coverage starts (a low quantile of the
+        publication days, so one old article does not pull it back)."""
+        if not self.days:
+            return None
+        return date.fromordinal(self.days[int(COVERAGE_QUANTILE * (len(self.days) - 1))])
+
+    def recalled(self, end: date) -> bool:
+        """Did this end well before the coverage began? (the 1968 pandemic in
+        2009 reporting): background the corpus recalls, not news it reports."""
+        first = self.start()
+        return first is not None and end.toordinal() < first.toordinal() - RECALLED_DAYS
 
     def per_day(self, start: date, end: date) -> float:
         lo, hi = start.toordinal() - BACKGROUND_DAYS, end.toordinal() + BACKGROUND_DAYS
@@ -51,8 +66,8 @@ def salience(when: When, ms: list[Mention], articles: dict[str, Article], shares
     announcement or a plan), shared among the events of that date the article
     reports (`shares`), so an article listing five things that happened on
     one day does not make that day five times as important. Then half a point
-    per further outlet, a quarter per further sentence, LEAD_BONUS if an
-    article reports it in its lead. Finally divided by (1 + articles published
+    per further outlet, LEAD_BONUS if an article reports it in its lead. An
+    article counts once however many of its sentences report the event. Finally divided by (1 + articles published
     per day around the date) ** BACKGROUND_EXPONENT: what stands out from the
     coverage of its weeks ranks above what was merely written about in the
     busiest weeks; for a date before (or long after) the corpus, the coverage
@@ -63,9 +78,7 @@ def salience(when: When, ms: list[Mention], articles: dict[str, Article], shares
         w = FORWARD_WEIGHT if (published and published < when.start) else 1.0
         per_article[m.article] = max(per_article.get(m.article, 0.0), w)
     outlets = {articles[m.article].source or m.article for m in ms}
-    sentences = {(m.article, m.sentence_index) for m in ms}
     support = sum(w / shares.get(a, 1) for a, w in per_article.items())
-    score = (support + 0.5 * (len(outlets) - 1) + 0.25 * (len(sentences) - len(per_article))
-             + (LEAD_BONUS if any(m.lead for m in ms) else 0.0))
+    score = support + 0.5 * (len(outlets) - 1) + (LEAD_BONUS if any(m.lead for m in ms) else 0.0)
     reported = [d for d in (articles[a].date for a in per_article) if d]
     return score / coverage.factor(when.start, when.end, reported)

@@ -126,10 +126,10 @@ def article_views(analyses: list[Analysis], views: list[EventView], urls: Urls) 
     timex_links: dict[tuple[str, int, str], str] = {}
     for v in views:
         for s in v.sources:
-            if not events_of_article[s.article] or events_of_article[s.article][-1] is not v:
-                events_of_article[s.article].append(v)
-            cited_sentences[s.article].add(s.sentence_index)
-            timex_links[(s.article, s.sentence_index, s.expression)] = v.url
+            events_of_article[s.article].append(v)
+            for q in s.quotes:
+                cited_sentences[s.article].add(q.sentence_index)
+                timex_links[(s.article, q.sentence_index, q.expression)] = v.url
     out = []
     for a in sorted(analyses, key=lambda a: (a.article.date or date.min, a.article.slug), reverse=True):
         art = a.article

@@ -39,8 +39,9 @@ def events_json(site: Site, generator_name: str) -> dict:
                 "summary": v.summary, "url": v.url, "salience": v.salience,
                 "entities": v.entity_names, "tags": v.tags,
                 "sources": [
-                    {"article": s.article, "article_title": s.article_title, "url": s.url,
-                     "sentence": s.sentence, "expression": s.expression, "value": s.value}
+                    {"article": s.article, "article_title": s.article_title, "url": s.article_url,
+                     "quotes": [{"sentence": q.sentence, "expression": q.expression, "value": q.value,
+                                 "url": q.url} for q in s.quotes]}
                     for s in v.sources
                 ],
             }

@@ -45,19 +45,27 @@ class EventBrief:
 
 
 @dataclass(frozen=True)
+class QuoteView:
+    """One sentence of a source article that reports the event."""
+
+    sentence: str
+    expression: str
+    value: str
+    sentence_index: int
+    url: str  # the sentence's anchor on the article page
+
+
+@dataclass(frozen=True)
 class SourceView:
-    """One sentence of one article that reports the event."""
+    """One article that reports the event, with its quotes."""
 
     article: str
     article_title: str
     article_url: str
-    url: str  # the sentence's anchor on the article page
-    sentence: str
-    expression: str
-    value: str
+    url: str  # the first quote's anchor on the article page
+    quotes: list[QuoteView]
     source_name: str
     author: str
-    sentence_index: int
     published: str
     published_display: str
 
@@ -125,12 +133,12 @@ class Names:
 
 def _source_view(s: Source, articles: dict[str, Analysis], urls: Urls) -> SourceView:
     art = articles[s.article].article
-    published = art.date.isoformat() if art.date else ""
+    page = urls.article(s.article)
+    quotes = [QuoteView(q.sentence, q.expression, q.value, q.sentence_index, page + "#" + q.anchor) for q in s.quotes]
     return SourceView(
-        article=s.article, article_title=s.article_title, article_url=urls.article(s.article),
-        url=urls.article(s.article) + "#" + s.anchor, sentence=s.sentence, expression=s.expression,
-        value=s.value, source_name=s.source_name, author=art.author, sentence_index=s.sentence_index,
-        published=published, published_display=display_day(art.date) if art.date else "",
+        article=s.article, article_title=s.article_title, article_url=page, url=quotes[0].url, quotes=quotes,
+        source_name=s.source_name, author=art.author, published=art.date.isoformat() if art.date else "",
+        published_display=display_day(art.date) if art.date else "",
     )
 
 

@@ -1,0 +1,126 @@
+"""Text that is not the story: wire datelines and bylines, timestamps,
+photo credits, print-edition notes, reader comments, prompts, first-person
+commentary and shouting (rules in data/<lang>/furniture.toml).
+
+The article page still shows all of it; what changes is what events are made
+of. Each sentence gets its story part: the sentence without a leading
+dateline or byline, or nothing when the whole sentence is furniture.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FurnitureRule:
+    id: str
+    pattern: re.Pattern
+    examples: tuple[dict, ...]
+    not_examples: tuple[str, ...]
+    needs: str = ""  # text the rule needs near the start; without it the rule is not tried
+
+
+@dataclass(frozen=True)
+class Furniture:
+    prefixes: tuple[FurnitureRule, ...]
+    lines: tuple[FurnitureRule, ...]
+    first_person: re.Pattern
+    first_person_examples: tuple[tuple[str, ...], tuple[str, ...]]
+    shout_min_words: int
+    shout_min_upper: float
+    shout_examples: tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def _rules(items: list[dict], path: Path) -> tuple[FurnitureRule, ...]:
+    out = []
+    for raw in items:
+        try:
+            pattern = re.compile(raw["pattern"])
+        except (KeyError, re.error) as exc:
+            raise ValueError(f"{path}: furniture rule {raw.get('id', '?')}: {exc}") from exc
+        out.append(FurnitureRule(raw["id"], pattern, tuple(raw.get("examples", [])), tuple(raw.get("not", [])),
+                                 raw.get("needs", "")))
+    return tuple(out)
+
+
+def load_furniture(path: Path) -> Furniture:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    fp, shout = data["first_person"], data["shouting"]
+    words = "|".join(re.escape(w) for w in sorted(fp["words"], key=len, reverse=True))
+    return Furniture(
+        prefixes=_rules(data.get("prefix", []), path),
+        lines=_rules(data.get("line", []), path),
+        first_person=re.compile(rf"(?<![\w’'])(?:{words})(?![\w’'])"),
+        first_person_examples=(tuple(fp.get("examples", [])), tuple(fp.get("not", []))),
+        shout_min_words=int(shout["min_words"]),
+        shout_min_upper=float(shout["min_upper_share"]),
+        shout_examples=(tuple(shout.get("examples", [])), tuple(shout.get("not", []))),
+    )
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]{0,200}’(?!\w)|``.*?''")
+
+
+def strip_prefixes(sentence: str, f: Furniture) -> int:
+    """How many leading characters of the sentence are furniture."""
+    cut = 0
+    changed = True
+    while changed:
+        changed = False
+        for rule in f.prefixes:
+            if rule.needs and rule.needs not in sentence[cut : cut + 260]:
+                continue
+            m = rule.pattern.match(sentence[cut:])  # "^" anchors at the real start only: slice
+            if m and m.end() > 0:
+                cut, changed = cut + m.end(), True
+    return cut
+
+
+def is_furniture_line(sentence: str, f: Furniture) -> bool:
+    return any(rule.pattern.search(sentence) for rule in f.lines)
+
+
+def is_first_person(sentence: str, f: Furniture) -> bool:
+    """First person singular outside quotation marks: commentary."""
+    return bool(f.first_person.search(_QUOTED.sub(" ", sentence)))
+
+
+def is_shouting(sentence: str, f: Furniture) -> bool:
+    if sum(map(str.islower, sentence[:60])) > 12:  # plainly not: most sentences stop here
+        return False
+    upper, lower = sum(map(str.isupper, sentence)), sum(map(str.islower, sentence))
+    if len(sentence.split()) < f.shout_min_words or not upper + lower:
+        return False
+    return upper / (upper + lower) >= f.shout_min_upper
+
+
+_CAPTION = re.compile(r"<p>\s*<em>(?:(?!</?p>|</em>).)*</em>\s*</p>", re.S)
+
+
+def caption_ranges(html: str, offsets) -> list[tuple[int, int]]:
+    """Plain-text ranges of the paragraphs set wholly in italics: photo
+    captions, as news sites print them under a picture."""
+    out = []
+    for m in _CAPTION.finditer(html):
+        out.append((bisect.bisect_left(offsets, m.start()), bisect.bisect_left(offsets, m.end())))
+    return out
+
+
+def story_part(text: str, span: tuple[int, int], f: Furniture,
+               captions: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:
+    """The story part of the sentence text[span], or None if it has none."""
+    s, e = span
+    if captions and any(a <= s and e <= b for a, b in captions):
+        return None
+    sentence = text[s:e]
+    cut = strip_prefixes(sentence, f)
+    rest = sentence[cut:]
+    if not rest.strip() or is_furniture_line(rest, f) or is_first_person(rest, f) or is_shouting(rest, f):
+        return None
+    return s + cut, e
