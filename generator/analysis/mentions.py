@@ -154,8 +154,8 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
             people = tuple(h.ref.name for h in names.of(i) if h.ref.kind == "person")
             headline = make_headline(text, (s, e), t, ts, v, rules, head, titles, people)
             title = resolve_opening(headline.text, sentence, headline.start - s, names.of(i),
-                                    lambda n, i=i: names.before(i, n), rules,
-                                    lambda d, i=i: names.introduced(i, d))[: settings.max_title]
+                                    lambda n, i=i: names.before(i, n), rules,  # type: ignore[misc]
+                                    lambda d, i=i: names.introduced(i, d))[: settings.max_title]  # type: ignore[misc]
             if len(title.split()) < 3 or not readable_opening(title, rules):
                 continue
             in_span = [h.ref for h in names.of(i) if headline.start - s <= h.start < headline.end - s]

@@ -26,7 +26,7 @@ class Topic:
         centroid: Counter = Counter()
         for m in mentions:
             for k in m.keywords:
-                centroid[k] += self.idf[k]
+                centroid[k] += self.idf[k]  # type: ignore[assignment]
         self.centroid = centroid
         self.norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
 
@@ -40,7 +40,7 @@ class Topic:
                 continue
             seen.add(key)
             for k in m.keywords:
-                vec[k] += self.idf.get(k, 0.0)
+                vec[k] += self.idf.get(k, 0.0)  # type: ignore[assignment]
         return vec
 
     def closeness(self, ms: list[Mention]) -> float:
