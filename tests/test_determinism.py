@@ -7,7 +7,6 @@ start-up); the search index is included."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,13 +38,11 @@ def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 def test_seed_site_is_the_same_whatever_the_hash_seed_cache_and_listing_order(tmp_path):
     project = seed_project(tmp_path / "p")
     build(project, tmp_path / "a", 1, "--no-cache")
-    build(project, tmp_path / "b", 2)  # fills the cache
-    build(project, tmp_path / "c", 3, shuffle=7)  # warm cache, shuffled listings
-    shutil.rmtree(project / ".cache")
-    build(project, tmp_path / "d", 4, shuffle=8)  # cold, shuffled
+    build(project, tmp_path / "b", 2, shuffle=7)  # cold, shuffled listings; fills the cache
+    build(project, tmp_path / "c", 3, shuffle=8)  # warm cache, shuffled listings
     a = files(tmp_path / "a")
     assert any(k.startswith("pagefind/") for k in a)
-    for other in "bcd":
+    for other in "bc":
         assert differences(a, files(tmp_path / other)) == [], other
 
 
@@ -53,6 +50,8 @@ def test_seed_site_is_the_same_whatever_the_hash_seed_cache_and_listing_order(tm
 def corpus(tmp_path_factory):
     project = tmp_path_factory.mktemp("determinism") / "p"
     make_corpus(200, "plain", project, "Determinism")
+    # The search index is compared on the seed site; here the 200 articles' pages and exports.
+    (project / "site.toml").write_text('title = "Determinism"\nbase_url = "/"\nsearch = false\n')
     return project
 
 

@@ -4,8 +4,8 @@ clear message and leaves the output as it was.
 
 The kill test kills `build` with SIGKILL at random moments of a rebuild and
 checks that the output is then the complete old site or the complete new one,
-and that the next build equals a cold build. By default it makes 6 kills on
-60 generated articles (make test); KILL_RUNS=20 KILL_ARTICLES=300 gives the
+and that the next build equals a cold build. By default it makes 5 kills on
+40 generated articles (make test); KILL_RUNS=20 KILL_ARTICLES=300 gives the
 issue's full run (benchmarks/results/recovery.json records one).
 """
 
@@ -28,8 +28,8 @@ from generator.write import BOOKKEEPING, staging_dir
 from tests.support import ROOT, build_site, make_corpus, seed_project
 from tests.support.results import merge_result
 
-KILL_RUNS = int(os.environ.get("KILL_RUNS", "6"))
-KILL_ARTICLES = int(os.environ.get("KILL_ARTICLES", "60"))
+KILL_RUNS = int(os.environ.get("KILL_RUNS", "5"))
+KILL_ARTICLES = int(os.environ.get("KILL_ARTICLES", "40"))
 RESULTS = ROOT / "benchmarks" / "results" / "recovery.json"
 
 
