@@ -29,8 +29,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.analysis import sentences  # noqa: E402
+from generator.analysis.furniture import caption_ranges, story_part  # noqa: E402
 from generator.analysis.markup import plain_text, render_markdown  # noqa: E402
-from generator.analysis.mentions import find_mentions  # noqa: E402
+from generator.analysis.mentions import MentionSettings, find_mentions  # noqa: E402
 from generator.config import ExtractionSettings  # noqa: E402
 from generator.corpus.entities import EntityIndex  # noqa: E402
 from generator.corpus.merge import merge  # noqa: E402
@@ -85,8 +86,12 @@ def stages(body: str, resources, tag_whole_limit: int) -> dict[str, float]:
         start += len(para) + 2
     t3 = time.process_time()
     settings = ExtractionSettings()
-    mentions = find_mentions("big", plain.text, spans, tuple(timexes), resources.gazetteer, resources.vocab,
-                             settings.min_precision, settings.max_title_length, DCT, settings.include_future)
+    captions = caption_ranges(html, plain.offsets)
+    stories = [story_part(plain.text, span, resources.furniture, captions) for span in spans]
+    mentions = find_mentions("big", plain.text, spans, stories, tuple(timexes), resources.gazetteer,
+                             resources.vocab, resources.headlines,
+                             MentionSettings(settings.min_precision, settings.max_title_length,
+                                             settings.include_future), DCT)
     t4 = time.process_time()
     article = Article("big", Path("big.md"), "Big", DCT, "", "", (), False, body)
     analysis = Analysis(article, html, plain.text, plain.offsets, plain.runs, tuple(spans), tuple(timexes),
