@@ -5,7 +5,7 @@ clear message and leaves the output as it was.
 The kill test kills `build` with SIGKILL at random moments of a rebuild and
 checks that the output is then the complete old site or the complete new one,
 and that the next build equals a cold build. By default it makes 5 kills on
-40 generated articles (make test); KILL_RUNS=20 KILL_ARTICLES=300 gives the
+40 generated articles (make test); KILL_RUNS=20 KILL_ARTICLES=200 gives the
 issue's full run (benchmarks/results/recovery.json records one).
 """
 
