@@ -48,8 +48,8 @@ _TIME = re.compile(rf"^(?:{_Y}-(?:\d\d|XX)-(?:\d\d|XX)|{_Y}-W(?:\d\d|XX)-\d)?"
 _NUM = r"(?:\d+(?:\.\d+)?|X)"
 # Units: years, months, weeks, days, quarters, weekends, decades, centuries, millennia; then hours, minutes, seconds.
 _DURATION = re.compile(rf"^P(?:(?:{_NUM}(?:WE|DE|CE|ML|[YMWDQ]))+(?:T(?:{_NUM}[HMS])+)?|T(?:{_NUM}[HMS])+)$")
-_SET = re.compile(rf"^(?:P{_NUM}[YMWDQ]|PT{_NUM}[HMS]|{_Y}-WXX-\d|XXXX-XX-XX(?:T\w+)?|{_Y}-(?:\d\d|XX)(?:-XX)?"
-                  rf"|XXXX-WXX(?:-\d)?|T(?:MO|AF|EV|NI)|XXXX-(?:SP|SU|FA|WI))$")
+_SET = re.compile(rf"^(?:P{_NUM}(?:WE|DE|CE|ML|[YMWDQ])|PT{_NUM}[HMS]|{_Y}-WXX-\d|XXXX-XX-XX(?:T\w+)?"
+                  rf"|{_Y}-(?:\d\d|XX)(?:-XX)?|XXXX-WXX(?:-\d)?|T(?:MO|AF|EV|NI)|XXXX-(?:SP|SU|FA|WI))$")
 
 
 def _real_day(value: str) -> bool:
