@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from datetime import date
@@ -26,7 +27,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config, args.content, args.output, args.base_url)
         result = build(config, BuildOptions(drafts=args.drafts, use_cache=not args.no_cache, quiet=args.quiet,
-                                            jobs=args.jobs, skip_unchanged=True))
+                                            jobs=args.jobs, skip_unchanged=True, allow_shrink=args.allow_shrink))
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("build failed; the previous output was left untouched", file=sys.stderr)
@@ -69,24 +70,35 @@ def _timex_json(t) -> dict:
     return {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
+def _extract_jsonl() -> int:
+    """One output line per input line; a bad line gets an error line (and a
+    message on stderr) and the rest of the batch still runs."""
     from . import temporal
 
+    failed = False
+    for no, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        item_id = None
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                raise ValueError('expected {"id", "text", "dct": "YYYY-MM-DD"}')
+            item_id = item.get("id")
+            dct = date.fromisoformat(item["dct"]) if item.get("dct") else None
+            out = {"id": item_id, "timexes": [_timex_json(t) for t in temporal.tag(item["text"], dct)]}
+        except Exception as exc:  # one bad line never stops the batch
+            failed = True
+            message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else str(exc)
+            print(f"<stdin>:{no}: error: {message}", file=sys.stderr)
+            out = {"id": item_id, "error": message}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return 1 if failed else 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
     if args.jsonl:
-        for no, line in enumerate(sys.stdin, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                text = item["text"]
-                dct = date.fromisoformat(item["dct"]) if item.get("dct") else None
-            except (ValueError, KeyError, TypeError) as exc:
-                print(f"<stdin>:{no}: error: expected {{\"id\", \"text\", \"dct\": \"YYYY-MM-DD\"}}: {exc}",
-                      file=sys.stderr)
-                return 1
-            out = {"id": item.get("id"), "timexes": [_timex_json(t) for t in temporal.tag(text, dct)]}
-            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        return 0
+        return _extract_jsonl()
     if not args.files:
         print("error: give FILE arguments or --jsonl", file=sys.stderr)
         return 2
@@ -192,6 +204,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, help="worker processes for per-article work (default: all cores)")
     b.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
     b.add_argument("--timings", action="store_true", help="print the time of each stage")
+    b.add_argument("--allow-shrink", action="store_true",
+                   help="allow the build to remove more than half of the published pages")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate site.toml, content and templates; write nothing")
@@ -225,7 +239,17 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line and where to report it, the traceback only on request
+        if os.environ.get("GENERATOR_TRACEBACK"):
+            raise
+        print(f"error: internal error: {type(exc).__name__}: {exc}\n    hint: this is a bug in the generator; "
+              "run again with GENERATOR_TRACEBACK=1 and report the traceback", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

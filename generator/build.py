@@ -6,13 +6,15 @@
     -> pages and exports (generator.site) -> rendered files (render)
     -> atomic write (write) -> search index (search)
 
-Nothing is written until every page has rendered: an error anywhere leaves the
-previous output exactly as it was.
+Nothing is written until every page has rendered, and the new site replaces
+the old one as a whole (write.py): an error anywhere, or a kill at any
+moment, leaves the previous output exactly as it was.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from .config import SiteConfig
 from .corpus.entities import EntityIndex
 from .corpus.merge import merge
 from .corpus.overrides import apply_overrides, load_overrides, override_files
-from .errors import Report
+from .errors import BuildError, Problem, Report
 from .model import Analysis, Event
 from .resources import Resources, load_resources
 from .site import plan
@@ -45,6 +47,7 @@ class BuildOptions:
     write_output: bool = True  # False: check only, write nothing
     search_index: bool = True  # run Pagefind (when installed and enabled in site.toml)
     skip_unchanged: bool = False  # stop early when nothing changed since the last complete build
+    allow_shrink: bool = False  # allow a build to remove more than half of the published pages
 
 
 @dataclass
@@ -81,12 +84,15 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
     would write. Library callers get the full result (events and all)."""
     timer = Timer()
     report = Report()
+    if options.write_output:
+        write.recover(config.output_dir)  # finish or undo what a killed build left (a few stats)
+    content.check_content_folder(config)
     resources = load_resources(config)
     timer.lap("resources")
 
     with_search = options.search_index and options.write_output and config.search and search.available()
     inputs = [*render.template_files(render.template_dirs(config.templates_dir)),
-              *content.article_files(config.content_dir), *override_files(config.content_dir)]
+              *content.article_files(config.content_dir, config.root), *override_files(config.content_dir)]
     key = freshness.build_key(config, resources, inputs, f"{options.drafts}|{with_search}")
     # A warning that follows from site.toml alone is given on every build, the
     # skipped ones too, and does not keep the output from counting as up to date.
@@ -98,14 +104,14 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
             report.warnings += [config_notice] if config_notice else []
             return _unchanged(config, report, done, timer)
 
-    articles = content.read_content(config.content_dir, report, drafts=options.drafts)
+    articles = content.read_content(config.content_dir, report, options.drafts, config.limits, config.root)
     timer.lap("read")
 
     analyses = analyse(articles, config, resources, options, report)
     timer.lap("extract")
 
     events, index = merged_events(analyses, resources, config)
-    events = apply_overrides(events, load_overrides(config.content_dir), report)
+    events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report)
     timer.lap("merge")
 
     if options.search_index and options.write_output and config.search and not with_search:
@@ -118,7 +124,8 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
     rendered = render.render_pages(site, GENERATOR, bar.update if bar else None,
                                    digests if isinstance(digests, dict) else None,
                                    freshness.exists_in(config.output_dir),
-                                   config.root / ".cache" / "templates" if options.use_cache else None)
+                                   config.root / ".cache" / "templates" if options.use_cache and options.write_output
+                                   else None)
     if bar:
         bar.close()
     files = {**rendered.files, **export_files(site, GENERATOR)}
@@ -128,18 +135,20 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
                "articles": len(articles)}
     stats = None
     if options.write_output:
-        stats = write.write_site(files, config.output_dir, summary, rendered.kept, rendered.digests, manifest)
-    timer.lap("write")
+        def index_search(folder) -> None:
+            timer.lap("write")
+            ok, message = search.index_site(folder)
+            if not ok:
+                report.warn(message, hint=search.FALLBACK_HINT)
+                shutil.rmtree(folder / "pagefind", ignore_errors=True)  # no stale index of an older site
+            timer.lap("search")
 
-    if with_search:
-        ok, message = search.index_site(config.output_dir)
-        if not ok:
-            report.warn(message, hint=search.FALLBACK_HINT)
-        timer.lap("search")
-    if options.write_output and not report.warnings:
         # Only a clean build is recorded as up to date: a build with warnings
         # runs again next time, so its warnings are shown again.
-        freshness.record_build(config.output_dir, key)
+        stats = write.write_site(files, config.output_dir, summary, rendered.kept, rendered.digests, manifest,
+                                 allow_shrink=options.allow_shrink, before_switch=index_search if with_search else None,
+                                 stamp=lambda: None if report.warnings else key)
+    timer.lap("write" if not with_search else "publish")
     report.warnings += [config_notice] if config_notice else []
     return BuildResult(config, report, len(articles), events, len(site.pages), summary["files"], timer.timings,
                        stats, event_count=len(events))
@@ -150,18 +159,43 @@ def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOp
     """Every article's analysis, from the cache where nothing it depends on changed."""
     base = freshness.analysis_base(resources, config.extraction)
     keys = [freshness.article_key(a, base) for a in articles]
-    store = Cache(config.root / ".cache" / "articles" if options.use_cache else None)
+    store = Cache(config.root / ".cache" / "articles" if options.use_cache else None,
+                  writable=options.write_output)  # `check` writes nothing, not even the cache
     bar = progress_bar("analysing", len(articles), options.quiet, "article")
-    analyses = analyse_all(articles, keys, resources, config.extraction, store, options.jobs,
-                           bar.update if bar else None)
-    if bar:
-        bar.close()
+    try:
+        analyses = analyse_all(articles, keys, resources, config.extraction, store, options.jobs,
+                               bar.update if bar else None)
+    except Exception as exc:  # a bug the article's text triggers: say which article, never a traceback
+        raise BuildError(_failing_articles(articles, resources, config, exc)) from exc
+    finally:
+        if bar:
+            bar.close()
     for a in analyses:
         if a.article.date is None and a.unresolved:
             report.warn(f"{len(a.unresolved)} relative expression(s) left unresolved "
                         f"({', '.join(repr(t.text) for t in a.unresolved[:5])}) because the article has no date",
                         config.content_dir / a.article.path, None, "add date: YYYY-MM-DD to the front matter")
     return analyses
+
+
+def _failing_articles(articles, resources: Resources, config: SiteConfig, first: Exception) -> list[Problem]:
+    """Which articles make the analysis fail (it runs again, one at a time)."""
+    problems = []
+    from .analysis.article import analyse as analyse_one
+
+    for a in articles:
+        try:
+            analyse_one(a, resources, config.extraction)
+        except RecursionError:
+            problems.append(Problem("the article is nested too deeply for the Markdown parser",
+                                    config.content_dir / a.path, None,
+                                    "flatten its lists and block quotes, or lower [limits] nesting"))
+        except Exception as exc:
+            problems.append(Problem(f"internal error while analysing this article: {type(exc).__name__}: {exc}",
+                                    config.content_dir / a.path, None,
+                                    "this is a bug in the generator: please report it with this article"))
+    return problems or [Problem(f"internal error while analysing the articles: {type(first).__name__}: {first}",
+                                config.content_dir, None, "this is a bug in the generator: please report it")]
 
 
 def merged_events(analyses: list[Analysis], resources: Resources,

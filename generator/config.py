@@ -10,6 +10,7 @@ those declarations, so they cannot drift apart.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -24,19 +25,23 @@ PRECISION_CHOICES = ("day", "week", "month", "quarter", "year", "decade", "centu
 ENTITY_KINDS = ("person", "place", "organisation")
 
 
-def setting(default, help: str, choices: tuple = ()):  # noqa: A002 - the word the README uses
-    """A site.toml key: its default, its help text and its allowed values."""
+def setting(default, help: str, choices: tuple = (),  # noqa: A002 - the word the README uses
+            minimum: float | None = None, maximum: float | None = None):
+    """A site.toml key: its default, its help text and its allowed values
+    (a list of choices, or a range for numbers)."""
+    meta = {"help": help, "choices": choices, "range": (minimum, maximum)}
     if isinstance(default, (dict, list)):
-        return field(default_factory=lambda: type(default)(default), metadata={"help": help, "choices": choices})
-    return field(default=default, metadata={"help": help, "choices": choices})
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
 class ExtractionSettings:
     """[extraction]: how events are found and merged."""
 
-    merge_threshold: float = setting(0.34, "similarity (0-1) above which two mentions are one event")
-    max_title_length: int = setting(100, "longest event title, in characters")
+    merge_threshold: float = setting(0.34, "similarity (0-1) above which two mentions are one event", minimum=0,
+                                     maximum=1)
+    max_title_length: int = setting(100, "longest event title, in characters", minimum=10, maximum=10_000)
     include_future: bool = setting(True, "keep scheduled events dated after the article")
     min_precision: str = setting("decade", "coarsest date precision placed on the timeline", PRECISION_CHOICES)
 
@@ -55,7 +60,21 @@ class EntitySettings:
 class FeedSettings:
     """[feed]: the Atom feed."""
 
-    entries: int = setting(50, "how many events the Atom feed lists")
+    entries: int = setting(50, "how many events the Atom feed lists", minimum=0, maximum=1_000_000)
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """[limits]: the largest input the build accepts. Bigger input is refused
+    with an error naming the limit, rather than taking minutes (Markdown's
+    inline parser is quadratic within one paragraph) or crashing (deep nesting)."""
+
+    article_bytes: int = setting(5_000_000, "largest article file, in bytes", minimum=1_000)
+    paragraph_bytes: int = setting(100_000, "longest paragraph (text between blank lines), in bytes",
+                                   minimum=1_000)
+    title_chars: int = setting(1_000, "longest title of an article or override, in characters", minimum=10)
+    nesting: int = setting(50, "deepest nesting of lists, block quotes and [brackets] in an article",
+                           minimum=1, maximum=200)
 
 
 @dataclass(frozen=True)
@@ -78,12 +97,13 @@ class SiteSettings:
     output_dir: str = setting("output", "folder the built site is written to")
     templates_dir: str = setting("templates", "folder of Jinja2 templates; missing ones fall back to the bundled set")
     order: str = setting("newest", "timeline order: newest or oldest first", ("newest", "oldest"))
-    key_events: int = setting(10, "how many of the most salient events the front page shows first (0: none)")
+    key_events: int = setting(10, "how many of the most salient events the front page shows first (0: none)",
+                              minimum=0, maximum=1_000_000)
     search: bool = setting(True, "index the site with Pagefind for static search (when it is installed)")
 
 
 SECTIONS: dict[str, type] = {"": SiteSettings, "extraction": ExtractionSettings, "entities": EntitySettings,
-                             "feed": FeedSettings, "timelinejs": TimelineJSSettings}
+                             "feed": FeedSettings, "timelinejs": TimelineJSSettings, "limits": LimitSettings}
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,7 @@ class Key:
     default: object
     help: str
     choices: tuple
+    range: tuple[float | None, float | None] = (None, None)
 
 
 def schema() -> dict[str, dict[str, Key]]:
@@ -104,7 +125,8 @@ def schema() -> dict[str, dict[str, Key]]:
         out[section] = {}
         for f in dataclasses.fields(cls):
             default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-            out[section][f.name] = Key(hints[f.name], default, f.metadata["help"], f.metadata["choices"])
+            out[section][f.name] = Key(hints[f.name], default, f.metadata["help"], f.metadata["choices"],
+                                       f.metadata["range"])
     return out
 
 
@@ -122,6 +144,7 @@ class SiteConfig:
     entities: EntitySettings = field(default_factory=EntitySettings)
     feed: FeedSettings = field(default_factory=FeedSettings)
     timelinejs: TimelineJSSettings = field(default_factory=TimelineJSSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
 
     title = property(lambda self: self.site.title)
     description = property(lambda self: self.site.description)
@@ -188,13 +211,44 @@ def _read_toml(path: Path) -> tuple[str, dict]:
     if not path.is_file():
         raise BuildError(Problem("configuration file not found", path,
                                  hint="run from the project folder or pass --config PATH"))
-    source = path.read_text(encoding="utf-8")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BuildError(Problem(f"cannot read the configuration file: {exc.strerror}", path)) from exc
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BuildError(Problem(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})", path,
+                                 raw[: exc.start].count(b"\n") + 1, hint="save site.toml as UTF-8")) from exc
     try:
         return source, tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise BuildError(Problem(f"not valid TOML: {exc}", path, int(m.group(1)) if m else None,
                                  hint="check quotes, brackets and '=' on that line")) from exc
+    except RecursionError as exc:
+        raise BuildError(Problem("not valid TOML: nested too deeply", path, None,
+                                 hint="site.toml needs no more than two levels of tables")) from exc
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _check_value(spec: Key, v) -> str:
+    """What is wrong with a value of the right type ('' if nothing)."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return "must be a finite number"
+    low, high = spec.range
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if low is not None and v < low:
+            return f"must be at least {low:g}"
+        if high is not None and v > high:
+            return f"must be at most {high:g}"
+    texts = [v] if isinstance(v, str) else list(v) if isinstance(v, list) else \
+        [t for kv in v.items() for t in kv] if isinstance(v, dict) else []
+    if any(isinstance(t, str) and _CONTROL.search(t) for t in texts):
+        return "must not contain control characters"
+    return ""
 
 
 def _validate(data: dict, path: Path, source: str) -> tuple[dict[str, dict], list[Problem]]:
@@ -223,6 +277,11 @@ def _validate(data: dict, path: Path, source: str) -> tuple[dict[str, dict], lis
                 problems.append(Problem(f"{where}{k!r} must be {type_name}, not {type(v).__name__} {v!r}",
                                         path, _line_of(source, section, k), hint=spec.help))
                 continue
+            wrong = _check_value(spec, v)
+            if wrong:
+                problems.append(Problem(f"{where}{k!r} {wrong}, not {v!r}"[:300], path, _line_of(source, section, k),
+                                        hint=spec.help))
+                continue
             if spec.choices and v not in spec.choices:
                 problems.append(Problem(f"{where}{k!r} must be one of {', '.join(map(repr, spec.choices))}, "
                                         f"not {v!r}", path, _line_of(source, section, k), hint=spec.help))
@@ -238,9 +297,15 @@ def _validate(data: dict, path: Path, source: str) -> tuple[dict[str, dict], lis
 def _check_base_url(base: str, path: Path, source: str) -> list[Problem]:
     parts = urlsplit(base)
     line = _line_of(source, "", "base_url")
+    if re.search(r"[\x00-\x20\x7f\"'<>\\`]", base):
+        return [Problem(f"base_url {base!r} contains spaces, quotes or control characters", path, line,
+                        "e.g. https://example.org/timeline/ or /")]
     if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
         return [Problem(f"base_url {base!r} is not an http(s) URL or a path", path, line,
                         "e.g. https://example.org/timeline/ or /")]
+    if not parts.scheme and (parts.netloc or base.startswith("//")):
+        return [Problem(f"base_url {base!r} is protocol-relative: it would send readers to another host", path,
+                        line, "write the scheme (https://example.org/timeline/) or a path (/timeline/)")]
     if not parts.scheme and not base.startswith("/"):
         return [Problem(f"base_url {base!r} must start with / or http(s)://", path, line, "e.g. /timeline/")]
     return []
@@ -261,6 +326,23 @@ def hosted_base_url(base: str, env) -> str:
     return base
 
 
+def available_languages() -> list[str]:
+    """Languages with both tagger rules and vocabularies bundled."""
+    package = Path(__file__).resolve().parent
+    rules = package / "temporal" / "rules"
+    return sorted(p.name for p in (package / "data").iterdir()
+                  if p.is_dir() and (rules / p.name).is_dir() and not p.name.startswith((".", "_")))
+
+
+def _check_language(language: str, path: Path, source: str) -> list[Problem]:
+    """The language names folders of rules and vocabularies: only those that exist."""
+    known = available_languages()
+    if language in known:
+        return []
+    return [Problem(f"language {language!r} has no rules", path, _line_of(source, "", "language"),
+                    f"known languages: {', '.join(known)}")]
+
+
 def load_config(
     path: Path | str = "site.toml",
     content_dir: str | Path | None = None,
@@ -275,6 +357,7 @@ def load_config(
     site = SiteSettings(**values[""])
     base = hosted_base_url(base_url or os.environ.get("SITE_BASE_URL") or site.base_url, os.environ)
     problems += _check_base_url(base, path, source)
+    problems += _check_language(site.language, path, source)
     site = dataclasses.replace(site, base_url=base)
 
     root = path.resolve().parent
@@ -288,6 +371,7 @@ def load_config(
         path=path, root=root, content_dir=content, output_dir=output, templates_dir=templates, site=site,
         extraction=ExtractionSettings(**values["extraction"]), entities=EntitySettings(**values["entities"]),
         feed=FeedSettings(**values["feed"]), timelinejs=TimelineJSSettings(**values["timelinejs"]),
+        limits=LimitSettings(**values["limits"]),
     )
 
 
@@ -305,6 +389,11 @@ def _check_output_folder(output: Path, root: Path, content: Path, templates: Pat
         content: "the content folder",
         templates: "the templates folder",
     }
+    if ".git" in output.parts:
+        return [Problem(f"{where} {str(output)!r} is inside a .git folder; refusing to build there", path, line,
+                        hint)]
+    if output.exists() and not output.is_dir():
+        return [Problem(f"{where} {str(output)!r} is a file, not a folder", path, line, hint)]
     for folder, name in protected.items():
         if output == folder:
             return [Problem(f"{where} {str(output)!r} is {name}; refusing to build there", path, line, hint)]

@@ -2,14 +2,20 @@
 
 Front matter is YAML between `---` lines or TOML between `+++` lines, as in
 Hugo. Problems that make an article unusable (no title, broken front matter,
-not UTF-8, empty) are errors naming the file and line; a missing or
-unparseable date is only a warning, because absolute dates in the text still
-work without it.
+an impossible date, not text, too big, nested too deep for the Markdown
+parser, a symlink out of the project) are errors naming the file and line; a
+missing or unparseable date is only a warning, because absolute dates in the
+text still work without it. Whatever a file holds, reading it never raises
+anything but BuildError.
 """
 
 from __future__ import annotations
 
+import codecs
+import hashlib
+import os
 import re
+import stat
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -19,11 +25,16 @@ from pathlib import Path
 import yaml
 from dateutil import parser as dateparser
 
+from .config import LimitSettings, SiteConfig
 from .errors import BuildError, Problem, Report
+from .links import sanitised_url
 from .model import Article
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
 KNOWN_KEYS = {"title", "date", "source", "author", "tags", "draft", "slug", "summary", "url"}
+# Characters XML 1.0 forbids (the feed would be ill-formed) and that no editor means to type.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -34,13 +45,44 @@ class FrontMatter:
 
 
 def slugify(text: str, max_length: int = 80) -> str:
-    """ASCII, lower case, hyphens: 'Putin’s visit, 2018!' -> 'putins-visit-2018'."""
+    """ASCII, lower case, hyphens: 'Putin’s visit, 2018!' -> 'putins-visit-2018'.
+    Text with no Latin letters or digits ('Путин', '习近平') gets 'untitled-'
+    and a short hash of the text, so two such names never collide."""
+    original = text
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"['’]", "", text.lower())
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(text) > max_length:
         text = text[:max_length].rsplit("-", 1)[0]
-    return text or "untitled"
+    if text:
+        return text
+    letters = "".join(ch for ch in unicodedata.normalize("NFC", original) if ch.isalnum())
+    if not letters:
+        return "untitled"
+    return "untitled-" + hashlib.sha256(letters.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, minus what an editor never needs and a hostile
+    file could abuse: aliases (the 'billion laughs' blow-up). An impossible
+    timestamp (2019-02-30) stays a string, so parse_date can say what is wrong
+    with it instead of PyYAML raising a bare ValueError."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
 
 
 def split_front_matter(source: str, path: Path) -> FrontMatter:
@@ -59,23 +101,28 @@ def split_front_matter(source: str, path: Path) -> FrontMatter:
 
 
 def _parse_front_matter(raw: str, fence: str, path: Path) -> dict:
-    if fence == "+++":
-        try:
+    try:
+        if fence == "+++":
             data = tomllib.loads(raw)
-        except tomllib.TOMLDecodeError as exc:
-            m = re.search(r"line (\d+)", str(exc))
-            line = int(m.group(1)) + 1 if m else raw.count("\n") + 2  # "at end of document"
-            raise BuildError(Problem(f"front matter is not valid TOML: {exc}", path, line,
-                                     hint='use key = "value" lines')) from exc
-    else:
-        try:
-            data = yaml.safe_load(raw) if raw.strip() else {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else 1
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise BuildError(Problem(f"front matter is not valid YAML: {problem}", path, line,
-                                     hint="quote values that contain ':' or start with a special character")) from exc
+        else:
+            data = yaml.load(raw, Loader=_FrontMatterLoader) if raw.strip() else {}  # noqa: S506 - a safe loader
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) + 1 if m else raw.count("\n") + 2  # "at end of document"
+        raise BuildError(Problem(f"front matter is not valid TOML: {exc}", path, line,
+                                 hint='use key = "value" lines')) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BuildError(Problem(f"front matter is not valid YAML: {problem}", path, line,
+                                 hint="quote values that contain ':' or start with a special character")) from exc
+    except RecursionError as exc:
+        raise BuildError(Problem("front matter is nested too deeply", path, 2,
+                                 hint="front matter holds key: value lines and simple lists")) from exc
+    except (ValueError, TypeError, OverflowError) as exc:  # a value the parser cannot represent
+        raise BuildError(Problem(f"front matter could not be read: {exc}", path, 2,
+                                 hint="quote the value as a string")) from exc
     if not isinstance(data, dict):
         raise BuildError(Problem("front matter must be a set of 'key: value' lines", path, 2,
                                  hint="e.g. title: My article"))
@@ -83,46 +130,78 @@ def _parse_front_matter(raw: str, fence: str, path: Path) -> dict:
 
 
 def _line_of_key(source: str, key: str) -> int | None:
+    pattern = re.compile(rf"^{re.escape(key)}\s*[:=]")
     for no, line in enumerate(source.split("\n"), 1):
-        if re.match(rf"^{re.escape(key)}\s*[:=]", line.strip()):
+        if pattern.match(line.strip()):
             return no
+        if no > 1 and line.strip() in ("---", "+++"):
+            return None  # past the front matter
     return None
 
 
+_DATE_HINT = "use an unambiguous form such as 2018-06-03 or 3 June 2018"
+_ISO_DATE = re.compile(r"^([+-]?\d+)-(\d+)-(\d+)(?=$|[Tt ])(.*)$")
+
+
+def _impossible_date(text: str, path: Path, line: int | None) -> date:
+    """A year-first date: a real day, or an error saying what is wrong with it."""
+    m = _ISO_DATE.match(text)
+    assert m is not None
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not 1 <= y <= 9999:
+        why = f"the year {y} is outside 1 to 9999"
+    elif not 1 <= mo <= 12:
+        why = f"there is no month {mo}"
+    else:
+        try:
+            day = date(y, mo, d)
+        except ValueError:
+            why = f"{date(y, mo, 1):%B %Y} has no day {d}"
+        else:
+            rest = m.group(4).strip()
+            if not rest:
+                return day
+            try:
+                datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+                return day
+            except ValueError:
+                why = f"the time {rest!r} is not a valid time of day"
+    raise BuildError(Problem(f"date {text!r} is not a real date: {why}", path, line, _DATE_HINT))
+
+
 def parse_date(value, path: Path, line: int | None, report: Report) -> date | None:
-    """Any unambiguous date form; ambiguous ('03/04/2018') or broken -> warning, None."""
-    hint = "use an unambiguous form such as 2018-06-03 or 3 June 2018"
+    """Any unambiguous date form. A date that cannot exist (2019-02-30, year
+    0) or a value that is not a date at all (a list, a number) is an error;
+    an ambiguous ('03/04/2018') or unreadable one a warning and None."""
     if value is None or value == "":
         report.warn("no publication date: relative expressions ('last month', 'on Tuesday') "
                     "cannot be resolved in this article", path, line, "add date: YYYY-MM-DD to the front matter")
         return None
-    if isinstance(value, datetime):
+    if isinstance(value, datetime):  # a time zone, if any, is kept: the date as written
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
-    if re.match(r"^\d{4}-\d{2}-\d{2}", text):  # ISO 8601: year first, never ambiguous
-        try:
-            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-        except ValueError:
-            try:
-                return date.fromisoformat(text[:10])
-            except ValueError:
-                pass
+    if not isinstance(value, str):
+        kind = {list: "a list", dict: "a table", bool: "true or false"}.get(type(value), "a number")
+        raise BuildError(Problem(f"date must be a date such as 2018-09-12, not {kind} ({value!r})"[:200], path,
+                                 line, _DATE_HINT))
+    text = value.strip()
+    if _ISO_DATE.match(text):  # year first: never ambiguous, and checked for being a real day
+        return _impossible_date(text, path, line)
     try:
         a = dateparser.parse(text, dayfirst=False, default=datetime(1, 1, 1))
         b = dateparser.parse(text, dayfirst=True, default=datetime(1, 1, 1))
-    except (ValueError, OverflowError):
-        report.warn(f"date {text!r} is not a date: relative expressions in this article stay unresolved",
-                    path, line, hint)
+    except (ValueError, OverflowError, TypeError):
+        report.warn(f"date {text[:100]!r} is not a date: relative expressions in this article stay unresolved",
+                    path, line, _DATE_HINT)
         return None
     if a != b:
         report.warn(f"date {text!r} is ambiguous (day and month could be swapped): relative expressions "
-                    "in this article stay unresolved", path, line, hint)
+                    "in this article stay unresolved", path, line, _DATE_HINT)
         return None
     if a.year == 1 or not re.search(r"\d{4}", text):
         report.warn(f"date {text!r} has no year: relative expressions in this article stay unresolved",
-                    path, line, hint)
+                    path, line, _DATE_HINT)
         return None
     return a.date()
 
@@ -132,70 +211,287 @@ def _tags(value, path: Path, line: int | None) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = [v for v in re.split(r"\s*,\s*", value) if v]
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
         raise BuildError(Problem("tags must be a list of words", path, line, hint="tags: [russia, diplomacy]"))
     return tuple(str(v).strip() for v in value if str(v).strip())
 
 
-def read_article(path: Path, content_root: Path, report: Report) -> Article:
+def _text(data: dict, key: str, path: Path, source: str) -> str:
+    """A front matter value that is shown as text: a string (a number or a
+    date is taken as written); anything else is an error."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float, date)) and not isinstance(value, bool):
+        return str(value)
+    raise BuildError(Problem(f"{key} must be text, not {type(value).__name__} ({value!r})"[:200], path,
+                             _line_of_key(source, key), hint=f'{key}: "..."'))
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """The file's text: UTF-8 (with or without a BOM), or UTF-16 with a BOM."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise BuildError(Problem("not valid UTF-16 text", path, None, hint="save the file as UTF-8")) from exc
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise BuildError(Problem("the file holds NUL bytes: it is not a text file", path,
+                                 raw[:nul].count(b"\n") + 1,
+                                 hint="only Markdown text files belong in content/articles/"))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        latin = " (it looks like Latin-1 or Windows-1252)" if re.search(rb"[\xa0-\xff]", raw[exc.start:exc.start + 1]) \
+            else ""
+        raise BuildError(Problem(f"not UTF-8 text{latin}: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                                 path, line, hint="save the file as UTF-8 (most editors: 'Save with encoding')")) \
+            from exc
+
+
+def _clean(source: str, path: Path, report: Report) -> str:
+    """The text without control characters (they make the feed ill-formed);
+    NUL bytes mean the file is not text at all."""
+    nul = source.find("\x00")
+    if nul >= 0:
+        raise BuildError(Problem("the file holds NUL bytes: it is not a text file", path,
+                                 source.count("\n", 0, nul) + 1,
+                                 hint="only Markdown text files belong in content/articles/"))
+    m = CONTROL.search(source)
+    if m is None:
+        return source
+    report.warn(f"control character {m.group(0)!r} removed (and any others in the file)", path,
+                source.count("\n", 0, m.start()) + 1, "they cannot be shown and would break the feed")
+    return CONTROL.sub("", source)
+
+
+_LEAD = re.compile(r"[ \t>]*")
+_BRACKET = re.compile(r"\\.|[\[\]]")
+
+
+def check_shape(body: str, first_line: int, path: Path, limits: LimitSettings) -> None:
+    """Refuse what would make the Markdown parser recurse too deep or take
+    quadratic time: deep nesting and overlong paragraphs (see [limits])."""
+    depth_brackets = 0
+    para_start, para_len = first_line, 0
+    hint = "split it up, or raise the limit in site.toml under [limits]"
+    for no, line in enumerate(body.split("\n"), first_line):
+        if not line.strip():
+            depth_brackets, para_len = 0, 0
+            continue
+        if para_len == 0:
+            para_start = no
+        para_len += len(line.encode("utf-8")) + 1
+        if para_len > limits.paragraph_bytes:
+            raise BuildError(Problem(f"paragraph longer than {limits.paragraph_bytes:,} bytes "
+                                     "([limits] paragraph_bytes)", path, para_start, hint))
+        lead = _LEAD.match(line).group(0)  # type: ignore[union-attr]
+        quotes = lead.count(">")
+        indent = len(lead.rsplit(">", 1)[-1].expandtabs(4)) // 4
+        depth = quotes + indent
+        if "[" in line:
+            for m in _BRACKET.finditer(line):
+                if m.group(0) == "[":
+                    depth_brackets += 1
+                    depth = max(depth, depth_brackets)
+                elif m.group(0) == "]":
+                    depth_brackets = max(0, depth_brackets - 1)
+        if depth > limits.nesting:
+            raise BuildError(Problem(f"nested more than {limits.nesting} levels deep (lists, block quotes or "
+                                     "brackets; [limits] nesting)", path, no, hint))
+
+
+def read_article(path: Path, content_root: Path, report: Report, limits: LimitSettings | None = None) -> Article:
+    limits = limits or LimitSettings()
     rel = path.relative_to(content_root) if content_root in path.parents else path
     display = path
-    raw = path.read_bytes()
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise BuildError(Problem(f"not a regular file ({_kind(st.st_mode)})", display, None,
+                                     hint="only Markdown files belong in content/articles/"))
+        if st.st_size > limits.article_bytes:
+            raise BuildError(Problem(f"the file is {st.st_size:,} bytes, more than the limit of "
+                                     f"{limits.article_bytes:,} ([limits] article_bytes)", display, None,
+                                     "split the article, or raise article_bytes under [limits] in site.toml"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BuildError(Problem(f"cannot read the file: {exc.strerror}", display, None)) from exc
+    return parse_article(raw, path, rel, report, limits)
+
+
+def parse_article(raw: bytes, display: Path, rel: Path, report: Report, limits: LimitSettings) -> Article:
+    """The bytes of an article file -> Article, or BuildError naming `display`."""
+    path = display
     if not raw.strip():
         raise BuildError(Problem("the file is empty", display, None,
                                  hint="add front matter and text, or delete the file"))
-    try:
-        source = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BuildError(Problem(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                                 display, line, hint="save the file as UTF-8")) from exc
+    source = _clean(_decode(raw, display), display, report)
+    if not source.strip():
+        raise BuildError(Problem("the file is empty", display, None,
+                                 hint="add front matter and text, or delete the file"))
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     fm = split_front_matter(source, display)
     data = fm.data
     for key in data:
         if key not in KNOWN_KEYS:
-            report.warn(f"unknown front matter key {key!r} is ignored", display, _line_of_key(source, str(key)),
-                        f"known keys: {', '.join(sorted(KNOWN_KEYS))}")
-    title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
+            report.warn(f"unknown front matter key {str(key)[:80]!r} is ignored", display,
+                        _line_of_key(source, str(key)), f"known keys: {', '.join(sorted(KNOWN_KEYS))}")
+    title = " ".join(_text(data, "title", display, source).split())
+    if not title:
         raise BuildError(Problem("missing title in front matter", display, _line_of_key(source, "title") or 2,
                                  hint="add title: The headline of the article"))
+    if len(title) > limits.title_chars:
+        raise BuildError(Problem(f"the title is {len(title):,} characters, more than the limit of "
+                                 f"{limits.title_chars:,} ([limits] title_chars)", display,
+                                 _line_of_key(source, "title"), "shorten it; put the rest in summary:"))
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         raise BuildError(Problem("draft must be true or false", display, _line_of_key(source, "draft")))
-    slug_source = data.get("slug") or path.stem
+    url = _text(data, "url", display, source).strip()
+    if url and not sanitised_url(url):
+        report.warn(f"url {url[:100]!r} is not an http, https or mailto link; it is left out", display,
+                    _line_of_key(source, "url"), 'url: "https://example.org/original-story"')
+        url = ""
+    check_shape(fm.body, fm.body_line, display, limits)
+    slug_source = _text(data, "slug", display, source) or path.stem
     return Article(
-        slug=slugify(str(slug_source)),
+        slug=slugify(slug_source),
         path=Path(rel),
-        title=title.strip(),
+        title=title,
         date=parse_date(data.get("date"), display, _line_of_key(source, "date"), report),
-        source=str(data.get("source") or ""),
-        author=str(data.get("author") or ""),
+        source=_text(data, "source", display, source),
+        author=_text(data, "author", display, source),
         tags=_tags(data.get("tags"), display, _line_of_key(source, "tags")),
         draft=draft,
         body=fm.body,
-        summary=str(data.get("summary") or ""),
+        summary=_text(data, "summary", display, source),
         body_line=fm.body_line,
-        url=str(data.get("url") or ""),
+        url=url,
     )
 
 
-def article_files(content_dir: Path) -> list[Path]:
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file"
+
+
+def _within(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == r or path.startswith(r + os.sep) for r in roots)
+
+
+def scan_articles(content_dir: Path, project_root: Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """The article files under content/articles/, sorted, and a problem for
+    each entry that cannot be one: a folder or a FIFO named *.md, a symlink
+    that points outside the project (or the content folder) or in a loop, a
+    file name with a line break or that is not UTF-8. Hidden files and
+    folders (editor swap files, .git) are skipped. Symlinked folders inside
+    the project are followed, each once."""
     folder = content_dir / "articles"
     if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.suffix in ARTICLE_SUFFIXES and p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-
-
-def read_content(content_dir: Path, report: Report, drafts: bool = False) -> list[Article]:
-    """Every article, sorted by slug; all file errors are reported together."""
+        return [], []
+    roots = tuple(sorted({os.path.realpath(content_dir), os.path.realpath(project_root or content_dir)}))
+    files: list[Path] = []
     problems: list[Problem] = []
-    articles: list[Article] = []
-    for path in article_files(content_dir):
+    seen_dirs = {os.path.realpath(folder)}
+    hint_link = "replace the symlink with the file itself, inside the project"
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        keep = []
+        for d in sorted(dirnames):
+            full = os.path.join(dirpath, d)
+            if d.startswith("."):
+                continue
+            if d.endswith(ARTICLE_SUFFIXES):
+                problems.append(Problem("a folder named like an article: not read", _display(full), None,
+                                        "rename the folder, or move the article out of it"))
+            real = os.path.realpath(full)
+            if os.path.islink(full) and not _within(real, roots):
+                problems.append(Problem("symlinked folder points outside the project: refused", _display(full),
+                                        None, hint_link))
+                continue
+            if real in seen_dirs:
+                problems.append(Problem("symlinked folder loops back into the content: refused", _display(full),
+                                        None, hint_link))
+                continue
+            seen_dirs.add(real)
+            keep.append(d)
+        dirnames[:] = keep
+        for name in filenames:
+            if name.startswith(".") or not name.endswith(ARTICLE_SUFFIXES):
+                continue
+            full = os.path.join(dirpath, name)
+            problem = _file_problem(full, name, roots)
+            if problem:
+                problems.append(problem)
+            else:
+                files.append(Path(full))
+    files.sort()
+    return files, problems
+
+
+def _display(path: str) -> str:
+    return path.encode("utf-8", "backslashreplace").decode("utf-8") if any(
+        "\udc80" <= ch <= "\udcff" for ch in path) else path
+
+
+def _file_problem(full: str, name: str, roots: tuple[str, ...]) -> Problem | None:
+    if _NAME_CONTROL.search(name) or any("\udc80" <= ch <= "\udcff" for ch in name):
+        return Problem("the file name holds a line break, a control character or bytes that are not UTF-8",
+                       _display(full), None, "rename the file (letters, digits, spaces and hyphens are safe)")
+    if os.path.islink(full):
         try:
-            article = read_article(path, content_dir, report)
+            real = os.path.realpath(full, strict=True)
+        except OSError as exc:
+            why = "loops" if "loop" in str(exc).lower() else "points to nothing"
+            return Problem(f"symlink {why}: refused", _display(full), None,
+                           "replace the symlink with the file itself")
+        if not _within(real, roots):
+            return Problem("symlink points outside the project: refused (its target would be published)",
+                           _display(full), None, "copy the file into the project instead of linking to it")
+    try:
+        mode = os.stat(full).st_mode
+    except OSError as exc:
+        return Problem(f"cannot read the file: {exc.strerror}", _display(full), None)
+    if not stat.S_ISREG(mode):
+        return Problem(f"not a regular file ({_kind(mode)})", _display(full), None,
+                       "only Markdown files belong in content/articles/")
+    return None
+
+
+def article_files(content_dir: Path, project_root: Path | None = None) -> list[Path]:
+    """Every path under content/articles/ that names an article file, readable
+    or not (the build key hashes them; read_content reports the bad ones)."""
+    files, problems = scan_articles(content_dir, project_root)
+    return sorted(files + [Path(str(p.path)) for p in problems if p.path is not None])
+
+
+def check_content_folder(config: SiteConfig) -> None:
+    """A content folder (or its articles/ folder) that does not exist is an
+    error: a mistyped path must never publish an empty site."""
+    folder = config.content_dir
+    if folder.is_dir() and (folder / "articles").is_dir():
+        return
+    missing = folder if not folder.is_dir() else folder / "articles"
+    raise BuildError(Problem(f"content folder {str(missing)!r} does not exist", config.path, None,
+                             "check content_dir in site.toml (or --content); articles go in "
+                             "<content>/articles/"))
+
+
+def read_content(content_dir: Path, report: Report, drafts: bool = False, limits: LimitSettings | None = None,
+                 project_root: Path | None = None) -> list[Article]:
+    """Every article, sorted by slug; all file errors are reported together."""
+    files, problems = scan_articles(content_dir, project_root)
+    articles: list[Article] = []
+    for path in files:
+        try:
+            article = read_article(path, content_dir, report, limits)
         except BuildError as exc:
             problems += exc.problems
             continue
@@ -207,7 +503,8 @@ def read_content(content_dir: Path, report: Report, drafts: bool = False) -> lis
         if a.slug in seen:
             problems.append(Problem(
                 f"two articles have the slug {a.slug!r}: {seen[a.slug].path} and {a.path}",
-                content_dir / a.path, None, hint="rename one file or set a different slug: in its front matter"))
+                content_dir / a.path, None, hint="set a different slug: in the front matter of one of them "
+                                                 "(or rename its file)"))
         seen[a.slug] = a
     if problems:
         raise BuildError(problems)

@@ -20,9 +20,14 @@ class Problem:
     severity: str = "error"  # or "warning"
 
     def location(self) -> str:
+        """file:line, with any control character or undecodable byte in the
+        file name escaped, so the message stays on one line."""
         if self.path is None:
             return ""
-        return f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        path = str(self.path)
+        if not path.isprintable() or any("\udc80" <= ch <= "\udcff" for ch in path):
+            path = path.encode("unicode_escape", "backslashreplace").decode("ascii")
+        return f"{path}:{self.line}" if self.line else path
 
     def __str__(self) -> str:
         where = self.location()

@@ -10,7 +10,7 @@
   place mean the build has nothing to do; reading the bytes of 10,000
   articles takes a fraction of a second, parsing them does not.
 * The stamp (`.generator-build` in the output) holds the key of the last
-  complete build; it is removed while a build writes.
+  complete build; it is written into the staged site before the swap.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from . import __version__
@@ -28,15 +29,20 @@ from .write import STAMP, atomic_write, load_manifest
 
 PACKAGE = Path(__file__).resolve().parent
 # The code whose output is cached per article.
-ANALYSIS_CODE = ("analysis", "temporal", "model.py", "resources.py")
+ANALYSIS_CODE = ("analysis", "temporal", "model.py", "resources.py", "links.py")
 
 
 def hash_files(h, paths) -> None:
-    """Feed each file's path and bytes to the hash `h` (a missing file counts too)."""
+    """Feed each file's path and bytes to the hash `h` (a missing file counts
+    too; a FIFO or a folder counts by its kind, never read: reading a FIFO
+    would wait for ever)."""
     for path in paths:
-        h.update(f"\0{path}\0".encode())
+        h.update(f"\0{path}\0".encode("utf-8", "surrogateescape"))
         try:
-            h.update(Path(path).read_bytes())
+            if stat.S_ISREG(os.stat(path).st_mode):
+                h.update(Path(path).read_bytes())
+            else:
+                h.update(b"-not-a-file")
         except OSError:
             h.update(b"-")
 

@@ -25,6 +25,24 @@ from .site.views import EventView
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's bytecode cache, but a file that cannot be read or written (a
+    full disk, a read-only folder) is simply not cached: it costs speed, never
+    the build."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def environment(template_dirs: list[Path], bytecode_dir: Path | None = None) -> jinja2.Environment:
     """Jinja2 for the site's templates. With `bytecode_dir`, compiled
     templates are kept on disk between builds (Jinja2's bytecode cache, which
@@ -32,8 +50,11 @@ def environment(template_dirs: list[Path], bytecode_dir: Path | None = None) -> 
     is most of a small rebuild, as in the live preview."""
     cache = None
     if bytecode_dir is not None:
-        bytecode_dir.mkdir(parents=True, exist_ok=True)
-        cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+        try:
+            bytecode_dir.mkdir(parents=True, exist_ok=True)
+            cache = _BestEffortBytecodeCache(str(bytecode_dir))
+        except OSError:
+            cache = None  # a cache that cannot be made only costs speed
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()]),
         bytecode_cache=cache,

@@ -6,6 +6,7 @@ explains how to browse instead."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -32,20 +33,24 @@ def index_site(output: Path) -> tuple[bool, str]:
     if command is None:
         return False, NOT_INSTALLED
     fresh, final, old = output / ".pagefind-new", output / "pagefind", output / ".pagefind-old"
-    for folder in (fresh, old):
+    source = output / ".pagefind-src"
+    for folder in (fresh, old, source):
         shutil.rmtree(folder, ignore_errors=True)
+    _sorted_tree(output, source)
     try:
         # The article pages hold the whole text of the corpus. Event pages quote
         # sentences of those articles, so indexing them too would return every
         # hit twice and multiply the index (and the indexer's memory: a site of
         # 1,500 articles has ~15,000 event pages); a reader reaches an event
         # from the article's marked, linked dates.
-        r = subprocess.run([*command, "--site", str(output), "--output-path", str(fresh),
+        r = subprocess.run([*command, "--site", str(source), "--output-path", str(fresh),
                             "--glob", "articles/**/*.html"],
                            capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
+        shutil.rmtree(source, ignore_errors=True)
         shutil.rmtree(fresh, ignore_errors=True)
         return False, f"Pagefind failed to run: {exc}"
+    shutil.rmtree(source, ignore_errors=True)
     if r.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         return False, f"Pagefind failed: {(r.stderr or r.stdout).strip()[-500:]}"
@@ -55,3 +60,18 @@ def index_site(output: Path) -> tuple[bool, str]:
     fresh.rename(final)
     shutil.rmtree(old, ignore_errors=True)
     return True, "search index written by Pagefind"
+
+
+def _sorted_tree(output: Path, source: Path) -> None:
+    """The article pages, hard-linked into a new folder in sorted order.
+    Pagefind indexes pages in the order the file system lists them, and the
+    index it writes depends on that order: a folder made afresh in sorted
+    order lists the same way whatever order the pages were written in, so
+    the same site gives the same index (on a given file system)."""
+    for page in sorted((output / "articles").rglob("*.html")):
+        target = source / page.relative_to(output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(page, target)
+        except OSError:
+            shutil.copyfile(page, target)

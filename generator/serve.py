@@ -13,8 +13,12 @@ browser.
 * A failed rebuild keeps the last good site and shows an overlay naming the
   file, line and message on every page until the next good build.
 * Only files inside the built site are served (403 for anything that resolves
-  elsewhere, symlinks included), and the reload websocket refuses pages from
-  other origins.
+  elsewhere, symlinks included), never the build's own bookkeeping (dot
+  files such as .generator-manifest.json); a request whose Host header is
+  not one this server listens on is refused (DNS rebinding), pages and reload
+  websocket alike, and the websocket also refuses pages from other origins.
+* The watcher survives any error: it is shown in the overlay, and the next
+  good save rebuilds.
 
 This is the only module that imports livereload and tornado.
 """
@@ -22,7 +26,9 @@ This is the only module that imports livereload and tornado.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
+import socket
 import sys
 import time
 import webbrowser
@@ -44,7 +50,8 @@ from .temporal.rules import RULES_ROOT
 
 POLL_SECONDS = 0.2
 OVERLAY_TEMPLATE = "_preview.html"
-PREVIEW_OPTIONS = BuildOptions(drafts=True, use_cache=True, quiet=True, search_index=False)
+PREVIEW_OPTIONS = BuildOptions(drafts=True, use_cache=True, quiet=True, search_index=False, allow_shrink=True)
+MAX_PATH = 2048  # longer request paths are no file of the site
 
 
 @dataclass
@@ -123,16 +130,75 @@ def rebuild(state: PreviewState) -> bool:
     return True
 
 
+class HostCheck:
+    """The Host header must name this server: a page on another site whose
+    name was re-pointed at 127.0.0.1 (DNS rebinding) sends its own name, and
+    is refused before anything is read."""
+
+    loopback = {"127.0.0.1", "localhost", "::1"}
+
+    def __init__(self, host: str, port: int):
+        self.port = port
+        self.any_address = host in ("0.0.0.0", "::", "")
+        names = {host.lower(), *self.loopback}
+        if self.any_address:
+            names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+        self.names = names
+
+    def allows(self, host_header: str) -> bool:
+        host_header = (host_header or "").strip().lower()
+        parts = urlsplit(f"//{host_header}")
+        try:
+            name, port = parts.hostname or "", parts.port
+        except ValueError:
+            return False
+        if port != self.port:
+            return False
+        if name in self.names:
+            return True
+        if self.any_address:  # listening everywhere: any address of this machine, never a name
+            try:
+                ipaddress.ip_address(name)
+                return True
+            except ValueError:
+                return False
+        return False
+
+
+def _check_host(handler) -> None:
+    """Refuse (403) a request whose Host header names another server."""
+    if handler.host_check is not None and not handler.host_check.allows(handler.request.host):
+        raise web.HTTPError(403, "Host not allowed")
+
+
 class SafeStaticHandler(web.StaticFileHandler):
     """Static files of the built site only: anything that resolves outside it,
-    through '..', encoding or a symlink, is refused."""
+    through '..', encoding or a symlink, is refused; dot files (the build's
+    bookkeeping) and odd paths (NUL bytes, overlong names) are not found."""
+
+    host_check: HostCheck | None = None
+
+    def prepare(self) -> None:
+        _check_host(self)
+
+    def parse_url_path(self, url_path: str) -> str:
+        if len(url_path) > MAX_PATH or "\x00" in url_path or "\\" in url_path \
+                or any(part.startswith(".") for part in url_path.split("/")):
+            raise web.HTTPError(404)
+        return super().parse_url_path(url_path)
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
-        real_root = os.path.realpath(root)
-        real = os.path.realpath(absolute_path)
+        try:
+            real_root = os.path.realpath(root)
+            real = os.path.realpath(absolute_path)
+        except (OSError, ValueError) as exc:
+            raise web.HTTPError(404) from exc
         if real != real_root and not real.startswith(real_root + os.sep):
             raise web.HTTPError(403)
-        return super().validate_absolute_path(root, absolute_path)
+        try:
+            return super().validate_absolute_path(root, absolute_path)
+        except OSError as exc:  # a name too long for the file system, or a folder that vanished mid-swap
+            raise web.HTTPError(404) from exc
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -147,15 +213,27 @@ class SafeStaticHandler(web.StaticFileHandler):
                 return
         self.finish(f"{status_code}")
 
+    def log_exception(self, typ, value, tb) -> None:
+        """An HTTPError is a refusal, not a fault: one line in the log, no traceback."""
+        if isinstance(value, web.HTTPError):
+            return
+        super().log_exception(typ, value, tb)
+
 
 class OriginCheckedReloadHandler(LiveReloadHandler):
     """livereload's websocket accepts any origin; a page on another site could
-    then drive the preview. Accept only pages served by this server."""
+    then drive the preview. Accept only pages served by this server, under
+    the name the request itself was sent to."""
 
     allowed_hosts: set[str] = set()
+    host_check: HostCheck | None = None
+
+    def prepare(self) -> None:
+        _check_host(self)
 
     def check_origin(self, origin: str) -> bool:
-        return urlsplit(origin).netloc.lower() in self.allowed_hosts
+        netloc = urlsplit(origin).netloc.lower()
+        return netloc in self.allowed_hosts and netloc == (self.request.host or "").lower()
 
 
 class Injector(web.OutputTransform):
@@ -187,8 +265,11 @@ def make_app(state: PreviewState, host: str, port: int) -> web.Application:
                 problems=[p.as_dict() for p in state.problems], seconds=state.last_build_seconds, port=port)
             return html.encode("utf-8")
 
-    hosts = {f"{host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}"}
+    hosts = {f"{host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
     OriginCheckedReloadHandler.allowed_hosts = {h.lower() for h in hosts}
+    check = HostCheck(host, port)
+    OriginCheckedReloadHandler.host_check = check
+    SafeStaticHandler.host_check = check
     handlers: list[Any] = [
         (r"/livereload", OriginCheckedReloadHandler),
         (r"/livereload\.js", LiveReloadJSHandler),
@@ -198,19 +279,32 @@ def make_app(state: PreviewState, host: str, port: int) -> web.Application:
 
 
 async def watch(state: PreviewState) -> None:
-    """Poll for changes and rebuild, browser or no browser."""
+    """Poll for changes and rebuild, browser or no browser. Nothing stops
+    it: an error in one round is shown in the overlay and the next round
+    tries again."""
     loop = asyncio.get_running_loop()
     while True:
         await asyncio.sleep(POLL_SECONDS)
-        current = await loop.run_in_executor(None, lambda: scan(state.watched_roots()))
-        if current == state.snapshot:
-            continue
-        changed = sorted(set(current.items()) ^ set(state.snapshot.items()))
-        state.snapshot = current
-        print(f"[serve] change in {Path(changed[0][0]).name}{' and others' if len(changed) > 1 else ''}",
-              flush=True)
-        await loop.run_in_executor(None, rebuild, state)
-        reload_browsers()
+        try:
+            await _watch_once(state, loop)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            state.problems = [Problem(f"the preview's watcher hit an error: {exc!r}", hint="save again to retry")]
+            state.snapshot = {}  # rebuild on the next round
+            print(f"[serve] watcher error: {exc!r}; retrying", file=sys.stderr, flush=True)
+
+
+async def _watch_once(state: PreviewState, loop) -> None:
+    current = await loop.run_in_executor(None, lambda: scan(state.watched_roots()))
+    if current == state.snapshot:
+        return
+    changed = sorted(set(current.items()) ^ set(state.snapshot.items()))
+    state.snapshot = current
+    print(f"[serve] change in {Path(changed[0][0]).name}{' and others' if len(changed) > 1 else ''}",
+          flush=True)
+    await loop.run_in_executor(None, rebuild, state)
+    reload_browsers()
 
 
 def reload_browsers() -> int:

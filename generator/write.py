@@ -1,26 +1,52 @@
-"""Write the rendered site into the output folder without ever leaving it
-half-built.
+"""Publish the rendered site so that the output folder is, at every moment,
+either the complete previous site or the complete new one.
 
-Called only after every page has rendered. Each file is written to a
-temporary name beside it and moved into place (an atomic replace); a file
-whose bytes have not changed is not touched at all (cheap for rebuilds, rsync
-and CDNs). Files of the previous build that the new one no longer has are
-removed last, and only files this generator wrote (listed in a manifest), so
-nothing else in the folder is ever deleted.
+How (measured, see README "Limits and errors"): the new site is assembled in
+a staging folder beside the output (`.output.staging`, same file system) and
+swapped in with one atomic rename (Linux renameat2 RENAME_EXCHANGE; three
+renames and a recovery step elsewhere). The staging folder is not rebuilt
+from nothing each time: after a swap it holds the previous site, with that
+site's manifest, so the next build only brings it up to date: it writes the
+files whose bytes changed, hard-links from the live site the files changed
+by the build before (so unchanged files keep their inode and mtime, as rsync
+and CDNs like), and removes the files the new site no longer has. An edit
+touches as many files as it changes, never the whole site.
+
+A staging folder that a killed or failed build left half-written has no
+manifest (it is removed before the first change), so the next build throws it
+away and starts a fresh one by hard-linking the live site. Stray temporary
+files can only be in such a folder. Top-level entries of the output that the
+generator did not write (CNAME, .git, .nojekyll) are moved into the new site
+just before the swap, with a journal, so they survive every build and every
+kill.
+
+Where the output cannot be swapped (its parent folder is not writable, or it
+is a mount point), files are replaced one by one as before, with a manifest
+written first that forgets the fingerprints of every file about to change,
+so a killed build is finished correctly by the next one.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
+import shutil
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, Problem
 
 MANIFEST = ".generator-manifest.json"  # the files written, their page fingerprints, a summary
-STAMP = ".generator-build"  # the key of the last complete build (freshness.build_key); absent while writing
+STAMP = ".generator-build"  # the key of the last complete build (freshness.build_key)
+CARRY = ".generator-carry.json"  # journal of the top-level entries being moved into the new site
+FORMAT = 2  # manifests of trees assembled in a staging folder
+BOOKKEEPING = (MANIFEST, STAMP, CARRY)
+SEARCH_FOLDER = "pagefind"  # written by search.index_site, not listed in the manifest
+SHRINK_LIMIT = 0.5  # a build may remove at most this share of the published pages without allow_shrink
 
 
 @dataclass(frozen=True)
@@ -30,9 +56,22 @@ class WriteStats:
     removed: int
 
 
+def staging_dir(output: Path) -> Path:
+    return output.parent / f".{output.name.lstrip('.')}.staging"
+
+
+def _swap_dir(output: Path) -> Path:
+    return output.parent / f".{output.name.lstrip('.')}.swap"
+
+
+def _trash_prefix(output: Path) -> str:
+    return f".{output.name.lstrip('.')}.trash-"
+
+
 def _safe_relative(rel: str) -> PurePosixPath:
     p = PurePosixPath(rel)
-    if p.is_absolute() or ".." in p.parts or not p.parts or rel.startswith(("/", "\\")) or "\\" in rel:
+    if p.is_absolute() or ".." in p.parts or not p.parts or rel.startswith(("/", "\\")) or "\\" in rel \
+            or p.parts[0] in BOOKKEEPING:
         raise BuildError(Problem(f"refusing to write {rel!r}: outside the output folder",
                                  hint="a slug or template produced an unsafe path"))
     return p
@@ -40,14 +79,15 @@ def _safe_relative(rel: str) -> PurePosixPath:
 
 def atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
     """Write beside the target and rename over it: a reader sees the old file
-    or the new one, never half of either. Files get the usual 0644 (less any
-    bits the umask removes), as any static site generator's output does."""
+    or the new one, never half of either. The temporary name is the same for
+    every process, so a stray one left by a killed build is simply replaced.
+    Files get the usual 0644 (less any bits the umask removes)."""
     parent = str(path.parent)
     if made is None or parent not in made:
         path.parent.mkdir(parents=True, exist_ok=True)
         if made is not None:
             made.add(parent)
-    tmp = f"{parent}/.{path.name}.{os.getpid()}.tmp"
+    tmp = f"{parent}/.{path.name}.tmp-generator"
     try:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         try:
@@ -63,55 +103,9 @@ def atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
             os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
+        if os.path.lexists(tmp):
             os.unlink(tmp)
         raise
-
-
-def write_site(files: dict[str, bytes], output: Path, summary: dict | None = None, kept: set[str] | None = None,
-               digests: dict[str, str] | None = None, previous: dict | None = None) -> WriteStats:
-    """Write `files`; `kept` are files of the previous build whose inputs did
-    not change (not rendered again, left as they are); `digests` are the
-    fingerprints of the rendered pages, recorded for the next build;
-    `previous` is the manifest already loaded by the caller (read if None)."""
-    output = output.resolve()
-    rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
-    root = output
-    for rel in rels:
-        target = (root / rel).resolve()
-        if root not in target.parents:
-            raise BuildError(Problem(f"refusing to write {rel!r}: it resolves outside {root}",
-                                     hint="remove the symlink inside the output folder"))
-    output.mkdir(parents=True, exist_ok=True)
-    # The output stops being a complete build from here until record_build.
-    (output / STAMP).unlink(missing_ok=True)
-    manifest = load_manifest(output) if previous is None else previous
-    before = {f for f in manifest.get("files", []) if isinstance(f, str)}
-    kept = {str(_safe_relative(k)) for k in (kept or ())} & before
-    written = unchanged = 0
-    made: set[str] = set()
-    for rel, data in sorted(rels.items()):
-        target = output / rel
-        try:
-            st = os.stat(target)
-            if stat.S_ISREG(st.st_mode) and st.st_size == len(data) and target.read_bytes() == data:
-                unchanged += 1
-                continue
-        except OSError:
-            pass
-        atomic_write(target, data, made)
-        written += 1
-    removed = 0
-    for rel in sorted(before - set(rels) - kept):
-        target = output / rel
-        if target.is_file() and not target.is_symlink() and output in target.resolve().parents:
-            target.unlink()
-            removed += 1
-            _prune_empty(target.parent, output)
-    atomic_write(output / MANIFEST, json.dumps(
-        {"files": sorted(set(rels) | kept), "summary": summary or {}, "pages": digests or {}},
-        indent=0, sort_keys=True).encode())
-    return WriteStats(written, unchanged + len(kept), removed)
 
 
 def load_manifest(output: Path) -> dict:
@@ -122,6 +116,361 @@ def load_manifest(output: Path) -> dict:
     if isinstance(data, list):  # the first manifest format: a bare list of files
         return {"files": data}
     return data if isinstance(data, dict) else {}
+
+
+def _manifest_files(manifest: dict) -> set[str]:
+    files = manifest.get("files")
+    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else set()
+
+
+def _manifest_pages(manifest: dict) -> dict[str, str]:
+    pages = manifest.get("pages")
+    return {k: v for k, v in pages.items() if isinstance(v, str)} if isinstance(pages, dict) else {}
+
+
+def _disk_error(exc: OSError, where: Path | str, output: Path) -> BuildError:
+    what = "the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc.strerror or str(exc)
+    return BuildError(Problem(f"cannot write the site: {what} ({where}); {output} was left as it was", where,
+                              None, "free some space (or fix the folder's permissions) and build again"))
+
+
+# ---------------------------------------------------------------- recovery
+
+
+def recover(output: Path) -> None:
+    """Finish or undo what a killed build left half-done: a three-rename swap
+    (where renameat2 is missing) and top-level entries being carried into
+    the new site. Cheap when there is nothing to do (a few stats)."""
+    swap, staging = _swap_dir(output), staging_dir(output)
+    if os.path.lexists(swap):
+        if not os.path.lexists(output):
+            os.rename(swap, output)  # killed between the first two renames: put the old site back
+        elif not os.path.lexists(staging):
+            os.rename(swap, staging)  # killed before the last rename: the new site is in place
+        else:
+            _trash(swap, output)
+    if (staging / CARRY).is_file():  # killed before the swap: carried entries go back
+        for name in _read_carry(staging / CARRY):
+            if os.path.lexists(staging / name) and not os.path.lexists(output / name):
+                os.rename(staging / name, output / name)
+        (staging / CARRY).unlink()
+    if (output / CARRY).is_file():  # killed after the swap, before tidying up
+        (output / CARRY).unlink()
+
+
+def _read_carry(path: Path) -> list[str]:
+    try:
+        names = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [n for n in names if isinstance(n, str) and n and "/" not in n and n not in (".", "..")] \
+        if isinstance(names, list) else []
+
+
+def _trash(folder: Path, output: Path) -> None:
+    """Move a folder out of the way at once (a rename); its removal waits for
+    clean_trash, after the new site is in place."""
+    n = 0
+    while os.path.lexists(target := output.parent / f"{_trash_prefix(output)}{os.getpid()}-{n}"):
+        n += 1
+    os.rename(folder, target)
+
+
+def clean_trash(output: Path) -> None:
+    """Remove the folders earlier builds put aside (any process's)."""
+    prefix = _trash_prefix(output)
+    try:
+        names = [n for n in os.listdir(output.parent) if n.startswith(prefix)]
+    except OSError:
+        return
+    for name in names:
+        shutil.rmtree(output.parent / name, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- the swap
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def _switch(output: Path, staging: Path) -> None:
+    """Make the staged site the output, and the old output the staging folder."""
+    if not os.path.lexists(output):
+        os.rename(staging, output)
+        return
+    if _exchange(output, staging):
+        return
+    swap = _swap_dir(output)  # recover() finishes these three renames after a kill
+    os.rename(output, swap)
+    os.rename(staging, output)
+    os.rename(swap, staging)
+
+
+def can_stage(output: Path) -> bool:
+    """Can the site be assembled beside the output and swapped in?"""
+    parent = output.parent
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return False
+    if output.is_dir() and (os.path.ismount(output) or os.stat(output).st_dev != os.stat(parent).st_dev):
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def check_shrink(new_files: set[str], previous: dict, output: Path) -> None:
+    """Refuse a build that would remove more than half of the published pages
+    (a wrong content folder, a broad override): the message lists them."""
+    before = {f for f in _manifest_files(previous) if f.endswith(".html")}
+    gone = sorted(before - new_files)
+    if len(before) < 4 or len(gone) <= SHRINK_LIMIT * len(before):
+        return
+    sample = ", ".join(gone[:8]) + (f" and {len(gone) - 8:,} more" if len(gone) > 8 else "")
+    raise BuildError(Problem(f"this build would remove {len(gone):,} of the {len(before):,} published pages "
+                             f"({sample}); {output} was left as it was", output, None,
+                             "if that is what you want, build again with --allow-shrink"))
+
+
+def write_site(files: dict[str, bytes], output: Path, summary: dict | None = None, kept: set[str] | None = None,
+               digests: dict[str, str] | None = None, previous: dict | None = None, allow_shrink: bool = True,
+               before_switch: Callable[[Path], None] | None = None,
+               stamp: Callable[[], str | None] | None = None) -> WriteStats:
+    """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
+    pages of the previous build whose inputs did not change (not rendered
+    again: taken from the live site); `digests` the fingerprints of every
+    page, recorded for the next build; `previous` the live site's manifest as
+    the caller loaded it. `before_switch(folder)` runs on the complete new
+    site before it goes live (the search indexer); `stamp()`, asked after
+    that, gives the build key that marks the new site as a complete build
+    (None: do not mark it, e.g. because the build had warnings)."""
+    output = output.resolve()
+    rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
+    recover(output)
+    manifest = load_manifest(output) if previous is None else previous
+    live_files = _manifest_files(manifest)
+    kept_rels = {str(_safe_relative(k)) for k in (kept or ())} & live_files
+    new_files = set(rels) | kept_rels
+    if not allow_shrink:
+        check_shrink(new_files, manifest, output)
+    _refuse_symlinked_folders(output, new_files)
+    record = {"format": FORMAT, "files": sorted(new_files), "summary": summary or {}, "pages": digests or {}}
+    try:
+        if can_stage(output):
+            stats = _publish_staged(rels, kept_rels, output, manifest, record, before_switch, stamp)
+        else:
+            stats = _publish_in_place(rels, kept_rels, output, manifest, record, before_switch, stamp)
+    except OSError as exc:
+        raise _disk_error(exc, exc.filename or output, output) from exc
+    clean_trash(output)
+    return stats
+
+
+def _refuse_symlinked_folders(output: Path, new_files: set[str]) -> None:
+    tops = {f.split("/", 1)[0] for f in new_files if "/" in f}
+    for top in sorted(tops):
+        if (output / top).is_symlink():
+            raise BuildError(Problem(f"refusing to write into {output / top}: it is a symlink", output / top,
+                                     hint="remove the symlink inside the output folder"))
+
+
+class _Tree:
+    """Files put into the staging folder, creating folders once each."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.made: set[str] = set()
+
+    def write(self, rel: str, data: bytes) -> None:
+        atomic_write(self.root / rel, data, self.made)
+
+    def link(self, source: Path, rel: str) -> None:
+        """The live file itself (same inode) at `rel`, replacing what is there."""
+        target = self.root / rel
+        parent = str(target.parent)
+        if parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(parent)
+        tmp = target.with_name(f".{target.name}.tmp-generator")
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        try:
+            os.link(source, tmp, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP):
+                raise
+            shutil.copy2(source, tmp, follow_symlinks=False)  # a file system without hard links
+        os.replace(tmp, target)
+
+    def remove(self, rel: str) -> None:
+        target = self.root / rel
+        try:
+            os.unlink(target)
+        except FileNotFoundError:
+            return
+        _prune_empty(target.parent, self.root)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+        return stat.S_ISREG(st.st_mode) and st.st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _same_inode(a: Path, b: Path) -> bool:
+    try:
+        sa, sb = os.stat(a, follow_symlinks=False), os.stat(b, follow_symlinks=False)
+    except OSError:
+        return False
+    return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
+
+
+def _prepare_staging(output: Path, live: dict) -> tuple[Path, dict]:
+    """The staging folder and its manifest: the previous site, kept from the
+    last swap, or (if it is missing or was left half-done) a fresh one made
+    of hard links to the live site. Its manifest and stamp are removed before
+    anything in it changes, so a build killed from here on leaves a folder
+    the next build knows not to trust."""
+    staging = staging_dir(output)
+    shadow = load_manifest(staging)
+    if shadow.get("format") != FORMAT or not os.path.isdir(staging):
+        if os.path.lexists(staging):
+            _trash(staging, output)
+        staging.mkdir()
+        tree = _Tree(staging)
+        linked = set()
+        for rel in sorted(_manifest_files(live)):
+            source = output / rel
+            if os.path.isfile(source) and not os.path.islink(source):
+                tree.link(source, rel)
+                linked.add(rel)
+        shadow = {"files": sorted(linked), "pages": {k: v for k, v in _manifest_pages(live).items() if k in linked}}
+    for name in (MANIFEST, STAMP):
+        (staging / name).unlink(missing_ok=True)
+    return staging, shadow
+
+
+def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: dict, record: dict,
+                    before_switch: Callable[[Path], None] | None,
+                    stamp: Callable[[], str | None] | None) -> WriteStats:
+    staging, shadow = _prepare_staging(output, live)
+    tree = _Tree(staging)
+    shadow_files, shadow_pages = _manifest_files(shadow), _manifest_pages(shadow)
+    live_pages, new_pages = _manifest_pages(live), record["pages"]
+    written = unchanged = 0
+    try:
+        for rel in sorted(record["files"]):
+            live_path, staged = output / rel, staging / rel
+            if rel in kept or (rel in rels and _same_bytes(live_path, rels[rel])):
+                unchanged += 1
+                same_page = rel in kept and shadow_pages.get(rel) == new_pages.get(rel) == live_pages.get(rel)
+                if not (rel in shadow_files and (same_page or _same_inode(live_path, staged))):
+                    tree.link(live_path, rel)
+                continue
+            written += 1
+            if not (rel in shadow_files and _same_bytes(staged, rels[rel])):
+                tree.write(rel, rels[rel])
+        for rel in sorted(shadow_files - set(record["files"])):
+            tree.remove(rel)
+        if before_switch is not None:
+            before_switch(staging)
+        else:
+            shutil.rmtree(staging / SEARCH_FOLDER, ignore_errors=True)
+        atomic_write(staging / MANIFEST, json.dumps(record, indent=0, sort_keys=True).encode())
+        key = stamp() if stamp is not None else None
+        if key is not None:
+            atomic_write(staging / STAMP, key.encode())
+        _carry_foreign(output, staging, live)
+    except BaseException:
+        if os.path.lexists(staging):  # never leave a half-made folder holding disk space
+            (staging / MANIFEST).unlink(missing_ok=True)
+            if (staging / CARRY).is_file():
+                recover(output)
+            _trash(staging, output)
+            clean_trash(output)
+        raise
+    _switch(output, staging)
+    (output / CARRY).unlink(missing_ok=True)
+    removed = len(_manifest_files(live) - set(record["files"]))
+    return WriteStats(written, unchanged, removed)
+
+
+def _ours(name: str, live: dict) -> bool:
+    """Is this top-level name of the output the generator's own?"""
+    if name in BOOKKEEPING or name == SEARCH_FOLDER or name.startswith((".pagefind-", "pagefind")):
+        return True
+    if name.startswith(".") and name.endswith((".tmp", ".tmp-generator")):
+        return True  # a temporary file of a killed writer (any version)
+    return any(f == name or f.startswith(name + "/") for f in _manifest_files(live))
+
+
+def _carry_foreign(output: Path, staging: Path, live: dict) -> None:
+    """Move the entries the editor put at the top of the output (CNAME,
+    .git, .nojekyll...) into the new site, journalled for recover()."""
+    try:
+        names = sorted(os.listdir(output))
+    except FileNotFoundError:
+        return
+    tops = {f.split("/", 1)[0] for f in _manifest_files(live)}
+    foreign = [n for n in names if n not in tops and not _ours(n, live) and not os.path.lexists(staging / n)]
+    if not foreign:
+        return
+    atomic_write(staging / CARRY, json.dumps(foreign).encode())
+    for name in foreign:
+        os.rename(output / name, staging / name)
+
+
+def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live: dict, record: dict,
+                      before_switch: Callable[[Path], None] | None,
+                      stamp: Callable[[], str | None] | None) -> WriteStats:
+    """Replace files one by one (the output cannot be swapped). The manifest
+    written first lists old and new files and no fingerprint of any file
+    about to change, so whatever moment a kill comes, the next build renders
+    every such file again and removes every stale one."""
+    output.mkdir(parents=True, exist_ok=True)
+    (output / STAMP).unlink(missing_ok=True)
+    before = _manifest_files(live)
+    changing = {rel for rel, data in rels.items() if not _same_bytes(output / rel, data)}
+    pending = {**record, "files": sorted(before | set(record["files"])),
+               "pages": {k: v for k, v in record["pages"].items() if k not in changing}}
+    atomic_write(output / MANIFEST, json.dumps(pending, indent=0, sort_keys=True).encode())
+    made: set[str] = set()
+    for rel in sorted(changing):
+        atomic_write(output / rel, rels[rel], made)
+    removed = 0
+    for rel in sorted(before - set(record["files"])):
+        target = output / rel
+        if target.is_file() and not target.is_symlink():
+            target.unlink()
+            removed += 1
+            _prune_empty(target.parent, output)
+        tmp = target.with_name(f".{target.name}.tmp-generator")
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+    if before_switch is not None:
+        before_switch(output)
+    atomic_write(output / MANIFEST, json.dumps(record, indent=0, sort_keys=True).encode())
+    key = stamp() if stamp is not None else None
+    if key is not None:
+        atomic_write(output / STAMP, key.encode())
+    return WriteStats(len(changing), len(record["files"]) - len(changing), removed)
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:

@@ -41,6 +41,16 @@ def test_extract_jsonl_bad_input():
     assert r.returncode == 1 and "<stdin>:1" in r.stderr
 
 
+def test_extract_jsonl_goes_on_after_a_bad_line():
+    lines = ('{"id": "a", "text": "on Tuesday", "dct": "2018-09-12"}\nnot json\n'
+             '{"id": "c", "text": "May 2018", "dct": "2018-13-01"}\n{"id": "d", "text": "in May 2018"}\n')
+    r = run("extract", "--jsonl", stdin=lines)
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert r.returncode == 1 and "<stdin>:2: error:" in r.stderr and "<stdin>:3: error:" in r.stderr
+    assert [o["id"] for o in out] == ["a", None, "c", "d"]
+    assert "error" in out[1] and "error" in out[2] and out[3]["timexes"][0]["value"] == "2018-05"
+
+
 def test_extract_file_prints_expressions_and_mentions():
     path = next((ROOT / "content" / "articles").glob("2018-09-12-*.md"))
     r = run("extract", str(path))

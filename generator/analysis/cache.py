@@ -2,43 +2,252 @@
 them. Change anything the result depends on and the key changes, so an entry
 is simply not found; the cache is safe to delete at any time and never
 changes what a build produces.
+
+An entry is JSON (a format that cannot run code, unlike pickle): the key it
+was written under, then the Analysis as nested lists in field order, with
+the two offset arrays as base64. Reading checks every value against the
+dataclasses' declared types, so a truncated, garbled, hand-made or foreign
+entry (one copied from another article's key) is a miss: it is ignored and
+replaced, silently. Writing is atomic (a temporary file renamed into
+place), and a cache that cannot be written (a full disk, a read-only
+folder) only costs speed.
 """
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import json
 import os
-import pickle
+import sys
 import tempfile
+import typing
+from array import array
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from ..model import Analysis
 
+FORMAT = 1
+SUFFIX = ".json"
+
+
+class Corrupt(ValueError):
+    """An entry that does not hold what this version writes."""
+
+
+def _fail(what: str):
+    raise Corrupt(what)
+
+
+# ------------------------------------------------------------------ encoding
+
+
+def _encode(value):
+    """Dataclass -> list of its fields in order; tuples and frozensets ->
+    lists (frozensets sorted); dates and paths -> strings; arrays -> base64."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [_encode(getattr(value, f.name)) for f in dataclasses.fields(value)]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_encode(v) for v in value]
+    if isinstance(value, frozenset):
+        return sorted(_encode(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.as_posix()
+    if isinstance(value, array):
+        data = value.tobytes() if sys.byteorder == "little" else _swapped(value).tobytes()
+        return [value.typecode, base64.b64encode(data).decode("ascii")]
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _swapped(a: array) -> array:
+    b = array(a.typecode, a)
+    b.byteswap()
+    return b
+
+
+# ------------------------------------------------------------------ decoding
+
+
+Decoder = Callable[[object], object]
+
+
+def _scalar(kind: type) -> Decoder:
+    def decode(v):
+        return v if type(v) is kind else _fail(f"expected {kind.__name__}")
+    return decode
+
+
+def _array(v):
+    if not (isinstance(v, list) and len(v) == 2 and v[0] == "i" and isinstance(v[1], str)):
+        _fail("expected an array")
+    out = array("i")
+    out.frombytes(base64.b64decode(v[1], validate=True))
+    if sys.byteorder != "little":
+        out.byteswap()
+    return out
+
+
+def _date(v):
+    return date.fromisoformat(v) if isinstance(v, str) else _fail("expected a date")
+
+
+def _path(v):
+    return Path(v) if isinstance(v, str) else _fail("expected a path")
+
+
+def _decoder(hint, memo: dict) -> Decoder:
+    """A function that rebuilds a value of type `hint` from its JSON form,
+    raising Corrupt on anything else."""
+    if hint in memo:
+        return memo[hint]
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint in (str, int, bool):
+        dec = _scalar(hint)
+    elif hint is float:
+        def dec(v):
+            return float(v) if type(v) in (int, float) else _fail("expected a number")
+    elif hint is date:
+        dec = _date
+    elif hint is Path:
+        dec = _path
+    elif hint is object:  # the offset arrays (typed object in the model)
+        dec = _array
+    elif origin is typing.Union or type(hint).__name__ == "UnionType":
+        inner = [a for a in args if a is not type(None)]
+        assert len(inner) == 1, hint
+        one = _decoder(inner[0], memo)
+
+        def dec(v):
+            return None if v is None else one(v)
+    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _decoder(args[0], memo)
+
+        def dec(v):
+            return tuple(item(x) for x in v) if isinstance(v, list) else _fail("expected a list")
+    elif origin is tuple:
+        items = [_decoder(a, memo) for a in args]
+
+        def dec(v):
+            if not (isinstance(v, list) and len(v) == len(items)):
+                _fail("expected a fixed list")
+            return tuple(d(x) for d, x in zip(items, v, strict=True))
+    elif origin is frozenset:
+        item = _decoder(args[0], memo)
+
+        def dec(v):
+            return frozenset(item(x) for x in v) if isinstance(v, list) else _fail("expected a list")
+    elif dataclasses.is_dataclass(hint):
+        dec = _dataclass_decoder(hint, memo)
+    else:
+        raise TypeError(f"no cache decoder for {hint!r}")
+    memo[hint] = dec
+    return dec
+
+
+def _dataclass_decoder(cls, memo: dict) -> Decoder:
+    """Fields that are plain strings, ints or bools are checked inline (most
+    of an entry): a call per value would double the time of a warm build."""
+
+    def dec(v):
+        if type(v) is not list or len(v) != n:
+            _fail(f"expected a {cls.__name__}")
+        args = []
+        for (kind, d), x in zip(plan, v, strict=True):
+            if kind is None:
+                args.append(d(x))
+            elif type(x) is kind:
+                args.append(x)
+            else:
+                _fail(f"expected {kind.__name__}")
+        return cls(*args)
+
+    memo[cls] = dec  # before the fields: a type may refer to itself
+    hints = typing.get_type_hints(cls)
+    plan: list[tuple[typing.Any, typing.Any]] = [
+        (hints[f.name], None) if hints[f.name] in (str, int, bool) else (None, _decoder(hints[f.name], memo))
+        for f in dataclasses.fields(cls)]
+    n = len(plan)
+    return dec
+
+
+def _analysis_decoder() -> Decoder:
+    return _decoder(Analysis, {})
+
+
+# ------------------------------------------------------------------ the store
+
 
 class Cache:
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, writable: bool = True):
         self.folder = folder
+        self.writable = writable
         self.hits = 0
         self.misses = 0
+        self._decode: Decoder | None = None
+        self._cleaned = False
+
+    def path(self, k: str) -> Path:
+        assert self.folder is not None
+        return self.folder / k[:2] / f"{k}{SUFFIX}"
 
     def get(self, k: str) -> Analysis | None:
         if self.folder is None:
             return None
-        path = self.folder / k[:2] / f"{k}.pickle"
         try:
-            with path.open("rb") as fh:
-                value = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            raw = self.path(k).read_bytes()
+            entry = json.loads(raw.decode("utf-8", "surrogatepass"))
+            if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == FORMAT and entry[1] == k):
+                raise Corrupt("not an entry of this key")
+            if self._decode is None:
+                self._decode = _analysis_decoder()
+            value = self._decode(entry[2])
+        except Exception:  # missing, unreadable, garbled, foreign: a miss, never an error
             self.misses += 1
             return None
         self.hits += 1
-        return value
+        return value  # type: ignore[return-value]
 
     def put(self, k: str, value: Analysis) -> None:
-        if self.folder is None:
+        if self.folder is None or not self.writable:
             return
-        folder = self.folder / k[:2]
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / f"{k}.pickle")
+        try:
+            data = json.dumps([FORMAT, k, _encode(value)], ensure_ascii=False, separators=(",", ":"))
+            folder = self.folder / k[:2]
+            folder.mkdir(parents=True, exist_ok=True)
+            if not self._cleaned:
+                self._clean_strays()
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{k[:12]}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data.encode("utf-8", "surrogatepass"))
+                os.replace(tmp, self.path(k))
+            except BaseException:
+                if os.path.lexists(tmp):
+                    os.unlink(tmp)
+                raise
+        except (OSError, TypeError, ValueError):  # a full disk, a read-only folder: only speed is lost
+            self.writable = False
+
+    def _clean_strays(self) -> None:
+        """Remove temporary files that killed builds (of any process) left,
+        and entries of the old pickle format; once per build, before the
+        first write."""
+        self._cleaned = True
+        assert self.folder is not None
+        try:
+            subfolders = [e.path for e in os.scandir(self.folder) if e.is_dir(follow_symlinks=False)]
+        except OSError:
+            return
+        for sub in subfolders:
+            try:
+                for e in os.scandir(sub):
+                    if e.name.endswith((".tmp", ".pickle")):
+                        os.unlink(e.path)
+            except OSError:
+                continue

@@ -21,6 +21,7 @@ How a headline is made (word lists in data/<lang>/headlines.toml):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
@@ -410,11 +411,16 @@ def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[
     headline drops `titles` ("Secretary") before the names of `people`."""
     s, e = sentence
     c0, c1 = clause(text, s, e, t)
-    # Work on a copy with parentheticals blanked, same length.
-    blanked = text[:c0] + blank_parentheticals(text[c0:c1], " ") + text[c1:]
-    title, a, b = _noun_phrase(blanked, t, c1, timexes) if head is not None else ("", c0, c1)
+    # Work on a copy of the sentence with parentheticals blanked, same
+    # length, offsets shifted to it (a copy of the whole article for every
+    # headline made long articles quadratic).
+    blanked = text[s:c0] + blank_parentheticals(text[c0:c1], " ") + text[c1:e]
+    local = [dataclasses.replace(x, start=x.start - s, end=x.end - s) for x in timexes]
+    lt = dataclasses.replace(t, start=t.start - s, end=t.end - s)
+    title, a, b = _noun_phrase(blanked, lt, c1 - s, local) if head is not None else ("", c0 - s, c1 - s)
     if not title:
-        title, a, b = _clause_title(blanked, t, c0, c1, timexes, v, rules)
+        title, a, b = _clause_title(blanked, lt, c0 - s, c1 - s, local, v, rules)
+    a, b = a + s, b + s
     title = re.sub(r"[.!?]+[\"'”’]*$", "", title).strip()
     # "Syria where Mr Tillerson said..." -> "Mr Tillerson said..."
     title = re.sub(r"^(?:[A-Z][\w’'-]*\s+){1,3}where\s+(?=\S+\s+\S+\s+\S+)", "", title)

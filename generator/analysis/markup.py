@@ -21,18 +21,11 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-SAFE_SCHEMES = ("http", "https", "mailto")
+from ..links import safe_url
+
 _BLOCK_END = re.compile(r"^</(p|h[1-6]|li|blockquote|pre|figcaption|td|th|dt|dd)>$|^<(br|hr)\s*/?>$", re.I)
 _TOKEN = re.compile(r"<[^>]*>|[^<]+")
 _ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-
-
-def safe_url(url: str) -> bool:
-    u = re.sub(r"[\x00-\x20]", "", htmllib.unescape(url or "")).lower()
-    if u.startswith(("#", "/", "./", "../", "?")):
-        return True
-    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", u)
-    return scheme is None or scheme.group(1) in SAFE_SCHEMES
 
 
 class _LinkSanitiser(Treeprocessor):

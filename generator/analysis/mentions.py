@@ -96,6 +96,7 @@ class _ArticleNames:
                  gaz: Gazetteer):
         self.text, self.stories, self.by_sentence, self.gaz = text, stories, by_sentence, gaz
         self._found: dict[int, list[NameHit]] = {}
+        self._intro: dict[str, tuple] = {}
 
     def of(self, i: int) -> list[NameHit]:
         if i not in self._found:
@@ -108,15 +109,31 @@ class _ArticleNames:
                 self._found[i] = name_hits(self.text[s:e], self.gaz, skip)
         return self._found[i]
 
+    def _introductions(self, description: str):
+        """Every place the article names someone after these words, found once
+        per article (not once per sentence: that made long articles quadratic)."""
+        if description not in self._intro:
+            words = r"\s+".join(re.escape(w) for w in description.split())
+            pattern = re.compile(rf"\b{words}\s+((?:[A-Z][\w’'-]+\s+){{0,2}}[A-Z][\w’'-]+)", re.I)
+            matches = list(pattern.finditer(self.text))
+            self._intro[description] = (pattern, matches, [m.end() for m in matches])
+        return self._intro[description]
+
     def introduced(self, i: int, description: str) -> str | None:
         """The person named right after these words ("Chinese President Xi
         Jinping") in the article up to sentence i, the latest such."""
         story = self.stories[i]
         if story is None:
             return None
-        words = r"\s+".join(re.escape(w) for w in description.split())
-        found = list(re.finditer(rf"\b{words}\s+((?:[A-Z][\w’'-]+\s+){{0,2}}[A-Z][\w’'-]+)",
-                                 self.text[: story[1]], re.I))
+        pattern, matches, ends = self._introductions(description)
+        limit = story[1]
+        found = list(matches[: bisect.bisect_right(ends, limit)])
+        for m in matches[len(found):]:  # the matches that run past the limit, cut there as a slice would cut them
+            if m.start() >= limit:
+                break
+            cut = pattern.match(self.text, m.start(), limit)
+            if cut:
+                found.append(cut)
         for m in reversed(found):
             hits = name_hits(m.group(0), self.gaz)
             people = [h.ref.name for h in hits if h.ref.kind == "person"]

@@ -54,9 +54,12 @@ CONTEXT_WEIGHT = 0.3  # a keyword of the sentence outside the part the headline 
 def features(m: Mention, index: EntityIndex) -> Features:
     """Keywords of the event's own part of the sentence (weight 1), of the
     rest of the sentence (CONTEXT_WEIGHT) and resolved names (weight 2); a
-    name's own words are not counted again as keywords."""
+    name's own words are not counted again as keywords. Keywords go in
+    sorted order: the similarity sums float weights in this order, and a
+    frozenset's order changes with PYTHONHASHSEED (the last bits of a sum
+    with it, which decided ties between equally similar pairs)."""
     feats: Features = {}
-    for kw in m.keywords:
+    for kw in sorted(m.keywords):
         feats["k:" + kw] = 1.0 if (not m.focus or kw in m.focus) else CONTEXT_WEIGHT
     for ref in m.entities:
         resolved = index.resolve(ref)
@@ -121,14 +124,24 @@ def _candidate_pairs(mentions: list[Mention], feats: list[Features]) -> set[tupl
     for i, m in enumerate(mentions):
         by_article[m.article].append(i)
     for ids in by_article.values():
+        by_sentence: dict[int, list[int]] = defaultdict(list)
         by_value: dict[tuple, list[int]] = defaultdict(list)
         for i in ids:
+            by_sentence[mentions[i].sentence_index].append(i)
             by_value[(mentions[i].when.start, mentions[i].when.end)].append(i)
-        for i in ids:
-            for j in ids:
-                if i < j and abs(mentions[i].sentence_index - mentions[j].sentence_index) <= 1:
-                    add((i, j))
+        for index, here in by_sentence.items():  # neighbouring sentences (the same sentence never merges)
+            for near in (here, by_sentence.get(index + 1, [])):
+                if len(here) * len(near) > BUCKET_CAP * BUCKET_CAP:
+                    continue  # an article that is one long list of dates: no neighbour says much
+                for i in here:
+                    for j in near:
+                        if i != j:
+                            add((i, j) if i < j else (j, i))
         for same in by_value.values():
+            if len(same) > BUCKET_CAP:  # thousands of mentions of one day: a chain joins them, in linear time
+                for x in range(len(same) - 1):
+                    add((same[x], same[x + 1]))
+                continue
             for x in range(len(same)):
                 for y in range(x + 1, len(same)):
                     add((same[x], same[y]))

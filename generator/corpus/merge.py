@@ -29,6 +29,7 @@ def best_when(whens: list[When]) -> When:
 
 
 LEAD_PREFERENCE = 0.5  # a sentence of an article's lead says what happened, usually
+CENTRE_SAMPLE = 200  # mentions an event's representative sentence is compared with, at most
 
 
 def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: Topic) -> Mention:
@@ -37,9 +38,14 @@ def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: To
     its sources' sentences (the mean of its similarities to them) and of the
     story (its topicality), one in an article's lead preferred."""
     feats = [features(m, index) for m in ms]
+    # Past CENTRE_SAMPLE mentions (one long article naming one day thousands
+    # of times) the centre is measured against an evenly spaced sample of
+    # them: linear time instead of quadratic; smaller events are unchanged.
+    step = max(1, len(ms) // CENTRE_SAMPLE)
+    sample = range(0, len(ms), step)
 
     def score(k: int) -> float:
-        others = [similarity(feats[k], feats[j], {}) for j in range(len(ms)) if j != k]
+        others = [similarity(feats[k], feats[j], {}) for j in sample if j != k]
         central = sum(others) / len(others) if others else 0.0
         return central + topic.closeness([ms[k]]) + (LEAD_PREFERENCE if ms[k].lead else 0.0)
 

@@ -45,10 +45,13 @@ def make_project(tmp: Path, articles: dict[str, str | bytes] | None = None, site
     return tmp
 
 
-def seed_project(tmp: Path) -> Path:
-    """A copy of the bundled seed project (its articles and site.toml)."""
+def seed_project(tmp: Path, base_url: str = "https://example.org/") -> Path:
+    """A copy of the bundled seed project (its articles and site.toml), served
+    from an absolute address (so the feed, sitemap and calendar are written
+    and no build warns that they are not)."""
     project = make_project(tmp, copy_seed_content=True)
-    shutil.copy(ROOT / "site.toml", project / "site.toml")
+    text = (ROOT / "site.toml").read_text(encoding="utf-8")
+    (project / "site.toml").write_text(text.replace('base_url = "/"', f'base_url = "{base_url}"'), encoding="utf-8")
     return project
 
 
