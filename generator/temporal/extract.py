@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 
-from .rules import Resources, Rule
+from .rules import Resources, Rule, Veto
 from .template import TemplateError, fill
 
 
@@ -104,53 +105,52 @@ def _find_all(lowered: str, nodes: tuple, base: list[int] | None, found: dict) -
 
 def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[int, int]]:
     """Stretches of a text of length n around the (sorted) starts of the words
-    a rule needs: `before` characters before each, `after` from it, merged."""
+    a rule needs: `before` characters before each, `after` from it, merged
+    (a window goes on while the next start lies within both reaches)."""
+    first = starts[0]
+    if len(starts) == 1:
+        return [(first - before if first > before else 0, min(n, first + after))]
     merged = []
-    a, b = starts[0] - before, starts[0] + after
-    for i in starts:  # sorted, and every window as wide: the ends increase too
-        if i - before <= b:
-            b = i + after
-        else:
-            merged.append((max(0, a), min(n, b)))
-            a, b = i - before, i + after
-    merged.append((max(0, a), min(n, b)))
+    width = before + after
+    a, prev = first - before, first
+    for i in starts:
+        if i - prev > width:
+            merged.append((a if a > 0 else 0, min(n, prev + after)))
+            a = i - before
+        prev = i
+    merged.append((a if a > 0 else 0, min(n, prev + after)))
     return merged
 
 
-def _scan(text: str, lowered: str, fast: re.Pattern, regex: re.Pattern, verify: bool,
-          spans: list[tuple[int, int]]):
-    """Matches of a rule inside `spans`: found on the lower-cased text,
-    confirmed on the original where the rule is case-sensitive. A match that
-    reaches the end of a span is re-checked without the span's limit, so a
-    lookahead never sees a truncated text."""
+def _scan(text: str, lowered: str, item: Rule | Veto, spans: list[tuple[int, int]]) -> list:
+    """[(start, end, match)] of a rule or veto inside `spans`: found on the
+    lower-cased text (the whole match is the group `_m`, see
+    rules.scan_pattern), confirmed on the original where the rule is
+    case-sensitive. A match that reaches the end of a span is re-checked
+    without the span's limit, so a lookahead never sees a truncated text."""
     n = len(lowered)
+    search, match = item.fast.search, item.fast.match
+    verify = item.needs_verify
+    out = []
     for a, b in spans:
         pos = a
-        while pos < b and (m := fast.search(lowered, pos, b)) is not None:
-            if b < n and m.end() > b - 16:
-                m = fast.match(lowered, m.start())
+        while pos < b and (m := search(lowered, pos, b)) is not None:
+            start, end = m.span("_m")
+            if b < n and end > b - 16:
+                m = match(lowered, start)
                 if m is None:
-                    pos += 1
+                    pos = start + 1
                     continue
+                end = m.end("_m")
             if verify:
-                v = regex.match(text, m.start())
-                if v is None or v.end() <= v.start():
-                    pos = m.start() + 1
+                v = item.regex.match(text, start)
+                if v is None or v.end() <= start:
+                    pos = start + 1
                     continue
-                m = v
-            yield m
-            pos = m.end() if m.end() > m.start() else m.start() + 1
-
-
-def _matches(text: str, lowered: str, rule: Rule, spans: list[tuple[int, int]]):
-    has_t = "t" in rule.regex.groupindex
-    for m in _scan(text, lowered, rule.fast, rule.regex, rule.needs_verify, spans):
-        if has_t and m.group("t") is not None:
-            start, end = m.span("t")
-        else:
-            start, end = m.span()
-        if end > start and _word_edges_ok(text, start, end):
-            yield start, end, m
+                m, end = v, v.end()
+            out.append((start, end, m))
+            pos = end if end > start else start + 1
+    return out
 
 
 def _modifier_prefix(res: Resources) -> re.Pattern:
@@ -170,7 +170,8 @@ class _Group:
     """Rules (or vetoes) that need the same words: their windows are found once."""
 
     literals: frozenset[str] | None  # None: the rules run on the whole text
-    members: tuple[tuple[int, Rule, int, int], ...]  # (file order, rule, reach before, reach after)
+    reaches: tuple[tuple[int, int], ...]  # the members' distinct (reach before, reach after)
+    members: tuple[tuple[int, Rule | Veto, int], ...]  # (file order, rule, index of its reach)
 
 
 def _round(reach: int) -> int:
@@ -182,10 +183,13 @@ def _round(reach: int) -> int:
 def _groups(items) -> tuple[_Group, ...]:
     by_required: dict = {}
     for order, item in enumerate(items):
-        member = (order, item, _round(item.reach[0]), _round(item.reach[1]))
-        by_required.setdefault(item.required, []).append(member)
-    return tuple(_Group(req, tuple(members))
-                 for req, members in by_required.items())
+        by_required.setdefault(item.required, []).append((order, item))
+    groups = []
+    for req, members in by_required.items():
+        reaches = list(dict.fromkeys((_round(i.reach[0]), _round(i.reach[1])) for _, i in members))
+        groups.append(_Group(req, tuple(reaches), tuple(
+            (order, i, reaches.index((_round(i.reach[0]), _round(i.reach[1])))) for order, i in members)))
+    return tuple(groups)
 
 
 def _plan(res: Resources) -> tuple[tuple[_Group, ...], tuple[_Group, ...]]:
@@ -193,17 +197,28 @@ def _plan(res: Resources) -> tuple[tuple[_Group, ...], tuple[_Group, ...]]:
     return _derived("plan", res, lambda r: (_groups(r.vetoes), _groups(r.rules)))
 
 
-def _group_windows(group: _Group, n: int, positions: dict[str, list[int]], found: frozenset[str]):
-    """{(before, after): windows} for the group's members, or None if a word
-    the group needs is absent (no member can match). `found`: the literals
-    that occur, as a set (a disjointness test in C rejects most groups)."""
+def _group_windows(group: _Group, n: int, positions: dict[str, list[int]], found, known: dict) -> list | None:
+    """The windows for each of the group's reaches, or None if a word the
+    group needs is absent (no member can match). `found`: the literals that
+    occur, as a set (a disjointness test in C rejects most groups); `known`:
+    windows already made for this text, by the words present and the reach
+    (groups needing different words often find the same ones: the digits)."""
     if group.literals is None:
-        return {(b, a): [(0, n)] for _, _, b, a in group.members}
+        return [[(0, n)]] * len(group.reaches)
     if group.literals.isdisjoint(found):
         return None
-    lists = [positions[lit] for lit in group.literals & found]
-    starts = lists[0] if len(lists) == 1 else sorted(i for hits in lists for i in hits)
-    return {(b, a): windows(n, starts, b, a) for _, _, b, a in group.members}
+    present = group.literals & found
+    out = []
+    for reach in group.reaches:
+        spans = known.get((present, reach))
+        if spans is None:
+            starts = known.get(present)
+            if starts is None:
+                lists = [positions[lit] for lit in present]
+                starts = known[present] = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+            spans = known[present, reach] = windows(n, starts, *reach)
+        out.append(spans)
+    return out
 
 
 def find(text: str, res: Resources) -> list[Candidate]:
@@ -213,15 +228,20 @@ def find(text: str, res: Resources) -> list[Candidate]:
     n = len(text)
     veto_groups, rule_groups = _plan(res)
     found = frozenset(positions)
-    vetoed = _vetoed(text, lowered, veto_groups, positions, found)
+    known: dict = {}
+    vetoed = _vetoed(text, lowered, veto_groups, positions, found, known)
     raw: list[tuple[int, int, Rule, re.Match, int]] = []
     for group in rule_groups:
-        spans_by_reach = _group_windows(group, n, positions, found)
-        if spans_by_reach is None:
+        spans = _group_windows(group, n, positions, found, known)
+        if spans is None:
             continue  # a word every rule of the group needs is absent
-        for order, rule, before, after in group.members:
-            for start, end, m in _matches(text, lowered, rule, spans_by_reach[before, after]):
-                if vetoed is None or vetoed.find(1, start, end) < 0:
+        for order, rule, k in group.members:
+            has_t = rule.has_t
+            for start, end, m in _scan(text, lowered, rule, spans[k]):
+                if has_t and m.group("t") is not None:
+                    start, end = m.span("t")
+                if end > start and _word_edges_ok(text, start, end) and (
+                        vetoed is None or vetoed.find(1, start, end) < 0):
                     raw.append((start, end, rule, m, order))
     return _candidates(text, choose(raw, n), res)
 
@@ -231,18 +251,18 @@ def find(text: str, res: Resources) -> list[Candidate]:
 # characters, so choosing is linear in the text and the number of matches
 # (testing each candidate against every chosen match was quadratic).
 
-def _vetoed(text: str, lowered: str, groups: tuple[_Group, ...], positions, found) -> bytearray | None:
+def _vetoed(text: str, lowered: str, groups: tuple[_Group, ...], positions, found, known) -> bytearray | None:
     """Characters covered by a false friend ("Sunday Times"), or None if none is."""
     mask = None
     for group in groups:
-        spans_by_reach = _group_windows(group, len(text), positions, found)
-        if spans_by_reach is None:
+        spans = _group_windows(group, len(text), positions, found, known)
+        if spans is None:
             continue
-        for _, veto, before, after in group.members:
-            for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify, spans_by_reach[before, after]):
+        for _, veto, k in group.members:
+            for start, end, _ in _scan(text, lowered, veto, spans[k]):
                 if mask is None:
                     mask = bytearray(len(text))
-                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+                mask[start:end] = b"\x01" * (end - start)
     return mask
 
 

@@ -97,16 +97,15 @@ class Sentence:
 
     def __init__(self, text: str, span: tuple[int, int], cues: dict, heads: frozenset[str]):
         s, e = span
-        self.positions: list[int] = []
-        self.words: list[str] = []
+        found = list(_TOKEN.finditer(text, s, e))
+        self.positions: list[int] = [m.start() for m in found]
+        # Tokens hold no space: lower-casing them joined is one call in C.
+        self.words: list[str] = " ".join([m.group(0) for m in found]).lower().split(" ") if found else []
         positions, words = self.positions, self.words
-        for m in _TOKEN.finditer(text, s, e):
-            positions.append(m.start())
-            words.append(m.group(0).lower())
         self.cue_index: list[int] = []
         self.cue_verdict: list[str] = []
         for i, w in enumerate(words):
-            if w in heads or (len(w) > 4 and w.endswith("ed")):
+            if w in heads or (w.endswith("ed") and len(w) > 4):
                 verdict = _verdict(words, i, text[positions[i]].isupper(), cues)
                 if verdict is not None:
                     self.cue_index.append(i)
