@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import chain
+from typing import Any
 
 from .rules import Resources, Rule, Veto
 from .template import TemplateError, fill
@@ -171,7 +172,7 @@ class _Group:
 
     literals: frozenset[str] | None  # None: the rules run on the whole text
     reaches: tuple[tuple[int, int], ...]  # the members' distinct (reach before, reach after)
-    members: tuple[tuple[int, Rule | Veto, int], ...]  # (file order, rule, index of its reach)
+    members: tuple[tuple[int, Any, int], ...]  # (file order, Rule or Veto, index of its reach)
 
 
 def _round(reach: int) -> int:

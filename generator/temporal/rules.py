@@ -220,8 +220,9 @@ def _optional_as_branch(pattern: str) -> str:
             head = pattern[i : i + 4]
             lookaround = head.startswith(("(?=", "(?!", "(?<=", "(?<!"))
             inner = pattern[i:j]
-            if not lookaround:
-                k = inner.index(":") + 1 if inner.startswith("(?:") else (inner.index(">") + 1 if inner.startswith("(?P<") else 1)
+            if not lookaround:  # the group's own opening, then its contents, rewritten too
+                k = inner.index(":") + 1 if inner.startswith("(?:") else (
+                    inner.index(">") + 1 if inner.startswith("(?P<") else 1)
                 inner = inner[:k] + _optional_as_branch(inner[k:-1]) + ")"
             if not lookaround and pattern[j : j + 1] == "?" and pattern[j + 1 : j + 2] not in ("?", "+"):
                 out.append(f"(?:{inner}|)")
