@@ -57,8 +57,10 @@ def _derived(kind: str, res: Resources, build):
 
 
 def _literal_tree(res: Resources) -> tuple:
-    """The literal plan as a tree: ((literal, offset in its parent, children), ...)
-    for the literals that contain no shorter one; each child contains its parent."""
+    """The literal plan as a tree: ((literal, offset in its parent, children,
+    slots), ...) for the literals that contain no shorter one; each child
+    contains its parent. `slots` sorts the children by where they would start
+    and end around their parent: ((offset, length, {literal: child}), ...)."""
     return _derived("literals", res, _build_literal_tree)
 
 
@@ -70,7 +72,15 @@ def _build_literal_tree(res: Resources) -> tuple:
         offsets[lit] = offset
 
     def build(parent):
-        return tuple((lit, offsets[lit], build(lit)) for lit in children.get(parent, ()))
+        nodes = tuple(node(lit) for lit in children.get(parent, ()))
+        return nodes
+
+    def node(lit):
+        kids = build(lit)
+        slots: dict[tuple[int, int], dict[str, tuple]] = {}
+        for kid in kids:
+            slots.setdefault((kid[1], len(kid[0])), {})[kid[0]] = kid
+        return (lit, offsets[lit], kids, tuple((o, n, table) for (o, n), table in slots.items()))
 
     return build(None)
 
@@ -82,26 +92,48 @@ def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     one is looked for only if that one occurs, and only where it occurs when
     that is rare."""
     found: dict[str, list[int]] = {}
-    _find_all(lowered, _literal_tree(res), None, found)
+    _find_all(lowered, _literal_tree(res), found)
     return found
 
 
-def _find_all(lowered: str, nodes: tuple, base: list[int] | None, found: dict) -> None:
+def _find_all(lowered: str, nodes: tuple, found: dict) -> None:
+    """Every occurrence of each literal of `nodes`, by scanning the text."""
     find = lowered.find
-    startswith = lowered.startswith
-    for lit, offset, children in nodes:
-        if base is not None and len(base) <= 32:
-            hits = [i - offset for i in base if i >= offset and startswith(lit, i - offset)]
-        else:
-            hits = []
-            i = find(lit)
-            while i >= 0:
-                hits.append(i)
-                i = find(lit, i + 1)
-        if hits:
-            found[lit] = hits
-            if children:
-                _find_all(lowered, children, hits, found)
+    for node in nodes:
+        lit = node[0]
+        i = find(lit)
+        if i < 0:
+            continue
+        hits = []
+        while i >= 0:
+            hits.append(i)
+            i = find(lit, i + 1)
+        found[lit] = hits
+        if node[2]:
+            _find_children(lowered, node, hits, found)
+
+
+def _find_children(lowered: str, node: tuple, base: list[int], found: dict) -> None:
+    """The occurrences of a literal's children, from the literal's own (`base`):
+    around each, one slice per place a child can take, looked up among the
+    children of that place; or a scan for each child where the literal is
+    frequent."""
+    slots = node[3]
+    if len(base) * len(slots) > 48:
+        _find_all(lowered, node[2], found)
+        return
+    hits_of: dict[str, list[int]] = {}
+    kids: dict[str, tuple] = {}
+    for offset, length, table in slots:
+        for i in base:
+            j = i - offset
+            if j >= 0 and (kid := table.get(lowered[j : j + length])) is not None:
+                hits_of.setdefault(kid[0], []).append(j)
+                kids[kid[0]] = kid
+    for lit, hits in hits_of.items():
+        found[lit] = hits
+        if kids[lit][2]:
+            _find_children(lowered, kids[lit], hits, found)
 
 
 def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[int, int]]:
@@ -181,7 +213,27 @@ def _round(reach: int) -> int:
     return min(WINDOW, -(-reach // 16) * 16)
 
 
-def _groups(items) -> tuple[_Group, ...]:
+@dataclass(frozen=True)
+class _Plan:
+    """The groups of a set of rules (or vetoes), and for each required word the
+    groups that need it: a text's groups are found from the few words it holds
+    instead of testing every group."""
+
+    groups: tuple[_Group, ...]
+    needing: dict[str, tuple[int, ...]]  # word -> indices of the groups that need it
+    always: frozenset[int]  # groups that run on the whole text
+
+    def passing(self, found) -> list[_Group]:
+        """The groups one of whose words occurs in the text (`found`), in order."""
+        indices = set(self.always)
+        needing = self.needing
+        for lit in found:
+            indices.update(needing.get(lit, ()))
+        groups = self.groups
+        return [groups[i] for i in sorted(indices)]
+
+
+def _groups(items) -> _Plan:
     by_required: dict = {}
     for order, item in enumerate(items):
         by_required.setdefault(item.required, []).append((order, item))
@@ -190,24 +242,26 @@ def _groups(items) -> tuple[_Group, ...]:
         reaches = list(dict.fromkeys((_round(i.reach[0]), _round(i.reach[1])) for _, i in members))
         groups.append(_Group(req, tuple(reaches), tuple(
             (order, i, reaches.index((_round(i.reach[0]), _round(i.reach[1])))) for order, i in members)))
-    return tuple(groups)
+    needing: dict[str, list[int]] = {}
+    for k, group in enumerate(groups):
+        for lit in group.literals or ():
+            needing.setdefault(lit, []).append(k)
+    return _Plan(tuple(groups), {lit: tuple(ks) for lit, ks in needing.items()},
+                 frozenset(k for k, g in enumerate(groups) if g.literals is None))
 
 
-def _plan(res: Resources) -> tuple[tuple[_Group, ...], tuple[_Group, ...]]:
-    """(veto groups, rule groups), built once per set of resources."""
+def _plan(res: Resources) -> tuple[_Plan, _Plan]:
+    """(veto plan, rule plan), built once per set of resources."""
     return _derived("plan", res, lambda r: (_groups(r.vetoes), _groups(r.rules)))
 
 
-def _group_windows(group: _Group, n: int, positions: dict[str, list[int]], found, known: dict) -> list | None:
-    """The windows for each of the group's reaches, or None if a word the
-    group needs is absent (no member can match). `found`: the literals that
-    occur, as a set (a disjointness test in C rejects most groups); `known`:
-    windows already made for this text, by the words present and the reach
-    (groups needing different words often find the same ones: the digits)."""
+def _group_windows(group: _Group, n: int, positions: dict[str, list[int]], found, known: dict) -> list:
+    """The windows for each of the group's reaches (a word it needs occurs).
+    `found`: the words that occur, as a set; `known`: windows already made for
+    this text, by the words present and the reach (groups needing different
+    words often find the same ones: the digits)."""
     if group.literals is None:
         return [[(0, n)]] * len(group.reaches)
-    if group.literals.isdisjoint(found):
-        return None
     present = group.literals & found
     out = []
     for reach in group.reaches:
@@ -227,15 +281,13 @@ def find(text: str, res: Resources) -> list[Candidate]:
     lowered = lower_ascii(text)
     positions = literal_positions(lowered, res)
     n = len(text)
-    veto_groups, rule_groups = _plan(res)
+    veto_plan, rule_plan = _plan(res)
     found = frozenset(positions)
     known: dict = {}
-    vetoed = _vetoed(text, lowered, veto_groups, positions, found, known)
+    vetoed = _vetoed(text, lowered, veto_plan.passing(found), positions, found, known)
     raw: list[tuple[int, int, Rule, re.Match, int]] = []
-    for group in rule_groups:
+    for group in rule_plan.passing(found):  # the others need a word that is absent
         spans = _group_windows(group, n, positions, found, known)
-        if spans is None:
-            continue  # a word every rule of the group needs is absent
         for order, rule, k in group.members:
             has_t = rule.has_t
             for start, end, m in _scan(text, lowered, rule, spans[k]):
@@ -252,13 +304,11 @@ def find(text: str, res: Resources) -> list[Candidate]:
 # characters, so choosing is linear in the text and the number of matches
 # (testing each candidate against every chosen match was quadratic).
 
-def _vetoed(text: str, lowered: str, groups: tuple[_Group, ...], positions, found, known) -> bytearray | None:
+def _vetoed(text: str, lowered: str, groups: list[_Group], positions, found, known) -> bytearray | None:
     """Characters covered by a false friend ("Sunday Times"), or None if none is."""
     mask = None
     for group in groups:
         spans = _group_windows(group, len(text), positions, found, known)
-        if spans is None:
-            continue
         for _, veto, k in group.members:
             for start, end, _ in _scan(text, lowered, veto, spans[k]):
                 if mask is None:
@@ -294,10 +344,28 @@ def _first_mod(mod: str) -> str:
     return m.group(0) if m else mod
 
 
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _may_follow_modifier(before: str, last_words: frozenset) -> bool:
+    """Whether `before` can end with a leading modifier ("early ", "mid-",
+    "the end of "): its last word must end one. A cheap test that spares the
+    modifier pattern most expressions."""
+    before = before.rstrip()
+    if before.endswith("-"):
+        before = before[:-1]
+    i = len(before)
+    while i and before[i - 1] in _ASCII_LETTERS:  # as the pattern's (?<![A-Za-z]) counts a word
+        i -= 1
+    return before[i:].lower() in last_words
+
+
 def _candidates(text: str, chosen: list, res: Resources) -> list[Candidate]:
     """Fill each chosen match's value template; extend a DATE or TIME by a
     leading modifier ("late", "the end of") not already part of an expression."""
     prefix = _modifier_prefix(res)
+    last_words = _derived("modifier-ends", res, lambda r: frozenset(
+        {"of"} | {w.split()[-1] for w in r.vocab["modifiers"]}))
     out: list[Candidate] = []
     taken_until = 0
     for start, end, rule, m, _ in chosen:
@@ -307,7 +375,8 @@ def _candidates(text: str, chosen: list, res: Resources) -> list[Candidate]:
             mod = _first_mod(fill(rule.mod, groups, res.vocab)) if rule.mod else ""
         except (TemplateError, KeyError, ValueError):
             continue
-        if rule.type in ("DATE", "TIME") and not value.endswith("_REF"):
+        if rule.type in ("DATE", "TIME") and not value.endswith("_REF") and _may_follow_modifier(
+                text[max(taken_until, start - 40) : start], last_words):
             pm = prefix.search(text, max(taken_until, start - 40), start)
             if pm and pm.end() == start:
                 word = re.sub(r"\s+", " ", pm.group(1).lower())

@@ -266,3 +266,16 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     except re.error:
         return None
     return None if nullable or not chars else chars
+
+
+def required_and_reach(pattern: str) -> tuple[Factor | None, tuple[int, int]]:
+    """(required literals, reach) of a pattern for lower-case text. A pattern
+    that needs no literal ("(?=[12][0-9]{3})...", a bare year) but can only
+    start with a digit needs that digit: its windows open at the digits."""
+    required = required_literals(pattern)
+    if required is not None:
+        return required, match_reach(pattern)
+    first = first_chars(pattern)
+    if first is not None and first <= DIGITS:
+        return first, (0, match_reach(pattern)[1])
+    return None, match_reach(pattern)

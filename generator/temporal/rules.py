@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .required import Factor, first_chars, match_reach, required_literals
+from .required import Factor, first_chars, required_and_reach
 
 RULES_ROOT = Path(__file__).parent / "rules"
 
@@ -56,11 +56,7 @@ class Rule:
     # How far a match can reach (longest match, furthest character it or a
     # lookahead reads): the extractor searches no wider around a required word.
     reach: tuple[int, int] = (10**6, 10**6)
-
-    @property
-    def has_t(self) -> bool:
-        """The rule marks the expression inside its match (group `t`)."""
-        return "t" in self.regex.groupindex
+    has_t: bool = False  # the rule marks the expression inside its match (group `t`)
 
 
 @dataclass(frozen=True)
@@ -196,7 +192,7 @@ def compile_rule_pattern(expanded: str, where: str) -> tuple[re.Pattern, re.Patt
         fast = re.compile(scan_pattern(lowered))
     except re.error:  # a back-reference, which a lookbehind may not hold: searched as it is
         fast = _compile(f"(?P<_m>{lowered})", where, 0)
-    return regex, fast, "(?-i:" in expanded, required_literals(lowered), match_reach(lowered)
+    return regex, fast, "(?-i:" in expanded, *required_and_reach(lowered)
 
 
 def _optional_as_branch(pattern: str) -> str:
@@ -359,6 +355,7 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
                     needs_verify=verify,
                     required=required,
                     reach=reach,
+                    has_t="t" in regex.groupindex,
                     value=raw["value"],
                     mod=raw.get("mod", ""),
                     priority=int(raw.get("priority", 0)),
