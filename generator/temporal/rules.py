@@ -271,6 +271,8 @@ _COMPILED: dict[tuple[str, str], Resources] = {}
 # times in ns) -> the compiled rules for those files. Writing a file changes
 # its change time (which no tool can set back), so an unchanged state means
 # unchanged bytes, and `load` need not read and hash the files on every call.
+# (Only a rewrite to the same size within one tick of the file system's clock,
+# a few milliseconds, could go unseen; an editor's save cannot.)
 _BY_STATE: dict[tuple, Resources] = {}
 
 
