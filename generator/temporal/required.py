@@ -279,3 +279,12 @@ def required_and_reach(pattern: str) -> tuple[Factor | None, tuple[int, int]]:
     if first is not None and first <= DIGITS:
         return first, (0, match_reach(pattern)[1])
     return None, match_reach(pattern)
+
+
+def opens_at_word_boundary(pattern: str) -> bool:
+    """Whether every match of `pattern` starts at a word boundary (it opens with "\\b")."""
+    try:
+        seq = list(_parser.parse(pattern, 0))
+    except re.error:
+        return False
+    return bool(seq) and seq[0] == (C.AT, C.AT_BOUNDARY)

@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .required import Factor, first_chars, required_and_reach
+from .required import Factor, first_chars, opens_at_word_boundary, required_and_reach
 
 RULES_ROOT = Path(__file__).parent / "rules"
 
@@ -245,7 +245,11 @@ def scan_pattern(pattern: str) -> str:
     if first is None:
         return f"(?P<_m>{pattern})"
     chars = "".join(re.escape(c) for c in sorted(first))
-    return f"[{chars}](?<=(?=(?P<_m>{pattern}))(?s:.))"
+    # A pattern that opens at a word boundary ("\\b...") cannot start inside a
+    # word: said at once, before the lookahead, most first characters are
+    # turned down cheaply.
+    boundary = r"(?<=\b.)" if opens_at_word_boundary(pattern) else ""
+    return f"[{chars}]{boundary}(?<=(?=(?P<_m>{pattern}))(?s:.))"
 
 
 def _read(path: Path) -> dict:
