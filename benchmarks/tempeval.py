@@ -15,7 +15,13 @@ time, and compare with the gold TIMEX3s:
 * how often TimeBank's and AQUAINT's own annotators put a modifier ("about",
   "the", "early", "more than"...) inside or just outside the gold extent;
 * throughput of tagging alone on one core (CPU time; the median of
-  `--repeat` runs, characters and documents per second).
+  `--repeat` runs, characters and documents per second);
+* with `--baseline DIR` (a checkout of an older commit outside the
+  repository), the speed of this code against that one, measured side by
+  side: `--runs` fresh processes of each, alternating, each tagging every
+  document once after a warm-up with `tag(text, dct)`; CPU time
+  (`time.process_time()`), the median of each, and their ratio. On a shared
+  machine the ratio is the figure to trust, not the absolute MB/s.
 
 Each sub-folder (TimeBank, AQUAINT) is scored separately and together, the
 targets of issue 17 are checked on the combined figure (met / not met), and
@@ -29,6 +35,7 @@ import argparse
 import json
 import re
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date
@@ -215,6 +222,43 @@ def convention(gold: str, gold_value: str, sys_value: str) -> str | None:
     return None
 
 
+def time_one_pass(folder: Path, code: Path) -> float:
+    """CPU seconds to tag every document of `folder` once with the tagger of
+    the project checked out at `code` (after a warm-up), in this process."""
+    for name in [m for m in sys.modules if m == "generator" or m.startswith("generator.")]:
+        del sys.modules[name]  # the code to time, not this checkout's
+    sys.path.insert(0, str(code.resolve()))
+    from generator.temporal import tag as code_tag
+
+    docs = [read_tml(p) for p in sorted(folder.rglob("*.tml"))]
+    code_tag("warm up the rule cache on May 31, 2018", date(2018, 6, 3))
+    t0 = time.process_time()
+    for d in docs:
+        code_tag(d.text, d.dct)
+    return time.process_time() - t0
+
+
+def compare_speed(folder: Path, baseline: Path, runs: int) -> dict:
+    """This code against `baseline`: `runs` fresh processes of each, alternating."""
+    seconds: dict[str, list[float]] = {"this": [], "baseline": []}
+    for _ in range(runs):
+        for label, code in (("baseline", baseline), ("this", ROOT)):
+            out = subprocess.run([sys.executable, __file__, str(folder), "--time-code", str(code)],
+                                 capture_output=True, text=True, check=True)
+            seconds[label].append(float(out.stdout.strip().splitlines()[-1]))
+    chars = sum(len(read_tml(p).text) for p in folder.rglob("*.tml"))
+    this, base = statistics.median(seconds["this"]), statistics.median(seconds["baseline"])
+    return {
+        "method": f"{runs} fresh processes of each code, alternating; each tags every document once with "
+                  "tag(text, dct) after a warm-up; CPU time (time.process_time()); medians",
+        "baseline": str(baseline),
+        "cpu_seconds": {k: [round(x, 3) for x in v] for k, v in seconds.items()},
+        "median_seconds": {"this": round(this, 3), "baseline": round(base, 3)},
+        "mb_per_second": {"this": round(chars / this / 1e6, 3), "baseline": round(chars / base / 1e6, 3)},
+        "ratio": round(base / this, 3),
+    }
+
+
 def run(folder: Path, repeat: int = 1) -> tuple[list[Document], dict, float]:
     """Tag every document `repeat` times; the predictions and the median CPU time."""
     docs = [read_tml(p) for p in sorted(folder.rglob("*.tml"))]
@@ -271,6 +315,11 @@ def print_report(results: dict) -> None:
     tp = results["throughput"]
     print(f"\nthroughput: {tp['characters_per_second']:,} chars/s, {tp['documents_per_second']} docs/s "
           f"({tp['mb_per_second']} MB/s, one core, median of {tp['runs']})")
+    if "against_baseline" in tp:
+        cmp = tp["against_baseline"]
+        print(f"against {cmp['baseline']}: {cmp['method']}\n  this {cmp['median_seconds']['this']} s "
+              f"({cmp['mb_per_second']['this']} MB/s), baseline {cmp['median_seconds']['baseline']} s "
+              f"({cmp['mb_per_second']['baseline']} MB/s): ratio {cmp['ratio']}\n  runs: {cmp['cpu_seconds']}")
     print("\ntargets (TimeBank + AQUAINT):")
     for t in results["targets"]:
         print(f"  {t['target']:28} {t['value']:7.3f}  >= {t['min']:.2f}  {'met' if t['met'] else 'NOT MET'}")
@@ -283,7 +332,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=Path,
                     help="write every miss, spurious match, wrong extent and wrong value here (JSON)")
     ap.add_argument("--repeat", type=int, default=3, help="tagging runs per corpus for the timing (median; default 3)")
+    ap.add_argument("--baseline", type=Path,
+                    help="an older checkout of the project (outside the repository): time it against this code")
+    ap.add_argument("--runs", type=int, default=5, help="processes of each code for --baseline (default 5)")
+    ap.add_argument("--time-code", type=Path, help=argparse.SUPPRESS)  # one timed pass, for --baseline
     args = ap.parse_args(argv)
+    if args.time_code:
+        print(f"{time_one_pass(args.folder, args.time_code):.6f}")
+        return 0
     if not args.folder.is_dir():
         print(f"error: {args.folder} is not a folder of .tml files", file=sys.stderr)
         return 2
@@ -314,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         "mb_per_second": round(chars / cpu_total / 1e6, 3) if cpu_total else None,
         "note": "tagging only, one process (one core), CPU time, median of the runs",
     }
+    if args.baseline:
+        results["throughput"]["against_baseline"] = compare_speed(args.folder, args.baseline, args.runs)
     final = results["corpora"]["all" if len(groups) > 1 else groups[0][0]]
     results["targets"] = check_targets(final, results["throughput"])
     results["gold_modifiers"] = {name: modifier_counts(docs) for name, docs in by_corpus.items()}

@@ -6,17 +6,20 @@ structure is checked against a plain reference on varied inputs.
 
 import random
 import re
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pytest
 
 from generator.analysis import sentences
-from generator.temporal import anaphora, load, tag
+from generator.temporal import anaphora, extract, load, required, rules, tag
 from generator.temporal.extract import choose
 from generator.temporal.resolve import FUTURE, PAST, PRESENT
 from generator.temporal.tense import TenseReader, _ed_form, _participle_follows
+from tests.conftest import TEMPEVAL
 from tests.support import seed_articles
+from tests.support.timeml import read_tml
 
 RES = load("en")
 
@@ -130,17 +133,121 @@ def test_a_run_of_stops_splits_as_before():
     assert sentences.split("He left... She stayed.") == [(0, 10), (11, 22)]
 
 
+def _texts_for_the_fast_path() -> list[str]:
+    texts = [d.text for d in _tempeval()] + [a["text"] for a in seed_articles()]
+    texts += ["The 2018-05-31 deal, signed at 10:35 a.m. (0735 GMT) Friday, runs two to three weeks or so; "
+              "$5 million a year, 24 hours a day, the year-earlier nine months, nearly two more years.",
+              "In 1998 prices rose 1999 percent; 2000 voters, Flight 1549, '98, the mid-1990s, early 2001."]
+    return texts
+
+
+def _tempeval():
+    return [read_tml(p) for p in sorted(TEMPEVAL.rglob("*.tml"))]
+
+
+def test_the_fast_path_finds_what_every_rule_finds_on_the_whole_text():
+    """The fast path (required words found first, each rule searched only in
+    windows as wide as it can reach, with its first characters in front and
+    its optional groups as branches) against the plain one: every rule's own
+    lower-case pattern run over the whole text. Identical on all 256 TempEval
+    documents, the seeds and a few dense texts."""
+    plain = replace(
+        RES,
+        rules=tuple(replace(r, required=None, fast=_plain(r.regex)) for r in RES.rules),
+        vetoes=tuple(replace(v, required=None, fast=_plain(v.regex)) for v in RES.vetoes),
+        derived={},  # its own search plans, not the fast path's
+    )
+    texts = _texts_for_the_fast_path()
+    assert len(texts) == 263
+    for text in texts:
+        assert extract.find(text, RES) == extract.find(text, plain)
+
+
+def _plain(regex: re.Pattern) -> re.Pattern:
+    return re.compile(f"(?P<_m>{rules._lowered(regex.pattern)})")
+
+
 def test_tight_windows_find_what_wide_windows_find():
     """Each rule is searched only as far around its required word as its
     pattern can reach; searching the full WINDOW on each side finds the same."""
-    from dataclasses import replace
-
-    from generator.temporal import extract
-
     wide = replace(RES, rules=tuple(replace(r, reach=(10**6, 10**6)) for r in RES.rules),
-                   vetoes=tuple(replace(v, reach=(10**6, 10**6)) for v in RES.vetoes))
-    texts = [a["text"] for a in seed_articles()]
-    texts += ["The 2018-05-31 deal, signed at 10:35 a.m. (0735 GMT) Friday, runs two to three weeks or so; "
-              "$5 million a year, 24 hours a day, the year-earlier nine months, nearly two more years."]
-    for text in texts:
+                   vetoes=tuple(replace(v, reach=(10**6, 10**6)) for v in RES.vetoes), derived={})
+    for text in _texts_for_the_fast_path():
         assert extract.find(text, RES) == extract.find(text, wide)
+
+
+def test_first_characters_of_patterns():
+    assert required.first_chars(r"(?<![0-9])(?:1[0-2]|0?[1-9]):[0-5][0-9]") == frozenset("0123456789")
+    assert required.first_chars(r"\b(?:the )?(?:last|next) week") == frozenset("tln")
+    assert required.first_chars(r"(?=[12][0-9]{3})(?:1[5-9]|20)[0-9]{2}") == frozenset("12")
+    assert required.first_chars(r"\d+ days") is None  # any script's digits
+    assert required.first_chars(r"(?:a|b)?") is None  # can match nothing
+    assert required.first_chars(r"[^a]x") is None
+
+
+def test_optional_groups_as_branches_keep_the_pattern():
+    assert rules._optional_as_branch(r"a(?:b)?c") == r"a(?:(?:b)|)c"
+    assert rules._optional_as_branch(r"(?P<q>x|y)? z") == r"(?:(?P<q>x|y)|) z"
+    assert rules._optional_as_branch(r"(?<=a)?b(a)??[()?]") == r"(?<=a)?b(a)??[()?]"  # lazy, lookarounds: as they are
+
+
+def test_windows_match_the_plain_merge():
+    rng = random.Random(5)
+    for _ in range(3000):
+        n = rng.randint(1, 400)
+        starts = sorted(rng.randrange(n) for _ in range(rng.randint(1, 25)))
+        before, after = rng.randint(0, 64), rng.randint(1, 64)
+        merged: list[list[int]] = []
+        for i in starts:
+            a, b = max(0, i - before), min(n, i + after)
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        assert extract.windows(n, starts, before, after) == [tuple(w) for w in merged]
+
+
+def test_the_modifier_test_never_rejects_what_the_modifier_pattern_takes():
+    prefix = extract._modifier_prefix(RES)
+    ends = frozenset({"of"} | {w.split()[-1] for w in RES.vocab["modifiers"]})
+    rng = random.Random(9)
+    words = [*RES.vocab["modifiers"], "the", "of", "get", "xearly", "éarly", "-", "  ", "\n", "mid-", "Late", "EARLY"]
+    for _ in range(5000):
+        before = " ".join(rng.choice(words) for _ in range(rng.randint(0, 4))) + rng.choice([" ", "-", "", "\t "])
+        if prefix.search(before):
+            assert extract._may_follow_modifier(before, ends), before
+
+
+_OLD_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•«])|\n\s*\n|\n\s*[•*-]\s")
+
+
+def test_sentence_boundaries_are_the_ones_the_plain_pattern_finds():
+    """The boundary pattern opens with the characters a boundary starts with
+    (so the search skips to them); it finds what the pattern it replaced found."""
+    texts = [d.text for d in _tempeval()] + [a["text"] for a in seed_articles()]
+    rng = random.Random(1)
+    alphabet = ".!?\n \t\"'”’)]•*-AaZ0«“‘([b"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for text in texts:
+        assert [m.span() for m in sentences._BOUNDARY.finditer(text)] == [
+            m.span() for m in _OLD_BOUNDARY.finditer(text)], repr(text)
+
+
+def test_edited_rule_and_abbreviation_files_are_read_anew(tmp_path, monkeypatch):
+    """`load` and the splitter's bundled list are remembered by their files'
+    state, never past an edit."""
+    shutil.copytree(rules.RULES_ROOT / "en", tmp_path / "rules" / "en")
+    monkeypatch.setattr(rules, "RULES_ROOT", tmp_path / "rules")
+    first = rules.load("en")
+    assert rules.load("en") is first
+    with (tmp_path / "rules" / "en" / "tense.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n# an edit\n")
+    edited = rules.load("en")
+    assert edited is not first and edited.fingerprint != first.fingerprint
+
+    (tmp_path / "data" / "en").mkdir(parents=True)
+    (tmp_path / "data" / "en" / "abbreviations.txt").write_text("gen\n", encoding="utf-8")
+    monkeypatch.setattr(sentences, "DATA", tmp_path / "data")
+    assert sentences.split("Gen. Lee came. He left.") == [(0, 14), (15, 23)]
+    (tmp_path / "data" / "en" / "abbreviations.txt").write_text("col\nst\n", encoding="utf-8")
+    assert sentences.split("Gen. Lee came. He left.") == [(0, 4), (5, 14), (15, 23)]

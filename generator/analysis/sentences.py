@@ -10,14 +10,19 @@ before the period is a known abbreviation or a single initial. A blank line
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
-# A run of stops is tried from its first character only ((?<![.!?])): tried
-# from each of its characters, a long run ("....") took quadratic time.
-_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•«])|\n\s*\n|\n\s*[•*-]\s")
+# A run of stops is tried from its first character only ((?<![.!?].) once
+# that character is read): tried from each of its characters, a long run
+# ("....") took quadratic time. The pattern opens with the characters a
+# boundary can start with, so the search skips to them in C instead of trying
+# the pattern at every position.
+_BOUNDARY = re.compile(r"[.!?\n](?:(?<=[.!?])(?<![.!?].)[.!?]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•«])"
+                       r"|(?<=\n)\s*\n|(?<=\n)\s*[•*-]\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.?$")
 
 
@@ -38,6 +43,25 @@ def load_abbreviations(path: Path) -> Abbreviations:
             word, _, flag = line.partition(" ")
             words[word.lower().rstrip(".")] = flag.strip() == "+digit"
     return words
+
+
+# The bundled list by the file's state (path, inode, size, modification and
+# change times): `split` without a list is called once per text, and reading
+# the file each time cost more than splitting. A changed file is read anew.
+_BUNDLED: dict[tuple, Abbreviations] = {}
+
+
+def bundled_abbreviations(language: str = "en") -> Abbreviations:
+    """The bundled abbreviation list of a language, as the file says now."""
+    path = os.path.join(DATA, language, "abbreviations.txt")  # abbreviations_file(), without pathlib's cost
+    st = os.stat(path)
+    state = (path, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    known = _BUNDLED.get(state)
+    if known is None:
+        if len(_BUNDLED) > 8:
+            _BUNDLED.clear()
+        known = _BUNDLED[state] = load_abbreviations(Path(path))
+    return known
 
 
 def _is_abbreviation(text: str, dot: int, known_words: Abbreviations) -> bool:
@@ -61,7 +85,7 @@ def split(text: str, abbreviations: Abbreviations | None = None) -> list[tuple[i
     """Sentence spans (start, end) covering the non-blank text, in order.
     Without an abbreviation list, the bundled English one is read."""
     if abbreviations is None:
-        abbreviations = load_abbreviations(abbreviations_file())
+        abbreviations = bundled_abbreviations()
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):

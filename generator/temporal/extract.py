@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
-from .rules import Resources, Rule
+from .rules import Resources, Rule, Veto
 from .template import TemplateError, fill
 
 
@@ -55,8 +57,10 @@ def _derived(kind: str, res: Resources, build):
 
 
 def _literal_tree(res: Resources) -> tuple:
-    """The literal plan as a tree: ((literal, offset in its parent, children), ...)
-    for the literals that contain no shorter one; each child contains its parent."""
+    """The literal plan as a tree: ((literal, offset in its parent, children,
+    slots), ...) for the literals that contain no shorter one; each child
+    contains its parent. `slots` sorts the children by where they would start
+    and end around their parent: ((offset, length, {literal: child}), ...)."""
     return _derived("literals", res, _build_literal_tree)
 
 
@@ -68,7 +72,15 @@ def _build_literal_tree(res: Resources) -> tuple:
         offsets[lit] = offset
 
     def build(parent):
-        return tuple((lit, offsets[lit], build(lit)) for lit in children.get(parent, ()))
+        nodes = tuple(node(lit) for lit in children.get(parent, ()))
+        return nodes
+
+    def node(lit):
+        kids = build(lit)
+        slots: dict[tuple[int, int], dict[str, tuple]] = {}
+        for kid in kids:
+            slots.setdefault((kid[1], len(kid[0])), {})[kid[0]] = kid
+        return (lit, offsets[lit], kids, tuple((o, n, table) for (o, n), table in slots.items()))
 
     return build(None)
 
@@ -80,77 +92,98 @@ def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     one is looked for only if that one occurs, and only where it occurs when
     that is rare."""
     found: dict[str, list[int]] = {}
-    _find_all(lowered, _literal_tree(res), None, found)
+    _find_all(lowered, _literal_tree(res), found)
     return found
 
 
-def _find_all(lowered: str, nodes: tuple, base: list[int] | None, found: dict) -> None:
+def _find_all(lowered: str, nodes: tuple, found: dict) -> None:
+    """Every occurrence of each literal of `nodes`, by scanning the text."""
     find = lowered.find
-    startswith = lowered.startswith
-    for lit, offset, children in nodes:
-        if base is not None and len(base) <= 32:
-            hits = [i - offset for i in base if i >= offset and startswith(lit, i - offset)]
-        else:
-            hits = []
-            i = find(lit)
-            while i >= 0:
-                hits.append(i)
-                i = find(lit, i + 1)
-        if hits:
-            found[lit] = hits
-            if children:
-                _find_all(lowered, children, hits, found)
+    for node in nodes:
+        lit = node[0]
+        i = find(lit)
+        if i < 0:
+            continue
+        hits = []
+        while i >= 0:
+            hits.append(i)
+            i = find(lit, i + 1)
+        found[lit] = hits
+        if node[2]:
+            _find_children(lowered, node, hits, found)
+
+
+def _find_children(lowered: str, node: tuple, base: list[int], found: dict) -> None:
+    """The occurrences of a literal's children, from the literal's own (`base`):
+    around each, one slice per place a child can take, looked up among the
+    children of that place; or a scan for each child where the literal is
+    frequent."""
+    slots = node[3]
+    if len(base) * len(slots) > 48:
+        _find_all(lowered, node[2], found)
+        return
+    hits_of: dict[str, list[int]] = {}
+    kids: dict[str, tuple] = {}
+    for offset, length, table in slots:
+        for i in base:
+            j = i - offset
+            if j >= 0 and (kid := table.get(lowered[j : j + length])) is not None:
+                hits_of.setdefault(kid[0], []).append(j)
+                kids[kid[0]] = kid
+    for lit, hits in hits_of.items():
+        found[lit] = hits
+        if kids[lit][2]:
+            _find_children(lowered, kids[lit], hits, found)
 
 
 def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[int, int]]:
     """Stretches of a text of length n around the (sorted) starts of the words
-    a rule needs: `before` characters before each, `after` from it, merged."""
+    a rule needs: `before` characters before each, `after` from it, merged
+    (a window goes on while the next start lies within both reaches)."""
+    first = starts[0]
+    if len(starts) == 1:
+        return [(first - before if first > before else 0, min(n, first + after))]
     merged = []
-    a, b = starts[0] - before, starts[0] + after
-    for i in starts:  # sorted, and every window as wide: the ends increase too
-        if i - before <= b:
-            b = i + after
-        else:
-            merged.append((max(0, a), min(n, b)))
-            a, b = i - before, i + after
-    merged.append((max(0, a), min(n, b)))
+    width = before + after
+    a, prev = first - before, first
+    for i in starts:
+        if i - prev > width:
+            merged.append((a if a > 0 else 0, min(n, prev + after)))
+            a = i - before
+        prev = i
+    merged.append((a if a > 0 else 0, min(n, prev + after)))
     return merged
 
 
-def _scan(text: str, lowered: str, fast: re.Pattern, regex: re.Pattern, verify: bool,
-          spans: list[tuple[int, int]]):
-    """Matches of a rule inside `spans`: found on the lower-cased text,
-    confirmed on the original where the rule is case-sensitive. A match that
-    reaches the end of a span is re-checked without the span's limit, so a
-    lookahead never sees a truncated text."""
+def _scan(text: str, lowered: str, item: Rule | Veto, spans: list[tuple[int, int]]) -> list:
+    """[(start, end, match)] of a rule or veto inside `spans`: found on the
+    lower-cased text (the whole match is the group `_m`, see
+    rules.scan_pattern), confirmed on the original where the rule is
+    case-sensitive. A match that reaches the end of a span is re-checked
+    without the span's limit, so a lookahead never sees a truncated text."""
     n = len(lowered)
+    search, match = item.fast.search, item.fast.match
+    verify = item.needs_verify
+    out = []
     for a, b in spans:
         pos = a
-        while pos < b and (m := fast.search(lowered, pos, b)) is not None:
-            if b < n and m.end() > b - 16:
-                m = fast.match(lowered, m.start())
+        while pos < b and (m := search(lowered, pos, b)) is not None:
+            start, end = m.span("_m")
+            if b < n and end > b - 16:
+                m = match(lowered, start)
                 if m is None:
-                    pos += 1
+                    pos = start + 1
                     continue
+                end = m.end("_m")
             if verify:
-                v = regex.match(text, m.start())
-                if v is None or v.end() <= v.start():
-                    pos = m.start() + 1
+                v = item.regex.match(text, start)
+                if v is None or v.end() <= start:
+                    pos = start + 1
                     continue
-                m = v
-            yield m
-            pos = m.end() if m.end() > m.start() else m.start() + 1
-
-
-def _matches(text: str, lowered: str, rule: Rule, spans: list[tuple[int, int]]):
-    has_t = "t" in rule.regex.groupindex
-    for m in _scan(text, lowered, rule.fast, rule.regex, rule.needs_verify, spans):
-        if has_t and m.group("t") is not None:
-            start, end = m.span("t")
-        else:
-            start, end = m.span()
-        if end > start and _word_edges_ok(text, start, end):
-            yield start, end, m
+                m, end = v, v.end()
+            out.append((start, end, m))
+            pos = end if end > start else start + 1
+    return out
 
 
 def _modifier_prefix(res: Resources) -> re.Pattern:
@@ -170,7 +203,8 @@ class _Group:
     """Rules (or vetoes) that need the same words: their windows are found once."""
 
     literals: frozenset[str] | None  # None: the rules run on the whole text
-    members: tuple[tuple[int, Rule, int, int], ...]  # (file order, rule, reach before, reach after)
+    reaches: tuple[tuple[int, int], ...]  # the members' distinct (reach before, reach after)
+    members: tuple[tuple[int, Any, int], ...]  # (file order, Rule or Veto, index of its reach)
 
 
 def _round(reach: int) -> int:
@@ -179,31 +213,67 @@ def _round(reach: int) -> int:
     return min(WINDOW, -(-reach // 16) * 16)
 
 
-def _groups(items) -> tuple[_Group, ...]:
+@dataclass(frozen=True)
+class _Plan:
+    """The groups of a set of rules (or vetoes), and for each required word the
+    groups that need it: a text's groups are found from the few words it holds
+    instead of testing every group."""
+
+    groups: tuple[_Group, ...]
+    needing: dict[str, tuple[int, ...]]  # word -> indices of the groups that need it
+    always: frozenset[int]  # groups that run on the whole text
+
+    def passing(self, found) -> list[_Group]:
+        """The groups one of whose words occurs in the text (`found`), in order."""
+        indices = set(self.always)
+        needing = self.needing
+        for lit in found:
+            indices.update(needing.get(lit, ()))
+        groups = self.groups
+        return [groups[i] for i in sorted(indices)]
+
+
+def _groups(items) -> _Plan:
     by_required: dict = {}
     for order, item in enumerate(items):
-        member = (order, item, _round(item.reach[0]), _round(item.reach[1]))
-        by_required.setdefault(item.required, []).append(member)
-    return tuple(_Group(req, tuple(members))
-                 for req, members in by_required.items())
+        by_required.setdefault(item.required, []).append((order, item))
+    groups = []
+    for req, members in by_required.items():
+        reaches = list(dict.fromkeys((_round(i.reach[0]), _round(i.reach[1])) for _, i in members))
+        groups.append(_Group(req, tuple(reaches), tuple(
+            (order, i, reaches.index((_round(i.reach[0]), _round(i.reach[1])))) for order, i in members)))
+    needing: dict[str, list[int]] = {}
+    for k, group in enumerate(groups):
+        for lit in group.literals or ():
+            needing.setdefault(lit, []).append(k)
+    return _Plan(tuple(groups), {lit: tuple(ks) for lit, ks in needing.items()},
+                 frozenset(k for k, g in enumerate(groups) if g.literals is None))
 
 
-def _plan(res: Resources) -> tuple[tuple[_Group, ...], tuple[_Group, ...]]:
-    """(veto groups, rule groups), built once per set of resources."""
+def _plan(res: Resources) -> tuple[_Plan, _Plan]:
+    """(veto plan, rule plan), built once per set of resources."""
     return _derived("plan", res, lambda r: (_groups(r.vetoes), _groups(r.rules)))
 
 
-def _group_windows(group: _Group, n: int, positions: dict[str, list[int]], found: frozenset[str]):
-    """{(before, after): windows} for the group's members, or None if a word
-    the group needs is absent (no member can match). `found`: the literals
-    that occur, as a set (a disjointness test in C rejects most groups)."""
+def _group_windows(group: _Group, n: int, positions: dict[str, list[int]], found, known: dict) -> list:
+    """The windows for each of the group's reaches (a word it needs occurs).
+    `found`: the words that occur, as a set; `known`: windows already made for
+    this text, by the words present and the reach (groups needing different
+    words often find the same ones: the digits)."""
     if group.literals is None:
-        return {(b, a): [(0, n)] for _, _, b, a in group.members}
-    if group.literals.isdisjoint(found):
-        return None
-    lists = [positions[lit] for lit in group.literals & found]
-    starts = lists[0] if len(lists) == 1 else sorted(i for hits in lists for i in hits)
-    return {(b, a): windows(n, starts, b, a) for _, _, b, a in group.members}
+        return [[(0, n)]] * len(group.reaches)
+    present = group.literals & found
+    out = []
+    for reach in group.reaches:
+        spans = known.get((present, reach))
+        if spans is None:
+            starts = known.get(present)
+            if starts is None:
+                lists = [positions[lit] for lit in present]
+                starts = known[present] = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+            spans = known[present, reach] = windows(n, starts, *reach)
+        out.append(spans)
+    return out
 
 
 def find(text: str, res: Resources) -> list[Candidate]:
@@ -211,17 +281,20 @@ def find(text: str, res: Resources) -> list[Candidate]:
     lowered = lower_ascii(text)
     positions = literal_positions(lowered, res)
     n = len(text)
-    veto_groups, rule_groups = _plan(res)
+    veto_plan, rule_plan = _plan(res)
     found = frozenset(positions)
-    vetoed = _vetoed(text, lowered, veto_groups, positions, found)
+    known: dict = {}
+    vetoed = _vetoed(text, lowered, veto_plan.passing(found), positions, found, known)
     raw: list[tuple[int, int, Rule, re.Match, int]] = []
-    for group in rule_groups:
-        spans_by_reach = _group_windows(group, n, positions, found)
-        if spans_by_reach is None:
-            continue  # a word every rule of the group needs is absent
-        for order, rule, before, after in group.members:
-            for start, end, m in _matches(text, lowered, rule, spans_by_reach[before, after]):
-                if vetoed is None or vetoed.find(1, start, end) < 0:
+    for group in rule_plan.passing(found):  # the others need a word that is absent
+        spans = _group_windows(group, n, positions, found, known)
+        for order, rule, k in group.members:
+            has_t = rule.has_t
+            for start, end, m in _scan(text, lowered, rule, spans[k]):
+                if has_t and m.group("t") is not None:
+                    start, end = m.span("t")
+                if end > start and _word_edges_ok(text, start, end) and (
+                        vetoed is None or vetoed.find(1, start, end) < 0):
                     raw.append((start, end, rule, m, order))
     return _candidates(text, choose(raw, n), res)
 
@@ -231,18 +304,16 @@ def find(text: str, res: Resources) -> list[Candidate]:
 # characters, so choosing is linear in the text and the number of matches
 # (testing each candidate against every chosen match was quadratic).
 
-def _vetoed(text: str, lowered: str, groups: tuple[_Group, ...], positions, found) -> bytearray | None:
+def _vetoed(text: str, lowered: str, groups: list[_Group], positions, found, known) -> bytearray | None:
     """Characters covered by a false friend ("Sunday Times"), or None if none is."""
     mask = None
     for group in groups:
-        spans_by_reach = _group_windows(group, len(text), positions, found)
-        if spans_by_reach is None:
-            continue
-        for _, veto, before, after in group.members:
-            for m in _scan(text, lowered, veto.fast, veto.regex, veto.needs_verify, spans_by_reach[before, after]):
+        spans = _group_windows(group, len(text), positions, found, known)
+        for _, veto, k in group.members:
+            for start, end, _ in _scan(text, lowered, veto, spans[k]):
                 if mask is None:
                     mask = bytearray(len(text))
-                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+                mask[start:end] = b"\x01" * (end - start)
     return mask
 
 
@@ -273,10 +344,28 @@ def _first_mod(mod: str) -> str:
     return m.group(0) if m else mod
 
 
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _may_follow_modifier(before: str, last_words: frozenset) -> bool:
+    """Whether `before` can end with a leading modifier ("early ", "mid-",
+    "the end of "): its last word must end one. A cheap test that spares the
+    modifier pattern most expressions."""
+    before = before.rstrip()
+    if before.endswith("-"):
+        before = before[:-1]
+    i = len(before)
+    while i and before[i - 1] in _ASCII_LETTERS:  # as the pattern's (?<![A-Za-z]) counts a word
+        i -= 1
+    return before[i:].lower() in last_words
+
+
 def _candidates(text: str, chosen: list, res: Resources) -> list[Candidate]:
     """Fill each chosen match's value template; extend a DATE or TIME by a
     leading modifier ("late", "the end of") not already part of an expression."""
     prefix = _modifier_prefix(res)
+    last_words = _derived("modifier-ends", res, lambda r: frozenset(
+        {"of"} | {w.split()[-1] for w in r.vocab["modifiers"]}))
     out: list[Candidate] = []
     taken_until = 0
     for start, end, rule, m, _ in chosen:
@@ -286,7 +375,8 @@ def _candidates(text: str, chosen: list, res: Resources) -> list[Candidate]:
             mod = _first_mod(fill(rule.mod, groups, res.vocab)) if rule.mod else ""
         except (TemplateError, KeyError, ValueError):
             continue
-        if rule.type in ("DATE", "TIME") and not value.endswith("_REF"):
+        if rule.type in ("DATE", "TIME") and not value.endswith("_REF") and _may_follow_modifier(
+                text[max(taken_until, start - 40) : start], last_words):
             pm = prefix.search(text, max(taken_until, start - 40), start)
             if pm and pm.end() == start:
                 word = re.sub(r"\s+", " ", pm.group(1).lower())

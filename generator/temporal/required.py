@@ -197,3 +197,94 @@ def match_reach(pattern: str) -> tuple[int, int]:
     if k < j:
         return width, reach
     return _width(seq[: k + 1])[0], _width(seq[j:])[1]
+
+
+# Which characters a match can start with. CPython's regex search tries a
+# pattern at every position unless the pattern opens with a literal or a
+# character class; then it skips in C, at memory speed, to the next position
+# holding one of those characters. Most rules open with a zero-width test
+# ("\b", a lookbehind), which hides their first characters from it.
+
+def _first_of(seq) -> tuple[frozenset[str] | None, bool]:
+    """(the characters a match of `seq` can start with, None if any; whether
+    `seq` can match the empty string)."""
+    out: set[str] = set()
+    for op, av in seq:
+        chars, nullable = _first_op(op, av)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return frozenset(out), False
+    return frozenset(out), True
+
+
+def _first_op(op, av) -> tuple[frozenset[str] | None, bool]:
+    if op is C.LITERAL:
+        return frozenset(chr(av)), False
+    if op is C.IN:
+        return _exact_class(av), False
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return frozenset(), True  # zero width: the next part starts the match
+    if op is C.SUBPATTERN:
+        if av[1] & re.IGNORECASE:  # "(?i:...)": both cases would start it
+            return None, False
+        return _first_of(av[3])
+    if op is C.ATOMIC_GROUP:
+        return _first_of(av)
+    if op in (C.BRANCH, C.GROUPREF_EXISTS):
+        alts = av[1] if op is C.BRANCH else av[1:]
+        parts = [(frozenset(), True) if alt is None else _first_of(alt) for alt in alts]
+        if any(chars is None for chars, _ in parts):
+            return None, False
+        return frozenset().union(*(chars for chars, _ in parts if chars)), any(n for _, n in parts)
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        chars, nullable = _first_of(av[2])
+        return chars, nullable or av[0] == 0
+    return None, False  # any character, \d, a back-reference...: anything can start it
+
+
+def _exact_class(items) -> frozenset[str] | None:
+    """The characters of a class ([0-9a-f], [12]) exactly, or None."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            chars.add(chr(av))
+        elif op is C.RANGE and av[1] - av[0] < 256:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:  # a negated class, \d (any script's digits), \w, \s...
+            return None
+    return frozenset(chars)
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters every match of `pattern` (compiled case-sensitively, as
+    the lower-case patterns are) starts with, or None: any character, or the
+    pattern can match the empty string."""
+    try:
+        chars, nullable = _first_of(list(_parser.parse(pattern, 0)))
+    except re.error:
+        return None
+    return None if nullable or not chars else chars
+
+
+def required_and_reach(pattern: str) -> tuple[Factor | None, tuple[int, int]]:
+    """(required literals, reach) of a pattern for lower-case text. A pattern
+    that needs no literal ("(?=[12][0-9]{3})...", a bare year) but can only
+    start with a digit needs that digit: its windows open at the digits."""
+    required = required_literals(pattern)
+    if required is not None:
+        return required, match_reach(pattern)
+    first = first_chars(pattern)
+    if first is not None and first <= DIGITS:
+        return first, (0, match_reach(pattern)[1])
+    return None, match_reach(pattern)
+
+
+def opens_at_word_boundary(pattern: str) -> bool:
+    """Whether every match of `pattern` starts at a word boundary (it opens with "\\b")."""
+    try:
+        seq = list(_parser.parse(pattern, 0))
+    except re.error:
+        return False
+    return bool(seq) and seq[0] == (C.AT, C.AT_BOUNDARY)

@@ -9,12 +9,13 @@ time; nothing is compiled per sentence.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .required import match_reach, required_literals
+from .required import Factor, first_chars, opens_at_word_boundary, required_and_reach
 
 RULES_ROOT = Path(__file__).parent / "rules"
 
@@ -55,6 +56,7 @@ class Rule:
     # How far a match can reach (longest match, furthest character it or a
     # lookahead reads): the extractor searches no wider around a required word.
     reach: tuple[int, int] = (10**6, 10**6)
+    has_t: bool = False  # the rule marks the expression inside its match (group `t`)
 
 
 @dataclass(frozen=True)
@@ -179,10 +181,75 @@ def _group_end(pattern: str, i: int) -> int:
     return j
 
 
-def compile_rule_pattern(expanded: str, where: str) -> tuple[re.Pattern, re.Pattern, bool]:
+def compile_rule_pattern(expanded: str, where: str) -> tuple[re.Pattern, re.Pattern, bool, Factor | None,
+                                                              tuple[int, int]]:
+    """(the case-insensitive pattern, the pattern for lower-cased text as the
+    extractor searches with it, whether a match must be confirmed on the
+    original text, the literals a match needs, how far a match reaches)."""
     regex = _compile(expanded, where)
-    fast = _compile(_lowered(expanded), where, 0)
-    return regex, fast, "(?-i:" in expanded
+    lowered = _lowered(expanded)
+    try:
+        fast = re.compile(scan_pattern(lowered))
+    except re.error:  # a back-reference, which a lookbehind may not hold: searched as it is
+        fast = _compile(f"(?P<_m>{lowered})", where, 0)
+    return regex, fast, "(?-i:" in expanded, *required_and_reach(lowered)
+
+
+def _optional_as_branch(pattern: str) -> str:
+    """"(...)?" written "(?:(...)|)": the same greedy choice (the group first,
+    then nothing), which CPython's regex engine runs as a plain branch instead
+    of its general repeat loop, several times faster for a long group."""
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if c == "[":
+            j = pattern.index("]", i + 2) + 1
+            out.append(pattern[i:j])
+            i = j
+            continue
+        if c == "(":
+            j = _group_end(pattern, i)
+            head = pattern[i : i + 4]
+            lookaround = head.startswith(("(?=", "(?!", "(?<=", "(?<!"))
+            inner = pattern[i:j]
+            if not lookaround:  # the group's own opening, then its contents, rewritten too
+                k = inner.index(":") + 1 if inner.startswith("(?:") else (
+                    inner.index(">") + 1 if inner.startswith("(?P<") else 1)
+                inner = inner[:k] + _optional_as_branch(inner[k:-1]) + ")"
+            if not lookaround and pattern[j : j + 1] == "?" and pattern[j + 1 : j + 2] not in ("?", "+"):
+                out.append(f"(?:{inner}|)")
+                i = j + 1
+                continue
+            out.append(inner)
+            i = j
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def scan_pattern(pattern: str) -> str:
+    """The pattern as the extractor searches with it: the whole match in the
+    group `_m`, and, where a match can only start with a few characters, those
+    characters first: "[0-9](?<=(?=(?P<_m>...))(?s:.))" consumes a first
+    character (which CPython's search skips to in C) and then matches the
+    pattern from it, inside a lookahead within a one-character lookbehind.
+    Same matches, found several times faster than trying "\\b..." or
+    "(?<![0-9])..." at every position."""
+    pattern = _optional_as_branch(pattern)
+    first = first_chars(pattern)
+    if first is None:
+        return f"(?P<_m>{pattern})"
+    chars = "".join(re.escape(c) for c in sorted(first))
+    # A pattern that opens at a word boundary ("\\b...") cannot start inside a
+    # word: said at once, before the lookahead, most first characters are
+    # turned down cheaply.
+    boundary = r"(?<=\b.)" if opens_at_word_boundary(pattern) else ""
+    return f"[{chars}]{boundary}(?<=(?=(?P<_m>{pattern}))(?s:.))"
 
 
 def _read(path: Path) -> dict:
@@ -204,6 +271,13 @@ def resource_files(language: str = "en") -> list[Path]:
 # bytes, so it can never hand out rules older than the files: a long-running
 # preview that sees an edited rule file recompiles on its next build.
 _COMPILED: dict[tuple[str, str], Resources] = {}
+# (language, every rule file's name, inode, size, modification and change
+# times in ns) -> the compiled rules for those files. Writing a file changes
+# its change time (which no tool can set back), so an unchanged state means
+# unchanged bytes, and `load` need not read and hash the files on every call.
+# (Only a rewrite to the same size within one tick of the file system's clock,
+# a few milliseconds, could go unseen; an editor's save cannot.)
+_BY_STATE: dict[tuple, Resources] = {}
 
 
 def files_digest(files: list[Path]) -> str:
@@ -214,15 +288,35 @@ def files_digest(files: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+def _files_state(language: str) -> tuple:
+    """The rule files as the file system describes them (one directory read
+    and a stat per file: microseconds, against reading and hashing)."""
+    try:
+        with os.scandir(RULES_ROOT / language) as entries:
+            found = sorted((e.name, e.stat()) for e in entries if e.name.endswith(".toml") and e.is_file())
+    except OSError:
+        return ()
+    return tuple((name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) for name, st in found)
+
+
 def load(language: str = "en") -> Resources:
     """The compiled rules of a language, as the files say now. Compiling takes
-    a fifth of a second, so the result is remembered by the files' digest."""
+    a fifth of a second, so the result is remembered by the files' digest,
+    and the digest by the files' state."""
+    state = (language, _files_state(language))
+    known = _BY_STATE.get(state)
+    if known is not None:
+        return known
     files = resource_files(language)
     key = (language, files_digest(files))
     if key not in _COMPILED:
         if len(_COMPILED) > 8:
             _COMPILED.clear()
         _COMPILED[key] = _compile_resources(language, files, key[1])
+    if len(_BY_STATE) > 8:
+        _BY_STATE.clear()
+    if state[1]:
+        _BY_STATE[state] = _COMPILED[key]
     return _COMPILED[key]
 
 
@@ -247,7 +341,8 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
                     raise RuleError(f"{where}: missing {key!r}")
             if raw["type"] not in {"DATE", "TIME", "DURATION", "SET"}:
                 raise RuleError(f"{where}: type must be DATE, TIME, DURATION or SET")
-            regex, fast, verify = compile_rule_pattern(_expand(raw["pattern"], macros, vocab, where), where)
+            regex, fast, verify, required, reach = compile_rule_pattern(
+                _expand(raw["pattern"], macros, vocab, where), where)
             examples = tuple(
                 Example(
                     text=e["text"],
@@ -264,8 +359,9 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
                     regex=regex,
                     fast=fast,
                     needs_verify=verify,
-                    required=required_literals(fast.pattern),
-                    reach=match_reach(fast.pattern),
+                    required=required,
+                    reach=reach,
+                    has_t="t" in regex.groupindex,
                     value=raw["value"],
                     mod=raw.get("mod", ""),
                     priority=int(raw.get("priority", 0)),
@@ -275,9 +371,10 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
             )
         for raw in data.get("veto", []):
             where = f"{path.name}: veto {raw.get('id', '?')}"
-            regex, fast, verify = compile_rule_pattern(_expand(raw["pattern"], macros, vocab, where), where)
-            vetoes.append(Veto(raw["id"], regex, fast, verify, required_literals(fast.pattern), path.name,
-                               tuple(raw.get("examples", [])), match_reach(fast.pattern)))
+            regex, fast, verify, required, reach = compile_rule_pattern(
+                _expand(raw["pattern"], macros, vocab, where), where)
+            vetoes.append(Veto(raw["id"], regex, fast, verify, required, path.name,
+                               tuple(raw.get("examples", [])), reach))
 
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}

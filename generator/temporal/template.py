@@ -9,6 +9,7 @@ function's default), so optional parts of a pattern need no extra rule.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 
@@ -158,18 +159,33 @@ FUNCTIONS: dict[str, Callable] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
+def _parts(template: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    """A template split once into (text, group, function) parts; the last
+    part has no group."""
+    parts, pos = [], 0
+    for m in _SLOT.finditer(template):
+        parts.append((template[pos : m.start()], m.group(1), m.group(2)))
+        pos = m.end()
+    parts.append((template[pos:], None, None))
+    return tuple(parts)
+
+
 def fill(template: str, groups: Mapping[str, str | None], vocab: Vocab) -> str:
-    def slot(m: re.Match) -> str:
-        name, func = m.group(1), m.group(2)
+    out = []
+    for text, name, func in _parts(template):
+        out.append(text)
+        if name is None:
+            break
         if name not in groups:
             raise TemplateError(f"template names group {name!r} that the pattern lacks")
         word = groups[name]
         if func is None:
-            return word or ""
+            out.append(word or "")
+            continue
         if func not in FUNCTIONS:
             raise TemplateError(f"unknown template function {func!r}")
         if word is None and func not in {"minute", "mod", "qmod"}:
-            return ""
-        return FUNCTIONS[func](word, groups, vocab)
-
-    return _SLOT.sub(slot, template)
+            continue
+        out.append(FUNCTIONS[func](word, groups, vocab))
+    return "".join(out)

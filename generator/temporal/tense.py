@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 from .resolve import FUTURE, PAST, PRESENT
 
@@ -76,18 +77,25 @@ def _verdict(words: list[str], i: int, capitalised: bool, cues: dict) -> str | N
     return None
 
 
-_HEADS: dict[int, tuple[dict, frozenset[str]]] = {}
+_HEADS: dict[int, tuple[dict, frozenset[str], re.Pattern]] = {}
 
 
-def cue_heads(cues: dict) -> frozenset[str]:
-    """Every word that can start a cue: any other word (not an -ed form) is
-    no cue, whatever follows it, so most words are rejected at once. Computed
-    once per cue table."""
+def _heads(cues: dict) -> tuple[dict, frozenset[str], re.Pattern]:
     known = _HEADS.get(id(cues))
     if known is None or known[0] is not cues:
         phrases = [*cues["future"], *cues["past"], *cues["perfect_aux"], *cues["present"]]
-        known = _HEADS[id(cues)] = (cues, frozenset(p.split(" ")[0] for p in phrases))
-    return known[1]
+        heads = frozenset(p.split(" ")[0] for p in phrases)
+        # A word of the sentence's lower-cased words joined by spaces that can
+        # be a cue: a head, or a regular -ed form ("signed"; see _ed_form).
+        words = "|".join(re.escape(h) for h in sorted(heads, key=lambda h: (-len(h), h)))
+        pattern = re.compile(rf"(?<![^ ])(?:{words}|[^ ]{{3,}}ed)(?![^ ])")
+        known = _HEADS[id(cues)] = (cues, heads, pattern)
+    return known
+
+
+# A token and the text before it: split by it, a sentence gives its tokens and
+# (from the lengths of the parts) their offsets without a match object each.
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
 class Sentence:
@@ -95,22 +103,27 @@ class Sentence:
 
     __slots__ = ("positions", "cue_index", "cue_verdict", "words", "_blocked")
 
-    def __init__(self, text: str, span: tuple[int, int], cues: dict, heads: frozenset[str]):
+    def __init__(self, text: str, span: tuple[int, int], cues: dict):
         s, e = span
-        self.positions: list[int] = []
-        self.words: list[str] = []
+        parts = _SPLIT.split(text[s:e])  # [before, token, between, token, ..., after]
+        self.positions: list[int] = list(accumulate(map(len, parts), initial=s))[1::2]
+        # Tokens hold no space: lower-cased joined, they are lower-cased in one call.
+        joined = " ".join(parts[1::2]).lower()
+        self.words: list[str] = joined.split(" ") if len(parts) > 1 else []
         positions, words = self.positions, self.words
-        for m in _TOKEN.finditer(text, s, e):
-            positions.append(m.start())
-            words.append(m.group(0).lower())
         self.cue_index: list[int] = []
         self.cue_verdict: list[str] = []
-        for i, w in enumerate(words):
-            if w in heads or (len(w) > 4 and w.endswith("ed")):
-                verdict = _verdict(words, i, text[positions[i]].isupper(), cues)
-                if verdict is not None:
-                    self.cue_index.append(i)
-                    self.cue_verdict.append(verdict)
+        # The words that can be cues (most are not), and their indices: the
+        # spaces before each, counted on from the previous one.
+        count = joined.count
+        i = at = 0
+        for m in _heads(cues)[2].finditer(joined):
+            i += count(" ", at, m.start())
+            at = m.start()
+            verdict = _verdict(words, i, text[positions[i]].isupper(), cues)
+            if verdict is not None:
+                self.cue_index.append(i)
+                self.cue_verdict.append(verdict)
         self._blocked: bool | None = None
 
     def blocked(self, blockers) -> bool:
@@ -138,7 +151,6 @@ class TenseReader:
     def __init__(self, text: str, cues: dict):
         self.text = text
         self.cues = cues
-        self.heads = cue_heads(cues)
         self._sentences: dict[tuple[int, int], Sentence] = {}
 
     def at(self, sentence: tuple[int, int], start: int, end: int) -> str | None:
@@ -152,7 +164,7 @@ class TenseReader:
     def _read(self, sentence: tuple[int, int]) -> Sentence:
         read = self._sentences.get(sentence)
         if read is None:
-            read = self._sentences[sentence] = Sentence(self.text, sentence, self.cues, self.heads)
+            read = self._sentences[sentence] = Sentence(self.text, sentence, self.cues)
         return read
 
 
