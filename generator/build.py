@@ -23,6 +23,7 @@ from . import __version__, content, freshness, render, search, write
 from .analysis.cache import Cache
 from .analysis.runner import analyse_all
 from .config import SiteConfig
+from .corpus import history
 from .corpus.entities import EntityIndex
 from .corpus.merge import merge
 from .corpus.overrides import apply_overrides, load_overrides, override_files
@@ -110,15 +111,17 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
     analyses = analyse(articles, config, resources, options, report)
     timer.lap("extract")
 
+    manifest = write.load_manifest(config.output_dir) if options.write_output else {}
+    published = history.published(manifest)
     events, index = merged_events(analyses, resources, config)
+    events = history.keep_ids(published, events)
     events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report)
     timer.lap("merge")
 
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)
-    site = plan(config, analyses, events, index, with_search)
+    site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events))
     report.warnings += site.warnings
-    manifest = write.load_manifest(config.output_dir) if options.write_output else {}
     digests = manifest.get("pages") if options.use_cache else None
     bar = progress_bar("rendering", len(site.pages), options.quiet, "page")
     rendered = render.render_pages(site, GENERATOR, bar.update if bar else None,
@@ -147,7 +150,9 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
         # runs again next time, so its warnings are shown again.
         stats = write.write_site(files, config.output_dir, summary, rendered.kept, rendered.digests, manifest,
                                  allow_shrink=options.allow_shrink, before_switch=index_search if with_search else None,
-                                 stamp=lambda: None if report.warnings else key)
+                                 stamp=lambda: None if report.warnings else key,
+                                 ids=history.record(published, events),
+                                 stand_ins=frozenset(p.path for p in site.pages if p.template == "redirect.html"))
     timer.lap("write" if not with_search else "publish")
     report.warnings += [config_notice] if config_notice else []
     return BuildResult(config, report, len(articles), events, len(site.pages), summary["files"], timer.timings,

@@ -234,11 +234,13 @@ def can_stage(output: Path) -> bool:
 # ---------------------------------------------------------------- publishing
 
 
-def check_shrink(new_files: set[str], previous: dict, output: Path) -> None:
+def check_shrink(new_files: set[str], previous: dict, output: Path, stand_ins: frozenset[str] = frozenset()) -> None:
     """Refuse a build that would remove more than half of the published pages
-    (a wrong content folder, a broad override): the message lists them."""
+    (a wrong content folder, a broad override): the message lists them.
+    `stand_ins` are pages that only redirect (an event that is gone): their
+    content counts as removed."""
     before = {f for f in _manifest_files(previous) if f.endswith(".html")}
-    gone = sorted(before - new_files)
+    gone = sorted(before - (new_files - stand_ins))
     if len(before) < 4 or len(gone) <= SHRINK_LIMIT * len(before):
         return
     sample = ", ".join(gone[:8]) + (f" and {len(gone) - 8:,} more" if len(gone) > 8 else "")
@@ -250,7 +252,8 @@ def check_shrink(new_files: set[str], previous: dict, output: Path) -> None:
 def write_site(files: dict[str, bytes], output: Path, summary: dict | None = None, kept: set[str] | None = None,
                digests: dict[str, str] | None = None, previous: dict | None = None, allow_shrink: bool = True,
                before_switch: Callable[[Path], None] | None = None,
-               stamp: Callable[[], str | None] | None = None) -> WriteStats:
+               stamp: Callable[[], str | None] | None = None, ids: dict | None = None,
+               stand_ins: frozenset[str] = frozenset()) -> WriteStats:
     """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
     pages of the previous build whose inputs did not change (not rendered
     again: taken from the live site); `digests` the fingerprints of every
@@ -258,7 +261,9 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     the caller loaded it. `before_switch(folder)` runs on the complete new
     site before it goes live (the search indexer); `stamp()`, asked after
     that, gives the build key that marks the new site as a complete build
-    (None: do not mark it, e.g. because the build had warnings)."""
+    (None: do not mark it, e.g. because the build had warnings); `ids` the
+    events' id history (corpus.history), kept in the manifest; `stand_ins`
+    the pages that only redirect (see check_shrink)."""
     output = output.resolve()
     rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
     recover(output)
@@ -267,9 +272,10 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     kept_rels = {str(_safe_relative(k)) for k in (kept or ())} & live_files
     new_files = set(rels) | kept_rels
     if not allow_shrink:
-        check_shrink(new_files, manifest, output)
+        check_shrink(new_files, manifest, output, stand_ins)
     _refuse_symlinked_folders(output, new_files)
-    record = {"format": FORMAT, "files": sorted(new_files), "summary": summary or {}, "pages": digests or {}}
+    record = {"format": FORMAT, "files": sorted(new_files), "summary": summary or {}, "pages": digests or {},
+              "ids": ids or {}}
     try:
         if can_stage(output):
             stats = _publish_staged(rels, kept_rels, output, manifest, record, before_switch, stamp)

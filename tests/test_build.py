@@ -153,10 +153,13 @@ def _seed_project(tmp_path):
 def test_incremental_rebuild_equals_cold_build(tmp_path, change):
     """Build, change one thing, rebuild into the same folder with the cache (as
     the command line does, skipping the work when nothing changed): the result
-    must be byte for byte what a cold build of the new state gives."""
+    must be byte for byte what a cold build of the new state gives. The cold
+    build publishes over a copy of the first site: an event's id depends on
+    the ids the site published before (corpus/history.py), not on the cache."""
     project = _seed_project(tmp_path / "p")
     first_build = build(project / "site.toml", output=project / "site", skip_unchanged=True)
     assert not first_build.up_to_date
+    shutil.copytree(project / "site", project / "cold")
     articles = project / "content" / "articles"
     first = sorted(articles.glob("*.md"))[1]
     if change == "nothing":
@@ -185,9 +188,9 @@ def test_incremental_rebuild_equals_cold_build(tmp_path, change):
     elif change == "site_toml":
         text = (project / "site.toml").read_text().replace('order = "oldest"', 'order = "newest"')
         (project / "site.toml").write_text(text.replace("key_events = 8", "key_events = 3"))
-    again = build(project / "site.toml", output=project / "site", skip_unchanged=True)
+    again = build(project / "site.toml", output=project / "site", skip_unchanged=True, allow_shrink=True)
     assert again.up_to_date == (change == "nothing")
-    build(project / "site.toml", output=project / "cold", use_cache=False)
+    build(project / "site.toml", output=project / "cold", use_cache=False, allow_shrink=True)
     warm, cold = snapshot(project / "site"), snapshot(project / "cold")
     warm.pop(".generator-manifest.json"), cold.pop(".generator-manifest.json")
     assert warm.keys() == cold.keys()
@@ -199,6 +202,7 @@ def test_rebuild_renders_only_pages_whose_inputs_changed(tmp_path):
     rendered nor written again, and the site equals a cold build."""
     project = _seed_project(tmp_path / "p")
     first = build(project / "site.toml", output=project / "site")
+    shutil.copytree(project / "site", project / "cold")  # the same published history
     article = sorted((project / "content" / "articles").glob("*.md"))[1]
     article.write_text(article.read_text().replace("deepened bilateral ties", "deepened their bilateral ties"))
     again = build(project / "site.toml", output=project / "site")

@@ -267,7 +267,8 @@ def _merged(e: Event, other: Event) -> Event:
     return dataclasses.replace(
         e, sources=_merged_sources(e.sources, other.sources),
         entities=e.entities + tuple(n for n in other.entities if n not in e.entities),
-        salience=round(e.salience + other.salience, 3))
+        salience=round(e.salience + other.salience, 3),
+        mentions=tuple(sorted(set(e.mentions) | set(other.mentions))))
 
 
 def _changed(e: Event, o: Override) -> Event:

@@ -12,8 +12,10 @@ from datetime import date
 
 from ..config import SiteConfig
 from ..corpus.entities import EntityIndex
+from ..corpus.history import Moved
 from ..errors import Problem
 from ..model import Analysis, Event
+from ..temporal import calendar
 from .articles import ArticleView, article_views
 from .indexes import EntityView, TagView, entity_views, tag_views
 from .notices import site_warnings
@@ -42,7 +44,10 @@ class Site:
 
 
 def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
-         search_available: bool = False, redirects: dict[str, str] | None = None) -> Site:
+         search_available: bool = False, redirects: dict[str, str] | None = None,
+         moved: list[Moved] | None = None) -> Site:
+    """The site's views and pages. `redirects` (old URL -> new URL) and
+    `moved` (ids no longer published, corpus.history) become redirect pages."""
     urls = Urls(config)
     by_slug = {a.article.slug: a for a in analyses}
     names = Names(events, index, urls)
@@ -58,9 +63,23 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
     site = Site(config, urls, views, articles, entity_views(views, names), tag_views(analyses, views, articles, urls),
                 periods, overview(views, periods, urls, coverage, config.order == "newest"),
                 built=newest.isoformat() + "T00:00:00Z", search_available=search_available,
-                redirects=dict(redirects or {}), warnings=site_warnings(config, analyses))
+                redirects={**moved_urls(moved or [], urls, periods), **(redirects or {})},
+                warnings=site_warnings(config, analyses))
     site.pages = pages(site)
     return site
+
+
+def moved_urls(moved: list[Moved], urls: Urls, periods: Periods) -> dict[str, str]:
+    """Old event URL -> the event that holds its sentences now, else its period's page, else the timeline."""
+    out = {}
+    for m in moved:
+        if m.new_id is not None:
+            target = urls.event(m.new_id)
+        else:
+            when = calendar.when(m.date)
+            target = (periods.page_for(when.start) if when else None) or urls.index()
+        out[urls.event(m.old_id)] = target
+    return out
 
 
 __all__ = ["Page", "Site", "Urls", "plan"]

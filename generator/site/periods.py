@@ -61,6 +61,14 @@ class Periods:
     def years(self) -> list[Period]:
         return [p for p in self.all if p.kind != "month"]
 
+    def page_for(self, day: date) -> str | None:
+        """The URL of the narrowest period page that covers a day, if one does."""
+        home = self.month_home.get((day.year, day.month))
+        if home:
+            return home
+        covering = [p for p in self.all if p.start <= day <= p.end]
+        return min(covering, key=lambda p: p.end - p.start).url if covering else None
+
 
 def _month_end(year: int, month: int) -> date:
     return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)

@@ -1,0 +1,96 @@
+"""Every URL an event was ever published at keeps leading somewhere.
+
+An event's id comes from its first report (merge._anchor), so other
+articles coming and going never rename it. But a merge or a split can: two
+events that become one keep one id, and an event whose first report is
+edited or deleted gets another. The build manifest keeps, for every id ever
+published, the sentences it was made from (merge.mention_key) and its date.
+An event that holds most of the sentences of a retired id takes that id back
+(keep_ids); any other retired id leads to the event that now holds most of
+its sentences, else to the page of its period (moved). So the output depends
+on the content and on the ids the site has published before, never on
+anything else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model import Event
+
+Record = dict[str, dict[str, object]]  # id -> {"keys": [mention keys], "date": TIMEX3 value}
+
+
+@dataclass(frozen=True)
+class Moved:
+    old_id: str
+    new_id: str | None  # the event that holds most of its sentences; None: none is left
+    date: str  # the old event's date (for its period's page)
+
+
+def _keys(entry: dict[str, object]) -> set[str]:
+    keys = entry.get("keys")
+    return {k for k in keys if isinstance(k, str)} if isinstance(keys, list) else set()
+
+
+def published(manifest: dict) -> Record:
+    """The history a build manifest holds ({} when it holds none, or garbage)."""
+    ids = manifest.get("ids")
+    return {k: v for k, v in ids.items() if isinstance(k, str) and isinstance(v, dict)} if isinstance(ids, dict) else {}
+
+
+def record(previous: Record, events: list[Event]) -> Record:
+    """The history to keep: every id published now, and every id published
+    before with what it was made from then."""
+    out: Record = {k: v for k, v in previous.items() if isinstance(v, dict)}
+    for e in events:
+        out[e.id] = {"keys": list(e.mentions), "date": e.date}
+    return dict(sorted(out.items()))
+
+
+def moved(previous: Record, events: list[Event]) -> list[Moved]:
+    """Where each id of the history that is not published now should lead."""
+    current = {e.id for e in events}
+    holder: dict[str, str] = {}
+    for e in events:
+        for k in e.mentions:
+            holder.setdefault(k, e.id)
+    out = []
+    for old_id, entry in sorted(previous.items()):
+        if old_id in current or not isinstance(entry, dict):
+            continue
+        counts = Counter(holder[k] for k in _keys(entry) if k in holder)
+        new_id = min(counts, key=lambda i: (-counts[i], i)) if counts else None
+        out.append(Moved(old_id, new_id, str(entry.get("date", ""))))
+    return out
+
+
+def keep_ids(previous: Record, events: list[Event]) -> list[Event]:
+    """Events that hold most of the sentences of an id published before and
+    no longer in use keep that id: an edit to an event's first sentence, or
+    the arrival of an earlier report, then changes no URL at all."""
+    taken = {e.id for e in events}
+    retired = {i: keys for i, keys in ((i, _keys(v)) for i, v in previous.items() if i not in taken) if keys}
+    if not retired:
+        return events
+    by_key: dict[str, list[str]] = {}
+    for old_id, keys in retired.items():
+        for k in keys:
+            by_key.setdefault(k, []).append(old_id)
+    claims: list[tuple[float, str, int]] = []
+    for n, e in enumerate(events):
+        if e.id in previous:
+            continue  # its own id was published: it keeps it
+        counts = Counter(old for k in e.mentions for old in by_key.get(k, ()))
+        for old_id, shared in counts.items():
+            if shared * 2 > len(retired[old_id]):  # most of the old event's sentences are here
+                claims.append((-shared / len(retired[old_id]), old_id, n))
+    renamed: dict[int, str] = {}
+    used: set[str] = set()
+    for _share, old_id, n in sorted(claims):
+        if n not in renamed and old_id not in used:
+            renamed[n] = old_id
+            used.add(old_id)
+    return [dataclasses.replace(e, id=renamed[n]) if n in renamed else e for n, e in enumerate(events)]

@@ -1,0 +1,121 @@
+"""An event's URL does not change when other articles come and go, and every
+URL ever published keeps leading to the event that holds its sentences."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.corpus.history import Moved, moved, record
+from generator.model import Event
+from generator.temporal import calendar
+from tests.support import build_site, seed_project
+
+UNRELATED = "---\ntitle: Elsewhere\ndate: 2019-06-01\n---\nFloods hit the coast of Bangladesh on Friday.\n"
+
+
+def _event(eid: str, keys: tuple[str, ...], value: str = "2018-09-11") -> Event:
+    return Event(id=eid, when=calendar.when(value), title="t", summary="s", salience=1.0, entities=(), sources=(),
+                 mentions=keys)
+
+
+def test_an_id_no_longer_published_leads_to_the_event_that_holds_most_of_its_sentences():
+    history = record({}, [_event("a", ("x:1", "x:2", "y:1")), _event("b", ("z:1",))])
+    now = [_event("c", ("x:1", "x:2")), _event("d", ("y:1",))]
+    assert moved(history, now) == [Moved("a", "c", "2018-09-11"), Moved("b", None, "2018-09-11")]
+    assert set(record(history, now)) == {"a", "b", "c", "d"}  # the history keeps every id ever published
+
+
+def _urls(out: Path) -> dict[str, str]:
+    return {e["id"]: e["url"] for e in json.loads((out / "events.json").read_text())["events"]}
+
+
+def _resolves(out: Path, url: str) -> bool:
+    page = out / url.lstrip("/") / "index.html"
+    return page.is_file()
+
+
+@pytest.fixture()
+def site(tmp_path):
+    project = seed_project(tmp_path / "p")
+    out = tmp_path / "out"
+    build_site(project / "site.toml", output=out, search_index=False)
+    return project, out
+
+
+def test_unrelated_articles_never_rename_an_event(site):
+    project, out = site
+    before = _urls(out)
+    articles = project / "content" / "articles"
+    (articles / "2019-06-01-elsewhere.md").write_text(UNRELATED)
+    pompeo = next(articles.glob("2019-05-16-*.md"))
+    pompeo.write_text(pompeo.read_text().rstrip() + "\n\nOn Monday the ministers met in Kazan.\n")
+    build_site(project / "site.toml", output=out, search_index=False)
+    after = _urls(out)
+    assert set(before) <= set(after)
+
+
+@pytest.mark.parametrize("change", ["add", "edit", "delete", "merge"])
+def test_every_url_of_the_previous_build_still_resolves(site, change):
+    project, out = site
+    before = _urls(out)
+    articles = project / "content" / "articles"
+    first = sorted(articles.glob("*.md"))[1]
+    if change == "add":
+        (articles / "2018-09-01-early.md").write_text(
+            "---\ntitle: Early report\ndate: 2018-09-01\n---\nPutin and Xi will meet in Vladivostok on "
+            "Tuesday, September 11, at the Eastern Economic Forum.\n")
+    elif change == "edit":
+        first.write_text(first.read_text().replace("Vladimir Putin and Xi Jinping deepened bilateral ties",
+                                                   "Putin and Xi pledged closer ties"))
+    elif change == "delete":
+        first.unlink()
+    elif change == "merge":
+        events = json.loads((out / "events.json").read_text())["events"]
+        a, b = events[3]["id"], events[4]["id"]
+        (project / "content" / "events").mkdir()
+        (project / "content" / "events" / "merge.toml").write_text(f'event = "{a}"\nmerge = ["{b}"]\n')
+    build_site(project / "site.toml", output=out, search_index=False, allow_shrink=True)
+    for eid, url in before.items():
+        assert _resolves(out, url), (change, eid)
+    redirects = (out / "_redirects").read_text() if (out / "_redirects").exists() else ""
+    gone = [eid for eid in before if eid not in _urls(out)]
+    for eid in gone:
+        assert f"/events/{eid}/ " in redirects
+        page = (out / "events" / eid / "index.html").read_text()
+        assert 'http-equiv="refresh"' in page and "noindex" in page
+    if change in ("delete", "merge"):
+        assert gone, "the change should have retired at least one id"
+
+
+def test_a_cold_build_with_the_published_history_equals_the_incremental_one(site, tmp_path):
+    project, out = site
+    (sorted((project / "content" / "articles").glob("*.md"))[1]).unlink()
+    cold = tmp_path / "cold"
+    shutil.copytree(out, cold)  # the same published history, no cache
+    build_site(project / "site.toml", output=out, search_index=False, allow_shrink=True)
+    build_site(project / "site.toml", output=cold, search_index=False, use_cache=False, allow_shrink=True)
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+                if p.is_file() and not p.name.startswith(".generator-")}
+    assert files(out) == files(cold)
+
+
+def test_an_edit_to_an_events_first_sentence_keeps_its_id(site):
+    """The id is made from the first report's words; an editor fixing a typo
+    there must not move the event (its other sentences still hold it)."""
+    project, out = site
+    eid = "2019-05-14-vladimir-putin-and-sergei-lavrov-had-warm"
+    assert eid in _urls(out)
+    article = next((project / "content" / "articles").glob("2019-05-16-*.md"))
+    text = article.read_text()
+    assert "had warm words for Mike Pompeo" in text
+    article.write_text(text.replace("had warm words for Mike Pompeo", "had kind words for Mike Pompeo"))
+    build_site(project / "site.toml", output=out, search_index=False)
+    after = json.loads((out / "events.json").read_text())["events"]
+    event = next(e for e in after if e["id"] == eid)
+    assert any("kind words" in q["sentence"] for s in event["sources"] for q in s["quotes"])
+    assert not (out / "_redirects").exists() or f"/events/{eid}/ " not in (out / "_redirects").read_text()
