@@ -212,8 +212,8 @@ def _names_in_run(words: list[str], gaz: Gazetteer, prev_word: str) -> list[Enti
     if len(words) == 1:
         if name in gaz.ignore or len(name) < 2:
             return []
-        if prev_word in gaz.place_prepositions:
-            return [EntityRef(name, "place")]
+        if prev_word in gaz.place_prepositions and not any(c.isdigit() for c in name):
+            return [EntityRef(name, "place")]  # "in Vladivostok"; never a code ("a rise in H1N1 cases")
         return [EntityRef(name, "")]
     core = [w for w in words if w.lower() not in gaz.connectors]
     if all(w[:1].isupper() and not w.isupper() for w in words) and len(core) <= 4:
