@@ -63,3 +63,44 @@ def test_filtered_furniture_lines_are_the_searched_ones():
         for a, b in (("s", "\u017f"), ("i", "\u0131"), ("i", "\u0130"), ("k", "\u212a")):
             twisted = s.replace(a, b)
             assert is_furniture_line(twisted, F) == _searched_whole(twisted), twisted
+
+
+MARKDOWN_SAMPLES = [
+    "Plain prose, with no markup at all.\n\nA second paragraph.",
+    "Some `code` and ``double `tick` code`` and \\`escaped\\` and \\\\`after two backslashes`.",
+    "A [link](https://example.org \"title\"), a [reference][r], a [short] one and ![an image](a.png).\n\n"
+    "[r]: https://example.org/r\n[short]: /s",
+    "*em*, **strong**, ***both***, _em_, __strong__, a * lone star *, a _ lone _ underscore, snake_case_word.",
+    "<https://example.org/auto> and <someone@example.org>, &amp; &#169; &copy; and a raw <b>tag</b>.",
+    "Two trailing spaces  \nmake a break; `unclosed backtick and [unclosed bracket and *unclosed star.",
+    "- item with `code`\n- item with [link](/x)\n\n1. one\n2. two *em*\n\n> quoted [ref][r]\n\n    indented code `x`",
+    "[javascript](javascript:alert(1)) and [data](data:text/html,x) links, `<script>` in code.",
+]
+
+
+def _markdown_texts() -> list[str]:
+    from tests.support import ROOT
+
+    texts = list(MARKDOWN_SAMPLES)
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "content" / "articles").glob("*.md"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((shared_dir() / "seeds").glob("*.txt"))]
+    t17 = shared_dir() / "data" / "timeline17"
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(t17.glob("*_bbc/InputDocs/*/*.txt"))[:40]]
+    return texts
+
+
+def test_the_shared_converter_renders_what_a_fresh_plain_one_renders():
+    """One converter reused for every text, with the inline patterns that need
+    a character skipped where it is absent, against a new converter per text
+    with Python-Markdown's own patterns."""
+    import markdown
+
+    from generator.analysis.markup import _NEEDS, SafeMarkdown, render_markdown
+
+    for text in _markdown_texts():
+        plain = markdown.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
+        for name in _NEEDS:
+            plain.inlinePatterns[name].compiled_re = plain.inlinePatterns[name].compiled_re.regex
+        expected = plain.convert(text)
+        assert render_markdown(text) == expected, text[:200]
+        assert render_markdown(text) == expected  # and again, after another text has been through it

@@ -38,6 +38,34 @@ class _LinkSanitiser(Treeprocessor):
                     el.set("data-unsafe-link", "removed")
 
 
+class _Needing:
+    """An inline pattern's compiled expression that is not searched through a
+    text lacking every character its matches must hold. Python-Markdown
+    tries each inline pattern on each paragraph; a few of them open with a
+    lookbehind or a group, so the search tries every position: a kilobyte of
+    prose without one backtick cost 0.4 ms for `backtick` alone. Without the
+    character there is no match, so the result is the same."""
+
+    __slots__ = ("regex", "chars")
+
+    def __init__(self, regex: re.Pattern, chars: str):
+        self.regex, self.chars = regex, chars
+
+    def finditer(self, data: str, pos: int = 0):
+        if any(c in data for c in self.chars):
+            return self.regex.finditer(data, pos)
+        return iter(())
+
+    def __getattr__(self, name: str):
+        return getattr(self.regex, name)
+
+
+# Inline pattern -> the characters one of which each of its matches holds
+# (Python-Markdown 3.7's expressions: "`" in both branches of `backtick`, "["
+# in the links', "*" or "_" in `not_strong`).
+_NEEDS = {"backtick": "`", "reference": "[", "link": "[", "short_reference": "[", "not_strong": "*_"}
+
+
 class SafeMarkdown(Extension):
     """Escape raw HTML and neutralise javascript:/data: links."""
 
@@ -45,6 +73,9 @@ class SafeMarkdown(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_LinkSanitiser(md), "link_sanitiser", 0)
+        for name, chars in _NEEDS.items():
+            pattern = md.inlinePatterns[name]
+            pattern.compiled_re = _Needing(pattern.compiled_re, chars)
 
 
 # One converter per thread, reset before each text (Markdown.reset is how the
