@@ -102,15 +102,35 @@ class PlainText:
     runs: array  # text-run id of each char (-1 for block separators)
 
 
+# 0, 1, 2, ...: a text copied from html[start:] has as its offsets a slice of
+# this, copied in C, where extending from a range makes an int per character.
+# Grown on demand up to _RAMP_KEPT entries (4 MB); a constant, whatever the
+# build, so nothing in it can go stale.
+_RAMP = array("i")
+_RAMP_KEPT = 1 << 20
+
+
+def _ramp(n: int) -> array:
+    """At least 0 .. n-1."""
+    global _RAMP
+    ramp = _RAMP
+    if len(ramp) < n:
+        ramp = array("i", range(max(n, 2 * len(ramp), 1 << 16)))
+        if len(ramp) <= _RAMP_KEPT:
+            _RAMP = ramp
+    return ramp
+
+
 def plain_text(html: str) -> PlainText:
     pieces: list[str] = []
     offsets = array("i")
     runs = array("i")
     run = 0
+    ramp = _ramp(len(html) + 1)
 
     def add(text: str, start: int) -> None:  # text copied from html[start:]
         pieces.append(text)
-        offsets.extend(range(start, start + len(text)))
+        offsets.extend(ramp[start : start + len(text)])
         runs.extend(array("i", [run]) * len(text))
 
     for tok in _TOKEN.finditer(html):
