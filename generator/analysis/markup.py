@@ -56,6 +56,12 @@ class _Needing:
             return self.regex.finditer(data, pos)
         return iter(())
 
+    def search(self, data: str, *args):
+        return self.regex.search(data, *args) if any(c in data for c in self.chars) else None
+
+    def match(self, data: str, *args):
+        return self.regex.match(data, *args) if any(c in data for c in self.chars) else None
+
     def __getattr__(self, name: str):
         return getattr(self.regex, name)
 
@@ -64,6 +70,11 @@ class _Needing:
 # (Python-Markdown 3.7's expressions: "`" in both branches of `backtick`, "["
 # in the links', "*" or "_" in `not_strong`).
 _NEEDS = {"backtick": "`", "reference": "[", "link": "[", "short_reference": "[", "not_strong": "*_"}
+# The same for the block processors' tests, which every block goes through
+# ("#" for a heading, ">" for a quote, a line break under a setext heading,
+# "-", "_" or "*" for a rule); (processor, its attribute) -> characters.
+_BLOCK_NEEDS = {("hashheader", "RE"): "#", ("quote", "RE"): ">", ("setextheader", "RE"): "\n",
+                ("hr", "SEARCH_RE"): "-_*"}
 
 
 class SafeMarkdown(Extension):
@@ -76,6 +87,9 @@ class SafeMarkdown(Extension):
         for name, chars in _NEEDS.items():
             pattern = md.inlinePatterns[name]
             pattern.compiled_re = _Needing(pattern.compiled_re, chars)
+        for (name, attr), chars in _BLOCK_NEEDS.items():
+            processor = md.parser.blockprocessors[name]
+            setattr(processor, attr, _Needing(getattr(processor, attr), chars))
 
 
 # One converter per thread, reset before each text (Markdown.reset is how the
