@@ -17,6 +17,8 @@ _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that)\s+$
 _NOUN_PHRASE_WORD = re.compile(r"[A-Za-z][A-Za-z-]*|[,;:.]")
 PARENTHETICAL = re.compile(r"\s(?:--|—|–)\s[^—–]{1,120}?\s(?:--|—|–|-)\s")
 _CLAUSE_BREAK = re.compile(r";\s|\s[—–]\s|:\s")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_POSSESSIVE_S = re.compile(r"^['’]s")
 _PAST_VERB = re.compile(r"\b(?:met|said|signed|was|were|had|did|went|came|took|held|[a-z]{3,}ed)\b")
 
 
@@ -26,9 +28,9 @@ def premodifier(text: str, t: Timex, v: Vocab) -> str | None:
     after = text[t.end : t.end + 80]
     possessive = t.text.endswith(("'s", "’s")) or after.startswith(("'s", "’s"))
     before = text[max(0, t.start - 12) : t.start].lower()
-    if not (possessive or _DETERMINER_BEFORE.search(before) or re.fullmatch(r"\d{4}", t.text)):
+    if not (possessive or _DETERMINER_BEFORE.search(before) or _FOUR_DIGITS.fullmatch(t.text)):
         return None
-    words = _NOUN_PHRASE_WORD.findall(re.sub(r"^['’]s", "", after))[:5]
+    words = _NOUN_PHRASE_WORD.findall(_POSSESSIVE_S.sub("", after))[:5]
     for w in words:
         if w in ",;:." or w.lower() in _NOT_IN_NOUN_PHRASE:
             return None

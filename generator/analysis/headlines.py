@@ -21,7 +21,6 @@ How a headline is made (word lists in data/<lang>/headlines.toml):
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
@@ -136,13 +135,23 @@ def without_dates(text: str, a: int, b: int, timexes: list[Timex]) -> str:
     return tidy("".join(pieces))
 
 
+# Compiled once (a pattern given as a string is looked up in re's cache on
+# every call, which cost more than many of these substitutions).
+_SPACE_RUN = re.compile(r"\s+")
+_SPACE_BEFORE_STOP = re.compile(r"\s+([,.;:!?])")
+_DOUBLE_COMMA = re.compile(r",\s*,")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)")
+_DANGLING_AND = re.compile(r"\b(?:and|or)\s+(?=[,.;])")
+_ASIDE_WORDS = re.compile(r",\s+(?:for instance|for example|however|too|also|in part)\s*,", re.I)
+
+
 def tidy(title: str) -> str:
-    title = re.sub(r"\s+", " ", title).strip()
-    title = re.sub(r"\s+([,.;:!?])", r"\1", title)
-    title = re.sub(r",\s*,", ",", title)
-    title = re.sub(r"\(\s*\)", "", title)
-    title = re.sub(r"\b(?:and|or)\s+(?=[,.;])", "", title)
-    title = re.sub(r",\s+(?:for instance|for example|however|too|also|in part)\s*,", "", title, flags=re.I)
+    title = _SPACE_RUN.sub(" ", title).strip()
+    title = _SPACE_BEFORE_STOP.sub(r"\1", title)
+    title = _DOUBLE_COMMA.sub(",", title)
+    title = _EMPTY_BRACKETS.sub("", title)
+    title = _DANGLING_AND.sub("", title)
+    title = _ASIDE_WORDS.sub("", title)
     return title.strip(" ,;:")
 
 
@@ -205,6 +214,9 @@ def _noun_phrase(blanked: str, t: Timex, c1: int, timexes: list[Timex]) -> tuple
     return title, t.start, end
 
 
+_WHEN_AFTER = re.compile(r"\s*,?\s*(?:when|as)\s+")
+
+
 def _subordinate(blanked: str, t: Timex, a: int, b: int, rules: HeadlineRules) -> int | None:
     """Where the subordinate clause that holds the date starts ("..., when he
     met Mr Putin in Helsinki last year"): the date dates what that clause
@@ -214,7 +226,7 @@ def _subordinate(blanked: str, t: Timex, a: int, b: int, rules: HeadlineRules) -
         first = blanked[m.end():].split(maxsplit=1)[:1]
         if first and not _PREPOSITION_START.match(first[0]) and not _is_verb(first[0], rules):
             start = m.end()  # a clause has a subject: "when he met ...", not "while in Texas"
-    after = re.match(r"\s*,?\s*(?:when|as)\s+", blanked[t.end:b])  # "last year when he met Mr Putin"
+    after = _WHEN_AFTER.match(blanked[t.end:b])  # "last year when he met Mr Putin"
     if after:
         start, words = t.end + after.end(), blanked[t.end + after.end():b].split()
     elif start is None:
@@ -224,24 +236,34 @@ def _subordinate(blanked: str, t: Timex, a: int, b: int, rules: HeadlineRules) -
     return start if any(_is_verb(w, rules) for w in words[:4]) else None
 
 
+_FRONTED_PLACE = re.compile(r"\b((?:in|at)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s*$")
+
+
 def _with_fronted_place(title: str, before: str) -> str:
     """ "including in Helsinki" + "he met Mr Putin" -> "he met Mr Putin in Helsinki"."""
-    m = re.search(r"\b((?:in|at)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s*$", before)
+    m = _FRONTED_PLACE.search(before)
     return f"{title} {m.group(1)}" if m and m.group(1) not in title else title
 
 
 _RELATIVE_START = re.compile(r"^(?:which|who|that)\s+", re.I)
 
 
+_OF_THE = re.compile(r"\bof\s+((?:the|its|his|her|their)\s+.+)$")
+
+
 def _antecedent(piece: str, rules: HeadlineRules) -> str | None:
     """The noun phrase a relative clause is about: the end of the piece before
     it ("... an example of the deepening ties between X and Y")."""
-    m = re.search(r"\bof\s+((?:the|its|his|her|their)\s+.+)$", piece)
+    m = _OF_THE.search(piece)
     if m:
         return m.group(1)
     words = piece.split()
     verbs = [i for i, w in enumerate(words) if _is_verb(w, rules)]
     return " ".join(words[verbs[-1] + 1 :]) if verbs and len(words) - verbs[-1] > 2 else None
+
+
+_PARTICIPLE = re.compile(r"^[a-z]+ing\b")
+_COMMA_ASIDE = re.compile(r",[^,]*,")
 
 
 def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex], v: Vocab,
@@ -252,7 +274,7 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
     own = strip_openers(without_dates(blanked, a, b, timexes), rules)
     head_text = blanked[a:b].strip()
     fronted = not own or (_PREPOSITION_START.match(head_text) and not has_trigger(own, v, True))
-    participle = re.match(r"^[a-z]+ing\b", head_text) and not _PREPOSITION_START.match(head_text)
+    participle = _PARTICIPLE.match(head_text) and not _PREPOSITION_START.match(head_text)
     if k > 0 and rules.attribution.match(own):  # "..., the minister said on Monday"
         said = strip_openers(without_dates(blanked, c0, segs[k - 1][1], timexes), rules)
         if len(said.split()) >= 4:
@@ -282,7 +304,7 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
         return caused, a, b
     if participle and k > 0:  # "The minister, speaking on Saturday, said ...": the clause around it
         whole = strip_openers(without_dates(blanked, segs[k - 1][0], c1, timexes), rules)
-        whole = re.sub(r",[^,]*,", "", whole, count=1) if whole.count(",") >= 2 else whole
+        whole = _COMMA_ASIDE.sub("", whole, count=1) if whole.count(",") >= 2 else whole
         return whole, segs[k - 1][0], c1
     if k > 0 and not participle and own and _reads_as_clause(own, v, rules):
         return own, a, b  # "..., including after US missile strikes on Syria last year"
@@ -364,13 +386,20 @@ def drop_titles(title: str, titles: frozenset[str], people: tuple[str, ...]) -> 
     return " ".join(out)
 
 
+_RELATIVE_ASIDE = re.compile(r",\s+(?:who|which|whose|where|under which|in which)\b[^,]*,")
+_HAVING_BEEN = re.compile(r"\bhaving been\b")
+_HAVING_DONE = re.compile(r"\bhaving (\w+ed)\b")
+_TO_VERB_END = re.compile(r"\s+to\s+[a-z]+$")
+_ED_END = re.compile(r"\s+[a-z]+ed$")
+
+
 def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozenset(),
              people: tuple[str, ...] = ()) -> str:
     """Drop asides and tails, then cut a long headline at a phrase boundary."""
     title = _BRACKETS.sub("", title)
-    title = re.sub(r",\s+(?:who|which|whose|where|under which|in which)\b[^,]*,", "", title)
-    title = re.sub(r"\bhaving been\b", "was", title, count=1)  # "Wang Yi having been in Sochi" -> "... was in Sochi"
-    title = re.sub(r"\bhaving (\w+ed)\b", r"\1", title, count=1)
+    title = _RELATIVE_ASIDE.sub("", title)
+    title = _HAVING_BEEN.sub("was", title, count=1)  # "Wang Yi having been in Sochi" -> "... was in Sochi"
+    title = _HAVING_DONE.sub(r"\1", title, count=1)
     shorter = rules.trailing_clause.sub("", title)
     if len(shorter.split()) >= 3:
         title = shorter
@@ -383,9 +412,9 @@ def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozense
         opened = title.rfind("“")
         if opened > 8 and "”" not in title[opened:] and len(title[opened:].split()) < 3:
             title = title[:opened]  # a quote cut after a word or two says nothing
-        title = re.sub(r"\s+to\s+[a-z]+$", "", strip_dangling(title))  # cut after "to try": no object
+        title = _TO_VERB_END.sub("", strip_dangling(title))  # cut after "to try": no object
         if words[len(title.split()):][:1] == ["by"]:  # "attacks committed | by the regime"
-            title = re.sub(r"\s+[a-z]+ed$", "", title)
+            title = _ED_END.sub("", title)
     return _close_quotes(strip_dangling(title)).strip(" ,;:—–-‘'")
 
 
@@ -403,6 +432,16 @@ def person_titles(gaz_titles: frozenset[str], gaz_ignore: frozenset[str], rules:
     return gaz_titles | rules.title_words | adjectives
 
 
+_FINAL_STOP = re.compile(r"[.!?]+[\"'”’]*$")
+_PLACE_WHERE = re.compile(r"^(?:[A-Z][\w’'-]*\s+){1,3}where\s+(?=\S+\s+\S+\s+\S+)")
+
+
+def _shifted(t: Timex, s: int) -> Timex:
+    """The expression with its offsets moved back by s (dataclasses.replace,
+    without its cost of reading the fields' declarations on every call)."""
+    return Timex(t.start - s, t.end - s, t.text, t.type, t.value, t.mod, t.rule, t.relative, t.tense, t.when)
+
+
 def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[Timex], v: Vocab,
                   rules: HeadlineRules, head: str | None, titles: frozenset[str] = frozenset(),
                   people: tuple[str, ...] = ()) -> Headline:
@@ -415,15 +454,15 @@ def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[
     # length, offsets shifted to it (a copy of the whole article for every
     # headline made long articles quadratic).
     blanked = text[s:c0] + blank_parentheticals(text[c0:c1], " ") + text[c1:e]
-    local = [dataclasses.replace(x, start=x.start - s, end=x.end - s) for x in timexes]
-    lt = dataclasses.replace(t, start=t.start - s, end=t.end - s)
+    local = [_shifted(x, s) for x in timexes]
+    lt = _shifted(t, s)
     title, a, b = _noun_phrase(blanked, lt, c1 - s, local) if head is not None else ("", c0 - s, c1 - s)
     if not title:
         title, a, b = _clause_title(blanked, lt, c0 - s, c1 - s, local, v, rules)
     a, b = a + s, b + s
-    title = re.sub(r"[.!?]+[\"'”’]*$", "", title).strip()
+    title = _FINAL_STOP.sub("", title).strip()
     # "Syria where Mr Tillerson said..." -> "Mr Tillerson said..."
-    title = re.sub(r"^(?:[A-Z][\w’'-]*\s+){1,3}where\s+(?=\S+\s+\S+\s+\S+)", "", title)
+    title = _PLACE_WHERE.sub("", title)
     title = compress(strip_openers(title, rules), rules, titles, people)
     if title and title[0].islower() and _is_verb(title.split()[0], rules):
         return Headline("", a, b)  # "confirmed that its test was used": who did it is not in the sentence

@@ -29,6 +29,7 @@ _ORDINAL_COUNT = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|\d+(?:s
                             re.I)
 
 
+_QUOTED_WORD = re.compile(r"[\w’'-]+")
 _QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
 
 
@@ -36,7 +37,7 @@ def quotes_in(sentence: str) -> tuple[str, ...]:
     """What the sentence quotes (three words or more), lower-cased, spaces folded."""
     out = []
     for m in _QUOTE.finditer(sentence):
-        words = re.findall(r"[\w’'-]+", (m.group(1) or m.group(2)).lower())
+        words = _QUOTED_WORD.findall((m.group(1) or m.group(2)).lower())
         if len(words) >= 3:
             out.append(" ".join(words))
     return tuple(out)

@@ -9,6 +9,7 @@ done later (corpus/entities.py).
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -71,7 +72,10 @@ def load_gazetteer(files: list[Path], aliases: dict[str, str] | None = None, typ
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 
 
+@functools.lru_cache(maxsize=65536)
 def _clean(token: str) -> str:
+    """A token without its possessive and trailing punctuation. A pure
+    function, memoised: names recur across the sentences of an article."""
     if token.endswith(("'s", "’s")):
         token = token[:-2]
     return token.rstrip(".,;:'’") if not _INITIALS.fullmatch(token) else token
@@ -104,7 +108,10 @@ def name_hits(sentence: str, gaz: Gazetteer, skip: tuple[tuple[int, int], ...] =
     """Names in one sentence. A name never runs across punctuation, a line
     break, a sentence end or a possessive, nor into a span of `skip` (the
     sentence's temporal expressions: "Later Monday" is no name)."""
-    matches = [m for m in _TOKEN.finditer(sentence) if not any(a <= m.start() < b for a, b in skip)]
+    if skip:
+        matches = [m for m in _TOKEN.finditer(sentence) if not any(a <= m.start() < b for a, b in skip)]
+    else:
+        matches = list(_TOKEN.finditer(sentence))
     tokens = [(m.start(), _clean(m.group(0))) for m in matches]
     raw_tokens = {m.start(): m.group(0) for m in matches}
     ends = {m.start(): m.end() for m in matches}
@@ -117,7 +124,7 @@ def name_hits(sentence: str, gaz: Gazetteer, skip: tuple[tuple[int, int], ...] =
         # A possessive ends a name ("Russia’s Far East" is Russia + Far East),
         # and so does a full stop after a word ("... in Moscow. Xi ...").
         previous = raw_tokens.get(current[-1][0], "") if current else ""
-        if re.search(r"['’]s$", previous) or (previous.endswith(".") and len(previous) > 4
+        if previous.endswith(("'s", "’s")) or (previous.endswith(".") and len(previous) > 4
                                                and not _INITIALS.fullmatch(previous)):
             gap_ok = False
         if _is_capitalised(tok):

@@ -23,6 +23,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 # the pattern at every position.
 _BOUNDARY = re.compile(r"[.!?\n](?:(?<=[.!?])(?<![.!?].)[.!?]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•«])"
                        r"|(?<=\n)\s*\n|(?<=\n)\s*[•*-]\s)")
+_BEFORE_NUMBER = re.compile(r"\.\s*[0-9]")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.?$")
 
 
@@ -77,7 +78,7 @@ def _is_abbreviation(text: str, dot: int, known_words: Abbreviations) -> bool:
     if known is None:
         return False
     if known:  # only before a number
-        return bool(re.match(r"\.\s*[0-9]", text[dot : dot + 4]))
+        return bool(_BEFORE_NUMBER.match(text[dot : dot + 4]))
     return True
 
 

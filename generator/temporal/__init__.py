@@ -10,6 +10,7 @@ creation time (DCT). Offsets are Python string indices into `text`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,8 +25,10 @@ from .validate import sanitize
 
 # Unusual spaces (no-break, thin, figure...) become plain spaces for matching;
 # one character for one, so offsets into the original text stay valid.
-_SPACES = str.maketrans({c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
-                                          "\u200a\u202f\u205f\u3000"})
+# (A pattern, not str.translate: a translation table costs a dictionary miss,
+# an exception raised and cleared, for every character of a text that is not
+# all ASCII, and most texts hold none of these spaces.)
+_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
 
 _NEEDS_SENTENCES = ("TENSE:", "HOLIDAY:", "ANAPHOR:", "NARRATIVE:", "PERIODOF:")
@@ -67,7 +70,7 @@ def tag(
     relative expressions then come back with an empty value). `rules` are
     the language's compiled rules (the build passes the ones it loaded)."""
     res = rules or load(language)
-    plain = text.translate(_SPACES)
+    plain = _SPACES.sub(" ", text) if not text.isascii() else text
     candidates = find(plain, res)
     if spans is None:  # sentences matter only to the tense and to the story's anaphora
         needed = any(c.value.startswith(_NEEDS_SENTENCES) for c in candidates)

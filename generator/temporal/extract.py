@@ -35,10 +35,27 @@ def _word_edges_ok(text: str, start: int, end: int) -> bool:
 
 
 _ASCII_LOWER = str.maketrans({c: c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def lower_ascii(text: str) -> str:
-    """Lower-case A-Z only: same length, so offsets stay valid."""
+    """Lower-case A-Z only: same length, so offsets stay valid.
+
+    str.lower runs in C at memory speed, where str.translate with a table
+    costs a dictionary miss (an exception raised and cleared) for every
+    character of a text that is not all ASCII ("—", "’", "€"): 15 times
+    slower on news. So lower() is used, unless it changed a character that
+    is not ASCII ("É", the Kelvin sign) or the length ("İ"), which only the
+    table gets right."""
+    lowered = text.lower()
+    if text.isascii():
+        return lowered
+    if len(lowered) == len(text):
+        for m in _NON_ASCII.finditer(text):
+            if lowered[m.start() : m.end()] != m.group():
+                break
+        else:
+            return lowered
     return text.translate(_ASCII_LOWER)
 
 

@@ -1,0 +1,111 @@
+"""The per-article analysis's fast paths give what the plain way gives.
+
+Each fast path replaces a slow but obvious computation (a translation table,
+a case-insensitive search of every line) by a cheaper one that must agree
+with it on every input: checked here on all of Unicode, on the furniture
+rules' own examples and on real sentences (the seeds and Timeline17).
+"""
+
+from __future__ import annotations
+
+import random
+
+from generator.analysis.furniture import is_furniture_line
+from generator.resources import language_resources
+from generator.temporal import _SPACES
+from generator.temporal.extract import _ASCII_LOWER, lower_ascii
+from tests.support import shared_dir
+from tests.support.timeline17 import detokenize
+
+F = language_resources().furniture
+EVERY_CHARACTER = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+_OLD_SPACES = str.maketrans({c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                                             "\u2009\u200a\u202f\u205f\u3000"})
+TRICKY = "aZ .—’€É\u0130\u0131\u017f\u212aK\u00a0\u2005\u3000\u205fßΣς\U0001f600ǅ"
+
+
+def test_lower_ascii_lowers_a_to_z_only_on_all_of_unicode():
+    assert lower_ascii(EVERY_CHARACTER) == EVERY_CHARACTER.translate(_ASCII_LOWER)
+    rng = random.Random(17)
+    for _ in range(20000):
+        s = "".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 8)))
+        assert lower_ascii(s) == s.translate(_ASCII_LOWER), repr(s)
+
+
+def test_unusual_spaces_become_plain_spaces_on_all_of_unicode():
+    assert _SPACES.sub(" ", EVERY_CHARACTER) == EVERY_CHARACTER.translate(_OLD_SPACES)
+
+
+def _searched_whole(sentence: str) -> bool:
+    return any(rule.pattern.search(sentence) for rule in F.lines)
+
+
+def _sentences() -> list[str]:
+    out = []
+    for rule in F.lines:
+        out += [ex["text"] for ex in rule.examples] + list(rule.not_examples)
+    shared = shared_dir()
+    for path in sorted((shared / "seeds").glob("*.txt")):
+        out += path.read_text(encoding="utf-8").splitlines()
+    t17 = shared / "data" / "timeline17"
+    for path in sorted(t17.glob("*_guardian/InputDocs/*/*.txt"))[:150]:
+        out += [detokenize(x) for x in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    return [s for s in out if s.strip()]
+
+
+def test_filtered_furniture_lines_are_the_searched_ones():
+    sentences = _sentences()
+    assert sum(map(_searched_whole, sentences)) >= 10  # the test sees furniture, not only story
+    for s in sentences:
+        assert is_furniture_line(s, F) == _searched_whole(s), s
+        # A case-insensitive pattern matches "ı" and "İ" as "i", "ſ" as "s":
+        # the filter must not turn such a line down.
+        for a, b in (("s", "\u017f"), ("i", "\u0131"), ("i", "\u0130"), ("k", "\u212a")):
+            twisted = s.replace(a, b)
+            assert is_furniture_line(twisted, F) == _searched_whole(twisted), twisted
+
+
+MARKDOWN_SAMPLES = [
+    "Plain prose, with no markup at all.\n\nA second paragraph.",
+    "Some `code` and ``double `tick` code`` and \\`escaped\\` and \\\\`after two backslashes`.",
+    "A [link](https://example.org \"title\"), a [reference][r], a [short] one and ![an image](a.png).\n\n"
+    "[r]: https://example.org/r\n[short]: /s",
+    "*em*, **strong**, ***both***, _em_, __strong__, a * lone star *, a _ lone _ underscore, snake_case_word.",
+    "<https://example.org/auto> and <someone@example.org>, &amp; &#169; &copy; and a raw <b>tag</b>.",
+    "Two trailing spaces  \nmake a break; `unclosed backtick and [unclosed bracket and *unclosed star.",
+    "- item with `code`\n- item with [link](/x)\n\n1. one\n2. two *em*\n\n> quoted [ref][r]\n\n    indented code `x`",
+    "[javascript](javascript:alert(1)) and [data](data:text/html,x) links, `<script>` in code.",
+    "# Heading\n\n## Second ##\n\nSetext\n======\n\nAnother\n---\n\n***\n\n- - -\n\n___\n\n"
+    "> quote\n> > nested\n\nText # not a heading, a > b, x - y * z _ w.\nSecond line\n\n#hashtag",
+]
+
+
+def _markdown_texts() -> list[str]:
+    from tests.support import ROOT
+
+    texts = list(MARKDOWN_SAMPLES)
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "content" / "articles").glob("*.md"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((shared_dir() / "seeds").glob("*.txt"))]
+    t17 = shared_dir() / "data" / "timeline17"
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(t17.glob("*_bbc/InputDocs/*/*.txt"))[:40]]
+    return texts
+
+
+def test_the_shared_converter_renders_what_a_fresh_plain_one_renders():
+    """One converter reused for every text, with the inline patterns that need
+    a character skipped where it is absent, against a new converter per text
+    with Python-Markdown's own patterns."""
+    import markdown
+
+    from generator.analysis.markup import _BLOCK_NEEDS, _NEEDS, SafeMarkdown, render_markdown
+
+    for text in _markdown_texts():
+        plain = markdown.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
+        for name in _NEEDS:
+            plain.inlinePatterns[name].compiled_re = plain.inlinePatterns[name].compiled_re.regex
+        for name, attr in _BLOCK_NEEDS:
+            processor = plain.parser.blockprocessors[name]
+            setattr(processor, attr, getattr(processor, attr).regex)
+        expected = plain.convert(text)
+        assert render_markdown(text) == expected, text[:200]
+        assert render_markdown(text) == expected  # and again, after another text has been through it
