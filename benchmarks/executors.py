@@ -1,7 +1,7 @@
 """The per-article analysis on a 2-worker Dask LocalCluster beside the local
 process pool (--jobs 1 and --jobs 2), on the generated news corpus.
 
-    python benchmarks/dask.py --n 1000 [--runs 3] [--corpus DIR]
+    python benchmarks/executors.py --n 1000 [--runs 3] [--corpus DIR]
 
 * Analysis alone: `analyse_all` over every article with an empty cache (a
   fresh temporary folder each run), in this process: wall time and CPU time
