@@ -16,7 +16,7 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-$(TSTAMP): $(STAMP) requirements-test.txt
+$(TSTAMP): $(STAMP) requirements-test.txt requirements-dask.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 

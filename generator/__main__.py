@@ -25,7 +25,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     try:
-        config = load_config(args.config, args.content, args.output, args.base_url)
+        config = load_config(args.config, args.content, args.output, args.base_url, args.executor, args.scheduler)
         result = build(config, BuildOptions(drafts=args.drafts, use_cache=not args.no_cache, quiet=args.quiet,
                                             jobs=args.jobs, skip_unchanged=True, allow_shrink=args.allow_shrink))
     except BuildError as exc:
@@ -202,6 +202,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     b.add_argument("--no-cache", action="store_true", help="ignore and do not write the per-article cache")
     b.add_argument("--jobs", type=int, help="worker processes for per-article work (default: all cores)")
+    b.add_argument("--executor", choices=("local", "dask"),
+                   help="where the per-article analysis runs: local processes or a Dask cluster (overrides executor)")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (overrides scheduler in site.toml)")
     b.add_argument("--quiet", "-q", action="store_true", help="print only warnings and errors")
     b.add_argument("--timings", action="store_true", help="print the time of each stage")
     b.add_argument("--allow-shrink", action="store_true",

@@ -169,7 +169,9 @@ def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOp
     bar = progress_bar("analysing", len(articles), options.quiet, "article")
     try:
         analyses = analyse_all(articles, keys, resources, config.extraction, store, options.jobs,
-                               bar.update if bar else None)
+                               bar.update if bar else None, config.site.executor, config.site.scheduler)
+    except BuildError:  # the cluster cannot be reached, or runs other code
+        raise
     except Exception as exc:  # a bug the article's text triggers: say which article, never a traceback
         raise BuildError(_failing_articles(articles, resources, config, exc)) from exc
     finally:

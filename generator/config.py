@@ -23,16 +23,20 @@ from .errors import BuildError, Problem
 
 PRECISION_CHOICES = ("day", "week", "month", "quarter", "year", "decade", "century")
 ENTITY_KINDS = ("person", "place", "organisation")
+EXECUTORS = ("local", "dask")
+SCHEDULER_ADDRESS = re.compile(r"(tcp|tls|ws|wss|inproc|ucx)://[^\s/]+")  # what distributed.Client connects to
 
 
 def setting(default, help: str, choices: tuple = (),  # noqa: A002 - the word the README uses
-            minimum: float | None = None, maximum: float | None = None):
+            minimum: float | None = None, maximum: float | None = None, output: bool = True):
     """A site.toml key: its default, its help text and its allowed values
-    (a list of choices, or a range for numbers)."""
+    (a list of choices, or a range for numbers). A key with output=False says
+    how to build, not what: it is left out of the settings' repr, which the
+    build key hashes, so changing it does not make the site out of date."""
     meta = {"help": help, "choices": choices, "range": (minimum, maximum)}
     if isinstance(default, (dict, list)):
-        return field(default_factory=lambda: type(default)(default), metadata=meta)
-    return field(default=default, metadata=meta)
+        return field(default_factory=lambda: type(default)(default), metadata=meta, repr=output)
+    return field(default=default, metadata=meta, repr=output)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,10 @@ class SiteSettings:
     key_events: int = setting(10, "how many of the most salient events the front page shows first (0: none)",
                               minimum=0, maximum=1_000_000)
     search: bool = setting(True, "index the site with Pagefind for static search (when it is installed)")
+    executor: str = setting("local", "where the per-article analysis runs: local processes or a Dask cluster",
+                            EXECUTORS, output=False)
+    scheduler: str = setting("", "the Dask scheduler's address for executor = \"dask\", e.g. tcp://10.0.0.5:8786",
+                             output=False)
 
 
 SECTIONS: dict[str, type] = {"": SiteSettings, "extraction": ExtractionSettings, "entities": EntitySettings,
@@ -326,6 +334,22 @@ def hosted_base_url(base: str, env) -> str:
     return base
 
 
+def _check_executor(site: SiteSettings, path: Path, source: str, from_flags: tuple[bool, bool]) -> list[Problem]:
+    """A scheduler address distributed can connect to, and one whenever the
+    executor is Dask (from site.toml or from --executor / --scheduler)."""
+    executor_flag, scheduler_flag = from_flags
+    if site.scheduler and not SCHEDULER_ADDRESS.fullmatch(site.scheduler):
+        return [Problem(f"{'--scheduler' if scheduler_flag else 'scheduler'} {site.scheduler!r} is not a Dask "
+                        "scheduler address", None if scheduler_flag else path,
+                        None if scheduler_flag else _line_of(source, "", "scheduler"),
+                        "e.g. tcp://10.0.0.5:8786 (what `dask scheduler` prints as its address)")]
+    if site.executor == "dask" and not site.scheduler:
+        return [Problem("executor \"dask\" needs the address of a Dask scheduler", None if executor_flag else path,
+                        None if executor_flag else _line_of(source, "", "executor"),
+                        "add scheduler = \"tcp://HOST:8786\" to site.toml or pass --scheduler tcp://HOST:8786")]
+    return []
+
+
 def available_languages() -> list[str]:
     """Languages with both tagger rules and vocabularies bundled."""
     package = Path(__file__).resolve().parent
@@ -348,6 +372,8 @@ def load_config(
     content_dir: str | Path | None = None,
     output_dir: str | Path | None = None,
     base_url: str | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
 ) -> SiteConfig:
     """Read and validate site.toml; command-line overrides win over the file.
     SITE_BASE_URL in the environment overrides base_url (for CI deploys)."""
@@ -358,7 +384,9 @@ def load_config(
     base = hosted_base_url(base_url or os.environ.get("SITE_BASE_URL") or site.base_url, os.environ)
     problems += _check_base_url(base, path, source)
     problems += _check_language(site.language, path, source)
-    site = dataclasses.replace(site, base_url=base)
+    site = dataclasses.replace(site, base_url=base, executor=executor or site.executor,
+                               scheduler=scheduler if scheduler is not None else site.scheduler)
+    problems += _check_executor(site, path, source, (executor is not None, scheduler is not None))
 
     root = path.resolve().parent
     content = (root / (content_dir if content_dir is not None else site.content_dir)).resolve()

@@ -180,6 +180,16 @@ def _analysis_decoder() -> Decoder:
     return _decoder(Analysis, {})
 
 
+def entry(k: str, value: Analysis) -> bytes | None:
+    """The bytes of the cache entry of `value` under key `k` (None if it
+    holds something the format cannot encode)."""
+    try:
+        data = json.dumps([FORMAT, k, _encode(value)], ensure_ascii=False, separators=(",", ":"))
+        return data.encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError):
+        return None
+
+
 # ------------------------------------------------------------------ the store
 
 
@@ -214,32 +224,41 @@ class Cache:
         return value  # type: ignore[return-value]
 
     def put(self, k: str, value: Analysis) -> None:
+        if self.folder is not None and self.writable:
+            self.write(k, entry(k, value))
+
+    def write(self, k: str, data: bytes | None) -> None:
+        """Store an entry made by `entry` (perhaps in another process or on
+        another machine: encoding is most of the cost of a put)."""
         if self.folder is None or not self.writable:
             return
+        if data is None:  # a value that cannot be cached
+            self.writable = False
+            return
         try:
-            data = json.dumps([FORMAT, k, _encode(value)], ensure_ascii=False, separators=(",", ":"))
             folder = self.folder / k[:2]
             folder.mkdir(parents=True, exist_ok=True)
             if not self._cleaned:
-                self._clean_strays()
+                self.clean_strays()
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{k[:12]}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(data.encode("utf-8", "surrogatepass"))
+                    fh.write(data)
                 os.replace(tmp, self.path(k))
             except BaseException:
                 if os.path.lexists(tmp):
                     os.unlink(tmp)
                 raise
-        except (OSError, TypeError, ValueError):  # a full disk, a read-only folder: only speed is lost
+        except OSError:  # a full disk, a read-only folder: only speed is lost
             self.writable = False
 
-    def _clean_strays(self) -> None:
+    def clean_strays(self) -> None:
         """Remove temporary files that killed builds (of any process) left,
         and entries of the old pickle format; once per build, before the
-        first write."""
+        first write (and before worker processes start writing)."""
         self._cleaned = True
-        assert self.folder is not None
+        if self.folder is None or not self.writable:
+            return
         try:
             subfolders = [e.path for e in os.scandir(self.folder) if e.is_dir(follow_symlinks=False)]
         except OSError:
