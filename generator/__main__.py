@@ -200,7 +200,8 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the site into the output folder")
     common(b)
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
-    b.add_argument("--no-cache", action="store_true", help="ignore and do not write the per-article cache")
+    b.add_argument("--no-cache", action="store_true",
+                   help="do not read the per-article cache (a fresh one is still written)")
     b.add_argument("--jobs", type=int, help="worker processes for per-article work (default: all cores)")
     b.add_argument("--executor", choices=("local", "dask"),
                    help="where the per-article analysis runs: local processes or a Dask cluster (overrides executor)")

@@ -42,7 +42,7 @@ class BuildOptions:
     """How to build (what to build is the SiteConfig)."""
 
     drafts: bool = False  # include articles marked draft: true
-    use_cache: bool = True  # read the per-article cache and the last build's page fingerprints
+    use_cache: bool = True  # read the per-article cache and the last build's page fingerprints (always written)
     quiet: bool = True  # no progress bars
     jobs: int | None = None  # worker processes for per-article work (None: all cores)
     write_output: bool = True  # False: check only, write nothing
@@ -124,22 +124,18 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
     report.warnings += site.warnings
     digests = manifest.get("pages") if options.use_cache else None
     bar = progress_bar("rendering", len(site.pages), options.quiet, "page")
-    rendered = render.render_pages(site, GENERATOR, bar.update if bar else None,
-                                   digests if isinstance(digests, dict) else None,
+    renderer = render.PageRenderer(site, GENERATOR, digests if isinstance(digests, dict) else None,
                                    freshness.exists_in(config.output_dir),
                                    config.root / ".cache" / "templates" if options.use_cache and options.write_output
-                                   else None)
-    if bar:
-        bar.close()
-    files = {**rendered.files, **export_files(site, GENERATOR)}
-    timer.lap("render")
-
-    summary = {"pages": len(site.pages), "files": len(files) + len(rendered.kept), "events": len(events),
+                                   else None, jobs=options.jobs, progress=bar.update if bar else None)
+    files = {**renderer.asset_files(), **export_files(site, GENERATOR)}
+    summary = {"pages": len(site.pages), "files": len(files) + len(site.pages), "events": len(events),
                "articles": len(articles)}
     stats = None
     if options.write_output:
+        # Pages are rendered straight into the staging folder (write.py), in
+        # worker processes for a big site: "render" includes writing them.
         def index_search(folder) -> None:
-            timer.lap("write")
             ok, message = search.index_site(folder)
             if not ok:
                 report.warn(message, hint=search.FALLBACK_HINT)
@@ -148,11 +144,17 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
 
         # Only a clean build is recorded as up to date: a build with warnings
         # runs again next time, so its warnings are shown again.
-        stats = write.write_site(files, config.output_dir, summary, rendered.kept, rendered.digests, manifest,
+        stats = write.write_site(files, config.output_dir, summary, None, None, manifest,
                                  allow_shrink=options.allow_shrink, before_switch=index_search if with_search else None,
                                  stamp=lambda: None if report.warnings else key,
                                  ids=history.record(published, events),
-                                 stand_ins=frozenset(p.path for p in site.pages if p.template == "redirect.html"))
+                                 stand_ins=frozenset(p.path for p in site.pages if p.template == "redirect.html"),
+                                 pages=renderer, on_written=lambda: timer.lap("render"))
+    else:
+        renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
+        timer.lap("render")
+    if bar:
+        bar.close()
     timer.lap("write" if not with_search else "publish")
     report.warnings += [config_notice] if config_notice else []
     return BuildResult(config, report, len(articles), events, len(site.pages), summary["files"], timer.timings,
@@ -164,8 +166,9 @@ def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOp
     """Every article's analysis, from the cache where nothing it depends on changed."""
     base = freshness.analysis_base(resources, config.extraction)
     keys = [freshness.article_key(a, base) for a in articles]
-    store = Cache(config.root / ".cache" / "articles" if options.use_cache else None,
-                  writable=options.write_output)  # `check` writes nothing, not even the cache
+    # --no-cache reads nothing from the cache but still writes the fresh analyses, so the
+    # next build is warm; `check` writes nothing, not even the cache.
+    store = Cache(config.root / ".cache" / "articles", writable=options.write_output, readable=options.use_cache)
     bar = progress_bar("analysing", len(articles), options.quiet, "article")
     try:
         analyses = analyse_all(articles, keys, resources, config.extraction, store, options.jobs,

@@ -44,14 +44,18 @@ class FrontMatter:
     body_line: int
 
 
+_APOSTROPHES = re.compile(r"['’]")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """ASCII, lower case, hyphens: 'Putin’s visit, 2018!' -> 'putins-visit-2018'.
     Text with no Latin letters or digits ('Путин', '习近平') gets 'untitled-'
     and a short hash of the text, so two such names never collide."""
     original = text
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"['’]", "", text.lower())
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    text = _APOSTROPHES.sub("", text.lower())
+    text = _NOT_SLUG.sub("-", text).strip("-")
     if len(text) > max_length:
         text = text[:max_length].rsplit("-", 1)[0]
     if text:

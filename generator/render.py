@@ -7,11 +7,15 @@ same name in their folder. A template error names the template file and line.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
+import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 import markupsafe
@@ -60,6 +64,7 @@ def environment(template_dirs: list[Path], bytecode_dir: Path | None = None) -> 
         bytecode_cache=cache,
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # one environment per build: the templates do not change under it
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -110,87 +115,240 @@ def _template_location(exc: BaseException, dirs: list[Path]) -> tuple[str | None
 
 @dataclass
 class Rendered:
-    files: dict[str, bytes]  # path -> bytes, for every page rendered this time
+    files: dict[str, bytes]  # path -> bytes, for every page rendered this time (and the static assets)
     digests: dict[str, str]  # path -> fingerprint of its inputs, for every page
     kept: set[str] = field(default_factory=set)  # pages whose inputs had not changed: not rendered again
 
 
-def render_pages(site: Site, generator_name: str, progress=None, previous: dict[str, str] | None = None,
-                 exists: Callable[[str], bool] | None = None, bytecode_dir: Path | None = None) -> Rendered:
-    """Render every page, except those whose fingerprint (template files,
-    site-wide values, the page's own context; generator.digest) equals the
-    one recorded for the file already in the output (`previous`, `exists`).
-    `bytecode_dir` keeps the compiled templates between builds."""
-    dirs = template_dirs(site.config.templates_dir)
-    env = environment(dirs, bytecode_dir)
-    assets = static_assets(dirs)
+class Sink(Protocol):
+    """Where rendered pages go (write.py's staging folder, or memory)."""
 
-    def asset(name: str) -> str:
-        if name not in assets:
-            raise jinja2.UndefinedError(f"no static file {name!r} in the templates' static/ folder")
-        return site.urls.path(assets[name][0])
+    def put(self, rel: str, data: bytes) -> bool: ...  # True: the bytes differ from the live site's
 
-    cards: dict[tuple[str, int, bool], markupsafe.Markup] = {}
+    def keep(self, rel: str, digest: str) -> None: ...  # the live site's file stays as it is
 
-    def event_card(e: EventView, level: int = 3, anchor: bool = True) -> markupsafe.Markup:
-        """An event's list item, rendered once and reused: the same event is listed
-        on the timeline, its year, and every entity and tag page it belongs to."""
-        key = (e.id, level, anchor)
-        card = cards.get(key)
-        if card is None:
-            card = cards[key] = markupsafe.Markup(env.get_template("_event_card.html").render(
-                e=e, level=level, anchor=anchor))
-        return card
 
-    env.globals.update(
-        event_card=event_card,
-        site={"title": site.config.title, "description": site.config.description, "language": site.config.language,
-              "author": site.config.author, "base": site.urls.base, "url": site.urls.absolute(site.urls.base),
-              "built": site.built},
-        urls=site.urls, asset=asset, generator=generator_name, nav=site.urls.nav(),
-    )
-    base = hashlib.sha256(generator_name.encode())
-    hash_files(base, template_files(dirs))
-    base.update(repr({k: v for k, v in env.globals.items() if k in _DATA_GLOBALS}).encode())
-    base.update(repr((site.urls.base, site.urls.site_url)).encode())
-    hasher = ContextHasher(base.hexdigest())
-    out: dict[str, bytes] = {}
-    digests: dict[str, str] = {}
-    kept: set[str] = set()
-    problems: list[Problem] = []
-    for n, page in enumerate(site.pages, 1):
-        if progress and n % 500 == 0:
-            progress(500)
-        digest = digests[page.path] = hasher.page(page.template, page.url, page.title, page.context)
-        if previous and previous.get(page.path) == digest and exists and exists(page.path):
-            kept.add(page.path)
-            continue
+class MemorySink:
+    """Rendered pages kept in memory (library callers, `check`, small rebuilds)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.kept: set[str] = set()
+
+    def put(self, rel: str, data: bytes) -> bool:
+        self.files[rel] = data
+        return True
+
+    def keep(self, rel: str, digest: str) -> None:
+        self.kept.add(rel)
+
+
+class DiscardSink:
+    """Pages rendered only to see that they render (`check`)."""
+
+    def put(self, rel: str, data: bytes) -> bool:
+        return True
+
+    def keep(self, rel: str, digest: str) -> None:
+        pass
+
+
+@dataclass
+class Outcome:
+    """What rendering a run of pages did (summed over the workers)."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    written: int = 0
+    unchanged: int = 0
+    problem: tuple[int, Problem] | None = None  # the first failing page (by its place in the site) and why
+
+    def add(self, other: Outcome) -> None:
+        self.digests.update(other.digests)
+        self.written += other.written
+        self.unchanged += other.unchanged
+        if other.problem and (self.problem is None or other.problem[0] < self.problem[0]):
+            self.problem = other.problem
+
+
+POOL_MIN_PAGES = 1000  # below this, forking render workers costs more than it saves
+CHUNK = 64  # pages per task: small enough to balance the workers, large enough to cost little
+
+
+class PageRenderer:
+    """Renders the site's pages into a Sink, in this process or in forked
+    worker processes (which inherit the site, so nothing is pickled but the
+    fingerprints going back). Each page's fingerprint (template files,
+    site-wide values, the page's own context; generator.digest) is compared
+    with the one recorded for the file already in the output (`previous`,
+    `exists`): a page whose inputs did not change is kept, not rendered.
+    `only` (page paths) renders just those pages and keeps every other one
+    from the live site (the caller knows what changed). The bytes of a page
+    do not depend on which process renders it, so the output does not depend
+    on the number of workers."""
+
+    def __init__(self, site: Site, generator_name: str, previous: dict[str, str] | None = None,
+                 exists: Callable[[str], bool] | None = None, bytecode_dir: Path | None = None,
+                 only: set[str] | None = None, jobs: int | None = None, progress=None):
+        self.site = site
+        self.dirs = template_dirs(site.config.templates_dir)
+        self.env = environment(self.dirs, bytecode_dir)
+        self.assets = static_assets(self.dirs)
+        self.previous, self.exists, self.only = previous, exists, only
+        self.jobs = jobs or os.cpu_count() or 1
+        self.progress = progress
+        self.paths = [p.path for p in site.pages]
+        env, urls, assets = self.env, site.urls, self.assets
+
+        def asset(name: str) -> str:
+            if name not in assets:
+                raise jinja2.UndefinedError(f"no static file {name!r} in the templates' static/ folder")
+            return urls.path(assets[name][0])
+
+        cards: dict[tuple[str, int, bool], markupsafe.Markup] = {}
+
+        def event_card(e: EventView, level: int = 3, anchor: bool = True) -> markupsafe.Markup:
+            """An event's list item, rendered once and reused: the same event is listed
+            on the timeline, its year, and every entity and tag page it belongs to."""
+            key = (e.id, level, anchor)
+            card = cards.get(key)
+            if card is None:
+                card = cards[key] = markupsafe.Markup(env.get_template("_event_card.html").render(
+                    e=e, level=level, anchor=anchor))
+            return card
+
+        env.globals.update(
+            event_card=event_card,
+            site={"title": site.config.title, "description": site.config.description,
+                  "language": site.config.language, "author": site.config.author, "base": urls.base,
+                  "url": urls.absolute(urls.base), "built": site.built},
+            urls=urls, asset=asset, generator=generator_name, nav=urls.nav(),
+        )
+        base = hashlib.sha256(generator_name.encode())
+        hash_files(base, template_files(self.dirs))
+        base.update(repr({k: v for k, v in env.globals.items() if k in _DATA_GLOBALS}).encode())
+        base.update(repr((urls.base, urls.site_url)).encode())
+        self.hasher = ContextHasher(base.hexdigest())
+
+    def asset_files(self) -> dict[str, bytes]:
+        """The static assets under their fingerprinted names."""
+        return {path: data for path, data in self.assets.values()}
+
+    def run(self, sink: Sink) -> Outcome:
+        """Render every page into `sink`; raises BuildError naming the first
+        template error (the same one whatever the number of workers)."""
+        n = len(self.site.pages)
+        todo = n if self.only is None else len(self.only)
+        if self.jobs > 1 and todo >= POOL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+            outcome = self._in_workers(sink)
+        else:
+            outcome = self.render_range(0, n, sink)
+        if outcome.problem:
+            raise BuildError(outcome.problem[1])
+        return outcome
+
+    def _in_workers(self, sink: Sink) -> Outcome:
+        outcome = Outcome()
+        ranges = [(i, min(i + CHUNK, len(self.site.pages))) for i in range(0, len(self.site.pages), CHUNK)]
+        # Objects made before the fork are moved out of the collector's reach, so
+        # a collection in a worker does not write to (and so copy) every page of
+        # memory it shares with this process.
+        gc.collect()
+        gc.freeze()
         try:
-            template = env.get_template(page.template)
-            text = template.render(page=page_context(page, site), **page.context)
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(min(self.jobs, len(ranges)), initializer=_start_worker, initargs=(self, sink)) as pool:
+                for part in pool.imap_unordered(_render_in_worker, ranges):
+                    outcome.add(part)
+                    if self.progress:
+                        self.progress(CHUNK)
+                    if outcome.problem:
+                        break  # the pool is terminated on leaving the block
+        finally:
+            gc.unfreeze()
+        return outcome
+
+    def render_range(self, start: int, stop: int, sink: Sink) -> Outcome:
+        out = Outcome()
+        previous, exists, only, page_digest = self.previous, self.exists, self.only, self.hasher.page
+        for i in range(start, stop):
+            page = self.site.pages[i]
+            if self.progress and i % 500 == 499:
+                self.progress(500)
+            if only is not None and page.path not in only:
+                digest = (previous or {}).get(page.path)
+                if digest is not None:
+                    out.digests[page.path] = digest
+                sink.keep(page.path, digest or "")
+                out.unchanged += 1
+                continue
+            digest = out.digests[page.path] = page_digest(page.template, page.url, page.title, page.context)
+            if previous and previous.get(page.path) == digest and exists and exists(page.path):
+                sink.keep(page.path, digest)
+                out.unchanged += 1
+                continue
+            try:
+                data = self.render_one(page)
+            except _TemplateProblem as exc:
+                out.problem = (i, exc.problem)
+                break
+            if sink.put(page.path, data):
+                out.written += 1
+            else:
+                out.unchanged += 1
+        return out
+
+    def render_one(self, page: Page) -> bytes:
+        site, dirs = self.site, self.dirs
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(page=page_context(page, site), **page.context).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno,
-                                    "fix the Jinja2 syntax on that line"))
-            break
+            problem = Problem(f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno,
+                              "fix the Jinja2 syntax on that line")
         except jinja2.TemplateNotFound as exc:
-            problems.append(Problem(f"template {exc.name!r} not found", site.config.templates_dir, None,
-                                    f"add {exc.name} to {site.config.templates_dir} or remove the override"))
-            break
+            problem = Problem(f"template {exc.name!r} not found", site.config.templates_dir, None,
+                              f"add {exc.name} to {site.config.templates_dir} or remove the override")
         except jinja2.UndefinedError as exc:
             file, line = _template_location(exc, dirs)
-            problems.append(Problem(f"template uses an undefined value: {exc.message}", file or page.template, line,
-                                    "check the variable's name; the README lists what each template receives"))
-            break
+            problem = Problem(f"template uses an undefined value: {exc.message}", file or page.template, line,
+                              "check the variable's name; the README lists what each template receives")
         except Exception as exc:  # a template can raise anything; report where
             file, line = _template_location(exc, dirs)
-            problems.append(Problem(f"error while rendering {page.url}: {exc}", file or page.template, line))
-            break
-        out[page.path] = text.encode("utf-8")
-    if problems:
-        raise BuildError(problems)
-    for _name, (path, data) in assets.items():
-        out[path] = data
-    return Rendered(out, digests, kept)
+            problem = Problem(f"error while rendering {page.url}: {exc}", file or page.template, line)
+        raise _TemplateProblem(problem)
+
+
+class _TemplateProblem(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+_worker: tuple[PageRenderer, Sink] | None = None  # set in each forked render worker, never in the main process
+
+
+def _start_worker(renderer: PageRenderer, sink: Sink) -> None:
+    global _worker
+    renderer.progress = None  # the main process shows progress, per finished task
+    _worker = (renderer, sink)
+
+
+def _render_in_worker(span: tuple[int, int]) -> Outcome:
+    assert _worker is not None, "render worker not initialised"
+    renderer, sink = _worker
+    return renderer.render_range(span[0], span[1], sink)
+
+
+def render_pages(site: Site, generator_name: str, progress=None, previous: dict[str, str] | None = None,
+                 exists: Callable[[str], bool] | None = None, bytecode_dir: Path | None = None,
+                 only: set[str] | None = None) -> Rendered:
+    """Every page rendered into memory (pages and static assets), in this
+    process, except those kept (see PageRenderer). A build streams pages to
+    the staging folder instead (build.py, write.write_site)."""
+    renderer = PageRenderer(site, generator_name, previous, exists, bytecode_dir, only, jobs=1, progress=progress)
+    sink = MemorySink()
+    outcome = renderer.run(sink)
+    return Rendered({**sink.files, **renderer.asset_files()}, outcome.digests, sink.kept)
 
 
 # The template globals that are data (the rest are functions of the same data).

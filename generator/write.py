@@ -37,6 +37,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from .errors import BuildError, Problem
 
@@ -249,16 +250,35 @@ def check_shrink(new_files: set[str], previous: dict, output: Path, stand_ins: f
                              "if that is what you want, build again with --allow-shrink"))
 
 
+class Pages(Protocol):
+    """Pages rendered straight into the new site (render.PageRenderer): their
+    paths are known before the first is rendered."""
+
+    paths: list[str]
+
+    def run(self, sink) -> Streamed: ...
+
+
+class Streamed(Protocol):
+    digests: dict[str, str]
+    written: int
+    unchanged: int
+
+
 def write_site(files: dict[str, bytes], output: Path, summary: dict | None = None, kept: set[str] | None = None,
                digests: dict[str, str] | None = None, previous: dict | None = None, allow_shrink: bool = True,
                before_switch: Callable[[Path], None] | None = None,
                stamp: Callable[[], str | None] | None = None, ids: dict | None = None,
-               stand_ins: frozenset[str] = frozenset()) -> WriteStats:
+               stand_ins: frozenset[str] = frozenset(), pages: Pages | None = None,
+               on_written: Callable[[], None] | None = None) -> WriteStats:
     """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
     pages of the previous build whose inputs did not change (not rendered
     again: taken from the live site); `digests` the fingerprints of every
     page, recorded for the next build; `previous` the live site's manifest as
-    the caller loaded it. `before_switch(folder)` runs on the complete new
+    the caller loaded it. `pages` are rendered one by one straight into the
+    new site (never the whole site's bytes in memory), their fingerprints
+    recorded with `digests`; `on_written()` runs once every file is in place.
+    `before_switch(folder)` runs on the complete new
     site before it goes live (the search indexer); `stamp()`, asked after
     that, gives the build key that marks the new site as a complete build
     (None: do not mark it, e.g. because the build had warnings); `ids` the
@@ -266,21 +286,24 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     the pages that only redirect (see check_shrink)."""
     output = output.resolve()
     rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
+    streamed = [str(_safe_relative(rel)) for rel in pages.paths] if pages is not None else []
     recover(output)
     manifest = load_manifest(output) if previous is None else previous
     live_files = _manifest_files(manifest)
     kept_rels = {str(_safe_relative(k)) for k in (kept or ())} & live_files
-    new_files = set(rels) | kept_rels
+    new_files = set(rels) | kept_rels | set(streamed)
     if not allow_shrink:
         check_shrink(new_files, manifest, output, stand_ins)
     _refuse_symlinked_folders(output, new_files)
-    record = {"format": FORMAT, "files": sorted(new_files), "summary": summary or {}, "pages": digests or {},
+    record = {"format": FORMAT, "files": sorted(new_files), "summary": summary or {}, "pages": dict(digests or {}),
               "ids": ids or {}}
     try:
         if can_stage(output):
-            stats = _publish_staged(rels, kept_rels, output, manifest, record, before_switch, stamp)
+            stats = _publish_staged(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
+                                    on_written)
         else:
-            stats = _publish_in_place(rels, kept_rels, output, manifest, record, before_switch, stamp)
+            stats = _publish_in_place(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
+                                      set(streamed), on_written)
     except OSError as exc:
         raise _disk_error(exc, exc.filename or output, output) from exc
     clean_trash(output)
@@ -373,28 +396,61 @@ def _prepare_staging(output: Path, live: dict) -> tuple[Path, dict]:
     return staging, shadow
 
 
+class _StagedSink:
+    """Puts one file of the new site into the staging folder: a file whose
+    bytes equal the live site's is a hard link to it (same inode and mtime),
+    a file the staging folder already holds is left alone. Used from forked
+    render workers too: each file is handled on its own."""
+
+    def __init__(self, output: Path, staging: Path, shadow: dict, live: dict):
+        self.output, self.tree = output, _Tree(staging)
+        self.shadow_files, self.shadow_pages = _manifest_files(shadow), _manifest_pages(shadow)
+        self.live_pages = _manifest_pages(live)
+
+    def keep(self, rel: str, digest: str | None) -> None:
+        """The live file, unchanged, is part of the new site."""
+        live_path, staged = self.output / rel, self.tree.root / rel
+        same_page = self.shadow_pages.get(rel) == digest == self.live_pages.get(rel)
+        if not (rel in self.shadow_files and (same_page or _same_inode(live_path, staged))):
+            self.tree.link(live_path, rel)
+
+    def put(self, rel: str, data: bytes) -> bool:
+        """True when the bytes are new (not those of the live file)."""
+        live_path, staged = self.output / rel, self.tree.root / rel
+        if _same_bytes(live_path, data):
+            if not (rel in self.shadow_files and _same_inode(live_path, staged)):
+                self.tree.link(live_path, rel)
+            return False
+        if not (rel in self.shadow_files and _same_bytes(staged, data)):
+            self.tree.write(rel, data)
+        return True
+
+
 def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: dict, record: dict,
                     before_switch: Callable[[Path], None] | None,
-                    stamp: Callable[[], str | None] | None) -> WriteStats:
+                    stamp: Callable[[], str | None] | None, pages: Pages | None = None,
+                    on_written: Callable[[], None] | None = None) -> WriteStats:
     staging, shadow = _prepare_staging(output, live)
-    tree = _Tree(staging)
-    shadow_files, shadow_pages = _manifest_files(shadow), _manifest_pages(shadow)
-    live_pages, new_pages = _manifest_pages(live), record["pages"]
+    sink = _StagedSink(output, staging, shadow, live)
+    shadow_files, new_pages = sink.shadow_files, record["pages"]
     written = unchanged = 0
     try:
-        for rel in sorted(record["files"]):
-            live_path, staged = output / rel, staging / rel
-            if rel in kept or (rel in rels and _same_bytes(live_path, rels[rel])):
+        for rel in sorted(kept | set(rels)):
+            if rel in kept:
+                sink.keep(rel, new_pages.get(rel))
                 unchanged += 1
-                same_page = rel in kept and shadow_pages.get(rel) == new_pages.get(rel) == live_pages.get(rel)
-                if not (rel in shadow_files and (same_page or _same_inode(live_path, staged))):
-                    tree.link(live_path, rel)
-                continue
-            written += 1
-            if not (rel in shadow_files and _same_bytes(staged, rels[rel])):
-                tree.write(rel, rels[rel])
+            elif sink.put(rel, rels[rel]):
+                written += 1
+            else:
+                unchanged += 1
+        if pages is not None:
+            outcome = pages.run(sink)
+            new_pages.update(outcome.digests)
+            written, unchanged = written + outcome.written, unchanged + outcome.unchanged
         for rel in sorted(shadow_files - set(record["files"])):
-            tree.remove(rel)
+            sink.tree.remove(rel)
+        if on_written is not None:
+            on_written()
         if before_switch is not None:
             before_switch(staging)
         else:
@@ -443,23 +499,48 @@ def _carry_foreign(output: Path, staging: Path, live: dict) -> None:
         os.rename(output / name, staging / name)
 
 
+class _InPlaceSink:
+    """Replaces one file of the output in place when its bytes changed."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.made: set[str] = set()
+
+    def keep(self, rel: str, digest: str | None) -> None:
+        pass
+
+    def put(self, rel: str, data: bytes) -> bool:
+        if _same_bytes(self.output / rel, data):
+            return False
+        atomic_write(self.output / rel, data, self.made)
+        return True
+
+
 def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live: dict, record: dict,
                       before_switch: Callable[[Path], None] | None,
-                      stamp: Callable[[], str | None] | None) -> WriteStats:
+                      stamp: Callable[[], str | None] | None, pages: Pages | None = None,
+                      streamed: set[str] = frozenset(),  # type: ignore[assignment]
+                      on_written: Callable[[], None] | None = None) -> WriteStats:
     """Replace files one by one (the output cannot be swapped). The manifest
     written first lists old and new files and no fingerprint of any file
-    about to change, so whatever moment a kill comes, the next build renders
-    every such file again and removes every stale one."""
+    about to change (nor of any page about to be rendered), so whatever
+    moment a kill comes, the next build renders every such file again and
+    removes every stale one."""
     output.mkdir(parents=True, exist_ok=True)
     (output / STAMP).unlink(missing_ok=True)
     before = _manifest_files(live)
     changing = {rel for rel, data in rels.items() if not _same_bytes(output / rel, data)}
     pending = {**record, "files": sorted(before | set(record["files"])),
-               "pages": {k: v for k, v in record["pages"].items() if k not in changing}}
+               "pages": {k: v for k, v in record["pages"].items() if k not in changing and k not in streamed}}
     atomic_write(output / MANIFEST, json.dumps(pending, indent=0, sort_keys=True).encode())
-    made: set[str] = set()
+    sink = _InPlaceSink(output)
     for rel in sorted(changing):
-        atomic_write(output / rel, rels[rel], made)
+        atomic_write(output / rel, rels[rel], sink.made)
+    written = len(changing)
+    if pages is not None:
+        outcome = pages.run(sink)
+        record["pages"].update(outcome.digests)
+        written += outcome.written
     removed = 0
     for rel in sorted(before - set(record["files"])):
         target = output / rel
@@ -470,13 +551,15 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
         tmp = target.with_name(f".{target.name}.tmp-generator")
         if os.path.lexists(tmp):
             os.unlink(tmp)
+    if on_written is not None:
+        on_written()
     if before_switch is not None:
         before_switch(output)
     atomic_write(output / MANIFEST, json.dumps(record, indent=0, sort_keys=True).encode())
     key = stamp() if stamp is not None else None
     if key is not None:
         atomic_write(output / STAMP, key.encode())
-    return WriteStats(len(changing), len(record["files"]) - len(changing), removed)
+    return WriteStats(written, len(record["files"]) - written, removed)
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:

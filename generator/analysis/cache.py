@@ -194,9 +194,12 @@ def entry(k: str, value: Analysis) -> bytes | None:
 
 
 class Cache:
-    def __init__(self, folder: Path | None, writable: bool = True):
+    def __init__(self, folder: Path | None, writable: bool = True, readable: bool = True):
+        """`readable=False` (`build --no-cache`): every entry is computed again,
+        and the fresh results are still written, so the next build is warm."""
         self.folder = folder
         self.writable = writable
+        self.readable = readable
         self.hits = 0
         self.misses = 0
         self._decode: Decoder | None = None
@@ -207,7 +210,7 @@ class Cache:
         return self.folder / k[:2] / f"{k}{SUFFIX}"
 
     def get(self, k: str) -> Analysis | None:
-        if self.folder is None:
+        if self.folder is None or not self.readable:
             return None
         try:
             raw = self.path(k).read_bytes()

@@ -1,0 +1,94 @@
+"""The cold build's machinery: pages rendered in worker processes give the
+same bytes (and the same first error) as one process; `--no-cache` reads no
+cache but leaves a fresh one for the next build."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import render
+from generator.errors import BuildError
+from tests.support import build_site, make_project, seed_project
+
+ARTICLE = ("---\ntitle: Summit\ndate: 2018-09-12\n---\n"
+           "Putin and Xi met at the forum in Vladivostok on Tuesday. The talks end on Friday.\n")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+_RENDER_IN_WORKER = render._render_in_worker
+_MARKS: list[Path] = []  # where _recording leaves a file per process that rendered
+
+
+def _recording(span):
+    (_MARKS[0] / str(os.getpid())).touch()
+    return _RENDER_IN_WORKER(span)
+
+
+@pytest.fixture
+def workers_always(monkeypatch, tmp_path):
+    """Render in worker processes even for a small site, and record which
+    processes rendered (a file per process id)."""
+    monkeypatch.setattr(render, "POOL_MIN_PAGES", 1)
+    marks = tmp_path / "renderers"
+    marks.mkdir()
+    _MARKS[:] = [marks]
+    monkeypatch.setattr(render, "_render_in_worker", _recording)
+    yield marks
+    _MARKS.clear()
+
+
+def test_pages_rendered_in_workers_equal_pages_rendered_in_one_process(workers_always, tmp_path):
+    project = seed_project(tmp_path / "p")
+    build_site(project / "site.toml", output=tmp_path / "one", use_cache=False, search_index=False, jobs=1)
+    assert list(workers_always.iterdir()) == []
+    build_site(project / "site.toml", output=tmp_path / "two", use_cache=False, search_index=False, jobs=2)
+    pids = {int(p.name) for p in workers_always.iterdir()}
+    assert pids and os.getpid() not in pids  # the pages were rendered by other processes
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert len(one) > 50 and one == two  # the manifest (page fingerprints) included
+
+
+def test_a_template_error_in_a_worker_is_the_same_error_and_leaves_the_output(workers_always, tmp_path):
+    project = make_project(tmp_path / "p", {"a.md": ARTICLE, "b.md": ARTICLE.replace("Summit", "Talks")})
+    (project / "templates").mkdir()
+    build_site(project / "site.toml", use_cache=False, search_index=False, jobs=2)
+    before = snapshot(project / "output")
+    (project / "templates" / "event.html").write_text('{% extends "base.html" %}\n{% block main %}\n'
+                                                      "<p>ok</p>\n{{ event.no_such_field }}\n{% endblock %}\n")
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(BuildError) as exc:
+            build_site(project / "site.toml", use_cache=False, search_index=False, jobs=jobs)
+        errors.append(exc.value.problems)
+        assert snapshot(project / "output") == before
+    assert errors[0] == errors[1] and len(errors[0]) == 1
+    p = errors[0][0]
+    assert "no_such_field" in p.message and str(p.path).endswith("templates/event.html") and p.line == 4
+
+
+def test_no_cache_reads_no_cache_but_writes_a_fresh_one(tmp_path):
+    project = make_project(tmp_path / "p", {"a.md": ARTICLE})
+    build_site(project / "site.toml", output=tmp_path / "first", use_cache=False, search_index=False)
+    entries = sorted((project / ".cache" / "articles").rglob("*.json"))
+    assert len(entries) == 1  # written although the build read no cache
+    fresh = entries[0].read_bytes()
+    assert b"Vladivostok" in fresh
+    entries[0].write_bytes(fresh.replace(b"Vladivostok", b"Vladivostoq"))  # a valid entry that lies
+
+    # A cached build believes the entry...
+    build_site(project / "site.toml", output=tmp_path / "warm", search_index=False)
+    assert "Vladivostoq" in json.dumps({k: v.decode() for k, v in snapshot(tmp_path / "warm").items()
+                                        if k.endswith(".html")})
+    # ...a --no-cache build does not read it, and writes the true one back.
+    build_site(project / "site.toml", output=tmp_path / "again", use_cache=False, search_index=False)
+    assert entries[0].read_bytes() == fresh
+    first, again = snapshot(tmp_path / "first"), snapshot(tmp_path / "again")
+    assert {k: v for k, v in first.items() if not k.startswith(".generator")} == \
+        {k: v for k, v in again.items() if not k.startswith(".generator")}
