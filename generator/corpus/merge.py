@@ -16,6 +16,7 @@ from ..temporal import When
 from .clustering import cluster_mentions, features, similarity
 from .entities import EntityIndex
 from .salience import Coverage, salience
+from .summary import DAY_WEIGHT, STORY_WEIGHT, plainness
 from .topic import Topic
 
 
@@ -35,8 +36,10 @@ CENTRE_SAMPLE = 200  # mentions an event's representative sentence is compared w
 def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: Topic) -> Mention:
     """The sentence that best says what the sources say about the event: one
     that carries the event's own date, then the one nearest the centre of
-    its sources' sentences (the mean of its similarities to them) and of the
-    story (its topicality), one in an article's lead preferred."""
+    its sources' sentences (the mean of its similarities to them), of the
+    story (its topicality) and of everything the corpus says about that day
+    (corpus/summary.py), a plain statement rather than a quotation, a
+    question or a caption, one in an article's lead preferred."""
     feats = [features(m, index) for m in ms]
     # Past CENTRE_SAMPLE mentions (one long article naming one day thousands
     # of times) the centre is measured against an evenly spaced sample of
@@ -44,10 +47,13 @@ def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: To
     step = max(1, len(ms) // CENTRE_SAMPLE)
     sample = range(0, len(ms), step)
 
+    day = when.value[:10] if when.precision == "day" else ""
+
     def score(k: int) -> float:
         others = [similarity(feats[k], feats[j], {}) for j in sample if j != k]
         central = sum(others) / len(others) if others else 0.0
-        return central + topic.closeness([ms[k]]) + (LEAD_PREFERENCE if ms[k].lead else 0.0)
+        return (central + STORY_WEIGHT * topic.closeness([ms[k]]) + DAY_WEIGHT * topic.day_closeness(ms[k], day)
+                + plainness(ms[k]) + (LEAD_PREFERENCE if ms[k].lead else 0.0))
 
     best = max(range(len(ms)), key=lambda k: (ms[k].when == when, not ms[k].since, score(k), -k))
     return ms[best]

@@ -1,6 +1,7 @@
 """What the corpus is about: the centroid of the words of every dated
 sentence (weighted by how rare each word is), and how close an event's
-sentences come to it.
+sentences come to it; and what it says about each day: the centroid of the
+sentences dated that day, which an event's summary is chosen to be close to.
 
 A corpus gathered about one story also catches what merely mentions it: a
 market report that names the outbreak once, a blog's weather note. Those
@@ -29,6 +30,17 @@ class Topic:
                 centroid[k] = centroid.get(k, 0.0) + self.idf[k]
         self.centroid = centroid
         self.norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+        days: dict[str, dict[str, float]] = {}
+        seen: set[tuple[str, int, str]] = set()
+        for m in mentions:
+            day = m.when.value[:10] if m.when.precision == "day" else ""
+            if not day or (m.article, m.sentence_index, day) in seen:
+                continue
+            seen.add((m.article, m.sentence_index, day))
+            vec = days.setdefault(day, {})
+            for k in sorted(m.keywords):  # sorted: float sums independent of the hash seed
+                vec[k] = vec.get(k, 0.0) + self.idf[k]
+        self.days = {d: (v, math.sqrt(sum(x * x for x in v.values())) or 1.0) for d, v in days.items()}
 
     def vector(self, ms: list[Mention]) -> dict[str, float]:
         """The words of these sentences (each sentence once), weighted by rarity."""
@@ -42,6 +54,18 @@ class Topic:
             for k in m.keywords:
                 vec[k] = vec.get(k, 0.0) + self.idf.get(k, 0.0)
         return vec
+
+    def day_closeness(self, m: Mention, day: str) -> float:
+        """Cosine of one sentence's words with the centroid of every sentence
+        dated `day` (YYYY-MM-DD); 0 for a day no sentence names."""
+        if day not in self.days:
+            return 0.0
+        centroid, cnorm = self.days[day]
+        vec = self.vector([m])
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        if not norm:
+            return 0.0
+        return sum(v * centroid.get(k, 0.0) for k, v in vec.items()) / (norm * cnorm)
 
     def closeness(self, ms: list[Mention]) -> float:
         """Cosine of the sentences' words with the corpus's centroid (0 to 1)."""
