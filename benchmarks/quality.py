@@ -132,8 +132,9 @@ def front_page_key_events(site, events: list[Event]) -> list:
     """The key events of the built front page (event views), as the index
     page receives them; the most salient events if it names them otherwise."""
     index = next((p for p in site.pages if p.template == "index.html"), None)
-    if index is not None and "key_events" in index.context:
-        return list(index.context["key_events"])
+    overview = index.context.get("overview") if index is not None else None
+    if overview is not None:  # the overview's key events (background apart), most salient first
+        return sorted(overview.key_events, key=lambda v: (-v.salience, v.when.sort_key(), v.id))[:KEY_EVENTS]
     return most_salient(events, KEY_EVENTS)
 
 
