@@ -125,7 +125,8 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
 
     manifest = write.load_manifest(config.output_dir) if options.write_output else {}
     published = history.published(manifest)
-    events, index = merged_events(analyses, resources, config)
+    events, index = kept.merge(analyses, f"{resources.fingerprint}|{config.extraction!r}",
+                               lambda: merged_events(analyses, resources, config))
     events = history.keep_ids(published, events)
     events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report)
     timer.lap("merge")

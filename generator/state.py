@@ -165,6 +165,20 @@ class BuildState:
     files: FileDigests | None = None
     articles: dict[str, tuple[Signature, tuple, Article, list[Problem]]] = field(default_factory=dict)
     analyses: dict[str, Analysis] = field(default_factory=dict)
+    merged: tuple | None = None  # (the analyses, what else merging read, its result)
+
+    def merge(self, analyses: list[Analysis], settings: str, compute):
+        """`compute()` (the corpus stage before the overrides), or its last
+        result when it would read exactly the same: the very same analysis
+        objects (kept in memory, so no other object can take their ids) and
+        the same resources and settings. A template, override or site.toml
+        edit in the preview then merges nothing again."""
+        same = (self.merged is not None and self.merged[1] == settings and len(self.merged[0]) == len(analyses)
+                and all(a is b for a, b in zip(self.merged[0], analyses, strict=True)))
+        if not same:
+            self.merged = (list(analyses), settings, compute())
+        assert self.merged is not None
+        return self.merged[2]
 
     def reader(self):
         """content.read_article, answered from memory for a file whose stat

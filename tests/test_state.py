@@ -56,12 +56,17 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
         lambda: (articles[0].parent / "new.md").write_text(
             "---\ntitle: A new report\ndate: 2009-02-02\n---\nThe minister visited the port on Monday.\n"),
         lambda: articles[3].write_text(articles[3].read_text().replace("Officials spoke again. ", "")),
+        lambda: (project / "templates").mkdir() or (project / "templates" / "404.html").write_text(
+            "{% extends 'base.html' %}{% block main %}gone{% endblock %}"),
     ]
     for n, edit in enumerate(edits):
         cold = tmp_path / f"cold{n}"
         shutil.copytree(project / ".preview", cold)  # the same published history
+        merged = state.kept.merged
         edit()
         assert rebuild(state), state.problems
+        if n == len(edits) - 1:  # a template edit: the same analyses, nothing merged again
+            assert merged is not None and state.kept.merged is merged
         assert len(state.kept.analyses) == len(list(articles[0].parent.glob("*.md")))  # no stale analyses kept
         config = load_config(project / "site.toml", output_dir=cold, base_url="/")
         build(config, replace(PREVIEW_OPTIONS, use_cache=False))
