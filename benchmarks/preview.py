@@ -16,6 +16,7 @@ measures only to the page on disk (a machine without chromium).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             "save_to_reload_seconds": [round(r, 3) for r in reload],
             "save_to_rebuilt_on_disk_seconds": [round(r, 3) for r in disk],
             "median": round(statistics.median(runs), 3),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
             "measured": "in chromium (file written -> new text visible in the open page)" if reload
                         else "file written -> rebuilt page on disk (no browser)",
             "how": "benchmarks/preview.py: one article edited per run; the preview keeps the parsed articles, "

@@ -33,7 +33,9 @@ from .resources import Resources, load_resources
 from .site import plan
 from .site.exports import export_files
 from .site.notices import missing_base_url
-from .state import BuildState, FileDigests, MemoryCache
+from .state import ArticleIndex, BuildState, FileDigests, MemoryCache
+
+PARSE_CODE = ("content.py", "model.py", "links.py", "config.py", "errors.py")  # what reading an article runs
 
 GENERATOR = f"timeline-generator {__version__}"
 
@@ -115,12 +117,20 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
             report.warnings += [config_notice] if config_notice else []
             return _unchanged(config, report, done, timer)
 
-    reader = kept.reader()
+    # The analyses: the preview's in memory, then the on-disk cache; the command
+    # line's article index finds an unchanged file's article in its cached analysis.
+    folder = config.root / ".cache" / "articles" if options.use_cache else None
+    store = MemoryCache(folder, options.write_output, kept.analyses)
+    index_file = config.root / ".cache" / "article-index.json"
+    index = ArticleIndex.load(index_file) if state is None and options.use_cache else None
+    reader = kept.reader(freshness.code_fingerprint(PARSE_CODE), store, index)
     articles = content.read_content(config.content_dir, report, options.drafts, config.limits, config.root, reader)
     reader.forget_unseen()
     timer.lap("read")
 
-    analyses = analyse(articles, config, resources, options, report, kept if state is not None else None)
+    analyses = analyse(articles, config, resources, options, report, store)
+    if state is None and options.write_output:
+        (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)
     timer.lap("extract")
 
     manifest = write.load_manifest(config.output_dir) if options.write_output else {}
@@ -173,14 +183,14 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
 
 
 def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOptions,
-            report: Report, state: BuildState | None = None) -> list[Analysis]:
-    """Every article's analysis, from the cache where nothing it depends on
-    changed (and from `state`'s memory before the disk)."""
+            report: Report, store: Cache | None = None) -> list[Analysis]:
+    """Every article's analysis, from the cache (`store`, or the project's)
+    where nothing it depends on changed."""
     base = freshness.analysis_base(resources, config.extraction)
     keys = [freshness.article_key(a, base) for a in articles]
-    folder = config.root / ".cache" / "articles" if options.use_cache else None
-    store = (Cache(folder, writable=options.write_output) if state is None or not options.use_cache
-             else MemoryCache(folder, options.write_output, state.analyses))  # `check` writes nothing
+    if store is None:
+        store = Cache(config.root / ".cache" / "articles" if options.use_cache else None,
+                      writable=options.write_output)  # `check` writes nothing, not even the cache
     bar = progress_bar("analysing", len(articles), options.quiet, "article")
     try:
         analyses = analyse_all(articles, keys, resources, config.extraction, store, options.jobs,

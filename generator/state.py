@@ -136,20 +136,25 @@ class MemoryCache(Cache):
         self.memory = memory
         self.used: set[str] = set()
 
+        self.key_of: dict[str, str] = {}  # article slug -> the key its analysis was found or stored under
+
     def get(self, k: str) -> Analysis | None:
         self.used.add(k)
         got = self.memory.get(k)
         if got is not None:
             self.hits += 1
-            return got
-        got = super().get(k)
+        else:
+            got = super().get(k)
+            if got is not None:
+                self.memory[k] = got
         if got is not None:
-            self.memory[k] = got
+            self.key_of[got.article.slug] = k
         return got
 
     def put(self, k: str, value: Analysis) -> None:
         self.used.add(k)
         self.memory[k] = value
+        self.key_of[value.article.slug] = k
         super().put(k, value)
 
     def forget_unused(self) -> None:
@@ -163,7 +168,7 @@ class BuildState:
     """Kept between the builds of one process (the preview server)."""
 
     files: FileDigests | None = None
-    articles: dict[str, tuple[Signature, tuple, Article, list[Problem]]] = field(default_factory=dict)
+    articles: dict[str, tuple[Signature, str, Article, list[Problem]]] = field(default_factory=dict)
     analyses: dict[str, Analysis] = field(default_factory=dict)
     merged: tuple | None = None  # (the analyses, what else merging read, its result)
 
@@ -180,36 +185,102 @@ class BuildState:
         assert self.merged is not None
         return self.merged[2]
 
-    def reader(self):
+    def reader(self, parse_code: str = "", store: MemoryCache | None = None, index: ArticleIndex | None = None):
         """content.read_article, answered from memory for a file whose stat
-        signature (and the settings it was read with) did not change."""
-        seen: set[str] = set()
+        signature (and the settings and code it was read with) did not change;
+        else, with an `index` (the command line's), from the article the cached
+        analysis of that file holds (`store`), which is the article its bytes
+        parse to (its key hashes the article)."""
+        seen: dict[str, tuple[Signature, str, str, list[Problem]]] = {}  # settled files: signature, how, slug, warnings
+        visited: set[str] = set()
         now = time.time_ns()
 
         def read(path: Path, content_root: Path, report: Report, limits: LimitSettings | None = None) -> Article:
             name = str(path)
-            seen.add(name)
+            visited.add(name)
             try:
                 st = os.stat(path)
             except OSError:
                 return read_article(path, content_root, report, limits)  # it says what is wrong
-            how = (str(content_root), repr(limits))
+            sig, how = signature(st), f"{content_root}|{limits!r}|{parse_code}"
             known = self.articles.get(name)
-            if known is not None and known[0] == signature(st) and known[1] == how:
-                report.warnings += known[3]
-                return known[2]
-            own = Report()
-            article = read_article(path, content_root, own, limits)
-            report.warnings += own.warnings
-            if _settled(st, now):
-                self.articles[name] = (signature(st), how, article, own.warnings)
+            if known is not None and known[0] == sig and known[1] == how:
+                article, warnings = known[2], known[3]
             else:
-                self.articles.pop(name, None)
+                got = index.article(name, sig, how, store) if index is not None and store is not None else None
+                if got is not None:
+                    article, warnings = got
+                else:
+                    own = Report()
+                    article = read_article(path, content_root, own, limits)
+                    warnings = own.warnings
+                if _settled(st, now):
+                    self.articles[name] = (sig, how, article, warnings)
+                else:
+                    self.articles.pop(name, None)
+            report.warnings += warnings
+            if name in self.articles:
+                seen[name] = (sig, how, article.slug, warnings)
             return article
 
         def forget_unseen() -> None:
-            for k in [k for k in self.articles if k not in seen]:
+            for k in [k for k in self.articles if k not in visited]:
                 del self.articles[k]
 
         read.forget_unseen = forget_unseen  # type: ignore[attr-defined]
+        read.seen = seen  # type: ignore[attr-defined]
         return read
+
+
+class ArticleIndex:
+    """The command line's memory of the article files (`.cache/article-index.json`):
+    path -> stat signature, how it was read, the key of its analysis in the
+    per-article cache, and the warnings reading it gave. An unchanged file is
+    then not parsed again: its article comes with its cached analysis."""
+
+    FORMAT = 1
+
+    def __init__(self, table: dict[str, list] | None = None):
+        self.table = table or {}
+
+    @classmethod
+    def load(cls, path: Path) -> ArticleIndex:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
+            if data.get("format") != cls.FORMAT or not isinstance(data.get("files"), dict):
+                return cls()
+            return cls(data["files"])
+        except (OSError, ValueError, AttributeError):
+            return cls()
+
+    def article(self, name: str, sig: Signature, how: str, store: MemoryCache) -> tuple[Article, list[Problem]] | None:
+        entry = self.table.get(name)
+        try:
+            if entry is None or tuple(entry[0]) != sig or entry[1] != how:
+                return None
+            got = store.get(entry[2])
+            if got is None:
+                return None
+            warnings = [Problem(m, Path(p) if is_path else p, line, hint, severity)
+                        for m, p, is_path, line, hint, severity in entry[3]]
+        except (TypeError, ValueError, IndexError):  # garbled: parse the file
+            return None
+        return got.article, warnings
+
+    def save(self, path: Path, seen: dict[str, tuple[Signature, str, str, list[Problem]]],
+             key_of: dict[str, str]) -> None:
+        """Record the settled files read this build whose analysis is in the cache."""
+        table = {name: [list(sig), how, key_of[slug],
+                        [[w.message, str(w.path) if w.path is not None else None, isinstance(w.path, Path), w.line,
+                          w.hint, w.severity] for w in warnings]]
+                 for name, (sig, how, slug, warnings) in sorted(seen.items()) if slug in key_of}
+        if table == self.table:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".article-index.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
+                json.dump({"format": self.FORMAT, "files": table}, fh, separators=(",", ":"))
+            os.replace(tmp, path)
+        except OSError:
+            pass

@@ -18,7 +18,7 @@ import pytest
 from generator.build import build
 from generator.config import load_config
 from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
-from generator.state import RACY_SECONDS, FileDigests
+from generator.state import RACY_SECONDS, ArticleIndex, FileDigests
 from generator.write import BOOKKEEPING
 from tests.support import build_site, make_corpus
 
@@ -75,22 +75,31 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
     assert state.kept.files.read - first_reads <= 3 * len(edits)  # the edited files, not the corpus again
 
 
-def test_a_command_line_rebuild_reads_only_the_changed_files(corpus, tmp_path):
+def test_a_command_line_rebuild_reads_and_parses_only_the_changed_files(corpus, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(corpus, project)
+    (project / "content" / "articles" / "undated.md").write_text("---\ntitle: Undated\n---\nIt rained on Monday.\n")
     _settle()
     build_site(project / "site.toml", output=project / "out", search_index=False)
+    shutil.copytree(project / "out", tmp_path / "cold")  # the same published history
     digests = FileDigests.load(project / ".cache" / "files.json")
-    assert len(digests.table) > 60
+    assert len(digests.table) > 61
+    index = ArticleIndex.load(project / ".cache" / "article-index.json")
+    assert len(index.table) == 61  # every article, each with the key of its cached analysis
     article = sorted((project / "content" / "articles").glob("*.md"))[2]
     article.write_text(article.read_text().replace("\n\n", "\n\nOfficials spoke again. ", 1))
     again = build_site(project / "site.toml", output=project / "out", search_index=False, skip_unchanged=True)
     assert not again.up_to_date
+    assert any("undated.md" in str(w.path) and "no publication date" in w.message for w in again.report.warnings)
     table = FileDigests.load(project / ".cache" / "files.json").table
     assert str(article) not in table  # just written: read again next time
     assert table.keys() == digests.table.keys() - {str(article)}
+    assert ArticleIndex.load(project / ".cache" / "article-index.json").table.keys() == index.table.keys() - {
+        str(article)}
     cold = build_site(project / "site.toml", output=tmp_path / "cold", search_index=False, use_cache=False)
-    assert cold.events == again.events
+    assert [str(w) for w in cold.report.warnings] == [str(w) for w in again.report.warnings]
+    a, b = files(project / "out"), files(tmp_path / "cold")
+    assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
 
 
 def _key(digests: FileDigests, path: Path) -> str:
