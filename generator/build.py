@@ -33,6 +33,9 @@ from .resources import Resources, load_resources
 from .site import plan
 from .site.exports import export_files
 from .site.notices import missing_base_url
+from .state import ArticleIndex, BuildState, FileDigests, MemoryCache
+
+PARSE_CODE = ("content.py", "model.py", "links.py", "config.py", "errors.py")  # what reading an article runs
 
 GENERATOR = f"timeline-generator {__version__}"
 
@@ -78,12 +81,19 @@ class Timer:
         self._clock = now
 
 
-def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildResult:
+def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: BuildState | None = None) -> BuildResult:
     """Build the site. With skip_unchanged (the command line's default), a
     build whose inputs all match the last complete build into the same output
     folder stops after reading the content: the output is already what it
-    would write. Library callers get the full result (events and all)."""
+    would write. Library callers get the full result (events and all).
+    `state` is what a long-running caller (the preview) keeps between builds
+    (generator.state); without one, the input files' digests come from the
+    project's cache folder."""
     timer = Timer()
+    kept = state if state is not None else BuildState()
+    digests_file = config.root / ".cache" / "files.json"
+    if kept.files is None:
+        kept.files = FileDigests.load(digests_file) if options.use_cache else FileDigests()
     report = Report()
     if options.write_output:
         write.recover(config.output_dir)  # finish or undo what a killed build left (a few stats)
@@ -94,7 +104,9 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
     with_search = options.search_index and options.write_output and config.search and search.available()
     inputs = [*render.template_files(render.template_dirs(config.templates_dir)),
               *content.article_files(config.content_dir, config.root), *override_files(config.content_dir)]
-    key = freshness.build_key(config, resources, inputs, f"{options.drafts}|{with_search}")
+    key = freshness.build_key(config, resources, inputs, f"{options.drafts}|{with_search}", kept.files)
+    if state is None and options.write_output:
+        kept.files.save(digests_file, {str(p) for p in inputs})
     # A warning that follows from site.toml alone is given on every build, the
     # skipped ones too, and does not keep the output from counting as up to date.
     config_notice = missing_base_url(config)
@@ -105,15 +117,28 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
             report.warnings += [config_notice] if config_notice else []
             return _unchanged(config, report, done, timer)
 
-    articles = content.read_content(config.content_dir, report, options.drafts, config.limits, config.root)
+    # The analyses: the preview's in memory, then the on-disk cache; the command
+    # line's article index finds an unchanged file's article in its cached analysis.
+    # --no-cache reads nothing from the cache but still writes the fresh analyses,
+    # so the next build is warm; `check` writes nothing, not even the cache.
+    store = MemoryCache(config.root / ".cache" / "articles", options.write_output, kept.analyses,
+                        readable=options.use_cache)
+    index_file = config.root / ".cache" / "article-index.json"
+    index = ArticleIndex.load(index_file) if state is None and options.use_cache else None
+    reader = kept.reader(freshness.code_fingerprint(PARSE_CODE), store, index)
+    articles = content.read_content(config.content_dir, report, options.drafts, config.limits, config.root, reader)
+    reader.forget_unseen()
     timer.lap("read")
 
-    analyses = analyse(articles, config, resources, options, report)
+    analyses = analyse(articles, config, resources, options, report, store)
+    if state is None and options.write_output:
+        (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)
     timer.lap("extract")
 
     manifest = write.load_manifest(config.output_dir) if options.write_output else {}
     published = history.published(manifest)
-    events, index = merged_events(analyses, resources, config)
+    events, index = kept.merge(analyses, f"{resources.fingerprint}|{config.extraction!r}",
+                               lambda: merged_events(analyses, resources, config))
     events = history.keep_ids(published, events)
     events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report)
     timer.lap("merge")
@@ -162,13 +187,15 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildRe
 
 
 def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOptions,
-            report: Report) -> list[Analysis]:
-    """Every article's analysis, from the cache where nothing it depends on changed."""
+            report: Report, store: Cache | None = None) -> list[Analysis]:
+    """Every article's analysis, from the cache (`store`, or the project's)
+    where nothing it depends on changed."""
     base = freshness.analysis_base(resources, config.extraction)
     keys = [freshness.article_key(a, base) for a in articles]
-    # --no-cache reads nothing from the cache but still writes the fresh analyses, so the
-    # next build is warm; `check` writes nothing, not even the cache.
-    store = Cache(config.root / ".cache" / "articles", writable=options.write_output, readable=options.use_cache)
+    if store is None:
+        # --no-cache reads nothing from the cache but still writes the fresh analyses, so the
+        # next build is warm; `check` writes nothing, not even the cache.
+        store = Cache(config.root / ".cache" / "articles", writable=options.write_output, readable=options.use_cache)
     bar = progress_bar("analysing", len(articles), options.quiet, "article")
     try:
         analyses = analyse_all(articles, keys, resources, config.extraction, store, options.jobs,
@@ -180,6 +207,8 @@ def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOp
     finally:
         if bar:
             bar.close()
+    if isinstance(store, MemoryCache):
+        store.forget_unused()
     for a in analyses:
         if a.article.date is None and a.unresolved:
             report.warn(f"{len(a.unresolved)} relative expression(s) left unresolved "

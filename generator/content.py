@@ -489,13 +489,14 @@ def check_content_folder(config: SiteConfig) -> None:
 
 
 def read_content(content_dir: Path, report: Report, drafts: bool = False, limits: LimitSettings | None = None,
-                 project_root: Path | None = None) -> list[Article]:
-    """Every article, sorted by slug; all file errors are reported together."""
+                 project_root: Path | None = None, read=read_article) -> list[Article]:
+    """Every article, sorted by slug; all file errors are reported together.
+    `read` is read_article or one that remembers files (generator.state)."""
     files, problems = scan_articles(content_dir, project_root)
     articles: list[Article] = []
     for path in files:
         try:
-            article = read_article(path, content_dir, report, limits)
+            article = read(path, content_dir, report, limits)
         except BuildError as exc:
             problems += exc.problems
             continue

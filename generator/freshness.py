@@ -25,6 +25,7 @@ from . import __version__
 from .config import ExtractionSettings, SiteConfig
 from .model import Article
 from .resources import Resources
+from .state import FileDigests
 from .write import STAMP, atomic_write, load_manifest
 
 PACKAGE = Path(__file__).resolve().parent
@@ -76,13 +77,15 @@ def article_key(article: Article, base: str) -> str:
     return h.hexdigest()
 
 
-def build_key(config: SiteConfig, resources: Resources, inputs: list[Path], options: str) -> str:
+def build_key(config: SiteConfig, resources: Resources, inputs: list[Path], options: str, digests=None) -> str:
     """One hash of everything the output depends on; `inputs` are the files
-    the build reads (templates, static files, content, overrides)."""
+    the build reads (templates, static files, content, overrides), each by
+    its SHA-256, which `digests` (state.FileDigests) keeps for files whose
+    stat signature has not changed since they were last read."""
     h = hashlib.sha256()
     where = dataclasses.replace(config, output_dir=Path("."))  # where it goes is not an input
     h.update(f"{code_fingerprint()}|{resources.fingerprint}|{where!r}|{options}".encode())
-    hash_files(h, inputs)
+    (digests if digests is not None else FileDigests()).feed(h, inputs)
     return h.hexdigest()
 
 

@@ -46,6 +46,7 @@ from .config import load_config
 from .errors import BuildError, Problem
 from .render import BUNDLED_TEMPLATES
 from .resources import DATA_ROOT
+from .state import BuildState
 from .temporal.rules import RULES_ROOT
 
 POLL_SECONDS = 0.2
@@ -63,6 +64,7 @@ class PreviewState:
     last_build_seconds: float = 0.0
     builds: int = 0
     snapshot: dict[str, float] = field(default_factory=dict)
+    kept: BuildState = field(default_factory=BuildState)  # what the next rebuild need not read or load again
 
     def watched_roots(self) -> list[Path]:
         """site.toml, the content and template folders it names (re-read each
@@ -107,7 +109,7 @@ def rebuild(state: PreviewState) -> bool:
     start = time.perf_counter()
     try:
         config = load_config(state.config_path, state.content, state.output, base_url="/")
-        result = build(config, PREVIEW_OPTIONS)
+        result = build(config, PREVIEW_OPTIONS, state.kept)
     except BuildError as exc:
         state.problems = exc.problems
         state.last_build_seconds = time.perf_counter() - start

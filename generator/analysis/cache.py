@@ -230,6 +230,14 @@ class Cache:
         if self.folder is not None and self.writable:
             self.write(k, entry(k, value))
 
+    def remember(self, k: str, value: Analysis) -> None:
+        """A result that a worker computed and stored itself (nothing more to
+        do here; a cache with a memory keeps it)."""
+
+    def for_workers(self) -> Cache:
+        """The cache as worker processes use it: the same folder, no memory."""
+        return Cache(self.folder, self.writable, self.readable)
+
     def write(self, k: str, data: bytes | None) -> None:
         """Store an entry made by `entry` (perhaps in another process or on
         another machine: encoding is most of the cost of a put)."""

@@ -60,16 +60,18 @@ def analyse_all(articles: list[Article], keys: list[str], resources: Resources, 
         for i, res in analyse_on_cluster(scheduler, [articles[i] for i in todo], [keys[i] for i in todo],
                                          resources, settings, store):
             results[todo[i]] = res
+            store.remember(keys[todo[i]], res)
             if progress:
                 progress(1)
     elif len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
         store.clean_strays()  # here, once: not in each worker while the others write
         with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                                 initargs=(resources, settings, store)) as pool:
+                                 initargs=(resources, settings, store.for_workers())) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
             for i, res in zip(todo, pool.map(_analyse_in_worker, [(articles[i], keys[i]) for i in todo],
                                              chunksize=chunk), strict=True):
                 results[i] = res
+                store.remember(keys[i], res)
                 if progress:
                     progress(1)
     else:

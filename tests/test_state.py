@@ -1,0 +1,127 @@
+"""What a build keeps between runs (generator.state) changes only how much is
+read again, never the output: the preview's rebuilds, with their state kept
+in memory through several edits, equal cold builds; a command-line build
+reads only the files that changed; a file changed twice within one timestamp
+is never taken as unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.config import load_config
+from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
+from generator.state import RACY_SECONDS, ArticleIndex, FileDigests
+from generator.write import BOOKKEEPING
+from tests.support import build_site, make_corpus
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in BOOKKEEPING}
+
+
+def _settle() -> None:
+    """Let the files just copied leave the racy window (their change times are now)."""
+    time.sleep(RACY_SECONDS + 0.2)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    project = tmp_path_factory.mktemp("state") / "p"
+    make_corpus(60, "plain", project, "State")
+    (project / "site.toml").write_text('title = "State"\nbase_url = "/"\nsearch = false\n')
+    return project
+
+
+def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    _settle()
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(state)
+    assert state.kept.files is not None
+    first_reads = state.kept.files.read
+    articles = sorted((project / "content" / "articles").glob("*.md"))
+    edits = [
+        lambda: articles[3].write_text(articles[3].read_text().replace("\n\n", "\n\nOfficials spoke again. ", 1)),
+        lambda: articles[5].unlink(),
+        lambda: (articles[0].parent / "new.md").write_text(
+            "---\ntitle: A new report\ndate: 2009-02-02\n---\nThe minister visited the port on Monday.\n"),
+        lambda: articles[3].write_text(articles[3].read_text().replace("Officials spoke again. ", "")),
+        lambda: (project / "templates").mkdir() or (project / "templates" / "404.html").write_text(
+            "{% extends 'base.html' %}{% block main %}gone{% endblock %}"),
+    ]
+    for n, edit in enumerate(edits):
+        cold = tmp_path / f"cold{n}"
+        shutil.copytree(project / ".preview", cold)  # the same published history
+        merged = state.kept.merged
+        edit()
+        assert rebuild(state), state.problems
+        if n == len(edits) - 1:  # a template edit: the same analyses, nothing merged again
+            assert merged is not None and state.kept.merged is merged
+        assert len(state.kept.analyses) == len(list(articles[0].parent.glob("*.md")))  # no stale analyses kept
+        config = load_config(project / "site.toml", output_dir=cold, base_url="/")
+        build(config, replace(PREVIEW_OPTIONS, use_cache=False))
+        a, b = files(project / ".preview"), files(cold)
+        assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == [], n
+    assert state.kept.files.read - first_reads <= 3 * len(edits)  # the edited files, not the corpus again
+
+
+def test_a_command_line_rebuild_reads_and_parses_only_the_changed_files(corpus, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    (project / "content" / "articles" / "undated.md").write_text("---\ntitle: Undated\n---\nIt rained on Monday.\n")
+    _settle()
+    build_site(project / "site.toml", output=project / "out", search_index=False)
+    shutil.copytree(project / "out", tmp_path / "cold")  # the same published history
+    digests = FileDigests.load(project / ".cache" / "files.json")
+    assert len(digests.table) > 61
+    index = ArticleIndex.load(project / ".cache" / "article-index.json")
+    assert len(index.table) == 61  # every article, each with the key of its cached analysis
+    article = sorted((project / "content" / "articles").glob("*.md"))[2]
+    article.write_text(article.read_text().replace("\n\n", "\n\nOfficials spoke again. ", 1))
+    again = build_site(project / "site.toml", output=project / "out", search_index=False, skip_unchanged=True)
+    assert not again.up_to_date
+    assert any("undated.md" in str(w.path) and "no publication date" in w.message for w in again.report.warnings)
+    table = FileDigests.load(project / ".cache" / "files.json").table
+    assert str(article) not in table  # just written: read again next time
+    assert table.keys() == digests.table.keys() - {str(article)}
+    assert ArticleIndex.load(project / ".cache" / "article-index.json").table.keys() == index.table.keys() - {
+        str(article)}
+    cold = build_site(project / "site.toml", output=tmp_path / "cold", search_index=False, use_cache=False)
+    assert [str(w) for w in cold.report.warnings] == [str(w) for w in again.report.warnings]
+    a, b = files(project / "out"), files(tmp_path / "cold")
+    assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
+
+
+def _key(digests: FileDigests, path: Path) -> str:
+    h = hashlib.sha256()
+    digests.feed(h, [path])
+    return h.hexdigest()
+
+
+def test_a_file_changed_within_its_timestamp_is_read_again(tmp_path):
+    path = tmp_path / "a.md"
+    digests = FileDigests()
+    path.write_text("one")
+    first = _key(digests, path)
+    assert str(path) not in digests.table  # just written: not trusted
+    path.write_text("two")  # the same size, perhaps the same timestamp
+    assert _key(digests, path) != first
+    _settle()
+    settled = _key(digests, path)
+    assert str(path) in digests.table
+    reads = digests.read
+    assert _key(digests, path) == settled and digests.read == reads  # unchanged: not read again
+    mtime = path.stat().st_mtime_ns
+    path.write_text("six")
+    os.utime(path, ns=(mtime, mtime))  # the same size and modification time; the change time moves
+    assert _key(digests, path) != settled
