@@ -6,9 +6,9 @@
     -> pages and exports (generator.site) -> rendered files (render)
     -> atomic write (write) -> search index (search)
 
-Nothing is written until every page has rendered, and the new site replaces
-the old one as a whole (write.py): an error anywhere, or a kill at any
-moment, leaves the previous output exactly as it was.
+Pages are rendered into a staging folder beside the output, and the new site
+replaces the old one as a whole (write.py): an error anywhere, or a kill at
+any moment, leaves the previous output exactly as it was.
 """
 
 from __future__ import annotations
@@ -117,23 +117,7 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
             report.warnings += [config_notice] if config_notice else []
             return _unchanged(config, report, done, timer)
 
-    # The analyses: the preview's in memory, then the on-disk cache; the command
-    # line's article index finds an unchanged file's article in its cached analysis.
-    # --no-cache reads nothing from the cache but still writes the fresh analyses,
-    # so the next build is warm; `check` writes nothing, not even the cache.
-    store = MemoryCache(config.root / ".cache" / "articles", options.write_output, kept.analyses,
-                        readable=options.use_cache)
-    index_file = config.root / ".cache" / "article-index.json"
-    index = ArticleIndex.load(index_file) if state is None and options.use_cache else None
-    reader = kept.reader(freshness.code_fingerprint(PARSE_CODE), store, index)
-    articles = content.read_content(config.content_dir, report, options.drafts, config.limits, config.root, reader)
-    reader.forget_unseen()
-    timer.lap("read")
-
-    analyses = analyse(articles, config, resources, options, report, store)
-    if state is None and options.write_output:
-        (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)
-    timer.lap("extract")
+    articles, analyses = read_and_analyse(config, options, resources, report, timer, kept, remembered=state is not None)
 
     manifest = write.load_manifest(config.output_dir) if options.write_output else {}
     published = history.published(manifest)
@@ -184,6 +168,30 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     report.warnings += [config_notice] if config_notice else []
     return BuildResult(config, report, len(articles), events, len(site.pages), summary["files"], timer.timings,
                        stats, event_count=len(events))
+
+
+def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resources, report: Report, timer: Timer,
+                     kept: BuildState, remembered: bool) -> tuple[list, list[Analysis]]:
+    """The articles and their analyses: the preview's in memory (`remembered`:
+    `kept` lives on between builds), then the on-disk cache; the command
+    line's article index finds an unchanged file's article in its cached
+    analysis. --no-cache reads nothing from the cache but still writes the
+    fresh analyses, so the next build is warm; `check` writes nothing, not
+    even the cache."""
+    store = MemoryCache(config.root / ".cache" / "articles", options.write_output, kept.analyses,
+                        readable=options.use_cache)
+    index_file = config.root / ".cache" / "article-index.json"
+    index = ArticleIndex.load(index_file) if not remembered and options.use_cache else None
+    reader = kept.reader(freshness.code_fingerprint(PARSE_CODE), store, index)
+    articles = content.read_content(config.content_dir, report, options.drafts, config.limits, config.root, reader)
+    reader.forget_unseen()
+    timer.lap("read")
+
+    analyses = analyse(articles, config, resources, options, report, store)
+    if not remembered and options.write_output:
+        (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)
+    timer.lap("extract")
+    return articles, analyses
 
 
 def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOptions,
