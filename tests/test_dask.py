@@ -43,8 +43,7 @@ def corpus(tmp_path_factory):
     """200 generated articles: enough for the local process pool (PARALLEL_THRESHOLD) and
     for several batches on the cluster."""
     project = tmp_path_factory.mktemp("dask") / "p"
-    make_corpus(200, "plain", project, "Dask")
-    (project / "site.toml").write_text('title = "Dask"\nbase_url = "/"\nsearch = false\n')
+    make_corpus(200, "plain", project, "Dask", search=False)
     return project
 
 

@@ -33,8 +33,7 @@ def first(tmp_path_factory):
     """The corpus, built once with the cache (its events.json tells the edits what to change)."""
     root = tmp_path_factory.mktemp("incremental")
     project = root / "p"
-    make_corpus(N, "plain", project, "Incremental")
-    (project / "site.toml").write_text('title = "Incremental"\nbase_url = "https://example.org/"\nsearch = false\n')
+    make_corpus(N, "plain", project, "Incremental", search=False, base_url="https://example.org/")
     build_site(project / "site.toml", output=project / "site", search_index=False)
     return project
 

@@ -80,8 +80,7 @@ def corpus(tmp_path_factory):
     depend on the ids the site published before: corpus/history.py)."""
     root = tmp_path_factory.mktemp("kill")
     project = root / "p"
-    make_corpus(KILL_ARTICLES, "plain", project, "Kill test")
-    (project / "site.toml").write_text('title = "Kill test"\nbase_url = "/"\nsearch = false\n')
+    make_corpus(KILL_ARTICLES, "plain", project, "Kill test", search=False)
     shutil.copytree(project / "content", project / "content-b")
     edit(project / "content-b")
     cold = {}

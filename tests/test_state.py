@@ -36,8 +36,7 @@ def _settle() -> None:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     project = tmp_path_factory.mktemp("state") / "p"
-    make_corpus(60, "plain", project, "State")
-    (project / "site.toml").write_text('title = "State"\nbase_url = "/"\nsearch = false\n')
+    make_corpus(60, "plain", project, "State", search=False)
     return project
 
 

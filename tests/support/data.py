@@ -46,10 +46,13 @@ def shared_dir() -> Path:
                             "set TIMELINE_SHARED_DIR to the folder holding seeds/, data/ and tools/")
 
 
-def make_corpus(n: int, fmt: str, out: Path, title: str) -> None:
+def make_corpus(n: int, fmt: str, out: Path, title: str, search: bool = True,
+                base_url: str = "/") -> None:
     """N generated news articles in `out` (shared/tools/make_corpus.py), with a
-    site.toml for us when the format is ours ("plain")."""
+    site.toml for us when the format is ours ("plain"); `search=False` leaves
+    Pagefind out (tests that compare pages, not the index)."""
     subprocess.run([sys.executable, str(shared_dir() / "tools" / "make_corpus.py"), "--n", str(n),
                     "--format", fmt, "--out", str(out)], check=True, capture_output=True)
     if fmt == "plain":
-        (out / "site.toml").write_text(f'title = "{title}"\nbase_url = "/"\n')
+        (out / "site.toml").write_text(f'title = "{title}"\nbase_url = "{base_url}"\n'
+                                       + ("" if search else "search = false\n"))
