@@ -97,7 +97,7 @@ def stages(body: str, resources, tag_whole_limit: int) -> dict[str, float]:
     analysis = Analysis(article, html, plain.text, plain.offsets, plain.runs, tuple(spans), tuple(timexes),
                         tuple(mentions))
     index = EntityIndex.build([r for m in mentions for r in m.entities], resources.gazetteer)
-    events = merge([analysis], index, resources.vocab, settings.merge_threshold)
+    events = merge([analysis], index, resources.vocab, resources.summary, settings.merge_threshold)
     t5 = time.process_time()
     out.update(markup=t1 - t0, sentences=t2 - t1, tag_by_paragraph=t3 - t2, mentions=t4 - t3, merge=t5 - t4)
     out["timexes"], out["mentions_found"], out["events"] = len(timexes), len(mentions), len(events)

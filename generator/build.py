@@ -252,7 +252,7 @@ def merged_events(analyses: list[Analysis], resources: Resources,
     common = frozenset().union(*(a.common_words for a in analyses))
     index = EntityIndex.build([r for a in analyses for m in a.mentions for r in m.entities], resources.gazetteer,
                               common)
-    return merge(analyses, index, resources.vocab, config.extraction.merge_threshold), index
+    return merge(analyses, index, resources.vocab, resources.summary, config.extraction.merge_threshold), index
 
 
 def _unchanged(config: SiteConfig, report: Report, manifest: dict, timer: Timer) -> BuildResult:

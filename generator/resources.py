@@ -22,6 +22,7 @@ from .analysis.names import Gazetteer, load_gazetteer
 from .analysis.sentences import Abbreviations, load_abbreviations
 from .analysis.words import Vocab, load_vocab
 from .config import EntitySettings, SiteConfig
+from .corpus.summary import SummaryRules, load_summary_rules
 from .errors import BuildError, Problem
 from .temporal import rules as temporal_rules
 
@@ -35,6 +36,7 @@ class Resources:
     vocab: Vocab
     headlines: HeadlineRules
     furniture: Furniture
+    summary: SummaryRules  # how an event's summary sentence is chosen (corpus/summary.py)
     gazetteer: Gazetteer
     abbreviations: Abbreviations
     files: tuple[Path, ...]  # every file read (for the preview's watcher and the fingerprint)
@@ -45,7 +47,7 @@ def language_files(language: str) -> dict[str, Path]:
     folder = DATA_ROOT / language
     return {"vocab": folder / "events.toml", "headlines": folder / "headlines.toml",
             "furniture": folder / "furniture.toml", "gazetteer": folder / "gazetteer.toml",
-            "abbreviations": folder / "abbreviations.txt"}
+            "summary": folder / "summary.toml", "abbreviations": folder / "abbreviations.txt"}
 
 
 def load_resources(config: SiteConfig) -> Resources:
@@ -84,6 +86,7 @@ def language_resources(language: str = "en", ent: EntitySettings | None = None,
         vocab=load_vocab(files["vocab"]),
         headlines=load_headline_rules(files["headlines"]),
         furniture=load_furniture(files["furniture"]),
+        summary=load_summary_rules(files["summary"]),
         gazetteer=gazetteer,
         abbreviations=load_abbreviations(files["abbreviations"]),
         files=tuple(read),

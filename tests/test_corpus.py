@@ -97,7 +97,7 @@ def test_merge_builds_events_with_sources_ids_and_names():
     a = mention("a", 0, "Putin and Xi met at the summit in Vladivostok.", "2018-09-11", ("Vladimir Putin",), True)
     b = mention("b", 2, "Putin met Xi at the Vladivostok summit last week.", "2018-W37", ("Vladimir Putin",))
     analyses = [analysis("a", date(2018, 9, 12), [a]), analysis("b", date(2018, 9, 17), [b])]
-    (event,) = merge(analyses, index_of(a, b), RES.vocab)
+    (event,) = merge(analyses, index_of(a, b), RES.vocab, RES.summary)
     assert event.date == "2018-09-11" and event.precision == "day"
     assert [s.article for s in event.sources] == ["a", "b"]
     assert event.entities == ("Vladimir Putin",)
@@ -108,7 +108,7 @@ def test_time_of_day_does_not_split_a_day():
     a = mention("a", 0, "The WHO declared a flu pandemic.", "2009-06-11T15:00", ("World Health Organization",))
     b = mention("b", 4, "The WHO declared a global flu pandemic.", "2009-06-11", ("World Health Organization",))
     analyses = [analysis("a", date(2009, 6, 11), [a]), analysis("b", date(2009, 6, 12), [b])]
-    (event,) = merge(analyses, index_of(a, b), RES.vocab)
+    (event,) = merge(analyses, index_of(a, b), RES.vocab, RES.summary)
     assert event.date == "2009-06-11"
 
 

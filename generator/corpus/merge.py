@@ -16,7 +16,7 @@ from ..temporal import When
 from .clustering import cluster_mentions, features, similarity
 from .entities import EntityIndex
 from .salience import Coverage, salience
-from .summary import DAY_WEIGHT, STORY_WEIGHT, plainness
+from .summary import SummaryRules, plainness
 from .topic import Topic
 
 
@@ -33,7 +33,8 @@ LEAD_PREFERENCE = 0.5  # a sentence of an article's lead says what happened, usu
 CENTRE_SAMPLE = 200  # mentions an event's representative sentence is compared with, at most
 
 
-def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: Topic) -> Mention:
+def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: Topic,
+                    rules: SummaryRules) -> Mention:
     """The sentence that best says what the sources say about the event: one
     that carries the event's own date, then the one nearest the centre of
     its sources' sentences (the mean of its similarities to them), of the
@@ -52,8 +53,9 @@ def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: To
     def score(k: int) -> float:
         others = [similarity(feats[k], feats[j], {}) for j in sample if j != k]
         central = sum(others) / len(others) if others else 0.0
-        return (central + STORY_WEIGHT * topic.closeness([ms[k]]) + DAY_WEIGHT * topic.day_closeness(ms[k], day)
-                + plainness(ms[k]) + (LEAD_PREFERENCE if ms[k].lead else 0.0))
+        return (central + rules.story_weight * topic.closeness([ms[k]])
+                + rules.day_weight * topic.day_closeness(ms[k], day)
+                + plainness(ms[k], rules) + (LEAD_PREFERENCE if ms[k].lead else 0.0))
 
     best = max(range(len(ms)), key=lambda k: (ms[k].when == when, not ms[k].since, score(k), -k))
     return ms[best]
@@ -116,7 +118,8 @@ def _anchor(ms: list[Mention], articles: dict[str, Article]) -> Mention:
     return min(ms, key=lambda m: (articles[m.article].date or date.min, m.article, m.sentence_index, m.timex.start))
 
 
-def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold: float = 0.34) -> list[Event]:
+def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: SummaryRules,
+          threshold: float = 0.34) -> list[Event]:
     """The corpus's events, in date order, with ids."""
     mentions = [m for a in analyses for m in a.mentions]
     articles = {a.article.slug: a.article for a in analyses}
@@ -134,7 +137,7 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, threshold:
         reports[(when.start, when.end)].update({m.article for m in ms})
     events: list[Event] = []
     for ms, when in clusters:
-        rep = _representative(ms, when, index, topic)
+        rep = _representative(ms, when, index, topic, summary)
         titled = _best_titled(ms, rep, when, index, topic)
         anchor = _anchor(ms, articles)
         events.append(Event(
