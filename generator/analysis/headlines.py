@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..temporal import Timex
 from .clauses import blank_parentheticals, clause
-from .words import Vocab, has_trigger
+from .words import Vocab, alternation, has_trigger
 
 
 @dataclass(frozen=True)
@@ -53,32 +53,28 @@ class HeadlineRules:
     examples: tuple[dict, ...]
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
 def load_headline_rules(path: Path) -> HeadlineRules:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     return HeadlineRules(
         max_words=int(data["max_words"]),
-        openers=re.compile(rf"^(?:{_alternation(data['openers'])})\b[,:]?\s*", re.I),
+        openers=re.compile(rf"^(?:{alternation(data['openers'])})\b[,:]?\s*", re.I),
         pronouns=frozenset(data["pronouns"]),
         person_pronouns=frozenset(data["person_pronouns"]),
-        pairs=re.compile(rf"^(?:the |both )?({_alternation(data['pair_descriptions'])})\b(?![’'])\s*", re.I),
+        pairs=re.compile(rf"^(?:the |both )?({alternation(data['pair_descriptions'])})\b(?![’'])\s*", re.I),
         pair_kinds={k.lower(): v for k, v in data["pair_descriptions"].items()},
-        subordinate=re.compile(rf"\b(?:{_alternation(data['subordinators'])})\s+(?=\S+\s+\S)", re.I),
+        subordinate=re.compile(rf"\b(?:{alternation(data['subordinators'])})\s+(?=\S+\s+\S)", re.I),
         cut_before=frozenset(data["cut_before"]),
-        trailing_clause=re.compile(rf",\s+(?:{_alternation(data['trailing_clauses'])})\b.*$|\s+(?:which|who)\s.*$",
+        trailing_clause=re.compile(rf",\s+(?:{alternation(data['trailing_clauses'])})\b.*$|\s+(?:which|who)\s.*$",
                                    re.I | re.S),
         past_verbs=frozenset(data["past_verbs"]),
         title_words=frozenset(data["title_words"]),
         first_person=frozenset(data["first_person"]),
         demonstratives=frozenset(data["demonstratives"]),
-        causative=re.compile(rf"^(?:{_alternation(data['causatives'])})\s+(\S+)\s+(?:to\s+)?([a-z]+)\b\s*(.*)$", re.I),
+        causative=re.compile(rf"^(?:{alternation(data['causatives'])})\s+(\S+)\s+(?:to\s+)?([a-z]+)\b\s*(.*)$", re.I),
         irregular_past=dict(data["irregular_past"]),
-        attribution=re.compile(rf"^(?:[\w’'.-]+\s+){{1,7}}(?:{_alternation(data['reporting_verbs'])})[.!]?$", re.I),
-        description=re.compile(rf"^(?:The|the)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{_alternation(data['description_heads'])}))\b"),
+        attribution=re.compile(rf"^(?:[\w’'.-]+\s+){{1,7}}(?:{alternation(data['reporting_verbs'])})[.!]?$", re.I),
+        description=re.compile(rf"^(?:The|the)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{alternation(data['description_heads'])}))\b"),
         examples=tuple(data.get("example", [])),
     )
 

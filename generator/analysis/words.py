@@ -30,7 +30,8 @@ class Vocab:
     noun_kind: dict[str, int]  # event noun -> its kind (nouns of one kind name one kind of happening)
 
 
-def _alternation(words) -> str:
+def alternation(words) -> str:
+    """A regex alternation of word lists, longest first, any run of spaces between words."""
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
@@ -40,8 +41,8 @@ def load_vocab(path: Path) -> Vocab:
     return Vocab(
         triggers=frozenset(w.lower() for w in data["triggers"] + data["nouns"]),
         nouns=frozenset(w.lower() for w in data["nouns"]),
-        span_cue=re.compile(rf"\b(?:{_alternation(data['span_cues'])})\s+(?:the\s+)?(?:at\s+least\s+)?$", re.I),
-        projection=re.compile(rf"\b(?:{_alternation(data['projection_cues'])})\b", re.I),
+        span_cue=re.compile(rf"\b(?:{alternation(data['span_cues'])})\s+(?:the\s+)?(?:at\s+least\s+)?$", re.I),
+        projection=re.compile(rf"\b(?:{alternation(data['projection_cues'])})\b", re.I),
         stopwords=frozenset(data["stopwords"]),
         noun_kind={w.lower(): k for k, group in enumerate(data.get("noun_kinds", [])) for w in group},
     )
