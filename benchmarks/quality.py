@@ -70,6 +70,7 @@ from generator.errors import Report  # noqa: E402
 from generator.model import Analysis, EntityRef, Event  # noqa: E402
 from generator.resources import load_resources  # noqa: E402
 from generator.site import plan  # noqa: E402
+from tests.support.data import shared_dir  # noqa: E402
 from tests.support.timeline17 import (  # noqa: E402
     ReferenceTimeline,
     convert,
@@ -610,8 +611,8 @@ def seed_report(gold: Gold, jobs: int | None) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "timeline17")
-    ap.add_argument("--rouge-words", type=Path, default=ROOT.parent / "shared" / "data" / "rouge-1.5.5")
+    ap.add_argument("--data", type=Path, default=shared_dir() / "data" / "timeline17")
+    ap.add_argument("--rouge-words", type=Path, default=shared_dir() / "data" / "rouge-1.5.5")
     ap.add_argument("--topics", nargs="*", default=["H1N1", "bpoil"])
     ap.add_argument("--skip-rouge", action="store_true", help="no alignment ROUGE (key days are still scored)")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes for the analysis (default: all cores)")

@@ -37,6 +37,7 @@ from generator.config import load_config  # noqa: E402
 from generator.content import read_content  # noqa: E402
 from generator.errors import Report  # noqa: E402
 from generator.resources import load_resources  # noqa: E402
+from tests.support.data import shared_dir  # noqa: E402
 from tests.support.timeline17 import convert, read_reference_timelines, topic_dirs  # noqa: E402
 
 CLUSTERING_SOURCE = ROOT / "generator" / "corpus" / "clustering.py"
@@ -107,8 +108,8 @@ def report(label: str, rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "timeline17")
-    ap.add_argument("--rouge-words", type=Path, default=ROOT.parent / "shared" / "data" / "rouge-1.5.5")
+    ap.add_argument("--data", type=Path, default=shared_dir() / "data" / "timeline17")
+    ap.add_argument("--rouge-words", type=Path, default=shared_dir() / "data" / "rouge-1.5.5")
     ap.add_argument("--topics", nargs="*", default=["H1N1", "bpoil"])
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "quality-loop",
                     help="where the converted topics, analyses and clusterings are kept (outside the project)")
