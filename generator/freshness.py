@@ -77,14 +77,14 @@ def article_key(article: Article, base: str) -> str:
     return h.hexdigest()
 
 
-def build_key(config: SiteConfig, resources: Resources, inputs: list[Path], options: str, digests=None) -> str:
+def build_key(config: SiteConfig, resources_fingerprint: str, inputs: list[Path], options: str, digests=None) -> str:
     """One hash of everything the output depends on; `inputs` are the files
     the build reads (templates, static files, content, overrides), each by
     its SHA-256, which `digests` (state.FileDigests) keeps for files whose
     stat signature has not changed since they were last read."""
     h = hashlib.sha256()
     where = dataclasses.replace(config, output_dir=Path("."))  # where it goes is not an input
-    h.update(f"{code_fingerprint()}|{resources.fingerprint}|{where!r}|{options}".encode())
+    h.update(f"{code_fingerprint()}|{resources_fingerprint}|{where!r}|{options}".encode())
     (digests if digests is not None else FileDigests()).feed(h, inputs)
     return h.hexdigest()
 

@@ -73,8 +73,8 @@ def html_end(html: str, offsets, index: int) -> int:
     """HTML index just after plain character `index` (an entity counts whole)."""
     start = offsets[index]
     if html.startswith("&", start):
-        semi = html.find(";", start)
-        if semi != -1 and semi - start < 12:
+        semi = html.find(";", start, start + 12)  # bounded: an "&" with no ";" after it would scan the rest
+        if semi != -1:
             return semi + 1
     return start + 1
 
