@@ -61,13 +61,14 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.rouge import PR, RougeWords, align_rouge, mean_pr, ptb_like  # noqa: E402
 from benchmarks.titles import TITLE_CHECKS, failed_checks, is_furniture  # noqa: E402
 from generator.analysis.names import find_names  # noqa: E402
-from generator.build import BuildOptions, analyse, merged_events  # noqa: E402
+from generator.build import BuildOptions  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.content import read_content  # noqa: E402
 from generator.corpus.entities import EntityIndex  # noqa: E402
 from generator.corpus.overrides import apply_overrides, load_overrides  # noqa: E402
 from generator.errors import Report  # noqa: E402
 from generator.model import Analysis, EntityRef, Event  # noqa: E402
+from generator.pipeline import analyse, merged_events  # noqa: E402
 from generator.resources import load_resources  # noqa: E402
 from generator.site import plan  # noqa: E402
 from tests.support.data import shared_dir  # noqa: E402

@@ -32,10 +32,11 @@ sys.path.insert(0, str(ROOT))
 import generator.corpus.merge as merge_module  # noqa: E402
 from benchmarks import quality  # noqa: E402
 from benchmarks.rouge import RougeWords  # noqa: E402
-from generator.build import BuildOptions, analyse  # noqa: E402
+from generator.build import BuildOptions  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.content import read_content  # noqa: E402
 from generator.errors import Report  # noqa: E402
+from generator.pipeline import analyse  # noqa: E402
 from generator.resources import load_resources  # noqa: E402
 from tests.support.data import shared_dir  # noqa: E402
 from tests.support.timeline17 import convert, read_reference_timelines, topic_dirs  # noqa: E402

@@ -33,10 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.build import BuildOptions, analyse, merged_events  # noqa: E402
+from generator.build import BuildOptions  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.content import read_content  # noqa: E402
 from generator.errors import Report  # noqa: E402
+from generator.pipeline import analyse, merged_events  # noqa: E402
 from generator.resources import load_resources  # noqa: E402
 from generator.temporal import calendar  # noqa: E402
 from tests.support.timeline17 import (  # noqa: E402

@@ -430,3 +430,17 @@ def _check_output_folder(output: Path, root: Path, content: Path, templates: Pat
     if content in output.parents or templates in output.parents:
         return [Problem(f"{where} {str(output)!r} is inside the content or templates folder", path, line, hint)]
     return []
+
+
+ABSOLUTE_EXPORTS = ("feed.xml", "sitemap.xml", "events.ics")
+
+
+def missing_base_url(config: SiteConfig) -> Problem | None:
+    """The Atom feed, the sitemap and iCalendar require absolute URLs: without
+    a host in base_url they are left out (one warning), never written wrong."""
+    if config.site_url:
+        return None
+    return Problem(f"base_url {config.base_url!r} has no host, so {', '.join(ABSOLUTE_EXPORTS)} "
+                   "(which need absolute URLs) were left out", config.path, None,
+                   "set base_url = \"https://your.site/\" in site.toml, or pass --base-url or SITE_BASE_URL; "
+                   "on Netlify the site's URL variable is used by itself", severity="warning")

@@ -25,16 +25,15 @@ from pathlib import Path
 import yaml
 from dateutil import parser as dateparser
 
-from .config import LimitSettings, SiteConfig
+from .config import LimitSettings
 from .errors import BuildError, Problem, Report
+from .inputs import kind_of_file, scan_articles
 from .links import sanitised_url
 from .model import Article
 
-ARTICLE_SUFFIXES = (".md", ".markdown")
 KNOWN_KEYS = {"title", "date", "source", "author", "tags", "draft", "slug", "summary", "url"}
 # Characters XML 1.0 forbids (the feed would be ill-formed) and that no editor means to type.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -314,7 +313,7 @@ def read_article(path: Path, content_root: Path, report: Report, limits: LimitSe
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
-            raise BuildError(Problem(f"not a regular file ({_kind(st.st_mode)})", display, None,
+            raise BuildError(Problem(f"not a regular file ({kind_of_file(st.st_mode)})", display, None,
                                      hint="only Markdown files belong in content/articles/"))
         if st.st_size > limits.article_bytes:
             raise BuildError(Problem(f"the file is {st.st_size:,} bytes, more than the limit of "
@@ -375,117 +374,6 @@ def parse_article(raw: bytes, display: Path, rel: Path, report: Report, limits: 
         body_line=fm.body_line,
         url=url,
     )
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file"
-
-
-def _within(path: str, roots: tuple[str, ...]) -> bool:
-    return any(path == r or path.startswith(r + os.sep) for r in roots)
-
-
-def scan_articles(content_dir: Path, project_root: Path | None = None) -> tuple[list[Path], list[Problem]]:
-    """The article files under content/articles/, sorted, and a problem for
-    each entry that cannot be one: a folder or a FIFO named *.md, a symlink
-    that points outside the project (or the content folder) or in a loop, a
-    file name with a line break or that is not UTF-8. Hidden files and
-    folders (editor swap files, .git) are skipped. Symlinked folders inside
-    the project are followed, each once."""
-    folder = content_dir / "articles"
-    if not folder.is_dir():
-        return [], []
-    roots = tuple(sorted({os.path.realpath(content_dir), os.path.realpath(project_root or content_dir)}))
-    files: list[Path] = []
-    problems: list[Problem] = []
-    seen_dirs = {os.path.realpath(folder)}
-    hint_link = "replace the symlink with the file itself, inside the project"
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        keep = []
-        for d in sorted(dirnames):
-            full = os.path.join(dirpath, d)
-            if d.startswith("."):
-                continue
-            if d.endswith(ARTICLE_SUFFIXES):
-                problems.append(Problem("a folder named like an article: not read", _display(full), None,
-                                        "rename the folder, or move the article out of it"))
-            real = os.path.realpath(full)
-            if os.path.islink(full) and not _within(real, roots):
-                problems.append(Problem("symlinked folder points outside the project: refused", _display(full),
-                                        None, hint_link))
-                continue
-            if real in seen_dirs:
-                problems.append(Problem("symlinked folder loops back into the content: refused", _display(full),
-                                        None, hint_link))
-                continue
-            seen_dirs.add(real)
-            keep.append(d)
-        dirnames[:] = keep
-        for name in filenames:
-            if name.startswith(".") or not name.endswith(ARTICLE_SUFFIXES):
-                continue
-            full = os.path.join(dirpath, name)
-            problem = _file_problem(full, name, roots)
-            if problem:
-                problems.append(problem)
-            else:
-                files.append(Path(full))
-    files.sort()
-    return files, problems
-
-
-def _display(path: str) -> str:
-    return path.encode("utf-8", "backslashreplace").decode("utf-8") if any(
-        "\udc80" <= ch <= "\udcff" for ch in path) else path
-
-
-def _file_problem(full: str, name: str, roots: tuple[str, ...]) -> Problem | None:
-    if _NAME_CONTROL.search(name) or any("\udc80" <= ch <= "\udcff" for ch in name):
-        return Problem("the file name holds a line break, a control character or bytes that are not UTF-8",
-                       _display(full), None, "rename the file (letters, digits, spaces and hyphens are safe)")
-    if os.path.islink(full):
-        try:
-            real = os.path.realpath(full, strict=True)
-        except OSError as exc:
-            why = "loops" if "loop" in str(exc).lower() else "points to nothing"
-            return Problem(f"symlink {why}: refused", _display(full), None,
-                           "replace the symlink with the file itself")
-        if not _within(real, roots):
-            return Problem("symlink points outside the project: refused (its target would be published)",
-                           _display(full), None, "copy the file into the project instead of linking to it")
-    try:
-        mode = os.stat(full).st_mode
-    except OSError as exc:
-        return Problem(f"cannot read the file: {exc.strerror}", _display(full), None)
-    if not stat.S_ISREG(mode):
-        return Problem(f"not a regular file ({_kind(mode)})", _display(full), None,
-                       "only Markdown files belong in content/articles/")
-    return None
-
-
-def article_files(content_dir: Path, project_root: Path | None = None) -> list[Path]:
-    """Every path under content/articles/ that names an article file, readable
-    or not (the build key hashes them; read_content reports the bad ones)."""
-    files, problems = scan_articles(content_dir, project_root)
-    return sorted(files + [Path(str(p.path)) for p in problems if p.path is not None])
-
-
-def check_content_folder(config: SiteConfig) -> None:
-    """A content folder (or its articles/ folder) that does not exist is an
-    error: a mistyped path must never publish an empty site."""
-    folder = config.content_dir
-    if folder.is_dir() and (folder / "articles").is_dir():
-        return
-    missing = folder if not folder.is_dir() else folder / "articles"
-    raise BuildError(Problem(f"content folder {str(missing)!r} does not exist", config.path, None,
-                             "check content_dir in site.toml (or --content); articles go in "
-                             "<content>/articles/"))
 
 
 def read_content(content_dir: Path, report: Report, drafts: bool = False, limits: LimitSettings | None = None,

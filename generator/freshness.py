@@ -10,27 +10,32 @@
   place mean the build has nothing to do; reading the bytes of 10,000
   articles takes a fraction of a second, parsing them does not.
 * The stamp (`.generator-build` in the output) holds the key of the last
-  complete build; it is written into the staged site before the swap.
+  complete build, its summary and the files it wrote; it is written into the
+  staged site before the swap.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import ExtractionSettings, SiteConfig
-from .model import Article
-from .resources import Resources
-from .state import FileDigests
-from .write import STAMP, atomic_write, load_manifest
+from .file_digests import FileDigests
+from .write import STAMP
+
+if TYPE_CHECKING:  # light imports only: the up-to-date check runs before the heavy code is loaded
+    from .model import Article
+    from .resources import Resources
 
 PACKAGE = Path(__file__).resolve().parent
 # The code whose output is cached per article.
-ANALYSIS_CODE = ("analysis", "temporal", "model.py", "resources.py", "links.py")
+ANALYSIS_CODE = ("analysis", "temporal", "model.py", "resources.py", "inputs.py", "links.py")
 
 
 def hash_files(h, paths) -> None:
@@ -77,10 +82,11 @@ def article_key(article: Article, base: str) -> str:
     return h.hexdigest()
 
 
-def build_key(config: SiteConfig, resources_fingerprint: str, inputs: list[Path], options: str, digests=None) -> str:
+def build_key(config: SiteConfig, resources_fingerprint: str, inputs: list[str | Path], options: str,
+              digests=None) -> str:
     """One hash of everything the output depends on; `inputs` are the files
     the build reads (templates, static files, content, overrides), each by
-    its SHA-256, which `digests` (state.FileDigests) keeps for files whose
+    its SHA-256, which `digests` (file_digests.FileDigests) keeps for files whose
     stat signature has not changed since they were last read."""
     h = hashlib.sha256()
     where = dataclasses.replace(config, output_dir=Path("."))  # where it goes is not an input
@@ -96,24 +102,21 @@ def exists_in(output: Path):
 
 
 def up_to_date(output: Path, key: str, with_search: bool) -> dict | None:
-    """The manifest of the output when it is the complete result of a build
-    with this key and every file it wrote is still there; None otherwise (a
-    deleted file is written again). Reads the small stamp first, so a changed
-    project costs no manifest parse."""
+    """The summary and file list of the output (as the manifest holds them)
+    when it is the complete result of a build with this key and every file
+    it wrote is still there; None otherwise (a deleted file is written
+    again). Only the stamp is read (write.stamp_bytes: the key, the summary,
+    the files), never the much bigger manifest; a changed project costs the
+    first line."""
     try:
-        if (output / STAMP).read_text(encoding="utf-8") != key:
-            return None
-    except OSError:
+        with open(output / STAMP, encoding="utf-8", errors="surrogateescape") as fh:
+            if fh.readline().rstrip("\n") != key:
+                return None
+            summary = json.loads(fh.readline())
+            files = fh.read().split("\n")
+    except (OSError, ValueError):
         return None
-    manifest = load_manifest(output)
-    files = manifest.get("files")
-    if not files or (with_search and not (output / "pagefind").is_dir()):
+    if not isinstance(summary, dict) or files == [""] or (with_search and not (output / "pagefind").is_dir()):
         return None
     exists = exists_in(output)
-    return manifest if all(exists(rel) for rel in files) else None
-
-
-def record_build(output: Path, key: str) -> None:
-    """Mark the output as the complete result of the build with this key
-    (after everything, search index included, is in place)."""
-    atomic_write(output / STAMP, key.encode())
+    return {"summary": summary, "files": files} if all(exists(rel) for rel in files) else None

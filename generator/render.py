@@ -23,10 +23,9 @@ import markupsafe
 from .digest import ContextHasher
 from .errors import BuildError, Problem
 from .freshness import hash_files
+from .inputs import template_dirs, template_files
 from .site import Page, Site
 from .site.views import EventView
-
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -70,18 +69,6 @@ def environment(template_dirs: list[Path], bytecode_dir: Path | None = None) -> 
         keep_trailing_newline=True,
     )
     return env
-
-
-def template_dirs(site_templates: Path) -> list[Path]:
-    dirs = [site_templates]
-    if site_templates.resolve() != BUNDLED_TEMPLATES:
-        dirs.append(BUNDLED_TEMPLATES)
-    return dirs
-
-
-def template_files(dirs: list[Path]) -> list[Path]:
-    """Every file the templates are made of (templates and static assets)."""
-    return [p for d in dirs if d.is_dir() for p in sorted(d.rglob("*")) if p.is_file()]
 
 
 def static_assets(dirs: list[Path]) -> dict[str, tuple[str, bytes]]:

@@ -44,8 +44,7 @@ from tornado import ioloop, web
 from .build import BuildOptions, build
 from .config import load_config
 from .errors import BuildError, Problem
-from .render import BUNDLED_TEMPLATES
-from .resources import DATA_ROOT
+from .inputs import BUNDLED_TEMPLATES, DATA_ROOT
 from .state import BuildState
 from .temporal.rules import RULES_ROOT
 

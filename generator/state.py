@@ -1,14 +1,8 @@
 """What a build keeps between runs, so a rebuild after one edit does not
 read, parse or load again what did not change.
 
-* `FileDigests`: each input file's SHA-256, kept with the file's stat
-  signature (size, modification and change times in nanoseconds, inode,
-  mode). The build key (freshness.build_key) is made from these digests, so
-  an unchanged file is not read again. Like git's index, a digest is trusted
-  only for a file that had not been modified for a while when it was read
-  (RACY_SECONDS): a file rewritten twice in one clock tick with the same size
-  is read again, never taken as unchanged. The table is saved in the
-  project's cache folder, so a command-line build uses it too.
+* `BuildState.files` (file_digests.FileDigests): each input file's SHA-256
+  under its stat signature, so the build key reads no unchanged file.
 * `BuildState.articles`: each article file parsed (Article and the warnings
   reading it gave), under the same stat signature. In memory only (the
   preview server keeps one BuildState between saves).
@@ -22,10 +16,8 @@ with a BuildState gives the same bytes as a cold one (tests/test_state.py).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -35,96 +27,8 @@ from .analysis.cache import Cache
 from .config import LimitSettings
 from .content import read_article
 from .errors import Problem, Report
+from .file_digests import FileDigests, Signature, settled, signature
 from .model import Analysis, Article
-
-RACY_SECONDS = 2.0  # a file modified this recently when read may change again within the same timestamp
-FILES_FORMAT = 1
-Signature = tuple[int, int, int, int, int]
-
-
-def signature(st: os.stat_result) -> Signature:
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode)
-
-
-def _settled(st: os.stat_result, now_ns: int) -> bool:
-    """Old enough that a later change would show in its times."""
-    return max(st.st_mtime_ns, st.st_ctime_ns) < now_ns - int(RACY_SECONDS * 1e9)
-
-
-class FileDigests:
-    """path -> (stat signature, SHA-256 of the bytes), for the files a build hashes."""
-
-    def __init__(self, table: dict[str, tuple[Signature, bytes]] | None = None):
-        self.table = table or {}
-        self.read = 0  # files read this build (for tests and the benchmarks)
-        self.changed = False
-
-    def feed(self, h, paths) -> None:
-        """Feed each file's path and digest to `h` (freshness.hash_files' rules:
-        a missing file and a file that is not a regular file count by their kind)."""
-        now = time.time_ns()
-        for path in paths:
-            name = str(path)
-            h.update(f"\0{name}\0".encode("utf-8", "surrogateescape"))
-            try:
-                st = os.stat(path)
-            except OSError:
-                h.update(b"-")
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                h.update(b"-not-a-file")
-                continue
-            sig = signature(st)
-            known = self.table.get(name)
-            if known is not None and known[0] == sig:
-                h.update(known[1])
-                continue
-            try:
-                digest = hashlib.sha256(Path(path).read_bytes()).digest()
-            except OSError:
-                h.update(b"-")
-                continue
-            self.read += 1
-            h.update(digest)
-            if _settled(st, now):
-                self.table[name] = (sig, digest)
-                self.changed = True
-            elif name in self.table:
-                del self.table[name]
-                self.changed = True
-
-    @classmethod
-    def load(cls, path: Path) -> FileDigests:
-        """The table saved by the last build; empty when missing or garbled."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
-            if data.get("format") != FILES_FORMAT:
-                return cls()
-            table = {name: (tuple(sig), bytes.fromhex(digest)) for name, (sig, digest) in data["files"].items()
-                     if isinstance(sig, list) and len(sig) == 5 and all(type(x) is int for x in sig)}
-            return cls(table)
-        except (OSError, ValueError, TypeError, AttributeError, KeyError):
-            return cls()
-
-    def save(self, path: Path, keep: set[str] | None = None) -> None:
-        """Write the table (only the files in `keep`, when given); a cache that
-        cannot be written only costs speed."""
-        if keep is not None and any(k not in keep for k in self.table):
-            self.table = {k: v for k, v in self.table.items() if k in keep}
-            self.changed = True
-        if not self.changed:
-            return
-        files = {k: [list(sig), d.hex()] for k, (sig, d) in sorted(self.table.items())}
-        data = {"format": FILES_FORMAT, "files": files}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".files.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
-                json.dump(data, fh, separators=(",", ":"))
-            os.replace(tmp, path)
-        except OSError:
-            pass
-        self.changed = False
 
 
 class MemoryCache(Cache):
@@ -217,7 +121,7 @@ class BuildState:
                     own = Report()
                     article = read_article(path, content_root, own, limits)
                     warnings = own.warnings
-                if _settled(st, now):
+                if settled(st, now):
                     self.articles[name] = (sig, how, article, warnings)
                 else:
                     self.articles.pop(name, None)

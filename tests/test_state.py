@@ -17,8 +17,9 @@ import pytest
 
 from generator.build import build
 from generator.config import load_config
+from generator.file_digests import RACY_SECONDS, FileDigests
 from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
-from generator.state import RACY_SECONDS, ArticleIndex, FileDigests
+from generator.state import ArticleIndex
 from generator.write import BOOKKEEPING
 from tests.support import build_site, make_corpus
 

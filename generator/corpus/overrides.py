@@ -30,6 +30,7 @@ from typing import Any
 
 from ..config import LimitSettings
 from ..errors import BuildError, Problem, Report
+from ..inputs import override_files
 from ..model import Event, Source
 from ..temporal import calendar
 
@@ -69,10 +70,6 @@ def _line(source: str, key: str, section: str = "") -> int | None:
         if current == section and re.match(rf'^"?{re.escape(key)}"?\s*=', stripped):
             return no
     return None
-
-
-def override_files(content_dir: Path) -> list[Path]:
-    return sorted((content_dir / "events").glob("*.toml"))
 
 
 class _Reader:

@@ -18,7 +18,7 @@
 * `_redirects` (Netlify): a 301 for every old URL of `Site.redirects`.
 
 The feed, the sitemap and the calendar need absolute URLs: they are written
-only when the base URL has a host (notices.missing_base_url says why not).
+only when the base URL has a host (config.missing_base_url says why not).
 """
 
 from __future__ import annotations

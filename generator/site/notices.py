@@ -1,6 +1,7 @@
-"""Warnings about what the published site would get wrong: exports that
-cannot be made without the site's address, and an article that still holds
-the placeholder text `python -m generator new` wrote."""
+"""Warnings about what the published site would get wrong: an article that
+still holds the placeholder text `python -m generator new` wrote. (Exports
+that cannot be made without the site's address follow from site.toml alone:
+config.missing_base_url.)"""
 
 from __future__ import annotations
 
@@ -13,20 +14,6 @@ from ..model import Analysis
 PLACEHOLDER = "Replace this paragraph with the article's text."
 PLACEHOLDER_BODY = (f"{PLACEHOLDER} Keep the date in the front matter: it is the day the article was "
                     "published, and relative dates in the text are read against it.\n")
-
-ABSOLUTE_EXPORTS = ("feed.xml", "sitemap.xml", "events.ics")
-
-
-def missing_base_url(config: SiteConfig) -> Problem | None:
-    """The Atom feed, the sitemap and iCalendar require absolute URLs: without
-    a host in base_url they are left out (one warning), never written wrong."""
-    if config.site_url:
-        return None
-    return Problem(f"base_url {config.base_url!r} has no host, so {', '.join(ABSOLUTE_EXPORTS)} "
-                   "(which need absolute URLs) were left out", config.path, None,
-                   "set base_url = \"https://your.site/\" in site.toml, or pass --base-url or SITE_BASE_URL; "
-                   "on Netlify the site's URL variable is used by itself", severity="warning")
-
 
 def site_warnings(config: SiteConfig, analyses: list[Analysis]) -> list[Problem]:
     out = []

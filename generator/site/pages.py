@@ -119,7 +119,7 @@ def pages(site) -> list[Page]:
     for old, new in sorted(site.redirects.items()):
         if old not in taken and old.startswith(urls.base) and new != old:
             add(old, "redirect.html", "Moved", in_sitemap=False, target=new, canonical=urls.absolute(new))
-    if urls.absolute_ok:  # the feed and the sitemap need absolute URLs (see exports.missing_base_url)
+    if urls.absolute_ok:  # the feed and the sitemap need absolute URLs (see config.missing_base_url)
         newest = sorted(site.events, key=lambda v: v.when.sort_key(), reverse=True)
         add(urls.feed(), "feed.xml", "Feed", in_sitemap=False, entries=newest[: site.config.feed.entries])
         html_pages = [p for p in out if p.in_sitemap]
