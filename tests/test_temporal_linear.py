@@ -16,7 +16,7 @@ from generator.analysis import sentences
 from generator.temporal import anaphora, extract, load, required, rules, tag
 from generator.temporal.extract import choose
 from generator.temporal.resolve import FUTURE, PAST, PRESENT
-from generator.temporal.tense import TenseReader, _ed_form, _participle_follows
+from generator.temporal.tense import TenseReader, _ed_form, _participle_follows, after_determiner
 from tests.conftest import TEMPEVAL
 from tests.support import seed_articles
 from tests.support.timeml import read_tml
@@ -79,8 +79,7 @@ def _tense_reference(text, sentence, start, end, cues):
                 return PAST
             return FUTURE
         regular_past = (_ed_form(w, cues["ed_exceptions"]) and pos not in capitalised
-                        and not (i and words[i - 1] in ("a", "an", "the", "its", "their", "his", "her", "our", "this",
-                                                        "these", "those")))
+                        and not after_determiner(words, i, cues))
         if w in cues["past"] or regular_past:
             aux = words[max(0, i - 3) : i]
             if any(a in cues["future"] for a in aux) or (len(aux) >= 2 and aux[-2:] == ["to", "be"]):

@@ -277,7 +277,6 @@ RESOLVERS: dict[str, Callable] = {
 DCT_FREE = {"CENTURY": _century}
 
 _DURATION_TIME = re.compile(r"^P([0-9.]+|X)T([HMS])$")
-_DURATION_QUARTERS = re.compile(r"^P([0-9]+)Q$")
 _DURATION_HALF = re.compile(r"^P([0-9]+)\.5(TH|TM|D|Y|DE|CE)$")
 
 
@@ -321,8 +320,6 @@ def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
         return _half_duration(int(m.group(1)), m.group(2))
     if m := _DURATION_TIME.match(base):
         return f"PT{m.group(1)}{m.group(2)}"
-    if m := _DURATION_QUARTERS.match(base):  # "three quarters" = nine months
-        return f"P{3 * int(m.group(1))}M"
     if ":" not in base:
         return base + suffix
     head, *args = base.split(":")

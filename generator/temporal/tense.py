@@ -38,6 +38,14 @@ def _ed_form(w: str, ed_ok) -> bool:
     return len(w) > 4 and w.endswith("ed") and w not in ed_ok
 
 
+def after_determiner(words: list[str], i: int, cues: dict) -> bool:
+    """Word i follows a determiner, perhaps past an adverb: "an unspecified
+    date", "a still unspecified date", "the recently passed bill"."""
+    if i and words[i - 1] in _DETERMINERS:
+        return True
+    return i > 1 and words[i - 2] in _DETERMINERS and words[i - 1] in cues["adjective_adverbs"]
+
+
 def _participle_follows(words: list[str], i: int, cues: dict, ed_ok) -> bool:
     """'have come', 'has already fallen': a perfect tense."""
     j = i + 1
@@ -60,7 +68,7 @@ def _verdict(words: list[str], i: int, capitalised: bool, cues: dict) -> str | N
             return PAST
         return FUTURE
     # "signed" is a verb, "an unspecified date" an adjective after its determiner
-    regular_past = _ed_form(w, ed_ok) and not capitalised and not (i and words[i - 1] in _DETERMINERS)
+    regular_past = _ed_form(w, ed_ok) and not capitalised and not after_determiner(words, i, cues)
     if w in cues["past"] or regular_past:
         # "will be held", "is to be signed", "will have met": the auxiliaries decide;
         # "can be exercised", "is expected": a participle, not a past tense.
