@@ -90,14 +90,16 @@ def split(text: str, abbreviations: Abbreviations | None = None) -> list[tuple[i
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if m.group(0)[0] in ".!?":
-            if m.group(0)[0] == "." and _is_abbreviation(text, m.start(), abbreviations):
+        at = m.start()
+        stop = text[at]
+        if stop == "\n":  # a paragraph break or a bullet: the sentence ends before it
+            end = next_start = at
+        else:  # . ! ?: the sentence ends after the stops (and closing quotes)
+            if stop == "." and _is_abbreviation(text, at, abbreviations):
                 continue
-            end = m.end()
-        else:
-            end = m.start()
+            end = next_start = m.end()
         _add(text, start, end, spans)
-        start = m.end() if m.group(0)[0] in ".!?" else m.start()
+        start = next_start
     _add(text, start, len(text), spans)
     return spans
 
