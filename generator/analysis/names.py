@@ -34,11 +34,11 @@ class Gazetteer:
     connectors: frozenset[str] = frozenset()  # "of", "bin", "van": inside a name
     not_person: frozenset[str] = frozenset()  # "... Treaty", "... Plan": a thing, not a person
     place_prepositions: frozenset[str] = frozenset()  # "in X", "to X": X is a place
-    # Runs of words already typed ((words, word before) -> refs): the same
-    # names recur through an article and across a corpus. Kept on the
-    # gazetteer, so it lives and dies with it (a build loads its own).
-    typed: dict[tuple[tuple[str, ...], str], tuple[EntityRef, ...]] = field(
-        default_factory=dict, compare=False, repr=False)
+    # What is derived from the gazetteer, remembered: runs of words already
+    # typed ((words, word before) -> refs; the same names recur through an
+    # article and across a corpus) and the like. Kept on the gazetteer, so it
+    # lives and dies with it (a build loads its own).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _read_gazetteer(path: Path) -> dict:
@@ -176,17 +176,17 @@ def name_hits(sentence: str, gaz: Gazetteer, skip: tuple[tuple[int, int], ...] =
         split_before = before.split()
         prev_word = split_before[-1].lower() if split_before else ""
         key = (tuple(words), prev_word)
-        refs = gaz.typed.get(key)
+        refs = gaz.memo.get(key)
         if refs is None:
-            if len(gaz.typed) > _TYPED_MAX:
-                gaz.typed.clear()
-            refs = gaz.typed[key] = tuple(_split_known_tail(words, gaz, prev_word))
+            if len(gaz.memo) > _MEMO_MAX:
+                gaz.memo.clear()
+            refs = gaz.memo[key] = tuple(_split_known_tail(words, gaz, prev_word))
         for ref in refs:
             out.append(NameHit(ref, start, end, at_start and ref.name.split()[0] == words[0], sentence))
     return out
 
 
-_TYPED_MAX = 100_000
+_MEMO_MAX = 100_000
 
 
 def _split_known_tail(words: list[str], gaz: Gazetteer, prev_word: str) -> list[EntityRef]:

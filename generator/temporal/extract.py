@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress
+from operator import sub
 from typing import Any
 
 import ahocorasick
@@ -116,10 +117,10 @@ def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[in
     first = starts[0]
     if len(starts) == 1:
         return [(first - before if first > before else 0, min(n, first + after))]
-    width = before + after
-    # A window closes after each start whose successor lies further than `width`
-    # (comprehensions, not a loop that appends: this runs for every group).
-    cuts = [k for k in range(1, len(starts)) if starts[k] - starts[k - 1] > width]
+    # A window closes after each start whose successor lies further than
+    # `width`: those are found by iterators that run in C (this runs for
+    # every group of rules, over every digit and full stop of the text).
+    cuts = list(compress(range(1, len(starts)), map((before + after).__lt__, map(sub, starts[1:], starts))))
     opens = [first, *[starts[k] for k in cuts]]
     closes = [*[starts[k - 1] for k in cuts], starts[-1]]
     return [(a - before if a > before else 0, b + after if b + after < n else n)
