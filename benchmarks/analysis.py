@@ -2,6 +2,7 @@
 
     python benchmarks/analysis.py [--n 1000] [--sample 300] [--runs 3] [--profile]
                                   [--corpus DIR] [--dump FILE] [--out FILE]
+                                  [--baseline DIR [--ab-runs 5]]
 
 Makes a news-density corpus of `--n` articles (../shared/tools/make_corpus.py;
 or reads `--corpus DIR`, a project with site.toml), takes every
@@ -11,6 +12,10 @@ each in this process: CPU time (`time.process_time()`), the median of
 sentences, tagging, the rest). `--profile` prints the cProfile top lines of
 one pass. `--dump FILE` pickles the analyses (text, sentences, timexes,
 mentions...) so two checkouts can be compared for identical output.
+`--baseline DIR` (an older checkout outside the repository) times that code
+against this one side by side: `--ab-runs` fresh processes of each,
+alternating, each analysing the sample once after a warm-up; the medians
+and their ratio (on a shared machine, the figure to trust).
 Results go to benchmarks/results/analysis.json.
 """
 
@@ -22,6 +27,7 @@ import json
 import pickle
 import pstats
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -60,6 +66,43 @@ def stages(articles, resources) -> dict[str, float]:
     return out
 
 
+def time_code(project: Path, code: Path, sample_size: int) -> float:
+    """CPU ms per article of the analysis of the project checked out at
+    `code`, over the sample, once, after a warm-up (run in a fresh process)."""
+    for name in [m for m in sys.modules if m == "generator" or m.startswith("generator.")]:
+        del sys.modules[name]  # the code to time, not this checkout's
+    sys.path.insert(0, str(code.resolve()))
+    from generator import content as code_content
+    from generator.analysis.article import analyse as code_analyse
+    from generator.config import load_config as code_config
+    from generator.errors import Report as CodeReport
+    from generator.resources import load_resources as code_resources
+
+    config = code_config(project / "site.toml")
+    resources = code_resources(config)
+    articles = code_content.read_content(config.content_dir, CodeReport(), False, config.limits, config.root)
+    sample = articles[:: max(1, len(articles) // sample_size)][:sample_size]
+    code_analyse(sample[0], resources, config.extraction)
+    t0 = time.process_time()
+    for a in sample:
+        code_analyse(a, resources, config.extraction)
+    return (time.process_time() - t0) / len(sample) * 1000
+
+
+def compare(project: Path, baseline: Path, sample: int, runs: int) -> dict:
+    ms: dict[str, list[float]] = {"this": [], "baseline": []}
+    for _ in range(runs):
+        for label, code in (("baseline", baseline), ("this", ROOT)):
+            out = subprocess.run([sys.executable, __file__, "--corpus", str(project), "--sample", str(sample),
+                                  "--time-code", str(code)], capture_output=True, text=True, check=True)
+            ms[label].append(float(out.stdout.strip().splitlines()[-1]))
+    this, base = statistics.median(ms["this"]), statistics.median(ms["baseline"])
+    return {"method": f"{runs} fresh processes of each code, alternating; each analyses the sample once after "
+                      "a warm-up; CPU time (time.process_time()); medians",
+            "baseline": str(baseline), "cpu_ms_per_article": {k: [round(x, 3) for x in v] for k, v in ms.items()},
+            "median_ms": {"this": round(this, 3), "baseline": round(base, 3)}, "ratio": round(base / this, 3)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1000)
@@ -69,15 +112,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--dump", type=Path, help="pickle the analyses of the sample here")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "analysis.json")
+    ap.add_argument("--baseline", type=Path, help="an older checkout: time it against this code")
+    ap.add_argument("--ab-runs", type=int, default=5, help="processes of each code for --baseline (default 5)")
+    ap.add_argument("--time-code", type=Path, help=argparse.SUPPRESS)  # one timed pass, for --baseline
     args = ap.parse_args(argv)
+    if args.time_code:
+        print(f"{time_code(args.corpus, args.time_code, args.sample):.6f}")
+        return 0
     with tempfile.TemporaryDirectory(prefix="bench-analysis-") as tmp:
         project = args.corpus
         if project is None:
             project = Path(tmp) / "site"
             make_corpus(args.n, "plain", project, "Analysis benchmark", search=False)
-        config = load_config(project / "site.toml")
-        resources = load_resources(config)
-        articles = content.read_content(config.content_dir, Report(), False, config.limits, config.root)
+        return measure(args, project)
+
+
+def measure(args: argparse.Namespace, project: Path) -> int:
+    """Time (and profile, dump, compare) the analysis of the project's sample."""
+    config = load_config(project / "site.toml")
+    resources = load_resources(config)
+    articles = content.read_content(config.content_dir, Report(), False, config.limits, config.root)
     step = max(1, len(articles) // args.sample)
     sample = articles[::step][: args.sample]
     settings = config.extraction
@@ -106,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         prof.disable()
         pstats.Stats(prof).sort_stats("tottime").print_stats(30)
         pstats.Stats(prof).sort_stats("cumtime").print_stats(40)
+    if args.baseline:
+        result["against_baseline"] = compare(project, args.baseline, args.sample, args.ab_runs)
+        print(json.dumps(result["against_baseline"], indent=2))
     if args.dump:
         args.dump.write_bytes(pickle.dumps([(a.article.slug, a.html, a.text, a.offsets, a.runs, a.sentences,
                                              a.timexes, a.mentions, a.common_words) for a in analyses]))
