@@ -19,7 +19,11 @@ from .furniture import caption_ranges, story_part
 from .markup import plain_text, render_markdown
 from .mentions import MentionSettings, find_mentions
 
-_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]{2,}")
+# A lower-case word of three characters or more, not inside another word.
+# The first letter is read before the test of the character ahead of it
+# ((?<![...].) after it, not (?<![...]) before it): the search then skips
+# in C to the letters that can open a match. Same matches.
+_LOWER_WORD = re.compile(r"[a-z](?<![\w’'-].)[a-z’'-]{2,}")
 
 
 def analyse(article: Article, resources: Resources, settings: ExtractionSettings) -> Analysis:

@@ -92,18 +92,51 @@ class SafeMarkdown(Extension):
             setattr(processor, attr, _Needing(getattr(processor, attr), chars))
 
 
-# One converter per thread, reset before each text (Markdown.reset is how the
-# library reuses an instance): building a converter cost a sixth of the
-# conversion. It holds no data between texts, only its fixed set-up, so a
-# long-running preview keeps nothing stale in it.
+# Inline pattern -> characters one of which the source must hold for the
+# pattern to match anywhere in it (Python-Markdown 3.7). Python-Markdown
+# tries every inline pattern on every text node, so a text without any "`",
+# "\\", "!", "<", "&" or "_" (most news) pays for ten patterns that cannot
+# match: they are left out of the converter that renders it. The text nodes
+# hold only the source's characters (less the block markup) and the
+# library's placeholders (STX, ETX, letters and digits), so the result is the
+# same. The line break ("  \n") also comes from a tab, which is expanded.
+_INLINE_NEEDS = (("backtick", "`"), ("escape", "\\"), ("reference", "["), ("link", "["), ("image_link", "!"),
+                 ("image_reference", "!"), ("short_reference", "["), ("short_image_ref", "!"), ("autolink", "<"),
+                 ("automail", "<"), ("linebreak", ""), ("entity", "&"), ("not_strong", "*_"), ("em_strong", "*"),
+                 ("em_strong2", "_"))
+_CONVERTERS_KEPT = 32
+
+
+def _unused_patterns(source: str) -> tuple[str, ...]:
+    """The inline patterns that cannot match anywhere in `source`."""
+    out = [name for name, chars in _INLINE_NEEDS if chars and not any(c in source for c in chars)]
+    if "  " not in source and "\t" not in source:
+        out.append("linebreak")
+    return tuple(out)
+
+
+# Converters per thread, one for each set of inline patterns left out, reset
+# before each text (Markdown.reset is how the library reuses an instance):
+# building a converter cost a sixth of the conversion. A converter holds no
+# data between texts, only its fixed set-up, so a long-running preview keeps
+# nothing stale in it.
 _CONVERTERS = threading.local()
 
 
-def render_markdown(source: str) -> str:
-    md = getattr(_CONVERTERS, "md", None)
+def _converter(unused: tuple[str, ...]) -> markdown.Markdown:
+    known = getattr(_CONVERTERS, "by_unused", None)
+    if known is None or len(known) > _CONVERTERS_KEPT:
+        known = _CONVERTERS.by_unused = {}
+    md = known.get(unused)
     if md is None:
-        md = _CONVERTERS.md = markdown.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
-    return md.reset().convert(source)
+        md = known[unused] = markdown.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
+        for name in unused:
+            md.inlinePatterns.deregister(name)
+    return md
+
+
+def render_markdown(source: str) -> str:
+    return _converter(_unused_patterns(source)).reset().convert(source)
 
 
 @dataclass(frozen=True)

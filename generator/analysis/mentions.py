@@ -148,6 +148,15 @@ class _ArticleNames:
         return [self.of(j) for j in range(i - 1, stop, -1)]
 
 
+def _person_titles(gaz: Gazetteer, rules: HeadlineRules) -> frozenset[str]:
+    """headlines.person_titles, made once per gazetteer and headline rules
+    (it reads every word of the gazetteer's ignore list), not per article."""
+    known = gaz.memo.get("person titles")
+    if known is None or known[0] is not rules:
+        known = gaz.memo["person titles"] = (rules, person_titles(gaz.titles, gaz.ignore, rules))
+    return known[1]
+
+
 def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: list[tuple[int, int] | None],
                   timexes: tuple[Timex, ...], gaz: Gazetteer, v: Vocab, rules: HeadlineRules,
                   settings: MentionSettings, published: date | None = None) -> list[Mention]:
@@ -158,7 +167,7 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
     first_paragraph_end = text.find("\n\n")
     by_sentence = _by_sentence(spans, timexes)
     names = _ArticleNames(text, stories, by_sentence, gaz)
-    titles = person_titles(gaz.titles, gaz.ignore, rules)
+    titles = _person_titles(gaz, rules)
     out: list[Mention] = []
     for i, ts in sorted(by_sentence.items()):
         story = stories[i]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import EntityRef
@@ -34,6 +34,11 @@ class Gazetteer:
     connectors: frozenset[str] = frozenset()  # "of", "bin", "van": inside a name
     not_person: frozenset[str] = frozenset()  # "... Treaty", "... Plan": a thing, not a person
     place_prepositions: frozenset[str] = frozenset()  # "in X", "to X": X is a place
+    # What is derived from the gazetteer, remembered: runs of words already
+    # typed ((words, word before) -> refs; the same names recur through an
+    # article and across a corpus) and the like. Kept on the gazetteer, so it
+    # lives and dies with it (a build loads its own).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _read_gazetteer(path: Path) -> dict:
@@ -108,54 +113,80 @@ def name_hits(sentence: str, gaz: Gazetteer, skip: tuple[tuple[int, int], ...] =
     """Names in one sentence. A name never runs across punctuation, a line
     break, a sentence end or a possessive, nor into a span of `skip` (the
     sentence's temporal expressions: "Later Monday" is no name)."""
+    # The tokens as (start, end, raw) outside `skip`. A run of names starts at
+    # a capitalised token; the lower-case tokens outside a run (most of a
+    # sentence) need no other look. (A token's clean form has its first
+    # letter: capitalised raw is capitalised clean.)
     if skip:
-        matches = [m for m in _TOKEN.finditer(sentence) if not any(a <= m.start() < b for a, b in skip)]
+        tokens = []
+        for m in _TOKEN.finditer(sentence):
+            at = m.start()
+            for a, b in skip:
+                if a <= at < b:
+                    break
+            else:
+                tokens.append((at, m.end(), m.group(0)))
     else:
-        matches = list(_TOKEN.finditer(sentence))
-    tokens = [(m.start(), _clean(m.group(0))) for m in matches]
-    raw_tokens = {m.start(): m.group(0) for m in matches}
-    ends = {m.start(): m.end() for m in matches}
-    runs: list[list[tuple[int, str]]] = []
-    current: list[tuple[int, str]] = []
-    for i, (pos, tok) in enumerate(tokens):
-        gap = sentence[ends[current[-1][0]]:pos] if current else ""
-        gap_ok = not current or (not _BREAK.search(gap) and not any(a < pos and b > ends[current[-1][0]]
-                                                                      for a, b in skip))
+        tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(sentence)]
+    runs: list[list[tuple[int, int, str]]] = []  # (start, end, clean token)
+    current: list[tuple[int, int, str]] = []
+    previous = ""  # the raw token last added to `current`
+    connectors = gaz.connectors
+    last = len(tokens) - 1
+    for i, (pos, end, raw) in enumerate(tokens):
+        capitalised = raw[:1].isupper()
+        if not current:
+            if capitalised:
+                current.append((pos, end, _clean(raw)))
+                previous = raw
+            continue
+        after = current[-1][1]
+        gap_ok = not _BREAK.search(sentence[after:pos]) and not any(a < pos and b > after for a, b in skip)
         # A possessive ends a name ("Russia’s Far East" is Russia + Far East),
         # and so does a full stop after a word ("... in Moscow. Xi ...").
-        previous = raw_tokens.get(current[-1][0], "") if current else ""
         if previous.endswith(("'s", "’s")) or (previous.endswith(".") and len(previous) > 4
                                                and not _INITIALS.fullmatch(previous)):
             gap_ok = False
-        if _is_capitalised(tok):
+        if capitalised:
             if not gap_ok:
                 runs.append(current)
                 current = []
-            current.append((pos, tok))
+            current.append((pos, end, _clean(raw)))
+            previous = raw
             continue
-        nxt = tokens[i + 1][1] if i + 1 < len(tokens) else ""
-        if current and tok in gaz.connectors and _is_capitalised(nxt) and gap_ok:
-            current.append((pos, tok))
+        if gap_ok and i < last and tokens[i + 1][2][:1].isupper() and (tok := _clean(raw)) in connectors:
+            current.append((pos, end, tok))
+            previous = raw
             continue
-        if current:
-            runs.append(current)
+        runs.append(current)
         current = []
     if current:
         runs.append(current)
 
     out: list[NameHit] = []
     for run in runs:
-        words = [t for _, t in run]
-        while words and words[-1] in gaz.connectors:
+        words = [t for _, _, t in run]
+        while words and words[-1] in connectors:
             words.pop()
         if not words:
             continue
-        at_start = run[0][0] == 0 or not sentence[: run[0][0]].strip(" \"“‘'(•")
-        prev_word = sentence[: run[0][0]].split()[-1].lower() if sentence[: run[0][0]].split() else ""
-        start, end = run[0][0], ends[run[len(words) - 1][0]]
-        for ref in _split_known_tail(words, gaz, prev_word):
+        start, end = run[0][0], run[len(words) - 1][1]
+        before = sentence[:start]
+        at_start = start == 0 or not before.strip(" \"“‘'(•")
+        split_before = before.split()
+        prev_word = split_before[-1].lower() if split_before else ""
+        key = (tuple(words), prev_word)
+        refs = gaz.memo.get(key)
+        if refs is None:
+            if len(gaz.memo) > _MEMO_MAX:
+                gaz.memo.clear()
+            refs = gaz.memo[key] = tuple(_split_known_tail(words, gaz, prev_word))
+        for ref in refs:
             out.append(NameHit(ref, start, end, at_start and ref.name.split()[0] == words[0], sentence))
     return out
+
+
+_MEMO_MAX = 100_000
 
 
 def _split_known_tail(words: list[str], gaz: Gazetteer, prev_word: str) -> list[EntityRef]:

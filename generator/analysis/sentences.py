@@ -24,7 +24,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 _BOUNDARY = re.compile(r"[.!?\n](?:(?<=[.!?])(?<![.!?].)[.!?]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•«])"
                        r"|(?<=\n)\s*\n|(?<=\n)\s*[•*-]\s)")
 _BEFORE_NUMBER = re.compile(r"\.\s*[0-9]")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.?$")
+_TAIL = re.compile(r"[A-Za-z.]*")  # read backwards: the word before a full stop
 
 
 Abbreviations = dict[str, bool]  # word -> True if it is an abbreviation only before a number
@@ -66,10 +66,15 @@ def bundled_abbreviations(language: str = "en") -> Abbreviations:
 
 
 def _is_abbreviation(text: str, dot: int, known_words: Abbreviations) -> bool:
-    m = _WORD_BEFORE.search(text[max(0, dot - 20) : dot])
-    if not m:
+    # The word before the full stop, within the 20 characters before it: their
+    # longest tail of letters and dots, from its first letter (what a search
+    # for "([A-Za-z][A-Za-z.]*)\.?$" finds). Matched on the reversed tail: a
+    # search for a pattern anchored at the end tries every position.
+    m = _TAIL.match(text[max(0, dot - 20) : dot][::-1])  # always matches (maybe nothing)
+    tail = m.group()[::-1].lstrip(".") if m else ""
+    if not tail:
         return False
-    word = m.group(1).rstrip(".")
+    word = tail.rstrip(".")
     if len(word) == 1 and word.isupper():
         return True  # an initial: "J. Smith"
     if "." in word:
@@ -90,14 +95,16 @@ def split(text: str, abbreviations: Abbreviations | None = None) -> list[tuple[i
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if m.group(0)[0] in ".!?":
-            if m.group(0)[0] == "." and _is_abbreviation(text, m.start(), abbreviations):
+        at = m.start()
+        stop = text[at]
+        if stop == "\n":  # a paragraph break or a bullet: the sentence ends before it
+            end = next_start = at
+        else:  # . ! ?: the sentence ends after the stops (and closing quotes)
+            if stop == "." and _is_abbreviation(text, at, abbreviations):
                 continue
-            end = m.end()
-        else:
-            end = m.start()
+            end = next_start = m.end()
         _add(text, start, end, spans)
-        start = m.end() if m.group(0)[0] in ".!?" else m.start()
+        start = next_start
     _add(text, start, len(text), spans)
     return spans
 

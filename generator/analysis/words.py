@@ -81,10 +81,5 @@ def has_trigger(text: str, v: Vocab, verbs_only: bool = False) -> bool:
 
 def keywords(sentence: str, v: Vocab) -> frozenset[str]:
     """The stems of a sentence's content words: what clustering compares."""
-    out = set()
-    for w in WORD.findall(sentence):
-        lw = w.lower()
-        if lw in v.stopwords or len(lw) < 3:
-            continue
-        out.add(stem(lw))
-    return frozenset(out)
+    stop = v.stopwords
+    return frozenset([stem(lw) for lw in map(str.lower, WORD.findall(sentence)) if len(lw) >= 3 and lw not in stop])

@@ -77,6 +77,7 @@ def tag(
         spans = sentences.split(plain) if needed else []
     out: list[Timex] = []
     tenses = TenseReader(plain, res.tense)
+    placed = _placed(res)
     for c in candidates:
         value, relative, c = anaphora.anchor(c, out, spans, dct)
         tense = None
@@ -88,13 +89,27 @@ def tag(
             value = _resolve.resolve(c.value, dct, tense) or ""
         # Never an impossible value ("February 30" -> a day of February we cannot know).
         value = sanitize(c.type, value)
-        out.append(_timex(text, c, value, relative, tense))
+        when = None
+        if c.type in ("DATE", "TIME") and value:
+            if value in placed:
+                when = placed[value]
+            else:
+                when = placed[value] = calendar.when(value)
+        out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, relative, tense, when))
     return out
 
 
-def _timex(text: str, c, value: str, relative: bool, tense: str | None) -> Timex:
-    placed = calendar.when(value) if c.type in ("DATE", "TIME") and value else None
-    return Timex(c.start, c.end, text[c.start : c.end], c.type, value, c.mod, c.rule, relative, tense, placed)
+_PLACED_MAX = 50_000
+
+
+def _placed(res: Resources) -> dict[str, When | None]:
+    """Values already parsed by calendar.when (a pure function of the value;
+    a corpus names the same days again and again), kept on the rules object
+    like the extractor's plans, so nothing outlives the rules it was made with."""
+    placed = res.derived.get("placed")
+    if not isinstance(placed, dict) or len(placed) > _PLACED_MAX:
+        placed = res.derived["placed"] = {}
+    return placed
 
 
 def fingerprint(language: str = "en") -> str:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress
+from operator import sub
 from typing import Any
+
+import ahocorasick
 
 from .rules import Resources, Rule, Veto
 from .template import TemplateError, fill
@@ -35,7 +38,7 @@ def _word_edges_ok(text: str, start: int, end: int) -> bool:
 
 
 _ASCII_LOWER = str.maketrans({c: c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 
 def lower_ascii(text: str) -> str:
@@ -46,15 +49,15 @@ def lower_ascii(text: str) -> str:
     character of a text that is not all ASCII ("—", "’", "€"): 15 times
     slower on news. So lower() is used, unless it changed a character that
     is not ASCII ("É", the Kelvin sign) or the length ("İ"), which only the
-    table gets right."""
+    table gets right. (The text's non-ASCII characters, lower-cased on
+    their own, are unchanged exactly when lower() left them so: only the
+    Greek capital sigma, which changes either way, looks at its context.)"""
     lowered = text.lower()
     if text.isascii():
         return lowered
     if len(lowered) == len(text):
-        for m in _NON_ASCII.finditer(text):
-            if lowered[m.start() : m.end()] != m.group():
-                break
-        else:
+        others = _ASCII_RUNS.sub("", text)
+        if others.lower() == others:
             return lowered
     return text.translate(_ASCII_LOWER)
 
@@ -73,84 +76,38 @@ def _derived(kind: str, res: Resources, build):
 
 
 
-def _literal_tree(res: Resources) -> tuple:
-    """The literal plan as a tree: ((literal, offset in its parent, children,
-    slots), ...) for the literals that contain no shorter one; each child
-    contains its parent. `slots` sorts the children by where they would start
-    and end around their parent: ((offset, length, {literal: child}), ...)."""
-    return _derived("literals", res, _build_literal_tree)
+def _automaton(res: Resources) -> ahocorasick.Automaton:
+    """Every required literal in one Aho-Corasick automaton: (literal, its
+    length - 1) at each literal's end."""
+    return _derived("literals", res, _build_automaton)
 
 
-def _build_literal_tree(res: Resources) -> tuple:
-    children: dict[str | None, list[str]] = {}
-    offsets = {}
-    for lit, inner, offset in res.literal_plan:
-        children.setdefault(inner, []).append(lit)
-        offsets[lit] = offset
-
-    def build(parent):
-        nodes = tuple(node(lit) for lit in children.get(parent, ()))
-        return nodes
-
-    def node(lit):
-        kids = build(lit)
-        slots: dict[tuple[int, int], dict[str, tuple]] = {}
-        for kid in kids:
-            slots.setdefault((kid[1], len(kid[0])), {})[kid[0]] = kid
-        return (lit, offsets[lit], kids, tuple((o, n, table) for (o, n), table in slots.items()))
-
-    return build(None)
+def _build_automaton(res: Resources) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+    for lit in res.literals:
+        automaton.add_word(lit, (lit, len(lit) - 1))
+    automaton.make_automaton()
+    return automaton
 
 
 def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
-    """Where each required literal occurs. str.find runs in C at memory speed,
-    so a scan per literal is several times faster than one regex pass that
-    tries every literal at every position; a literal that contains a shorter
-    one is looked for only if that one occurs, and only where it occurs when
-    that is rare."""
+    """Where each required literal occurs (every occurrence, overlapping ones
+    too, in text order). One pass of an Aho-Corasick automaton in C finds all
+    the rules' words at once: three times faster than a str.find scan per
+    word (with longer words looked for only around the shorter ones they
+    contain), which was the largest cost of tagging."""
     found: dict[str, list[int]] = {}
-    _find_all(lowered, _literal_tree(res), found)
+    automaton = _automaton(res)
+    if automaton.kind != ahocorasick.AHOCORASICK:  # no rule needs a word
+        return found
+    get = found.get
+    for end, (lit, back) in automaton.iter(lowered):
+        hits = get(lit)
+        if hits is None:
+            found[lit] = [end - back]
+        else:
+            hits.append(end - back)
     return found
-
-
-def _find_all(lowered: str, nodes: tuple, found: dict) -> None:
-    """Every occurrence of each literal of `nodes`, by scanning the text."""
-    find = lowered.find
-    for node in nodes:
-        lit = node[0]
-        i = find(lit)
-        if i < 0:
-            continue
-        hits = []
-        while i >= 0:
-            hits.append(i)
-            i = find(lit, i + 1)
-        found[lit] = hits
-        if node[2]:
-            _find_children(lowered, node, hits, found)
-
-
-def _find_children(lowered: str, node: tuple, base: list[int], found: dict) -> None:
-    """The occurrences of a literal's children, from the literal's own (`base`):
-    around each, one slice per place a child can take, looked up among the
-    children of that place; or a scan for each child where the literal is
-    frequent."""
-    slots = node[3]
-    if len(base) * len(slots) > 48:
-        _find_all(lowered, node[2], found)
-        return
-    hits_of: dict[str, list[int]] = {}
-    kids: dict[str, tuple] = {}
-    for offset, length, table in slots:
-        for i in base:
-            j = i - offset
-            if j >= 0 and (kid := table.get(lowered[j : j + length])) is not None:
-                hits_of.setdefault(kid[0], []).append(j)
-                kids[kid[0]] = kid
-    for lit, hits in hits_of.items():
-        found[lit] = hits
-        if kids[lit][2]:
-            _find_children(lowered, kids[lit], hits, found)
 
 
 def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[int, int]]:
@@ -160,16 +117,14 @@ def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[in
     first = starts[0]
     if len(starts) == 1:
         return [(first - before if first > before else 0, min(n, first + after))]
-    merged = []
-    width = before + after
-    a, prev = first - before, first
-    for i in starts:
-        if i - prev > width:
-            merged.append((a if a > 0 else 0, min(n, prev + after)))
-            a = i - before
-        prev = i
-    merged.append((a if a > 0 else 0, min(n, prev + after)))
-    return merged
+    # A window closes after each start whose successor lies further than
+    # `width`: those are found by iterators that run in C (this runs for
+    # every group of rules, over every digit and full stop of the text).
+    cuts = list(compress(range(1, len(starts)), map((before + after).__lt__, map(sub, starts[1:], starts))))
+    opens = [first, *[starts[k] for k in cuts]]
+    closes = [*[starts[k - 1] for k in cuts], starts[-1]]
+    return [(a - before if a > before else 0, b + after if b + after < n else n)
+            for a, b in zip(opens, closes, strict=True)]
 
 
 def _scan(text: str, lowered: str, item: Rule | Veto, spans: list[tuple[int, int]]) -> list:
@@ -377,21 +332,43 @@ def _may_follow_modifier(before: str, last_words: frozenset) -> bool:
     return before[i:].lower() in last_words
 
 
+_UNSEEN = object()
+_FILLED_MAX = 50_000
+
+
+def _fill(rule: Rule, m: re.Match, res: Resources) -> tuple[str, str] | None:
+    """(value, mod) of a rule's match from its groups, or None if a template
+    cannot be filled. It depends only on the rule and what its groups hold,
+    which repeat ("last year", "Tuesday"): `_candidates` remembers it by
+    those, on the rules object (so it never outlives the rules)."""
+    groups = m.groupdict()
+    try:
+        value = fill(rule.value, groups, res.vocab)
+        mod = _first_mod(fill(rule.mod, groups, res.vocab)) if rule.mod else ""
+    except (TemplateError, KeyError, ValueError):
+        return None
+    return value, mod
+
+
 def _candidates(text: str, chosen: list, res: Resources) -> list[Candidate]:
     """Fill each chosen match's value template; extend a DATE or TIME by a
     leading modifier ("late", "the end of") not already part of an expression."""
     prefix = _modifier_prefix(res)
     last_words = _derived("modifier-ends", res, lambda r: frozenset(
         {"of"} | {w.split()[-1] for w in r.vocab["modifiers"]}))
+    filled = _derived("filled", res, lambda r: {})
+    if len(filled) > _FILLED_MAX:  # a long-running preview tags many texts with the same rules
+        filled.clear()
     out: list[Candidate] = []
     taken_until = 0
     for start, end, rule, m, _ in chosen:
-        groups = m.groupdict()
-        try:
-            value = fill(rule.value, groups, res.vocab)
-            mod = _first_mod(fill(rule.mod, groups, res.vocab)) if rule.mod else ""
-        except (TemplateError, KeyError, ValueError):
+        key = (rule.id, m.groups())
+        known = filled.get(key, _UNSEEN)
+        if known is _UNSEEN:
+            known = filled[key] = _fill(rule, m, res)
+        if known is None:
             continue
+        value, mod = known
         if rule.type in ("DATE", "TIME") and not value.endswith("_REF") and _may_follow_modifier(
                 text[max(taken_until, start - 40) : start], last_words):
             pm = prefix.search(text, max(taken_until, start - 40), start)

@@ -82,11 +82,8 @@ class Resources:
     tense: dict[str, frozenset[str]]
     fingerprint: str = field(default="")
     # Every required literal of every rule and veto (extract.literal_positions
-    # finds them all before any rule runs), and how to find each: shortest
-    # first, each with the longest shorter literal inside it and its offset
-    # there ("january" is checked where "jan" occurs), or None.
+    # finds them all, in one pass, before any rule runs).
     literals: tuple[str, ...] = ()
-    literal_plan: tuple[tuple[str, str | None, int], ...] = ()
     # Structures the extractor derives from the rules on first use (its search
     # plans): kept here, so they live and die with these rules.
     derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
@@ -383,10 +380,6 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
     needed = [r.required for r in rules] + [v.required for v in vetoes]
     literals = sorted({lit for req in needed if req for lit in req},
                       key=lambda s: (-len(s), s))
-    plan = []
-    for lit in sorted(literals, key=len):
-        inner = max((o for o in literals if len(o) < len(lit) and o in lit), key=len, default=None)
-        plan.append((lit, inner, lit.index(inner) if inner else 0))
     return Resources(
         language=language,
         vocab=vocab,
@@ -395,6 +388,5 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
         tense=tense,
         fingerprint=fingerprint,
         literals=tuple(literals),
-        literal_plan=tuple(plan),
     )
 

@@ -22,8 +22,14 @@ class TemplateError(ValueError):
     pass
 
 
+_RUN_OF_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=4096)
 def _key(word: str) -> str:
-    return re.sub(r"\s+", " ", word.lower().replace("’", "'")).strip().rstrip(".")
+    """A matched word as the vocabulary tables spell it. A pure function of a
+    few hundred distinct words ("Tuesday", "last"), memoised."""
+    return _RUN_OF_SPACES.sub(" ", word.lower().replace("’", "'")).strip().rstrip(".")
 
 
 def _lookup(vocab: Vocab, table: str, word: str | None):
