@@ -14,16 +14,24 @@ rig exploded on 20 April", not "oil has spewed since the explosion on 20
 April"). These are shape tests of English news prose, kept as data with examples
 that run as tests; no topic words. Measured on Timeline17's development topics with
 benchmarks/summary_loop.py (README, "Key events and salience").
+
+The summary is printed under the event's date, so the words that only
+repeat that date ("on Friday", "today", "at 3pm") and bracketed asides go
+(summary_text): a date that places the happening against another one
+("since 13 April") stays, and so does every other word of the sentence.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..analysis.headlines import without_dates
 from ..model import Mention
+from ..temporal import Timex, When
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,11 @@ class SummaryRules:
     plain_opening: re.Pattern
     dateline: re.Pattern
     recalling: re.Pattern
+    aside: re.Pattern  # a bracketed aside, dropped from the summary's text
+    relating: re.Pattern  # the words before a date that relate the happening to it ("since"): the date stays
+    min_words: int  # a summary shorter than this once its dates are gone keeps them
     examples: tuple[dict, ...] = ()
+    text_examples: tuple[dict, ...] = ()
 
 
 def load_summary_rules(path: Path) -> SummaryRules:
@@ -52,7 +64,9 @@ def load_summary_rules(path: Path) -> SummaryRules:
         question_penalty=float(w["question"]), shape_penalty=float(w["shape"]), recall_penalty=float(w["recall"]),
         quote_mark=re.compile(p["quote_mark"]), plain_opening=re.compile(p["plain_opening"]),
         dateline=re.compile(p["dateline"]), recalling=re.compile(p["recalling"], re.IGNORECASE),
-        examples=tuple(data.get("example", [])),
+        aside=re.compile(p["aside"]), relating=re.compile(p["relating"], re.IGNORECASE),
+        min_words=int(w["min_words"]),
+        examples=tuple(data.get("example", [])), text_examples=tuple(data.get("text_example", [])),
     )
 
 
@@ -69,3 +83,33 @@ def plainness(m: Mention, rules: SummaryRules) -> float:
     if rules.recalling.search(m.sentence[:max(0, m.timex.start - m.start)]):
         score -= rules.recall_penalty
     return score
+
+
+def _dates_the_event(x: Timex, when: When) -> bool:
+    """Does this expression name the event's own date (or a time on its day)?"""
+    if x.when is None or x.type not in ("DATE", "TIME"):
+        return False
+    if when.precision == "day":
+        return x.when.value[:10] == when.value[:10] and x.when.rank >= when.rank
+    return x.when.value == when.value
+
+
+def summary_text(m: Mention, timexes: Sequence[Timex], when: When, rules: SummaryRules) -> str:
+    """The representative sentence as the event's summary prints it, under
+    the event's date: without the expressions of that date (with the
+    prepositions that introduce them) and without bracketed asides.
+    `timexes` are the article's expressions (offsets in the article's text)."""
+    sentence = m.sentence
+    own = [Timex(x.start - m.start, x.end - m.start, x.text, x.type, x.value, x.mod, x.rule, x.relative, x.tense,
+                 x.when)
+           for x in timexes if m.start <= x.start and x.end <= m.end and _dates_the_event(x, when)]
+    own = [x for x in own if not rules.relating.search(sentence[:x.start])]
+    text = without_dates(sentence, 0, len(sentence), own) if own else " ".join(sentence.split())
+    text = " ".join(rules.aside.sub("", text).split())
+    if len(text.split()) < rules.min_words:
+        return " ".join(sentence.split())
+    if text[:1].islower() and not sentence.lstrip()[:1].islower():
+        text = text[0].upper() + text[1:]
+    if sentence.rstrip()[-1:] in ".!?" and text[-1:] not in ".!?\"'”’":
+        text += sentence.rstrip()[-1]
+    return text
