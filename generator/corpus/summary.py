@@ -8,7 +8,8 @@ Markert) and to the story's centroid. Both are measured in corpus/topic.py;
 the weights (data/<lang>/summary.toml) say how much they count against the
 event's own centre.
 A reader's summary also states the happening plainly: it does not open
-with a photo credit, a bullet or a wire dateline, and it is not a direct
+with a photo credit, a bullet, a wire dateline or a pronoun whose name is
+in an earlier sentence ("They flew back..."), it is not a direct
 quotation or a question, and its date dates the happening itself ("the
 rig exploded on 20 April", not "oil has spewed since the explosion on 20
 April"). These are shape tests of English news prose, kept as data with examples
@@ -44,10 +45,12 @@ class SummaryRules:
     question_penalty: float
     shape_penalty: float
     recall_penalty: float
+    pronoun_penalty: float
     quote_mark: re.Pattern
     plain_opening: re.Pattern
     dateline: re.Pattern
     recalling: re.Pattern
+    pronoun_opening: re.Pattern  # "He said...", "They flew...": the sentence does not stand alone
     aside: re.Pattern  # a bracketed aside, dropped from the summary's text
     relating: re.Pattern  # the words before a date that relate the happening to it ("since"): the date stays
     min_words: int  # a summary shorter than this once its dates are gone keeps them
@@ -62,9 +65,10 @@ def load_summary_rules(path: Path) -> SummaryRules:
     return SummaryRules(
         story_weight=float(w["story"]), day_weight=float(w["day"]), quote_penalty=float(w["quote"]),
         question_penalty=float(w["question"]), shape_penalty=float(w["shape"]), recall_penalty=float(w["recall"]),
+        pronoun_penalty=float(w["pronoun"]),
         quote_mark=re.compile(p["quote_mark"]), plain_opening=re.compile(p["plain_opening"]),
         dateline=re.compile(p["dateline"]), recalling=re.compile(p["recalling"], re.IGNORECASE),
-        aside=re.compile(p["aside"]), relating=re.compile(p["relating"], re.IGNORECASE),
+        pronoun_opening=re.compile(p["pronoun_opening"]), aside=re.compile(p["aside"]), relating=re.compile(p["relating"], re.IGNORECASE),
         min_words=int(w["min_words"]),
         examples=tuple(data.get("example", [])), text_examples=tuple(data.get("text_example", [])),
     )
@@ -82,6 +86,8 @@ def plainness(m: Mention, rules: SummaryRules) -> float:
         score -= rules.shape_penalty
     if rules.recalling.search(m.sentence[:max(0, m.timex.start - m.start)]):
         score -= rules.recall_penalty
+    if rules.pronoun_opening.match(text):
+        score -= rules.pronoun_penalty
     return score
 
 
