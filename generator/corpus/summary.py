@@ -52,6 +52,8 @@ class SummaryRules:
     recalling: re.Pattern
     pronoun_opening: re.Pattern  # "He said...", "They flew...": the sentence does not stand alone
     aside: re.Pattern  # a bracketed aside, dropped from the summary's text
+    attributive_before: re.Pattern  # "the April 20 explosion", "of last month's forum": the date is part of a noun phrase
+    attributive_after: re.Pattern  # "Friday's meeting"
     relating: re.Pattern  # the words before a date that relate the happening to it ("since"): the date stays
     min_words: int  # a summary shorter than this once its dates are gone keeps them
     examples: tuple[dict, ...] = ()
@@ -69,6 +71,8 @@ def load_summary_rules(path: Path) -> SummaryRules:
         quote_mark=re.compile(p["quote_mark"]), plain_opening=re.compile(p["plain_opening"]),
         dateline=re.compile(p["dateline"]), recalling=re.compile(p["recalling"], re.IGNORECASE),
         pronoun_opening=re.compile(p["pronoun_opening"]), aside=re.compile(p["aside"]), relating=re.compile(p["relating"], re.IGNORECASE),
+        attributive_before=re.compile(p["attributive_before"], re.IGNORECASE),
+        attributive_after=re.compile(p["attributive_after"]),
         min_words=int(w["min_words"]),
         examples=tuple(data.get("example", [])), text_examples=tuple(data.get("text_example", [])),
     )
@@ -92,28 +96,33 @@ def plainness(m: Mention, rules: SummaryRules) -> float:
 
 
 def _dates_the_event(x: Timex, when: When) -> bool:
-    """Does this expression name the event's own date (or a time on its day)?"""
-    if x.when is None or x.type not in ("DATE", "TIME"):
+    """Does this expression name the event's own day (or a time on it)? Only
+    a day-precise event's card says all that its date words say."""
+    if x.when is None or x.type not in ("DATE", "TIME") or when.precision != "day":
         return False
-    if when.precision == "day":
-        return x.when.value[:10] == when.value[:10] and x.when.rank >= when.rank
-    return x.when.value == when.value
+    return x.when.precision == "day" and x.when.value[:10] == when.value[:10]
 
 
 def summary_text(m: Mention, timexes: Sequence[Timex], when: When, rules: SummaryRules) -> str:
     """The representative sentence as the event's summary prints it, under
-    the event's date: without the expressions of that date (with the
-    prepositions that introduce them) and without bracketed asides.
+    the event's date: without the expressions of that day (with the
+    prepositions that introduce them) where they are adverbs ("on Friday",
+    not "Friday's talks" nor "the April 20 explosion"), and without
+    bracketed asides.
     `timexes` are the article's expressions (offsets in the article's text)."""
     sentence = m.sentence
     own = [Timex(x.start - m.start, x.end - m.start, x.text, x.type, x.value, x.mod, x.rule, x.relative, x.tense,
                  x.when)
            for x in timexes if m.start <= x.start and x.end <= m.end and _dates_the_event(x, when)]
-    own = [x for x in own if not rules.relating.search(sentence[:x.start])]
-    text = without_dates(sentence, 0, len(sentence), own) if own else " ".join(sentence.split())
-    text = " ".join(rules.aside.sub("", text).split())
+    own = [x for x in own if not rules.relating.search(sentence[:x.start])
+           and not rules.attributive_before.search(sentence[:x.start])
+           and not rules.attributive_after.match(sentence[x.end:])]
+    if not own and not rules.aside.search(sentence):
+        return sentence
+    text = without_dates(sentence, 0, len(sentence), own) if own else sentence
+    text = " ".join(rules.aside.sub("", text).split()).replace(":,", ":")
     if len(text.split()) < rules.min_words:
-        return " ".join(sentence.split())
+        return sentence
     if text[:1].islower() and not sentence.lstrip()[:1].islower():
         text = text[0].upper() + text[1:]
     if sentence.rstrip()[-1:] in ".!?" and text[-1:] not in ".!?\"'”’":
