@@ -52,7 +52,7 @@ class SummaryRules:
     recalling: re.Pattern
     pronoun_opening: re.Pattern  # "He said...", "They flew...": the sentence does not stand alone
     aside: re.Pattern  # a bracketed aside, dropped from the summary's text
-    attributive_before: re.Pattern  # "the April 20 explosion", "of last month's forum": the date is part of a noun phrase
+    attributive_before: re.Pattern  # "the April 20 explosion", "of last month's forum": part of a noun phrase
     attributive_after: re.Pattern  # "Friday's meeting"
     relating: re.Pattern  # the words before a date that relate the happening to it ("since"): the date stays
     min_words: int  # a summary shorter than this once its dates are gone keeps them
@@ -70,7 +70,8 @@ def load_summary_rules(path: Path) -> SummaryRules:
         pronoun_penalty=float(w["pronoun"]),
         quote_mark=re.compile(p["quote_mark"]), plain_opening=re.compile(p["plain_opening"]),
         dateline=re.compile(p["dateline"]), recalling=re.compile(p["recalling"], re.IGNORECASE),
-        pronoun_opening=re.compile(p["pronoun_opening"]), aside=re.compile(p["aside"]), relating=re.compile(p["relating"], re.IGNORECASE),
+        pronoun_opening=re.compile(p["pronoun_opening"]), aside=re.compile(p["aside"]),
+        relating=re.compile(p["relating"], re.IGNORECASE),
         attributive_before=re.compile(p["attributive_before"], re.IGNORECASE),
         attributive_after=re.compile(p["attributive_after"]),
         min_words=int(w["min_words"]),
