@@ -12,7 +12,7 @@ import pytest
 
 from generator.analysis.article import analyse
 from generator.config import ExtractionSettings
-from generator.corpus.summary import plainness
+from generator.corpus.summary import plainness, summary_text
 from generator.corpus.topic import Topic
 from generator.model import Article, Mention
 from generator.resources import language_resources
@@ -55,3 +55,21 @@ def test_day_closeness_follows_what_the_corpus_says_about_that_day():
     on_day = {m.article: topic.day_closeness(m, "2010-04-20") for m in ms}
     assert on_day["a"] > on_day["c"] and on_day["b"] > on_day["c"]
     assert topic.day_closeness(ms[0], "2010-04-21") == 0.0  # no sentence dated that day
+
+
+TEXT_EXAMPLES = [(e["sentence"], e["expression"], e["summary"]) for e in RES.summary.text_examples]
+
+
+def test_the_summary_text_rules_carry_examples_that_change_and_that_keep():
+    assert any(s != out for s, _e, out in TEXT_EXAMPLES) and any(s == out for s, _e, out in TEXT_EXAMPLES)
+
+
+@pytest.mark.parametrize("text,expression,expected", TEXT_EXAMPLES)
+def test_each_text_example_of_summary_toml(text, expression, expected):
+    """data/en/summary.toml's text examples: the summary printed under the
+    event's date drops what only repeats that date and bracketed asides;
+    a date that relates the happening to another time stays."""
+    article = Article("example", Path("example.md"), "Example", DCT, "", "", (), False, text)
+    a = analyse(article, RES, ExtractionSettings())
+    m = next(m for m in a.mentions if m.timex.text == expression)
+    assert summary_text(m, a.timexes, m.when, RES.summary) == expected

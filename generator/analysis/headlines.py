@@ -49,6 +49,7 @@ class HeadlineRules:
     causative: re.Pattern  # "helping him (to) win ..."
     description: re.Pattern  # "The Chinese president" at the start of a headline
     attribution: re.Pattern  # "Health Minister Jose Cordova said": who said it, and nothing else
+    said_end: re.Pattern  # "The WHO said it": a cut that kept who spoke and lost what was said
     irregular_past: dict[str, str]
     examples: tuple[dict, ...]
 
@@ -74,6 +75,8 @@ def load_headline_rules(path: Path) -> HeadlineRules:
         causative=re.compile(rf"^(?:{alternation(data['causatives'])})\s+(\S+)\s+(?:to\s+)?([a-z]+)\b\s*(.*)$", re.I),
         irregular_past=dict(data["irregular_past"]),
         attribution=re.compile(rf"^(?:[\w’'.-]+\s+){{1,7}}(?:{alternation(data['reporting_verbs'])})[.!]?$", re.I),
+        said_end=re.compile(rf"\b(?:{alternation(data['reporting_verbs'])})(?:\s+(?:it|he|she|they|we|that|there))?$",
+                            re.I),
         description=re.compile(rf"^(?:The|the)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{alternation(data['description_heads'])}))\b"),
         examples=tuple(data.get("example", [])),
     )
@@ -362,6 +365,17 @@ def _cut(words: list[str], rules: HeadlineRules) -> list[str]:
     return words[: max(better or cuts) if cuts else hi]
 
 
+def _what_was_said(words: list[str], kept: int, rules: HeadlineRules) -> list[str]:
+    """A cut that left "The WHO said it" says nothing: cut later, so that at
+    least three words of what was said remain, up to two words past
+    max_words (the longest cut before a connecting word, else max_words)."""
+    last = min(len(words), rules.max_words + 2)
+    cuts = [i for i in range(kept + 3, last + 1)
+            if i == len(words) or words[i].lower().strip("“”\"'‘’(") in rules.cut_before]
+    better = [i for i in cuts if i == len(words) or words[i].lower() not in ("of", "to")]
+    return words[: max(better or cuts) if cuts else min(len(words), rules.max_words)]
+
+
 def drop_titles(title: str, titles: frozenset[str], people: tuple[str, ...]) -> str:
     """ "US Defence Secretary James Mattis" -> "James Mattis": the words of a
     title (or a country's adjective) right before a person's name."""
@@ -405,6 +419,8 @@ def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozense
     words = title.split()
     if len(words) > rules.max_words:
         title = " ".join(_cut(words, rules))
+        if rules.said_end.search(strip_dangling(title)):
+            title = " ".join(_what_was_said(words, len(strip_dangling(title).split()), rules))
         opened = title.rfind("“")
         if opened > 8 and "”" not in title[opened:] and len(title[opened:].split()) < 3:
             title = title[:opened]  # a quote cut after a word or two says nothing

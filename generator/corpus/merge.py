@@ -16,7 +16,7 @@ from ..temporal import When
 from .clustering import cluster_mentions, features, similarity
 from .entities import EntityIndex
 from .salience import Coverage, salience
-from .summary import SummaryRules, plainness
+from .summary import SummaryRules, plainness, summary_text
 from .topic import Topic
 
 
@@ -123,6 +123,7 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
     """The corpus's events, in date order, with ids."""
     mentions = [m for a in analyses for m in a.mentions]
     articles = {a.article.slug: a.article for a in analyses}
+    timexes = {a.article.slug: a.timexes for a in analyses}
     groups = cluster_mentions(mentions, index, threshold, vocab)
     coverage = Coverage([a.date for a in articles.values() if a.date])
     topic = Topic(mentions)
@@ -141,7 +142,8 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
         titled = _best_titled(ms, rep, when, index, topic)
         anchor = _anchor(ms, articles)
         events.append(Event(
-            id=slug_base(anchor.when.value, anchor.title), when=when, title=titled.title, summary=rep.sentence,
+            id=slug_base(anchor.when.value, anchor.title), when=when, title=titled.title,
+            summary=summary_text(rep, timexes[rep.article], when, summary),
             salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage)
                            * topic.closeness(ms), 3),
             entities=_entities(ms, index), sources=_sources(ms, articles),

@@ -8,22 +8,31 @@ Markert) and to the story's centroid. Both are measured in corpus/topic.py;
 the weights (data/<lang>/summary.toml) say how much they count against the
 event's own centre.
 A reader's summary also states the happening plainly: it does not open
-with a photo credit, a bullet or a wire dateline, and it is not a direct
+with a photo credit, a bullet, a wire dateline or a pronoun whose name is
+in an earlier sentence ("They flew back..."), it is not a direct
 quotation or a question, and its date dates the happening itself ("the
 rig exploded on 20 April", not "oil has spewed since the explosion on 20
 April"). These are shape tests of English news prose, kept as data with examples
 that run as tests; no topic words. Measured on Timeline17's development topics with
 benchmarks/summary_loop.py (README, "Key events and salience").
+
+The summary is printed under the event's date, so the words that only
+repeat that date ("on Friday", "today", "at 3pm") and bracketed asides go
+(summary_text): a date that places the happening against another one
+("since 13 April") stays, and so does every other word of the sentence.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..analysis.headlines import without_dates
 from ..model import Mention
+from ..temporal import Timex, When
 
 
 @dataclass(frozen=True)
@@ -36,11 +45,19 @@ class SummaryRules:
     question_penalty: float
     shape_penalty: float
     recall_penalty: float
+    pronoun_penalty: float
     quote_mark: re.Pattern
     plain_opening: re.Pattern
     dateline: re.Pattern
     recalling: re.Pattern
+    pronoun_opening: re.Pattern  # "He said...", "They flew...": the sentence does not stand alone
+    aside: re.Pattern  # a bracketed aside, dropped from the summary's text
+    attributive_before: re.Pattern  # "the April 20 explosion", "of last month's forum": part of a noun phrase
+    attributive_after: re.Pattern  # "Friday's meeting"
+    relating: re.Pattern  # the words before a date that relate the happening to it ("since"): the date stays
+    min_words: int  # a summary shorter than this once its dates are gone keeps them
     examples: tuple[dict, ...] = ()
+    text_examples: tuple[dict, ...] = ()
 
 
 def load_summary_rules(path: Path) -> SummaryRules:
@@ -50,9 +67,15 @@ def load_summary_rules(path: Path) -> SummaryRules:
     return SummaryRules(
         story_weight=float(w["story"]), day_weight=float(w["day"]), quote_penalty=float(w["quote"]),
         question_penalty=float(w["question"]), shape_penalty=float(w["shape"]), recall_penalty=float(w["recall"]),
+        pronoun_penalty=float(w["pronoun"]),
         quote_mark=re.compile(p["quote_mark"]), plain_opening=re.compile(p["plain_opening"]),
         dateline=re.compile(p["dateline"]), recalling=re.compile(p["recalling"], re.IGNORECASE),
-        examples=tuple(data.get("example", [])),
+        pronoun_opening=re.compile(p["pronoun_opening"]), aside=re.compile(p["aside"]),
+        relating=re.compile(p["relating"], re.IGNORECASE),
+        attributive_before=re.compile(p["attributive_before"], re.IGNORECASE),
+        attributive_after=re.compile(p["attributive_after"]),
+        min_words=int(w["min_words"]),
+        examples=tuple(data.get("example", [])), text_examples=tuple(data.get("text_example", [])),
     )
 
 
@@ -68,4 +91,41 @@ def plainness(m: Mention, rules: SummaryRules) -> float:
         score -= rules.shape_penalty
     if rules.recalling.search(m.sentence[:max(0, m.timex.start - m.start)]):
         score -= rules.recall_penalty
+    if rules.pronoun_opening.match(text):
+        score -= rules.pronoun_penalty
     return score
+
+
+def _dates_the_event(x: Timex, when: When) -> bool:
+    """Does this expression name the event's own day (or a time on it)? Only
+    a day-precise event's card says all that its date words say."""
+    if x.when is None or x.type not in ("DATE", "TIME") or when.precision != "day":
+        return False
+    return x.when.precision == "day" and x.when.value[:10] == when.value[:10]
+
+
+def summary_text(m: Mention, timexes: Sequence[Timex], when: When, rules: SummaryRules) -> str:
+    """The representative sentence as the event's summary prints it, under
+    the event's date: without the expressions of that day (with the
+    prepositions that introduce them) where they are adverbs ("on Friday",
+    not "Friday's talks" nor "the April 20 explosion"), and without
+    bracketed asides.
+    `timexes` are the article's expressions (offsets in the article's text)."""
+    sentence = m.sentence
+    own = [Timex(x.start - m.start, x.end - m.start, x.text, x.type, x.value, x.mod, x.rule, x.relative, x.tense,
+                 x.when)
+           for x in timexes if m.start <= x.start and x.end <= m.end and _dates_the_event(x, when)]
+    own = [x for x in own if not rules.relating.search(sentence[:x.start])
+           and not rules.attributive_before.search(sentence[:x.start])
+           and not rules.attributive_after.match(sentence[x.end:])]
+    if not own and not rules.aside.search(sentence):
+        return sentence
+    text = without_dates(sentence, 0, len(sentence), own) if own else sentence
+    text = " ".join(rules.aside.sub("", text).split()).replace(":,", ":")
+    if len(text.split()) < rules.min_words:
+        return sentence
+    if text[:1].islower() and not sentence.lstrip()[:1].islower():
+        text = text[0].upper() + text[1:]
+    if sentence.rstrip()[-1:] in ".!?" and text[-1:] not in ".!?\"'”’":
+        text += sentence.rstrip()[-1]
+    return text
