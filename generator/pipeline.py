@@ -19,6 +19,7 @@ from .corpus import history
 from .corpus.entities import EntityIndex
 from .corpus.merge import merge
 from .corpus.overrides import apply_overrides, load_overrides
+from .draft import DraftBasis
 from .errors import BuildError, Problem, Report
 from .file_digests import FileDigests
 from .model import Analysis, Event
@@ -55,6 +56,8 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)
     site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events))
+    if state is not None:  # the preview drafts a saved article's page from this build's links (draft.py)
+        state.draft = DraftBasis.of(site, resources, GENERATOR)
     report.warnings += site.warnings
     fingerprints = manifest.get("pages") if options.use_cache else None
     bar = progress_bar("rendering", len(site.pages), options.quiet, "page")

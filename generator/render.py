@@ -20,11 +20,12 @@ from typing import Protocol
 import jinja2
 import markupsafe
 
+from .config import SiteConfig
 from .digest import ContextHasher
 from .errors import BuildError, Problem
 from .freshness import hash_files
 from .inputs import template_dirs, template_files
-from .site import Page, Site
+from .site import Page, Site, Urls
 from .site.views import EventView
 
 
@@ -157,34 +158,17 @@ class Outcome:
             self.problem = other.problem
 
 
-POOL_MIN_PAGES = 1000  # below this, forking render workers costs more than it saves
-CHUNK = 64  # pages per task: small enough to balance the workers, large enough to cost little
+class Templates:
+    """The site's Jinja2 templates, ready to render a page: the environment
+    with the values every template sees (the site's name, URLs, assets,
+    navigation, the event card), the template folders and the static assets."""
 
-
-class PageRenderer:
-    """Renders the site's pages into a Sink, in this process or in forked
-    worker processes (which inherit the site, so nothing is pickled but the
-    fingerprints going back). Each page's fingerprint (template files,
-    site-wide values, the page's own context; generator.digest) is compared
-    with the one recorded for the file already in the output (`previous`,
-    `exists`): a page whose inputs did not change is kept, not rendered.
-    `only` (page paths) renders just those pages and keeps every other one
-    from the live site (the caller knows what changed). The bytes of a page
-    do not depend on which process renders it, so the output does not depend
-    on the number of workers."""
-
-    def __init__(self, site: Site, generator_name: str, previous: dict[str, str] | None = None,
-                 exists: Callable[[str], bool] | None = None, bytecode_dir: Path | None = None,
-                 only: set[str] | None = None, jobs: int | None = None, progress=None):
-        self.site = site
-        self.dirs = template_dirs(site.config.templates_dir)
-        self.env = environment(self.dirs, bytecode_dir)
-        self.assets = static_assets(self.dirs)
-        self.previous, self.exists, self.only = previous, exists, only
-        self.jobs = jobs or os.cpu_count() or 1
-        self.progress = progress
-        self.paths = [p.path for p in site.pages]
-        env, urls, assets = self.env, site.urls, self.assets
+    def __init__(self, config: SiteConfig, urls: Urls, built: str, generator_name: str,
+                 bytecode_dir: Path | None = None):
+        self.config, self.urls = config, urls
+        self.dirs = template_dirs(config.templates_dir)
+        self.env = env = environment(self.dirs, bytecode_dir)
+        self.assets = assets = static_assets(self.dirs)
 
         def asset(name: str) -> str:
             if name not in assets:
@@ -205,15 +189,64 @@ class PageRenderer:
 
         env.globals.update(
             event_card=event_card,
-            site={"title": site.config.title, "description": site.config.description,
-                  "language": site.config.language, "author": site.config.author, "base": urls.base,
-                  "url": urls.absolute(urls.base), "built": site.built},
+            site={"title": config.title, "description": config.description,
+                  "language": config.language, "author": config.author, "base": urls.base,
+                  "url": urls.absolute(urls.base), "built": built},
             urls=urls, asset=asset, generator=generator_name, nav=urls.nav(),
         )
+
+    def render(self, page: Page) -> bytes:
+        """The page's bytes; a template error raises TemplateProblem naming the file and line."""
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(page=page_context(page, self.urls), **page.context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            problem = Problem(f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno,
+                              "fix the Jinja2 syntax on that line")
+        except jinja2.TemplateNotFound as exc:
+            templates_dir = self.config.templates_dir
+            problem = Problem(f"template {exc.name!r} not found", templates_dir, None,
+                              f"add {exc.name} to {templates_dir} or remove the override")
+        except jinja2.UndefinedError as exc:
+            file, line = _template_location(exc, self.dirs)
+            problem = Problem(f"template uses an undefined value: {exc.message}", file or page.template, line,
+                              "check the variable's name; the README lists what each template receives")
+        except Exception as exc:  # a template can raise anything; report where
+            file, line = _template_location(exc, self.dirs)
+            problem = Problem(f"error while rendering {page.url}: {exc}", file or page.template, line)
+        raise TemplateProblem(problem)
+
+
+POOL_MIN_PAGES = 1000  # below this, forking render workers costs more than it saves
+CHUNK = 64  # pages per task: small enough to balance the workers, large enough to cost little
+
+
+class PageRenderer:
+    """Renders the site's pages into a Sink, in this process or in forked
+    worker processes (which inherit the site, so nothing is pickled but the
+    fingerprints going back). Each page's fingerprint (template files,
+    site-wide values, the page's own context; generator.digest) is compared
+    with the one recorded for the file already in the output (`previous`,
+    `exists`): a page whose inputs did not change is kept, not rendered.
+    `only` (page paths) renders just those pages and keeps every other one
+    from the live site (the caller knows what changed). The bytes of a page
+    do not depend on which process renders it, so the output does not depend
+    on the number of workers."""
+
+    def __init__(self, site: Site, generator_name: str, previous: dict[str, str] | None = None,
+                 exists: Callable[[str], bool] | None = None, bytecode_dir: Path | None = None,
+                 only: set[str] | None = None, jobs: int | None = None, progress=None):
+        self.site = site
+        self.templates = Templates(site.config, site.urls, site.built, generator_name, bytecode_dir)
+        self.dirs, self.env, self.assets = self.templates.dirs, self.templates.env, self.templates.assets
+        self.previous, self.exists, self.only = previous, exists, only
+        self.jobs = jobs or os.cpu_count() or 1
+        self.progress = progress
+        self.paths = [p.path for p in site.pages]
         base = hashlib.sha256(generator_name.encode())
         hash_files(base, template_files(self.dirs))
-        base.update(repr({k: v for k, v in env.globals.items() if k in _DATA_GLOBALS}).encode())
-        base.update(repr((urls.base, urls.site_url)).encode())
+        base.update(repr({k: v for k, v in self.env.globals.items() if k in _DATA_GLOBALS}).encode())
+        base.update(repr((site.urls.base, site.urls.site_url)).encode())
         self.hasher = ContextHasher(base.hexdigest())
 
     def asset_files(self) -> dict[str, bytes]:
@@ -275,7 +308,7 @@ class PageRenderer:
                 continue
             try:
                 data = self.render_one(page)
-            except _TemplateProblem as exc:
+            except TemplateProblem as exc:
                 out.problem = (i, exc.problem)
                 break
             if sink.put(page.path, data):
@@ -285,27 +318,10 @@ class PageRenderer:
         return out
 
     def render_one(self, page: Page) -> bytes:
-        site, dirs = self.site, self.dirs
-        try:
-            template = self.env.get_template(page.template)
-            return template.render(page=page_context(page, site), **page.context).encode("utf-8")
-        except jinja2.TemplateSyntaxError as exc:
-            problem = Problem(f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno,
-                              "fix the Jinja2 syntax on that line")
-        except jinja2.TemplateNotFound as exc:
-            problem = Problem(f"template {exc.name!r} not found", site.config.templates_dir, None,
-                              f"add {exc.name} to {site.config.templates_dir} or remove the override")
-        except jinja2.UndefinedError as exc:
-            file, line = _template_location(exc, dirs)
-            problem = Problem(f"template uses an undefined value: {exc.message}", file or page.template, line,
-                              "check the variable's name; the README lists what each template receives")
-        except Exception as exc:  # a template can raise anything; report where
-            file, line = _template_location(exc, dirs)
-            problem = Problem(f"error while rendering {page.url}: {exc}", file or page.template, line)
-        raise _TemplateProblem(problem)
+        return self.templates.render(page)
 
 
-class _TemplateProblem(Exception):
+class TemplateProblem(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.message)
         self.problem = problem
@@ -342,6 +358,6 @@ def render_pages(site: Site, generator_name: str, progress=None, previous: dict[
 _DATA_GLOBALS = {"site", "generator", "nav"}
 
 
-def page_context(page: Page, site: Site) -> dict:
-    return {"url": page.url, "absolute_url": site.urls.absolute(page.url), "title": page.title,
+def page_context(page: Page, urls: Urls) -> dict:
+    return {"url": page.url, "absolute_url": urls.absolute(page.url), "title": page.title,
             "template": page.template}

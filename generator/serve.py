@@ -43,8 +43,9 @@ from tornado import ioloop, web
 
 from .build import BuildOptions, build
 from .config import load_config
+from .draft import draft_pages
 from .errors import BuildError, Problem
-from .inputs import BUNDLED_TEMPLATES, DATA_ROOT
+from .inputs import ARTICLE_SUFFIXES, BUNDLED_TEMPLATES, DATA_ROOT
 from .state import BuildState
 from .temporal.rules import RULES_ROOT
 
@@ -64,6 +65,7 @@ class PreviewState:
     builds: int = 0
     snapshot: dict[str, float] = field(default_factory=dict)
     kept: BuildState = field(default_factory=BuildState)  # what the next rebuild need not read or load again
+    drafts: dict[str, bytes] = field(default_factory=dict)  # output path -> a saved article's draft page (draft.py)
 
     def watched_roots(self) -> list[Path]:
         """site.toml, the content and template folders it names (re-read each
@@ -178,9 +180,26 @@ class SafeStaticHandler(web.StaticFileHandler):
     bookkeeping) and odd paths (NUL bytes, overlong names) are not found."""
 
     host_check: HostCheck | None = None
+    drafts: dict[str, bytes] = {}  # the preview's drafts (PreviewState.drafts), served before the files
 
     def prepare(self) -> None:
         _check_host(self)
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        """A draft of the page, while the rebuild that replaces it runs; else the file."""
+        rel = path + "index.html" if path == "" or path.endswith("/") else path
+        draft = self.drafts.get(rel) if self.drafts else None
+        if draft is None:
+            await super().get(path, include_body)
+            return
+        self.parse_url_path(path)  # the same refusals as for a file
+        self.serving_draft = True
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_extra_headers(rel)
+        self.finish(draft if include_body else b"")
+
+    def compute_etag(self) -> str | None:
+        return None if getattr(self, "serving_draft", False) else super().compute_etag()
 
     def parse_url_path(self, url_path: str) -> str:
         if len(url_path) > MAX_PATH or "\x00" in url_path or "\\" in url_path \
@@ -271,6 +290,7 @@ def make_app(state: PreviewState, host: str, port: int) -> web.Application:
     check = HostCheck(host, port)
     OriginCheckedReloadHandler.host_check = check
     SafeStaticHandler.host_check = check
+    SafeStaticHandler.drafts = state.drafts
     handlers: list[Any] = [
         (r"/livereload", OriginCheckedReloadHandler),
         (r"/livereload\.js", LiveReloadJSHandler),
@@ -301,11 +321,39 @@ async def _watch_once(state: PreviewState, loop) -> None:
     if current == state.snapshot:
         return
     changed = sorted(set(current.items()) ^ set(state.snapshot.items()))
-    state.snapshot = current
+    before, state.snapshot = state.snapshot, current
     print(f"[serve] change in {Path(changed[0][0]).name}{' and others' if len(changed) > 1 else ''}",
           flush=True)
-    await loop.run_in_executor(None, rebuild, state)
+    saved = saved_articles(state, {path for path, _ in changed}, before, current)
+    if saved:
+        drafts = await loop.run_in_executor(None, draft_pages, state.kept.draft, saved, state.kept.analyses)
+        if drafts:
+            state.drafts.update(drafts)
+            print(f"[serve] drafted {len(drafts)} article page(s); rebuilding", flush=True)
+            reload_browsers()
+    try:
+        await loop.run_in_executor(None, rebuild, state)
+    finally:
+        state.drafts.clear()  # the rebuilt pages (or, after a failure, the last good site) replace the drafts
     reload_browsers()
+
+
+def saved_articles(state: PreviewState, changed: set[str], before: dict[str, float],
+                   current: dict[str, float]) -> list[Path]:
+    """The article files of a change that only saved articles (each still
+    there), which can be drafted from the last build; [] for any other change
+    (a template, site.toml, a rule, a deleted or a new file), which needs the
+    rebuild alone."""
+    basis = state.kept.draft
+    if basis is None or state.problems:
+        return []
+    folder = str(basis.config.content_dir / "articles") + os.sep
+    files = []
+    for path in sorted(changed):
+        if not (path.startswith(folder) and path.endswith(ARTICLE_SUFFIXES) and path in current and path in before):
+            return []
+        files.append(Path(path))
+    return files
 
 
 def reload_browsers() -> int:

@@ -22,6 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .analysis.cache import Cache
 from .config import LimitSettings
@@ -29,6 +30,9 @@ from .content import read_article
 from .errors import Problem, Report
 from .file_digests import FileDigests, Signature, settled, signature
 from .model import Analysis, Article
+
+if TYPE_CHECKING:
+    from .draft import DraftBasis
 
 
 class MemoryCache(Cache):
@@ -78,6 +82,7 @@ class BuildState:
     articles: dict[str, tuple[Signature, str, Article, list[Problem]]] = field(default_factory=dict)
     analyses: dict[str, Analysis] = field(default_factory=dict)
     merged: tuple | None = None  # (the analyses, what else merging read, its result)
+    draft: DraftBasis | None = None  # what the preview needs to draft a saved article's page (draft.py)
 
     def merge(self, analyses: list[Analysis], settings: str, compute):
         """`compute()` (the corpus stage before the overrides), or its last

@@ -16,7 +16,7 @@ from ..corpus.history import Moved
 from ..errors import Problem
 from ..model import Analysis, Event
 from ..temporal import calendar
-from .articles import ArticleView, article_views
+from .articles import ArticleLinks, ArticleView, article_links, article_views
 from .indexes import EntityView, TagView, entity_views, tag_views
 from .notices import site_warnings
 from .overview import Overview, overview
@@ -41,6 +41,7 @@ class Site:
     redirects: dict[str, str] = field(default_factory=dict)  # old URL path -> new URL path (both with base)
     warnings: list[Problem] = field(default_factory=list)  # what the site would show wrongly
     pages: list[Page] = field(default_factory=list)
+    links: ArticleLinks | None = None  # what each article page links to (kept by the preview: generator.draft)
 
 
 def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
@@ -56,7 +57,8 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
     mark_key_and_background(views, events, config.key_events)
     link_neighbours(views)
     periods = plan_periods(views, urls, start)
-    articles = article_views(analyses, views, urls)
+    links = article_links(views)
+    articles = article_views(analyses, links, urls)
     dates = [a.article.date for a in analyses if a.article.date]
     newest = max(dates, default=date(1970, 1, 1))
     coverage = (start, newest) if start else None
@@ -64,7 +66,7 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
                 periods, overview(views, periods, urls, coverage, config.order == "newest"),
                 built=newest.isoformat() + "T00:00:00Z", search_available=search_available,
                 redirects={**moved_urls(moved or [], urls, periods), **(redirects or {})},
-                warnings=site_warnings(config, analyses))
+                warnings=site_warnings(config, analyses), links=links)
     site.pages = pages(site)
     return site
 

@@ -121,28 +121,48 @@ def _marks(a: Analysis, cited: set[int], timex_links: dict[tuple[str, int, str],
     return marks
 
 
-def article_views(analyses: list[Analysis], views: list[EventView], urls: Urls) -> list[ArticleView]:
-    """Every article, newest first, with its marked text and the events it reports."""
-    events_of_article: dict[str, list[EventView]] = defaultdict(list)
+@dataclass
+class ArticleLinks:
+    """What each article page links to: the events that cite it, its cited
+    sentences (anchors) and, for each dated expression of a cited sentence,
+    the event it dates. Kept by the preview after a build, so the page of an
+    article just saved can be drafted without planning the site again
+    (generator.draft)."""
+
+    events: dict[str, list[EventBrief]]  # article slug -> the events that cite it
+    cited: dict[str, set[int]]  # article slug -> its cited sentence indexes
+    timexes: dict[tuple[str, int, str], str]  # (slug, sentence index, expression) -> event URL
+
+
+def article_links(views: list[EventView]) -> ArticleLinks:
+    events_of_article: dict[str, list[EventBrief]] = defaultdict(list)
     cited_sentences: dict[str, set[int]] = defaultdict(set)
     timex_links: dict[tuple[str, int, str], str] = {}
     for v in views:
+        brief = v.brief()
         for s in v.sources:
-            events_of_article[s.article].append(v)
+            events_of_article[s.article].append(brief)
             for q in s.quotes:
                 cited_sentences[s.article].add(q.sentence_index)
                 timex_links[(s.article, q.sentence_index, q.expression)] = v.url
-    out = []
-    for a in sorted(analyses, key=lambda a: (a.article.date or date.min, a.article.slug), reverse=True):
-        art = a.article
-        out.append(ArticleView(
-            slug=art.slug, url=urls.article(art.slug), title=art.title, source=art.source, author=art.author,
-            date=art.date.isoformat() if art.date else "",
-            display_date=display_day(art.date) if art.date else "undated",
-            tags=[TagLink(t, urls.tag(slugify(t))) for t in art.tags], original_url=art.url,
-            segments=segments(a.html, a.offsets, a.runs, _marks(a, cited_sentences[art.slug], timex_links)),
-            events=[v.brief() for v in events_of_article[art.slug]],
-            summary=art.summary or (a.text.split("\n\n", 1)[0][:300]), draft=art.draft,
-            unresolved=len(a.unresolved),
-        ))
-    return out
+    return ArticleLinks(dict(events_of_article), dict(cited_sentences), timex_links)
+
+
+def article_views(analyses: list[Analysis], links: ArticleLinks, urls: Urls) -> list[ArticleView]:
+    """Every article, newest first, with its marked text and the events it reports."""
+    ordered = sorted(analyses, key=lambda a: (a.article.date or date.min, a.article.slug), reverse=True)
+    return [article_view(a, links, urls) for a in ordered]
+
+
+def article_view(a: Analysis, links: ArticleLinks, urls: Urls) -> ArticleView:
+    art = a.article
+    return ArticleView(
+        slug=art.slug, url=urls.article(art.slug), title=art.title, source=art.source, author=art.author,
+        date=art.date.isoformat() if art.date else "",
+        display_date=display_day(art.date) if art.date else "undated",
+        tags=[TagLink(t, urls.tag(slugify(t))) for t in art.tags], original_url=art.url,
+        segments=segments(a.html, a.offsets, a.runs, _marks(a, links.cited.get(art.slug, set()), links.timexes)),
+        events=list(links.events.get(art.slug, [])),
+        summary=art.summary or (a.text.split("\n\n", 1)[0][:300]), draft=art.draft,
+        unresolved=len(a.unresolved),
+    )

@@ -1,0 +1,82 @@
+"""The preview's draft of an article page: when an editor saves an article,
+its page is rendered at once from the new text and the links of the last
+build (the events that cite it, its cited sentences, the events its dates
+lead to), and the browser reloads to it; the full rebuild follows, and its
+page replaces the draft. Hugo's "fast render" works the same way.
+
+A draft is never written to the output folder: the preview serves it from
+memory until the rebuild ends (serve.py), so a failed rebuild leaves the
+last good site as it was. Until then the draft's links are those of the last
+build: an event the edit creates, moves or renames shows after the rebuild.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analysis.article import analyse
+from .config import SiteConfig
+from .content import read_article
+from .errors import BuildError, Report
+from .model import Analysis
+from .render import TemplateProblem, Templates
+from .resources import Resources
+from .site import Page, Site, Urls
+from .site.articles import ArticleLinks, article_view
+
+
+@dataclass(frozen=True)
+class DraftBasis:
+    """What a draft needs from the last build (kept in the preview's BuildState)."""
+
+    config: SiteConfig
+    resources: Resources
+    urls: Urls
+    links: ArticleLinks
+    built: str
+    generator: str
+
+    @classmethod
+    def of(cls, site: Site, resources: Resources, generator: str) -> DraftBasis | None:
+        if site.links is None:
+            return None
+        return cls(site.config, resources, site.urls, site.links, site.built, generator)
+
+
+def draft_pages(basis: DraftBasis, files: list[Path], last: dict[str, Analysis] | None = None) -> dict[str, bytes]:
+    """Output path -> the drafted page of each article file. An article that
+    cannot be read or rendered gets no draft: the rebuild reports it. `last`
+    (the preview's analyses of the last build, by cache key) places the last
+    build's links on the sentences where they now are."""
+    by_slug = {a.article.slug: a for a in (last or {}).values()}
+    config, out = basis.config, {}
+    templates = Templates(config, basis.urls, basis.built, basis.generator,
+                          config.root / ".cache" / "templates")
+    for file in files:
+        try:
+            article = read_article(file, config.content_dir, Report(), config.limits)
+            new = analyse(article, basis.resources, config.extraction)
+            view = article_view(new, moved_links(basis.links, by_slug.get(article.slug), new), basis.urls)
+            page = Page(basis.urls.file_for(view.url), view.url, "article.html", {"article": view}, view.title)
+            out[page.path] = templates.render(page)
+        except (BuildError, TemplateProblem):
+            continue
+    return out
+
+
+def moved_links(links: ArticleLinks, old: Analysis | None, new: Analysis) -> ArticleLinks:
+    """The last build's links of an article, each sentence index moved to
+    where the same sentence stands in the new text (a sentence added above
+    it moves it down); a sentence that changed loses its links until the
+    rebuild."""
+    slug = new.article.slug
+    if old is None:
+        return links
+    where: dict[str, int] = {}
+    for i, (a, b) in enumerate(new.sentences):
+        where.setdefault(new.text[a:b], i)
+    move = {i: where[old.text[a:b]] for i, (a, b) in enumerate(old.sentences) if old.text[a:b] in where}
+    cited = {move[i] for i in links.cited.get(slug, ()) if i in move}
+    timexes = {(s, move[i], e): url for (s, i, e), url in links.timexes.items() if s == slug and i in move}
+    return ArticleLinks({slug: links.events.get(slug, [])}, {slug: cited}, timexes)
