@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis.article import analyse
+from .build import fewer_collections
 from .config import SiteConfig
 from .content import read_article
 from .errors import BuildError, Report
@@ -49,7 +50,12 @@ def draft_pages(basis: DraftBasis, files: list[Path], last: dict[str, Analysis] 
     cannot be read or rendered gets no draft: the rebuild reports it. `last`
     (the preview's analyses of the last build, by cache key) places the last
     build's links on the sentences where they now are."""
-    by_slug = {a.article.slug: a for a in (last or {}).values()}
+    with fewer_collections():  # the preview holds millions of objects: a full collection would take a second
+        return _drafts(basis, files, last or {})
+
+
+def _drafts(basis: DraftBasis, files: list[Path], last: dict[str, Analysis]) -> dict[str, bytes]:
+    by_slug = {a.article.slug: a for a in last.values()}
     config, out = basis.config, {}
     templates = Templates(config, basis.urls, basis.built, basis.generator,
                           config.root / ".cache" / "templates")

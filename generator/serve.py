@@ -50,6 +50,7 @@ from .state import BuildState
 from .temporal.rules import RULES_ROOT
 
 POLL_SECONDS = 0.2
+DRAFT_WAIT = 1.0  # seconds the rebuild waits for an open page to load a saved article's draft
 OVERLAY_TEMPLATE = "_preview.html"
 PREVIEW_OPTIONS = BuildOptions(drafts=True, use_cache=True, quiet=True, search_index=False, allow_shrink=True)
 MAX_PATH = 2048  # longer request paths are no file of the site
@@ -66,6 +67,7 @@ class PreviewState:
     snapshot: dict[str, float] = field(default_factory=dict)
     kept: BuildState = field(default_factory=BuildState)  # what the next rebuild need not read or load again
     drafts: dict[str, bytes] = field(default_factory=dict)  # output path -> a saved article's draft page (draft.py)
+    draft_served: asyncio.Event = field(default_factory=asyncio.Event)  # a browser has loaded a draft
 
     def watched_roots(self) -> list[Path]:
         """site.toml, the content and template folders it names (re-read each
@@ -181,6 +183,7 @@ class SafeStaticHandler(web.StaticFileHandler):
 
     host_check: HostCheck | None = None
     drafts: dict[str, bytes] = {}  # the preview's drafts (PreviewState.drafts), served before the files
+    draft_served: asyncio.Event | None = None  # set when a draft is served (the rebuild may start)
 
     def prepare(self) -> None:
         _check_host(self)
@@ -197,6 +200,8 @@ class SafeStaticHandler(web.StaticFileHandler):
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_extra_headers(rel)
         self.finish(draft if include_body else b"")
+        if self.draft_served is not None:
+            self.draft_served.set()
 
     def compute_etag(self) -> str | None:
         return None if getattr(self, "serving_draft", False) else super().compute_etag()
@@ -291,6 +296,7 @@ def make_app(state: PreviewState, host: str, port: int) -> web.Application:
     OriginCheckedReloadHandler.host_check = check
     SafeStaticHandler.host_check = check
     SafeStaticHandler.drafts = state.drafts
+    SafeStaticHandler.draft_served = state.draft_served
     handlers: list[Any] = [
         (r"/livereload", OriginCheckedReloadHandler),
         (r"/livereload\.js", LiveReloadJSHandler),
@@ -329,8 +335,16 @@ async def _watch_once(state: PreviewState, loop) -> None:
         drafts = await loop.run_in_executor(None, draft_pages, state.kept.draft, saved, state.kept.analyses)
         if drafts:
             state.drafts.update(drafts)
+            state.draft_served.clear()
             print(f"[serve] drafted {len(drafts)} article page(s); rebuilding", flush=True)
-            reload_browsers()
+            if reload_browsers():
+                # The rebuild holds the interpreter while it runs: let the open pages load the
+                # draft first (and its stylesheet and script), or wait at most DRAFT_WAIT.
+                try:
+                    await asyncio.wait_for(state.draft_served.wait(), DRAFT_WAIT)
+                    await asyncio.sleep(0.1)
+                except TimeoutError:
+                    pass
     try:
         await loop.run_in_executor(None, rebuild, state)
     finally:
