@@ -154,9 +154,8 @@ def current_inputs(config: SiteConfig, options: str, with_search: bool, files: F
                   freshness.build_key(config, fingerprint, listed, options, files))
 
 
-def _unchanged(config: SiteConfig, report: Report, manifest: dict, timer: Timer) -> BuildResult:
+def _unchanged(config: SiteConfig, report: Report, summary: dict, timer: Timer) -> BuildResult:
     """The result of a build that found the output already up to date."""
-    summary = manifest.get("summary", {})
     count = summary.get("files", 0)
     return BuildResult(config, report, summary.get("articles", 0), [], summary.get("pages", 0), count,
                        timer.timings, write.WriteStats(0, count, 0), up_to_date=True,

@@ -23,8 +23,9 @@ from .errors import BuildError, Report
 from .model import Analysis
 from .render import TemplateProblem, Templates
 from .resources import Resources
-from .site import Page, Site, Urls
+from .site import Site, Urls
 from .site.articles import ArticleLinks, article_view
+from .site.pages import article_page
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def _drafts(basis: DraftBasis, files: list[Path], last: dict[str, Analysis]) -> 
             article = read_article(file, config.content_dir, Report(), config.limits)
             new = analyse(article, basis.resources, config.extraction)
             view = article_view(new, moved_links(basis.links, by_slug.get(article.slug), new), basis.urls)
-            page = Page(basis.urls.file_for(view.url), view.url, "article.html", {"article": view}, view.title)
+            page = article_page(view, basis.urls)
             out[page.path] = templates.render(page)
         except (BuildError, TemplateProblem):
             continue
@@ -84,5 +85,5 @@ def moved_links(links: ArticleLinks, old: Analysis | None, new: Analysis) -> Art
         where.setdefault(new.text[a:b], i)
     move = {i: where[old.text[a:b]] for i, (a, b) in enumerate(old.sentences) if old.text[a:b] in where}
     cited = {move[i] for i in links.cited.get(slug, ()) if i in move}
-    timexes = {(s, move[i], e): url for (s, i, e), url in links.timexes.items() if s == slug and i in move}
-    return ArticleLinks({slug: links.events.get(slug, [])}, {slug: cited}, timexes)
+    timexes = {(move[i], e): url for (i, e), url in links.timexes.get(slug, {}).items() if i in move}
+    return ArticleLinks({slug: links.events.get(slug, [])}, {slug: cited}, {slug: timexes})

@@ -102,8 +102,8 @@ def exists_in(output: Path):
 
 
 def up_to_date(output: Path, key: str, with_search: bool) -> dict | None:
-    """The summary and file list of the output (as the manifest holds them)
-    when it is the complete result of a build with this key and every file
+    """The summary of the output (pages, files, articles, events) when it is
+    the complete result of a build with this key and every file
     it wrote is still there; None otherwise (a deleted file is written
     again). Only the stamp is read (write.stamp_bytes: the key, the summary,
     the files), never the much bigger manifest; a changed project costs the
@@ -119,4 +119,4 @@ def up_to_date(output: Path, key: str, with_search: bool) -> dict | None:
     if not isinstance(summary, dict) or files == [""] or (with_search and not (output / "pagefind").is_dir()):
         return None
     exists = exists_in(output)
-    return {"summary": summary, "files": files} if all(exists(rel) for rel in files) else None
+    return summary if all(exists(rel) for rel in files) else None

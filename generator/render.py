@@ -238,20 +238,19 @@ class PageRenderer:
                  only: set[str] | None = None, jobs: int | None = None, progress=None):
         self.site = site
         self.templates = Templates(site.config, site.urls, site.built, generator_name, bytecode_dir)
-        self.dirs, self.env, self.assets = self.templates.dirs, self.templates.env, self.templates.assets
         self.previous, self.exists, self.only = previous, exists, only
         self.jobs = jobs or os.cpu_count() or 1
         self.progress = progress
         self.paths = [p.path for p in site.pages]
         base = hashlib.sha256(generator_name.encode())
-        hash_files(base, template_files(self.dirs))
-        base.update(repr({k: v for k, v in self.env.globals.items() if k in _DATA_GLOBALS}).encode())
+        hash_files(base, template_files(self.templates.dirs))
+        base.update(repr({k: v for k, v in self.templates.env.globals.items() if k in _DATA_GLOBALS}).encode())
         base.update(repr((site.urls.base, site.urls.site_url)).encode())
         self.hasher = ContextHasher(base.hexdigest())
 
     def asset_files(self) -> dict[str, bytes]:
         """The static assets under their fingerprinted names."""
-        return {path: data for path, data in self.assets.values()}
+        return {path: data for path, data in self.templates.assets.values()}
 
     def run(self, sink: Sink) -> Outcome:
         """Render every page into `sink`; raises BuildError naming the first

@@ -106,7 +106,7 @@ def segments(html: str, offsets, runs, marks: list[Mark]) -> list[Segment]:
     return [s for s in out if not (s.kind == "html" and s.html == "")]
 
 
-def _marks(a: Analysis, cited: set[int], timex_links: dict[tuple[str, int, str], str]) -> list[Mark]:
+def _marks(a: Analysis, cited: set[int], timex_links: dict[tuple[int, str], str]) -> list[Mark]:
     marks: list[Mark] = []
     starts = [s0 for s0, _ in a.sentences]
     for i, s0 in enumerate(starts):
@@ -117,7 +117,7 @@ def _marks(a: Analysis, cited: set[int], timex_links: dict[tuple[str, int, str],
         marks.append(Mark(t.start, t.end, timex=TimexMark(
             value=t.value or "unresolved", type=t.type, datetime=html_datetime(t.when),
             display=display_date(t.when) if t.when else UNPLACED.get(t.type, "date not resolved"),
-            event_url=timex_links.get((a.article.slug, idx, t.text)))))
+            event_url=timex_links.get((idx, t.text)))))
     return marks
 
 
@@ -131,21 +131,21 @@ class ArticleLinks:
 
     events: dict[str, list[EventBrief]]  # article slug -> the events that cite it
     cited: dict[str, set[int]]  # article slug -> its cited sentence indexes
-    timexes: dict[tuple[str, int, str], str]  # (slug, sentence index, expression) -> event URL
+    timexes: dict[str, dict[tuple[int, str], str]]  # slug -> (sentence index, expression) -> event URL
 
 
 def article_links(views: list[EventView]) -> ArticleLinks:
     events_of_article: dict[str, list[EventBrief]] = defaultdict(list)
     cited_sentences: dict[str, set[int]] = defaultdict(set)
-    timex_links: dict[tuple[str, int, str], str] = {}
+    timex_links: dict[str, dict[tuple[int, str], str]] = defaultdict(dict)
     for v in views:
         brief = v.brief()
         for s in v.sources:
             events_of_article[s.article].append(brief)
             for q in s.quotes:
                 cited_sentences[s.article].add(q.sentence_index)
-                timex_links[(s.article, q.sentence_index, q.expression)] = v.url
-    return ArticleLinks(dict(events_of_article), dict(cited_sentences), timex_links)
+                timex_links[s.article][(q.sentence_index, q.expression)] = v.url
+    return ArticleLinks(dict(events_of_article), dict(cited_sentences), dict(timex_links))
 
 
 def article_views(analyses: list[Analysis], links: ArticleLinks, urls: Urls) -> list[ArticleView]:
@@ -161,7 +161,8 @@ def article_view(a: Analysis, links: ArticleLinks, urls: Urls) -> ArticleView:
         date=art.date.isoformat() if art.date else "",
         display_date=display_day(art.date) if art.date else "undated",
         tags=[TagLink(t, urls.tag(slugify(t))) for t in art.tags], original_url=art.url,
-        segments=segments(a.html, a.offsets, a.runs, _marks(a, links.cited.get(art.slug, set()), links.timexes)),
+        segments=segments(a.html, a.offsets, a.runs, _marks(a, links.cited.get(art.slug, set()),
+                                                                links.timexes.get(art.slug, {}))),
         events=list(links.events.get(art.slug, [])),
         summary=art.summary or (a.text.split("\n\n", 1)[0][:300]), draft=art.draft,
         unresolved=len(a.unresolved),

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..content import slugify
+from .articles import ArticleView
 from .dates import MONTHS
 from .listings import PAGE_SIZE, listing
 from .urls import KIND_FOLDERS, KIND_LABELS, Link, Urls
@@ -87,8 +88,7 @@ def pages(site) -> list[Page]:
         total=len(site.events))
     for v in site.events:
         add(v.url, "event.html", v.title, event=v)
-    for a in site.articles:
-        add(a.url, "article.html", a.title, article=a)
+    out += [article_page(a, urls) for a in site.articles]
     chunks = [site.articles[i:i + PAGE_SIZE] for i in range(0, len(site.articles), PAGE_SIZE)] or [[]]
     pager = [Link(f"{n}", urls.paged(urls.articles(), n)) for n in range(1, len(chunks) + 1)] if len(chunks) > 1 else []
     for n, chunk in enumerate(chunks, 1):
@@ -127,6 +127,11 @@ def pages(site) -> list[Page]:
             entries=[SitemapEntry(urls.absolute(p.url)) for p in html_pages])
     add(urls.robots(), "robots.txt", "robots", in_sitemap=False, sitemap=urls.absolute(urls.sitemap()))
     return out
+
+
+def article_page(a: ArticleView, urls: Urls) -> Page:
+    """An article's page (also drafted alone by the preview: generator.draft)."""
+    return Page(urls.file_for(a.url), a.url, "article.html", {"article": a}, a.title)
 
 
 def _cards(page) -> list[EventView]:
