@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..analysis.headlines import without_dates
@@ -112,8 +112,7 @@ def summary_text(m: Mention, timexes: Sequence[Timex], when: When, rules: Summar
     bracketed asides.
     `timexes` are the article's expressions (offsets in the article's text)."""
     sentence = m.sentence
-    own = [Timex(x.start - m.start, x.end - m.start, x.text, x.type, x.value, x.mod, x.rule, x.relative, x.tense,
-                 x.when)
+    own = [replace(x, start=x.start - m.start, end=x.end - m.start)
            for x in timexes if m.start <= x.start and x.end <= m.end and _dates_the_event(x, when)]
     own = [x for x in own if not rules.relating.search(sentence[:x.start])
            and not rules.attributive_before.search(sentence[:x.start])
