@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .openings import opening_test
 from .required import Factor, first_chars, opens_at_word_boundary, required_and_reach
 
 RULES_ROOT = Path(__file__).parent / "rules"
@@ -246,7 +247,12 @@ def scan_pattern(pattern: str) -> str:
     # word: said at once, before the lookahead, most first characters are
     # turned down cheaply.
     boundary = r"(?<=\b.)" if opens_at_word_boundary(pattern) else ""
-    return f"[{chars}]{boundary}(?<=(?=(?P<_m>{pattern}))(?s:.))"
+    # Then the first few characters of every way it can open ("the", "abo",
+    # "[0-9]"): most first characters are turned down there, before the
+    # pattern runs (see openings.py).
+    opening = opening_test(pattern)
+    test = f"(?=(?:{opening}))" if opening else ""
+    return f"[{chars}]{boundary}(?<={test}(?=(?P<_m>{pattern}))(?s:.))"
 
 
 def _read(path: Path) -> dict:
