@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import chain, compress
-from operator import sub
+from itertools import chain
 from typing import Any
 
 import ahocorasick
@@ -116,15 +115,20 @@ def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[in
     (a window goes on while the next start lies within both reaches)."""
     first = starts[0]
     if len(starts) == 1:
-        return [(first - before if first > before else 0, min(n, first + after))]
-    # A window closes after each start whose successor lies further than
-    # `width`: those are found by iterators that run in C (this runs for
-    # every group of rules, over every digit and full stop of the text).
-    cuts = list(compress(range(1, len(starts)), map((before + after).__lt__, map(sub, starts[1:], starts))))
-    opens = [first, *[starts[k] for k in cuts]]
-    closes = [*[starts[k - 1] for k in cuts], starts[-1]]
-    return [(a - before if a > before else 0, b + after if b + after < n else n)
-            for a, b in zip(opens, closes, strict=True)]
+        return [(first - before if first > before else 0, first + after if first + after < n else n)]
+    # A plain loop: measured on news, twice as fast as finding the cuts with
+    # iterators in C (most texts give a group a handful of starts, where the
+    # iterators' set-up costs more than they save).
+    width = before + after
+    out = []
+    opened = prev = first
+    for s in starts:
+        if s - prev > width:
+            out.append((opened - before if opened > before else 0, prev + after if prev + after < n else n))
+            opened = s
+        prev = s
+    out.append((opened - before if opened > before else 0, prev + after if prev + after < n else n))
+    return out
 
 
 def _scan(text: str, lowered: str, item: Rule | Veto, spans: list[tuple[int, int]]) -> list:
