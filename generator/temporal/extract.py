@@ -199,14 +199,25 @@ class _Plan:
     needing: dict[str, tuple[int, ...]]  # word -> indices of the groups that need it
     always: frozenset[int]  # groups that run on the whole text
 
-    def passing(self, found) -> list[_Group]:
-        """The groups one of whose words occurs in the text (`found`), in order."""
-        indices = set(self.always)
+    def passing(self, found) -> list[tuple[_Group, frozenset[str] | None]]:
+        """The groups one of whose words occurs in the text (`found`), in
+        order, each with the words of it that occur (None: it runs on the
+        whole text). Found here, from the few words the text holds, rather
+        than by intersecting every group's words with them."""
+        present: dict[int, list[str]] = {}
         needing = self.needing
         for lit in found:
-            indices.update(needing.get(lit, ()))
+            for k in needing.get(lit, ()):
+                words = present.get(k)
+                if words is None:
+                    present[k] = [lit]
+                else:
+                    words.append(lit)
         groups = self.groups
-        return [groups[i] for i in sorted(indices)]
+        out: list[tuple[_Group, frozenset[str] | None]] = [
+            (groups[k], frozenset(present[k]) if k in present else None)
+            for k in sorted(present.keys() | self.always)]
+        return out
 
 
 def _groups(items) -> _Plan:
@@ -231,14 +242,14 @@ def _plan(res: Resources) -> tuple[_Plan, _Plan]:
     return _derived("plan", res, lambda r: (_groups(r.vetoes), _groups(r.rules)))
 
 
-def _group_windows(group: _Group, n: int, positions: dict[str, list[int]], found, known: dict) -> list:
-    """The windows for each of the group's reaches (a word it needs occurs).
-    `found`: the words that occur, as a set; `known`: windows already made for
-    this text, by the words present and the reach (groups needing different
-    words often find the same ones: the digits)."""
-    if group.literals is None:
+def _group_windows(group: _Group, present: frozenset[str] | None, n: int, positions: dict[str, list[int]],
+                   known: dict) -> list:
+    """The windows for each of the group's reaches, around the words it needs
+    that occur (`present`; None: the whole text). `known`: windows already
+    made for this text, by those words and the reach (groups needing
+    different words often find the same ones: the digits)."""
+    if present is None:
         return [[(0, n)]] * len(group.reaches)
-    present = group.literals & found
     out = []
     for reach in group.reaches:
         spans = known.get((present, reach))
@@ -258,12 +269,11 @@ def find(text: str, res: Resources) -> list[Candidate]:
     positions = literal_positions(lowered, res)
     n = len(text)
     veto_plan, rule_plan = _plan(res)
-    found = frozenset(positions)
     known: dict = {}
-    vetoed = _vetoed(text, lowered, veto_plan.passing(found), positions, found, known)
+    vetoed = _vetoed(text, lowered, veto_plan.passing(positions), positions, known)
     raw: list[tuple[int, int, Rule, re.Match, int]] = []
-    for group in rule_plan.passing(found):  # the others need a word that is absent
-        spans = _group_windows(group, n, positions, found, known)
+    for group, present in rule_plan.passing(positions):  # the others need a word that is absent
+        spans = _group_windows(group, present, n, positions, known)
         for order, rule, k in group.members:
             has_t = rule.has_t
             for start, end, m in _scan(text, lowered, rule, spans[k]):
@@ -280,11 +290,11 @@ def find(text: str, res: Resources) -> list[Candidate]:
 # characters, so choosing is linear in the text and the number of matches
 # (testing each candidate against every chosen match was quadratic).
 
-def _vetoed(text: str, lowered: str, groups: list[_Group], positions, found, known) -> bytearray | None:
+def _vetoed(text: str, lowered: str, groups: list, positions, known) -> bytearray | None:
     """Characters covered by a false friend ("Sunday Times"), or None if none is."""
     mask = None
-    for group in groups:
-        spans = _group_windows(group, len(text), positions, found, known)
+    for group, present in groups:
+        spans = _group_windows(group, present, len(text), positions, known)
         for _, veto, k in group.members:
             for start, end, _ in _scan(text, lowered, veto, spans[k]):
                 if mask is None:
