@@ -100,9 +100,12 @@ def _factors(seq) -> list[Factor]:
     return factors
 
 
-# Words so common that requiring one of them rejects nothing.
+# Words so common that requiring one of them rejects nothing; and the full
+# stop and the comma, which end most sentences and clauses (a rule needing
+# "." or ":" searched around every full stop of a text: "at 10.30" is better
+# found from its digits).
 _COMMON = {"the", "a", "an", "in", "of", "at", "by", "to", "and", "on", "or", "from", "for", "after",
-           "before", "until", "during", "since", "this", "that", "is", "it", "as", "with"}
+           "before", "until", "during", "since", "this", "that", "is", "it", "as", "with", ".", ","}
 
 
 def _selectivity(f: Factor) -> tuple:
