@@ -162,6 +162,35 @@ def _scan(text: str, lowered: str, item: Rule | Veto, spans: list[tuple[int, int
     return out
 
 
+def _scan_at(text: str, lowered: str, item: Rule | Veto, starts: list[int]) -> list:
+    """[(start, end, match)] of a rule or veto every match of which starts
+    with one of its required words (item.anchored), tried at the (sorted)
+    `starts` of those words only: one anchored attempt each, where a search
+    of the window around them tried the pattern at every position. The
+    matches are the pattern's own on the whole text, as a search finds them
+    (each from the end of the one before)."""
+    match = item.fast.match
+    verify = item.needs_verify
+    out = []
+    pos = -1
+    for p in starts:
+        if p < pos:
+            continue
+        pos = p + 1  # the same start again (two words beginning there) is not tried twice
+        m = match(lowered, p)
+        if m is None:
+            continue
+        start, end = m.span("_m")
+        if verify:
+            v = item.regex.match(text, start)
+            if v is None or v.end() <= start:
+                continue
+            m, end = v, v.end()
+        out.append((start, end, m))
+        pos = end if end > start else start + 1
+    return out
+
+
 def _modifier_prefix(res: Resources) -> re.Pattern:
     return _derived("modifiers", res, _build_modifier_prefix)
 
@@ -180,7 +209,8 @@ class _Group:
 
     literals: frozenset[str] | None  # None: the rules run on the whole text
     reaches: tuple[tuple[int, int], ...]  # the members' distinct (reach before, reach after)
-    members: tuple[tuple[int, Any, int], ...]  # (file order, Rule or Veto, index of its reach)
+    # (file order, Rule or Veto, index of its reach; -1: tried at its words' starts, see _scan_at)
+    members: tuple[tuple[int, Any, int], ...]
 
 
 def _round(reach: int) -> int:
@@ -226,9 +256,12 @@ def _groups(items) -> _Plan:
         by_required.setdefault(item.required, []).append((order, item))
     groups = []
     for req, members in by_required.items():
-        reaches = list(dict.fromkeys((_round(i.reach[0]), _round(i.reach[1])) for _, i in members))
+        at_starts = {order for order, i in members if req is not None and i.anchored}
+        reaches = list(dict.fromkeys((_round(i.reach[0]), _round(i.reach[1]))
+                                     for order, i in members if order not in at_starts))
         groups.append(_Group(req, tuple(reaches), tuple(
-            (order, i, reaches.index((_round(i.reach[0]), _round(i.reach[1])))) for order, i in members)))
+            (order, i, -1 if order in at_starts else reaches.index((_round(i.reach[0]), _round(i.reach[1]))))
+            for order, i in members)))
     needing: dict[str, list[int]] = {}
     for k, group in enumerate(groups):
         for lit in group.literals or ():
@@ -254,13 +287,22 @@ def _group_windows(group: _Group, present: frozenset[str] | None, n: int, positi
     for reach in group.reaches:
         spans = known.get((present, reach))
         if spans is None:
-            starts = known.get(present)
-            if starts is None:
-                lists = [positions[lit] for lit in present]
-                starts = known[present] = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
-            spans = known[present, reach] = windows(n, starts, *reach)
+            spans = known[present, reach] = windows(n, _starts(present, positions, known), *reach)
         out.append(spans)
     return out
+
+
+def _starts(present: frozenset[str] | None, positions: dict[str, list[int]], known: dict) -> list[int]:
+    """Where the words `present` start in the text, in order (made once per
+    text and set of words). (None, a group that needs no word, has no
+    member tried at its words' starts.)"""
+    if present is None:
+        return []
+    starts = known.get(present)
+    if starts is None:
+        lists = [positions[lit] for lit in present]
+        starts = known[present] = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+    return starts
 
 
 def find(text: str, res: Resources) -> list[Candidate]:
@@ -276,7 +318,9 @@ def find(text: str, res: Resources) -> list[Candidate]:
         spans = _group_windows(group, present, n, positions, known)
         for order, rule, k in group.members:
             has_t = rule.has_t
-            for start, end, m in _scan(text, lowered, rule, spans[k]):
+            matches = (_scan(text, lowered, rule, spans[k]) if k >= 0
+                       else _scan_at(text, lowered, rule, _starts(present, positions, known)))
+            for start, end, m in matches:
                 if has_t and m.group("t") is not None:
                     start, end = m.span("t")
                 if end > start and _word_edges_ok(text, start, end) and (
@@ -296,7 +340,9 @@ def _vetoed(text: str, lowered: str, groups: list, positions, known) -> bytearra
     for group, present in groups:
         spans = _group_windows(group, present, len(text), positions, known)
         for _, veto, k in group.members:
-            for start, end, _ in _scan(text, lowered, veto, spans[k]):
+            matches = (_scan(text, lowered, veto, spans[k]) if k >= 0
+                       else _scan_at(text, lowered, veto, _starts(present, positions, known)))
+            for start, end, _ in matches:
                 if mask is None:
                     mask = bytearray(len(text))
                 mask[start:end] = b"\x01" * (end - start)

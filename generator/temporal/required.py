@@ -291,3 +291,34 @@ def opens_at_word_boundary(pattern: str) -> bool:
     except re.error:
         return False
     return bool(seq) and seq[0] == (C.AT, C.AT_BOUNDARY)
+
+
+def opens_with(pattern: str, literals: Factor | None) -> bool:
+    """Whether every match of `pattern` (for lower-case text) starts with one
+    of `literals` (its required literals): "(?P<month>january|...) [0-9]+"
+    opens with a month, "\\byesterday\\b" with "yesterday". The extractor
+    then tries such a rule only where one of them starts, not at every
+    position around it."""
+    if not literals:
+        return False
+    try:
+        seq = list(_parser.parse(pattern, 0))
+    except re.error:
+        return False
+    i = 0
+    while i < len(seq) and seq[i][0] in (C.AT, C.ASSERT, C.ASSERT_NOT):  # they take no character
+        i += 1
+    if i == len(seq):
+        return False
+    op, _ = seq[i]
+    if op in (C.SUBPATTERN, C.BRANCH):
+        alternatives = _literal_alternatives([seq[i]])
+        return alternatives is not None and alternatives <= literals
+    if op is C.LITERAL:
+        run = []
+        while i < len(seq) and seq[i][0] is C.LITERAL:
+            run.append(chr(seq[i][1]))
+            i += 1
+        opening = "".join(run).lower()
+        return any(opening.startswith(lit) for lit in literals)
+    return False

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .openings import opening_test
-from .required import Factor, first_chars, opens_at_word_boundary, required_and_reach
+from .required import Factor, first_chars, opens_at_word_boundary, opens_with, required_and_reach
 
 RULES_ROOT = Path(__file__).parent / "rules"
 
@@ -58,6 +58,8 @@ class Rule:
     # lookahead reads): the extractor searches no wider around a required word.
     reach: tuple[int, int] = (10**6, 10**6)
     has_t: bool = False  # the rule marks the expression inside its match (group `t`)
+    # Every match starts with one of its required literals: tried only where one starts.
+    anchored: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Veto:
     source: str
     examples: tuple[str, ...] = ()
     reach: tuple[int, int] = (10**6, 10**6)
+    anchored: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,17 +183,19 @@ def _group_end(pattern: str, i: int) -> int:
 
 
 def compile_rule_pattern(expanded: str, where: str) -> tuple[re.Pattern, re.Pattern, bool, Factor | None,
-                                                              tuple[int, int]]:
+                                                              tuple[int, int], bool]:
     """(the case-insensitive pattern, the pattern for lower-cased text as the
     extractor searches with it, whether a match must be confirmed on the
-    original text, the literals a match needs, how far a match reaches)."""
+    original text, the literals a match needs, how far a match reaches,
+    whether every match starts with one of those literals)."""
     regex = _compile(expanded, where)
     lowered = _lowered(expanded)
     try:
         fast = re.compile(scan_pattern(lowered))
     except re.error:  # a back-reference, which a lookbehind may not hold: searched as it is
         fast = _compile(f"(?P<_m>{lowered})", where, 0)
-    return regex, fast, "(?-i:" in expanded, *required_and_reach(lowered)
+    required, reach = required_and_reach(lowered)
+    return regex, fast, "(?-i:" in expanded, required, reach, opens_with(lowered, required)
 
 
 def _optional_as_branch(pattern: str) -> str:
@@ -344,7 +349,7 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
                     raise RuleError(f"{where}: missing {key!r}")
             if raw["type"] not in {"DATE", "TIME", "DURATION", "SET"}:
                 raise RuleError(f"{where}: type must be DATE, TIME, DURATION or SET")
-            regex, fast, verify, required, reach = compile_rule_pattern(
+            regex, fast, verify, required, reach, anchored = compile_rule_pattern(
                 _expand(raw["pattern"], macros, vocab, where), where)
             examples = tuple(
                 Example(
@@ -364,6 +369,7 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
                     needs_verify=verify,
                     required=required,
                     reach=reach,
+                    anchored=anchored,
                     has_t="t" in regex.groupindex,
                     value=raw["value"],
                     mod=raw.get("mod", ""),
@@ -374,10 +380,10 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
             )
         for raw in data.get("veto", []):
             where = f"{path.name}: veto {raw.get('id', '?')}"
-            regex, fast, verify, required, reach = compile_rule_pattern(
+            regex, fast, verify, required, reach, anchored = compile_rule_pattern(
                 _expand(raw["pattern"], macros, vocab, where), where)
             vetoes.append(Veto(raw["id"], regex, fast, verify, required, path.name,
-                               tuple(raw.get("examples", [])), reach))
+                               tuple(raw.get("examples", [])), reach, anchored))
 
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
