@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from generator.temporal import extract, load, rules
+from generator.temporal import extract, load, required, rules
 from generator.temporal.openings import opening_test
 from tests.conftest import TEMPEVAL
 from tests.support import seed_articles
@@ -51,3 +51,30 @@ def test_every_match_and_example_passes_the_opening_test(item, lowered_texts):
             checked += 1
             assert test.match(lowered, m.start()), (item.id, m.group(0))
     assert checked or not examples
+
+
+def test_rules_that_open_with_their_required_word():
+    assert required.opens_with(r"(?P<month>january|may|june)\.? [0-9]+", frozenset({"january", "may", "june"}))
+    assert required.opens_with(r"\byesterday\b", frozenset({"yesterday"}))
+    assert not required.opens_with(r"\b(?:the )?(?:last|next) week", frozenset({"week"}))
+    assert not required.opens_with(r"(?:early )?(?P<month>may|june)", frozenset({"may", "june"}))
+    assert not required.opens_with(r"[0-9]+ days", frozenset({"days"}))
+    anchored = {r.id for r in RES.rules if r.anchored}
+    assert {"date.month-day-year", "rel.yesterday", "rel.weekday"} <= anchored
+    assert "dur.count-unit" not in anchored
+
+
+def test_a_rule_tried_at_its_words_finds_what_its_search_finds():
+    """_scan_at (one attempt where each required word starts) against the
+    search of the whole text, for every anchored rule, on every text."""
+    texts = [d.text for d in (read_tml(p) for p in sorted(TEMPEVAL.rglob("*.tml")))]
+    texts += [a["text"] for a in seed_articles()] + ["Sept. 5 and Sept 5, May 5 2001 ... Mayday, March March 3"]
+    items = [i for i in RES.rules + RES.vetoes if i.anchored]
+    for text in texts:
+        lowered = extract.lower_ascii(text)
+        positions = extract.literal_positions(lowered, RES)
+        for item in items:
+            starts = sorted({p for lit in item.required or () for p in positions.get(lit, ())})
+            at = [(a, b) for a, b, _ in extract._scan_at(text, lowered, item, starts)]
+            searched = [(a, b) for a, b, _ in extract._scan(text, lowered, item, [(0, len(text))])]
+            assert at == searched, (item.id, text[:60])
