@@ -53,6 +53,9 @@ def _literal_alternatives(seq) -> Factor | None:
 # ("a " + "day|week" -> "a day", "a week"), which is rarer than either part,
 # as long as there are at most this many strings.
 PRODUCT_LIMIT = 48
+# Classes of at most this many characters ("[0-9]", "['’]") combine with
+# their neighbours like alternatives.
+CLASS_LIMIT = 10
 
 
 def _factors(seq) -> list[Factor]:
@@ -76,6 +79,11 @@ def _factors(seq) -> list[Factor]:
         if op is C.LITERAL:
             extend((chr(av),))
             continue
+        if op is C.IN:  # a small class is alternatives too: "['’]" + "[0-9]" -> "'0", "’9"...
+            chars = _class_chars(av)
+            if chars and len(chars) <= CLASS_LIMIT:
+                extend(sorted(chars))
+                continue
         if op in (C.SUBPATTERN, C.BRANCH):
             alts = _literal_alternatives(av[3] if op is C.SUBPATTERN else [(op, av)])
             if alts:
@@ -111,8 +119,12 @@ _COMMON = {"the", "a", "an", "in", "of", "at", "by", "to", "and", "on", "or", "f
 def _selectivity(f: Factor) -> tuple:
     words = {s.strip() for s in f}
     common = bool(words & _COMMON)
+    shortest = min(map(len, f))
     punctuation = all(len(s) == 1 and not s.isalnum() and not s.isspace() for s in f)
-    return (not common, punctuation or min(map(len, f)) >= 3, min(map(len, f)), -len(f))
+    # A digit with a character beside it ("'9" of "'98", "0s") is rarer than
+    # the digit, or the apostrophe of every "company's".
+    digit_and_more = shortest >= 2 and all(any(c in DIGITS for c in s) for s in f)
+    return (not common, punctuation or digit_and_more or shortest >= 3, shortest, -len(f))
 
 
 def _best(factors: list[Factor]) -> Factor | None:
