@@ -78,3 +78,12 @@ def test_a_rule_tried_at_its_words_finds_what_its_search_finds():
             at = [(a, b) for a, b, _ in extract._scan_at(text, lowered, item, starts)]
             searched = [(a, b) for a, b, _ in extract._scan(text, lowered, item, [(0, len(text))])]
             assert at == searched, (item.id, text[:60])
+
+
+def test_small_classes_combine_into_rarer_required_words():
+    """An apostrophe with its digit, not every apostrophe of "company's"; a
+    year's first digits, not every 1 and 2."""
+    assert required.required_literals(r"(?:in|since) (?P<y>['’][0-9][0-9])") == frozenset(
+        q + d for q in "'’" for d in "0123456789")
+    assert required.required_literals(r"(?:1[5-9][0-9]|20[0-9])[0-9]") == frozenset(
+        ["15", "16", "17", "18", "19"] + [f"20{d}" for d in range(10)])
