@@ -89,6 +89,14 @@ def _factors(seq) -> list[Factor]:
             if alts:
                 extend(alts)
                 continue
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1 and av[2][0][0] is C.IN:
+            # "[0-9]{3,4}": its first character is adjacent to what comes before
+            # (" 1" of "flight 1549"); the ones after it are not fixed.
+            chars = _class_chars(av[2][0][1])
+            if chars and len(chars) <= CLASS_LIMIT:
+                extend(sorted(chars))
+                flush()
+                continue
         flush()
         if op is C.SUBPATTERN:
             factors.extend(_factors(av[3]))
