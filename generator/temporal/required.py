@@ -58,8 +58,19 @@ PRODUCT_LIMIT = 48
 CLASS_LIMIT = 10
 
 
-def _factors(seq) -> list[Factor]:
-    """Sets of strings such that every match contains one string of each set."""
+def _factors(seq, memo: dict | None = None) -> list[Factor]:
+    """Sets of strings such that every match contains one string of each set.
+    `memo`: the factors of the sub-patterns already seen, by identity (for
+    match_reach, which asks again for every prefix of one parsed pattern)."""
+    if memo is None:
+        memo = {}
+
+    def inner(sub) -> list[Factor]:
+        known = memo.get(id(sub))
+        if known is None:
+            known = memo[id(sub)] = (sub, _factors(sub, memo))
+        return known[1]
+
     factors: list[Factor] = []
     cur: set[str] | None = None  # concatenations of the adjacent fixed parts so far
 
@@ -99,13 +110,13 @@ def _factors(seq) -> list[Factor]:
                 continue
         flush()
         if op is C.SUBPATTERN:
-            factors.extend(_factors(av[3]))
+            factors.extend(inner(av[3]))
         elif op is C.BRANCH:
-            best = [_best(_factors(alt)) for alt in av[1]]
+            best = [_best(inner(alt)) for alt in av[1]]
             if best and all(f is not None for f in best):
                 factors.append(frozenset().union(*(f for f in best if f is not None)))
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-            factors.extend(_factors(av[2]))
+            factors.extend(inner(av[2]))
         elif op is C.IN:
             chars = _class_chars(av)
             if chars:
@@ -212,11 +223,12 @@ def match_reach(pattern: str) -> tuple[int, int]:
     except re.error:
         return 10**6, 10**6
     width, reach = _width(seq)
-    best = _best(_factors(seq))
+    memo: dict = {}
+    best = _best(_factors(seq, memo))
     if best is None:
         return width, reach
-    k = next((k for k in range(len(seq)) if best in _factors(seq[: k + 1])), len(seq) - 1)
-    j = next((j for j in range(len(seq) - 1, -1, -1) if best in _factors(seq[j:])), 0)
+    k = next((k for k in range(len(seq)) if best in _factors(seq[: k + 1], memo)), len(seq) - 1)
+    j = next((j for j in range(len(seq) - 1, -1, -1) if best in _factors(seq[j:], memo)), 0)
     if k < j:
         return width, reach
     return _width(seq[: k + 1])[0], _width(seq[j:])[1]
