@@ -230,7 +230,10 @@ def _holiday(dct, tense, name, mode=""):
         return max(c for c in candidates if c < dct).isoformat()
     if mode == "NEXT":
         return min(c for c in candidates if c > dct).isoformat()
-    return _pick(candidates, dct, tense).isoformat()
+    picked = _pick(candidates, dct, tense)
+    if abs((picked - dct).days) > 300:  # "as Easter week began" six days ahead, not a year back
+        picked = _pick(candidates, dct, None)
+    return picked.isoformat()
 
 
 def _weekday_of_week(dct, tense, n, off):
