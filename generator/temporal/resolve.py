@@ -104,10 +104,7 @@ def _month(dct, tense, mode, mm):
         return f"{dct.year if mm > dct.month else dct.year + 1:04d}-{mm:02d}"
     firsts = [date(dct.year + k, mm, 1) for k in (-1, 0, 1)]
     anchor = date(dct.year, dct.month, 1)
-    if tense in (PAST, FUTURE):
-        d = _pick(firsts, anchor, tense)
-    else:
-        d = firsts[1]
+    d = _pick(firsts, anchor, tense)  # without a tense, the nearest ("is ... by February" in October)
     # A bare month name is rarely 9+ months away, unless the tense says so
     # and the month is in the document's own year ("In January, the company
     # hired..." written in October).
