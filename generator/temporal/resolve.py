@@ -278,6 +278,17 @@ DCT_FREE = {"CENTURY": _century}
 
 _DURATION_TIME = re.compile(r"^P([0-9.]+|X)T([HMS])$")
 _DURATION_HALF = re.compile(r"^P([0-9]+)\.5(TH|TM|D|Y|DE|CE)$")
+_DURATION_DECADES = re.compile(r"^P([0-9]+|X)(DE|CE)$")
+
+
+def _in_years(n: str, unit: str) -> str:
+    """'two decades' P2DE -> P20Y, 'decades' -> PXY, 'a century' -> P100Y:
+    TimeBank (and AQUAINT) write a length of decades or centuries in years
+    ("two decades" P20Y, "the past decade" P10Y, "decades-long" PXY).
+    'centuries' stays PXCE (a vague count of years would lose its size)."""
+    if n == "X":
+        return "PXY" if unit == "DE" else "PXCE"
+    return f"P{int(n) * (10 if unit == 'DE' else 100)}Y"
 
 
 def _half_duration(n: int, unit: str) -> str:
@@ -318,6 +329,8 @@ def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
         return _coarsen(day, suffix[1:]) if day else None
     if m := _DURATION_HALF.match(base):
         return _half_duration(int(m.group(1)), m.group(2))
+    if m := _DURATION_DECADES.match(base):
+        return _in_years(m.group(1), m.group(2)) + suffix
     if m := _DURATION_TIME.match(base):
         return f"PT{m.group(1)}{m.group(2)}"
     if ":" not in base:
