@@ -304,6 +304,16 @@ def _half_duration(n: int, unit: str) -> str:
     return f"P{n}{whole}{half}" if n else f"P{half}"
 
 
+_DAY_SHIFT = re.compile(r"^([+-][0-9]+)D$")
+
+
+def _shift_day(value: str, days: int) -> str | None:
+    try:
+        return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
 def needs_dct(value: str) -> bool:
     return ":" in value and value.split(":", 1)[0] in RESOLVERS
 
@@ -327,6 +337,9 @@ def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
     if suffix.startswith(">"):  # resolve the day, then give its week or quarter
         day = resolve(base, dct, tense)
         return _coarsen(day, suffix[1:]) if day else None
+    if m := _DAY_SHIFT.match(suffix):  # "the day before last Tuesday": resolve the day, then move it
+        day = resolve(base, dct, tense)
+        return _shift_day(day, int(m.group(1))) if day else None
     if m := _DURATION_HALF.match(base):
         return _half_duration(int(m.group(1)), m.group(2))
     if m := _DURATION_DECADES.match(base):
