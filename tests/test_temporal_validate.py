@@ -79,7 +79,7 @@ def test_every_value_on_tempeval_and_the_seeds_is_valid():
     ("The file is dated 2/30/2018.", "2/30/2018", "2018-02-XX"),
     ("They met on Feb. 30.", "Feb. 30", "2018-02-XX"),
     ("They will meet on April 31.", "April 31", "2019-04-XX"),
-    ("The deadline is 5 p.m. EST, Feb. 30.", "5 p.m. EST, Feb. 30", "2018-02-XXT17:00"),
+    ("The deadline is 5 p.m. EST, Feb. 30.", "5 p.m. EST, Feb. 30", "2019-02-XXT17:00"),  # as "Feb. 28" would
     ("talks set for the week of Feb. 30, 2015", "the week of Feb. 30, 2015", "2015-WXX"),
 ])
 def test_impossible_calendar_dates_become_an_unknown_day_of_their_month(text, expect, value):

@@ -104,10 +104,7 @@ def _month(dct, tense, mode, mm):
         return f"{dct.year if mm > dct.month else dct.year + 1:04d}-{mm:02d}"
     firsts = [date(dct.year + k, mm, 1) for k in (-1, 0, 1)]
     anchor = date(dct.year, dct.month, 1)
-    if tense in (PAST, FUTURE):
-        d = _pick(firsts, anchor, tense)
-    else:
-        d = firsts[1]
+    d = _pick(firsts, anchor, tense)  # without a tense, the nearest ("is ... by February" in October)
     # A bare month name is rarely 9+ months away, unless the tense says so
     # and the month is in the document's own year ("In January, the company
     # hired..." written in October).
@@ -230,7 +227,10 @@ def _holiday(dct, tense, name, mode=""):
         return max(c for c in candidates if c < dct).isoformat()
     if mode == "NEXT":
         return min(c for c in candidates if c > dct).isoformat()
-    return _pick(candidates, dct, tense).isoformat()
+    picked = _pick(candidates, dct, tense)
+    if abs((picked - dct).days) > 300:  # "as Easter week began" six days ahead, not a year back
+        picked = _pick(candidates, dct, None)
+    return picked.isoformat()
 
 
 def _weekday_of_week(dct, tense, n, off):
@@ -278,6 +278,17 @@ DCT_FREE = {"CENTURY": _century}
 
 _DURATION_TIME = re.compile(r"^P([0-9.]+|X)T([HMS])$")
 _DURATION_HALF = re.compile(r"^P([0-9]+)\.5(TH|TM|D|Y|DE|CE)$")
+_DURATION_DECADES = re.compile(r"^P([0-9]+|X)(DE|CE)$")
+
+
+def _in_years(n: str, unit: str) -> str:
+    """'two decades' P2DE -> P20Y, 'decades' -> PXY, 'a century' -> P100Y:
+    TimeBank (and AQUAINT) write a length of decades or centuries in years
+    ("two decades" P20Y, "the past decade" P10Y, "decades-long" PXY).
+    'centuries' stays PXCE (a vague count of years would lose its size)."""
+    if n == "X":
+        return "PXY" if unit == "DE" else "PXCE"
+    return f"P{int(n) * (10 if unit == 'DE' else 100)}Y"
 
 
 def _half_duration(n: int, unit: str) -> str:
@@ -291,6 +302,16 @@ def _half_duration(n: int, unit: str) -> str:
     if unit in ("TH", "TM"):
         return f"PT{n}{whole}{half}" if n else f"PT{half}"
     return f"P{n}{whole}{half}" if n else f"P{half}"
+
+
+_DAY_SHIFT = re.compile(r"^([+-][0-9]+)D$")
+
+
+def _shift_day(value: str, days: int) -> str | None:
+    try:
+        return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+    except (ValueError, OverflowError):
+        return None
 
 
 def needs_dct(value: str) -> bool:
@@ -316,8 +337,13 @@ def resolve(value: str, dct: date | None, tense: str | None) -> str | None:
     if suffix.startswith(">"):  # resolve the day, then give its week or quarter
         day = resolve(base, dct, tense)
         return _coarsen(day, suffix[1:]) if day else None
+    if m := _DAY_SHIFT.match(suffix):  # "the day before last Tuesday": resolve the day, then move it
+        day = resolve(base, dct, tense)
+        return _shift_day(day, int(m.group(1))) if day else None
     if m := _DURATION_HALF.match(base):
         return _half_duration(int(m.group(1)), m.group(2))
+    if m := _DURATION_DECADES.match(base):
+        return _in_years(m.group(1), m.group(2)) + suffix
     if m := _DURATION_TIME.match(base):
         return f"PT{m.group(1)}{m.group(2)}"
     if ":" not in base:
