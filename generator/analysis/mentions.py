@@ -199,5 +199,6 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
                 focus=keywords(text[headline.start:headline.end], v), quotes=quotes_in(sentence),
                 action=action(title, rules), since=_after_span_cue(text, s, t, v),
                 lead=i < 2 or (first_paragraph_end != -1 and s < first_paragraph_end),
+                named=tuple(dict.fromkeys(h.ref for h in names.of(i))),
             ))
     return out
