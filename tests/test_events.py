@@ -132,3 +132,15 @@ def test_names_outside_the_clause_get_pages_but_stay_off_the_card(seed_site):
              for m in re.finditer(rf'id="e-{re.escape(e.id)}"[^>]*data-entities="([^"]*)"',
                                   f.read_text(encoding="utf-8"))]
     assert cards and all("Abu Dhabi" not in c.split("|") and "Vladimir Putin" in c.split("|") for c in cards)
+
+
+def test_a_surname_alone_is_the_person_the_article_names_in_full(seed_site):
+    """ "Putin met last month with Macron and Merkel": the article names them
+    in full elsewhere ("French President Emmanuel Macron"), so the event's
+    page links their pages; "Abe and Lee" likewise ("Prime Minister Lee
+    Nak-yeon": a surname first)."""
+    result, out = seed_site
+    named = {n for e in result.events for n in e.named}
+    assert {"Emmanuel Macron", "Angela Merkel", "Shinzo Abe", "Lee Nak-yeon"} <= named
+    assert not {"Macron", "Merkel", "Abe", "Lee"} & named
+    assert (out / "people" / "angela-merkel" / "index.html").exists()
