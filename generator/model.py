@@ -58,6 +58,7 @@ class Mention:
     quotes: tuple[str, ...] = ()  # what the sentence quotes, lower-cased (one quote: one statement)
     action: str = ""  # "putin|met": the headline's subject and verb, lower-cased
     since: bool = False  # the day bounds a span ("since April 20"): it recalls that day's event
+    named: tuple[EntityRef, ...] = ()  # every name of the sentence (`entities`: those of the event's own clause)
 
     @property
     def when(self) -> When:
@@ -121,6 +122,7 @@ class Event:
     tags: tuple[str, ...] = ()
     background: bool = False  # before the corpus's own coverage: recalled, not reported
     mentions: tuple[str, ...] = ()  # keys of the sentences it was made from (merge.mention_key)
+    named: tuple[str, ...] = ()  # every name its sources' sentences give, `entities` first (entity pages)
 
     @property
     def date(self) -> str:

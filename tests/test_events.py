@@ -114,3 +114,33 @@ def test_entities_are_folded_and_clean(events):
     assert "Vladivostock" not in names
     for bad in ("However", "Tuesday", "June", "Russian", "The"):
         assert bad not in names
+
+
+def test_names_outside_the_clause_get_pages_but_stay_off_the_card(seed_site):
+    """ "Putin met in Moscow on Friday with ..., Abu Dhabi Crown Prince": the
+    card lists the names of the clause the date dates; the event page and
+    the entity pages take every name of the sentences the event quotes."""
+    result, out = seed_site
+    (e,) = [e for e in result.events if e.date == "2018-06-01" and "Putin" in e.title]
+    assert "Abu Dhabi" not in e.entities and "Abu Dhabi" in e.named
+    assert set(e.entities) <= set(e.named)
+    place = (out / "places" / "abu-dhabi" / "index.html").read_text(encoding="utf-8")
+    assert f"/events/{e.id}/" in place
+    page = (out / "events" / e.id / "index.html").read_text(encoding="utf-8")
+    assert 'href="/places/abu-dhabi/"' in page
+    cards = [m.group(1) for f in sorted(out.rglob("*.html"))
+             for m in re.finditer(rf'id="e-{re.escape(e.id)}"[^>]*data-entities="([^"]*)"',
+                                  f.read_text(encoding="utf-8"))]
+    assert cards and all("Abu Dhabi" not in c.split("|") and "Vladimir Putin" in c.split("|") for c in cards)
+
+
+def test_a_surname_alone_is_the_person_the_article_names_in_full(seed_site):
+    """ "Putin met last month with Macron and Merkel": the article names them
+    in full elsewhere ("French President Emmanuel Macron"), so the event's
+    page links their pages; "Abe and Lee" likewise ("Prime Minister Lee
+    Nak-yeon": a surname first)."""
+    result, out = seed_site
+    named = {n for e in result.events for n in e.named}
+    assert {"Emmanuel Macron", "Angela Merkel", "Shinzo Abe", "Lee Nak-yeon"} <= named
+    assert not {"Macron", "Merkel", "Abe", "Lee"} & named
+    assert (out / "people" / "angela-merkel" / "index.html").exists()

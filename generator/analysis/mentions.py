@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from ..model import Mention
+from ..model import EntityRef, Mention
 from ..temporal import Timex, calendar
 from .clauses import clause, premodifier, projected
 from .headlines import HeadlineRules, action, make_headline, person_titles
@@ -90,6 +90,11 @@ def _by_sentence(spans: list[tuple[int, int]], timexes: tuple[Timex, ...]) -> di
     return out
 
 
+FULL_NAME_CONTEXT = 40  # characters before a full name read for the title that types it ("German Chancellor")
+_NAME_WORDS = re.compile(r"(?:\s+[A-Z][\w’'-]*){1,2}")  # the given names after a surname ("Lee Nak-yeon")
+_NAME_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'-]*\s+$")  # a given name before a surname ("Angela Merkel")
+
+
 class _ArticleNames:
     """The names of each sentence's story part, found once when first asked for."""
 
@@ -98,6 +103,7 @@ class _ArticleNames:
         self.text, self.stories, self.by_sentence, self.gaz = text, stories, by_sentence, gaz
         self._found: dict[int, list[NameHit]] = {}
         self._intro: dict[str, tuple] = {}
+        self._full: dict[str, EntityRef] = {}
 
     def of(self, i: int) -> list[NameHit]:
         if i not in self._found:
@@ -109,6 +115,30 @@ class _ArticleNames:
                 skip = tuple((x.start - s, x.end - s) for x in self.by_sentence.get(i, ()) if x.start >= s)
                 self._found[i] = name_hits(self.text[s:e], self.gaz, skip)
         return self._found[i]
+
+    def full(self, ref: EntityRef) -> EntityRef:
+        """A single name of unknown kind ("Merkel", "Lee") as the person the
+        article names in full somewhere ("German Chancellor Angela Merkel",
+        "Prime Minister Lee Nak-yeon"): the first person found whose first or
+        last name it is; else the name as it is. Looked for once per article
+        and name, only for the names the name finder could not type."""
+        if ref.kind or " " in ref.name or not ref.name[:1].isupper() or not ref.name.replace("-", "").isalpha():
+            return ref
+        if ref.name not in self._full:
+            found = ref
+            for m in re.finditer(rf"\b{re.escape(ref.name)}\b", self.text):
+                after = _NAME_WORDS.match(self.text, m.end())
+                if not after and not _NAME_WORD_BEFORE.search(self.text, max(0, m.start() - 40), m.start()):
+                    continue  # no other name word beside it: not the full name
+                start = self.text.find(" ", max(0, m.start() - FULL_NAME_CONTEXT), m.start()) + 1
+                window = self.text[start:after.end() if after else m.end()]
+                people = [h.ref for h in name_hits(window, self.gaz) if h.ref.kind == "person"
+                          and len(parts := h.ref.name.split()) > 1 and ref.name in (parts[0], parts[-1])]
+                if people:
+                    found = people[-1]
+                    break
+            self._full[ref.name] = found
+        return self._full[ref.name]
 
     def _introductions(self, description: str):
         """Every place the article names someone after these words, found once
@@ -199,5 +229,6 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
                 focus=keywords(text[headline.start:headline.end], v), quotes=quotes_in(sentence),
                 action=action(title, rules), since=_after_span_cue(text, s, t, v),
                 lead=i < 2 or (first_paragraph_end != -1 and s < first_paragraph_end),
+                named=tuple(dict.fromkeys(names.full(h.ref) for h in names.of(i))),
             ))
     return out

@@ -82,11 +82,12 @@ def _best_titled(ms: list[Mention], rep: Mention, when: When, index: EntityIndex
     return ranked[0] if clean_title(ranked[0].title) else rep
 
 
-def _entities(ms: list[Mention], index: EntityIndex) -> tuple[str, ...]:
-    """Resolved names, the most mentioned first."""
+def _entities(ms: list[Mention], index: EntityIndex, every: bool = False) -> tuple[str, ...]:
+    """Resolved names of the event's clauses (`every`: of its whole
+    sentences), the most mentioned first."""
     counts: Counter = Counter()
     for m in ms:
-        for ref in m.entities:
+        for ref in (dict.fromkeys((*m.entities, *m.named)) if every else m.entities):
             resolved = index.resolve(ref)
             if resolved:
                 counts[resolved[0]] += 1
@@ -141,16 +142,18 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
         rep = _representative(ms, when, index, topic, summary)
         titled = _best_titled(ms, rep, when, index, topic)
         anchor = _anchor(ms, articles)
+        entities = _entities(ms, index)
         events.append(Event(
             id=slug_base(anchor.when.value, anchor.title), when=when, title=titled.title,
             summary=summary_text(rep, timexes[rep.article], when, summary),
             salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage)
                            * topic.closeness(ms), 3),
-            entities=_entities(ms, index), sources=_sources(ms, articles),
+            entities=entities, sources=_sources(ms, articles),
             mod=rep.timex.mod if rep.when == when else "",
             tags=tuple(sorted({t for m in ms for t in articles[m.article].tags})),
             background=coverage.recalled(when.end),
             mentions=tuple(sorted({mention_key(m) for m in ms})),
+            named=tuple(dict.fromkeys((*entities, *_entities(ms, index, every=True)))),
         ))
     events.sort(key=lambda e: (e.when.sort_key(), -e.salience, e.title))
     return assign_ids(events)

@@ -264,6 +264,7 @@ def _merged(e: Event, other: Event) -> Event:
     return dataclasses.replace(
         e, sources=_merged_sources(e.sources, other.sources),
         entities=e.entities + tuple(n for n in other.entities if n not in e.entities),
+        named=e.named + tuple(n for n in other.named if n not in e.named),
         salience=round(e.salience + other.salience, 3),
         mentions=tuple(sorted(set(e.mentions) | set(other.mentions))))
 

@@ -86,7 +86,7 @@ class EventView:
     title: str
     summary: str
     salience: float
-    entities: list[EntityLink]
+    entities: list[EntityLink]  # the names of the event's own clauses (its card)
     entity_names: list[str]
     sources: list[SourceView]
     tags: list[str]
@@ -104,20 +104,28 @@ class EventView:
     previous: EventBrief | None = None
     next: EventBrief | None = None
     related: list[EventBrief] = field(default_factory=list)
+    named: list[EntityLink] = field(default_factory=list)  # every name of its sources' sentences (its page)
 
     def brief(self) -> EventBrief:
         return EventBrief(self.id, self.url, self.title, self.display_date, self.date, self.datetime)
 
 
+def every_name(e: Event) -> tuple[str, ...]:
+    """The names of an event's sources' sentences, its clauses' first."""
+    return tuple(dict.fromkeys((*e.entities, *e.named)))
+
+
 class Names:
-    """The entities that get pages: each name the events cite whose kind is
-    known, with its slug (unique within its kind) and URL."""
+    """The entities that get pages: each name whose kind is known in the
+    sentences the events quote (not only in their clauses: "Putin met Macron
+    and Merkel last month" gives Macron and Merkel pages too), with its slug
+    (unique within its kind) and URL; and the events that name each."""
 
     def __init__(self, events: list[Event], index: EntityIndex, urls: Urls):
         self.kind: dict[str, str] = {}
         self.events: dict[str, list[str]] = defaultdict(list)
         for e in events:
-            for name in e.entities:
+            for name in every_name(e):
                 kind = index.kinds.get(name) or index.gaz.kinds.get(name, "")
                 if kind in KIND_FOLDERS:
                     self.kind[name] = kind
@@ -164,6 +172,7 @@ def event_view(e: Event, articles: dict[str, Analysis], names: Names, urls: Urls
         title=e.title, summary=e.summary, salience=e.salience,
         entities=[r for r in (names.link(n) for n in e.entities) if r], entity_names=list(e.entities),
         sources=sources, tags=list(e.tags), tag_refs=[TagLink(t, urls.tag(slugify(t))) for t in e.tags],
+        named=[r for r in (names.link(n) for n in every_name(e)) if r],
         year=year, year_url=urls.year(year) if year else None,
         month=e.when.start.month if e.precision in ("day", "week", "month") else None,
         edited=list(e.edited), draft=all(articles[s.article].article.draft for s in e.sources),
