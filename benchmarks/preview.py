@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -70,15 +71,16 @@ def main(argv: list[str] | None = None) -> int:
             first_build = time.perf_counter() - first_build_start
             page_file = tmp / ".preview" / "articles" / article.stem / "index.html"
             if args.no_browser:
-                reload, painted, disk = [], [], []
+                reload, received, painted, disk, server = [], [], [], [], []
                 for n in range(args.runs):
                     start = time.perf_counter()
                     _edit(article, original, f"BENCHMARK{n}")
                     disk.append(_on_disk(page_file, f"BENCHMARK{n}", start))
                     time.sleep(0.5)
             else:
-                reload, painted, disk = _in_browser(url + f"articles/{article.stem}/", article, original,
-                                                    page_file, args.runs)
+                reload, received, painted, disk = _in_browser(url + f"articles/{article.stem}/", article,
+                                                              original, page_file, args.runs)
+            server = _server_times((tmp / "serve.log").read_text(encoding="utf-8"))
         runs = reload or disk
         result = {
             "articles": args.n, "first_build_seconds": round(first_build, 2),
@@ -87,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
             "save_to_rebuilt_on_disk_seconds": [round(r, 3) for r in disk],
             "median": round(statistics.median(runs), 3),
             "median_painted": round(statistics.median(painted), 3) if painted else None,
+            "timeline_median_seconds": {
+                "change_found": _median([f for f, _ in server]), "draft_made_and_reload_sent": _median(
+                    [s for _, s in server]), "draft_page_received": _median(received),
+                "first_frame_painted": _median(painted), "seen_by_playwright": _median(reload),
+            } if reload else None,
             "median_rebuilt_on_disk": round(statistics.median(disk), 3),
             "load_average": [round(x, 2) for x in os.getloadavg()],
             "measured": "in chromium (file written -> new text visible in the open page: the preview's draft of "
@@ -107,13 +114,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 3) if values else None
+
+
 def _time_to_disk(page_file: Path, marker: str, start: float, out: list[float]) -> None:
     out.append(_on_disk(page_file, marker, start))
 
 
-# Runs in every document the tab loads: the wall-clock time of the first frame
+# Runs in every document the tab loads (and again after each save, for a page that
+# swaps the draft in without reloading): the wall-clock time of the first frame
 # whose text has the marker (requestAnimationFrame runs before each paint).
-SEEN_SCRIPT = """(() => {
+SEEN_SCRIPT = """window.benchmarkLook = () => {
   const marker = sessionStorage.getItem('benchmark-marker');
   if (!marker) return;
   const look = () => {
@@ -124,17 +136,24 @@ SEEN_SCRIPT = """(() => {
     }
   };
   requestAnimationFrame(look);
-})();"""
+};
+window.benchmarkLook();"""
+
+# The page's draft received: the navigation's response (a reload), or the fetch
+# of the page's own URL (a swap), whichever came last.
+RECEIVED_SCRIPT = """() => Math.max(...[...performance.getEntriesByType('navigation'),
+  ...performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === location.pathname)]
+  .map(e => performance.timeOrigin + e.responseEnd))"""
 
 
 def _in_browser(url: str, article: Path, original: str, page_file: Path,
-                runs: int) -> tuple[list[float], list[float], list[float]]:
+                runs: int) -> tuple[list[float], list[float], list[float], list[float]]:
     """Each save timed to the new text in the open chromium page as Playwright
-    sees it, to the first frame the page painted with it (the page's own
-    clock), and to the page on disk."""
+    sees it, to the draft page received and to the first frame the page
+    painted with it (the page's own clock), and to the page on disk."""
     from playwright.sync_api import sync_playwright
 
-    reload, painted, disk = [], [], []
+    reload, received, painted, disk = [], [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
@@ -146,7 +165,7 @@ def _in_browser(url: str, article: Path, original: str, page_file: Path,
         for n in range(runs):
             marker = f"BENCHMARK{n}"
             page.evaluate("m => { sessionStorage.setItem('benchmark-marker', m);"
-                          " sessionStorage.removeItem('benchmark-seen'); }", marker)
+                          " sessionStorage.removeItem('benchmark-seen'); window.benchmarkLook(); }", marker)
             on_disk: list[float] = []
             wall, start = time.time(), time.perf_counter()
             watcher = threading.Thread(target=_time_to_disk, args=(page_file, marker, start, on_disk))
@@ -159,12 +178,19 @@ def _in_browser(url: str, article: Path, original: str, page_file: Path,
             reload.append(time.perf_counter() - start)
             seen = page.wait_for_function("() => sessionStorage.getItem('benchmark-seen')", timeout=10000)
             painted.append(float(seen.json_value()) / 1000 - wall)
+            received.append(page.evaluate(RECEIVED_SCRIPT) / 1000 - wall)
             watcher.join()
             disk.append(on_disk[0])
             time.sleep(1.0)
             page.wait_for_function(connected, timeout=30000)
         browser.close()
-    return reload, painted, disk
+    return reload, received, painted, disk
+
+
+def _server_times(log: str) -> list[tuple[float, float]]:
+    """(change found, reload sent) after each save, from the preview's log."""
+    return [(float(found), float(sent)) for sent, found in re.findall(
+        r"reloaded ([\d.]+) s after the save \(the change found after ([\d.]+) s\)", log)]
 
 
 if __name__ == "__main__":

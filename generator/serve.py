@@ -58,6 +58,7 @@ from .temporal.rules import RULES_ROOT
 from .watching import Snapshot, Watcher, rescan, scan
 
 DRAFT_WAIT = 1.0  # seconds the rebuild waits for an open page to load a saved article's draft
+PAINT_SECONDS = 0.1  # and then for it to paint the draft
 OVERLAY_TEMPLATE = "_preview.html"
 PREVIEW_OPTIONS = BuildOptions(drafts=True, use_cache=True, quiet=True, search_index=False, allow_shrink=True)
 MAX_PATH = 2048  # longer request paths are no file of the site
@@ -78,6 +79,7 @@ class PreviewState:
     kept: BuildState = field(default_factory=BuildState)  # what the next rebuild need not read or load again
     drafts: dict[str, bytes] = field(default_factory=dict)  # output path -> a saved article's draft page (draft.py)
     draft_served: asyncio.Event = field(default_factory=asyncio.Event)  # a browser has loaded a draft
+    page_shown: asyncio.Event = field(default_factory=asyncio.Event)  # a page reloaded to a draft or swapped it in
 
     def watched_roots(self) -> list[Path]:
         """site.toml, the content and template folders it names (re-read each
@@ -171,6 +173,7 @@ class SafeStaticHandler(web.StaticFileHandler):
     host_check: HostCheck | None = None
     drafts: dict[str, bytes] = {}  # the preview's drafts (PreviewState.drafts), served before the files
     draft_served: asyncio.Event | None = None  # set when a draft is served (the rebuild may start)
+    page_shown: asyncio.Event | None = None  # set when a draft is served to a page that swaps it in
 
     def prepare(self) -> None:
         _check_host(self)
@@ -189,6 +192,8 @@ class SafeStaticHandler(web.StaticFileHandler):
         self.finish(draft if include_body else b"")
         if self.draft_served is not None:
             self.draft_served.set()
+        if self.request.headers.get("X-Preview-Swap") and self.page_shown is not None:
+            self.page_shown.set()  # the page swaps the draft in (_preview.html): its client does not reconnect
 
     def compute_etag(self) -> str | None:
         return None if getattr(self, "serving_draft", False) else super().compute_etag()
@@ -242,9 +247,15 @@ class OriginCheckedReloadHandler(LiveReloadHandler):
 
     allowed_hosts: set[str] = set()
     host_check: HostCheck | None = None
+    connected: asyncio.Event | None = None  # set when a page's client has said who it is (it has loaded)
 
     def prepare(self) -> None:
         _check_host(self)
+
+    def on_message(self, message) -> None:
+        super().on_message(message)
+        if self.connected is not None and self in LiveReloadHandler.waiters:
+            self.connected.set()
 
     def check_origin(self, origin: str) -> bool:
         netloc = urlsplit(origin).netloc.lower()
@@ -295,6 +306,8 @@ def make_app(state: PreviewState, host: str, port: int) -> web.Application:
     SafeStaticHandler.host_check = check
     SafeStaticHandler.drafts = state.drafts
     SafeStaticHandler.draft_served = state.draft_served
+    SafeStaticHandler.page_shown = state.page_shown
+    OriginCheckedReloadHandler.connected = state.page_shown
     handlers: list[Any] = [
         (r"/livereload", OriginCheckedReloadHandler),
         (r"/livereload\.js", CachedReloadScript),
@@ -338,28 +351,25 @@ async def _watch_once(state: PreviewState, loop) -> None:
         state.watcher.polled(time.perf_counter() - started)
     if current == state.snapshot:
         return
-    changed = sorted(set(current.items()) ^ set(state.snapshot.items()))
+    found = time.time()
+    changed = sorted({path for path, _ in set(current.items()) ^ set(state.snapshot.items())})
     before, state.snapshot = state.snapshot, current
-    saved = saved_articles(state, {path for path, _ in changed}, before, current)
+    saved = saved_articles(state, set(changed), before, current)
     if saved:
         drafts = await loop.run_in_executor(None, draft_pages, state.kept.draft, saved, state.kept.analyses)
         if drafts:
             state.drafts.update(drafts)
             state.draft_served.clear()
-            reloaded = reload_browsers()
-            print(f"[serve] change in {saved[0].name}{' and others' if len(saved) > 1 else ''}: "
-                  f"drafted {len(drafts)} article page(s); rebuilding", flush=True)
+            state.page_shown.clear()
+            reloaded = reload_browsers(draft_url(drafts))
+            saved_at = max(current[str(p)][0] for p in saved) / 1e9  # the file's time: when it was written
+            print(f"[serve] {saved[0].name}{' and others' if len(saved) > 1 else ''} saved: "
+                  f"drafted {len(drafts)} article page(s) and reloaded {time.time() - saved_at:.3f} s after the save "
+                  f"(the change found after {found - saved_at:.3f} s); rebuilding", flush=True)
             if reloaded:
-                # The rebuild holds the interpreter while it runs: let the open pages load the
-                # draft first (and its stylesheet and script), or wait at most DRAFT_WAIT.
-                try:
-                    await asyncio.wait_for(state.draft_served.wait(), DRAFT_WAIT)
-                    await asyncio.sleep(0.1)
-                except TimeoutError:
-                    pass
+                await _page_shown(state)
     if not state.drafts:
-        print(f"[serve] change in {Path(changed[0][0]).name}{' and others' if len(changed) > 1 else ''}",
-              flush=True)
+        print(f"[serve] change in {Path(changed[0]).name}{' and others' if len(changed) > 1 else ''}", flush=True)
     try:
         await loop.run_in_executor(None, rebuild, state)
     finally:
@@ -367,6 +377,21 @@ async def _watch_once(state: PreviewState, loop) -> None:
     reload_browsers()
     state.watcher.follow(state.watched_roots(), loop)  # site.toml may have moved the folders
     await loop.run_in_executor(None, warm_drafts, state, saved)
+
+
+async def _page_shown(state: PreviewState) -> None:
+    """Wait until an open page has the draft (it swapped the draft in, or
+    reloaded and its reload client, which runs at the end of the page,
+    connected again) and a moment to paint it, or at most DRAFT_WAIT: the
+    rebuild takes the interpreter and the cores, and would slow the page the
+    editor is waiting for."""
+    try:
+        async with asyncio.timeout(DRAFT_WAIT):
+            await state.draft_served.wait()
+            await state.page_shown.wait()
+            await asyncio.sleep(PAINT_SECONDS)
+    except TimeoutError:
+        pass
 
 
 def warm_drafts(state: PreviewState, saved: list[Path]) -> None:
@@ -402,9 +427,20 @@ def saved_articles(state: PreviewState, changed: set[str], before: Snapshot,
     return files
 
 
-def reload_browsers() -> int:
-    """Tell every connected page to reload (livereload protocol 7)."""
-    message = {"command": "reload", "path": "*", "liveCSS": True, "liveImg": True}
+def draft_url(drafts: dict[str, bytes]) -> str:
+    """The URL of the one drafted page (the preview's base is "/"), which an
+    open page of it swaps in without reloading (_preview.html); "*" (every
+    page reloads) for several."""
+    if len(drafts) != 1:
+        return "*"
+    (rel,) = drafts
+    return "/" + (rel.removesuffix("index.html") if rel == "index.html" or rel.endswith("/index.html") else rel)
+
+
+def reload_browsers(path: str = "*") -> int:
+    """Tell every connected page to reload (livereload protocol 7); an open
+    page at `path` may instead swap in its draft (_preview.html)."""
+    message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
     for waiter in list(LiveReloadHandler.waiters):
         try:
             waiter.write_message(message)
