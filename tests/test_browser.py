@@ -37,7 +37,8 @@ def test_live_reload_and_error_overlay(browser, tmp_path):
             timings.append(time.perf_counter() - start)
             # What shows first is the preview's draft; the rebuild follows and the page reloads to
             # the rebuilt page. Let that settle: a save during the rebuild waits for it to end.
-            wait_for(lambda: (project / "serve.log").read_text().count("[serve] rebuilt") >= n + 2, timeout=60)
+            log = project / "serve.log"
+            wait_for(lambda builds=n + 2: log.read_text().count("[serve] rebuilt") >= builds, timeout=60)  # 1st + 1 a save
             assert marker in rebuilt.read_text(encoding="utf-8")
             time.sleep(0.5)
             _connected(page)
