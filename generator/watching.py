@@ -24,6 +24,7 @@ files inside it may not all arrive.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import stat
 import sys
@@ -170,11 +171,12 @@ class FileEvents:
         try:
             while not self.stop.is_set():
                 got = self.notify.watch(DEBOUNCE_MS, STEP_MS, 1000, self.stop)
-                if isinstance(got, set) and got:
+                if isinstance(got, set) and got and not self.stop.is_set():
                     self.loop.call_soon_threadsafe(self._deliver, {path for _, path in got})
         except BaseException as exc:  # the watch broke: the preview polls from now on
             self.failed = exc
-            self.loop.call_soon_threadsafe(self.arrived.set)
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+                self.loop.call_soon_threadsafe(self.arrived.set)
         finally:
             self.notify.close()
 
