@@ -96,11 +96,14 @@ def main(argv: list[str] | None = None) -> int:
             } if reload else None,
             "median_rebuilt_on_disk": round(statistics.median(disk), 3),
             "load_average": [round(x, 2) for x in os.getloadavg()],
-            "measured": "in chromium (file written -> new text visible in the open page: the preview's draft of "
-                        "the page, generator/draft.py; the rebuilt page follows, timed to disk)" if reload
-                        else "file written -> rebuilt page on disk (no browser)",
-            "how": "benchmarks/preview.py: one article edited per run; the preview drafts the edited article's "
-                   "page from its new text and the last build's links and reloads, then keeps the parsed "
+            "measured": "in chromium (file written -> new text visible in the open page as Playwright finds it, "
+                        "'median'; and as first painted, by the page's own clock, 'median_painted': the preview's "
+                        "draft of the page, generator/draft.py, swapped into the open page; the rebuilt page "
+                        "follows, timed to disk); timeline: the server's times from its log, the page's from its "
+                        "performance entries" if reload else "file written -> rebuilt page on disk (no browser)",
+            "how": "benchmarks/preview.py: one article edited per run; the preview learns of the save from a "
+                   "file event, drafts the edited article's page from its new text and the last build's links, "
+                   "and the open page swaps the draft in, then keeps the parsed "
                    "articles, the analyses and the input digests in memory (generator/state.py), re-extracts "
                    "the edited article, re-merges all events, re-renders the pages whose inputs changed",
         }
