@@ -13,6 +13,7 @@ build: an event the edit creates, moves or renames shows after the rebuild.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .analysis.article import analyse
@@ -25,7 +26,7 @@ from .render import TemplateProblem, Templates
 from .resources import Resources
 from .site import Site, Urls
 from .site.articles import ArticleLinks, article_view
-from .site.pages import article_page
+from .site.pages import ARTICLE_TEMPLATE, article_page
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,23 @@ class DraftBasis:
             return None
         return cls(site.config, resources, site.urls, site.links, site.built, generator)
 
+    @cached_property
+    def templates(self) -> Templates:
+        """The templates, made once for all the drafts until the next build
+        (which makes a new basis, so an edited template is never stale)."""
+        config = self.config
+        return Templates(config, self.urls, self.built, self.generator, config.root / ".cache" / "templates")
+
+    def warm(self, files: list[Path], last: dict[str, Analysis] | None = None) -> None:
+        """Draft `files` and throw the drafts away, so the next draft finds
+        the templates loaded and compiled and the language resources ready.
+        Nothing it raises matters here: a real draft reports it."""
+        try:
+            self.templates.env.get_template(ARTICLE_TEMPLATE)
+            draft_pages(self, files, last)
+        except Exception:
+            pass
+
 
 def draft_pages(basis: DraftBasis, files: list[Path], last: dict[str, Analysis] | None = None) -> dict[str, bytes]:
     """Output path -> the drafted page of each article file. An article that
@@ -57,9 +75,7 @@ def draft_pages(basis: DraftBasis, files: list[Path], last: dict[str, Analysis] 
 
 def _drafts(basis: DraftBasis, files: list[Path], last: dict[str, Analysis]) -> dict[str, bytes]:
     by_slug = {a.article.slug: a for a in last.values()}
-    config, out = basis.config, {}
-    templates = Templates(config, basis.urls, basis.built, basis.generator,
-                          config.root / ".cache" / "templates")
+    config, templates, out = basis.config, basis.templates, {}
     for file in files:
         try:
             article = read_article(file, config.content_dir, Report(), config.limits)

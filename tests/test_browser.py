@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.support import ROOT, merge_result, preview_project, running_preview
+from tests.support import ROOT, merge_result, preview_project, running_preview, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,8 @@ def test_live_reload_and_error_overlay(browser, tmp_path):
     timings = []
     with running_preview(project) as (url, proc):
         page = browser.new_page()
+        rebuilt = project / ".preview" / "articles" / article.stem / "index.html"
+        log = project / "serve.log"  # says "rebuilt" after the first build and after each save's rebuild
         page.goto(url + "articles/" + article.stem + "/")
         _connected(page)
         assert page.locator("article h1").inner_text().startswith("Putin seeks")
@@ -34,6 +36,11 @@ def test_live_reload_and_error_overlay(browser, tmp_path):
             article.write_text(original.replace("deepened bilateral ties", f"deepened bilateral ties {marker}"))
             page.wait_for_function(f"() => document.body.innerText.includes('{marker}')", timeout=15000)
             timings.append(time.perf_counter() - start)
+            # What shows first is the preview's draft; the rebuild follows and the page reloads to
+            # the rebuilt page. Let that settle: a save during the rebuild waits for it to end.
+            wait_for(lambda builds=n + 2: log.read_text().count("[serve] rebuilt") >= builds, timeout=60)
+            assert marker in rebuilt.read_text(encoding="utf-8")
+            time.sleep(0.5)
             _connected(page)
 
         article.write_text(original.replace("title:", "title: [unclosed", 1))  # broken front matter

@@ -62,6 +62,18 @@ def test_rebuilds_without_any_browser(preview):
         wait_for(lambda: "NOBROWSER" not in get(url)[1])
 
 
+def test_only_fingerprinted_assets_and_the_reload_script_are_kept_by_the_browser(preview):
+    """A reload after a save then fetches the page alone; the pages themselves are never kept."""
+    project, url, _ = preview
+    status, html = get(url)
+    css = next(p for p in (project / ".preview" / "static").iterdir() if p.name.startswith("style."))
+    assert f"/static/{css.name}" in html
+    for path, kept in [(f"static/{css.name}", "immutable"), ("livereload.js?port=1", "max-age=3600"),
+                       ("", "no-store"), ("events.json", "no-store")]:
+        with urllib.request.urlopen(url + path, timeout=5) as r:
+            assert kept in r.headers["Cache-Control"], path
+
+
 @pytest.mark.parametrize("path", ["/../site.toml", "/%2e%2e/site.toml", "/%2E%2E%2Fsite.toml", "/..%2fsite.toml",
                                   "/events/../../site.toml", "//etc/passwd", "/%2e%2e/%2e%2e/etc/passwd"])
 def test_nothing_outside_the_built_site_is_served(preview, path):

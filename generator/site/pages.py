@@ -18,6 +18,7 @@ from .urls import KIND_FOLDERS, KIND_LABELS, Link, Urls
 from .views import EventView
 
 FILTER_OPTIONS = 40  # per kind: the names most often on the page
+ARTICLE_TEMPLATE = "article.html"
 
 
 @dataclass
@@ -131,7 +132,7 @@ def pages(site) -> list[Page]:
 
 def article_page(a: ArticleView, urls: Urls) -> Page:
     """An article's page (also drafted alone by the preview: generator.draft)."""
-    return Page(urls.file_for(a.url), a.url, "article.html", {"article": a}, a.title)
+    return Page(urls.file_for(a.url), a.url, ARTICLE_TEMPLATE, {"article": a}, a.title)
 
 
 def _cards(page) -> list[EventView]:
