@@ -51,7 +51,7 @@ from tornado import ioloop, web
 
 from .build import BuildOptions, build
 from .config import load_config
-from .draft import draft_pages
+from .draft import DraftBasis, draft_pages
 from .errors import BuildError, Problem
 from .inputs import ARTICLE_SUFFIXES, BUNDLED_TEMPLATES, DATA_ROOT
 from .state import BuildState
@@ -423,8 +423,7 @@ def warm_drafts(state: PreviewState, saved: list[Path]) -> None:
     if basis is None or state.problems:
         return
     if not saved:
-        folder = str(basis.config.content_dir / "articles") + os.sep
-        first = min((p for p in state.snapshot if p.startswith(folder) and p.endswith(ARTICLE_SUFFIXES)), default=None)
+        first = min((p for p in state.snapshot if _is_article(basis, p)), default=None)
         saved = [Path(first)] if first else []
     basis.warm(saved, state.kept.analyses)
 
@@ -438,13 +437,17 @@ def saved_articles(state: PreviewState, changed: set[str], before: Snapshot,
     basis = state.kept.draft
     if basis is None or state.problems:
         return []
-    folder = str(basis.config.content_dir / "articles") + os.sep
     files = []
     for path in sorted(changed):
-        if not (path.startswith(folder) and path.endswith(ARTICLE_SUFFIXES) and path in current and path in before):
+        if not (_is_article(basis, path) and path in current and path in before):
             return []
         files.append(Path(path))
     return files
+
+
+def _is_article(basis: DraftBasis, path: str) -> bool:
+    """An article file of the content folder (what a draft can be made of)."""
+    return path.startswith(str(basis.config.content_dir / "articles") + os.sep) and path.endswith(ARTICLE_SUFFIXES)
 
 
 def draft_url(drafts: dict[str, bytes]) -> str:
