@@ -61,6 +61,11 @@ class Mention:
     named: tuple[EntityRef, ...] = ()  # every name of the sentence (`entities`: those of the event's own clause)
 
     @property
+    def every_name(self) -> tuple[EntityRef, ...]:
+        """Every name of the sentence, each once, the clause's first."""
+        return tuple(dict.fromkeys((*self.entities, *self.named)))
+
+    @property
     def when(self) -> When:
         """A mention is only made for a placeable date, so this is never None."""
         assert self.timex.when is not None

@@ -183,7 +183,7 @@ def merged_events(analyses: list[Analysis], resources: Resources,
     common = frozenset().union(*(a.common_words for a in analyses))
     # every name of the dated sentences (each once per sentence), not only of their clauses: more
     # evidence for a name's kind and full form ("Merkel" -> "Angela Merkel")
-    refs = [r for a in analyses for m in a.mentions for r in dict.fromkeys((*m.entities, *m.named))]
+    refs = [r for a in analyses for m in a.mentions for r in m.every_name]
     index = EntityIndex.build(refs, resources.gazetteer, common)
     return merge(analyses, index, resources.vocab, resources.summary, config.extraction.merge_threshold), index
 

@@ -87,7 +87,7 @@ def _entities(ms: list[Mention], index: EntityIndex, every: bool = False) -> tup
     sentences), the most mentioned first."""
     counts: Counter = Counter()
     for m in ms:
-        for ref in (dict.fromkeys((*m.entities, *m.named)) if every else m.entities):
+        for ref in (m.every_name if every else m.entities):
             resolved = index.resolve(ref)
             if resolved:
                 counts[resolved[0]] += 1
