@@ -116,6 +116,11 @@ def _narrative(c, previous: list, spans) -> str | None:
     return value + suffix if value else None
 
 
+# Parts of a day that run into its night: "overnight" after "Thursday
+# afternoon" is Thursday night, not the night before.
+_INTO_NIGHT = ("TAF", "TEV", "TNI")
+
+
 def _narrative_base(base: str, c, previous: list, spans) -> str | None:
     _, unit, offset = base.split(":")
     off = int(offset)
@@ -125,6 +130,8 @@ def _narrative_base(base: str, c, previous: list, spans) -> str | None:
     for t in _antecedents(c, previous, spans):
         if t.type not in ("DATE", "TIME") or not t.value[:4].isdigit():
             continue
+        if c.rule == "time.overnight" and t.value.endswith(_INTO_NIGHT):
+            off = 0
         day = t.value.split("T")[0]
         prec = calendar.precision(day)
         placed = calendar.span(day)
