@@ -261,6 +261,8 @@ class PageRenderer:
         self.jobs = jobs or os.cpu_count() or 1
         self.progress = progress
         self.paths = [p.path for p in site.pages]
+        self.todo: list[int] = list(range(len(site.pages)))  # the pages (by place) rendered unless found unchanged
+        self.digests: dict[str, str] = {}  # fingerprints found before rendering (a rebuild's), by page path
         base = hashlib.sha256(generator_name.encode())
         hash_files(base, template_files(self.templates.dirs))
         base.update(repr({k: v for k, v in self.templates.env.globals.items() if k in _DATA_GLOBALS}).encode())
@@ -273,20 +275,54 @@ class PageRenderer:
 
     def run(self, sink: Sink) -> Outcome:
         """Render every page into `sink`; raises BuildError naming the first
-        template error (the same one whatever the number of workers)."""
-        n = len(self.site.pages)
-        todo = n if self.only is None else len(self.only)
-        if self.jobs > 1 and todo >= POOL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
-            outcome = self._in_workers(sink)
+        template error (the same one whatever the number of workers).
+
+        A rebuild (fingerprints of the live site known) first fingerprints
+        every page here, once: the fingerprints share most of their work (an
+        event's view is hashed once, for all the pages listing it), and after
+        an edit only a few pages differ, too few to be worth forking workers
+        that would each hash the shared views again. A cold build renders
+        every page, so its workers fingerprint the pages they render."""
+        outcome = Outcome()
+        if self.previous or self.only is not None:
+            outcome = self._keep_unchanged(sink)
+        if self.jobs > 1 and len(self.todo) >= POOL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+            outcome.add(self._in_workers(sink))
         else:
-            outcome = self.render_range(0, n, sink)
+            outcome.add(self.render_range(0, len(self.todo), sink))
         if outcome.problem:
             raise BuildError(outcome.problem[1])
         return outcome
 
+    def _keep_unchanged(self, sink: Sink) -> Outcome:
+        """Keep the pages whose fingerprint matches the live file's (or that
+        `only` leaves out); the others stay in `todo`, fingerprinted."""
+        out = Outcome()
+        previous, exists, only, page_digest = self.previous or {}, self.exists, self.only, self.hasher.page
+        todo = []
+        for i, page in enumerate(self.site.pages):
+            if only is not None and page.path not in only:
+                digest = previous.get(page.path)
+                if digest is not None:
+                    out.digests[page.path] = digest
+                sink.keep(page.path, digest or "")
+                out.unchanged += 1
+                continue
+            digest = self.digests[page.path] = page_digest(page.template, page.url, page.title, page.context)
+            if previous.get(page.path) == digest and exists and exists(page.path):
+                out.digests[page.path] = digest
+                sink.keep(page.path, digest)
+                out.unchanged += 1
+                continue
+            todo.append(i)
+        self.todo = todo
+        if self.progress:
+            self.progress(out.unchanged)
+        return out
+
     def _in_workers(self, sink: Sink) -> Outcome:
         outcome = Outcome()
-        ranges = [(i, min(i + CHUNK, len(self.site.pages))) for i in range(0, len(self.site.pages), CHUNK)]
+        ranges = [(i, min(i + CHUNK, len(self.todo))) for i in range(0, len(self.todo), CHUNK)]
         # Objects made before the fork are moved out of the collector's reach, so
         # a collection in a worker does not write to (and so copy) every page of
         # memory it shares with this process. No collection first (as Python's gc
@@ -307,24 +343,16 @@ class PageRenderer:
         return outcome
 
     def render_range(self, start: int, stop: int, sink: Sink) -> Outcome:
+        """Render the pages todo[start:stop] (those found unchanged were kept before)."""
         out = Outcome()
-        previous, exists, only, page_digest = self.previous, self.exists, self.only, self.hasher.page
-        for i in range(start, stop):
+        page_digest, known = self.hasher.page, self.digests
+        for n in range(start, stop):
+            i = self.todo[n]
             page = self.site.pages[i]
-            if self.progress and i % 500 == 499:
+            if self.progress and n % 500 == 499:
                 self.progress(500)
-            if only is not None and page.path not in only:
-                digest = (previous or {}).get(page.path)
-                if digest is not None:
-                    out.digests[page.path] = digest
-                sink.keep(page.path, digest or "")
-                out.unchanged += 1
-                continue
-            digest = out.digests[page.path] = page_digest(page.template, page.url, page.title, page.context)
-            if previous and previous.get(page.path) == digest and exists and exists(page.path):
-                sink.keep(page.path, digest)
-                out.unchanged += 1
-                continue
+            digest = known.get(page.path)  # None in a cold build: no fingerprint was needed before
+            out.digests[page.path] = digest or page_digest(page.template, page.url, page.title, page.context)
             try:
                 data = self.render_one(page)
             except TemplateProblem as exc:

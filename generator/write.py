@@ -408,10 +408,12 @@ class _StagedSink:
         self.live_pages = _manifest_pages(live)
 
     def keep(self, rel: str, digest: str | None) -> None:
-        """The live file, unchanged, is part of the new site."""
-        live_path, staged = self.output / rel, self.tree.root / rel
-        same_page = self.shadow_pages.get(rel) == digest == self.live_pages.get(rel)
-        if not (rel in self.shadow_files and (same_page or _same_inode(live_path, staged))):
+        """The live file, unchanged, is part of the new site. (The staging folder
+        most often holds it already: the paths are made only when it may not.)"""
+        if rel in self.shadow_files and self.shadow_pages.get(rel) == digest == self.live_pages.get(rel):
+            return
+        live_path = self.output / rel
+        if not (rel in self.shadow_files and _same_inode(live_path, self.tree.root / rel)):
             self.tree.link(live_path, rel)
 
     def put(self, rel: str, data: bytes) -> bool:

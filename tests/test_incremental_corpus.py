@@ -9,12 +9,14 @@ both start from the same published id history (corpus/history.py)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from generator import render
 from generator.write import BOOKKEEPING
 from tests.support import build_site, make_corpus
 
@@ -109,3 +111,41 @@ def test_incremental_rebuild_of_a_generated_corpus_equals_a_cold_build(first, tm
         assert before - after, "the change should retire an id"
     if change == "split":
         assert after - before, "the change should make a new event"
+
+
+_RENDER_IN_WORKER = render._render_in_worker
+
+
+class _MARKS:
+    folder = Path()  # where _recording leaves a file per task: pid-start-stop
+
+
+def _recording(span):
+    (_MARKS.folder / f"{os.getpid()}-{span[0]}-{span[1]}").touch()
+    return _RENDER_IN_WORKER(span)
+
+
+def test_a_rebuild_renders_only_the_changed_pages_in_workers_and_equals_a_cold_build(first, tmp_path, monkeypatch):
+    """A rebuild fingerprints every page in the main process, keeps the
+    unchanged ones, and hands only the rest to the render workers (here even
+    a few pages go to workers): each worker renders the pages of the list it
+    is given, not the site's pages at the same places."""
+    project = tmp_path / "p"
+    shutil.copytree(first, project, symlinks=True)
+    shutil.copytree(project / "site", project / "cold")
+    marks = tmp_path / "renderers"
+    marks.mkdir()
+    monkeypatch.setattr(render, "POOL_MIN_PAGES", 1)
+    monkeypatch.setattr(render, "CHUNK", 2)
+    monkeypatch.setattr(render, "_render_in_worker", _recording)
+    monkeypatch.setattr(_MARKS, "folder", marks)
+    _edit(project, "edit")
+    warm = build_site(project / "site.toml", output=project / "site", search_index=False, jobs=2)
+    rendered = sum(int(m.name.split("-")[2]) - int(m.name.split("-")[1]) for m in marks.iterdir())
+    assert warm.stats is not None and 0 < warm.stats.written <= rendered < warm.pages / 10
+    assert os.getpid() not in {int(m.name.split("-")[0]) for m in marks.iterdir()}
+    build_site(project / "site.toml", output=project / "cold", search_index=False, use_cache=False, jobs=1)
+    a, b = files(project / "site"), files(project / "cold")
+    assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
+    manifest = json.loads((project / "site" / ".generator-manifest.json").read_text())
+    assert manifest == json.loads((project / "cold" / ".generator-manifest.json").read_text())

@@ -207,16 +207,20 @@ def link_neighbours(views: list[EventView]) -> None:
     for i, v in enumerate(views):
         for name in v.entity_names:
             by_entity[name].append(i)
+    names = [frozenset(v.entity_names) for v in views]  # each view's, made once, not once per candidate
+    briefs = [v.brief() for v in views]
     for i, v in enumerate(views):
-        v.previous = views[i - 1].brief() if i > 0 else None
-        v.next = views[i + 1].brief() if i + 1 < len(views) else None
-        v.related = related(i, views, by_entity)
+        v.previous = briefs[i - 1] if i > 0 else None
+        v.next = briefs[i + 1] if i + 1 < len(views) else None
+        v.related = related(i, views, by_entity, names, briefs)
 
 
-def related(i: int, views: list[EventView], by_entity: dict[str, list[int]], limit: int = 5) -> list[EventBrief]:
+def related(i: int, views: list[EventView], by_entity: dict[str, list[int]], names: list[frozenset[str]],
+            briefs: list[EventBrief], limit: int = 5) -> list[EventBrief]:
     """Events that share names with this one or lie close to it in time.
     Candidates come from the entity index (rarest names first) and the
-    neighbours in date order, so this stays fast with thousands of events."""
+    neighbours in date order, so this stays fast with thousands of events.
+    `names` and `briefs`: each view's names and brief (made once for all views)."""
     v = views[i]
     candidates: set[int] = set(range(max(0, i - 4), min(len(views), i + 5)))
     for name in sorted(v.entity_names, key=lambda n: len(by_entity[n]))[:4]:
@@ -225,13 +229,14 @@ def related(i: int, views: list[EventView], by_entity: dict[str, list[int]], lim
         at = bisect.bisect_left(ids, i)
         candidates.update(ids[max(0, at - 15) : at + 15])
     candidates.discard(i)
-    mine = set(v.entity_names)
+    mine = names[i]
+    start = v.when.start
     scored = []
     for j in candidates:
         o = views[j]
-        shared = len(mine.intersection(o.entity_names))
-        days = abs((o.when.start - v.when.start).days)
+        shared = len(mine.intersection(names[j]))
+        days = abs((o.when.start - start).days)
         if shared or days <= 31:
-            scored.append((-(shared + 2.0 / (1 + days / 30)), o.id, o))
+            scored.append((-(shared + 2.0 / (1 + days / 30)), o.id, j))
     scored.sort(key=lambda x: (x[0], x[1]))
-    return [o.brief() for _, _, o in scored[:limit]]
+    return [briefs[j] for _, _, j in scored[:limit]]
