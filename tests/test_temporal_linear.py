@@ -194,7 +194,8 @@ def test_windows_match_the_plain_merge():
     rng = random.Random(5)
     for _ in range(3000):
         n = rng.randint(1, 400)
-        starts = sorted(rng.randrange(n) for _ in range(rng.randint(1, 25)))
+        # (past extract._MANY_STARTS the cuts are found in C: both ways are tried)
+        starts = sorted(rng.randrange(n) for _ in range(rng.randint(1, 60)))
         before, after = rng.randint(0, 64), rng.randint(1, 64)
         merged: list[list[int]] = []
         for i in starts:
@@ -204,6 +205,27 @@ def test_windows_match_the_plain_merge():
             else:
                 merged.append([a, b])
         assert extract.windows(n, starts, before, after) == [tuple(w) for w in merged]
+
+
+def test_each_group_gets_the_starts_of_its_words():
+    """The automaton hands each hit to the groups needing its word: every
+    group present gets exactly the sorted starts of its words (as a scan of
+    each word finds them), every other group none."""
+    plans = extract._plan(RES)
+    for text in _texts_for_the_fast_path():
+        lowered = extract.lower_ascii(text)
+        positions = extract.literal_positions(lowered, RES)
+        lists = extract._group_starts(lowered, RES, plans.count)
+        for plan in (plans.vetoes, plans.rules):
+            present = {id(group): starts for group, starts in plan.present(lists)}
+            for group in plan.groups:
+                expected = sorted(p for lit in group.literals or () for p in positions.get(lit, ()))
+                if group.literals is None:
+                    assert present[id(group)] is None
+                elif expected:
+                    assert present[id(group)] == expected
+                else:
+                    assert id(group) not in present
 
 
 def test_the_modifier_test_never_rejects_what_the_modifier_pattern_takes():

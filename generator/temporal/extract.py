@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import chain
+from itertools import compress, islice, repeat
+from operator import sub
 from typing import Any
 
 import ahocorasick
@@ -76,37 +77,50 @@ def _derived(kind: str, res: Resources, build):
 
 
 def _automaton(res: Resources) -> ahocorasick.Automaton:
-    """Every required literal in one Aho-Corasick automaton: (literal, its
-    length - 1) at each literal's end."""
+    """Every required literal in one Aho-Corasick automaton. At each
+    literal's end it gives (the literal, its length - 1, the groups that
+    need it): a hit goes straight to the groups it opens windows for. The
+    groups are numbered vetoes' first, then rules' (see _Plans)."""
     return _derived("literals", res, _build_automaton)
 
 
 def _build_automaton(res: Resources) -> ahocorasick.Automaton:
+    plans = _plan(res)
     automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
     for lit in res.literals:
-        automaton.add_word(lit, (lit, len(lit) - 1))
+        automaton.add_word(lit, (lit, len(lit) - 1, plans.needing.get(lit, ())))
     automaton.make_automaton()
     return automaton
 
 
 def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     """Where each required literal occurs (every occurrence, overlapping ones
-    too, in text order). One pass of an Aho-Corasick automaton in C finds all
-    the rules' words at once: three times faster than a str.find scan per
-    word (with longer words looked for only around the shorter ones they
-    contain), which was the largest cost of tagging."""
+    too, in text order), found by one pass of the Aho-Corasick automaton in C."""
     found: dict[str, list[int]] = {}
     automaton = _automaton(res)
     if automaton.kind != ahocorasick.AHOCORASICK:  # no rule needs a word
         return found
-    get = found.get
-    for end, (lit, back) in automaton.iter(lowered):
-        hits = get(lit)
-        if hits is None:
-            found[lit] = [end - back]
-        else:
-            hits.append(end - back)
+    for end, (lit, back, _) in automaton.iter(lowered):
+        found.setdefault(lit, []).append(end - back)
     return found
+
+
+def _group_starts(lowered: str, res: Resources, count: int) -> list[list[int]]:
+    """For each of the `count` groups (vetoes' and rules'), the starts of the
+    words it needs, in the order of their ends (empty: none occurs). One pass
+    of the automaton in C finds every rule's words at once (three times
+    faster than a str.find scan per word) and hands each hit to the groups
+    that need its word: no per-word table to merge into per-group lists
+    afterwards (that merging, with its bookkeeping, had come to cost as much
+    as the search)."""
+    lists: list[list[int]] = list(map(list, repeat((), count)))
+    automaton = _automaton(res)
+    if automaton.kind != ahocorasick.AHOCORASICK:  # no rule needs a word
+        return lists
+    for end, (_, back, keys) in automaton.iter(lowered):
+        for k in keys:
+            lists[k].append(end - back)
+    return lists
 
 
 def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[int, int]]:
@@ -116,19 +130,31 @@ def windows(n: int, starts: list[int], before: int, after: int) -> list[tuple[in
     first = starts[0]
     if len(starts) == 1:
         return [(first - before if first > before else 0, first + after if first + after < n else n)]
-    # A plain loop: measured on news, twice as fast as finding the cuts with
-    # iterators in C (most texts give a group a handful of starts, where the
-    # iterators' set-up costs more than they save).
     width = before + after
     out = []
-    opened = prev = first
-    for s in starts:
-        if s - prev > width:
-            out.append((opened - before if opened > before else 0, prev + after if prev + after < n else n))
-            opened = s
-        prev = s
-    out.append((opened - before if opened > before else 0, prev + after if prev + after < n else n))
+    if len(starts) < _MANY_STARTS:
+        # A plain loop: measured on news, twice as fast as finding the cuts
+        # with iterators in C for the handful of starts most groups get.
+        opened = prev = first
+        for s in starts:
+            if s - prev > width:
+                out.append((opened - before if opened > before else 0, prev + after if prev + after < n else n))
+                opened = s
+            prev = s
+        out.append((opened - before if opened > before else 0, prev + after if prev + after < n else n))
+        return out
+    # Many starts (every digit of a text): the indices where a gap opens a
+    # new window, found in C; Python then goes once round per window, not per start.
+    opened = 0
+    for cut in (*compress(range(1, len(starts)), map(width.__lt__, map(sub, islice(starts, 1, None), starts))),
+                len(starts)):
+        o, p = starts[opened], starts[cut - 1]
+        out.append((o - before if o > before else 0, p + after if p + after < n else n))
+        opened = cut
     return out
+
+
+_MANY_STARTS = 16
 
 
 def _scan(text: str, lowered: str, item: Rule | Veto, spans: list[tuple[int, int]]) -> list:
@@ -221,36 +247,36 @@ def _round(reach: int) -> int:
 
 @dataclass(frozen=True)
 class _Plan:
-    """The groups of a set of rules (or vetoes), and for each required word the
-    groups that need it: a text's groups are found from the few words it holds
-    instead of testing every group."""
+    """The groups of a set of rules (or vetoes), numbered from `first` in the
+    index space the automaton hands hits to."""
 
     groups: tuple[_Group, ...]
-    needing: dict[str, tuple[int, ...]]  # word -> indices of the groups that need it
+    first: int
     always: frozenset[int]  # groups that run on the whole text
 
-    def passing(self, found) -> list[tuple[_Group, frozenset[str] | None]]:
-        """The groups one of whose words occurs in the text (`found`), in
-        order, each with the words of it that occur (None: it runs on the
-        whole text). Found here, from the few words the text holds, rather
-        than by intersecting every group's words with them."""
-        present: dict[int, list[str]] = {}
-        needing = self.needing
-        for lit in found:
-            for k in needing.get(lit, ()):
-                words = present.get(k)
-                if words is None:
-                    present[k] = [lit]
-                else:
-                    words.append(lit)
-        groups = self.groups
-        out: list[tuple[_Group, frozenset[str] | None]] = [
-            (groups[k], frozenset(present[k]) if k in present else None)
-            for k in sorted(present.keys() | self.always)]
+    def present(self, lists: list[list[int]]) -> list[tuple[_Group, list[int] | None]]:
+        """The groups one of whose words occurs in the text, in order, each
+        with the (sorted) starts of its words (None: it runs on the whole text)."""
+        first = self.first
+        mine = lists[first : first + len(self.groups)]
+        out: list[tuple[_Group, list[int] | None]] = []
+        for k in sorted({*compress(range(len(mine)), mine), *self.always}):
+            starts = mine[k]
+            if len(starts) > 1:  # in the order of their ends: a short word may end after a longer one starting later
+                starts.sort()
+            out.append((self.groups[k], starts or None))
         return out
 
 
-def _groups(items) -> _Plan:
+@dataclass(frozen=True)
+class _Plans:
+    vetoes: _Plan
+    rules: _Plan
+    needing: dict[str, tuple[int, ...]]  # word -> the groups (vetoes' then rules') that need it
+    count: int  # how many groups in all
+
+
+def _groups(items) -> tuple[_Group, ...]:
     by_required: dict = {}
     for order, item in enumerate(items):
         by_required.setdefault(item.required, []).append((order, item))
@@ -262,71 +288,66 @@ def _groups(items) -> _Plan:
         groups.append(_Group(req, tuple(reaches), tuple(
             (order, i, -1 if order in at_starts else reaches.index((_round(i.reach[0]), _round(i.reach[1]))))
             for order, i in members)))
+    return tuple(groups)
+
+
+def _build_plans(res: Resources) -> _Plans:
+    veto_groups, rule_groups = _groups(res.vetoes), _groups(res.rules)
     needing: dict[str, list[int]] = {}
-    for k, group in enumerate(groups):
+    for k, group in enumerate(veto_groups + rule_groups):
         for lit in group.literals or ():
             needing.setdefault(lit, []).append(k)
-    return _Plan(tuple(groups), {lit: tuple(ks) for lit, ks in needing.items()},
-                 frozenset(k for k, g in enumerate(groups) if g.literals is None))
+
+    def plan(groups: tuple[_Group, ...], first: int) -> _Plan:
+        return _Plan(groups, first, frozenset(k for k, g in enumerate(groups) if g.literals is None))
+
+    return _Plans(plan(veto_groups, 0), plan(rule_groups, len(veto_groups)),
+                  {lit: tuple(ks) for lit, ks in needing.items()}, len(veto_groups) + len(rule_groups))
 
 
-def _plan(res: Resources) -> tuple[_Plan, _Plan]:
-    """(veto plan, rule plan), built once per set of resources."""
-    return _derived("plan", res, lambda r: (_groups(r.vetoes), _groups(r.rules)))
+def _plan(res: Resources) -> _Plans:
+    """The vetoes' and the rules' groups, built once per set of resources."""
+    return _derived("plan", res, _build_plans)
 
 
-def _group_windows(group: _Group, present: frozenset[str] | None, n: int, positions: dict[str, list[int]],
-                   known: dict) -> list:
-    """The windows for each of the group's reaches, around the words it needs
-    that occur (`present`; None: the whole text). `known`: windows already
-    made for this text, by those words and the reach (groups needing
-    different words often find the same ones: the digits)."""
-    if present is None:
-        return [[(0, n)]] * len(group.reaches)
+def _run(text: str, lowered: str, present: list[tuple[_Group, list[int] | None]]) -> list:
+    """[(file order, rule or veto, [(start, end, match)])] of the members of
+    the groups present (each with the starts of its words; None: the whole
+    text) that match. Each group's windows are made once for each of its
+    reaches and searched by every member with that reach; a member anchored
+    on its words (k < 0) is tried at their starts only."""
+    n = len(text)
     out = []
-    for reach in group.reaches:
-        spans = known.get((present, reach))
-        if spans is None:
-            spans = known[present, reach] = windows(n, _starts(present, positions, known), *reach)
-        out.append(spans)
+    for group, starts in present:
+        if starts is None:
+            spans = [[(0, n)]] * len(group.reaches)
+            starts = []  # (a group needing no word has no member anchored on one)
+        else:
+            spans = [windows(n, starts, before, after) for before, after in group.reaches]
+        for order, item, k in group.members:
+            matches = _scan(text, lowered, item, spans[k]) if k >= 0 else _scan_at(text, lowered, item, starts)
+            if matches:
+                out.append((order, item, matches))
     return out
-
-
-def _starts(present: frozenset[str] | None, positions: dict[str, list[int]], known: dict) -> list[int]:
-    """Where the words `present` start in the text, in order (made once per
-    text and set of words). (None, a group that needs no word, has no
-    member tried at its words' starts.)"""
-    if present is None:
-        return []
-    starts = known.get(present)
-    if starts is None:
-        lists = [positions[lit] for lit in present]
-        starts = known[present] = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
-    return starts
 
 
 def find(text: str, res: Resources) -> list[Candidate]:
     """Every temporal expression the rules find in `text`, in text order."""
     lowered = lower_ascii(text)
-    positions = literal_positions(lowered, res)
-    n = len(text)
-    veto_plan, rule_plan = _plan(res)
-    known: dict = {}
-    vetoed = _vetoed(text, lowered, veto_plan.passing(positions), positions, known)
+    plans = _plan(res)
+    lists = _group_starts(lowered, res, plans.count)
+    vetoed = _vetoed(len(text), _run(text, lowered, plans.vetoes.present(lists)))
     raw: list[tuple[int, int, Rule, re.Match, int]] = []
-    for group, present in rule_plan.passing(positions):  # the others need a word that is absent
-        spans = _group_windows(group, present, n, positions, known)
-        for order, rule, k in group.members:
-            has_t = rule.has_t
-            matches = (_scan(text, lowered, rule, spans[k]) if k >= 0
-                       else _scan_at(text, lowered, rule, _starts(present, positions, known)))
-            for start, end, m in matches:
-                if has_t and m.group("t") is not None:
-                    start, end = m.span("t")
-                if end > start and _word_edges_ok(text, start, end) and (
-                        vetoed is None or vetoed.find(1, start, end) < 0):
-                    raw.append((start, end, rule, m, order))
-    return _candidates(text, choose(raw, n), res)
+    # (groups none of whose words occurs are not run)
+    for order, rule, matches in _run(text, lowered, plans.rules.present(lists)):
+        has_t = rule.has_t
+        for start, end, m in matches:
+            if has_t and m.group("t") is not None:
+                start, end = m.span("t")
+            if end > start and _word_edges_ok(text, start, end) and (
+                    vetoed is None or vetoed.find(1, start, end) < 0):
+                raw.append((start, end, rule, m, order))
+    return _candidates(text, choose(raw, len(text)), res)
 
 
 # Overlap tests mark characters in a bytearray (vetoed ones, then those of
@@ -334,18 +355,15 @@ def find(text: str, res: Resources) -> list[Candidate]:
 # characters, so choosing is linear in the text and the number of matches
 # (testing each candidate against every chosen match was quadratic).
 
-def _vetoed(text: str, lowered: str, groups: list, positions, known) -> bytearray | None:
-    """Characters covered by a false friend ("Sunday Times"), or None if none is."""
-    mask = None
-    for group, present in groups:
-        spans = _group_windows(group, present, len(text), positions, known)
-        for _, veto, k in group.members:
-            matches = (_scan(text, lowered, veto, spans[k]) if k >= 0
-                       else _scan_at(text, lowered, veto, _starts(present, positions, known)))
-            for start, end, _ in matches:
-                if mask is None:
-                    mask = bytearray(len(text))
-                mask[start:end] = b"\x01" * (end - start)
+def _vetoed(n: int, found: list) -> bytearray | None:
+    """Characters (of a text of length n) covered by a false friend ("Sunday
+    Times") the vetoes found, or None if none is."""
+    if not found:
+        return None
+    mask = bytearray(n)
+    for _, _, matches in found:
+        for start, end, _ in matches:
+            mask[start:end] = b"\x01" * (end - start)
     return mask
 
 
@@ -376,7 +394,7 @@ def _first_mod(mod: str) -> str:
     return m.group(0) if m else mod
 
 
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _may_follow_modifier(before: str, last_words: frozenset) -> bool:
@@ -386,10 +404,8 @@ def _may_follow_modifier(before: str, last_words: frozenset) -> bool:
     before = before.rstrip()
     if before.endswith("-"):
         before = before[:-1]
-    i = len(before)
-    while i and before[i - 1] in _ASCII_LETTERS:  # as the pattern's (?<![A-Za-z]) counts a word
-        i -= 1
-    return before[i:].lower() in last_words
+    # the trailing run of ASCII letters, as the pattern's (?<![A-Za-z]) counts a word
+    return before[len(before.rstrip(_ASCII_LETTERS)) :].lower() in last_words
 
 
 _UNSEEN = object()
