@@ -12,7 +12,7 @@ import pytest
 
 from generator.analysis.article import analyse
 from generator.config import ExtractionSettings
-from generator.corpus.summary import plainness, summary_text
+from generator.corpus.summary import plainness, position, summary_text
 from generator.corpus.topic import Topic
 from generator.model import Article, Mention
 from generator.resources import language_resources
@@ -73,3 +73,20 @@ def test_each_text_example_of_summary_toml(text, expression, expected):
     a = analyse(article, RES, ExtractionSettings())
     m = next(m for m in a.mentions if m.timex.text == expression)
     assert summary_text(m, a.timexes, m.when, RES.summary) == expected
+
+
+def test_a_sentence_mostly_in_quotation_marks_loses_more_than_one_with_a_short_quote():
+    short = mention('Officials said on Sunday the spill off the coast of Louisiana was "a real disaster".', "Sunday")
+    mostly = mention('The governor warned: "Fishing closed on Sunday, and the oil will reach our beaches soon."',
+                     "Sunday")
+    assert plainness(mostly, RES.summary) < plainness(short, RES.summary) < 0.0
+
+
+def test_the_lead_counts_and_the_first_sentence_most():
+    """A reporter's lead is the reporter's own summary of the happening."""
+    text = ("The rig exploded on 20 April in the Gulf.\n\nWorkers were evacuated on 20 April by boat.\n\n"
+            "Crews searched the sea for the missing men on 20 April.")
+    ms = sorted(mentions_of(text), key=lambda m: m.sentence_index)
+    assert [m.sentence_index for m in ms] == [0, 1, 2]
+    first, second, third = (position(m, RES.summary) for m in ms)
+    assert first > second > third == 0.0

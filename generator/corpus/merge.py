@@ -16,7 +16,7 @@ from ..temporal import When
 from .clustering import cluster_mentions, features, similarity
 from .entities import EntityIndex
 from .salience import Coverage, salience
-from .summary import SummaryRules, plainness, summary_text
+from .summary import SummaryRules, plainness, position, summary_text
 from .topic import Topic
 
 
@@ -29,7 +29,6 @@ def best_when(whens: list[When]) -> When:
     return ranked[0]
 
 
-LEAD_PREFERENCE = 0.5  # a sentence of an article's lead says what happened, usually
 CENTRE_SAMPLE = 200  # mentions an event's representative sentence is compared with, at most
 
 
@@ -40,7 +39,8 @@ def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: To
     its sources' sentences (the mean of its similarities to them), of the
     story (its topicality) and of everything the corpus says about that day
     (corpus/summary.py), a plain statement rather than a quotation, a
-    question or a caption, one in an article's lead preferred."""
+    question or a caption, one in an article's lead (its first sentence
+    most) preferred."""
     feats = [features(m, index) for m in ms]
     # Past CENTRE_SAMPLE mentions (one long article naming one day thousands
     # of times) the centre is measured against an evenly spaced sample of
@@ -55,7 +55,7 @@ def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: To
         central = sum(others) / len(others) if others else 0.0
         return (central + rules.story_weight * topic.closeness([ms[k]])
                 + rules.day_weight * topic.day_closeness(ms[k], day)
-                + plainness(ms[k], rules) + (LEAD_PREFERENCE if ms[k].lead else 0.0))
+                + plainness(ms[k], rules) + position(ms[k], rules))
 
     best = max(range(len(ms)), key=lambda k: (ms[k].when == when, not ms[k].since, score(k), -k))
     return ms[best]

@@ -12,7 +12,10 @@ with a photo credit, a bullet, a wire dateline or a pronoun whose name is
 in an earlier sentence ("They flew back..."), it is not a direct
 quotation or a question, and its date dates the happening itself ("the
 rig exploded on 20 April", not "oil has spewed since the explosion on 20
-April"). These are shape tests of English news prose, kept as data with examples
+April"), and it is not mostly a quotation. Where it stands counts too: a
+reporter's lead (the article's first paragraph or two sentences) is the
+reporter's own summary of the happening, the first sentence most. These are
+shape and position tests of English news prose, kept as data with examples
 that run as tests; no topic words. Measured on Timeline17's development topics with
 benchmarks/summary_loop.py (README, "Key events and salience").
 
@@ -46,7 +49,11 @@ class SummaryRules:
     shape_penalty: float
     recall_penalty: float
     pronoun_penalty: float
+    mostly_quoted_penalty: float  # more than half the sentence is inside quotation marks
+    lead_bonus: float  # a sentence of the article's lead (its first paragraph or first two sentences)
+    first_bonus: float  # and again for the article's first sentence
     quote_mark: re.Pattern
+    quoted: re.Pattern  # a stretch of the sentence inside quotation marks
     plain_opening: re.Pattern
     dateline: re.Pattern
     recalling: re.Pattern
@@ -67,8 +74,10 @@ def load_summary_rules(path: Path) -> SummaryRules:
     return SummaryRules(
         story_weight=float(w["story"]), day_weight=float(w["day"]), quote_penalty=float(w["quote"]),
         question_penalty=float(w["question"]), shape_penalty=float(w["shape"]), recall_penalty=float(w["recall"]),
-        pronoun_penalty=float(w["pronoun"]),
-        quote_mark=re.compile(p["quote_mark"]), plain_opening=re.compile(p["plain_opening"]),
+        pronoun_penalty=float(w["pronoun"]), mostly_quoted_penalty=float(w["mostly_quoted"]),
+        lead_bonus=float(w["lead"]), first_bonus=float(w["first"]),
+        quote_mark=re.compile(p["quote_mark"]), quoted=re.compile(p["quoted"]),
+        plain_opening=re.compile(p["plain_opening"]),
         dateline=re.compile(p["dateline"]), recalling=re.compile(p["recalling"], re.IGNORECASE),
         pronoun_opening=re.compile(p["pronoun_opening"]), aside=re.compile(p["aside"]),
         relating=re.compile(p["relating"], re.IGNORECASE),
@@ -85,6 +94,8 @@ def plainness(m: Mention, rules: SummaryRules) -> float:
     score = 0.0
     if m.quotes or rules.quote_mark.match(text):
         score -= rules.quote_penalty
+    if 2 * sum(len(q.group()) for q in rules.quoted.finditer(text)) > len(text):
+        score -= rules.mostly_quoted_penalty
     if text.endswith("?"):
         score -= rules.question_penalty
     if not rules.plain_opening.match(text) or rules.dateline.match(text):
@@ -94,6 +105,13 @@ def plainness(m: Mention, rules: SummaryRules) -> float:
     if rules.pronoun_opening.match(text):
         score -= rules.pronoun_penalty
     return score
+
+
+def position(m: Mention, rules: SummaryRules) -> float:
+    """How much the sentence's place in its article counts for it: a
+    reporter's lead (the first paragraph, or the first two sentences) says
+    what happened, and the very first sentence most of all."""
+    return (rules.lead_bonus if m.lead else 0.0) + (rules.first_bonus if m.sentence_index == 0 else 0.0)
 
 
 def _dates_the_event(x: Timex, when: When) -> bool:
