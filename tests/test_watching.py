@@ -125,7 +125,7 @@ def test_a_saved_article_is_drafted_and_rebuilt(tmp_path, events):
         head, sep, body = text.partition("\n---\n")
         article.write_text(head + sep + MARKER + "\n\n" + body, encoding="utf-8")
         deadline = time.monotonic() + 60
-        while state.builds == 1 and time.monotonic() < deadline:
+        while state.rebuilt == 0 and time.monotonic() < deadline:  # set when the rebuild's round has ended
             await asyncio.sleep(0.05)
         previewing.cancel()
 
