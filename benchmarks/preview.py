@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         article = sorted((tmp / "content" / "articles").glob("*.md"))[0]
         original = article.read_text()
         args.n = len(list((tmp / "content" / "articles").glob("*.md")))
+        load_at_start = [round(x, 2) for x in os.getloadavg()]
         first_build_start = time.perf_counter()
         with running_preview(tmp, startup_timeout=1800) as (url, _proc):
             first_build = time.perf_counter() - first_build_start
@@ -95,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
                 "first_frame_painted": _median(painted), "seen_by_playwright": _median(reload),
             } if reload else None,
             "median_rebuilt_on_disk": round(statistics.median(disk), 3),
+            # A save whose new text showed only with the rebuilt page: its draft never reached the page.
+            "shown_before_the_rebuild": f"{sum(r < d for r, d in zip(reload, disk, strict=True))} of {len(reload)}"
+            if reload else None,
+            "load_average_at_start": load_at_start,
             "load_average": [round(x, 2) for x in os.getloadavg()],
             "measured": "in chromium (file written -> new text visible in the open page as Playwright finds it, "
                         "'median'; and as first painted, by the page's own clock, 'median_painted': the preview's "

@@ -16,6 +16,13 @@ browser.
   milliseconds, before the rebuild starts. The fingerprinted stylesheet and
   script and livereload's script are kept by the browser, so that reload
   fetches the page alone.
+* Saves are taken and drafted by one task and rebuilt by another: a save
+  made while a rebuild runs is drafted and shown at once, and the rebuild
+  that follows includes it. Every page served carries the preview's version
+  (a count of the drafts made and the rebuilds ended); a page that connects
+  later than a draft of its URL (it was loading when the draft was
+  announced) is sent that draft then, and one older than the last rebuild
+  reloads.
 * A failed rebuild keeps the last good site and shows an overlay naming the
   file, line and message on every page until the next good build.
 * Only files inside the built site are served (403 for anything that resolves
@@ -34,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import ipaddress
+import json
 import os
 import re
 import socket
@@ -43,17 +51,18 @@ import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 
-from .build import BuildOptions, build
+from .build import BuildOptions, build, fewer_collections
 from .config import load_config
 from .draft import DraftBasis, draft_pages
 from .errors import BuildError, Problem
 from .inputs import ARTICLE_SUFFIXES, BUNDLED_TEMPLATES, DATA_ROOT
+from .model import Analysis
 from .state import BuildState
 from .temporal.rules import RULES_ROOT
 from .watching import Snapshot, Watcher, rescan, scan
@@ -78,9 +87,17 @@ class PreviewState:
     snapshot: Snapshot = field(default_factory=dict)  # path -> stamp of every watched file (watching.py)
     watcher: Watcher = field(default_factory=Watcher)
     kept: BuildState = field(default_factory=BuildState)  # what the next rebuild need not read or load again
+    # The last good build's basis for drafts and its analyses, as that build left them (one value, set
+    # at once: a draft made while the next build runs reads neither kept.draft nor kept.analyses).
+    draft_source: tuple[DraftBasis, dict[str, Analysis]] | None = None
     drafts: dict[str, bytes] = field(default_factory=dict)  # output path -> a saved article's draft page (draft.py)
-    draft_served: asyncio.Event = field(default_factory=asyncio.Event)  # a browser has loaded a draft
-    page_shown: asyncio.Event = field(default_factory=asyncio.Event)  # a page reloaded to a draft or swapped it in
+    drafted: dict[str, int] = field(default_factory=dict)  # output path -> the version its draft was made at
+    version: int = 0  # counts the drafts made and the rebuilds ended; every page served carries it
+    rebuilt: int = 0  # the version at which the last rebuild ended (a page served before it is stale)
+    stale: asyncio.Event = field(default_factory=asyncio.Event)  # a change the site does not have yet: rebuild
+    page_shown: asyncio.Event = field(default_factory=asyncio.Event)  # the newest draft reached a page (or none waits)
+    drafting: asyncio.Lock = field(default_factory=asyncio.Lock)  # one draft (or warming) at a time
+    last_saved: list[Path] = field(default_factory=list)  # the articles saved last (warmed after a rebuild)
     freeze_gc: bool = False  # between builds, keep the collector off what a build left (rebuild)
 
     def watched_roots(self) -> list[Path]:
@@ -135,6 +152,8 @@ def _rebuild(state: PreviewState) -> bool:
         return False
     state.problems = []
     state.builds += 1
+    basis = state.kept.draft
+    state.draft_source = (basis, dict(state.kept.analyses)) if basis is not None else None
     state.last_build_seconds = time.perf_counter() - start
     for w in result.report.warnings:
         print(str(w), file=sys.stderr)
@@ -192,7 +211,6 @@ class SafeStaticHandler(web.StaticFileHandler):
 
     host_check: HostCheck | None = None
     drafts: dict[str, bytes] = {}  # the preview's drafts (PreviewState.drafts), served before the files
-    draft_served: asyncio.Event | None = None  # set when a draft is served (the rebuild may start)
     page_shown: asyncio.Event | None = None  # set when a draft is served to a page that swaps it in
 
     def prepare(self) -> None:
@@ -200,18 +218,15 @@ class SafeStaticHandler(web.StaticFileHandler):
 
     async def get(self, path: str, include_body: bool = True) -> None:
         """A draft of the page, while the rebuild that replaces it runs; else the file."""
-        rel = path + "index.html" if path == "" or path.endswith("/") else path
-        draft = self.drafts.get(rel) if self.drafts else None
+        draft = self.drafts.get(output_path(path)) if self.drafts else None
         if draft is None:
             await super().get(path, include_body)
             return
         self.parse_url_path(path)  # the same refusals as for a file
         self.serving_draft = True
         self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.set_extra_headers(rel)
+        self.set_extra_headers(output_path(path))
         self.finish(draft if include_body else b"")
-        if self.draft_served is not None:
-            self.draft_served.set()
         if self.request.headers.get("X-Preview-Swap") and self.page_shown is not None:
             self.page_shown.set()  # the page swaps the draft in (_preview.html): its client does not reconnect
 
@@ -267,15 +282,26 @@ class OriginCheckedReloadHandler(LiveReloadHandler):
 
     allowed_hosts: set[str] = set()
     host_check: HostCheck | None = None
-    connected: asyncio.Event | None = None  # set when a page's client has said who it is (it has loaded)
+    state: PreviewState | None = None  # what a page that connects may have missed (catch_up)
 
     def prepare(self) -> None:
         _check_host(self)
 
     def on_message(self, message) -> None:
         super().on_message(message)
-        if self.connected is not None and self in LiveReloadHandler.waiters:
-            self.connected.set()
+        if self.state is None or self not in LiveReloadHandler.waiters:
+            return
+        try:
+            info = json.loads(message)
+            if info.get("command") != "info":
+                return
+            shown = info["plugins"]["preview-draft-swap"]["shown"]
+            url = str(info["url"])
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return  # not the preview's own client: nothing to catch up
+        missed = catch_up(self.state, url, shown)
+        if missed is not None:
+            self.write_message(reload_message(missed))
 
     def check_origin(self, origin: str) -> bool:
         netloc = urlsplit(origin).netloc.lower()
@@ -292,13 +318,19 @@ class CachedReloadScript(LiveReloadJSHandler):
 
 class Injector(web.OutputTransform):
     """Adds the reload client (and, after a failed build, the error overlay)
-    to every HTML page served."""
+    to every HTML page served, with the preview's version as it is served
+    (what the page's client tells the server when it connects: catch_up)."""
 
-    snippet: bytes = b""
+    def __init__(self, request) -> None:
+        super().__init__(request)
+        self.path = request.path
+
+    def snippet(self) -> bytes:
+        return b""
 
     def transform_first_chunk(self, status_code, headers, chunk, finishing):
         if "html" in headers.get("Content-Type", "") and b"</body>" in chunk:
-            chunk = chunk.replace(b"</body>", self.snippet + b"</body>", 1)
+            chunk = chunk.replace(b"</body>", self.snippet() + b"</body>", 1)
             if "Content-Length" in headers:
                 headers["Content-Length"] = str(len(chunk))
         return status_code, headers, chunk
@@ -313,10 +345,10 @@ def make_app(state: PreviewState, host: str, port: int) -> web.Application:
     env = _snippet_environment()
 
     class ConfiguredInjector(Injector):
-        @property
-        def snippet(self) -> bytes:  # type: ignore[override]
+        def snippet(self) -> bytes:
             html = env.get_template(OVERLAY_TEMPLATE).render(
-                problems=[p.as_dict() for p in state.problems], seconds=state.last_build_seconds, port=port)
+                problems=[p.as_dict() for p in state.problems], seconds=state.last_build_seconds, port=port,
+                shown=state.version, draft=output_path(unquote(self.path.lstrip("/"))) in state.drafts)
             return html.encode("utf-8")
 
     hosts = {f"{host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
@@ -325,9 +357,8 @@ def make_app(state: PreviewState, host: str, port: int) -> web.Application:
     OriginCheckedReloadHandler.host_check = check
     SafeStaticHandler.host_check = check
     SafeStaticHandler.drafts = state.drafts
-    SafeStaticHandler.draft_served = state.draft_served
     SafeStaticHandler.page_shown = state.page_shown
-    OriginCheckedReloadHandler.connected = state.page_shown
+    OriginCheckedReloadHandler.state = state
     handlers: list[Any] = [
         (r"/livereload", OriginCheckedReloadHandler),
         (r"/livereload\.js", CachedReloadScript),
@@ -337,12 +368,17 @@ def make_app(state: PreviewState, host: str, port: int) -> web.Application:
 
 
 async def watch(state: PreviewState) -> None:
-    """Wait for changes (watching.py) and rebuild, browser or no browser.
-    Nothing stops it: an error in one round is shown in the overlay and the
-    next round tries again."""
+    """Wait for changes (watching.py), draft the saved articles and rebuild,
+    browser or no browser. Changes are taken and drafted here while
+    `rebuilding` rebuilds in a task of its own: a save made during a rebuild
+    is shown at once, not when that rebuild ends. Nothing stops either: an
+    error in one round is shown in the overlay and the next round tries
+    again."""
     loop = asyncio.get_running_loop()
     state.watcher.follow(state.watched_roots(), loop)
-    await loop.run_in_executor(None, warm_drafts, state, [])
+    state.page_shown.set()  # no draft is waiting for a page
+    await _warm(state, loop, [])
+    rebuilder = asyncio.ensure_future(rebuilding(state))
     try:
         while True:
             try:
@@ -350,18 +386,24 @@ async def watch(state: PreviewState) -> None:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                state.problems = [Problem(f"the preview's watcher hit an error: {exc!r}", hint="save again to retry")]
-                state.snapshot = {}  # rebuild on the next round
+                _round_failed(state, "watcher", exc)
+                state.snapshot = {}  # scan everything and rebuild on the next round
                 state.watcher.catch_up = True
-                print(f"[serve] watcher error: {exc!r}; retrying", file=sys.stderr, flush=True)
                 await asyncio.sleep(0.2)
     finally:
+        rebuilder.cancel()
         state.watcher.close()
 
 
+def _round_failed(state: PreviewState, who: str, exc: Exception) -> None:
+    state.problems = [Problem(f"the preview's {who} hit an error: {exc!r}", hint="save again to retry")]
+    print(f"[serve] {who} error: {exc!r}; retrying", file=sys.stderr, flush=True)
+
+
 async def _watch_once(state: PreviewState, loop) -> None:
-    """One change: the saved articles' drafts first (served at once, the
-    open pages told to reload), then the rebuild that replaces them."""
+    """One change: the saved articles' drafts (served at once, the open
+    pages told to show them), and the rebuild that replaces them asked for
+    (`rebuilding` runs it, after the one running now if any)."""
     paths = await state.watcher.changed()
     roots = state.watched_roots() if paths is None else state.watcher.roots
     current = rescan(state.snapshot, paths, roots) if paths is not None and state.snapshot else None
@@ -375,43 +417,116 @@ async def _watch_once(state: PreviewState, loop) -> None:
     changed = sorted({path for path, _ in set(current.items()) ^ set(state.snapshot.items())})
     before, state.snapshot = state.snapshot, current
     saved = saved_articles(state, set(changed), before, current)
+    drafted = await _draft(state, loop, saved, current, found) if saved else False
     if saved:
-        drafts = await loop.run_in_executor(None, draft_pages, state.kept.draft, saved, state.kept.analyses)
-        if drafts:
-            state.drafts.update(drafts)
-            state.draft_served.clear()
-            state.page_shown.clear()
-            reloaded = reload_browsers(draft_url(drafts))
-            saved_at = max(current[str(p)][0] for p in saved) / 1e9  # the file's time: when it was written
-            print(f"[serve] {saved[0].name}{' and others' if len(saved) > 1 else ''} saved: "
-                  f"drafted {len(drafts)} article page(s) and reloaded {time.time() - saved_at:.3f} s after the save "
-                  f"(the change found after {found - saved_at:.3f} s); rebuilding", flush=True)
-            if reloaded:
-                await _page_shown(state)
-    if not state.drafts:
+        state.last_saved = saved
+    if not drafted:
         print(f"[serve] change in {Path(changed[0]).name}{' and others' if len(changed) > 1 else ''}", flush=True)
-    try:
-        await loop.run_in_executor(None, rebuild, state)
-    finally:
-        state.drafts.clear()  # the rebuilt pages (or, after a failure, the last good site) replace the drafts
+    state.stale.set()
+
+
+async def _draft(state: PreviewState, loop, saved: list[Path], current: Snapshot, found: float) -> bool:
+    """Draft the saved articles from the last good build and tell the open
+    pages; a page that is loading now gets the draft when it connects
+    (catch_up)."""
+    async with state.drafting:
+        if state.draft_source is None:
+            return False
+        basis, analyses = state.draft_source
+        drafts = await loop.run_in_executor(None, draft_pages, basis, saved, analyses)
+    if not drafts:
+        return False
+    state.version += 1
+    state.drafts.update(drafts)
+    state.drafted.update(dict.fromkeys(drafts, state.version))
+    state.page_shown.clear()
+    if not reload_browsers(draft_url(drafts)):
+        state.page_shown.set()  # no page open: the rebuild need not wait for one
+    saved_at = max(current[str(p)][0] for p in saved) / 1e9  # the file's time: when it was written
+    print(f"[serve] {saved[0].name}{' and others' if len(saved) > 1 else ''} saved: "
+          f"drafted {len(drafts)} article page(s) and reloaded {time.time() - saved_at:.3f} s after the save "
+          f"(the change found after {found - saved_at:.3f} s)", flush=True)
+    return True
+
+
+async def rebuilding(state: PreviewState) -> None:
+    """Rebuild whenever a change is waiting (`state.stale`), one rebuild at
+    a time; a change that comes while one runs makes another."""
+    loop = asyncio.get_running_loop()
+    while True:
+        await state.stale.wait()
+        try:
+            await _rebuild_once(state, loop)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            _round_failed(state, "rebuild", exc)
+            state.stale.set()
+            await asyncio.sleep(0.2)
+
+
+async def _rebuild_once(state: PreviewState, loop) -> None:
+    """Let an open page show the newest draft, then rebuild: the files the
+    build reads then include every change taken so far; a draft made while
+    it runs may not be in it, and stays (with `stale` set again) until the
+    next rebuild."""
+    await _page_shown(state)
+    state.stale.clear()
+    started = state.version
+    print("[serve] rebuilding", flush=True)
+    await loop.run_in_executor(None, rebuild, state)
+    for rel in [rel for rel, made in state.drafted.items() if made <= started]:
+        del state.drafts[rel], state.drafted[rel]  # the rebuilt page (or, after a failure, the last good one)
+    state.version += 1
+    state.rebuilt = state.version
     reload_browsers()
     state.watcher.follow(state.watched_roots(), loop)  # site.toml may have moved the folders
-    await loop.run_in_executor(None, warm_drafts, state, saved)
+    await _warm(state, loop, state.last_saved)
 
 
 async def _page_shown(state: PreviewState) -> None:
-    """Wait until an open page has the draft (it swapped the draft in, or
-    reloaded and its reload client, which runs at the end of the page,
-    connected again) and a moment to paint it, or at most DRAFT_WAIT: the
-    rebuild takes the interpreter and the cores, and would slow the page the
-    editor is waiting for."""
+    """Wait until an open page has the newest draft (it swapped the draft
+    in, or reloaded and its reload client, which runs at the end of the
+    page, connected again with it) and a moment to paint it, or at most
+    DRAFT_WAIT: the rebuild takes the interpreter and the cores, and would
+    slow the page the editor is waiting for."""
+    if state.page_shown.is_set():
+        return
     try:
         async with asyncio.timeout(DRAFT_WAIT):
-            await state.draft_served.wait()
             await state.page_shown.wait()
             await asyncio.sleep(PAINT_SECONDS)
     except TimeoutError:
         pass
+
+
+async def _warm(state: PreviewState, loop, saved: list[Path]) -> None:
+    async with state.drafting:
+        await loop.run_in_executor(None, warm_drafts, state, saved)
+
+
+def catch_up(state: PreviewState, url: str, shown) -> str | None:
+    """What a page that has just connected missed, from the version it was
+    served at (`shown`): the URL of its own page when a draft of that page
+    was made since (it swaps the draft in), "*" when a rebuild ended since
+    (it reloads); None when it is up to date, and then, if it shows the
+    newest draft, the rebuild waiting for a page to show it may start."""
+    if isinstance(shown, bool) or not isinstance(shown, int):
+        return None
+    path = urlsplit(url).path or "/"
+    made = state.drafted.get(output_path(unquote(path.lstrip("/"))))
+    if made is not None and made > shown:
+        return path
+    if shown < state.rebuilt:
+        return "*"
+    if shown >= state.version:
+        state.page_shown.set()
+    return None
+
+
+def output_path(url_path: str) -> str:
+    """The output file a request path (without its leading '/') names: a folder's index.html."""
+    return url_path + "index.html" if url_path == "" or url_path.endswith("/") else url_path
 
 
 def warm_drafts(state: PreviewState, saved: list[Path]) -> None:
@@ -419,13 +534,13 @@ def warm_drafts(state: PreviewState, saved: list[Path]) -> None:
     draft then finds the templates loaded and the language resources of
     this build ready (the first draft after a build took three times as
     long). The article saved last, else the first one."""
-    basis = state.kept.draft
-    if basis is None or state.problems:
+    if state.draft_source is None or state.problems:
         return
+    basis, analyses = state.draft_source
     if not saved:
         first = min((p for p in state.snapshot if _is_article(basis, p)), default=None)
         saved = [Path(first)] if first else []
-    basis.warm(saved, state.kept.analyses)
+    basis.warm(saved, analyses)
 
 
 def saved_articles(state: PreviewState, changed: set[str], before: Snapshot,
@@ -434,9 +549,9 @@ def saved_articles(state: PreviewState, changed: set[str], before: Snapshot,
     there), which can be drafted from the last build; [] for any other change
     (a template, site.toml, a rule, a deleted or a new file), which needs the
     rebuild alone."""
-    basis = state.kept.draft
-    if basis is None or state.problems:
+    if state.draft_source is None or state.problems:
         return []
+    basis = state.draft_source[0]
     files = []
     for path in sorted(changed):
         if not (_is_article(basis, path) and path in current and path in before):
@@ -460,10 +575,16 @@ def draft_url(drafts: dict[str, bytes]) -> str:
     return "/" + (rel.removesuffix("index.html") if rel == "index.html" or rel.endswith("/index.html") else rel)
 
 
+def reload_message(path: str = "*") -> dict:
+    """Reload (livereload protocol 7); an open page at `path` may instead
+    swap in its draft (_preview.html)."""
+    return {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+
+
 def reload_browsers(path: str = "*") -> int:
-    """Tell every connected page to reload (livereload protocol 7); an open
-    page at `path` may instead swap in its draft (_preview.html)."""
-    message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+    """Tell every connected page to reload; an open page at `path` may
+    instead swap in its draft."""
+    message = reload_message(path)
     for waiter in list(LiveReloadHandler.waiters):
         try:
             waiter.write_message(message)
@@ -493,8 +614,12 @@ def serve(args) -> int:
         webbrowser.open(url)
     loop = ioloop.IOLoop.current()
     loop.add_callback(lambda: asyncio.ensure_future(watch(state)))
+    # A draft can be made while a build runs, both in fewer_collections: each gives back the
+    # threshold it found, so the process keeps the build's for its whole life (not the default,
+    # which a draft ending inside a build would otherwise give back to the build).
     try:
-        loop.start()
+        with fewer_collections():
+            loop.start()
     except KeyboardInterrupt:
         print("[serve] stopped")
     return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import PreviewState, _watch_once, rebuild
+from generator.serve import PreviewState, _watch_once, rebuild, watch
 from generator.watching import MISSING, FileEvents, Watcher, rescan, scan
 from tests.support import seed_project
 
@@ -119,15 +119,17 @@ def test_a_saved_article_is_drafted_and_rebuilt(tmp_path, events):
         state.watcher.follow(state.watched_roots(), loop)
         assert (state.watcher.events is not None) == events
         await _watch_once(state, loop)  # the first round scans everything: nothing changed
-        assert state.builds == 1
+        assert state.builds == 1 and not state.stale.is_set()
+        previewing = asyncio.ensure_future(watch(state))  # takes the changes, drafts, and rebuilds in a task
         text = article.read_text(encoding="utf-8")
         head, sep, body = text.partition("\n---\n")
         article.write_text(head + sep + MARKER + "\n\n" + body, encoding="utf-8")
         deadline = time.monotonic() + 60
-        while state.builds == 1 and time.monotonic() < deadline:
-            await _watch_once(state, loop)
-        state.watcher.close()
+        while state.rebuilt == 0 and time.monotonic() < deadline:  # set when the rebuild's round has ended
+            await asyncio.sleep(0.05)
+        previewing.cancel()
 
     asyncio.run(run())
     assert state.builds == 2 and not state.problems
+    assert state.rebuilt >= 2  # the rebuild ended after a draft was made (each counts one version)
     assert MARKER in page.read_text(encoding="utf-8")

@@ -1,0 +1,126 @@
+"""The preview's drafts reach the page in a real browser (Debian chromium
+driven by Playwright) in the two cases that used to miss it:
+
+* a page that was loading when a draft of it was announced (its reload
+  client not yet connected) gets the draft when it connects, not when the
+  rebuild ends;
+* a save made while a rebuild runs is drafted and shown at once, and the
+  rebuild that follows includes it: the preview's output then equals a cold
+  build byte for byte.
+
+The project is a generated corpus big enough that a rebuild takes seconds,
+so "before the rebuild ends" is seen in the server's log, not guessed from
+timings."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.config import load_config
+from generator.serve import PREVIEW_OPTIONS
+from generator.write import BOOKKEEPING
+from tests.support import make_corpus, running_preview, wait_for
+
+pytestmark = pytest.mark.browser
+
+ARTICLES = 200  # a rebuild after one save takes seconds: long enough to save and see a draft during it
+CONNECTED = ("() => window.LiveReload && window.LiveReload.connector"
+             " && window.LiveReload.connector._isSocketConnected()")
+DRAFT = "document.getElementById('preview-draft-swap').hasAttribute('data-draft')"  # the page shows a draft
+REBUILT = ("(tag => tag !== null && !tag.hasAttribute('data-draft'))"  # the page (loaded) shows no draft
+           "(document.getElementById('preview-draft-swap'))")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    project = tmp_path_factory.mktemp("drafts") / "p"
+    make_corpus(ARTICLES, "plain", project, "Drafts", search=False)
+    return project
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in BOOKKEEPING}
+
+
+def _edit(article: Path, original: str, marker: str) -> None:
+    article.write_text(original.replace("\n\n", f"\n\n{marker} ", 1))
+
+
+def _count(project: Path, line: str) -> int:
+    return (project / "serve.log").read_text(encoding="utf-8").count(line)
+
+
+def _shows(page, marker: str) -> None:
+    page.wait_for_function(f"() => document.body && document.body.innerText.includes('{marker}')", timeout=60000,
+                           polling=20)
+
+
+def test_a_page_that_connects_after_its_draft_was_announced_gets_the_draft(browser, corpus, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    article = sorted((project / "content" / "articles").glob("*.md"))[0]
+    original = article.read_text()
+    with running_preview(project, startup_timeout=900) as (url, proc):
+        page = browser.new_page()
+        held = []  # the page's reload client, held back: the page is "still loading" when the draft goes out
+        page.route("**/livereload.js*", lambda route: held.append(route))
+        page.goto(url + f"articles/{article.stem}/", wait_until="commit")
+        page.wait_for_selector("article h1")
+        wait_for(lambda: held, timeout=30)
+        rebuilt = _count(project, "[serve] rebuilt")
+
+        _edit(article, original, "LATECOMER")
+        wait_for(lambda: _count(project, "saved: drafted 1 article page(s)"), timeout=60)
+        held[0].continue_()  # the client loads, connects, says which version its page is: it is sent the draft
+        page.unroute("**/livereload.js*")  # (later loads of the page get the client at once)
+        page.wait_for_function(CONNECTED, timeout=30000)
+        _shows(page, "LATECOMER")
+        assert _count(project, "[serve] rebuilt") == rebuilt, "shown by the rebuild, not by the draft"
+        assert page.evaluate(f"() => {DRAFT}")
+
+        wait_for(lambda: _count(project, "[serve] rebuilt") > rebuilt, timeout=300)
+        page.wait_for_function(f"() => {REBUILT}", timeout=30000)  # then the rebuilt page replaces it
+        assert "LATECOMER" in page.locator("body").inner_text() and proc.poll() is None
+        page.close()
+
+
+def test_a_save_during_a_rebuild_is_shown_before_that_rebuild_ends(browser, corpus, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    article = sorted((project / "content" / "articles").glob("*.md"))[1]
+    original = article.read_text()
+    with running_preview(project, startup_timeout=900) as (url, proc):
+        page = browser.new_page()
+        page.goto(url + f"articles/{article.stem}/")
+        page.wait_for_function(CONNECTED, timeout=30000)
+
+        _edit(article, original, "FIRSTSAVE")
+        _shows(page, "FIRSTSAVE")  # the draft; then the rebuild starts
+        wait_for(lambda: _count(project, "[serve] rebuilding"), timeout=60)
+        rebuilt = _count(project, "[serve] rebuilt")
+
+        _edit(article, original, "SECONDSAVE")  # while that rebuild runs
+        _shows(page, "SECONDSAVE")
+        assert _count(project, "[serve] rebuilt") == rebuilt, "shown when the running rebuild ended, not at once"
+        assert page.evaluate(f"() => {DRAFT}")
+
+        # The rebuild that was running, then one more for the second save (no edit lost).
+        page_file = project / ".preview" / "articles" / article.stem / "index.html"
+        wait_for(lambda: _count(project, "[serve] rebuilt") >= rebuilt + 2
+                 and _count(project, "[serve] rebuilt") == 1 + _count(project, "[serve] rebuilding"), timeout=600)
+        assert "SECONDSAVE" in page_file.read_text(encoding="utf-8")
+        page.wait_for_function(f"() => {REBUILT}", timeout=30000)
+        assert "SECONDSAVE" in page.locator("body").inner_text() and proc.poll() is None
+        page.close()
+
+    cold = tmp_path / "cold"
+    shutil.copytree(project / ".preview", cold)  # the same published history
+    build(load_config(project / "site.toml", output_dir=cold, base_url="/"), replace(PREVIEW_OPTIONS, use_cache=False))
+    a, b = _files(project / ".preview"), _files(cold)
+    assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
