@@ -37,10 +37,11 @@ def _anchor(c, previous: list, spans, dct: date | None):
         value = _narrative(c, previous, spans)
         if value:
             return value, True, c
-        _, unit, off = c.value.split("|")[0].split(":")
+        base, bar, suffix = c.value.partition("|")
+        _, unit, off = base.split(":")[:3]
         if unit.startswith("WD"):  # the weekday before or after the document date
             return None, True, replace(c, value=f"{'LAST' if int(off) < 0 else 'NEXT'}:weekday:{unit[2:]}")
-        return None, True, replace(c, value="REF:" + c.value.split(":", 1)[1])
+        return None, True, replace(c, value=f"REF:{unit}:{off}{bar}{suffix}")
     return None, False, c
 
 
@@ -116,13 +117,15 @@ def _narrative(c, previous: list, spans) -> str | None:
     return value + suffix if value else None
 
 
-# Parts of a day that run into its night: "overnight" after "Thursday
-# afternoon" is Thursday night, not the night before.
+# Parts of a day that run into its night. A NARRATIVE value's optional
+# fourth field is the offset after an antecedent already in one of them:
+# "overnight" (NARRATIVE:D:-1:0|TNI) is the night before the story's day,
+# but after "Thursday afternoon" it is Thursday night.
 _INTO_NIGHT = ("TAF", "TEV", "TNI")
 
 
 def _narrative_base(base: str, c, previous: list, spans) -> str | None:
-    _, unit, offset = base.split(":")
+    _, unit, offset, *late = base.split(":")
     off = int(offset)
     if unit.startswith("WD"):
         # The story's day is usually set once, in the lead: look further back.
@@ -130,8 +133,8 @@ def _narrative_base(base: str, c, previous: list, spans) -> str | None:
     for t in _antecedents(c, previous, spans):
         if t.type not in ("DATE", "TIME") or not t.value[:4].isdigit():
             continue
-        if c.rule == "time.overnight" and t.value.endswith(_INTO_NIGHT):
-            off = 0
+        if late and t.value.endswith(_INTO_NIGHT):
+            off = int(late[0])
         day = t.value.split("T")[0]
         prec = calendar.precision(day)
         placed = calendar.span(day)
