@@ -379,25 +379,32 @@ async def watch(state: PreviewState) -> None:
     state.page_shown.set()  # no draft is waiting for a page
     await _warm(state, loop, [])
     rebuilder = asyncio.ensure_future(rebuilding(state))
+
+    def rescan_everything() -> None:  # scan everything and rebuild on the next round
+        state.snapshot = {}
+        state.watcher.catch_up = True
+
     try:
-        while True:
-            try:
-                await _watch_once(state, loop)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                _round_failed(state, "watcher", exc)
-                state.snapshot = {}  # scan everything and rebuild on the next round
-                state.watcher.catch_up = True
-                await asyncio.sleep(0.2)
+        await _round_after_round(state, "watcher", lambda: _watch_once(state, loop), rescan_everything)
     finally:
         rebuilder.cancel()
         state.watcher.close()
 
 
-def _round_failed(state: PreviewState, who: str, exc: Exception) -> None:
-    state.problems = [Problem(f"the preview's {who} hit an error: {exc!r}", hint="save again to retry")]
-    print(f"[serve] {who} error: {exc!r}; retrying", file=sys.stderr, flush=True)
+async def _round_after_round(state: PreviewState, who: str, one_round, after_error) -> None:
+    """Run `one_round` again and again; an error in one is shown in the
+    overlay (and the log), `after_error` runs, and the next round tries
+    again: nothing but cancelling stops it."""
+    while True:
+        try:
+            await one_round()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            state.problems = [Problem(f"the preview's {who} hit an error: {exc!r}", hint="save again to retry")]
+            print(f"[serve] {who} error: {exc!r}; retrying", file=sys.stderr, flush=True)
+            after_error()
+            await asyncio.sleep(0.2)
 
 
 async def _watch_once(state: PreviewState, loop) -> None:
@@ -453,16 +460,12 @@ async def rebuilding(state: PreviewState) -> None:
     """Rebuild whenever a change is waiting (`state.stale`), one rebuild at
     a time; a change that comes while one runs makes another."""
     loop = asyncio.get_running_loop()
-    while True:
+
+    async def when_stale() -> None:
         await state.stale.wait()
-        try:
-            await _rebuild_once(state, loop)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            _round_failed(state, "rebuild", exc)
-            state.stale.set()
-            await asyncio.sleep(0.2)
+        await _rebuild_once(state, loop)
+
+    await _round_after_round(state, "rebuild", when_stale, state.stale.set)
 
 
 async def _rebuild_once(state: PreviewState, loop) -> None:
