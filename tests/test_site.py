@@ -242,3 +242,16 @@ def test_footer_links_the_exports(published_site):
     html = (out / "index.html").read_text()
     for name in ("events.json", "timeline.json", "events.ics", "feed.xml"):
         assert f'href="/{name}"' in html
+
+
+def test_json_exports_are_what_one_encoder_call_writes(seed_site):
+    """The exports are encoded member by member (so a big site's encoding
+    never holds the interpreter for seconds while the preview waits to
+    draft a save); the bytes are those of one compact json.dumps call."""
+    _, out = seed_site
+    for name in ("events.json", "timeline.json"):
+        written = (out / name).read_bytes()
+        once = json.dumps(json.loads(written), ensure_ascii=False, separators=(",", ":"))
+        once = once.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+        assert written == once.encode("utf-8"), name
+        assert written.count(b"{") > 20  # nested members, encoded one by one

@@ -168,5 +168,27 @@ def icalendar(site: Site) -> str:
 def safe_json(data) -> bytes:
     """JSON whose text can never close a <script> or open a tag if pasted into
     HTML: <, > and & are written as \\u escapes (same data once parsed)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n").encode("utf-8")
+    text = "".join(p.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                   for p in _json_parts(data, 2))
+    return (text + "\n").encode("utf-8")
+
+
+def _json_parts(data, depth: int):
+    """Compact JSON, as one json.dumps would write it (the C encoder), but a
+    list's or a dict's members down to `depth` levels encoded one by one:
+    one call over 70,000 events held the interpreter for 1 to 3 s at 10,000
+    articles, and the preview could not draft a save meanwhile."""
+    if depth and isinstance(data, list):
+        yield "["
+        for i, item in enumerate(data):
+            yield "," if i else ""
+            yield from _json_parts(item, depth - 1)
+        yield "]"
+    elif depth and isinstance(data, dict) and all(isinstance(k, str) for k in data):
+        yield "{"
+        for i, (key, value) in enumerate(data.items()):
+            yield ("," if i else "") + json.dumps(key, ensure_ascii=False) + ":"
+            yield from _json_parts(value, depth - 1)
+        yield "}"
+    else:
+        yield json.dumps(data, ensure_ascii=False, separators=(",", ":"))
