@@ -115,31 +115,18 @@ class PreviewState:
         return [self.config_path.resolve(), *folders, BUNDLED_TEMPLATES, RULES_ROOT, DATA_ROOT]
 
 
-# The preview's collector (with `state.freeze_gc`): young generations only
-# while a build runs (the first generation as build.fewer_collections sets
-# it), no full collection but the one `rebuild` makes before each build.
-PREVIEW_GC_THRESHOLDS = (200_000, 10, 1_000_000)
-
-
 def rebuild(state: PreviewState) -> bool:
     """Build the preview; on failure keep the last good site and the problems.
 
-    With `state.freeze_gc` (the server's own loop) the garbage collector is
-    kept from holding the interpreter while the editor may save: a full
-    collection walks every object, and one in the middle of a build at
-    10,000 articles walked the build's tens of millions for 3 to 4 s, twice
-    per build, at moments no one chose, while a save waited to be drafted.
-    So the full collection runs once, here, before the build: it walks what
-    the preview keeps (the articles and analyses, about a tenth of that) and
-    collects the cycles the last build left (its Jinja2 environment); what
-    survives is frozen out of the collector's reach (gc.freeze), the build
-    runs with young collections only (PREVIEW_GC_THRESHOLDS), and what it
-    leaves is frozen until the next build."""
+    With `state.freeze_gc` (the server's own loop), what the build leaves in
+    memory is then frozen out of the garbage collector's reach (gc.freeze)
+    until the next build: at 10,000 articles that is tens of millions of
+    objects, and the full collection that otherwise follows a build soon
+    after walks them all for seconds, holding the interpreter while the
+    editor's next save waits to be drafted. The next build unfreezes them
+    first, so what it replaces is collected as before."""
     if state.freeze_gc:
-        gc.set_threshold(*PREVIEW_GC_THRESHOLDS)
         gc.unfreeze()
-        gc.collect()
-        gc.freeze()
     try:
         return _rebuild(state)
     finally:
