@@ -57,6 +57,9 @@ def _anaphor(c, previous: list, spans, dct: date | None) -> str | None:
     for t in _antecedents(c, previous, spans):
         if t.rule.startswith(("rel.year-ago", "date.year-period")):
             continue  # never shift a value that was itself shifted ("the 1988 quarter")
+        if _reports_months(t):
+            candidates.append(("months", "", t.rule))
+            continue
         value = t.value.split("T")[0]
         span = calendar.span(value)
         if t.type != "DATE" or not span or (dct is not None and span[0] > dct):
@@ -65,9 +68,16 @@ def _anaphor(c, previous: list, spans, dct: date | None) -> str | None:
     # A reported period (a month, a quarter) is the usual antecedent; a
     # calendar day ("the six months ended Aug. 12") only when there is none,
     # and never a weekday, which in news dates the report ("said Friday").
-    for precision, value, _ in candidates:
+    nearer_day = False
+    for precision, value, rule in candidates:
         if precision in ("month", "quarter"):
             return _resolve.shift_years(value, int(off))
+        nearer_day = nearer_day or (precision == "day" and rule.startswith("date."))
+        if precision == "months" and not nearer_day and dct is not None:
+            # "for the nine months ... a year earlier": those months a year
+            # back have no value of their own; the year holds them. (After
+            # "the six months ended Aug. 12" the day below anchors them.)
+            return f"{dct.year + int(off):04d}"
     for precision, value, rule in candidates:
         if precision == "day" and rule.startswith("date."):  # not "said Friday"
             if period in ("quarter", "period"):
@@ -169,9 +179,18 @@ def _narrative_weekday(antecedents, weekday: int, off: int) -> str | None:
     return None
 
 
+def _reports_months(t) -> bool:
+    """'the first nine months', 'the six months': a reported stretch of the
+    year longer than a quarter, which the year-ago figures compare with."""
+    return t.type == "DURATION" and t.value in ("P6M", "P9M") and t.text.lower().startswith("the ")
+
+
 def _period_of(c, previous: list, spans, year: str) -> str | None:
-    """'the 1988 quarter' after 'the third quarter': 1988-Q3."""
+    """'the 1988 quarter' after 'the third quarter': 1988-Q3; 'the 1988
+    period' after 'the first nine months': 1988."""
     for t in _antecedents(c, previous, spans):
+        if _reports_months(t):
+            return None
         if t.type == "DATE" and calendar.precision(t.value) == "quarter" and t.value[:4].isdigit():
             return year + t.value[4:]
     return None
