@@ -39,6 +39,8 @@ def _anchor(c, previous: list, spans, dct: date | None):
             return value, True, c
         base, bar, suffix = c.value.partition("|")
         _, unit, off = base.split(":")[:3]
+        if unit == STORY_DAY:  # no day of the story's near: the document's day
+            unit = "D"
         if unit.startswith("WD"):  # the weekday before or after the document date
             return None, True, replace(c, value=f"{'LAST' if int(off) < 0 else 'NEXT'}:weekday:{unit[2:]}")
         return None, True, replace(c, value=f"REF:{unit}:{off}{bar}{suffix}")
@@ -134,9 +136,16 @@ def _narrative(c, previous: list, spans) -> str | None:
 _INTO_NIGHT = ("TAF", "TEV", "TNI")
 
 
+# A bare clock time ("at 4:30 p.m.") is on the day the story has just told
+# of: NARRATIVE:DS:0|T16:30.
+STORY_DAY = "DS"
+
+
 def _narrative_base(base: str, c, previous: list, spans) -> str | None:
     _, unit, offset, *late = base.split(":")
     off = int(offset)
+    if unit == STORY_DAY:
+        return _story_day(c, previous, spans)
     if unit.startswith("WD"):
         # The story's day is usually set once, in the lead: look further back.
         return _narrative_weekday(_antecedents(c, previous, spans, 8), int(unit[2:]), off)
@@ -162,6 +171,28 @@ def _narrative_base(base: str, c, previous: list, spans) -> str | None:
             return day + "-XX"
         if prec in ("month", "quarter", "year", "week", "day"):
             return None  # the nearest date is too coarse to anchor this one
+    return None
+
+
+def _story_day(c, previous: list, spans) -> str | None:
+    """'The fire broke out Tuesday afternoon and firefighters arrived at 4:30
+    p.m.': the day named last in the same sentence, or None (the document's
+    day). A sentence before is not enough: news moves between days from one
+    sentence to the next ('Senators said on Wednesday ... The stock was up
+    by 1336 GMT' is the document's day). After an evening or a night, an
+    early-morning hour is the next day's ('at 11 p.m. Tuesday ... by 3
+    a.m.')."""
+    for t in _antecedents(c, previous, spans, back=0):
+        if t.type not in ("DATE", "TIME") or not t.value[:4].isdigit():
+            continue
+        day, _, clock = t.value.partition("T")
+        if calendar.precision(day) != "day":
+            return None  # the nearest date is coarser: no day to tell of
+        hour = c.value.partition("|T")[2][:2]
+        late = clock in ("EV", "NI") or (clock[:2].isdigit() and 18 <= int(clock[:2]) < 24)
+        if late and hour.isdigit() and int(hour) < 6:
+            return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+        return day
     return None
 
 
