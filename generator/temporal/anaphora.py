@@ -66,7 +66,10 @@ def _anaphor(c, previous: list, spans, dct: date | None) -> str | None:
         span = calendar.span(value)
         if t.type != "DATE" or not span or (dct is not None and span[0] > dct):
             continue
-        candidates.append((calendar.precision(value), value, t.rule))
+        precision = calendar.precision(value)
+        if precision == "year" and _sentence_index(spans, t.start) != _sentence_index(spans, c.start):
+            continue  # a year anchors only in its own sentence ("last year, down from the year before")
+        candidates.append((precision, value, t.rule))
     # A reported period (a month, a quarter) is the usual antecedent; a
     # calendar day ("the six months ended Aug. 12") only when there is none,
     # and never a weekday, which in news dates the report ("said Friday").
@@ -85,6 +88,9 @@ def _anaphor(c, previous: list, spans, dct: date | None) -> str | None:
             if period in ("quarter", "period"):
                 value = _resolve.resolve(value + "|>Q", dct, None) or value
             return _resolve.shift_years(value, int(off))
+    for precision, value, rule in candidates:
+        if precision == "year" and value.isdigit():  # "$300 million last year, down from $450 million the year before"
+            return f"{int(value) + int(off):04d}"
     return None
 
 
