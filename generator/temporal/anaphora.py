@@ -39,7 +39,7 @@ def _anchor(c, previous: list, spans, dct: date | None):
             return value, True, c
         base, bar, suffix = c.value.partition("|")
         _, unit, off = base.split(":")[:3]
-        if unit == STORY_DAY:  # no day of the story's near: the document's day
+        if unit == STORY_DAY:  # no day named in the sentence: the document's day
             unit = "D"
         if unit.startswith("WD"):  # the weekday before or after the document date
             return None, True, replace(c, value=f"{'LAST' if int(off) < 0 else 'NEXT'}:weekday:{unit[2:]}")
@@ -49,9 +49,12 @@ def _anchor(c, previous: list, spans, dct: date | None):
 
 def _anaphor(c, previous: list, spans, dct: date | None) -> str | None:
     """'a year earlier' after 'the third quarter' or 'the six months ended
-    Aug. 12' (in the last few sentences): that period one year before. A
-    comparison with a year ago is about a reported period, so a date after
-    the document's ('the third quarter of 1990') is not the antecedent."""
+    Aug. 12' (in the last few sentences): that period one year before; after
+    'the nine months', the year before (those months have no value of their
+    own); after a year named in the same sentence ('last year, down from
+    the year before'), the year before that one. A comparison with a year
+    ago is about a reported period, so a date after the document's ('the
+    third quarter of 1990') is not the antecedent."""
     _, unit, off, period = (c.value.split(":") + [""])[:4]
     if unit != "Y":
         return None
@@ -66,7 +69,7 @@ def _anaphor(c, previous: list, spans, dct: date | None) -> str | None:
         span = calendar.span(value)
         if t.type != "DATE" or not span or (dct is not None and span[0] > dct):
             continue
-        precision = calendar.precision(value)
+        precision = calendar.precision(value) or ""
         if precision == "year" and _sentence_index(spans, t.start) != _sentence_index(spans, c.start):
             continue  # a year anchors only in its own sentence ("last year, down from the year before")
         candidates.append((precision, value, t.rule))
@@ -88,8 +91,8 @@ def _anaphor(c, previous: list, spans, dct: date | None) -> str | None:
             if period in ("quarter", "period"):
                 value = _resolve.resolve(value + "|>Q", dct, None) or value
             return _resolve.shift_years(value, int(off))
-    for precision, value, rule in candidates:
-        if precision == "year" and value.isdigit():  # "$300 million last year, down from $450 million the year before"
+    for precision, value, _ in candidates:
+        if precision == "year" and value.isdigit():  # "last year, down from $450 million the year before"
             return f"{int(value) + int(off):04d}"
     return None
 
