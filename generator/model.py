@@ -92,7 +92,7 @@ class Steps:
         starts = self.starts
         if not (len(starts) == len(self.firsts) == len(self.slopes)) or bool(starts) != (self.length > 0) \
                 or (starts and (starts[0] != 0 or starts[-1] >= self.length)) \
-                or any(b <= a for a, b in zip(starts, starts[1:])) or not set(self.slopes) <= {0, 1}:
+                or any(b <= a for a, b in zip(starts, starts[1:], strict=False)) or not set(self.slopes) <= {0, 1}:
             raise ValueError("not a sequence of pieces")  # a garbled cache entry: read as a miss
 
     def __len__(self) -> int:
