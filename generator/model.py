@@ -107,7 +107,7 @@ class Steps:
         return self.firsts[k] + (i - self.starts[k]) * self.slopes[k]
 
     def __iter__(self):
-        ends = [*self.starts[1:], self.length]
+        ends = [*self.starts[1:], self.length] if self.starts else []
         for start, end, first, slope in zip(self.starts, ends, self.firsts, self.slopes, strict=True):
             yield from (range(first, first + end - start) if slope else [first] * (end - start))
 
