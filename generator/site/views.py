@@ -148,7 +148,8 @@ class Names:
             return None
         got = self._links.get(name)
         if got is None:
-            got = self._links[name] = EntityLink(name, self.kind[name], self.urls.entity(self.kind[name], self.slug[name]))
+            kind = self.kind[name]
+            got = self._links[name] = EntityLink(name, kind, self.urls.entity(kind, self.slug[name]))
         return got
 
     def tag(self, tag: str) -> TagLink:
