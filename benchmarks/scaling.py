@@ -94,7 +94,7 @@ def stages(body: str, resources, tag_whole_limit: int) -> dict[str, float]:
                                              settings.include_future), DCT)
     t4 = time.process_time()
     article = Article("big", Path("big.md"), "Big", DCT, "", "", (), False, body)
-    analysis = Analysis(article, html, plain.text, plain.offsets, plain.runs, tuple(spans), tuple(timexes),
+    analysis = Analysis(article, html, plain.text, plain.offset_steps, plain.run_steps, tuple(spans), tuple(timexes),
                         tuple(mentions))
     index = EntityIndex.build([r for m in mentions for r in m.entities], resources.gazetteer)
     events = merge([analysis], index, resources.vocab, resources.summary, settings.merge_threshold)

@@ -23,6 +23,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..links import safe_url
+from ..model import Steps
 
 _BLOCK_END = re.compile(r"^</(p|h[1-6]|li|blockquote|pre|figcaption|td|th|dt|dd)>$|^<(br|hr)\s*/?>$", re.I)
 _TOKEN = re.compile(r"<[^>]*>|[^<]+")
@@ -141,12 +142,14 @@ def render_markdown(source: str) -> str:
 
 @dataclass(frozen=True)
 class PlainText:
-    """Compact arrays (4 bytes an entry), not tuples of ints: a big corpus keeps
-    one of these per article, and Python ints would cost ten times as much."""
+    """Compact arrays (4 bytes an entry), not tuples of ints; and the same two
+    sequences as pieces (model.Steps), what an Analysis keeps."""
 
     text: str
     offsets: array  # len(text) + 1 entries: html index where each char starts
     runs: array  # text-run id of each char (-1 for block separators)
+    offset_steps: Steps
+    run_steps: Steps
 
 
 # 0, 1, 2, ...: a text copied from html[start:] has as its offsets a slice of
@@ -168,10 +171,39 @@ def _ramp(n: int) -> array:
     return ramp
 
 
+class _Pieces:
+    """A Steps sequence as it is made: a new piece only where the next value
+    does not continue the last piece."""
+
+    def __init__(self) -> None:
+        self.starts, self.firsts, self.slopes = array("i"), array("i"), array("i")
+        self.size = 0
+
+    def add(self, first: int, slope: int, n: int) -> None:
+        """n values from `first`, growing by `slope` (0 or 1)."""
+        if n <= 0:
+            return
+        if self.starts:
+            start, last, last_slope = self.starts[-1], self.firsts[-1], self.slopes[-1]
+            if self.size - start == 1 and last + slope == first:  # a lone value takes the slope of what follows
+                self.slopes[-1] = last_slope = slope
+            if last + (self.size - start) * last_slope == first and (n == 1 or slope == last_slope):
+                self.size += n
+                return
+        self.starts.append(self.size)
+        self.firsts.append(first)
+        self.slopes.append(slope)
+        self.size += n
+
+    def steps(self) -> Steps:
+        return Steps(self.starts, self.firsts, self.slopes, self.size)
+
+
 def plain_text(html: str) -> PlainText:
     pieces: list[str] = []
     offsets = array("i")
     runs = array("i")
+    offset_steps, run_steps = _Pieces(), _Pieces()
     run = 0
     ramp = _ramp(len(html) + 1)
 
@@ -179,6 +211,8 @@ def plain_text(html: str) -> PlainText:
         pieces.append(text)
         offsets.extend(ramp[start : start + len(text)])
         runs.extend(array("i", [run]) * len(text))
+        offset_steps.add(start, 1, len(text))
+        run_steps.add(run, 0, len(text))
 
     for tok in _TOKEN.finditer(html):
         s = tok.group(0)
@@ -188,6 +222,8 @@ def plain_text(html: str) -> PlainText:
                 pieces.append("\n\n")
                 offsets.extend((tok.end(), tok.end()))
                 runs.extend((-1, -1))
+                offset_steps.add(tok.end(), 0, 2)
+                run_steps.add(-1, 0, 2)
             continue
         base = tok.start()
         if "&" not in s:
@@ -201,8 +237,11 @@ def plain_text(html: str) -> PlainText:
             pieces.append(decoded)
             offsets.extend(array("i", [base + em.start()]) * len(decoded))
             runs.extend(array("i", [run]) * len(decoded))
+            offset_steps.add(base + em.start(), 0, len(decoded))
+            run_steps.add(run, 0, len(decoded))
             pos = em.end()
         if pos < len(s):
             add(s[pos:], base + pos)
     offsets.append(len(html))
-    return PlainText("".join(pieces), offsets, runs)
+    offset_steps.add(len(html), 0, 1)
+    return PlainText("".join(pieces), offsets, runs, offset_steps.steps(), run_steps.steps())

@@ -16,6 +16,7 @@ which they finish.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -45,6 +46,15 @@ def _analyse_in_worker(job: tuple[Article, str]) -> Analysis:
     return result
 
 
+def _with_article(result: Analysis, article: Article) -> Analysis:
+    """A result from another process, holding the article this process read
+    rather than its unpickled copy (the same value): otherwise every article's
+    Markdown is twice in memory, in what content.py read and in its analysis."""
+    if result.article is article or result.article != article:
+        return result
+    return dataclasses.replace(result, article=article)
+
+
 def analyse_all(articles: list[Article], keys: list[str], resources: Resources, settings: ExtractionSettings,
                 store: Cache, jobs: int | None = None, progress: Callable[[int], object] | None = None,
                 executor: str = "local", scheduler: str = "") -> list[Analysis]:
@@ -59,6 +69,7 @@ def analyse_all(articles: list[Article], keys: list[str], resources: Resources, 
 
         for i, res in analyse_on_cluster(scheduler, [articles[i] for i in todo], [keys[i] for i in todo],
                                          resources, settings, store):
+            res = _with_article(res, articles[todo[i]])
             results[todo[i]] = res
             store.remember(keys[todo[i]], res)
             if progress:
@@ -70,6 +81,7 @@ def analyse_all(articles: list[Article], keys: list[str], resources: Resources, 
             chunk = max(1, len(todo) // (jobs * 8))
             for i, res in zip(todo, pool.map(_analyse_in_worker, [(articles[i], keys[i]) for i in todo],
                                              chunksize=chunk), strict=True):
+                res = _with_article(res, articles[i])
                 results[i] = res
                 store.remember(keys[i], res)
                 if progress:

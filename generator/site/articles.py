@@ -19,7 +19,7 @@ from .views import EventBrief, EventView, TagLink
 UNPLACED = {"DURATION": "a length of time", "SET": "a recurring time", "TIME": "a time of day"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimexMark:
     """A dated expression as the article page shows it."""
 
@@ -30,7 +30,7 @@ class TimexMark:
     event_url: str | None  # the event it dates, if it is one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A piece of the article's HTML: plain HTML, an anchor before a cited
     sentence, or a dated expression (`html` is its own HTML then)."""
@@ -41,7 +41,7 @@ class Segment:
     timex: TimexMark | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mark:
     """Something to place in the page at plain-text positions [start, end)."""
 
@@ -51,7 +51,7 @@ class Mark:
     timex: TimexMark | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleView:
     slug: str
     url: str

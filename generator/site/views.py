@@ -21,20 +21,20 @@ from .dates import display_date, display_day, html_datetime
 from .urls import KIND_FOLDERS, Urls
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityLink:
     name: str
     kind: str  # person | place | organisation
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagLink:
     name: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventBrief:
     """Enough of an event to link to it with its date."""
 
@@ -46,7 +46,7 @@ class EventBrief:
     datetime: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteView:
     """One sentence of a source article that reports the event."""
 
@@ -58,7 +58,7 @@ class QuoteView:
     url: str  # the sentence's anchor on the article page
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceView:
     """One article that reports the event, with its quotes."""
 
@@ -73,7 +73,7 @@ class SourceView:
     published_display: str
 
 
-@dataclass
+@dataclass(slots=True)
 class EventView:
     id: str
     url: str
@@ -139,11 +139,25 @@ class Names:
             taken.add((self.kind[name], slug))
             self.slug[name] = slug
         self.urls = urls
+        self._links: dict[str, EntityLink] = {}
+        self._tags: dict[str, TagLink] = {}
 
     def link(self, name: str) -> EntityLink | None:
+        """The name's link, made once and shared by every event that names it."""
         if name not in self.kind:
             return None
-        return EntityLink(name, self.kind[name], self.urls.entity(self.kind[name], self.slug[name]))
+        got = self._links.get(name)
+        if got is None:
+            kind = self.kind[name]
+            got = self._links[name] = EntityLink(name, kind, self.urls.entity(kind, self.slug[name]))
+        return got
+
+    def tag(self, tag: str) -> TagLink:
+        """A tag's link, made once and shared by every event it tags."""
+        got = self._tags.get(tag)
+        if got is None:
+            got = self._tags[tag] = TagLink(tag, self.urls.tag(slugify(tag)))
+        return got
 
 
 def _value_display(value: str) -> str:
@@ -171,7 +185,7 @@ def event_view(e: Event, articles: dict[str, Analysis], names: Names, urls: Urls
         display_date=display_date(e.when), datetime=html_datetime(e.when),
         title=e.title, summary=e.summary, salience=e.salience,
         entities=[r for r in (names.link(n) for n in e.entities) if r], entity_names=list(e.entities),
-        sources=sources, tags=list(e.tags), tag_refs=[TagLink(t, urls.tag(slugify(t))) for t in e.tags],
+        sources=sources, tags=list(e.tags), tag_refs=[names.tag(t) for t in e.tags],
         named=[r for r in (names.link(n) for n in every_name(e)) if r],
         year=year, year_url=urls.year(year) if year else None,
         month=e.when.start.month if e.precision in ("day", "week", "month") else None,

@@ -1,0 +1,125 @@
+"""What a build keeps per article is compact, and reads and writes the same
+values as before: the plain text's offsets and runs as pieces (model.Steps),
+cache entries encoded by json's C encoder with a hook (the same JSON as
+converting the whole value first), and the pool's results holding the
+parent's own Article."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from array import array
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator import content
+from generator.analysis.article import analyse
+from generator.analysis.cache import FORMAT, Cache, entry
+from generator.analysis.markup import plain_text, render_markdown
+from generator.analysis.runner import analyse_all
+from generator.config import load_config
+from generator.errors import Report
+from generator.model import Steps
+from generator.resources import load_resources
+from tests.support import ROOT, make_corpus
+
+HAND_MADE = [
+    "",
+    "One line.",
+    "A &amp; B &lt;tag&gt; caf&eacute; &#8212; done &amp;&amp; more.\n\nSecond *para* with `code &amp; x`.",
+    "- one\n- two &amp; three\n\n> quoted on 12 May 2019\n\n1. first\n2. second",
+    "# Title\n\nText with [a link](https://example.org/) and **bold _nested_ words**.\n\n    indented code\n",
+    "&amp;",
+    "Line one  \nline two after a hard break, and an entity at the end &copy;",
+]
+
+
+def _seed_bodies() -> list[str]:
+    bodies = []
+    for path in sorted((ROOT / "content" / "articles").glob("*.md")):
+        source = path.read_text(encoding="utf-8")
+        bodies.append(source.split("---", 2)[2])
+    assert bodies
+    return bodies
+
+
+@pytest.mark.parametrize("source", HAND_MADE + _seed_bodies())
+def test_steps_hold_exactly_the_offsets_and_runs(source):
+    plain = plain_text(render_markdown(source))
+    for steps, full in ((plain.offset_steps, plain.offsets), (plain.run_steps, plain.runs)):
+        assert len(steps) == len(full)
+        assert list(steps) == list(full)
+        assert [steps[i] for i in range(-len(full), len(full))] == list(full) * 2
+        with pytest.raises(IndexError):
+            steps[len(full)]
+    if len(plain.text) > 200:  # the point: far fewer pieces than characters
+        assert len(plain.offset_steps.starts) + len(plain.run_steps.starts) < len(plain.text) / 5
+
+
+@pytest.mark.parametrize("starts, firsts, slopes, length", [
+    ([0, 5], [1], [1, 1], 9),  # arrays of different lengths
+    ([1], [0], [1], 4),  # not starting at 0
+    ([0, 3, 3], [0, 1, 2], [1, 0, 1], 6),  # not ascending
+    ([0, 7], [0, 1], [1, 0], 7),  # a piece past the end
+    ([0], [0], [2], 3),  # a slope other than 0 or 1
+    ([], [], [], 3),  # no pieces for a non-empty sequence
+])
+def test_steps_refuse_pieces_that_make_no_sequence(starts, firsts, slopes, length):
+    with pytest.raises(ValueError):
+        Steps(array("i", starts), array("i", firsts), array("i", slopes), length)
+
+
+def _plain(value):
+    """The cache format, spelled out: every value converted before JSON sees it."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [_plain(getattr(value, f.name)) for f in dataclasses.fields(value)]
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, frozenset):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.as_posix()
+    if isinstance(value, array):
+        import base64
+
+        return [value.typecode, base64.b64encode(value.tobytes()).decode("ascii")]
+    return value
+
+
+def _seed_analyses():
+    config = load_config(ROOT / "site.toml")
+    resources = load_resources(config)
+    articles = content.read_content(config.content_dir, Report(), False, config.limits, config.root)
+    return [analyse(a, resources, config.extraction) for a in articles]
+
+
+def test_cache_entries_are_the_plain_conversion_and_read_back_equal(tmp_path):
+    analyses = _seed_analyses()
+    store = Cache(tmp_path / "cache")
+    for n, a in enumerate(analyses):
+        key = f"{n:02d}" + "0" * 62
+        data = entry(key, a)
+        assert data is not None
+        assert data == json.dumps([FORMAT, key, _plain(a)], ensure_ascii=False,
+                                  separators=(",", ":")).encode("utf-8", "surrogatepass")
+        store.put(key, a)
+        back = store.get(key)
+        assert back == a and back is not a
+        assert back.common_words == a.common_words and a.common_words  # the lower-case words, as a set
+        assert list(back.offsets) == list(plain_text(a.html).offsets)
+
+
+def test_pool_results_hold_the_articles_the_parent_read(tmp_path):
+    make_corpus(220, "plain", tmp_path / "corpus", "Pool")  # past runner.PARALLEL_THRESHOLD
+    config = load_config(tmp_path / "corpus" / "site.toml")
+    resources = load_resources(config)
+    articles = content.read_content(config.content_dir, Report(), False, config.limits, config.root)
+    keys = [f"{i:064x}" for i in range(len(articles))]
+    results = analyse_all(articles, keys, resources, config.extraction, Cache(None), jobs=2)
+    assert all(r.article is a for r, a in zip(results, articles, strict=True))
+    alone = [analyse(a, resources, config.extraction) for a in articles[:5]]
+    assert results[:5] == alone
