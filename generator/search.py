@@ -1,10 +1,19 @@
 """Site search with Pagefind (PyPI `pagefind`, which ships its binary): the
 built site is indexed into output/pagefind/ so search works on static hosting.
 Without Pagefind the build still succeeds, says so once, and the search page
-explains how to browse instead."""
+explains how to browse instead.
+
+Pagefind has no incremental mode: it reads every page it indexes again. A
+rebuild whose indexed pages (the article pages) are all the live site's very
+files (the staging folder holds hard links to them: write.py) takes the live
+index instead of running it (`reuse_index`), since the same pages give the
+same index; the manifest records which indexer made the live one
+(`indexer_key`), so a new Pagefind or new arguments index again."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import importlib.util
 import os
 import shutil
@@ -27,24 +36,97 @@ def available() -> bool:
     return pagefind_command() is not None
 
 
+# The article pages hold the whole text of the corpus. Event pages quote
+# sentences of those articles, so indexing them too would return every hit
+# twice and multiply the index (and the indexer's memory: a site of 1,500
+# articles has ~15,000 event pages); a reader reaches an event from the
+# article's marked, linked dates.
+INDEXED = "articles"  # the folder of the pages indexed, each an .html file under it
+GLOB = f"{INDEXED}/**/*.html"
+FOLDER = "pagefind"  # the index, in the site
+
+
+def indexed_pages(files) -> list[str]:
+    """The site files (relative paths) Pagefind indexes, sorted."""
+    return sorted(f for f in files if f.startswith(INDEXED + "/") and f.endswith(".html"))
+
+
+def indexer_key() -> str | None:
+    """Which indexer makes the index (Pagefind's version, its arguments, this
+    file's code); None without Pagefind."""
+    command = pagefind_command()
+    if command is None:
+        return None
+    try:
+        version = importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return f"{version}|{GLOB}|{command[-1]}|{code}"
+
+
+def reuse_index(site: Path, live: Path, pages: list[str], live_pages: list[str]) -> bool:
+    """Give the new site in `site` (a staging folder) the live site's index when
+    Pagefind would read exactly the pages it read for it: the same paths, each
+    the live file itself (same inode: a page the build kept or found
+    byte-identical is a hard link to it). The caller checks that the live
+    index was made by the same indexer. False (nothing changed) otherwise."""
+    source = live / FOLDER
+    if pages != live_pages or not source.is_dir() or _same_folder(site, live):
+        return False
+    for rel in pages:
+        try:
+            a, b = os.stat(site / rel, follow_symlinks=False), os.stat(live / rel, follow_symlinks=False)
+        except OSError:
+            return False
+        if (a.st_ino, a.st_dev) != (b.st_ino, b.st_dev):
+            return False
+    fresh, final = site / ".pagefind-new", site / FOLDER
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        shutil.copytree(source, fresh, symlinks=True, copy_function=_link_or_copy)
+    except (OSError, shutil.Error):
+        shutil.rmtree(fresh, ignore_errors=True)
+        return False
+    _replace(fresh, final, site / ".pagefind-old")
+    return True
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _replace(fresh: Path, final: Path, old: Path) -> None:
+    """Swap the new index in whole, so no stale fragment of an earlier build stays."""
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    fresh.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def index_site(output: Path) -> tuple[bool, str]:
     """Run Pagefind over the written site; (ok, message)."""
     command = pagefind_command()
     if command is None:
         return False, NOT_INSTALLED
-    fresh, final, old = output / ".pagefind-new", output / "pagefind", output / ".pagefind-old"
+    fresh, final, old = output / ".pagefind-new", output / FOLDER, output / ".pagefind-old"
     source = output / ".pagefind-src"
     for folder in (fresh, old, source):
         shutil.rmtree(folder, ignore_errors=True)
     _sorted_tree(output, source)
     try:
-        # The article pages hold the whole text of the corpus. Event pages quote
-        # sentences of those articles, so indexing them too would return every
-        # hit twice and multiply the index (and the indexer's memory: a site of
-        # 1,500 articles has ~15,000 event pages); a reader reaches an event
-        # from the article's marked, linked dates.
-        r = subprocess.run([*command, "--site", str(source), "--output-path", str(fresh),
-                            "--glob", "articles/**/*.html"],
+        r = subprocess.run([*command, "--site", str(source), "--output-path", str(fresh), "--glob", GLOB],
                            capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(source, ignore_errors=True)
@@ -54,11 +136,7 @@ def index_site(output: Path) -> tuple[bool, str]:
     if r.returncode != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         return False, f"Pagefind failed: {(r.stderr or r.stdout).strip()[-500:]}"
-    # Swap the new index in whole, so no stale fragment of an earlier build stays.
-    if final.exists():
-        final.rename(old)
-    fresh.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+    _replace(fresh, final, old)
     return True, "search index written by Pagefind"
 
 
@@ -68,7 +146,7 @@ def _sorted_tree(output: Path, source: Path) -> None:
     index it writes depends on that order: a folder made afresh in sorted
     order lists the same way whatever order the pages were written in, so
     the same site gives the same index (on a given file system)."""
-    for page in sorted((output / "articles").rglob("*.html")):
+    for page in sorted((output / INDEXED).rglob("*.html")):
         target = source / page.relative_to(output)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
