@@ -76,14 +76,16 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
         made_by: list[str] = []  # the indexer of the new site's index, once it has one
 
         def index_search(folder) -> None:
+            live = config.output_dir.resolve()
+            scratch = write.search_scratch(live) if folder == write.staging_dir(live) else None  # not built in place
             # The live index serves when Pagefind would read the very pages it read for it.
             if indexer is not None and manifest.get("search") == indexer and search.reuse_index(
-                    folder, config.output_dir, search.indexed_pages(renderer.paths),
-                    search.indexed_pages(manifest.get("files") or ())):
+                    folder, live, search.indexed_pages(renderer.paths),
+                    search.indexed_pages(manifest.get("files") or ()), scratch):
                 made_by.append(indexer)
                 timer.lap("search (kept)")
                 return
-            ok, message = search.index_site(folder)
+            ok, message = search.index_site(folder, scratch)
             if not ok:
                 report.warn(message, hint=search.FALLBACK_HINT)
                 shutil.rmtree(folder / "pagefind", ignore_errors=True)  # no stale index of an older site

@@ -19,6 +19,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 NOT_INSTALLED = "Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index"
@@ -65,12 +67,14 @@ def indexer_key() -> str | None:
     return f"{version}|{GLOB}|{command[-1]}|{code}"
 
 
-def reuse_index(site: Path, live: Path, pages: list[str], live_pages: list[str]) -> bool:
+def reuse_index(site: Path, live: Path, pages: list[str], live_pages: list[str],
+                scratch: Path | None = None) -> bool:
     """Give the new site in `site` (a staging folder) the live site's index when
     Pagefind would read exactly the pages it read for it: the same paths, each
     the live file itself (same inode: a page the build kept or found
     byte-identical is a hard link to it). The caller checks that the live
-    index was made by the same indexer. False (nothing changed) otherwise."""
+    index was made by the same indexer. False (nothing changed) otherwise.
+    `scratch` as in index_site."""
     source = live / FOLDER
     if pages != live_pages or not source.is_dir() or _same_folder(site, live):
         return False
@@ -81,15 +85,105 @@ def reuse_index(site: Path, live: Path, pages: list[str], live_pages: list[str])
             return False
         if (a.st_ino, a.st_dev) != (b.st_ino, b.st_dev):
             return False
-    fresh, final = site / ".pagefind-new", site / FOLDER
-    shutil.rmtree(fresh, ignore_errors=True)
-    try:
-        shutil.copytree(source, fresh, symlinks=True, copy_function=_link_or_copy)
-    except (OSError, shutil.Error):
+    with _Scratch(site, scratch) as work:
+        fresh = site / ".pagefind-new"
         shutil.rmtree(fresh, ignore_errors=True)
-        return False
-    _replace(fresh, final, site / ".pagefind-old")
+        try:
+            shutil.copytree(source, fresh, symlinks=True, copy_function=_link_or_copy)
+        except (OSError, shutil.Error):
+            shutil.rmtree(fresh, ignore_errors=True)
+            return False
+        work.publish(fresh)
     return True
+
+
+def index_site(output: Path, scratch: Path | None = None) -> tuple[bool, str]:
+    """Run Pagefind over the written site in `output`; (ok, message).
+
+    `scratch`, a folder beside `output` on the same file system (none when
+    the output is built in place), holds the indexer's working files: the
+    sorted tree of pages Pagefind reads and the stale index the site held.
+    Removing a thousand files and folders took seconds of a loaded machine's
+    disk, so they are removed there, in a thread, while Pagefind runs (the
+    tree of this run at the next run); without `scratch`, inside `output`,
+    after Pagefind."""
+    command = pagefind_command()
+    if command is None:
+        return False, NOT_INSTALLED
+    with _Scratch(output, scratch) as work:
+        fresh = output / ".pagefind-new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        _sorted_tree(output, work.source)
+        try:
+            r = subprocess.run([*command, "--site", str(work.source), "--output-path", str(fresh), "--glob", GLOB],
+                               capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            shutil.rmtree(fresh, ignore_errors=True)
+            return False, f"Pagefind failed to run: {exc}"
+        if r.returncode != 0:
+            shutil.rmtree(fresh, ignore_errors=True)
+            return False, f"Pagefind failed: {(r.stderr or r.stdout).strip()[-500:]}"
+        work.publish(fresh)
+    return True, "search index written by Pagefind"
+
+
+class _Scratch:
+    """Where the indexer works for the site in `output`. With a scratch
+    folder: on entering, the site's stale index is moved out of it (so a
+    failure leaves the site with no index, never an old one) and earlier
+    leftovers are removed in a thread, waited for on leaving; `source` is a
+    fresh place for the sorted tree of pages, left for the next run to
+    remove. Without one (the output built in place, live): the working
+    folders are inside `output`, and the old index stays until the new one
+    replaces it."""
+
+    def __init__(self, output: Path, scratch: Path | None):
+        self.output, self.final, self.scratch = output, output / FOLDER, scratch
+        self.source = output / ".pagefind-src"
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Scratch:
+        if self.scratch is None:
+            for leftover in (self.source, self.output / ".pagefind-old"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            return self
+        self.scratch.mkdir(exist_ok=True)
+        old = sorted(self.scratch.iterdir())
+        if self.final.is_dir() and not self.final.is_symlink():
+            stale = Path(tempfile.mkdtemp(prefix="stale-", dir=self.scratch))
+            self.final.rename(stale / FOLDER)
+            old.append(stale)
+        else:
+            _remove_all([self.final])
+        self.source = Path(tempfile.mkdtemp(prefix="src-", dir=self.scratch))
+        self.thread = threading.Thread(target=_remove_all, args=(old,), daemon=True)
+        self.thread.start()
+        return self
+
+    def publish(self, fresh: Path) -> None:
+        """The new index in whole, so no stale fragment of an earlier build stays."""
+        if self.scratch is not None:
+            fresh.rename(self.final)
+            return
+        old = self.output / ".pagefind-old"
+        if self.final.exists():
+            self.final.rename(old)
+        fresh.rename(self.final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def __exit__(self, *exc) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        else:
+            shutil.rmtree(self.source, ignore_errors=True)
+
+
+def _remove_all(paths: list[Path]) -> None:
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _same_folder(a: Path, b: Path) -> bool:
@@ -104,40 +198,6 @@ def _link_or_copy(source: str, target: str) -> None:
         os.link(source, target, follow_symlinks=False)
     except OSError:
         shutil.copy2(source, target, follow_symlinks=False)
-
-
-def _replace(fresh: Path, final: Path, old: Path) -> None:
-    """Swap the new index in whole, so no stale fragment of an earlier build stays."""
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    fresh.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def index_site(output: Path) -> tuple[bool, str]:
-    """Run Pagefind over the written site; (ok, message)."""
-    command = pagefind_command()
-    if command is None:
-        return False, NOT_INSTALLED
-    fresh, final, old = output / ".pagefind-new", output / FOLDER, output / ".pagefind-old"
-    source = output / ".pagefind-src"
-    for folder in (fresh, old, source):
-        shutil.rmtree(folder, ignore_errors=True)
-    _sorted_tree(output, source)
-    try:
-        r = subprocess.run([*command, "--site", str(source), "--output-path", str(fresh), "--glob", GLOB],
-                           capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        shutil.rmtree(source, ignore_errors=True)
-        shutil.rmtree(fresh, ignore_errors=True)
-        return False, f"Pagefind failed to run: {exc}"
-    shutil.rmtree(source, ignore_errors=True)
-    if r.returncode != 0:
-        shutil.rmtree(fresh, ignore_errors=True)
-        return False, f"Pagefind failed: {(r.stderr or r.stdout).strip()[-500:]}"
-    _replace(fresh, final, old)
-    return True, "search index written by Pagefind"
 
 
 def _sorted_tree(output: Path, source: Path) -> None:

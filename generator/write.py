@@ -61,6 +61,11 @@ def staging_dir(output: Path) -> Path:
     return output.parent / f".{output.name.lstrip('.')}.staging"
 
 
+def search_scratch(output: Path) -> Path:
+    """Where the search indexer works beside a staged site (search.index_site)."""
+    return output.parent / f".{output.name.lstrip('.')}.search"
+
+
 def _swap_dir(output: Path) -> Path:
     return output.parent / f".{output.name.lstrip('.')}.swap"
 

@@ -86,3 +86,23 @@ def test_a_missing_live_index_is_made_again(tmp_path):
     assert "search" in again.timings and "search (kept)" not in again.timings
     assert (project / "site" / "pagefind" / "pagefind-entry.json").is_file()
     _cold_equals_warm(project)
+
+
+def test_the_indexer_works_beside_the_site_and_clears_up_after_itself(tmp_path):
+    """Pagefind reads a sorted tree of the pages made beside the site (not in
+    it); each run removes what the runs before left there, stale indexes
+    included, and the site holds nothing of the indexer's but its index."""
+    project = _built(tmp_path)
+    for n in range(2):
+        article = sorted((project / "content" / "articles").glob("*.md"))[n]
+        article.write_text(article.read_text() + f"\nA new paragraph, number {n}.\n")
+        again = build(project / "site.toml", output=project / "site")
+        assert "search" in again.timings
+    scratch = project / ".site.search"
+    left = sorted(p.name for p in scratch.iterdir())
+    assert len(left) == 1 and left[0].startswith("src-")  # this run's tree, for the next run to remove
+    assert sorted(p.relative_to(scratch / left[0]).as_posix() for p in (scratch / left[0]).rglob("*.html")) == \
+        sorted(p.relative_to(project / "site").as_posix() for p in (project / "site" / "articles").rglob("*.html"))
+    for folder in (project / "site", project / ".site.staging"):
+        assert [p.name for p in folder.iterdir() if p.name.startswith(".pagefind")] == []
+    _cold_equals_warm(project)
