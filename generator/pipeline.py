@@ -38,7 +38,8 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
     `digests` it used); `state` as in build.build."""
     kept = state if state is not None else BuildState(files=digests)
     with_search, key = found.with_search, found.key
-    resources = load_resources(config)
+    resources = load_resources(config, config.root / ".cache" if options.write_output else None,
+                               readable=options.use_cache)
     if resources.fingerprint != found.resources:  # a resource file changed in between: the key names what was loaded
         key = freshness.build_key(config, resources.fingerprint, found.files, found.options, digests)
     timer.lap("resources")
