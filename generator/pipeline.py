@@ -84,7 +84,7 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
                     folder, live, search.indexed_pages(renderer.paths),
                     search.indexed_pages(manifest.get("files") or ()), scratch):
                 made_by.append(indexer)
-                timer.lap("search (kept)")
+                timer.lap("search-kept")  # the live index, linked
                 return
             ok, message = search.index_site(folder, scratch)
             if not ok:
