@@ -38,7 +38,8 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
     `digests` it used); `state` as in build.build."""
     kept = state if state is not None else BuildState(files=digests)
     with_search, key = found.with_search, found.key
-    resources = load_resources(config)
+    resources = load_resources(config, config.root / ".cache" if options.write_output else None,
+                               readable=options.use_cache)
     if resources.fingerprint != found.resources:  # a resource file changed in between: the key names what was loaded
         key = freshness.build_key(config, resources.fingerprint, found.files, found.options, digests)
     timer.lap("resources")
@@ -78,11 +79,25 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
     if options.write_output:
         # Pages are rendered straight into the staging folder (write.py), in
         # worker processes for a big site: "render" includes writing them.
+        indexer = search.indexer_key() if with_search else None
+        made_by: list[str] = []  # the indexer of the new site's index, once it has one
+
         def index_search(folder) -> None:
-            ok, message = search.index_site(folder)
+            live = config.output_dir.resolve()
+            scratch = write.search_scratch(live) if folder == write.staging_dir(live) else None  # not built in place
+            # The live index serves when Pagefind would read the very pages it read for it.
+            if indexer is not None and manifest.get("search") == indexer and search.reuse_index(
+                    folder, live, search.indexed_pages(renderer.paths),
+                    search.indexed_pages(manifest.get("files") or ()), scratch):
+                made_by.append(indexer)
+                timer.lap("search-kept")  # the live index, linked
+                return
+            ok, message = search.index_site(folder, scratch)
             if not ok:
                 report.warn(message, hint=search.FALLBACK_HINT)
                 shutil.rmtree(folder / "pagefind", ignore_errors=True)  # no stale index of an older site
+            elif indexer is not None:
+                made_by.append(indexer)
             timer.lap("search")
 
         # Only a clean build is recorded as up to date: a build with warnings
@@ -92,7 +107,8 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
                                  stamp=lambda: None if report.warnings else key,
                                  ids=history.record(published, events),
                                  stand_ins=frozenset(p.path for p in site.pages if p.template == "redirect.html"),
-                                 pages=renderer, on_written=lambda: timer.lap("render"))
+                                 pages=renderer, on_written=lambda: timer.lap("render"),
+                                 indexer=lambda: made_by[0] if made_by else None)
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")

@@ -23,8 +23,10 @@ from .analysis.words import Vocab, load_vocab
 from .config import EntitySettings, SiteConfig
 from .corpus.summary import SummaryRules, load_summary_rules
 from .errors import BuildError, Problem
+from .freshness import code_fingerprint
 from .inputs import extra_gazetteer, fingerprint, language_files
 from .temporal import rules as temporal_rules
+from .temporal.pattern_memo import PatternMemo
 
 
 @dataclass(frozen=True)
@@ -41,18 +43,28 @@ class Resources:
     fingerprint: str
 
 
-def load_resources(config: SiteConfig) -> Resources:
-    """The resources of the site's language, with the editor's gazetteer additions."""
-    return language_resources(config.language, config.entities, extra_gazetteer(config))
+def load_resources(config: SiteConfig, cache: Path | None = None, readable: bool = True) -> Resources:
+    """The resources of the site's language, with the editor's gazetteer
+    additions. With `cache` (a build's .cache folder), what compiling the
+    temporal rules' patterns found is kept there between builds
+    (temporal/pattern_memo.py): read unless not `readable` (--no-cache),
+    written either way."""
+    memo = None
+    if cache is not None:
+        memo = PatternMemo(cache / "temporal-patterns.json", code_fingerprint(("temporal",)), readable=readable)
+    got = language_resources(config.language, config.entities, extra_gazetteer(config), memo)
+    if memo is not None:
+        memo.save()
+    return got
 
 
 def language_resources(language: str = "en", ent: EntitySettings | None = None,
-                       extra: Path | None = None) -> Resources:
+                       extra: Path | None = None, memo: PatternMemo | None = None) -> Resources:
     """The bundled resources of a language (for tools that have no site.toml)."""
     ent = ent or EntitySettings()
     files = language_files(language)
     gazetteers = [files["gazetteer"], *([extra] if extra else [])]
-    rules = temporal_rules.load(language)
+    rules = temporal_rules.load(language, memo.compile) if memo is not None else temporal_rules.load(language)
     read = [*temporal_rules.resource_files(language), *files.values(), *gazetteers[1:]]
     digest = fingerprint(language, rules.fingerprint, ent, extra)  # of the rules it compiled
     try:

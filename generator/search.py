@@ -1,15 +1,26 @@
 """Site search with Pagefind (PyPI `pagefind`, which ships its binary): the
 built site is indexed into output/pagefind/ so search works on static hosting.
 Without Pagefind the build still succeeds, says so once, and the search page
-explains how to browse instead."""
+explains how to browse instead.
+
+Pagefind has no incremental mode: it reads every page it indexes again. A
+rebuild whose indexed pages (the article pages) are all the live site's very
+files (the staging folder holds hard links to them: write.py) takes the live
+index instead of running it (`reuse_index`), since the same pages give the
+same index; the manifest records which indexer made the live one
+(`indexer_key`), so a new Pagefind or new arguments index again."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 NOT_INSTALLED = "Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index"
@@ -27,39 +38,166 @@ def available() -> bool:
     return pagefind_command() is not None
 
 
-def index_site(output: Path) -> tuple[bool, str]:
-    """Run Pagefind over the written site; (ok, message)."""
+# The article pages hold the whole text of the corpus. Event pages quote
+# sentences of those articles, so indexing them too would return every hit
+# twice and multiply the index (and the indexer's memory: a site of 1,500
+# articles has ~15,000 event pages); a reader reaches an event from the
+# article's marked, linked dates.
+INDEXED = "articles"  # the folder of the pages indexed, each an .html file under it
+GLOB = f"{INDEXED}/**/*.html"
+FOLDER = "pagefind"  # the index, in the site
+
+
+def indexed_pages(files) -> list[str]:
+    """The site files (relative paths) Pagefind indexes, sorted."""
+    return sorted(f for f in files if f.startswith(INDEXED + "/") and f.endswith(".html"))
+
+
+def indexer_key() -> str | None:
+    """Which indexer makes the index (Pagefind's version, its arguments, this
+    file's code); None without Pagefind."""
+    command = pagefind_command()
+    if command is None:
+        return None
+    try:
+        version = importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return f"{version}|{GLOB}|{command[-1]}|{code}"
+
+
+def reuse_index(site: Path, live: Path, pages: list[str], live_pages: list[str],
+                scratch: Path | None = None) -> bool:
+    """Give the new site in `site` (a staging folder) the live site's index when
+    Pagefind would read exactly the pages it read for it: the same paths, each
+    the live file itself (same inode: a page the build kept or found
+    byte-identical is a hard link to it). The caller checks that the live
+    index was made by the same indexer. False (nothing changed) otherwise.
+    `scratch` as in index_site."""
+    source = live / FOLDER
+    if pages != live_pages or not source.is_dir() or _same_folder(site, live):
+        return False
+    for rel in pages:
+        try:
+            a, b = os.stat(site / rel, follow_symlinks=False), os.stat(live / rel, follow_symlinks=False)
+        except OSError:
+            return False
+        if (a.st_ino, a.st_dev) != (b.st_ino, b.st_dev):
+            return False
+    with _Scratch(site, scratch) as work:
+        fresh = site / ".pagefind-new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        try:
+            shutil.copytree(source, fresh, symlinks=True, copy_function=_link_or_copy)
+        except (OSError, shutil.Error):
+            shutil.rmtree(fresh, ignore_errors=True)
+            return False
+        work.publish(fresh)
+    return True
+
+
+def index_site(output: Path, scratch: Path | None = None) -> tuple[bool, str]:
+    """Run Pagefind over the written site in `output`; (ok, message).
+
+    `scratch`, a folder beside `output` on the same file system (none when
+    the output is built in place), holds the indexer's working files: the
+    sorted tree of pages Pagefind reads and the stale index the site held.
+    Removing a thousand files and folders took seconds of a loaded machine's
+    disk, so they are removed there, in a thread, while Pagefind runs (the
+    tree of this run at the next run); without `scratch`, inside `output`,
+    after Pagefind."""
     command = pagefind_command()
     if command is None:
         return False, NOT_INSTALLED
-    fresh, final, old = output / ".pagefind-new", output / "pagefind", output / ".pagefind-old"
-    source = output / ".pagefind-src"
-    for folder in (fresh, old, source):
-        shutil.rmtree(folder, ignore_errors=True)
-    _sorted_tree(output, source)
-    try:
-        # The article pages hold the whole text of the corpus. Event pages quote
-        # sentences of those articles, so indexing them too would return every
-        # hit twice and multiply the index (and the indexer's memory: a site of
-        # 1,500 articles has ~15,000 event pages); a reader reaches an event
-        # from the article's marked, linked dates.
-        r = subprocess.run([*command, "--site", str(source), "--output-path", str(fresh),
-                            "--glob", "articles/**/*.html"],
-                           capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        shutil.rmtree(source, ignore_errors=True)
+    with _Scratch(output, scratch) as work:
+        fresh = output / ".pagefind-new"
         shutil.rmtree(fresh, ignore_errors=True)
-        return False, f"Pagefind failed to run: {exc}"
-    shutil.rmtree(source, ignore_errors=True)
-    if r.returncode != 0:
-        shutil.rmtree(fresh, ignore_errors=True)
-        return False, f"Pagefind failed: {(r.stderr or r.stdout).strip()[-500:]}"
-    # Swap the new index in whole, so no stale fragment of an earlier build stays.
-    if final.exists():
-        final.rename(old)
-    fresh.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+        _sorted_tree(output, work.source)
+        try:
+            r = subprocess.run([*command, "--site", str(work.source), "--output-path", str(fresh), "--glob", GLOB],
+                               capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            shutil.rmtree(fresh, ignore_errors=True)
+            return False, f"Pagefind failed to run: {exc}"
+        if r.returncode != 0:
+            shutil.rmtree(fresh, ignore_errors=True)
+            return False, f"Pagefind failed: {(r.stderr or r.stdout).strip()[-500:]}"
+        work.publish(fresh)
     return True, "search index written by Pagefind"
+
+
+class _Scratch:
+    """Where the indexer works for the site in `output`. With a scratch
+    folder: on entering, the site's stale index is moved out of it (so a
+    failure leaves the site with no index, never an old one) and earlier
+    leftovers are removed in a thread, waited for on leaving; `source` is a
+    fresh place for the sorted tree of pages, left for the next run to
+    remove. Without one (the output built in place, live): the working
+    folders are inside `output`, and the old index stays until the new one
+    replaces it."""
+
+    def __init__(self, output: Path, scratch: Path | None):
+        self.output, self.final, self.scratch = output, output / FOLDER, scratch
+        self.source = output / ".pagefind-src"
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Scratch:
+        if self.scratch is None:
+            for leftover in (self.source, self.output / ".pagefind-old"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            return self
+        self.scratch.mkdir(exist_ok=True)
+        old = sorted(self.scratch.iterdir())
+        if self.final.is_dir() and not self.final.is_symlink():
+            stale = Path(tempfile.mkdtemp(prefix="stale-", dir=self.scratch))
+            self.final.rename(stale / FOLDER)
+            old.append(stale)
+        else:
+            _remove_all([self.final])
+        self.source = Path(tempfile.mkdtemp(prefix="src-", dir=self.scratch))
+        self.thread = threading.Thread(target=_remove_all, args=(old,), daemon=True)
+        self.thread.start()
+        return self
+
+    def publish(self, fresh: Path) -> None:
+        """The new index in whole, so no stale fragment of an earlier build stays."""
+        if self.scratch is not None:
+            fresh.rename(self.final)
+            return
+        old = self.output / ".pagefind-old"
+        if self.final.exists():
+            self.final.rename(old)
+        fresh.rename(self.final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def __exit__(self, *exc) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        else:
+            shutil.rmtree(self.source, ignore_errors=True)
+
+
+def _remove_all(paths: list[Path]) -> None:
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _sorted_tree(output: Path, source: Path) -> None:
@@ -68,7 +206,7 @@ def _sorted_tree(output: Path, source: Path) -> None:
     index it writes depends on that order: a folder made afresh in sorted
     order lists the same way whatever order the pages were written in, so
     the same site gives the same index (on a given file system)."""
-    for page in sorted((output / "articles").rglob("*.html")):
+    for page in sorted((output / INDEXED).rglob("*.html")):
         target = source / page.relative_to(output)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -61,6 +61,11 @@ def staging_dir(output: Path) -> Path:
     return output.parent / f".{output.name.lstrip('.')}.staging"
 
 
+def search_scratch(output: Path) -> Path:
+    """Where the search indexer works beside a staged site (search.index_site)."""
+    return output.parent / f".{output.name.lstrip('.')}.search"
+
+
 def _swap_dir(output: Path) -> Path:
     return output.parent / f".{output.name.lstrip('.')}.swap"
 
@@ -270,7 +275,8 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                before_switch: Callable[[Path], None] | None = None,
                stamp: Callable[[], str | None] | None = None, ids: dict | None = None,
                stand_ins: frozenset[str] = frozenset(), pages: Pages | None = None,
-               on_written: Callable[[], None] | None = None) -> WriteStats:
+               on_written: Callable[[], None] | None = None,
+               indexer: Callable[[], str | None] | None = None) -> WriteStats:
     """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
     pages of the previous build whose inputs did not change (not rendered
     again: taken from the live site); `digests` the fingerprints of every
@@ -283,7 +289,9 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     that, gives the build key that marks the new site as a complete build
     (None: do not mark it, e.g. because the build had warnings); `ids` the
     events' id history (corpus.history), kept in the manifest; `stand_ins`
-    the pages that only redirect (see check_shrink)."""
+    the pages that only redirect (see check_shrink); `indexer()`, asked after
+    `before_switch`, which indexer made the new site's search index (None: it
+    has none), kept in the manifest (search.reuse_index)."""
     output = output.resolve()
     rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
     streamed = [str(_safe_relative(rel)) for rel in pages.paths] if pages is not None else []
@@ -300,10 +308,10 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     try:
         if can_stage(output):
             stats = _publish_staged(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
-                                    on_written)
+                                    on_written, indexer)
         else:
             stats = _publish_in_place(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
-                                      set(streamed), on_written)
+                                      set(streamed), on_written, indexer)
     except OSError as exc:
         raise _disk_error(exc, exc.filename or output, output) from exc
     clean_trash(output)
@@ -431,7 +439,8 @@ class _StagedSink:
 def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: dict, record: dict,
                     before_switch: Callable[[Path], None] | None,
                     stamp: Callable[[], str | None] | None, pages: Pages | None = None,
-                    on_written: Callable[[], None] | None = None) -> WriteStats:
+                    on_written: Callable[[], None] | None = None,
+                    indexer: Callable[[], str | None] | None = None) -> WriteStats:
     staging, shadow = _prepare_staging(output, live)
     sink = _StagedSink(output, staging, shadow, live)
     shadow_files, new_pages = sink.shadow_files, record["pages"]
@@ -457,6 +466,7 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
             before_switch(staging)
         else:
             shutil.rmtree(staging / SEARCH_FOLDER, ignore_errors=True)
+        _record_indexer(record, indexer)
         atomic_write(staging / MANIFEST, json.dumps(record, indent=0, sort_keys=True).encode())
         key = stamp() if stamp is not None else None
         if key is not None:
@@ -522,7 +532,8 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
                       before_switch: Callable[[Path], None] | None,
                       stamp: Callable[[], str | None] | None, pages: Pages | None = None,
                       streamed: set[str] = frozenset(),  # type: ignore[assignment]
-                      on_written: Callable[[], None] | None = None) -> WriteStats:
+                      on_written: Callable[[], None] | None = None,
+                      indexer: Callable[[], str | None] | None = None) -> WriteStats:
     """Replace files one by one (the output cannot be swapped). The manifest
     written first lists old and new files and no fingerprint of any file
     about to change (nor of any page about to be rendered), so whatever
@@ -557,11 +568,18 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
         on_written()
     if before_switch is not None:
         before_switch(output)
+    _record_indexer(record, indexer)
     atomic_write(output / MANIFEST, json.dumps(record, indent=0, sort_keys=True).encode())
     key = stamp() if stamp is not None else None
     if key is not None:
         atomic_write(output / STAMP, stamp_bytes(key, record))
     return WriteStats(written, len(record["files"]) - written, removed)
+
+
+def _record_indexer(record: dict, indexer: Callable[[], str | None] | None) -> None:
+    made_by = indexer() if indexer is not None else None
+    if made_by is not None:
+        record["search"] = made_by
 
 
 def stamp_bytes(key: str, record: dict) -> bytes:

@@ -307,10 +307,11 @@ def _files_state(language: str) -> tuple:
     return tuple((name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) for name, st in found)
 
 
-def load(language: str = "en") -> Resources:
+def load(language: str = "en", compile_pattern=compile_rule_pattern) -> Resources:
     """The compiled rules of a language, as the files say now. Compiling takes
     a fifth of a second, so the result is remembered by the files' digest,
-    and the digest by the files' state."""
+    and the digest by the files' state. `compile_pattern` gives what
+    compile_rule_pattern would (pattern_memo.PatternMemo.compile: from disk)."""
     state = (language, _files_state(language))
     known = _BY_STATE.get(state)
     if known is not None:
@@ -320,7 +321,7 @@ def load(language: str = "en") -> Resources:
     if key not in _COMPILED:
         if len(_COMPILED) > 8:
             _COMPILED.clear()
-        _COMPILED[key] = _compile_resources(language, files, key[1])
+        _COMPILED[key] = _compile_resources(language, files, key[1], compile_pattern)
     if len(_BY_STATE) > 8:
         _BY_STATE.clear()
     if state[1]:
@@ -328,7 +329,8 @@ def load(language: str = "en") -> Resources:
     return _COMPILED[key]
 
 
-def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Resources:
+def _compile_resources(language: str, files: list[Path], fingerprint: str,
+                       compile_pattern=compile_rule_pattern) -> Resources:
     folder = RULES_ROOT / language
     vocab = _read(folder / "vocabulary.toml")
     macros = _read(folder / "macros.toml").get("macros", {})
@@ -349,7 +351,7 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
                     raise RuleError(f"{where}: missing {key!r}")
             if raw["type"] not in {"DATE", "TIME", "DURATION", "SET"}:
                 raise RuleError(f"{where}: type must be DATE, TIME, DURATION or SET")
-            regex, fast, verify, required, reach, anchored = compile_rule_pattern(
+            regex, fast, verify, required, reach, anchored = compile_pattern(
                 _expand(raw["pattern"], macros, vocab, where), where)
             examples = tuple(
                 Example(
@@ -380,7 +382,7 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str) -> Re
             )
         for raw in data.get("veto", []):
             where = f"{path.name}: veto {raw.get('id', '?')}"
-            regex, fast, verify, required, reach, anchored = compile_rule_pattern(
+            regex, fast, verify, required, reach, anchored = compile_pattern(
                 _expand(raw["pattern"], macros, vocab, where), where)
             vetoes.append(Veto(raw["id"], regex, fast, verify, required, path.name,
                                tuple(raw.get("examples", [])), reach, anchored))

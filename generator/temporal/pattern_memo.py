@@ -1,0 +1,85 @@
+"""What compiling a rule's pattern found out about it, kept between processes
+(`.cache/temporal-patterns.json`), so a command-line rebuild does not analyse
+the same 148 patterns again: the lowered scan pattern, the literals a match
+needs, its reach and how it opens (rules.compile_rule_pattern) took most of
+the 0.8 s of loading the rules, on every build that has work to do.
+
+The file is JSON (never pickle: a file someone else wrote cannot run code),
+keyed by the temporal engine's code and Python's version; every value read
+is checked against the types it must have, and an entry that is missing or
+off is computed afresh. The regular expressions are compiled again from
+their text: an entry gives exactly what compile_rule_pattern returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from .required import Factor
+from .rules import compile_rule_pattern
+
+FORMAT = 1
+Compiled = tuple[re.Pattern, re.Pattern, bool, Factor | None, tuple[int, int], bool]
+
+
+class PatternMemo:
+    def __init__(self, path: Path | None, code: str, readable: bool = True, writable: bool = True):
+        self.path, self.writable = path, writable
+        self.key = f"{FORMAT}|{code}|{sys.version}"
+        self.entries: dict[str, list] = {}
+        self.changed = False
+        if path is not None and readable:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("patterns"), dict):
+                    self.entries = data["patterns"]
+            except (OSError, ValueError):
+                pass
+
+    def compile(self, expanded: str, where: str) -> Compiled:
+        """compile_rule_pattern(expanded, where), from the memo where it holds a sound entry."""
+        got = _decoded(self.entries.get(expanded))
+        if got is not None:
+            return got
+        compiled = compile_rule_pattern(expanded, where)
+        regex, fast, verify, required, reach, anchored = compiled
+        self.entries[expanded] = [regex.pattern, regex.flags, fast.pattern, fast.flags, verify,
+                                  sorted(required) if required is not None else None, list(reach), anchored]
+        self.changed = True
+        return compiled
+
+    def save(self) -> None:
+        """Write the memo when something new was compiled (best effort: a cache that
+        cannot be written only costs speed)."""
+        if not self.changed or self.path is None or not self.writable:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".temporal-patterns.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"key": self.key, "patterns": self.entries}, fh, sort_keys=True)
+            os.replace(tmp, self.path)
+            self.changed = False
+        except OSError:
+            pass
+
+
+def _decoded(entry) -> Compiled | None:
+    if not isinstance(entry, list) or len(entry) != 8:
+        return None
+    pattern, flags, fast, fast_flags, verify, required, reach, anchored = entry
+    if not (isinstance(pattern, str) and type(flags) is int and isinstance(fast, str) and type(fast_flags) is int
+            and type(verify) is bool and type(anchored) is bool
+            and (required is None or (isinstance(required, list) and all(isinstance(r, str) for r in required)))
+            and isinstance(reach, list) and len(reach) == 2 and all(type(n) is int for n in reach)):
+        return None
+    try:
+        regex, scan = re.compile(pattern, flags), re.compile(fast, fast_flags)
+    except (re.error, ValueError, TypeError):
+        return None
+    return regex, scan, verify, frozenset(required) if required is not None else None, (reach[0], reach[1]), anchored
