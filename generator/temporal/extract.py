@@ -88,20 +88,27 @@ def _build_automaton(res: Resources) -> ahocorasick.Automaton:
     plans = _plan(res)
     automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
     for lit in res.literals:
-        automaton.add_word(lit, (lit, len(lit) - 1, plans.needing.get(lit, ())))
+        if lit in plans.needing:  # (a word only groups of characters need is found by them, see _Plans)
+            automaton.add_word(lit, (lit, len(lit) - 1, plans.needing[lit]))
     automaton.make_automaton()
     return automaton
 
 
+_START = re.Match.start
+
+
 def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     """Where each required literal occurs (every occurrence, overlapping ones
-    too, in text order), found by one pass of the Aho-Corasick automaton in C."""
+    too, in text order), found by one pass of the Aho-Corasick automaton in C
+    (and the single characters only groups of characters need, by a search each)."""
     found: dict[str, list[int]] = {}
     automaton = _automaton(res)
-    if automaton.kind != ahocorasick.AHOCORASICK:  # no rule needs a word
-        return found
-    for end, (lit, back, _) in automaton.iter(lowered):
-        found.setdefault(lit, []).append(end - back)
+    if automaton.kind == ahocorasick.AHOCORASICK:
+        for end, (lit, back, _) in automaton.iter(lowered):
+            found.setdefault(lit, []).append(end - back)
+    for lit in res.literals:
+        if lit not in _plan(res).needing and (where := list(map(_START, re.finditer(re.escape(lit), lowered)))):
+            found[lit] = where
     return found
 
 
@@ -112,14 +119,17 @@ def _group_starts(lowered: str, res: Resources, count: int) -> list[list[int]]:
     faster than a str.find scan per word) and hands each hit to the groups
     that need its word: no per-word table to merge into per-group lists
     afterwards (that merging, with its bookkeeping, had come to cost as much
-    as the search)."""
+    as the search). A group that needs only single characters (a digit)
+    finds them with one search of its own: every digit of a text was 40 % of
+    the automaton's hits, each a round of the Python loop below."""
     lists: list[list[int]] = list(map(list, repeat((), count)))
     automaton = _automaton(res)
-    if automaton.kind != ahocorasick.AHOCORASICK:  # no rule needs a word
-        return lists
-    for end, (_, back, keys) in automaton.iter(lowered):
-        for k in keys:
-            lists[k].append(end - back)
+    if automaton.kind == ahocorasick.AHOCORASICK:
+        for end, (_, back, keys) in automaton.iter(lowered):
+            for k in keys:
+                lists[k].append(end - back)
+    for k, chars in _plan(res).by_chars:
+        lists[k] = list(map(_START, chars.finditer(lowered)))
     return lists
 
 
@@ -237,6 +247,10 @@ class _Group:
     reaches: tuple[tuple[int, int], ...]  # the members' distinct (reach before, reach after)
     # (file order, Rule or Veto, index of its reach; -1: tried at its words' starts, see _scan_at)
     members: tuple[tuple[int, Any, int], ...]
+    # What the text must end with right before one of the words for the
+    # members to match there (their `after`, read backwards, so matched on
+    # the reversed text): the other starts open no window.
+    after: re.Pattern | None = None
 
 
 def _round(reach: int) -> int:
@@ -274,27 +288,35 @@ class _Plans:
     rules: _Plan
     needing: dict[str, tuple[int, ...]]  # word -> the groups (vetoes' then rules') that need it
     count: int  # how many groups in all
+    # Groups needing only single characters (digits), numbered as above: each
+    # finds them with its own search of a character class instead of the automaton.
+    by_chars: tuple[tuple[int, re.Pattern], ...] = ()
 
 
 def _groups(items) -> tuple[_Group, ...]:
     by_required: dict = {}
     for order, item in enumerate(items):
-        by_required.setdefault(item.required, []).append((order, item))
+        after = item.after.pattern if item.after is not None else None
+        by_required.setdefault((item.required, after), []).append((order, item))
     groups = []
-    for req, members in by_required.items():
+    for (req, _), members in by_required.items():
         at_starts = {order for order, i in members if req is not None and i.anchored}
         reaches = list(dict.fromkeys((_round(i.reach[0]), _round(i.reach[1]))
                                      for order, i in members if order not in at_starts))
         groups.append(_Group(req, tuple(reaches), tuple(
             (order, i, -1 if order in at_starts else reaches.index((_round(i.reach[0]), _round(i.reach[1]))))
-            for order, i in members)))
+            for order, i in members), members[0][1].after))
     return tuple(groups)
 
 
 def _build_plans(res: Resources) -> _Plans:
     veto_groups, rule_groups = _groups(res.vetoes), _groups(res.rules)
     needing: dict[str, list[int]] = {}
+    by_chars = []
     for k, group in enumerate(veto_groups + rule_groups):
+        if group.literals and all(len(lit) == 1 for lit in group.literals):
+            by_chars.append((k, re.compile("[" + "".join(map(re.escape, sorted(group.literals))) + "]")))
+            continue
         for lit in group.literals or ():
             needing.setdefault(lit, []).append(k)
 
@@ -302,7 +324,8 @@ def _build_plans(res: Resources) -> _Plans:
         return _Plan(groups, first, frozenset(k for k, g in enumerate(groups) if g.literals is None))
 
     return _Plans(plan(veto_groups, 0), plan(rule_groups, len(veto_groups)),
-                  {lit: tuple(ks) for lit, ks in needing.items()}, len(veto_groups) + len(rule_groups))
+                  {lit: tuple(ks) for lit, ks in needing.items()}, len(veto_groups) + len(rule_groups),
+                  tuple(by_chars))
 
 
 def _plan(res: Resources) -> _Plans:
@@ -318,11 +341,21 @@ def _run(text: str, lowered: str, present: list[tuple[_Group, list[int] | None]]
     on its words (k < 0) is tried at their starts only."""
     n = len(text)
     out = []
+    backwards = None  # the lower-cased text reversed, made when a group needs it
     for group, starts in present:
         if starts is None:
             spans = [[(0, n)]] * len(group.reaches)
             starts = []  # (a group needing no word has no member anchored on one)
         else:
+            if group.after is not None:
+                # ("day" opens no window for the durations that need a count
+                # before their unit when it follows "to" or "Mon")
+                if backwards is None:
+                    backwards = lowered[::-1]
+                guard = group.after.match
+                starts = [s for s in starts if guard(backwards, n - s)]
+                if not starts:
+                    continue
             spans = [windows(n, starts, before, after) for before, after in group.reaches]
         for order, item, k in group.members:
             matches = _scan(text, lowered, item, spans[k]) if k >= 0 else _scan_at(text, lowered, item, starts)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .openings import opening_test
 from .required import Factor, first_chars, opens_at_word_boundary, opens_with, required_and_reach
+from .reverse import Unreversible, reverse_pattern
 
 RULES_ROOT = Path(__file__).parent / "rules"
 
@@ -60,6 +61,10 @@ class Rule:
     has_t: bool = False  # the rule marks the expression inside its match (group `t`)
     # Every match starts with one of its required literals: tried only where one starts.
     anchored: bool = False
+    # What the lower-cased text ends with right before the required word of
+    # every match (the rule's `after`, read backwards: matched on the reversed
+    # text where the word starts): no window opens at the other occurrences.
+    after: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class Veto:
     examples: tuple[str, ...] = ()
     reach: tuple[int, int] = (10**6, 10**6)
     anchored: bool = False
+    after: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +202,21 @@ def compile_rule_pattern(expanded: str, where: str) -> tuple[re.Pattern, re.Patt
         fast = _compile(f"(?P<_m>{lowered})", where, 0)
     required, reach = required_and_reach(lowered)
     return regex, fast, "(?-i:" in expanded, required, reach, opens_with(lowered, required)
+
+
+def compile_after(raw: dict, macros: dict, vocab: dict, where: str) -> re.Pattern | None:
+    """A rule's `after` (what the text ends with right before the required
+    word of each of its matches: "a count before the unit"), for the
+    lower-cased text, read backwards (see reverse.py: it is matched on the
+    reversed text from the word's start), or None."""
+    if "after" not in raw:
+        return None
+    after = _lowered(_expand(raw["after"], macros, vocab, where))
+    _compile(after, f"{where} (after)", 0)
+    try:
+        return _compile(reverse_pattern(after), f"{where} (after, reversed)", 0)
+    except Unreversible as exc:
+        raise RuleError(f"{where}: `after` must be plain (characters, classes, groups, repeats, \\b): {exc}") from exc
 
 
 def _optional_as_branch(pattern: str) -> str:
@@ -378,6 +399,7 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str,
                     priority=int(raw.get("priority", 0)),
                     source=path.name,
                     examples=examples,
+                    after=compile_after(raw, macros, vocab, where),
                 )
             )
         for raw in data.get("veto", []):
@@ -385,7 +407,8 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str,
             regex, fast, verify, required, reach, anchored = compile_pattern(
                 _expand(raw["pattern"], macros, vocab, where), where)
             vetoes.append(Veto(raw["id"], regex, fast, verify, required, path.name,
-                               tuple(raw.get("examples", [])), reach, anchored))
+                               tuple(raw.get("examples", [])), reach, anchored,
+                               compile_after(raw, macros, vocab, where)))
 
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}

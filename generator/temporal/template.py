@@ -23,6 +23,12 @@ class TemplateError(ValueError):
 
 
 _RUN_OF_SPACES = re.compile(r"\s+")
+# Compiled once: re.fullmatch(str, ...) looks its pattern up in re's cache on every call.
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_ORDINAL_DIGITS = re.compile(r"([0-9]+)(?:st|nd|rd|th)?")
+_DASH_OR_SPACE = re.compile(r"[- ]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_LEADING_THE = re.compile(r"^the\s+")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -44,14 +50,14 @@ def _lookup(vocab: Vocab, table: str, word: str | None):
 def parse_number(word: str, vocab: Vocab) -> str:
     """'twenty-four' -> '24', '1.5' -> '1.5', 'several' -> 'X', 'a' -> '1'."""
     w = _key(word).replace(",", "")
-    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", w):
+    if _DECIMAL.fullmatch(w):
         return w if "." in w else str(int(w))
     numbers = vocab["numbers"]
     if w in numbers:
         value = numbers[w]
         return str(value) if not isinstance(value, float) else f"{value:g}"
     total = 0
-    for part in re.split(r"[- ]", w):
+    for part in _DASH_OR_SPACE.split(w):
         if part not in numbers:
             raise TemplateError(f"not a number: {word!r}")
         value = numbers[part]
@@ -71,7 +77,7 @@ def parse_ordinal(word: str, vocab: Vocab) -> str:
     ordinals = vocab["ordinals"]
     if w in ordinals:
         return str(ordinals[w])
-    if m := re.fullmatch(r"([0-9]+)(?:st|nd|rd|th)?", w):
+    if m := _ORDINAL_DIGITS.fullmatch(w):
         return m.group(1)
     # Compound or irregular ordinals: "twenty-first", "nineteenth".
     stems = {"twentieth": 20, "thirtieth": 30, "nineteenth": 19, "eighteenth": 18,
@@ -79,7 +85,7 @@ def parse_ordinal(word: str, vocab: Vocab) -> str:
              "thirteenth": 13}
     if w in stems:
         return str(stems[w])
-    parts = re.split(r"[- ]", w)
+    parts = _DASH_OR_SPACE.split(w)
     if len(parts) == 2 and parts[0] in vocab["numbers"] and parts[1] in ordinals:
         return str(int(str(vocab["numbers"][parts[0]])) + int(str(ordinals[parts[1]])))
     raise TemplateError(f"not an ordinal: {word!r}")
@@ -117,7 +123,7 @@ _NOON = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
 
 
 def _strip_the(word: str) -> str:
-    return re.sub(r"^the\s+", "", _key(word))
+    return _LEADING_THE.sub("", _key(word))
 
 
 def spelled_year(word: str, vocab: Vocab) -> str:
@@ -151,7 +157,7 @@ FUNCTIONS: dict[str, Callable] = {
     "holiday": lambda w, g, v: str(_lookup(v, "holidays", w)),
     "movable": lambda w, g, v: str(_lookup(v, "movable_holidays", w)),
     "spelledyear": lambda w, g, v: spelled_year(w, v),
-    "digits": lambda w, g, v: re.sub(r"[^0-9]", "", w),
+    "digits": lambda w, g, v: _NOT_DIGIT.sub("", w),
     "hour": _hour,
     "hourpod": _hour_of_pod,
     "minute": lambda w, g, v: w or "00",

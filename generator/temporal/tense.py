@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add
 
 from .resolve import FUTURE, PAST, PRESENT
 
@@ -26,11 +27,16 @@ _PAST_PERFECT = {"had", "hadn't", "hadn’t"}
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|['’]ll")
 
 
-def _after_forward_preposition(before: str, forward) -> bool:
+def _after_forward_preposition(before: str, forward, forward_ends: tuple[str, ...] | None = None) -> bool:
+    """Whether `before` ends with a preposition that points ahead ("until",
+    "effective"), perhaps before "the". `forward_ends`: those words each with
+    a space in front, if the caller has them made."""
     before = before.rstrip()
     if before.endswith(" the"):
         before = before[:-4].rstrip()
-    return any(before == p or before.endswith(" " + p) for p in forward)
+    if forward_ends is None:
+        forward_ends = tuple(" " + p for p in forward)
+    return before in forward or before.endswith(forward_ends)
 
 
 def _ed_form(w: str, ed_ok) -> bool:
@@ -85,10 +91,10 @@ def _verdict(words: list[str], i: int, capitalised: bool, cues: dict) -> str | N
     return None
 
 
-_HEADS: dict[int, tuple[dict, frozenset[str], re.Pattern]] = {}
+_HEADS: dict[int, tuple[dict, frozenset[str], re.Pattern, tuple[str, ...]]] = {}
 
 
-def _heads(cues: dict) -> tuple[dict, frozenset[str], re.Pattern]:
+def _heads(cues: dict) -> tuple[dict, frozenset[str], re.Pattern, tuple[str, ...]]:
     known = _HEADS.get(id(cues))
     if known is None or known[0] is not cues:
         phrases = [*cues["future"], *cues["past"], *cues["perfect_aux"], *cues["present"]]
@@ -97,7 +103,7 @@ def _heads(cues: dict) -> tuple[dict, frozenset[str], re.Pattern]:
         # be a cue: a head, or a regular -ed form ("signed"; see _ed_form).
         words = "|".join(re.escape(h) for h in sorted(heads, key=lambda h: (-len(h), h)))
         pattern = re.compile(rf"(?<![^ ])(?:{words}|[^ ]{{3,}}ed)(?![^ ])")
-        known = _HEADS[id(cues)] = (cues, heads, pattern)
+        known = _HEADS[id(cues)] = (cues, heads, pattern, tuple(" " + p for p in cues["forward"]))
     return known
 
 
@@ -106,50 +112,86 @@ def _heads(cues: dict) -> tuple[dict, frozenset[str], re.Pattern]:
 _SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
-class Sentence:
-    """One sentence read once: token positions, each cue's index and verdict."""
+_START = re.Match.start
+_UNKNOWN = -2  # not yet read (a candidate's verdict, or its nearest cue)
 
-    __slots__ = ("positions", "cue_index", "cue_verdict", "words", "_blocked")
+
+class Sentence:
+    """One sentence read once: its tokens and the words that can be cues.
+
+    A candidate's verdict is worked out only when an expression asks for the
+    nearest cue on its side (most sentences hold one expression, whose cue is
+    the verb just before it: the other candidates are never read), and each
+    candidate remembers the nearest cue found from it, so a sentence of
+    thousands of expressions is still read once."""
+
+    __slots__ = ("positions", "words", "_text", "_cues", "_offsets", "_starts", "_verdicts", "_left", "_right",
+                 "_blocked")
 
     def __init__(self, text: str, span: tuple[int, int], cues: dict):
         s, e = span
         parts = _SPLIT.split(text[s:e])  # [before, token, between, token, ..., after]
         self.positions: list[int] = list(accumulate(map(len, parts), initial=s))[1::2]
         # Tokens hold no space: lower-cased joined, they are lower-cased in one call.
-        joined = " ".join(parts[1::2]).lower()
-        self.words: list[str] = joined.split(" ") if len(parts) > 1 else []
-        positions, words = self.positions, self.words
-        self.cue_index: list[int] = []
-        self.cue_verdict: list[str] = []
-        # The words that can be cues (most are not), and their indices: the
-        # spaces before each, counted on from the previous one.
-        count = joined.count
-        i = at = 0
-        for m in _heads(cues)[2].finditer(joined):
-            i += count(" ", at, m.start())
-            at = m.start()
-            verdict = _verdict(words, i, text[positions[i]].isupper(), cues)
-            if verdict is not None:
-                self.cue_index.append(i)
-                self.cue_verdict.append(verdict)
+        tokens = parts[1::2]
+        joined = " ".join(tokens).lower()
+        self.words: list[str] = joined.split(" ") if tokens else []
+        self._text = text
+        self._cues = cues
+        # Where each word starts in `joined` (its index plus the lengths before
+        # it), and where the words that can be cues start there (most are not).
+        self._starts: list[int] = list(map(add, accumulate(map(len, tokens), initial=0), count()))
+        self._offsets: list[int] = list(map(_START, _heads(cues)[2].finditer(joined)))
+        n = len(self._offsets)
+        self._verdicts: list = [_UNKNOWN] * n
+        self._left: list[int] = [_UNKNOWN] * n  # the nearest cue at or before each candidate (-1: none)
+        self._right: list[int] = [_UNKNOWN] * n  # ... at or after it (n: none)
         self._blocked: bool | None = None
 
     def blocked(self, blockers) -> bool:
         """Whether a past perfect ("had") keeps a forward preposition from pointing ahead."""
         if self._blocked is None:
-            self._blocked = any(w in blockers for w in self.words)
+            self._blocked = not blockers.isdisjoint(self.words)
         return self._blocked
+
+    def _verdict(self, k: int) -> str | None:
+        verdict = self._verdicts[k]
+        if verdict == _UNKNOWN:
+            i = bisect_left(self._starts, self._offsets[k])
+            verdict = self._verdicts[k] = _verdict(self.words, i, self._text[self.positions[i]].isupper(), self._cues)
+        return verdict
+
+    def _nearest(self, k: int, step: int, known: list[int]) -> int:
+        """The nearest candidate from k on (step -1: leftwards, +1: rightwards)
+        that is a cue; -1 or len(candidates) if none."""
+        end = len(known) if step > 0 else -1
+        walked = []
+        while k != end:
+            found = known[k]
+            if found != _UNKNOWN:
+                k = found
+                break
+            if self._verdict(k) is not None:
+                known[k] = k
+                break
+            walked.append(k)
+            k += step
+        for j in walked:
+            known[j] = k
+        return k
 
     def tense(self, start: int, end: int) -> str | None:
         """The nearest cue left of [start, end), else the nearest right of it."""
         left = bisect_left(self.positions, start) - 1  # the last word before the expression
-        k = bisect_right(self.cue_index, left) - 1
-        if k >= 0:
-            return self.cue_verdict[k]
+        if left >= 0:
+            k = self._nearest(bisect_right(self._offsets, self._starts[left]) - 1, -1, self._left)
+            if k >= 0:
+                return self._verdicts[k]
         right = bisect_left(self.positions, end)  # the first word after it
-        k = bisect_left(self.cue_index, right)
-        if k < len(self.cue_index):
-            return self.cue_verdict[k]
+        if right < len(self.words):
+            k = self._nearest(bisect_left(self._offsets, self._starts[right]), 1, self._right)
+            if k < len(self._offsets):
+                return self._verdicts[k]
         return None
 
 
@@ -164,7 +206,8 @@ class TenseReader:
     def at(self, sentence: tuple[int, int], start: int, end: int) -> str | None:
         s = sentence[0]
         # "postponed until Friday", "effective Feb. 1": ahead, unless past perfect.
-        if _after_forward_preposition(self.text[max(s, start - 24) : start].lower(), self.cues["forward"]):
+        if _after_forward_preposition(self.text[max(s, start - 24) : start].lower(), self.cues["forward"],
+                                      _heads(self.cues)[3]):
             if not self._read(sentence).blocked(self.cues["forward_blockers"]):
                 return FUTURE
         return self._read(sentence).tense(start, end)
