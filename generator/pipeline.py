@@ -71,7 +71,8 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
     renderer = render.PageRenderer(site, GENERATOR, fingerprints if isinstance(fingerprints, dict) else None,
                                    freshness.exists_in(config.output_dir),
                                    config.root / ".cache" / "templates" if options.use_cache and options.write_output
-                                   else None, jobs=options.jobs, progress=bar.update if bar else None)
+                                   else None, jobs=options.jobs, progress=bar.update if bar else None,
+                                   first=search.is_indexed if with_search and options.write_output else None)
     files = {**renderer.asset_files(), **export_files(site, GENERATOR)}
     summary = {"pages": len(site.pages), "files": len(files) + len(site.pages), "events": len(events),
                "articles": n_articles}
@@ -81,8 +82,10 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
         # worker processes for a big site: "render" includes writing them.
         indexer = search.indexer_key() if with_search else None
         made_by: list[str] = []  # the indexer of the new site's index, once it has one
+        running: list[search.Indexing | None] = []  # the indexer once started (None: the live index kept)
 
-        def index_search(folder) -> None:
+        def start_search(folder) -> None:
+            """Once the indexed pages are final: a rebuild renders the rest while Pagefind runs."""
             live = config.output_dir.resolve()
             scratch = write.search_scratch(live) if folder == write.staging_dir(live) else None  # not built in place
             # The live index serves when Pagefind would read the very pages it read for it.
@@ -90,25 +93,41 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
                     folder, live, search.indexed_pages(renderer.paths),
                     search.indexed_pages(manifest.get("files") or ()), scratch):
                 made_by.append(indexer)
+                running.append(None)
+                return
+            running.append(search.Indexing(folder, scratch))
+
+        def index_search(folder) -> None:
+            if not running:
+                start_search(folder)
+            job = running[0]
+            if job is None:
                 timer.lap("search-kept")  # the live index, linked
                 return
-            ok, message = search.index_site(folder, scratch)
+            ok, message = job.wait()
             if not ok:
                 report.warn(message, hint=search.FALLBACK_HINT)
                 shutil.rmtree(folder / "pagefind", ignore_errors=True)  # no stale index of an older site
             elif indexer is not None:
                 made_by.append(indexer)
-            timer.lap("search")
+            timer.lap("search")  # what is left of Pagefind's run once every page is written
 
         # Only a clean build is recorded as up to date: a build with warnings
         # runs again next time, so its warnings are shown again.
-        stats = write.write_site(files, config.output_dir, summary, None, None, manifest,
-                                 allow_shrink=options.allow_shrink, before_switch=index_search if with_search else None,
-                                 stamp=lambda: None if report.warnings else key,
-                                 ids=history.record(published, events),
-                                 stand_ins=frozenset(p.path for p in site.pages if p.template == "redirect.html"),
-                                 pages=renderer, on_written=lambda: timer.lap("render"),
-                                 indexer=lambda: made_by[0] if made_by else None)
+        try:
+            stats = write.write_site(files, config.output_dir, summary, None, None, manifest,
+                                     allow_shrink=options.allow_shrink,
+                                     before_switch=index_search if with_search else None,
+                                     stamp=lambda: None if report.warnings else key,
+                                     ids=history.record(published, events),
+                                     stand_ins=frozenset(p.path for p in site.pages if p.template == "redirect.html"),
+                                     pages=renderer, on_written=lambda: timer.lap("render"),
+                                     indexer=lambda: made_by[0] if made_by else None,
+                                     after_first=start_search if with_search else None)
+        finally:
+            for job in running:
+                if job is not None:
+                    job.stop()  # a failed build: the indexer is not left running (after wait(): nothing)
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")

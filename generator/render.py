@@ -254,8 +254,10 @@ class PageRenderer:
 
     def __init__(self, site: Site, generator_name: str, previous: dict[str, str] | None = None,
                  exists: Callable[[str], bool] | None = None, bytecode_dir: Path | None = None,
-                 only: set[str] | None = None, jobs: int | None = None, progress=None):
+                 only: set[str] | None = None, jobs: int | None = None, progress=None,
+                 first: Callable[[str], bool] | None = None):
         self.site = site
+        self.first = first  # the pages a rebuild settles first (see run)
         self.templates = Templates(site.config, site.urls, site.built, generator_name, bytecode_dir)
         self.previous, self.exists, self.only = previous, exists, only
         self.jobs = jobs or os.cpu_count() or 1
@@ -273,7 +275,7 @@ class PageRenderer:
         """The static assets under their fingerprinted names."""
         return {path: data for path, data in self.templates.assets.values()}
 
-    def run(self, sink: Sink) -> Outcome:
+    def run(self, sink: Sink, on_first: Callable[[], None] | None = None) -> Outcome:
         """Render every page into `sink`; raises BuildError naming the first
         template error (the same one whatever the number of workers).
 
@@ -282,25 +284,52 @@ class PageRenderer:
         event's view is hashed once, for all the pages listing it), and after
         an edit only a few pages differ, too few to be worth forking workers
         that would each hash the shared views again. A cold build renders
-        every page, so its workers fingerprint the pages they render."""
-        outcome = Outcome()
-        if self.previous or self.only is not None:
-            outcome = self._keep_unchanged(sink)
-        if self.jobs > 1 and len(self.todo) >= POOL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
-            outcome.add(self._in_workers(sink))
+        every page, so its workers fingerprint the pages they render.
+
+        With `first` (a test of a page's path) and `on_first`, a rebuild
+        settles the `first` pages (kept or rendered) before the others and
+        then calls `on_first()`: the search indexer reads only those pages,
+        so it runs beside the fingerprinting and rendering of the rest
+        instead of after it. on_first is not called when a page failed, nor
+        by a cold build (whose render workers already use every core)."""
+        if not (self.previous or self.only is not None):
+            outcome = Outcome()
+            outcome.add(self._render_todo(sink))
+        elif self.first is None or on_first is None:
+            outcome = self._keep_unchanged(sink, range(len(self.site.pages)))
+            outcome.add(self._render_todo(sink))
         else:
-            outcome.add(self.render_range(0, len(self.todo), sink))
+            first = self.first
+            leading = [i for i, page in enumerate(self.site.pages) if first(page.path)]
+            chosen = set(leading)
+            outcome = self._keep_unchanged(sink, leading)
+            outcome.add(self._render_todo(sink))
+            if not outcome.problem:
+                on_first()
+            # The rest is rendered even after a failure, so the failure reported is the
+            # site's first, as in a cold build (Outcome.add keeps the earliest).
+            outcome.add(self._keep_unchanged(sink, [i for i in range(len(self.site.pages)) if i not in chosen]))
+            outcome.add(self._render_todo(sink))
         if outcome.problem:
             raise BuildError(outcome.problem[1])
         return outcome
 
-    def _keep_unchanged(self, sink: Sink) -> Outcome:
-        """Keep the pages whose fingerprint matches the live file's (or that
-        `only` leaves out); the others stay in `todo`, fingerprinted."""
+    def _render_todo(self, sink: Sink) -> Outcome:
+        """The pages in `todo`, in forked workers when there are many."""
+        if self.jobs > 1 and len(self.todo) >= POOL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods():
+            return self._in_workers(sink)
+        return self.render_range(0, len(self.todo), sink)
+
+    def _keep_unchanged(self, sink: Sink, places) -> Outcome:
+        """Of the pages at `places`, keep those whose fingerprint matches the
+        live file's (or that `only` leaves out); the others become `todo`,
+        fingerprinted."""
         out = Outcome()
         previous, exists, only, page_digest = self.previous or {}, self.exists, self.only, self.hasher.page
+        pages = self.site.pages
         todo = []
-        for i, page in enumerate(self.site.pages):
+        for i in places:
+            page = pages[i]
             if only is not None and page.path not in only:
                 digest = previous.get(page.path)
                 if digest is not None:

@@ -50,7 +50,12 @@ FOLDER = "pagefind"  # the index, in the site
 
 def indexed_pages(files) -> list[str]:
     """The site files (relative paths) Pagefind indexes, sorted."""
-    return sorted(f for f in files if f.startswith(INDEXED + "/") and f.endswith(".html"))
+    return sorted(f for f in files if is_indexed(f))
+
+
+def is_indexed(path: str) -> bool:
+    """Does Pagefind index this site file (a relative path)?"""
+    return path.startswith(INDEXED + "/") and path.endswith(".html")
 
 
 def indexer_key() -> str | None:
@@ -107,24 +112,74 @@ def index_site(output: Path, scratch: Path | None = None) -> tuple[bool, str]:
     disk, so they are removed there, in a thread, while Pagefind runs (the
     tree of this run at the next run); without `scratch`, inside `output`,
     after Pagefind."""
-    command = pagefind_command()
-    if command is None:
-        return False, NOT_INSTALLED
-    with _Scratch(output, scratch) as work:
-        fresh = output / ".pagefind-new"
-        shutil.rmtree(fresh, ignore_errors=True)
-        _sorted_tree(output, work.source)
+    return Indexing(output, scratch).wait()
+
+
+class Indexing:
+    """Pagefind running over the site in `output` (as index_site), started
+    as soon as the indexed pages are in place: a rebuild renders the rest of
+    the site while it runs (render.PageRenderer.run). `wait()` gives
+    (ok, message) and publishes the index; `stop()` (a failed build) ends
+    the indexer and leaves no index behind. Pagefind reads only its sorted
+    tree of the pages, made here at the start, so what is written into
+    `output` afterwards cannot change the index."""
+
+    def __init__(self, output: Path, scratch: Path | None = None):
+        self.output = output
+        self.fresh = output / ".pagefind-new"
+        self.work: _Scratch | None = None
+        self.process: subprocess.Popen | None = None
+        self.log = tempfile.TemporaryFile()  # Pagefind's output: a file, so it never waits for a reader
+        self.failed: str | None = None
+        command = pagefind_command()
+        if command is None:
+            self.failed = NOT_INSTALLED
+            return
+        self.work = _Scratch(output, scratch).__enter__()
+        shutil.rmtree(self.fresh, ignore_errors=True)
+        _sorted_tree(output, self.work.source)
         try:
-            r = subprocess.run([*command, "--site", str(work.source), "--output-path", str(fresh), "--glob", GLOB],
-                               capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            shutil.rmtree(fresh, ignore_errors=True)
-            return False, f"Pagefind failed to run: {exc}"
-        if r.returncode != 0:
-            shutil.rmtree(fresh, ignore_errors=True)
-            return False, f"Pagefind failed: {(r.stderr or r.stdout).strip()[-500:]}"
-        work.publish(fresh)
-    return True, "search index written by Pagefind"
+            self.process = subprocess.Popen(
+                [*command, "--site", str(self.work.source), "--output-path", str(self.fresh), "--glob", GLOB],
+                stdout=self.log, stderr=subprocess.STDOUT)
+        except OSError as exc:
+            self.failed = f"Pagefind failed to run: {exc}"
+
+    def wait(self) -> tuple[bool, str]:
+        if self.failed is None and self.process is not None:
+            try:
+                self.process.wait(timeout=600)
+            except subprocess.TimeoutExpired as exc:
+                self.failed = f"Pagefind failed to run: {exc}"
+            else:
+                if self.process.returncode != 0:
+                    self.log.seek(0)
+                    said = self.log.read().decode("utf-8", "replace")
+                    self.failed = f"Pagefind failed: {said.strip()[-500:]}"
+        if self.failed is None and self.work is not None:
+            self.work.publish(self.fresh)
+        self._finish()
+        return (False, self.failed) if self.failed is not None else (True, "search index written by Pagefind")
+
+    def stop(self) -> None:
+        """End the indexer (if it still runs) and its working files; nothing after wait()."""
+        if self.log.closed:
+            return
+        if self.failed is None:
+            self.failed = "stopped"
+        self._finish()
+
+    def _finish(self) -> None:
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        self.log.close()
+        if self.failed is not None:
+            shutil.rmtree(self.fresh, ignore_errors=True)
+        work, self.work = self.work, None
+        if work is not None:
+            work.__exit__(None, None, None)
 
 
 class _Scratch:

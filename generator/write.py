@@ -261,7 +261,7 @@ class Pages(Protocol):
 
     paths: list[str]
 
-    def run(self, sink) -> Streamed: ...
+    def run(self, sink, on_first: Callable[[], None] | None = None) -> Streamed: ...
 
 
 class Streamed(Protocol):
@@ -276,7 +276,8 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                stamp: Callable[[], str | None] | None = None, ids: dict | None = None,
                stand_ins: frozenset[str] = frozenset(), pages: Pages | None = None,
                on_written: Callable[[], None] | None = None,
-               indexer: Callable[[], str | None] | None = None) -> WriteStats:
+               indexer: Callable[[], str | None] | None = None,
+               after_first: Callable[[Path], None] | None = None) -> WriteStats:
     """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
     pages of the previous build whose inputs did not change (not rendered
     again: taken from the live site); `digests` the fingerprints of every
@@ -291,7 +292,11 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     events' id history (corpus.history), kept in the manifest; `stand_ins`
     the pages that only redirect (see check_shrink); `indexer()`, asked after
     `before_switch`, which indexer made the new site's search index (None: it
-    has none), kept in the manifest (search.reuse_index)."""
+    has none), kept in the manifest (search.reuse_index). `after_first(folder)`
+    runs on the new site once the pages `pages` settles first are in place
+    and no stale file is left (the search indexer starts there, beside the
+    rendering of the rest: render.PageRenderer.run), when the site is staged;
+    `before_switch` still runs after every file is in place."""
     output = output.resolve()
     rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
     streamed = [str(_safe_relative(rel)) for rel in pages.paths] if pages is not None else []
@@ -308,7 +313,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     try:
         if can_stage(output):
             stats = _publish_staged(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
-                                    on_written, indexer)
+                                    on_written, indexer, after_first)
         else:
             stats = _publish_in_place(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
                                       set(streamed), on_written, indexer)
@@ -440,7 +445,8 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
                     before_switch: Callable[[Path], None] | None,
                     stamp: Callable[[], str | None] | None, pages: Pages | None = None,
                     on_written: Callable[[], None] | None = None,
-                    indexer: Callable[[], str | None] | None = None) -> WriteStats:
+                    indexer: Callable[[], str | None] | None = None,
+                    after_first: Callable[[Path], None] | None = None) -> WriteStats:
     staging, shadow = _prepare_staging(output, live)
     sink = _StagedSink(output, staging, shadow, live)
     shadow_files, new_pages = sink.shadow_files, record["pages"]
@@ -454,12 +460,13 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
                 written += 1
             else:
                 unchanged += 1
-        if pages is not None:
-            outcome = pages.run(sink)
-            new_pages.update(outcome.digests)
-            written, unchanged = written + outcome.written, unchanged + outcome.unchanged
+        # Stale files go before any page is rendered, so what after_first reads is the new site's.
         for rel in sorted(shadow_files - set(record["files"])):
             sink.tree.remove(rel)
+        if pages is not None:
+            outcome = pages.run(sink, (lambda: after_first(staging)) if after_first is not None else None)
+            new_pages.update(outcome.digests)
+            written, unchanged = written + outcome.written, unchanged + outcome.unchanged
         if on_written is not None:
             on_written()
         if before_switch is not None:

@@ -1,0 +1,104 @@
+"""A rebuild starts Pagefind as soon as the pages it indexes (the article
+pages) are in place, and renders the rest of the site while it runs
+(render.PageRenderer.run, search.Indexing); the site still equals a cold
+build's, search index included, and a build that fails after the indexer
+started leaves the live site as it was and no indexer running."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import search
+from generator.errors import BuildError
+from tests.support import build_site as build
+from tests.support import seed_project
+from tests.test_search_reuse import _cold_equals_warm, snapshot
+
+pytestmark = pytest.mark.skipif(not search.available(), reason="Pagefind is not installed")
+
+
+def _built(tmp_path: Path) -> Path:
+    project = seed_project(tmp_path / "p")
+    build(project / "site.toml", output=project / "site")
+    shutil.copytree(project / "site", project / "cold")  # the same published history
+    return project
+
+
+def _tree_started(project: Path) -> int:
+    """When the indexer's sorted tree of pages was made (the scratch keeps the last run's)."""
+    trees = sorted((project / ".site.search").glob("src-*"))
+    assert len(trees) == 1
+    return os.stat(trees[0] / search.INDEXED).st_mtime_ns
+
+
+def _pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html") if not p.is_relative_to(site / "pagefind")}
+
+
+def _indexer_processes() -> list[int]:
+    """Pagefind processes started by this test process (its children)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        if "pagefind" in name and int(rest[1]) == os.getpid():
+            found.append(int(entry))
+    return found
+
+
+def test_a_cold_build_indexes_after_every_page_an_edit_before_the_rest(tmp_path):
+    project = _built(tmp_path)
+    site = project / "site"
+    # A cold build: its workers use every core, so Pagefind runs once every page is written.
+    assert _tree_started(project) >= max(os.stat(site / p).st_mtime_ns for p in _pages(site))
+    before = _pages(site)
+    article = sorted((project / "content" / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nOn 3 March 2031 the delegations met again in Vladivostok.\n")
+    again = build(project / "site.toml", output=site)
+    assert "search" in again.timings
+    new_events = [p for p in _pages(site) - before if p.startswith("events/")]
+    assert new_events, "the added sentence makes an event page"
+    # The indexer's tree was made before the new event's page was written (timestamps are coarse: <=).
+    assert _tree_started(project) <= min(os.stat(site / p).st_mtime_ns for p in new_events)
+    _cold_equals_warm(project)
+
+
+def test_a_deleted_article_is_gone_from_the_index_started_early(tmp_path):
+    """Stale pages leave the new site before the indexer reads it."""
+    project = _built(tmp_path)
+    articles = sorted((project / "content" / "articles").glob("*.md"))
+    articles[0].unlink()
+    articles[1].write_text(articles[1].read_text() + "\nOn 4 March 2031 the talks resumed.\n")
+    build(project / "site.toml", output=project / "site", allow_shrink=True)
+    _cold_equals_warm(project)
+
+
+def test_a_page_failing_after_the_indexer_started_leaves_the_live_site_and_no_indexer(tmp_path):
+    project = _built(tmp_path)
+    live, first_tree = snapshot(project / "site"), _tree_started(project)
+    article = sorted((project / "content" / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nOn 5 March 2031 the delegations met again.\n")
+    # Every page's fingerprint covers every template, so all are rendered: the article pages first
+    # (the indexer starts), then the event pages, the first of which fails.
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates" / "event.html").write_text("{% extends 'base.html' %}{% block main %}"
+                                                      "{{ no_such_value }}{% endblock %}")
+    with pytest.raises(BuildError) as failed:
+        build(project / "site.toml", output=project / "site")
+    assert "no_such_value" in str(failed.value) and "event.html" in str(failed.value)
+    assert _tree_started(project) > first_tree  # the indexer had started: this build's tree of pages
+    assert _indexer_processes() == []
+    assert snapshot(project / "site") == live
+    for folder in (project / "site", project / ".site.staging"):
+        assert not folder.exists() or [p.name for p in folder.iterdir() if p.name.startswith(".pagefind")] == []
+    # The next build, template fixed, equals a cold build.
+    (project / "templates" / "event.html").unlink()
+    build(project / "site.toml", output=project / "site")
+    _cold_equals_warm(project)
