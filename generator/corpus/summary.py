@@ -22,7 +22,9 @@ benchmarks/summary_loop.py (README, "Key events and salience").
 The summary is printed under the event's date, so the words that only
 repeat that date ("on Friday", "today", "at 3pm") and bracketed asides go
 (summary_text): a date that places the happening against another one
-("since 13 April") stays, and so does every other word of the sentence.
+("since 13 April", "as soon as Friday"), a date that opens or closes a
+range and the date of a relative clause that says nothing else ("which
+began on Tuesday") stay, and so does every other word of the sentence.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class SummaryRules:
     attributive_before: re.Pattern  # "the April 20 explosion", "of last month's forum": part of a noun phrase
     attributive_after: re.Pattern  # "Friday's meeting"
     relating: re.Pattern  # the words before a date that relate the happening to it ("since"): the date stays
+    range_after: re.Pattern  # what follows a date that opens a range ("April 23-27"): the date stays
     min_words: int  # a summary shorter than this once its dates are gone keeps them
     examples: tuple[dict, ...] = ()
     text_examples: tuple[dict, ...] = ()
@@ -80,7 +83,7 @@ def load_summary_rules(path: Path) -> SummaryRules:
         plain_opening=re.compile(p["plain_opening"]),
         dateline=re.compile(p["dateline"]), recalling=re.compile(p["recalling"], re.IGNORECASE),
         pronoun_opening=re.compile(p["pronoun_opening"]), aside=re.compile(p["aside"]),
-        relating=re.compile(p["relating"], re.IGNORECASE),
+        relating=re.compile(p["relating"], re.IGNORECASE), range_after=re.compile(p["range_after"], re.IGNORECASE),
         attributive_before=re.compile(p["attributive_before"], re.IGNORECASE),
         attributive_after=re.compile(p["attributive_after"]),
         min_words=int(w["min_words"]),
@@ -134,7 +137,7 @@ def summary_text(m: Mention, timexes: Sequence[Timex], when: When, rules: Summar
            for x in timexes if m.start <= x.start and x.end <= m.end and _dates_the_event(x, when)]
     own = [x for x in own if not rules.relating.search(sentence[:x.start])
            and not rules.attributive_before.search(sentence[:x.start])
-           and not rules.attributive_after.match(sentence[x.end:])]
+           and not rules.attributive_after.match(sentence[x.end:]) and not rules.range_after.match(sentence[x.end:])]
     if not own and not rules.aside.search(sentence):
         return sentence
     text = without_dates(sentence, 0, len(sentence), own) if own else sentence
