@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import BuildError, Problem
+from .search import BUNDLE_ARTICLES
 
 PRECISION_CHOICES = ("day", "week", "month", "quarter", "year", "decade", "century")
 ENTITY_KINDS = ("person", "place", "organisation")
@@ -104,6 +105,9 @@ class SiteSettings:
     key_events: int = setting(10, "how many of the most salient events the front page shows first (0: none)",
                               minimum=0, maximum=1_000_000)
     search: bool = setting(True, "index the site with Pagefind for static search (when it is installed)")
+    search_bundle: int = setting(BUNDLE_ARTICLES, "most articles a search bundle holds on average: a bigger site's "
+                                 "index is made in 2, 4, 8... bundles, one Pagefind run each, merged by the search",
+                                 minimum=1, maximum=100_000_000)
     executor: str = setting("local", "where the per-article analysis runs: local processes or a Dask cluster",
                             EXECUTORS, output=False)
     scheduler: str = setting("", "the Dask scheduler's address for executor = \"dask\", e.g. tcp://10.0.0.5:8786",

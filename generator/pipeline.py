@@ -80,37 +80,32 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
     if options.write_output:
         # Pages are rendered straight into the staging folder (write.py), in
         # worker processes for a big site: "render" includes writing them.
-        indexer = search.indexer_key() if with_search else None
+        indexer = search.indexer_key(site.search_bundles) if with_search else None
         made_by: list[str] = []  # the indexer of the new site's index, once it has one
-        running: list[search.Indexing | None] = []  # the indexer once started (None: the live index kept)
+        running: list[search.Indexing] = []  # the indexer once started
 
         def start_search(folder) -> None:
             """Once the indexed pages are final: a rebuild renders the rest while Pagefind runs."""
             live = config.output_dir.resolve()
             scratch = write.search_scratch(live) if folder == write.staging_dir(live) else None  # not built in place
-            # The live index serves when Pagefind would read the very pages it read for it.
-            if indexer is not None and manifest.get("search") == indexer and search.reuse_index(
-                    folder, live, search.indexed_pages(renderer.paths),
-                    search.indexed_pages(manifest.get("files") or ()), scratch):
-                made_by.append(indexer)
-                running.append(None)
-                return
-            running.append(search.Indexing(folder, scratch))
+            # A bundle's live index serves when Pagefind would read the very pages it read for it.
+            same_indexer = indexer is not None and manifest.get("search") == indexer
+            running.append(search.Indexing(folder, scratch, search.indexed_pages(renderer.paths), site.search_bundles,
+                                           live if same_indexer else None,
+                                           search.indexed_pages(manifest.get("files") or ())))
 
         def index_search(folder) -> None:
             if not running:
                 start_search(folder)
             job = running[0]
-            if job is None:
-                timer.lap("search-kept")  # the live index, linked
-                return
             ok, message = job.wait()
             if not ok:
                 report.warn(message, hint=search.FALLBACK_HINT)
                 shutil.rmtree(folder / "pagefind", ignore_errors=True)  # no stale index of an older site
             elif indexer is not None:
                 made_by.append(indexer)
-            timer.lap("search")  # what is left of Pagefind's run once every page is written
+            # "search": what is left of Pagefind's runs once every page is written; "search-kept": no run
+            timer.lap("search" if job.todo or not ok else "search-kept")
 
         # Only a clean build is recorded as up to date: a build with warnings
         # runs again next time, so its warnings are shown again.
@@ -126,8 +121,7 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
                                      after_first=start_search if with_search else None)
         finally:
             for job in running:
-                if job is not None:
-                    job.stop()  # a failed build: the indexer is not left running (after wait(): nothing)
+                job.stop()  # a failed build: the indexer is not left running (after wait(): nothing)
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")

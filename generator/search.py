@@ -3,12 +3,21 @@ built site is indexed into output/pagefind/ so search works on static hosting.
 Without Pagefind the build still succeeds, says so once, and the search page
 explains how to browse instead.
 
-Pagefind has no incremental mode: it reads every page it indexes again. A
-rebuild whose indexed pages (the article pages) are all the live site's very
-files (the staging folder holds hard links to them: write.py) takes the live
-index instead of running it (`reuse_index`), since the same pages give the
-same index; the manifest records which indexer made the live one
-(`indexer_key`), so a new Pagefind or new arguments index again."""
+Pagefind has no incremental mode: it reads every page it indexes again, and
+its memory grows with them (over 3 GB for 10,000 articles). So a big site is
+indexed in bundles: each article page belongs to one of K bundles by a hash of
+its path (`bundle_of`), K a power of two set by the number of articles
+(`bundle_count`, at most [site] search_bundle articles a bundle on average;
+one bundle, output/pagefind/, for a small site), each bundle indexed by its
+own Pagefind run, one run at a time, into its own folder (`bundle_folder`:
+pagefind/ then pagefind/parts/1/ ...), and the search page merges them in the
+browser (Pagefind's multisite search, `mergeIndex`). A page's bundle does not
+depend on the other pages, so an edit changes one bundle's pages. A rebuild
+takes the live index of every bundle whose pages are all the live site's very
+files (the staging folder holds hard links to them: write.py) instead of
+running Pagefind for it, since the same pages give the same index; the
+manifest records which indexer (and how many bundles) made the live one
+(`indexer_key`), so a new Pagefind, new arguments or another K index again."""
 
 from __future__ import annotations
 
@@ -21,7 +30,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Final
 
 NOT_INSTALLED = "Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index"
 FALLBACK_HINT = "the search page tells readers to browse by year, person, place or tag"
@@ -45,7 +55,60 @@ def available() -> bool:
 # article's marked, linked dates.
 INDEXED = "articles"  # the folder of the pages indexed, each an .html file under it
 GLOB = f"{INDEXED}/**/*.html"
-FOLDER = "pagefind"  # the index, in the site
+LISTING = f"{INDEXED}/index.html"
+FOLDER = "pagefind"  # the index, in the site: the first bundle's folder
+PARTS = "parts"  # the other bundles' folders, in the first's: pagefind/parts/1/ ...
+BUNDLE_ARTICLES: Final[int] = 1500  # default of [site] search_bundle: most articles a bundle holds on average
+TIMEOUT = 600  # seconds one Pagefind run may take
+
+
+def bundle_count(articles: int, per_bundle: int = BUNDLE_ARTICLES) -> int:
+    """How many bundles the index of a site of `articles` articles has: the
+    fewest, a power of two, that hold at most `per_bundle` each on average.
+    Steps of two keep K for long stretches of growth (a change of K indexes
+    every bundle again); one bundle up to `per_bundle` articles."""
+    bundles = 1
+    while articles > bundles * max(1, per_bundle):
+        bundles *= 2
+    return bundles
+
+
+def bundle_of(path: str, bundles: int) -> int:
+    """The bundle of the indexed page at `path` (relative to the site): a
+    hash of the path alone (sha256, not hash(): the same in every process),
+    so adding, editing or removing another page never moves it. The
+    articles' list (articles/index.html, on every site) is in the first
+    bundle, so that one is never empty: it holds the search UI's files."""
+    if bundles <= 1 or path == LISTING:
+        return 0
+    digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).digest()
+    return int.from_bytes(digest[:8], "big") % bundles
+
+
+def bundle_subfolder(bundle: int) -> str:
+    """Where a bundle's index is in the index folder (pagefind/): the first
+    at its top, the others in parts/N/ (the search page merges them: search.js)."""
+    return "" if bundle == 0 else f"{PARTS}/{bundle}/"
+
+
+def bundle_folder(bundle: int) -> str:
+    """Where a bundle's index is in the site."""
+    return f"{FOLDER}/{bundle_subfolder(bundle)}"
+
+
+def bundles_with_pages(pages: list[str], bundles: int) -> list[int]:
+    """The bundles that hold a page: Pagefind makes no index of none, so an
+    empty bundle (only on a site of few articles a bundle) has no folder and
+    the search page does not merge it."""
+    return sorted({0} | {bundle_of(p, bundles) for p in pages})
+
+
+def split(pages: list[str], bundles: int) -> list[list[str]]:
+    """The indexed pages of each bundle, each list sorted as `pages` is."""
+    out: list[list[str]] = [[] for _ in range(bundles)]
+    for page in pages:
+        out[bundle_of(page, bundles)].append(page)
+    return out
 
 
 def indexed_pages(files) -> list[str]:
@@ -58,9 +121,9 @@ def is_indexed(path: str) -> bool:
     return path.startswith(INDEXED + "/") and path.endswith(".html")
 
 
-def indexer_key() -> str | None:
+def indexer_key(bundles: int = 1) -> str | None:
     """Which indexer makes the index (Pagefind's version, its arguments, this
-    file's code); None without Pagefind."""
+    file's code, how many bundles); None without Pagefind."""
     command = pagefind_command()
     if command is None:
         return None
@@ -69,19 +132,152 @@ def indexer_key() -> str | None:
     except importlib.metadata.PackageNotFoundError:
         version = "?"
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    return f"{version}|{GLOB}|{command[-1]}|{code}"
+    key = f"{version}|{GLOB}|{command[-1]}|{code}"
+    return key if bundles == 1 else f"{key}|{bundles} bundles"
 
 
-def reuse_index(site: Path, live: Path, pages: list[str], live_pages: list[str],
-                scratch: Path | None = None) -> bool:
-    """Give the new site in `site` (a staging folder) the live site's index when
-    Pagefind would read exactly the pages it read for it: the same paths, each
-    the live file itself (same inode: a page the build kept or found
-    byte-identical is a hard link to it). The caller checks that the live
-    index was made by the same indexer. False (nothing changed) otherwise.
-    `scratch` as in index_site."""
-    source = live / FOLDER
-    if pages != live_pages or not source.is_dir() or _same_folder(site, live):
+def index_site(output: Path, scratch: Path | None = None, bundles: int = 1) -> tuple[bool, str]:
+    """Run Pagefind over the written site in `output`; (ok, message).
+
+    `scratch`, a folder beside `output` on the same file system (none when
+    the output is built in place), holds the indexer's working files: the
+    sorted trees of pages Pagefind reads and the stale index the site held.
+    Removing a thousand files and folders took seconds of a loaded machine's
+    disk, so they are removed there, in a thread, while Pagefind runs (the
+    trees of this run at the next run); without `scratch`, inside `output`,
+    after Pagefind."""
+    pages = indexed_pages(p.relative_to(output).as_posix() for p in (output / INDEXED).rglob("*.html"))
+    return Indexing(output, scratch, pages, bundles).wait()
+
+
+class Indexing:
+    """The search index of the site in `output` (a staging folder, or the
+    output built in place), started as soon as the indexed `pages` are in
+    place: a rebuild renders the rest of the site while Pagefind runs
+    (render.PageRenderer.run). The pages are split in `bundles`; a bundle
+    whose pages are the very files of the live site `live` (given when the
+    live index was made by the same indexer) takes the live bundle's index,
+    hard-linked; the others are indexed by Pagefind in a thread, one run
+    after another (one run's memory at a time). `wait()` gives (ok, message)
+    and publishes the whole index; `stop()` (a failed build) ends the
+    indexer and leaves no index behind. Pagefind reads only its sorted trees
+    of the pages, made here at the start, so what is written into `output`
+    afterwards cannot change the index."""
+
+    def __init__(self, output: Path, scratch: Path | None, pages: list[str], bundles: int = 1,
+                 live: Path | None = None, live_pages: list[str] | None = None):
+        self.output = output
+        self.fresh = output / ".pagefind-new"
+        self.work: _Scratch | None = None
+        self.process: subprocess.Popen | None = None
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+        self.log = tempfile.TemporaryFile()  # Pagefind's output: a file, so it never waits for a reader
+        self.failed: str | None = None
+        self.kept: list[int] = []  # the bundles whose live index the new site takes
+        self.todo: list[int] = []  # the bundles Pagefind indexes
+        command = pagefind_command()
+        if command is None:
+            self.failed = NOT_INSTALLED
+            return
+        self.work = _Scratch(output, scratch).__enter__()
+        self.trees = self.work.source  # each bundle's sorted tree of pages, in a folder named by its number
+        shutil.rmtree(self.fresh, ignore_errors=True)
+        parts = split(pages, bundles)
+        live_parts = split(live_pages or [], bundles) if live is not None else None
+        try:
+            for bundle, bundle_pages in enumerate(parts):
+                if not bundle_pages and bundle != 0:
+                    continue  # no index (bundles_with_pages)
+                if live_parts is not None and live is not None and _reusable(
+                        output, live, bundle, bundle_pages, live_parts[bundle]):
+                    _copy_bundle(live, self.fresh, bundle)
+                    self.kept.append(bundle)
+                else:
+                    _sorted_tree(output, self.trees / str(bundle), bundle_pages)
+                    self.todo.append(bundle)
+        except (OSError, shutil.Error) as exc:
+            self.failed = f"Pagefind failed to run: {exc}"
+            return
+        if self.todo:
+            self.thread = threading.Thread(target=self._run_all, args=(command,), daemon=True)
+            self.thread.start()
+
+    def _run_all(self, command: list[str]) -> None:
+        """Pagefind over each bundle to index, one run after another."""
+        for bundle in self.todo:
+            target = self.fresh / bundle_subfolder(bundle)
+            with self.lock:
+                if self.failed is not None:
+                    return
+                try:
+                    self.process = subprocess.Popen(
+                        [*command, "--site", str(self.trees / str(bundle)), "--output-path", str(target),
+                         "--glob", GLOB], stdout=self.log, stderr=subprocess.STDOUT)
+                except OSError as exc:
+                    self.failed = f"Pagefind failed to run: {exc}"
+                    return
+                process = self.process
+            try:
+                code = process.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired as exc:
+                with self.lock:
+                    self.failed = self.failed or f"Pagefind failed to run: {exc}"
+                return
+            if code != 0:
+                with self.lock:
+                    if self.failed is None:
+                        self.log.seek(0)
+                        said = self.log.read().decode("utf-8", "replace")
+                        self.failed = f"Pagefind failed: {said.strip()[-500:]}"
+                return
+
+    def wait(self) -> tuple[bool, str]:
+        if self.thread is not None:
+            self.thread.join()
+        if self.failed is None and self.work is not None:
+            self.work.publish(self.fresh)
+        self._finish()
+        if self.failed is not None:
+            return False, self.failed
+        if not self.todo:
+            return True, "search index kept: no indexed page changed"
+        return True, "search index written by Pagefind"
+
+    def stop(self) -> None:
+        """End the indexer (if it still runs) and its working files; nothing after wait()."""
+        if self.log.closed:
+            return
+        with self.lock:
+            if self.failed is None:
+                self.failed = "stopped"
+        self._finish()
+
+    def _finish(self) -> None:
+        with self.lock:
+            process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        if self.thread is not None:
+            self.thread.join()  # it starts no run once failed is set
+            self.thread = None
+        self.log.close()
+        if self.failed is not None:
+            shutil.rmtree(self.fresh, ignore_errors=True)
+        work, self.work = self.work, None
+        if work is not None:
+            work.__exit__(None, None, None)
+
+
+def _reusable(site: Path, live: Path, bundle: int, pages: list[str], live_pages: list[str]) -> bool:
+    """May the new site take the live index of this bundle? When Pagefind
+    would read exactly the pages it read for it: the same paths, each the
+    live file itself (same inode: a page the build kept or found
+    byte-identical is a hard link to it). Never when building in place."""
+    if pages != live_pages or not (live / bundle_folder(bundle) / "pagefind-entry.json").is_file():
+        return False
+    if _same_folder(site, live):
         return False
     for rel in pages:
         try:
@@ -90,96 +286,16 @@ def reuse_index(site: Path, live: Path, pages: list[str], live_pages: list[str],
             return False
         if (a.st_ino, a.st_dev) != (b.st_ino, b.st_dev):
             return False
-    with _Scratch(site, scratch) as work:
-        fresh = site / ".pagefind-new"
-        shutil.rmtree(fresh, ignore_errors=True)
-        try:
-            shutil.copytree(source, fresh, symlinks=True, copy_function=_link_or_copy)
-        except (OSError, shutil.Error):
-            shutil.rmtree(fresh, ignore_errors=True)
-            return False
-        work.publish(fresh)
     return True
 
 
-def index_site(output: Path, scratch: Path | None = None) -> tuple[bool, str]:
-    """Run Pagefind over the written site in `output`; (ok, message).
-
-    `scratch`, a folder beside `output` on the same file system (none when
-    the output is built in place), holds the indexer's working files: the
-    sorted tree of pages Pagefind reads and the stale index the site held.
-    Removing a thousand files and folders took seconds of a loaded machine's
-    disk, so they are removed there, in a thread, while Pagefind runs (the
-    tree of this run at the next run); without `scratch`, inside `output`,
-    after Pagefind."""
-    return Indexing(output, scratch).wait()
-
-
-class Indexing:
-    """Pagefind running over the site in `output` (as index_site), started
-    as soon as the indexed pages are in place: a rebuild renders the rest of
-    the site while it runs (render.PageRenderer.run). `wait()` gives
-    (ok, message) and publishes the index; `stop()` (a failed build) ends
-    the indexer and leaves no index behind. Pagefind reads only its sorted
-    tree of the pages, made here at the start, so what is written into
-    `output` afterwards cannot change the index."""
-
-    def __init__(self, output: Path, scratch: Path | None = None):
-        self.output = output
-        self.fresh = output / ".pagefind-new"
-        self.work: _Scratch | None = None
-        self.process: subprocess.Popen | None = None
-        self.log = tempfile.TemporaryFile()  # Pagefind's output: a file, so it never waits for a reader
-        self.failed: str | None = None
-        command = pagefind_command()
-        if command is None:
-            self.failed = NOT_INSTALLED
-            return
-        self.work = _Scratch(output, scratch).__enter__()
-        shutil.rmtree(self.fresh, ignore_errors=True)
-        _sorted_tree(output, self.work.source)
-        try:
-            self.process = subprocess.Popen(
-                [*command, "--site", str(self.work.source), "--output-path", str(self.fresh), "--glob", GLOB],
-                stdout=self.log, stderr=subprocess.STDOUT)
-        except OSError as exc:
-            self.failed = f"Pagefind failed to run: {exc}"
-
-    def wait(self) -> tuple[bool, str]:
-        if self.failed is None and self.process is not None:
-            try:
-                self.process.wait(timeout=600)
-            except subprocess.TimeoutExpired as exc:
-                self.failed = f"Pagefind failed to run: {exc}"
-            else:
-                if self.process.returncode != 0:
-                    self.log.seek(0)
-                    said = self.log.read().decode("utf-8", "replace")
-                    self.failed = f"Pagefind failed: {said.strip()[-500:]}"
-        if self.failed is None and self.work is not None:
-            self.work.publish(self.fresh)
-        self._finish()
-        return (False, self.failed) if self.failed is not None else (True, "search index written by Pagefind")
-
-    def stop(self) -> None:
-        """End the indexer (if it still runs) and its working files; nothing after wait()."""
-        if self.log.closed:
-            return
-        if self.failed is None:
-            self.failed = "stopped"
-        self._finish()
-
-    def _finish(self) -> None:
-        process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
-        self.log.close()
-        if self.failed is not None:
-            shutil.rmtree(self.fresh, ignore_errors=True)
-        work, self.work = self.work, None
-        if work is not None:
-            work.__exit__(None, None, None)
+def _copy_bundle(live: Path, fresh: Path, bundle: int) -> None:
+    """The live bundle's index, hard-linked into the new index (the first
+    bundle's folder without the other bundles in it)."""
+    source = live / bundle_folder(bundle)
+    target = fresh / bundle_subfolder(bundle)
+    ignore = shutil.ignore_patterns(PARTS) if bundle == 0 else None
+    shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy, ignore=ignore, dirs_exist_ok=True)
 
 
 class _Scratch:
@@ -255,16 +371,18 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target, follow_symlinks=False)
 
 
-def _sorted_tree(output: Path, source: Path) -> None:
-    """The article pages, hard-linked into a new folder in sorted order.
-    Pagefind indexes pages in the order the file system lists them, and the
-    index it writes depends on that order: a folder made afresh in sorted
-    order lists the same way whatever order the pages were written in, so
-    the same site gives the same index (on a given file system)."""
-    for page in sorted((output / INDEXED).rglob("*.html")):
-        target = source / page.relative_to(output)
+def _sorted_tree(output: Path, source: Path, pages: list[str]) -> None:
+    """The pages (relative paths in `output`), hard-linked into a new folder
+    in sorted order. Pagefind indexes pages in the order the file system
+    lists them, and the index it writes depends on that order: a folder
+    made afresh in sorted order lists the same way whatever order the pages
+    were written in, so the same pages give the same index (on a given file
+    system)."""
+    source.mkdir(parents=True, exist_ok=True)
+    for rel in sorted(pages, key=lambda p: PurePosixPath(p).parts):
+        target = source / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(page, target)
+            os.link(output / rel, target)
         except OSError:
-            shutil.copyfile(page, target)
+            shutil.copyfile(output / rel, target)

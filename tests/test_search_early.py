@@ -30,7 +30,7 @@ def _tree_started(project: Path) -> int:
     """When the indexer's sorted tree of pages was made (the scratch keeps the last run's)."""
     trees = sorted((project / ".site.search").glob("src-*"))
     assert len(trees) == 1
-    return os.stat(trees[0] / search.INDEXED).st_mtime_ns
+    return os.stat(trees[0] / "0" / search.INDEXED).st_mtime_ns  # the one bundle's tree
 
 
 def _pages(site: Path) -> set[str]:

@@ -5,12 +5,13 @@ article content that must not run in the browser."""
 
 import json
 import subprocess
+import tomllib
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 
-from tests.support import ROOT, free_port, make_project, merge_result
+from tests.support import ROOT, free_port, make_project, merge_result, seed_project
 from tests.support import build_site as build
 from tests.support.browser import NODE, axe_violations, lighthouse_scores, serving
 
@@ -208,3 +209,44 @@ def test_search_finds_articles_that_link_their_events(site, browser):
     page.goto(urljoin(page.url, hits[0].split("#")[0]))  # and the article links the events it reports
     assert page.locator("a[href*='/events/']").count() > 0
     page.close()
+
+
+def test_search_merges_every_bundle_of_a_bundled_index_under_the_csp(browser, tmp_path):
+    """A site whose index is in bundles (generator/search.py; [site]
+    search_bundle lowered so the five seed articles make four): the search
+    page finds words of articles in the other bundles, served with
+    netlify.toml's Content-Security-Policy, which nothing on the page breaks."""
+    from generator import search
+
+    port = free_port()
+    project = seed_project(tmp_path / "p", base_url=f"http://127.0.0.1:{port}/")
+    toml = project / "site.toml"
+    toml.write_text(toml.read_text().replace("key_events = 8", "key_events = 8\nsearch_bundle = 2"))
+    out = tmp_path / "out"
+    build(toml, output=out, use_cache=False)
+    assert (out / "pagefind" / "parts" / "3" / "pagefind-entry.json").exists()
+    pages = sorted(p.relative_to(out).as_posix() for p in (out / "articles").rglob("*.html"))
+    bundle = {p.split("/")[1][:10]: search.bundle_of(p, 4) for p in pages if p != search.LISTING}
+    assert bundle["2024-09-20"] == 1 and bundle["2019-05-16"] == 3  # other bundles than the first
+    csp = {h["for"]: h["values"] for h in tomllib.loads((ROOT / "netlify.toml").read_text())["headers"]}["/*"]
+    with serving(out, port, {"Content-Security-Policy": csp["Content-Security-Policy"]}) as base:
+        page = browser.new_page()
+        refused, fetched = [], []
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("request", lambda r: fetched.append(r.url))
+        page.goto(base + "search/")
+
+        def results(query):
+            page.fill(".pagefind-ui__search-input", query)
+            page.wait_for_function(f"() => [...document.querySelectorAll('.pagefind-ui__result-link')]"
+                                   f".length > 0 && document.querySelector('.pagefind-ui__message')"
+                                   f" && document.querySelector('.pagefind-ui__message')"
+                                   f".textContent.includes('{query}')", timeout=15000)
+            return [a.get_attribute("href") for a in page.locator(".pagefind-ui__result-link").all()]
+
+        assert any("/articles/2024-09-20-" in h for h in results("Ulaanbataar"))  # bundle 1
+        assert any("/articles/2019-05-16-" in h for h in results("Lavrov"))  # bundle 3
+        assert all("/articles/" in h for h in results("Putin"))
+        assert any("/pagefind/parts/3/" in u for u in fetched)
+        assert refused == []
+        page.close()

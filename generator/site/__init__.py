@@ -15,6 +15,7 @@ from ..corpus.entities import EntityIndex
 from ..corpus.history import Moved
 from ..errors import Problem
 from ..model import Analysis, Event
+from ..search import bundle_count
 from ..temporal import calendar
 from .articles import ArticleLinks, ArticleView, article_links, article_views
 from .indexes import EntityView, TagView, entity_views, tag_views
@@ -38,6 +39,7 @@ class Site:
     overview: Overview
     built: str  # ISO timestamp of the newest article (deterministic: not the clock)
     search_available: bool = False
+    search_bundles: int = 1  # how many bundles the search index has (search.bundle_count)
     redirects: dict[str, str] = field(default_factory=dict)  # old URL path -> new URL path (both with base)
     warnings: list[Problem] = field(default_factory=list)  # what the site would show wrongly
     pages: list[Page] = field(default_factory=list)
@@ -67,6 +69,7 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
                 built=newest.isoformat() + "T00:00:00Z", search_available=search_available,
                 redirects={**moved_urls(moved or [], urls, periods), **(redirects or {})},
                 warnings=site_warnings(config, analyses), links=links)
+    site.search_bundles = bundle_count(len(analyses), config.site.search_bundle)
     site.pages = pages(site)
     return site
 

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..content import slugify
+from ..search import bundle_subfolder, bundles_with_pages, indexed_pages
 from .articles import ArticleView
 from .dates import MONTHS
 from .listings import PAGE_SIZE, listing
@@ -114,7 +115,8 @@ def pages(site) -> list[Page]:
             add(page.url, "tag.html", t.name if page.number == 1 else f"{t.name}, page {page.number}",
                 tag=t, chunk=page, filters=filters(_cards(page)))
     add(urls.tags(), "tags.html", "Tags", tags=site.tags)
-    add(urls.search(), "search.html", "Search", search_available=site.search_available)
+    merged: list[str] = []  # the search bundles the search page merges: known once every page is
+    add(urls.search(), "search.html", "Search", search_available=site.search_available, merged_bundles=merged)
     add(urls.not_found(), "404.html", "Page not found", in_sitemap=False)
     taken = {p.url for p in out}
     for old, new in sorted(site.redirects.items()):
@@ -127,6 +129,8 @@ def pages(site) -> list[Page]:
         add(urls.sitemap(), "sitemap.xml", "Sitemap", in_sitemap=False,
             entries=[SitemapEntry(urls.absolute(p.url)) for p in html_pages])
     add(urls.robots(), "robots.txt", "robots", in_sitemap=False, sitemap=urls.absolute(urls.sitemap()))
+    filled = bundles_with_pages(indexed_pages(p.path for p in out), site.search_bundles)
+    merged += [urls.pagefind(bundle_subfolder(b)) for b in filled if b != 0]
     return out
 
 

@@ -25,10 +25,21 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+class _WithHeaders(_Quiet):
+    extra: dict[str, str] = {}
+
+    def end_headers(self):
+        for name, value in self.extra.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+
 @contextmanager
-def serving(folder: Path, port: int):
-    """The folder served over HTTP on 127.0.0.1:port while the block runs."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(folder)))
+def serving(folder: Path, port: int, headers: dict[str, str] | None = None):
+    """The folder served over HTTP on 127.0.0.1:port while the block runs,
+    with `headers` (e.g. netlify.toml's) on every response."""
+    handler = type("Handler", (_WithHeaders,), {"extra": dict(headers or {})})
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -1,0 +1,150 @@
+"""A big site's search index is made in bundles (generator/search.py): each
+article page's bundle is a hash of its path, each bundle is its own Pagefind
+run into its own folder (pagefind/, pagefind/parts/N/), the search page
+merges them, a rebuild runs Pagefind only for the bundles whose pages
+changed, and the site equals a cold build's, search index included. The
+seed site's five articles are split by lowering [site] search_bundle."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator import search
+from generator.write import MANIFEST
+from tests.support import build_site as build
+from tests.support import free_port, seed_project
+from tests.support.browser import serving
+from tests.test_search_reuse import _cold_equals_warm
+
+pytestmark = pytest.mark.skipif(not search.available(), reason="Pagefind is not installed")
+
+
+def _bundled(tmp_path: Path, per_bundle: int) -> Path:
+    project = seed_project(tmp_path / "p")
+    toml = project / "site.toml"
+    toml.write_text(toml.read_text().replace("key_events = 8", f"key_events = 8\nsearch_bundle = {per_bundle}"))
+    first = build(toml, output=project / "site")
+    assert "search" in first.timings
+    shutil.copytree(project / "site", project / "cold")  # the same published history
+    return project
+
+
+def _article_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in (site / "articles").rglob("*.html"))
+
+
+def _indexes(site: Path) -> dict[str, int]:
+    """Each index folder in the site -> how many pages it holds (Pagefind's entry file)."""
+    out = {}
+    for entry in sorted((site / "pagefind").rglob("pagefind-entry.json")):
+        languages = json.loads(entry.read_text())["languages"]
+        out[entry.parent.relative_to(site).as_posix()] = sum(v["page_count"] for v in languages.values())
+    return out
+
+
+def _merged(site: Path) -> list[str]:
+    page = (site / "search" / "index.html").read_text()
+    found = re.search(r'data-merge="([^"]*)"', page)
+    return found.group(1).split() if found else []
+
+
+def _entry_inodes(site: Path) -> dict[str, int]:
+    return {k: os.stat(site / k / "pagefind-entry.json").st_ino for k in _indexes(site)}
+
+
+def test_the_seed_site_keeps_one_bundle(seed_site):
+    _, out = seed_site
+    assert list(_indexes(out)) == ["pagefind"] and not (out / "pagefind" / "parts").exists()
+    assert 'data-merge' not in (out / "search" / "index.html").read_text()
+
+
+def test_a_big_site_is_indexed_in_bundles_the_search_page_merges(tmp_path):
+    project = _bundled(tmp_path, 2)  # 5 articles, at most 2 a bundle on average: 4 bundles
+    site = project / "site"
+    pages = _article_pages(site)
+    indexes = _indexes(site)
+    assert indexes == {search.bundle_folder(b).rstrip("/"): len(part)
+                       for b, part in enumerate(search.split(pages, 4))}
+    assert len(indexes) == 4 and sum(indexes.values()) == len(pages) == 6  # every page, each once
+    assert _merged(site) == ["/pagefind/parts/1/", "/pagefind/parts/2/", "/pagefind/parts/3/"]
+    assert json.loads((site / MANIFEST).read_text())["search"] == search.indexer_key(4)
+    _cold_equals_warm(project)
+
+
+def test_an_edit_indexes_only_the_bundles_of_the_pages_it_changed(tmp_path):
+    project = _bundled(tmp_path, 2)
+    site = project / "site"
+    pages_before = {p: os.stat(site / p).st_ino for p in _article_pages(site)}
+    entries_before = _entry_inodes(site)
+    article = next((project / "content" / "articles").glob("2024-09-20-*.md"))
+    article.write_text(article.read_text() + "\nThe talks in Ulaanbataar went on into the night.\n")
+    again = build(project / "site.toml", output=site)
+    assert "search" in again.timings
+    changed = {p for p, ino in pages_before.items() if os.stat(site / p).st_ino != ino}
+    assert changed and len(changed) < len(pages_before), changed
+    indexed = {search.bundle_folder(search.bundle_of(p, 4)).rstrip("/") for p in changed}
+    entries_after = _entry_inodes(site)
+    assert {k for k in entries_after if entries_after[k] != entries_before[k]} == indexed
+    assert len(indexed) < 4  # a bundle kept: the live index itself, linked into the new site
+    _cold_equals_warm(project)
+
+
+def test_a_change_of_bundle_count_indexes_every_bundle_again(tmp_path):
+    project = _bundled(tmp_path, 2)
+    toml = project / "site.toml"
+    toml.write_text(toml.read_text().replace("search_bundle = 2", "search_bundle = 1"))  # 8 bundles
+    again = build(toml, output=project / "site", allow_shrink=True)
+    assert "search" in again.timings
+    site = project / "site"
+    # Some of the 8 bundles hold no page: they have no index and the search page does not merge them.
+    filled = search.bundles_with_pages(_article_pages(site), 8)
+    assert 1 < len(filled) < 8
+    assert list(_indexes(site)) == [search.bundle_folder(b).rstrip("/") for b in filled]
+    assert _merged(site) == [f"/{search.bundle_folder(b)}" for b in filled if b]
+    _cold_equals_warm(project)
+
+
+# Pagefind's own search code (pagefind.js, as the search page loads it) run in
+# Node: the first bundle merges the others the search page lists, and a word
+# of an article in each bundle is found. (The browser test in
+# test_site_checks.py does the same through the search page's UI.)
+NODE_SEARCH = """
+const [, , module, base, merged, ...queries] = process.argv;
+const pagefind = await import(module);
+await pagefind.options({ basePath: base + "/pagefind/" });
+for (const path of merged.split(" ").filter(Boolean)) await pagefind.mergeIndex(base + path);
+const found = {};
+for (const q of queries) {
+  const search = await pagefind.search(q);
+  found[q] = await Promise.all(search.results.map(async (r) => new URL((await r.data()).url).pathname));
+}
+console.log(JSON.stringify(found));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node is not installed")
+def test_pagefind_finds_words_of_every_bundle_merged(tmp_path):
+    project = _bundled(tmp_path, 2)
+    site = project / "site"
+    script = tmp_path / "search.mjs"
+    script.write_text(NODE_SEARCH)
+    shutil.copy(site / "pagefind" / "pagefind.js", tmp_path / "pagefind.mjs")
+    port = free_port()
+    with serving(site, port) as base:
+        run = subprocess.run(["node", str(script), str(tmp_path / "pagefind.mjs"), base.rstrip("/"),
+                              " ".join(_merged(site)), "Ulaanbataar", "Lavrov", "Putin"],
+                             capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+    pages = _article_pages(site)
+    in_bundle = {p.split("/")[1][:10]: search.bundle_of(p, 4) for p in pages if p != search.LISTING}
+    assert in_bundle["2024-09-20"] == 1 and in_bundle["2019-05-16"] == 3
+    assert found["Ulaanbataar"] == ["/articles/2024-09-20-putin-after-mongolia/"]
+    assert found["Lavrov"] == ["/articles/2019-05-16-from-russia-with-love-for-pompeo/"]
+    # every article holds the name: each bundle answers, each page once
+    assert sorted(found["Putin"]) == sorted("/" + p[: -len("index.html")] for p in pages)
