@@ -14,7 +14,9 @@ How a headline is made (word lists in data/<lang>/headlines.toml):
 3. A headline longer than `max_words` is cut before the last connecting word
    (a preposition, a conjunction, a relative pronoun) that leaves it short
    enough, never inside the subject: a whole phrase goes, never half a word,
-   and no "…" is added.
+   and no "…" is added. Where the cut would keep less than two thirds of
+   `max_words`, it may go up to `slack_words` further: a fragment is no
+   headline.
 4. A pronoun or a vague subject at the start is replaced by the name it
    stands for, by the caller that knows the article (mentions.py).
 """
@@ -34,6 +36,7 @@ from .words import Vocab, alternation, has_trigger
 @dataclass(frozen=True)
 class HeadlineRules:
     max_words: int
+    slack_words: int  # how far past max_words a cut may go when the one within it leaves a fragment
     openers: re.Pattern
     pronouns: frozenset[str]
     person_pronouns: frozenset[str]
@@ -59,6 +62,7 @@ def load_headline_rules(path: Path) -> HeadlineRules:
         data = tomllib.load(fh)
     return HeadlineRules(
         max_words=int(data["max_words"]),
+        slack_words=int(data.get("slack_words", 0)),
         openers=re.compile(rf"^(?:{alternation(data['openers'])})\b[,:]?\s*", re.I),
         pronouns=frozenset(data["pronouns"]),
         person_pronouns=frozenset(data["person_pronouns"]),
@@ -101,6 +105,8 @@ _DANGLING = {"and", "or", "but", "the", "a", "an", "of", "to", "in", "on", "at",
              "about", "through", "per", "via", "amid", "among", "toward", "towards", "also", "has", "have",
              "had", "was", "were", "is", "are", "be", "been", "will", "would", "could", "said", "says"}
 _BRACKETS = re.compile(r"\s*\([^()]*\)|\s*\[[^\[\]]*\]")
+_DETERMINER_END = re.compile(r"\b(?:the|a|an)\s+$", re.I)  # "the April 20 explosion": the date inside a noun phrase
+_WORD_AFTER = re.compile(r"\s+([a-z][a-z-]*)\b")
 
 
 def strip_dangling(title: str) -> str:
@@ -126,7 +132,11 @@ def without_dates(text: str, a: int, b: int, timexes: list[Timex]) -> str:
             pieces.append(" ")
             pos = max(pos, x.end)
             continue
-        pieces.append(_DATE_INTRO.sub("", pre))
+        attributive = _DETERMINER_END.search(pre) and (n := _WORD_AFTER.match(text, x.end, b)) \
+            and n.group(1) not in _DANGLING
+        # "during the Easter holidays" -> "during the holidays": a date between a
+        # determiner and a noun modifies the noun, and goes alone.
+        pieces.append(pre if attributive else _DATE_INTRO.sub("", pre))
         pos = max(pos, x.end)
         if text[pos : pos + 2] in ("'s", "’s"):
             pos += 2
@@ -357,12 +367,22 @@ def _cut(words: list[str], rules: HeadlineRules) -> list[str]:
     that ends a phrase: "level…", "sides,"), never inside the subject."""
     verb = next((i for i, w in enumerate(words) if _is_verb(w, rules)), 0)
     lo, hi = max(verb + 2, 3), rules.max_words
-    cuts = [i for i in range(lo, hi + 1) if i < len(words) and (
-        words[i].lower().strip("“”\"'‘’(") in rules.cut_before or words[i - 1][-1:] in ",;:…")]
+    cuts = [i for i in range(lo, hi + 1) if i < len(words) and _cuttable(words, i, rules)]
     # Not before "of" or "to" when there is a choice: the phrase before them is
     # unfinished ("the integration | of ...", "in a bid | to ...").
     better = [i for i in cuts if words[i].lower() not in ("of", "to")]
-    return words[: max(better or cuts) if cuts else hi]
+    kept = max(better or cuts) if cuts else hi
+    if 3 * kept < 2 * hi:
+        # Such a cut leaves a fragment ("The swine flu virus could turn out | to
+        # be less severe..."): up to slack_words more, the end or a later cut.
+        later = [i for i in range(hi + 1, min(len(words), hi + rules.slack_words) + 1)
+                 if i == len(words) or _cuttable(words, i, rules) and words[i].lower() not in ("of", "to")]
+        kept = max(later, default=kept)
+    return words[:kept]
+
+
+def _cuttable(words: list[str], i: int, rules: HeadlineRules) -> bool:
+    return words[i].lower().strip("“”\"'‘’(") in rules.cut_before or words[i - 1][-1:] in ",;:…"
 
 
 def _what_was_said(words: list[str], kept: int, rules: HeadlineRules) -> list[str]:
