@@ -293,8 +293,7 @@ class PageRenderer:
         instead of after it. on_first is not called when a page failed, nor
         by a cold build (whose render workers already use every core)."""
         if not (self.previous or self.only is not None):
-            outcome = Outcome()
-            outcome.add(self._render_todo(sink))
+            outcome = self._render_todo(sink)
         elif self.first is None or on_first is None:
             outcome = self._keep_unchanged(sink, range(len(self.site.pages)))
             outcome.add(self._render_todo(sink))

@@ -100,7 +100,13 @@ def bundles_with_pages(pages: list[str], bundles: int) -> list[int]:
     """The bundles that hold a page: Pagefind makes no index of none, so an
     empty bundle (only on a site of few articles a bundle) has no folder and
     the search page does not merge it."""
-    return sorted({0} | {bundle_of(p, bundles) for p in pages})
+    return _with_pages(split(pages, bundles))
+
+
+def _with_pages(parts: list[list[str]]) -> list[int]:
+    """Of the bundles' pages (split), the bundles that get an index: those
+    with a page, and the first always (it holds the search UI's files)."""
+    return [bundle for bundle, pages in enumerate(parts) if pages or bundle == 0]
 
 
 def split(pages: list[str], bundles: int) -> list[list[str]]:
@@ -184,12 +190,13 @@ class Indexing:
         self.trees = self.work.source  # each bundle's sorted tree of pages, in a folder named by its number
         shutil.rmtree(self.fresh, ignore_errors=True)
         parts = split(pages, bundles)
+        if live is not None and _same_folder(output, live):
+            live = None  # built in place: the live index is the one being replaced
         live_parts = split(live_pages or [], bundles) if live is not None else None
         try:
-            for bundle, bundle_pages in enumerate(parts):
-                if not bundle_pages and bundle != 0:
-                    continue  # no index (bundles_with_pages)
-                if live_parts is not None and live is not None and _reusable(
+            for bundle in _with_pages(parts):
+                bundle_pages = parts[bundle]
+                if live is not None and live_parts is not None and _reusable(
                         output, live, bundle, bundle_pages, live_parts[bundle]):
                     _copy_bundle(live, self.fresh, bundle)
                     self.kept.append(bundle)
@@ -274,10 +281,9 @@ def _reusable(site: Path, live: Path, bundle: int, pages: list[str], live_pages:
     """May the new site take the live index of this bundle? When Pagefind
     would read exactly the pages it read for it: the same paths, each the
     live file itself (same inode: a page the build kept or found
-    byte-identical is a hard link to it). Never when building in place."""
+    byte-identical is a hard link to it). The caller never asks when
+    building in place."""
     if pages != live_pages or not (live / bundle_folder(bundle) / "pagefind-entry.json").is_file():
-        return False
-    if _same_folder(site, live):
         return False
     for rel in pages:
         try:

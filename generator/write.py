@@ -292,7 +292,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     events' id history (corpus.history), kept in the manifest; `stand_ins`
     the pages that only redirect (see check_shrink); `indexer()`, asked after
     `before_switch`, which indexer made the new site's search index (None: it
-    has none), kept in the manifest (search.reuse_index). `after_first(folder)`
+    has none), kept in the manifest (search.Indexing reuses a bundle's live index by it). `after_first(folder)`
     runs on the new site once the pages `pages` settles first are in place
     and no stale file is left (the search indexer starts there, beside the
     rendering of the rest: render.PageRenderer.run), when the site is staged;

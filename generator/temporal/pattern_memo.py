@@ -28,18 +28,29 @@ Compiled = tuple[re.Pattern, re.Pattern, bool, Factor | None, tuple[int, int], b
 
 
 class PatternMemo:
-    def __init__(self, path: Path | None, code: str, readable: bool = True, writable: bool = True):
-        self.path, self.writable = path, writable
+    """The memo file at `path` for the engine's code `code`. It is read only
+    when a pattern is first asked for (`entries`): a build whose rules are
+    already compiled in this process (a preview's rebuilds) never reads it."""
+
+    def __init__(self, path: Path | None, code: str, readable: bool = True):
+        self.path, self.readable = path, readable
         self.key = f"{FORMAT}|{code}|{sys.version}"
-        self.entries: dict[str, list] = {}
+        self._entries: dict[str, list] | None = None
         self.changed = False
-        if path is not None and readable:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("patterns"), dict):
-                    self.entries = data["patterns"]
-            except (OSError, ValueError):
-                pass
+
+    @property
+    def entries(self) -> dict[str, list]:
+        if self._entries is None:
+            self._entries = {}
+            if self.path is not None and self.readable:
+                try:
+                    data = json.loads(self.path.read_text(encoding="utf-8"))
+                    if isinstance(data, dict) and data.get("key") == self.key \
+                            and isinstance(data.get("patterns"), dict):
+                        self._entries = data["patterns"]
+                except (OSError, ValueError):
+                    pass
+        return self._entries
 
     def compile(self, expanded: str, where: str) -> Compiled:
         """compile_rule_pattern(expanded, where), from the memo where it holds a sound entry."""
@@ -56,7 +67,7 @@ class PatternMemo:
     def save(self) -> None:
         """Write the memo when something new was compiled (best effort: a cache that
         cannot be written only costs speed)."""
-        if not self.changed or self.path is None or not self.writable:
+        if not self.changed or self.path is None:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
