@@ -32,6 +32,12 @@ _DATELINE = [
     re.compile(r"\b\d{1,2}:\d{2}\b"),  # any clock time
     re.compile(rf"\|\s*(?:{WEEKDAYS}|{WEEKDAY_ABBR})\b"),  # "Geneva | Tue"
     re.compile(r"\s\|\s|^\||\|$"),  # a section separator: "Name | 15:13", "World news | Site"
+    # a dateline without the agency in brackets: "NEW ORLEANS -- ", "AP HOUSTON — ", "La/HOUSTON - "
+    re.compile(r"(?:^|\b(?:AP|Reuters|AFP|via)\s)[A-Z][A-Za-z.]*(?:[ ,/]+[A-Z]{2,}[A-Z.]*)*\s*(?:--|—)\s"),
+    re.compile(r"^(?:[A-Z][A-Za-z.]*,?\s+)*[A-Z][A-Za-z.]*/[A-Z]{2,}[A-Z ]*\s+-\s"),
+    # a photo credit left at the start: "Monsivais/AP Shares ...", "AP Nine new cases ...", "Reuters The gusher"
+    re.compile(r"^(?:[A-Z][\w.'’-]*\s){0,3}?[\w.'’-]*/(?:AP|Reuters|AFP|Getty Images|EPA|PA)\b"),
+    re.compile(r"^(?:AP|PA|Reuters|AFP|EPA)\s+[A-Z][a-z]"),
 ]
 
 _MONTH = f"(?:{MONTHS}|May)"
@@ -99,6 +105,19 @@ def has_date_words(title: str) -> bool:
     return any(p.search(title) for p in _DATE_WORDS)
 
 
+_FRAGMENT_OPENINGS = frozenset(
+    "which who whom whose that where when while since after before as because although though if and but or "
+    "so yet in on at ahead during from with by of to up down via amid".split())
+
+
+def starts_as_fragment(title: str) -> bool:
+    """Starts with a relative word, a conjunction or a preposition ("In a
+    news conference", "Up from nearly 9,000", "Where health officials
+    believe..."): a piece of a sentence, not a headline."""
+    w = words(title.lstrip("\"'“‘( "))
+    return bool(w) and w[0].lower() in _FRAGMENT_OPENINGS and not w[0].isupper()  # "WHO", "US" are names
+
+
 def bad_length(title: str) -> bool:
     """Under 3 or over 14 words."""
     n = len(words(title))
@@ -117,6 +136,7 @@ TITLE_CHECKS = {
     "starts_with_pronoun": starts_with_pronoun,
     "date_words": has_date_words,
     "under_3_or_over_14_words": bad_length,
+    "starts_as_fragment": starts_as_fragment,
 }
 
 

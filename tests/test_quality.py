@@ -144,7 +144,8 @@ def test_seed_site_run_writes_every_figure(tmp_path):
     seed = report["seed"]
     assert seed["events"] == len(seed["event_titles"]) > 20
     assert set(seed["titles_all"]["share"]) == {"dateline_or_byline", "ellipsis", "starts_with_pronoun",
-                                                 "date_words", "under_3_or_over_14_words", "any"}
+                                                 "date_words", "under_3_or_over_14_words", "starts_as_fragment",
+                                                 "any"}
     for part in ("entity_pages", "all_sentences"):
         names = seed["names"][part]
         assert 0 < names["precision"] <= 1 and 0 < names["recall"] <= 1

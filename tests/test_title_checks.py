@@ -15,6 +15,7 @@ from benchmarks.titles import (
     has_ellipsis,
     is_furniture,
     is_reader_comment,
+    starts_as_fragment,
     starts_with_pronoun,
 )
 
@@ -52,6 +53,13 @@ def test_good_headlines_pass_every_check(title):
     "Swine flu latest | guardian.co.uk",
     "Posted by: raynetherwood",
     "Last updated: WHO statement",
+    "NEW ORLEANS -- Robotic submarines removed a leaking cap",
+    "AP NEW ORLEANS -- BP's chairman said that Tony Hayward is on his way out",
+    "Via AP NEW ORLEANS -- BP's work to cap its Gulf",
+    "La/HOUSTON - The U.S. government threatened to remove BP",
+    "Monsivais/AP Shares in BP plunged as much as 20%",
+    "AP Nine new cases of swine flu were confirmed in the UK",
+    "Reuters The gusher in the Gulf of Mexico returned to full force",
 ])
 def test_datelines_bylines_and_timestamps(title):
     assert has_dateline_or_byline(title)
@@ -145,6 +153,19 @@ def test_length(title, expected):
 ])
 def test_reader_comments(text, expected):
     assert is_reader_comment(text) is expected
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("In a news conference", True),
+    ("Up from nearly 9,000 and 17 deaths", True),
+    ("Where health officials believe the virus was spotted", True),
+    ("Ahead of the scheduled start time", True),
+    ("WHO declares swine flu a global pandemic", False),
+    ("Inhabitants of the capital spoke of their frustration", False),
+    ("“Today there are almost 3,000 cases,” she said", False),
+])
+def test_starts_as_fragment(title, expected):
+    assert starts_as_fragment(title) is expected
 
 
 def test_failed_checks_names_every_check_that_fails():

@@ -53,6 +53,7 @@ class HeadlineRules:
     description: re.Pattern  # "The Chinese president" at the start of a headline
     attribution: re.Pattern  # "Health Minister Jose Cordova said": who said it, and nothing else
     said_end: re.Pattern  # "The WHO said it": a cut that kept who spoke and lost what was said
+    quote_first: re.Pattern  # "“The plume has declined,” BP said": the quotation, then who said it
     irregular_past: dict[str, str]
     examples: tuple[dict, ...]
 
@@ -78,9 +79,13 @@ def load_headline_rules(path: Path) -> HeadlineRules:
         demonstratives=frozenset(data["demonstratives"]),
         causative=re.compile(rf"^(?:{alternation(data['causatives'])})\s+(\S+)\s+(?:to\s+)?([a-z]+)\b\s*(.*)$", re.I),
         irregular_past=dict(data["irregular_past"]),
-        attribution=re.compile(rf"^(?:[\w’'.-]+\s+){{1,7}}(?:{alternation(data['reporting_verbs'])})[.!]?$", re.I),
+        # "the WHO said", "the WHO said in its latest update": who said it, and nothing else
+        attribution=re.compile(rf"^(?:[\w’'.()-]+\s+){{1,8}}(?:{alternation(data['reporting_verbs'])})"
+                               r"(?:\s+(?:in|at|during|after)\s+(?:[\w’'-]+\s*){1,5})?[.!]?$", re.I),
         said_end=re.compile(rf"\b(?:{alternation(data['reporting_verbs'])})(?:\s+(?:it|he|she|they|we|that|there))?$",
                             re.I),
+        quote_first=re.compile(rf"^[“\"](?P<quote>[^”\"]{{12,}}?)[,.]?[”\"],?\s+(?P<who>(?:[\w’'.-]+\s+){{0,5}}?)"
+                               rf"(?P<verb>{alternation(data['reporting_verbs'])})$"),
         description=re.compile(rf"^(?:The|the)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{alternation(data['description_heads'])}))\b"),
         examples=tuple(data.get("example", [])),
     )
@@ -104,6 +109,7 @@ _DANGLING = {"and", "or", "but", "the", "a", "an", "of", "to", "in", "on", "at",
              "when", "than", "its", "his", "her", "their", "into", "between", "against", "over", "under",
              "about", "through", "per", "via", "amid", "among", "toward", "towards", "also", "has", "have",
              "had", "was", "were", "is", "are", "be", "been", "will", "would", "could", "said", "says"}
+_COMMA_TAIL = re.compile(r",\s+(?:up|down)$")  # "... 1,626 confirmed cases, up | from 1,364"
 _BRACKETS = re.compile(r"\s*\([^()]*\)|\s*\[[^\[\]]*\]")
 _DETERMINER_END = re.compile(r"\b(?:the|a|an)\s+$", re.I)  # "the April 20 explosion": the date inside a noun phrase
 _WORD_AFTER = re.compile(r"\s+([a-z][a-z-]*)\b")
@@ -112,7 +118,7 @@ _WORD_AFTER = re.compile(r"\s+([a-z][a-z-]*)\b")
 def strip_dangling(title: str) -> str:
     """Drop trailing punctuation and dangling words ("...talks with the")."""
     while True:
-        title = title.rstrip(" \t\n,;:—–-")
+        title = _COMMA_TAIL.sub("", title.rstrip(" \t\n,;:—–-")).rstrip(" ,")
         head, _, last = title.rpartition(" ")
         if head and last.lower().strip("“”\"'‘’") in _DANGLING:
             title = head
@@ -242,7 +248,9 @@ def _subordinate(blanked: str, t: Timex, a: int, b: int, rules: HeadlineRules) -
         return None
     else:
         words = blanked[start:t.start].split()
-    return start if any(_is_verb(w, rules) for w in words[:4]) else None
+    # A subject of up to five words before the verb ("since the World Health
+    # Organisation raised ..."); past that, the date is not the clause's.
+    return start if any(_is_verb(w, rules) for w in words[:6]) else None
 
 
 _FRONTED_PLACE = re.compile(r"\b((?:in|at)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})\s*$")
@@ -254,7 +262,27 @@ def _with_fronted_place(title: str, before: str) -> str:
     return f"{title} {m.group(1)}" if m and m.group(1) not in title else title
 
 
-_RELATIVE_START = re.compile(r"^(?:which|who|that)\s+", re.I)
+_RELATIVE_START = re.compile(r"^(?:which|who|that|where)\s+", re.I)
+_NAME_AT_END = re.compile(r"(?:[A-Z][\w’'.&-]*\s+){0,4}[A-Z][\w’'.&-]*$")
+_DETERMINER_START = re.compile(r"^(?:the|a|an|our|his|her|their|its|this|these|those)\s", re.I)
+
+
+def _relative_subject(piece: str, rules: HeadlineRules) -> str | None:
+    """What a relative clause after this comma piece is about: the name that
+    ends it ("Shares in IPF" -> "IPF", "said Bea" -> "Bea"), the piece
+    itself when it is a short noun phrase ("The crew member"), or the noun
+    phrase after its verb (_antecedent)."""
+    piece = piece.strip().rstrip(",;:")
+    m = _NAME_AT_END.search(piece)
+    if m:
+        words = m.group().split()
+        while words and (_PREPOSITION_START.match(words[0]) or words[0].lower() in ("the", "and", "of")):
+            words = words[1:]
+        if words:
+            return " ".join(words)
+    if _DETERMINER_START.match(piece) and len(piece.split()) <= 6:
+        return piece
+    return _antecedent(piece, rules)
 
 
 _OF_THE = re.compile(r"\bof\s+((?:the|its|his|her|their)\s+.+)$")
@@ -275,12 +303,34 @@ _PARTICIPLE = re.compile(r"^[a-z]+ing\b")
 _COMMA_ASIDE = re.compile(r",[^,]*,")
 
 
+# A comma piece that is an aside about the noun before it: a participle's
+# ("officially known as H1N1") or a relative clause's.
+_ASIDE_START = re.compile(r"\s*(?:[a-z]+ly\s+)?(?:[a-z]{2,}ed|known|shown|seen|born|built|held|made|who|which)\b")
+
+
+def _subject_piece(blanked: str, segs: list[tuple[int, int]], k: int, rules: HeadlineRules) -> int:
+    """Which comma piece before piece k is the subject of the verb that opens
+    it: the nearest that starts with a capital and not with a preposition or
+    a number. The pieces between are appositions ("Jacqui Fleming, 38, from
+    Glasgow, was named" -> "Jacqui Fleming was named")."""
+    for j in range(k - 1, -1, -1):
+        piece = blanked[segs[j][0] : segs[j][1]].strip()
+        if piece[:1].isupper() and not _PREPOSITION_START.match(piece):
+            return j
+    return k - 1
+
+
 def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex], v: Vocab,
                   rules: HeadlineRules) -> tuple[str, int, int]:
     segs = comma_pieces(blanked, c0, c1)
     k = next((i for i, (a, b) in enumerate(segs) if a <= t.start < b), 0)
     a, b = segs[k]
     own = strip_openers(without_dates(blanked, a, b, timexes), rules)
+    if k + 2 < len(segs) and _ASIDE_START.match(blanked[segs[k + 1][0] : segs[k + 1][1]]):
+        then = blanked[segs[k + 2][0] : segs[k + 2][1]].split()
+        if then and _is_verb(then[0], rules):  # "the outbreak, officially known as H1N1, was a pandemic"
+            own = f"{own} {without_dates(blanked, segs[k + 2][0], segs[k + 2][1], timexes)}"
+            b = segs[k + 2][1]
     head_text = blanked[a:b].strip()
     fronted = not own or (_PREPOSITION_START.match(head_text) and not has_trigger(own, v, True))
     participle = _PARTICIPLE.match(head_text) and not _PREPOSITION_START.match(head_text)
@@ -297,12 +347,22 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
         return title, sub, b
     if own and not fronted and not participle and _reads_as_clause(own, v, rules):
         if _is_verb(own.split()[0], rules) and k > 0:  # "..., on Saturday said ...": the subject is before
-            a = segs[k - 1][0]
-            return strip_openers(without_dates(blanked, a, b, timexes), rules), a, b
+            j = _subject_piece(blanked, segs, k, rules)
+            subject = strip_openers(without_dates(blanked, segs[j][0], segs[j][1], timexes), rules)
+            return f"{subject} {own}", segs[j][0], b
         if _RELATIVE_START.match(own) and k > 0:  # "..., which were showcased last week in X"
-            subject = _antecedent(without_dates(blanked, segs[k - 1][0], segs[k - 1][1], timexes), rules)
-            if subject:
-                return subject + " " + _RELATIVE_START.sub("", own), segs[k - 1][0], b
+            j = k - 1
+            while j > 0 and not any(ch.isalpha() for ch in blanked[segs[j][0] : segs[j][1]]):
+                j -= 1  # "Alfred Tiggle, 67, who was hired": not the age
+            before = strip_openers(without_dates(blanked, segs[j][0], segs[j][1], timexes), rules)
+            # a person's name first for "who"; "the ties between X and Y, which ..." are the ties
+            about = _relative_subject(before, rules) if own.lower().startswith(("who", "where")) else \
+                _antecedent(before, rules) or _relative_subject(before, rules)
+            if about:
+                said = _RELATIVE_START.sub("", own)
+                if own.lower().startswith("where"):  # "Argentina, where thousands flooded into hospitals"
+                    return f"{said} in {about}", segs[j][0], b
+                return f"{about} {said}", segs[j][0], b
         return own, a, b
     if fronted and k == 0 and k + 1 < len(segs):
         rest = strip_openers(without_dates(blanked, segs[k + 1][0], c1, timexes), rules)
@@ -362,19 +422,52 @@ def _without_leading_phrase(title: str, rules: HeadlineRules) -> str:
     return title
 
 
+_MODIFIER_BEFORE = {"the", "a", "an", "of", "for", "with", "by", "in", "on", "at", "from", "and", "or", "its", "their",
+                    "his", "her", "newly", "recently", "previously", "most", "more", "all", "some", "many"}
+
+
+def _main_verb(words: list[str], rules: HeadlineRules) -> int:
+    """Where the subject ends: the first verb, not counting a participle that
+    modifies a noun ("the number of confirmed cases", "figures issued by the
+    WHO gave ..."). 0 if there is none."""
+    for i, w in enumerate(words):
+        if not _is_verb(w, rules):
+            continue
+        if w.lower() not in rules.past_verbs and i > 0 and (
+                words[i - 1].lower() in _MODIFIER_BEFORE or words[i + 1 : i + 2] == ["by"]):
+            continue
+        return i
+    return 0
+
+
+_AUXILIARIES = {"was", "were", "had", "did", "is", "are", "has", "have", "will", "would", "could", "can", "may",
+                "might", "must", "should"}
+
+
+_ADJECTIVE_ENDINGS = ("able", "ible", "ous", "ive", "ful", "less", "ed")
+
+
 def _cut(words: list[str], rules: HeadlineRules) -> list[str]:
     """At most max_words words, cut before a connecting word (or after a word
     that ends a phrase: "level…", "sides,"), never inside the subject."""
-    verb = next((i for i, w in enumerate(words) if _is_verb(w, rules)), 0)
+    verb = _main_verb(words, rules)
     lo, hi = max(verb + 2, 3), rules.max_words
     cuts = [i for i in range(lo, hi + 1) if i < len(words) and _cuttable(words, i, rules)]
     # Not before "of" or "to" when there is a choice: the phrase before them is
     # unfinished ("the integration | of ...", "in a bid | to ...").
     better = [i for i in cuts if words[i].lower() not in ("of", "to")]
+    # Before "and" with a second verb ("declared a pandemic | and advised
+    # governments ..."): the first of two happenings is a whole headline.
+    second = [i for i in better if words[i].lower() in ("and", "but") and i + 1 < len(words)
+              and _is_verb(words[i + 1], rules) and words[i + 1].lower() not in _AUXILIARIES
+              and not words[i - 1].lower().endswith(_ADJECTIVE_ENDINGS)]  # not "probable and confirmed cases"
+    if second:
+        return words[: second[0]]
     kept = max(better or cuts) if cuts else hi
-    if 3 * kept < 2 * hi:
+    if 3 * kept < 2 * hi or not better:
         # Such a cut leaves a fragment ("The swine flu virus could turn out | to
-        # be less severe..."): up to slack_words more, the end or a later cut.
+        # be less severe...", "it was on the verge | of declaring", or a cut
+        # inside a phrase): up to slack_words more, the end or a later cut.
         later = [i for i in range(hi + 1, min(len(words), hi + rules.slack_words) + 1)
                  if i == len(words) or _cuttable(words, i, rules) and words[i].lower() not in ("of", "to")]
         kept = max(later, default=kept)
@@ -417,6 +510,11 @@ def drop_titles(title: str, titles: frozenset[str], people: tuple[str, ...]) -> 
 
 
 _RELATIVE_ASIDE = re.compile(r",\s+(?:who|which|whose|where|under which|in which)\b[^,]*,")
+# ", valued at more than $560 million,", ", officially known as H1N1,": a
+# participle's aside between commas says something about a noun, not what
+# happened.
+_PARTICIPLE_ASIDE = re.compile(
+    r",\s+(?:[a-z]+ly\s+)?(?:[a-z]{2,}ed|known|shown|seen|born|built|held|made)\s[^,]{0,80},")
 _HAVING_BEEN = re.compile(r"\bhaving been\b")
 _HAVING_DONE = re.compile(r"\bhaving (\w+ed)\b")
 _TO_VERB_END = re.compile(r"\s+to\s+[a-z]+$")
@@ -424,16 +522,22 @@ _ED_END = re.compile(r"\s+[a-z]+ed$")
 
 
 def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozenset(),
-             people: tuple[str, ...] = ()) -> str:
-    """Drop asides and tails, then cut a long headline at a phrase boundary."""
+             people: tuple[str, ...] = (), acronyms: tuple[tuple[str, str], ...] = ()) -> str:
+    """Drop asides and tails, then cut a long headline at a phrase boundary.
+    A long one says a name by the acronym its sentence gives it (`acronyms`,
+    full name and acronym: "World Health Organization" -> "WHO")."""
     title = _BRACKETS.sub("", title)
     title = _RELATIVE_ASIDE.sub("", title)
+    title = _PARTICIPLE_ASIDE.sub("", title)
     title = _HAVING_BEEN.sub("was", title, count=1)  # "Wang Yi having been in Sochi" -> "... was in Sochi"
     title = _HAVING_DONE.sub(r"\1", title, count=1)
     shorter = rules.trailing_clause.sub("", title)
     if len(shorter.split()) >= 3:
         title = shorter
     title = _without_leading_phrase(title, rules)
+    if len(title.split()) > rules.max_words:
+        for full, short in acronyms:  # after the tails go: "WHO" is no relative pronoun
+            title = title.replace(full, short)
     if len(title.split()) > rules.max_words:
         title = drop_titles(title, titles, people)
     words = title.split()
@@ -445,8 +549,9 @@ def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozense
         if opened > 8 and "”" not in title[opened:] and len(title[opened:].split()) < 3:
             title = title[:opened]  # a quote cut after a word or two says nothing
         title = _TO_VERB_END.sub("", strip_dangling(title))  # cut after "to try": no object
-        if words[len(title.split()):][:1] == ["by"]:  # "attacks committed | by the regime"
-            title = _ED_END.sub("", title)
+        kept = title.split()
+        if words[len(kept):][:1] == ["by"] and not (len(kept) > 1 and kept[-2].lower() in _AUXILIARIES):
+            title = _ED_END.sub("", title)  # "attacks committed | by the regime", not "were dispelled | by"
     return _close_quotes(strip_dangling(title)).strip(" ,;:—–-‘'")
 
 
@@ -474,6 +579,78 @@ def _shifted(t: Timex, s: int) -> Timex:
     return Timex(t.start - s, t.end - s, t.text, t.type, t.value, t.mod, t.rule, t.relative, t.tense, t.when)
 
 
+_ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")
+_NAME_LINKS = {"of", "for", "and", "on", "the", "&"}
+
+
+def acronyms(sentence: str) -> tuple[tuple[str, str], ...]:
+    """ "the World Health Organization (WHO) said" -> (("World Health
+    Organization", "WHO"),): a capitalised name followed by the acronym of
+    its initials in brackets (the words of, for, and, on, the not counted;
+    the acronym may stop short of the last ones: "Centers for Disease
+    Control and Prevention (CDC)")."""
+    out = []
+    for m in _ACRONYM.finditer(sentence):
+        short = m.group(1)
+        words = sentence[: m.start()].split()[-12:]
+        for j in range(len(words) - 1, -1, -1):
+            span = words[j:]
+            if not span[0][:1].isupper():
+                continue
+            if any(not w[:1].isupper() and w.lower() not in _NAME_LINKS for w in span):
+                break
+            initials = "".join(w[0] for w in span if w.lower() not in _NAME_LINKS)
+            if initials == short or (len(short) >= 3 and initials.startswith(short)):
+                out.append((" ".join(span), short))
+                break
+    return tuple(out)
+
+
+_LOWER_OPENINGS = {"the", "a", "an", "there", "this", "these", "those", "it", "they", "its", "their", "all", "some",
+                   "no", "more", "most"}
+
+
+_SUBORDINATOR_START = re.compile(r"^(?:after|as|when|while|before|although|though|because|once|until)\s+", re.I)
+
+
+def _main_clause_first(title: str, rules: HeadlineRules) -> str:
+    """A headline opens with its clause, not with what is fronted before it:
+    "In the aftermath of the spill, the administration was faulted" -> "the
+    administration was faulted"; "As 296 guests were allowed to leave the
+    hotel" -> "296 guests were allowed to leave the hotel" (a subordinate
+    clause with its subject and verb says a happening of its own). Not a
+    condition ("If ..."): what it says did not happen."""
+    if _PREPOSITION_START.match(title) or _SUBORDINATOR_START.match(title):
+        _, comma, rest = title.partition(", ")
+        words = rest.split()
+        if comma and len(words) >= 4 and not _PREPOSITION_START.match(rest) and not _is_verb(words[0], rules) \
+                and _has_verb(" ".join(words[:6]), rules):
+            return rest
+    m = _SUBORDINATOR_START.match(title)
+    if m:
+        words = title[m.end():].split()
+        if len(words) >= 3 and not _is_verb(words[0], rules) and not words[0].lower().endswith("ing") \
+                and any(_is_verb(w, rules) for w in words[1:6]):
+            return title[m.end():]
+    return title
+
+
+def _speaker_first(title: str, rules: HeadlineRules) -> str:
+    """ "“The oil plume has declined,” BP said" -> "BP said the oil plume has
+    declined": a headline says who said it first, and the quotation marks go
+    (a cut would otherwise keep the quotation's start and lose who said it)."""
+    m = rules.quote_first.match(title)
+    if not m or not m.group("who").strip():
+        return title
+    quote = m.group("quote").strip()
+    if any(w.lower().strip(",.;:!?") in rules.first_person for w in quote.split()):
+        return title  # "“We will pay,” Hayward said": reported speech would need "BP would pay"
+    first = quote.split()[0]
+    if first.lower() in _LOWER_OPENINGS:
+        quote = first.lower() + quote[len(first):]
+    return f"{m.group('who').strip()} {m.group('verb')} {quote}"
+
+
 def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[Timex], v: Vocab,
                   rules: HeadlineRules, head: str | None, titles: frozenset[str] = frozenset(),
                   people: tuple[str, ...] = ()) -> Headline:
@@ -491,11 +668,18 @@ def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[
     title, a, b = _noun_phrase(blanked, lt, c1 - s, local) if head is not None else ("", c0 - s, c1 - s)
     if not title:
         title, a, b = _clause_title(blanked, lt, c0 - s, c1 - s, local, v, rules)
+        if c0 > s and rules.attribution.match(title.strip()):
+            # "..., the WHO said on Wednesday": who spoke is the clause, what was said is before it
+            said = strip_openers(without_dates(blanked, 0, c0 - s, local), rules)
+            if len(said.split()) >= 4:
+                title, a, b = said, 0, c0 - s
     a, b = a + s, b + s
     title = _FINAL_STOP.sub("", title).strip()
+    title = _speaker_first(title, rules)
+    title = _main_clause_first(strip_openers(title, rules), rules)
     # "Syria where Mr Tillerson said..." -> "Mr Tillerson said..."
     title = _PLACE_WHERE.sub("", title)
-    title = compress(strip_openers(title, rules), rules, titles, people)
+    title = compress(strip_openers(title, rules), rules, titles, people, acronyms(text[s:e]))
     if title and title[0].islower() and _is_verb(title.split()[0], rules):
         return Headline("", a, b)  # "confirmed that its test was used": who did it is not in the sentence
     return Headline(_capitalise(title) if title else title, a, b)

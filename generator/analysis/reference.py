@@ -45,6 +45,13 @@ def _subject_description(sentence: str, rules: HeadlineRules) -> str | None:
     return None
 
 
+def _present_singular(word: str) -> bool:
+    """ "represents", "means": after a singular "this" or "that" a word in -s
+    is a verb ("This represents a rise"), not a noun ("this outbreak")."""
+    w = word.lower().strip(",")
+    return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ics"))
+
+
 def resolve_opening(title: str, sentence: str, title_at: int, hits: list[NameHit],
                     earlier: Callable[[int | None], list[list[NameHit]]], rules: HeadlineRules,
                     introduced: Callable[[str], str | None] | None = None) -> str:
@@ -56,7 +63,8 @@ def resolve_opening(title: str, sentence: str, title_at: int, hits: list[NameHit
     words ("Chinese President Xi Jinping" for "chinese president")."""
     first, _, rest = title.partition(" ")
     word = first.lower()
-    if word in rules.demonstratives and rest and not _verbish(rest.split()[0], rules):
+    if word in rules.demonstratives and rest and not _verbish(rest.split()[0], rules) \
+            and not (word in ("this", "that") and _present_singular(rest.split()[0])):
         return "The " + rest  # "This outbreak began ..." -> "The outbreak began ..."
     if word in ("him", "them"):  # "him won a new term" (a causative's object)
         name = _antecedent(rest, sentence, title_at, hits, earlier, word == "him")

@@ -67,8 +67,11 @@ def clean_title(title: str) -> bool:
     return first not in _WEAK_OPENINGS and 3 <= len(title.split()) <= 14
 
 
+# A headline that opens with a relative word, a conjunction or a preposition
+# is a piece of a sentence ("In a news conference", "Up from nearly 9,000").
 _WEAK_OPENINGS = {"which", "who", "whom", "whose", "that", "where", "when", "while", "since", "after", "before",
-                  "as", "because", "although", "though", "if", "and", "but", "or", "so", "yet"}
+                  "as", "because", "although", "though", "if", "and", "but", "or", "so", "yet",
+                  "in", "on", "at", "ahead", "during", "from", "with", "by", "of", "to", "up", "down", "via", "amid"}
 
 
 def _best_titled(ms: list[Mention], rep: Mention, when: When, index: EntityIndex, topic: Topic) -> Mention:
