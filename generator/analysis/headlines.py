@@ -264,6 +264,7 @@ def _with_fronted_place(title: str, before: str) -> str:
 
 _RELATIVE_START = re.compile(r"^(?:which|who|that|where)\s+", re.I)
 _NAME_AT_END = re.compile(r"(?:[A-Z][\w’'.&-]*\s+){0,4}[A-Z][\w’'.&-]*$")
+_LAST_NOUN_PHRASE = re.compile(r"\b((?:the|its|their|his|her)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3})$")
 _DETERMINER_START = re.compile(r"^(?:the|a|an|our|his|her|their|its|this|these|those)\s", re.I)
 
 
@@ -280,8 +281,11 @@ def _relative_subject(piece: str, rules: HeadlineRules) -> str | None:
             words = words[1:]
         if words:
             return " ".join(words)
-    if _DETERMINER_START.match(piece) and len(piece.split()) <= 6:
-        return piece
+    if (_DETERMINER_START.match(piece) and len(piece.split()) <= 6) or 2 <= len(piece.split()) <= 3:
+        return piece  # "The crew member", "Louisiana's state bird"
+    last = _LAST_NOUN_PHRASE.search(piece)  # "billions of dollars in fines from the spill" -> "the spill"
+    if last:
+        return last.group(1)
     return _antecedent(piece, rules)
 
 
@@ -296,7 +300,12 @@ def _antecedent(piece: str, rules: HeadlineRules) -> str | None:
         return m.group(1)
     words = piece.split()
     verbs = [i for i, w in enumerate(words) if _is_verb(w, rules)]
-    return " ".join(words[verbs[-1] + 1 :]) if verbs and len(words) - verbs[-1] > 2 else None
+    if not verbs or len(words) - verbs[-1] <= 2:
+        return None
+    after = words[verbs[-1] + 1 :]
+    if _PREPOSITION_START.match(after[0]):  # "crippled by the oil spill" -> "the oil spill"
+        after = after[1:]
+    return " ".join(after) if len(after) >= 2 else None
 
 
 _PARTICIPLE = re.compile(r"^[a-z]+ing\b")

@@ -66,6 +66,8 @@ class SummaryRules:
     relating: re.Pattern  # the words before a date that relate the happening to it ("since"): the date stays
     range_after: re.Pattern  # what follows a date that opens a range ("April 23-27"): the date stays
     min_words: int  # a summary shorter than this once its dates are gone keeps them
+    run_on_words: int  # longer than this, a "sentence" is a list or a page run together, no summary
+    run_on_penalty: float
     examples: tuple[dict, ...] = ()
     text_examples: tuple[dict, ...] = ()
 
@@ -86,7 +88,7 @@ def load_summary_rules(path: Path) -> SummaryRules:
         relating=re.compile(p["relating"], re.IGNORECASE), range_after=re.compile(p["range_after"], re.IGNORECASE),
         attributive_before=re.compile(p["attributive_before"], re.IGNORECASE),
         attributive_after=re.compile(p["attributive_after"]),
-        min_words=int(w["min_words"]),
+        min_words=int(w["min_words"]), run_on_words=int(w["run_on_words"]), run_on_penalty=float(w["run_on"]),
         examples=tuple(data.get("example", [])), text_examples=tuple(data.get("text_example", [])),
     )
 
@@ -107,6 +109,8 @@ def plainness(m: Mention, rules: SummaryRules) -> float:
         score -= rules.recall_penalty
     if rules.pronoun_opening.match(text):
         score -= rules.pronoun_penalty
+    if len(text.split()) > rules.run_on_words:
+        score -= rules.run_on_penalty
     return score
 
 
