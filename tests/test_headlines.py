@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.analysis.article import analyse
-from generator.analysis.headlines import compress, strip_dangling
+from generator.analysis.headlines import _main_clause_first, compress, strip_dangling
 from generator.config import ExtractionSettings
 from generator.model import Article
 from generator.resources import language_resources
@@ -51,3 +51,20 @@ def test_seed_headlines_read_as_headlines(seed_site):
         assert 3 <= len(words) <= 14, e.title
         assert "…" not in e.title and not pronoun.match(e.title), e.title
         assert not re.search(r"\b(?:last|this|next) (?:week|month|year)\b|\b(?:Monday|Tuesday|Friday)\b", e.title)
+
+
+@pytest.mark.parametrize(("title", "headline"), [
+    ("In the aftermath of the spill, the Obama administration was faulted", "the Obama administration was faulted"),
+    ("As 296 guests were finally allowed to leave the hotel", "296 guests were finally allowed to leave the hotel"),
+    ("Ahead of congressional hearings", "congressional hearings"),
+    ("At the annual conference of the Society of American Business Editors",
+     "the annual conference of the Society of American Business Editors"),
+    # left alone: a condition, a quantifier, an adverbial, a place, a phrase that names no happening
+    ("If this flu is like the flu", "If this flu is like the flu"),
+    ("At least 91 confirmed cases", "At least 91 confirmed cases"),
+    ("In contrast to the tens of thousands", "In contrast to the tens of thousands"),
+    ("In Moscow", "In Moscow"),
+    ("On the agenda", "On the agenda"),
+])
+def test_the_clause_or_the_happening_comes_first(title, headline):
+    assert _main_clause_first(title, RES.vocab, RULES) == headline

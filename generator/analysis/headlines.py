@@ -185,12 +185,16 @@ def comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def strip_openers(title: str, rules: HeadlineRules) -> str:
+    """Without the openers ("However, ...") it starts with, also inside an
+    opening quotation mark ("“In addition, there are ..." -> "“there are ...")."""
+    quote = title[:1] if title[:1] in "“\"‘" else ""
+    title = title[len(quote):]
     for _ in range(4):
         new = rules.openers.sub("", title).lstrip(",;: ")
         if new == title:
             break
         title = new
-    return title
+    return quote + title
 
 
 def _is_verb(word: str, rules: HeadlineRules) -> bool:
@@ -262,7 +266,7 @@ def _with_fronted_place(title: str, before: str) -> str:
     return f"{title} {m.group(1)}" if m and m.group(1) not in title else title
 
 
-_RELATIVE_START = re.compile(r"^(?:which|who|that|where)\s+", re.I)
+_RELATIVE_START = re.compile(r"^(?:which|who|whose|that|where)\s+", re.I)
 _NAME_AT_END = re.compile(r"(?:[A-Z][\w’'.&-]*\s+){0,4}[A-Z][\w’'.&-]*$")
 _LAST_NOUN_PHRASE = re.compile(r"\b((?:the|its|their|his|her)\s+[\w’'-]+(?:\s+[\w’'-]+){0,3})$")
 _DETERMINER_START = re.compile(r"^(?:the|a|an|our|his|her|their|its|this|these|those)\s", re.I)
@@ -371,6 +375,8 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
                 said = _RELATIVE_START.sub("", own)
                 if own.lower().startswith("where"):  # "Argentina, where thousands flooded into hospitals"
                     return f"{said} in {about}", segs[j][0], b
+                if own.lower().startswith("whose"):  # "Jack Lynch, whose son was killed" -> "Jack Lynch’s son ..."
+                    return f"{about}’s {said}", segs[j][0], b
                 return f"{about} {said}", segs[j][0], b
         return own, a, b
     if fronted and k == 0 and k + 1 < len(segs):
@@ -619,28 +625,47 @@ _LOWER_OPENINGS = {"the", "a", "an", "there", "this", "these", "those", "it", "t
                    "no", "more", "most"}
 
 
+# A preposition before the noun phrase of a happening ("Ahead of congressional
+# hearings", "At the annual conference"), not a quantifier ("At least 91") nor
+# an adverbial ("In contrast to", "In addition").
+_PREPOSITION_BEFORE_NOUN = re.compile(
+    r"^(?:(?i:ahead of|during|following|amid)\s+|(?i:at|after|before|in|of|on)\s+(?!least\b|most\b|all\b)"
+    r"(?=(?:the|a|an|his|her|its|their|this|these|those)\s|[A-Z0-9]))")
 _SUBORDINATOR_START = re.compile(r"^(?:after|as|when|while|before|although|though|because|once|until)\s+", re.I)
 
 
-def _main_clause_first(title: str, rules: HeadlineRules) -> str:
+def _main_clause_first(title: str, v: Vocab, rules: HeadlineRules) -> str:
     """A headline opens with its clause, not with what is fronted before it:
     "In the aftermath of the spill, the administration was faulted" -> "the
     administration was faulted"; "As 296 guests were allowed to leave the
     hotel" -> "296 guests were allowed to leave the hotel" (a subordinate
     clause with its subject and verb says a happening of its own). Not a
     condition ("If ..."): what it says did not happen."""
+    quote = title[:1] if title[:1] in "“\"‘" else ""
+    if quote:  # "“In the 1918 pandemic, the first wave was mild": the clause, without the quotation's start
+        inner = _main_clause_first(title[1:], v, rules)
+        return inner if inner != title[1:] else title
     if _PREPOSITION_START.match(title) or _SUBORDINATOR_START.match(title):
-        _, comma, rest = title.partition(", ")
-        words = rest.split()
-        if comma and len(words) >= 4 and not _PREPOSITION_START.match(rest) and not _is_verb(words[0], rules) \
-                and _has_verb(" ".join(words[:6]), rules):
-            return rest
+        at = 0
+        for _ in range(3):  # "In the letter, dated Oct. 11, Young wrote": the first comma after which a clause starts
+            at = title.find(", ", at) + 2
+            if at < 2:
+                break
+            rest = title[at:]
+            words = rest.split()
+            if len(words) >= 3 and not _PREPOSITION_START.match(rest) and not _is_verb(words[0], rules) \
+                    and _has_verb(" ".join(words[:8]), rules):
+                return rest
     m = _SUBORDINATOR_START.match(title)
     if m:
         words = title[m.end():].split()
         if len(words) >= 3 and not _is_verb(words[0], rules) and not words[0].lower().endswith("ing") \
                 and any(_is_verb(w, rules) for w in words[1:6]):
             return title[m.end():]
+    m = _PREPOSITION_BEFORE_NOUN.match(title)
+    if m and len(title[m.end():].split()) >= 2 and not _has_verb(title[m.end():], rules) \
+            and has_trigger(title[m.end():], v):
+        return title[m.end():]  # "Ahead of congressional hearings" -> "congressional hearings": the happening
     return title
 
 
@@ -685,7 +710,7 @@ def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[
     a, b = a + s, b + s
     title = _FINAL_STOP.sub("", title).strip()
     title = _speaker_first(title, rules)
-    title = _main_clause_first(strip_openers(title, rules), rules)
+    title = _main_clause_first(strip_openers(title, rules), v, rules)
     # "Syria where Mr Tillerson said..." -> "Mr Tillerson said..."
     title = _PLACE_WHERE.sub("", title)
     title = compress(strip_openers(title, rules), rules, titles, people, acronyms(text[s:e]))
