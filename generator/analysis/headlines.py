@@ -113,6 +113,8 @@ _COMMA_TAIL = re.compile(r",\s+(?:up|down)$")  # "... 1,626 confirmed cases, up 
 _BRACKETS = re.compile(r"\s*\([^()]*\)|\s*\[[^\[\]]*\]")
 _DETERMINER_END = re.compile(r"\b(?:the|a|an)\s+$", re.I)  # "the April 20 explosion": the date inside a noun phrase
 _WORD_AFTER = re.compile(r"\s+([a-z][a-z-]*)\b")
+_A_BEFORE = re.compile(r"\ba\s+$")
+_AN_BEFORE = re.compile(r"\ban\s+$")
 
 
 def strip_dangling(title: str) -> str:
@@ -138,11 +140,14 @@ def without_dates(text: str, a: int, b: int, timexes: list[Timex]) -> str:
             pieces.append(" ")
             pos = max(pos, x.end)
             continue
-        attributive = _DETERMINER_END.search(pre) and (n := _WORD_AFTER.match(text, x.end, b)) \
-            and n.group(1) not in _DANGLING
+        n = _WORD_AFTER.match(text, x.end, b) if _DETERMINER_END.search(pre) else None
         # "during the Easter holidays" -> "during the holidays": a date between a
         # determiner and a noun modifies the noun, and goes alone.
-        pieces.append(pre if attributive else _DATE_INTRO.sub("", pre))
+        if n is not None and n.group(1) not in _DANGLING:
+            # "during a June 29 interview" -> "during an interview"
+            pieces.append(_A_BEFORE.sub("an ", pre) if n.group(1)[0] in "aeiou" else _AN_BEFORE.sub("a ", pre))
+        else:
+            pieces.append(_DATE_INTRO.sub("", pre))
         pos = max(pos, x.end)
         if text[pos : pos + 2] in ("'s", "’s"):
             pos += 2
@@ -170,14 +175,17 @@ def tidy(title: str) -> str:
     return title.strip(" ,;:")
 
 
-def comma_pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """Comma-separated pieces of text[a:b] (commas inside quotes or numbers do not split)."""
+def comma_pieces(text: str, a: int, b: int, timexes: list[Timex] | None = None) -> list[tuple[int, int]]:
+    """Comma-separated pieces of text[a:b] (commas inside quotes, numbers or
+    date expressions do not split: "Oct. 19, 2004", "Sunday, April 27")."""
     out, start, quoted = [], a, False
+    inside = {i for x in timexes or () if a <= x.start and x.end <= b for i in range(x.start, x.end)}
     for i in range(a, b):
         ch = text[i]
         if ch in "“”\"":
             quoted = not quoted if ch == '"' else ch == "“"
-        elif ch == "," and not quoted and not (text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()):
+        elif ch == "," and not quoted and i not in inside \
+                and not (text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()):
             out.append((start, i))
             start = i + 1
     out.append((start, b))
@@ -335,7 +343,7 @@ def _subject_piece(blanked: str, segs: list[tuple[int, int]], k: int, rules: Hea
 
 def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex], v: Vocab,
                   rules: HeadlineRules) -> tuple[str, int, int]:
-    segs = comma_pieces(blanked, c0, c1)
+    segs = comma_pieces(blanked, c0, c1, timexes)
     k = next((i for i, (a, b) in enumerate(segs) if a <= t.start < b), 0)
     a, b = segs[k]
     own = strip_openers(without_dates(blanked, a, b, timexes), rules)
