@@ -329,6 +329,29 @@ _COMMA_ASIDE = re.compile(r",[^,]*,")
 _ASIDE_START = re.compile(r"\s*(?:[a-z]+ly\s+)?(?:[a-z]{2,}ed|known|shown|seen|born|built|held|made|who|which)\b")
 
 
+_VERB_THEN_PLACE = re.compile(r"^(?P<head>.+?\s(?P<verb>[\w’'-]+))\s+(?:in|at|on|near|off|across)\s+[^,]+$")
+_QUANTITY_START = re.compile(r"^(?:one|some|many|most|several|two|three|four|five) of\s|^(?:a|an|the)\s", re.I)
+
+
+def _postponed_object(own: str, blanked: str, segs: list[tuple[int, int]], k: int, timexes: list[Timex],
+                      rules: HeadlineRules) -> str | None:
+    """ "Moscow and Beijing ended in the Russian Far East, the Trans-Baikal
+    region, one of the largest war games since the Cold War": a verb with a
+    place and no object, whose object comes after the place and its
+    apposition (a heavy noun phrase put last) -> "Moscow and Beijing ended one
+    of the largest war games since the Cold War"."""
+    m = _VERB_THEN_PLACE.match(own)
+    if not m or not _is_verb(m.group("verb"), rules):
+        return None
+    for j in range(k + 1, min(k + 3, len(segs))):
+        piece = without_dates(blanked, segs[j][0], segs[j][1], timexes).strip()
+        if not piece or _has_verb(piece, rules):
+            return None  # a clause of its own, not the object
+        if j > k + 1 and _QUANTITY_START.match(piece) and len(piece.split()) >= 3:
+            return f"{m.group('head')} {piece}"
+    return None
+
+
 def _subject_piece(blanked: str, segs: list[tuple[int, int]], k: int, rules: HeadlineRules) -> int:
     """Which comma piece before piece k is the subject of the verb that opens
     it: the nearest that starts with a capital and not with a preposition or
@@ -367,6 +390,9 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
             title = _with_fronted_place(title, rules.subordinate.sub("", before))
         return title, sub, b
     if own and not fronted and not participle and _reads_as_clause(own, v, rules):
+        shifted = _postponed_object(own, blanked, segs, k, timexes, rules)
+        if shifted:
+            return shifted, a, segs[-1][1]
         if _is_verb(own.split()[0], rules) and k > 0:  # "..., on Saturday said ...": the subject is before
             j = _subject_piece(blanked, segs, k, rules)
             subject = strip_openers(without_dates(blanked, segs[j][0], segs[j][1], timexes), rules)

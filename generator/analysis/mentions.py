@@ -95,6 +95,9 @@ _NAME_WORDS = re.compile(r"(?:\s+[A-Z][\w’'-]*){1,2}")  # the given names afte
 _NAME_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'-]*\s+$")  # a given name before a surname ("Angela Merkel")
 
 
+_DEMONYM_ENDINGS = ("an", "ese", "ish", "ch", "i")  # Russian, Chinese, British, French, Israeli
+
+
 class _ArticleNames:
     """The names of each sentence's story part, found once when first asked for."""
 
@@ -170,7 +173,28 @@ class _ArticleNames:
             people = [h.ref.name for h in hits if h.ref.kind == "person"]
             if people:
                 return people[-1]
-        return None
+        return self._named_before(i, description)
+
+    def _named_before(self, i: int, description: str) -> str | None:
+        """A nationality's description the article never introduced ("the
+        Chinese president" after "it is Xi with whom he has formed the strongest
+        relationship"): the last person the sentence before names, unless the
+        article gives that person another nationality ("Russian President
+        Vladimir Putin")."""
+        adjective = description.split()[0]
+        if i == 0 or not adjective[:1].isalpha() or not adjective.lower().endswith(_DEMONYM_ENDINGS):
+            return None
+        people = [h.ref for h in self.before(i, 1)[0] if h.ref.kind == "person"
+                  or (not h.ref.kind and " " not in h.ref.name and h.ref.name.isalpha())]
+        if not people:
+            return None
+        ref = self.full(people[-1])
+        surname = re.escape(ref.name.split()[-1])
+        for m in re.finditer(rf"\b([A-Z][a-z]+)\s+(?:[\w’'-]+\s+){{0,3}}?{surname}\b", self.text):
+            word = m.group(1)
+            if word in self.gaz.ignore and word.endswith(_DEMONYM_ENDINGS) and word.lower() != adjective.lower():
+                return None
+        return ref.name
 
     def before(self, i: int, n: int | None = 2) -> list[list[NameHit]]:
         """The names of the n sentences before sentence i (None: all), nearest first."""
