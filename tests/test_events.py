@@ -144,3 +144,13 @@ def test_a_surname_alone_is_the_person_the_article_names_in_full(seed_site):
     assert {"Emmanuel Macron", "Angela Merkel", "Shinzo Abe", "Lee Nak-yeon"} <= named
     assert not {"Macron", "Merkel", "Abe", "Lee"} & named
     assert (out / "people" / "angela-merkel" / "index.html").exists()
+
+
+def test_an_event_slug_does_not_end_in_a_function_word():
+    from generator.corpus.merge import slug_base
+
+    assert slug_base("2018-06", "Putin met with Moon Jae-in Moscow in a bid") == \
+        "2018-06-putin-met-with-moon-jae-in-moscow"
+    assert slug_base("2013", "Agreement to remove these stockpiles from the country") == \
+        "2013-agreement-to-remove-these-stockpiles"
+    assert slug_base("2018-09-11", "Putin met Xi in Vladivostok") == "2018-09-11-putin-met-xi-in-vladivostok"

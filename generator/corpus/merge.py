@@ -163,8 +163,18 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
 
 
 def slug_base(value: str, title: str) -> str:
-    """ "2018-09-11" + "Putin met Xi in Vladivostok" -> "2018-09-11-putin-met-xi-in-vladivostok"."""
-    return slugify(f"{value} {' '.join(title.split()[:7])}", max_length=72)
+    """ "2018-09-11" + "Putin met Xi in Vladivostok" -> "2018-09-11-putin-met-xi-in-vladivostok":
+    the headline's first seven words, without a function word left at their
+    end ("...-moscow-in", "...-from-the")."""
+    words = title.split()[:7]
+    while len(words) > 1 and words[-1].lower().strip("“”\"'‘’,.;:") in _SLUG_TAIL:
+        words.pop()
+    return slugify(f"{value} {' '.join(words)}", max_length=72)
+
+
+_SLUG_TAIL = {"the", "a", "an", "of", "in", "on", "at", "to", "for", "with", "from", "by", "and", "or", "as",
+              "that", "which", "who", "its", "his", "her", "their", "into", "between", "was", "were", "is", "are",
+              "has", "have", "had", "be", "been", "will", "would"}
 
 
 def assign_ids(events: list[Event]) -> list[Event]:
