@@ -110,11 +110,16 @@ _FRAGMENT_OPENINGS = frozenset(
     "so yet in on at ahead during from with by of to up down via amid".split())
 
 
+_QUANTITY_OPENING = re.compile(r"(?i)(?:at least|at most|as many as|as much as|as few as|up to)\s")
+
+
 def starts_as_fragment(title: str) -> bool:
     """Starts with a relative word, a conjunction or a preposition ("In a
     news conference", "Up from nearly 9,000", "Where health officials
     believe..."): a piece of a sentence, not a headline."""
     w = words(title.lstrip("\"'“‘( "))
+    if _QUANTITY_OPENING.match(title.lstrip("\"'“‘( ")):
+        return False  # "At least 91 cases were confirmed": a quantity, not a preposition
     return bool(w) and w[0].lower() in _FRAGMENT_OPENINGS and not w[0].isupper()  # "WHO", "US" are names
 
 

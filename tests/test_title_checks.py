@@ -163,6 +163,7 @@ def test_reader_comments(text, expected):
     ("WHO declares swine flu a global pandemic", False),
     ("Inhabitants of the capital spoke of their frustration", False),
     ("“Today there are almost 3,000 cases,” she said", False),
+    ("At least four million gallons have leaked from the well", False),
 ])
 def test_starts_as_fragment(title, expected):
     assert starts_as_fragment(title) is expected

@@ -694,7 +694,7 @@ def _main_clause_first(title: str, v: Vocab, rules: HeadlineRules) -> str:
     if m:
         words = title[m.end():].split()
         if len(words) >= 3 and not _is_verb(words[0], rules) and not words[0].lower().endswith("ing") \
-                and any(_is_verb(w, rules) for w in words[1:6]):
+                and any(_is_verb(w, rules) for w in words[1:8]):
             return title[m.end():]
     m = _PREPOSITION_BEFORE_NOUN.match(title)
     if m and len(title[m.end():].split()) >= 2 and not _has_verb(title[m.end():], rules) \

@@ -29,7 +29,11 @@ def readable_opening(title: str, rules: HeadlineRules) -> bool:
     if len(word) > 1 and word.isupper():
         return True  # "US", "WHO": a name, not "us" or "who"
     first = word.lower()
-    return first not in rules.pronouns and first not in rules.first_person and first not in rules.demonstratives
+    return first not in rules.pronouns and first not in rules.first_person and first not in rules.demonstratives \
+        and first not in _RELATIVES  # "Who held shares": whose antecedent the sentence lost
+
+
+_RELATIVES = {"which", "who", "whose", "whom"}
 
 
 def _subject_description(sentence: str, rules: HeadlineRules) -> str | None:
