@@ -66,8 +66,9 @@ class _Shape:
         if printed is not None and _methods(cls, fields) & printed:
             printed = None  # a template may call a method or property that reads any field
         self.names = tuple(n for n in fields if printed is None or n in printed)
-        self.prefix = cls.__name__
         self.leaf = _leaf(cls, self.names)
+        # the class and its counted fields, named once: a view's text is then its values in that order
+        self.prefix = cls.__name__ if self.leaf else f"{cls.__name__}{','.join(self.names)}"
         if not self.names:
             self.get = lambda obj: ()
         elif len(self.names) == 1:
@@ -109,8 +110,7 @@ class ContextHasher:
             if shape.leaf:
                 body = shape.prefix + repr(shape.get(obj))
             else:
-                body = shape.prefix + "{" + ",".join([f"{k}:{value(v)}" for k, v in
-                                                      zip(shape.names, shape.get(obj), strict=True)]) + "}"
+                body = shape.prefix + "{" + ",".join([value(v) for v in shape.get(obj)]) + "}"
         else:
             body = "[" + ",".join([value(v) for v in obj]) + "]"
         digest = body if len(body) <= SHORT and ("{" in body or "[" in body or "(" in body) else \
