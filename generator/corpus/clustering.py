@@ -104,10 +104,15 @@ def _years(w: When) -> range:
 
 def _candidate_pairs(mentions: list[Mention], feats: list[Features]) -> set[tuple[int, int]]:
     """Pairs that share a feature within a year and whose dates can be one
-    event; and within one article, neighbouring sentences and one named day."""
+    event; and within one article, neighbouring sentences and one named day.
+    (The hot loop compares day numbers, not When objects: the same test as
+    When.compatible, a tenth of the time.)"""
+    whens = [m.when for m in mentions]
+    first = [w.start.toordinal() for w in whens]
+    last = [w.end.toordinal() for w in whens]
     buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, (f, m) in enumerate(zip(feats, mentions, strict=True)):
-        for year in _years(m.when):
+    for i, (f, w) in enumerate(zip(feats, whens, strict=True)):
+        for year in _years(w):
             for k in f:
                 buckets[(k, year)].append(i)
     pairs: set[tuple[int, int]] = set()
@@ -116,9 +121,10 @@ def _candidate_pairs(mentions: list[Mention], feats: list[Features]) -> set[tupl
         if len(ids) > BUCKET_CAP:
             continue
         for x, a in enumerate(ids):
-            wa = mentions[a].when
+            sa, ea = first[a], last[a]
             for b in ids[x + 1:]:
-                if wa.compatible(mentions[b].when):
+                sb, eb = first[b], last[b]
+                if (sa <= sb and eb <= ea) or (sb <= sa and ea <= eb):  # one contains the other
                     add((a, b) if a < b else (b, a))
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
@@ -212,9 +218,12 @@ def _bonus(ma: Mention, mb: Mention, v: Vocab, index: EntityIndex) -> float:
     return quoted + (0.1 if day else 0.05)
 
 
-def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab) -> list[list[int]]:
-    """Groups of mention indexes, one group an event."""
-    feats = [features(m, index) for m in mentions]
+def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab,
+                     feats: list[Features] | None = None) -> list[list[int]]:
+    """Groups of mention indexes, one group an event. `feats`: each mention's
+    features, if the caller has them already."""
+    if feats is None:
+        feats = [features(m, index) for m in mentions]
     df = Counter(k for f in feats for k in f)
     n = max(len(mentions), 1)
     idf = {k: math.log(1 + n / c) for k, c in df.items()}
