@@ -255,5 +255,5 @@ def related(i: int, views: list[EventView], by_entity: dict[str, list[int]], nam
         apart = abs(days[j] - start)
         if shared or apart <= 31:
             scored.append((-(shared + 2.0 / (1 + apart / 30)), views[j].id, j))
-    scored.sort(key=lambda x: (x[0], x[1]))
+    scored.sort()  # by score, then id: ids are unique, so the place j never decides
     return [briefs[j] for _, _, j in scored[:limit]]
