@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 LONG = 8  # lists of scalars longer than this are hashed element by element (memoised); shorter ones whole
@@ -69,6 +69,7 @@ class _Shape:
         self.leaf = _leaf(cls, self.names)
         # the class and its counted fields, named once: a view's text is then its values in that order
         self.prefix = cls.__name__ if self.leaf else f"{cls.__name__}{','.join(self.names)}"
+        self.get: Callable[[object], tuple]
         if not self.names:
             self.get = lambda obj: ()
         elif len(self.names) == 1:
@@ -112,7 +113,7 @@ class ContextHasher:
             else:
                 body = shape.prefix + "{" + ",".join([value(v) for v in shape.get(obj)]) + "}"
         else:
-            body = "[" + ",".join([value(v) for v in obj]) + "]"
+            body = "[" + ",".join([value(x) for x in obj]) + "]"
         digest = body if len(body) <= SHORT and ("{" in body or "[" in body or "(" in body) else \
             hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
         self._memo[key] = digest
