@@ -12,6 +12,7 @@ anything but BuildError.
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import os
 import re
@@ -47,10 +48,12 @@ _APOSTROPHES = re.compile(r"['’]")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str, max_length: int = 80) -> str:
     """ASCII, lower case, hyphens: 'Putin’s visit, 2018!' -> 'putins-visit-2018'.
     Text with no Latin letters or digits ('Путин', '习近平') gets 'untitled-'
-    and a short hash of the text, so two such names never collide."""
+    and a short hash of the text, so two such names never collide. Memoised:
+    planning asks for the same tags, names and dates tens of thousands of times."""
     original = text
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = _APOSTROPHES.sub("", text.lower())

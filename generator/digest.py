@@ -4,34 +4,94 @@ the pages whose inputs changed.
 A page is the same when its template files, the site-wide values every
 template sees and its own context are the same. Contexts share most of their
 data (an event's view is listed on the timeline, its year and every entity and
-tag page), so the fingerprint is a Merkle hash: each dict and list is hashed
-once per build, by identity, and a container's hash covers its children's.
+tag page), so the fingerprint is a Merkle hash: each dict, list and view is
+hashed once per build, by identity, and a container's hash covers its children's.
+
+Only what a template can print counts: a view's field whose name no template
+file contains (`printed`, every word of the template files, user templates
+included) is left out, so a value no page shows (an event's salience, which
+moves a little with any edit anywhere in the corpus) does not make every page
+listing the event look changed. A template that prints a whole view
+(`{{ event }}`, its repr) instead of its fields is not supported by this.
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 LONG = 8  # lists of scalars longer than this are hashed element by element (memoised); shorter ones whole
 SHORT = 40  # a container whose text is at most this long stands for itself (a SHA-1 is 40 hex digits, no braces)
 _SCALARS = {str, int, float, bool, type(None)}
 _CONTAINERS = ("list", "dict", "tuple", "set", "Any", "object")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _leaf(cls: type) -> bool:
-    """A view whose fields hold no lists or dicts (a link, a quote, a date):
-    its repr (one call) is its full text, faithful as its fields' reprs are."""
-    fields = cls.__dataclass_fields__.values()  # type: ignore[attr-defined]
-    generated_repr = cls.__dataclass_params__.repr and hasattr(cls.__repr__, "__wrapped__")  # type: ignore[attr-defined]
-    return generated_repr and all(f.repr and not any(c in str(f.type) for c in _CONTAINERS) for f in fields)
+def template_words(files: Iterable[Path]) -> frozenset[str]:
+    """Every identifier-like word of the template files: a view's field can
+    only be printed by a template that names it."""
+    words: set[str] = set()
+    for path in files:
+        try:
+            words.update(_WORD.findall(path.read_text("utf-8", errors="replace")))
+        except OSError:
+            continue
+    return frozenset(words)
+
+
+def _leaf(cls: type, names: tuple[str, ...]) -> bool:
+    """A view whose (printed) fields hold no lists or dicts (a link, a quote,
+    a date): its fields' reprs, one C call, are its full text, faithful as
+    those reprs are."""
+    fields = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    return all(not any(c in str(fields[n].type) for c in _CONTAINERS) for n in names)
+
+
+def _methods(cls: type, fields: tuple[str, ...]) -> set[str]:
+    """The public methods and properties of a view class (its own and inherited)."""
+    return {name for klass in cls.__mro__[:-1] for name, v in vars(klass).items()
+            if not name.startswith("_") and name not in fields and (callable(v) or isinstance(v, property))}
+
+
+class _Shape:
+    """How a view class is hashed: the fields that count, read in one call."""
+
+    __slots__ = ("prefix", "names", "leaf", "get")
+
+    def __init__(self, cls: type, printed: frozenset[str] | None):
+        fields = tuple(cls.__dataclass_fields__)  # type: ignore[attr-defined]
+        if printed is not None and _methods(cls, fields) & printed:
+            printed = None  # a template may call a method or property that reads any field
+        self.names = tuple(n for n in fields if printed is None or n in printed)
+        self.leaf = _leaf(cls, self.names)
+        # the class and its counted fields, named once: a view's text is then its values in that order
+        self.prefix = cls.__name__ if self.leaf else f"{cls.__name__}{','.join(self.names)}"
+        self.get: Callable[[object], tuple]
+        if not self.names:
+            self.get = lambda obj: ()
+        elif len(self.names) == 1:
+            one = operator.attrgetter(self.names[0])
+            self.get = lambda obj: (one(obj),)
+        else:
+            self.get = operator.attrgetter(*self.names)
 
 
 class ContextHasher:
-    def __init__(self, base: str):
+    def __init__(self, base: str, printed: frozenset[str] | None = None):
         self.base = base
+        self.printed = printed  # None: every field counts
         self._memo: dict[int, str] = {}
         self._keep: list = []  # holds hashed containers alive, so their ids stay unique
-        self._fields: dict[type, tuple[str, ...] | None] = {}  # a view's fields; None for a leaf view
+        self._shapes: dict[type, _Shape] = {}
+
+    def _shape(self, t: type) -> _Shape:
+        got = self._shapes.get(t)
+        if got is None:
+            got = self._shapes[t] = _Shape(t, self.printed)
+        return got
 
     def token(self, obj) -> str:
         """A dict, a view (dataclass) or a list: the hash of its parts, once per object. Short
@@ -46,37 +106,38 @@ class ContextHasher:
         t = type(obj)
         if t is dict:
             body = "{" + ",".join([f"{k!r}:{value(v)}" for k, v in obj.items()]) + "}"
-        elif hasattr(t, "__dataclass_fields__"):  # a view: its class and fields
-            if t in self._fields:
-                names = self._fields[t]
+        elif hasattr(t, "__dataclass_fields__"):  # a view: its class and the fields that count
+            shape = self._shape(t)
+            if shape.leaf:
+                body = shape.prefix + repr(shape.get(obj))
             else:
-                names = self._fields[t] = None if _leaf(t) else tuple(t.__dataclass_fields__)
-            if names is None:
-                body = repr(obj)
-            else:
-                body = t.__name__ + "{" + ",".join([f"{k}:{value(getattr(obj, k))}" for k in names]) + "}"
+                body = shape.prefix + "{" + ",".join([value(v) for v in shape.get(obj)]) + "}"
         else:
-            body = "[" + ",".join([value(v) for v in obj]) + "]"
-        digest = body if len(body) <= SHORT and ("{" in body or "[" in body) else \
+            body = "[" + ",".join([value(x) for x in obj]) + "]"
+        digest = body if len(body) <= SHORT and ("{" in body or "[" in body or "(" in body) else \
             hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
         self._memo[key] = digest
         self._keep.append(obj)
         return digest
 
     def _value(self, v) -> str:
+        """A value's text in its container's: a scalar or a small view (a leaf) whole, by
+        repr; anything else by its token."""
         t = type(v)
         if t in _SCALARS:
             return repr(v)
+        shape = self._shapes.get(t)
+        if shape is not None:
+            return shape.prefix + repr(shape.get(v)) if shape.leaf else self.token(v)
         if t is list or t is tuple:
-            if len(v) <= LONG and all(type(x) in _SCALARS for x in v):
+            if len(v) <= LONG and all([type(x) in _SCALARS for x in v]):
                 return repr(v)
             return self.token(v)
         if t is dict:
             return self.token(v)
         if hasattr(t, "__dataclass_fields__"):
-            if t not in self._fields:
-                self._fields[t] = None if _leaf(t) else tuple(t.__dataclass_fields__)
-            return repr(v) if self._fields[t] is None else self.token(v)  # a leaf: its text, not memoised
+            self._shape(t)
+            return self._value(v)
         return repr(v)
 
     def page(self, template: str, url: str, title: str, context: dict) -> str:

@@ -21,7 +21,7 @@ import jinja2
 import markupsafe
 
 from .config import SiteConfig
-from .digest import ContextHasher
+from .digest import ContextHasher, template_words
 from .errors import BuildError, Problem
 from .freshness import hash_files
 from .inputs import template_dirs, template_files
@@ -266,10 +266,11 @@ class PageRenderer:
         self.todo: list[int] = list(range(len(site.pages)))  # the pages (by place) rendered unless found unchanged
         self.digests: dict[str, str] = {}  # fingerprints found before rendering (a rebuild's), by page path
         base = hashlib.sha256(generator_name.encode())
-        hash_files(base, template_files(self.templates.dirs))
+        files = template_files(self.templates.dirs)
+        hash_files(base, files)
         base.update(repr({k: v for k, v in self.templates.env.globals.items() if k in _DATA_GLOBALS}).encode())
         base.update(repr((site.urls.base, site.urls.site_url)).encode())
-        self.hasher = ContextHasher(base.hexdigest())
+        self.hasher = ContextHasher(base.hexdigest(), template_words(files))
 
     def asset_files(self) -> dict[str, bytes]:
         """The static assets under their fingerprinted names."""

@@ -16,6 +16,23 @@ from ..analysis.names import Gazetteer
 from ..model import EntityRef
 
 
+def _quick_ratio(a: str, b: str, letters: dict[str, Counter]) -> float:
+    """difflib's real_quick_ratio() then quick_ratio() of the lower-cased
+    names (0 when the first already fails): the same values (2.0 * the
+    letters in common / both lengths) from letter counts kept per name."""
+    ca = letters.get(a)
+    if ca is None:
+        ca = letters[a] = Counter(a.lower())
+    cb = letters.get(b)
+    if cb is None:
+        cb = letters[b] = Counter(b.lower())
+    la, lb = ca.total(), cb.total()  # the lower-cased names' lengths
+    length = la + lb
+    if 2.0 * min(la, lb) / length < 0.9:
+        return 0.0
+    return 2.0 * sum((ca & cb).values()) / length
+
+
 @dataclass
 class EntityIndex:
     """Corpus-wide folding of spellings into canonical entities."""
@@ -62,15 +79,16 @@ class EntityIndex:
         # the same length are compared.
         names = sorted(counts, key=lambda n: (-counts[n], n))
         by_prefix: dict[str, list[str]] = defaultdict(list)
+        letters: dict[str, Counter] = {}  # each compared name's letters, counted once
         for a in names:
             if a in mapping or len(a) < 6:
                 continue
             for b in by_prefix[a[:2].lower()]:
                 if b in mapping or abs(len(a) - len(b)) > 2:
                     continue
-                sm = SequenceMatcher(None, a.lower(), b.lower())
-                # the quick ratios are upper bounds of ratio(): cheap rejections first
-                if sm.real_quick_ratio() >= 0.9 and sm.quick_ratio() >= 0.9 and sm.ratio() >= 0.9:
+                # the quick ratios are upper bounds of ratio(): cheap rejections first,
+                # computed as difflib computes them, without building a matcher for each pair
+                if _quick_ratio(a, b, letters) >= 0.9 and SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.9:
                     mapping[a] = b
                     break
             else:

@@ -13,7 +13,7 @@ from ..analysis.words import Vocab
 from ..content import slugify
 from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import When
-from .clustering import cluster_mentions, features, similarity
+from .clustering import Features, cluster_mentions, features, similarity
 from .entities import EntityIndex
 from .salience import Coverage, salience
 from .summary import SummaryRules, plainness, position, summary_text
@@ -29,19 +29,22 @@ def best_when(whens: list[When]) -> When:
     return ranked[0]
 
 
+_NO_IDF: dict[str, float] = {}
 CENTRE_SAMPLE = 200  # mentions an event's representative sentence is compared with, at most
 
 
 def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: Topic,
-                    rules: SummaryRules) -> Mention:
+                    rules: SummaryRules, feats: list[Features] | None = None) -> Mention:
     """The sentence that best says what the sources say about the event: one
     that carries the event's own date, then the one nearest the centre of
     its sources' sentences (the mean of its similarities to them), of the
     story (its topicality) and of everything the corpus says about that day
     (corpus/summary.py), a plain statement rather than a quotation, a
     question or a caption, one in an article's lead (its first sentence
-    most) preferred."""
-    feats = [features(m, index) for m in ms]
+    most) preferred. `feats`: the mentions' features, if known."""
+    if feats is None:
+        feats = [features(m, index) for m in ms]
+    totals = [sum(w * 1.0 for w in f.values()) for f in feats]  # what similarity() sums with no idf
     # Past CENTRE_SAMPLE mentions (one long article naming one day thousands
     # of times) the centre is measured against an evenly spaced sample of
     # them: linear time instead of quadratic; smaller events are unchanged.
@@ -51,7 +54,8 @@ def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: To
     day = when.value[:10] if when.precision == "day" else ""
 
     def score(k: int) -> float:
-        others = [similarity(feats[k], feats[j], {}) for j in sample if j != k]
+        fk, tk = feats[k], totals[k]
+        others = [similarity(fk, feats[j], _NO_IDF, tk, totals[j]) for j in sample if j != k]
         central = sum(others) / len(others) if others else 0.0
         return (central + rules.story_weight * topic.closeness([ms[k]])
                 + rules.day_weight * topic.day_closeness(ms[k], day)
@@ -128,21 +132,23 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
     mentions = [m for a in analyses for m in a.mentions]
     articles = {a.article.slug: a.article for a in analyses}
     timexes = {a.article.slug: a.timexes for a in analyses}
-    groups = cluster_mentions(mentions, index, threshold, vocab)
+    feats = [features(m, index) for m in mentions]  # once, for the clustering and the representatives
+    groups = cluster_mentions(mentions, index, threshold, vocab, feats)
     coverage = Coverage([a.date for a in articles.values() if a.date])
     topic = Topic(mentions)
     clusters = []
     # the span of a date (a day, a week...) -> article -> how many events of that span it reports
     reports: dict[tuple[date, date], Counter] = defaultdict(Counter)
     for ids in groups:
-        ms = sorted((mentions[i] for i in ids), key=lambda m: (articles[m.article].date or date.min,
-                                                                m.article, m.sentence_index))
+        ids = sorted(ids, key=lambda i: (articles[mentions[i].article].date or date.min,
+                                         mentions[i].article, mentions[i].sentence_index))
+        ms = [mentions[i] for i in ids]
         when = best_when([m.when for m in ms])
-        clusters.append((ms, when))
+        clusters.append((ms, when, ids))
         reports[(when.start, when.end)].update({m.article for m in ms})
     events: list[Event] = []
-    for ms, when in clusters:
-        rep = _representative(ms, when, index, topic, summary)
+    for ms, when, ids in clusters:
+        rep = _representative(ms, when, index, topic, summary, [feats[i] for i in ids])
         titled = _best_titled(ms, rep, when, index, topic)
         anchor = _anchor(ms, articles)
         entities = _entities(ms, index)

@@ -41,6 +41,8 @@ class Topic:
             for k in sorted(m.keywords):  # sorted: float sums independent of the hash seed
                 vec[k] = vec.get(k, 0.0) + self.idf[k]
         self.days = {d: (v, math.sqrt(sum(x * x for x in v.values())) or 1.0) for d, v in days.items()}
+        self._single: dict[int, float] = {}  # one mention's closeness, by its id
+        self._held: list[Mention] = []
 
     def vector(self, ms: list[Mention]) -> dict[str, float]:
         """The words of these sentences (each sentence once), weighted by rarity."""
@@ -68,7 +70,19 @@ class Topic:
         return sum(v * centroid.get(k, 0.0) for k, v in vec.items()) / (norm * cnorm)
 
     def closeness(self, ms: list[Mention]) -> float:
-        """Cosine of the sentences' words with the corpus's centroid (0 to 1)."""
+        """Cosine of the sentences' words with the corpus's centroid (0 to 1).
+        One sentence's is kept: merge asks for it again (the representative,
+        the titled mention)."""
+        if len(ms) == 1:
+            key = id(ms[0])
+            got = self._single.get(key)
+            if got is None:
+                got = self._single[key] = self._closeness(ms)
+                self._held.append(ms[0])  # its id stays its own while this Topic lives
+            return got
+        return self._closeness(ms)
+
+    def _closeness(self, ms: list[Mention]) -> float:
         vec = self.vector(ms)
         norm = math.sqrt(sum(v * v for v in vec.values()))
         if not norm:

@@ -7,7 +7,6 @@ front page shows the overview (overview.py), never every event.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from ..content import slugify
@@ -55,13 +54,17 @@ class ArticlesPage:
 
 def filters(cards: list[EventView]) -> list[Filter]:
     """The filter's choices: the names, tags and years of the events on the page."""
-    counts: dict[str, Counter] = {k: Counter() for k in (*KIND_FOLDERS, "tag", "year")}
-    for v in {v.id: v for v in cards}.values():
+    counts: dict[str, dict[str, int]] = {k: {} for k in (*KIND_FOLDERS, "tag", "year")}
+    tags, years = counts["tag"], counts["year"]
+    for v in {v.id: v for v in cards}.values():  # plain dicts: faster than Counter here
         for ent in v.entities:
-            counts[ent.kind][ent.name] += 1
-        counts["tag"].update(v.tags)
+            c = counts[ent.kind]
+            c[ent.name] = c.get(ent.name, 0) + 1
+        for t in v.tags:
+            tags[t] = tags.get(t, 0) + 1
         if v.year:
-            counts["year"][str(v.year)] += 1
+            y = str(v.year)
+            years[y] = years.get(y, 0) + 1
     out = []
     for name, c in counts.items():
         top = [n for n, _ in sorted(c.items(), key=lambda x: (-x[1], x[0]))[:FILTER_OPTIONS]]

@@ -223,18 +223,20 @@ def link_neighbours(views: list[EventView]) -> None:
             by_entity[name].append(i)
     names = [frozenset(v.entity_names) for v in views]  # each view's, made once, not once per candidate
     briefs = [v.brief() for v in views]
+    days = [v.when.start.toordinal() for v in views]
     for i, v in enumerate(views):
         v.previous = briefs[i - 1] if i > 0 else None
         v.next = briefs[i + 1] if i + 1 < len(views) else None
-        v.related = related(i, views, by_entity, names, briefs)
+        v.related = related(i, views, by_entity, names, briefs, days=days)
 
 
 def related(i: int, views: list[EventView], by_entity: dict[str, list[int]], names: list[frozenset[str]],
-            briefs: list[EventBrief], limit: int = 5) -> list[EventBrief]:
+            briefs: list[EventBrief], limit: int = 5, days: list[int] | None = None) -> list[EventBrief]:
     """Events that share names with this one or lie close to it in time.
     Candidates come from the entity index (rarest names first) and the
     neighbours in date order, so this stays fast with thousands of events.
-    `names` and `briefs`: each view's names and brief (made once for all views)."""
+    `names`, `briefs` and `days`: each view's names, brief and first day's
+    number (made once for all views)."""
     v = views[i]
     candidates: set[int] = set(range(max(0, i - 4), min(len(views), i + 5)))
     for name in sorted(v.entity_names, key=lambda n: len(by_entity[n]))[:4]:
@@ -244,13 +246,14 @@ def related(i: int, views: list[EventView], by_entity: dict[str, list[int]], nam
         candidates.update(ids[max(0, at - 15) : at + 15])
     candidates.discard(i)
     mine = names[i]
-    start = v.when.start
+    if days is None:
+        days = [o.when.start.toordinal() for o in views]
+    start = days[i]
     scored = []
     for j in candidates:
-        o = views[j]
         shared = len(mine.intersection(names[j]))
-        days = abs((o.when.start - start).days)
-        if shared or days <= 31:
-            scored.append((-(shared + 2.0 / (1 + days / 30)), o.id, j))
-    scored.sort(key=lambda x: (x[0], x[1]))
+        apart = abs(days[j] - start)
+        if shared or apart <= 31:
+            scored.append((-(shared + 2.0 / (1 + apart / 30)), views[j].id, j))
+    scored.sort()  # by score, then id: ids are unique, so the place j never decides
     return [briefs[j] for _, _, j in scored[:limit]]

@@ -1,0 +1,78 @@
+"""A page's fingerprint (generator.digest) counts the fields of its context
+that a template can print, and only those: a value no template shows (an
+event's salience, which moves a little with any edit anywhere in the
+corpus) does not make the pages listing the event render again, and a
+site's own template that prints it makes it count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline
+from generator.build import GENERATOR, BuildOptions, Timer
+from generator.config import load_config
+from generator.errors import Report
+from generator.render import PageRenderer
+from generator.resources import load_resources
+from generator.site import plan
+from generator.state import BuildState
+from tests.support import seed_project
+
+
+def _site(project: Path):
+    config = load_config(project / "site.toml")
+    resources = load_resources(config, None)
+    options = BuildOptions(write_output=False, jobs=1)
+    _, analyses = pipeline.read_and_analyse(config, options, resources, Report(), Timer(), BuildState(),
+                                            remembered=False)
+    events, index = pipeline.merged_events(analyses, resources, config)
+    return plan(config, analyses, events, index)
+
+
+def _fingerprints(site) -> dict[str, str]:
+    hasher = PageRenderer(site, GENERATOR).hasher  # a fresh one: its memo is by object identity
+    return {p.path: hasher.page(p.template, p.url, p.title, p.context) for p in site.pages}
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    return seed_project(tmp_path_factory.mktemp("fingerprints"))
+
+
+def test_an_unprinted_field_leaves_fingerprints_and_bytes_alone(seed):
+    site = _site(seed)
+    renderer = PageRenderer(site, GENERATOR)
+    before, pages = _fingerprints(site), {p.path: renderer.render_one(p) for p in site.pages}
+    for v in site.events:
+        v.salience += 0.5
+    assert _fingerprints(site) == before
+    renderer = PageRenderer(site, GENERATOR)  # no card rendered before the change is reused
+    assert {p.path: renderer.render_one(p) for p in site.pages} == pages
+    # a printed field does count
+    first = site.events[0]
+    first.title += " again"
+    own = next(p.path for p in site.pages if p.context.get("event") is first)
+    assert _fingerprints(site)[own] != before[own]
+
+
+def test_a_site_template_that_prints_the_field_makes_it_count(seed, tmp_path):
+    project = seed_project(tmp_path)
+    (project / "templates").mkdir(exist_ok=True)
+    bundled = Path(__file__).resolve().parents[1] / "templates" / "event.html"
+    text = bundled.read_text(encoding="utf-8")
+    assert "salience" not in text
+    (project / "templates" / "event.html").write_text(text.replace("{% block main %}",
+                                                                   "{% block main %}{{ event.salience }}", 1),
+                                                      encoding="utf-8")
+    site = _site(project)
+    before = _fingerprints(site)
+    for v in site.events:
+        v.salience += 0.5
+    after = _fingerprints(site)
+    event_pages = {p.path for p in site.pages if p.template == "event.html"}
+    assert event_pages and all(after[p] != before[p] for p in event_pages)
+    # the words are the site's, not one template's (templates include and extend each other):
+    # every page listing an event counts its salience now
+    assert all(after[p.path] != before[p.path] for p in site.pages if p.template == "tag.html")
