@@ -64,13 +64,13 @@ def remember_clusters(cache: Path) -> None:
     original = merge_module.cluster_mentions
     code = hashlib.sha1(CLUSTERING_SOURCE.read_bytes()).hexdigest()
 
-    def cached(mentions, index, threshold, vocab):
+    def cached(mentions, index, threshold, vocab, *rest):
         ids = "|".join(f"{m.article}:{m.sentence_index}:{m.timex.start}" for m in mentions)
         key = hashlib.sha1(f"{code}|{threshold}|{ids}".encode()).hexdigest()
         path = cache / f"clusters-{key}.pkl"
         if path.exists():
             return pickle.loads(path.read_bytes())
-        groups = original(mentions, index, threshold, vocab)
+        groups = original(mentions, index, threshold, vocab, *rest)
         path.write_bytes(pickle.dumps(groups))
         return groups
 
