@@ -9,8 +9,11 @@ rules' own examples and on real sentences (the seeds and Timeline17).
 from __future__ import annotations
 
 import random
+import re
+import tomllib
 
-from generator.analysis.furniture import is_furniture_line
+from generator.analysis.furniture import _QUOTED, is_first_person, is_furniture_line
+from generator.analysis.mentions import whole_words
 from generator.resources import language_resources
 from generator.temporal import _SPACES
 from generator.temporal.extract import _ASCII_LOWER, lower_ascii
@@ -63,6 +66,39 @@ def test_filtered_furniture_lines_are_the_searched_ones():
         for a, b in (("s", "\u017f"), ("i", "\u0131"), ("i", "\u0130"), ("k", "\u212a")):
             twisted = s.replace(a, b)
             assert is_furniture_line(twisted, F) == _searched_whole(twisted), twisted
+
+
+def test_first_person_is_what_the_plain_pattern_finds_outside_quotes():
+    """The first-person words' pattern (first letter, then the look behind
+    it) and the search of the sentence as it is, before its quotations are
+    blanked, against the plain pattern on the blanked sentence."""
+    from tests.support import ROOT
+
+    with (ROOT / "generator" / "data" / "en" / "furniture.toml").open("rb") as fh:
+        words = tomllib.load(fh)["first_person"]["words"]
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    plain = re.compile(rf"(?<![\w’'])(?:{alternation})(?![\w’'])")
+    sentences = _sentences() + list(F.first_person_examples[0]) + list(F.first_person_examples[1])
+    assert sum(bool(plain.search(_QUOTED.sub(" ", s))) for s in sentences) >= 10
+    rng = random.Random(15)
+    pieces = [*words, "a", "my", " ", "'", "’", "‘", "“", "”", '"', "``", "''", ".", "é", "_", "1"]
+    sentences += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 9))) for _ in range(50000)]
+    for s in sentences:
+        assert is_first_person(s, F) == bool(plain.search(_QUOTED.sub(" ", s))), s
+
+
+def test_whole_words_are_what_a_word_bounded_search_finds():
+    texts = _sentences()
+    names = sorted({w for t in texts[:400] for w in re.findall(r"[A-Z][\w’'-]*", t)})[:300]
+    text = " ".join(texts)
+    assert len(names) > 100
+    for name in names:
+        assert list(whole_words(text, name)) == [m.span() for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
+    rng = random.Random(15)
+    for _ in range(50000):
+        name = rng.choice("AÉ") + "".join(rng.choice("aA-é_1") for _ in range(rng.randint(0, 3)))
+        text = "".join(rng.choice(["A", "a", "É", "-", "_", " ", ".", "1", "’", "\u00b2", name]) for _ in range(12))
+        assert list(whole_words(text, name)) == [m.span() for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
 
 
 MARKDOWN_SAMPLES = [

@@ -98,6 +98,31 @@ _NAME_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'-]*\s+$")  # a given name before 
 _DEMONYM_ENDINGS = ("an", "ese", "ish", "ch", "i")  # Russian, Chinese, British, French, Israeli
 
 
+def _is_word_char(c: str) -> bool:
+    """What "\\w" matches (Unicode letters and digits, and "_")."""
+    return c.isalnum() or c == "_"
+
+
+def whole_words(text: str, word: str):
+    """(start, end) of each place the text holds `word` between word
+    boundaries, left to right, none overlapping: what
+    re.finditer(rf"\\b{re.escape(word)}\\b", text) finds for a word that
+    opens with a letter, by str.find. The pattern opens with "\\b", so its
+    search tries every position of the article (0.4 ms an article on the
+    c1000 corpus, for a handful of names); str.find goes at memory speed."""
+    n = len(word)
+    tail_word = _is_word_char(word[-1])
+    at = text.find(word)
+    while at != -1:
+        end = at + n
+        if (at == 0 or not _is_word_char(text[at - 1])) and \
+                tail_word != (end < len(text) and _is_word_char(text[end])):
+            yield at, end
+            at = text.find(word, end)
+        else:
+            at = text.find(word, at + 1)
+
+
 class _ArticleNames:
     """The names of each sentence's story part, found once when first asked for."""
 
@@ -129,12 +154,12 @@ class _ArticleNames:
             return ref
         if ref.name not in self._full:
             found = ref
-            for m in re.finditer(rf"\b{re.escape(ref.name)}\b", self.text):
-                after = _NAME_WORDS.match(self.text, m.end())
-                if not after and not _NAME_WORD_BEFORE.search(self.text, max(0, m.start() - 40), m.start()):
+            for at, end in whole_words(self.text, ref.name):
+                after = _NAME_WORDS.match(self.text, end)
+                if not after and not _NAME_WORD_BEFORE.search(self.text, max(0, at - 40), at):
                     continue  # no other name word beside it: not the full name
-                start = self.text.find(" ", max(0, m.start() - FULL_NAME_CONTEXT), m.start()) + 1
-                window = self.text[start:after.end() if after else m.end()]
+                start = self.text.find(" ", max(0, at - FULL_NAME_CONTEXT), at) + 1
+                window = self.text[start:after.end() if after else end]
                 people = [h.ref for h in name_hits(window, self.gaz) if h.ref.kind == "person"
                           and len(parts := h.ref.name.split()) > 1 and ref.name in (parts[0], parts[-1])]
                 if people:
