@@ -40,14 +40,22 @@ def premodifier(text: str, t: Timex, v: Vocab) -> str | None:
 
 
 def blank_parentheticals(piece: str, fill: str = "x") -> str:
-    """The text with asides (" -- who ... - ") blanked out, same length."""
+    """The text with asides (" -- who ... - ") blanked out, same length.
+    An aside opens with a dash: a piece without one is not searched (the
+    pattern opens with a space, so its search stops at every space)."""
+    if "—" not in piece and "–" not in piece and "--" not in piece:
+        return piece
     return PARENTHETICAL.sub(lambda m: fill * len(m.group(0)), piece)
 
 
 def clause(text: str, start: int, end: int, t: Timex) -> tuple[int, int]:
     """The clause of the sentence around the expression (split at ; — :),
-    ignoring dashes that pair up around an aside ("this has — so far — played")."""
-    piece = blank_parentheticals(text[start:end])
+    ignoring dashes that pair up around an aside ("this has — so far — played").
+    Most sentences hold none of those marks: they are one clause."""
+    piece = text[start:end]
+    if ";" not in piece and ":" not in piece and "—" not in piece and "–" not in piece:
+        return start, end
+    piece = blank_parentheticals(piece)
     cuts = [start] + [start + m.end() for m in _CLAUSE_BREAK.finditer(piece)]
     bounds = cuts + [end]
     for a, b in itertools.pairwise(bounds):

@@ -166,13 +166,24 @@ _ASIDE_WORDS = re.compile(r",\s+(?:for instance|for example|however|too|also|in 
 
 
 def tidy(title: str) -> str:
-    title = _SPACE_RUN.sub(" ", title).strip()
-    title = _SPACE_BEFORE_STOP.sub(r"\1", title)
+    # Runs of white space as one space, none at the ends: what
+    # _SPACE_RUN.sub(" ", title).strip() gives (split() splits at what "\\s"
+    # matches), without a substitution at every space. After it the only
+    # white space is single spaces, so the two patterns below that need white
+    # space before a mark can only match where a space stands before one.
+    title = " ".join(title.split())
+    if _space_before(title, ",.;:!?"):
+        title = _SPACE_BEFORE_STOP.sub(r"\1", title)
     title = _DOUBLE_COMMA.sub(",", title)
     title = _EMPTY_BRACKETS.sub("", title)
-    title = _DANGLING_AND.sub("", title)
+    if _space_before(title, ",.;"):
+        title = _DANGLING_AND.sub("", title)
     title = _ASIDE_WORDS.sub("", title)
     return title.strip(" ,;:")
+
+
+def _space_before(title: str, marks: str) -> bool:
+    return any(" " + mark in title for mark in marks)
 
 
 def comma_pieces(text: str, a: int, b: int, timexes: list[Timex] | None = None) -> list[tuple[int, int]]:
@@ -574,12 +585,17 @@ def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozense
              people: tuple[str, ...] = (), acronyms: tuple[tuple[str, str], ...] = ()) -> str:
     """Drop asides and tails, then cut a long headline at a phrase boundary.
     A long one says a name by the acronym its sentence gives it (`acronyms`,
-    full name and acronym: "World Health Organization" -> "WHO")."""
-    title = _BRACKETS.sub("", title)
+    full name and acronym: "World Health Organization" -> "WHO"). (A pattern
+    whose every match holds a bracket, or "having", is not searched through a
+    headline without one: most have neither, and these patterns open with
+    white space or "\\b", so a search tries every position.)"""
+    if "(" in title or "[" in title:
+        title = _BRACKETS.sub("", title)
     title = _RELATIVE_ASIDE.sub("", title)
     title = _PARTICIPLE_ASIDE.sub("", title)
-    title = _HAVING_BEEN.sub("was", title, count=1)  # "Wang Yi having been in Sochi" -> "... was in Sochi"
-    title = _HAVING_DONE.sub(r"\1", title, count=1)
+    if "having " in title:
+        title = _HAVING_BEEN.sub("was", title, count=1)  # "Wang Yi having been in Sochi" -> "... was in Sochi"
+        title = _HAVING_DONE.sub(r"\1", title, count=1)
     shorter = rules.trailing_clause.sub("", title)
     if len(shorter.split()) >= 3:
         title = shorter

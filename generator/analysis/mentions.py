@@ -61,7 +61,7 @@ def is_event_mention(text: str, sentence: tuple[int, int], t: Timex, v: Vocab, m
         return False
     s, e = sentence
     before = text[max(s, t.start - 40) : t.start]
-    if head is None and v.span_cue.search(before) and precision != "day":
+    if head is None and precision != "day" and v.span_cue.search(before):
         return False
     if precision in ("year", "decade", "century") and _ORDINAL_COUNT.search(before):
         return False  # "the third summit this year": the date counts, it does not date

@@ -106,6 +106,7 @@ def find_names(sentence: str, gaz: Gazetteer) -> list[tuple[EntityRef, bool]]:
     return [(h.ref, h.at_start) for h in name_hits(sentence, gaz)]
 
 
+_OPENING = " \"“‘'(•"  # what may stand before a name that opens its sentence
 _BREAK = re.compile(r"[,;:()\"“”—–\n]|\s-\s|[.!?]\s")
 
 
@@ -171,9 +172,11 @@ def name_hits(sentence: str, gaz: Gazetteer, skip: tuple[tuple[int, int], ...] =
         if not words:
             continue
         start, end = run[0][0], run[len(words) - 1][1]
-        before = sentence[:start]
-        at_start = start == 0 or not before.strip(" \"“‘'(•")
-        split_before = before.split()
+        # Whether only quotes, brackets and bullets come before it; and the
+        # word before it (the last of what rsplit gives, as of split(), but
+        # without a list of every word before it, for each name).
+        at_start = start == 0 or (sentence[0] in _OPENING and not sentence[:start].strip(_OPENING))
+        split_before = sentence[:start].rsplit(None, 1)
         prev_word = split_before[-1].lower() if split_before else ""
         key = (tuple(words), prev_word)
         refs = gaz.memo.get(key)
