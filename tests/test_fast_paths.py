@@ -124,6 +124,70 @@ def test_tidy_is_the_plain_chain_of_substitutions():
         assert h.tidy(text) == plain(text), text
 
 
+def test_headline_helpers_are_their_plain_forms():
+    """comma_pieces visits only commas and quotation marks; _without_intro
+    searches from the sixth word from the end; both against the plain way,
+    on real sentences and random ones."""
+    from generator.analysis import headlines as h
+
+    def pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+        out, start, quoted = [], a, False
+        for i in range(a, b):
+            ch = text[i]
+            if ch in "“”\"":
+                quoted = not quoted if ch == '"' else ch == "“"
+            elif ch == "," and not quoted and not (text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()):
+                out.append((start, i))
+                start = i + 1
+        out.append((start, b))
+        return out
+
+    rng = random.Random(15)
+    words = ["on", "in", "the", "at", "end", "of", "early", "nearly", "mid", "Later", "ON", "ſince", "ın", "x", "1",
+             ",", "“", "”", '"', "-"]
+    spaces = ["", " ", " ", "  ", "\n", "\t"]
+    texts = _sentences() + ["".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randint(0, 12)))
+                            for _ in range(50000)]
+    for text in texts:
+        assert h._without_intro(text) == h._DATE_INTRO.sub("", text), text
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        assert h.comma_pieces(text, 0, len(text)) == pieces(text, 0, len(text)), text
+        assert h.comma_pieces(text, a, b) == pieces(text, a, b), text
+
+
+def test_vocabulary_lookups_are_their_plain_forms():
+    """keywords and has_trigger read tables kept on the vocabulary, and a
+    clause without any word a projection cue needs is not searched: against
+    the plain computations."""
+    from generator.analysis.clauses import _PAST_VERB, projected
+    from generator.analysis.words import WORD, has_trigger, is_event_noun, is_trigger, keywords, stem
+
+    v = language_resources().vocab
+
+    def plain_keywords(sentence: str) -> frozenset[str]:
+        words = map(str.lower, WORD.findall(sentence))
+        return frozenset([stem(lw) for lw in words if len(lw) >= 3 and lw not in v.stopwords])
+
+    def plain_trigger(text: str, verbs_only: bool) -> bool:
+        return any(is_trigger(w, v) and not (verbs_only and is_event_noun(w, v)) for w in WORD.findall(text))
+
+    def plain_projected(clause: str, at: int) -> bool:
+        return any(m.start() > at or not _PAST_VERB.search(clause[m.end() : at]) for m in v.projection.finditer(clause))
+
+    assert v.projection_needs
+    rng = random.Random(15)
+    words = ["The", "summit", "summits", "met", "’s", "'s", "will", "have", "been", "WILL", "wıll", "May", "hopes",
+             "likely", "to", "said", "İstanbul", "ſummit", "attacks", "a", "of", "-", "elections", "voted"]
+    texts = _sentences() + [" ".join(rng.choice(words) for _ in range(rng.randint(0, 10))) for _ in range(50000)]
+    for text in texts:
+        assert keywords(text, v) == plain_keywords(text), text
+        assert has_trigger(text, v) == plain_trigger(text, False), text
+        assert has_trigger(text, v, True) == plain_trigger(text, True), text
+        at = rng.randint(0, len(text))
+        assert projected(text, at, v) == plain_projected(text, at), text
+
+
 MARKDOWN_SAMPLES = [
     "Plain prose, with no markup at all.\n\nA second paragraph.",
     "Some `code` and ``double `tick` code`` and \\`escaped\\` and \\\\`after two backslashes`.",

@@ -9,7 +9,7 @@ import itertools
 import re
 
 from ..temporal import Timex
-from .words import Vocab, is_event_noun
+from .words import Vocab, is_event_noun, may_match
 
 _NOT_IN_NOUN_PHRASE = {"to", "of", "in", "on", "at", "by", "for", "with", "from", "was", "were", "is", "are",
                        "had", "has", "have", "will", "would", "that", "which", "who", "when", "as"}
@@ -68,7 +68,10 @@ def projected(clause_text: str, at: int, v: Vocab) -> bool:
     """Is the date governed by a projection ("by the mid-2020s he will have
     been...", "hopes to meet ... in the coming months")? A projection cue
     counts only if no past-tense verb stands between it and the date ("hopes
-    to meet Kim ... after he met Moon in June": June is a fact)."""
+    to meet Kim ... after he met Moon in June": June is a fact). A clause
+    without any word a cue needs is not searched."""
+    if not may_match(clause_text, v.projection_needs):
+        return False
     for m in v.projection.finditer(clause_text):
         if m.start() > at:
             return True  # "in June ... will have been": the cue governs what follows

@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..temporal.required import required_literals
+from ..temporal.required import fewest_literals, required_literals
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,9 @@ def _rules(items: list[dict], path: Path) -> tuple[FurnitureRule, ...]:
             pattern = re.compile(raw["pattern"])
         except (KeyError, re.error) as exc:
             raise ValueError(f"{path}: furniture rule {raw.get('id', '?')}: {exc}") from exc
-        required = _shortest(required_literals(raw["pattern"]))
+        # The fewest strings (the print-edition rule's thirteen are three), few
+        # enough to test instead of searching every sentence case-insensitively.
+        required = fewest_literals(required_literals(raw["pattern"]))
         if not required or len(required) > _FILTER_MAX or not all(lit.isascii() for lit in required):
             required = None
         out.append(FurnitureRule(raw["id"], pattern, tuple(raw.get("examples", [])), tuple(raw.get("not", [])),
@@ -61,17 +63,6 @@ def _rules(items: list[dict], path: Path) -> tuple[FurnitureRule, ...]:
 
 # A longer list of strings costs more to test than most patterns cost to run.
 _FILTER_MAX = 8
-
-
-def _shortest(literals: frozenset[str] | None) -> frozenset[str] | None:
-    """The literals without those that hold another of them: a text holds
-    one of the set exactly when it holds one of these ("appeared " stands
-    for "a version appeared on p1"... "p9"), and fewer strings cost fewer
-    tests (the print-edition rule's thirteen became three, few enough to
-    test instead of searching every sentence case-insensitively)."""
-    if literals is None:
-        return None
-    return frozenset(lit for lit in literals if not any(o != lit and o in lit for o in literals))
 
 
 def first_person_pattern(words: list[str]) -> re.Pattern:

@@ -128,6 +128,18 @@ def strip_dangling(title: str) -> str:
         return title
 
 
+def _without_intro(pre: str) -> str:
+    """_DATE_INTRO.sub("", pre), searched from the start of the sixth word
+    from the end. The pattern ends with "$" and every part of it is optional,
+    so a search tries it at every position of the text; a match holds at
+    most six words ("since the end of" and the like), white space between
+    them, so none starts before that word. The first match is the one
+    removed: any other is empty (at the end), and removes nothing."""
+    head = pre.rsplit(None, 6)
+    m = _DATE_INTRO.search(pre, len(head[0]) if len(head) == 7 else 0)
+    return pre[: m.start()] + pre[m.end() :] if m else pre
+
+
 def without_dates(text: str, a: int, b: int, timexes: list[Timex]) -> str:
     """text[a:b] with its dates (and the prepositions that introduce them) cut out."""
     pieces: list[str] = []
@@ -147,7 +159,7 @@ def without_dates(text: str, a: int, b: int, timexes: list[Timex]) -> str:
             # "during a June 29 interview" -> "during an interview"
             pieces.append(_A_BEFORE.sub("an ", pre) if n.group(1)[0] in "aeiou" else _AN_BEFORE.sub("a ", pre))
         else:
-            pieces.append(_DATE_INTRO.sub("", pre))
+            pieces.append(_without_intro(pre))
         pos = max(pos, x.end)
         if text[pos : pos + 2] in ("'s", "’s"):
             pos += 2
@@ -167,35 +179,44 @@ _ASIDE_WORDS = re.compile(r",\s+(?:for instance|for example|however|too|also|in 
 
 def tidy(title: str) -> str:
     # Runs of white space as one space, none at the ends: what
-    # _SPACE_RUN.sub(" ", title).strip() gives (split() splits at what "\\s"
+    # _SPACE_RUN.sub(" ", title).strip() gives (split() splits at what "\s"
     # matches), without a substitution at every space. After it the only
     # white space is single spaces, so the two patterns below that need white
     # space before a mark can only match where a space stands before one.
     title = " ".join(title.split())
-    if _space_before(title, ",.;:!?"):
+    if _space_before(title, _SPACED_STOPS):
         title = _SPACE_BEFORE_STOP.sub(r"\1", title)
     title = _DOUBLE_COMMA.sub(",", title)
     title = _EMPTY_BRACKETS.sub("", title)
-    if _space_before(title, ",.;"):
+    if _space_before(title, _SPACED_STOPS[:3]):
         title = _DANGLING_AND.sub("", title)
     title = _ASIDE_WORDS.sub("", title)
     return title.strip(" ,;:")
 
 
-def _space_before(title: str, marks: str) -> bool:
-    return any(" " + mark in title for mark in marks)
+_SPACED_STOPS = (" ,", " .", " ;", " :", " !", " ?")
+
+
+def _space_before(title: str, marks: tuple[str, ...]) -> bool:
+    return any(mark in title for mark in marks)
+
+
+_COMMA_OR_QUOTE = re.compile("[,“”\"]")
 
 
 def comma_pieces(text: str, a: int, b: int, timexes: list[Timex] | None = None) -> list[tuple[int, int]]:
     """Comma-separated pieces of text[a:b] (commas inside quotes, numbers or
-    date expressions do not split: "Oct. 19, 2004", "Sunday, April 27")."""
+    date expressions do not split: "Oct. 19, 2004", "Sunday, April 27").
+    Only the commas and quotation marks are visited (found in C), not every
+    character."""
     out, start, quoted = [], a, False
-    inside = {i for x in timexes or () if a <= x.start and x.end <= b for i in range(x.start, x.end)}
-    for i in range(a, b):
+    dates = [(x.start, x.end) for x in timexes or () if a <= x.start and x.end <= b]
+    for m in _COMMA_OR_QUOTE.finditer(text, a, b):
+        i = m.start()
         ch = text[i]
-        if ch in "“”\"":
+        if ch != ",":
             quoted = not quoted if ch == '"' else ch == "“"
-        elif ch == "," and not quoted and i not in inside \
+        elif not quoted and not any(d0 <= i < d1 for d0, d1 in dates) \
                 and not (text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()):
             out.append((start, i))
             start = i + 1

@@ -23,7 +23,7 @@ from .clauses import clause, premodifier, projected
 from .headlines import HeadlineRules, action, make_headline, person_titles
 from .names import Gazetteer, NameHit, name_hits
 from .reference import readable_opening, resolve_opening
-from .words import WORD, Vocab, is_trigger, keywords
+from .words import WORD, Vocab, keywords, trigger_kind
 
 _ORDINAL_COUNT = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:[a-z-]+\s+){0,2}$",
                             re.I)
@@ -73,7 +73,7 @@ def is_event_mention(text: str, sentence: tuple[int, int], t: Timex, v: Vocab, m
     if precision == "day":
         return True  # a sentence that names a specific day reports what happened (or will) that day
     near = [m.group(0) for m in WORD.finditer(text, c0, c1) if abs(m.start() - t.start) < 160]
-    return any(is_trigger(w, v) for w in near)
+    return any(trigger_kind(w, v) for w in near)
 
 
 def _after_span_cue(text: str, s: int, t: Timex, v: Vocab) -> bool:

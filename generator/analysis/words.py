@@ -12,8 +12,10 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..temporal.required import fewest_literals, required_literals
 
 WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
 
@@ -28,6 +30,15 @@ class Vocab:
     projection: re.Pattern  # "will have", "is expected to"...: a plan, not a happening
     stopwords: frozenset[str]
     noun_kind: dict[str, int]  # event noun -> its kind (nouns of one kind name one kind of happening)
+    # Lower-case strings one of which every match of `projection` holds
+    # (temporal/required.py), or None: a clause without any is not searched.
+    projection_needs: frozenset[str] | None = None
+    # What is derived from the vocabulary, word by word, remembered (pure
+    # functions of a word and these lists; news repeats its words): a word's
+    # trigger kind (trigger_kind) and a lower-case word's keyword stem ("" for
+    # none). Kept on the vocabulary, so it lives and dies with it.
+    seen_triggers: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    seen_keywords: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def alternation(words) -> str:
@@ -35,17 +46,44 @@ def alternation(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+def _needs(pattern: re.Pattern) -> frozenset[str] | None:
+    literals = fewest_literals(required_literals(pattern.pattern))
+    return literals if literals and all(lit.isascii() for lit in literals) else None
+
+
 def load_vocab(path: Path) -> Vocab:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
+    projection = re.compile(rf"\b(?:{alternation(data['projection_cues'])})\b", re.I)
     return Vocab(
         triggers=frozenset(w.lower() for w in data["triggers"] + data["nouns"]),
         nouns=frozenset(w.lower() for w in data["nouns"]),
         span_cue=re.compile(rf"\b(?:{alternation(data['span_cues'])})\s+(?:the\s+)?(?:at\s+least\s+)?$", re.I),
-        projection=re.compile(rf"\b(?:{alternation(data['projection_cues'])})\b", re.I),
+        projection=projection,
         stopwords=frozenset(data["stopwords"]),
         noun_kind={w.lower(): k for k, group in enumerate(data.get("noun_kinds", [])) for w in group},
+        projection_needs=_needs(projection),
     )
+
+
+# Characters that a case-insensitive pattern matches as an ASCII letter but
+# that lower-case to no ASCII letter (İ ı as "i", ſ as "s"; the Kelvin sign,
+# which lower-cases to "k", for good measure).
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def may_match(text: str, needs: frozenset[str] | None) -> bool:
+    """Can a case-insensitive pattern whose every match holds one of `needs`
+    (lower-case ASCII strings) match in the text? False only when the
+    lower-cased text holds none of them, and no character in it matches an
+    ASCII letter without lower-casing to one."""
+    if needs is None or (not text.isascii() and _FOLDS_TO_ASCII.search(text)):
+        return True
+    lowered = text.lower()
+    return any(lit in lowered for lit in needs)
+
+
+_SEEN_MAX = 100_000
 
 
 @functools.lru_cache(maxsize=65536)
@@ -71,15 +109,45 @@ def is_event_noun(word: str, v: Vocab) -> bool:
     return word.lower() in v.nouns or stem(word) in v.nouns
 
 
+def trigger_kind(word: str, v: Vocab) -> int:
+    """0: not a trigger; 1: a trigger that is not an event noun; 2: an event
+    noun. Remembered on the vocabulary."""
+    seen = v.seen_triggers
+    kind = seen.get(word)
+    if kind is None:
+        if len(seen) > _SEEN_MAX:
+            seen.clear()
+        kind = seen[word] = (2 if is_event_noun(word, v) else 1) if is_trigger(word, v) else 0
+    return kind
+
+
 def has_trigger(text: str, v: Vocab, verbs_only: bool = False) -> bool:
     """Does the text hold a trigger word (with verbs_only: one that is not an event noun)?"""
     for w in WORD.findall(text):
-        if is_trigger(w, v) and not (verbs_only and is_event_noun(w, v)):
+        kind = trigger_kind(w, v)
+        if kind and not (verbs_only and kind == 2):
             return True
     return False
 
 
 def keywords(sentence: str, v: Vocab) -> frozenset[str]:
-    """The stems of a sentence's content words: what clustering compares."""
-    stop = v.stopwords
-    return frozenset([stem(lw) for lw in map(str.lower, WORD.findall(sentence)) if len(lw) >= 3 and lw not in stop])
+    """The stems of a sentence's content words (three letters or more, no
+    stopword): what clustering compares. Each lower-case word's stem (or ""
+    for none) is looked up in a table kept on the vocabulary, in C, and made
+    only for the words the table lacks."""
+    seen = v.seen_keywords
+    words = " ".join(WORD.findall(sentence)).lower().split()  # the words lower-cased, in one call
+    try:
+        stems = frozenset(map(seen.__getitem__, words))
+    except KeyError:
+        if len(seen) > _SEEN_MAX:
+            seen.clear()
+        stop = v.stopwords
+        for lw in words:
+            if lw not in seen:
+                seen[lw] = stem(lw) if len(lw) >= 3 and lw not in stop else ""
+        stems = frozenset(map(seen.__getitem__, words))
+    return stems - _NO_STEM if "" in stems else stems
+
+
+_NO_STEM = frozenset([""])

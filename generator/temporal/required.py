@@ -156,6 +156,16 @@ def _best(factors: list[Factor]) -> Factor | None:
     return max(useful, key=_selectivity)
 
 
+def fewest_literals(literals: Factor | None) -> Factor | None:
+    """The literals without those that hold another of them: a text holds
+    one of the set exactly when it holds one of these ("appeared " stands
+    for "a version appeared on p1"... "p9"), and fewer strings cost fewer
+    tests."""
+    if literals is None:
+        return None
+    return frozenset(lit for lit in literals if not any(o != lit and o in lit for o in literals))
+
+
 def required_literals(pattern: str) -> Factor | None:
     """Strings (lower case) one of which every match of `pattern` contains, or None."""
     try:
