@@ -188,6 +188,23 @@ def test_vocabulary_lookups_are_their_plain_forms():
         assert projected(text, at, v) == plain_projected(text, at), text
 
 
+def test_span_cue_read_backwards_is_the_span_cue_search():
+    from generator.analysis.words import ends_with_span_cue
+    from tests.support import ROOT
+
+    v = language_resources().vocab
+    with (ROOT / "generator" / "data" / "en" / "events.toml").open("rb") as fh:
+        cues = tomllib.load(fh)["span_cues"]
+    rng = random.Random(15)
+    words = [*cues, "the", "at", "least", "At", "LEAST", "Since", "ſince", "UNTIL", "ıt", "a", "x", "(", "-", ",", "1"]
+    spaces = [" ", "  ", "\n", "\t", "", " \n"]
+    texts = [s[-40:] for s in _sentences()] + [
+        "".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randint(0, 6))) for _ in range(100000)]
+    assert sum(bool(v.span_cue.search(t)) for t in texts) > 1000
+    for text in texts:
+        assert ends_with_span_cue(text, v) == bool(v.span_cue.search(text)), text
+
+
 MARKDOWN_SAMPLES = [
     "Plain prose, with no markup at all.\n\nA second paragraph.",
     "Some `code` and ``double `tick` code`` and \\`escaped\\` and \\\\`after two backslashes`.",

@@ -98,13 +98,14 @@ def load_furniture(path: Path) -> Furniture:
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]{0,200}’(?!\w)|``.*?''")
 
 
-def strip_prefixes(sentence: str, f: Furniture) -> int:
-    """How many leading characters of the sentence are furniture."""
+def strip_prefixes(sentence: str, f: Furniture, rules: tuple[FurnitureRule, ...] | None = None) -> int:
+    """How many leading characters of the sentence are furniture. `rules`:
+    the prefix rules to try (default all; see article_rules)."""
     cut = 0
     changed = True
     while changed:
         changed = False
-        for rule in f.prefixes:
+        for rule in f.prefixes if rules is None else rules:
             if rule.needs and rule.needs not in sentence[cut : cut + 260]:
                 continue
             m = rule.pattern.match(sentence[cut:])  # "^" anchors at the real start only: slice
@@ -120,15 +121,46 @@ def strip_prefixes(sentence: str, f: Furniture) -> int:
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
-def is_furniture_line(sentence: str, f: Furniture) -> bool:
-    lowered = sentence.lower() if sentence.isascii() or not _FOLDS_TO_ASCII.search(sentence) else None
-    for rule in f.lines:
+def is_furniture_line(sentence: str, f: Furniture, rules: tuple[FurnitureRule, ...] | None = None) -> bool:
+    """Does a line rule match the sentence? `rules`: the line rules to try
+    (default all; see article_rules). The sentence is lower-cased for the
+    filters only when a rule with one is tried."""
+    lowered: str | None = ""
+    for rule in f.lines if rules is None else rules:
         required = rule.required
-        if required is not None and lowered is not None and not any(lit in lowered for lit in required):
-            continue
+        if required is not None:
+            if lowered == "":
+                lowered = sentence.lower() if sentence.isascii() or not _FOLDS_TO_ASCII.search(sentence) else None
+            if lowered is not None and not any(lit in lowered for lit in required):
+                continue
         if rule.pattern.search(sentence):
             return True
     return False
+
+
+@dataclass(frozen=True)
+class ArticleRules:
+    """The rules that can match somewhere in one article's text."""
+
+    prefixes: tuple[FurnitureRule, ...]
+    lines: tuple[FurnitureRule, ...]
+
+
+def article_rules(text: str, f: Furniture) -> ArticleRules:
+    """The furniture rules worth trying on the sentences of this text: a
+    prefix rule whose `needs` the text lacks, or a line rule none of whose
+    required strings its lower-cased text holds, cannot match any of its
+    sentences (each is a piece of the text, and an ASCII string occurs in a
+    lower-cased piece where it occurs in the lower-cased whole). Most
+    articles hold none: one test each for the article, not one per
+    sentence. A text with a character that matches an ASCII letter
+    case-insensitively without lower-casing to one keeps every line rule."""
+    prefixes = tuple(r for r in f.prefixes if not r.needs or r.needs in text)
+    if not text.isascii() and _FOLDS_TO_ASCII.search(text):
+        return ArticleRules(prefixes, f.lines)
+    lowered = text.lower()
+    return ArticleRules(prefixes, tuple(r for r in f.lines
+                                        if r.required is None or any(lit in lowered for lit in r.required)))
 
 
 def is_first_person(sentence: str, f: Furniture) -> bool:
@@ -164,14 +196,17 @@ def caption_ranges(html: str, offsets) -> list[tuple[int, int]]:
 
 
 def story_part(text: str, span: tuple[int, int], f: Furniture,
-               captions: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:
-    """The story part of the sentence text[span], or None if it has none."""
+               captions: list[tuple[int, int]] | None = None,
+               rules: ArticleRules | None = None) -> tuple[int, int] | None:
+    """The story part of the sentence text[span], or None if it has none.
+    `rules`: article_rules(text, f), made once for the text's sentences."""
     s, e = span
     if captions and any(a <= s and e <= b for a, b in captions):
         return None
     sentence = text[s:e]
-    cut = strip_prefixes(sentence, f)
+    cut = strip_prefixes(sentence, f, None if rules is None else rules.prefixes)
     rest = sentence[cut:]
-    if not rest.strip() or is_furniture_line(rest, f) or is_first_person(rest, f) or is_shouting(rest, f):
+    if not rest.strip() or is_furniture_line(rest, f, None if rules is None else rules.lines) \
+            or is_first_person(rest, f) or is_shouting(rest, f):
         return None
     return s + cut, e

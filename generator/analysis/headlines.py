@@ -184,21 +184,22 @@ def tidy(title: str) -> str:
     # white space is single spaces, so the two patterns below that need white
     # space before a mark can only match where a space stands before one.
     title = " ".join(title.split())
-    if _space_before(title, _SPACED_STOPS):
+    if _space_before_stop(title):
         title = _SPACE_BEFORE_STOP.sub(r"\1", title)
     title = _DOUBLE_COMMA.sub(",", title)
     title = _EMPTY_BRACKETS.sub("", title)
-    if _space_before(title, _SPACED_STOPS[:3]):
+    if _space_before_clause_stop(title):
         title = _DANGLING_AND.sub("", title)
     title = _ASIDE_WORDS.sub("", title)
     return title.strip(" ,;:")
 
 
-_SPACED_STOPS = (" ,", " .", " ;", " :", " !", " ?")
+def _space_before_stop(title: str) -> bool:
+    return " ," in title or " ." in title or " ;" in title or " :" in title or " !" in title or " ?" in title
 
 
-def _space_before(title: str, marks: tuple[str, ...]) -> bool:
-    return any(mark in title for mark in marks)
+def _space_before_clause_stop(title: str) -> bool:
+    return " ," in title or " ." in title or " ;" in title
 
 
 _COMMA_OR_QUOTE = re.compile("[,“”\"]")

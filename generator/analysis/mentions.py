@@ -23,7 +23,7 @@ from .clauses import clause, premodifier, projected
 from .headlines import HeadlineRules, action, make_headline, person_titles
 from .names import Gazetteer, NameHit, name_hits
 from .reference import readable_opening, resolve_opening
-from .words import WORD, Vocab, keywords, trigger_kind
+from .words import WORD, Vocab, ends_with_span_cue, keywords, trigger_kind
 
 _ORDINAL_COUNT = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:[a-z-]+\s+){0,2}$",
                             re.I)
@@ -61,7 +61,7 @@ def is_event_mention(text: str, sentence: tuple[int, int], t: Timex, v: Vocab, m
         return False
     s, e = sentence
     before = text[max(s, t.start - 40) : t.start]
-    if head is None and precision != "day" and v.span_cue.search(before):
+    if head is None and precision != "day" and ends_with_span_cue(before, v):
         return False
     if precision in ("year", "decade", "century") and _ORDINAL_COUNT.search(before):
         return False  # "the third summit this year": the date counts, it does not date
@@ -77,7 +77,7 @@ def is_event_mention(text: str, sentence: tuple[int, int], t: Timex, v: Vocab, m
 
 
 def _after_span_cue(text: str, s: int, t: Timex, v: Vocab) -> bool:
-    return bool(v.span_cue.search(text[max(s, t.start - 40) : t.start]))
+    return ends_with_span_cue(text[max(s, t.start - 40) : t.start], v)
 
 
 def _by_sentence(spans: list[tuple[int, int]], timexes: tuple[Timex, ...]) -> dict[int, list[Timex]]:
@@ -254,6 +254,7 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
             continue
         s, e = story
         sentence = text[s:e]
+        people: tuple[str, ...] | None = None  # the sentence's, made for its first mention
         for t in ts:
             if t.start < s:
                 continue  # in the dateline
@@ -262,14 +263,16 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
                 continue
             if not settings.include_future and published and (calendar.span(t.value) or (date.min,))[0] > published:
                 continue
-            people = tuple(h.ref.name for h in names.of(i) if h.ref.kind == "person")
+            hits = names.of(i)
+            if people is None:
+                people = tuple(h.ref.name for h in hits if h.ref.kind == "person")
             headline = make_headline(text, (s, e), t, ts, v, rules, head, titles, people)
-            title = resolve_opening(headline.text, sentence, headline.start - s, names.of(i),
+            title = resolve_opening(headline.text, sentence, headline.start - s, hits,
                                     functools.partial(names.before, i), rules,
                                     functools.partial(names.introduced, i))[: settings.max_title]
             if len(title.split()) < 3 or not readable_opening(title, rules):
                 continue
-            in_span = [h.ref for h in names.of(i) if headline.start - s <= h.start < headline.end - s]
+            in_span = [h.ref for h in hits if headline.start - s <= h.start < headline.end - s]
             in_title = [h.ref for h in name_hits(title, gaz)] if title != headline.text else []
             own = tuple(dict.fromkeys([*in_span, *in_title]))
             out.append(Mention(
@@ -278,6 +281,6 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
                 focus=keywords(text[headline.start:headline.end], v), quotes=quotes_in(sentence),
                 action=action(title, rules), since=_after_span_cue(text, s, t, v),
                 lead=i < 2 or (first_paragraph_end != -1 and s < first_paragraph_end),
-                named=tuple(dict.fromkeys(names.full(h.ref) for h in names.of(i))),
+                named=tuple(dict.fromkeys(names.full(h.ref) for h in hits)),
             ))
     return out

@@ -142,7 +142,9 @@ def name_hits(sentence: str, gaz: Gazetteer, skip: tuple[tuple[int, int], ...] =
                 previous = raw
             continue
         after = current[-1][1]
-        gap_ok = not _BREAK.search(sentence[after:pos]) and not any(a < pos and b > after for a, b in skip)
+        # (the gap searched in place: the pattern has no anchor or lookaround)
+        gap_ok = not _BREAK.search(sentence, after, pos) and not (skip and any(a < pos and b > after
+                                                                               for a, b in skip))
         # A possessive ends a name ("Russia’s Far East" is Russia + Far East),
         # and so does a full stop after a word ("... in Moscow. Xi ...").
         if previous.endswith(("'s", "’s")) or (previous.endswith(".") and len(previous) > 4

@@ -30,6 +30,9 @@ class Vocab:
     projection: re.Pattern  # "will have", "is expected to"...: a plan, not a happening
     stopwords: frozenset[str]
     noun_kind: dict[str, int]  # event noun -> its kind (nouns of one kind name one kind of happening)
+    # `span_cue` read backwards: matched at the start of the reversed text
+    # (see ends_with_span_cue).
+    span_cue_reversed: re.Pattern | None = None
     # Lower-case strings one of which every match of `projection` holds
     # (temporal/required.py), or None: a clause without any is not searched.
     projection_needs: frozenset[str] | None = None
@@ -55,15 +58,31 @@ def load_vocab(path: Path) -> Vocab:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     projection = re.compile(rf"\b(?:{alternation(data['projection_cues'])})\b", re.I)
+    cues = data["span_cues"]
     return Vocab(
         triggers=frozenset(w.lower() for w in data["triggers"] + data["nouns"]),
         nouns=frozenset(w.lower() for w in data["nouns"]),
-        span_cue=re.compile(rf"\b(?:{alternation(data['span_cues'])})\s+(?:the\s+)?(?:at\s+least\s+)?$", re.I),
+        span_cue=re.compile(rf"\b(?:{alternation(cues)})\s+(?:the\s+)?(?:at\s+least\s+)?$", re.I),
+        span_cue_reversed=re.compile(rf"(?:\s+tsael\s+ta)?(?:\s+eht)?\s+(?:{alternation(c[::-1] for c in cues)})\b",
+                                     re.I),
         projection=projection,
         stopwords=frozenset(data["stopwords"]),
         noun_kind={w.lower(): k for k, group in enumerate(data.get("noun_kinds", [])) for w in group},
         projection_needs=_needs(projection),
     )
+
+
+def ends_with_span_cue(text: str, v: Vocab) -> bool:
+    """Does the text end with a span cue ("since", "until at least the"),
+    as v.span_cue finds it? That pattern ends with "$", so its search tries
+    it at every position of the text, each with every cue (10 us for the 40
+    characters before a date); the same pattern read backwards is tried
+    once, at the start of the reversed text. (A match of span_cue ends with
+    white space, so one that ends before a final line break can take it in:
+    whether one ends at the very end is the question.)"""
+    if v.span_cue_reversed is None:
+        return bool(v.span_cue.search(text))
+    return v.span_cue_reversed.match(text[::-1]) is not None
 
 
 # Characters that a case-insensitive pattern matches as an ASCII letter but
@@ -134,11 +153,13 @@ def keywords(sentence: str, v: Vocab) -> frozenset[str]:
     """The stems of a sentence's content words (three letters or more, no
     stopword): what clustering compares. Each lower-case word's stem (or ""
     for none) is looked up in a table kept on the vocabulary, in C, and made
-    only for the words the table lacks."""
+    only for the words the table lacks. The set is built from the stems in
+    the order of the words, as before the table, so it is the same set laid
+    out the same way (its pickle, not only its value, is unchanged)."""
     seen = v.seen_keywords
     words = " ".join(WORD.findall(sentence)).lower().split()  # the words lower-cased, in one call
     try:
-        stems = frozenset(map(seen.__getitem__, words))
+        return frozenset(filter(None, map(seen.__getitem__, words)))
     except KeyError:
         if len(seen) > _SEEN_MAX:
             seen.clear()
@@ -146,8 +167,4 @@ def keywords(sentence: str, v: Vocab) -> frozenset[str]:
         for lw in words:
             if lw not in seen:
                 seen[lw] = stem(lw) if len(lw) >= 3 and lw not in stop else ""
-        stems = frozenset(map(seen.__getitem__, words))
-    return stems - _NO_STEM if "" in stems else stems
-
-
-_NO_STEM = frozenset([""])
+        return frozenset(filter(None, map(seen.__getitem__, words)))
