@@ -205,6 +205,25 @@ def test_span_cue_read_backwards_is_the_span_cue_search():
         assert ends_with_span_cue(text, v) == bool(v.span_cue.search(text)), text
 
 
+def test_shouting_counts_lower_case_as_islower_does():
+    from generator.analysis.furniture import is_shouting
+
+    def plain(sentence: str) -> bool:
+        if sum(map(str.islower, sentence[:60])) > 12:
+            return False
+        upper, lower = sum(map(str.isupper, sentence)), sum(map(str.islower, sentence))
+        if len(sentence.split()) < F.shout_min_words or not upper + lower:
+            return False
+        return upper / (upper + lower) >= F.shout_min_upper
+
+    rng = random.Random(15)
+    texts = _sentences() + list(F.shout_examples[0]) + list(F.shout_examples[1]) + [
+        "".join(rng.choice("aAbB  \nxyZé1.ßΣ") for _ in range(rng.randint(0, 80))) for _ in range(50000)]
+    assert sum(map(plain, texts)) > 10
+    for text in texts:
+        assert is_shouting(text, F) == plain(text), text
+
+
 MARKDOWN_SAMPLES = [
     "Plain prose, with no markup at all.\n\nA second paragraph.",
     "Some `code` and ``double `tick` code`` and \\`escaped\\` and \\\\`after two backslashes`.",

@@ -27,11 +27,13 @@ def premodifier(text: str, t: Timex, v: Vocab) -> str | None:
     Singapore summit", "the April terrorist attack"), that noun."""
     after = text[t.end : t.end + 80]
     possessive = t.text.endswith(("'s", "’s")) or after.startswith(("'s", "’s"))
-    before = text[max(0, t.start - 12) : t.start].lower()
-    if not (possessive or _DETERMINER_BEFORE.search(before) or _FOUR_DIGITS.fullmatch(t.text)):
+    if not (possessive or _FOUR_DIGITS.fullmatch(t.text)
+            or _DETERMINER_BEFORE.search(text[max(0, t.start - 12) : t.start].lower())):
         return None
-    words = _NOUN_PHRASE_WORD.findall(_POSSESSIVE_S.sub("", after))[:5]
-    for w in words:
+    if after.startswith(("'", "’")):
+        after = _POSSESSIVE_S.sub("", after)
+    for m in itertools.islice(_NOUN_PHRASE_WORD.finditer(after), 5):  # the first five words
+        w = m.group()
         if w in ",;:." or w.lower() in _NOT_IN_NOUN_PHRASE:
             return None
         if is_event_noun(w, v):
