@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 import tomllib
+import typing
 
 from generator.analysis.furniture import _QUOTED, is_first_person, is_furniture_line
 from generator.analysis.mentions import whole_words
@@ -130,17 +131,23 @@ def test_headline_helpers_are_their_plain_forms():
     on real sentences and random ones."""
     from generator.analysis import headlines as h
 
-    def pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    def pieces(text: str, a: int, b: int, timexes=None) -> list[tuple[int, int]]:
         out, start, quoted = [], a, False
+        inside = {i for x in timexes or () if a <= x.start and x.end <= b for i in range(x.start, x.end)}
         for i in range(a, b):
             ch = text[i]
             if ch in "“”\"":
                 quoted = not quoted if ch == '"' else ch == "“"
-            elif ch == "," and not quoted and not (text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()):
+            elif ch == "," and not quoted and i not in inside \
+                    and not (text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit()):
                 out.append((start, i))
                 start = i + 1
         out.append((start, b))
         return out
+
+    class Span(typing.NamedTuple):  # what comma_pieces reads of a Timex
+        start: int
+        end: int
 
     rng = random.Random(15)
     words = ["on", "in", "the", "at", "end", "of", "early", "nearly", "mid", "Later", "ON", "ſince", "ın", "x", "1",
@@ -152,8 +159,10 @@ def test_headline_helpers_are_their_plain_forms():
         assert h._without_intro(text) == h._DATE_INTRO.sub("", text), text
         a = rng.randint(0, len(text))
         b = rng.randint(a, len(text))
+        spans = [Span(x, x + rng.randint(1, 8)) for x in sorted(rng.sample(range(len(text) + 1), min(3, len(text))))]
         assert h.comma_pieces(text, 0, len(text)) == pieces(text, 0, len(text)), text
         assert h.comma_pieces(text, a, b) == pieces(text, a, b), text
+        assert h.comma_pieces(text, a, b, spans) == pieces(text, a, b, spans), (text, spans)  # type: ignore[arg-type]
 
 
 def test_vocabulary_lookups_are_their_plain_forms():
