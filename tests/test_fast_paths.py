@@ -69,6 +69,50 @@ def test_filtered_furniture_lines_are_the_searched_ones():
             assert is_furniture_line(twisted, F) == _searched_whole(twisted), twisted
 
 
+def test_story_parts_with_the_article_rules_are_those_with_every_rule():
+    """furniture.article_rules leaves out the rules an article cannot match
+    (their `needs` or required strings absent): each sentence's story part
+    is what trying every rule gives, on the rules' examples and real news."""
+    from generator.analysis import sentences
+    from generator.analysis.furniture import article_rules, story_part
+
+    texts = [ex["text"] for r in (*F.prefixes, *F.lines) for ex in r.examples]
+    texts += [" ".join(_sentences()[i : i + 40]) for i in range(0, len(_sentences()), 40)]
+    texts += [t.replace("i", "\u0131") for t in texts[:50]]  # a dotless i: every line rule kept
+    assert sum(story_part(t, (0, len(t)), F) != (0, len(t)) for t in texts) >= 10
+    for text in texts:
+        rules = article_rules(text, F)
+        for span in sentences.split(text):
+            assert story_part(text, span, F, None, rules) == story_part(text, span, F), text[span[0] : span[1]]
+
+
+def test_prefixes_cut_as_trying_every_rule_cuts():
+    """strip_prefixes skips a rule every match of which holds a digit where
+    the rest of the sentence has none: the same cut as trying every rule,
+    with other scripts' digits too (what "\\d" matches)."""
+    from generator.analysis.furniture import strip_prefixes
+
+    def plain(sentence: str) -> int:
+        cut, changed = 0, True
+        while changed:
+            changed = False
+            for rule in F.prefixes:
+                if rule.needs and rule.needs not in sentence[cut : cut + 260]:
+                    continue
+                m = rule.pattern.match(sentence[cut:])
+                if m and m.end() > 0:
+                    cut, changed = cut + m.end(), True
+        return cut
+
+    assert any(r.digit for r in F.prefixes) and not all(r.digit for r in F.prefixes)
+    texts = [ex["text"] for r in F.prefixes for ex in r.examples] + list(_sentences())
+    digits = str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
+    texts += [t.translate(digits) for t in texts[:200]]
+    assert sum(plain(t) > 0 for t in texts) >= 10
+    for text in texts:
+        assert strip_prefixes(text, F) == plain(text), text
+
+
 def test_first_person_is_what_the_plain_pattern_finds_outside_quotes():
     """The first-person words' pattern (first letter, then the look behind
     it) and the search of the sentence as it is, before its quotations are

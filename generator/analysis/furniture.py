@@ -12,10 +12,12 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..temporal.required import fewest_literals, required_literals
+import ahocorasick
+
+from ..temporal.required import fewest_literals, holds_digit, required_literals
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class FurnitureRule:
     # way a plain one does, so it costs tens of microseconds a sentence, and
     # a few substring tests of the lower-cased line a few.
     required: frozenset[str] | None = None
+    digit: bool = False  # every match holds a digit (a prefix rule is not tried on a sentence without one)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class Furniture:
     shout_min_words: int
     shout_min_upper: float
     shout_examples: tuple[tuple[str, ...], tuple[str, ...]]
+    # Every rule's required strings in one Aho-Corasick automaton, built on
+    # first use (see article_rules).
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _rules(items: list[dict], path: Path) -> tuple[FurnitureRule, ...]:
@@ -53,16 +59,34 @@ def _rules(items: list[dict], path: Path) -> tuple[FurnitureRule, ...]:
             raise ValueError(f"{path}: furniture rule {raw.get('id', '?')}: {exc}") from exc
         # The fewest strings (the print-edition rule's thirteen are three), few
         # enough to test instead of searching every sentence case-insensitively.
-        required = fewest_literals(required_literals(raw["pattern"]))
-        if not required or len(required) > _FILTER_MAX or not all(lit.isascii() for lit in required):
+        required = _few(fewest_literals(required_literals(raw["pattern"])))
+        # (A string with a digit may come from "\d", which also matches other
+        # scripts' digits: no filter then.)
+        if not required or not all(lit.isascii() and not any(c.isdigit() for c in lit) for lit in required):
             required = None
         out.append(FurnitureRule(raw["id"], pattern, tuple(raw.get("examples", [])), tuple(raw.get("not", [])),
-                                 raw.get("needs", ""), required))
+                                 raw.get("needs", ""), required, holds_digit(raw["pattern"])))
     return tuple(out)
 
 
 # A longer list of strings costs more to test than most patterns cost to run.
 _FILTER_MAX = 8
+
+
+def _few(literals: frozenset[str] | None) -> frozenset[str] | None:
+    """At most _FILTER_MAX strings one of which every match holds: the
+    literals, or else their openings, as long as they can be while few
+    enough ("this article was amended ", "this story has been updated "...,
+    32 in all, hold "this arti" or "this stor" or...; a match holds a
+    literal, so it holds its opening). None when even three characters
+    leave too many."""
+    if literals is None or len(literals) <= _FILTER_MAX:
+        return literals
+    for n in range(min(map(len, literals)), 2, -1):
+        openings = fewest_literals(frozenset(lit[:n] for lit in literals))
+        if openings is not None and len(openings) <= _FILTER_MAX:
+            return openings
+    return None
 
 
 def first_person_pattern(words: list[str]) -> re.Pattern:
@@ -103,15 +127,24 @@ def strip_prefixes(sentence: str, f: Furniture, rules: tuple[FurnitureRule, ...]
     the prefix rules to try (default all; see article_rules)."""
     cut = 0
     changed = True
+    digits = None  # does the rest hold a digit? (found when a rule needing one is first tried)
     while changed:
         changed = False
         for rule in f.prefixes if rules is None else rules:
             if rule.needs and rule.needs not in sentence[cut : cut + 260]:
                 continue
+            if rule.digit:
+                if digits is None:
+                    digits = _DIGIT.search(sentence, cut) is not None
+                if not digits:
+                    continue
             m = rule.pattern.match(sentence[cut:])  # "^" anchors at the real start only: slice
             if m and m.end() > 0:
-                cut, changed = cut + m.end(), True
+                cut, changed, digits = cut + m.end(), True, None
     return cut
+
+
+_DIGIT = re.compile(r"\d")
 
 
 # Characters that a case-insensitive pattern matches as an ASCII letter but
@@ -153,14 +186,33 @@ def article_rules(text: str, f: Furniture) -> ArticleRules:
     sentences (each is a piece of the text, and an ASCII string occurs in a
     lower-cased piece where it occurs in the lower-cased whole). Most
     articles hold none: one test each for the article, not one per
-    sentence. A text with a character that matches an ASCII letter
-    case-insensitively without lower-casing to one keeps every line rule."""
+    sentence. A prefix rule none of whose required strings the text holds
+    is left out the same way. A text with a character that matches an ASCII
+    letter case-insensitively without lower-casing to one keeps every rule
+    but those lacking their `needs`."""
     prefixes = tuple(r for r in f.prefixes if not r.needs or r.needs in text)
     if not text.isascii() and _FOLDS_TO_ASCII.search(text):
         return ArticleRules(prefixes, f.lines)
-    lowered = text.lower()
-    return ArticleRules(prefixes, tuple(r for r in f.lines
-                                        if r.required is None or any(lit in lowered for lit in r.required)))
+    # The required strings the text holds, all found in one pass (a test of
+    # each string would go through the whole article once per string).
+    automaton = _automaton(f)
+    found = {lit for _, lit in automaton.iter(text.lower())} if automaton.kind == ahocorasick.AHOCORASICK else set()
+
+    def may(rule: FurnitureRule) -> bool:
+        return rule.required is None or not rule.required.isdisjoint(found)
+
+    return ArticleRules(tuple(filter(may, prefixes)), tuple(filter(may, f.lines)))
+
+
+def _automaton(f: Furniture) -> ahocorasick.Automaton:
+    automaton = f.derived.get("automaton")
+    if automaton is None:
+        automaton = f.derived["automaton"] = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for rule in (*f.prefixes, *f.lines):
+            for lit in rule.required or ():
+                automaton.add_word(lit, lit)
+        automaton.make_automaton()
+    return automaton
 
 
 def is_first_person(sentence: str, f: Furniture) -> bool:

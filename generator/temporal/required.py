@@ -166,6 +166,42 @@ def fewest_literals(literals: Factor | None) -> Factor | None:
     return frozenset(lit for lit in literals if not any(o != lit and o in lit for o in literals))
 
 
+def holds_digit(pattern: str) -> bool:
+    """Whether every match of `pattern` holds a digit: a "\\d", a class of
+    digits or a digit, outside any optional part or lookaround (every
+    alternative of a branch must hold one). Such a digit is one "\\d"
+    matches, so a text without any cannot match."""
+    try:
+        return _holds_digit(list(_parser.parse(pattern, 0)))
+    except re.error:
+        return False
+
+
+def _holds_digit(seq) -> bool:
+    for op, av in seq:
+        if op is C.LITERAL and chr(av) in "0123456789":
+            return True
+        if op is C.IN and av and all(_digit_item(o, a) for o, a in av):
+            return True
+        if op is C.SUBPATTERN and _holds_digit(av[3]):
+            return True
+        if op is C.ATOMIC_GROUP and _holds_digit(av):
+            return True
+        if op is C.BRANCH and all(_holds_digit(alt) for alt in av[1]):
+            return True
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1 and _holds_digit(av[2]):
+            return True
+    return False
+
+
+def _digit_item(op, av) -> bool:
+    if op is C.LITERAL:
+        return chr(av) in "0123456789"
+    if op is C.RANGE:
+        return 48 <= av[0] and av[1] <= 57
+    return op is C.CATEGORY and av is C.CATEGORY_DIGIT
+
+
 def required_literals(pattern: str) -> Factor | None:
     """Strings (lower case) one of which every match of `pattern` contains, or None."""
     try:
