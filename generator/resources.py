@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis.furniture import Furniture, load_furniture
-from .analysis.headlines import HeadlineRules, load_headline_rules
+from .analysis.headline_rules import HeadlineRules, load_headline_rules
 from .analysis.names import Gazetteer, load_gazetteer
 from .analysis.sentences import Abbreviations, load_abbreviations
 from .analysis.words import Vocab, load_vocab

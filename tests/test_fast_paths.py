@@ -147,10 +147,10 @@ def test_whole_words_are_what_a_word_bounded_search_finds():
 
 
 def test_tidy_is_the_plain_chain_of_substitutions():
-    """headlines.tidy folds white space with split() and skips the patterns
+    """headline_text.tidy folds white space with split() and skips the patterns
     that need a space before a mark where there is none: the same as the
     plain chain of substitutions, on real sentences and on random ones."""
-    from generator.analysis import headlines as h
+    from generator.analysis import headline_text as h
 
     def plain(title: str) -> str:
         title = h._SPACE_RUN.sub(" ", title).strip()
@@ -173,7 +173,7 @@ def test_headline_helpers_are_their_plain_forms():
     """comma_pieces visits only commas and quotation marks; _without_intro
     searches from the sixth word from the end; both against the plain way,
     on real sentences and random ones."""
-    from generator.analysis import headlines as h
+    from generator.analysis import headline_text as h
 
     def pieces(text: str, a: int, b: int, timexes=None) -> list[tuple[int, int]]:
         out, start, quoted = [], a, False

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .headlines import HeadlineRules
+from .headline_rules import HeadlineRules
 from .names import NameHit
 
 

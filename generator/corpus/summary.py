@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..analysis.headlines import without_dates
+from ..analysis.headline_text import without_dates
 from ..model import Mention
 from ..temporal import Timex, When
 
