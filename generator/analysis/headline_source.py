@@ -14,6 +14,7 @@ from .headline_rules import HeadlineRules
 from .headline_text import (
     _NOUN_PHRASE_END,
     _PREPOSITION_START,
+    PARTICIPLE,
     _has_verb,
     _is_verb,
     _reads_as_clause,
@@ -76,11 +77,17 @@ _LAST_NOUN_PHRASE = re.compile(r"\b((?:the|its|their|his|her)\s+[\w’'-]+(?:\s+
 _DETERMINER_START = re.compile(r"^(?:the|a|an|our|his|her|their|its|this|these|those)\s", re.I)
 
 
-def _relative_subject(piece: str, rules: HeadlineRules) -> str | None:
+def _relative_subject(piece: str, rules: HeadlineRules, name_first: bool) -> str | None:
     """What a relative clause after this comma piece is about: the name that
     ends it ("Shares in IPF" -> "IPF", "said Bea" -> "Bea"), the piece
     itself when it is a short noun phrase ("The crew member"), or the noun
-    phrase after its verb (_antecedent)."""
+    phrase after its verb (_antecedent). Unless `name_first` (a "who" or
+    "where" clause, about a person or a place), the noun phrase after the
+    verb is tried first ("the deepening ties between X and Y, which ...")."""
+    if not name_first:
+        found = _antecedent(piece, rules)
+        if found:
+            return found
     piece = piece.strip().rstrip(",;:")
     m = _NAME_AT_END.search(piece)
     if m:
@@ -94,7 +101,7 @@ def _relative_subject(piece: str, rules: HeadlineRules) -> str | None:
     last = _LAST_NOUN_PHRASE.search(piece)  # "billions of dollars in fines from the spill" -> "the spill"
     if last:
         return last.group(1)
-    return _antecedent(piece, rules)
+    return _antecedent(piece, rules) if name_first else None
 
 
 _OF_THE = re.compile(r"\bof\s+((?:the|its|his|her|their)\s+.+)$")
@@ -120,7 +127,7 @@ _PARTICIPLE = re.compile(r"^[a-z]+ing\b")
 _COMMA_ASIDE = re.compile(r",[^,]*,")
 # A comma piece that is an aside about the noun before it: a participle's
 # ("officially known as H1N1") or a relative clause's.
-_ASIDE_START = re.compile(r"\s*(?:[a-z]+ly\s+)?(?:[a-z]{2,}ed|known|shown|seen|born|built|held|made|who|which)\b")
+_ASIDE_START = re.compile(rf"\s*(?:{PARTICIPLE}|who|which)\b")
 _VERB_THEN_PLACE = re.compile(r"^(?P<head>.+?\s(?P<verb>[\w’'-]+))\s+(?:in|at|on|near|off|across)\s+[^,]+$")
 _QUANTITY_START = re.compile(r"^(?:one|some|many|most|several|two|three|four|five) of\s|^(?:a|an|the)\s", re.I)
 
@@ -195,8 +202,7 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
                 j -= 1  # "Alfred Tiggle, 67, who was hired": not the age
             before = strip_openers(without_dates(blanked, segs[j][0], segs[j][1], timexes), rules)
             # a person's name first for "who"; "the ties between X and Y, which ..." are the ties
-            about = _relative_subject(before, rules) if own.lower().startswith(("who", "where")) else \
-                _antecedent(before, rules) or _relative_subject(before, rules)
+            about = _relative_subject(before, rules, name_first=own.lower().startswith(("who", "where")))
             if about:
                 said = _RELATIVE_START.sub("", own)
                 if own.lower().startswith("where"):  # "Argentina, where thousands flooded into hospitals"

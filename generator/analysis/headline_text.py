@@ -21,6 +21,10 @@ _DANGLING = {"and", "or", "but", "the", "a", "an", "of", "to", "in", "on", "at",
              "when", "than", "its", "his", "her", "their", "into", "between", "against", "over", "under",
              "about", "through", "per", "via", "amid", "among", "toward", "towards", "also", "has", "have",
              "had", "was", "were", "is", "are", "be", "been", "will", "would", "could", "said", "says"}
+# A participle that opens an aside about the noun before it ("officially known
+# as H1N1", "valued at $560 million"): shared by the aside's removal
+# (headlines.compress) and the comma piece's test (headline_source).
+PARTICIPLE = r"(?:[a-z]+ly\s+)?(?:[a-z]{2,}ed|known|shown|seen|born|built|held|made)"
 _COMMA_TAIL = re.compile(r",\s+(?:up|down)$")  # "... 1,626 confirmed cases, up | from 1,364"
 _BRACKETS = re.compile(r"\s*\([^()]*\)|\s*\[[^\[\]]*\]")
 _DETERMINER_END = re.compile(r"\b(?:the|a|an)\s+$", re.I)  # "the April 20 explosion": the date inside a noun phrase

@@ -34,6 +34,7 @@ from .headline_rules import HeadlineRules, load_headline_rules
 from .headline_source import _clause_title, _main_clause_first, _noun_phrase, _speaker_first
 from .headline_text import (
     _BRACKETS,
+    PARTICIPLE,
     _is_verb,
     action,
     comma_pieces,
@@ -169,8 +170,7 @@ _RELATIVE_ASIDE = re.compile(r",\s+(?:who|which|whose|where|under which|in which
 # ", valued at more than $560 million,", ", officially known as H1N1,": a
 # participle's aside between commas says something about a noun, not what
 # happened.
-_PARTICIPLE_ASIDE = re.compile(
-    r",\s+(?:[a-z]+ly\s+)?(?:[a-z]{2,}ed|known|shown|seen|born|built|held|made)\s[^,]{0,80},")
+_PARTICIPLE_ASIDE = re.compile(rf",\s+{PARTICIPLE}\s[^,]{{0,80}},")
 _HAVING_BEEN = re.compile(r"\bhaving been\b")
 _HAVING_DONE = re.compile(r"\bhaving (\w+ed)\b")
 _TO_VERB_END = re.compile(r"\s+to\s+[a-z]+$")
@@ -284,11 +284,6 @@ def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[
     title, a, b = _noun_phrase(blanked, lt, c1 - s, local) if head is not None else ("", c0 - s, c1 - s)
     if not title:
         title, a, b = _clause_title(blanked, lt, c0 - s, c1 - s, local, v, rules)
-        if c0 > s and rules.attribution.match(title.strip()):
-            # "..., the WHO said on Wednesday": who spoke is the clause, what was said is before it
-            said = strip_openers(without_dates(blanked, 0, c0 - s, local), rules)
-            if len(said.split()) >= 4:
-                title, a, b = said, 0, c0 - s
     a, b = a + s, b + s
     title = _FINAL_STOP.sub("", title).strip()
     title = _speaker_first(title, rules)
