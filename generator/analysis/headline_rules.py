@@ -32,6 +32,8 @@ class HeadlineRules:
     attribution: re.Pattern  # "Health Minister Jose Cordova said": who said it, and nothing else
     said_end: re.Pattern  # "The WHO said it": a cut that kept who spoke and lost what was said
     quote_first: re.Pattern  # "“The plume has declined,” BP said": the quotation, then who said it
+    ing_nouns: frozenset[str]  # nouns ending in -ing, not participles
+    speaker_role: re.Pattern  # " spokesman ": the speaker's role, after the organisation it speaks for
     irregular_past: dict[str, str]
     examples: tuple[dict, ...]
 
@@ -62,8 +64,11 @@ def load_headline_rules(path: Path) -> HeadlineRules:
                                r"(?:\s+(?:in|at|during|after)\s+(?:[\w’'-]+\s*){1,5})?[.!]?$", re.I),
         said_end=re.compile(rf"\b(?:{alternation(data['reporting_verbs'])})(?:\s+(?:it|he|she|they|we|that|there))?$",
                             re.I),
-        quote_first=re.compile(rf"^[“\"](?P<quote>[^”\"]{{12,}}?)[,.]?[”\"],?\s+(?P<who>(?:[\w’'.-]+\s+){{0,5}}?)"
-                               rf"(?P<verb>{alternation(data['reporting_verbs'])})$"),
+        quote_first=re.compile(rf"^[“\"](?P<quote>[^”\"]{{12,}}?)[,.]?[”\"],?\s+(?P<who>(?:[\w’'.-]+\s+){{0,7}}?)"
+                               rf"(?P<verb>{alternation(data['reporting_verbs'])})"
+                               rf"(?:\s+(?:{alternation(data['after_speaking'])})\b.*)?$", re.S),
+        ing_nouns=frozenset(data["ing_nouns"]),
+        speaker_role=re.compile(rf"\s(?:{alternation(data['speaker_roles'])})\s", re.I),
         description=re.compile(rf"^(?:The|the)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{alternation(data['description_heads'])}))\b"),
         examples=tuple(data.get("example", [])),
     )

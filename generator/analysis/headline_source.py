@@ -304,4 +304,10 @@ def _speaker_first(title: str, rules: HeadlineRules) -> str:
     first = quote.split()[0]
     if first.lower() in _LOWER_OPENINGS:
         quote = first.lower() + quote[len(first):]
-    return f"{m.group('who').strip()} {m.group('verb')} {quote}"
+    who = m.group("who").strip()
+    role = rules.speaker_role.search(f" {who} ")
+    organisation = who[: role.start() - 1].split() if role else []
+    if organisation and all(w[:1].isupper() for w in organisation) and organisation[0] not in ("A", "An") \
+            and organisation[-1] != "The":
+        who = " ".join(organisation)  # "BP spokesman Mark Proegler" -> "BP"; not "A senior US ..."
+    return f"{who} {m.group('verb')} {quote}"

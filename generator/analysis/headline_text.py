@@ -10,7 +10,9 @@ from ..temporal import Timex
 from .headline_rules import HeadlineRules
 from .words import Vocab, has_trigger
 
-_DATE_INTRO = re.compile(r"(?:\b(?:on|in|at|during|of|from|by|since|until|till|through|over|earlier|later)\s+)?"
+_DATE_INTRO = re.compile(r"(?:\b(?:by|until|from|since)\s+)?(?:\b(?:early|late)\s+(?=on\s|in\s))?"
+                         r"(?:\b(?:on|in|at|during|of|from|by|since|until|till|through|over|earlier|later|"
+                         r"starting|beginning|ending|effective)\s+)?"
                          r"(?:the\s+)?(?:(?:early|late|mid|the end of|at the end of)\s+)?$", re.I)
 _NOUN_PHRASE_END = re.compile(r",|\s(?:which|that|who|will|would|is|are|was|were|has|have|had)\s")
 _PREPOSITION_START = re.compile(
@@ -25,10 +27,12 @@ _DANGLING = {"and", "or", "but", "the", "a", "an", "of", "to", "in", "on", "at",
 # as H1N1", "valued at $560 million"): shared by the aside's removal
 # (headlines.compress) and the comma piece's test (headline_source).
 PARTICIPLE = r"(?:[a-z]+ly\s+)?(?:[a-z]{2,}ed|known|shown|seen|born|built|held|made)"
-_COMMA_TAIL = re.compile(r",\s+(?:up|down)$")  # "... 1,626 confirmed cases, up | from 1,364"
+# "... 1,626 confirmed cases, up | from 1,364"; "... clear weather, a period | that could prove critical"
+_COMMA_TAIL = re.compile(r",\s+(?:up|down|(?:a|an|the)\s+\S+)$")
 _BRACKETS = re.compile(r"\s*\([^()]*\)|\s*\[[^\[\]]*\]")
 _DETERMINER_END = re.compile(r"\b(?:the|a|an)\s+$", re.I)  # "the April 20 explosion": the date inside a noun phrase
-_WORD_AFTER = re.compile(r"\s+([a-z][a-z-]*)\b")
+# the word after a date; the comma after a date with its year is the date's ("the Sept. 11, 2001, attacks")
+_WORD_AFTER = re.compile(r"(,?)\s+([a-z][a-z-]*)\b")
 _A_BEFORE = re.compile(r"\ba\s+$")
 _AN_BEFORE = re.compile(r"\ban\s+$")
 
@@ -38,7 +42,9 @@ def strip_dangling(title: str) -> str:
     while True:
         title = _COMMA_TAIL.sub("", title.rstrip(" \t\n,;:—–-")).rstrip(" ,")
         head, _, last = title.rpartition(" ")
-        if head and last.lower().strip("“”\"'‘’") in _DANGLING:
+        bare = last.lower().strip("“”\"'‘’")
+        # a possessive wants its noun: "the causes of BP's" is cut inside a phrase
+        if head and (bare in _DANGLING or bare.endswith(("'s", "’s"))):
             title = head
             continue
         return title
@@ -69,14 +75,17 @@ def without_dates(text: str, a: int, b: int, timexes: list[Timex]) -> str:
             pos = max(pos, x.end)
             continue
         n = _WORD_AFTER.match(text, x.end, b) if _DETERMINER_END.search(pre) else None
+        if n is not None and n.group(1) and "," not in x.text:
+            n = None  # "the 20th, officials said": a comma after a date without its own ends the phrase
         # "during the Easter holidays" -> "during the holidays": a date between a
         # determiner and a noun modifies the noun, and goes alone.
-        if n is not None and n.group(1) not in _DANGLING:
+        if n is not None and n.group(2) not in _DANGLING:
             # "during a June 29 interview" -> "during an interview"
-            pieces.append(_A_BEFORE.sub("an ", pre) if n.group(1)[0] in "aeiou" else _AN_BEFORE.sub("a ", pre))
+            pieces.append(_A_BEFORE.sub("an ", pre) if n.group(2)[0] in "aeiou" else _AN_BEFORE.sub("a ", pre))
+            pos = max(pos, x.end + len(n.group(1)))
         else:
             pieces.append(_without_intro(pre))
-        pos = max(pos, x.end)
+            pos = max(pos, x.end)
         if text[pos : pos + 2] in ("'s", "’s"):
             pos += 2
     pieces.append(text[pos:b])

@@ -104,6 +104,53 @@ _AUXILIARIES = {"was", "were", "had", "did", "is", "are", "has", "have", "will",
 _ADJECTIVE_ENDINGS = ("able", "ible", "ous", "ive", "ful", "less", "ed")
 
 
+def _finite(word: str, rules: HeadlineRules) -> bool:
+    w = word.lower()
+    return w in _AUXILIARIES or _is_verb(w, rules)
+
+
+# What a participle's phrase starts with after the participle: a determiner,
+# a name, a preposition or a particle ("nearing the coast", "monitoring BP's
+# well", "moving toward the Gulf"), not a lower-case noun nor "that".
+_OBJECT_START = re.compile(r"^(?:the|a|an|its|his|her|their|our|this|these|those|[A-Z][\w’'.-]*|from|to|toward|towards|"
+                          r"into|in|on|at|off|over|under|across|around|through|along|up|down|out|for|with|about)$")
+
+
+def _without_reduced_relative(title: str, rules: HeadlineRules) -> str:
+    """ "The oil spill nearing the Gulf coastline is a disaster" -> "The oil
+    spill is a disaster": a headline too long to keep its subject's verb
+    drops a present participle's phrase between its subject and that verb (a reduced relative clause,
+    two to ten words, no punctuation), the verb a finite one right after it.
+    Not after a verb, a preposition, a determiner or a possessive ("stopped
+    pumping oil", "the company's spending"), nor a noun in -ing."""
+    words = title.split()
+    subject = 0  # where the subject being read starts: the headline's, or a "that" clause's after its verb
+    for i in range(1, len(words) - 2):
+        w = words[i]
+        if _finite(words[i - 1], rules) and i - 1 > subject:
+            if w.lower() != "that":
+                return title  # past the subject's verb: a participle there is no reduced relative
+            subject = i + 1
+            continue
+        if not (w.endswith("ing") and len(w) > 5 and w.isalpha() and w.islower()) or w in rules.ing_nouns:
+            continue
+        if i - subject > 7 or not _OBJECT_START.match(words[i + 1]):
+            continue  # a subject is short; "developing nations", "a trading house": a modifier, not a clause
+        before = words[i - 1]
+        low = before.lower()
+        if (low in _MODIFIER_BEFORE or low in rules.cut_before or _finite(before, rules)
+                or before.endswith(("'s", "’s", ",", ";", ":")) or not before[-1:].isalnum()):
+            continue
+        for j in range(i + 2, min(len(words), i + 11)):
+            if any(ch in words[j - 1] for ch in ",;:“”\"()"):
+                break
+            if _finite(words[j], rules):
+                if j + 1 < len(strip_dangling(" ".join(_cut(words, rules))).split()):
+                    return title  # the cut keeps the verb anyway: the phrase stays, it says more
+                return " ".join(words[:i] + words[j:])
+    return title
+
+
 def _cut(words: list[str], rules: HeadlineRules) -> list[str]:
     """At most max_words words, cut before a connecting word (or after a word
     that ends a phrase: "level…", "sides,"), never inside the subject."""
@@ -201,6 +248,8 @@ def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozense
             title = title.replace(full, short)
     if len(title.split()) > rules.max_words:
         title = drop_titles(title, titles, people)
+    if len(title.split()) > rules.max_words + rules.slack_words:  # too long even for a cut with slack
+        title = _without_reduced_relative(title, rules)
     words = title.split()
     if len(words) > rules.max_words:
         title = " ".join(_cut(words, rules))
