@@ -22,7 +22,8 @@ _DANGLING = {"and", "or", "but", "the", "a", "an", "of", "to", "in", "on", "at",
              "as", "that", "which", "who", "since", "after", "before", "during", "including", "while",
              "when", "than", "its", "his", "her", "their", "into", "between", "against", "over", "under",
              "about", "through", "per", "via", "amid", "among", "toward", "towards", "also", "has", "have",
-             "had", "was", "were", "is", "are", "be", "been", "will", "would", "could", "said", "says"}
+             "had", "was", "were", "is", "are", "be", "been", "will", "would", "could", "said", "says", "until",
+             "till", "unless", "because", "although", "whether", "despite"}
 # A participle that opens an aside about the noun before it ("officially known
 # as H1N1", "valued at $560 million"): shared by the aside's removal
 # (headlines.compress) and the comma piece's test (headline_source).

@@ -265,6 +265,22 @@ def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozense
     return _close_quotes(strip_dangling(title)).strip(" ,;:—–-‘'")
 
 
+# What the text around a sentence can leave at its start: a list's bullet
+# ("* In 1976, ..." less its date), the end of a ticker symbol's brackets
+# ("VX) will not give ..."), a stray comma or dash.
+_LEADING_JUNK = re.compile(r"^(?:[*•·#>|,;:)\]\-–—]+\s*|[A-Z][A-Za-z.]{0,5}\)\s+)+")
+
+
+def _clean_start(title: str) -> str:
+    """No junk at the start, and no word said twice there ("BP BP is in talks",
+    a ticker printed before the story)."""
+    title = _LEADING_JUNK.sub("", title)
+    first, _, rest = title.partition(" ")
+    if first and rest.startswith(first + " ") and first[:1].isupper():
+        title = rest
+    return title
+
+
 def _capitalise(title: str) -> str:
     first, _, rest = title.partition(" ")
     if len(first) >= 4 and first.isupper() and first.isalpha():  # a drop-cap opening: "VLADIMIR Putin"
@@ -340,6 +356,7 @@ def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[
     # "Syria where Mr Tillerson said..." -> "Mr Tillerson said..."
     title = _PLACE_WHERE.sub("", title)
     title = compress(strip_openers(title, rules), rules, titles, people, acronyms(text[s:e]))
+    title = _clean_start(title)
     if title and title[0].islower() and _is_verb(title.split()[0], rules):
         return Headline("", a, b)  # "confirmed that its test was used": who did it is not in the sentence
     return Headline(_capitalise(title) if title else title, a, b)

@@ -68,7 +68,8 @@ def resolve_opening(title: str, sentence: str, title_at: int, hits: list[NameHit
     first, _, rest = title.partition(" ")
     word = first.lower()
     if word in rules.demonstratives and rest and not _verbish(rest.split()[0], rules) \
-            and not (word in ("this", "that") and _present_singular(rest.split()[0])):
+            and not (word in ("this", "that") and _present_singular(rest.split()[0])) \
+            and rest.split()[0].lower() not in rules.not_after_demonstrative:  # "that there was ...": no demonstrative
         return "The " + rest  # "This outbreak began ..." -> "The outbreak began ..."
     if word in ("him", "them"):  # "him won a new term" (a causative's object)
         name = _antecedent(rest, sentence, title_at, hits, earlier, word == "him")
