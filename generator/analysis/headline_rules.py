@@ -34,6 +34,7 @@ class HeadlineRules:
     said_end: re.Pattern  # "The WHO said it": a cut that kept who spoke and lost what was said
     quote_first: re.Pattern  # "“The plume has declined,” BP said": the quotation, then who said it
     ing_nouns: frozenset[str]  # nouns ending in -ing, not participles
+    statement_phrase: re.Pattern  # "In a statement released (in Geneva)": what a statement came in, fronted
     speaker_role: re.Pattern  # " spokesman ": the speaker's role, after the organisation it speaks for
     irregular_past: dict[str, str]
     examples: tuple[dict, ...]
@@ -70,6 +71,10 @@ def load_headline_rules(path: Path) -> HeadlineRules:
                                rf"(?P<verb>{alternation(data['reporting_verbs'])})"
                                rf"(?:\s+(?:{alternation(data['after_speaking'])})\b.*)?$", re.S),
         ing_nouns=frozenset(data["ing_nouns"]),
+        statement_phrase=re.compile(
+            rf"^(?:in|at|during|with|through)\s+(?:a|an|the|its|his|her|their|this|that)\s+(?:[\w’'-]+\s+){{0,3}}?"
+            rf"(?:{alternation(data['statement_nouns'])})(?:\s+[a-z]+ed)?(?:\s+(?:in|at|on|to|by|with|from|before)\s.*)?$",
+            re.I | re.S),
         speaker_role=re.compile(rf"\s(?:{alternation(data['speaker_roles'])})\s", re.I),
         description=re.compile(rf"^(?:The|the)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{alternation(data['description_heads'])}))\b"),
         examples=tuple(data.get("example", [])),

@@ -175,7 +175,8 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
             own = f"{own} {without_dates(blanked, segs[k + 2][0], segs[k + 2][1], timexes)}"
             b = segs[k + 2][1]
     head_text = blanked[a:b].strip()
-    fronted = not own or (_PREPOSITION_START.match(head_text) and not has_trigger(own, v, True))
+    fronted = not own or (_PREPOSITION_START.match(head_text) and not has_trigger(own, v, True)) \
+        or bool(rules.statement_phrase.match(own))  # "In a statement released on Tuesday, the WHO said ..."
     participle = _PARTICIPLE.match(head_text) and not _PREPOSITION_START.match(head_text)
     if k > 0 and rules.attribution.match(own):  # "..., the minister said on Monday"
         said = strip_openers(without_dates(blanked, c0, segs[k - 1][1], timexes), rules)

@@ -12,6 +12,8 @@ article introduced with those words ("Chinese President Xi Jinping").
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 
 from .headline_rules import HeadlineRules
@@ -28,12 +30,13 @@ def readable_opening(title: str, rules: HeadlineRules) -> bool:
     word = title.split()[0].strip("“\"") if title.split() else ""
     if len(word) > 1 and word.isupper():
         return True  # "US", "WHO": a name, not "us" or "who"
-    first = word.lower()
+    first = _CONTRACTION.sub("", word.lower())  # "it's", "that's", "they'll": the pronoun
     return first not in rules.pronouns and first not in rules.first_person and first not in rules.demonstratives \
         and first not in _RELATIVES  # "Who held shares": whose antecedent the sentence lost
 
 
 _RELATIVES = {"which", "who", "whose", "whom"}
+_CONTRACTION = re.compile(r"['’](?:s|ll|d|ve|re|m)$")
 
 
 def _subject_description(sentence: str, rules: HeadlineRules) -> str | None:
