@@ -13,7 +13,6 @@ article introduced with those words ("Chinese President Xi Jinping").
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 
 from .headline_rules import HeadlineRules
