@@ -96,6 +96,8 @@ def split(text: str, abbreviations: Abbreviations | None = None) -> list[tuple[i
     start = 0
     for m in _BOUNDARY.finditer(text):
         at = m.start()
+        if _inside_brackets(text, start, at, m.end()):
+            continue
         stop = text[at]
         if stop == "\n":  # a paragraph break or a bullet: the sentence ends before it
             end = next_start = at
@@ -107,6 +109,22 @@ def split(text: str, abbreviations: Abbreviations | None = None) -> list[tuple[i
         start = next_start
     _add(text, start, len(text), spans)
     return spans
+
+
+_TICKER_END = re.compile(r"\s*[A-Za-z0-9.:]{0,8}\)")  # "L)": the rest of "(BP.L)" after a break
+
+
+def _inside_brackets(text: str, start: int, at: int, after: int) -> bool:
+    """A break inside a short bracket: "BP Plc (BP.|L) said ..." where a
+    converter put a paragraph break after the dot of a ticker symbol. The
+    sentence goes on when a bracket opened in the last few characters is
+    still open and the text after the break closes it within a word."""
+    if "(" not in text[max(start, at - 12) : at]:
+        return False
+    opened = text.rfind("(", start, at)
+    if opened < at - 12 or ")" in text[opened:at] or any(ch.isspace() for ch in text[opened:at]):
+        return False
+    return _TICKER_END.match(text, after) is not None
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
