@@ -58,8 +58,13 @@ class Headline:
 
 
 def _close_quotes(title: str) -> str:
-    """Quotes in pairs: an unclosed one is closed, or dropped when it opens the headline."""
+    """Quotes in pairs: an unclosed one is closed, or dropped when it opens the
+    headline; an unclosed bracket's aside goes."""
     title = title.strip(" ,;:—–-")
+    if title.count("(") > title.count(")"):  # an aside the cut opened and never closed goes
+        opened = title.rfind("(")
+        title = title[:opened].rstrip(" ,;:—–-") if len(title[:opened].split()) >= 3 else \
+            title[:opened] + title[opened + 1 :]
     if title.count("“") > title.count("”"):
         title = title.replace("“", "", 1) if title.startswith("“") else title.rstrip("…") + "”"
     if title.count('"') % 2:
