@@ -72,7 +72,7 @@ def load_headline_rules(path: Path) -> HeadlineRules:
                                rf"(?:\s+(?:{alternation(data['after_speaking'])})\b.*)?$", re.S),
         ing_nouns=frozenset(data["ing_nouns"]),
         statement_phrase=re.compile(
-            rf"^(?:in|at|during|with|through)\s+(?:a|an|the|its|his|her|their|this|that)\s+(?:[\w’'-]+\s+){{0,3}}?"
+            rf"^(?:in|at|during|with|through)\s+(?:(?:a|an|the|its|his|her|their|this|that)\s+)?(?:[\w’'-]+\s+){{0,3}}?"
             rf"(?:{alternation(data['statement_nouns'])})(?:\s+[a-z]+ed)?(?:\s+(?:in|at|on|to|by|with|from|before)\s.*)?$",
             re.I | re.S),
         speaker_role=re.compile(rf"\s(?:{alternation(data['speaker_roles'])})\s", re.I),

@@ -20,13 +20,22 @@ from datetime import date
 from ..model import EntityRef, Mention
 from ..temporal import Timex, calendar
 from .clauses import clause, premodifier, projected
-from .headlines import HeadlineRules, action, make_headline, person_titles
+from .headlines import HeadlineRules, action, make_headline, person_titles, strip_dangling
 from .names import Gazetteer, NameHit, name_hits
 from .reference import readable_opening, resolve_opening
 from .words import WORD, Vocab, ends_with_span_cue, keywords, trigger_kind
 
 _ORDINAL_COUNT = re.compile(r"\b(?:first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:[a-z-]+\s+){0,2}$",
                             re.I)
+
+
+def at_most(title: str, n: int) -> str:
+    """The title within n characters ([extraction] max_title_length), cut at a
+    word's end, not inside it ("... a trust fund Congress autho")."""
+    if len(title) <= n:
+        return title
+    head = title[: n + 1]
+    return strip_dangling(head.rsplit(" ", 1)[0] if " " in head.strip() else title[:n])
 
 
 _QUOTED_WORD = re.compile(r"[\w’'-]+")
@@ -269,7 +278,8 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: l
             headline = make_headline(text, (s, e), t, ts, v, rules, head, titles, people)
             title = resolve_opening(headline.text, sentence, headline.start - s, hits,
                                     functools.partial(names.before, i), rules,
-                                    functools.partial(names.introduced, i))[: settings.max_title]
+                                    functools.partial(names.introduced, i))
+            title = at_most(title, settings.max_title)
             if len(title.split()) < 3 or not readable_opening(title, rules):
                 continue
             in_span = [h.ref for h in hits if headline.start - s <= h.start < headline.end - s]
