@@ -182,7 +182,8 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
         said = strip_openers(without_dates(blanked, c0, segs[k - 1][1], timexes), rules)
         if len(said.split()) >= 4:
             return said, c0, segs[k - 1][1]
-    if k > 0 and rules.statement_phrase.match(own.rstrip(".!?")):  # "..., in a report issued on Tuesday(, ...)": what it says
+    # "..., in a report issued on Tuesday(, ...)": the clause around it is what the report says
+    if k > 0 and rules.statement_phrase.match(own.rstrip(".!?")):
         said = strip_openers(without_dates(blanked, c0, segs[k - 1][1], timexes), rules)
         if k + 1 < len(segs):
             said = f"{said} {without_dates(blanked, segs[k + 1][0], c1, timexes)}"
