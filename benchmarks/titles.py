@@ -69,7 +69,9 @@ _COMMENT = [
     re.compile(r"\bRecommend\s*\(\d+\)|\bReply\s*\|", re.I),
 ]
 
-_WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
+# A word: letters or digits, with inner apostrophes, dots, hyphens, and a
+# thousands comma ("31,000" is one word, as it is to a reader).
+_WORD = re.compile(r"[^\W_](?:(?:[\w'’.-]|(?<=\d),(?=\d{3}))*[^\W_])?")
 
 
 def words(title: str) -> list[str]:

@@ -136,6 +136,10 @@ def test_date_words(title, expected):
     ("One two three four five six seven eight nine ten eleven twelve thirteen fourteen", False),
     ("One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen", True),
     ("Kim Jong-un and Moon Jae-in meet", False),  # hyphenated names are one word each
+    # a number with a thousands comma is one word
+    ("A collision of two oil tankers off South Africa released 31,000 tonnes of oil", False),
+    ("Paisley, Glasgow, Leeds, York, Hull, Bath, Ely, Wells, Ripon, Derby, Truro, Exeter, Bristol, Dundee", False),
+    ("Paisley, Glasgow, Leeds, York, Hull, Bath, Ely, Wells, Ripon, Derby, Truro, Exeter, Bristol, Dundee, Perth", True),
 ])
 def test_length(title, expected):
     # under 3 or over 14 words
