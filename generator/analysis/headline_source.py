@@ -124,6 +124,8 @@ def _antecedent(piece: str, rules: HeadlineRules) -> str | None:
 
 
 _PARTICIPLE = re.compile(r"^[a-z]+ing\b")
+# A fronted purpose or part ("To counter the crisis, ...", "Of 80 countries, 50 did so"): the clause follows.
+_PURPOSE_OR_PART = re.compile(r"^(?:to\s+[a-z]+|of)\s", re.I)
 _COMMA_ASIDE = re.compile(r",[^,]*,")
 # A comma piece that is an aside about the noun before it: a participle's
 # ("officially known as H1N1") or a relative clause's.
@@ -176,7 +178,8 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
             b = segs[k + 2][1]
     head_text = blanked[a:b].strip()
     fronted = not own or (_PREPOSITION_START.match(head_text) and not has_trigger(own, v, True)) \
-        or bool(rules.statement_phrase.match(own))  # "In a statement released on Tuesday, the WHO said ..."
+        or bool(rules.statement_phrase.match(own)) \
+        or bool(k == 0 and _PURPOSE_OR_PART.match(head_text))  # "To counter the crisis, ...", "Of 80 countries, ..."
     participle = _PARTICIPLE.match(head_text) and not _PREPOSITION_START.match(head_text)
     if k > 0 and rules.attribution.match(own):  # "..., the minister said on Monday"
         said = strip_openers(without_dates(blanked, c0, segs[k - 1][1], timexes), rules)

@@ -111,7 +111,7 @@ _ADJECTIVE_ENDINGS = ("able", "ible", "ous", "ive", "ful", "less", "ed")
 
 def _finite(word: str, rules: HeadlineRules) -> bool:
     w = word.lower()
-    return w in _AUXILIARIES or _is_verb(w, rules)
+    return w in _AUXILIARIES or _is_verb(w, rules) or w.endswith(("'re", "’re", "'ve", "’ve", "'ll", "’ll"))
 
 
 # What a participle's phrase starts with after the participle: a determiner,
@@ -149,7 +149,7 @@ def _without_reduced_relative(title: str, rules: HeadlineRules) -> str:
         for j in range(i + 2, min(len(words), i + 11)):
             if any(ch in words[j - 1] for ch in ",;:“”\"()"):
                 break
-            if _finite(words[j], rules):
+            if _finite(words[j], rules) and words[j - 1].lower() not in _MODIFIER_BEFORE:  # not "of reported cases"
                 if j + 1 < len(strip_dangling(" ".join(_cut(words, rules))).split()):
                     return title  # the cut keeps the verb anyway: the phrase stays, it says more
                 return " ".join(words[:i] + words[j:])
