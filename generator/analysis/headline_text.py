@@ -28,8 +28,9 @@ _DANGLING = {"and", "or", "but", "the", "a", "an", "of", "to", "in", "on", "at",
 # as H1N1", "valued at $560 million"): shared by the aside's removal
 # (headlines.compress) and the comma piece's test (headline_source).
 PARTICIPLE = r"(?:[a-z]+ly\s+)?(?:[a-z]{2,}ed|known|shown|seen|born|built|held|made)"
-# "... 1,626 confirmed cases, up | from 1,364"; "... clear weather, a period | that could prove critical"
-_COMMA_TAIL = re.compile(r",\s+(?:up|down|(?:a|an|the)\s+\S+)$")
+# "... 1,626 confirmed cases, up | from 1,364"; "... clear weather, a period | that could prove critical";
+# "... going back to work, cafes | and restaurants reopening": a list's next item, cut after its first word
+_COMMA_TAIL = re.compile(r",\s+(?:up|down|(?:a|an|the)\s+\S+|[a-z][\w’'-]*)$")
 _BRACKETS = re.compile(r"\s*\([^()]*\)|\s*\[[^\[\]]*\]")
 _DETERMINER_END = re.compile(r"\b(?:the|a|an)\s+$", re.I)  # "the April 20 explosion": the date inside a noun phrase
 # the word after a date; the comma after a date with its year is the date's ("the Sept. 11, 2001, attacks")
