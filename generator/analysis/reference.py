@@ -29,7 +29,9 @@ def readable_opening(title: str, rules: HeadlineRules) -> bool:
     word = title.split()[0].strip("“\"") if title.split() else ""
     if len(word) > 1 and word.isupper():
         return True  # "US", "WHO": a name, not "us" or "who"
-    first = _CONTRACTION.sub("", word.lower())  # "it's", "that's", "they'll": the pronoun
+    first = word.lower()
+    if "'" in first or "’" in first:
+        first = _CONTRACTION.sub("", first)  # "it's", "that's", "they'll": the pronoun
     return first not in rules.pronouns and first not in rules.first_person and first not in rules.demonstratives \
         and first not in _RELATIVES  # "Who held shares": whose antecedent the sentence lost
 
