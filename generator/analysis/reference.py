@@ -33,6 +33,7 @@ def readable_opening(title: str, rules: HeadlineRules) -> bool:
     if "'" in first or "’" in first:
         first = _CONTRACTION.sub("", first)  # "it's", "that's", "they'll": the pronoun
     return first not in rules.pronouns and first not in rules.first_person and first not in rules.demonstratives \
+        and first not in rules.conditions \
         and first not in _RELATIVES  # "Who held shares": whose antecedent the sentence lost
 
 
