@@ -27,6 +27,7 @@ class HeadlineRules:
     title_words: frozenset[str]
     first_person: frozenset[str]
     demonstratives: frozenset[str]
+    to_prepositions: frozenset[str]  # "back to", "due to": "to" a preposition, not an infinitive's
     conditions: frozenset[str]  # "If ...": a condition, not a happening
     not_after_demonstrative: frozenset[str]  # "that there was": a conjunction, not a demonstrative
     causative: re.Pattern  # "helping him (to) win ..."
@@ -62,6 +63,7 @@ def load_headline_rules(path: Path) -> HeadlineRules:
         demonstratives=frozenset(data["demonstratives"]),
         not_after_demonstrative=frozenset(data["not_after_demonstrative"]),
         conditions=frozenset(data["conditions"]),
+        to_prepositions=frozenset(data["to_prepositions"]),
         causative=re.compile(rf"^(?:{alternation(data['causatives'])})\s+(\S+)\s+(?:to\s+)?([a-z]+)\b\s*(.*)$", re.I),
         irregular_past=dict(data["irregular_past"]),
         # "the WHO said", "the WHO said in its latest update": who said it, and nothing else

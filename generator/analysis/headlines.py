@@ -225,7 +225,7 @@ _RELATIVE_ASIDE = re.compile(r",\s+(?:who|which|whose|where|under which|in which
 _PARTICIPLE_ASIDE = re.compile(rf",\s+{PARTICIPLE}\s[^,]{{0,80}},")
 _HAVING_BEEN = re.compile(r"\bhaving been\b")
 _HAVING_DONE = re.compile(r"\bhaving (\w+ed)\b")
-_TO_VERB_END = re.compile(r"\s+to\s+[a-z]+$")
+_TO_VERB_END = re.compile(r"(\S+)\s+to\s+[a-z]+$")
 _ED_END = re.compile(r"\s+[a-z]+ed$")
 
 
@@ -263,7 +263,10 @@ def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozense
         opened = title.rfind("“")
         if opened > 8 and "”" not in title[opened:] and len(title[opened:].split()) < 3:
             title = title[:opened]  # a quote cut after a word or two says nothing
-        title = _TO_VERB_END.sub("", strip_dangling(title))  # cut after "to try": no object
+        title = strip_dangling(title)
+        to_end = _TO_VERB_END.search(title)  # cut after "to try": no object; not "back to work", "due to rain"
+        if to_end and to_end.group(1).lower() not in rules.to_prepositions:
+            title = title[: to_end.end(1)]
         kept = title.split()
         if words[len(kept):][:1] == ["by"] and not (len(kept) > 1 and kept[-2].lower() in _AUXILIARIES):
             title = _ED_END.sub("", title)  # "attacks committed | by the regime", not "were dispelled | by"
