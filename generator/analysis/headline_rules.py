@@ -36,6 +36,7 @@ class HeadlineRules:
     said_end: re.Pattern  # "The WHO said it": a cut that kept who spoke and lost what was said
     quote_first: re.Pattern  # "“The plume has declined,” BP said": the quotation, then who said it
     ing_nouns: frozenset[str]  # nouns ending in -ing, not participles
+    participle_objects: frozenset[str]  # what a participle's phrase goes on with ("nearing the coast")
     statement_phrase: re.Pattern  # "In a statement released (in Geneva)": what a statement came in, fronted
     speaker_role: re.Pattern  # " spokesman ": the speaker's role, after the organisation it speaks for
     irregular_past: dict[str, str]
@@ -75,6 +76,7 @@ def load_headline_rules(path: Path) -> HeadlineRules:
                                rf"(?P<verb>{alternation(data['reporting_verbs'])})"
                                rf"(?:\s+(?:{alternation(data['after_speaking'])})\b.*)?$", re.S),
         ing_nouns=frozenset(data["ing_nouns"]),
+        participle_objects=frozenset(data["participle_objects"]),
         statement_phrase=re.compile(
             rf"^(?:in|at|during|with|through)\s+(?:(?:a|an|the|its|his|her|their|this|that)\s+)?(?:[\w’'-]+\s+){{0,3}}?"
             rf"(?:{alternation(data['statement_nouns'])})(?:\s+[a-z]+ed)?(?:\s+(?:in|at|on|to|by|with|from|before)\s.*)?$",

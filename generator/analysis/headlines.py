@@ -114,13 +114,6 @@ def _finite(word: str, rules: HeadlineRules) -> bool:
     return w in _AUXILIARIES or _is_verb(w, rules) or w.endswith(("'re", "’re", "'ve", "’ve", "'ll", "’ll"))
 
 
-# What a participle's phrase starts with after the participle: a determiner,
-# a name, a preposition or a particle ("nearing the coast", "monitoring BP's
-# well", "moving toward the Gulf"), not a lower-case noun nor "that".
-_OBJECT_START = re.compile(r"^(?:the|a|an|its|his|her|their|our|this|these|those|[A-Z][\w’'.-]*|from|to|toward|towards|"
-                          r"into|in|on|at|off|over|under|across|around|through|along|up|down|out|for|with|about)$")
-
-
 def _without_reduced_relative(title: str, rules: HeadlineRules) -> str:
     """ "The oil spill nearing the Gulf coastline is a disaster" -> "The oil
     spill is a disaster": a headline too long to keep its subject's verb
@@ -139,7 +132,8 @@ def _without_reduced_relative(title: str, rules: HeadlineRules) -> str:
             continue
         if not (w.endswith("ing") and len(w) > 5 and w.isalpha() and w.islower()) or w in rules.ing_nouns:
             continue
-        if i - subject > 7 or not _OBJECT_START.match(words[i + 1]):
+        after = words[i + 1]
+        if i - subject > 7 or not (after[:1].isupper() or after in rules.participle_objects):
             continue  # a subject is short; "developing nations", "a trading house": a modifier, not a clause
         before = words[i - 1]
         low = before.lower()
