@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from generator.analysis import sentences
 from generator.analysis.article import analyse
 from generator.analysis.headlines import _main_clause_first, compress, strip_dangling
 from generator.config import ExtractionSettings
@@ -71,18 +70,3 @@ def test_seed_headlines_read_as_headlines(seed_site):
 ])
 def test_the_clause_or_the_happening_comes_first(title, headline):
     assert _main_clause_first(title, RES.vocab, RULES) == headline
-
-
-def test_a_ticker_broken_by_a_paragraph_break_stays_in_its_sentence():
-    """Timeline17's Reuters text breaks "BP Plc (BP.L) (BP.N) said ..." after
-    each ticker's dot, as three paragraphs once converted: the sentence runs
-    on through a break inside a short bracket, so its headline has its subject."""
-    from tests.support import shared_dir
-    from tests.support.timeline17 import detokenize
-
-    path = shared_dir() / "data" / "timeline17" / "bpoil_reuters" / "InputDocs" / "2010-07-15" / "1203.htm.txt"
-    text = "\n\n".join(detokenize(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    sentence = next(text[a:b] for a, b in sentences.split(text) if "stopped the flow of oil" in text[a:b])
-    assert "- BP Plc (BP.\n\nL) (BP.\n\nN) said on Thursday it stopped" in sentence
-    tail = sentence[sentence.index("BP Plc (BP.") :]
-    assert headline_of(tail, "Thursday", date(2010, 7, 15)).startswith("BP Plc said it stopped the flow of oil")

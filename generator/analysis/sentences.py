@@ -96,8 +96,6 @@ def split(text: str, abbreviations: Abbreviations | None = None) -> list[tuple[i
     start = 0
     for m in _BOUNDARY.finditer(text):
         at = m.start()
-        if text.rfind("(", max(start, at - 12), at) != -1 and _inside_brackets(text, start, at, m.end()):
-            continue
         stop = text[at]
         if stop == "\n":  # a paragraph break or a bullet: the sentence ends before it
             end = next_start = at
@@ -109,21 +107,6 @@ def split(text: str, abbreviations: Abbreviations | None = None) -> list[tuple[i
         start = next_start
     _add(text, start, len(text), spans)
     return spans
-
-
-_TICKER_END = re.compile(r"\s*[A-Za-z0-9.:]{0,8}\)")  # "L)": the rest of "(BP.L)" after a break
-
-
-def _inside_brackets(text: str, start: int, at: int, after: int) -> bool:
-    """A break inside a short bracket: "BP Plc (BP.|L) said ..." where a
-    converter put a paragraph break after the dot of a ticker symbol. The
-    sentence goes on when a bracket opened in the last few characters is
-    still open and the text after the break closes it within a word (the
-    caller has found a "(" in the last 12 characters)."""
-    opened = text.rfind("(", start, at)
-    if opened < at - 12 or ")" in text[opened:at] or any(ch.isspace() for ch in text[opened:at]):
-        return False
-    return _TICKER_END.match(text, after) is not None
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
