@@ -70,3 +70,18 @@ def test_seed_headlines_read_as_headlines(seed_site):
 ])
 def test_the_clause_or_the_happening_comes_first(title, headline):
     assert _main_clause_first(title, RES.vocab, RULES) == headline
+
+
+def test_a_sentence_that_starts_inside_a_tickers_brackets_takes_the_name_before_them():
+    """Timeline17's Reuters text breaks "BP Plc (BP.L) (BP.N) said ..." after
+    each ticker's dot, three paragraphs once converted: the headline of the
+    sentence that starts "N) said on Thursday ..." names BP Plc."""
+    from tests.support import shared_dir
+    from tests.support.timeline17 import detokenize
+
+    path = shared_dir() / "data" / "timeline17" / "bpoil_reuters" / "InputDocs" / "2010-07-15" / "1203.htm.txt"
+    text = "\n\n".join(detokenize(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert "BP Plc (BP.\n\nL) (BP.\n\nN) said on Thursday it stopped the flow of oil" in text
+    article = Article("reuters", Path("reuters.md"), "BP", date(2010, 7, 15), "", "", (), False, text)
+    titles = [m.title for m in analyse(article, RES, ExtractionSettings()).mentions if m.timex.text == "Thursday"]
+    assert titles[0].startswith("BP Plc said it stopped the flow of oil"), titles

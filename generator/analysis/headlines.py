@@ -273,6 +273,14 @@ def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozense
 _LEADING_JUNK = re.compile(r"^(?:[*•·#>|,;:)\]\-–—]+\s*|[A-Z][A-Za-z.]{0,5}\)\s+)+")
 
 
+# A sentence that starts inside a ticker's brackets, broken after its dot
+# ("BP Plc (BP.|L) (BP.|N) said on Thursday ...", as Timeline17's Reuters
+# text is split): the name before the brackets is its subject.
+_TICKER_REST = re.compile(r"[A-Z0-9.:]{1,8}\)\s")
+_TICKER_NAME = re.compile(r"((?:[A-Z][\w&.'’-]*\s+){0,4}[A-Z][\w&.'’-]*?)(?:'s|’s)?\s+\([A-Z0-9.:]{1,8}\.?\s*"
+                          r"(?:[A-Z0-9.:]{0,8}\)\s*\([A-Z0-9.:]{1,8}\.?\s*)*$")
+
+
 def _clean_start(title: str) -> str:
     """No junk at the start, and no word said twice there ("BP BP is in talks",
     a ticker printed before the story)."""
@@ -358,7 +366,11 @@ def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[
     # "Syria where Mr Tillerson said..." -> "Mr Tillerson said..."
     title = _PLACE_WHERE.sub("", title)
     title = compress(strip_openers(title, rules), rules, titles, people, acronyms(text[s:e]))
+    ticker = _TICKER_REST.match(title)
+    named = _TICKER_NAME.search(text, max(0, s - 160), s) if ticker else None
     title = _clean_start(title)
+    if named and title and title[0].islower():  # "N) said it stopped the flow" -> "BP Plc said it stopped the flow"
+        title = f"{named.group(1)} {title}"
     if title and title[0].islower() and _is_verb(title.split()[0], rules):
         return Headline("", a, b)  # "confirmed that its test was used": who did it is not in the sentence
     return Headline(_capitalise(title) if title else title, a, b)
