@@ -3,14 +3,15 @@ sentence (weighted by how rare each word is), and how close an event's
 sentences come to it; and what it says about each day: the centroid of the
 sentences dated that day, which an event's summary is chosen to be close to.
 
-Each distinct statement counts once in both centroids: a sentence with two
-dates, a wire story reprinted by several outlets, a live blog repeating its
-lead (the same keywords) weigh as one sentence, so what one report says
-many times does not pull the day's centroid, and the summary chosen near it
-(corpus/summary.py), towards itself. Measured on Timeline17's development
-topics (benchmarks/summary_loop.py, all 8 timelines): AR1-F 0.1409 -> 0.1430,
+Each distinct statement counts once, in the words' rarity and in both
+centroids: a sentence with two dates, a wire story reprinted by several
+outlets, a live blog repeating its lead (the same keywords) weigh as one
+sentence, so what one report says many times does not pull the day's
+centroid, and the summary chosen near it (corpus/summary.py), towards
+itself. Measured on Timeline17's development topics
+(benchmarks/summary_loop.py, all 8 timelines): AR1-F 0.1409 -> 0.1429,
 AR2-F 0.0353 -> 0.0355, Date-F1 0.7195 -> 0.7207 (H1N1 0.1341 / 0.0299 ->
-0.1410 / 0.0310, bpoil 0.1448 / 0.0385 -> 0.1440 / 0.0381).
+0.1412 / 0.0311, bpoil 0.1448 / 0.0385 -> 0.1437 / 0.0381).
 
 A corpus gathered about one story also catches what merely mentions it: a
 market report that names the outbreak once, a blog's weather note. Those
@@ -30,16 +31,13 @@ from ..model import Mention
 
 class Topic:
     def __init__(self, mentions: list[Mention]):
-        df = Counter(k for m in mentions for k in m.keywords)
-        n = max(len(mentions), 1)
+        statements = list(dict.fromkeys(m.keywords for m in mentions))  # each distinct statement once
+        df = Counter(k for kws in statements for k in kws)
+        n = max(len(statements), 1)
         self.idf = {k: math.log(1 + n / c) for k, c in df.items()}
         centroid: dict[str, float] = {}
-        distinct: set[frozenset[str]] = set()  # each statement once (its keywords)
-        for m in mentions:
-            if m.keywords in distinct:
-                continue
-            distinct.add(m.keywords)
-            for k in m.keywords:
+        for kws in statements:
+            for k in kws:
                 centroid[k] = centroid.get(k, 0.0) + self.idf[k]
         self.centroid = centroid
         self.norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
