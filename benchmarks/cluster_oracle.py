@@ -4,7 +4,7 @@ are made of, and what a perfect choice of sentence within them would score.
     python benchmarks/cluster_oracle.py --cache FOLDER   # the folder of `summary_loop.py --prepare`
 
 For each reference timeline, exactly as quality.py scores it (the k days
-Date-F1 picks; for each day the summaries of its events, most salient first,
+Date-F1 picks; for each day the summaries of its events in the site's order,
 as many as the reference has sentences per date), it prints AR1-F / AR2-F of
 
 * ours: the events' summaries;

@@ -24,8 +24,10 @@ resources, content, analyse, merged_events, overrides, site.plan). Reported:
   or comment-thread mark).
 * Key-event text (topics): alignment ROUGE (AR1-F, AR2-F; benchmarks/rouge.py)
   of those k days' texts against each journalists' timeline: a day's text is
-  the summaries of its events, most salient first, as many as the reference's
-  mean number of sentences per date. Beside it, the same days with the first
+  the summaries of its events in the order the site lists them under that day
+  (corpus.salience.day_order: the most reported first, then the day's other
+  happenings of the story), as many as the reference's mean number of
+  sentences per date. Beside it, the same days with the first
   sentences (title first) of the day's top event's first source article (the
   "lead"), for how much sentence choice can add. Averages: F1 of mean P and mean R.
 
@@ -378,7 +380,8 @@ def key_events_report(c: Corpus, first_article: date) -> dict:
 
 
 def day_text(events: list[Event], n: int) -> list[str]:
-    """A key day's text: the summaries of its events, most salient first, n of them."""
+    """A key day's text: the summaries of its events in the site's order for the
+    day (tests.support.timeline17.day_events), n of them."""
     out: list[str] = []
     for e in events:
         s = " ".join(e.summary.split())
@@ -392,7 +395,7 @@ def day_text(events: list[Event], n: int) -> list[str]:
 def lead_text(events: list[Event], by_slug: dict[str, Analysis], n: int) -> list[str]:
     """The first n sentences (the title first: in a converted Timeline17
     article it is the file's first line) of the first source article of the
-    day's most salient event."""
+    day's first event (day_events' order)."""
     for e in events:
         for slug in source_articles(e):
             if slug in by_slug:

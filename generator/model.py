@@ -175,6 +175,9 @@ class Event:
     background: bool = False  # before the corpus's own coverage: recalled, not reported
     mentions: tuple[str, ...] = ()  # keys of the sentences it was made from (merge.mention_key)
     named: tuple[str, ...] = ()  # every name its sources' sentences give, `entities` first (entity pages)
+    # how close its summary comes to what the corpus says about its day (corpus/topic.py, 0 to 1;
+    # 0 for an event dated coarser than a day): with `salience`, its place among the day's events
+    day_closeness: float = 0.0
 
     @property
     def date(self) -> str:

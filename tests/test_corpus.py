@@ -11,8 +11,8 @@ from generator.analysis.words import keywords
 from generator.corpus.clustering import Clusters, cluster_mentions, similarity
 from generator.corpus.entities import EntityIndex
 from generator.corpus.merge import best_when, merge
-from generator.corpus.salience import Coverage, salience
-from generator.model import Analysis, Article, EntityRef, Mention
+from generator.corpus.salience import Coverage, day_order, listing_order, salience
+from generator.model import Analysis, Article, EntityRef, Event, Mention
 from generator.resources import language_resources
 from generator.temporal import Timex, calendar
 
@@ -126,3 +126,40 @@ def test_one_article_one_day_two_places_are_two_happenings():
                     frozenset({"minist", "met", "kazan"}), False)
     groups = cluster_mentions([sochi, kazan], index_of(sochi, kazan), 0.34, RES.vocab)
     assert sorted(map(sorted, groups)) == [[0], [1]]
+
+
+def test_a_days_events_are_listed_by_salience_and_closeness_to_the_day():
+    """Under one day the story's other happenings come before a sentence that
+    merely dates something else to that day, though it was reported more;
+    the day's main event stays first; coarser dates keep salience order."""
+
+    def ev(value: str, title: str, sal: float, close: float) -> Event:
+        return Event(id=title, when=calendar.when(value), title=title, summary=title + ".", salience=sal,
+                     entities=(), sources=(), day_closeness=close)
+
+    main = ev("2010-04-20", "The rig exploded", 5.0, 0.7)
+    search = ev("2010-04-20", "Boats searched for the workers", 0.5, 0.6)
+    shares = ev("2010-04-20", "Airline shares rose", 1.0, 0.3)
+    spread = ev("2010-04", "Oil spread towards the coast", 0.4, 0.0)
+    hearing = ev("2010-04", "Senators called hearings", 0.8, 0.0)
+    assert day_order(search) > day_order(shares)  # 0.5 x 0.6^3 = 0.108 against 1.0 x 0.3^3 = 0.027
+    ordered = sorted([shares, spread, search, hearing, main], key=listing_order)
+    assert [e.title for e in ordered] == [hearing.title, spread.title, main.title, search.title, shares.title]
+
+
+def test_merge_lists_events_in_the_sites_order_with_their_closeness_to_the_day():
+    story = ["The oil rig exploded in the Gulf, killing eleven workers.",
+             "The oil rig exploded in the Gulf and eleven workers died.",
+             "An explosion on the oil rig in the Gulf killed eleven workers."]
+    ms = [mention(f"s{i}", 0, text, "2010-04-20", lead=True) for i, text in enumerate(story)]
+    ms += [mention("d", 3, "Coast Guard boats searched the Gulf for the oil rig workers.", "2010-04-20"),
+           mention("e", 3, "Airline shares rose in London on strong holiday bookings.", "2010-04-20"),
+           mention("f", 2, "Oil spread across the Gulf towards the coast.", "2010-04")]
+    analyses = [analysis(m.article, date(2010, 4, 21), [m], source=m.article) for m in ms]
+    events = merge(analyses, index_of(*ms), RES.vocab, RES.summary)
+    assert events == sorted(events, key=listing_order)
+    day = [e for e in events if e.precision == "day"]
+    assert day[0].summary.startswith("The oil rig exploded") and len(day[0].sources) == 3
+    assert all(0.0 < e.day_closeness <= 1.0 for e in day)
+    assert max(day, key=lambda e: e.day_closeness) is day[0]
+    assert [e.day_closeness for e in events if e.precision == "month"] == [0.0]

@@ -15,7 +15,7 @@ from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import When
 from .clustering import Features, cluster_mentions, features, similarity
 from .entities import EntityIndex
-from .salience import Coverage, salience
+from .salience import Coverage, listing_order, salience
 from .summary import SummaryRules, plainness, position, summary_text
 from .topic import Topic
 
@@ -128,7 +128,7 @@ def _anchor(ms: list[Mention], articles: dict[str, Article]) -> Mention:
 
 def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: SummaryRules,
           threshold: float = 0.34) -> list[Event]:
-    """The corpus's events, in date order, with ids."""
+    """The corpus's events, in date order (salience.listing_order), with ids."""
     mentions = [m for a in analyses for m in a.mentions]
     articles = {a.article.slug: a.article for a in analyses}
     timexes = {a.article.slug: a.timexes for a in analyses}
@@ -163,8 +163,9 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
             background=coverage.recalled(when.end),
             mentions=tuple(sorted({mention_key(m) for m in ms})),
             named=tuple(dict.fromkeys((*entities, *_entities(ms, index, every=True)))),
+            day_closeness=round(topic.day_closeness(rep, when.value[:10]), 3) if when.precision == "day" else 0.0,
         ))
-    events.sort(key=lambda e: (e.when.sort_key(), -e.salience, e.title))
+    events.sort(key=listing_order)
     return assign_ids(events)
 
 

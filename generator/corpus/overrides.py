@@ -33,6 +33,7 @@ from ..errors import BuildError, Problem, Report
 from ..inputs import override_files
 from ..model import Event, Source
 from ..temporal import calendar
+from .salience import listing_order
 
 ALLOWED = {"event", "match", "title", "summary", "date", "hidden", "merge", "tags"}
 MATCH_KEYS = {"date", "contains"}
@@ -326,5 +327,5 @@ def apply_overrides(events: list[Event], overrides: list[Override], report: Repo
     if problems:
         raise BuildError(problems)
     visible = [e for e in current.values() if not e.hidden]
-    visible.sort(key=lambda e: (e.when.sort_key(), -e.salience, e.title, e.id))
+    visible.sort(key=lambda e: (*listing_order(e), e.id))
     return visible

@@ -61,6 +61,7 @@ class SummaryRules:
     recalling: re.Pattern
     pronoun_opening: re.Pattern  # "He said...", "They flew...": the sentence does not stand alone
     aside: re.Pattern  # a bracketed aside, dropped from the summary's text
+    list_mark: re.Pattern  # a bullet or a dash left at the start ("* - BP's shares fall..."), dropped
     attributive_before: re.Pattern  # "the April 20 explosion", "of last month's forum": part of a noun phrase
     attributive_after: re.Pattern  # "Friday's meeting"
     relating: re.Pattern  # the words before a date that relate the happening to it ("since"): the date stays
@@ -85,6 +86,7 @@ def load_summary_rules(path: Path) -> SummaryRules:
         plain_opening=re.compile(p["plain_opening"]),
         dateline=re.compile(p["dateline"]), recalling=re.compile(p["recalling"], re.IGNORECASE),
         pronoun_opening=re.compile(p["pronoun_opening"]), aside=re.compile(p["aside"]),
+        list_mark=re.compile(p["list_mark"]),
         relating=re.compile(p["relating"], re.IGNORECASE), range_after=re.compile(p["range_after"], re.IGNORECASE),
         attributive_before=re.compile(p["attributive_before"], re.IGNORECASE),
         attributive_after=re.compile(p["attributive_after"]),
@@ -133,8 +135,9 @@ def summary_text(m: Mention, timexes: Sequence[Timex], when: When, rules: Summar
     """The representative sentence as the event's summary prints it, under
     the event's date: without the expressions of that day (with the
     prepositions that introduce them) where they are adverbs ("on Friday",
-    not "Friday's talks" nor "the April 20 explosion"), and without
-    bracketed asides.
+    not "Friday's talks" nor "the April 20 explosion"), without
+    bracketed asides, and without a list's bullet or a chronology's dash
+    left at its start ("May 5 - A barge begins..." -> "A barge begins...").
     `timexes` are the article's expressions (offsets in the article's text)."""
     sentence = m.sentence
     own = [replace(x, start=x.start - m.start, end=x.end - m.start)
@@ -142,10 +145,12 @@ def summary_text(m: Mention, timexes: Sequence[Timex], when: When, rules: Summar
     own = [x for x in own if not rules.relating.search(sentence[:x.start])
            and not rules.attributive_before.search(sentence[:x.start])
            and not rules.attributive_after.match(sentence[x.end:]) and not rules.range_after.match(sentence[x.end:])]
-    if not own and not rules.aside.search(sentence):
+    if not own and not rules.aside.search(sentence) and not rules.list_mark.match(sentence):
         return sentence
     text = without_dates(sentence, 0, len(sentence), own) if own else sentence
     text = " ".join(rules.aside.sub("", text).split()).replace(":,", ":")
+    if mark := rules.list_mark.match(text):
+        text = text[mark.end():]
     if len(text.split()) < rules.min_words:
         return sentence
     if text[:1].islower() and not sentence.lstrip()[:1].islower():

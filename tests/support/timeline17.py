@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from generator.corpus.salience import day_order
 from generator.model import Event
 
 PTB = [
@@ -128,14 +129,16 @@ def event_day(e: Event) -> date | None:
 
 
 def day_events(events: Iterable[Event]) -> dict[date, list[Event]]:
-    """The day-precision events of each day, most salient first (the events
-    whose salience makes a day's score)."""
+    """The day-precision events of each day (the events whose salience makes
+    a day's score), in the order the site lists them under that day
+    (corpus.salience.day_order: the most reported first, then the day's
+    other happenings of the story)."""
     out: dict[date, list[Event]] = defaultdict(list)
     for e in events:
         if (d := event_day(e)) is not None:
             out[d].append(e)
     for evs in out.values():
-        evs.sort(key=lambda e: (-e.salience, e.id))
+        evs.sort(key=lambda e: (-day_order(e), -e.salience, e.id))
     return dict(out)
 
 
