@@ -513,6 +513,12 @@ def table_rows(report: dict) -> list[Row]:
         for which, label in (("entity_pages", "entity pages"), ("all_sentences", "names in all sentences")):
             n = seed["names"][which]
             for m in ("precision", "recall"):
+                if which == "entity_pages" and m == "recall" and "in_events" in n:
+                    # Issue 13 gives pages only to names that occur in an event, so a gold name
+                    # no event's sentence holds has none: the recall to hold to is the next row's.
+                    rows.append(Row("seed", f"{label}: {m} of every gold name (pages only for names in events)",
+                                    n[m]))
+                    continue
                 rows.append(Row("seed", f"{label}: {m}", n[m], f">= {t['names']}", n[m] >= t["names"]))
             if "in_events" in n:
                 r = n["in_events"]["recall"]
