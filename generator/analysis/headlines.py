@@ -269,14 +269,15 @@ def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozense
 
 # What the text around a sentence can leave at its start: a list's bullet
 # ("* In 1976, ..." less its date), the end of a ticker symbol's brackets
-# ("VX) will not give ..."), a stray comma or dash.
-_LEADING_JUNK = re.compile(r"^(?:[*•·#>|,;:)\]\-–—]+\s*|[A-Z][A-Za-z.]{0,5}\)\s+)+")
+# ("VX) will not give ..."), a stray comma or dash, a chronology's date left
+# half ("/12 - Executives ...").
+_LEADING_JUNK = re.compile(r"^(?:[*•·#>|,;:)\]\-–—]+\s*|[A-Z][A-Za-z.]{0,5}\),?\s+|/\d{1,4}\b\s*)+")
 
 
 # A sentence that starts inside a ticker's brackets, broken after its dot
 # ("BP Plc (BP.|L) (BP.|N) said on Thursday ...", as Timeline17's Reuters
 # text is split): the name before the brackets is its subject.
-_TICKER_REST = re.compile(r"[A-Z0-9.:]{1,8}\)\s")
+_TICKER_REST = re.compile(r"[A-Z0-9.:]{1,8}\)\s")  # "N) said ...", not "L), said" (something dropped between)
 _TICKER_NAME = re.compile(r"((?:[A-Z][\w&.'’-]*\s+){0,4}[A-Z][\w&.'’-]*?)(?:'s|’s)?\s+\([A-Z0-9.:]{1,8}\.?\s*"
                           r"(?:[A-Z0-9.:]{0,8}\)\s*\([A-Z0-9.:]{1,8}\.?\s*)*$")
 
@@ -369,7 +370,8 @@ def make_headline(text: str, sentence: tuple[int, int], t: Timex, timexes: list[
     ticker = _TICKER_REST.match(title)
     named = _TICKER_NAME.search(text, max(0, s - 160), s) if ticker else None
     title = _clean_start(title)
-    if named and title and title[0].islower():  # "N) said it stopped the flow" -> "BP Plc said it stopped the flow"
+    if named and title and title[0].islower() and _is_verb(title.split()[0], rules):
+        # "N) said it stopped the flow" -> "BP Plc said it stopped the flow"
         title = f"{named.group(1)} {title}"
     if title and title[0].islower() and _is_verb(title.split()[0], rules):
         return Headline("", a, b)  # "confirmed that its test was used": who did it is not in the sentence
