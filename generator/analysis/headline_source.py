@@ -177,16 +177,17 @@ def _clause_title(blanked: str, t: Timex, c0: int, c1: int, timexes: list[Timex]
             own = f"{own} {without_dates(blanked, segs[k + 2][0], segs[k + 2][1], timexes)}"
             b = segs[k + 2][1]
     head_text = blanked[a:b].strip()
-    fronted = not own or (_PREPOSITION_START.match(head_text) and not has_trigger(own, v, True)) \
-        or bool(rules.statement_phrase.match(own)) \
+    # "In a statement released on Tuesday, the WHO said ...", "..., in a report issued on Tuesday."
+    # (only a phrase that opens with one of the pattern's prepositions' letters is matched)
+    statement = own[:1] in "IiAaDdWwTt" and bool(rules.statement_phrase.match(own.rstrip(".!?")))
+    fronted = not own or (_PREPOSITION_START.match(head_text) and not has_trigger(own, v, True)) or statement \
         or bool(k == 0 and _PURPOSE_OR_PART.match(head_text))  # "To counter the crisis, ...", "Of 80 countries, ..."
     participle = _PARTICIPLE.match(head_text) and not _PREPOSITION_START.match(head_text)
     if k > 0 and rules.attribution.match(own):  # "..., the minister said on Monday"
         said = strip_openers(without_dates(blanked, c0, segs[k - 1][1], timexes), rules)
         if len(said.split()) >= 4:
             return said, c0, segs[k - 1][1]
-    # "..., in a report issued on Tuesday(, ...)": the clause around it is what the report says
-    if k > 0 and rules.statement_phrase.match(own.rstrip(".!?")):
+    if k > 0 and statement:  # "..., in a report issued on Tuesday(, ...)": the clause around it is what it says
         said = strip_openers(without_dates(blanked, c0, segs[k - 1][1], timexes), rules)
         if k + 1 < len(segs):
             said = f"{said} {without_dates(blanked, segs[k + 1][0], c1, timexes)}"

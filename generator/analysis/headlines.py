@@ -258,7 +258,8 @@ def compress(title: str, rules: HeadlineRules, titles: frozenset[str] = frozense
         if opened > 8 and "”" not in title[opened:] and len(title[opened:].split()) < 3:
             title = title[:opened]  # a quote cut after a word or two says nothing
         title = strip_dangling(title)
-        to_end = _TO_VERB_END.search(title)  # cut after "to try": no object; not "back to work", "due to rain"
+        to_end = _TO_VERB_END.search(title) if " to " in title else None  # cut after "to try": no object;
+        # not "back to work", "due to rain"
         if to_end and to_end.group(1).lower() not in rules.to_prepositions:
             title = title[: to_end.end(1)]
         kept = title.split()
@@ -285,10 +286,12 @@ _TICKER_NAME = re.compile(r"((?:[A-Z][\w&.'’-]*\s+){0,4}[A-Z][\w&.'’-]*?)(?:
 def _clean_start(title: str) -> str:
     """No junk at the start, and no word said twice there ("BP BP is in talks",
     a ticker printed before the story)."""
-    title = _LEADING_JUNK.sub("", title)
-    first, _, rest = title.partition(" ")
-    if first and rest.startswith(first + " ") and first[:1].isupper():
-        title = rest
+    if not title[:1].isalpha() or ")" in title[:8]:  # (most titles start with a letter and hold no bracket there)
+        title = _LEADING_JUNK.sub("", title)
+    if title[:1].isupper():
+        first, _, rest = title.partition(" ")
+        if rest.startswith(first + " "):
+            title = rest
     return title
 
 
