@@ -10,7 +10,7 @@ from ..temporal import Timex
 from .headline_rules import HeadlineRules
 from .words import Vocab, has_trigger
 
-_DATE_INTRO = re.compile(r"(?:\b(?:by|until|from|since)\s+)?(?:\b(?:early|late)\s+(?=on\s|in\s))?"
+_DATE_INTRO = re.compile(r"(?:(?:\b(?:by|until|from|since)\s+)?\b(?:early|late)\s+(?=on\s|in\s))?"  # "(by) late on"
                          r"(?:\b(?:on|in|at|during|of|from|by|since|until|till|through|over|earlier|later|"
                          r"starting|beginning|ending|effective)\s+)?"
                          r"(?:the\s+)?(?:(?:early|late|mid|the end of|at the end of)\s+)?$", re.I)
