@@ -99,6 +99,10 @@ def _by_sentence(spans: list[tuple[int, int]], timexes: tuple[Timex, ...]) -> di
     return out
 
 
+# Sentences before a description ("the Russian president") searched for the person it stands for: about
+# a paragraph ("Putin's trip ... He is demonstrating ... Russia ... | Russia's friends? | In June, the Russian
+# president traveled ...").
+_DESCRIBED_WITHIN = 6
 FULL_NAME_CONTEXT = 40  # characters before a full name read for the title that types it ("German Chancellor")
 _NAME_WORDS = re.compile(r"(?:\s+[A-Z][\w’'-]*){1,2}")  # the given names after a surname ("Lee Nak-yeon")
 _NAME_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'-]*\s+$")  # a given name before a surname ("Angela Merkel")
@@ -212,14 +216,20 @@ class _ArticleNames:
     def _named_before(self, i: int, description: str) -> str | None:
         """A nationality's description the article never introduced ("the
         Chinese president" after "it is Xi with whom he has formed the strongest
-        relationship"): the last person the sentence before names, unless the
+        relationship"): the last person the nearest sentence before names (of
+        the _DESCRIBED_WITHIN before: a heading or a paragraph about the
+        country may stand between), unless the
         article gives that person another nationality ("Russian President
         Vladimir Putin")."""
         adjective = description.split()[0]
         if i == 0 or not adjective[:1].isalpha() or not adjective.lower().endswith(_DEMONYM_ENDINGS):
             return None
-        people = [h.ref for h in self.before(i, 1)[0] if h.ref.kind == "person"
-                  or (not h.ref.kind and " " not in h.ref.name and h.ref.name.isalpha())]
+        people: list[EntityRef] = []
+        for names in self.before(i, _DESCRIBED_WITHIN):  # the nearest sentence before that names one
+            people = [h.ref for h in names if h.ref.kind == "person"
+                      or (not h.ref.kind and " " not in h.ref.name and h.ref.name.isalpha())]
+            if people:
+                break
         if not people:
             return None
         ref = self.full(people[-1])
