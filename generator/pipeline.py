@@ -36,6 +36,19 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
         report: Report, timer: Timer) -> BuildResult:
     """Build the site whose inputs build.py found (`found`, the input files'
     `digests` it used); `state` as in build.build."""
+    manifest = write.load_manifest(config.output_dir) if options.write_output else {}
+    # The first rebuild after a cold build makes its staging folder (85,000 links at 10,000
+    # articles) in a child process, beside the reading and merging (staging.py).
+    early = write.stage_early(config.output_dir, manifest) if options.write_output else None
+    try:
+        return _run(config, options, state, digests, found, report, timer, manifest, early)
+    finally:
+        if early is not None:
+            early.cancel()  # a build that failed before publishing (once published: nothing to do)
+
+
+def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, digests: FileDigests, found: Inputs,
+         report: Report, timer: Timer, manifest: dict, early: write.LinkedTree | None) -> BuildResult:
     kept = state if state is not None else BuildState(files=digests)
     with_search, key = found.with_search, found.key
     resources = load_resources(config, config.root / ".cache" if options.write_output else None,
@@ -46,7 +59,6 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
 
     articles, analyses = read_and_analyse(config, options, resources, report, timer, kept, remembered=state is not None)
 
-    manifest = write.load_manifest(config.output_dir) if options.write_output else {}
     published = history.published(manifest)
     events, index = kept.merge(analyses, f"{resources.fingerprint}|{config.extraction!r}",
                                lambda: merged_events(analyses, resources, config))
@@ -118,7 +130,7 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
                                      stand_ins=frozenset(p.path for p in site.pages if p.template == "redirect.html"),
                                      pages=renderer, on_written=lambda: timer.lap("render"),
                                      indexer=lambda: made_by[0] if made_by else None,
-                                     after_first=start_search if with_search else None)
+                                     after_first=start_search if with_search else None, early=early)
         finally:
             for job in running:
                 job.stop()  # a failed build: the indexer is not left running (after wait(): nothing)

@@ -40,6 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from .errors import BuildError, Problem
+from .staging import NO_LINKS, LinkedTree, link_tree
 
 MANIFEST = ".generator-manifest.json"  # the files written, their page fingerprints, a summary
 STAMP = ".generator-build"  # the key, summary and files of the last complete build (stamp_bytes)
@@ -277,7 +278,8 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                stand_ins: frozenset[str] = frozenset(), pages: Pages | None = None,
                on_written: Callable[[], None] | None = None,
                indexer: Callable[[], str | None] | None = None,
-               after_first: Callable[[Path], None] | None = None) -> WriteStats:
+               after_first: Callable[[Path], None] | None = None,
+               early: LinkedTree | None = None) -> WriteStats:
     """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
     pages of the previous build whose inputs did not change (not rendered
     again: taken from the live site); `digests` the fingerprints of every
@@ -296,7 +298,8 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     runs on the new site once the pages `pages` settles first are in place
     and no stale file is left (the search indexer starts there, beside the
     rendering of the rest: render.PageRenderer.run), when the site is staged;
-    `before_switch` still runs after every file is in place."""
+    `before_switch` still runs after every file is in place. `early`:
+    the staging folder stage_early began."""
     output = output.resolve()
     rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
     streamed = [str(_safe_relative(rel)) for rel in pages.paths] if pages is not None else []
@@ -313,8 +316,10 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     try:
         if can_stage(output):
             stats = _publish_staged(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
-                                    on_written, indexer, after_first)
+                                    on_written, indexer, after_first, early)
         else:
+            if early is not None:
+                early.cancel()
             stats = _publish_in_place(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
                                       set(streamed), on_written, indexer)
     except OSError as exc:
@@ -354,7 +359,7 @@ class _Tree:
         try:
             os.link(source, tmp, follow_symlinks=False)
         except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.EMLINK, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP):
+            if exc.errno not in NO_LINKS:
                 raise
             shutil.copy2(source, tmp, follow_symlinks=False)  # a file system without hard links
         os.replace(tmp, target)
@@ -384,29 +389,45 @@ def _same_inode(a: Path, b: Path) -> bool:
     return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
 
 
-def _prepare_staging(output: Path, live: dict) -> tuple[Path, dict]:
+def _prepare_staging(output: Path, live: dict, early: LinkedTree | None = None) -> tuple[Path, dict]:
     """The staging folder and its manifest: the previous site, kept from the
     last swap, or (if it is missing or was left half-done) a fresh one made
-    of hard links to the live site. Its manifest and stamp are removed before
-    anything in it changes, so a build killed from here on leaves a folder
-    the next build knows not to trust."""
+    of hard links to the live site (begun by `early`, stage_early's, if the
+    build began it). Its manifest and stamp are removed before anything in
+    it changes, so a build killed from here on leaves a folder the next
+    build knows not to trust."""
     staging = staging_dir(output)
+    linked = early.wait() if early is not None else None
+    if linked is not None:
+        shadow = {"files": sorted(linked), "pages": {k: v for k, v in _manifest_pages(live).items() if k in linked}}
+        return staging, shadow
     shadow = load_manifest(staging)
-    if shadow.get("format") != FORMAT or not os.path.isdir(staging):
+    if early is not None or shadow.get("format") != FORMAT or not os.path.isdir(staging):
         if os.path.lexists(staging):
             _trash(staging, output)
         staging.mkdir()
-        tree = _Tree(staging)
-        linked = set()
-        for rel in sorted(_manifest_files(live)):
-            source = output / rel
-            if os.path.isfile(source) and not os.path.islink(source):
-                tree.link(source, rel)
-                linked.add(rel)
+        files = sorted(_manifest_files(live))
+        linked = set(files) - set(link_tree(output, staging, files))
         shadow = {"files": sorted(linked), "pages": {k: v for k, v in _manifest_pages(live).items() if k in linked}}
     for name in (MANIFEST, STAMP):
         (staging / name).unlink(missing_ok=True)
     return staging, shadow
+
+
+def stage_early(output: Path, live: dict) -> LinkedTree | None:
+    """Begin the fresh staging folder a build will need (there is none it
+    can trust: the first rebuild after a cold build) in a child process, so
+    it is made while the build computes (staging.py); None when there is
+    nothing to begin (the folder is kept from the last swap) or the site is
+    not staged. Pass the result to write_site, or cancel() it."""
+    output = output.resolve()
+    staging = staging_dir(output)
+    if not can_stage(output) or os.path.isfile(staging / MANIFEST) or not _manifest_files(live):
+        return None
+    if os.path.lexists(staging):
+        _trash(staging, output)
+    staging.mkdir()
+    return LinkedTree.start(output, staging, sorted(_manifest_files(live)))
 
 
 class _StagedSink:
@@ -446,8 +467,9 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
                     stamp: Callable[[], str | None] | None, pages: Pages | None = None,
                     on_written: Callable[[], None] | None = None,
                     indexer: Callable[[], str | None] | None = None,
-                    after_first: Callable[[Path], None] | None = None) -> WriteStats:
-    staging, shadow = _prepare_staging(output, live)
+                    after_first: Callable[[Path], None] | None = None,
+                    early: LinkedTree | None = None) -> WriteStats:
+    staging, shadow = _prepare_staging(output, live, early)
     sink = _StagedSink(output, staging, shadow, live)
     shadow_files, new_pages = sink.shadow_files, record["pages"]
     written = unchanged = 0

@@ -21,7 +21,7 @@ from generator.analysis.markup import plain_text, render_markdown
 from generator.analysis.runner import analyse_all
 from generator.config import load_config
 from generator.errors import Report
-from generator.model import Steps
+from generator.model import Analysis, Steps
 from generator.resources import load_resources
 from tests.support import ROOT, make_corpus
 
@@ -123,3 +123,33 @@ def test_pool_results_hold_the_articles_the_parent_read(tmp_path):
     assert all(r.article is a for r, a in zip(results, articles, strict=True))
     alone = [analyse(a, resources, config.extraction) for a in articles[:5]]
     assert results[:5] == alone
+
+
+def test_an_entry_with_a_wrong_value_anywhere_is_a_miss(tmp_path):
+    """The decoder checks whole lists at once (the sentences' pairs, the
+    keywords): one wrong item among them still makes the entry a miss."""
+    analysis = next(a for a in _seed_analyses() if a.mentions and len(a.sentences) > 2)
+    store = Cache(tmp_path / "cache")
+    key = "ab" + "0" * 62
+    good = json.loads(entry(key, analysis))
+
+    def mangled(change) -> Analysis | None:
+        data = json.loads(json.dumps(good))
+        change(data[2])
+        store.path(key).parent.mkdir(parents=True, exist_ok=True)
+        store.path(key).write_bytes(json.dumps(data).encode())
+        return store.get(key)
+
+    assert mangled(lambda a: None) == analysis
+    changes = [
+        lambda a: a[5][1].__setitem__(1, "12"),  # a sentence's end as a string
+        lambda a: a[5][2].append(3),  # a sentence of three numbers
+        lambda a: a[5].__setitem__(0, 7),  # a sentence as a number
+        lambda a: a[7][0][8].append(5),  # a keyword that is a number
+        lambda a: a[7][0].__setitem__(8, "word"),  # the keywords as one string
+        lambda a: a[7][0].__setitem__(1, True),  # the sentence's number as a boolean
+        lambda a: a[7][0].pop(),  # a mention short of a field
+        lambda a: a[0].__setitem__(3, 20200101),  # the article's date as a number
+    ]
+    for change in changes:
+        assert mangled(change) is None

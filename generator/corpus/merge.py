@@ -42,6 +42,13 @@ def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: To
     (corpus/summary.py), a plain statement rather than a quotation, a
     question or a caption, one in an article's lead (its first sentence
     most) preferred. `feats`: the mentions' features, if known."""
+    # Only the mentions with the best (own date, not recalled) can win: the others are not scored
+    # (the same choice as scoring every one: a tuple's first items decide before its score).
+    ranks = [(m.when == when, not m.since) for m in ms]
+    top = max(ranks)
+    tied = [k for k, r in enumerate(ranks) if r == top]
+    if len(tied) == 1:
+        return ms[tied[0]]
     if feats is None:
         feats = [features(m, index) for m in ms]
     totals = [sum(w * 1.0 for w in f.values()) for f in feats]  # what similarity() sums with no idf
@@ -61,7 +68,7 @@ def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: To
                 + rules.day_weight * topic.day_closeness(ms[k], day)
                 + plainness(ms[k], rules) + position(ms[k], rules))
 
-    best = max(range(len(ms)), key=lambda k: (ms[k].when == when, not ms[k].since, score(k), -k))
+    best = max(tied, key=lambda k: (score(k), -k))
     return ms[best]
 
 
