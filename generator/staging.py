@@ -58,13 +58,19 @@ def link_tree(output: Path, staging: Path, files: Iterable[str]) -> list[str]:
             except FileExistsError:
                 pass
             made.add(parent)
-        try:
-            os.link(source, target, follow_symlinks=False)
-        except OSError as exc:
-            if exc.errno not in NO_LINKS:
-                raise
-            shutil.copy2(source, target, follow_symlinks=False)
+        link_or_copy(source, target)
     return skipped
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A hard link to the live file at `target` (same inode, no bytes
+    written); a copy on a file system without hard links."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in NO_LINKS:
+            raise
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 class LinkedTree:

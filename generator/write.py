@@ -40,7 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from .errors import BuildError, Problem
-from .staging import NO_LINKS, LinkedTree, link_tree
+from .staging import LinkedTree, link_or_copy, link_tree
 
 MANIFEST = ".generator-manifest.json"  # the files written, their page fingerprints, a summary
 STAMP = ".generator-build"  # the key, summary and files of the last complete build (stamp_bytes)
@@ -356,12 +356,7 @@ class _Tree:
         tmp = target.with_name(f".{target.name}.tmp-generator")
         if os.path.lexists(tmp):
             os.unlink(tmp)
-        try:
-            os.link(source, tmp, follow_symlinks=False)
-        except OSError as exc:
-            if exc.errno not in NO_LINKS:
-                raise
-            shutil.copy2(source, tmp, follow_symlinks=False)  # a file system without hard links
+        link_or_copy(source, tmp)
         os.replace(tmp, target)
 
     def remove(self, rel: str) -> None:
