@@ -393,16 +393,15 @@ def _prepare_staging(output: Path, live: dict, early: LinkedTree | None = None) 
     build knows not to trust."""
     staging = staging_dir(output)
     linked = early.wait() if early is not None else None
-    if linked is not None:
-        shadow = {"files": sorted(linked), "pages": {k: v for k, v in _manifest_pages(live).items() if k in linked}}
-        return staging, shadow
-    shadow = load_manifest(staging)
-    if early is not None or shadow.get("format") != FORMAT or not os.path.isdir(staging):
-        if os.path.lexists(staging):
-            _trash(staging, output)
-        staging.mkdir()
-        files = sorted(_manifest_files(live))
-        linked = set(files) - set(link_tree(output, staging, files))
+    if linked is None:
+        shadow = load_manifest(staging)
+        if early is not None or shadow.get("format") != FORMAT or not os.path.isdir(staging):
+            if os.path.lexists(staging):
+                _trash(staging, output)
+            staging.mkdir()
+            files = sorted(_manifest_files(live))
+            linked = set(files) - set(link_tree(output, staging, files))
+    if linked is not None:  # a fresh folder (made here or by `early`): its manifest is the live one's, less what failed
         shadow = {"files": sorted(linked), "pages": {k: v for k, v in _manifest_pages(live).items() if k in linked}}
     for name in (MANIFEST, STAMP):
         (staging / name).unlink(missing_ok=True)
@@ -417,12 +416,13 @@ def stage_early(output: Path, live: dict) -> LinkedTree | None:
     not staged. Pass the result to write_site, or cancel() it."""
     output = output.resolve()
     staging = staging_dir(output)
-    if not can_stage(output) or os.path.isfile(staging / MANIFEST) or not _manifest_files(live):
+    files = sorted(_manifest_files(live))
+    if not can_stage(output) or os.path.isfile(staging / MANIFEST) or not files:
         return None
     if os.path.lexists(staging):
         _trash(staging, output)
     staging.mkdir()
-    return LinkedTree.start(output, staging, sorted(_manifest_files(live)))
+    return LinkedTree.start(output, staging, files)
 
 
 class _StagedSink:
