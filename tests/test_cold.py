@@ -26,16 +26,18 @@ _RENDER_IN_WORKER = render._render_in_worker
 _MARKS: list[Path] = []  # where _recording leaves a file per process that rendered
 
 
-def _recording(span):
+def _recording():
     (_MARKS[0] / str(os.getpid())).touch()
-    return _RENDER_IN_WORKER(span)
+    return _RENDER_IN_WORKER()
 
 
 @pytest.fixture
 def workers_always(monkeypatch, tmp_path):
-    """Render in worker processes even for a small site, and record which
-    processes rendered (a file per process id)."""
+    """Render in worker processes even for a small site, in chunks of 4 pages
+    (this process and the workers take turns), and record which worker
+    processes ran (a file per process id)."""
     monkeypatch.setattr(render, "POOL_MIN_PAGES", 1)
+    monkeypatch.setattr(render, "CHUNK", 4)
     marks = tmp_path / "renderers"
     marks.mkdir()
     _MARKS[:] = [marks]
@@ -50,7 +52,7 @@ def test_pages_rendered_in_workers_equal_pages_rendered_in_one_process(workers_a
     assert list(workers_always.iterdir()) == []
     build_site(project / "site.toml", output=tmp_path / "two", use_cache=False, search_index=False, jobs=2)
     pids = {int(p.name) for p in workers_always.iterdir()}
-    assert pids and os.getpid() not in pids  # the pages were rendered by other processes
+    assert pids and os.getpid() not in pids  # a worker process rendered beside this one
     one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     assert len(one) > 50 and one == two  # the manifest (page fingerprints) included
 

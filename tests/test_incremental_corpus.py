@@ -113,37 +113,48 @@ def test_incremental_rebuild_of_a_generated_corpus_equals_a_cold_build(first, tm
         assert after - before, "the change should make a new event"
 
 
+_RENDER_RANGE = render.PageRenderer.render_range
 _RENDER_IN_WORKER = render._render_in_worker
 
 
 class _MARKS:
-    folder = Path()  # where _recording leaves a file per task: pid-start-stop
+    folder = Path()  # where _recording leaves a file per run of pages rendered: pid-start-stop
+    workers = Path()  # where _worker_ran leaves a file per worker process
 
 
-def _recording(span):
-    (_MARKS.folder / f"{os.getpid()}-{span[0]}-{span[1]}").touch()
-    return _RENDER_IN_WORKER(span)
+def _recording(self, start, stop, sink):
+    (_MARKS.folder / f"{os.getpid()}-{start}-{stop}").touch()
+    return _RENDER_RANGE(self, start, stop, sink)
+
+
+def _worker_ran():
+    (_MARKS.workers / str(os.getpid())).touch()
+    return _RENDER_IN_WORKER()
 
 
 def test_a_rebuild_renders_only_the_changed_pages_in_workers_and_equals_a_cold_build(first, tmp_path, monkeypatch):
     """A rebuild fingerprints every page in the main process, keeps the
     unchanged ones, and hands only the rest to the render workers (here even
-    a few pages go to workers): each worker renders the pages of the list it
+    a few pages go to workers): each process renders the pages of the list it
     is given, not the site's pages at the same places."""
     project = tmp_path / "p"
     shutil.copytree(first, project, symlinks=True)
     shutil.copytree(project / "site", project / "cold")
-    marks = tmp_path / "renderers"
+    marks, workers = tmp_path / "renderers", tmp_path / "workers"
     marks.mkdir()
+    workers.mkdir()
     monkeypatch.setattr(render, "POOL_MIN_PAGES", 1)
     monkeypatch.setattr(render, "CHUNK", 2)
-    monkeypatch.setattr(render, "_render_in_worker", _recording)
+    monkeypatch.setattr(render.PageRenderer, "render_range", _recording)
+    monkeypatch.setattr(render, "_render_in_worker", _worker_ran)
     monkeypatch.setattr(_MARKS, "folder", marks)
+    monkeypatch.setattr(_MARKS, "workers", workers)
     _edit(project, "edit")
     warm = build_site(project / "site.toml", output=project / "site", search_index=False, jobs=2)
     rendered = sum(int(m.name.split("-")[2]) - int(m.name.split("-")[1]) for m in marks.iterdir())
     assert warm.stats is not None and 0 < warm.stats.written <= rendered < warm.pages / 10
-    assert os.getpid() not in {int(m.name.split("-")[0]) for m in marks.iterdir()}
+    pids = {int(m.name) for m in workers.iterdir()}
+    assert pids and os.getpid() not in pids  # a worker process ran beside this one
     build_site(project / "site.toml", output=project / "cold", search_index=False, use_cache=False, jobs=1)
     a, b = files(project / "site"), files(project / "cold")
     assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []

@@ -163,11 +163,12 @@ def _sequence(make: type, hint, memo: dict) -> Decoder:
     quotes) are checked by their types' set, in C, not one call each."""
     if hint in (str, int):
         kinds = {hint}
+        shared = sys.intern if hint is str else None
 
         def scalars(v):
             if not isinstance(v, list) or (v and not set(map(type, v)) <= kinds):
                 _fail(f"expected a list of {hint.__name__}")
-            return make(v)
+            return make(map(shared, v)) if shared else make(v)
         return scalars
     if _scalar_row(hint):  # the sentences' (start, end) pairs: every check in C
         n, kinds = len(typing.get_args(hint)), {typing.get_args(hint)[0]}
@@ -203,6 +204,13 @@ def _row(n: int, kinds: set) -> Decoder:
     return dec
 
 
+# Fields whose text is an article's own (its Markdown, HTML, plain text, a sentence, a headline):
+# every other string (a keyword, a name, a slug, a rule's name, a TIMEX3 type or value) recurs
+# across the corpus's mentions and articles, and is interned as it is read, so the 10,000
+# analyses of a big site share one copy of each (see `shared_parts` for the rest).
+_OWN_TEXT = frozenset({"html", "text", "lower_words", "body", "summary", "sentence", "title"})
+
+
 def _dataclass_decoder(cls, memo: dict) -> Decoder:
     """A function written for the class (as dataclasses writes __init__):
     fields that are plain strings, ints or bools are checked inline (most of
@@ -224,6 +232,9 @@ def _dataclass_decoder(cls, memo: dict) -> Decoder:
             scope[kind.__name__] = kind
             lines.append(f"    if type({name}) is not {kind.__name__}:")
             lines.append(f"        _fail('expected {kind.__name__}')")
+            if kind is str and f.name not in _OWN_TEXT:
+                scope["intern"] = sys.intern
+                lines.append(f"    {name} = intern({name})")
             args.append(name)
         else:
             scope[f"d_{name}"] = _decoder(kind, memo)
@@ -233,6 +244,22 @@ def _dataclass_decoder(cls, memo: dict) -> Decoder:
     final.append(scope["dec"])  # type: ignore[arg-type]
     memo[cls] = final[0]
     return final[0]
+
+
+def shared_parts(a: Analysis) -> Analysis:
+    """The analysis with each mention's timex the very object its `timexes`
+    hold, and its focus its keywords when they are the same set (the same
+    values, decoded or unpickled twice): a dated sentence's expression and
+    keywords were in memory twice. Done as the value is made, before
+    anything else sees it."""
+    by_place = {(t.start, t.end): t for t in a.timexes}
+    for m in a.mentions:
+        t = by_place.get((m.timex.start, m.timex.end))
+        if t is not None and t is not m.timex and t == m.timex:
+            object.__setattr__(m, "timex", t)  # a frozen dataclass still being built (as its __init__ does)
+        if m.focus is not m.keywords and m.focus == m.keywords:
+            object.__setattr__(m, "focus", m.keywords)
+    return a
 
 
 def _analysis_decoder() -> Decoder:
@@ -279,12 +306,12 @@ class Cache:
                 raise Corrupt("not an entry of this key")
             if self._decode is None:
                 self._decode = _analysis_decoder()
-            value = self._decode(entry[2])
+            value = shared_parts(typing.cast(Analysis, self._decode(entry[2])))
         except Exception:  # missing, unreadable, garbled, foreign: a miss, never an error
             self.misses += 1
             return None
         self.hits += 1
-        return value  # type: ignore[return-value]
+        return value
 
     def put(self, k: str, value: Analysis) -> None:
         if self.folder is not None and self.writable:
