@@ -21,7 +21,7 @@ from generator.analysis.markup import plain_text, render_markdown
 from generator.analysis.runner import analyse_all
 from generator.config import load_config
 from generator.errors import Report
-from generator.model import Analysis, Steps
+from generator.model import Analysis, Mention, Steps
 from generator.resources import load_resources
 from tests.support import ROOT, make_corpus
 
@@ -71,12 +71,18 @@ def test_steps_refuse_pieces_that_make_no_sequence(starts, firsts, slopes, lengt
         Steps(array("i", starts), array("i", firsts), array("i", slopes), length)
 
 
-def _plain(value):
-    """The cache format, spelled out: every value converted before JSON sees it."""
+def _plain(value, timexes=()):
+    """The cache format, spelled out: every value converted before JSON sees
+    it; a mention's timex is its place in its analysis's `timexes`."""
+    if isinstance(value, Analysis):
+        timexes = value.timexes
+    if isinstance(value, Mention):
+        return [next(i for i, t in enumerate(timexes) if t is value.timex) if f.name == "timex"
+                else _plain(getattr(value, f.name), timexes) for f in dataclasses.fields(value)]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [_plain(getattr(value, f.name)) for f in dataclasses.fields(value)]
+        return [_plain(getattr(value, f.name), timexes) for f in dataclasses.fields(value)]
     if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
+        return [_plain(v, timexes) for v in value]
     if isinstance(value, frozenset):
         return sorted(_plain(v) for v in value)
     if isinstance(value, date):
@@ -109,6 +115,7 @@ def test_cache_entries_are_the_plain_conversion_and_read_back_equal(tmp_path):
         store.put(key, a)
         back = store.get(key)
         assert back == a and back is not a
+        assert all(any(m.timex is t for t in back.timexes) for m in back.mentions)  # one object, as analysed
         assert back.common_words == a.common_words and a.common_words  # the lower-case words, as a set
         assert list(back.offsets) == list(plain_text(a.html).offsets)
 
@@ -150,6 +157,9 @@ def test_an_entry_with_a_wrong_value_anywhere_is_a_miss(tmp_path):
         lambda a: a[7][0].__setitem__(1, True),  # the sentence's number as a boolean
         lambda a: a[7][0].pop(),  # a mention short of a field
         lambda a: a[0].__setitem__(3, 20200101),  # the article's date as a number
+        lambda a: a[7][0].__setitem__(5, len(a[6])),  # a mention's expression past the analysis's
+        lambda a: a[7][0].__setitem__(5, -1),  # ... or before them
+        lambda a: a[7][0].__setitem__(5, "1"),  # ... or its place as a string
     ]
     for change in changes:
         assert mangled(change) is None

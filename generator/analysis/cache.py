@@ -5,7 +5,8 @@ changes what a build produces.
 
 An entry is JSON (a format that cannot run code, unlike pickle): the key it
 was written under, then the Analysis as nested lists in field order, with
-the arrays of the offset pieces (model.Steps) as base64. Reading checks every value against the
+the arrays of the offset pieces (model.Steps) as base64 and each mention's
+timex as its place in the analysis's timexes. Reading checks every value against the
 dataclasses' declared types, so a truncated, garbled, hand-made or foreign
 entry (one copied from another article's key) is a miss: it is ignored and
 replaced, silently. Writing is atomic (a temporary file renamed into
@@ -28,9 +29,11 @@ from datetime import date
 from itertools import chain
 from pathlib import Path
 
-from ..model import Analysis
+from ..model import Analysis, Mention
 
-FORMAT = 2  # 2: offsets and runs as pieces (model.Steps), the lower-case words as one string
+# 2: offsets and runs as pieces (model.Steps), the lower-case words as one string;
+# 3: a mention's timex as its place in the analysis's timexes (one object in memory, a quarter less to read)
+FORMAT = 3
 SUFFIX = ".json"
 
 
@@ -53,12 +56,21 @@ def _encoder() -> Callable[[object], object]:
     JSON as converting the whole value first, in a third of the time: most
     of an entry is strings and numbers that then need no Python call each."""
     names: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once per entry
+    places: dict[int, int] = {}  # the analysis's timexes (by identity) -> their places
 
     def default(value):
         kind = type(value)
+        if kind is Analysis:  # its fields are encoded after this returns, its mentions among them
+            places.clear()
+            places.update((id(t), i) for i, t in enumerate(value.timexes))
         fields = names.get(kind)
         if fields is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = names[kind] = tuple(f.name for f in dataclasses.fields(value))
+        if kind is Mention and fields is not None:
+            # the expression the analysis lists (always, as analysis/mentions.py makes them): its place
+            out = [getattr(value, n) for n in fields]
+            out[_TIMEX_FIELD] = places.get(id(value.timex), value.timex)
+            return out
         if fields is not None:
             return [getattr(value, n) for n in fields]
         if isinstance(value, frozenset):
@@ -75,6 +87,9 @@ def _encoder() -> Callable[[object], object]:
         raise TypeError(f"cannot cache a {kind.__name__}")
 
     return default
+
+
+_TIMEX_FIELD = [f.name for f in dataclasses.fields(Mention)].index("timex")
 
 
 def _swapped(a: array) -> array:
@@ -236,6 +251,9 @@ def _dataclass_decoder(cls, memo: dict) -> Decoder:
                 scope["intern"] = sys.intern
                 lines.append(f"    {name} = intern({name})")
             args.append(name)
+        elif (cls, f.name) == (Mention, "timex"):  # an int: its place in the analysis's timexes (shared_parts)
+            scope[f"d_{name}"] = _place_or(_decoder(kind, memo))
+            args.append(f"d_{name}({name})")
         else:
             scope[f"d_{name}"] = _decoder(kind, memo)
             args.append(f"d_{name}({name})")
@@ -246,17 +264,24 @@ def _dataclass_decoder(cls, memo: dict) -> Decoder:
     return final[0]
 
 
+def _place_or(decode: Decoder) -> Decoder:
+    def dec(v):
+        return v if type(v) is int else decode(v)
+    return dec
+
+
 def shared_parts(a: Analysis) -> Analysis:
-    """The analysis with each mention's timex the very object its `timexes`
-    hold, and its focus its keywords when they are the same set (the same
-    values, decoded or unpickled twice): a dated sentence's expression and
-    keywords were in memory twice. Done as the value is made, before
-    anything else sees it."""
-    by_place = {(t.start, t.end): t for t in a.timexes}
+    """The decoded analysis with each mention's timex the very object its
+    `timexes` hold, as the analysis made it (the entry gives its place), and
+    its focus its keywords when they are the same set (the same value, read
+    twice). Done as the value is made, before anything else sees it."""
+    timexes = a.timexes
     for m in a.mentions:
-        t = by_place.get((m.timex.start, m.timex.end))
-        if t is not None and t is not m.timex and t == m.timex:
-            object.__setattr__(m, "timex", t)  # a frozen dataclass still being built (as its __init__ does)
+        at = m.timex
+        if type(at) is int:
+            if not 0 <= at < len(timexes):
+                raise Corrupt("a mention's expression out of range")
+            object.__setattr__(m, "timex", timexes[at])  # a frozen dataclass still being built (as __init__ does)
         if m.focus is not m.keywords and m.focus == m.keywords:
             object.__setattr__(m, "focus", m.keywords)
     return a
