@@ -72,9 +72,10 @@ def test_filtered_furniture_lines_are_the_searched_ones():
 def test_story_parts_with_the_article_rules_are_those_with_every_rule():
     """furniture.article_rules leaves out the rules an article cannot match
     (their `needs` or required strings absent): each sentence's story part
-    is what trying every rule gives, on the rules' examples and real news."""
+    is what trying every rule gives, on the rules' examples and real news;
+    and so is what furniture.StoryParts makes when asked for it."""
     from generator.analysis import sentences
-    from generator.analysis.furniture import article_rules, story_part
+    from generator.analysis.furniture import StoryParts, article_rules, story_part
 
     texts = [ex["text"] for r in (*F.prefixes, *F.lines) for ex in r.examples]
     texts += [" ".join(_sentences()[i : i + 40]) for i in range(0, len(_sentences()), 40)]
@@ -82,8 +83,14 @@ def test_story_parts_with_the_article_rules_are_those_with_every_rule():
     assert sum(story_part(t, (0, len(t)), F) != (0, len(t)) for t in texts) >= 10
     for text in texts:
         rules = article_rules(text, F)
-        for span in sentences.split(text):
+        spans = sentences.split(text)
+        for span in spans:
             assert story_part(text, span, F, None, rules) == story_part(text, span, F), text[span[0] : span[1]]
+        # made as asked for, in any order and more than once: the same parts
+        parts = StoryParts(text, spans, F, None, rules)
+        assert len(parts) == len(spans)
+        for i in [*reversed(range(len(spans))), *range(len(spans))]:
+            assert parts[i] == story_part(text, spans[i], F), text[spans[i][0] : spans[i][1]]
 
 
 def test_prefixes_cut_as_trying_every_rule_cuts():

@@ -272,3 +272,25 @@ def story_part(text: str, span: tuple[int, int], f: Furniture,
             or is_first_person(rest, f) or is_shouting(rest, f):
         return None
     return s + cut, e
+
+
+class StoryParts:
+    """The story part (story_part) of each of a text's sentences, made when
+    first asked for and kept. The mentions read those of the dated sentences
+    and of a few sentences before them, for the names there: a quarter of an
+    article's sentences on news; the others are never tested."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], f: Furniture,
+                 captions: list[tuple[int, int]] | None = None, rules: ArticleRules | None = None):
+        self.text, self.spans, self.f, self.captions, self.rules = text, spans, f, captions, rules
+        self._parts: dict[int, tuple[int, int] | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, i: int) -> tuple[int, int] | None:
+        parts = self._parts
+        if i in parts:
+            return parts[i]
+        part = parts[i] = story_part(self.text, self.spans[i], self.f, self.captions, self.rules)
+        return part
