@@ -178,8 +178,9 @@ def test_tidy_is_the_plain_chain_of_substitutions():
 
 def test_headline_helpers_are_their_plain_forms():
     """comma_pieces visits only commas and quotation marks; _without_intro
-    searches from the sixth word from the end; both against the plain way,
-    on real sentences and random ones."""
+    searches from the sixth word from the end, or from the last word that is
+    none of the pattern's; both against the plain way, on real sentences and
+    random ones."""
     from generator.analysis import headline_text as h
 
     def pieces(text: str, a: int, b: int, timexes=None) -> list[tuple[int, int]]:
@@ -202,7 +203,7 @@ def test_headline_helpers_are_their_plain_forms():
 
     rng = random.Random(15)
     words = ["on", "in", "the", "at", "end", "of", "early", "nearly", "mid", "Later", "ON", "ſince", "ın", "x", "1",
-             ",", "“", "”", '"', "-"]
+             ",", "“", "”", '"', "-", "held", "bathe", "amid", "x-on", "by", "late", "since", "b", "s", "on,"]
     spaces = ["", " ", " ", "  ", "\n", "\t"]
     texts = _sentences() + ["".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randint(0, 12)))
                             for _ in range(50000)]
