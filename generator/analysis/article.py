@@ -31,7 +31,7 @@ def analyse(article: Article, resources: Resources, settings: ExtractionSettings
     plain = plain_text(html)
     spans = sentences.split(plain.text, resources.abbreviations)
     timexes = tuple(tag(plain.text, article.date, resources.language, spans, resources.temporal))
-    captions = caption_ranges(html, plain.offsets)
+    captions = caption_ranges(html, plain.offset_steps)
     rules = article_rules(plain.text, resources.furniture)
     stories = StoryParts(plain.text, spans, resources.furniture, captions, rules)
     mentions = find_mentions(article.slug, plain.text, spans, stories, timexes, resources.gazetteer,

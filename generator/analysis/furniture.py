@@ -250,7 +250,9 @@ _CAPTION = re.compile(r"<p>\s*<em>(?:(?!</?p>|</em>).)*</em>\s*</p>", re.S)
 
 def caption_ranges(html: str, offsets) -> list[tuple[int, int]]:
     """Plain-text ranges of the paragraphs set wholly in italics: photo
-    captions, as news sites print them under a picture."""
+    captions, as news sites print them under a picture. `offsets`: each
+    plain-text character's index in the HTML, ascending (an array, or the
+    pieces of markup.PlainText.offset_steps, searched as they are)."""
     out = []
     for m in _CAPTION.finditer(html):
         out.append((bisect.bisect_left(offsets, m.start()), bisect.bisect_left(offsets, m.end())))
