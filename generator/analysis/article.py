@@ -15,7 +15,7 @@ from ..model import Analysis, Article
 from ..resources import Resources
 from ..temporal import tag
 from . import sentences
-from .furniture import StoryParts, article_rules, caption_ranges
+from .furniture import StoryParts, caption_ranges
 from .markup import plain_text, render_markdown
 from .mentions import MentionSettings, find_mentions
 
@@ -32,8 +32,11 @@ def analyse(article: Article, resources: Resources, settings: ExtractionSettings
     spans = sentences.split(plain.text, resources.abbreviations)
     timexes = tuple(tag(plain.text, article.date, resources.language, spans, resources.temporal))
     captions = caption_ranges(html, plain.offset_steps)
-    rules = article_rules(plain.text, resources.furniture)
-    stories = StoryParts(plain.text, spans, resources.furniture, captions, rules)
+    # Each sentence asked for is tried with every furniture rule (each rule
+    # filters a sentence on its own strings): a quarter of the sentences are
+    # asked for, which costs less than one pass of the whole text to find the
+    # rules it can match (furniture.article_rules).
+    stories = StoryParts(plain.text, spans, resources.furniture, captions)
     mentions = find_mentions(article.slug, plain.text, spans, stories, timexes, resources.gazetteer,
                              resources.vocab, resources.headlines,
                              MentionSettings(settings.min_precision, settings.max_title_length,
