@@ -329,3 +329,26 @@ def test_the_shared_converter_renders_what_a_fresh_plain_one_renders():
         expected = plain.convert(text)
         assert render_markdown(text) == expected, text[:200]
         assert render_markdown(text) == expected  # and again, after another text has been through it
+
+
+def test_openers_are_tried_only_after_an_openers_first_word():
+    """headline_text.without_opener skips the openers' pattern when the
+    text's leading letters are no opener's first word: the same text as the
+    pattern's substitution, on real sentences, the openers themselves and
+    random openings (other cases, no space after, letters the pattern folds
+    to ASCII ones)."""
+    from generator.analysis.headline_text import without_opener
+    from tests.support import ROOT
+
+    rules = language_resources().headlines
+    with (ROOT / "generator" / "data" / "en" / "headlines.toml").open("rb") as fh:
+        openers = tomllib.load(fh)["openers"]
+    assert rules.opener_words and len(rules.opener_words) > 20
+    rng = random.Random(15)
+    words = [*openers, *(o.upper() for o in openers), *(o.lower() for o in openers), "The", "x", "Inn", "In2",
+             "In_", "Since", "ſince", "ſo", "ın", "İn", "\u212aey", ",", ":", " ", "", "  ", "\n", "“", "-", "1"]
+    texts = _sentences() + openers + [
+        "".join(rng.choice(words) + rng.choice(["", " ", ", ", ": ", "\n"]) for _ in range(rng.randint(0, 4)))
+        for _ in range(50000)]
+    for text in texts:
+        assert without_opener(text, rules) == rules.openers.sub("", text), text

@@ -174,13 +174,33 @@ def comma_pieces(text: str, a: int, b: int, timexes: list[Timex] | None = None) 
     return out
 
 
+_LEADING_LETTERS = re.compile(r"[A-Za-z]*")
+
+
+def without_opener(title: str, rules: HeadlineRules) -> str:
+    """rules.openers.sub("", title): the title without the opener it starts
+    with. An opener's first word is ASCII letters followed by white space
+    or a word's end, so a title opens with one only if its leading letters
+    are such a word (rules.opener_words); most titles' are not ("The", a
+    name), and the pattern, an alternation of some eighty phrases tried one
+    after another, is not tried (2 us a title). A title with a character
+    that the case-insensitive pattern matches as an ASCII letter (ſ, ı, İ,
+    the Kelvin sign) is always tried."""
+    firsts = rules.opener_words
+    if firsts is not None and (title.isascii() or not _FOLDS_TO_ASCII.search(title)):
+        lead = _LEADING_LETTERS.match(title)  # (always a match, maybe empty)
+        if lead is None or lead.group().lower() not in firsts:
+            return title
+    return rules.openers.sub("", title)
+
+
 def strip_openers(title: str, rules: HeadlineRules) -> str:
     """Without the openers ("However, ...") it starts with, also inside an
     opening quotation mark ("“In addition, there are ..." -> "“there are ...")."""
     quote = title[:1] if title[:1] in "“\"‘" else ""
     title = title[len(quote):]
     for _ in range(4):
-        new = rules.openers.sub("", title).lstrip(",;: ")
+        new = without_opener(title, rules).lstrip(",;: ")
         if new == title:
             break
         title = new
