@@ -352,3 +352,26 @@ def test_openers_are_tried_only_after_an_openers_first_word():
         for _ in range(50000)]
     for text in texts:
         assert without_opener(text, rules) == rules.openers.sub("", text), text
+
+
+def test_shifted_expressions_are_their_replaced_copies():
+    """headlines._shifted copies an expression's fields onto a new instance:
+    the same value, fields in the same order (the same pickle) and hash as
+    dataclasses.replace makes, on the expressions of real sentences."""
+    import dataclasses
+    import pickle
+    from datetime import date
+
+    from generator.analysis.headlines import _shifted
+    from generator.temporal import tag
+
+    text = " ".join(_sentences()[:400])
+    timexes = tag(text, date(2010, 6, 1), rules=language_resources().temporal)
+    assert len(timexes) > 50 and any(t.when for t in timexes) and any(t.tense for t in timexes)
+    for t in timexes:
+        for s in (0, t.start // 2, t.start):
+            plain = dataclasses.replace(t, start=t.start - s, end=t.end - s)
+            fast = _shifted(t, s)
+            assert fast == plain and hash(fast) == hash(plain) and pickle.dumps(fast) == pickle.dumps(plain)
+            assert (fast.start, fast.end) == (t.start - s, t.end - s)
+
