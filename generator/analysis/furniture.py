@@ -34,6 +34,9 @@ class FurnitureRule:
     # a few substring tests of the lower-cased line a few.
     required: frozenset[str] | None = None
     digit: bool = False  # every match holds a digit (a prefix rule is not tried on a sentence without one)
+    # `required` as one pattern (the strings as alternatives): whether a line
+    # holds one of them, found in one search in C, not a test of each string.
+    required_pattern: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ def _rules(items: list[dict], path: Path) -> tuple[FurnitureRule, ...]:
         if not required or not all(lit.isascii() and not any(c.isdigit() for c in lit) for lit in required):
             required = None
         out.append(FurnitureRule(raw["id"], pattern, tuple(raw.get("examples", [])), tuple(raw.get("not", [])),
-                                 raw.get("needs", ""), required, holds_digit(raw["pattern"])))
+                                 raw.get("needs", ""), required, holds_digit(raw["pattern"]),
+                                 re.compile("|".join(map(re.escape, sorted(required)))) if required else None))
     return tuple(out)
 
 
@@ -164,7 +168,8 @@ def is_furniture_line(sentence: str, f: Furniture, rules: tuple[FurnitureRule, .
         if required is not None:
             if lowered == "":
                 lowered = sentence.lower() if sentence.isascii() or not _FOLDS_TO_ASCII.search(sentence) else None
-            if lowered is not None and not any(lit in lowered for lit in required):
+            if lowered is not None and not (rule.required_pattern.search(lowered) if rule.required_pattern
+                                            else any(lit in lowered for lit in required)):
                 continue
         if rule.pattern.search(sentence):
             return True
