@@ -86,7 +86,7 @@ def stages(body: str, resources, tag_whole_limit: int) -> dict[str, float]:
         start += len(para) + 2
     t3 = time.process_time()
     settings = ExtractionSettings()
-    captions = caption_ranges(html, plain.offsets)
+    captions = caption_ranges(html, plain.offset_steps)
     stories = [story_part(plain.text, span, resources.furniture, captions) for span in spans]
     mentions = find_mentions("big", plain.text, spans, stories, tuple(timexes), resources.gazetteer,
                              resources.vocab, resources.headlines,

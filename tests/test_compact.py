@@ -7,7 +7,9 @@ parent's own Article."""
 from __future__ import annotations
 
 import dataclasses
+import html as html_module
 import json
+import re
 from array import array
 from datetime import date
 from pathlib import Path
@@ -45,10 +47,43 @@ def _seed_bodies() -> list[str]:
     return bodies
 
 
+def _offsets_and_runs(html: str) -> tuple[str, list[int], list[int]]:
+    """The plain text of the HTML and, character by character, its index in
+    the HTML and its text run: the plain way, without pieces (the HTML's
+    text between tags, entities decoded, a blank line after each block)."""
+    text: list[str] = []
+    offsets: list[int] = []
+    runs: list[int] = []
+    run = 0
+    for tok in re.finditer(r"<[^>]*>|[^<]+", html):
+        s = tok.group(0)
+        if s[0] == "<":
+            run += 1
+            if re.fullmatch(r"</(p|h[1-6]|li|blockquote|pre|figcaption|td|th|dt|dd)>|<(br|hr)\s*/?>", s, re.I) \
+                    and text and text[-1] != "\n":
+                text += "\n\n"
+                offsets += [tok.end()] * 2
+                runs += [-1, -1]
+            continue
+        i = 0
+        while i < len(s):
+            entity = re.match(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);", s[i:])
+            chars = html_module.unescape(entity.group(0)) if entity else s[i]
+            text += chars
+            offsets += [tok.start() + i] * len(chars) if entity else [tok.start() + i]
+            runs += [run] * len(chars)
+            i += entity.end() if entity else 1
+    return "".join(text), offsets + [len(html)], runs
+
+
 @pytest.mark.parametrize("source", HAND_MADE + _seed_bodies())
 def test_steps_hold_exactly_the_offsets_and_runs(source):
-    plain = plain_text(render_markdown(source))
-    for steps, full in ((plain.offset_steps, plain.offsets), (plain.run_steps, plain.runs)):
+    html = render_markdown(source)
+    plain = plain_text(html)
+    text, offsets, runs = _offsets_and_runs(html)
+    assert plain.text == text
+    assert list(plain.offsets) == offsets and list(plain.runs) == runs  # (the arrays, made from the pieces)
+    for steps, full in ((plain.offset_steps, offsets), (plain.run_steps, runs)):
         assert len(steps) == len(full)
         assert list(steps) == list(full)
         assert [steps[i] for i in range(-len(full), len(full))] == list(full) * 2

@@ -72,9 +72,10 @@ def test_filtered_furniture_lines_are_the_searched_ones():
 def test_story_parts_with_the_article_rules_are_those_with_every_rule():
     """furniture.article_rules leaves out the rules an article cannot match
     (their `needs` or required strings absent): each sentence's story part
-    is what trying every rule gives, on the rules' examples and real news."""
+    is what trying every rule gives, on the rules' examples and real news;
+    and so is what furniture.StoryParts makes when asked for it."""
     from generator.analysis import sentences
-    from generator.analysis.furniture import article_rules, story_part
+    from generator.analysis.furniture import StoryParts, article_rules, story_part
 
     texts = [ex["text"] for r in (*F.prefixes, *F.lines) for ex in r.examples]
     texts += [" ".join(_sentences()[i : i + 40]) for i in range(0, len(_sentences()), 40)]
@@ -82,8 +83,14 @@ def test_story_parts_with_the_article_rules_are_those_with_every_rule():
     assert sum(story_part(t, (0, len(t)), F) != (0, len(t)) for t in texts) >= 10
     for text in texts:
         rules = article_rules(text, F)
-        for span in sentences.split(text):
+        spans = sentences.split(text)
+        for span in spans:
             assert story_part(text, span, F, None, rules) == story_part(text, span, F), text[span[0] : span[1]]
+        # made as asked for, in any order and more than once: the same parts
+        parts = StoryParts(text, spans, F, None, rules)
+        assert len(parts) == len(spans)
+        for i in [*reversed(range(len(spans))), *range(len(spans))]:
+            assert parts[i] == story_part(text, spans[i], F), text[spans[i][0] : spans[i][1]]
 
 
 def test_prefixes_cut_as_trying_every_rule_cuts():
@@ -171,8 +178,9 @@ def test_tidy_is_the_plain_chain_of_substitutions():
 
 def test_headline_helpers_are_their_plain_forms():
     """comma_pieces visits only commas and quotation marks; _without_intro
-    searches from the sixth word from the end; both against the plain way,
-    on real sentences and random ones."""
+    searches from the sixth word from the end, or from the last word that is
+    none of the pattern's; both against the plain way, on real sentences and
+    random ones."""
     from generator.analysis import headline_text as h
 
     def pieces(text: str, a: int, b: int, timexes=None) -> list[tuple[int, int]]:
@@ -195,7 +203,7 @@ def test_headline_helpers_are_their_plain_forms():
 
     rng = random.Random(15)
     words = ["on", "in", "the", "at", "end", "of", "early", "nearly", "mid", "Later", "ON", "ſince", "ın", "x", "1",
-             ",", "“", "”", '"', "-"]
+             ",", "“", "”", '"', "-", "held", "bathe", "amid", "x-on", "by", "late", "since", "b", "s", "on,"]
     spaces = ["", " ", " ", "  ", "\n", "\t"]
     texts = _sentences() + ["".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randint(0, 12)))
                             for _ in range(50000)]
@@ -321,3 +329,68 @@ def test_the_shared_converter_renders_what_a_fresh_plain_one_renders():
         expected = plain.convert(text)
         assert render_markdown(text) == expected, text[:200]
         assert render_markdown(text) == expected  # and again, after another text has been through it
+
+
+def test_openers_are_tried_only_after_an_openers_first_word():
+    """headline_text.without_opener skips the openers' pattern when the
+    text's leading letters are no opener's first word: the same text as the
+    pattern's substitution, on real sentences, the openers themselves and
+    random openings (other cases, no space after, letters the pattern folds
+    to ASCII ones)."""
+    from generator.analysis.headline_text import without_opener
+    from tests.support import ROOT
+
+    rules = language_resources().headlines
+    with (ROOT / "generator" / "data" / "en" / "headlines.toml").open("rb") as fh:
+        openers = tomllib.load(fh)["openers"]
+    assert rules.opener_words and len(rules.opener_words) > 20
+    rng = random.Random(15)
+    words = [*openers, *(o.upper() for o in openers), *(o.lower() for o in openers), "The", "x", "Inn", "In2",
+             "In_", "Since", "ſince", "ſo", "ın", "İn", "\u212aey", ",", ":", " ", "", "  ", "\n", "“", "-", "1"]
+    texts = _sentences() + openers + [
+        "".join(rng.choice(words) + rng.choice(["", " ", ", ", ": ", "\n"]) for _ in range(rng.randint(0, 4)))
+        for _ in range(50000)]
+    for text in texts:
+        assert without_opener(text, rules) == rules.openers.sub("", text), text
+
+
+def test_shifted_expressions_are_their_replaced_copies():
+    """headlines._shifted copies an expression's fields onto a new instance:
+    the same value, fields in the same order (the same pickle) and hash as
+    dataclasses.replace makes, on the expressions of real sentences."""
+    import dataclasses
+    import pickle
+    from datetime import date
+
+    from generator.analysis.headlines import _shifted
+    from generator.temporal import tag
+
+    text = " ".join(_sentences()[:400])
+    timexes = tag(text, date(2010, 6, 1), rules=language_resources().temporal)
+    assert len(timexes) > 50 and any(t.when for t in timexes) and any(t.tense for t in timexes)
+    for t in timexes:
+        for s in (0, t.start // 2, t.start):
+            plain = dataclasses.replace(t, start=t.start - s, end=t.end - s)
+            fast = _shifted(t, s)
+            assert fast == plain and hash(fast) == hash(plain) and pickle.dumps(fast) == pickle.dumps(plain)
+            assert (fast.start, fast.end) == (t.start - s, t.end - s)
+
+
+def test_whitespace_step_is_the_librarys():
+    """markup._NormalizeWhitespace searches for spaces before a line break
+    only in a source that holds one: the same lines as Python-Markdown's
+    own step, on the seed articles and random white space."""
+    import markdown
+    from markdown.preprocessors import NormalizeWhitespace
+
+    from generator.analysis.markup import _NormalizeWhitespace
+    from tests.support import ROOT
+
+    md = markdown.Markdown()
+    ours, theirs = _NormalizeWhitespace(md), NormalizeWhitespace(md)
+    rng = random.Random(15)
+    pieces = [" ", "  ", "\n", "\r", "\r\n", "\t", "a", "\x02", "\x03", "\u00a0", "*"]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "content" / "articles").glob("*.md"))]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(50000)]
+    for text in texts:
+        assert ours.run(text.split("\n")) == theirs.run(text.split("\n")), repr(text)

@@ -15,7 +15,7 @@ from ..model import Analysis, Article
 from ..resources import Resources
 from ..temporal import tag
 from . import sentences
-from .furniture import article_rules, caption_ranges, story_part
+from .furniture import StoryParts, caption_ranges
 from .markup import plain_text, render_markdown
 from .mentions import MentionSettings, find_mentions
 
@@ -31,9 +31,12 @@ def analyse(article: Article, resources: Resources, settings: ExtractionSettings
     plain = plain_text(html)
     spans = sentences.split(plain.text, resources.abbreviations)
     timexes = tuple(tag(plain.text, article.date, resources.language, spans, resources.temporal))
-    captions = caption_ranges(html, plain.offsets)
-    rules = article_rules(plain.text, resources.furniture)
-    stories = [story_part(plain.text, span, resources.furniture, captions, rules) for span in spans]
+    captions = caption_ranges(html, plain.offset_steps)
+    # Each sentence asked for is tried with every furniture rule (each rule
+    # filters a sentence on its own strings): a quarter of the sentences are
+    # asked for, which costs less than one pass of the whole text to find the
+    # rules it can match (furniture.article_rules).
+    stories = StoryParts(plain.text, spans, resources.furniture, captions)
     mentions = find_mentions(article.slug, plain.text, spans, stories, timexes, resources.gazetteer,
                              resources.vocab, resources.headlines,
                              MentionSettings(settings.min_precision, settings.max_title_length,

@@ -34,6 +34,9 @@ class FurnitureRule:
     # a few substring tests of the lower-cased line a few.
     required: frozenset[str] | None = None
     digit: bool = False  # every match holds a digit (a prefix rule is not tried on a sentence without one)
+    # `required` as one pattern (the strings as alternatives): whether a line
+    # holds one of them, found in one search in C, not a test of each string.
+    required_pattern: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ def _rules(items: list[dict], path: Path) -> tuple[FurnitureRule, ...]:
         if not required or not all(lit.isascii() and not any(c.isdigit() for c in lit) for lit in required):
             required = None
         out.append(FurnitureRule(raw["id"], pattern, tuple(raw.get("examples", [])), tuple(raw.get("not", [])),
-                                 raw.get("needs", ""), required, holds_digit(raw["pattern"])))
+                                 raw.get("needs", ""), required, holds_digit(raw["pattern"]),
+                                 re.compile("|".join(map(re.escape, sorted(required)))) if required else None))
     return tuple(out)
 
 
@@ -164,7 +168,8 @@ def is_furniture_line(sentence: str, f: Furniture, rules: tuple[FurnitureRule, .
         if required is not None:
             if lowered == "":
                 lowered = sentence.lower() if sentence.isascii() or not _FOLDS_TO_ASCII.search(sentence) else None
-            if lowered is not None and not any(lit in lowered for lit in required):
+            if lowered is not None and not (rule.required_pattern.search(lowered) if rule.required_pattern
+                                            else any(lit in lowered for lit in required)):
                 continue
         if rule.pattern.search(sentence):
             return True
@@ -250,7 +255,9 @@ _CAPTION = re.compile(r"<p>\s*<em>(?:(?!</?p>|</em>).)*</em>\s*</p>", re.S)
 
 def caption_ranges(html: str, offsets) -> list[tuple[int, int]]:
     """Plain-text ranges of the paragraphs set wholly in italics: photo
-    captions, as news sites print them under a picture."""
+    captions, as news sites print them under a picture. `offsets`: each
+    plain-text character's index in the HTML, ascending (an array, or the
+    pieces of markup.PlainText.offset_steps, searched as they are)."""
     out = []
     for m in _CAPTION.finditer(html):
         out.append((bisect.bisect_left(offsets, m.start()), bisect.bisect_left(offsets, m.end())))
@@ -272,3 +279,25 @@ def story_part(text: str, span: tuple[int, int], f: Furniture,
             or is_first_person(rest, f) or is_shouting(rest, f):
         return None
     return s + cut, e
+
+
+class StoryParts:
+    """The story part (story_part) of each of a text's sentences, made when
+    first asked for and kept. The mentions read those of the dated sentences
+    and of a few sentences before them, for the names there: a quarter of an
+    article's sentences on news; the others are never tested."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], f: Furniture,
+                 captions: list[tuple[int, int]] | None = None, rules: ArticleRules | None = None):
+        self.text, self.spans, self.f, self.captions, self.rules = text, spans, f, captions, rules
+        self._parts: dict[int, tuple[int, int] | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, i: int) -> tuple[int, int] | None:
+        parts = self._parts
+        if i in parts:
+            return parts[i]
+        part = parts[i] = story_part(self.text, self.spans[i], self.f, self.captions, self.rules)
+        return part

@@ -41,6 +41,11 @@ class HeadlineRules:
     speaker_role: re.Pattern  # " spokesman ": the speaker's role, after the organisation it speaks for
     irregular_past: dict[str, str]
     examples: tuple[dict, ...]
+    # The openers' first words, lower-cased (each a word of ASCII letters), or
+    # None: a text whose leading letters are none of them opens with no
+    # opener, and the pattern (a long case-insensitive alternation, tried one
+    # alternative after another) is not tried (headline_text.without_opener).
+    opener_words: frozenset[str] | None = None
 
 
 def load_headline_rules(path: Path) -> HeadlineRules:
@@ -84,4 +89,13 @@ def load_headline_rules(path: Path) -> HeadlineRules:
         speaker_role=re.compile(rf"\s(?:{alternation(data['speaker_roles'])})\s", re.I),
         description=re.compile(rf"^(?:The|the)\s+((?:[A-Za-z-]+\s+){{0,2}}(?:{alternation(data['description_heads'])}))\b"),
         examples=tuple(data.get("example", [])),
+        opener_words=_first_words(data["openers"]),
     )
+
+
+def _first_words(phrases: list[str]) -> frozenset[str] | None:
+    """The phrases' first words, lower-cased; None unless each is all ASCII letters."""
+    firsts = [p.split()[0] if p.split() else "" for p in phrases]
+    if not all(w.isascii() and w.isalpha() for w in firsts):
+        return None
+    return frozenset(w.lower() for w in firsts)

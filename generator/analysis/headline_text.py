@@ -52,15 +52,37 @@ def strip_dangling(title: str) -> str:
         return title
 
 
+# Every word of _DATE_INTRO's alternatives (with a few letters of its syntax,
+# "s" and "b", which can only make _without_intro search from further back).
+_INTRO_WORDS = frozenset(re.findall(r"[a-z]+", _DATE_INTRO.pattern))
+# Characters that a case-insensitive pattern matches as an ASCII letter but
+# that lower-case to no ASCII letter (İ ı as "i", ſ as "s", the Kelvin sign).
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 def _without_intro(pre: str) -> str:
     """_DATE_INTRO.sub("", pre), searched from the start of the sixth word
     from the end. The pattern ends with "$" and every part of it is optional,
     so a search tries it at every position of the text; a match holds at
     most six words ("since the end of" and the like), white space between
     them, so none starts before that word. The first match is the one
-    removed: any other is empty (at the end), and removes nothing."""
-    head = pre.rsplit(None, 6)
-    m = _DATE_INTRO.search(pre, len(head[0]) if len(head) == 7 else 0)
+    removed: any other is empty (at the end), and removes nothing.
+    A match holds only the pattern's words and white space up to the end,
+    so it starts no earlier than the last word that is none of them (it may
+    start inside it: "bathe " holds "the "): the search starts there, where
+    most texts hold one ("... talks held on "), not six words back."""
+    words = pre.rsplit(None, 6)
+    at = len(words[0]) if len(words) == 7 else 0
+    intro = 0  # how many words at the end are the pattern's
+    for word in reversed(words):
+        if word.lower() not in _INTRO_WORDS:
+            break
+        intro += 1
+    if pre.isascii() or not _FOLDS_TO_ASCII.search(pre):  # (else "ſince" is "since" to the pattern)
+        head = pre.rsplit(None, intro + 1)
+        if len(head) == intro + 2:
+            at = max(at, len(head[0]))
+    m = _DATE_INTRO.search(pre, at)
     return pre[: m.start()] + pre[m.end() :] if m else pre
 
 
@@ -152,13 +174,33 @@ def comma_pieces(text: str, a: int, b: int, timexes: list[Timex] | None = None) 
     return out
 
 
+_LEADING_LETTERS = re.compile(r"[A-Za-z]*")
+
+
+def without_opener(title: str, rules: HeadlineRules) -> str:
+    """rules.openers.sub("", title): the title without the opener it starts
+    with. An opener's first word is ASCII letters followed by white space
+    or a word's end, so a title opens with one only if its leading letters
+    are such a word (rules.opener_words); most titles' are not ("The", a
+    name), and the pattern, an alternation of some eighty phrases tried one
+    after another, is not tried (2 us a title). A title with a character
+    that the case-insensitive pattern matches as an ASCII letter (ſ, ı, İ,
+    the Kelvin sign) is always tried."""
+    firsts = rules.opener_words
+    if firsts is not None and (title.isascii() or not _FOLDS_TO_ASCII.search(title)):
+        lead = _LEADING_LETTERS.match(title)  # (always a match, maybe empty)
+        if lead is None or lead.group().lower() not in firsts:
+            return title
+    return rules.openers.sub("", title)
+
+
 def strip_openers(title: str, rules: HeadlineRules) -> str:
     """Without the openers ("However, ...") it starts with, also inside an
     opening quotation mark ("“In addition, there are ..." -> "“there are ...")."""
     quote = title[:1] if title[:1] in "“\"‘" else ""
     title = title[len(quote):]
     for _ in range(4):
-        new = rules.openers.sub("", title).lstrip(",;: ")
+        new = without_opener(title, rules).lstrip(",;: ")
         if new == title:
             break
         title = new

@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from ..model import EntityRef, Mention
 from ..temporal import Timex, calendar
@@ -136,10 +137,17 @@ def whole_words(text: str, word: str):
             at = text.find(word, at + 1)
 
 
+class Stories(Protocol):
+    """Each sentence's story part by the sentence's index (None: all
+    furniture): a list, or furniture.StoryParts, which makes each when asked."""
+
+    def __getitem__(self, i: int, /) -> tuple[int, int] | None: ...
+
+
 class _ArticleNames:
     """The names of each sentence's story part, found once when first asked for."""
 
-    def __init__(self, text: str, stories: list[tuple[int, int] | None], by_sentence: dict[int, list[Timex]],
+    def __init__(self, text: str, stories: Stories, by_sentence: dict[int, list[Timex]],
                  gaz: Gazetteer):
         self.text, self.stories, self.by_sentence, self.gaz = text, stories, by_sentence, gaz
         self._found: dict[int, list[NameHit]] = {}
@@ -255,7 +263,7 @@ def _person_titles(gaz: Gazetteer, rules: HeadlineRules) -> frozenset[str]:
     return known[1]
 
 
-def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: list[tuple[int, int] | None],
+def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: Stories,
                   timexes: tuple[Timex, ...], gaz: Gazetteer, v: Vocab, rules: HeadlineRules,
                   settings: MentionSettings, published: date | None = None) -> list[Mention]:
     """The event mentions of an article. `stories` holds, for each sentence

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 
 from .headline_rules import HeadlineRules
+from .headline_text import without_opener
 from .names import NameHit
 
 
@@ -43,7 +44,7 @@ _CONTRACTION = re.compile(r"['’](?:s|ll|d|ve|re|m)$")
 
 def _subject_description(sentence: str, rules: HeadlineRules) -> str | None:
     """The sentence's subject when it is a short description ("the US president")."""
-    rest = rules.openers.sub("", sentence).lstrip(",;: ")
+    rest = without_opener(sentence, rules).lstrip(",;: ")
     words = rest.split()
     for i, w in enumerate(words[:7]):
         if w.lower().strip(",") in rules.past_verbs or (len(w) > 4 and w.endswith("ed")):
