@@ -30,7 +30,9 @@ def _quick_ratio(a: str, b: str, letters: dict[str, Counter]) -> float:
     length = la + lb
     if 2.0 * min(la, lb) / length < 0.9:
         return 0.0
-    return 2.0 * sum((ca & cb).values()) / length
+    # the letters in common: the smaller count of each of a's letters in b (a Counter's
+    # missing letter counts 0), summed in C rather than by building the Counter a & b
+    return 2.0 * sum(map(min, ca.values(), map(cb.__getitem__, ca))) / length
 
 
 @dataclass

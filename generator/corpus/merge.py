@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from datetime import date
 
 from ..analysis.words import Vocab
 from ..content import slugify
 from ..model import Analysis, Article, Event, Mention, Quote, Source
-from ..temporal import When
+from ..temporal import Timex, When
 from .clustering import Features, cluster_mentions, features, similarity
 from .entities import EntityIndex
 from .salience import Coverage, listing_order, salience
@@ -133,12 +134,30 @@ def _anchor(ms: list[Mention], articles: dict[str, Article]) -> Mention:
     return min(ms, key=lambda m: (articles[m.article].date or date.min, m.article, m.sentence_index, m.timex.start))
 
 
+class _Timexes:
+    """An article's expressions, and those that start within a sentence: a
+    slice found by bisection when they are in text order (as the tagger
+    gives them), not a pass over the whole article for each event."""
+
+    def __init__(self, timexes: tuple[Timex, ...]):
+        self.all = timexes
+        starts = [x.start for x in timexes]
+        self.starts = starts if all(a <= b for a, b in zip(starts, starts[1:], strict=False)) else None
+
+    def within(self, start: int, end: int) -> tuple[Timex, ...]:
+        """The expressions with start <= x.start <= end, in the article's order
+        (summary_text keeps those that also end by `end`)."""
+        if self.starts is None:
+            return self.all
+        return self.all[bisect_left(self.starts, start):bisect_right(self.starts, end)]
+
+
 def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: SummaryRules,
           threshold: float = 0.34) -> list[Event]:
     """The corpus's events, in date order (salience.listing_order), with ids."""
     mentions = [m for a in analyses for m in a.mentions]
     articles = {a.article.slug: a.article for a in analyses}
-    timexes = {a.article.slug: a.timexes for a in analyses}
+    timexes = {a.article.slug: _Timexes(a.timexes) for a in analyses}
     feats = [features(m, index) for m in mentions]  # once, for the clustering and the representatives
     groups = cluster_mentions(mentions, index, threshold, vocab, feats)
     coverage = Coverage([a.date for a in articles.values() if a.date])
@@ -161,7 +180,7 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
         entities = _entities(ms, index)
         events.append(Event(
             id=slug_base(anchor.when.value, anchor.title), when=when, title=titled.title,
-            summary=summary_text(rep, timexes[rep.article], when, summary),
+            summary=summary_text(rep, timexes[rep.article].within(rep.start, rep.end), when, summary),
             salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage)
                            * topic.closeness(ms), 3),
             entities=entities, sources=_sources(ms, articles),
@@ -207,4 +226,5 @@ def assign_ids(events: list[Event]) -> list[Event]:
                 slug += "-x"
             taken.add(slug)
             ids[id(e)] = slug
-    return [dataclasses.replace(e, id=ids[id(e)]) for e in events]
+    # most events keep the base they were made with: only the others are copied
+    return [e if ids[id(e)] == e.id else dataclasses.replace(e, id=ids[id(e)]) for e in events]

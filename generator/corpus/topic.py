@@ -64,6 +64,7 @@ class Topic:
         days = {d: {k: w ** DAY_SHARPNESS for k, w in v.items()} for d, v in days.items()}
         self.days = {d: (v, math.sqrt(sum(x * x for x in v.values())) or 1.0) for d, v in days.items()}
         self._single: dict[int, float] = {}  # one mention's closeness, by its id
+        self._day: dict[tuple[int, str], float] = {}  # one mention's closeness to a day, by its id
         self._held: list[Mention] = []
 
     def vector(self, ms: list[Mention]) -> dict[str, float]:
@@ -81,9 +82,18 @@ class Topic:
 
     def day_closeness(self, m: Mention, day: str) -> float:
         """Cosine of one sentence's words with the centroid of every sentence
-        dated `day` (YYYY-MM-DD); 0 for a day no sentence names."""
+        dated `day` (YYYY-MM-DD); 0 for a day no sentence names. Kept: merge
+        asks again for the representative's (corpus/merge.py)."""
         if day not in self.days:
             return 0.0
+        key = (id(m), day)
+        got = self._day.get(key)
+        if got is None:
+            got = self._day[key] = self._day_closeness(m, day)
+            self._held.append(m)  # its id stays its own while this Topic lives
+        return got
+
+    def _day_closeness(self, m: Mention, day: str) -> float:
         centroid, cnorm = self.days[day]
         vec = self.vector([m])
         norm = math.sqrt(sum(v * v for v in vec.values()))

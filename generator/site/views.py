@@ -251,7 +251,9 @@ def related(i: int, views: list[EventView], by_entity: dict[str, list[int]], nam
     start = days[i]
     scored = []
     for j in candidates:
-        shared = len(mine.intersection(names[j]))
+        other = names[j]
+        # most candidates share no name: isdisjoint answers without building the intersection
+        shared = 0 if mine.isdisjoint(other) else len(mine.intersection(other))
         apart = abs(days[j] - start)
         if shared or apart <= 31:
             scored.append((-(shared + 2.0 / (1 + apart / 30)), views[j].id, j))
