@@ -455,15 +455,14 @@ class Chunks:
     the first one with a failed page (none after it is begun)."""
 
     def __init__(self, ctx, count: int):
-        self.count = count
         self.next = ctx.Value("i", 0)  # in shared memory, inherited by the forked workers
-        self.end = ctx.Value("i", count, lock=False)  # guarded by next's lock
+        self.end = ctx.Value("i", count, lock=False)  # one past the last chunk to begin; guarded by next's lock
         self.shown = 0  # pages this process has reported to the progress bar
 
     def take(self) -> int | None:
         with self.next.get_lock():
             n = self.next.value
-            if n >= min(self.count, self.end.value):
+            if n >= self.end.value:
                 return None
             self.next.value = n + 1
             return n

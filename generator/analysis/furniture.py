@@ -18,6 +18,7 @@ from pathlib import Path
 import ahocorasick
 
 from ..temporal.required import fewest_literals, holds_digit, required_literals
+from .words import folds_to_ascii
 
 
 @dataclass(frozen=True)
@@ -151,25 +152,17 @@ def strip_prefixes(sentence: str, f: Furniture, rules: tuple[FurnitureRule, ...]
 _DIGIT = re.compile(r"\d")
 
 
-# Characters that a case-insensitive pattern matches as an ASCII letter but
-# that lower-case to no ASCII letter (İ ı as "i", ſ as "s"; the Kelvin sign,
-# which lower-cases to "k", for good measure): a line holding one is
-# searched without the filter.
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
 def is_furniture_line(sentence: str, f: Furniture, rules: tuple[FurnitureRule, ...] | None = None) -> bool:
     """Does a line rule match the sentence? `rules`: the line rules to try
     (default all; see article_rules). The sentence is lower-cased for the
     filters only when a rule with one is tried."""
     lowered: str | None = ""
     for rule in f.lines if rules is None else rules:
-        required = rule.required
+        required = rule.required_pattern  # set with rule.required (a line with a folding character: no filter)
         if required is not None:
             if lowered == "":
-                lowered = sentence.lower() if sentence.isascii() or not _FOLDS_TO_ASCII.search(sentence) else None
-            if lowered is not None and not (rule.required_pattern.search(lowered) if rule.required_pattern
-                                            else any(lit in lowered for lit in required)):
+                lowered = None if folds_to_ascii(sentence) else sentence.lower()
+            if lowered is not None and not required.search(lowered):
                 continue
         if rule.pattern.search(sentence):
             return True
@@ -196,7 +189,7 @@ def article_rules(text: str, f: Furniture) -> ArticleRules:
     letter case-insensitively without lower-casing to one keeps every rule
     but those lacking their `needs`."""
     prefixes = tuple(r for r in f.prefixes if not r.needs or r.needs in text)
-    if not text.isascii() and _FOLDS_TO_ASCII.search(text):
+    if folds_to_ascii(text):
         return ArticleRules(prefixes, f.lines)
     # The required strings the text holds, all found in one pass (a test of
     # each string would go through the whole article once per string).

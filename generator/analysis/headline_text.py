@@ -8,7 +8,7 @@ import re
 
 from ..temporal import Timex
 from .headline_rules import HeadlineRules
-from .words import Vocab, has_trigger
+from .words import Vocab, folds_to_ascii, has_trigger
 
 _DATE_INTRO = re.compile(r"(?:(?:\b(?:by|until|from|since)\s+)?\b(?:early|late)\s+(?=on\s|in\s))?"  # "(by) late on"
                          r"(?:\b(?:on|in|at|during|of|from|by|since|until|till|through|over|earlier|later|"
@@ -55,9 +55,6 @@ def strip_dangling(title: str) -> str:
 # Every word of _DATE_INTRO's alternatives (with a few letters of its syntax,
 # "s" and "b", which can only make _without_intro search from further back).
 _INTRO_WORDS = frozenset(re.findall(r"[a-z]+", _DATE_INTRO.pattern))
-# Characters that a case-insensitive pattern matches as an ASCII letter but
-# that lower-case to no ASCII letter (İ ı as "i", ſ as "s", the Kelvin sign).
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _without_intro(pre: str) -> str:
@@ -78,7 +75,7 @@ def _without_intro(pre: str) -> str:
         if word.lower() not in _INTRO_WORDS:
             break
         intro += 1
-    if pre.isascii() or not _FOLDS_TO_ASCII.search(pre):  # (else "ſince" is "since" to the pattern)
+    if not folds_to_ascii(pre):  # (else "ſince" is "since" to the pattern)
         head = pre.rsplit(None, intro + 1)
         if len(head) == intro + 2:
             at = max(at, len(head[0]))
@@ -187,7 +184,7 @@ def without_opener(title: str, rules: HeadlineRules) -> str:
     that the case-insensitive pattern matches as an ASCII letter (ſ, ı, İ,
     the Kelvin sign) is always tried."""
     firsts = rules.opener_words
-    if firsts is not None and (title.isascii() or not _FOLDS_TO_ASCII.search(title)):
+    if firsts is not None and not folds_to_ascii(title):
         lead = _LEADING_LETTERS.match(title)  # (always a match, maybe empty)
         if lead is None or lead.group().lower() not in firsts:
             return title

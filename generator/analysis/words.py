@@ -91,12 +91,20 @@ def ends_with_span_cue(text: str, v: Vocab) -> bool:
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
+def folds_to_ascii(text: str) -> bool:
+    """Does the text hold a character that a case-insensitive pattern
+    matches as an ASCII letter without lower-casing to one? Then a filter
+    on the lower-cased text (its words, its first letters) cannot rule a
+    match out, and the pattern must be tried."""
+    return not text.isascii() and _FOLDS_TO_ASCII.search(text) is not None
+
+
 def may_match(text: str, needs: frozenset[str] | None) -> bool:
     """Can a case-insensitive pattern whose every match holds one of `needs`
     (lower-case ASCII strings) match in the text? False only when the
     lower-cased text holds none of them, and no character in it matches an
     ASCII letter without lower-casing to one."""
-    if needs is None or (not text.isascii() and _FOLDS_TO_ASCII.search(text)):
+    if needs is None or folds_to_ascii(text):
         return True
     lowered = text.lower()
     return any(lit in lowered for lit in needs)
