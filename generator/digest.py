@@ -120,6 +120,13 @@ class ContextHasher:
         self._keep.append(obj)
         return digest
 
+    def adopt(self, objs: list, tokens: list[str]) -> None:
+        """Take the tokens another process made of these very objects (a forked
+        child, render._fingerprint_in_two): the same strings token() would make."""
+        for obj, digest in zip(objs, tokens, strict=True):
+            self._memo[id(obj)] = digest
+            self._keep.append(obj)
+
     def _value(self, v) -> str:
         """A value's text in its container's: a scalar or a small view (a leaf) whole, by
         repr; anything else by its token."""
