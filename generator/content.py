@@ -90,6 +90,50 @@ class _FrontMatterLoader(yaml.SafeLoader):
 
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
 
+_CLoader = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml (its wheels are)
+
+
+if _CLoader is not None:
+    class _FastFrontMatterLoader(_CLoader):  # type: ignore[valid-type,misc]
+        """libyaml's parser with the safe constructor: parsing an article's front
+        matter costs 0.08 ms instead of the Python parser's 0.6 (most of reading
+        10,000 articles). It is used only where it gives what the Python loader
+        gives (plain_front_matter); any error is left to the Python loader, whose
+        messages name the line."""
+
+        def construct_yaml_timestamp(self, node):
+            try:
+                return super().construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                return self.construct_scalar(node)
+
+    _FastFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                           _FastFrontMatterLoader.construct_yaml_timestamp)
+
+# What keeps front matter off the fast loader: aliases and anchors (refused, by the Python
+# loader alone), tags and directives, block scalars, tabs, carriage returns, byte order marks and
+# control characters (where libyaml and the Python parser part ways, fuzzing found), and more than
+# MAX_FAST_NESTING of the characters that open a level of nesting ("[{-?:"): libyaml's composer
+# recurses in C, and a front matter nested 100,000 deep would crash the process.
+_NOT_PLAIN = re.compile(r"[\t\r\ufeff!%@`|>*&\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+MAX_FAST_NESTING = 500
+
+
+def plain_front_matter(raw: str) -> bool:
+    """Can the fast (libyaml) loader read this front matter?"""
+    return (_CLoader is not None and _NOT_PLAIN.search(raw) is None
+            and sum(map(raw.count, "[{-?:")) <= MAX_FAST_NESTING)
+
+
+def load_yaml(raw: str):
+    """The front matter's YAML, as the Python loader (_FrontMatterLoader) reads it."""
+    if plain_front_matter(raw):
+        try:
+            return yaml.load(raw, Loader=_FastFrontMatterLoader)  # noqa: S506 - a safe loader
+        except Exception:  # noqa: BLE001, S110 - the Python loader below says what is wrong, and where
+            pass
+    return yaml.load(raw, Loader=_FrontMatterLoader)  # noqa: S506 - a safe loader
+
 
 def split_front_matter(source: str, path: Path) -> FrontMatter:
     lines = source.split("\n")
@@ -111,7 +155,7 @@ def _parse_front_matter(raw: str, fence: str, path: Path) -> dict:
         if fence == "+++":
             data = tomllib.loads(raw)
         else:
-            data = yaml.load(raw, Loader=_FrontMatterLoader) if raw.strip() else {}  # noqa: S506 - a safe loader
+            data = load_yaml(raw) if raw.strip() else {}
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) + 1 if m else raw.count("\n") + 2  # "at end of document"
