@@ -17,7 +17,7 @@ import pytest
 from generator import search
 from generator.write import MANIFEST
 from tests.support import build_site as build
-from tests.support import free_port, seed_project
+from tests.support import free_port, make_corpus, seed_project
 from tests.support.browser import serving
 from tests.test_search_reuse import _cold_equals_warm
 
@@ -148,3 +148,33 @@ def test_pagefind_finds_words_of_every_bundle_merged(tmp_path):
     assert found["Lavrov"] == ["/articles/2019-05-16-from-russia-with-love-for-pompeo/"]
     # every article holds the name: each bundle answers, each page once
     assert sorted(found["Putin"]) == sorted("/" + p[: -len("index.html")] for p in pages)
+
+
+def test_an_added_article_indexes_its_own_bundle_not_those_of_the_moved_list_pages(tmp_path):
+    """An added article moves every page of the articles' list by one
+    (articles/page/2/...). Pagefind skips those pages (only the article
+    template marks data-pagefind-body), so they are left out of the bundles:
+    the rebuild indexes the new article's bundle and the first (which holds
+    the list's first page), and keeps every other bundle's live index."""
+    project = tmp_path / "p"
+    make_corpus(105, "plain", project, "Bundles", base_url="https://example.org/")
+    toml = project / "site.toml"
+    toml.write_text("search_bundle = 10\n" + toml.read_text())  # 105 articles: 16 bundles
+    site = project / "site"
+    build(toml, output=site)
+    shutil.copytree(site, project / "cold")  # the same published history
+    assert (site / "articles" / "page" / "2" / "index.html").is_file()
+    before = _entry_inodes(site)
+    list_pages = {p for p in _article_pages(site) if p.startswith("articles/page/")}
+    assert list_pages and not any(search.is_indexed(p) for p in list_pages)
+    added = project / "content" / "articles" / "zz-added.md"
+    added.write_text("---\ntitle: Added story\ndate: 2020-05-05\n---\nThe council met in Ashford on Tuesday.\n")
+    again = build(toml, output=site)
+    assert "search" in again.timings
+    after = _entry_inodes(site)
+    indexed = {k for k in after if after.get(k) != before.get(k)}
+    new_page = f"articles/{added.stem}/index.html"
+    assert (site / new_page).is_file()
+    assert indexed <= {"pagefind", search.bundle_folder(search.bundle_of(new_page, 16)).rstrip("/")}
+    assert len(after) > 8  # most bundles kept: the live index itself, linked into the new site
+    _cold_equals_warm(project)
