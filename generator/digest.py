@@ -102,6 +102,16 @@ class ContextHasher:
         got = self._memo.get(key)
         if got is not None:
             return got
+        digest = self._digest(obj)
+        self._memo[key] = digest
+        self._keep.append(obj)
+        return digest
+
+    def _digest(self, obj) -> str:
+        """token() without the memo. A view's own lists (its sources, their
+        quotes, its links) are read through the view alone, once, so they are
+        hashed in place and not remembered: at 10,000 articles that is a
+        third of the memo's million entries, and of its memory."""
         value = self._value
         t = type(obj)
         if t is dict:
@@ -111,14 +121,21 @@ class ContextHasher:
             if shape.leaf:
                 body = shape.prefix + repr(shape.get(obj))
             else:
-                body = shape.prefix + "{" + ",".join([value(v) for v in shape.get(obj)]) + "}"
+                own = self._own
+                body = shape.prefix + "{" + ",".join([own(v) for v in shape.get(obj)]) + "}"
         else:
             body = "[" + ",".join([value(x) for x in obj]) + "]"
-        digest = body if len(body) <= SHORT and ("{" in body or "[" in body or "(" in body) else \
+        return body if len(body) <= SHORT and ("{" in body or "[" in body or "(" in body) else \
             hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
-        self._memo[key] = digest
-        self._keep.append(obj)
-        return digest
+
+    def _own(self, v) -> str:
+        """A view's field's text: as _value, but a list is hashed in place (_digest)."""
+        t = type(v)
+        if t is list or t is tuple:
+            if len(v) <= LONG and all([type(x) in _SCALARS for x in v]):
+                return repr(v)
+            return self._digest(v)
+        return self._value(v)
 
     def adopt(self, objs: list, tokens: list[str]) -> None:
         """Take the tokens another process made of these very objects (a forked

@@ -90,3 +90,17 @@ def test_fingerprints_made_on_two_cores_are_those_of_one(seed):
     assert len(one) == len(site.pages) > 20
     assert renderer.digests == one
     assert all(id(v) in renderer.hasher._memo for v in site.events)  # half of them from the child
+
+
+def test_a_views_own_lists_are_hashed_in_place_to_the_same_fingerprints(seed):
+    """A view's own lists (sources, quotes, links) are hashed without the memo
+    (they are read through the view alone): the fingerprints are those of
+    hashing them through it, and the memo holds none of them."""
+    site = _site(seed)
+    fresh = PageRenderer(site, GENERATOR).hasher
+    remembered = PageRenderer(site, GENERATOR).hasher
+    remembered._own = remembered._value  # every list through token(), remembered
+    pages = [(p.template, p.url, p.title, p.context) for p in site.pages]
+    assert [fresh.page(*p) for p in pages] == [remembered.page(*p) for p in pages]
+    sources = {id(v.sources) for v in site.events}
+    assert sources <= set(remembered._memo) and not sources & set(fresh._memo)
