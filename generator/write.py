@@ -491,7 +491,7 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
         else:
             shutil.rmtree(staging / SEARCH_FOLDER, ignore_errors=True)
         _record_indexer(record, indexer)
-        atomic_write(staging / MANIFEST, json.dumps(record, indent=0, sort_keys=True).encode())
+        atomic_write(staging / MANIFEST, json.dumps(record, sort_keys=True, separators=(",", ":")).encode())
         key = stamp() if stamp is not None else None
         if key is not None:
             atomic_write(staging / STAMP, stamp_bytes(key, record))
@@ -569,7 +569,7 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
     changing = {rel for rel, data in rels.items() if not _same_bytes(output / rel, data)}
     pending = {**record, "files": sorted(before | set(record["files"])),
                "pages": {k: v for k, v in record["pages"].items() if k not in changing and k not in streamed}}
-    atomic_write(output / MANIFEST, json.dumps(pending, indent=0, sort_keys=True).encode())
+    atomic_write(output / MANIFEST, json.dumps(pending, sort_keys=True, separators=(",", ":")).encode())
     sink = _InPlaceSink(output)
     for rel in sorted(changing):
         atomic_write(output / rel, rels[rel], sink.made)
@@ -593,7 +593,7 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
     if before_switch is not None:
         before_switch(output)
     _record_indexer(record, indexer)
-    atomic_write(output / MANIFEST, json.dumps(record, indent=0, sort_keys=True).encode())
+    atomic_write(output / MANIFEST, json.dumps(record, sort_keys=True, separators=(",", ":")).encode())
     key = stamp() if stamp is not None else None
     if key is not None:
         atomic_write(output / STAMP, stamp_bytes(key, record))
