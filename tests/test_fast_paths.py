@@ -297,6 +297,8 @@ MARKDOWN_SAMPLES = [
     "[javascript](javascript:alert(1)) and [data](data:text/html,x) links, `<script>` in code.",
     "# Heading\n\n## Second ##\n\nSetext\n======\n\nAnother\n---\n\n***\n\n- - -\n\n___\n\n"
     "> quote\n> > nested\n\nText # not a heading, a > b, x - y * z _ w.\nSecond line\n\n#hashtag",
+    "Before a definition\n  [Id]: <https://example.org/x> 'title'\nafter it, [the link][id].\n\n> [q]:\n> /q (t)\n\n"
+    "[no]  : definition, a]: b, [x]:y and [z]: w \"open",
 ]
 
 
