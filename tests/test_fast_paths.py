@@ -396,3 +396,75 @@ def test_whitespace_step_is_the_librarys():
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(50000)]
     for text in texts:
         assert ours.run(text.split("\n")) == theirs.run(text.split("\n")), repr(text)
+
+
+def _name_runs_reading_every_token(sentence: str, connectors: frozenset[str],
+                                   skip: tuple[tuple[int, int], ...] = ()) -> list[list[tuple[int, int, str]]]:
+    """names.name_runs as it was: every token of the sentence read in turn."""
+    from generator.analysis.names import _BREAK, _INITIALS, _TOKEN, _clean
+
+    tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(sentence)
+              if not any(a <= m.start() < b for a, b in skip)]
+    runs: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    previous = ""
+    for i, (pos, end, raw) in enumerate(tokens):
+        capitalised = raw[:1].isupper()
+        if not current:
+            if capitalised:
+                current.append((pos, end, _clean(raw)))
+                previous = raw
+            continue
+        after = current[-1][1]
+        gap_ok = not _BREAK.search(sentence[after:pos]) and not any(a < pos and b > after for a, b in skip)
+        if previous.endswith(("'s", "’s")) or (previous.endswith(".") and len(previous) > 4
+                                               and not _INITIALS.fullmatch(previous)):
+            gap_ok = False
+        if capitalised:
+            if not gap_ok:
+                runs.append(current)
+                current = []
+            current.append((pos, end, _clean(raw)))
+            previous = raw
+            continue
+        if gap_ok and i < len(tokens) - 1 and tokens[i + 1][2][:1].isupper() and _clean(raw) in connectors:
+            current.append((pos, end, _clean(raw)))
+            previous = raw
+            continue
+        runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def test_name_runs_are_those_read_token_by_token():
+    """names.name_runs reads only the capitalised tokens (and the tokens
+    between two of them while a run is open): the same runs as reading every
+    token, on real sentences with their temporal expressions skipped, with
+    random spans skipped, and on random strings of name-like pieces."""
+    from datetime import date
+
+    from generator.analysis.names import name_runs
+    from generator.temporal import tag
+
+    connectors = language_resources().gazetteer.connectors
+    rng = random.Random(23)
+    sentences = _sentences()
+    temporal = language_resources().temporal
+    cases = []
+    for s in sentences:
+        cases.append((s, tuple((t.start, t.end) for t in tag(s, date(2010, 6, 1), rules=temporal))))
+        spans = sorted(rng.randrange(len(s) + 1) for _ in range(2 * rng.randint(0, 2)))
+        cases.append((s, tuple(zip(spans[::2], spans[1::2], strict=True))))
+    pieces = ["Putin", "of", "Of", "van", "al", "de", "the", "said", "U.S.", "Mr.", "Smith's", "Russia’s", "3M", "x3M",
+              "iPhone", "-", " - ", ",", ".", ". ", "’", "'", "&", "+", "1.5bn", "A.", "B.C.", "Moscow.", "Jr.", "\n",
+              "(", ")", "“", "—", "é", "Éric", "O'Neil", "bin", "Laden", "St.", " ", "  ", "9", "x"]
+    for _ in range(30000):
+        s = "".join(rng.choice(pieces) + rng.choice(["", " ", " ", ", "]) for _ in range(rng.randint(0, 12)))
+        spans = sorted(rng.randrange(len(s) + 1) for _ in range(2 * rng.randint(0, 2)))
+        cases.append((s, tuple(zip(spans[::2], spans[1::2], strict=True))))
+    assert sum(len(_name_runs_reading_every_token(s, connectors, k)) > 1 for s, k in cases) > 1000
+    assert sum(any(len(r) > 2 for r in _name_runs_reading_every_token(s, connectors, k)) for s, k in cases) > 100
+    for s, skip in cases:
+        assert name_runs(s, connectors, skip) == _name_runs_reading_every_token(s, connectors, skip), (s, skip)
