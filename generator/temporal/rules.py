@@ -152,6 +152,12 @@ def _drop_case_sensitive_lookarounds(pattern: str) -> str:
     return "".join(out)
 
 
+def lowered_pattern(expanded: str) -> str:
+    """A rule's expanded pattern (its `regex`'s) as the extractor searches
+    the lower-cased text with it (before scan_pattern's rewriting)."""
+    return _lowered(expanded)
+
+
 def _lowered(pattern: str) -> str:
     """The pattern for ASCII-lower-cased text: case-sensitive groups
     "(?-i:May)" become plain lower-case groups "(?:may)"."""
