@@ -271,12 +271,12 @@ def test_bounded_words_stand_clear_in_every_match():
 
     items = [*RES.rules, *RES.vetoes]
     for item in items:
-        seq = list(_parser.parse(rules.lowered_pattern(item.regex.pattern), re.IGNORECASE))
+        seq = list(_parser.parse(rules._lowered(item.regex.pattern), re.IGNORECASE))
         assert [f for f, _, _ in placed_factors(seq)] == required._factors(seq), item.id
-    checked = [(item, _plain(item.regex), bounds)
-               for item in items if item.required
-               and (bounds := sum(b << i for i, b in enumerate(literal_bounds(
-                   rules.lowered_pattern(item.regex.pattern), item.required))))]
+    for item in items:
+        left, right = literal_bounds(rules._lowered(item.regex.pattern), item.required)
+        assert item.bounds == left | 2 * right, item.id  # (as compiled, or read from the pattern memo)
+    checked = [(item, _plain(item.regex), item.bounds) for item in items if item.required and item.bounds]
     assert len(checked) > 80
     seen = 0
     for text in _bounded_texts():

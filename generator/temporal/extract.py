@@ -15,8 +15,8 @@ from typing import Any
 
 import ahocorasick
 
-from .bounds import WORD, literal_bounds
-from .rules import Resources, Rule, Veto, lowered_pattern
+from .bounds import WORD
+from .rules import Resources, Rule, Veto
 from .template import TemplateError, fill
 
 
@@ -312,7 +312,7 @@ class _Plans:
     # For each group, numbered as above: 1 when in every match of every
     # member, no character of bounds.WORD stands right before the required
     # word (where the word opens with one), 2 the same after it, 3 both
-    # (bounds.literal_bounds); 0 neither.
+    # (Rule.bounds, bounds.literal_bounds); 0 neither.
     bounds: tuple[int, ...] = ()
 
 
@@ -347,11 +347,13 @@ def _build_plans(res: Resources) -> _Plans:
         return _Plan(groups, first, frozenset(k for k, g in enumerate(groups) if g.literals is None))
 
     def bounded(group: _Group) -> int:
+        """What every member's required words stand clear of (see Rule.bounds)."""
         if not group.literals:
             return 0
-        found = [literal_bounds(lowered_pattern(item.regex.pattern), item.required)
-                 if item.required == group.literals else (False, False) for _, item, _ in group.members]
-        return all(left for left, _ in found) | 2 * all(right for _, right in found)
+        out = 3
+        for _, item, _ in group.members:
+            out &= item.bounds if item.required == group.literals else 0
+        return out
 
     return _Plans(plan(veto_groups, 0), plan(rule_groups, len(veto_groups)),
                   {lit: tuple(ks) for lit, ks in needing.items()}, len(veto_groups) + len(rule_groups),
