@@ -333,6 +333,82 @@ def test_the_shared_converter_renders_what_a_fresh_plain_one_renders():
         assert render_markdown(text) == expected  # and again, after another text has been through it
 
 
+def _library_converter():
+    """Python-Markdown set up as markup's converters are, without any of
+    markup's shortcuts."""
+    import markdown
+
+    from generator.analysis.markup import _BLOCK_NEEDS, _NEEDS, SafeMarkdown
+
+    plain = markdown.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
+    for name in _NEEDS:
+        plain.inlinePatterns[name].compiled_re = plain.inlinePatterns[name].compiled_re.regex
+    for name, attr in _BLOCK_NEEDS:
+        processor = plain.parser.blockprocessors[name]
+        setattr(processor, attr, getattr(processor, attr).regex)
+    return plain
+
+
+_PLAIN_PIECES = ["word", "Word", "two words", "COPPERFIELD —", "“quoted”", '"said"', "(aside)", "£30.1 billion",
+                 "Sept. 17, 2008.", "it's", "1.5", "**Strong**", "**two strong**", "*em*", "*an em*",
+                 "[a link](https://example.com/a/1)", "[link](http://x.org)",
+                 "[t](/local/path.html)", "[t](https://e.com/a?b=c#d)", "?", "!", "#", ":", "—", "-", "–", "%", "+",
+                 "é", "ß", "€", "=", "/", ";", ")", "("]
+_POISON_PIECES = ["<", "a<b", "**a***b*", "x*y", "[bad](javascript:alert)", "_em_", "__strong__",
+                  "snake_case_word", "`code`", "*", "**", "***", "_", "__", "[", "]", "]:", "![x](y)", "`", "\\",
+                  "\\*", "<b>", "<x@y.z>", "&", "&amp;", "> ", ">", "#", "# ", "## ", "- ", "* ", "+ ", "1. ",
+                  "12. ", "---", "***", "  ", " ", "\t", "\r", "\x02", "\x03", "[ref]", "[ref][r]", "* em *",
+                  "** s **", "*em**", "**a*b**", "[t]( https://e.com)", '[t](https://e.com "title")', "[ t](u)",
+                  "[t](<u>)", "===", "[a [b] c](u)"]
+
+
+def _random_markdown(rng: random.Random) -> str:
+    blocks = []
+    for _ in range(rng.randint(1, 6)):
+        kind = rng.choice(["", "", "> ", "## ", "# ", "###### ", "- "])
+        lines = rng.randint(2, 3) if kind == "- " else 1
+        block = []
+        for _ in range(lines):
+            words = [rng.choice(_POISON_PIECES if rng.random() < 0.02 else _PLAIN_PIECES)
+                     for _ in range(rng.randint(1, 7))]
+            block.append(kind + " ".join(words))
+        blocks.append("\n".join(block))
+    return rng.choice(["", "\n", "\n\n"]) + rng.choice(["\n\n", "\n\n", "\n\n\n", "\n"]).join(blocks) + \
+        rng.choice(["", "\n", " ", "\n\n"])
+
+
+def test_the_plainest_articles_are_written_as_the_library_writes_them():
+    """plain_markdown.simple_html against Python-Markdown on a generated news
+    corpus, the seeds, Timeline17's articles and random documents of the
+    forms it writes (paragraphs, quotes, headings, lists; emphasis, strong
+    emphasis, links) mixed with what must send a document to the library."""
+    import tempfile
+    from pathlib import Path
+
+    from generator.analysis.plain_markdown import simple_html
+    from tests.support import make_corpus
+    from tests.support.timeline17 import convert
+
+    texts = _markdown_texts()
+    with tempfile.TemporaryDirectory() as tmp:
+        make_corpus(150, "plain", Path(tmp) / "news", "News")
+        texts += [p.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+                  for p in sorted((Path(tmp) / "news" / "content" / "articles").glob("*.md"))]
+        convert(sorted((shared_dir() / "data" / "timeline17").glob("bpoil_*"))[:2], Path(tmp) / "t17")
+        texts += [p.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+                  for p in sorted((Path(tmp) / "t17" / "content" / "articles").glob("*.md"))[:300]]
+    rng = random.Random(37)
+    texts += [_random_markdown(rng) for _ in range(20000)]
+    library = _library_converter()
+    written = 0
+    for text in texts:
+        html = simple_html(text)
+        if html is not None:
+            written += 1
+            assert html == library.reset().convert(text), text
+    assert written > 5000 and written < len(texts) - 5000
+
+
 def test_openers_are_tried_only_after_an_openers_first_word():
     """headline_text.without_opener skips the openers' pattern when the
     text's leading letters are no opener's first word: the same text as the
