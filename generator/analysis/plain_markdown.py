@@ -35,34 +35,26 @@ _ITEM = "- "
 _EDGED = r"[^\s*\[\]](?:[^*\[\]\n]*[^\s*\[\]])?"
 _INLINE = re.compile(rf"\*\*(?P<strong>{_EDGED})\*\*|\*(?P<em>{_EDGED})\*"
                      rf"|\[(?P<text>{_EDGED})\]\((?P<url>[A-Za-z0-9:/._~%?#=+-]+)\)")
-_OPENERS = re.compile(r"[*\[\]>]")
+
+
+def _token_html(m: re.Match) -> str:
+    if m.group("strong") is not None:
+        return f"<strong>{m.group('strong')}</strong>"
+    if m.group("em") is not None:
+        return f"<em>{m.group('em')}</em>"
+    url = m.group("url")
+    # (an unsafe address stays as it is: its "[" sends the text to the library)
+    return f'<a href="{url}">{m.group("text")}</a>' if safe_url(url) else m.group(0)
 
 
 def _inline(text: str) -> str | None:
     """A paragraph's text as HTML, or None if it holds anything but prose and
-    the three simple forms."""
-    out = []
-    pos = 0
-    for m in _INLINE.finditer(text):
-        between = text[pos : m.start()]
-        if _OPENERS.search(between):
-            return None
-        out.append(between)
-        if m.group("strong") is not None:
-            out.append(f"<strong>{m.group('strong')}</strong>")
-        elif m.group("em") is not None:
-            out.append(f"<em>{m.group('em')}</em>")
-        else:
-            url = m.group("url")
-            if not safe_url(url):
-                return None
-            out.append(f'<a href="{url}">{m.group("text")}</a>')
-        pos = m.end()
-    rest = text[pos:]
-    if _OPENERS.search(rest):
+    the three simple forms: a "*", "[" or "]" left outside them, a ">"
+    (which the library writes "&gt;")."""
+    if ">" in text:
         return None
-    out.append(rest)
-    return "".join(out)
+    html = _INLINE.sub(_token_html, text)
+    return None if "*" in html or "[" in html or "]" in html else html
 
 
 def _paragraph_text(text: str) -> str | None:
