@@ -297,6 +297,8 @@ MARKDOWN_SAMPLES = [
     "[javascript](javascript:alert(1)) and [data](data:text/html,x) links, `<script>` in code.",
     "# Heading\n\n## Second ##\n\nSetext\n======\n\nAnother\n---\n\n***\n\n- - -\n\n___\n\n"
     "> quote\n> > nested\n\nText # not a heading, a > b, x - y * z _ w.\nSecond line\n\n#hashtag",
+    "Before a definition\n  [Id]: <https://example.org/x> 'title'\nafter it, [the link][id].\n\n> [q]:\n> /q (t)\n\n"
+    "[no]  : definition, a]: b, [x]:y and [z]: w \"open",
 ]
 
 
@@ -329,6 +331,83 @@ def test_the_shared_converter_renders_what_a_fresh_plain_one_renders():
         expected = plain.convert(text)
         assert render_markdown(text) == expected, text[:200]
         assert render_markdown(text) == expected  # and again, after another text has been through it
+
+
+def _library_converter():
+    """Python-Markdown set up as markup's converters are, without any of
+    markup's shortcuts."""
+    import markdown
+
+    from generator.analysis.markup import _BLOCK_NEEDS, _NEEDS, SafeMarkdown
+
+    plain = markdown.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
+    for name in _NEEDS:
+        plain.inlinePatterns[name].compiled_re = plain.inlinePatterns[name].compiled_re.regex
+    for name, attr in _BLOCK_NEEDS:
+        processor = plain.parser.blockprocessors[name]
+        setattr(processor, attr, getattr(processor, attr).regex)
+    return plain
+
+
+_PLAIN_PIECES = ["word", "Word", "two words", "COPPERFIELD —", "“quoted”", '"said"', "(aside)", "£30.1 billion",
+                 "Sept. 17, 2008.", "it's", "1.5", "**Strong**", "**two strong**", "*em*", "*an em*",
+                 "[a link](https://example.com/a/1)", "[link](http://x.org)",
+                 "[t](/local/path.html)", "[t](https://e.com/a?b=c#d)", "?", "!", "#", ":", "—", "-", "–", "%", "+",
+                 "é", "ß", "€", "=", "/", ";", ")", "("]
+_POISON_PIECES = ["<", "a<b", "*a>b*", "[x>y](u)", "**a>**", "**a***b*", "x*y",
+                  "[bad](javascript:alert)", "_em_", "__strong__",
+                  "snake_case_word", "`code`", "*", "**", "***", "_", "__", "[", "]", "]:", "![x](y)", "`", "\\",
+                  "\\*", "<b>", "<x@y.z>", "&", "&amp;", "> ", ">", "#", "# ", "## ", "- ", "* ", "+ ", "1. ",
+                  "12. ", "---", "***", "  ", " ", "\t", "\r", "\x02", "\x03", "[ref]", "[ref][r]", "* em *",
+                  "** s **", "*em**", "**a*b**", "[t]( https://e.com)", '[t](https://e.com "title")', "[ t](u)",
+                  "[t](<u>)", "===", "[a [b] c](u)"]
+
+
+def _random_markdown(rng: random.Random) -> str:
+    blocks = []
+    for _ in range(rng.randint(1, 6)):
+        kind = rng.choice(["", "", "> ", "## ", "# ", "###### ", "- "])
+        lines = rng.randint(2, 3) if kind == "- " else 1
+        block = []
+        for _ in range(lines):
+            words = [rng.choice(_POISON_PIECES if rng.random() < 0.02 else _PLAIN_PIECES)
+                     for _ in range(rng.randint(1, 7))]
+            block.append(kind + " ".join(words))
+        blocks.append("\n".join(block))
+    return rng.choice(["", "\n", "\n\n"]) + rng.choice(["\n\n", "\n\n", "\n\n\n", "\n"]).join(blocks) + \
+        rng.choice(["", "\n", " ", "\n\n"])
+
+
+def test_the_plainest_articles_are_written_as_the_library_writes_them():
+    """plain_markdown.simple_html against Python-Markdown on a generated news
+    corpus, the seeds, Timeline17's articles and random documents of the
+    forms it writes (paragraphs, quotes, headings, lists; emphasis, strong
+    emphasis, links) mixed with what must send a document to the library."""
+    import tempfile
+    from pathlib import Path
+
+    from generator.analysis.plain_markdown import simple_html
+    from tests.support import make_corpus
+    from tests.support.timeline17 import convert
+
+    texts = _markdown_texts()
+    with tempfile.TemporaryDirectory() as tmp:
+        make_corpus(150, "plain", Path(tmp) / "news", "News")
+        texts += [p.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+                  for p in sorted((Path(tmp) / "news" / "content" / "articles").glob("*.md"))]
+        convert(sorted((shared_dir() / "data" / "timeline17").glob("bpoil_*"))[:2], Path(tmp) / "t17")
+        texts += [p.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+                  for p in sorted((Path(tmp) / "t17" / "content" / "articles").glob("*.md"))[:300]]
+    rng = random.Random(37)
+    texts += [_random_markdown(rng) for _ in range(20000)]
+    library = _library_converter()
+    written = 0
+    for text in texts:
+        html = simple_html(text)
+        if html is not None:
+            written += 1
+            assert html == library.reset().convert(text), text
+    assert written > 5000 and written < len(texts) - 5000
 
 
 def test_openers_are_tried_only_after_an_openers_first_word():
@@ -394,3 +473,75 @@ def test_whitespace_step_is_the_librarys():
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(50000)]
     for text in texts:
         assert ours.run(text.split("\n")) == theirs.run(text.split("\n")), repr(text)
+
+
+def _name_runs_reading_every_token(sentence: str, connectors: frozenset[str],
+                                   skip: tuple[tuple[int, int], ...] = ()) -> list[list[tuple[int, int, str]]]:
+    """names.name_runs as it was: every token of the sentence read in turn."""
+    from generator.analysis.names import _BREAK, _INITIALS, _TOKEN, _clean
+
+    tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(sentence)
+              if not any(a <= m.start() < b for a, b in skip)]
+    runs: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    previous = ""
+    for i, (pos, end, raw) in enumerate(tokens):
+        capitalised = raw[:1].isupper()
+        if not current:
+            if capitalised:
+                current.append((pos, end, _clean(raw)))
+                previous = raw
+            continue
+        after = current[-1][1]
+        gap_ok = not _BREAK.search(sentence[after:pos]) and not any(a < pos and b > after for a, b in skip)
+        if previous.endswith(("'s", "’s")) or (previous.endswith(".") and len(previous) > 4
+                                               and not _INITIALS.fullmatch(previous)):
+            gap_ok = False
+        if capitalised:
+            if not gap_ok:
+                runs.append(current)
+                current = []
+            current.append((pos, end, _clean(raw)))
+            previous = raw
+            continue
+        if gap_ok and i < len(tokens) - 1 and tokens[i + 1][2][:1].isupper() and _clean(raw) in connectors:
+            current.append((pos, end, _clean(raw)))
+            previous = raw
+            continue
+        runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def test_name_runs_are_those_read_token_by_token():
+    """names.name_runs reads only the capitalised tokens (and the tokens
+    between two of them while a run is open): the same runs as reading every
+    token, on real sentences with their temporal expressions skipped, with
+    random spans skipped, and on random strings of name-like pieces."""
+    from datetime import date
+
+    from generator.analysis.names import name_runs
+    from generator.temporal import tag
+
+    connectors = language_resources().gazetteer.connectors
+    rng = random.Random(23)
+    sentences = _sentences()
+    temporal = language_resources().temporal
+    cases = []
+    for s in sentences:
+        cases.append((s, tuple((t.start, t.end) for t in tag(s, date(2010, 6, 1), rules=temporal))))
+        spans = sorted(rng.randrange(len(s) + 1) for _ in range(2 * rng.randint(0, 2)))
+        cases.append((s, tuple(zip(spans[::2], spans[1::2], strict=True))))
+    pieces = ["Putin", "of", "Of", "van", "al", "de", "the", "said", "U.S.", "Mr.", "Smith's", "Russia’s", "3M", "x3M",
+              "iPhone", "-", " - ", ",", ".", ". ", "’", "'", "&", "+", "1.5bn", "A.", "B.C.", "Moscow.", "Jr.", "\n",
+              "(", ")", "“", "—", "é", "Éric", "O'Neil", "bin", "Laden", "St.", " ", "  ", "9", "x"]
+    for _ in range(30000):
+        s = "".join(rng.choice(pieces) + rng.choice(["", " ", " ", ", "]) for _ in range(rng.randint(0, 12)))
+        spans = sorted(rng.randrange(len(s) + 1) for _ in range(2 * rng.randint(0, 2)))
+        cases.append((s, tuple(zip(spans[::2], spans[1::2], strict=True))))
+    assert sum(len(_name_runs_reading_every_token(s, connectors, k)) > 1 for s, k in cases) > 1000
+    assert sum(any(len(r) > 2 for r in _name_runs_reading_every_token(s, connectors, k)) for s, k in cases) > 100
+    for s, skip in cases:
+        assert name_runs(s, connectors, skip) == _name_runs_reading_every_token(s, connectors, skip), (s, skip)

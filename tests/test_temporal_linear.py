@@ -212,20 +212,94 @@ def test_each_group_gets_the_starts_of_its_words():
     group present gets exactly the sorted starts of its words (as a scan of
     each word finds them), every other group none."""
     plans = extract._plan(RES)
+    assert sum(1 for b in plans.bounds if b) > 50
     for text in _texts_for_the_fast_path():
         lowered = extract.lower_ascii(text)
         positions = extract.literal_positions(lowered, RES)
         lists = extract._group_starts(lowered, RES, plans.count)
         for plan in (plans.vetoes, plans.rules):
             present = {id(group): starts for group, starts in plan.present(lists)}
-            for group in plan.groups:
-                expected = sorted(p for lit in group.literals or () for p in positions.get(lit, ()))
+            for k, group in enumerate(plan.groups):
+                bounds = plans.bounds[plan.first + k]
+                expected = sorted(p for lit in group.literals or () for p in positions.get(lit, ())
+                                  if _clear(lowered, lit, p, bounds))
                 if group.literals is None:
                     assert present[id(group)] is None
                 elif expected:
                     assert present[id(group)] == expected
                 else:
                     assert id(group) not in present
+
+
+def _clear(lowered: str, lit: str, at: int, bounds: int) -> bool:
+    """Whether the occurrence of `lit` at `at` stands clear of word characters
+    where its group's bounds ask for it (extract._Plans.bounds)."""
+    word = "abcdefghijklmnopqrstuvwxyz0123456789_"
+    end = at + len(lit)
+    if bounds & 1 and lit[0] in word and at > 0 and lowered[at - 1] in word:
+        return False
+    return not (bounds & 2 and lit[-1] in word and end < len(lowered) and lowered[end] in word)
+
+
+def _bounded_texts() -> list[str]:
+    """Real texts, and random ones of words that hold the rules' words inside
+    them ("decision", "today", "Monday's") beside the rules' own examples."""
+    from tests.test_fast_paths import _sentences
+
+    texts = _texts_for_the_fast_path() + [" ".join(_sentences()[i : i + 30]) for i in range(0, 1200, 30)]
+    examples = [e.text for r in RES.rules for e in r.examples]
+    traps = ["decision", "market", "mayor", "today", "Monday's", "holidays", "yearly", "dayton", "Marches",
+             "junior", "augment", "octopus", "novel", "septic", "ago.", "hence,", "1999s", "x2009", "2009x",
+             "noonday", "afternoons", "a.m.", "30th", "_May", "May_", "9May", "January9", "—", "’", "-", " "]
+    rng = random.Random(29)
+    for _ in range(300):
+        words = [rng.choice(examples) if rng.random() < 0.3 else rng.choice(traps) for _ in range(rng.randint(1, 12))]
+        texts.append("".join(w + rng.choice([" ", " ", "", ", ", "-", ". "]) for w in words))
+    return texts
+
+
+def test_bounded_words_stand_clear_in_every_match():
+    """bounds.literal_bounds: every match of a rule with bounds (its own
+    lower-case pattern over the whole text) holds one of its required words
+    clear of word characters where the bounds say; so a window at an
+    occurrence inside a longer word finds nothing. On real texts and random
+    ones full of such occurrences; and placed_factors finds the factors
+    required._factors finds."""
+    from re import _parser
+
+    from generator.temporal.bounds import literal_bounds, placed_factors
+
+    items = [*RES.rules, *RES.vetoes]
+    for item in items:
+        seq = list(_parser.parse(rules._lowered(item.regex.pattern), re.IGNORECASE))
+        assert [f for f, _, _ in placed_factors(seq)] == required._factors(seq), item.id
+    for item in items:
+        left, right = literal_bounds(rules._lowered(item.regex.pattern), item.required)
+        assert item.bounds == left | 2 * right, item.id  # (as compiled, or read from the pattern memo)
+    checked = [(item, _plain(item.regex), item.bounds) for item in items if item.required and item.bounds]
+    assert len(checked) > 80
+    seen = 0
+    for text in _bounded_texts():
+        lowered = extract.lower_ascii(text)
+        for item, plain, bounds in checked:
+            for m in plain.finditer(lowered):
+                a, b = m.span("_m")
+                seen += 1
+                assert any(_clear(lowered, lit, at, bounds) for lit in item.required
+                           for at in range(a, b - len(lit) + 1) if lowered.startswith(lit, at)), (item.id, m)
+    assert seen > 3000
+
+
+def test_bounded_groups_find_what_every_occurrence_finds():
+    """The extractor with the groups' bounds (no window at an occurrence
+    inside a longer word) against the same without them (a window at every
+    occurrence): the same expressions."""
+    plans = extract._plan(RES)
+    unbounded = replace(RES, derived={"plan": replace(plans, bounds=(0,) * plans.count)})
+    texts = _bounded_texts()
+    assert sum(bool(extract.find(t, RES)) for t in texts) > 300
+    for text in texts:
+        assert extract.find(text, RES) == extract.find(text, unbounded), text
 
 
 def test_the_modifier_test_never_rejects_what_the_modifier_pattern_takes():

@@ -110,64 +110,104 @@ _OPENING = " \"“‘'(•"  # what may stand before a name that opens its sente
 _BREAK = re.compile(r"[,;:()\"“”—–\n]|\s-\s|[.!?]\s")
 
 
+# Everything up to the next capitalised token, then that token (group 1; no
+# group at the end of the text): lower-case tokens are read whole, as _TOKEN
+# reads them, and characters that open no token one by one, so the token in
+# the group is one _TOKEN finds. Possessive: nothing read is read again.
+_UP_TO_CAPITAL = re.compile(r"(?:[^A-Za-z]|[a-z][A-Za-z0-9.’'&+-]*+)*+([A-Z][A-Za-z0-9.’'&+-]*+)?")
+
+
+def _capitalised_tokens(sentence: str, skip: tuple[tuple[int, int], ...]) -> list[tuple[int, int, str]]:
+    """(start, end, raw) of the capitalised tokens outside `skip`, in order."""
+    found = [(m.start(1), m.end(1), m.group(1)) for m in _UP_TO_CAPITAL.finditer(sentence)]
+    if not skip:
+        return [t for t in found if t[0] >= 0]
+    out = []
+    for t in found:
+        at = t[0]
+        if at < 0:
+            continue
+        for a, b in skip:
+            if a <= at < b:
+                break
+        else:
+            out.append(t)
+    return out
+
+
+def _tokens_between(sentence: str, a: int, b: int, skip: tuple[tuple[int, int], ...]) -> list[re.Match]:
+    """The first two tokens outside `skip` that start in sentence[a:b] (where a
+    token ends and b a token starts: the same tokens as the whole sentence's)."""
+    out = []
+    for m in _TOKEN.finditer(sentence, a, b):
+        at = m.start()
+        for x, y in skip:
+            if x <= at < y:
+                break
+        else:
+            out.append(m)
+            if len(out) == 2:
+                break
+    return out
+
+
+def _gap_ok(sentence: str, after: int, pos: int, previous: str, skip: tuple[tuple[int, int], ...]) -> bool:
+    """Whether a name can go on from the token that ends at `after` (`previous`,
+    raw) to the one that starts at `pos`: no punctuation, line break or
+    sentence end between (the gap searched in place: the pattern has no
+    anchor or lookaround), no span of `skip` inside; a possessive ends a
+    name ("Russia’s Far East" is Russia + Far East), and so does a full stop
+    after a word ("... in Moscow. Xi ...")."""
+    if _BREAK.search(sentence, after, pos) or skip and any(a < pos and b > after for a, b in skip):
+        return False
+    return not (previous.endswith(("'s", "’s")) or (previous.endswith(".") and len(previous) > 4
+                                                     and not _INITIALS.fullmatch(previous)))
+
+
+def name_runs(sentence: str, connectors: frozenset[str],
+              skip: tuple[tuple[int, int], ...] = ()) -> list[list[tuple[int, int, str]]]:
+    """The runs of name words of a sentence, each token as (start, end, clean
+    form). A run never goes across punctuation, a line break, a sentence end
+    or a possessive, nor into a span of `skip`."""
+    # A run of names starts at a capitalised token (a token's clean form has
+    # its first letter: capitalised raw is capitalised clean) and goes on
+    # through the capitalised tokens that follow it, and a connector ("of")
+    # alone between two of them. So only the capitalised tokens are read, and
+    # the tokens between two of them when a run is open: most of a sentence,
+    # its lower-case words, is passed over in C (tests/test_fast_paths: the
+    # same names as reading every token, as this function did).
+    runs: list[list[tuple[int, int, str]]] = []  # (start, end, clean token)
+    current: list[tuple[int, int, str]] = []
+    previous = ""  # the raw token last added to `current`
+    for pos, end, raw in _capitalised_tokens(sentence, skip):
+        if current:
+            after = current[-1][1]
+            between = _tokens_between(sentence, after, pos, skip)
+            if len(between) == 1:  # one token between: a connector keeps the run open
+                lower = between[0]
+                tok = _clean(lower.group(0))
+                if _gap_ok(sentence, after, lower.start(), previous, skip) and tok in connectors:
+                    current.append((lower.start(), lower.end(), tok))
+                    previous = lower.group(0)
+                    after = lower.end()
+                    between = []
+            if between or not _gap_ok(sentence, after, pos, previous, skip):
+                runs.append(current)
+                current = []
+        current.append((pos, end, _clean(raw)))
+        previous = raw
+    if current:
+        runs.append(current)
+    return runs
+
+
 def name_hits(sentence: str, gaz: Gazetteer, skip: tuple[tuple[int, int], ...] = ()) -> list[NameHit]:
     """Names in one sentence. A name never runs across punctuation, a line
     break, a sentence end or a possessive, nor into a span of `skip` (the
     sentence's temporal expressions: "Later Monday" is no name)."""
-    # The tokens as (start, end, raw) outside `skip`. A run of names starts at
-    # a capitalised token; the lower-case tokens outside a run (most of a
-    # sentence) need no other look. (A token's clean form has its first
-    # letter: capitalised raw is capitalised clean.)
-    if skip:
-        tokens = []
-        for m in _TOKEN.finditer(sentence):
-            at = m.start()
-            for a, b in skip:
-                if a <= at < b:
-                    break
-            else:
-                tokens.append((at, m.end(), m.group(0)))
-    else:
-        tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(sentence)]
-    runs: list[list[tuple[int, int, str]]] = []  # (start, end, clean token)
-    current: list[tuple[int, int, str]] = []
-    previous = ""  # the raw token last added to `current`
     connectors = gaz.connectors
-    last = len(tokens) - 1
-    for i, (pos, end, raw) in enumerate(tokens):
-        capitalised = raw[:1].isupper()
-        if not current:
-            if capitalised:
-                current.append((pos, end, _clean(raw)))
-                previous = raw
-            continue
-        after = current[-1][1]
-        # (the gap searched in place: the pattern has no anchor or lookaround)
-        gap_ok = not _BREAK.search(sentence, after, pos) and not (skip and any(a < pos and b > after
-                                                                               for a, b in skip))
-        # A possessive ends a name ("Russia’s Far East" is Russia + Far East),
-        # and so does a full stop after a word ("... in Moscow. Xi ...").
-        if previous.endswith(("'s", "’s")) or (previous.endswith(".") and len(previous) > 4
-                                               and not _INITIALS.fullmatch(previous)):
-            gap_ok = False
-        if capitalised:
-            if not gap_ok:
-                runs.append(current)
-                current = []
-            current.append((pos, end, _clean(raw)))
-            previous = raw
-            continue
-        if gap_ok and i < last and tokens[i + 1][2][:1].isupper() and (tok := _clean(raw)) in connectors:
-            current.append((pos, end, tok))
-            previous = raw
-            continue
-        runs.append(current)
-        current = []
-    if current:
-        runs.append(current)
-
     out: list[NameHit] = []
-    for run in runs:
+    for run in name_runs(sentence, connectors, skip):
         words = [t for _, _, t in run]
         while words and words[-1] in connectors:
             words.pop()

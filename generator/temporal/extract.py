@@ -15,6 +15,7 @@ from typing import Any
 
 import ahocorasick
 
+from .bounds import WORD
 from .rules import Resources, Rule, Veto
 from .template import TemplateError, fill
 
@@ -85,11 +86,18 @@ def _automaton(res: Resources) -> ahocorasick.Automaton:
 
 
 def _build_automaton(res: Resources) -> ahocorasick.Automaton:
+    """At each literal's end: (the literal, its length - 1, the groups that
+    take every occurrence of it, and (group, test) for those that take only
+    an occurrence with no word character before it (test 1), after it (2)
+    or either (3); see _Plans.bounds)."""
     plans = _plan(res)
     automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
     for lit in res.literals:
         if lit in plans.needing:  # (a word only groups of characters need is found by them, see _Plans)
-            automaton.add_word(lit, (lit, len(lit) - 1, plans.needing[lit]))
+            tests = [(k, (plans.bounds[k] & 1 if lit[0] in WORD else 0) | (plans.bounds[k] & 2 if lit[-1] in WORD
+                                                                             else 0)) for k in plans.needing[lit]]
+            automaton.add_word(lit, (lit, len(lit) - 1, tuple(k for k, test in tests if not test),
+                                     tuple((k, test) for k, test in tests if test)))
     automaton.make_automaton()
     return automaton
 
@@ -104,7 +112,7 @@ def literal_positions(lowered: str, res: Resources) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     automaton = _automaton(res)
     if automaton.kind == ahocorasick.AHOCORASICK:
-        for end, (lit, back, _) in automaton.iter(lowered):
+        for end, (lit, back, _, _) in automaton.iter(lowered):
             found.setdefault(lit, []).append(end - back)
     for lit in res.literals:
         if lit not in _plan(res).needing and (where := list(map(_START, re.finditer(re.escape(lit), lowered)))):
@@ -121,13 +129,23 @@ def _group_starts(lowered: str, res: Resources, count: int) -> list[list[int]]:
     afterwards (that merging, with its bookkeeping, had come to cost as much
     as the search). A group that needs only single characters (a digit)
     finds them with one search of its own: every digit of a text was 40 % of
-    the automaton's hits, each a round of the Python loop below."""
+    the automaton's hits, each a round of the Python loop below. A group
+    whose words' every match stands clear of the letters around it (see
+    _Plans.bounds) takes no occurrence inside a longer word ("dec" of
+    "decision"): a window there would find nothing."""
     lists: list[list[int]] = list(map(list, repeat((), count)))
     automaton = _automaton(res)
     if automaton.kind == ahocorasick.AHOCORASICK:
-        for end, (_, back, keys) in automaton.iter(lowered):
+        last = len(lowered) - 1
+        for end, (_, back, keys, tested) in automaton.iter(lowered):
+            start = end - back
             for k in keys:
-                lists[k].append(end - back)
+                lists[k].append(start)
+            if tested:
+                inside = (start > 0 and lowered[start - 1] in WORD) | 2 * (end < last and lowered[end + 1] in WORD)
+                for k, test in tested:
+                    if not test & inside:
+                        lists[k].append(start)
     for k, chars in _plan(res).by_chars:
         lists[k] = list(map(_START, chars.finditer(lowered)))
     return lists
@@ -291,6 +309,11 @@ class _Plans:
     # Groups needing only single characters (digits), numbered as above: each
     # finds them with its own search of a character class instead of the automaton.
     by_chars: tuple[tuple[int, re.Pattern], ...] = ()
+    # For each group, numbered as above: 1 when in every match of every
+    # member, no character of bounds.WORD stands right before the required
+    # word (where the word opens with one), 2 the same after it, 3 both
+    # (Rule.bounds, bounds.literal_bounds); 0 neither.
+    bounds: tuple[int, ...] = ()
 
 
 def _groups(items) -> tuple[_Group, ...]:
@@ -323,9 +346,18 @@ def _build_plans(res: Resources) -> _Plans:
     def plan(groups: tuple[_Group, ...], first: int) -> _Plan:
         return _Plan(groups, first, frozenset(k for k, g in enumerate(groups) if g.literals is None))
 
+    def bounded(group: _Group) -> int:
+        """What every member's required words stand clear of (see Rule.bounds)."""
+        if not group.literals:
+            return 0
+        out = 3
+        for _, item, _ in group.members:
+            out &= item.bounds if item.required == group.literals else 0
+        return out
+
     return _Plans(plan(veto_groups, 0), plan(rule_groups, len(veto_groups)),
                   {lit: tuple(ks) for lit, ks in needing.items()}, len(veto_groups) + len(rule_groups),
-                  tuple(by_chars))
+                  tuple(by_chars), tuple(map(bounded, veto_groups + rule_groups)))
 
 
 def _plan(res: Resources) -> _Plans:

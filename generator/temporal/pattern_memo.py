@@ -23,8 +23,8 @@ from pathlib import Path
 from .required import Factor
 from .rules import compile_rule_pattern
 
-FORMAT = 1
-Compiled = tuple[re.Pattern, re.Pattern, bool, Factor | None, tuple[int, int], bool]
+FORMAT = 2  # 2: with the required words' bounds
+Compiled = tuple[re.Pattern, re.Pattern, bool, Factor | None, tuple[int, int], bool, int]
 
 
 class PatternMemo:
@@ -58,9 +58,9 @@ class PatternMemo:
         if got is not None:
             return got
         compiled = compile_rule_pattern(expanded, where)
-        regex, fast, verify, required, reach, anchored = compiled
+        regex, fast, verify, required, reach, anchored, bounds = compiled
         self.entries[expanded] = [regex.pattern, regex.flags, fast.pattern, fast.flags, verify,
-                                  sorted(required) if required is not None else None, list(reach), anchored]
+                                  sorted(required) if required is not None else None, list(reach), anchored, bounds]
         self.changed = True
         return compiled
 
@@ -81,11 +81,11 @@ class PatternMemo:
 
 
 def _decoded(entry) -> Compiled | None:
-    if not isinstance(entry, list) or len(entry) != 8:
+    if not isinstance(entry, list) or len(entry) != 9:
         return None
-    pattern, flags, fast, fast_flags, verify, required, reach, anchored = entry
+    pattern, flags, fast, fast_flags, verify, required, reach, anchored, bounds = entry
     if not (isinstance(pattern, str) and type(flags) is int and isinstance(fast, str) and type(fast_flags) is int
-            and type(verify) is bool and type(anchored) is bool
+            and type(verify) is bool and type(anchored) is bool and type(bounds) is int and 0 <= bounds <= 3
             and (required is None or (isinstance(required, list) and all(isinstance(r, str) for r in required)))
             and isinstance(reach, list) and len(reach) == 2 and all(type(n) is int for n in reach)):
         return None
@@ -93,4 +93,5 @@ def _decoded(entry) -> Compiled | None:
         regex, scan = re.compile(pattern, flags), re.compile(fast, fast_flags)
     except (re.error, ValueError, TypeError):
         return None
-    return regex, scan, verify, frozenset(required) if required is not None else None, (reach[0], reach[1]), anchored
+    return (regex, scan, verify, frozenset(required) if required is not None else None, (reach[0], reach[1]),
+            anchored, bounds)

@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bounds import literal_bounds
 from .openings import opening_test
 from .required import Factor, first_chars, opens_at_word_boundary, opens_with, required_and_reach
 from .reverse import Unreversible, reverse_pattern
@@ -65,6 +66,10 @@ class Rule:
     # every match (the rule's `after`, read backwards: matched on the reversed
     # text where the word starts): no window opens at the other occurrences.
     after: re.Pattern | None = None
+    # The required word stands clear of word characters in every match: 1
+    # before it, 2 after it, 3 both (bounds.literal_bounds): no window opens
+    # at an occurrence inside a longer word.
+    bounds: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class Veto:
     reach: tuple[int, int] = (10**6, 10**6)
     anchored: bool = False
     after: re.Pattern | None = None
+    bounds: int = 0
 
 
 @dataclass(frozen=True)
@@ -189,11 +195,13 @@ def _group_end(pattern: str, i: int) -> int:
 
 
 def compile_rule_pattern(expanded: str, where: str) -> tuple[re.Pattern, re.Pattern, bool, Factor | None,
-                                                              tuple[int, int], bool]:
+                                                              tuple[int, int], bool, int]:
     """(the case-insensitive pattern, the pattern for lower-cased text as the
     extractor searches with it, whether a match must be confirmed on the
     original text, the literals a match needs, how far a match reaches,
-    whether every match starts with one of those literals)."""
+    whether every match starts with one of those literals, whether those
+    literals stand clear of word characters in every match: 1 before, 2
+    after, 3 both; see bounds.py)."""
     regex = _compile(expanded, where)
     lowered = _lowered(expanded)
     try:
@@ -201,7 +209,8 @@ def compile_rule_pattern(expanded: str, where: str) -> tuple[re.Pattern, re.Patt
     except re.error:  # a back-reference, which a lookbehind may not hold: searched as it is
         fast = _compile(f"(?P<_m>{lowered})", where, 0)
     required, reach = required_and_reach(lowered)
-    return regex, fast, "(?-i:" in expanded, required, reach, opens_with(lowered, required)
+    left, right = literal_bounds(lowered, required)
+    return regex, fast, "(?-i:" in expanded, required, reach, opens_with(lowered, required), left | 2 * right
 
 
 def compile_after(raw: dict, macros: dict, vocab: dict, where: str) -> re.Pattern | None:
@@ -372,7 +381,7 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str,
                     raise RuleError(f"{where}: missing {key!r}")
             if raw["type"] not in {"DATE", "TIME", "DURATION", "SET"}:
                 raise RuleError(f"{where}: type must be DATE, TIME, DURATION or SET")
-            regex, fast, verify, required, reach, anchored = compile_pattern(
+            regex, fast, verify, required, reach, anchored, bounds = compile_pattern(
                 _expand(raw["pattern"], macros, vocab, where), where)
             examples = tuple(
                 Example(
@@ -400,15 +409,16 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str,
                     source=path.name,
                     examples=examples,
                     after=compile_after(raw, macros, vocab, where),
+                    bounds=bounds,
                 )
             )
         for raw in data.get("veto", []):
             where = f"{path.name}: veto {raw.get('id', '?')}"
-            regex, fast, verify, required, reach, anchored = compile_pattern(
+            regex, fast, verify, required, reach, anchored, bounds = compile_pattern(
                 _expand(raw["pattern"], macros, vocab, where), where)
             vetoes.append(Veto(raw["id"], regex, fast, verify, required, path.name,
                                tuple(raw.get("examples", [])), reach, anchored,
-                               compile_after(raw, macros, vocab, where)))
+                               compile_after(raw, macros, vocab, where), bounds))
 
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
