@@ -23,6 +23,7 @@ import markupsafe
 from .config import SiteConfig
 from .digest import ContextHasher, template_words
 from .errors import BuildError, Problem
+from .forked import Chunks, release_free_memory
 from .freshness import hash_files
 from .inputs import template_dirs, template_files
 from .site import Page, Site, Urls
@@ -425,57 +426,10 @@ class PageRenderer:
         return self.templates.render(page)
 
 
-def release_free_memory() -> None:
-    """Hand the C allocator's free pages back to the system: after the
-    analysis pool's results are read, and before the render workers fork.
-    The analyses freed after planning leave hundreds of MB of free space
-    inside the heap (10,000 articles); still mapped, it counts in this
-    process's memory and each worker that allocates into it copies the
-    pages it lands on. glibc's malloc_trim(0) unmaps every free page;
-    elsewhere (no glibc) nothing is done. Memory only: no output depends
-    on it."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None)
-        trim = libc.malloc_trim
-    except (OSError, AttributeError, TypeError):
-        return
-    trim(0)
-
-
 class TemplateProblem(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.message)
         self.problem = problem
-
-
-class Chunks:
-    """The chunks of pages the render processes share: which is next, and
-    the first one with a failed page (none after it is begun)."""
-
-    def __init__(self, ctx, count: int):
-        self.next = ctx.Value("i", 0)  # in shared memory, inherited by the forked workers
-        self.end = ctx.Value("i", count, lock=False)  # one past the last chunk to begin; guarded by next's lock
-        self.shown = 0  # pages this process has reported to the progress bar
-
-    def take(self) -> int | None:
-        with self.next.get_lock():
-            n = self.next.value
-            if n >= self.end.value:
-                return None
-            self.next.value = n + 1
-            return n
-
-    def stop_after(self, n: int) -> None:
-        with self.next.get_lock():
-            self.end.value = min(self.end.value, n + 1)
-
-    def taken(self, size: int, total: int) -> int:
-        """Pages taken since the last call (for a progress bar)."""
-        upto = min(self.next.value * size, total)
-        new, self.shown = upto - self.shown, max(upto, self.shown)
-        return max(new, 0)
 
 
 _worker: tuple[PageRenderer, Sink, list[tuple[int, int]], Chunks] | None = None  # set in each forked render worker
