@@ -21,10 +21,15 @@ _WORK_IN_WORKER = forked._work_in_worker
 _MARKS: list[Path] = []  # where _recording leaves a file per run of a worker: pid-parts taken
 
 
-def _recording():
-    done = _WORK_IN_WORKER()
-    (_MARKS[0] / f"{os.getpid()}-{len(done)}-{len(list(_MARKS[0].iterdir()))}").touch()
-    return done
+def _recording(work, chunks, conn):
+    taken = []
+
+    def counted(n: int):
+        taken.append(n)
+        return work(n)
+
+    _WORK_IN_WORKER(counted, chunks, conn)
+    (_MARKS[0] / f"{os.getpid()}-{len(taken)}-{len(list(_MARKS[0].iterdir()))}").touch()
 
 
 def _runs(marks: Path) -> list[tuple[int, int]]:
