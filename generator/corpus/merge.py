@@ -162,7 +162,7 @@ class _Timexes:
         return self.all[bisect_left(self.starts, start):bisect_right(self.starts, end)]
 
 
-FORK_MIN_MENTIONS = 20_000  # below this, forking merge workers costs more than it saves
+FORK_MIN_MENTIONS = 5_000  # below this (some 500 articles), forking merge workers costs more than it saves
 EVENT_PART = 250  # clusters made into events per part
 
 
