@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 
-from . import content, freshness, render, search, write
+from . import content, forked, freshness, render, search, write
 from .analysis.cache import Cache
 from .analysis.runner import analyse_all
 from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer
@@ -61,14 +61,15 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
     published = history.published(manifest)
     events, index = kept.merge(analyses, f"{resources.fingerprint}|{config.extraction!r}",
-                               lambda: merged_events(analyses, resources, config))
+                               lambda: merged_events(analyses, resources, config, options.jobs))
     events = history.keep_ids(published, events)
     events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report)
     timer.lap("merge")
 
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)
-    site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events))
+    site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events),
+                jobs=options.jobs)
     if state is not None:  # the preview drafts a saved article's page from this build's links (draft.py)
         state.draft = DraftBasis.of(site, resources, GENERATOR)
     report.warnings += site.warnings
@@ -166,7 +167,7 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     timer.lap("read")
 
     analyses = analyse(articles, config, resources, options, report, store)
-    render.release_free_memory()  # the pool's pickled results, read and dropped: free pages inside the heap
+    forked.release_free_memory()  # the pool's pickled results, read and dropped: free pages inside the heap
     if not remembered and options.write_output:
         (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)
     timer.lap("extract")
@@ -224,16 +225,18 @@ def _failing_articles(articles, resources: Resources, config: SiteConfig, first:
                                 config.content_dir, None, "this is a bug in the generator: please report it")]
 
 
-def merged_events(analyses: list[Analysis], resources: Resources,
-                  config: SiteConfig) -> tuple[list[Event], EntityIndex]:
+def merged_events(analyses: list[Analysis], resources: Resources, config: SiteConfig,
+                  jobs: int | None = 1) -> tuple[list[Event], EntityIndex]:
     """The corpus stage before the editor's overrides: names folded into
-    entities, mentions merged into events."""
+    entities, mentions merged into events (in `jobs` processes for a big
+    corpus: corpus.merge)."""
     common = frozenset().union(*(a.common_words for a in analyses))
     # every name of the dated sentences (each once per sentence), not only of their clauses: more
     # evidence for a name's kind and full form ("Merkel" -> "Angela Merkel")
     refs = [r for a in analyses for m in a.mentions for r in m.every_name]
     index = EntityIndex.build(refs, resources.gazetteer, common)
-    return merge(analyses, index, resources.vocab, resources.summary, config.extraction.merge_threshold), index
+    return merge(analyses, index, resources.vocab, resources.summary, config.extraction.merge_threshold,
+                 jobs), index
 
 
 def progress_bar(label: str, total: int, quiet: bool, unit: str):

@@ -23,6 +23,7 @@ import markupsafe
 from .config import SiteConfig
 from .digest import ContextHasher, template_words
 from .errors import BuildError, Problem
+from .forked import Chunks, map_parts, release_free_memory
 from .freshness import hash_files
 from .inputs import template_dirs, template_files
 from .site import Page, Site, Urls
@@ -238,6 +239,7 @@ class Templates:
 
 POOL_MIN_PAGES = 1000  # below this, forking render workers costs more than it saves
 CHUNK = 64  # pages per task: small enough to balance the workers, large enough to cost little
+FINGERPRINT_PARTS = 8  # a rebuild's views and pages, fingerprinted in this many interleaved parts
 
 
 class PageRenderer:
@@ -326,43 +328,33 @@ class PageRenderer:
         return self.render_range(0, len(self.todo), sink)
 
     def _fingerprint_in_two(self) -> None:
-        """Every page's fingerprint, into `digests`, on two cores: a rebuild
+        """Every page's fingerprint, into `digests`, on every core: a rebuild
         of a big site spends as long fingerprinting its pages as planning
         them (10,000 articles: about 14 s), on one core while the other
         waits. First the views the pages share (events, articles) are
-        hashed, the second half by a forked child that sends back their
-        tokens, which this process files under the same objects (a forked
-        child's objects are this process's, at the same addresses); then,
-        with every view's token known, the pages are hashed, every other
-        one by a second child. The tokens and fingerprints are the same
-        strings one process makes (generator.digest), so the pages kept
-        and rendered do not depend on the number of processes."""
-        hasher, pages = self.hasher, self.site.pages
+        hashed, in parts taken by this process and forked workers
+        (forked.map_parts), whose tokens this process files under the same
+        objects (a forked worker's objects are this process's, at the same
+        addresses); then, with every view's token known, the pages, in
+        parts again. The tokens and fingerprints are the same strings one
+        process makes (generator.digest), so the pages kept and rendered do
+        not depend on the number of processes."""
+        hasher, pages, parts = self.hasher, self.site.pages, FINGERPRINT_PARTS
         shared: list = [*self.site.events, *self.site.articles]
 
-        def view_tokens(parity: int) -> list[str]:
-            return [hasher.token(v) for v in shared[parity::2]]
+        def view_tokens(n: int) -> list[str]:
+            return [hasher.token(v) for v in shared[n::parts]]
 
-        theirs = _in_child(view_tokens, 1)
-        try:
-            view_tokens(0)
-        finally:
-            tokens = theirs.get()
-        hasher.adopt(shared[1::2], tokens)
+        for n, tokens in enumerate(map_parts(view_tokens, parts, self.jobs)):
+            hasher.adopt(shared[n::parts], tokens)
 
-        def page_digests(parity: int) -> list[str]:
-            return [hasher.page(p.template, p.url, p.title, p.context) for p in pages[parity::2]]
+        def page_digests(n: int) -> list[str]:
+            return [hasher.page(p.template, p.url, p.title, p.context) for p in pages[n::parts]]
 
-        odd = _in_child(page_digests, 1)
-        try:
-            even = page_digests(0)
-        finally:
-            digests = odd.get()
         known = self.digests
-        for page, digest in zip(pages[0::2], even, strict=True):
-            known[page.path] = digest
-        for page, digest in zip(pages[1::2], digests, strict=True):
-            known[page.path] = digest
+        for n, digests in enumerate(map_parts(page_digests, parts, self.jobs)):
+            for page, digest in zip(pages[n::parts], digests, strict=True):
+                known[page.path] = digest
 
     def _keep_unchanged(self, sink: Sink, places) -> Outcome:
         """Of the pages at `places`, keep those whose fingerprint matches the
@@ -472,97 +464,10 @@ class PageRenderer:
         return self.templates.render(page)
 
 
-class _Child:
-    """A computation running in a forked child process (see _in_child)."""
-
-    def __init__(self, pool, job):
-        self.pool, self.job = pool, job
-
-    def get(self):
-        try:
-            return self.job.get()
-        finally:
-            self.pool.close()
-            self.pool.join()
-            gc.unfreeze()
-
-
-def _in_child(fn: Callable, *args) -> _Child:
-    """fn(*args) in a forked child, which shares this process's objects as
-    they are now (nothing is pickled but the result coming back); get() waits
-    for it. The objects made before the fork are kept from the collector
-    meanwhile, so that a collection in the child does not copy every page of
-    memory it shares with this process (as render workers do, _in_workers)."""
-    global _child_job
-    gc.freeze()
-    _child_job = (fn, args)
-    try:
-        pool = multiprocessing.get_context("fork").Pool(1)
-    finally:
-        _child_job = None
-    return _Child(pool, pool.apply_async(_run_child_job))
-
-
-_child_job: tuple[Callable, tuple] | None = None  # what a child forked by _in_child runs
-
-
-def _run_child_job():
-    assert _child_job is not None, "no job for the child"
-    fn, args = _child_job
-    return fn(*args)
-
-
-def release_free_memory() -> None:
-    """Hand the C allocator's free pages back to the system: after the
-    analysis pool's results are read, and before the render workers fork.
-    The analyses freed after planning leave hundreds of MB of free space
-    inside the heap (10,000 articles); still mapped, it counts in this
-    process's memory and each worker that allocates into it copies the
-    pages it lands on. glibc's malloc_trim(0) unmaps every free page;
-    elsewhere (no glibc) nothing is done. Memory only: no output depends
-    on it."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None)
-        trim = libc.malloc_trim
-    except (OSError, AttributeError, TypeError):
-        return
-    trim(0)
-
-
 class TemplateProblem(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.message)
         self.problem = problem
-
-
-class Chunks:
-    """The chunks of pages the render processes share: which is next, and
-    the first one with a failed page (none after it is begun)."""
-
-    def __init__(self, ctx, count: int):
-        self.next = ctx.Value("i", 0)  # in shared memory, inherited by the forked workers
-        self.end = ctx.Value("i", count, lock=False)  # one past the last chunk to begin; guarded by next's lock
-        self.shown = 0  # pages this process has reported to the progress bar
-
-    def take(self) -> int | None:
-        with self.next.get_lock():
-            n = self.next.value
-            if n >= self.end.value:
-                return None
-            self.next.value = n + 1
-            return n
-
-    def stop_after(self, n: int) -> None:
-        with self.next.get_lock():
-            self.end.value = min(self.end.value, n + 1)
-
-    def taken(self, size: int, total: int) -> int:
-        """Pages taken since the last call (for a progress bar)."""
-        upto = min(self.next.value * size, total)
-        new, self.shown = upto - self.shown, max(upto, self.shown)
-        return max(new, 0)
 
 
 _worker: tuple[PageRenderer, Sink, list[tuple[int, int]], Chunks] | None = None  # set in each forked render worker

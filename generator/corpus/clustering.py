@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 
 from ..analysis.words import Vocab, is_event_noun, stem
+from ..forked import map_parts
 from ..model import Mention
 from ..temporal import When
 from .entities import EntityIndex
@@ -224,10 +225,16 @@ def _bonus(ma: Mention, mb: Mention, v: Vocab, index: EntityIndex, same: bool | 
     return quoted + (0.1 if day else 0.05)
 
 
+PAIR_PART = 20_000  # candidate pairs scored per part, in forked workers too (forked.py)
+
+
 def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab,
-                     feats: list[Features] | None = None) -> list[list[int]]:
+                     feats: list[Features] | None = None, jobs: int | None = 1) -> list[list[int]]:
     """Groups of mention indexes, one group an event. `feats`: each mention's
-    features, if the caller has them already."""
+    features, if the caller has them already. With `jobs` > 1, the candidate
+    pairs are scored in forked workers too: each pair's score is its own,
+    and the pairs are joined in the order of their scores, so the groups do
+    not depend on which process scored what."""
     if feats is None:
         feats = [features(m, index) for m in mentions]
     df = Counter(k for f in feats for k in f)
@@ -235,18 +242,25 @@ def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: flo
     idf = {k: math.log(1 + n / c) for k, c in df.items()}
     weight = [sum(w * idf[k] for k, w in f.items()) for f in feats]
     first, last = days = _days([m.when for m in mentions])
-    scored = []
-    for a, b in _candidate_pairs(mentions, feats, days):
-        ma, mb = mentions[a], mentions[b]
-        if ma.article == mb.article and ma.sentence_index == mb.sentence_index:
-            continue
-        sa, ea, sb, eb = first[a], last[a], first[b], last[b]
-        if not ((sa <= sb and eb <= ea) or (sb <= sa and ea <= eb)):  # not When.compatible
-            continue
-        sim = similarity(feats[a], feats[b], idf, weight[a], weight[b]) + _bonus(ma, mb, v, index,
-                                                                                 sa == sb and ea == eb)
-        if sim >= threshold:
-            scored.append((sim, a, b))
+    pairs = list(_candidate_pairs(mentions, feats, days))
+
+    def score(part: int) -> list[tuple[float, int, int]]:
+        """The pairs of the part that reach the threshold, with their scores."""
+        out = []
+        for a, b in pairs[part * PAIR_PART:(part + 1) * PAIR_PART]:
+            ma, mb = mentions[a], mentions[b]
+            if ma.article == mb.article and ma.sentence_index == mb.sentence_index:
+                continue
+            sa, ea, sb, eb = first[a], last[a], first[b], last[b]
+            if not ((sa <= sb and eb <= ea) or (sb <= sa and ea <= eb)):  # not When.compatible
+                continue
+            sim = similarity(feats[a], feats[b], idf, weight[a], weight[b]) + _bonus(ma, mb, v, index,
+                                                                                     sa == sb and ea == eb)
+            if sim >= threshold:
+                out.append((sim, a, b))
+        return out
+
+    scored = [s for part in map_parts(score, -(-len(pairs) // PAIR_PART), jobs) for s in part]
     clusters = Clusters(mentions)
     for _sim, a, b in sorted(scored, reverse=True):
         clusters.union(a, b)

@@ -9,9 +9,11 @@ import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from datetime import date
+from typing import NamedTuple
 
 from ..analysis.words import Vocab
 from ..content import slugify
+from ..forked import map_parts
 from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import Timex, When
 from .clustering import Features, cluster_mentions, features, similarity
@@ -35,21 +37,21 @@ CENTRE_SAMPLE = 200  # mentions an event's representative sentence is compared w
 
 
 def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: Topic,
-                    rules: SummaryRules, feats: list[Features] | None = None) -> Mention:
+                    rules: SummaryRules, feats: list[Features] | None = None) -> int:
     """The sentence that best says what the sources say about the event: one
     that carries the event's own date, then the one nearest the centre of
     its sources' sentences (the mean of its similarities to them), of the
     story (its topicality) and of everything the corpus says about that day
     (corpus/summary.py), a plain statement rather than a quotation, a
     question or a caption, one in an article's lead (its first sentence
-    most) preferred. `feats`: the mentions' features, if known."""
+    most) preferred. `feats`: the mentions' features, if known. Its place in `ms`."""
     # Only the mentions with the best (own date, not recalled) can win: the others are not scored
     # (the same choice as scoring every one: a tuple's first items decide before its score).
     ranks = [(m.when == when, not m.since) for m in ms]
     top = max(ranks)
     tied = [k for k, r in enumerate(ranks) if r == top]
     if len(tied) == 1:
-        return ms[tied[0]]
+        return tied[0]
     if feats is None:
         feats = [features(m, index) for m in ms]
     totals = [sum(w * 1.0 for w in f.values()) for f in feats]  # what similarity() sums with no idf
@@ -69,8 +71,7 @@ def _representative(ms: list[Mention], when: When, index: EntityIndex, topic: To
                 + rules.day_weight * topic.day_closeness(ms[k], day)
                 + plainness(ms[k], rules) + position(ms[k], rules))
 
-    best = max(tied, key=lambda k: (score(k), -k))
-    return ms[best]
+    return max(tied, key=lambda k: (score(k), -k))
 
 
 def clean_title(title: str) -> bool:
@@ -86,15 +87,19 @@ _WEAK_OPENINGS = {"which", "who", "whom", "whose", "that", "where", "when", "whi
                   "in", "on", "at", "ahead", "during", "from", "with", "by", "of", "to", "up", "down", "via", "amid"}
 
 
-def _best_titled(ms: list[Mention], rep: Mention, when: When, index: EntityIndex, topic: Topic) -> Mention:
-    """The mention whose headline names the event: the representative one, or
-    failing that the next best with a headline that starts like one, a
-    recalled day ("since April 20") last."""
-    if clean_title(rep.title) and not rep.since:
+def _best_titled(ms: list[Mention], rep: int, when: When, index: EntityIndex, topic: Topic) -> int:
+    """The mention whose headline names the event (its place in `ms`): the
+    representative one (`rep`), or failing that the next best with a
+    headline that starts like one, a recalled day ("since April 20") last."""
+    if clean_title(ms[rep].title) and not ms[rep].since:
         return rep
-    ranked = sorted(ms, key=lambda m: (m.since, not clean_title(m.title), m.when != when,
-                                       -topic.closeness([m]), m.article, m.sentence_index))
-    return ranked[0] if clean_title(ranked[0].title) else rep
+
+    def rank(k: int) -> tuple:
+        m = ms[k]
+        return m.since, not clean_title(m.title), m.when != when, -topic.closeness([m]), m.article, m.sentence_index
+
+    best = min(range(len(ms)), key=rank)  # the first of equals, as sorted()[0]
+    return best if clean_title(ms[best].title) else rep
 
 
 def _entities(ms: list[Mention], index: EntityIndex, every: bool = False) -> tuple[str, ...]:
@@ -127,11 +132,16 @@ def mention_key(m: Mention) -> str:
     return f"{m.article}:{digest}"
 
 
-def _anchor(ms: list[Mention], articles: dict[str, Article]) -> Mention:
-    """The event's first report: the earliest article's earliest sentence.
-    An event is named after it, so its id does not change when other
-    articles are added, edited or removed, unless they report it earlier."""
-    return min(ms, key=lambda m: (articles[m.article].date or date.min, m.article, m.sentence_index, m.timex.start))
+def _anchor(ms: list[Mention], articles: dict[str, Article]) -> int:
+    """The event's first report (its place in `ms`): the earliest article's
+    earliest sentence. An event is named after it, so its id does not change
+    when other articles are added, edited or removed, unless they report it
+    earlier."""
+    def first(k: int) -> tuple:
+        m = ms[k]
+        return articles[m.article].date or date.min, m.article, m.sentence_index, m.timex.start
+
+    return min(range(len(ms)), key=first)
 
 
 class _Timexes:
@@ -152,14 +162,40 @@ class _Timexes:
         return self.all[bisect_left(self.starts, start):bisect_right(self.starts, end)]
 
 
+FORK_MIN_MENTIONS = 5_000  # below this (some 500 articles), forking merge workers costs more than it saves
+EVENT_PART = 250  # clusters made into events per part
+
+
+class _Made(NamedTuple):
+    """What the per-event work finds for one cluster: places in its
+    mentions and short strings, all a merge worker sends back (the events'
+    sources, made from the mentions, are built where the events are: a
+    tenth of the time it takes to pickle them)."""
+
+    rep: int  # the representative mention (_representative)
+    titled: int  # the mention whose headline names the event (_best_titled)
+    anchor: int  # the first report (_anchor)
+    summary: str
+    salience: float
+    entities: tuple[str, ...]
+    named: tuple[str, ...]
+    tags: tuple[str, ...]
+    mentions: tuple[str, ...]
+    day_closeness: float
+
+
 def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: SummaryRules,
-          threshold: float = 0.34) -> list[Event]:
-    """The corpus's events, in date order (salience.listing_order), with ids."""
+          threshold: float = 0.34, jobs: int | None = 1) -> list[Event]:
+    """The corpus's events, in date order (salience.listing_order), with ids.
+    With `jobs` > 1 and a big corpus, the scoring of candidate pairs and the
+    making of each event (both independent of one another) run in forked
+    workers too (forked.py); the events do not depend on it."""
     mentions = [m for a in analyses for m in a.mentions]
+    jobs = jobs if len(mentions) >= FORK_MIN_MENTIONS else 1
     articles = {a.article.slug: a.article for a in analyses}
     timexes = {a.article.slug: _Timexes(a.timexes) for a in analyses}
     feats = [features(m, index) for m in mentions]  # once, for the clustering and the representatives
-    groups = cluster_mentions(mentions, index, threshold, vocab, feats)
+    groups = cluster_mentions(mentions, index, threshold, vocab, feats, jobs)
     coverage = Coverage([a.date for a in articles.values() if a.date])
     topic = Topic(mentions)
     clusters = []
@@ -172,27 +208,37 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
         when = best_when([m.when for m in ms])
         clusters.append((ms, when, ids))
         reports[(when.start, when.end)].update({m.article for m in ms})
-    events: list[Event] = []
-    for ms, when, ids in clusters:
+
+    def made(ms: list[Mention], when: When, ids: list[int]) -> _Made:
         rep = _representative(ms, when, index, topic, summary, [feats[i] for i in ids])
-        titled = _best_titled(ms, rep, when, index, topic)
-        anchor = _anchor(ms, articles)
         entities = _entities(ms, index)
-        events.append(Event(
-            id=slug_base(anchor.when.value, anchor.title), when=when, title=titled.title,
-            summary=summary_text(rep, timexes[rep.article].within(rep.start, rep.end), when, summary),
+        r = ms[rep]
+        return _Made(
+            rep=rep, titled=_best_titled(ms, rep, when, index, topic), anchor=_anchor(ms, articles),
+            summary=summary_text(r, timexes[r.article].within(r.start, r.end), when, summary),
             salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage)
                            * topic.closeness(ms), 3),
-            entities=entities, sources=_sources(ms, articles),
-            mod=rep.timex.mod if rep.when == when else "",
+            entities=entities, named=tuple(dict.fromkeys((*entities, *_entities(ms, index, every=True)))),
             tags=tuple(sorted({t for m in ms for t in articles[m.article].tags})),
-            background=coverage.recalled(when.end),
             mentions=tuple(sorted({mention_key(m) for m in ms})),
-            named=tuple(dict.fromkeys((*entities, *_entities(ms, index, every=True)))),
-            day_closeness=round(topic.day_closeness(rep, when.value[:10]), 3) if when.precision == "day" else 0.0,
-        ))
+            day_closeness=round(topic.day_closeness(r, when.value[:10]), 3) if when.precision == "day" else 0.0)
+
+    def part(n: int) -> list[_Made]:
+        return [made(*c) for c in clusters[n * EVENT_PART:(n + 1) * EVENT_PART]]
+
+    found = [m for p in map_parts(part, -(-len(clusters) // EVENT_PART), jobs) for m in p]
+    events = [_event(ms, when, m, articles, coverage) for (ms, when, _), m in zip(clusters, found, strict=True)]
     events.sort(key=listing_order)
     return assign_ids(events)
+
+
+def _event(ms: list[Mention], when: When, made: _Made, articles: dict[str, Article], coverage: Coverage) -> Event:
+    rep, anchor = ms[made.rep], ms[made.anchor]
+    return Event(
+        id=slug_base(anchor.when.value, anchor.title), when=when, title=ms[made.titled].title,
+        summary=made.summary, salience=made.salience, entities=made.entities, sources=_sources(ms, articles),
+        mod=rep.timex.mod if rep.when == when else "", tags=made.tags, background=coverage.recalled(when.end),
+        mentions=made.mentions, named=made.named, day_closeness=made.day_closeness)
 
 
 def slug_base(value: str, title: str) -> str:

@@ -14,6 +14,7 @@ from ..config import SiteConfig
 from ..corpus.entities import EntityIndex
 from ..corpus.history import Moved
 from ..errors import Problem
+from ..forked import Parts
 from ..model import Analysis, Event
 from ..search import bundle_count
 from ..temporal import calendar
@@ -24,7 +25,7 @@ from .overview import Overview, overview
 from .pages import Page, pages
 from .periods import Periods, plan_periods
 from .urls import Urls
-from .views import EventView, Names, coverage_start, event_view, link_neighbours, mark_key_and_background
+from .views import EventView, Names, Related, coverage_start, event_view, link_neighbours, mark_key_and_background
 
 
 @dataclass
@@ -46,18 +47,38 @@ class Site:
     links: ArticleLinks | None = None  # what each article page links to (kept by the preview: generator.draft)
 
 
+FORK_MIN_EVENTS = 10_000  # below this (1,000 articles: 6,700 events), a worker for the related events does not pay
+RELATED_PART = 500  # events per part of that work
+
+
 def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
          search_available: bool = False, redirects: dict[str, str] | None = None,
-         moved: list[Moved] | None = None) -> Site:
+         moved: list[Moved] | None = None, jobs: int | None = 1) -> Site:
     """The site's views and pages. `redirects` (old URL -> new URL) and
-    `moved` (ids no longer published, corpus.history) become redirect pages."""
+    `moved` (ids no longer published, corpus.history) become redirect pages.
+    With `jobs` > 1 and many events, each event's related events (a fifth of
+    the work, and only places go back) are found by a forked worker while
+    this process makes the views and pages, then by both."""
+    related = Related(events)
+
+    def part(n: int) -> list[list[int]]:
+        return [related.places(i) for i in range(n * RELATED_PART, min((n + 1) * RELATED_PART, len(events)))]
+
+    with Parts(part, -(-len(events) // RELATED_PART), jobs if len(events) >= FORK_MIN_EVENTS else 1) as parts:
+        site = _plan(config, analyses, events, index, search_available, redirects, moved)
+        # nothing in the plan reads the links to related events: the templates do
+        link_neighbours(site.events, [places for p in parts.results() for places in p])
+    return site
+
+
+def _plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
+          search_available: bool, redirects: dict[str, str] | None, moved: list[Moved] | None) -> Site:
     urls = Urls(config)
     by_slug = {a.article.slug: a for a in analyses}
     names = Names(events, index, urls)
     views = [event_view(e, by_slug, names, urls) for e in events]
     start = coverage_start(analyses)
     mark_key_and_background(views, events, config.key_events)
-    link_neighbours(views)
     periods = plan_periods(views, urls, start)
     links = article_links(views)
     articles = article_views(analyses, links, urls)

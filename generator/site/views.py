@@ -215,47 +215,53 @@ def mark_key_and_background(views: list[EventView], events: list[Event], n: int)
         v.key = True
 
 
-def link_neighbours(views: list[EventView]) -> None:
-    """Each view's previous and next event in date order, and its related events."""
-    by_entity: dict[str, list[int]] = defaultdict(list)
-    for i, v in enumerate(views):
-        for name in v.entity_names:
-            by_entity[name].append(i)
-    names = [frozenset(v.entity_names) for v in views]  # each view's, made once, not once per candidate
+def link_neighbours(views: list[EventView], related: list[list[int]]) -> None:
+    """Each view's previous and next event in date order, and its related
+    events (`related`: their places, Related.places of each)."""
     briefs = [v.brief() for v in views]
-    days = [v.when.start.toordinal() for v in views]
     for i, v in enumerate(views):
         v.previous = briefs[i - 1] if i > 0 else None
         v.next = briefs[i + 1] if i + 1 < len(views) else None
-        v.related = related(i, views, by_entity, names, briefs, days=days)
+        v.related = [briefs[j] for j in related[i]]
 
 
-def related(i: int, views: list[EventView], by_entity: dict[str, list[int]], names: list[frozenset[str]],
-            briefs: list[EventBrief], limit: int = 5, days: list[int] | None = None) -> list[EventBrief]:
-    """Events that share names with this one or lie close to it in time.
-    Candidates come from the entity index (rarest names first) and the
-    neighbours in date order, so this stays fast with thousands of events.
-    `names`, `briefs` and `days`: each view's names, brief and first day's
-    number (made once for all views)."""
-    v = views[i]
-    candidates: set[int] = set(range(max(0, i - 4), min(len(views), i + 5)))
-    for name in sorted(v.entity_names, key=lambda n: len(by_entity[n]))[:4]:
-        ids = by_entity[name]
-        # the events with this name nearest in time (ids are in date order)
-        at = bisect.bisect_left(ids, i)
-        candidates.update(ids[max(0, at - 15) : at + 15])
-    candidates.discard(i)
-    mine = names[i]
-    if days is None:
-        days = [o.when.start.toordinal() for o in views]
-    start = days[i]
-    scored = []
-    for j in candidates:
-        other = names[j]
-        # most candidates share no name: isdisjoint answers without building the intersection
-        shared = 0 if mine.isdisjoint(other) else len(mine.intersection(other))
-        apart = abs(days[j] - start)
-        if shared or apart <= 31:
-            scored.append((-(shared + 2.0 / (1 + apart / 30)), views[j].id, j))
-    scored.sort()  # by score, then id: ids are unique, so the place j never decides
-    return [briefs[j] for _, _, j in scored[:limit]]
+class Related:
+    """Events that share names with an event or lie close to it in time,
+    found from what the events themselves say (their names, first days and
+    ids, in date order): so they are worked out beside the views, in a
+    forked worker for a big site (site.plan). Candidates come from the
+    entity index (rarest names first) and the neighbours in date order, so
+    this stays fast with thousands of events."""
+
+    def __init__(self, events: list[Event]):
+        self.by_entity: dict[str, list[int]] = defaultdict(list)
+        for i, e in enumerate(events):
+            for name in e.entities:
+                self.by_entity[name].append(i)
+        self.entities = [e.entities for e in events]
+        self.names = [frozenset(e.entities) for e in events]  # each event's, made once, not once per candidate
+        self.days = [e.when.start.toordinal() for e in events]
+        self.ids = [e.id for e in events]
+
+    def places(self, i: int, limit: int = 5) -> list[int]:
+        """The places of event i's related events, the most related first."""
+        by_entity = self.by_entity
+        candidates: set[int] = set(range(max(0, i - 4), min(len(self.ids), i + 5)))
+        for name in sorted(self.entities[i], key=lambda n: len(by_entity[n]))[:4]:
+            ids = by_entity[name]
+            # the events with this name nearest in time (ids are in date order)
+            at = bisect.bisect_left(ids, i)
+            candidates.update(ids[max(0, at - 15) : at + 15])
+        candidates.discard(i)
+        mine, names, days = self.names[i], self.names, self.days
+        start = days[i]
+        scored = []
+        for j in candidates:
+            other = names[j]
+            # most candidates share no name: isdisjoint answers without building the intersection
+            shared = 0 if mine.isdisjoint(other) else len(mine.intersection(other))
+            apart = abs(days[j] - start)
+            if shared or apart <= 31:
+                scored.append((-(shared + 2.0 / (1 + apart / 30)), self.ids[j], j))
+        scored.sort()  # by score, then id: ids are unique, so the place j never decides
+        return [j for _, _, j in scored[:limit]]

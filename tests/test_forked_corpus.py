@@ -1,0 +1,93 @@
+"""The corpus stage and the planning in forked workers (generator.forked):
+a generated corpus of a few hundred articles, made to take the parallel
+path in small parts, gives the same events and the same site, byte for
+byte, as one process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import forked, site
+from generator.corpus import clustering, merge
+from generator.write import BOOKKEEPING
+from tests.support import build_site, make_corpus
+
+N = 150
+
+_WORK_IN_WORKER = forked._work_in_worker
+_MARKS: list[Path] = []  # where _recording leaves a file per run of a worker: pid-parts taken
+
+
+def _recording(work, chunks, conn):
+    taken = []
+
+    def counted(n: int):
+        taken.append(n)
+        return work(n)
+
+    _WORK_IN_WORKER(counted, chunks, conn)
+    (_MARKS[0] / f"{os.getpid()}-{len(taken)}-{len(list(_MARKS[0].iterdir()))}").touch()
+
+
+def _runs(marks: Path) -> list[tuple[int, int]]:
+    """(worker process id, parts it took) of each run of a worker."""
+    return [(int(p.name.split("-")[0]), int(p.name.split("-")[1])) for p in marks.iterdir()]
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in BOOKKEEPING}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    project = tmp_path_factory.mktemp("forked") / "p"
+    make_corpus(N, "plain", project, "Forked", search=False, base_url="https://example.org/")
+    return project
+
+
+@pytest.fixture
+def forking(monkeypatch, tmp_path):
+    """Every stage that can fork does, even for this small corpus, in parts
+    of a few items (so this process and the worker take turns); a file per
+    worker process that took parts."""
+    monkeypatch.setattr(merge, "FORK_MIN_MENTIONS", 1)
+    monkeypatch.setattr(merge, "EVENT_PART", 7)
+    monkeypatch.setattr(clustering, "PAIR_PART", 97)
+    monkeypatch.setattr(site, "FORK_MIN_EVENTS", 1)
+    monkeypatch.setattr(site, "RELATED_PART", 13)
+    marks = tmp_path / "workers"
+    marks.mkdir()
+    _MARKS[:] = [marks]
+    monkeypatch.setattr(forked, "_work_in_worker", _recording)
+    yield marks
+    _MARKS.clear()
+
+
+def test_events_and_pages_made_in_workers_equal_those_of_one_process(corpus, forking, tmp_path):
+    one = build_site(corpus / "site.toml", output=tmp_path / "one", search_index=False, jobs=1)
+    assert list(forking.iterdir()) == []
+    two = build_site(corpus / "site.toml", output=tmp_path / "two", search_index=False, jobs=2)
+    runs = _runs(forking)
+    assert runs and os.getpid() not in {pid for pid, _ in runs}
+    assert sum(parts for _, parts in runs) > 0  # a worker process took parts beside this one
+    assert len(one.events) > 100 and one.events == two.events
+    a, b = files(tmp_path / "one"), files(tmp_path / "two")
+    assert len(a) > 200 and sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
+
+
+def _square_or_fail(n: int) -> int:
+    if n == 37:
+        raise ValueError("part 37")
+    return n * n
+
+
+def test_parts_come_back_in_order_and_a_failing_part_fails_the_map(forking):
+    assert forked.map_parts(lambda n: n * n, 50, 2) == [n * n for n in range(50)]
+    assert _runs(forking)  # a worker ran
+    with pytest.raises(ValueError, match="part 37"):
+        forked.map_parts(_square_or_fail, 50, 2)
+    assert forked.map_parts(_square_or_fail, 30, 1) == [n * n for n in range(30)]
