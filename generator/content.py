@@ -68,11 +68,26 @@ def slugify(text: str, max_length: int = 80) -> str:
     return "untitled-" + hashlib.sha256(letters.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+class _LenientTimestamps:
+    """An impossible timestamp (2019-02-30) stays a string, so parse_date can
+    say what is wrong with it instead of PyYAML raising a bare ValueError
+    (mixed into both front-matter loaders)."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)  # type: ignore[attr-defined]
+
+    @classmethod
+    def lenient(cls) -> None:
+        cls.add_constructor("tag:yaml.org,2002:timestamp", cls.construct_yaml_timestamp)  # type: ignore[attr-defined]
+
+
+class _FrontMatterLoader(_LenientTimestamps, yaml.SafeLoader):
     """YAML's safe loader, minus what an editor never needs and a hostile
-    file could abuse: aliases (the 'billion laughs' blow-up). An impossible
-    timestamp (2019-02-30) stays a string, so parse_date can say what is wrong
-    with it instead of PyYAML raising a bare ValueError."""
+    file could abuse: aliases (the 'billion laughs' blow-up); lenient about
+    impossible timestamps (_LenientTimestamps)."""
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -81,34 +96,21 @@ class _FrontMatterLoader(yaml.SafeLoader):
                                               event.start_mark)
         return super().compose_node(parent, index)
 
-    def construct_yaml_timestamp(self, node):
-        try:
-            return super().construct_yaml_timestamp(node)
-        except (ValueError, OverflowError):
-            return self.construct_scalar(node)
 
-
-_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
+_FrontMatterLoader.lenient()
 
 _CLoader = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml (its wheels are)
 
 
 if _CLoader is not None:
-    class _FastFrontMatterLoader(_CLoader):  # type: ignore[valid-type,misc]
+    class _FastFrontMatterLoader(_LenientTimestamps, _CLoader):  # type: ignore[valid-type,misc]
         """libyaml's parser with the safe constructor: parsing an article's front
         matter costs 0.08 ms instead of the Python parser's 0.6 (most of reading
         10,000 articles). It is used only where it gives what the Python loader
         gives (plain_front_matter); any error is left to the Python loader, whose
         messages name the line."""
 
-        def construct_yaml_timestamp(self, node):
-            try:
-                return super().construct_yaml_timestamp(node)
-            except (ValueError, OverflowError):
-                return self.construct_scalar(node)
-
-    _FastFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp",
-                                           _FastFrontMatterLoader.construct_yaml_timestamp)
+    _FastFrontMatterLoader.lenient()
 
 # What keeps front matter off the fast loader: aliases and anchors (refused, by the Python
 # loader alone), tags and directives, block scalars, tabs, carriage returns, byte order marks and

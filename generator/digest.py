@@ -79,6 +79,11 @@ class _Shape:
             self.get = operator.attrgetter(*self.names)
 
 
+def _short(v: list | tuple) -> str:
+    """A short list of scalars written out whole (by repr, C speed); "" for any other."""
+    return repr(v) if len(v) <= LONG and all([type(x) in _SCALARS for x in v]) else ""
+
+
 class ContextHasher:
     def __init__(self, base: str, printed: frozenset[str] | None = None):
         self.base = base
@@ -132,14 +137,12 @@ class ContextHasher:
         """A view's field's text: as _value, but a list is hashed in place (_digest)."""
         t = type(v)
         if t is list or t is tuple:
-            if len(v) <= LONG and all([type(x) in _SCALARS for x in v]):
-                return repr(v)
-            return self._digest(v)
+            return _short(v) or self._digest(v)
         return self._value(v)
 
     def adopt(self, objs: list, tokens: list[str]) -> None:
         """Take the tokens another process made of these very objects (a forked
-        child, render._fingerprint_in_two): the same strings token() would make."""
+        worker, render._fingerprint_in_parts): the same strings token() would make."""
         for obj, digest in zip(objs, tokens, strict=True):
             self._memo[id(obj)] = digest
             self._keep.append(obj)
@@ -154,9 +157,7 @@ class ContextHasher:
         if shape is not None:
             return shape.prefix + repr(shape.get(v)) if shape.leaf else self.token(v)
         if t is list or t is tuple:
-            if len(v) <= LONG and all([type(x) in _SCALARS for x in v]):
-                return repr(v)
-            return self.token(v)
+            return _short(v) or self.token(v)
         if t is dict:
             return self.token(v)
         if hasattr(t, "__dataclass_fields__"):

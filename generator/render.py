@@ -296,7 +296,7 @@ class PageRenderer:
         instead of after it. on_first is not called when a page failed, nor
         by a cold build (whose render workers already use every core)."""
         if self.previous and self.only is None and self._can_fork(len(self.site.pages)):
-            self._fingerprint_in_two()
+            self._fingerprint_in_parts()
         if not (self.previous or self.only is not None):
             outcome = self._render_todo(sink)
         elif self.first is None or on_first is None:
@@ -327,7 +327,7 @@ class PageRenderer:
             return self._in_workers(sink)
         return self.render_range(0, len(self.todo), sink)
 
-    def _fingerprint_in_two(self) -> None:
+    def _fingerprint_in_parts(self) -> None:
         """Every page's fingerprint, into `digests`, on every core: a rebuild
         of a big site spends as long fingerprinting its pages as planning
         them (10,000 articles: about 14 s), on one core while the other
@@ -362,7 +362,7 @@ class PageRenderer:
         fingerprinted."""
         out = Outcome()
         previous, exists, only, page_digest = self.previous or {}, self.exists, self.only, self.hasher.page
-        known = self.digests  # filled already when fingerprinted on two cores (_fingerprint_in_two)
+        known = self.digests  # filled already when fingerprinted in parts (_fingerprint_in_parts)
         pages = self.site.pages
         todo = []
         for i in places:

@@ -80,13 +80,13 @@ def test_a_site_template_that_prints_the_field_makes_it_count(seed, tmp_path):
 
 def test_fingerprints_made_on_two_cores_are_those_of_one(seed):
     """A rebuild of a big site fingerprints its pages in this process and a
-    forked child (render._fingerprint_in_two): each page's fingerprint must be
+    forked worker (render._fingerprint_in_parts): each page's fingerprint must be
     the one a single process makes, or the pages kept would depend on the
     number of processes. A fresh site, so no view's token is known before."""
     one = _fingerprints(_site(seed))
     site = _site(seed)
     renderer = PageRenderer(site, GENERATOR, jobs=2)
-    renderer._fingerprint_in_two()
+    renderer._fingerprint_in_parts()
     assert len(one) == len(site.pages) > 20
     assert renderer.digests == one
     assert all(id(v) in renderer.hasher._memo for v in site.events)  # half of them from the child

@@ -120,19 +120,15 @@ _UP_TO_CAPITAL = re.compile(r"(?:[^A-Za-z]|[a-z][A-Za-z0-9.’'&+-]*+)*+([A-Z][A
 def _capitalised_tokens(sentence: str, skip: tuple[tuple[int, int], ...]) -> list[tuple[int, int, str]]:
     """(start, end, raw) of the capitalised tokens outside `skip`, in order."""
     found = [(m.start(1), m.end(1), m.group(1)) for m in _UP_TO_CAPITAL.finditer(sentence)]
-    if not skip:
-        return [t for t in found if t[0] >= 0]
-    out = []
-    for t in found:
-        at = t[0]
-        if at < 0:
-            continue
-        for a, b in skip:
-            if a <= at < b:
-                break
-        else:
-            out.append(t)
-    return out
+    return [t for t in found if t[0] >= 0 and (not skip or _outside(t[0], skip))]
+
+
+def _outside(at: int, skip: tuple[tuple[int, int], ...]) -> bool:
+    """Does a token starting at `at` lie outside every span of `skip`?"""
+    for a, b in skip:
+        if a <= at < b:
+            return False
+    return True
 
 
 def _tokens_between(sentence: str, a: int, b: int, skip: tuple[tuple[int, int], ...]) -> list[re.Match]:
@@ -140,11 +136,7 @@ def _tokens_between(sentence: str, a: int, b: int, skip: tuple[tuple[int, int], 
     token ends and b a token starts: the same tokens as the whole sentence's)."""
     out = []
     for m in _TOKEN.finditer(sentence, a, b):
-        at = m.start()
-        for x, y in skip:
-            if x <= at < y:
-                break
-        else:
+        if _outside(m.start(), skip):
             out.append(m)
             if len(out) == 2:
                 break
