@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable
 
 from . import content, forked, freshness, render, search, write
 from .analysis.cache import Cache
 from .analysis.runner import analyse_all
 from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer
 from .config import SiteConfig, missing_base_url
-from .corpus import history
+from .corpus import history, merge_record
 from .corpus.entities import EntityIndex
-from .corpus.merge import merge
+from .corpus.merge import merge_recorded
+from .corpus.merge_record import MergeRecord
 from .corpus.overrides import apply_overrides, load_overrides
 from .draft import DraftBasis
 from .errors import BuildError, Problem, Report
@@ -57,11 +59,24 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         key = freshness.build_key(config, resources.fingerprint, found.files, found.options, digests)
     timer.lap("resources")
 
-    articles, analyses = read_and_analyse(config, options, resources, report, timer, kept, remembered=state is not None)
+    articles, analyses, keys = read_and_analyse(config, options, resources, report, timer, kept,
+                                                remembered=state is not None)
 
     published = history.published(manifest)
-    events, index = kept.merge(analyses, f"{resources.fingerprint}|{config.extraction!r}",
-                               lambda: merged_events(analyses, resources, config, options.jobs))
+    settings = merge_settings(resources, config)
+
+    def merge_anew() -> tuple[list[Event], EntityIndex]:
+        """Merged with the last build's record (the preview's, else the cache's), and recorded for the next."""
+        record_file = config.root / ".cache" / "merge.json"
+        known = kept.merge_record or (merge_record.load(record_file, settings) if options.use_cache else None)
+        earlier = Cache(config.root / ".cache" / "articles", writable=False).get  # the changed articles' last analyses
+        events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier)
+        kept.merge_record = record
+        if options.write_output and record is not None:
+            merge_record.save(record_file, record)
+        return events, index
+
+    events, index = kept.merge(analyses, settings, merge_anew)
     events = history.keep_ids(published, events)
     events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report)
     timer.lap("merge")
@@ -150,8 +165,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
 
 def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resources, report: Report, timer: Timer,
-                     kept: BuildState, remembered: bool) -> tuple[list, list[Analysis]]:
-    """The articles and their analyses: the preview's in memory (`remembered`:
+                     kept: BuildState, remembered: bool) -> tuple[list, list[Analysis], list[str]]:
+    """The articles, their analyses and the analyses' cache keys: the preview's in memory (`remembered`:
     `kept` lives on between builds), then the on-disk cache; the command
     line's article index finds an unchanged file's article in its cached
     analysis. --no-cache reads nothing from the cache but still writes the
@@ -171,7 +186,7 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     if not remembered and options.write_output:
         (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)
     timer.lap("extract")
-    return articles, analyses
+    return articles, analyses, [store.key_of[a.article.slug] for a in analyses]
 
 
 def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOptions,
@@ -230,13 +245,31 @@ def merged_events(analyses: list[Analysis], resources: Resources, config: SiteCo
     """The corpus stage before the editor's overrides: names folded into
     entities, mentions merged into events (in `jobs` processes for a big
     corpus: corpus.merge)."""
+    events, index, _ = merge_corpus(analyses, resources, config, jobs)
+    return events, index
+
+
+def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteConfig, jobs: int | None = 1,
+                 keys: list[str] | None = None, known: MergeRecord | None = None,
+                 earlier: Callable[[str], Analysis | None] | None = None
+                 ) -> tuple[list[Event], EntityIndex, MergeRecord | None]:
+    """merged_events(), and with the analyses' cache `keys` the record of
+    the merge for the next build, which merges only what changed since
+    `known` when it can (`earlier`: an analysis by its cache key; corpus/merge_record.py)."""
     common = frozenset().union(*(a.common_words for a in analyses))
     # every name of the dated sentences (each once per sentence), not only of their clauses: more
     # evidence for a name's kind and full form ("Merkel" -> "Angela Merkel")
     refs = [r for a in analyses for m in a.mentions for r in m.every_name]
     index = EntityIndex.build(refs, resources.gazetteer, common)
-    return merge(analyses, index, resources.vocab, resources.summary, config.extraction.merge_threshold,
-                 jobs), index
+    events, record = merge_recorded(analyses, index, resources.vocab, resources.summary,
+                                    config.extraction.merge_threshold, jobs, keys, known,
+                                    merge_settings(resources, config), earlier)
+    return events, index, record
+
+
+def merge_settings(resources: Resources, config: SiteConfig) -> str:
+    """What a merge's result depends on besides the analyses: the code, the resources and the settings."""
+    return f"{freshness.code_fingerprint()}|{resources.fingerprint}|{config.extraction!r}"
 
 
 def progress_bar(label: str, total: int, quiet: bool, unit: str):

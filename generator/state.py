@@ -32,6 +32,7 @@ from .file_digests import FileDigests, Signature, settled, signature
 from .model import Analysis, Article
 
 if TYPE_CHECKING:
+    from .corpus.merge_record import MergeRecord
     from .draft import DraftBasis
 
 
@@ -82,6 +83,7 @@ class BuildState:
     articles: dict[str, tuple[Signature, str, Article, list[Problem]]] = field(default_factory=dict)
     analyses: dict[str, Analysis] = field(default_factory=dict)
     merged: tuple | None = None  # (the analyses, what else merging read, its result)
+    merge_record: MergeRecord | None = None  # what the last merge found (corpus/merge_record.py)
     draft: DraftBasis | None = None  # what the preview needs to draft a saved article's page (draft.py)
 
     def merge(self, analyses: list[Analysis], settings: str, compute):

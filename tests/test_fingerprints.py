@@ -25,7 +25,7 @@ def _site(project: Path):
     config = load_config(project / "site.toml")
     resources = load_resources(config, None)
     options = BuildOptions(write_output=False, jobs=1)
-    _, analyses = pipeline.read_and_analyse(config, options, resources, Report(), Timer(), BuildState(),
+    _, analyses, _ = pipeline.read_and_analyse(config, options, resources, Report(), Timer(), BuildState(),
                                             remembered=False)
     events, index = pipeline.merged_events(analyses, resources, config)
     return plan(config, analyses, events, index)

@@ -8,8 +8,8 @@ import dataclasses
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import date
-from typing import NamedTuple
 
 from ..analysis.words import Vocab
 from ..content import slugify
@@ -18,6 +18,7 @@ from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import Timex, When
 from .clustering import Features, cluster_mentions, features, similarity
 from .entities import EntityIndex
+from .merge_record import Made, MergeRecord, changed_articles, index_digest
 from .salience import Coverage, listing_order, salience
 from .summary import SummaryRules, plainness, position, summary_text
 from .topic import Topic
@@ -166,38 +167,42 @@ FORK_MIN_MENTIONS = 5_000  # below this (some 500 articles), forking merge worke
 EVENT_PART = 250  # clusters made into events per part
 
 
-class _Made(NamedTuple):
-    """What the per-event work finds for one cluster: places in its
-    mentions and short strings, all a merge worker sends back (the events'
-    sources, made from the mentions, are built where the events are: a
-    tenth of the time it takes to pickle them)."""
-
-    rep: int  # the representative mention (_representative)
-    titled: int  # the mention whose headline names the event (_best_titled)
-    anchor: int  # the first report (_anchor)
-    summary: str
-    salience: float
-    entities: tuple[str, ...]
-    named: tuple[str, ...]
-    tags: tuple[str, ...]
-    mentions: tuple[str, ...]
-    day_closeness: float
-
-
 def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: SummaryRules,
           threshold: float = 0.34, jobs: int | None = 1) -> list[Event]:
     """The corpus's events, in date order (salience.listing_order), with ids.
     With `jobs` > 1 and a big corpus, the scoring of candidate pairs and the
     making of each event (both independent of one another) run in forked
     workers too (forked.py); the events do not depend on it."""
+    return merge_recorded(analyses, index, vocab, summary, threshold, jobs)[0]
+
+
+def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: SummaryRules,
+                   threshold: float = 0.34, jobs: int | None = 1, keys: list[str] | None = None,
+                   known: MergeRecord | None = None, settings: str = "",
+                   earlier: Callable[[str], Analysis | None] | None = None) -> tuple[list[Event], MergeRecord | None]:
+    """merge(), and the record of it for the next build (merge_record.py)
+    when the analyses' cache `keys` are given. With the last build's record
+    (`known`, made with the same `settings`), the earlier analyses of the
+    articles changed since (`earlier`: by their cache keys), and nothing
+    changed that the clustering reads, only the events with a mention from
+    a changed article are made again: the same events as merging everything."""
     mentions = [m for a in analyses for m in a.mentions]
     jobs = jobs if len(mentions) >= FORK_MIN_MENTIONS else 1
     articles = {a.article.slug: a.article for a in analyses}
     timexes = {a.article.slug: _Timexes(a.timexes) for a in analyses}
-    feats = [features(m, index) for m in mentions]  # once, for the clustering and the representatives
-    groups = cluster_mentions(mentions, index, threshold, vocab, feats, jobs)
+    folding = index_digest(index) if keys is not None else ""
+    changed = changed_articles(known, settings, folding, analyses, keys, earlier) if keys and earlier else None
+    if known is not None and changed is not None and sum(map(len, known.groups)) == len(mentions):
+        owner = [i for i, a in enumerate(analyses) for _ in a.mentions]
+        groups: list = list(known.groups)
+        feats: list[Features] | _LazyFeatures = _LazyFeatures(mentions, index)  # the changed events' only
+    else:
+        changed = None
+        every = [features(m, index) for m in mentions]  # once, for the clustering and the representatives
+        groups = cluster_mentions(mentions, index, threshold, vocab, every, jobs)
+        feats = every
     coverage = Coverage([a.date for a in articles.values() if a.date])
-    topic = Topic(mentions)
+    topic: list[Topic] = []  # made when an event is made (not when every event is the record's)
     clusters = []
     # the span of a date (a day, a week...) -> article -> how many events of that span it reports
     reports: dict[tuple[date, date], Counter] = defaultdict(Counter)
@@ -209,30 +214,57 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
         clusters.append((ms, when, ids))
         reports[(when.start, when.end)].update({m.article for m in ms})
 
-    def made(ms: list[Mention], when: When, ids: list[int]) -> _Made:
-        rep = _representative(ms, when, index, topic, summary, [feats[i] for i in ids])
+    def made(ms: list[Mention], when: When, ids: list[int]) -> Made:
+        if not topic:
+            topic.append(Topic(mentions))
+        rep = _representative(ms, when, index, topic[0], summary, [feats[i] for i in ids])
         entities = _entities(ms, index)
         r = ms[rep]
-        return _Made(
-            rep=rep, titled=_best_titled(ms, rep, when, index, topic), anchor=_anchor(ms, articles),
+        return Made(
+            rep=rep, titled=_best_titled(ms, rep, when, index, topic[0]), anchor=_anchor(ms, articles),
             summary=summary_text(r, timexes[r.article].within(r.start, r.end), when, summary),
             salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage)
-                           * topic.closeness(ms), 3),
+                           * topic[0].closeness(ms), 3),
             entities=entities, named=tuple(dict.fromkeys((*entities, *_entities(ms, index, every=True)))),
             tags=tuple(sorted({t for m in ms for t in articles[m.article].tags})),
             mentions=tuple(sorted({mention_key(m) for m in ms})),
-            day_closeness=round(topic.day_closeness(r, when.value[:10]), 3) if when.precision == "day" else 0.0)
+            day_closeness=round(topic[0].day_closeness(r, when.value[:10]), 3) if when.precision == "day" else 0.0)
 
-    def part(n: int) -> list[_Made]:
-        return [made(*c) for c in clusters[n * EVENT_PART:(n + 1) * EVENT_PART]]
+    if changed is not None and known is not None:
+        found = [made(*c) if any(owner[i] in changed for i in c[2]) else old
+                 for c, old in zip(clusters, known.made, strict=True)]
+    else:
+        topic.append(Topic(mentions))  # before any fork: made once, not in every worker
 
-    found = [m for p in map_parts(part, -(-len(clusters) // EVENT_PART), jobs) for m in p]
+        def part(n: int) -> list[Made]:
+            return [made(*c) for c in clusters[n * EVENT_PART:(n + 1) * EVENT_PART]]
+
+        found = [m for p in map_parts(part, -(-len(clusters) // EVENT_PART), jobs) for m in p]
     events = [_event(ms, when, m, articles, coverage) for (ms, when, _), m in zip(clusters, found, strict=True)]
     events.sort(key=listing_order)
-    return assign_ids(events)
+    record = None
+    if keys is not None:
+        record = MergeRecord(settings, folding, tuple(zip((a.article.slug for a in analyses), keys, strict=True)),
+                             tuple(tuple(ids) for _, _, ids in clusters), tuple(found))
+    return assign_ids(events), record
 
 
-def _event(ms: list[Mention], when: When, made: _Made, articles: dict[str, Article], coverage: Coverage) -> Event:
+class _LazyFeatures:
+    """features() of a mention when first asked for (merge_recorded makes
+    only the changed events again, which need only their mentions')."""
+
+    def __init__(self, mentions: list[Mention], index: EntityIndex):
+        self.mentions, self.index = mentions, index
+        self.known: dict[int, Features] = {}
+
+    def __getitem__(self, i: int) -> Features:
+        got = self.known.get(i)
+        if got is None:
+            got = self.known[i] = features(self.mentions[i], self.index)
+        return got
+
+
+def _event(ms: list[Mention], when: When, made: Made, articles: dict[str, Article], coverage: Coverage) -> Event:
     rep, anchor = ms[made.rep], ms[made.anchor]
     return Event(
         id=slug_base(anchor.when.value, anchor.title), when=when, title=ms[made.titled].title,

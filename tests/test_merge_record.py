@@ -1,0 +1,153 @@
+"""A merge that takes the last build's record (corpus/merge_record.py) makes
+the very events a full merge makes: after an edit the record can serve (a
+sentence added without a date, a new title, new tags: only the edited
+article's events are made again) and after one it cannot (a dated sentence
+redated or reworded: everything is merged again). On a generated news
+corpus and on real Timeline17 articles; and a garbled record is not used."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline
+from generator.analysis.cache import Cache
+from generator.build import BuildOptions, Timer
+from generator.config import load_config
+from generator.corpus import merge_record
+from generator.errors import Report
+from generator.resources import load_resources
+from generator.state import BuildState
+from tests.support import make_corpus, shared_dir
+from tests.support.timeline17 import convert, topic_dirs
+
+N = 120
+
+
+def _analysed(project: Path):
+    """The project's analyses and their cache keys, read (and cached) as a build does."""
+    config = load_config(project / "site.toml")
+    resources = load_resources(config, None)
+    options = BuildOptions(write_output=True, jobs=1)
+    _, analyses, keys = pipeline.read_and_analyse(config, options, resources, Report(), Timer(), BuildState(),
+                                                  remembered=False)
+    return config, resources, analyses, keys
+
+
+def _merges(project: Path, known):
+    """(events merged with the record `known`, events merged anew, the articles the record let be
+    made again or None, the new record)."""
+    config, resources, analyses, keys = _analysed(project)
+    earlier = Cache(project / ".cache" / "articles", writable=False).get
+    events, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, known, earlier)
+    fresh, _ = pipeline.merged_events(analyses, resources, config)
+    settings = pipeline.merge_settings(resources, config)
+    changed = merge_record.changed_articles(known, settings, merge_record.index_digest(index), analyses, keys,
+                                            earlier)
+    return events, fresh, changed, record
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    project = tmp_path_factory.mktemp("record") / "p"
+    make_corpus(N, "plain", project, "Record", search=False)
+    return project
+
+
+@pytest.fixture(scope="module")
+def timeline17(tmp_path_factory):
+    """80 real BBC/Guardian/Reuters... articles of one Timeline17 topic, as a project."""
+    project = tmp_path_factory.mktemp("record-t17") / "p"
+    convert(topic_dirs(shared_dir() / "data" / "timeline17", "bpoil")[:1], project)
+    for extra in sorted((project / "content" / "articles").glob("*.md"))[80:]:
+        extra.unlink()
+    return project
+
+
+def _articles(project: Path) -> list[Path]:
+    return sorted((project / "content" / "articles").glob("*.md"))
+
+
+def _set_front(path: Path, field: str, value: str) -> None:
+    text = path.read_text()
+    head, sep, body = text.partition("\n---\n")
+    lines = [ln for ln in head.splitlines() if not ln.startswith(f"{field}:")]
+    path.write_text("\n".join([*lines, f"{field}: {value}"]) + sep + body)
+
+
+def _dated_sentence(project: Path, events) -> tuple[Path, str, str]:
+    """An article's sentence that reports an event, a date expression in it, as the file writes them."""
+    for e in events:
+        for s in e.sources:
+            path = project / "content" / "articles" / f"{s.article}.md"
+            text = path.read_text()
+            for q in s.quotes:
+                if text.count(q.sentence) == 1 and q.sentence.count(q.expression) == 1 and re.search(r"\d{4}",
+                                                                                                   q.expression):
+                    return path, q.sentence, q.expression
+    raise AssertionError("no sentence to edit")
+
+
+@pytest.mark.parametrize("corpus", ["generated", "timeline17"])
+def test_record_serves_edits_that_keep_the_clustering(corpus, request):
+    project = request.getfixturevalue(corpus)
+    events, fresh, _, record = _merges(project, None)
+    assert events == fresh and record is not None
+    first = _articles(project)[7]
+    original = first.read_text()
+    try:
+        first.write_text(original.replace("\n\n", "\n\nIn a further note, officials spoke. ", 1))
+        events, fresh, changed, record = _merges(project, record)
+        assert changed == {7}  # only its events were made again
+        assert events == fresh
+
+        _set_front(first, "title", '"A different headline for the story"')
+        _set_front(first, "tags", "[record-test, another-tag]")
+        events, fresh, changed, record = _merges(project, record)
+        assert changed == {7}
+        assert events == fresh
+        assert any(s.article_title == "A different headline for the story" for e in events for s in e.sources)
+        assert any("record-test" in e.tags for e in events)
+    finally:
+        first.write_text(original)
+        _merges(project, None)
+
+
+@pytest.mark.parametrize("corpus", ["generated", "timeline17"])
+def test_edits_of_what_the_clustering_reads_merge_everything(corpus, request):
+    project = request.getfixturevalue(corpus)
+    events, _, _, record = _merges(project, None)
+    path, sentence, expression = _dated_sentence(project, events)
+    original = path.read_text()
+    year = re.search(r"\d{4}", expression)
+    assert year
+    redated = expression.replace(year.group(), str(int(year.group()) + 2))
+    try:
+        path.write_text(original.replace(sentence, sentence.replace(expression, redated)))
+        events, fresh, changed, _ = _merges(project, record)
+        assert changed is None
+        assert events == fresh
+
+        path.write_text(original.replace(sentence, sentence.replace(expression, f"{expression} flotilla")))
+        events, fresh, changed, _ = _merges(project, record)
+        assert changed is None
+        assert events == fresh
+    finally:
+        path.write_text(original)
+
+
+def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tmp_path):
+    config, resources, analyses, keys = _analysed(generated)
+    _, _, record = pipeline.merge_corpus(analyses, resources, config, 1, keys)
+    assert record is not None
+    path = tmp_path / "merge.json"
+    merge_record.save(path, record)
+    assert merge_record.load(path, record.settings) == record
+    assert merge_record.load(path, record.settings + "x") is None  # other code, resources or settings
+    raw = path.read_text()
+    for garbled in (raw[: len(raw) // 2], raw.replace('"made":[[', '"made":[["x",', 1),
+                    raw.replace('"groups":[[', '"groups":[[999999999,', 1), "[]", "null"):
+        path.write_text(garbled)
+        assert merge_record.load(path, record.settings) is None
