@@ -81,7 +81,7 @@ def test_a_reprinted_sentence_counts_once_in_the_centroids():
               + mentions_of("The Deepwater Horizon rig exploded in the Gulf on 20 April.", "b"))
     once = Topic(others + mentions_of(wire, "c"))
     thrice = Topic(others + mentions_of(wire, "c") + mentions_of(wire, "d") + mentions_of(wire, "e"))
-    assert thrice.days["2010-04-20"][0] == once.days["2010-04-20"][0]
+    assert thrice.day_centroid("2010-04-20")[0] == once.day_centroid("2010-04-20")[0]
     assert thrice.centroid == once.centroid
     a = others[0]
     assert thrice.day_closeness(a, "2010-04-20") == once.day_closeness(a, "2010-04-20")

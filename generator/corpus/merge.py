@@ -207,8 +207,11 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     # the span of a date (a day, a week...) -> article -> how many events of that span it reports
     reports: dict[tuple[date, date], Counter] = defaultdict(Counter)
     for ids in groups:
-        ids = sorted(ids, key=lambda i: (articles[mentions[i].article].date or date.min,
-                                         mentions[i].article, mentions[i].sentence_index))
+        # (a recorded group is in this order already: an article's date and slug are the same, and its
+        # sentences' order in it, or the record would not serve)
+        if changed is None:
+            ids = sorted(ids, key=lambda i: (articles[mentions[i].article].date or date.min,
+                                             mentions[i].article, mentions[i].sentence_index))
         ms = [mentions[i] for i in ids]
         when = best_when([m.when for m in ms])
         clusters.append((ms, when, ids))

@@ -132,8 +132,8 @@ def save(path: Path, record: MergeRecord) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
-                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as fh:  # json.dumps, in C (json.dump encodes in Python)
+                fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -146,8 +146,7 @@ def load(path: Path, settings: str) -> MergeRecord | None:
     """The record at `path` if it is one this version wrote with these
     settings; None for anything else."""
     try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as fh:
-            data = json.load(fh)
+        data = json.loads(path.read_bytes().decode("utf-8", "surrogatepass"))
         return _checked(data, settings)
     except (OSError, ValueError, TypeError, KeyError, IndexError):
         return None

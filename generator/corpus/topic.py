@@ -51,18 +51,13 @@ class Topic:
                 centroid[k] = centroid.get(k, 0.0) + self.idf[k]
         self.centroid = centroid
         self.norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
-        days: dict[str, dict[str, float]] = {}
-        seen: set[tuple[frozenset[str], str]] = set()
+        # each day's sentences, whose centroid is made when first asked for (day_centroid): a merge
+        # that makes only a few events again (merge_record.py) needs only their days'
+        self._dated: dict[str, list[Mention]] = {}
         for m in mentions:
-            day = m.when.value[:10] if m.when.precision == "day" else ""
-            if not day or (m.keywords, day) in seen:
-                continue
-            seen.add((m.keywords, day))
-            vec = days.setdefault(day, {})
-            for k in sorted(m.keywords):  # sorted: float sums independent of the hash seed
-                vec[k] = vec.get(k, 0.0) + self.idf[k]
-        days = {d: {k: w ** DAY_SHARPNESS for k, w in v.items()} for d, v in days.items()}
-        self.days = {d: (v, math.sqrt(sum(x * x for x in v.values())) or 1.0) for d, v in days.items()}
+            if m.when.precision == "day":
+                self._dated.setdefault(m.when.value[:10], []).append(m)
+        self._centroids: dict[str, tuple[dict[str, float], float]] = {}
         self._single: dict[int, float] = {}  # one mention's closeness, by its id
         self._day: dict[tuple[int, str], float] = {}  # one mention's closeness to a day, by its id
         self._held: list[Mention] = []
@@ -84,7 +79,7 @@ class Topic:
         """Cosine of one sentence's words with the centroid of every sentence
         dated `day` (YYYY-MM-DD); 0 for a day no sentence names. Kept: merge
         asks again for the representative's (corpus/merge.py)."""
-        if day not in self.days:
+        if day not in self._dated:
             return 0.0
         key = (id(m), day)
         got = self._day.get(key)
@@ -93,8 +88,24 @@ class Topic:
             self._held.append(m)  # its id stays its own while this Topic lives
         return got
 
+    def day_centroid(self, day: str) -> tuple[dict[str, float], float]:
+        """The centroid of the day's distinct sentences, sharpened, and its norm."""
+        got = self._centroids.get(day)
+        if got is None:
+            vec: dict[str, float] = {}
+            seen: set[frozenset[str]] = set()
+            for m in self._dated[day]:
+                if m.keywords in seen:
+                    continue
+                seen.add(m.keywords)
+                for k in sorted(m.keywords):  # sorted: float sums independent of the hash seed
+                    vec[k] = vec.get(k, 0.0) + self.idf[k]
+            sharp = {k: w ** DAY_SHARPNESS for k, w in vec.items()}
+            got = self._centroids[day] = (sharp, math.sqrt(sum(x * x for x in sharp.values())) or 1.0)
+        return got
+
     def _day_closeness(self, m: Mention, day: str) -> float:
-        centroid, cnorm = self.days[day]
+        centroid, cnorm = self.day_centroid(day)
         vec = self.vector([m])
         norm = math.sqrt(sum(v * v for v in vec.values()))
         if not norm:
