@@ -257,13 +257,19 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     the merge for the next build, which merges only what changed since
     `known` when it can (`earlier`: an analysis by its cache key; corpus/merge_record.py)."""
     common = frozenset().union(*(a.common_words for a in analyses))
-    # every name of the dated sentences (each once per sentence), not only of their clauses: more
-    # evidence for a name's kind and full form ("Merkel" -> "Angela Merkel")
-    refs = [r for a in analyses for m in a.mentions for r in m.every_name]
-    index = EntityIndex.build(refs, resources.gazetteer, common)
+    settings, words = merge_settings(resources, config), merge_record.words_digest(common) if keys else ""
+    changed = merge_record.changed_articles(known, settings, analyses, keys, earlier) if keys and earlier else None
+    if known is not None and changed is not None and known.words == words:  # the same names and words
+        index = merge_record.recorded_index(known, resources.gazetteer)
+    else:
+        # every name of the dated sentences (each once per sentence), not only of their clauses: more
+        # evidence for a name's kind and full form ("Merkel" -> "Angela Merkel")
+        refs = [r for a in analyses for m in a.mentions for r in m.every_name]
+        index = EntityIndex.build(refs, resources.gazetteer, common)
+        if known is not None and changed is not None and not merge_record.folds(known, index):
+            changed = None
     events, record = merge_recorded(analyses, index, resources.vocab, resources.summary,
-                                    config.extraction.merge_threshold, jobs, keys, known,
-                                    merge_settings(resources, config), earlier)
+                                    config.extraction.merge_threshold, jobs, keys, known, changed, settings, words)
     return events, index, record
 
 

@@ -8,7 +8,6 @@ import dataclasses
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from datetime import date
 
 from ..analysis.words import Vocab
@@ -18,7 +17,7 @@ from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import Timex, When
 from .clustering import Features, cluster_mentions, features, similarity
 from .entities import EntityIndex
-from .merge_record import Made, MergeRecord, changed_articles, index_digest
+from .merge_record import Made, MergeRecord
 from .salience import Coverage, listing_order, salience
 from .summary import SummaryRules, plainness, position, summary_text
 from .topic import Topic
@@ -178,26 +177,25 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
 
 def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: SummaryRules,
                    threshold: float = 0.34, jobs: int | None = 1, keys: list[str] | None = None,
-                   known: MergeRecord | None = None, settings: str = "",
-                   earlier: Callable[[str], Analysis | None] | None = None) -> tuple[list[Event], MergeRecord | None]:
+                   known: MergeRecord | None = None, changed: set[int] | None = None, settings: str = "",
+                   words: str = "") -> tuple[list[Event], MergeRecord | None]:
     """merge(), and the record of it for the next build (merge_record.py)
-    when the analyses' cache `keys` are given. With the last build's record
-    (`known`, made with the same `settings`), the earlier analyses of the
-    articles changed since (`earlier`: by their cache keys), and nothing
-    changed that the clustering reads, only the events with a mention from
-    a changed article are made again: the same events as merging everything."""
+    when the analyses' cache `keys` are given (`settings`, `words`: what
+    the record is made with). With the last build's record (`known`) and
+    the places of the articles changed since (`changed`:
+    merge_record.changed_articles, which found nothing changed that the
+    clustering reads), only the events with a mention from a changed
+    article are made again: the same events as merging everything."""
     mentions = [m for a in analyses for m in a.mentions]
     jobs = jobs if len(mentions) >= FORK_MIN_MENTIONS else 1
     articles = {a.article.slug: a.article for a in analyses}
     timexes = {a.article.slug: _Timexes(a.timexes) for a in analyses}
-    folding = index_digest(index) if keys is not None else ""
-    changed = changed_articles(known, settings, folding, analyses, keys, earlier) if keys and earlier else None
     if known is not None and changed is not None and sum(map(len, known.groups)) == len(mentions):
         owner = [i for i, a in enumerate(analyses) for _ in a.mentions]
         groups: list = list(known.groups)
         feats: list[Features] | _LazyFeatures = _LazyFeatures(mentions, index)  # the changed events' only
     else:
-        changed = None
+        known, changed = None, None
         every = [features(m, index) for m in mentions]  # once, for the clustering and the representatives
         groups = cluster_mentions(mentions, index, threshold, vocab, every, jobs)
         feats = every
@@ -247,7 +245,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     events.sort(key=listing_order)
     record = None
     if keys is not None:
-        record = MergeRecord(settings, folding, tuple(zip((a.article.slug for a in analyses), keys, strict=True)),
+        slugs = (a.article.slug for a in analyses)
+        record = MergeRecord(settings, words, tuple(index.canonical.items()), tuple(index.kinds.items()),
+                             tuple(zip(slugs, keys, strict=True)),
                              tuple(tuple(ids) for _, _, ids in clusters), tuple(found))
     return assign_ids(events), record
 

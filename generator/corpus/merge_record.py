@@ -12,9 +12,11 @@ So each article has a position-free digest (`digest`) of what those
 corpus-wide steps read: its date, and each mention's every field but
 those that only the event's own making reads (offsets, whether it is in the
 lead), with its sentence number counted from the article's first mention.
-The names are folded over the whole corpus first (entities.EntityIndex, which
-also reads every article's lower-case words): the record keeps a digest of
-the folding (`index_digest`), which must be the same. The record keeps
+The names are folded over the whole corpus first (entities.EntityIndex):
+it reads the mentions' names and every article's lower-case words, so with
+the same digests and the same words (`words_digest`) the recorded folding
+serves too; with other words, the folding is made again and must be the
+recorded one (`folds`). The record keeps
 each article's cache key; an article whose key changed is compared with
 its earlier analysis, still in the per-article cache under the recorded
 key (nothing to compute for the others, nor on a cold build). If every
@@ -42,9 +44,11 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from ..analysis.names import Gazetteer
 from ..model import Analysis
 from .entities import EntityIndex
 
@@ -71,7 +75,9 @@ class Made(NamedTuple):
 @dataclass(frozen=True)
 class MergeRecord:
     settings: str  # the resources, settings and code the merge ran with
-    index: str  # index_digest() of the names' folding
+    words: str  # words_digest() of the corpus's lower-case words (the names' folding reads them)
+    canonical: tuple[tuple[str, str], ...]  # the names' folding (entities.EntityIndex), in its order
+    kinds: tuple[tuple[str, str], ...]
     articles: tuple[tuple[str, str], ...]  # (slug, analysis key) in the analyses' order
     groups: tuple[tuple[int, ...], ...]  # each event's mentions (places in the corpus's list), in event-making order
     made: tuple[Made, ...]  # each group's made part
@@ -93,21 +99,18 @@ def digest(a: Analysis) -> str:
         "utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def index_digest(index: EntityIndex) -> str:
-    """The folding of names the merge read (the gazetteer is one of the resources, in the settings)."""
-    data = [sorted(index.canonical.items()), sorted(index.kinds.items())]
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8", "surrogatepass")).hexdigest()[:32]
+def words_digest(common: frozenset[str]) -> str:
+    """The corpus's lower-case words, which the names' folding reads besides the mentions' names."""
+    return hashlib.sha256("\n".join(sorted(common)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def changed_articles(record: MergeRecord | None, settings: str, index: str, analyses: Sequence[Analysis],
+def changed_articles(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis],
                      keys: Sequence[str], earlier: Callable[[str], Analysis | None]) -> set[int] | None:
     """The places of the articles whose analysis changed since `record`
     (`earlier`: an analysis by its cache key), if the record's groups hold
-    for these analyses and the names' folding (`index`: its digest); None
-    if everything must be merged again."""
-    if record is None or record.settings != settings or record.index != index \
-            or len(record.articles) != len(analyses):
+    for these analyses, given the same folding of names (`folds`); None if
+    everything must be merged again."""
+    if record is None or record.settings != settings or len(record.articles) != len(analyses):
         return None
     changed: set[int] = set()
     for i, (a, key, (slug, old_key)) in enumerate(zip(analyses, keys, record.articles, strict=True)):
@@ -121,13 +124,26 @@ def changed_articles(record: MergeRecord | None, settings: str, index: str, anal
     return changed
 
 
+def recorded_index(record: MergeRecord, gaz: Gazetteer) -> EntityIndex:
+    """The folding of names the record was made with (for the same names and words, the same)."""
+    return EntityIndex(gaz, dict(record.canonical), dict(record.kinds))
+
+
+def folds(record: MergeRecord, index: EntityIndex) -> bool:
+    """Does `index` fold names as the record's merge did? (New lower-case
+    words seldom change the folding; if they do not, the record serves.)"""
+    return index.canonical == dict(record.canonical) and index.kinds == dict(record.kinds)
+
+
 # ------------------------------------------------------------------ on disk
 
 
 def save(path: Path, record: MergeRecord) -> None:
-    """Written atomically; a cache that cannot be written only costs speed."""
-    data = {"format": FORMAT, "settings": record.settings, "index": record.index, "articles": record.articles,
-            "groups": record.groups, "made": record.made}
+    """Written atomically, in columns (read back with checks in C); a cache
+    that cannot be written only costs speed."""
+    made = {name: [m[i] for m in record.made] for i, name in enumerate(Made._fields)}
+    data = {"format": FORMAT, "settings": record.settings, "words": record.words, "canonical": record.canonical,
+            "kinds": record.kinds, "articles": record.articles, "groups": record.groups, "made": made}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -152,42 +168,48 @@ def load(path: Path, settings: str) -> MergeRecord | None:
         return None
 
 
-def _strings(x: object, n: int | None = None) -> tuple[str, ...]:
-    if not isinstance(x, list) or (n is not None and len(x) != n) or not all(type(s) is str for s in x):
-        raise ValueError("not a list of strings")
-    return tuple(x)
+def _kinds(column: Any) -> set[type]:
+    """The types of a list's items (checked in C, not one call each)."""
+    if type(column) is not list:
+        raise ValueError("not a list")
+    return set(map(type, column))
 
 
-def _pair(x: object) -> tuple[str, str]:
-    a, b = _strings(x, 2)
-    return a, b
+def _ints(column: Any) -> list[int]:
+    if not _kinds(column) <= {int} or (column and min(column) < 0):
+        raise ValueError("not a list of places")
+    return column
+
+
+def _rows(column: Any, of: type, n: int | None = None) -> list[tuple]:
+    """A list of lists of `of` (each of `n` items) as tuples."""
+    if not _kinds(column) <= {list} or not set(map(type, chain.from_iterable(column))) <= {of} \
+            or (n is not None and column and set(map(len, column)) != {n}):
+        raise ValueError("not a list of rows")
+    return list(map(tuple, column))
 
 
 def _checked(data: object, settings: str) -> MergeRecord | None:
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("settings") != settings \
-            or type(data.get("index")) is not str:
+            or type(data.get("words")) is not str or type(data.get("made")) is not dict:
         return None
-    articles = tuple(_pair(row) for row in data["articles"])
-    groups: list[tuple[int, ...]] = []
-    made: list[Made] = []
-    total = 0
-    raw_groups, raw_made = data["groups"], data["made"]
-    if not isinstance(raw_groups, list) or not isinstance(raw_made, list) or len(raw_groups) != len(raw_made):
+    groups = _rows(data["groups"], int)
+    places = sorted(chain.from_iterable(groups))
+    if places != list(range(len(places))) or not all(groups):  # every mention in exactly one group
         return None
-    for g, m in zip(raw_groups, raw_made, strict=True):
-        if not isinstance(g, list) or not g or not all(type(i) is int and i >= 0 for i in g):
-            return None
-        if not isinstance(m, list) or len(m) != len(Made._fields):
-            return None
-        rep, titled, anchor, summary, salience, entities, named, tags, mentions, day = m
-        if not all(type(k) is int and 0 <= k < len(g) for k in (rep, titled, anchor)) or type(summary) is not str \
-                or not all(type(v) in (int, float) for v in (salience, day)):
-            return None
-        groups.append(tuple(g))
-        made.append(Made(rep, titled, anchor, summary, float(salience), _strings(entities), _strings(named),
-                         _strings(tags), _strings(mentions), float(day)))
-        total += len(g)
-    places = sorted(i for g in groups for i in g)
-    if places != list(range(total)):  # every mention in exactly one group
+    columns = data["made"]
+    if set(columns) != set(Made._fields) or set(map(len, columns.values())) != {len(groups)}:
         return None
-    return MergeRecord(settings, data["index"], articles, tuple(groups), tuple(made))
+    sizes = list(map(len, groups))
+    for name in ("rep", "titled", "anchor"):  # a place in the group
+        if not all(map(int.__lt__, _ints(columns[name]), sizes)):
+            return None
+    if not _kinds(columns["summary"]) <= {str} or not _kinds(columns["salience"]) | _kinds(columns["day_closeness"]) \
+            <= {float}:
+        return None
+    made = list(map(Made, columns["rep"], columns["titled"], columns["anchor"], columns["summary"],
+                    columns["salience"], _rows(columns["entities"], str), _rows(columns["named"], str),
+                    _rows(columns["tags"], str), _rows(columns["mentions"], str), columns["day_closeness"]))
+    return MergeRecord(settings, data["words"], tuple(_rows(data["canonical"], str, 2)),
+                       tuple(_rows(data["kinds"], str, 2)), tuple(_rows(data["articles"], str, 2)), tuple(groups),
+                       tuple(made))
