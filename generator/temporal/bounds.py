@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812 - CPython's regex parser constants
-from re import _parser  # type: ignore[attr-defined]
 
 from .required import (
     CLASS_LIMIT,
@@ -26,6 +25,7 @@ from .required import (
     _class_chars,
     _exact_class,
     _literal_alternatives,
+    parsed,
 )
 
 # What a word character is to the extractor's test of the text (lower-cased:
@@ -184,7 +184,7 @@ def literal_bounds(pattern: str, required: Factor | None) -> tuple[bool, bool]:
     if not required:
         return False, False
     try:
-        seq = list(_parser.parse(pattern, re.IGNORECASE))  # parsed as required_literals parses it
+        seq = list(parsed(pattern, re.IGNORECASE))  # parsed as required_literals parses it
     except re.error:
         return False, False
     places = [(a, b) for f, a, b in placed_factors(seq) if f == required]

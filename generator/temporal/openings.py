@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from re import _constants as C  # type: ignore[attr-defined]  # noqa: N812 - CPython's regex parser constants
-from re import _parser  # type: ignore[attr-defined]
+
+from .required import parsed
 
 # How many characters of each opening are tested, and how many openings at
 # most (past that the test would cost about what it saves).
@@ -117,7 +118,7 @@ def opening_test(pattern: str) -> str | None:
     case-sensitively as the lower-case patterns are, matches at its start;
     None if no useful one can be told."""
     try:
-        seq = list(_parser.parse(pattern, 0))
+        seq = list(parsed(pattern, 0))
     except re.error:
         return None
     out: set[tuple[str, ...]] = set()
