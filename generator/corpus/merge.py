@@ -220,16 +220,17 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
             topic.append(Topic(mentions))
         rep = _representative(ms, when, index, topic[0], summary, [feats[i] for i in ids])
         entities = _entities(ms, index)
-        r = ms[rep]
+        r, anchor = ms[rep], _anchor(ms, articles)
         return Made(
-            rep=rep, titled=_best_titled(ms, rep, when, index, topic[0]), anchor=_anchor(ms, articles),
+            rep=rep, titled=_best_titled(ms, rep, when, index, topic[0]), anchor=anchor,
             summary=summary_text(r, timexes[r.article].within(r.start, r.end), when, summary),
             salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage)
                            * topic[0].closeness(ms), 3),
             entities=entities, named=tuple(dict.fromkeys((*entities, *_entities(ms, index, every=True)))),
             tags=tuple(sorted({t for m in ms for t in articles[m.article].tags})),
             mentions=tuple(sorted({mention_key(m) for m in ms})),
-            day_closeness=round(topic[0].day_closeness(r, when.value[:10]), 3) if when.precision == "day" else 0.0)
+            day_closeness=round(topic[0].day_closeness(r, when.value[:10]), 3) if when.precision == "day" else 0.0,
+            slug=slug_base(ms[anchor].when.value, ms[anchor].title))
 
     if changed is not None and known is not None:
         found = [made(*c) if any(owner[i] in changed for i in c[2]) else old
@@ -268,9 +269,9 @@ class _LazyFeatures:
 
 
 def _event(ms: list[Mention], when: When, made: Made, articles: dict[str, Article], coverage: Coverage) -> Event:
-    rep, anchor = ms[made.rep], ms[made.anchor]
+    rep = ms[made.rep]
     return Event(
-        id=slug_base(anchor.when.value, anchor.title), when=when, title=ms[made.titled].title,
+        id=made.slug, when=when, title=ms[made.titled].title,
         summary=made.summary, salience=made.salience, entities=made.entities, sources=_sources(ms, articles),
         mod=rep.timex.mod if rep.when == when else "", tags=made.tags, background=coverage.recalled(when.end),
         mentions=made.mentions, named=made.named, day_closeness=made.day_closeness)

@@ -52,7 +52,7 @@ from ..analysis.names import Gazetteer
 from ..model import Analysis
 from .entities import EntityIndex
 
-FORMAT = 1
+FORMAT = 2  # 2: each event's id base (Made.slug)
 
 
 class Made(NamedTuple):
@@ -70,6 +70,7 @@ class Made(NamedTuple):
     tags: tuple[str, ...]
     mentions: tuple[str, ...]
     day_closeness: float
+    slug: str  # the event's id before assign_ids (merge.slug_base of its first report)
 
 
 @dataclass(frozen=True)
@@ -204,12 +205,13 @@ def _checked(data: object, settings: str) -> MergeRecord | None:
     for name in ("rep", "titled", "anchor"):  # a place in the group
         if not all(map(int.__lt__, _ints(columns[name]), sizes)):
             return None
-    if not _kinds(columns["summary"]) <= {str} or not _kinds(columns["salience"]) | _kinds(columns["day_closeness"]) \
-            <= {float}:
+    if not _kinds(columns["summary"]) | _kinds(columns["slug"]) <= {str} \
+            or not _kinds(columns["salience"]) | _kinds(columns["day_closeness"]) <= {float}:
         return None
     made = list(map(Made, columns["rep"], columns["titled"], columns["anchor"], columns["summary"],
                     columns["salience"], _rows(columns["entities"], str), _rows(columns["named"], str),
-                    _rows(columns["tags"], str), _rows(columns["mentions"], str), columns["day_closeness"]))
+                    _rows(columns["tags"], str), _rows(columns["mentions"], str), columns["day_closeness"],
+                    columns["slug"]))
     return MergeRecord(settings, data["words"], tuple(_rows(data["canonical"], str, 2)),
                        tuple(_rows(data["kinds"], str, 2)), tuple(_rows(data["articles"], str, 2)), tuple(groups),
                        tuple(made))
