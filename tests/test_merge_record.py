@@ -136,6 +136,12 @@ def test_edits_of_what_the_clustering_reads_merge_everything(corpus, request):
         events, fresh, changed, _ = _merges(project, record)
         assert changed is None
         assert events == fresh
+
+        # words outside the part of the sentence its headline is made from: other keywords
+        path.write_text(original.replace(sentence, sentence.rstrip(".") + ", amid protests by fishermen."))
+        events, fresh, changed, _ = _merges(project, record)
+        assert changed is None
+        assert events == fresh
     finally:
         path.write_text(original)
 
@@ -157,3 +163,58 @@ def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tm
         assert garbled != raw
         path.write_text(garbled)
         assert merge_record.load(path, record.settings) is None
+
+
+def _random_edit(rng, path: Path) -> None:
+    """One of the edits an editor makes: a sentence added without a date or with one, a
+    sentence deleted, two words swapped, words added at a sentence's end (outside the part its
+    headline is made from), a paragraph repeated, a new headline."""
+    text = path.read_text()
+    head, sep, body = text.partition("\n---\n")
+    paragraphs = body.split("\n\n")
+    k = rng.randrange(len(paragraphs))
+    kind = rng.choice(["undated", "dated", "delete", "swap", "context", "repeat", "title"])
+    if kind == "undated":
+        paragraphs.insert(k, "Officials declined to comment further on the matter.")
+    elif kind == "dated":
+        paragraphs.insert(k, "The committee met again on 3 May 2010 to review the findings.")
+    elif kind == "delete":
+        sentences = paragraphs[k].split(". ")
+        del sentences[rng.randrange(len(sentences))]
+        paragraphs[k] = ". ".join(sentences)
+    elif kind == "swap":
+        words = paragraphs[k].split(" ")
+        if len(words) > 3:
+            i = rng.randrange(len(words) - 1)
+            words[i], words[i + 1] = words[i + 1], words[i]
+        paragraphs[k] = " ".join(words)
+    elif kind == "context":
+        paragraphs[k] = re.sub(r"\.( |$)", r", amid protests by fishermen.\1", paragraphs[k], count=1)
+    elif kind == "repeat":
+        paragraphs.insert(k, paragraphs[k])
+    else:
+        _set_front(path, "title", f'"Revised headline number {rng.randrange(1000)}"')
+        return
+    path.write_text(head + sep + "\n\n".join(paragraphs))
+
+
+def test_random_edits_give_the_events_of_a_full_merge(timeline17):
+    """Edits of real articles, one after another, each merged with the last merge's record and
+    anew: always the same events, and the record serves some of them."""
+    import random
+
+    rng = random.Random(17)
+    articles = _articles(timeline17)
+    originals = {p: p.read_text() for p in articles}
+    events, fresh, _, record = _merges(timeline17, None)
+    served = 0
+    try:
+        for _ in range(30):
+            _random_edit(rng, rng.choice(articles))
+            events, fresh, changed, record = _merges(timeline17, record)
+            assert events == fresh
+            served += changed is not None
+    finally:
+        for p, text in originals.items():
+            p.write_text(text)
+    assert served >= 3
