@@ -11,22 +11,14 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.build import GENERATOR, BuildOptions, Timer
-from generator.config import load_config
-from generator.errors import Report
+from generator.build import GENERATOR
 from generator.render import PageRenderer
-from generator.resources import load_resources
 from generator.site import plan
-from generator.state import BuildState
-from tests.support import seed_project
+from tests.support import analysed, seed_project
 
 
 def _site(project: Path):
-    config = load_config(project / "site.toml")
-    resources = load_resources(config, None)
-    options = BuildOptions(write_output=False, jobs=1)
-    _, analyses, _ = pipeline.read_and_analyse(config, options, resources, Report(), Timer(), BuildState(),
-                                            remembered=False)
+    config, resources, analyses, _ = analysed(project)
     events, index = pipeline.merged_events(analyses, resources, config)
     return plan(config, analyses, events, index)
 

@@ -14,13 +14,8 @@ import pytest
 
 from generator import pipeline
 from generator.analysis.cache import Cache
-from generator.build import BuildOptions, Timer
-from generator.config import load_config
 from generator.corpus import merge_record
-from generator.errors import Report
-from generator.resources import load_resources
-from generator.state import BuildState
-from tests.support import make_corpus, shared_dir
+from tests.support import analysed, make_corpus, shared_dir
 from tests.support.timeline17 import convert, topic_dirs
 
 N = 120
@@ -28,12 +23,7 @@ N = 120
 
 def _analysed(project: Path):
     """The project's analyses and their cache keys, read (and cached) as a build does."""
-    config = load_config(project / "site.toml")
-    resources = load_resources(config, None)
-    options = BuildOptions(write_output=True, jobs=1)
-    _, analyses, keys = pipeline.read_and_analyse(config, options, resources, Report(), Timer(), BuildState(),
-                                                  remembered=False)
-    return config, resources, analyses, keys
+    return analysed(project, write_output=True)
 
 
 def _merges(project: Path, known):

@@ -3,13 +3,13 @@ projects and builds, the live preview in a subprocess, benchmark results."""
 
 from .data import ROOT, make_corpus, shared_dir
 from .preview import free_port, preview_project, running_preview, wait_for
-from .projects import build_site, make_project, seed_articles, seed_project
+from .projects import analysed, build_site, make_project, seed_articles, seed_project
 from .results import merge_result, report_result
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 
-__all__ = ["ROOT", "CHROMIUM", "CHROMIUM_ARGS", "build_site", "free_port", "make_corpus", "make_project",
+__all__ = ["ROOT", "CHROMIUM", "CHROMIUM_ARGS", "analysed", "build_site", "free_port", "make_corpus", "make_project",
            "merge_result", "preview_project", "report_result", "running_preview", "seed_articles",
            "seed_project", "shared_dir", "wait_for"]

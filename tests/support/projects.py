@@ -60,3 +60,20 @@ def build_site(config_path: Path | str, output: Path | str | None = None, conten
     """Load the project's site.toml (with the command line's overrides) and build it."""
     config = load_config(config_path, content_dir=content, output_dir=output, base_url=base_url)
     return build(config, BuildOptions(**options))
+
+
+def analysed(project: Path, write_output: bool = False):
+    """(config, resources, analyses, their cache keys) of a project, read and
+    analysed as a build does (`write_output`: the cache written too), one process."""
+    from generator import pipeline
+    from generator.build import Timer
+    from generator.errors import Report
+    from generator.resources import load_resources
+    from generator.state import BuildState
+
+    config = load_config(project / "site.toml")
+    resources = load_resources(config, None)
+    options = BuildOptions(write_output=write_output, jobs=1)
+    _, analyses, keys = pipeline.read_and_analyse(config, options, resources, Report(), Timer(), BuildState(),
+                                                  remembered=False)
+    return config, resources, analyses, keys
