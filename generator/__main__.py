@@ -20,14 +20,15 @@ def _print_warnings(report: Report) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildOptions, build
+    from .build import BuildOptions, build, no_collections
     from .config import load_config
 
     start = time.perf_counter()
     try:
         config = load_config(args.config, args.content, args.output, args.base_url, args.executor, args.scheduler)
-        result = build(config, BuildOptions(drafts=args.drafts, use_cache=not args.no_cache, quiet=args.quiet,
-                                            jobs=args.jobs, skip_unchanged=True, allow_shrink=args.allow_shrink))
+        with no_collections():  # this process builds once and ends
+            result = build(config, BuildOptions(drafts=args.drafts, use_cache=not args.no_cache, quiet=args.quiet,
+                                                jobs=args.jobs, skip_unchanged=True, allow_shrink=args.allow_shrink))
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("build failed; the previous output was left untouched", file=sys.stderr)
