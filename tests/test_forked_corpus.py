@@ -59,6 +59,7 @@ def forking(monkeypatch, tmp_path):
     monkeypatch.setattr(clustering, "PAIR_PART", 97)
     monkeypatch.setattr(site, "FORK_MIN_EVENTS", 1)
     monkeypatch.setattr(site, "RELATED_PART", 13)
+    monkeypatch.setattr(site, "ARTICLE_PART", 7)
     marks = tmp_path / "workers"
     marks.mkdir()
     _MARKS[:] = [marks]
