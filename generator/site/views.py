@@ -47,7 +47,7 @@ class EventBrief:
     datetime: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QuoteView:
     """One sentence of a source article that reports the event."""
 
@@ -59,7 +59,7 @@ class QuoteView:
     url: str  # the sentence's anchor on the article page
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourceView:
     """One article that reports the event, with its quotes."""
 
