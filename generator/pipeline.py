@@ -101,7 +101,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                    config.root / ".cache" / "templates" if options.use_cache and options.write_output
                                    else None, jobs=options.jobs, progress=bar.update if bar else None,
                                    first=search.is_indexed if with_search and options.write_output else None)
-    files = {**renderer.asset_files(), **export_files(site, GENERATOR)}
+    files = {**renderer.asset_files(), **export_files(site, GENERATOR, options.jobs)}
     summary = {"pages": len(site.pages), "files": len(files) + len(site.pages), "events": len(events),
                "articles": n_articles}
     stats = None

@@ -12,6 +12,7 @@ import pytest
 
 from generator import forked, site
 from generator.corpus import clustering, merge
+from generator.site import exports
 from generator.write import BOOKKEEPING
 from tests.support import build_site, make_corpus
 
@@ -59,6 +60,9 @@ def forking(monkeypatch, tmp_path):
     monkeypatch.setattr(clustering, "PAIR_PART", 97)
     monkeypatch.setattr(site, "FORK_MIN_EVENTS", 1)
     monkeypatch.setattr(site, "RELATED_PART", 13)
+    monkeypatch.setattr(site, "ARTICLE_PART", 7)
+    monkeypatch.setattr(exports, "FORK_MIN_EVENTS", 1)
+    monkeypatch.setattr(exports, "EVENTS_PART", 29)
     marks = tmp_path / "workers"
     marks.mkdir()
     _MARKS[:] = [marks]

@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -92,6 +93,56 @@ def test_no_page_has_more_than_page_size_cards_and_the_front_page_stays_small(bi
     hayward = next(e for e in site.entities if e.name == "Tony Hayward")
     assert len(person) == -(-(hayward.count + 5) // PAGE_SIZE)
     assert b"Most reported" in files["people/tony-hayward/index.html"]
+
+
+def _most_salient(views, n: int) -> list:
+    """The definition of a list's highlights: its n most salient events
+    (background ones only if nothing else), in date order."""
+    pool = [v for v in views if not v.background] or views
+    top = sorted(pool, key=lambda v: (-v.salience, v.when.sort_key(), v.id))[:n]
+    return sorted(top, key=lambda v: v.when.sort_key())
+
+
+def test_every_long_list_opens_with_its_most_salient_events_and_pages_link_every_page(big):
+    """The site's one ranking (site.ranking) gives each list the highlights
+    sorting the list itself would, ties in salience (many here) included."""
+    site, _ = big
+    listed = {"period": lambda c: c["period"].events, "entity": lambda c: c["entity"].events,
+              "tag": lambda c: c["tag"].events}
+    checked = 0
+    for page in site.pages:
+        kind = next((k for k in listed if k in page.context and "chunk" in page.context), None)
+        if kind is None:
+            continue
+        chunk, events = page.context["chunk"], listed[kind](page.context)
+        want = _most_salient(events, 5) if chunk.number == 1 and len(events) > 20 else []
+        assert [v.id for v in chunk.highlights] == [v.id for v in want]
+        assert [(p.number, p.current) for p in chunk.pager] == \
+            ([(n, n == chunk.number) for n in range(1, len(chunk.pager) + 1)] if chunk.pager else [])
+        checked += bool(want)
+    assert checked >= 10
+    story = [v for v in site.events if not v.background]
+    assert {v.id for v in site.events if v.key} == {v.id for v in _most_salient(story, 10)}
+    background = [v for v in site.events if v.background]
+    shown = _most_salient(background, 5)[::-1 if site.config.order == "newest" else 1]
+    assert [v.id for v in site.overview.background_events] == [v.id for v in shown]
+
+
+def test_the_ranking_gives_each_list_the_highlights_sorting_it_would(big):
+    """Lists of every shape: strided samples of the site's events, events tied
+    in salience, and lists of a few story events among background ones (those
+    few alone, however salient the background)."""
+    site, _ = big
+    events = site.events
+    story = [v for v in events if not v.background]
+    background = [v for v in events if v.background]
+    ties = Counter(v.salience for v in story).most_common(1)[0][0]
+    lists = [events[k::step] for step in (1, 7, 40, 97, 300) for k in range(3)]
+    lists += [story[:n] + background for n in range(7)] + [background[:3], []]
+    lists.append([v for v in events if v.salience == ties])
+    for views in lists:
+        for n in (1, 5, 10):
+            assert [v.id for v in site.ranking.most_salient(views, n)] == [v.id for v in _most_salient(views, n)]
 
 
 def test_front_page_overview(big):

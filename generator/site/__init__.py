@@ -7,6 +7,7 @@ indexes), with every URL made by `urls.Urls`, then the list of pages
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,14 +19,15 @@ from ..forked import Parts
 from ..model import Analysis, Event
 from ..search import bundle_count
 from ..temporal import calendar
-from .articles import ArticleLinks, ArticleView, article_links, article_views
+from .articles import ArticleLinks, ArticleView, Citations, Piece, article_links, article_views, newest_first
 from .indexes import EntityView, TagView, entity_views, tag_views
 from .notices import site_warnings
 from .overview import Overview, overview
 from .pages import Page, pages
 from .periods import Periods, plan_periods
+from .ranking import Ranking, mark_key_and_background
 from .urls import Urls
-from .views import EventView, Names, Related, coverage_start, event_view, link_neighbours, mark_key_and_background
+from .views import EventView, Names, Related, SourceArticles, coverage_start, event_view, link_neighbours
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Site:
     periods: Periods
     overview: Overview
     built: str  # ISO timestamp of the newest article (deterministic: not the clock)
+    ranking: Ranking  # the events by salience (the lists' highlights)
     search_available: bool = False
     search_bundles: int = 1  # how many bundles the search index has (search.bundle_count)
     redirects: dict[str, str] = field(default_factory=dict)  # old URL path -> new URL path (both with base)
@@ -47,8 +50,11 @@ class Site:
     links: ArticleLinks | None = None  # what each article page links to (kept by the preview: generator.draft)
 
 
-FORK_MIN_EVENTS = 10_000  # below this (1,000 articles: 6,700 events), a worker for the related events does not pay
+# Below this, a worker does not pay: at 1,000 articles (6,700 events) the plan took 1.0 s
+# with one and without (medians of 5, three times each, 2 shared cores).
+FORK_MIN_EVENTS = 10_000
 RELATED_PART = 500  # events per part of that work
+ARTICLE_PART = 100  # articles per part of the marking of their text
 
 
 def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
@@ -56,38 +62,61 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
          moved: list[Moved] | None = None, jobs: int | None = 1) -> Site:
     """The site's views and pages. `redirects` (old URL -> new URL) and
     `moved` (ids no longer published, corpus.history) become redirect pages.
-    With `jobs` > 1 and many events, each event's related events (a fifth of
-    the work, and only places go back) are found by a forked worker while
-    this process makes the views and pages, then by both."""
+    Two pieces of the work need only the events and the analyses: the
+    articles' text cut around their dated expressions and cited sentences
+    (a quarter of the work), and each event's related events (a sixth; only
+    places go back). With `jobs` > 1 and many events, a forked worker does
+    them (the articles first) while this process makes the event views,
+    periods and the overview, then both do what is left."""
+    urls = Urls(config)
+    ordered = newest_first(analyses)
+    citations = Citations.of(events, urls)
     related = Related(events)
+    article_parts = -(-len(ordered) // ARTICLE_PART)
 
-    def part(n: int) -> list[list[int]]:
+    def part(n: int) -> list:
+        if n < article_parts:
+            return [citations.marked_text(a) for a in ordered[n * ARTICLE_PART:(n + 1) * ARTICLE_PART]]
+        n -= article_parts
         return [related.places(i) for i in range(n * RELATED_PART, min((n + 1) * RELATED_PART, len(events)))]
 
-    with Parts(part, -(-len(events) // RELATED_PART), jobs if len(events) >= FORK_MIN_EVENTS else 1) as parts:
-        site = _plan(config, analyses, events, index, search_available, redirects, moved)
+    count = article_parts + -(-len(events) // RELATED_PART)
+    with Parts(part, count, jobs if len(events) >= FORK_MIN_EVENTS else 1) as parts:
+        done: list[list] = []
+
+        def marked() -> list[list[Piece]]:
+            done[:] = parts.results()
+            return [m for p in done[:article_parts] for m in p]
+
+        site = _plan(config, urls, analyses, ordered, citations, marked, events, index, search_available,
+                     redirects, moved)
         # nothing in the plan reads the links to related events: the templates do
-        link_neighbours(site.events, [places for p in parts.results() for places in p])
+        link_neighbours(site.events, [places for p in done[article_parts:] for places in p])
     return site
 
 
-def _plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
-          search_available: bool, redirects: dict[str, str] | None, moved: list[Moved] | None) -> Site:
-    urls = Urls(config)
+def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: list[Analysis], citations: Citations,
+          marked: Callable[[], list[list[Piece]]], events: list[Event], index: EntityIndex, search_available: bool,
+          redirects: dict[str, str] | None, moved: list[Moved] | None) -> Site:
+    """The site, `marked()` (the articles' marked text, `ordered`) asked for
+    once the views that do not need it are made."""
     by_slug = {a.article.slug: a for a in analyses}
     names = Names(events, index, urls)
-    views = [event_view(e, by_slug, names, urls) for e in events]
+    sources = SourceArticles(by_slug, urls)
+    views = [event_view(e, sources, names, urls) for e in events]
     start = coverage_start(analyses)
-    mark_key_and_background(views, events, config.key_events)
-    periods = plan_periods(views, urls, start)
-    links = article_links(views)
-    articles = article_views(analyses, links, urls)
+    ranking = mark_key_and_background(views, events, config.key_events)
+    periods = plan_periods(views, urls, start, ranking)
     dates = [a.article.date for a in analyses if a.article.date]
     newest = max(dates, default=date(1970, 1, 1))
     coverage = (start, newest) if start else None
-    site = Site(config, urls, views, articles, entity_views(views, names), tag_views(analyses, views, articles, urls),
-                periods, overview(views, periods, urls, coverage, config.order == "newest"),
-                built=newest.isoformat() + "T00:00:00Z", search_available=search_available,
+    entities = entity_views(views, names)
+    front = overview(views, periods, urls, coverage, config.order == "newest", ranking)
+    links = article_links(views, citations)
+    articles = article_views(ordered, links, urls, marked())
+    site = Site(config, urls, views, articles, entities, tag_views(analyses, views, articles, urls),
+                periods, front, built=newest.isoformat() + "T00:00:00Z", ranking=ranking,
+                search_available=search_available,
                 redirects={**moved_urls(moved or [], urls, periods), **(redirects or {})},
                 warnings=site_warnings(config, analyses), links=links)
     site.search_bundles = bundle_count(len(analyses), config.site.search_bundle)

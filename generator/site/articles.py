@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..content import slugify
-from ..model import Analysis
+from ..model import Analysis, Event
 from .dates import display_date, display_day, html_datetime
 from .urls import Urls
 from .views import EventBrief, EventView, TagLink
@@ -19,9 +19,12 @@ from .views import EventBrief, EventView, TagLink
 UNPLACED = {"DURATION": "a length of time", "SET": "a recurring time", "TIME": "a time of day"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TimexMark:
-    """A dated expression as the article page shows it."""
+    """A dated expression as the article page shows it. Not frozen, as
+    Segment, QuoteView and SourceView: a frozen dataclass's __init__ sets
+    each field through object.__setattr__, 4.5 times as slow, and a site of
+    10,000 articles makes a million of these in the planning."""
 
     value: str
     type: str
@@ -30,7 +33,7 @@ class TimexMark:
     event_url: str | None  # the event it dates, if it is one
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Segment:
     """A piece of the article's HTML: plain HTML, an anchor before a cited
     sentence, or a dated expression (`html` is its own HTML then)."""
@@ -38,16 +41,6 @@ class Segment:
     kind: str  # html | anchor | timex
     html: str = ""
     anchor: str = ""
-    timex: TimexMark | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """Something to place in the page at plain-text positions [start, end)."""
-
-    start: int
-    end: int
-    anchor: str = ""  # an anchor (end == start)
     timex: TimexMark | None = None
 
 
@@ -79,46 +72,70 @@ def html_end(html: str, offsets, index: int) -> int:
     return start + 1
 
 
-def segments(html: str, offsets, runs, marks: list[Mark]) -> list[Segment]:
+# A segment as plain values (Segment's fields, the timex as TimexMark's or
+# None): what a forked worker sends back (site.plan), as tuples pickle and
+# unpickle in C, and slotted dataclasses in Python.
+Piece = tuple[str, str, str, tuple | None]
+# A place to mark: (start, 0 for an anchor or 1 for a timex, its order
+# among its kind, end, anchor, TimexMark's fields). Sorted, the marks come
+# as the page shows them: by place, an anchor before a timex at the same one.
+MarkAt = tuple[int, int, int, int, str, tuple | None]
+
+
+def pieces(html: str, offsets, runs, marks: list[MarkAt]) -> list[Piece]:
     """Split the HTML at the marks. A timex that would cross a tag (half in
     italics, say) is left unmarked."""
-    out: list[Segment] = []
+    out: list[Piece] = []
     pos = 0
-    for mark in sorted(marks, key=lambda m: (m.start, not m.anchor)):
-        if mark.anchor:
-            at = offsets[mark.start]
+    for start, is_timex, _, end, anchor, timex in sorted(marks):
+        if not is_timex:
+            at = offsets[start]
             if at < pos:
                 continue
-            out.append(Segment("html", html[pos:at]))
-            out.append(Segment("anchor", anchor=mark.anchor))
+            if before := html[pos:at]:
+                out.append(("html", before, "", None))
+            out.append(("anchor", "", anchor, None))
             pos = at
             continue
-        if mark.end <= mark.start or runs[mark.start] != runs[mark.end - 1] or runs[mark.start] < 0:
+        if end <= start:
             continue
-        a = offsets[mark.start]
-        b = html_end(html, offsets, mark.end - 1)
+        run = runs[start]
+        if run < 0 or run != runs[end - 1]:
+            continue
+        a = offsets[start]
         if a < pos:
             continue
-        out.append(Segment("html", html[pos:a]))
-        out.append(Segment("timex", html[a:b], timex=mark.timex))
+        b = html_end(html, offsets, end - 1)
+        if before := html[pos:a]:
+            out.append(("html", before, "", None))
+        out.append(("timex", html[a:b], "", timex))
         pos = b
-    out.append(Segment("html", html[pos:]))
-    return [s for s in out if not (s.kind == "html" and s.html == "")]
+    if rest := html[pos:]:
+        out.append(("html", rest, "", None))
+    return out
 
 
-def _marks(a: Analysis, cited: set[int], timex_links: dict[tuple[int, str], str]) -> list[Mark]:
-    marks: list[Mark] = []
-    starts = [s0 for s0, _ in a.sentences]
-    for i, s0 in enumerate(starts):
-        if i in cited:
-            marks.append(Mark(s0, s0, anchor=f"s{i}"))
-    for t in a.timexes:
-        idx = bisect.bisect_right(starts, t.start) - 1
-        marks.append(Mark(t.start, t.end, timex=TimexMark(
-            value=t.value or "unresolved", type=t.type, datetime=html_datetime(t.when),
-            display=display_date(t.when) if t.when else UNPLACED.get(t.type, "date not resolved"),
-            event_url=timex_links.get((idx, t.text)))))
+def marked_text(a: Analysis, cited: set[int], timex_links: dict[tuple[int, str], str]) -> list[Piece]:
+    """The article's HTML cut around its cited sentences (`cited`: their
+    indexes) and dated expressions (`timex_links`: (sentence index,
+    expression) -> the URL of the event it dates)."""
+    return pieces(a.html, a.offsets, a.runs, _marks(a, cited, timex_links))
+
+
+def _marks(a: Analysis, cited: set[int], timex_links: dict[tuple[int, str], str]) -> list[MarkAt]:
+    sentences = a.sentences
+    marks: list[MarkAt] = [(sentences[i][0], 0, i, sentences[i][0], f"s{i}", None)
+                           for i in sorted(cited) if 0 <= i < len(sentences)]
+    starts = [s0 for s0, _ in sentences] if timex_links else []
+    for n, t in enumerate(a.timexes):
+        url = timex_links.get((bisect.bisect_right(starts, t.start) - 1, t.text)) if timex_links else None
+        display = display_date(t.when) if t.when else UNPLACED.get(t.type, "date not resolved")
+        marks.append((t.start, 1, n, t.end, "", (t.value or "unresolved", t.type, html_datetime(t.when), display, url)))
     return marks
+
+
+def segments(marked: list[Piece]) -> list[Segment]:
+    return [Segment(kind, html, anchor, TimexMark(*timex) if timex else None) for kind, html, anchor, timex in marked]
 
 
 @dataclass
@@ -134,35 +151,64 @@ class ArticleLinks:
     timexes: dict[str, dict[tuple[int, str], str]]  # slug -> (sentence index, expression) -> event URL
 
 
-def article_links(views: list[EventView]) -> ArticleLinks:
+@dataclass
+class Citations:
+    """The article side of the links, found from the events themselves
+    (their sources' quotes and ids), so the site's plan can mark the
+    articles' text in a forked worker before any event view is made."""
+
+    cited: dict[str, set[int]]  # article slug -> its cited sentence indexes
+    timexes: dict[str, dict[tuple[int, str], str]]  # slug -> (sentence index, expression) -> event URL
+
+    @classmethod
+    def of(cls, events: list[Event], urls: Urls) -> Citations:
+        cited: dict[str, set[int]] = defaultdict(set)
+        timex_links: dict[str, dict[tuple[int, str], str]] = defaultdict(dict)
+        for e in events:
+            url = urls.event(e.id)  # the event's view's URL
+            for s in e.sources:
+                for q in s.quotes:
+                    cited[s.article].add(q.sentence_index)
+                    timex_links[s.article][(q.sentence_index, q.expression)] = url
+        return cls(dict(cited), dict(timex_links))
+
+    def marked_text(self, a: Analysis) -> list[Piece]:
+        slug = a.article.slug
+        return marked_text(a, self.cited.get(slug, set()), self.timexes.get(slug, {}))
+
+
+def article_links(views: list[EventView], citations: Citations) -> ArticleLinks:
+    """`views`: the views of the events `citations` were found from, in the same order."""
     events_of_article: dict[str, list[EventBrief]] = defaultdict(list)
-    cited_sentences: dict[str, set[int]] = defaultdict(set)
-    timex_links: dict[str, dict[tuple[int, str], str]] = defaultdict(dict)
     for v in views:
         brief = v.brief()
         for s in v.sources:
             events_of_article[s.article].append(brief)
-            for q in s.quotes:
-                cited_sentences[s.article].add(q.sentence_index)
-                timex_links[s.article][(q.sentence_index, q.expression)] = v.url
-    return ArticleLinks(dict(events_of_article), dict(cited_sentences), dict(timex_links))
+    return ArticleLinks(dict(events_of_article), citations.cited, citations.timexes)
 
 
-def article_views(analyses: list[Analysis], links: ArticleLinks, urls: Urls) -> list[ArticleView]:
-    """Every article, newest first, with its marked text and the events it reports."""
-    ordered = sorted(analyses, key=lambda a: (a.article.date or date.min, a.article.slug), reverse=True)
-    return [article_view(a, links, urls) for a in ordered]
+def newest_first(analyses: list[Analysis]) -> list[Analysis]:
+    """The order of the list of articles."""
+    return sorted(analyses, key=lambda a: (a.article.date or date.min, a.article.slug), reverse=True)
 
 
-def article_view(a: Analysis, links: ArticleLinks, urls: Urls) -> ArticleView:
+def article_views(ordered: list[Analysis], links: ArticleLinks, urls: Urls,
+                  marked: list[list[Piece]]) -> list[ArticleView]:
+    """Every article (`ordered`: newest_first), with its marked text
+    (`marked`: Citations.marked_text of each) and the events it reports."""
+    return [article_view(a, links, urls, m) for a, m in zip(ordered, marked, strict=True)]
+
+
+def article_view(a: Analysis, links: ArticleLinks, urls: Urls, marked: list[Piece] | None = None) -> ArticleView:
+    """An article's view; `marked`: its marked_text, if made already (by a forked worker)."""
     art = a.article
     return ArticleView(
         slug=art.slug, url=urls.article(art.slug), title=art.title, source=art.source, author=art.author,
         date=art.date.isoformat() if art.date else "",
         display_date=display_day(art.date) if art.date else "undated",
         tags=[TagLink(t, urls.tag(slugify(t))) for t in art.tags], original_url=art.url,
-        segments=segments(a.html, a.offsets, a.runs, _marks(a, links.cited.get(art.slug, set()),
-                                                                links.timexes.get(art.slug, {}))),
+        segments=segments(marked if marked is not None else
+                          marked_text(a, links.cited.get(art.slug, set()), links.timexes.get(art.slug, {}))),
         events=list(links.events.get(art.slug, [])),
         summary=art.summary or (a.text.split("\n\n", 1)[0][:300]), draft=art.draft,
         unresolved=len(a.unresolved),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .dates import MONTHS, display_day
+from .ranking import Ranking
 from .urls import Urls
 from .views import EventView
 
@@ -62,13 +63,6 @@ class Listing:
     pages: list[ListPage]
 
 
-def most_salient(views: list[EventView], n: int) -> list[EventView]:
-    """The n most salient events (background ones only if nothing else), in date order."""
-    pool = [v for v in views if not v.background] or views
-    top = sorted(pool, key=lambda v: (-v.salience, v.when.sort_key(), v.id))[:n]
-    return sorted(top, key=lambda v: v.when.sort_key())
-
-
 def span_label(events: list[EventView]) -> str:
     """The days a page covers: '11 May 2010', '1–7 June 2010', '28 May – 3 June 2010'."""
     if not events:
@@ -87,12 +81,12 @@ def span_label(events: list[EventView]) -> str:
 
 
 def listing(views: list[EventView], url: str, urls: Urls, heading: Callable[[EventView], tuple[str, str]],
-            heading_url: Callable[[EventView], str | None] | None = None, highlights: bool = True,
+            ranking: Ranking, heading_url: Callable[[EventView], str | None] | None = None,
             size: int = PAGE_SIZE) -> Listing:
     """`views` (in date order) under their headings (`heading(v)` = (label,
     anchor)), split into pages of at most `size` cards; the first page opens
-    with the most salient events when the list is long."""
-    top = most_salient(views, HIGHLIGHTS) if highlights and len(views) > HIGHLIGHTS_AFTER else []
+    with the most salient events (by the site's `ranking`) when the list is long."""
+    top = ranking.most_salient(views, HIGHLIGHTS) if len(views) > HIGHLIGHTS_AFTER else []
     chunks: list[list[EventView]] = []
     room = size - len(top)
     for v in views:
@@ -105,8 +99,11 @@ def listing(views: list[EventView], url: str, urls: Urls, heading: Callable[[Eve
              for n, chunk in enumerate(chunks, 1)]
     pages[0].highlights = top
     if len(pages) > 1:
-        for p in pages:
-            p.pager = [PageLink(o.number, o.url, o.label, o is p) for o in pages]
+        # every page's pager links every page: the links to the other pages are shared
+        # (a list of 10,000 events has 100 pages: 10,000 links, made 100 times, were 1.5 s)
+        others = [PageLink(o.number, o.url, o.label, False) for o in pages]
+        for i, p in enumerate(pages):
+            p.pager = [*others[:i], PageLink(p.number, p.url, p.label, True), *others[i + 1:]]
     return Listing(url, len(views), pages)
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .dates import MONTHS, display_day
-from .listings import most_salient
 from .periods import Period, PeriodLink, Periods
+from .ranking import Ranking
 from .urls import Urls
 from .views import EventView
 
@@ -202,7 +202,7 @@ def _archive(years: list[Period], periods: Periods) -> list[ArchiveYear]:
 
 
 def overview(views: list[EventView], periods: Periods, urls: Urls, coverage: tuple[date, date] | None,
-             newest_first: bool) -> Overview:
+             newest_first: bool, ranking: Ranking) -> Overview:
     story = [v for v in views if not v.background]
     if coverage:
         first, last = coverage
@@ -215,7 +215,7 @@ def overview(views: list[EventView], periods: Periods, urls: Urls, coverage: tup
     latest = _latest(in_coverage, newest_first, periods)
     years = periods.years()
     background_events = [v for v in views if v.background]
-    bg_top = most_salient(background_events, BACKGROUND_CARDS)
+    bg_top = ranking.most_salient(background_events, BACKGROUND_CARDS)
     ov = Overview(
         key_events=key, chart=chart(story, first, last, periods, urls), latest=latest,
         latest_heading="Latest" if newest_first else "How it began",

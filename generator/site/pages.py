@@ -8,6 +8,7 @@ front page shows the overview (overview.py), never every event.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from ..content import slugify
 from ..search import bundle_subfolder, bundles_with_pages, indexed_pages
@@ -18,6 +19,7 @@ from .urls import KIND_FOLDERS, KIND_LABELS, Link, Urls
 from .views import EventView
 
 FILTER_OPTIONS = 40  # per kind: the names most often on the page
+_COUNT = itemgetter(1)
 ARTICLE_TEMPLATE = "article.html"
 
 
@@ -67,7 +69,8 @@ def filters(cards: list[EventView]) -> list[Filter]:
             years[y] = years.get(y, 0) + 1
     out = []
     for name, c in counts.items():
-        top = [n for n, _ in sorted(c.items(), key=lambda x: (-x[1], x[0]))[:FILTER_OPTIONS]]
+        # most often first, then by name: sorted by name, then (stable) by count, both in C
+        top = [n for n, _ in sorted(sorted(c.items()), key=_COUNT, reverse=True)[:FILTER_OPTIONS]]
         if top:
             out.append(Filter(name, name.capitalize(), sorted(top, key=str.lower)))
     return out
@@ -105,7 +108,7 @@ def pages(site) -> list[Page]:
             add(page.url, "period.html", title, period=p, chunk=page, filters=filters(_cards(page)))
     add(urls.years(), "years.html", "Years", overview=ov)
     for ent in site.entities:
-        lst = listing(ent.events, ent.url, urls, by_month_heading, _month_url(site))
+        lst = listing(ent.events, ent.url, urls, by_month_heading, site.ranking, _month_url(site))
         for page in lst.pages:
             add(page.url, "entity.html", ent.name if page.number == 1 else f"{ent.name}, page {page.number}",
                 entity=ent, chunk=page, filters=filters(_cards(page)))
@@ -113,7 +116,7 @@ def pages(site) -> list[Page]:
         add(urls.kind_index(kind), "entities.html", KIND_LABELS[kind], kind=kind, label=KIND_LABELS[kind],
             entities=[e for e in site.entities if e.kind == kind])
     for t in site.tags:
-        lst = listing(t.events, t.url, urls, by_month_heading, _month_url(site))
+        lst = listing(t.events, t.url, urls, by_month_heading, site.ranking, _month_url(site))
         for page in lst.pages:
             add(page.url, "tag.html", t.name if page.number == 1 else f"{t.name}, page {page.number}",
                 tag=t, chunk=page, filters=filters(_cards(page)))

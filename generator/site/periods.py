@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from ..content import slugify
 from .dates import MONTHS, display_day
 from .listings import Listing, listing
+from .ranking import Ranking
 from .urls import Urls
 from .views import EventView
 
@@ -88,7 +89,7 @@ def _heading_in_month(v: EventView) -> tuple[str, str]:
     return v.display_date, "g-" + slugify(v.display_date)
 
 
-def plan_periods(views: list[EventView], urls: Urls, coverage: date | None) -> Periods:
+def plan_periods(views: list[EventView], urls: Urls, coverage: date | None, ranking: Ranking) -> Periods:
     by_year: dict[int, list[EventView]] = defaultdict(list)
     eras: dict[str, list[EventView]] = defaultdict(list)
     for v in views:
@@ -123,7 +124,7 @@ def plan_periods(views: list[EventView], urls: Urls, coverage: date | None) -> P
         p.previous = periods[i - 1].link() if i else None
         p.next = periods[i + 1].link() if i + 1 < len(periods) else None
         heading = _heading_in_month if p.kind == "month" else _heading_in_year
-        p.listing = listing(p.events, p.url, urls, heading)
+        p.listing = listing(p.events, p.url, urls, heading, ranking)
         for page in p.listing.pages:
             for g in page.groups:
                 for v in g.events:

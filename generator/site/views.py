@@ -11,6 +11,7 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ..content import slugify
 from ..corpus.entities import EntityIndex
@@ -46,7 +47,7 @@ class EventBrief:
     datetime: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QuoteView:
     """One sentence of a source article that reports the event."""
 
@@ -58,7 +59,7 @@ class QuoteView:
     url: str  # the sentence's anchor on the article page
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourceView:
     """One article that reports the event, with its quotes."""
 
@@ -97,7 +98,7 @@ class EventView:
     edited: list[str]
     draft: bool  # every source is a draft article
     updated: str  # the newest source's publication date
-    background: bool = False  # before the corpus's coverage (mark_key_and_background)
+    background: bool = False  # before the corpus's coverage (ranking.mark_key_and_background)
     key: bool = False  # one of the site's key events
     listing_url: str = ""  # where the event is listed in its period, with its card as #target
     listing_label: str = ""  # that period ("April 2009")
@@ -160,25 +161,44 @@ class Names:
         return got
 
 
+@lru_cache(maxsize=1 << 16)
 def _value_display(value: str) -> str:
+    """Worked out once per value: the quotes of 65,000 events (10,000 articles) share a few thousand."""
     when = calendar.when(value)
     return display_date(when) if when else value
 
 
-def _source_view(s: Source, articles: dict[str, Analysis], urls: Urls) -> SourceView:
-    art = articles[s.article].article
-    page = urls.article(s.article)
+class SourceArticles:
+    """What an event's source shows of its article (its page, author and
+    publication date), worked out once per article rather than once per
+    event that cites it."""
+
+    def __init__(self, articles: dict[str, Analysis], urls: Urls):
+        self.articles, self.urls = articles, urls
+        self._facts: dict[str, tuple[str, str, str, str, bool]] = {}
+
+    def facts(self, slug: str) -> tuple[str, str, str, str, bool]:
+        """(page URL, author, published, published as readers read it, draft)."""
+        got = self._facts.get(slug)
+        if got is None:
+            art = self.articles[slug].article
+            got = self._facts[slug] = (self.urls.article(slug), art.author, art.date.isoformat() if art.date else "",
+                                       display_day(art.date) if art.date else "", art.draft)
+        return got
+
+
+def _source_view(s: Source, articles: SourceArticles) -> SourceView:
+    page, author, published, published_display, _ = articles.facts(s.article)
     quotes = [QuoteView(q.sentence, q.expression, q.value, _value_display(q.value), q.sentence_index,
                         page + "#" + q.anchor) for q in s.quotes]
     return SourceView(
         article=s.article, article_title=s.article_title, article_url=page, url=quotes[0].url, quotes=quotes,
-        source_name=s.source_name, author=art.author, published=art.date.isoformat() if art.date else "",
-        published_display=display_day(art.date) if art.date else "",
+        source_name=s.source_name, author=author, published=published, published_display=published_display,
     )
 
 
-def event_view(e: Event, articles: dict[str, Analysis], names: Names, urls: Urls) -> EventView:
-    sources = [_source_view(s, articles, urls) for s in e.sources]
+def event_view(e: Event, articles: SourceArticles, names: Names, urls: Urls) -> EventView:
+    sources = [_source_view(s, articles) for s in e.sources]
     year = e.when.start.year if e.precision not in ("decade", "century") else None
     return EventView(
         id=e.id, url=urls.event(e.id), when=e.when, date=e.date, precision=e.precision, mod=e.mod,
@@ -189,7 +209,7 @@ def event_view(e: Event, articles: dict[str, Analysis], names: Names, urls: Urls
         named=[r for r in (names.link(n) for n in every_name(e)) if r],
         year=year, year_url=urls.year(year) if year else None,
         month=e.when.start.month if e.precision in ("day", "week", "month") else None,
-        edited=list(e.edited), draft=all(articles[s.article].article.draft for s in e.sources),
+        edited=list(e.edited), draft=all(articles.facts(s.article)[4] for s in e.sources),
         updated=max((s.published for s in sources if s.published), default=""),
     )
 
@@ -203,16 +223,6 @@ def coverage_start(analyses: list[Analysis]) -> date | None:
     (the events that led up to its first reports)."""
     first = Coverage([a.article.date for a in analyses if a.article.date]).start()
     return first - COVERAGE_MARGIN if first else None
-
-
-def mark_key_and_background(views: list[EventView], events: list[Event], n: int) -> None:
-    """Background: what the corpus stage marked (events that ended before the
-    coverage began). Key: the n most salient of the others."""
-    for v, e in zip(views, events, strict=True):
-        v.background = e.background
-    story = [v for v in views if not v.background]
-    for v in sorted(story, key=lambda v: (-v.salience, v.when.sort_key(), v.id))[: max(0, n)]:
-        v.key = True
 
 
 def link_neighbours(views: list[EventView], related: list[list[int]]) -> None:
