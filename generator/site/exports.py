@@ -101,11 +101,10 @@ def _event_entry(v: EventView) -> dict:
 def _event_entries(views: list[EventView], first: bool) -> bytes:
     """events.json's entries of `views`, as safe_json writes them in the list
     of events (a comma before each but the list's first)."""
-    parts: list[str] = []
-    for i, v in enumerate(views):
-        parts.append("" if first and i == 0 else ",")
-        parts += _json_parts(_event_entry(v), 0)
-    return _safe(parts)
+    if not views:
+        return b""
+    text = json.dumps([_event_entry(v) for v in views], ensure_ascii=False, separators=(",", ":"))
+    return _safe(["" if first else ",", text[1:-1]])  # one encoder call, its list's brackets left out
 
 
 def timelinejs_events(site: Site) -> list[EventView]:
