@@ -148,6 +148,12 @@ def article_links(views: list[EventView]) -> ArticleLinks:
     return ArticleLinks(dict(events_of_article), dict(cited_sentences), dict(timex_links))
 
 
+def lead_text(text: str) -> str:
+    """What an article without a summary of its own is summed up by: the
+    start of its first paragraph (the same again when given that)."""
+    return text.split("\n\n", 1)[0][:300]
+
+
 def article_views(analyses: list[Analysis], links: ArticleLinks, urls: Urls) -> list[ArticleView]:
     """Every article, newest first, with its marked text and the events it reports."""
     ordered = sorted(analyses, key=lambda a: (a.article.date or date.min, a.article.slug), reverse=True)
@@ -164,6 +170,6 @@ def article_view(a: Analysis, links: ArticleLinks, urls: Urls) -> ArticleView:
         segments=segments(a.html, a.offsets, a.runs, _marks(a, links.cited.get(art.slug, set()),
                                                                 links.timexes.get(art.slug, {}))),
         events=list(links.events.get(art.slug, [])),
-        summary=art.summary or (a.text.split("\n\n", 1)[0][:300]), draft=art.draft,
+        summary=art.summary or lead_text(a.text), draft=art.draft,
         unresolved=len(a.unresolved),
     )
