@@ -13,14 +13,18 @@ import pytest
 from generator import pipeline
 from generator.build import GENERATOR
 from generator.render import PageRenderer
-from generator.site import plan
+from generator.site import plan, planned
 from tests.support import analysed, seed_project
 
 
-def _site(project: Path):
+def _inputs(project: Path):
     config, resources, analyses, _ = analysed(project)
     events, index = pipeline.merged_events(analyses, resources, config)
-    return plan(config, analyses, events, index)
+    return config, analyses, events, index
+
+
+def _site(project: Path):
+    return plan(*_inputs(project))
 
 
 def _fingerprints(site) -> dict[str, str]:
@@ -96,3 +100,20 @@ def test_a_views_own_lists_are_hashed_in_place_to_the_same_fingerprints(seed):
     assert [fresh.page(*p) for p in pages] == [remembered.page(*p) for p in pages]
     sources = {id(v.sources) for v in site.events}
     assert sources <= set(remembered._memo) and not sources & set(fresh._memo)
+
+
+def test_planning_from_slim_analyses_makes_the_same_pages(seed):
+    """A command-line build plans from site.planned's analyses (no mentions,
+    no Markdown source, the plain text cut to the summary's part), to leave
+    the memory they held to the views: every page is the same, fingerprint
+    and bytes, and so are the site's warnings."""
+    config, analyses, events, index = _inputs(seed)
+    full = plan(config, analyses, events, index)
+    slim = plan(config, [planned(a) for a in analyses], events, index)
+    assert any(not a.article.summary for a in analyses)  # the summary from the text is exercised
+    assert [p.path for p in slim.pages] == [p.path for p in full.pages]
+    assert _fingerprints(slim) == _fingerprints(full)
+    rendered = [PageRenderer(site, GENERATOR) for site in (full, slim)]
+    assert all(rendered[0].render_one(a) == rendered[1].render_one(b) for a, b in zip(full.pages, slim.pages,
+                                                                                       strict=True))
+    assert slim.warnings == full.warnings

@@ -8,7 +8,7 @@ indexes), with every URL made by `urls.Urls`, then the list of pages
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..config import SiteConfig
@@ -19,9 +19,9 @@ from ..forked import Parts
 from ..model import Analysis, Event
 from ..search import bundle_count
 from ..temporal import calendar
-from .articles import ArticleLinks, ArticleView, Citations, Piece, article_links, article_views, newest_first
+from .articles import ArticleLinks, ArticleView, Citations, Piece, article_links, article_views, lead_text, newest_first
 from .indexes import EntityView, TagView, entity_views, tag_views
-from .notices import site_warnings
+from .notices import PLACEHOLDER, site_warnings
 from .overview import Overview, overview
 from .pages import Page, pages
 from .periods import Periods, plan_periods
@@ -55,6 +55,18 @@ class Site:
 FORK_MIN_EVENTS = 10_000
 RELATED_PART = 500  # events per part of that work
 ARTICLE_PART = 100  # articles per part of the marking of their text
+
+
+def planned(a: Analysis) -> Analysis:
+    """An analysis with only what plan() reads of it, for a build that keeps
+    nothing else: no mentions (the events hold what the pages show of them),
+    of the plain text only the start an article's summary may take
+    (articles.lead_text), of the Markdown source only one that still holds
+    the placeholder text (notices.site_warnings). At 10,000 articles the
+    source and the text alone are about 250 MB; the views and pages the
+    planning makes then fill the space the mentions leave."""
+    body = a.article.body if PLACEHOLDER in a.article.body else ""
+    return replace(a, article=replace(a.article, body=body), text=lead_text(a.text), mentions=(), lower_words="")
 
 
 def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
@@ -137,4 +149,4 @@ def moved_urls(moved: list[Moved], urls: Urls, periods: Periods) -> dict[str, st
     return out
 
 
-__all__ = ["Page", "Site", "Urls", "plan"]
+__all__ = ["Page", "Site", "Urls", "plan", "planned"]

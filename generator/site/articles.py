@@ -192,6 +192,12 @@ def newest_first(analyses: list[Analysis]) -> list[Analysis]:
     return sorted(analyses, key=lambda a: (a.article.date or date.min, a.article.slug), reverse=True)
 
 
+def lead_text(text: str) -> str:
+    """What an article without a summary of its own is summed up by: the
+    start of its first paragraph (the same again when given that)."""
+    return text.split("\n\n", 1)[0][:300]
+
+
 def article_views(ordered: list[Analysis], links: ArticleLinks, urls: Urls,
                   marked: list[list[Piece]]) -> list[ArticleView]:
     """Every article (`ordered`: newest_first), with its marked text
@@ -210,6 +216,6 @@ def article_view(a: Analysis, links: ArticleLinks, urls: Urls, marked: list[Piec
         segments=segments(marked if marked is not None else
                           marked_text(a, links.cited.get(art.slug, set()), links.timexes.get(art.slug, {}))),
         events=list(links.events.get(art.slug, [])),
-        summary=art.summary or (a.text.split("\n\n", 1)[0][:300]), draft=art.draft,
+        summary=art.summary or lead_text(a.text), draft=art.draft,
         unresolved=len(a.unresolved),
     )
