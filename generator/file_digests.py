@@ -14,9 +14,10 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 from pathlib import Path
+
+from .cache_file import save_json
 
 RACY_SECONDS = 2.0  # a file modified this recently when read may change again within the same timestamp
 FILES_FORMAT = 1
@@ -97,12 +98,5 @@ class FileDigests:
             return
         files = {k: [list(sig), d.hex()] for k, (sig, d) in sorted(self.table.items())}
         data = {"format": FILES_FORMAT, "files": files}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".files.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
-                json.dump(data, fh, separators=(",", ":"))
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        save_json(path, data, separators=(",", ":"))
         self.changed = False

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .analysis.cache import Cache
+from .cache_file import save_json
 from .config import LimitSettings
 from .content import read_article
 from .errors import Problem, Report
@@ -190,11 +190,4 @@ class ArticleIndex:
                  for name, (sig, how, slug, warnings) in sorted(seen.items()) if slug in key_of}
         if table == self.table:
             return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".article-index.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
-                json.dump({"format": self.FORMAT, "files": table}, fh, separators=(",", ":"))
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        save_json(path, {"format": self.FORMAT, "files": table}, separators=(",", ":"))

@@ -40,8 +40,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -49,6 +47,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..analysis.names import Gazetteer
+from ..cache_file import save_json
 from ..model import Analysis
 from .entities import EntityIndex
 
@@ -145,18 +144,7 @@ def save(path: Path, record: MergeRecord) -> None:
     made = {name: [m[i] for m in record.made] for i, name in enumerate(Made._fields)}
     data = {"format": FORMAT, "settings": record.settings, "words": record.words, "canonical": record.canonical,
             "kinds": record.kinds, "articles": record.articles, "groups": record.groups, "made": made}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:  # json.dumps, in C (json.dump encodes in Python)
-                fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+    save_json(path, data, ensure_ascii=False, separators=(",", ":"))
 
 
 def load(path: Path, settings: str) -> MergeRecord | None:

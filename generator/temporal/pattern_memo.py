@@ -14,12 +14,11 @@ their text: an entry gives exactly what compile_rule_pattern returns.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
+from ..cache_file import save_json
 from .required import Factor
 from .rules import compile_rule_pattern
 
@@ -69,15 +68,8 @@ class PatternMemo:
         cannot be written only costs speed)."""
         if not self.changed or self.path is None:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".temporal-patterns.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"key": self.key, "patterns": self.entries}, fh, sort_keys=True)
-            os.replace(tmp, self.path)
+        if save_json(self.path, {"key": self.key, "patterns": self.entries}, sort_keys=True):
             self.changed = False
-        except OSError:
-            pass
 
 
 def _decoded(entry) -> Compiled | None:

@@ -1,0 +1,30 @@
+"""One JSON file of the project's cache, written so that a reader sees the
+old file or the new one, never half of either (a temporary file beside it,
+renamed over it); a cache that cannot be written only costs speed, so a
+failure is reported, not raised."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+def save_json(path: Path, data: object, **dumps) -> bool:
+    """Write `data` as json.dumps(data, **dumps) writes it (the C encoder:
+    json.dump encodes in Python), in UTF-8; False if it could not be written."""
+    try:
+        text = json.dumps(data, **dumps).encode("utf-8", "surrogatepass")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return False
+    return True
