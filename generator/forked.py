@@ -150,20 +150,34 @@ def release_free_memory() -> None:
 
 
 class Chunks:
-    """The parts the processes share: which is next, and the first one
-    that failed (none after it is begun)."""
+    """The parts the processes share: which is next from the front, which
+    from the back, and the first one that failed (none after it is begun).
+    Forked workers take parts from the front; the render's main process
+    takes them from the back (render.py), so work that shares cached pieces
+    (the event cards of the listing pages) stays in one process."""
 
     def __init__(self, ctx, count: int):
+        self.count = count
         self.next = ctx.Value("i", 0)  # in shared memory, inherited by the forked workers
         self.end = ctx.Value("i", count, lock=False)  # one past the last part to begin; guarded by next's lock
+        self.back = ctx.Value("i", count, lock=False)  # the last part taken from the back; guarded by next's lock
         self.shown = 0  # items this process has reported to a progress bar
 
     def take(self) -> int | None:
         with self.next.get_lock():
             n = self.next.value
-            if n >= self.end.value:
+            if n >= min(self.end.value, self.back.value):
                 return None
             self.next.value = n + 1
+            return n
+
+    def take_last(self) -> int | None:
+        """The last part nobody has taken (before a failed part's end)."""
+        with self.next.get_lock():
+            n = min(self.end.value, self.back.value) - 1
+            if n < self.next.value:
+                return None
+            self.back.value = n
             return n
 
     def stop_after(self, n: int) -> None:
@@ -172,6 +186,6 @@ class Chunks:
 
     def taken(self, size: int, total: int) -> int:
         """Items taken since the last call, parts of `size` items (for a progress bar)."""
-        upto = min(self.next.value * size, total)
+        upto = min((self.next.value + self.count - self.back.value) * size, total)
         new, self.shown = upto - self.shown, max(upto, self.shown)
         return max(new, 0)

@@ -282,12 +282,13 @@ class PageRenderer:
         """Render every page into `sink`; raises BuildError naming the first
         template error (the same one whatever the number of workers).
 
-        A rebuild (fingerprints of the live site known) first fingerprints
-        every page here, once: the fingerprints share most of their work (an
-        event's view is hashed once, for all the pages listing it), and after
-        an edit only a few pages differ, too few to be worth forking workers
-        that would each hash the shared views again. A cold build renders
-        every page, so its workers fingerprint the pages they render.
+        A big site's pages are all fingerprinted first, in parts on every
+        core (_fingerprint_in_parts): the fingerprints share most of their
+        work (an event's view is hashed once, for all the pages listing it).
+        A rebuild then renders only the few pages that differ; a cold build
+        renders them all, and its render processes no longer each hash the
+        views they share (1,000 articles: 3.8 s of CPU hashing in two render
+        processes, 1.7 s in one, against about 1.7 s now in parts).
 
         With `first` (a test of a page's path) and `on_first`, a rebuild
         settles the `first` pages (kept or rendered) before the others and
@@ -295,7 +296,7 @@ class PageRenderer:
         so it runs beside the fingerprinting and rendering of the rest
         instead of after it. on_first is not called when a page failed, nor
         by a cold build (whose render workers already use every core)."""
-        if self.previous and self.only is None and self._can_fork(len(self.site.pages)):
+        if self.only is None and self._can_fork(len(self.site.pages)):
             self._fingerprint_in_parts()
         if not (self.previous or self.only is not None):
             outcome = self._render_todo(sink)
@@ -411,7 +412,7 @@ class PageRenderer:
             workers = min(self.jobs, len(ranges)) - 1
             with ctx.Pool(workers, initializer=_start_worker, initargs=(self, sink, ranges, chunks)) as pool:
                 running = [pool.apply_async(_render_in_worker) for _ in range(workers)]
-                outcome = self.render_chunks(sink, ranges, chunks, show=True)
+                outcome = self.render_chunks(sink, ranges, chunks, show=True, from_back=True)
                 for job in running:
                     outcome.add(job.get())
         finally:
@@ -420,14 +421,21 @@ class PageRenderer:
             self.progress(len(self.todo) - chunks.shown)
         return outcome
 
-    def render_chunks(self, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks, show: bool = False) -> Outcome:
+    def render_chunks(self, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks, show: bool = False,
+                      from_back: bool = False) -> Outcome:
         """Render the next chunk not yet taken, until none is left (or one
         after a failed page's: the failure reported is then the first, as
-        every chunk before it is still rendered)."""
+        every chunk before it is still rendered). The workers take chunks
+        from the front of the site (the event and article pages), this
+        process `from_back` (the listing pages of tags, entities and
+        periods), until they meet: the event cards those listings share are
+        then rendered in one process, not in each (the event pages show
+        none), and each process keeps to its own kind of page."""
         out = Outcome()
+        take = chunks.take_last if from_back else chunks.take
         progress, self.progress = self.progress, None  # shown per chunk taken, below
         try:
-            while (n := chunks.take()) is not None:
+            while (n := take()) is not None:
                 part = self.render_range(*ranges[n], sink)
                 out.add(part)
                 if part.problem:

@@ -75,6 +75,24 @@ def test_a_template_error_in_a_worker_is_the_same_error_and_leaves_the_output(wo
     assert "no_such_field" in p.message and str(p.path).endswith("templates/event.html") and p.line == 4
 
 
+def test_the_first_template_error_is_reported_though_a_later_page_fails_first(workers_always, tmp_path):
+    """The main process renders from the back of the site (robots.txt
+    first) while the workers render from the front (the event pages): a
+    failure at the back must not hide an earlier page's."""
+    project = seed_project(tmp_path / "p")
+    (project / "templates").mkdir()
+    (project / "templates" / "event.html").write_text('{% extends "base.html" %}\n{% block main %}\n'
+                                                      "{{ event.no_such_field }}\n{% endblock %}\n")
+    (project / "templates" / "robots.txt").write_text("{{ no_such_value.field }}\n")
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(BuildError) as exc:
+            build_site(project / "site.toml", use_cache=False, search_index=False, jobs=jobs)
+        errors.append(exc.value.problems)
+    assert errors[0] == errors[1] and len(errors[0]) == 1
+    assert "no_such_field" in errors[0][0].message and str(errors[0][0].path).endswith("templates/event.html")
+
+
 def test_no_cache_reads_no_cache_but_writes_a_fresh_one(tmp_path):
     project = make_project(tmp_path / "p", {"a.md": ARTICLE})
     build_site(project / "site.toml", output=tmp_path / "first", use_cache=False, search_index=False)

@@ -95,3 +95,41 @@ def test_parts_come_back_in_order_and_a_failing_part_fails_the_map(forking):
     with pytest.raises(ValueError, match="part 37"):
         forked.map_parts(_square_or_fail, 50, 2)
     assert forked.map_parts(_square_or_fail, 30, 1) == [n * n for n in range(30)]
+
+
+def _take_from_front(chunks, conn) -> None:
+    """A forked worker's share: parts from the front until none is left."""
+    taken = []
+    while (n := chunks.take()) is not None:
+        taken.append(n)
+    conn.send(taken)
+    conn.close()
+
+
+def test_parts_taken_from_both_ends_are_each_taken_once():
+    """The render's main process takes parts from the back while a worker
+    takes them from the front (render.render_chunks): every part is taken
+    exactly once, and after a failed part none beyond it is begun."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    chunks = forked.Chunks(ctx, 400)
+    mine, theirs = ctx.Pipe(duplex=False)
+    worker = ctx.Process(target=_take_from_front, args=(chunks, theirs))
+    worker.start()
+    back = []
+    while (n := chunks.take_last()) is not None:
+        back.append(n)
+    front = mine.recv()
+    worker.join()
+    assert sorted(front + back) == list(range(400))
+    assert front == sorted(front) and back == sorted(back, reverse=True) and back[0] == 399
+    assert chunks.taken(1, 400) == 400
+
+    one = forked.Chunks(ctx, 10)
+    assert [one.take(), one.take_last(), one.take()] == [0, 9, 1]
+    one.stop_after(5)  # part 5 failed: 2 to 5 are still done, 6 to 8 never begun
+    rest = []
+    while (n := one.take_last()) is not None:
+        rest.append(n)
+    assert rest == [5, 4, 3, 2] and one.take() is None
