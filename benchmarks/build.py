@@ -251,6 +251,11 @@ def main(argv: list[str] | None = None) -> int:
                                                        / summary["pelican"]["wall_median_s"], 3),
                 "ours_cold_wall / hugo_wall": round(summary["ours_cold"]["wall_median_s"]
                                                     / summary["hugo"]["wall_median_s"], 3),
+                # each run's ratio (ours and Pelican run one after the other): steadier than
+                # the ratio of the medians when the host's speed drifts between runs
+                "ours_cold_wall / pelican_wall, per run": [
+                    round(o["wall"] / p["wall"], 3)
+                    for o, p in zip(results["ours_cold"], results["pelican"], strict=True)],
             },
         }
         report_result(args.out, f"n{args.n}" + ("" if args.density == "news" else f"-{args.density}"), report)
