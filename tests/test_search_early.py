@@ -106,3 +106,20 @@ def test_a_page_failing_after_the_indexer_started_leaves_the_live_site_and_no_in
     (project / "templates" / "event.html").unlink()
     build(project / "site.toml", output=project / "site")
     _cold_equals_warm(project)
+
+
+def test_a_cold_build_failing_after_the_indexer_started_leaves_no_site_and_no_indexer(tmp_path):
+    """A cold build starts Pagefind beside its rendering too: a page failing
+    after that leaves no output folder, no indexer running and none of its files."""
+    project = seed_project(tmp_path / "p")
+    (project / "templates").mkdir()
+    (project / "templates" / "event.html").write_text("{% extends 'base.html' %}{% block main %}"
+                                                      "{{ no_such_value }}{% endblock %}")
+    with pytest.raises(BuildError) as failed:
+        build(project / "site.toml", output=project / "site")
+    assert "no_such_value" in str(failed.value) and "event.html" in str(failed.value)
+    _tree_started(project)  # the indexer had started: its tree of pages is there
+    assert _indexer_processes() == []
+    assert not (project / "site").exists() or not any((project / "site").iterdir())
+    staging = project / ".site.staging"
+    assert not staging.exists() or [p.name for p in staging.iterdir() if p.name.startswith(".pagefind")] == []
