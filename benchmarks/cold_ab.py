@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import statistics
 import subprocess
@@ -34,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.build import Trash, make_corpus  # noqa: E402
+from benchmarks.build import Trash, make_corpus, stages  # noqa: E402
 from tests.support import report_result  # noqa: E402
 
 
@@ -71,10 +70,8 @@ def cold_build(code: Path, site: Path, trash: Trash, busy: bool) -> dict:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"the build with {code} failed:\n{proc.stderr[-2000:]}")
-    laps = [line for line in proc.stdout.splitlines() if line.startswith("  resources ")]
-    stages = {k: float(v) for k, v in re.findall(r"(\w[\w-]*) ([\d.]+)s", laps[-1] if laps else "")}
     return {"wall": round(wall, 3), "user": round(after.ru_utime - before.ru_utime, 3),
-            "sys": round(after.ru_stime - before.ru_stime, 3), "stages": stages,
+            "sys": round(after.ru_stime - before.ru_stime, 3), "stages": stages(proc.stdout),
             **({"busy_cores": " ".join(timeline)} if busy else {})}
 
 

@@ -300,32 +300,21 @@ class PageRenderer:
         on_first is not called when a page failed."""
         if self.only is None and self._can_fork(len(self.site.pages)):
             self._fingerprint_in_parts()
-        if not (self.previous or self.only is not None):
-            if self.first is None or on_first is None:
-                outcome = self._render_todo(sink)
-            else:
-                first = self.first
-                self.todo = [i for i, page in enumerate(self.site.pages) if first(page.path)]
-                rest = [i for i, page in enumerate(self.site.pages) if not first(page.path)]
-                outcome = self._render_todo(sink)
-                if not outcome.problem:
-                    on_first()
-                self.todo = rest  # rendered after a failure too: the failure reported is the site's first
-                outcome.add(self._render_todo(sink))
-        elif self.first is None or on_first is None:
-            outcome = self._keep_unchanged(sink, range(len(self.site.pages)))
+        everything = range(len(self.site.pages))
+        if self.first is None or on_first is None:
+            outcome = self._settle(sink, everything)
             outcome.add(self._render_todo(sink))
         else:
             first = self.first
-            leading = [i for i, page in enumerate(self.site.pages) if first(page.path)]
+            leading = [i for i in everything if first(self.site.pages[i].path)]
             chosen = set(leading)
-            outcome = self._keep_unchanged(sink, leading)
+            outcome = self._settle(sink, leading)
             outcome.add(self._render_todo(sink))
             if not outcome.problem:
                 on_first()
             # The rest is rendered even after a failure, so the failure reported is the
-            # site's first, as in a cold build (Outcome.add keeps the earliest).
-            outcome.add(self._keep_unchanged(sink, [i for i in range(len(self.site.pages)) if i not in chosen]))
+            # site's first (Outcome.add keeps the earliest).
+            outcome.add(self._settle(sink, [i for i in everything if i not in chosen]))
             outcome.add(self._render_todo(sink))
         if outcome.problem:
             raise BuildError(outcome.problem[1])
@@ -368,6 +357,14 @@ class PageRenderer:
         for n, digests in enumerate(map_parts(page_digests, parts, self.jobs)):
             for page, digest in zip(pages[n::parts], digests, strict=True):
                 known[page.path] = digest
+
+    def _settle(self, sink: Sink, places) -> Outcome:
+        """The pages at `places` to render next (`todo`): in a cold build all
+        of them; in a rebuild those whose fingerprint changed (_keep_unchanged)."""
+        if not self.previous and self.only is None:
+            self.todo = list(places)
+            return Outcome()
+        return self._keep_unchanged(sink, places)
 
     def _keep_unchanged(self, sink: Sink, places) -> Outcome:
         """Of the pages at `places`, keep those whose fingerprint matches the
