@@ -26,8 +26,11 @@
   last output and cache, 6.7 s 45 s later (user 30 to 33 s either way). A
   fresh clone in CI or on Netlify starts with no such deletions.
 * Ours: cold (no cache, empty output), no change (a rebuild of the same
-  project: up to date), one article edited, one article added; plus the time
-  of each stage (--timings) of every case.
+  project: up to date), a correction appended to one article (a paragraph
+  at its end: it shows on the article's page alone, generator/own_pages.py),
+  one article edited (a sentence added to its second paragraph: every
+  sentence after it moves, and the events that quote them), one article
+  added; plus the time of each stage (--timings) of every case.
 
 Results: benchmarks/results/build.json (key n<N>, or n<N>-dense).
 """
@@ -154,7 +157,7 @@ def run(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
 
 def stages(stdout: str) -> dict[str, float]:
     """The stage times `--timings` prints ("resources 0.1s, read 1.2s, ...")."""
-    m = re.search(r"^\s*(resources|unchanged) .*$", stdout, re.M)
+    m = re.search(r"^\s*(resources|unchanged|own-pages) .*$", stdout, re.M)
     if not m:
         return {}
     return {k: float(v.rstrip("s")) for k, v in (p.strip().split(" ") for p in m.group(0).split(","))}
@@ -177,10 +180,10 @@ def summarise(rows: list[dict]) -> dict:
 
 
 def table(summary: dict) -> str:
-    lines = [f"{'case':<12} {'wall s':>8} {'cpu s':>8} {'tree PSS MB':>12} {'tree RSS MB':>12} {'pages':>7}  stages"]
+    lines = [f"{'case':<15} {'wall s':>8} {'cpu s':>8} {'tree PSS MB':>12} {'tree RSS MB':>12} {'pages':>7}  stages"]
     for case, s in summary.items():
         st = ", ".join(f"{k} {v}" for k, v in s["stage_seconds_median"].items())
-        lines.append(f"{case:<12} {s['wall_median_s']:>8} {s['cpu_median_s']:>8} {s['peak_tree_pss_mb_max']:>12} "
+        lines.append(f"{case:<15} {s['wall_median_s']:>8} {s['cpu_median_s']:>8} {s['peak_tree_pss_mb_max']:>12} "
                      f"{s['peak_tree_rss_mb_max']:>12} {s['pages'] or '':>7}  {st}")
     return "\n".join(lines)
 
@@ -203,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         for fmt in ("plain", "hugo", "pelican"):
             make_corpus(args.n, fmt, tmp / fmt, args.density)
         results: dict[str, list[dict]] = {k: [] for k in ("hugo", "pelican", "ours_cold", "ours_no_change",
-                                                            "ours_edit", "ours_add")}
+                                                            "ours_correction", "ours_edit", "ours_add")}
         for i in range(args.runs):
             out = tmp / f"hugo-out-{i}"
             row = run([str(bin_dir / "hugo"), "--quiet", "-d", str(out)], tmp / "hugo")
@@ -231,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
             results["ours_no_change"].append(run(cmd, site, env))
             article = sorted((site / "content" / "articles").glob("*.md"))[0]
             original = article.read_text()
+            article.write_text(original + f"\nCorrection (run {i}): an earlier version misspelled a name.\n")
+            results["ours_correction"].append(run(cmd, site, env))
             article.write_text(original.replace("\n\n", f"\n\nEdited in run {i}. ", 1))
             results["ours_edit"].append(run(cmd, site, env))
             article.write_text(original)

@@ -43,7 +43,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             if args.timings:
                 print("  " + ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items()))
             return 0
-        print(f"built {result.pages} pages from {result.articles} articles ({len(result.events)} events) "
+        print(f"built {result.pages} pages from {result.articles} articles ({result.event_count} events) "
               f"into {result.config.output_dir} in {time.perf_counter() - start:.2f}s"
               + (f" [{s.written} written, {s.unchanged} unchanged, {s.removed} removed]" if s else ""))
         if args.timings:

@@ -46,7 +46,9 @@ class BuildOptions:
     jobs: int | None = None  # worker processes for per-article work (None: all cores)
     write_output: bool = True  # False: check only, write nothing
     search_index: bool = True  # run Pagefind (when installed and enabled in site.toml)
-    skip_unchanged: bool = False  # stop early when nothing changed since the last complete build
+    # stop early when nothing changed since the last complete build, and redo only the edited articles'
+    # pages when nothing else can have changed (own_pages.py; the result then lists no events)
+    skip_unchanged: bool = False
     allow_shrink: bool = False  # allow a build to remove more than half of the published pages
 
 
@@ -69,6 +71,7 @@ class Inputs:
     """What the output depends on, as the up-to-date check found it."""
 
     files: list[str | Path]  # templates, articles, overrides (each hashed into the key)
+    articles: list[str]  # the article files among them
     resources: str  # the language resources' fingerprint
     options: str  # the build options that change the output
     with_search: bool  # Pagefind runs (installed, enabled, writing)
@@ -128,8 +131,10 @@ def no_collections():
 def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: BuildState | None = None) -> BuildResult:
     """Build the site. With skip_unchanged (the command line's default), a
     build whose inputs all match the last complete build into the same output
-    folder stops here: the output is already what it would write. Library
-    callers get the full result (events and all). `state` is what a
+    folder stops here: the output is already what it would write; and a
+    build whose edits show on the edited articles' own pages alone renders
+    just those (own_pages.py). Library callers get the full result (events
+    and all). `state` is what a
     long-running caller (the preview) keeps between builds (generator.state);
     without one, the input files' digests come from the project's cache
     folder. The garbage collector runs rarely meanwhile."""
@@ -159,6 +164,15 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
             report.warnings += [config_notice] if config_notice else []
             return _unchanged(config, report, done, timer)
 
+    if state is None and options.skip_unchanged and options.use_cache and options.write_output:
+        from . import own_pages  # the edited articles' own pages alone, when nothing else can have changed
+
+        with fewer_collections():
+            quick = own_pages.rebuild(config, options, found, files, report, timer)
+        if quick is not None:
+            return quick
+        timer.timings.pop("own-pages", None)
+
     from . import pipeline  # here, not above: only a build with work to do loads the stages
 
     with fewer_collections():
@@ -168,10 +182,11 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
 def current_inputs(config: SiteConfig, options: str, with_search: bool, files: FileDigests) -> Inputs:
     """Every file the output depends on and the key they make together; an
     unchanged file's digest comes from `files` (no read)."""
+    articles = inputs.article_files(config.content_dir, config.root)
     listed: list[str | Path] = [*inputs.template_files(inputs.template_dirs(config.templates_dir)),
-              *inputs.article_files(config.content_dir, config.root), *inputs.override_files(config.content_dir)]
+                                *articles, *inputs.override_files(config.content_dir)]
     fingerprint = inputs.resources_fingerprint(config)  # the resource files' bytes: nothing is compiled
-    return Inputs(listed, fingerprint, options, with_search,
+    return Inputs(listed, articles, fingerprint, options, with_search,
                   freshness.build_key(config, fingerprint, listed, options, files))
 
 

@@ -14,13 +14,17 @@ from pathlib import Path
 def save_json(path: Path, data: object, **dumps) -> bool:
     """Write `data` as json.dumps(data, **dumps) writes it (the C encoder:
     json.dump encodes in Python), in UTF-8; False if it could not be written."""
+    return save_bytes(path, json.dumps(data, **dumps).encode("utf-8", "surrogatepass"))
+
+
+def save_bytes(path: Path, data: bytes) -> bool:
+    """Write `data` atomically (a temporary file renamed into place); False if it could not be written."""
     try:
-        text = json.dumps(data, **dumps).encode("utf-8", "surrogatepass")
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
+                fh.write(data)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -75,6 +75,18 @@ class FileDigests:
                 del self.table[name]
                 self.changed = True
 
+    def hex_of(self, path: str) -> str:
+        """The file's SHA-256 in hex: the table's when its signature still
+        holds, else read now; "" for a file that cannot be read."""
+        try:
+            st = os.stat(path)
+            known = self.table.get(path)
+            if known is not None and known[0] == signature(st):
+                return known[1].hex()
+            return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            return ""
+
     @classmethod
     def load(cls, path: Path) -> FileDigests:
         """The table saved by the last build; empty when missing or garbled."""

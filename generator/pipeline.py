@@ -7,11 +7,10 @@ the switch to the new site."""
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable
 
-from . import content, forked, freshness, render, search, write
+from . import content, forked, freshness, own_pages, render, search, write
 from .analysis.cache import Cache
 from .analysis.runner import analyse_all
 from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer
@@ -25,6 +24,7 @@ from .draft import DraftBasis
 from .errors import BuildError, Problem, Report
 from .file_digests import FileDigests
 from .model import Analysis, Event
+from .publish import NewSite, publish
 from .resources import Resources, load_resources
 from .site import plan, planned
 from .site.exports import export_files
@@ -93,6 +93,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                 jobs=options.jobs)
     if state is not None:  # the preview drafts a saved article's page from this build's links (draft.py)
         state.draft = DraftBasis.of(site, resources, GENERATOR)
+    # what the next command-line build needs to redo only an edited article's page (own_pages.py)
+    own = own_pages.Basis.of(config, analyses, keys, index, site) if state is None and options.write_output else None
     report.warnings += site.warnings
     if state is None:
         # A command-line build: nothing after planning reads the analyses (the views hold what
@@ -117,52 +119,19 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     if options.write_output:
         # Pages are rendered straight into the staging folder (write.py), in
         # worker processes for a big site: "render" includes writing them.
-        indexer = search.indexer_key(bundles) if with_search else None
-        made_by: list[str] = []  # the indexer of the new site's index, once it has one
-        running: list[search.Indexing] = []  # the indexer once started
 
-        def start_search(folder) -> None:
-            """Once the indexed pages are final: a rebuild renders the rest while Pagefind runs."""
-            live = config.output_dir.resolve()
-            scratch = write.search_scratch(live) if folder == write.staging_dir(live) else None  # not built in place
-            # A bundle's live index serves when Pagefind would read the very pages it read for it.
-            same_indexer = indexer is not None and manifest.get("search") == indexer
-            running.append(search.Indexing(folder, scratch, search.indexed_pages(renderer.paths), bundles,
-                                           live if same_indexer else None,
-                                           search.indexed_pages(manifest.get("files") or ())))
-
-        def index_search(folder) -> None:
+        def release() -> None:
             # Every page is written: the site's views and the templates' caches are not needed
             # while Pagefind runs (10,000 articles: the build process 1.25 -> 0.83 GB meanwhile).
             renderer.release()
             forked.release_free_memory()
-            if not running:
-                start_search(folder)
-            job = running[0]
-            ok, message = job.wait()
-            if not ok:
-                report.warn(message, hint=search.FALLBACK_HINT)
-                shutil.rmtree(folder / "pagefind", ignore_errors=True)  # no stale index of an older site
-            elif indexer is not None:
-                made_by.append(indexer)
-            # "search": what is left of Pagefind's runs once every page is written; "search-kept": no run
-            timer.lap("search" if job.todo or not ok else "search-kept")
 
-        # Only a clean build is recorded as up to date: a build with warnings
-        # runs again next time, so its warnings are shown again.
-        try:
-            stats = write.write_site(files, config.output_dir, summary, None, None, manifest,
-                                     allow_shrink=options.allow_shrink,
-                                     before_switch=index_search if with_search else None,
-                                     stamp=lambda: None if report.warnings else key,
-                                     ids=history.record(published, events),
-                                     stand_ins=stand_ins,
-                                     pages=renderer, on_written=lambda: timer.lap("render"),
-                                     indexer=lambda: made_by[0] if made_by else None,
-                                     after_first=start_search if with_search else None, early=early)
-        finally:
-            for job in running:
-                job.stop()  # a failed build: the indexer is not left running (after wait(): nothing)
+        stats = publish(config, options, report, timer,
+                        NewSite(files, renderer, summary, history.record(published, events), stand_ins, bundles,
+                                release=release),
+                        manifest, key, with_search, early)
+        if own is not None and not report.warnings:
+            own.save(config, found, digests)
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")

@@ -237,6 +237,18 @@ class Templates:
         raise TemplateProblem(problem)
 
 
+def page_hasher(templates: Templates, urls: Urls, generator_name: str) -> ContextHasher:
+    """What fingerprints a page: the generator, the template files, the
+    site-wide values every template sees and the page's own context
+    (generator.digest)."""
+    base = hashlib.sha256(generator_name.encode())
+    files = template_files(templates.dirs)
+    hash_files(base, files)
+    base.update(repr({k: v for k, v in templates.env.globals.items() if k in _DATA_GLOBALS}).encode())
+    base.update(repr((urls.base, urls.site_url)).encode())
+    return ContextHasher(base.hexdigest(), template_words(files))
+
+
 POOL_MIN_PAGES = 1000  # below this, forking render workers costs more than it saves
 CHUNK = 64  # pages per task: small enough to balance the workers, large enough to cost little
 FINGERPRINT_PARTS = 8  # a rebuild's views and pages, fingerprinted in this many interleaved parts
@@ -267,12 +279,7 @@ class PageRenderer:
         self.paths = [p.path for p in site.pages]
         self.todo: list[int] = list(range(len(site.pages)))  # the pages (by place) rendered unless found unchanged
         self.digests: dict[str, str] = {}  # fingerprints found before rendering (a rebuild's), by page path
-        base = hashlib.sha256(generator_name.encode())
-        files = template_files(self.templates.dirs)
-        hash_files(base, files)
-        base.update(repr({k: v for k, v in self.templates.env.globals.items() if k in _DATA_GLOBALS}).encode())
-        base.update(repr((site.urls.base, site.urls.site_url)).encode())
-        self.hasher = ContextHasher(base.hexdigest(), template_words(files))
+        self.hasher = page_hasher(self.templates, site.urls, generator_name)
 
     def asset_files(self) -> dict[str, bytes]:
         """The static assets under their fingerprinted names."""

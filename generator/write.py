@@ -442,8 +442,11 @@ class _StagedSink:
 
     def keep(self, rel: str, digest: str | None) -> None:
         """The live file, unchanged, is part of the new site. (The staging folder
-        most often holds it already: the paths are made only when it may not.)"""
-        if rel in self.shadow_files and self.shadow_pages.get(rel) == digest == self.live_pages.get(rel):
+        most often holds it already: the paths are made only when it may not.
+        A file without a fingerprint, an export say, is the live one only if
+        it is the same inode: the staging folder holds the site before.)"""
+        if digest is not None and rel in self.shadow_files \
+                and self.shadow_pages.get(rel) == digest == self.live_pages.get(rel):
             return
         live_path = self.output / rel
         if not (rel in self.shadow_files and _same_inode(live_path, self.tree.root / rel)):

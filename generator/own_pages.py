@@ -1,0 +1,390 @@
+"""A rebuild for edits that show on the edited articles' own pages alone.
+
+Most edits to a published article fix a word, add a line of background or
+append a correction, away from its dated sentences. What the rest of the
+site reads of an article is much less than its text: its front matter, its
+summary, its dated sentences (the mentions events are merged from, each
+with the expressions its sentence holds) and, for the folding of names,
+whether it writes a name's words in lower case. When none of that changed
+(`outside_view`), every event, listing, feed and export is what the last
+build made, byte for byte, and only the article's own page differs. The
+command line then renders that page alone, re-indexes its search bundle
+and publishes, as a full build would, instead of merging and planning the
+whole corpus again (at 10,000 articles, about 40 s against 2).
+
+What that needs from the last build is kept in `.cache/own-pages.json`
+(`Record`), written after every clean command-line build: the key of every
+input but the articles (`rest_key`), each article file's digest and
+analysis key, each article's links (the events that cite it, its cited
+sentences, the events its dates lead to, as on its page), the digest of the
+manifest it published (so the record speaks for the site in the output), the
+lower-case words of the corpus's names, and the site's build date and
+search bundles.
+
+Anything else falls back to the full build, which gives the same bytes:
+another input changed, an article was added, removed or renamed, an edit
+reached the front matter, the summary or a dated sentence, a page of the
+site is missing, or a template other than the article page's prints the
+fields that differ (ArticleView.segments, .unresolved).
+
+The fingerprints of the pages that list the article (the list of
+articles, its tags' pages) are left as recorded: their bytes are the same
+and were rendered from what the recorded fingerprint describes, so the next
+full build at worst renders them again to the same bytes. The record is JSON
+(never pickle), checked field by field when read: anything off is no record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import freshness, write
+from .analysis.article import analyse
+from .analysis.cache import Cache
+from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer
+from .cache_file import save_bytes, save_json
+from .config import SiteConfig, missing_base_url
+from .content import read_article
+from .corpus.entities import EntityIndex
+from .digest import template_words
+from .errors import BuildError, Report
+from .file_digests import FileDigests
+from .inputs import template_dirs, template_files
+from .model import Analysis, Mention
+from .publish import NewSite, publish
+from .render import Outcome, TemplateProblem, Templates, page_hasher
+from .resources import load_resources
+from .site import Site, Urls
+from .site.articles import ArticleLinks, article_view, lead_text
+from .site.notices import PLACEHOLDER
+from .site.pages import ARTICLE_TEMPLATE, article_page
+from .site.views import EventBrief
+
+FORMAT = 1
+RECORD = "own-pages.json"  # in the project's cache folder
+MOST_EDITED = 20  # more edited articles than this: the full build (each edit is analysed and compared here)
+OWN_FIELDS = frozenset({"segments", "unresolved"})  # what may differ in an article's view after such an edit
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the last clean build leaves for the next one (see the module's docstring)."""
+
+    rest: str
+    manifest: str  # SHA-256 of the manifest the build published
+    files: dict[str, tuple[str, str]]  # article file -> (its SHA-256, its analysis key; "" when not published)
+    name_words: frozenset[str]
+    built: str
+    bundles: int
+    links: str  # the links file's name (in the cache folder): one line per article, read by place
+    links_at: dict[str, tuple[int, int]]  # slug -> (offset, length) of its line
+
+    def article_links(self, folder: Path, slug: str) -> ArticleLinks | None:
+        """The article's links as the last build made them; None if its line is missing or off."""
+        where = self.links_at.get(slug)
+        if where is None:
+            return None
+        try:
+            with open(folder / self.links, "rb") as fh:
+                fh.seek(where[0])
+                row = json.loads(fh.read(where[1]).decode("utf-8", "surrogatepass"))
+            name, briefs, cited, timexes = row
+            if name != slug or not _links_row(briefs, cited, timexes):
+                return None
+        except (OSError, ValueError, TypeError):
+            return None
+        return ArticleLinks({slug: [EventBrief(*b) for b in briefs]}, {slug: set(cited)},
+                            {slug: {(i, expression): url for i, expression, url in timexes}})
+
+
+def rest_key(config: SiteConfig, found: Inputs, digests: FileDigests) -> str:
+    """The build key of every input but the article files."""
+    articles = set(found.articles)
+    return freshness.build_key(config, found.resources, [f for f in found.files if f not in articles],
+                               found.options, digests)
+
+
+def name_words(index: EntityIndex) -> frozenset[str]:
+    """The words of the corpus's names, lower-cased: the folding of names
+    reads the corpus's lower-case words only for these (entities.EntityIndex.build)."""
+    return frozenset(w.lower() for n in index.canonical for w in n.split() if len(w) > 2)
+
+
+def outside_view(a: Analysis, words: frozenset[str]) -> tuple:
+    """What the site outside the article's own page reads of its analysis:
+    the front matter, the summary, whether it holds the placeholder text,
+    its lower-case words among the names' (`words`) and its dated
+    sentences, each with its sentence's expressions, with offsets counted
+    from the sentence's start (an edit above a sentence moves it, which no
+    event, listing or export shows)."""
+    return (replace(a.article, body=""), a.article.summary or lead_text(a.text), PLACEHOLDER in a.article.body,
+            sorted(set(a.lower_words.split()) & words), tuple(_placed(m, a) for m in a.mentions))
+
+
+def _placed(m: Mention, a: Analysis) -> tuple:
+    shift = m.start
+    within = tuple(replace(t, start=t.start - shift, end=t.end - shift)
+                   for t in a.timexes if m.start <= t.start <= m.end)
+    timex = replace(m.timex, start=m.timex.start - shift, end=m.timex.end - shift)
+    return replace(m, start=0, end=m.end - shift, timex=timex), within
+
+
+# ------------------------------------------------------------------ after a full build
+
+
+@dataclass
+class Basis:
+    """What a full build gathers for the record as it goes (pipeline.py)."""
+
+    keys: dict[str, str]  # article file -> analysis key, for the published articles
+    words: frozenset[str]
+    links: dict[str, tuple[list, list, list]]
+    built: str
+    bundles: int
+
+    @classmethod
+    def of(cls, config: SiteConfig, analyses: list[Analysis], keys: list[str], index: EntityIndex,
+           site: Site) -> Basis | None:
+        links = site.links
+        if links is None:
+            return None
+        rows: dict[str, tuple[list, list, list]] = {}
+        for a in analyses:
+            slug = a.article.slug
+            rows[slug] = ([[b.id, b.url, b.title, b.display_date, b.date, b.datetime]
+                           for b in links.events.get(slug, [])],
+                          sorted(links.cited.get(slug, ())),
+                          sorted([i, e, url] for (i, e), url in links.timexes.get(slug, {}).items()))
+        files = {str(config.content_dir / a.article.path): key for a, key in zip(analyses, keys, strict=True)}
+        return cls(files, name_words(index), rows, site.built, site.search_bundles)
+
+    def save(self, config: SiteConfig, found: Inputs, digests: FileDigests) -> None:
+        """Record the build just published (best effort: a cache that cannot be written costs speed)."""
+        folder = config.root / ".cache"
+        if not set(self.keys) <= set(found.articles):  # the files are not named as they were listed
+            (folder / RECORD).unlink(missing_ok=True)
+            return
+        lines, at, offset = [], {}, 0
+        for slug, (briefs, cited, timexes) in sorted(self.links.items()):
+            line = json.dumps([slug, briefs, cited, timexes], ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n"
+            at[slug] = (offset, len(line))
+            offset += len(line)
+            lines.append(line)
+        data = b"".join(lines)
+        name = f"own-pages-links-{hashlib.sha256(data).hexdigest()[:16]}.jsonl"  # named by its bytes
+        if not (folder / name).exists() and not save_bytes(folder / name, data):
+            return
+        for old in folder.glob("own-pages-links-*.jsonl"):
+            if old.name != name:
+                old.unlink(missing_ok=True)
+        files = {name: (digests.hex_of(name), self.keys.get(name, "")) for name in found.articles}
+        save(folder / RECORD, Record(rest_key(config, found, digests), _manifest_digest(config.output_dir), files,
+                                     self.words, self.built, self.bundles, name, at))
+
+
+def _manifest_digest(output: Path) -> str:
+    try:
+        return hashlib.sha256((output / write.MANIFEST).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def save(path: Path, record: Record) -> None:
+    save_json(path, {"format": FORMAT, "rest": record.rest, "manifest": record.manifest,
+                     "files": {k: list(v) for k, v in record.files.items()}, "words": sorted(record.name_words),
+                     "built": record.built, "bundles": record.bundles, "links": record.links,
+                     "links_at": {k: list(v) for k, v in record.links_at.items()}},
+              ensure_ascii=False, separators=(",", ":"))
+
+
+def load(path: Path) -> Record | None:
+    """The record at `path`, if it is a sound one of this format."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8", "surrogatepass"))
+        return _checked(data)
+    except (OSError, ValueError, TypeError, KeyError, IndexError):
+        return None
+
+
+def _strings(values, n: int | None = None) -> bool:
+    return all(type(v) is str for v in values) and (n is None or len(values) == n)
+
+
+def _links_row(briefs, cited, timexes) -> bool:
+    return (all(isinstance(b, list) and len(b) == 6 and _strings(b[:5]) and type(b[5]) in (str, type(None))
+                for b in briefs)
+            and all(type(i) is int for i in cited)
+            and all(isinstance(t, list) and len(t) == 3 and type(t[0]) is int and _strings(t[1:]) for t in timexes))
+
+
+def _checked(data) -> Record | None:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    rest, manifest, built, bundles = data["rest"], data["manifest"], data["built"], data["bundles"]
+    files, words, links, links_at = data["files"], data["words"], data["links"], data["links_at"]
+    if not (_strings([rest, manifest, built, links]) and type(bundles) is int and bundles >= 1
+            and isinstance(files, dict) and isinstance(words, list) and _strings(words)
+            and isinstance(links_at, dict) and "/" not in links and links.startswith("own-pages-links-")):
+        return None
+    if not all(isinstance(v, list) and _strings(v, 2) for v in files.values()) or not all(
+            isinstance(v, list) and len(v) == 2 and all(type(x) is int and x >= 0 for x in v)
+            for v in links_at.values()):
+        return None
+    return Record(rest, manifest, {k: (v[0], v[1]) for k, v in files.items()}, frozenset(words), built, bundles,
+                  links, {k: (v[0], v[1]) for k, v in links_at.items()})
+
+
+# ------------------------------------------------------------------ the rebuild
+
+
+class _OwnPages:
+    """The site's pages as write.write_site takes them: the edited
+    articles' pages rendered anew, every other page kept as published; the
+    pages the search indexes first (render.PageRenderer.run does the same)."""
+
+    def __init__(self, recorded: dict[str, str], rendered: dict[str, tuple[bytes, str]], indexed: set[str]):
+        self.recorded, self.rendered, self.indexed = recorded, rendered, indexed
+        self.paths = sorted(recorded)
+
+    def run(self, sink, on_first=None) -> Outcome:
+        out = Outcome(digests=dict(self.recorded))
+        for path, (data, digest) in sorted(self.rendered.items()):
+            out.digests[path] = digest
+            if sink.put(path, data):
+                out.written += 1
+            else:
+                out.unchanged += 1
+        keep, recorded, rendered = sink.keep, self.recorded, self.rendered
+        first = sorted(p for p in self.indexed if p not in rendered)
+        for path in first:
+            keep(path, recorded[path])
+        if on_first is not None:
+            on_first()
+        for path in self.paths:
+            if path not in self.indexed and path not in rendered:
+                keep(path, recorded[path])
+        out.unchanged += len(self.paths) - len(rendered)
+        return out
+
+
+def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, digests: FileDigests, report: Report,
+            timer: Timer) -> BuildResult | None:
+    """The site with the edited articles' own pages rendered anew, published;
+    None when the edits may show anywhere else (the caller builds in full)."""
+    timer.lap("own-pages")  # the up-to-date check before: this path is taken when the timings name it
+    record = load(config.root / ".cache" / RECORD)
+    if record is None or set(record.files) != set(found.articles) or rest_key(config, found, digests) != record.rest:
+        return None
+    edited = [name for name in found.articles
+              if not record.files[name][0] or digests.hex_of(name) != record.files[name][0]]
+    if not edited or len(edited) > MOST_EDITED:
+        return None
+    output = config.output_dir
+    try:
+        manifest_bytes = (output / write.MANIFEST).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(manifest_bytes).hexdigest() != record.manifest:
+        return None  # the output is not the site the record was made for
+    resources = load_resources(config, config.root / ".cache")
+    if resources.fingerprint != found.resources:
+        return None
+    timer.lap("read")
+
+    store = Cache(config.root / ".cache" / "articles", writable=True)
+    base = freshness.analysis_base(resources, config.extraction)
+    changed: list[tuple[str, Analysis, str]] = []  # (file, new analysis, its key)
+    for name in edited:
+        reading = Report()
+        try:
+            article = read_article(Path(name), config.content_dir, reading, config.limits)
+        except BuildError:
+            return None
+        old_key = record.files[name][1]
+        if reading.warnings or (article.draft and not options.drafts) != (not old_key):
+            return None  # a warning to give, or the article joins or leaves the site
+        if not old_key:
+            continue  # a draft edited, still a draft
+        key = freshness.article_key(article, base)
+        new = store.get(key)
+        if new is None:
+            new = analyse(article, resources, config.extraction)
+            store.put(key, new)
+        old = store.get(old_key)
+        if old is None or new.article.date is None or \
+                outside_view(old, record.name_words) != outside_view(new, record.name_words):
+            return None
+        changed.append((name, new, key))
+    if _printed_elsewhere(config):
+        return None
+    timer.lap("extract")
+
+    manifest = json.loads(manifest_bytes)
+    pages = manifest.get("pages")
+    live_files = manifest.get("files")
+    if not isinstance(pages, dict) or not isinstance(live_files, list) or not isinstance(manifest.get("summary"), dict):
+        return None
+    exists = freshness.exists_in(output)
+    if not all(exists(f) for f in live_files):
+        return None  # a page was deleted from the output: the full build writes it again
+    urls = Urls(config)
+    templates = Templates(config, urls, record.built, GENERATOR, config.root / ".cache" / "templates")
+    hasher = page_hasher(templates, urls, GENERATOR)
+    rendered: dict[str, tuple[bytes, str]] = {}
+    for _, new, _ in changed:
+        links = record.article_links(config.root / ".cache", new.article.slug)
+        if links is None:
+            return None
+        page = article_page(article_view(new, links, urls), urls)
+        if page.path not in pages:
+            return None
+        try:
+            rendered[page.path] = (templates.render(page),
+                                   hasher.page(page.template, page.url, page.title, page.context))
+        except TemplateProblem:
+            return None  # the full build reports it, with the site's first failing page
+
+    from . import search
+
+    with_search = found.with_search
+    early = write.stage_early(output, manifest)
+    try:
+        indexed = set(search.indexed_pages(pages))
+        site = NewSite({}, _OwnPages(pages, rendered, indexed), manifest["summary"],
+                       manifest.get("ids") or {}, frozenset(), record.bundles, kept=set(live_files) - set(pages))
+        stats = publish(config, options, report, timer, site, manifest, found.key, with_search, early)
+    finally:
+        if early is not None:
+            early.cancel()  # a build that failed before publishing (once published: nothing to do)
+    timer.lap("write" if not with_search else "publish")
+    if not report.warnings:
+        files = dict(record.files)
+        for name, _, key in changed:
+            files[name] = (digests.hex_of(name), key)
+        for name in edited:
+            if not record.files[name][1]:
+                files[name] = (digests.hex_of(name), "")
+        save(config.root / ".cache" / RECORD, replace(record, files=files, manifest=_manifest_digest(output)))
+    config_notice = missing_base_url(config)
+    report.warnings += [config_notice] if config_notice else []
+    summary = manifest["summary"]
+    return BuildResult(config, report, summary.get("articles", 0), [], summary.get("pages", 0),
+                       summary.get("files", 0), timer.timings, stats, event_count=summary.get("events", 0))
+
+
+def _printed_elsewhere(config: SiteConfig) -> bool:
+    """Does a template other than the article page's name a field that an
+    edit of this kind changes? (Static files aside: they print no views.)"""
+    for folder in template_dirs(config.templates_dir):
+        for path in template_files([folder]):
+            if path.name == ARTICLE_TEMPLATE or path.is_relative_to(folder / "static"):
+                continue
+            if template_words([path]) & OWN_FIELDS:
+                return True
+    return False
+
+

@@ -1,0 +1,88 @@
+"""The last stage of a build: the new site's files written into a staging
+folder beside the output, its search index made, and the switch
+(write.py). Shared by a full build (pipeline.py) and by the rebuild of
+edited articles' own pages (own_pages.py), so both publish, index and
+stamp a site the same way.
+
+Pagefind reads only the article pages (search.is_indexed): it starts once
+the pages are written that the renderer settles first (the indexed ones),
+and runs beside the rendering of the rest; the switch waits for it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import search, write
+from .build import BuildOptions, Timer
+from .config import SiteConfig
+from .errors import Report
+from .staging import LinkedTree
+
+
+@dataclass
+class NewSite:
+    """What a build publishes: `files` (path -> bytes: assets, exports) and
+    the `pages` rendered straight into the new site (write.Pages); the rest
+    as write.write_site takes it."""
+
+    files: dict[str, bytes]
+    pages: write.Pages
+    summary: dict
+    ids: dict
+    stand_ins: frozenset[str]
+    bundles: int  # how many bundles the search index has (search.bundle_count)
+    kept: set[str] | None = None  # files of the live site taken as they are (not in `files` nor `pages`)
+    release: Callable[[], None] | None = None  # lets go of what rendering needed, once every page is written
+
+
+def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Timer, site: NewSite,
+            manifest: dict, key: str, with_search: bool, early: LinkedTree | None) -> write.WriteStats:
+    """Write `site` into the output (stamped with `key` unless the build
+    warned), with its search index when `with_search`; `manifest` is the
+    live site's, `early` the staging folder write.stage_early began."""
+    indexer = search.indexer_key(site.bundles) if with_search else None
+    made_by: list[str] = []  # the indexer of the new site's index, once it has one
+    running: list[search.Indexing] = []  # the indexer once started
+
+    def start_search(folder) -> None:
+        """Once the indexed pages are final: the rest is rendered while Pagefind runs."""
+        live = config.output_dir.resolve()
+        scratch = write.search_scratch(live) if folder == write.staging_dir(live) else None  # not built in place
+        # A bundle's live index serves when Pagefind would read the very pages it read for it.
+        same_indexer = indexer is not None and manifest.get("search") == indexer
+        running.append(search.Indexing(folder, scratch, search.indexed_pages(site.pages.paths), site.bundles,
+                                       live if same_indexer else None,
+                                       search.indexed_pages(manifest.get("files") or ())))
+
+    def index_search(folder) -> None:
+        if site.release is not None:
+            site.release()
+        if not running:
+            start_search(folder)
+        job = running[0]
+        ok, message = job.wait()
+        if not ok:
+            report.warn(message, hint=search.FALLBACK_HINT)
+            shutil.rmtree(folder / "pagefind", ignore_errors=True)  # no stale index of an older site
+        elif indexer is not None:
+            made_by.append(indexer)
+        # "search": what is left of Pagefind's runs once every page is written; "search-kept": no run
+        timer.lap("search" if job.todo or not ok else "search-kept")
+
+    # Only a clean build is recorded as up to date: a build with warnings
+    # runs again next time, so its warnings are shown again.
+    try:
+        return write.write_site(site.files, config.output_dir, site.summary, site.kept, None, manifest,
+                                allow_shrink=options.allow_shrink,
+                                before_switch=index_search if with_search else None,
+                                stamp=lambda: None if report.warnings else key,
+                                ids=site.ids, stand_ins=site.stand_ins, pages=site.pages,
+                                on_written=lambda: timer.lap("render"),
+                                indexer=lambda: made_by[0] if made_by else None,
+                                after_first=start_search if with_search else None, early=early)
+    finally:
+        for job in running:
+            job.stop()  # a failed build: the indexer is not left running (after wait(): nothing)

@@ -1,0 +1,218 @@
+"""A command-line rebuild after edits that show only on the edited articles'
+own pages renders those pages alone (generator/own_pages.py), and the site
+equals a cold build's, byte for byte; an edit that may show anywhere else
+(the front matter, the summary, a dated sentence, a template, a new
+article) takes the full build, which equals a cold build too. The cold
+build publishes over a copy of the first site, so both start from the same
+published id history (corpus/history.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import search
+from generator.write import BOOKKEEPING, MANIFEST
+from tests.support import build_site, make_corpus, seed_project
+
+N = 120
+CORRECTION = "\nCorrection: an earlier version of this article misspelled a name.\n"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in BOOKKEEPING}
+
+
+def cli_build(project: Path, output: str = "site", **options):
+    """A build as the command line runs it (skip_unchanged: the up-to-date check and this rebuild)."""
+    return build_site(project / "site.toml", output=project / output, search_index=options.pop("search", False),
+                      skip_unchanged=True, **options)
+
+
+def assert_equals_cold(project: Path, search_index: bool = False) -> None:
+    build_site(project / "site.toml", output=project / "cold", search_index=search_index, use_cache=False,
+               allow_shrink=True)
+    a, b = files(project / "site"), files(project / "cold")
+    assert a.keys() == b.keys()
+    assert sorted(k for k in a if a[k] != b[k]) == []
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory):
+    """The corpus, built once as the command line builds it (which leaves the record)."""
+    project = tmp_path_factory.mktemp("own-pages") / "p"
+    make_corpus(N, "plain", project, "Own pages", search=False, base_url="https://example.org/")
+    cli_build(project)
+    assert (project / ".cache" / "own-pages.json").is_file()
+    return project
+
+
+@pytest.fixture
+def project(first, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(first, project, symlinks=True)
+    cli_build(project)  # the record names the project's files where they are: made again here
+    shutil.copytree(project / "site", project / "cold")  # the same published history, no cache
+    return project
+
+
+def _articles(project: Path) -> list[Path]:
+    return sorted((project / "content" / "articles").glob("*.md"))
+
+
+def _quoted(project: Path) -> dict[str, set[str]]:
+    """article slug -> the sentences its events quote."""
+    out: dict[str, set[str]] = {}
+    for e in json.loads((project / "site" / "events.json").read_text())["events"]:
+        for s in e["sources"]:
+            out.setdefault(s["article"], set()).update(q["sentence"] for q in s["quotes"])
+    return out
+
+
+def _reword_above_a_dated_sentence(project: Path) -> Path:
+    """In an article's second or later paragraph, a sentence no event quotes
+    gets two more words, above a sentence an event quotes (which moves)."""
+    quoted = _quoted(project)
+    for path in _articles(project):
+        text = path.read_text()
+        head, _, body = text.partition("\n---\n")
+        paragraphs = body.strip().split("\n\n")
+        for n, paragraph in enumerate(paragraphs[1:-1], 1):
+            later = "\n\n".join(paragraphs[n + 1:])
+            if not any(s in later for s in quoted.get(path.stem, ())):
+                continue
+            for sentence in re.split(r"(?<=\.) ", paragraph):
+                if " the " in sentence and not any(sentence in q or q in sentence for q in quoted.get(path.stem, ())) \
+                        and not re.search(r"\d", sentence):
+                    path.write_text(text.replace(sentence, sentence.replace(" the ", " the very ", 1), 1))
+                    return path
+    pytest.fail("no undated sentence above a dated one")
+
+
+@pytest.mark.parametrize("edit", ["correction", "reworded above a dated sentence", "draft edited"])
+def test_an_edit_that_shows_only_on_its_own_page_renders_that_page_alone(project, edit):
+    if edit == "correction":
+        article = _articles(project)[7]
+        article.write_text(article.read_text() + CORRECTION)
+    elif edit == "reworded above a dated sentence":
+        _reword_above_a_dated_sentence(project)
+    else:
+        draft = project / "content" / "articles" / "zz-draft.md"
+        draft.write_text("---\ntitle: A draft\ndate: 2020-01-01\ndraft: true\n---\nOn Monday it rained.\n")
+        cli_build(project)  # a new file: the full build
+        draft.write_text(draft.read_text() + "\nOn Tuesday it snowed.\n")
+    result = cli_build(project)
+    assert "own-pages" in result.timings and "merge" not in result.timings
+    assert result.stats is not None and result.stats.written == (0 if edit == "draft edited" else 1)
+    assert result.event_count == json.loads((project / "site" / MANIFEST).read_text())["summary"]["events"]
+    assert_equals_cold(project)
+
+
+def _retitled(text: str, note: str) -> str:
+    return re.sub(r'^title: "(.*)"$', rf'title: "\1 ({note})"', text, count=1, flags=re.M)
+
+
+def _redate(project: Path) -> None:
+    for e in json.loads((project / "site" / "events.json").read_text())["events"]:
+        for s in e["sources"]:
+            path = project / "content" / "articles" / f"{s['article']}.md"
+            text = path.read_text()
+            for q in s["quotes"]:
+                m = re.fullmatch(r"(\w+ \d{1,2}), (\d{4})", q["expression"])
+                if m and text.count(q["sentence"]) == 1:
+                    moved = q["sentence"].replace(q["expression"], f"{m.group(1)}, {int(m.group(2)) + 1}")
+                    path.write_text(text.replace(q["sentence"], moved))
+                    return
+    pytest.fail("no full date written out")
+
+
+@pytest.mark.parametrize("edit", ["title", "summary", "dated sentence", "template", "new article",
+                                  "a template prints the text elsewhere"])
+def test_an_edit_that_may_show_elsewhere_builds_in_full(project, edit):
+    article = _articles(project)[7]
+    text = article.read_text()
+    if edit == "title":
+        article.write_text(_retitled(text, "updated"))
+    elif edit == "summary":  # the first paragraph is the article's summary on the lists
+        head, sep, body = text.partition("\n---\n")
+        article.write_text(head + sep + "\nUpdated. " + body.lstrip("\n"))
+    elif edit == "dated sentence":
+        _redate(project)
+    elif edit == "template":
+        article.write_text(text + CORRECTION)
+        (project / "templates").mkdir(exist_ok=True)
+        (project / "templates" / "404.html").write_text("{% extends 'base.html' %}{% block main %}Gone{% endblock %}")
+    elif edit == "new article":
+        article.write_text(text + CORRECTION)
+        (project / "content" / "articles" / "zz-new.md").write_text(
+            "---\ntitle: New council budget\ndate: 2020-03-02\n---\nThe council met on Monday.\n")
+    else:  # a tag page that prints its articles' text: an edit of the text shows there too
+        (project / "templates").mkdir(exist_ok=True)
+        (project / "templates" / "tag.html").write_text(
+            "{% extends 'base.html' %}{% block main %}{% for a in tag.articles %}"
+            "{% for s in a.segments %}{{ s.html }}{% endfor %}{% endfor %}{% endblock %}")
+        cli_build(project)  # the template alone: the full build, and a record made with it
+        article.write_text(text + CORRECTION)
+    result = cli_build(project, allow_shrink=True)
+    assert "own-pages" not in result.timings and "merge" in result.timings
+    assert_equals_cold(project)
+
+
+def test_edits_in_a_row_then_a_full_build_equal_a_cold_build(project):
+    """Two edits by the record, then one it cannot serve: the fingerprints the
+    record left as they were (the lists that show the article) are made again,
+    and the manifest is a cold build's. Then one by the record again."""
+    article = _articles(project)[3]
+    article.write_text(article.read_text() + CORRECTION)
+    assert "own-pages" in cli_build(project).timings
+    article.write_text(article.read_text() + "A second correction was added.\n")
+    assert "own-pages" in cli_build(project).timings
+    assert_equals_cold(project)
+    article.write_text(_retitled(article.read_text(), "corrected"))
+    assert "merge" in cli_build(project).timings
+    assert_equals_cold(project)
+    assert json.loads((project / "site" / MANIFEST).read_text()) == \
+        json.loads((project / "cold" / MANIFEST).read_text())
+    # and an edit by the record right after a build that changed the exports (the staging
+    # folder then holds the site before: what is kept is the live site's, not that)
+    article.write_text(article.read_text() + "A third correction was added.\n")
+    assert "own-pages" in cli_build(project).timings
+    assert_equals_cold(project)
+
+
+@pytest.mark.parametrize("damage", ["garbled record", "links file gone", "output edited", "page deleted"])
+def test_a_record_that_does_not_speak_for_the_site_is_not_used(project, damage):
+    cache = project / ".cache"
+    if damage == "garbled record":
+        (cache / "own-pages.json").write_text('{"format": 1, "rest": 3}')
+    elif damage == "links file gone":
+        for f in cache.glob("own-pages-links-*.jsonl"):
+            f.unlink()
+    elif damage == "output edited":  # another build published into the output meanwhile
+        manifest = project / "site" / MANIFEST
+        manifest.write_text(manifest.read_text().replace('"format":', '"format" :', 1))
+    else:
+        (project / "site" / "tags" / "index.html").unlink()
+    article = _articles(project)[5]
+    article.write_text(article.read_text() + CORRECTION)
+    result = cli_build(project)
+    assert "own-pages" not in result.timings
+    assert_equals_cold(project)
+
+
+@pytest.mark.skipif(not search.available(), reason="Pagefind is not installed")
+def test_the_edited_page_is_indexed_again_as_a_cold_build_indexes_it(tmp_path):
+    project = seed_project(tmp_path / "p")
+    cli_build(project, search=True)
+    shutil.copytree(project / "site", project / "cold")
+    article = sorted((project / "content" / "articles").glob("*.md"))[2]
+    article.write_text(article.read_text() + "\nCorrection: the council's spokesperson was misnamed.\n")
+    result = cli_build(project, search=True)
+    assert "own-pages" in result.timings and "search" in result.timings
+    assert_equals_cold(project, search_index=True)
+    assert any(k.startswith("pagefind/") for k in files(project / "site"))
