@@ -167,11 +167,12 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     if state is None and options.skip_unchanged and options.use_cache and options.write_output:
         from . import own_pages  # the edited articles' own pages alone, when nothing else can have changed
 
+        laps = dict(timer.timings)
         with fewer_collections():
             quick = own_pages.rebuild(config, options, found, files, report, timer)
         if quick is not None:
             return quick
-        timer.timings.pop("own-pages", None)
+        timer.timings = laps  # its time counts in the next stage's
 
     from . import pipeline  # here, not above: only a build with work to do loads the stages
 

@@ -137,29 +137,42 @@ def _placed(m: Mention, a: Analysis) -> tuple:
 
 @dataclass
 class Basis:
-    """What a full build gathers for the record as it goes (pipeline.py)."""
+    """What a full build gathers for the record as it goes (pipeline.py):
+    references only, so nothing is copied until `encode` (which the build
+    runs while Pagefind indexes, when this process would only wait)."""
 
     keys: dict[str, str]  # article file -> analysis key, for the published articles
     words: frozenset[str]
-    links: dict[str, tuple[list, list, list]]
+    slugs: list[str]  # the published articles
+    links: ArticleLinks
     built: str
     bundles: int
+    encoded: tuple[bytes, dict[str, tuple[int, int]]] | None = None  # the links file and each line's place
 
     @classmethod
     def of(cls, config: SiteConfig, analyses: list[Analysis], keys: list[str], index: EntityIndex,
            site: Site) -> Basis | None:
-        links = site.links
-        if links is None:
+        if site.links is None:
             return None
-        rows: dict[str, tuple[list, list, list]] = {}
-        for a in analyses:
-            slug = a.article.slug
-            rows[slug] = ([[b.id, b.url, b.title, b.display_date, b.date, b.datetime]
-                           for b in links.events.get(slug, [])],
-                          sorted(links.cited.get(slug, ())),
-                          sorted([i, e, url] for (i, e), url in links.timexes.get(slug, {}).items()))
         files = {str(config.content_dir / a.article.path): key for a, key in zip(analyses, keys, strict=True)}
-        return cls(files, name_words(index), rows, site.built, site.search_bundles)
+        return cls(files, name_words(index), sorted(a.article.slug for a in analyses), site.links, site.built,
+                   site.search_bundles)
+
+    def encode(self) -> None:
+        """The links file: one line of JSON per article, in slug order."""
+        if self.encoded is not None:
+            return
+        links, lines, at, offset = self.links, [], {}, 0
+        for slug in self.slugs:
+            row = [slug, [[b.id, b.url, b.title, b.display_date, b.date, b.datetime]
+                          for b in links.events.get(slug, [])],
+                   sorted(links.cited.get(slug, ())),
+                   sorted([i, e, url] for (i, e), url in links.timexes.get(slug, {}).items())]
+            line = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n"
+            at[slug] = (offset, len(line))
+            offset += len(line)
+            lines.append(line)
+        self.encoded = (b"".join(lines), at)
 
     def save(self, config: SiteConfig, found: Inputs, digests: FileDigests) -> None:
         """Record the build just published (best effort: a cache that cannot be written costs speed)."""
@@ -167,23 +180,18 @@ class Basis:
         if not set(self.keys) <= set(found.articles):  # the files are not named as they were listed
             (folder / RECORD).unlink(missing_ok=True)
             return
-        lines, at, offset = [], {}, 0
-        for slug, (briefs, cited, timexes) in sorted(self.links.items()):
-            line = json.dumps([slug, briefs, cited, timexes], ensure_ascii=False,
-                              separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n"
-            at[slug] = (offset, len(line))
-            offset += len(line)
-            lines.append(line)
-        data = b"".join(lines)
-        name = f"own-pages-links-{hashlib.sha256(data).hexdigest()[:16]}.jsonl"  # named by its bytes
-        if not (folder / name).exists() and not save_bytes(folder / name, data):
+        self.encode()
+        assert self.encoded is not None
+        data, at = self.encoded
+        links_file = f"own-pages-links-{hashlib.sha256(data).hexdigest()[:16]}.jsonl"  # named by its bytes
+        if not (folder / links_file).exists() and not save_bytes(folder / links_file, data):
             return
         for old in folder.glob("own-pages-links-*.jsonl"):
-            if old.name != name:
+            if old.name != links_file:
                 old.unlink(missing_ok=True)
         files = {name: (digests.hex_of(name), self.keys.get(name, "")) for name in found.articles}
         save(folder / RECORD, Record(rest_key(config, found, digests), _manifest_digest(config.output_dir), files,
-                                     self.words, self.built, self.bundles, name, at))
+                                     self.words, self.built, self.bundles, links_file, at))
 
 
 def _manifest_digest(output: Path) -> str:

@@ -160,6 +160,7 @@ def test_an_edit_that_may_show_elsewhere_builds_in_full(project, edit):
         article.write_text(text + CORRECTION)
     result = cli_build(project, allow_shrink=True)
     assert "own-pages" not in result.timings and "merge" in result.timings
+    assert next(iter(result.timings)) == "resources"  # the attempt's laps are not the full build's
     assert_equals_cold(project)
 
 
