@@ -294,9 +294,10 @@ def _reusable(site: Path, live: Path, bundle: int, pages: list[str], live_pages:
     building in place."""
     if pages != live_pages or not (live / bundle_folder(bundle) / "pagefind-entry.json").is_file():
         return False
+    here, there, stat = f"{site}/", f"{live}/", os.stat  # strings: 20,000 Path joins cost 0.2 s at 10,000 articles
     for rel in pages:
         try:
-            a, b = os.stat(site / rel, follow_symlinks=False), os.stat(live / rel, follow_symlinks=False)
+            a, b = stat(here + rel, follow_symlinks=False), stat(there + rel, follow_symlinks=False)
         except OSError:
             return False
         if (a.st_ino, a.st_dev) != (b.st_ino, b.st_dev):

@@ -84,6 +84,17 @@ def _safe_relative(rel: str) -> PurePosixPath:
     return p
 
 
+def _safe_name(rel: str) -> str:
+    """_safe_relative(rel) as a string. A plain relative path (parts that are
+    neither empty, "." nor "..", no backslash) is its own normal form and
+    needs no PurePosixPath: 83,000 of them cost half a second at 10,000
+    articles, on every build."""
+    parts = rel.split("/")
+    if "\\" not in rel and parts[0] not in BOOKKEEPING and all(p and p != "." and p != ".." for p in parts):
+        return rel
+    return str(_safe_relative(rel))
+
+
 def atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
     """Write beside the target and rename over it: a reader sees the old file
     or the new one, never half of either. The temporary name is the same for
@@ -304,13 +315,13 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     written, before the pages are rendered (the JSON exports of 10,000
     articles are about 70 MB)."""
     output = output.resolve()
-    rels = {str(_safe_relative(rel)): data for rel, data in files.items()}
+    rels = {_safe_name(rel): data for rel, data in files.items()}
     files.clear()
-    streamed = [str(_safe_relative(rel)) for rel in pages.paths] if pages is not None else []
+    streamed = [_safe_name(rel) for rel in pages.paths] if pages is not None else []
     recover(output)
     manifest = load_manifest(output) if previous is None else previous
     live_files = _manifest_files(manifest)
-    kept_rels = {str(_safe_relative(k)) for k in (kept or ())} & live_files
+    kept_rels = {_safe_name(k) for k in (kept or ())} & live_files
     new_files = set(rels) | kept_rels | set(streamed)
     if not allow_shrink:
         check_shrink(new_files, manifest, output, stand_ins)

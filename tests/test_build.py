@@ -92,10 +92,18 @@ def test_unchanged_files_are_not_rewritten(tmp_path):
 
 
 def test_writer_refuses_paths_outside_output(tmp_path):
-    for bad in ["../escape.html", "/etc/passwd", "a/../../b.html"]:
+    for bad in ["../escape.html", "/etc/passwd", "a/../../b.html", "a\\..\\b.html", "", ".", "..",
+                ".generator-manifest.json", ".generator-build/x.html", "//etc/x.html"]:
         with pytest.raises(BuildError):
             write_site({bad: b"x"}, tmp_path / "out")
     assert not (tmp_path / "escape.html").exists()
+
+
+def test_writer_writes_a_path_in_its_normal_form(tmp_path):
+    """A page's path as written (./a, a//b, a/./b, a/) lands where its normal form says, once."""
+    write_site({"./a.html": b"1", "b//c.html": b"2", "d/./e.html": b"3", "f/g.html/": b"4"}, tmp_path / "out")
+    found = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.html"))
+    assert found == ["a.html", "b/c.html", "d/e.html", "f/g.html"]
 
 
 def test_writer_refuses_symlink_out(tmp_path):
