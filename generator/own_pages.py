@@ -12,8 +12,9 @@ command line then renders that page alone, re-indexes its search bundle
 and publishes, as a full build would, instead of merging and planning the
 whole corpus again (at 10,000 articles, about 40 s against 2).
 
-What that needs from the last build is kept in `.cache/own-pages.json`
-(`Record`), written after every clean command-line build: the key of every
+What that needs from the last build is kept in `.cache/own-pages/`, a
+record per output folder (`Record`, `record_path`), written after every
+clean command-line build: the key of every
 input but the articles (`rest_key`), each article file's digest and
 analysis key, each article's links (the events that cite it, its cited
 sentences, the events its dates lead to, as on its page), the digest of the
@@ -64,9 +65,16 @@ from .site.pages import ARTICLE_TEMPLATE, article_page
 from .site.views import EventBrief
 
 FORMAT = 1
-RECORD = "own-pages.json"  # in the project's cache folder
+FOLDER = "own-pages"  # in the project's cache folder: a record (and its links file) per output folder
 MOST_EDITED = 20  # more edited articles than this: the full build (each edit is analysed and compared here)
 OWN_FIELDS = frozenset({"segments", "unresolved"})  # what may differ in an article's view after such an edit
+
+
+def record_path(config: SiteConfig) -> Path:
+    """The record of the site in this output folder (the command line's `output/`, the preview's
+    `.preview/`, a `--output` elsewhere: each keeps its own)."""
+    tag = hashlib.sha256(str(config.output_dir.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return config.root / ".cache" / FOLDER / f"{tag}.json"
 
 
 @dataclass(frozen=True)
@@ -176,22 +184,22 @@ class Basis:
 
     def save(self, config: SiteConfig, found: Inputs, digests: FileDigests) -> None:
         """Record the build just published (best effort: a cache that cannot be written costs speed)."""
-        folder = config.root / ".cache"
+        path = record_path(config)
         if not set(self.keys) <= set(found.articles):  # the files are not named as they were listed
-            (folder / RECORD).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
             return
         self.encode()
         assert self.encoded is not None
         data, at = self.encoded
-        links_file = f"own-pages-links-{hashlib.sha256(data).hexdigest()[:16]}.jsonl"  # named by its bytes
-        if not (folder / links_file).exists() and not save_bytes(folder / links_file, data):
+        links_file = f"{path.stem}-links-{hashlib.sha256(data).hexdigest()[:16]}.jsonl"  # named by its bytes
+        if not (path.parent / links_file).exists() and not save_bytes(path.parent / links_file, data):
             return
-        for old in folder.glob("own-pages-links-*.jsonl"):
+        for old in path.parent.glob(f"{path.stem}-links-*.jsonl"):
             if old.name != links_file:
                 old.unlink(missing_ok=True)
         files = {name: (digests.hex_of(name), self.keys.get(name, "")) for name in found.articles}
-        save(folder / RECORD, Record(rest_key(config, found, digests), _manifest_digest(config.output_dir), files,
-                                     self.words, self.built, self.bundles, links_file, at))
+        save(path, Record(rest_key(config, found, digests), _manifest_digest(config.output_dir), files,
+                          self.words, self.built, self.bundles, links_file, at))
 
 
 def _manifest_digest(output: Path) -> str:
@@ -236,7 +244,7 @@ def _checked(data) -> Record | None:
     files, words, links, links_at = data["files"], data["words"], data["links"], data["links_at"]
     if not (_strings([rest, manifest, built, links]) and type(bundles) is int and bundles >= 1
             and isinstance(files, dict) and isinstance(words, list) and _strings(words)
-            and isinstance(links_at, dict) and "/" not in links and links.startswith("own-pages-links-")):
+            and isinstance(links_at, dict) and "/" not in links and "\\" not in links and "-links-" in links):
         return None
     if not all(isinstance(v, list) and _strings(v, 2) for v in files.values()) or not all(
             isinstance(v, list) and len(v) == 2 and all(type(x) is int and x >= 0 for x in v)
@@ -284,7 +292,8 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, digests: F
     """The site with the edited articles' own pages rendered anew, published;
     None when the edits may show anywhere else (the caller builds in full)."""
     timer.lap("own-pages")  # the up-to-date check before: this path is taken when the timings name it
-    record = load(config.root / ".cache" / RECORD)
+    path = record_path(config)
+    record = load(path)
     if record is None or set(record.files) != set(found.articles) or rest_key(config, found, digests) != record.rest:
         return None
     edited = [name for name in found.articles
@@ -344,7 +353,7 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, digests: F
     hasher = page_hasher(templates, urls, GENERATOR)
     rendered: dict[str, tuple[bytes, str]] = {}
     for _, new, _ in changed:
-        links = record.article_links(config.root / ".cache", new.article.slug)
+        links = record.article_links(path.parent, new.article.slug)
         if links is None:
             return None
         page = article_page(article_view(new, links, urls), urls)
@@ -376,7 +385,7 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, digests: F
         for name in edited:
             if not record.files[name][1]:
                 files[name] = (digests.hex_of(name), "")
-        save(config.root / ".cache" / RECORD, replace(record, files=files, manifest=_manifest_digest(output)))
+        save(path, replace(record, files=files, manifest=_manifest_digest(output)))
     config_notice = missing_base_url(config)
     report.warnings += [config_notice] if config_notice else []
     summary = manifest["summary"]

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from generator import search
+from generator.config import load_config
+from generator.own_pages import record_path
 from generator.write import BOOKKEEPING, MANIFEST
 from tests.support import build_site, make_corpus, seed_project
 
@@ -48,8 +50,12 @@ def first(tmp_path_factory):
     project = tmp_path_factory.mktemp("own-pages") / "p"
     make_corpus(N, "plain", project, "Own pages", search=False, base_url="https://example.org/")
     cli_build(project)
-    assert (project / ".cache" / "own-pages.json").is_file()
+    assert _record(project).is_file()
     return project
+
+
+def _record(project: Path, output: str = "site") -> Path:
+    return record_path(load_config(project / "site.toml", output_dir=project / output))
 
 
 @pytest.fixture
@@ -188,11 +194,13 @@ def test_edits_in_a_row_then_a_full_build_equal_a_cold_build(project):
 
 @pytest.mark.parametrize("damage", ["garbled record", "links file gone", "output edited", "page deleted"])
 def test_a_record_that_does_not_speak_for_the_site_is_not_used(project, damage):
-    cache = project / ".cache"
+    record = _record(project)
     if damage == "garbled record":
-        (cache / "own-pages.json").write_text('{"format": 1, "rest": 3}')
+        record.write_text('{"format": 1, "rest": 3}')
     elif damage == "links file gone":
-        for f in cache.glob("own-pages-links-*.jsonl"):
+        links = list(record.parent.glob(f"{record.stem}-links-*.jsonl"))
+        assert links
+        for f in links:
             f.unlink()
     elif damage == "output edited":  # another build published into the output meanwhile
         manifest = project / "site" / MANIFEST
@@ -217,3 +225,15 @@ def test_the_edited_page_is_indexed_again_as_a_cold_build_indexes_it(tmp_path):
     assert "own-pages" in result.timings and "search" in result.timings
     assert_equals_cold(project, search_index=True)
     assert any(k.startswith("pagefind/") for k in files(project / "site"))
+
+
+def test_each_output_folder_keeps_its_own_record(project):
+    """A build into another folder (a deploy's `--output public`, say) leaves
+    the record of the first output alone: the next edit is still served."""
+    cli_build(project, output="public")
+    assert _record(project, "public").is_file() and _record(project).is_file()
+    article = _articles(project)[9]
+    article.write_text(article.read_text() + CORRECTION)
+    assert "own-pages" in cli_build(project).timings
+    assert "own-pages" in cli_build(project, output="public").timings
+    assert_equals_cold(project)
