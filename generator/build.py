@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,7 +47,8 @@ class BuildOptions:
     write_output: bool = True  # False: check only, write nothing
     search_index: bool = True  # run Pagefind (when installed and enabled in site.toml)
     # stop early when nothing changed since the last complete build, and redo only the edited articles'
-    # pages when nothing else can have changed (own_pages.py; the result then lists no events)
+    # pages when nothing else can have changed (own_pages.py, as the preview's builds do; the result then
+    # lists no events)
     skip_unchanged: bool = False
     allow_shrink: bool = False  # allow a build to remove more than half of the published pages
 
@@ -76,6 +77,19 @@ class Inputs:
     options: str  # the build options that change the output
     with_search: bool  # Pagefind runs (installed, enabled, writing)
     key: str  # freshness.build_key of all of it
+    # taken before a build with work to do reads anything (as_read): what it was given, for
+    # own_pages.py's record, even if a file is saved again while it runs
+    rest: str = ""  # the build key of every input but the article files
+    article_digests: dict[str, str] = field(default_factory=dict)  # article file -> SHA-256 ("": unreadable)
+
+    def as_read(self, config: SiteConfig, files: FileDigests) -> Inputs:
+        """These inputs with `rest` and `article_digests`, taken before the build reads
+        anything: the digests `files` fed the key (a file modified in the last seconds, which
+        it keeps none of, read again now), not those of the files when the build ends."""
+        articles = set(self.articles)
+        rest = freshness.build_key(config, self.resources, [f for f in self.files if f not in articles],
+                                   self.options, files)
+        return replace(self, rest=rest, article_digests=files.hex_digests(self.articles))
 
 
 class Timer:
@@ -164,12 +178,13 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
             report.warnings += [config_notice] if config_notice else []
             return _unchanged(config, report, done, timer)
 
-    if state is None and options.skip_unchanged and options.use_cache and options.write_output:
+    found = found.as_read(config, files)
+    if (state is not None or options.skip_unchanged) and options.use_cache and options.write_output:
         from . import own_pages  # the edited articles' own pages alone, when nothing else can have changed
 
         laps = dict(timer.timings)
         with fewer_collections():
-            quick = own_pages.rebuild(config, options, found, files, report, timer)
+            quick = own_pages.rebuild(config, options, found, report, timer)
         if quick is not None:
             return quick
         timer.timings = laps  # its time counts in the next stage's

@@ -27,7 +27,7 @@ LONG = 8  # lists of scalars longer than this are hashed element by element (mem
 SHORT = 40  # a container whose text is at most this long stands for itself (a SHA-1 is 40 hex digits, no braces)
 _SCALARS = {str, int, float, bool, type(None)}
 _CONTAINERS = ("list", "dict", "tuple", "set", "Any", "object")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def template_words(files: Iterable[Path]) -> frozenset[str]:
@@ -36,7 +36,7 @@ def template_words(files: Iterable[Path]) -> frozenset[str]:
     words: set[str] = set()
     for path in files:
         try:
-            words.update(_WORD.findall(path.read_text("utf-8", errors="replace")))
+            words.update(WORD.findall(path.read_text("utf-8", errors="replace")))
         except OSError:
             continue
     return frozenset(words)

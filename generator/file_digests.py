@@ -75,17 +75,21 @@ class FileDigests:
                 del self.table[name]
                 self.changed = True
 
-    def hex_of(self, path: str) -> str:
-        """The file's SHA-256 in hex: the table's when its signature still
-        holds, else read now; "" for a file that cannot be read."""
-        try:
-            st = os.stat(path)
-            known = self.table.get(path)
-            if known is not None and known[0] == signature(st):
-                return known[1].hex()
-            return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        except OSError:
-            return ""
+    def hex_digests(self, paths: list[str]) -> dict[str, str]:
+        """Each path's SHA-256 in hex: as the table holds it (what the last
+        feed was given), else read now (a file modified in the last
+        seconds); "" for a file that cannot be read."""
+        table, out = self.table, {}
+        for p in paths:
+            known = table.get(p)
+            if known is not None:
+                out[p] = known[1].hex()
+                continue
+            try:
+                out[p] = hashlib.sha256(Path(p).read_bytes()).hexdigest()
+            except OSError:
+                out[p] = ""
+        return out
 
     @classmethod
     def load(cls, path: Path) -> FileDigests:

@@ -50,9 +50,8 @@ from .cache_file import save_bytes, save_json
 from .config import SiteConfig, missing_base_url
 from .content import read_article
 from .corpus.entities import EntityIndex
-from .digest import template_words
+from .digest import WORD
 from .errors import BuildError, Report
-from .file_digests import FileDigests
 from .inputs import template_dirs, template_files
 from .model import Analysis, Mention
 from .publish import NewSite, publish
@@ -106,13 +105,6 @@ class Record:
             return None
         return ArticleLinks({slug: [EventBrief(*b) for b in briefs]}, {slug: set(cited)},
                             {slug: {(i, expression): url for i, expression, url in timexes}})
-
-
-def rest_key(config: SiteConfig, found: Inputs, digests: FileDigests) -> str:
-    """The build key of every input but the article files."""
-    articles = set(found.articles)
-    return freshness.build_key(config, found.resources, [f for f in found.files if f not in articles],
-                               found.options, digests)
 
 
 def name_words(index: EntityIndex) -> frozenset[str]:
@@ -182,7 +174,7 @@ class Basis:
             lines.append(line)
         self.encoded = (b"".join(lines), at)
 
-    def save(self, config: SiteConfig, found: Inputs, digests: FileDigests) -> None:
+    def save(self, config: SiteConfig, found: Inputs) -> None:
         """Record the build just published (best effort: a cache that cannot be written costs speed)."""
         path = record_path(config)
         if not set(self.keys) <= set(found.articles):  # the files are not named as they were listed
@@ -197,9 +189,11 @@ class Basis:
         for old in path.parent.glob(f"{path.stem}-links-*.jsonl"):
             if old.name != links_file:
                 old.unlink(missing_ok=True)
-        files = {name: (digests.hex_of(name), self.keys.get(name, "")) for name in found.articles}
-        save(path, Record(rest_key(config, found, digests), _manifest_digest(config.output_dir), files,
-                          self.words, self.built, self.bundles, links_file, at))
+        # the digests the build was given (Inputs.as_read), not the files now: one saved meanwhile is
+        # recorded as it was read, so the next build sees it changed
+        files = {name: (found.article_digests.get(name, ""), self.keys.get(name, "")) for name in found.articles}
+        save(path, Record(found.rest, _manifest_digest(config.output_dir), files, self.words, self.built,
+                          self.bundles, links_file, at))
 
 
 def _manifest_digest(output: Path) -> str:
@@ -287,17 +281,19 @@ class _OwnPages:
         return out
 
 
-def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, digests: FileDigests, report: Report,
+def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Report,
             timer: Timer) -> BuildResult | None:
     """The site with the edited articles' own pages rendered anew, published;
     None when the edits may show anywhere else (the caller builds in full)."""
     timer.lap("own-pages")  # the up-to-date check before: this path is taken when the timings name it
     path = record_path(config)
     record = load(path)
-    if record is None or set(record.files) != set(found.articles) or rest_key(config, found, digests) != record.rest:
+    if record is None or set(record.files) != set(found.articles) or found.rest != record.rest:
         return None
-    edited = [name for name in found.articles
-              if not record.files[name][0] or digests.hex_of(name) != record.files[name][0]]
+    if options.search_index and config.search and not found.with_search:
+        return None  # Pagefind is missing: the full build says so, and does not mark the site up to date
+    now = found.article_digests
+    edited = [name for name in found.articles if not record.files[name][0] or now.get(name) != record.files[name][0]]
     if not edited or len(edited) > MOST_EDITED:
         return None
     output = config.output_dir
@@ -381,10 +377,10 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, digests: F
     if not report.warnings:
         files = dict(record.files)
         for name, _, key in changed:
-            files[name] = (digests.hex_of(name), key)
+            files[name] = (now.get(name, ""), key)
         for name in edited:
             if not record.files[name][1]:
-                files[name] = (digests.hex_of(name), "")
+                files[name] = (now.get(name, ""), "")
         save(path, replace(record, files=files, manifest=_manifest_digest(output)))
     config_notice = missing_base_url(config)
     report.warnings += [config_notice] if config_notice else []
@@ -394,13 +390,20 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, digests: F
 
 
 def _printed_elsewhere(config: SiteConfig) -> bool:
-    """Does a template other than the article page's name a field that an
-    edit of this kind changes? (Static files aside: they print no views.)"""
+    """Does a template other than the article page's (each templates
+    folder's own `article.html`) name a field that an edit of this kind
+    changes, or take in the article page's template? (Static files aside:
+    they print no views.)"""
     for folder in template_dirs(config.templates_dir):
         for path in template_files([folder]):
-            if path.name == ARTICLE_TEMPLATE or path.is_relative_to(folder / "static"):
+            if path == folder / ARTICLE_TEMPLATE or path.is_relative_to(folder / "static"):
                 continue
-            if template_words([path]) & OWN_FIELDS:
+            try:
+                text = path.read_text("utf-8", errors="replace")
+            except OSError:
+                return True
+            # a template that includes, imports or extends the article page prints what it prints
+            if ARTICLE_TEMPLATE in text or set(WORD.findall(text)) & OWN_FIELDS:
                 return True
     return False
 

@@ -93,8 +93,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                 jobs=options.jobs)
     if state is not None:  # the preview drafts a saved article's page from this build's links (draft.py)
         state.draft = DraftBasis.of(site, resources, GENERATOR)
-    # what the next command-line build needs to redo only an edited article's page (own_pages.py)
-    own = own_pages.Basis.of(config, analyses, keys, index, site) if state is None and options.write_output else None
+    # what the next build needs to redo only an edited article's page (own_pages.py)
+    own = own_pages.Basis.of(config, analyses, keys, index, site) if options.write_output else None
     report.warnings += site.warnings
     if state is None:
         # A command-line build: nothing after planning reads the analyses (the views hold what
@@ -133,7 +133,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                 release=release),
                         manifest, key, with_search, early)
         if own is not None and not report.warnings:
-            own.save(config, found, digests)
+            own.save(config, found)
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")

@@ -138,7 +138,7 @@ def _redate(project: Path) -> None:
 
 
 @pytest.mark.parametrize("edit", ["title", "summary", "dated sentence", "template", "new article",
-                                  "a template prints the text elsewhere"])
+                                  "a template prints the text elsewhere", "a partial named article.html"])
 def test_an_edit_that_may_show_elsewhere_builds_in_full(project, edit):
     article = _articles(project)[7]
     text = article.read_text()
@@ -157,6 +157,15 @@ def test_an_edit_that_may_show_elsewhere_builds_in_full(project, edit):
         article.write_text(text + CORRECTION)
         (project / "content" / "articles" / "zz-new.md").write_text(
             "---\ntitle: New council budget\ndate: 2020-03-02\n---\nThe council met on Monday.\n")
+    elif edit == "a partial named article.html":  # the list of articles prints their text through it
+        (project / "templates" / "partials").mkdir(parents=True)
+        (project / "templates" / "partials" / "article.html").write_text(
+            "{% for seg in a.segments %}{{ seg.html }}{% endfor %}")
+        (project / "templates" / "articles.html").write_text(
+            "{% extends 'base.html' %}{% block main %}{% for a in listing.articles %}"
+            "{% include 'partials/article.html' %}{% endfor %}{% endblock %}")
+        cli_build(project)
+        article.write_text(text + CORRECTION)
     else:  # a tag page that prints its articles' text: an edit of the text shows there too
         (project / "templates").mkdir(exist_ok=True)
         (project / "templates" / "tag.html").write_text(
@@ -236,4 +245,57 @@ def test_each_output_folder_keeps_its_own_record(project):
     article.write_text(article.read_text() + CORRECTION)
     assert "own-pages" in cli_build(project).timings
     assert "own-pages" in cli_build(project, output="public").timings
+    assert_equals_cold(project)
+
+
+def test_the_preview_rebuilds_an_edited_articles_page_alone(project):
+    """The preview's builds (a BuildState kept between them) take the same
+    path: after a correction its site equals a cold build's with the
+    preview's options, and after a retitle (the full build, with the state
+    the correction left) too."""
+    from generator.build import build
+    from generator.serve import PREVIEW_OPTIONS
+    from generator.state import BuildState
+
+    config = load_config(project / "site.toml", output_dir=project / "preview", base_url="/")
+    state = BuildState()
+    assert "merge" in build(config, PREVIEW_OPTIONS, state).timings
+    shutil.copytree(project / "preview", project / "preview-cold")
+
+    def equals_cold() -> None:
+        build_site(project / "site.toml", output=project / "preview-cold", base_url="/", drafts=True,
+                   search_index=False, use_cache=False, allow_shrink=True)
+        a, b = files(project / "preview"), files(project / "preview-cold")
+        assert a.keys() == b.keys() and sorted(k for k in a if a[k] != b[k]) == []
+
+    article = _articles(project)[4]
+    article.write_text(article.read_text() + CORRECTION)
+    again = build(config, PREVIEW_OPTIONS, state)
+    assert "own-pages" in again.timings and again.stats is not None and again.stats.written == 1
+    equals_cold()
+    article.write_text(_retitled(article.read_text(), "corrected"))
+    assert "merge" in build(config, PREVIEW_OPTIONS, state).timings
+    equals_cold()
+
+
+def test_a_file_saved_while_a_build_runs_is_recorded_as_the_build_read_it(project, monkeypatch):
+    """An article saved again while a full build runs (after it was read):
+    the record keeps the digest the build was given, so the next build sees
+    that article changed, and the site equals a cold build's."""
+    from generator import own_pages
+
+    during, other, later = _articles(project)[2], _articles(project)[6], _articles(project)[8]
+    save = own_pages.Basis.save
+
+    def saved_meanwhile(self, config, found):
+        during.write_text(during.read_text() + "\nA second correction, saved while the build ran.\n")
+        save(self, config, found)
+
+    monkeypatch.setattr(own_pages.Basis, "save", saved_meanwhile)
+    other.write_text(_retitled(other.read_text(), "updated"))
+    assert "merge" in cli_build(project).timings  # the full build, during which `during` is saved
+    monkeypatch.setattr(own_pages.Basis, "save", save)
+    later.write_text(later.read_text() + CORRECTION)
+    result = cli_build(project)
+    assert "own-pages" in result.timings and result.stats is not None and result.stats.written == 2
     assert_equals_cold(project)
