@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import freshness, write
@@ -138,16 +138,21 @@ def _placed(m: Mention, a: Analysis) -> tuple:
 @dataclass
 class Basis:
     """What a full build gathers for the record as it goes (pipeline.py):
-    references only, so nothing is copied until `encode` (which the build
-    runs while Pagefind indexes, when this process would only wait)."""
+    references only, so nothing is copied until `prepare`, which the build
+    runs once every page is written (beside Pagefind, when this process
+    would only wait) and before the new site goes live; `save` then writes
+    the small record. The preview takes a save as soon as its last build
+    ends, so nothing heavy follows the switch."""
 
+    config: SiteConfig
     keys: dict[str, str]  # article file -> analysis key, for the published articles
     words: frozenset[str]
     slugs: list[str]  # the published articles
     links: ArticleLinks
     built: str
     bundles: int
-    encoded: tuple[bytes, dict[str, tuple[int, int]]] | None = None  # the links file and each line's place
+    links_file: str = ""  # once prepared: the links file's name
+    links_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # once prepared: each line's place
 
     @classmethod
     def of(cls, config: SiteConfig, analyses: list[Analysis], keys: list[str], index: EntityIndex,
@@ -155,13 +160,13 @@ class Basis:
         if site.links is None:
             return None
         files = {str(config.content_dir / a.article.path): key for a, key in zip(analyses, keys, strict=True)}
-        return cls(files, name_words(index), sorted(a.article.slug for a in analyses), site.links, site.built,
-                   site.search_bundles)
+        return cls(config, files, name_words(index), sorted(a.article.slug for a in analyses), site.links,
+                   site.built, site.search_bundles)
 
-    def encode(self) -> None:
-        """The links file: one line of JSON per article, in slug order."""
-        if self.encoded is not None:
-            return
+    def prepare(self) -> None:
+        """The links file, one line of JSON per article in slug order, named
+        by its bytes (written only if new; a failed build leaves a file that
+        no record names, removed by the next save)."""
         links, lines, at, offset = self.links, [], {}, 0
         for slug in self.slugs:
             row = [slug, [[b.id, b.url, b.title, b.display_date, b.date, b.datetime]
@@ -172,35 +177,29 @@ class Basis:
             at[slug] = (offset, len(line))
             offset += len(line)
             lines.append(line)
-        self.encoded = (b"".join(lines), at)
+        data = b"".join(lines)
+        path = record_path(self.config)
+        name = f"{path.stem}-links-{hashlib.sha256(data).hexdigest()[:16]}.jsonl"
+        if (path.parent / name).exists() or save_bytes(path.parent / name, data):
+            self.links_file, self.links_at = name, at
 
-    def save(self, config: SiteConfig, found: Inputs) -> None:
-        """Record the build just published (best effort: a cache that cannot be written costs speed)."""
+    def save(self, config: SiteConfig, found: Inputs, manifest: str) -> None:
+        """Record the build just published, whose manifest has the SHA-256
+        `manifest` (best effort: a cache that cannot be written costs speed)."""
         path = record_path(config)
-        if not set(self.keys) <= set(found.articles):  # the files are not named as they were listed
-            path.unlink(missing_ok=True)
-            return
-        self.encode()
-        assert self.encoded is not None
-        data, at = self.encoded
-        links_file = f"{path.stem}-links-{hashlib.sha256(data).hexdigest()[:16]}.jsonl"  # named by its bytes
-        if not (path.parent / links_file).exists() and not save_bytes(path.parent / links_file, data):
+        if not self.links_file:
+            self.prepare()
+        if not self.links_file or not set(self.keys) <= set(found.articles) or not manifest:
+            path.unlink(missing_ok=True)  # the files are not named as they were listed, or no links file
             return
         for old in path.parent.glob(f"{path.stem}-links-*.jsonl"):
-            if old.name != links_file:
+            if old.name != self.links_file:
                 old.unlink(missing_ok=True)
         # the digests the build was given (Inputs.as_read), not the files now: one saved meanwhile is
         # recorded as it was read, so the next build sees it changed
         files = {name: (found.article_digests.get(name, ""), self.keys.get(name, "")) for name in found.articles}
-        save(path, Record(found.rest, _manifest_digest(config.output_dir), files, self.words, self.built,
-                          self.bundles, links_file, at))
-
-
-def _manifest_digest(output: Path) -> str:
-    try:
-        return hashlib.sha256((output / write.MANIFEST).read_bytes()).hexdigest()
-    except OSError:
-        return ""
+        save(path, Record(found.rest, manifest, files, self.words, self.built, self.bundles, self.links_file,
+                          self.links_at))
 
 
 def save(path: Path, record: Record) -> None:
@@ -381,7 +380,7 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         for name in edited:
             if not record.files[name][1]:
                 files[name] = (now.get(name, ""), "")
-        save(path, replace(record, files=files, manifest=_manifest_digest(output)))
+        save(path, replace(record, files=files, manifest=stats.manifest))
     config_notice = missing_base_url(config)
     report.warnings += [config_notice] if config_notice else []
     summary = manifest["summary"]

@@ -125,15 +125,13 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
             # while Pagefind runs (10,000 articles: the build process 1.25 -> 0.83 GB meanwhile).
             renderer.release()
             forked.release_free_memory()
-            if own is not None:
-                own.encode()  # beside Pagefind, rather than after it (10,000 articles: 0.5 s)
 
         stats = publish(config, options, report, timer,
                         NewSite(files, renderer, summary, history.record(published, events), stand_ins, bundles,
-                                release=release),
+                                release=release, prepare=own.prepare if own is not None else None),
                         manifest, key, with_search, early)
         if own is not None and not report.warnings:
-            own.save(config, found)
+            own.save(config, found, stats.manifest)
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")

@@ -36,6 +36,9 @@ class NewSite:
     bundles: int  # how many bundles the search index has (search.bundle_count)
     kept: set[str] | None = None  # files of the live site taken as they are (not in `files` nor `pages`)
     release: Callable[[], None] | None = None  # lets go of what rendering needed, once every page is written
+    # work for after the build that need not wait for the switch (own_pages.Basis.prepare): run once
+    # every page is written (beside Pagefind when it runs), before the new site goes live
+    prepare: Callable[[], None] | None = None
 
 
 def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Timer, site: NewSite,
@@ -57,11 +60,19 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
                                        live if same_indexer else None,
                                        search.indexed_pages(manifest.get("files") or ())))
 
+    prepared: list[bool] = []
+
+    def prepare() -> None:
+        if site.prepare is not None and not prepared:
+            prepared.append(True)
+            site.prepare()
+
     def index_search(folder) -> None:
         if site.release is not None:
             site.release()
         if not running:
             start_search(folder)
+        prepare()  # beside Pagefind, rather than after it
         job = running[0]
         ok, message = job.wait()
         if not ok:
@@ -82,7 +93,8 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
                                 ids=site.ids, stand_ins=site.stand_ins, pages=site.pages,
                                 on_written=lambda: timer.lap("render"),
                                 indexer=lambda: made_by[0] if made_by else None,
-                                after_first=start_search if with_search else None, early=early)
+                                after_first=start_search if with_search else None, early=early,
+                                before_live=prepare)
     finally:
         for job in running:
             job.stop()  # a failed build: the indexer is not left running (after wait(): nothing)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -56,6 +57,7 @@ class WriteStats:
     written: int
     unchanged: int
     removed: int
+    manifest: str = ""  # SHA-256 of the manifest published (own_pages.py records it)
 
 
 def staging_dir(output: Path) -> Path:
@@ -290,7 +292,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                on_written: Callable[[], None] | None = None,
                indexer: Callable[[], str | None] | None = None,
                after_first: Callable[[Path], None] | None = None,
-               early: LinkedTree | None = None) -> WriteStats:
+               early: LinkedTree | None = None, before_live: Callable[[], None] | None = None) -> WriteStats:
     """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
     pages of the previous build whose inputs did not change (not rendered
     again: taken from the live site); `digests` the fingerprints of every
@@ -310,7 +312,9 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     and no stale file is left (the search indexer starts there, beside the
     rendering of the rest: render.PageRenderer.run), when the site is staged;
     `before_switch` still runs after every file is in place. `early`:
-    the staging folder stage_early began. `files` is handed over: it is
+    the staging folder stage_early began. `before_live()` runs once every
+    file and the search index are in place, just before the manifest is
+    written and the new site goes live. `files` is handed over: it is
     emptied here, and a staged site lets go of its bytes once they are
     written, before the pages are rendered (the JSON exports of 10,000
     articles are about 70 MB)."""
@@ -331,12 +335,12 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     try:
         if can_stage(output):
             stats = _publish_staged(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
-                                    on_written, indexer, after_first, early)
+                                    on_written, indexer, after_first, early, before_live)
         else:
             if early is not None:
                 early.cancel()
             stats = _publish_in_place(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
-                                      set(streamed), on_written, indexer)
+                                      set(streamed), on_written, indexer, before_live)
     except OSError as exc:
         raise _disk_error(exc, exc.filename or output, output) from exc
     clean_trash(output)
@@ -481,7 +485,7 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
                     on_written: Callable[[], None] | None = None,
                     indexer: Callable[[], str | None] | None = None,
                     after_first: Callable[[Path], None] | None = None,
-                    early: LinkedTree | None = None) -> WriteStats:
+                    early: LinkedTree | None = None, before_live: Callable[[], None] | None = None) -> WriteStats:
     staging, shadow = _prepare_staging(output, live, early)
     sink = _StagedSink(output, staging, shadow, live)
     shadow_files, new_pages = sink.shadow_files, record["pages"]
@@ -510,7 +514,10 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
         else:
             shutil.rmtree(staging / SEARCH_FOLDER, ignore_errors=True)
         _record_indexer(record, indexer)
-        atomic_write(staging / MANIFEST, json.dumps(record, sort_keys=True, separators=(",", ":")).encode())
+        if before_live is not None:
+            before_live()
+        manifest = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+        atomic_write(staging / MANIFEST, manifest)
         key = stamp() if stamp is not None else None
         if key is not None:
             atomic_write(staging / STAMP, stamp_bytes(key, record))
@@ -526,7 +533,7 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
     _switch(output, staging)
     (output / CARRY).unlink(missing_ok=True)
     removed = len(_manifest_files(live) - set(record["files"]))
-    return WriteStats(written, unchanged, removed)
+    return WriteStats(written, unchanged, removed, hashlib.sha256(manifest).hexdigest())
 
 
 def _ours(name: str, live: dict) -> bool:
@@ -576,7 +583,8 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
                       stamp: Callable[[], str | None] | None, pages: Pages | None = None,
                       streamed: set[str] = frozenset(),  # type: ignore[assignment]
                       on_written: Callable[[], None] | None = None,
-                      indexer: Callable[[], str | None] | None = None) -> WriteStats:
+                      indexer: Callable[[], str | None] | None = None,
+                      before_live: Callable[[], None] | None = None) -> WriteStats:
     """Replace files one by one (the output cannot be swapped). The manifest
     written first lists old and new files and no fingerprint of any file
     about to change (nor of any page about to be rendered), so whatever
@@ -612,11 +620,14 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
     if before_switch is not None:
         before_switch(output)
     _record_indexer(record, indexer)
-    atomic_write(output / MANIFEST, json.dumps(record, sort_keys=True, separators=(",", ":")).encode())
+    if before_live is not None:
+        before_live()
+    manifest = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+    atomic_write(output / MANIFEST, manifest)
     key = stamp() if stamp is not None else None
     if key is not None:
         atomic_write(output / STAMP, stamp_bytes(key, record))
-    return WriteStats(written, len(record["files"]) - written, removed)
+    return WriteStats(written, len(record["files"]) - written, removed, hashlib.sha256(manifest).hexdigest())
 
 
 def _record_indexer(record: dict, indexer: Callable[[], str | None] | None) -> None:

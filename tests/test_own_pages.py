@@ -287,9 +287,9 @@ def test_a_file_saved_while_a_build_runs_is_recorded_as_the_build_read_it(projec
     during, other, later = _articles(project)[2], _articles(project)[6], _articles(project)[8]
     save = own_pages.Basis.save
 
-    def saved_meanwhile(self, config, found):
+    def saved_meanwhile(self, *args):
         during.write_text(during.read_text() + "\nA second correction, saved while the build ran.\n")
-        save(self, config, found)
+        save(self, *args)
 
     monkeypatch.setattr(own_pages.Basis, "save", saved_meanwhile)
     other.write_text(_retitled(other.read_text(), "updated"))
