@@ -1,6 +1,6 @@
 """Save-to-reload time of the live preview on a generated corpus, in a real browser.
 
-    python benchmarks/preview.py --n 1000 [--runs 5] [--no-browser]
+    python benchmarks/preview.py --n 1000 [--runs 5] [--no-browser] [--edit lead|correction]
 
 Makes N articles with ../shared/tools/make_corpus.py in a temporary folder,
 starts `python -m generator serve` on it, waits for the first build, opens
@@ -16,7 +16,11 @@ on disk (the full rebuild, which replaces the draft). Median of the runs.
 Results are merged into benchmarks/results/preview.json. --no-browser
 measures only to the page on disk (a machine without chromium). --project
 previews a project made before, in place (at 10,000 articles its warm
-cache saves minutes of the first build).
+cache saves minutes of the first build). --edit: `lead` (the default) puts a
+word at the start of the article's text, which is its summary on the lists,
+so the rebuild is the full one; `correction` appends a paragraph, which
+shows on the article's page alone, so the rebuild renders that page alone
+(generator/own_pages.py). Results go under a key per edit.
 """
 
 from __future__ import annotations
@@ -37,9 +41,20 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support import CHROMIUM, CHROMIUM_ARGS, make_corpus, report_result, running_preview  # noqa: E402
 
+EDIT = "lead"  # --edit
+HOW = ("benchmarks/preview.py: one article edited per run; the preview learns of the save from a file event, "
+       "drafts the edited article's page from its new text and the last build's links, and the open page swaps "
+       "the draft in; then it rebuilds, keeping the parsed articles, the analyses and the input digests in memory "
+       "(generator/state.py): an edit that shows on the article's page alone (--edit correction) renders that "
+       "page alone (generator/own_pages.py); another (--edit lead) re-extracts the edited article, re-merges the "
+       "events and re-renders the pages whose inputs changed")
+
 
 def _edit(article: Path, original: str, marker: str) -> None:
-    article.write_text(original.replace("\n\n", f"\n\n{marker} ", 1))
+    if EDIT == "correction":
+        article.write_text(original.rstrip("\n") + f"\n\nCorrection {marker}: an earlier version misspelled a name.\n")
+    else:
+        article.write_text(original.replace("\n\n", f"\n\n{marker} ", 1))
 
 
 def _on_disk(page_file: Path, marker: str, start: float) -> float:
@@ -57,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-browser", action="store_true", help="time to the rebuilt page on disk only")
     ap.add_argument("--project", type=Path, help="a project made before (e.g. by an earlier run's make_corpus, "
                     "its .cache warm) to preview in place instead of a new one; its edited article is restored")
+    ap.add_argument("--edit", choices=("lead", "correction"), default="lead",
+                    help="what each save changes (see above)")
     args = ap.parse_args(argv)
+    global EDIT
+    EDIT = args.edit
     tmp = args.project or Path(tempfile.mkdtemp(prefix="preview-bench-"))
     article = None
     try:
@@ -106,14 +125,12 @@ def main(argv: list[str] | None = None) -> int:
                         "draft of the page, generator/draft.py, swapped into the open page; the rebuilt page "
                         "follows, timed to disk); timeline: the server's times from its log, the page's from its "
                         "performance entries" if reload else "file written -> rebuilt page on disk (no browser)",
-            "how": "benchmarks/preview.py: one article edited per run; the preview learns of the save from a "
-                   "file event, drafts the edited article's page from its new text and the last build's links, "
-                   "and the open page swaps the draft in, then keeps the parsed "
-                   "articles, the analyses and the input digests in memory (generator/state.py), re-extracts "
-                   "the edited article, re-merges all events, re-renders the pages whose inputs changed",
+            "how": HOW,
         }
+        result["edit"] = args.edit
         report_result(ROOT / "benchmarks" / "results" / "preview.json",
-                      f"corpus_{args.n}_save_to_reload_seconds", result)
+                      f"corpus_{args.n}_save_to_reload_seconds" + ("" if args.edit == "lead" else f"_{args.edit}"),
+                      result)
     finally:
         if args.project is None:
             shutil.rmtree(tmp, ignore_errors=True)
