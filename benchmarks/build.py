@@ -28,9 +28,9 @@
 * Ours: cold (no cache, empty output), no change (a rebuild of the same
   project: up to date), a correction appended to one article (a paragraph
   at its end: it shows on the article's page alone, generator/own_pages.py),
-  one article edited (a sentence added to its second paragraph: every
-  sentence after it moves, and the events that quote them), one article
-  added; plus the time of each stage (--timings) of every case.
+  one article edited (a sentence added at the start of its text: its
+  summary changes, and every sentence after it moves, with the events that
+  quote them), one article added; plus the time of each stage (--timings) of every case.
 
 Results: benchmarks/results/build.json (key n<N>, or n<N>-dense).
 """

@@ -42,7 +42,7 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import freshness, write
+from . import freshness, search, write
 from .analysis.article import analyse
 from .analysis.cache import Cache
 from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer
@@ -56,7 +56,7 @@ from .inputs import template_dirs, template_files
 from .model import Analysis, Mention
 from .publish import NewSite, publish
 from .render import Outcome, TemplateProblem, Templates, page_hasher
-from .resources import load_resources
+from .resources import Resources, load_resources
 from .site import Site, Urls
 from .site.articles import ArticleLinks, article_view, lead_text
 from .site.notices import PLACEHOLDER
@@ -307,31 +307,8 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         return None
     timer.lap("read")
 
-    store = Cache(config.root / ".cache" / "articles", writable=True)
-    base = freshness.analysis_base(resources, config.extraction)
-    changed: list[tuple[str, Analysis, str]] = []  # (file, new analysis, its key)
-    for name in edited:
-        reading = Report()
-        try:
-            article = read_article(Path(name), config.content_dir, reading, config.limits)
-        except BuildError:
-            return None
-        old_key = record.files[name][1]
-        if reading.warnings or (article.draft and not options.drafts) != (not old_key):
-            return None  # a warning to give, or the article joins or leaves the site
-        if not old_key:
-            continue  # a draft edited, still a draft
-        key = freshness.article_key(article, base)
-        new = store.get(key)
-        if new is None:
-            new = analyse(article, resources, config.extraction)
-            store.put(key, new)
-        old = store.get(old_key)
-        if old is None or new.article.date is None or \
-                outside_view(old, record.name_words) != outside_view(new, record.name_words):
-            return None
-        changed.append((name, new, key))
-    if _printed_elsewhere(config):
+    changed = _analysed(config, options, record, edited, resources)
+    if changed is None or _printed_elsewhere(config):
         return None
     timer.lap("extract")
 
@@ -343,24 +320,9 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
     exists = freshness.exists_in(output)
     if not all(exists(f) for f in live_files):
         return None  # a page was deleted from the output: the full build writes it again
-    urls = Urls(config)
-    templates = Templates(config, urls, record.built, GENERATOR, config.root / ".cache" / "templates")
-    hasher = page_hasher(templates, urls, GENERATOR)
-    rendered: dict[str, tuple[bytes, str]] = {}
-    for _, new, _ in changed:
-        links = record.article_links(path.parent, new.article.slug)
-        if links is None:
-            return None
-        page = article_page(article_view(new, links, urls), urls)
-        if page.path not in pages:
-            return None
-        try:
-            rendered[page.path] = (templates.render(page),
-                                   hasher.page(page.template, page.url, page.title, page.context))
-        except TemplateProblem:
-            return None  # the full build reports it, with the site's first failing page
-
-    from . import search
+    rendered = _rendered(config, record, path.parent, [new for _, new, _ in changed], pages)
+    if rendered is None:
+        return None
 
     with_search = found.with_search
     early = write.stage_early(output, manifest)
@@ -386,6 +348,61 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
     summary = manifest["summary"]
     return BuildResult(config, report, summary.get("articles", 0), [], summary.get("pages", 0),
                        summary.get("files", 0), timer.timings, stats, event_count=summary.get("events", 0))
+
+
+def _analysed(config: SiteConfig, options: BuildOptions, record: Record, edited: list[str],
+              resources: Resources) -> list[tuple[str, Analysis, str]] | None:
+    """(file, new analysis, its cache key) of each edited article still
+    published; None when an edit may show beyond the article's own page (or
+    the article joins or leaves the site, or reading it warns)."""
+    store = Cache(config.root / ".cache" / "articles", writable=True)
+    base = freshness.analysis_base(resources, config.extraction)
+    changed = []
+    for name in edited:
+        reading = Report()
+        try:
+            article = read_article(Path(name), config.content_dir, reading, config.limits)
+        except BuildError:
+            return None
+        old_key = record.files[name][1]
+        if reading.warnings or (article.draft and not options.drafts) != (not old_key):
+            return None
+        if not old_key:
+            continue  # a draft edited, still a draft
+        key = freshness.article_key(article, base)
+        new = store.get(key)
+        if new is None:
+            new = analyse(article, resources, config.extraction)
+            store.put(key, new)
+        old = store.get(old_key)
+        if old is None or new.article.date is None or \
+                outside_view(old, record.name_words) != outside_view(new, record.name_words):
+            return None
+        changed.append((name, new, key))
+    return changed
+
+
+def _rendered(config: SiteConfig, record: Record, folder: Path, analyses: list[Analysis],
+              pages: dict[str, str]) -> dict[str, tuple[bytes, str]] | None:
+    """Each article's page: path -> (bytes, fingerprint), as the full build
+    renders and fingerprints it; None if one cannot be (the full build then
+    reports why)."""
+    urls = Urls(config)
+    templates = Templates(config, urls, record.built, GENERATOR, config.root / ".cache" / "templates")
+    hasher = page_hasher(templates, urls, GENERATOR)
+    out: dict[str, tuple[bytes, str]] = {}
+    for new in analyses:
+        links = record.article_links(folder, new.article.slug)
+        if links is None:
+            return None
+        page = article_page(article_view(new, links, urls), urls)
+        if page.path not in pages:
+            return None
+        try:
+            out[page.path] = (templates.render(page), hasher.page(page.template, page.url, page.title, page.context))
+        except TemplateProblem:
+            return None
+    return out
 
 
 def _printed_elsewhere(config: SiteConfig) -> bool:
