@@ -78,15 +78,15 @@ class FileDigests:
     def hex_digests(self, paths: list[str]) -> dict[str, str]:
         """Each path's SHA-256 in hex: as the table holds it (what the last
         feed was given), else read now (a file modified in the last
-        seconds); "" for a file that cannot be read."""
+        seconds); "" for a file that cannot be read or is not a regular file."""
         table, out = self.table, {}
         for p in paths:
             known = table.get(p)
             if known is not None:
                 out[p] = known[1].hex()
                 continue
-            try:
-                out[p] = hashlib.sha256(Path(p).read_bytes()).hexdigest()
+            try:  # a regular file only, as feed() reads (a FIFO named like an article would block)
+                out[p] = hashlib.sha256(Path(p).read_bytes()).hexdigest() if stat.S_ISREG(os.stat(p).st_mode) else ""
             except OSError:
                 out[p] = ""
         return out
