@@ -293,8 +293,8 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         return None  # Pagefind is missing: the full build says so, and does not mark the site up to date
     now = found.article_digests
     edited = [name for name in found.articles if not record.files[name][0] or now.get(name) != record.files[name][0]]
-    if not edited or len(edited) > MOST_EDITED:
-        return None
+    if not edited or len(edited) > MOST_EDITED or not all(now.get(name) for name in edited):
+        return None  # none, too many, or one that is not a readable file (the full build says what is wrong)
     output = config.output_dir
     try:
         manifest_bytes = (output / write.MANIFEST).read_bytes()

@@ -299,3 +299,19 @@ def test_a_file_saved_while_a_build_runs_is_recorded_as_the_build_read_it(projec
     result = cli_build(project)
     assert "own-pages" in result.timings and result.stats is not None and result.stats.written == 2
     assert_equals_cold(project)
+
+
+def test_an_article_replaced_by_a_fifo_is_refused_not_waited_on(project):
+    """The record names the file, but what stands there now is no regular
+    file: the full build refuses it (as it refuses any), nothing blocks."""
+    import os
+    import subprocess
+    import sys
+
+    article = _articles(project)[10]
+    article.unlink()
+    os.mkfifo(article)
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--config", str(project / "site.toml"),
+                          "--output", str(project / "site")], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode != 0 and "not a regular file" in run.stderr
