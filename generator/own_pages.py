@@ -189,12 +189,15 @@ class Basis:
         path = record_path(config)
         if not self.links_file:
             self.prepare()
-        if not self.links_file or not set(self.keys) <= set(found.articles) or not manifest:
-            path.unlink(missing_ok=True)  # the files are not named as they were listed, or no links file
+        try:
+            if not self.links_file or not set(self.keys) <= set(found.articles) or not manifest:
+                path.unlink(missing_ok=True)  # the files are not named as they were listed, or no links file
+                return
+            for old in path.parent.glob(f"{path.stem}-links-*.jsonl"):
+                if old.name != self.links_file:
+                    old.unlink(missing_ok=True)
+        except OSError:  # a cache folder that cannot be written (or is not one): no record
             return
-        for old in path.parent.glob(f"{path.stem}-links-*.jsonl"):
-            if old.name != self.links_file:
-                old.unlink(missing_ok=True)
         # the digests the build was given (Inputs.as_read), not the files now: one saved meanwhile is
         # recorded as it was read, so the next build sees it changed
         files = {name: (found.article_digests.get(name, ""), self.keys.get(name, "")) for name in found.articles}
