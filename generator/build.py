@@ -178,7 +178,8 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
             report.warnings += [config_notice] if config_notice else []
             return _unchanged(config, report, done, timer)
 
-    found = found.as_read(config, files)
+    if options.write_output:  # what a build that writes records for the next one (own_pages.py)
+        found = found.as_read(config, files)
     if (state is not None or options.skip_unchanged) and options.use_cache and options.write_output:
         from . import own_pages  # the edited articles' own pages alone, when nothing else can have changed
 

@@ -60,19 +60,13 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
                                        live if same_indexer else None,
                                        search.indexed_pages(manifest.get("files") or ())))
 
-    prepared: list[bool] = []
-
-    def prepare() -> None:
-        if site.prepare is not None and not prepared:
-            prepared.append(True)
-            site.prepare()
-
     def index_search(folder) -> None:
         if site.release is not None:
             site.release()
         if not running:
             start_search(folder)
-        prepare()  # beside Pagefind, rather than after it
+        if site.prepare is not None:
+            site.prepare()  # beside Pagefind, rather than after it
         job = running[0]
         ok, message = job.wait()
         if not ok:
@@ -94,7 +88,7 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
                                 on_written=lambda: timer.lap("render"),
                                 indexer=lambda: made_by[0] if made_by else None,
                                 after_first=start_search if with_search else None, early=early,
-                                before_live=prepare)
+                                before_live=None if with_search else site.prepare)
     finally:
         for job in running:
             job.stop()  # a failed build: the indexer is not left running (after wait(): nothing)
