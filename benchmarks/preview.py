@@ -12,7 +12,12 @@ text and the last build's links, generator/draft.py, and told the page to
 reload), as Playwright sees it and as the first frame the page painted
 with it (the page's own clock: Playwright finds the text in a reloaded page
 tens of milliseconds after it is painted), and to the rebuilt page being
-on disk (the full rebuild, which replaces the draft). Median of the runs.
+on disk (the full rebuild, which replaces the draft). When the rebuild
+changed the drafted page alone, into the draft's very bytes, the server
+does not reload the page (generator/serve.py, drafts_were_the_rebuild):
+the draft shown is the rebuilt page, and `save_to_rebuilt_shown_seconds`
+counts the draft's time for that save (else the rebuilt page's time on
+disk); `rebuilt_page_was_the_draft` says for how many saves. Median of the runs.
 Results are merged into benchmarks/results/preview.json. --no-browser
 measures only to the page on disk (a machine without chromium). --project
 previews a project made before, in place (at 10,000 articles its warm
@@ -100,8 +105,13 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 reload, received, painted, disk = _in_browser(url + f"articles/{article.stem}/", article,
                                                               original, page_file, args.runs)
-            server = _server_times((tmp / "serve.log").read_text(encoding="utf-8"))
+            log = (tmp / "serve.log").read_text(encoding="utf-8")
+            server = _server_times(log)
+            quiet = _rebuilds_without_reload(log)[-args.runs:]
         runs = reload or disk
+        # When the rebuild made exactly the drafted page, with the draft's bytes, the server does
+        # not reload the page (serve.drafts_were_the_rebuild): the draft it showed is the rebuilt page.
+        shown = [r if q else d for r, d, q in zip(reload, disk, quiet, strict=True)] if reload else []
         result = {
             "articles": args.n, "first_build_seconds": round(first_build, 2),
             "save_to_reload_seconds": [round(r, 3) for r in reload],
@@ -115,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
                 "first_frame_painted": _median(painted), "seen_by_playwright": _median(reload),
             } if reload else None,
             "median_rebuilt_on_disk": round(statistics.median(disk), 3),
+            # save -> the rebuilt page in the open page: the draft's time when the rebuild found the
+            # draft to be the rebuilt page (no reload), else the rebuilt page's time on disk
+            "save_to_rebuilt_shown_seconds": [round(x, 3) for x in shown],
+            "median_rebuilt_shown": _median(shown),
+            "rebuilt_page_was_the_draft": f"{sum(quiet)} of {len(quiet)}",
             # A save whose new text showed only with the rebuilt page: its draft never reached the page.
             "shown_before_the_rebuild": f"{sum(r < d for r, d in zip(reload, disk, strict=True))} of {len(reload)}"
             if reload else None,
@@ -210,6 +225,14 @@ def _in_browser(url: str, article: Path, original: str, page_file: Path,
             page.wait_for_function(connected, timeout=30000)
         browser.close()
     return reload, received, painted, disk
+
+
+def _rebuilds_without_reload(log: str) -> list[bool]:
+    """For each rebuild after the first build, in order: did the server find
+    the rebuilt pages to be the drafts shown, and so not reload the page?"""
+    lines = log.splitlines()
+    ends = [i for i, line in enumerate(lines) if line.startswith("[serve] rebuilt ")]
+    return [any("no reload" in line for line in lines[i + 1:i + 3]) for i in ends[1:]]
 
 
 def _server_times(log: str) -> list[tuple[float, float]]:

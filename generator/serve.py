@@ -66,6 +66,7 @@ from .model import Analysis
 from .state import BuildState
 from .temporal.rules import RULES_ROOT
 from .watching import Snapshot, Watcher, rescan, scan
+from .write import WriteStats
 
 DRAFT_WAIT = 1.0  # seconds the rebuild waits for an open page to load a saved article's draft
 PAINT_SECONDS = 0.1  # and then for it to paint the draft
@@ -83,6 +84,7 @@ class PreviewState:
     output: Path
     problems: list[Problem] = field(default_factory=list)
     last_build_seconds: float = 0.0
+    last_stats: WriteStats | None = None  # what the last good build wrote (None: it failed, or it was up to date)
     builds: int = 0
     snapshot: Snapshot = field(default_factory=dict)  # path -> stamp of every watched file (watching.py)
     watcher: Watcher = field(default_factory=Watcher)
@@ -140,17 +142,18 @@ def _rebuild(state: PreviewState) -> bool:
         config = load_config(state.config_path, state.content, state.output, base_url="/")
         result = build(config, PREVIEW_OPTIONS, state.kept)
     except BuildError as exc:
-        state.problems = exc.problems
+        state.problems, state.last_stats = exc.problems, None
         state.last_build_seconds = time.perf_counter() - start
         print(f"[serve] build failed in {state.last_build_seconds:.2f}s; still serving the last good site:",
               file=sys.stderr)
         print(str(exc), file=sys.stderr)
         return False
     except Exception as exc:  # never let an unexpected error kill the preview
-        state.problems = [Problem(f"unexpected error: {exc!r}")]
+        state.problems, state.last_stats = [Problem(f"unexpected error: {exc!r}")], None
         print(f"[serve] build crashed: {exc!r}", file=sys.stderr)
         return False
     state.problems = []
+    state.last_stats = result.stats
     state.builds += 1
     basis = state.kept.draft
     state.draft_source = (basis, dict(state.kept.analyses)) if basis is not None else None
@@ -476,15 +479,46 @@ async def _rebuild_once(state: PreviewState, loop) -> None:
     await _page_shown(state)
     state.stale.clear()
     started = state.version
+    shown = {rel: state.drafts[rel] for rel, made in state.drafted.items() if made <= started}
+    before = {rel: _read_page(state.output / rel) for rel in shown} if not state.problems else None
     print("[serve] rebuilding", flush=True)
     await loop.run_in_executor(None, rebuild, state)
     for rel in [rel for rel, made in state.drafted.items() if made <= started]:
         del state.drafts[rel], state.drafted[rel]  # the rebuilt page (or, after a failure, the last good one)
     state.version += 1
     state.rebuilt = state.version
-    reload_browsers()
+    if before is not None and drafts_were_the_rebuild(state, shown, before):
+        print("[serve] the rebuilt pages are the drafts shown: no reload", flush=True)
+    else:
+        reload_browsers()
     state.watcher.follow(state.watched_roots(), loop)  # site.toml may have moved the folders
     await _warm(state, loop, state.last_saved)
+
+
+def drafts_were_the_rebuild(state: PreviewState, shown: dict[str, bytes], before: dict[str, bytes | None]) -> bool:
+    """Did the rebuild change exactly the drafted pages, each into its draft's
+    very bytes? Then every open page already shows the rebuilt site (a
+    drafted page shows its draft, any other page is unchanged), and a reload
+    would only flash the same page again: an edit that shows on the article's
+    own page alone (own_pages.py) is drafted as that rebuild renders it. The
+    count of files the build wrote tells that nothing else changed: each
+    drafted page differs from its page `before` the rebuild, so it is one of
+    them. A build that failed, was up to date, or had failed before
+    (`before` None: its error overlay must go), or a save while it ran,
+    reloads as ever."""
+    stats = state.last_stats
+    if state.problems or stats is None or not shown or stats.removed or stats.written != len(shown) \
+            or state.drafted:  # a newer draft, saved while the build ran: the next rebuild follows
+        return False
+    return all(before.get(rel) not in (None, draft) and _read_page(state.output / rel) == draft
+               for rel, draft in shown.items())
+
+
+def _read_page(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 async def _page_shown(state: PreviewState) -> None:

@@ -254,6 +254,7 @@ def test_the_preview_rebuilds_an_edited_articles_page_alone(project):
     preview's options, and after a retitle (the full build, with the state
     the correction left) too."""
     from generator.build import build
+    from generator.draft import draft_pages
     from generator.serve import PREVIEW_OPTIONS
     from generator.state import BuildState
 
@@ -270,9 +271,15 @@ def test_the_preview_rebuilds_an_edited_articles_page_alone(project):
 
     article = _articles(project)[4]
     article.write_text(article.read_text() + CORRECTION)
+    assert state.draft is not None
+    drafts = draft_pages(state.draft, [article], dict(state.analyses))  # as the preview drafts the save
     again = build(config, PREVIEW_OPTIONS, state)
     assert "own-pages" in again.timings and again.stats is not None and again.stats.written == 1
     equals_cold()
+    # The draft the page showed at once is the rebuilt page, byte for byte (the preview then does not
+    # reload it: serve.drafts_were_the_rebuild).
+    (rel, draft), = drafts.items()
+    assert rel == f"articles/{article.stem}/index.html" and (project / "preview" / rel).read_bytes() == draft
     article.write_text(_retitled(article.read_text(), "corrected"))
     assert "merge" in build(config, PREVIEW_OPTIONS, state).timings
     equals_cold()
