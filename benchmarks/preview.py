@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 reload, received, painted, disk = _in_browser(url + f"articles/{article.stem}/", article,
                                                               original, page_file, args.runs)
-            log = (tmp / "serve.log").read_text(encoding="utf-8")
+            log = _log_after_rebuilds(tmp / "serve.log", args.runs + 1)  # the first build's, then each save's
             server = _server_times(log)
             quiet = _rebuilds_without_reload(log)[-args.runs:]
         runs = reload or disk
@@ -225,6 +225,18 @@ def _in_browser(url: str, article: Path, original: str, page_file: Path,
             page.wait_for_function(connected, timeout=30000)
         browser.close()
     return reload, received, painted, disk
+
+
+def _log_after_rebuilds(path: Path, builds: int) -> str:
+    """The preview's log once it tells of `builds` builds (the page is on disk
+    before the build ends: it then records what it built for the next one)."""
+    for _ in range(2400):
+        log = path.read_text(encoding="utf-8")
+        if log.count("[serve] rebuilt ") >= builds:
+            time.sleep(0.5)  # and what the server did after the last one (reloaded the page or not)
+            return path.read_text(encoding="utf-8")
+        time.sleep(0.05)
+    raise SystemExit(f"the preview's log tells of fewer than {builds} builds after 2 minutes")
 
 
 def _rebuilds_without_reload(log: str) -> list[bool]:

@@ -63,7 +63,7 @@ from .site.notices import PLACEHOLDER
 from .site.pages import ARTICLE_TEMPLATE, article_page
 from .site.views import EventBrief
 
-FORMAT = 1
+FORMAT = 2
 FOLDER = "own-pages"  # in the project's cache folder: a record (and its links file) per output folder
 MOST_EDITED = 20  # more edited articles than this: the full build (each edit is analysed and compared here)
 OWN_FIELDS = frozenset({"segments", "unresolved"})  # what may differ in an article's view after such an edit
@@ -88,6 +88,9 @@ class Record:
     bundles: int
     links: str  # the links file's name (in the cache folder): one line per article, read by place
     links_at: dict[str, tuple[int, int]]  # slug -> (offset, length) of its line
+    # did a page of the site read an article's summary, other than that article's own page
+    # (render.Templates)? If not, an edit of the summary shows on the article's page alone
+    summaries_read: bool = True
 
     def article_links(self, folder: Path, slug: str) -> ArticleLinks | None:
         """The article's links as the last build made them; None if its line is missing or off."""
@@ -113,14 +116,20 @@ def name_words(index: EntityIndex) -> frozenset[str]:
     return frozenset(w.lower() for n in index.canonical for w in n.split() if len(w) > 2)
 
 
-def outside_view(a: Analysis, words: frozenset[str]) -> tuple:
+def outside_view(a: Analysis, words: frozenset[str], summaries: bool = True) -> tuple:
     """What the site outside the article's own page reads of its analysis:
-    the front matter, the summary, whether it holds the placeholder text,
-    its lower-case words among the names' (`words`) and its dated
-    sentences, each with its sentence's expressions, with offsets counted
-    from the sentence's start (an edit above a sentence moves it, which no
-    event, listing or export shows)."""
-    return (replace(a.article, body=""), a.article.summary or lead_text(a.text), PLACEHOLDER in a.article.body,
+    the front matter, the summary (unless no other page read an article's
+    summary: `summaries`), whether it holds the placeholder text, its
+    lower-case words among the names' (`words`) and its dated sentences,
+    each with its sentence's expressions, with offsets counted from the
+    sentence's start (an edit above a sentence moves it, which no event,
+    listing or export shows)."""
+    placeholder = PLACEHOLDER in a.article.body
+    # where the body starts in the file names a line only in the placeholder's warning (site.notices)
+    article = replace(a.article, body="", body_line=a.article.body_line if placeholder else 0)
+    if not summaries:
+        article = replace(article, summary="")
+    return (article, (a.article.summary or lead_text(a.text)) if summaries else "", placeholder,
             sorted(set(a.lower_words.split()) & words), tuple(_placed(m, a) for m in a.mentions))
 
 
@@ -151,6 +160,9 @@ class Basis:
     links: ArticleLinks
     built: str
     bundles: int
+    # did the pages of the live site (those a build keeps unrendered) read an article's summary
+    # elsewhere than on its own page, as the record that speaks for that site says (True: unknown)
+    earlier_reads: bool = True
     links_file: str = ""  # once prepared: the links file's name
     links_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # once prepared: each line's place
 
@@ -161,7 +173,7 @@ class Basis:
             return None
         files = {str(config.content_dir / a.article.path): key for a, key in zip(analyses, keys, strict=True)}
         return cls(config, files, name_words(index), sorted(a.article.slug for a in analyses), site.links,
-                   site.built, site.search_bundles)
+                   site.built, site.search_bundles, _summaries_read_by_live_site(config))
 
     def prepare(self) -> None:
         """The links file, one line of JSON per article in slug order, named
@@ -183,9 +195,11 @@ class Basis:
         if (path.parent / name).exists() or save_bytes(path.parent / name, data):
             self.links_file, self.links_at = name, at
 
-    def save(self, config: SiteConfig, found: Inputs, manifest: str) -> None:
+    def save(self, config: SiteConfig, found: Inputs, manifest: str, summaries_read: bool = True) -> None:
         """Record the build just published, whose manifest has the SHA-256
-        `manifest` (best effort: a cache that cannot be written costs speed)."""
+        `manifest` (best effort: a cache that cannot be written costs speed);
+        `summaries_read`: a page of it read an article's summary elsewhere
+        than on the article's own page (render.PageRenderer)."""
         path = record_path(config)
         if not self.links_file:
             self.prepare()
@@ -202,14 +216,29 @@ class Basis:
         # recorded as it was read, so the next build sees it changed
         files = {name: (found.article_digests.get(name, ""), self.keys.get(name, "")) for name in found.articles}
         save(path, Record(found.rest, manifest, files, self.words, self.built, self.bundles, self.links_file,
-                          self.links_at))
+                          self.links_at, summaries_read))
+
+
+def _summaries_read_by_live_site(config: SiteConfig) -> bool:
+    """Did a page of the site now in the output read an article's summary
+    elsewhere than on its own page? As its record says, when there is one
+    that speaks for it; True (unknown) otherwise."""
+    record = load(record_path(config))
+    if record is None or record.summaries_read:
+        return True
+    try:
+        live = hashlib.sha256((config.output_dir / write.MANIFEST).read_bytes()).hexdigest()
+    except OSError:
+        return True
+    return live != record.manifest
 
 
 def save(path: Path, record: Record) -> None:
     save_json(path, {"format": FORMAT, "rest": record.rest, "manifest": record.manifest,
                      "files": {k: list(v) for k, v in record.files.items()}, "words": sorted(record.name_words),
                      "built": record.built, "bundles": record.bundles, "links": record.links,
-                     "links_at": {k: list(v) for k, v in record.links_at.items()}},
+                     "links_at": {k: list(v) for k, v in record.links_at.items()},
+                     "summaries_read": record.summaries_read},
               ensure_ascii=False, separators=(",", ":"))
 
 
@@ -238,7 +267,9 @@ def _checked(data) -> Record | None:
         return None
     rest, manifest, built, bundles = data["rest"], data["manifest"], data["built"], data["bundles"]
     files, words, links, links_at = data["files"], data["words"], data["links"], data["links_at"]
+    summaries_read = data["summaries_read"]
     if not (_strings([rest, manifest, built, links]) and type(bundles) is int and bundles >= 1
+            and type(summaries_read) is bool
             and isinstance(files, dict) and isinstance(words, list) and _strings(words)
             and isinstance(links_at, dict) and "/" not in links and "\\" not in links and "-links-" in links):
         return None
@@ -247,7 +278,7 @@ def _checked(data) -> Record | None:
             for v in links_at.values()):
         return None
     return Record(rest, manifest, {k: (v[0], v[1]) for k, v in files.items()}, frozenset(words), built, bundles,
-                  links, {k: (v[0], v[1]) for k, v in links_at.items()})
+                  links, {k: (v[0], v[1]) for k, v in links_at.items()}, summaries_read)
 
 
 # ------------------------------------------------------------------ the rebuild
@@ -378,8 +409,9 @@ def _analysed(config: SiteConfig, options: BuildOptions, record: Record, edited:
             new = analyse(article, resources, config.extraction)
             store.put(key, new)
         old = store.get(old_key)
+        words, summaries = record.name_words, record.summaries_read
         if old is None or new.article.date is None or \
-                outside_view(old, record.name_words) != outside_view(new, record.name_words):
+                outside_view(old, words, summaries) != outside_view(new, words, summaries):
             return None
         changed.append((name, new, key))
     return changed

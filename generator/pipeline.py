@@ -131,7 +131,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                 release=release, prepare=own.prepare if own is not None else None),
                         manifest, key, with_search, early)
         if own is not None and not report.warnings:
-            own.save(config, found, stats.manifest)
+            # the pages kept unrendered read what they read when the site in the output was built
+            own.save(config, found, stats.manifest,
+                     renderer.summaries_read or (not renderer.all_rendered and own.earlier_reads))
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")

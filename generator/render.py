@@ -27,6 +27,8 @@ from .forked import Chunks, map_parts, release_free_memory
 from .freshness import hash_files
 from .inputs import template_dirs, template_files
 from .site import Page, Site, Urls
+from .site.articles import ArticleView
+from .site.pages import ARTICLE_TEMPLATE
 from .site.views import EventView
 
 
@@ -48,7 +50,31 @@ class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def environment(template_dirs: list[Path], bytecode_dir: Path | None = None) -> jinja2.Environment:
+class _ReadingEnvironment(jinja2.Environment):
+    """Jinja2's environment, which also notes whether a page read the
+    summary of an article other than its own (`summaries_read`): an edit of
+    an article's summary then shows on that article's page alone, and the
+    rebuild of its own page (own_pages.py) may take it. A template reads a
+    field through getattr (`a.summary`, the `attr` filter) or getitem
+    (`a['summary']`, filters given `attribute=`). `own` is the article of
+    the article page being rendered. Printing a whole view (its repr) is
+    not supported, as for the pages' fingerprints (digest.py)."""
+
+    own: object = None
+    summaries_read: bool = False
+
+    def getattr(self, obj, attribute):
+        if attribute == "summary" and type(obj) is ArticleView and obj is not self.own:
+            self.summaries_read = True
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        if argument == "summary" and type(obj) is ArticleView and obj is not self.own:
+            self.summaries_read = True
+        return super().getitem(obj, argument)
+
+
+def environment(template_dirs: list[Path], bytecode_dir: Path | None = None) -> _ReadingEnvironment:
     """Jinja2 for the site's templates. With `bytecode_dir`, compiled
     templates are kept on disk between builds (Jinja2's bytecode cache, which
     checks each template's source before using it): compiling the templates
@@ -60,7 +86,7 @@ def environment(template_dirs: list[Path], bytecode_dir: Path | None = None) -> 
             cache = _BestEffortBytecodeCache(str(bytecode_dir))
         except OSError:
             cache = None  # a cache that cannot be made only costs speed
-    env = jinja2.Environment(
+    env = _ReadingEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs if d.is_dir()]),
         bytecode_cache=cache,
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
@@ -150,11 +176,15 @@ class Outcome:
     written: int = 0
     unchanged: int = 0
     problem: tuple[int, Problem] | None = None  # the first failing page (by its place in the site) and why
+    kept: int = 0  # of the unchanged, those kept without rendering (their fingerprint matched)
+    summaries_read: bool = False  # a page rendered read an article's summary, not on its own page
 
     def add(self, other: Outcome) -> None:
         self.digests.update(other.digests)
         self.written += other.written
         self.unchanged += other.unchanged
+        self.kept += other.kept
+        self.summaries_read |= other.summaries_read
         if other.problem and (self.problem is None or other.problem[0] < self.problem[0]):
             self.problem = other.problem
 
@@ -168,6 +198,7 @@ class Templates:
                  bytecode_dir: Path | None = None):
         self.config, self.urls = config, urls
         self.dirs = template_dirs(config.templates_dir)
+        self.env: _ReadingEnvironment
         self.env = env = environment(self.dirs, bytecode_dir)
         self.assets = assets = static_assets(self.dirs)
 
@@ -219,6 +250,7 @@ class Templates:
         """The page's bytes; a template error raises TemplateProblem naming the file and line."""
         try:
             template = self.env.get_template(page.template)
+            self.env.own = page.context.get("article") if page.template == ARTICLE_TEMPLATE else None
             return template.render(page=page_context(page, self.urls), **page.context).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             problem = Problem(f"template syntax error: {exc.message}", exc.filename or exc.name, exc.lineno,
@@ -280,6 +312,9 @@ class PageRenderer:
         self.todo: list[int] = list(range(len(site.pages)))  # the pages (by place) rendered unless found unchanged
         self.digests: dict[str, str] = {}  # fingerprints found before rendering (a rebuild's), by page path
         self.hasher = page_hasher(self.templates, site.urls, generator_name)
+        # once run: did a page read an article's summary, not on its own page (Templates); was
+        # every page rendered (else those kept read what they read when they were rendered)
+        self.summaries_read, self.all_rendered = False, False
 
     def asset_files(self) -> dict[str, bytes]:
         """The static assets under their fingerprinted names."""
@@ -325,6 +360,8 @@ class PageRenderer:
             outcome.add(self._render_todo(sink))
         if outcome.problem:
             raise BuildError(outcome.problem[1])
+        self.summaries_read = outcome.summaries_read
+        self.all_rendered = outcome.kept == 0
         return outcome
 
     def _can_fork(self, pages: int) -> bool:
@@ -390,6 +427,7 @@ class PageRenderer:
                     out.digests[page.path] = digest
                 sink.keep(page.path, digest or "")
                 out.unchanged += 1
+                out.kept += 1
                 continue
             digest = known.get(page.path)
             if digest is None:
@@ -398,6 +436,7 @@ class PageRenderer:
                 out.digests[page.path] = digest
                 sink.keep(page.path, digest)
                 out.unchanged += 1
+                out.kept += 1
                 continue
             todo.append(i)
         self.todo = todo
@@ -482,6 +521,7 @@ class PageRenderer:
                 out.written += 1
             else:
                 out.unchanged += 1
+        out.summaries_read = self.templates.env.summaries_read
         return out
 
     def render_one(self, page: Page) -> bytes:

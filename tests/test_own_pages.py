@@ -62,7 +62,9 @@ def _record(project: Path, output: str = "site") -> Path:
 def project(first, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(first, project, symlinks=True)
-    cli_build(project)  # the record names the project's files where they are: made again here
+    # The record names the project's files where they are: made again here, by a build that
+    # renders every page (--no-cache), so it knows what each page reads (render.Templates).
+    cli_build(project, use_cache=False)
     shutil.copytree(project / "site", project / "cold")  # the same published history, no cache
     return project
 
@@ -100,13 +102,35 @@ def _reword_above_a_dated_sentence(project: Path) -> Path:
     pytest.fail("no undated sentence above a dated one")
 
 
-@pytest.mark.parametrize("edit", ["correction", "reworded above a dated sentence", "draft edited"])
+def _reword_the_summary(project: Path) -> Path:
+    """A word added to an undated sentence no event quotes, near the start of
+    an article's first paragraph: the article's summary changes (site.articles.lead_text),
+    and no sentence moves."""
+    quoted = _quoted(project)
+    for path in _articles(project):
+        text = path.read_text()
+        lead = text.partition("\n---\n")[2].strip().split("\n\n")[0][:250]
+        for sentence in re.split(r"(?<=\.) ", lead):
+            if " the " in sentence and sentence.endswith(".") and not re.search(r"\d", sentence) \
+                    and not any(sentence in q or q in sentence for q in quoted.get(path.stem, ())):
+                path.write_text(text.replace(sentence, sentence.replace(" the ", " the very ", 1), 1))
+                return path
+    pytest.fail("no undated sentence in a summary")
+
+
+@pytest.mark.parametrize("edit", ["correction", "reworded above a dated sentence", "draft edited",
+                                  "a word of the summary", "a summary in the front matter"])
 def test_an_edit_that_shows_only_on_its_own_page_renders_that_page_alone(project, edit):
     if edit == "correction":
         article = _articles(project)[7]
         article.write_text(article.read_text() + CORRECTION)
     elif edit == "reworded above a dated sentence":
         _reword_above_a_dated_sentence(project)
+    elif edit == "a word of the summary":  # no page but the article's own prints its summary (render.Templates)
+        _reword_the_summary(project)
+    elif edit == "a summary in the front matter":
+        article = _articles(project)[7]
+        article.write_text(article.read_text().replace("\n---\n", '\nsummary: "A summary of its own."\n---\n', 1))
     else:
         draft = project / "content" / "articles" / "zz-draft.md"
         draft.write_text("---\ntitle: A draft\ndate: 2020-01-01\ndraft: true\n---\nOn Monday it rained.\n")
@@ -137,14 +161,15 @@ def _redate(project: Path) -> None:
     pytest.fail("no full date written out")
 
 
-@pytest.mark.parametrize("edit", ["title", "summary", "dated sentence", "template", "new article",
-                                  "a template prints the text elsewhere", "a partial named article.html"])
+@pytest.mark.parametrize("edit", ["title", "a sentence added at the start", "dated sentence", "template",
+                                  "new article", "a template prints the text elsewhere",
+                                  "a partial named article.html", "a word of the summary, which a list prints"])
 def test_an_edit_that_may_show_elsewhere_builds_in_full(project, edit):
     article = _articles(project)[7]
     text = article.read_text()
     if edit == "title":
         article.write_text(_retitled(text, "updated"))
-    elif edit == "summary":  # the first paragraph is the article's summary on the lists
+    elif edit == "a sentence added at the start":  # the sentences below it move, quoted ones too
         head, sep, body = text.partition("\n---\n")
         article.write_text(head + sep + "\nUpdated. " + body.lstrip("\n"))
     elif edit == "dated sentence":
@@ -166,6 +191,13 @@ def test_an_edit_that_may_show_elsewhere_builds_in_full(project, edit):
             "{% include 'partials/article.html' %}{% endfor %}{% endblock %}")
         cli_build(project)
         article.write_text(text + CORRECTION)
+    elif edit == "a word of the summary, which a list prints":
+        (project / "templates").mkdir(exist_ok=True)
+        (project / "templates" / "articles.html").write_text(
+            "{% extends 'base.html' %}{% block main %}{% for a in listing.articles %}"
+            "<p>{{ a.title }}: {{ a.summary }}</p>{% endfor %}{% endblock %}")
+        cli_build(project)  # the template alone: the full build, and a record made with it
+        _reword_the_summary(project)
     else:  # a tag page that prints its articles' text: an edit of the text shows there too
         (project / "templates").mkdir(exist_ok=True)
         (project / "templates" / "tag.html").write_text(
@@ -176,6 +208,20 @@ def test_an_edit_that_may_show_elsewhere_builds_in_full(project, edit):
     result = cli_build(project, allow_shrink=True)
     assert "own-pages" not in result.timings and "merge" in result.timings
     assert next(iter(result.timings)) == "resources"  # the attempt's laps are not the full build's
+    assert_equals_cold(project)
+
+
+def test_what_pages_read_outlives_a_full_build_that_keeps_pages(project):
+    """A full build renders only the pages whose inputs changed: that no
+    other page reads an article's summary is then the record's word for the
+    pages it kept, so a summary edit after it still takes the rebuild of
+    the article's own page."""
+    _redate(project)
+    result = cli_build(project)
+    assert "merge" in result.timings and result.stats is not None and result.stats.unchanged > result.stats.written
+    assert json.loads(_record(project).read_text())["summaries_read"] is False
+    _reword_the_summary(project)
+    assert "own-pages" in cli_build(project).timings
     assert_equals_cold(project)
 
 
