@@ -368,3 +368,20 @@ def test_an_article_replaced_by_a_fifo_is_refused_not_waited_on(project):
                           "--output", str(project / "site")], capture_output=True, text=True, timeout=120,
                          cwd=Path(__file__).resolve().parents[1])
     assert run.returncode != 0 and "not a regular file" in run.stderr
+
+
+@pytest.mark.parametrize("prints", ["{{ a.summary }}", "{{ a['summary'] }}", "{{ a|attr('summary') }}",
+                                    "{{ [a]|map(attribute='summary')|join }}",
+                                    "{{ [a]|sort(attribute='summary')|length }}"])
+def test_every_way_a_template_reads_a_summary_is_noted(project, prints):
+    """However a list's template reads an article's summary (render.Templates
+    notes getattr and getitem), the record says so; with the bundled
+    templates (the fixture's build) it says no page does."""
+    record = _record(project)
+    assert json.loads(record.read_text())["summaries_read"] is False
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates" / "articles.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{% for a in listing.articles %}"
+        f"<p>{prints}</p>{{% endfor %}}{{% endblock %}}")
+    cli_build(project)
+    assert json.loads(record.read_text())["summaries_read"] is True
