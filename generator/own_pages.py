@@ -22,11 +22,19 @@ manifest it published (so the record speaks for the site in the output), the
 lower-case words of the corpus's names, and the site's build date and
 search bundles.
 
+The summary counts only when a page other than the article's own read an
+article's summary as the live site was rendered (render.Templates notes
+every such read; the record keeps it, `summaries_read`, and a full build
+that keeps pages unrendered carries the word of the record that speaks for
+the live site, else says "read"): with the bundled templates none does, so
+a word changed in an article's lead shows on its own page alone.
+
 Anything else falls back to the full build, which gives the same bytes:
 another input changed, an article was added, removed or renamed, an edit
-reached the front matter, the summary or a dated sentence, a page of the
-site is missing, or a template other than the article page's prints the
-fields that differ (ArticleView.segments, .unresolved).
+reached the front matter, the summary (when read elsewhere) or a dated
+sentence, a page of the site is missing, or a template other than the
+article page's prints the fields that differ (ArticleView.segments,
+.unresolved).
 
 The fingerprints of the pages that list the article (the list of
 articles, its tags' pages) are left as recorded: their bytes are the same
