@@ -24,10 +24,10 @@ search bundles.
 
 The summary counts only when a page other than the article's own read an
 article's summary as the live site was rendered (render.Templates notes
-every such read; the record keeps it, `summaries_read`, and a full build
-that keeps pages unrendered carries the word of the record that speaks for
-the live site, else says "read"): with the bundled templates none does, so
-a word changed in an article's lead shows on its own page alone.
+every such read, and the site's manifest keeps it, `summaries_read`; a
+full build that keeps pages unrendered carries the live manifest's word,
+and says "read" when it has none): with the bundled templates none does,
+so a word changed in an article's lead shows on its own page alone.
 
 Anything else falls back to the full build, which gives the same bytes:
 another input changed, an article was added, removed or renamed, an edit
@@ -71,7 +71,7 @@ from .site.notices import PLACEHOLDER
 from .site.pages import ARTICLE_TEMPLATE, article_page
 from .site.views import EventBrief
 
-FORMAT = 2
+FORMAT = 1
 FOLDER = "own-pages"  # in the project's cache folder: a record (and its links file) per output folder
 MOST_EDITED = 20  # more edited articles than this: the full build (each edit is analysed and compared here)
 OWN_FIELDS = frozenset({"segments", "unresolved"})  # what may differ in an article's view after such an edit
@@ -96,9 +96,6 @@ class Record:
     bundles: int
     links: str  # the links file's name (in the cache folder): one line per article, read by place
     links_at: dict[str, tuple[int, int]]  # slug -> (offset, length) of its line
-    # did a page of the site read an article's summary, other than that article's own page
-    # (render.Templates)? If not, an edit of the summary shows on the article's page alone
-    summaries_read: bool = True
 
     def article_links(self, folder: Path, slug: str) -> ArticleLinks | None:
         """The article's links as the last build made them; None if its line is missing or off."""
@@ -168,9 +165,6 @@ class Basis:
     links: ArticleLinks
     built: str
     bundles: int
-    # did the pages of the live site (those a build keeps unrendered) read an article's summary
-    # elsewhere than on its own page, as the record that speaks for that site says (True: unknown)
-    earlier_reads: bool = True
     links_file: str = ""  # once prepared: the links file's name
     links_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # once prepared: each line's place
 
@@ -181,7 +175,7 @@ class Basis:
             return None
         files = {str(config.content_dir / a.article.path): key for a, key in zip(analyses, keys, strict=True)}
         return cls(config, files, name_words(index), sorted(a.article.slug for a in analyses), site.links,
-                   site.built, site.search_bundles, _summaries_read_by_live_site(config))
+                   site.built, site.search_bundles)
 
     def prepare(self) -> None:
         """The links file, one line of JSON per article in slug order, named
@@ -203,11 +197,9 @@ class Basis:
         if (path.parent / name).exists() or save_bytes(path.parent / name, data):
             self.links_file, self.links_at = name, at
 
-    def save(self, config: SiteConfig, found: Inputs, manifest: str, summaries_read: bool = True) -> None:
+    def save(self, config: SiteConfig, found: Inputs, manifest: str) -> None:
         """Record the build just published, whose manifest has the SHA-256
-        `manifest` (best effort: a cache that cannot be written costs speed);
-        `summaries_read`: a page of it read an article's summary elsewhere
-        than on the article's own page (render.PageRenderer)."""
+        `manifest` (best effort: a cache that cannot be written costs speed)."""
         path = record_path(config)
         if not self.links_file:
             self.prepare()
@@ -224,29 +216,14 @@ class Basis:
         # recorded as it was read, so the next build sees it changed
         files = {name: (found.article_digests.get(name, ""), self.keys.get(name, "")) for name in found.articles}
         save(path, Record(found.rest, manifest, files, self.words, self.built, self.bundles, self.links_file,
-                          self.links_at, summaries_read))
-
-
-def _summaries_read_by_live_site(config: SiteConfig) -> bool:
-    """Did a page of the site now in the output read an article's summary
-    elsewhere than on its own page? As its record says, when there is one
-    that speaks for it; True (unknown) otherwise."""
-    record = load(record_path(config))
-    if record is None or record.summaries_read:
-        return True
-    try:
-        live = hashlib.sha256((config.output_dir / write.MANIFEST).read_bytes()).hexdigest()
-    except OSError:
-        return True
-    return live != record.manifest
+                          self.links_at))
 
 
 def save(path: Path, record: Record) -> None:
     save_json(path, {"format": FORMAT, "rest": record.rest, "manifest": record.manifest,
                      "files": {k: list(v) for k, v in record.files.items()}, "words": sorted(record.name_words),
                      "built": record.built, "bundles": record.bundles, "links": record.links,
-                     "links_at": {k: list(v) for k, v in record.links_at.items()},
-                     "summaries_read": record.summaries_read},
+                     "links_at": {k: list(v) for k, v in record.links_at.items()}},
               ensure_ascii=False, separators=(",", ":"))
 
 
@@ -275,9 +252,7 @@ def _checked(data) -> Record | None:
         return None
     rest, manifest, built, bundles = data["rest"], data["manifest"], data["built"], data["bundles"]
     files, words, links, links_at = data["files"], data["words"], data["links"], data["links_at"]
-    summaries_read = data["summaries_read"]
     if not (_strings([rest, manifest, built, links]) and type(bundles) is int and bundles >= 1
-            and type(summaries_read) is bool
             and isinstance(files, dict) and isinstance(words, list) and _strings(words)
             and isinstance(links_at, dict) and "/" not in links and "\\" not in links and "-links-" in links):
         return None
@@ -286,7 +261,7 @@ def _checked(data) -> Record | None:
             for v in links_at.values()):
         return None
     return Record(rest, manifest, {k: (v[0], v[1]) for k, v in files.items()}, frozenset(words), built, bundles,
-                  links, {k: (v[0], v[1]) for k, v in links_at.items()}, summaries_read)
+                  links, {k: (v[0], v[1]) for k, v in links_at.items()})
 
 
 # ------------------------------------------------------------------ the rebuild
@@ -349,12 +324,16 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         return None
     timer.lap("read")
 
-    changed = _analysed(config, options, record, edited, resources)
+    manifest = json.loads(manifest_bytes)
+    if not isinstance(manifest, dict):
+        return None
+    # did a page of the live site other than an article's own read an article's summary (render.Templates)?
+    summaries = manifest.get(write.SUMMARIES_READ) is not False
+    changed = _analysed(config, options, record, edited, resources, summaries)
     if changed is None or _printed_elsewhere(config):
         return None
     timer.lap("extract")
 
-    manifest = json.loads(manifest_bytes)
     pages = manifest.get("pages")
     live_files = manifest.get("files")
     if not isinstance(pages, dict) or not isinstance(live_files, list) or not isinstance(manifest.get("summary"), dict):
@@ -371,7 +350,8 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
     try:
         indexed = set(search.indexed_pages(pages))
         site = NewSite({}, _OwnPages(pages, rendered, indexed), manifest["summary"],
-                       manifest.get("ids") or {}, frozenset(), record.bundles, kept=set(live_files) - set(pages))
+                       manifest.get("ids") or {}, frozenset(), record.bundles, kept=set(live_files) - set(pages),
+                       summaries_read=lambda: summaries)  # an article's page reads no other article's summary
         stats = publish(config, options, report, timer, site, manifest, found.key, with_search, early)
     finally:
         if early is not None:
@@ -393,10 +373,11 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
 
 
 def _analysed(config: SiteConfig, options: BuildOptions, record: Record, edited: list[str],
-              resources: Resources) -> list[tuple[str, Analysis, str]] | None:
+              resources: Resources, summaries: bool) -> list[tuple[str, Analysis, str]] | None:
     """(file, new analysis, its cache key) of each edited article still
     published; None when an edit may show beyond the article's own page (or
-    the article joins or leaves the site, or reading it warns)."""
+    the article joins or leaves the site, or reading it warns). `summaries`:
+    a page other than an article's own read an article's summary."""
     store = Cache(config.root / ".cache" / "articles", writable=True)
     base = freshness.analysis_base(resources, config.extraction)
     changed = []
@@ -417,7 +398,7 @@ def _analysed(config: SiteConfig, options: BuildOptions, record: Record, edited:
             new = analyse(article, resources, config.extraction)
             store.put(key, new)
         old = store.get(old_key)
-        words, summaries = record.name_words, record.summaries_read
+        words = record.name_words
         if old is None or new.article.date is None or \
                 outside_view(old, words, summaries) != outside_view(new, words, summaries):
             return None

@@ -126,14 +126,20 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
             renderer.release()
             forked.release_free_memory()
 
+        def summaries_read() -> bool:
+            """Did a page other than an article's own read an article's summary
+            (render.Templates)? The pages kept unrendered read what they read
+            when the live site was built, as its manifest says (unknown: yes)."""
+            kept_read = manifest.get(write.SUMMARIES_READ) is not False
+            return renderer.summaries_read or (not renderer.all_rendered and kept_read)
+
         stats = publish(config, options, report, timer,
                         NewSite(files, renderer, summary, history.record(published, events), stand_ins, bundles,
-                                release=release, prepare=own.prepare if own is not None else None),
+                                release=release, prepare=own.prepare if own is not None else None,
+                                summaries_read=summaries_read),
                         manifest, key, with_search, early)
         if own is not None and not report.warnings:
-            # the pages kept unrendered read what they read when the site in the output was built
-            own.save(config, found, stats.manifest,
-                     renderer.summaries_read or (not renderer.all_rendered and own.earlier_reads))
+            own.save(config, found, stats.manifest)
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")

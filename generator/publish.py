@@ -39,6 +39,9 @@ class NewSite:
     # work for after the build that need not wait for the switch (own_pages.Basis.prepare): run once
     # every page is written (beside Pagefind when it runs), before the new site goes live
     prepare: Callable[[], None] | None = None
+    # once every page is written: did a page other than an article's own read an article's
+    # summary (render.Templates)? Kept in the manifest (own_pages.py reads it)
+    summaries_read: Callable[[], bool] | None = None
 
 
 def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Timer, site: NewSite,
@@ -77,6 +80,9 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
         # "search": what is left of Pagefind's runs once every page is written; "search-kept": no run
         timer.lap("search" if job.todo or not ok else "search-kept")
 
+    def notes() -> dict:
+        return {write.SUMMARIES_READ: site.summaries_read()} if site.summaries_read is not None else {}
+
     # Only a clean build is recorded as up to date: a build with warnings
     # runs again next time, so its warnings are shown again.
     try:
@@ -87,6 +93,7 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
                                 ids=site.ids, stand_ins=site.stand_ins, pages=site.pages,
                                 on_written=lambda: timer.lap("render"),
                                 indexer=lambda: made_by[0] if made_by else None,
+                                notes=notes,
                                 after_first=start_search if with_search else None, early=early,
                                 before_live=None if with_search else site.prepare)
     finally:

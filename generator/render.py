@@ -11,6 +11,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from .forked import Chunks, map_parts, release_free_memory
 from .freshness import hash_files
 from .inputs import template_dirs, template_files
 from .site import Page, Site, Urls
-from .site.articles import ArticleView
+from .site.articles import ARTICLE_PRINTED, ArticleView
 from .site.pages import ARTICLE_TEMPLATE
 from .site.views import EventView
 
@@ -50,15 +51,23 @@ class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
+# What in a template's text may read a view's field without naming it to Jinja2: a name
+# starting with "__" (`a.__getattribute__('summary')`), a format string, whose fields Python
+# looks up itself (`'{0.summary}'.format(a)`). No bundled template holds either.
+UNTRACKED_READS = re.compile(r"__|\bformat(_map)?\s*\(")
+
+
 class _ReadingEnvironment(jinja2.Environment):
     """Jinja2's environment, which also notes whether a page read the
     summary of an article other than its own (`summaries_read`): an edit of
     an article's summary then shows on that article's page alone, and the
-    rebuild of its own page (own_pages.py) may take it. A template reads a
-    field through getattr (`a.summary`, the `attr` filter) or getitem
-    (`a['summary']`, filters given `attribute=`). `own` is the article of
-    the article page being rendered. Printing a whole view (its repr) is
-    not supported, as for the pages' fingerprints (digest.py)."""
+    rebuild of its own page (own_pages.py) may take it. `own` is the article
+    of the article page being rendered. A template reads a field through
+    getattr (`a.summary`, the `attr` filter) or getitem (`a['summary']`,
+    filters given `attribute=`), or prints the whole view, its repr (`{{ a
+    }}`, `|string`, `|pprint`, `|join`, `~`; site.articles.ARTICLE_PRINTED
+    tells). Templates whose text may read a field otherwise
+    (UNTRACKED_READS) count as reading every summary (Templates)."""
 
     own: object = None
     summaries_read: bool = False
@@ -85,6 +94,11 @@ class _ReadingEnvironment(jinja2.Environment):
         if argument == "summary" and type(obj) is ArticleView and obj is not self.own:
             self.summaries_read = True
         return super().getitem(obj, argument)
+
+    def printed(self, view: ArticleView) -> None:
+        """A template printed an article's view whole (its repr holds the summary)."""
+        if view is not self.own:
+            self.summaries_read = True
 
 
 def environment(template_dirs: list[Path], bytecode_dir: Path | None = None) -> _ReadingEnvironment:
@@ -213,6 +227,7 @@ class Templates:
         self.dirs = template_dirs(config.templates_dir)
         self.env: _ReadingEnvironment
         self.env = env = environment(self.dirs, bytecode_dir)
+        env.summaries_read = _untracked_reads(self.dirs)
         self.assets = assets = static_assets(self.dirs)
 
         def asset(name: str) -> str:
@@ -261,6 +276,7 @@ class Templates:
 
     def render(self, page: Page) -> bytes:
         """The page's bytes; a template error raises TemplateProblem naming the file and line."""
+        printing = ARTICLE_PRINTED.set(self.env.printed)
         try:
             template = self.env.get_template(page.template)
             self.env.own = page.context.get("article") if page.template == ARTICLE_TEMPLATE else None
@@ -279,7 +295,23 @@ class Templates:
         except Exception as exc:  # a template can raise anything; report where
             file, line = _template_location(exc, self.dirs)
             problem = Problem(f"error while rendering {page.url}: {exc}", file or page.template, line)
+        finally:
+            ARTICLE_PRINTED.reset(printing)
         raise TemplateProblem(problem)
+
+
+def _untracked_reads(dirs: list[Path]) -> bool:
+    """Does a template's text hold what may read a view's field unseen (UNTRACKED_READS)?"""
+    for folder in dirs:
+        for path in template_files([folder]):
+            if path.is_relative_to(folder / "static"):
+                continue
+            try:
+                if UNTRACKED_READS.search(path.read_text("utf-8", errors="replace")):
+                    return True
+            except OSError:
+                return True
+    return False
 
 
 def page_hasher(templates: Templates, urls: Urls, generator_name: str) -> ContextHasher:

@@ -49,6 +49,9 @@ CARRY = ".generator-carry.json"  # journal of the top-level entries being moved 
 FORMAT = 2  # manifests of trees assembled in a staging folder
 BOOKKEEPING = (MANIFEST, STAMP, CARRY)
 SEARCH_FOLDER = "pagefind"  # written by search.index_site, not listed in the manifest
+# In the manifest: did a page other than an article's own read an article's summary when it was
+# rendered (render.Templates)? own_pages.py lets an edit of a summary show on its page alone if not.
+SUMMARIES_READ = "summaries_read"
 SHRINK_LIMIT = 0.5  # a build may remove at most this share of the published pages without allow_shrink
 
 
@@ -292,7 +295,8 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                on_written: Callable[[], None] | None = None,
                indexer: Callable[[], str | None] | None = None,
                after_first: Callable[[Path], None] | None = None,
-               early: LinkedTree | None = None, before_live: Callable[[], None] | None = None) -> WriteStats:
+               early: LinkedTree | None = None, before_live: Callable[[], None] | None = None,
+               notes: Callable[[], dict] | None = None) -> WriteStats:
     """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
     pages of the previous build whose inputs did not change (not rendered
     again: taken from the live site); `digests` the fingerprints of every
@@ -314,7 +318,8 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     `before_switch` still runs after every file is in place. `early`:
     the staging folder stage_early began. `before_live()` runs once every
     file and the search index are in place, just before the manifest is
-    written and the new site goes live. `files` is handed over: it is
+    written and the new site goes live; `notes()`, asked then, gives more
+    fields for the manifest (what the pages read: SUMMARIES_READ). `files` is handed over: it is
     emptied here, and a staged site lets go of its bytes once they are
     written, before the pages are rendered (the JSON exports of 10,000
     articles are about 70 MB)."""
@@ -335,12 +340,12 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     try:
         if can_stage(output):
             stats = _publish_staged(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
-                                    on_written, indexer, after_first, early, before_live)
+                                    on_written, indexer, after_first, early, before_live, notes)
         else:
             if early is not None:
                 early.cancel()
             stats = _publish_in_place(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
-                                      set(streamed), on_written, indexer, before_live)
+                                      set(streamed), on_written, indexer, before_live, notes)
     except OSError as exc:
         raise _disk_error(exc, exc.filename or output, output) from exc
     clean_trash(output)
@@ -485,7 +490,8 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
                     on_written: Callable[[], None] | None = None,
                     indexer: Callable[[], str | None] | None = None,
                     after_first: Callable[[Path], None] | None = None,
-                    early: LinkedTree | None = None, before_live: Callable[[], None] | None = None) -> WriteStats:
+                    early: LinkedTree | None = None, before_live: Callable[[], None] | None = None,
+                    notes: Callable[[], dict] | None = None) -> WriteStats:
     staging, shadow = _prepare_staging(output, live, early)
     sink = _StagedSink(output, staging, shadow, live)
     shadow_files, new_pages = sink.shadow_files, record["pages"]
@@ -513,7 +519,7 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
             before_switch(staging)
         else:
             shutil.rmtree(staging / SEARCH_FOLDER, ignore_errors=True)
-        _record_indexer(record, indexer)
+        _record_indexer(record, indexer, notes)
         if before_live is not None:
             before_live()
         manifest = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
@@ -584,7 +590,8 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
                       streamed: set[str] = frozenset(),  # type: ignore[assignment]
                       on_written: Callable[[], None] | None = None,
                       indexer: Callable[[], str | None] | None = None,
-                      before_live: Callable[[], None] | None = None) -> WriteStats:
+                      before_live: Callable[[], None] | None = None,
+                      notes: Callable[[], dict] | None = None) -> WriteStats:
     """Replace files one by one (the output cannot be swapped). The manifest
     written first lists old and new files and no fingerprint of any file
     about to change (nor of any page about to be rendered), so whatever
@@ -619,7 +626,7 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
         on_written()
     if before_switch is not None:
         before_switch(output)
-    _record_indexer(record, indexer)
+    _record_indexer(record, indexer, notes)
     if before_live is not None:
         before_live()
     manifest = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
@@ -630,7 +637,12 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
     return WriteStats(written, len(record["files"]) - written, removed, hashlib.sha256(manifest).hexdigest())
 
 
-def _record_indexer(record: dict, indexer: Callable[[], str | None] | None) -> None:
+def _record_indexer(record: dict, indexer: Callable[[], str | None] | None,
+                    notes: Callable[[], dict] | None = None) -> None:
+    """The manifest's fields known once every page is written: the search
+    index's maker, and the caller's `notes`."""
+    if notes is not None:
+        record.update(notes())
     made_by = indexer() if indexer is not None else None
     if made_by is not None:
         record["search"] = made_by

@@ -18,6 +18,7 @@ import pytest
 from generator import search
 from generator.config import load_config
 from generator.own_pages import record_path
+from generator.site.notices import PLACEHOLDER_BODY
 from generator.write import BOOKKEEPING, MANIFEST
 from tests.support import build_site, make_corpus, seed_project
 
@@ -62,9 +63,7 @@ def _record(project: Path, output: str = "site") -> Path:
 def project(first, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(first, project, symlinks=True)
-    # The record names the project's files where they are: made again here, by a build that
-    # renders every page (--no-cache), so it knows what each page reads (render.Templates).
-    cli_build(project, use_cache=False)
+    cli_build(project)  # the record names the project's files where they are: made again here
     shutil.copytree(project / "site", project / "cold")  # the same published history, no cache
     return project
 
@@ -211,15 +210,27 @@ def test_an_edit_that_may_show_elsewhere_builds_in_full(project, edit):
     assert_equals_cold(project)
 
 
-def test_what_pages_read_outlives_a_full_build_that_keeps_pages(project):
+def _summaries_read(project: Path) -> bool:
+    return json.loads((project / "site" / MANIFEST).read_text())["summaries_read"]
+
+
+def test_what_pages_read_outlives_full_builds_that_keep_pages(project):
     """A full build renders only the pages whose inputs changed: that no
-    other page reads an article's summary is then the record's word for the
-    pages it kept, so a summary edit after it still takes the rebuild of
-    the article's own page."""
+    other page reads an article's summary is then the live manifest's word
+    for the pages it kept, so a summary edit after it still takes the
+    rebuild of the article's own page; a build with warnings (an article
+    that still holds `generator new`'s placeholder) too, though it leaves
+    no record."""
     _redate(project)
     result = cli_build(project)
     assert "merge" in result.timings and result.stats is not None and result.stats.unchanged > result.stats.written
-    assert json.loads(_record(project).read_text())["summaries_read"] is False
+    assert _summaries_read(project) is False
+    new = project / "content" / "articles" / "zz-new.md"
+    new.write_text(f"---\ntitle: A new story\ndate: 2020-03-02\n---\n{PLACEHOLDER_BODY}")
+    assert any("placeholder" in w.message for w in cli_build(project).report.warnings)
+    assert _summaries_read(project) is False
+    new.write_text("---\ntitle: A new story\ndate: 2020-03-02\n---\nThe council met on Monday.\n")
+    cli_build(project)
     _reword_the_summary(project)
     assert "own-pages" in cli_build(project).timings
     assert_equals_cold(project)
@@ -372,16 +383,21 @@ def test_an_article_replaced_by_a_fifo_is_refused_not_waited_on(project):
 
 @pytest.mark.parametrize("prints", ["{{ a.summary }}", "{{ a['summary'] }}", "{{ a|attr('summary') }}",
                                     "{{ [a]|map(attribute='summary')|join }}",
-                                    "{{ [a]|sort(attribute='summary')|length }}"])
-def test_every_way_a_template_reads_a_summary_is_noted(project, prints):
-    """However a list's template reads an article's summary (render.Templates
-    notes getattr and getitem), the record says so; with the bundled
-    templates (the fixture's build) it says no page does."""
-    record = _record(project)
-    assert json.loads(record.read_text())["summaries_read"] is False
+                                    "{{ [a]|sort(attribute='summary')|length }}",
+                                    "{{ a }}", "{{ a|string }}", "{{ a|pprint }}", "{{ [a]|join(',') }}",
+                                    "{{ '%s'|format(a) }}", "{{ a ~ '' }}", "{{ '{0.summary}'.format(a) }}",
+                                    "{{ a.__getattribute__('summary') }}"])
+def test_every_way_a_template_reads_a_summary_is_noted(tmp_path, prints):
+    """However a list's template reads an article's summary (render.Templates:
+    getattr and getitem, the view printed whole, a format string or a
+    dunder), the manifest says so; with the bundled templates it says no
+    page does (the seeds)."""
+    project = seed_project(tmp_path)
+    build_site(project / "site.toml", output=project / "site", search_index=False)
+    assert _summaries_read(project) is False
     (project / "templates").mkdir(exist_ok=True)
     (project / "templates" / "articles.html").write_text(
         "{% extends 'base.html' %}{% block main %}{% for a in listing.articles %}"
         f"<p>{prints}</p>{{% endfor %}}{{% endblock %}}")
-    cli_build(project)
-    assert json.loads(record.read_text())["summaries_read"] is True
+    build_site(project / "site.toml", output=project / "site", search_index=False)
+    assert _summaries_read(project) is True

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -60,6 +62,22 @@ class ArticleView:
     summary: str
     draft: bool
     unresolved: int
+
+
+# Told, while a page renders (render.Templates sets it), when a template prints an
+# article's view whole: its repr holds the summary, which the page then shows.
+ARTICLE_PRINTED: ContextVar[Callable[[ArticleView], None] | None] = ContextVar("article_printed", default=None)
+_dataclass_repr = ArticleView.__repr__
+
+
+def _told_repr(view: ArticleView) -> str:
+    told = ARTICLE_PRINTED.get()
+    if told is not None:
+        told(view)
+    return _dataclass_repr(view)
+
+
+ArticleView.__repr__ = _told_repr  # type: ignore[method-assign, assignment]
 
 
 def html_end(html: str, offsets, index: int) -> int:
