@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -106,16 +107,23 @@ def test_a_page_that_connects_after_its_draft_was_announced_gets_the_draft(brows
         page.close()
 
 
-def test_a_save_during_a_rebuild_is_shown_before_that_rebuild_ends(browser, corpus, tmp_path):
+@contextmanager
+def _article_open(browser, corpus: Path, tmp_path: Path, n: int):
+    """A copy of the corpus previewed, with the page of its `n`th article
+    open and its reload client connected: (project, article, its text, the
+    preview's process, the page)."""
     project = tmp_path / "p"
     shutil.copytree(corpus, project)
-    article = sorted((project / "content" / "articles").glob("*.md"))[1]
-    original = article.read_text()
+    article = sorted((project / "content" / "articles").glob("*.md"))[n]
     with running_preview(project, startup_timeout=900) as (url, proc):
         page = browser.new_page()
         page.goto(url + f"articles/{article.stem}/")
         page.wait_for_function(CONNECTED, timeout=30000)
+        yield project, article, article.read_text(), url, proc, page
 
+
+def test_a_save_during_a_rebuild_is_shown_before_that_rebuild_ends(browser, corpus, tmp_path):
+    with _article_open(browser, corpus, tmp_path, 1) as (project, article, original, _, proc, page):
         _edit(article, original, "FIRSTSAVE")
         _shows(page, "FIRSTSAVE")  # the draft; then the rebuild starts
         wait_for(lambda: _count(project, "[serve] rebuilding"), timeout=60)
@@ -148,14 +156,7 @@ def test_a_rebuild_that_makes_only_the_drafted_page_does_not_reload_it(browser, 
     draft the page swapped in is the rebuilt page, byte for byte, so the
     rebuild does not reload the page (no second flash); an edit that moves
     an event (its date changed) changes other pages, and the page reloads."""
-    project = tmp_path / "p"
-    shutil.copytree(corpus, project)
-    article = sorted((project / "content" / "articles").glob("*.md"))[2]
-    original = article.read_text()
-    with running_preview(project, startup_timeout=900) as (url, proc):
-        page = browser.new_page()
-        page.goto(url + f"articles/{article.stem}/")
-        page.wait_for_function(CONNECTED, timeout=30000)
+    with _article_open(browser, corpus, tmp_path, 2) as (project, article, original, url, proc, page):
         page.evaluate("() => { window.sameDocument = true; }")  # gone if the page reloads
 
         rebuilt = _count(project, "[serve] rebuilt")
