@@ -185,7 +185,7 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
 
         laps = dict(timer.timings)
         with fewer_collections():
-            quick = own_pages.rebuild(config, options, found, report, timer)
+            quick = own_pages.rebuild(config, options, found, report, timer, state)
         if quick is not None:
             return quick
         timer.timings = laps  # its time counts in the next stage's

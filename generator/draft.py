@@ -12,6 +12,7 @@ build: an event the edit creates, moves or renames shows after the rebuild.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -36,9 +37,17 @@ class DraftBasis:
     config: SiteConfig
     resources: Resources
     urls: Urls
-    links: ArticleLinks
+    links: ArticleLinks | None  # every article's (a full build's)
     built: str
     generator: str
+    # or one article's links, read when it is drafted (a rebuild of edited articles' own pages
+    # leaves every article's links as the record of the last full build has them: own_pages.py)
+    read_links: Callable[[str], ArticleLinks | None] | None = None
+
+    def links_of(self, slug: str) -> ArticleLinks | None:
+        if self.links is not None:
+            return self.links
+        return self.read_links(slug) if self.read_links is not None else None
 
     @classmethod
     def of(cls, site: Site, resources: Resources, generator: str) -> DraftBasis | None:
@@ -79,8 +88,11 @@ def _drafts(basis: DraftBasis, files: list[Path], last: dict[str, Analysis]) -> 
     for file in files:
         try:
             article = read_article(file, config.content_dir, Report(), config.limits)
+            links = basis.links_of(article.slug)
+            if links is None:
+                continue
             new = analyse(article, basis.resources, config.extraction)
-            view = article_view(new, moved_links(basis.links, by_slug.get(article.slug), new), basis.urls)
+            view = article_view(new, moved_links(links, by_slug.get(article.slug), new), basis.urls)
             page = article_page(view, basis.urls)
             out[page.path] = templates.render(page)
         except (BuildError, TemplateProblem):

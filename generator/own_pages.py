@@ -48,6 +48,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from . import freshness, search, write
@@ -59,6 +60,7 @@ from .config import SiteConfig, missing_base_url
 from .content import read_article
 from .corpus.entities import EntityIndex
 from .digest import WORD
+from .draft import DraftBasis
 from .errors import BuildError, Report
 from .inputs import template_dirs, template_files
 from .model import Analysis, Mention
@@ -70,6 +72,7 @@ from .site.articles import ArticleLinks, article_view, lead_text
 from .site.notices import PLACEHOLDER
 from .site.pages import ARTICLE_TEMPLATE, article_page
 from .site.views import EventBrief
+from .state import BuildState
 
 FORMAT = 1
 FOLDER = "own-pages"  # in the project's cache folder: a record (and its links file) per output folder
@@ -298,9 +301,12 @@ class _OwnPages:
 
 
 def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Report,
-            timer: Timer) -> BuildResult | None:
+            timer: Timer, state: BuildState | None = None) -> BuildResult | None:
     """The site with the edited articles' own pages rendered anew, published;
-    None when the edits may show anywhere else (the caller builds in full)."""
+    None when the edits may show anywhere else (the caller builds in full).
+    The preview's `state` gets a basis for drafts if it has none (its first
+    build, after a restart, may be this one): every article's links are the
+    record's."""
     timer.lap("own-pages")  # the up-to-date check before: this path is taken when the timings name it
     path = record_path(config)
     record = load(path)
@@ -365,6 +371,9 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
             if not record.files[name][1]:
                 files[name] = (now.get(name, ""), "")
         save(path, replace(record, files=files, manifest=stats.manifest))
+    if state is not None and state.draft is None:
+        state.draft = DraftBasis(config, resources, Urls(config), None, record.built, GENERATOR,
+                                 read_links=partial(record.article_links, path.parent))
     config_notice = missing_base_url(config)
     report.warnings += [config_notice] if config_notice else []
     summary = manifest["summary"]

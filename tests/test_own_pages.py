@@ -337,6 +337,16 @@ def test_the_preview_rebuilds_an_edited_articles_page_alone(project):
     # reload it: serve.drafts_were_the_rebuild).
     (rel, draft), = drafts.items()
     assert rel == f"articles/{article.stem}/index.html" and (project / "preview" / rel).read_bytes() == draft
+    # The preview started again on a site with an edit its record can serve: its first build is
+    # this rebuild, which leaves a basis for drafts (the record's links), so the next save is drafted.
+    restarted = BuildState()
+    article.write_text(article.read_text() + CORRECTION.replace("Correction", "Second correction"))
+    assert "own-pages" in build(config, PREVIEW_OPTIONS, restarted).timings and restarted.draft is not None
+    article.write_text(article.read_text() + CORRECTION.replace("Correction", "Third correction"))
+    drafts = draft_pages(restarted.draft, [article], dict(restarted.analyses))
+    assert "own-pages" in build(config, PREVIEW_OPTIONS, restarted).timings
+    assert (project / "preview" / rel).read_bytes() == drafts[rel]
+    equals_cold()
     article.write_text(_retitled(article.read_text(), "corrected"))
     assert "merge" in build(config, PREVIEW_OPTIONS, state).timings
     equals_cold()
