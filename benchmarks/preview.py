@@ -22,10 +22,13 @@ Results are merged into benchmarks/results/preview.json. --no-browser
 measures only to the page on disk (a machine without chromium). --project
 previews a project made before, in place (at 10,000 articles its warm
 cache saves minutes of the first build). --edit: `lead` (the default) puts a
-word at the start of the article's text, which is its summary on the lists,
-so the rebuild is the full one; `correction` appends a paragraph, which
+word at the start of the article's text, its summary, which with the bundled
+templates only its own page prints, so the rebuild renders that page alone
+(before stop 32: the full one); `correction` appends a paragraph, which
 shows on the article's page alone, so the rebuild renders that page alone
-(generator/own_pages.py). Results go under a key per edit.
+(generator/own_pages.py); `dated` moves the article's first year back by
+one, so events move and other pages change: the rebuild is the full one,
+and the page reloads when it ends. Results go under a key per edit.
 """
 
 from __future__ import annotations
@@ -58,6 +61,12 @@ HOW = ("benchmarks/preview.py: one article edited per run; the preview learns of
 def _edit(article: Path, original: str, marker: str) -> None:
     if EDIT == "correction":
         article.write_text(original.rstrip("\n") + f"\n\nCorrection {marker}: an earlier version misspelled a name.\n")
+    elif EDIT == "dated":  # the first year of the text a year earlier, the marker after it: events move
+        head, sep, body = original.partition("\n---\n")
+        year = re.search(r"\b(19|20)\d\d\b", body)
+        if year is None:
+            raise SystemExit(f"{article.name} writes no year to redate")
+        article.write_text(head + sep + body[:year.start()] + f"{int(year.group()) - 1} ({marker})" + body[year.end():])
     else:
         article.write_text(original.replace("\n\n", f"\n\n{marker} ", 1))
 
@@ -77,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-browser", action="store_true", help="time to the rebuilt page on disk only")
     ap.add_argument("--project", type=Path, help="a project made before (e.g. by an earlier run's make_corpus, "
                     "its .cache warm) to preview in place instead of a new one; its edited article is restored")
-    ap.add_argument("--edit", choices=("lead", "correction"), default="lead",
+    ap.add_argument("--edit", choices=("lead", "correction", "dated"), default="lead",
                     help="what each save changes (see above)")
     args = ap.parse_args(argv)
     global EDIT
