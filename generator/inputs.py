@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from .config import EntitySettings, SiteConfig
@@ -186,6 +187,20 @@ def template_dirs(site_templates: Path) -> list[Path]:
 def template_files(dirs: list[Path]) -> list[Path]:
     """Every file the templates are made of (templates and static assets)."""
     return [p for d in dirs if d.is_dir() for p in sorted(d.rglob("*")) if p.is_file()]
+
+
+def template_texts(dirs: list[Path]) -> Iterator[tuple[Path, Path, str | None]]:
+    """(templates folder, file, its text or None when it cannot be read) of
+    every template file but the static assets, which print no views: what
+    a check of what the templates print reads."""
+    for folder in dirs:
+        for path in template_files([folder]):
+            if path.is_relative_to(folder / "static"):
+                continue
+            try:
+                yield folder, path, path.read_text("utf-8", errors="replace")
+            except OSError:
+                yield folder, path, None
 
 
 def override_files(content_dir: Path) -> list[Path]:

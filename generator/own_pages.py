@@ -62,7 +62,7 @@ from .corpus.entities import EntityIndex
 from .digest import WORD
 from .draft import DraftBasis
 from .errors import BuildError, Report
-from .inputs import template_dirs, template_files
+from .inputs import template_dirs, template_texts
 from .model import Analysis, Mention
 from .publish import NewSite, publish
 from .render import Outcome, TemplateProblem, Templates, page_hasher
@@ -334,7 +334,7 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
     if not isinstance(manifest, dict):
         return None
     # did a page of the live site other than an article's own read an article's summary (render.Templates)?
-    summaries = manifest.get(write.SUMMARIES_READ) is not False
+    summaries = write.summaries_read(manifest)
     changed = _analysed(config, options, record, edited, resources, summaries)
     if changed is None or _printed_elsewhere(config):
         return None
@@ -443,17 +443,12 @@ def _printed_elsewhere(config: SiteConfig) -> bool:
     folder's own `article.html`) name a field that an edit of this kind
     changes, or take in the article page's template? (Static files aside:
     they print no views.)"""
-    for folder in template_dirs(config.templates_dir):
-        for path in template_files([folder]):
-            if path == folder / ARTICLE_TEMPLATE or path.is_relative_to(folder / "static"):
-                continue
-            try:
-                text = path.read_text("utf-8", errors="replace")
-            except OSError:
-                return True
-            # a template that includes, imports or extends the article page prints what it prints
-            if ARTICLE_TEMPLATE in text or set(WORD.findall(text)) & OWN_FIELDS:
-                return True
+    for folder, path, text in template_texts(template_dirs(config.templates_dir)):
+        if path == folder / ARTICLE_TEMPLATE:
+            continue
+        # a template that includes, imports or extends the article page prints what it prints
+        if text is None or ARTICLE_TEMPLATE in text or set(WORD.findall(text)) & OWN_FIELDS:
+            return True
     return False
 
 

@@ -130,8 +130,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
             """Did a page other than an article's own read an article's summary
             (render.Templates)? The pages kept unrendered read what they read
             when the live site was built, as its manifest says (unknown: yes)."""
-            kept_read = manifest.get(write.SUMMARIES_READ) is not False
-            return renderer.summaries_read or (not renderer.all_rendered and kept_read)
+            return renderer.summaries_read or (not renderer.all_rendered and write.summaries_read(manifest))
 
         stats = publish(config, options, report, timer,
                         NewSite(files, renderer, summary, history.record(published, events), stand_ins, bundles,

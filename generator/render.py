@@ -26,7 +26,7 @@ from .digest import ContextHasher, template_words
 from .errors import BuildError, Problem
 from .forked import Chunks, map_parts, release_free_memory
 from .freshness import hash_files
-from .inputs import template_dirs, template_files
+from .inputs import template_dirs, template_files, template_texts
 from .site import Page, Site, Urls
 from .site.articles import ARTICLE_PRINTED, ArticleView
 from .site.pages import ARTICLE_TEMPLATE
@@ -302,16 +302,7 @@ class Templates:
 
 def _untracked_reads(dirs: list[Path]) -> bool:
     """Does a template's text hold what may read a view's field unseen (UNTRACKED_READS)?"""
-    for folder in dirs:
-        for path in template_files([folder]):
-            if path.is_relative_to(folder / "static"):
-                continue
-            try:
-                if UNTRACKED_READS.search(path.read_text("utf-8", errors="replace")):
-                    return True
-            except OSError:
-                return True
-    return False
+    return any(text is None or UNTRACKED_READS.search(text) for _, _, text in template_texts(dirs))
 
 
 def page_hasher(templates: Templates, urls: Urls, generator_name: str) -> ContextHasher:

@@ -637,6 +637,13 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
     return WriteStats(written, len(record["files"]) - written, removed, hashlib.sha256(manifest).hexdigest())
 
 
+def summaries_read(manifest: dict) -> bool:
+    """Did a page of the site this manifest describes, other than an
+    article's own, read an article's summary when it was rendered? True
+    when the manifest does not say (a site built before it did)."""
+    return manifest.get(SUMMARIES_READ) is not False
+
+
 def _record_indexer(record: dict, indexer: Callable[[], str | None] | None,
                     notes: Callable[[], dict] | None = None) -> None:
     """The manifest's fields known once every page is written: the search
