@@ -107,8 +107,8 @@ def test_every_long_list_opens_with_its_most_salient_events_and_pages_link_every
     """The site's one ranking (site.ranking) gives each list the highlights
     sorting the list itself would, ties in salience (many here) included."""
     site, _ = big
-    listed = {"period": lambda c: c["period"].events, "entity": lambda c: c["entity"].events,
-              "tag": lambda c: c["tag"].events}
+    listed = {"period": lambda c: c["period"].events, "entity": lambda c: c["entity"].all_events,
+              "tag": lambda c: c["tag"].all_events}
     checked = 0
     for page in site.pages:
         kind = next((k for k in listed if k in page.context and "chunk" in page.context), None)

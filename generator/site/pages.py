@@ -108,7 +108,7 @@ def pages(site) -> list[Page]:
             add(page.url, "period.html", title, period=p, chunk=page, filters=filters(_cards(page)))
     add(urls.years(), "years.html", "Years", overview=ov)
     for ent in site.entities:
-        lst = listing(ent.events, ent.url, urls, by_month_heading, site.ranking, _month_url(site))
+        lst = listing(ent.all_events, ent.url, urls, by_month_heading, site.ranking, _month_url(site))
         for page in lst.pages:
             add(page.url, "entity.html", ent.name if page.number == 1 else f"{ent.name}, page {page.number}",
                 entity=ent, chunk=page, filters=filters(_cards(page)))
@@ -116,7 +116,7 @@ def pages(site) -> list[Page]:
         add(urls.kind_index(kind), "entities.html", KIND_LABELS[kind], kind=kind, label=KIND_LABELS[kind],
             entities=[e for e in site.entities if e.kind == kind])
     for t in site.tags:
-        lst = listing(t.events, t.url, urls, by_month_heading, site.ranking, _month_url(site))
+        lst = listing(t.all_events, t.url, urls, by_month_heading, site.ranking, _month_url(site))
         for page in lst.pages:
             add(page.url, "tag.html", t.name if page.number == 1 else f"{t.name}, page {page.number}",
                 tag=t, chunk=page, filters=filters(_cards(page)))
