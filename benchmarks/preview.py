@@ -27,8 +27,10 @@ templates only its own page prints, so the rebuild renders that page alone
 (before stop 32: the full one); `correction` appends a paragraph, which
 shows on the article's page alone, so the rebuild renders that page alone
 (generator/own_pages.py); `dated` moves the article's first year back by
-one, so events move and other pages change: the rebuild is the full one,
-and the page reloads when it ends. Results go under a key per edit.
+one or two years, by turns, so that each save moves events and other pages
+change: the rebuild is the full one (its merge scores again only the pairs
+the moved mentions touch: clustering.recluster), and the page reloads when
+it ends. Results go under a key per edit.
 """
 
 from __future__ import annotations
@@ -61,12 +63,17 @@ HOW = ("benchmarks/preview.py: one article edited per run; the preview learns of
 def _edit(article: Path, original: str, marker: str) -> None:
     if EDIT == "correction":
         article.write_text(original.rstrip("\n") + f"\n\nCorrection {marker}: an earlier version misspelled a name.\n")
-    elif EDIT == "dated":  # the first year of the text a year earlier, the marker after it: events move
+    elif EDIT == "dated":
+        # The first year of the text one year earlier, then two, by turns, so that every save moves
+        # events; the marker in a paragraph of its own at the end, so that the dated sentence's
+        # words stay those of the text (an editor correcting a year changes no word).
         head, sep, body = original.partition("\n---\n")
         year = re.search(r"\b(19|20)\d\d\b", body)
         if year is None:
             raise SystemExit(f"{article.name} writes no year to redate")
-        article.write_text(head + sep + body[:year.start()] + f"{int(year.group()) - 1} ({marker})" + body[year.end():])
+        back = 1 + int(marker.removeprefix("BENCHMARK")) % 2
+        article.write_text(head + sep + body[:year.start()] + f"{int(year.group()) - back}"
+                           + body[year.end():].rstrip("\n") + f"\n\n({marker})\n")
     else:
         article.write_text(original.replace("\n\n", f"\n\n{marker} ", 1))
 

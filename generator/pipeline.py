@@ -70,7 +70,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         record_file = config.root / ".cache" / "merge.json"
         known = kept.merge_record or (merge_record.load(record_file, settings) if options.use_cache else None)
         earlier = Cache(config.root / ".cache" / "articles", writable=False).get  # the changed articles' last analyses
-        events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier)
+        events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier,
+                                             keep_scored=state is not None)
         kept.merge_record = record
         if options.write_output and record is not None:
             merge_record.save(record_file, record)
@@ -240,25 +241,31 @@ def merged_events(analyses: list[Analysis], resources: Resources, config: SiteCo
 
 def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteConfig, jobs: int | None = 1,
                  keys: list[str] | None = None, known: MergeRecord | None = None,
-                 earlier: Callable[[str], Analysis | None] | None = None
+                 earlier: Callable[[str], Analysis | None] | None = None, keep_scored: bool = False
                  ) -> tuple[list[Event], EntityIndex, MergeRecord | None]:
     """merged_events(), and with the analyses' cache `keys` the record of
     the merge for the next build, which merges only what changed since
-    `known` when it can (`earlier`: an analysis by its cache key; corpus/merge_record.py)."""
+    `known` when it can (`earlier`: an analysis by its cache key;
+    corpus/merge_record.py). `keep_scored`: the record keeps what the
+    clustering scored, for an edit that moves dates (the preview's record,
+    in memory)."""
     common = frozenset().union(*(a.common_words for a in analyses))
     settings, words = merge_settings(resources, config), merge_record.words_digest(common) if keys else ""
     changed = merge_record.changed_articles(known, settings, analyses, keys, earlier) if keys and earlier else None
-    if known is not None and changed is not None and known.words == words:  # the same names and words
+    redated = merge_record.redated_articles(known, settings, analyses, keys, earlier) \
+        if keys and earlier and changed is None else None
+    if known is not None and (changed, redated) != (None, None) and known.words == words:  # same names and words
         index = merge_record.recorded_index(known, resources.gazetteer)
     else:
         # every name of the dated sentences (each once per sentence), not only of their clauses: more
         # evidence for a name's kind and full form ("Merkel" -> "Angela Merkel")
         refs = [r for a in analyses for m in a.mentions for r in m.every_name]
         index = EntityIndex.build(refs, resources.gazetteer, common)
-        if known is not None and changed is not None and not merge_record.folds(known, index):
-            changed = None
+        if known is not None and (changed, redated) != (None, None) and not merge_record.folds(known, index):
+            changed = redated = None
     events, record = merge_recorded(analyses, index, resources.vocab, resources.summary,
-                                    config.extraction.merge_threshold, jobs, keys, known, changed, settings, words)
+                                    config.extraction.merge_threshold, jobs, keys, known, changed, settings, words,
+                                    redated, keep_scored)
     return events, index, record
 
 

@@ -8,13 +8,15 @@ corpus and on real Timeline17 articles; and a garbled record is not used."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from generator import pipeline
 from generator.analysis.cache import Cache
-from generator.corpus import merge_record
+from generator.corpus import clustering, merge_record
 from tests.support import analysed, make_corpus, shared_dir
 from tests.support.timeline17 import convert, topic_dirs
 
@@ -26,18 +28,28 @@ def _analysed(project: Path):
     return analysed(project, write_output=True)
 
 
-def _merges(project: Path, known):
+def _merges(project: Path, known, kept: bool = False):
     """(events merged with the record `known`, events merged anew, the articles the record let be
-    made again or None, the new record)."""
+    made again or None, the new record). `kept`: the record keeps what the clustering scored, as
+    the preview's does; then the articles whose mentions moved in time, if the record served
+    them so, stand in for the third."""
     config, resources, analyses, keys = _analysed(project)
     earlier = Cache(project / ".cache" / "articles", writable=False).get
-    events, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, known, earlier)
+    events, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, known, earlier,
+                                                  keep_scored=kept)
     fresh, fresh_index = pipeline.merged_events(analyses, resources, config)
     assert index == fresh_index
     settings = pipeline.merge_settings(resources, config)
     changed = merge_record.changed_articles(known, settings, analyses, keys, earlier)
+    if changed is None and kept:
+        changed = merge_record.redated_articles(known, settings, analyses, keys, earlier)
     if known is not None and changed is not None and not merge_record.folds(known, index):
         changed = None
+    if kept:
+        _, _, anew = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=True)
+        assert record is not None and record.scored is not None and anew is not None and anew.scored is not None
+        assert record.scored.edges == anew.scored.edges  # the very pairs and scores of clustering anew
+        assert (record.groups, record.made) == (anew.groups, anew.made)
     return events, fresh, changed, record
 
 
@@ -136,6 +148,44 @@ def test_edits_of_what_the_clustering_reads_merge_everything(corpus, request):
         path.write_text(original)
 
 
+@pytest.mark.parametrize("cap", [clustering.BUCKET_CAP, 3], ids=["as is", "buckets capped at 3"])
+@pytest.mark.parametrize("corpus", ["generated", "timeline17"])
+def test_a_kept_record_serves_edits_that_move_dates(corpus, cap, request, monkeypatch):
+    """The preview's record keeps what the clustering scored: a dated
+    sentence redated (another year: other buckets; then another day that
+    other events have, whose sentences the summary and the day order read;
+    then back) is merged by scoring again only the pairs its mentions touch
+    and making again only the events they, their spans and days touch,
+    and gives the events, groups, made parts and scored pairs of merging
+    anew. With (word, year) buckets capped at 3 mentions instead of 60,
+    moving a mention makes buckets cross the cap both ways, so pairs of
+    mentions that did not move become candidates or stop being ones. A
+    sentence reworded (other keywords) merges everything again."""
+    monkeypatch.setattr(clustering, "BUCKET_CAP", cap)
+    project = request.getfixturevalue(corpus)
+    events, _, _, record = _merges(project, None, kept=True)
+    path, sentence, expression = _dated_sentence(project, events)
+    place = _articles(project).index(path)
+    original = path.read_text()
+    year = re.search(r"\d{4}", expression)
+    assert year
+    busiest = Counter(e.when.value[:10] for e in events if e.when.precision == "day").most_common()
+    days = [date.fromisoformat(d) for d, _ in sorted(busiest, key=lambda dn: dn[0][:4] != year.group())]
+    other = next(t for t in (f"{d.strftime('%B')} {d.day}, {d.year}" for d in days) if t != expression)
+    try:  # another year; another day (of that year if it has one), the busiest; back
+        for moved in (expression.replace(year.group(), str(int(year.group()) + 2)), other, expression):
+            path.write_text(original.replace(sentence, sentence.replace(expression, moved)))
+            events, fresh, changed, record = _merges(project, record, kept=True)
+            assert changed == {place}, (expression, moved)
+            assert events == fresh
+        path.write_text(original.replace(sentence, sentence.replace(expression, f"{expression} flotilla")))
+        events, fresh, changed, record = _merges(project, record, kept=True)
+        assert changed is None
+        assert events == fresh
+    finally:
+        path.write_text(original)
+
+
 def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tmp_path):
     config, resources, analyses, keys = _analysed(generated)
     _, _, record = pipeline.merge_corpus(analyses, resources, config, 1, keys)
@@ -163,7 +213,14 @@ def _random_edit(rng, path: Path) -> None:
     head, sep, body = text.partition("\n---\n")
     paragraphs = body.split("\n\n")
     k = rng.randrange(len(paragraphs))
-    kind = rng.choice(["undated", "dated", "delete", "swap", "context", "repeat", "title"])
+    kind = rng.choice(["undated", "dated", "delete", "swap", "context", "repeat", "title", "redate"])
+    if kind == "redate":  # a year of the text moved: the mentions move in time, their words stay
+        years = list(re.finditer(r"\b(19|20)\d\d\b", body))
+        if years:
+            y = rng.choice(years)
+            body = body[:y.start()] + str(int(y.group()) + rng.choice((-1, 1, 3))) + body[y.end():]
+        path.write_text(head + sep + body)
+        return
     if kind == "undated":
         paragraphs.insert(k, "Officials declined to comment further on the matter.")
     elif kind == "dated":
@@ -188,20 +245,25 @@ def _random_edit(rng, path: Path) -> None:
     path.write_text(head + sep + "\n\n".join(paragraphs))
 
 
-def test_random_edits_give_the_events_of_a_full_merge(timeline17):
+@pytest.mark.parametrize("kept, cap", [(False, clustering.BUCKET_CAP), (True, clustering.BUCKET_CAP), (True, 4)],
+                         ids=["on disk", "kept in memory", "kept in memory, buckets capped at 4"])
+def test_random_edits_give_the_events_of_a_full_merge(timeline17, kept, cap, monkeypatch):
     """Edits of real articles, one after another, each merged with the last merge's record and
-    anew: always the same events, and the record serves some of them."""
+    anew: always the same events, and the record serves some of them (`kept`: the preview's
+    record, which also serves edits that move dates; with buckets capped low, moved mentions
+    make buckets cross the cap)."""
     import random
 
+    monkeypatch.setattr(clustering, "BUCKET_CAP", cap)
     rng = random.Random(17)
     articles = _articles(timeline17)
     originals = {p: p.read_text() for p in articles}
-    events, fresh, _, record = _merges(timeline17, None)
+    events, fresh, _, record = _merges(timeline17, None, kept)
     served = 0
     try:
         for _ in range(30):
             _random_edit(rng, rng.choice(articles))
-            events, fresh, changed, record = _merges(timeline17, record)
+            events, fresh, changed, record = _merges(timeline17, record, kept)
             assert events == fresh
             served += changed is not None
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import time
 from dataclasses import replace
@@ -17,6 +18,8 @@ import pytest
 
 from generator.build import build
 from generator.config import load_config
+from generator.corpus import merge
+from generator.corpus.clustering import recluster
 from generator.file_digests import RACY_SECONDS, FileDigests
 from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
 from generator.state import ArticleIndex
@@ -41,7 +44,20 @@ def corpus(tmp_path_factory):
     return project
 
 
-def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus, tmp_path):
+def _redate(path: Path, by: int) -> None:
+    """The text's first year moved by `by` years: its events move, its words stay."""
+    text = path.read_text()
+    head, sep, body = text.partition("\n---\n")
+    year = re.search(r"\b(19|20)\d\d\b", body)
+    assert year
+    path.write_text(head + sep + body[:year.start()] + str(int(year.group()) + by) + body[year.end():])
+
+
+def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus, tmp_path, monkeypatch):
+    """Each edit, the two that move a year too (their merge scores again only the pairs the moved
+    mentions touch: clustering.recluster, counted here)."""
+    reclustered = []
+    monkeypatch.setattr(merge, "recluster", lambda *a: reclustered.append(1) or recluster(*a))
     project = tmp_path / "p"
     shutil.copytree(corpus, project)
     _settle()
@@ -56,6 +72,8 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
         lambda: (articles[0].parent / "new.md").write_text(
             "---\ntitle: A new report\ndate: 2009-02-02\n---\nThe minister visited the port on Monday.\n"),
         lambda: articles[3].write_text(articles[3].read_text().replace("Officials spoke again. ", "")),
+        lambda: _redate(articles[7], -1),
+        lambda: _redate(articles[7], 3),
         lambda: (project / "templates").mkdir() or (project / "templates" / "404.html").write_text(
             "{% extends 'base.html' %}{% block main %}gone{% endblock %}"),
     ]
@@ -73,6 +91,7 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
         a, b = files(project / ".preview"), files(cold)
         assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == [], n
     assert state.kept.files.read - first_reads <= 3 * len(edits)  # the edited files, not the corpus again
+    assert len(reclustered) == 2
 
 
 def test_a_command_line_rebuild_reads_and_parses_only_the_changed_files(corpus, tmp_path):

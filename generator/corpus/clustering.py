@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..analysis.words import Vocab, is_event_noun, stem
 from ..forked import map_parts
@@ -116,14 +118,9 @@ def _candidate_pairs(mentions: list[Mention], feats: list[Features],
     `days`: _days() of the mentions' dates, if the caller has them."""
     whens = [m.when for m in mentions]
     first, last = days if days is not None else _days(whens)
-    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, (f, w) in enumerate(zip(feats, whens, strict=True)):
-        for year in _years(w):
-            for k in f:
-                buckets[(k, year)].append(i)
     pairs: set[tuple[int, int]] = set()
     add = pairs.add
-    for ids in buckets.values():
+    for ids in _buckets(feats, whens).values():
         if len(ids) > BUCKET_CAP:
             continue
         for x, a in enumerate(ids):
@@ -132,32 +129,219 @@ def _candidate_pairs(mentions: list[Mention], feats: list[Features],
                 sb, eb = first[b], last[b]
                 if (sa <= sb and eb <= ea) or (sb <= sa and ea <= eb):  # one contains the other
                     add((a, b) if a < b else (b, a))
+    for ids in _by_article(mentions).values():
+        _article_pairs(mentions, ids, add)
+    return pairs
+
+
+def _article_pairs(mentions: list[Mention], ids: list[int], add: Callable[[tuple[int, int]], None]) -> None:
+    """The candidate pairs within one article (`ids`, its mentions' places):
+    neighbouring sentences, and mentions of the very same time."""
+    by_sentence: dict[int, list[int]] = defaultdict(list)
+    by_value: dict[tuple, list[int]] = defaultdict(list)
+    for i in ids:
+        by_sentence[mentions[i].sentence_index].append(i)
+        by_value[(mentions[i].when.start, mentions[i].when.end)].append(i)
+    for index, here in by_sentence.items():  # neighbouring sentences (the same sentence never merges)
+        for near in (here, by_sentence.get(index + 1, [])):
+            if len(here) * len(near) > BUCKET_CAP * BUCKET_CAP:
+                continue  # an article that is one long list of dates: no neighbour says much
+            for i in here:
+                for j in near:
+                    if i != j:
+                        add((i, j) if i < j else (j, i))
+    for same in by_value.values():
+        if len(same) > BUCKET_CAP:  # thousands of mentions of one day: a chain joins them, in linear time
+            for x in range(len(same) - 1):
+                add((same[x], same[x + 1]))
+            continue
+        for x in range(len(same)):
+            for y in range(x + 1, len(same)):
+                add((same[x], same[y]))
+
+
+PAIR_PART = 20_000  # candidate pairs scored per part, in forked workers too (forked.py)
+
+
+@dataclass
+class Scored:
+    """What a clustering scored, kept by the preview between builds
+    (corpus/merge_record.py) so that an edit which moves some mentions'
+    dates, and leaves every mention's words and names as they were, scores
+    again only the pairs it touches (`recluster`): the mentions' features,
+    the words' rarity and each mention's total weight (all read from the
+    words and names alone), the pairs that reached the threshold with their
+    scores, and the dates the pairs were found with."""
+
+    edges: dict[tuple[int, int], float]
+    idf: dict[str, float]
+    weight: list[float]
+    feats: list[Features]
+    whens: list[When]
+
+
+def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab,
+                     feats: list[Features] | None = None, jobs: int | None = 1) -> list[list[int]]:
+    """Groups of mention indexes, one group an event. `feats`: each mention's
+    features, if the caller has them already. With `jobs` > 1, the candidate
+    pairs are scored in forked workers too: each pair's score is its own,
+    and the pairs are joined in the order of their scores, so the groups do
+    not depend on which process scored what."""
+    return cluster_scored(mentions, index, threshold, v, feats, jobs)[0]
+
+
+def cluster_scored(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab,
+                   feats: list[Features] | None = None, jobs: int | None = 1,
+                   keep: bool = False) -> tuple[list[list[int]], Scored | None]:
+    """cluster_mentions(), and with `keep` what it scored (Scored)."""
+    if feats is None:
+        feats = [features(m, index) for m in mentions]
+    df = Counter(k for f in feats for k in f)
+    n = max(len(mentions), 1)
+    idf = {k: math.log(1 + n / c) for k, c in df.items()}
+    weight = [sum(w * idf[k] for k, w in f.items()) for f in feats]
+    days = _days([m.when for m in mentions])
+    pairs = list(_candidate_pairs(mentions, feats, days))
+    scorer = _Scorer(mentions, feats, idf, weight, days, v, index, threshold)
+
+    def score(part: int) -> list[tuple[float, int, int]]:
+        return scorer.scores(pairs[part * PAIR_PART:(part + 1) * PAIR_PART])
+
+    scored = [s for part in map_parts(score, -(-len(pairs) // PAIR_PART), jobs) for s in part]
+    kept = Scored({(a, b): sim for sim, a, b in scored}, idf, weight, feats, [m.when for m in mentions]) \
+        if keep else None
+    return _groups(mentions, scored), kept
+
+
+class _Scorer:
+    """The score of candidate pairs that reach the threshold (0 for the others)."""
+
+    def __init__(self, mentions: list[Mention], feats: list[Features], idf: dict[str, float], weight: list[float],
+                 days: tuple[list[int], list[int]], v: Vocab, index: EntityIndex, threshold: float):
+        self.mentions, self.feats, self.idf, self.weight = mentions, feats, idf, weight
+        self.first, self.last = days
+        self.v, self.index, self.threshold = v, index, threshold
+
+    def scores(self, pairs) -> list[tuple[float, int, int]]:
+        """The pairs that reach the threshold, with their scores."""
+        mentions, feats, idf, weight, first, last = \
+            self.mentions, self.feats, self.idf, self.weight, self.first, self.last
+        v, index, threshold = self.v, self.index, self.threshold
+        out = []
+        for a, b in pairs:
+            ma, mb = mentions[a], mentions[b]
+            if ma.article == mb.article and ma.sentence_index == mb.sentence_index:
+                continue
+            sa, ea, sb, eb = first[a], last[a], first[b], last[b]
+            if not ((sa <= sb and eb <= ea) or (sb <= sa and ea <= eb)):  # not When.compatible
+                continue
+            sim = similarity(feats[a], feats[b], idf, weight[a], weight[b]) + _bonus(ma, mb, v, index,
+                                                                                     sa == sb and ea == eb)
+            if sim >= threshold:
+                out.append((sim, a, b))
+        return out
+
+
+def _groups(mentions: list[Mention], scored: list[tuple[float, int, int]]) -> list[list[int]]:
+    """The scored pairs joined best first (ties by place), each group in place order, the groups in the
+    order of their first mentions."""
+    clusters = Clusters(mentions)
+    for _sim, a, b in sorted(scored, reverse=True):
+        clusters.union(a, b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(mentions)):
+        groups[clusters.find(i)].append(i)
+    return list(groups.values())
+
+
+def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab, known: Scored,
+              dirty: set[int]) -> tuple[list[list[int]], Scored]:
+    """cluster_scored(keep=True) after the mentions at `dirty` (every
+    mention of the articles edited) changed anything but their words and
+    names (their features), as merge_record.redated_articles checked: the
+    features, the words' rarity and the weights are `known`'s. A pair's
+    score reads only its two mentions, the rarity and the weights, so the
+    pairs whose score can differ are those with a dirty mention; the other
+    pairs can only become candidates or stop being ones, when a (word,
+    year) bucket that a dirty mention entered or left crosses BUCKET_CAP.
+    Those are scored again or dropped; every other pair keeps its score.
+    The groups are then joined from all the pairs, as cluster_scored does:
+    the same groups, in the same order."""
+    feats = known.feats
+    whens = [m.when for m in mentions]
+    days = _days(whens)
+    first, last = days
+    buckets = _buckets(feats, whens)
+    before = {d: _years(known.whens[d]) for d in dirty}
+    touched = {(k, y) for d in dirty for k in feats[d] for y in {*_years(whens[d]), *before[d]}}
+    candidates: set[tuple[int, int]] = set()
+    crossed_up: set[int] = set()
+    for key in touched:
+        ids = buckets.get(key, [])
+        k, year = key
+        was = len(ids) - sum(1 for i in ids if i in dirty) + sum(1 for d in dirty if k in feats[d]
+                                                                 and year in before[d])
+        if len(ids) > BUCKET_CAP:
+            if was <= BUCKET_CAP:  # its pairs may no longer be candidates
+                crossed_up.update(i for i in ids if i not in dirty)
+            continue
+        every = was > BUCKET_CAP  # its pairs may have become candidates
+        for x, a in enumerate(ids):
+            sa, ea = first[a], last[a]
+            for b in ids[x + 1:]:
+                if every or a in dirty or b in dirty:
+                    sb, eb = first[b], last[b]
+                    if (sa <= sb and eb <= ea) or (sb <= sa and ea <= eb):
+                        candidates.add((a, b))
+    edited = {mentions[d].article for d in dirty}
+    for ids in _by_article(mentions, edited).values():
+        _article_pairs(mentions, ids, candidates.add)
+    edges = {p: s for p, s in known.edges.items() if p[0] not in dirty and p[1] not in dirty}
+    if crossed_up:
+        own: dict[str, set[tuple[int, int]]] = {}
+        for p in [p for p in edges if p[0] in crossed_up and p[1] in crossed_up]:
+            if not _still_candidate(p, mentions, feats, whens, buckets, own):
+                del edges[p]
+    for p in candidates:
+        edges.pop(p, None)
+    scorer = _Scorer(mentions, feats, known.idf, known.weight, days, v, index, threshold)
+    edges.update({(a, b): sim for sim, a, b in scorer.scores(sorted(candidates))})
+    return _groups(mentions, [(sim, a, b) for (a, b), sim in edges.items()]), \
+        Scored(edges, known.idf, known.weight, feats, whens)
+
+
+def _buckets(feats: list[Features], whens: list[When]) -> dict[tuple[str, int], list[int]]:
+    """The mentions of each (feature, year), in place order."""
+    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, (f, w) in enumerate(zip(feats, whens, strict=True)):
+        for year in _years(w):
+            for k in f:
+                buckets[(k, year)].append(i)
+    return buckets
+
+
+def _by_article(mentions: list[Mention], only: set[str] | None = None) -> dict[str, list[int]]:
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
-        by_article[m.article].append(i)
-    for ids in by_article.values():
-        by_sentence: dict[int, list[int]] = defaultdict(list)
-        by_value: dict[tuple, list[int]] = defaultdict(list)
-        for i in ids:
-            by_sentence[mentions[i].sentence_index].append(i)
-            by_value[(mentions[i].when.start, mentions[i].when.end)].append(i)
-        for index, here in by_sentence.items():  # neighbouring sentences (the same sentence never merges)
-            for near in (here, by_sentence.get(index + 1, [])):
-                if len(here) * len(near) > BUCKET_CAP * BUCKET_CAP:
-                    continue  # an article that is one long list of dates: no neighbour says much
-                for i in here:
-                    for j in near:
-                        if i != j:
-                            add((i, j) if i < j else (j, i))
-        for same in by_value.values():
-            if len(same) > BUCKET_CAP:  # thousands of mentions of one day: a chain joins them, in linear time
-                for x in range(len(same) - 1):
-                    add((same[x], same[x + 1]))
-                continue
-            for x in range(len(same)):
-                for y in range(x + 1, len(same)):
-                    add((same[x], same[y]))
-    return pairs
+        if only is None or m.article in only:
+            by_article[m.article].append(i)
+    return by_article
+
+
+def _still_candidate(p: tuple[int, int], mentions: list[Mention], feats: list[Features], whens: list[When],
+                     buckets: dict[tuple[str, int], list[int]], own: dict[str, set[tuple[int, int]]]) -> bool:
+    """Is a pair that was a candidate (neither mention moved) one still, given the new buckets?"""
+    a, b = p
+    years = set(_years(whens[a])) & set(_years(whens[b]))
+    if any(len(buckets[(k, y)]) <= BUCKET_CAP for k in feats[a].keys() & feats[b].keys() for y in years):
+        return True
+    article = mentions[a].article
+    if article != mentions[b].article:
+        return False
+    if article not in own:
+        own[article] = set()
+        _article_pairs(mentions, _by_article(mentions, {article})[article], own[article].add)
+    return p in own[article]
 
 
 def same_time(a: When, b: When) -> bool:
@@ -223,48 +407,3 @@ def _bonus(ma: Mention, mb: Mention, v: Vocab, index: EntityIndex, same: bool | 
     if same_article and ma.action and ma.action == mb.action:
         return quoted + ACTION_BONUS  # "Putin met four leaders last month" ... "Putin met last month with Macron"
     return quoted + (0.1 if day else 0.05)
-
-
-PAIR_PART = 20_000  # candidate pairs scored per part, in forked workers too (forked.py)
-
-
-def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab,
-                     feats: list[Features] | None = None, jobs: int | None = 1) -> list[list[int]]:
-    """Groups of mention indexes, one group an event. `feats`: each mention's
-    features, if the caller has them already. With `jobs` > 1, the candidate
-    pairs are scored in forked workers too: each pair's score is its own,
-    and the pairs are joined in the order of their scores, so the groups do
-    not depend on which process scored what."""
-    if feats is None:
-        feats = [features(m, index) for m in mentions]
-    df = Counter(k for f in feats for k in f)
-    n = max(len(mentions), 1)
-    idf = {k: math.log(1 + n / c) for k, c in df.items()}
-    weight = [sum(w * idf[k] for k, w in f.items()) for f in feats]
-    first, last = days = _days([m.when for m in mentions])
-    pairs = list(_candidate_pairs(mentions, feats, days))
-
-    def score(part: int) -> list[tuple[float, int, int]]:
-        """The pairs of the part that reach the threshold, with their scores."""
-        out = []
-        for a, b in pairs[part * PAIR_PART:(part + 1) * PAIR_PART]:
-            ma, mb = mentions[a], mentions[b]
-            if ma.article == mb.article and ma.sentence_index == mb.sentence_index:
-                continue
-            sa, ea, sb, eb = first[a], last[a], first[b], last[b]
-            if not ((sa <= sb and eb <= ea) or (sb <= sa and ea <= eb)):  # not When.compatible
-                continue
-            sim = similarity(feats[a], feats[b], idf, weight[a], weight[b]) + _bonus(ma, mb, v, index,
-                                                                                     sa == sb and ea == eb)
-            if sim >= threshold:
-                out.append((sim, a, b))
-        return out
-
-    scored = [s for part in map_parts(score, -(-len(pairs) // PAIR_PART), jobs) for s in part]
-    clusters = Clusters(mentions)
-    for _sim, a, b in sorted(scored, reverse=True):
-        clusters.union(a, b)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(mentions)):
-        groups[clusters.find(i)].append(i)
-    return list(groups.values())

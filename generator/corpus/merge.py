@@ -15,7 +15,7 @@ from ..content import slugify
 from ..forked import map_parts
 from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import Timex, When
-from .clustering import Features, cluster_mentions, features, similarity
+from .clustering import Features, Scored, cluster_scored, features, recluster, similarity
 from .entities import EntityIndex
 from .merge_record import Made, MergeRecord
 from .salience import Coverage, listing_order, salience
@@ -178,26 +178,46 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
 def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: SummaryRules,
                    threshold: float = 0.34, jobs: int | None = 1, keys: list[str] | None = None,
                    known: MergeRecord | None = None, changed: set[int] | None = None, settings: str = "",
-                   words: str = "") -> tuple[list[Event], MergeRecord | None]:
+                   words: str = "", redated: set[int] | None = None,
+                   keep_scored: bool = False) -> tuple[list[Event], MergeRecord | None]:
     """merge(), and the record of it for the next build (merge_record.py)
     when the analyses' cache `keys` are given (`settings`, `words`: what
     the record is made with). With the last build's record (`known`) and
     the places of the articles changed since (`changed`:
     merge_record.changed_articles, which found nothing changed that the
     clustering reads), only the events with a mention from a changed
-    article are made again: the same events as merging everything."""
+    article are made again: the same events as merging everything. With
+    the places of articles whose mentions moved in time instead
+    (`redated`: merge_record.redated_articles, which found their words
+    and names unchanged) and the record's scores, the clustering scores
+    again only the pairs they touch (clustering.recluster), and an event is
+    made again only if its mentions are not a recorded group's, one of them
+    moved, or its span's or its day's reports changed (salience counts
+    each span's reports, the summary reads its day's sentences); the
+    others' made parts are the record's. `keep_scored`: the record keeps
+    what the clustering scored (the preview's, in memory)."""
     mentions = [m for a in analyses for m in a.mentions]
     jobs = jobs if len(mentions) >= FORK_MIN_MENTIONS else 1
     articles = {a.article.slug: a.article for a in analyses}
     timexes = {a.article.slug: _Timexes(a.timexes) for a in analyses}
+    scored: Scored | None = None
+    dirty: set[int] = set()
     if known is not None and changed is not None and sum(map(len, known.groups)) == len(mentions):
         owner = [i for i, a in enumerate(analyses) for _ in a.mentions]
         groups: list = list(known.groups)
         feats: list[Features] | _LazyFeatures = _LazyFeatures(mentions, index)  # the changed events' only
+        scored = known.scored if keep_scored else None  # the same mentions' words, dates and names
+    elif known is not None and redated is not None and known.scored is not None \
+            and sum(map(len, known.groups)) == len(mentions):
+        changed = None
+        dirty = {k for k, o in enumerate(i for i, a in enumerate(analyses) for _ in a.mentions) if o in redated}
+        groups, scored = recluster(mentions, index, threshold, vocab, known.scored, dirty)
+        feats = scored.feats
+        scored = scored if keep_scored else None
     else:
         known, changed = None, None
         every = [features(m, index) for m in mentions]  # once, for the clustering and the representatives
-        groups = cluster_mentions(mentions, index, threshold, vocab, every, jobs)
+        groups, scored = cluster_scored(mentions, index, threshold, vocab, every, jobs, keep_scored)
         feats = every
     coverage = Coverage([a.date for a in articles.values() if a.date])
     topic: list[Topic] = []  # made when an event is made (not when every event is the record's)
@@ -235,6 +255,10 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     if changed is not None and known is not None:
         found = [made(*c) if any(owner[i] in changed for i in c[2]) else old
                  for c, old in zip(clusters, known.made, strict=True)]
+    elif known is not None and known.scored is not None:  # redated
+        again = _made_again(clusters, mentions, known, dirty)
+        recorded = dict(zip(known.groups, known.made, strict=True))
+        found = [made(*c) if k in again else recorded[tuple(c[2])] for k, c in enumerate(clusters)]
     else:
         topic.append(Topic(mentions))  # before any fork: made once, not in every worker
 
@@ -249,8 +273,30 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         slugs = (a.article.slug for a in analyses)
         record = MergeRecord(settings, words, tuple(index.canonical.items()), tuple(index.kinds.items()),
                              tuple(zip(slugs, keys, strict=True)),
-                             tuple(tuple(ids) for _, _, ids in clusters), tuple(found))
+                             tuple(tuple(ids) for _, _, ids in clusters), tuple(found), scored)
     return assign_ids(events), record
+
+
+def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],
+                known: MergeRecord, dirty: set[int]) -> set[int]:
+    """The places of the clusters to make again after mentions (`dirty`)
+    moved in time: a cluster that is no recorded group or holds a moved
+    mention; one whose span (first and last day) a changed group has, or
+    had (salience divides among the span's reports); one of a day whose
+    sentences changed (a moved mention's day before or after: the day's
+    centroid, which the summary and the day order read)."""
+    assert known.scored is not None
+    before = known.scored.whens
+    recorded = set(known.groups)
+    fresh = {tuple(ids) for _, _, ids in clusters}
+    again = {k for k, (_, _, ids) in enumerate(clusters) if tuple(ids) not in recorded or not dirty.isdisjoint(ids)}
+    spans = {(clusters[k][1].start, clusters[k][1].end) for k in again}
+    for group in recorded - fresh:
+        when = best_when([before[i] for i in group])
+        spans.add((when.start, when.end))
+    days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}
+    return again | {k for k, (_, when, _) in enumerate(clusters)
+                    if (when.start, when.end) in spans or (when.precision == "day" and when.value[:10] in days)}
 
 
 class _LazyFeatures:

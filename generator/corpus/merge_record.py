@@ -41,7 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -49,6 +49,7 @@ from typing import Any, NamedTuple
 from ..analysis.names import Gazetteer
 from ..cache_file import save_json
 from ..model import Analysis
+from .clustering import Scored
 from .entities import EntityIndex
 
 FORMAT = 2  # 2: each event's id base (Made.slug)
@@ -81,6 +82,9 @@ class MergeRecord:
     articles: tuple[tuple[str, str], ...]  # (slug, analysis key) in the analyses' order
     groups: tuple[tuple[int, ...], ...]  # each event's mentions (places in the corpus's list), in event-making order
     made: tuple[Made, ...]  # each group's made part
+    # what the clustering scored (clustering.Scored): kept in memory by the preview alone, never on disk
+    # (a million floats at 10,000 articles), for an edit that moves mentions' dates (redated_articles)
+    scored: Scored | None = field(default=None, compare=False)
 
 
 def digest(a: Analysis) -> str:
@@ -122,6 +126,38 @@ def changed_articles(record: MergeRecord | None, settings: str, analyses: Sequen
                 return None
             changed.add(i)
     return changed
+
+
+def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis],
+                     keys: Sequence[str], earlier: Callable[[str], Analysis | None]) -> set[int] | None:
+    """The places of the articles whose analysis changed since `record`,
+    when the record holds what its clustering scored (the preview's) and
+    each changed article kept its date, its number of mentions and each
+    mention's words and names (what the clustering's features, the words'
+    rarity, the corpus's topic and the folding of names read), however its
+    mentions' dates moved: a date corrected, a sentence's time redated.
+    clustering.recluster then scores again only the pairs the moved
+    mentions touch, and merge.merge_recorded makes again only the events
+    whose mentions, span or day changed; None if that cannot serve."""
+    if record is None or record.scored is None or record.settings != settings \
+            or len(record.articles) != len(analyses):
+        return None
+    changed: set[int] = set()
+    for i, (a, key, (slug, old_key)) in enumerate(zip(analyses, keys, record.articles, strict=True)):
+        if a.article.slug != slug:
+            return None
+        if key != old_key:
+            old = earlier(old_key)
+            if old is None or old.article.date != a.article.date or len(old.mentions) != len(a.mentions) \
+                    or any(_words(m) != _words(n) for m, n in zip(old.mentions, a.mentions, strict=True)):
+                return None
+            changed.add(i)
+    return changed
+
+
+def _words(m) -> tuple:
+    """What of a mention the clustering's features, the topic and the names' folding read."""
+    return m.article, sorted(m.keywords), sorted(m.focus), m.entities, m.named
 
 
 def recorded_index(record: MergeRecord, gaz: Gazetteer) -> EntityIndex:
