@@ -246,9 +246,9 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     """merged_events(), and with the analyses' cache `keys` the record of
     the merge for the next build, which merges only what changed since
     `known` when it can (`earlier`: an analysis by its cache key;
-    corpus/merge_record.py). `keep_scored`: the record keeps what the
+    corpus/merge_record.py). `keep_scored`: the record keeps all that the
     clustering scored, for an edit that moves dates (the preview's record,
-    in memory)."""
+    in memory; one on disk keeps the scored pairs alone)."""
     common = frozenset().union(*(a.common_words for a in analyses))
     settings, words = merge_settings(resources, config), merge_record.words_digest(common) if keys else ""
     changed = merge_record.changed_articles(known, settings, analyses, keys, earlier) if keys and earlier else None

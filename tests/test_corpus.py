@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from generator.analysis.words import keywords
+from generator.corpus import clustering
 from generator.corpus.clustering import Clusters, cluster_mentions, similarity
 from generator.corpus.entities import EntityIndex
 from generator.corpus.merge import best_when, merge
@@ -163,3 +164,25 @@ def test_merge_lists_events_in_the_sites_order_with_their_closeness_to_the_day()
     assert all(0.0 < e.day_closeness <= 1.0 for e in day)
     assert max(day, key=lambda e: e.day_closeness) is day[0]
     assert [e.day_closeness for e in events if e.precision == "month"] == [0.0]
+
+
+@pytest.mark.parametrize("before, after", [("2018-09-11", "2020-09-11"), ("2020-09-11", "2018-09-11")],
+                         ids=["a bucket falls under the cap", "a bucket rises over it"])
+def test_reclustering_a_moved_mention_rescores_the_pairs_of_buckets_that_cross_the_cap(monkeypatch, before,
+                                                                                        after):
+    """Three reports of one meeting in three articles, buckets capped at 2
+    mentions: while all three name 2018, every (word, 2018) bucket holds
+    three and no pair is a candidate; with one moved to 2020, the other two
+    become one. recluster, told only that the third moved, must find the
+    pair of the two that did not move (and drop it when the third moves
+    back in): the groups and scored pairs of clustering anew."""
+    monkeypatch.setattr(clustering, "BUCKET_CAP", 2)
+    sentence = "Putin and Xi met at the summit in Vladivostok."
+    x, y = (mention(a, 0, sentence, "2018-09-11", ("Vladimir Putin",)) for a in ("a", "b"))
+    old, new = ([x, y, mention("c", 0, sentence, when, ("Vladimir Putin",))] for when in (before, after))
+    index = index_of(*old)
+    _, known = clustering.cluster_scored(old, index, 0.34, RES.vocab)
+    groups, scored = clustering.recluster(new, index, 0.34, RES.vocab, known, {2})
+    anew, fresh = clustering.cluster_scored(new, index, 0.34, RES.vocab)
+    assert (groups, scored.edges) == (anew, fresh.edges)
+    assert sorted(map(sorted, groups)) == ([[0, 1], [2]] if after == "2020-09-11" else [[0], [1], [2]])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..analysis.words import Vocab, is_event_noun, stem
@@ -191,15 +191,11 @@ def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: flo
 
 
 def cluster_scored(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab,
-                   feats: list[Features] | None = None, jobs: int | None = 1,
-                   keep: bool = False) -> tuple[list[list[int]], Scored | None]:
-    """cluster_mentions(), and with `keep` what it scored (Scored)."""
+                   feats: list[Features] | None = None, jobs: int | None = 1) -> tuple[list[list[int]], Scored]:
+    """cluster_mentions(), and what it scored (Scored)."""
     if feats is None:
         feats = [features(m, index) for m in mentions]
-    df = Counter(k for f in feats for k in f)
-    n = max(len(mentions), 1)
-    idf = {k: math.log(1 + n / c) for k, c in df.items()}
-    weight = [sum(w * idf[k] for k, w in f.items()) for f in feats]
+    idf, weight = _rarity(feats)
     days = _days([m.when for m in mentions])
     pairs = list(_candidate_pairs(mentions, feats, days))
     scorer = _Scorer(mentions, feats, idf, weight, days, v, index, threshold)
@@ -208,9 +204,27 @@ def cluster_scored(mentions: list[Mention], index: EntityIndex, threshold: float
         return scorer.scores(pairs[part * PAIR_PART:(part + 1) * PAIR_PART])
 
     scored = [s for part in map_parts(score, -(-len(pairs) // PAIR_PART), jobs) for s in part]
-    kept = Scored({(a, b): sim for sim, a, b in scored}, idf, weight, feats, [m.when for m in mentions]) \
-        if keep else None
+    kept = Scored({(a, b): sim for sim, a, b in scored}, idf, weight, feats, [m.when for m in mentions])
     return _groups(mentions, scored), kept
+
+
+def _rarity(feats: list[Features]) -> tuple[dict[str, float], list[float]]:
+    """Each feature's rarity over the mentions, and each mention's total weight."""
+    df = Counter(k for f in feats for k in f)
+    n = max(len(feats), 1)
+    idf = {k: math.log(1 + n / c) for k, c in df.items()}
+    return idf, [sum(w * idf[k] for k, w in f.items()) for f in feats]
+
+
+def scored_from(mentions: list[Mention], index: EntityIndex, edges: Iterable[tuple[int, int, float]],
+                whens: list[When]) -> Scored:
+    """The Scored of a record on disk, which keeps only the pairs: the
+    features, rarity and weights made again from the mentions (their words
+    and names are the record's, or it would not serve: merge_record.
+    redated_articles), the mentions' dates then (`whens`) given."""
+    feats = [features(m, index) for m in mentions]
+    idf, weight = _rarity(feats)
+    return Scored({(a, b): sim for a, b, sim in edges}, idf, weight, feats, whens)
 
 
 class _Scorer:

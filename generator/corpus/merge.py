@@ -15,7 +15,7 @@ from ..content import slugify
 from ..forked import map_parts
 from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import Timex, When
-from .clustering import Features, Scored, cluster_scored, features, recluster, similarity
+from .clustering import Features, Scored, cluster_scored, features, recluster, scored_from, similarity
 from .entities import EntityIndex
 from .merge_record import Made, MergeRecord
 from .salience import Coverage, listing_order, salience
@@ -178,7 +178,7 @@ def merge(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: S
 def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, summary: SummaryRules,
                    threshold: float = 0.34, jobs: int | None = 1, keys: list[str] | None = None,
                    known: MergeRecord | None = None, changed: set[int] | None = None, settings: str = "",
-                   words: str = "", redated: set[int] | None = None,
+                   words: str = "", redated: dict[int, Analysis] | None = None,
                    keep_scored: bool = False) -> tuple[list[Event], MergeRecord | None]:
     """merge(), and the record of it for the next build (merge_record.py)
     when the analyses' cache `keys` are given (`settings`, `words`: what
@@ -187,38 +187,52 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     merge_record.changed_articles, which found nothing changed that the
     clustering reads), only the events with a mention from a changed
     article are made again: the same events as merging everything. With
-    the places of articles whose mentions moved in time instead
-    (`redated`: merge_record.redated_articles, which found their words
-    and names unchanged) and the record's scores, the clustering scores
+    the articles whose mentions moved in time instead (`redated`: their
+    places and their earlier analyses, from merge_record.redated_articles,
+    which found their words and names unchanged) and the record's scored
+    pairs, the clustering scores
     again only the pairs they touch (clustering.recluster), and an event is
     made again only if its mentions are not a recorded group's, one of them
     moved, or its span's or its day's reports changed (salience counts
     each span's reports, the summary reads its day's sentences); the
     others' made parts are the record's. `keep_scored`: the record keeps
-    what the clustering scored (the preview's, in memory)."""
+    all that the clustering scored (clustering.Scored: the preview's, in
+    memory), not only the pairs (what a record on disk holds, the rest
+    made again from the mentions)."""
     mentions = [m for a in analyses for m in a.mentions]
     jobs = jobs if len(mentions) >= FORK_MIN_MENTIONS else 1
     articles = {a.article.slug: a.article for a in analyses}
     timexes = {a.article.slug: _Timexes(a.timexes) for a in analyses}
     scored: Scored | None = None
+    edges: dict[tuple[int, int], float]
+    before: list[When] = []  # the mentions' dates the record was made with (redated)
     dirty: set[int] = set()
     if known is not None and changed is not None and sum(map(len, known.groups)) == len(mentions):
         owner = [i for i, a in enumerate(analyses) for _ in a.mentions]
         groups: list = list(known.groups)
         feats: list[Features] | _LazyFeatures = _LazyFeatures(mentions, index)  # the changed events' only
-        scored = known.scored if keep_scored else None  # the same mentions' words, dates and names
-    elif known is not None and redated is not None and known.scored is not None \
-            and sum(map(len, known.groups)) == len(mentions):
+        scored = known.scored  # the same mentions' words, dates and names: the same pairs
+        edges = scored.edges if scored is not None else {(a, b): sim for a, b, sim in known.edges}
+    elif known is not None and redated is not None and sum(map(len, known.groups)) == len(mentions):
         changed = None
-        dirty = {k for k, o in enumerate(i for i, a in enumerate(analyses) for _ in a.mentions) if o in redated}
-        groups, scored = recluster(mentions, index, threshold, vocab, known.scored, dirty)
-        feats = scored.feats
-        scored = scored if keep_scored else None
+        owners = [i for i, a in enumerate(analyses) for _ in a.mentions]
+        dirty = {k for k, o in enumerate(owners) if o in redated}
+        if known.scored is not None:
+            base = known.scored
+        else:  # a record from disk: the pairs, and the rest made again from the mentions' words and names
+            moved = {(o, j): m.when for o, old in redated.items() for j, m in enumerate(old.mentions)}
+            first = {o: k for k, o in reversed(list(enumerate(owners)))}
+            base = scored_from(mentions, index, known.edges,
+                               [moved[(o, k - first[o])] if k in dirty else m.when
+                                for k, (o, m) in enumerate(zip(owners, mentions, strict=True))])
+        before = base.whens
+        groups, scored = recluster(mentions, index, threshold, vocab, base, dirty)
+        feats, edges = scored.feats, scored.edges
     else:
         known, changed = None, None
         every = [features(m, index) for m in mentions]  # once, for the clustering and the representatives
-        groups, scored = cluster_scored(mentions, index, threshold, vocab, every, jobs, keep_scored)
-        feats = every
+        groups, scored = cluster_scored(mentions, index, threshold, vocab, every, jobs)
+        feats, edges = every, scored.edges
     coverage = Coverage([a.date for a in articles.values() if a.date])
     topic: list[Topic] = []  # made when an event is made (not when every event is the record's)
     clusters = []
@@ -255,8 +269,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     if changed is not None and known is not None:
         found = [made(*c) if any(owner[i] in changed for i in c[2]) else old
                  for c, old in zip(clusters, known.made, strict=True)]
-    elif known is not None and known.scored is not None:  # redated
-        again = _made_again(clusters, mentions, known, dirty)
+    elif known is not None:  # redated
+        again = _made_again(clusters, mentions, known, dirty, before)
         recorded = dict(zip(known.groups, known.made, strict=True))
         found = [made(*c) if k in again else recorded[tuple(c[2])] for k, c in enumerate(clusters)]
     else:
@@ -273,20 +287,21 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         slugs = (a.article.slug for a in analyses)
         record = MergeRecord(settings, words, tuple(index.canonical.items()), tuple(index.kinds.items()),
                              tuple(zip(slugs, keys, strict=True)),
-                             tuple(tuple(ids) for _, _, ids in clusters), tuple(found), scored)
+                             tuple(tuple(ids) for _, _, ids in clusters), tuple(found),
+                             tuple((a, b, sim) for (a, b), sim in sorted(edges.items())),
+                             scored if keep_scored else None)
     return assign_ids(events), record
 
 
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],
-                known: MergeRecord, dirty: set[int]) -> set[int]:
+                known: MergeRecord, dirty: set[int], before: list[When]) -> set[int]:
     """The places of the clusters to make again after mentions (`dirty`)
     moved in time: a cluster that is no recorded group or holds a moved
     mention; one whose span (first and last day) a changed group has, or
     had (salience divides among the span's reports); one of a day whose
     sentences changed (a moved mention's day before or after: the day's
-    centroid, which the summary and the day order read)."""
-    assert known.scored is not None
-    before = known.scored.whens
+    centroid, which the summary and the day order read). `before`: the
+    mentions' dates when the record was made."""
     recorded = set(known.groups)
     fresh = {tuple(ids) for _, _, ids in clusters}
     again = {k for k, (_, _, ids) in enumerate(clusters) if tuple(ids) not in recorded or not dirty.isdisjoint(ids)}

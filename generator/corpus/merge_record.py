@@ -52,7 +52,7 @@ from ..model import Analysis
 from .clustering import Scored
 from .entities import EntityIndex
 
-FORMAT = 2  # 2: each event's id base (Made.slug)
+FORMAT = 3  # 2: each event's id base (Made.slug); 3: the clustering's scored pairs
 
 
 class Made(NamedTuple):
@@ -82,8 +82,11 @@ class MergeRecord:
     articles: tuple[tuple[str, str], ...]  # (slug, analysis key) in the analyses' order
     groups: tuple[tuple[int, ...], ...]  # each event's mentions (places in the corpus's list), in event-making order
     made: tuple[Made, ...]  # each group's made part
-    # what the clustering scored (clustering.Scored): kept in memory by the preview alone, never on disk
-    # (a million floats at 10,000 articles), for an edit that moves mentions' dates (redated_articles)
+    # the pairs of mentions (places) whose score reached the clustering's threshold, with it, by place
+    edges: tuple[tuple[int, int, float], ...] = ()
+    # all that the clustering scored (clustering.Scored: the pairs, and the features, rarity and weights
+    # they were scored with): kept in memory by the preview, never on disk (a million features at
+    # 10,000 articles; a record read from disk makes them again from the mentions when it needs them)
     scored: Scored | None = field(default=None, compare=False)
 
 
@@ -129,20 +132,19 @@ def changed_articles(record: MergeRecord | None, settings: str, analyses: Sequen
 
 
 def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis],
-                     keys: Sequence[str], earlier: Callable[[str], Analysis | None]) -> set[int] | None:
+                     keys: Sequence[str], earlier: Callable[[str], Analysis | None]) -> dict[int, Analysis] | None:
     """The places of the articles whose analysis changed since `record`,
-    when the record holds what its clustering scored (the preview's) and
-    each changed article kept its date, its number of mentions and each
-    mention's words and names (what the clustering's features, the words'
-    rarity, the corpus's topic and the folding of names read), however its
-    mentions' dates moved: a date corrected, a sentence's time redated.
-    clustering.recluster then scores again only the pairs the moved
-    mentions touch, and merge.merge_recorded makes again only the events
-    whose mentions, span or day changed; None if that cannot serve."""
-    if record is None or record.scored is None or record.settings != settings \
-            or len(record.articles) != len(analyses):
+    with their earlier analyses, when each kept its date, its number of
+    mentions and each mention's words and names (what the clustering's
+    features, the words' rarity, the corpus's topic and the folding of
+    names read), however its mentions' dates moved: a date corrected, a
+    sentence's time redated. clustering.recluster then scores again only
+    the pairs the moved mentions touch, and merge.merge_recorded makes
+    again only the events whose mentions, span or day changed; None if
+    that cannot serve."""
+    if record is None or record.settings != settings or len(record.articles) != len(analyses):
         return None
-    changed: set[int] = set()
+    changed: dict[int, Analysis] = {}
     for i, (a, key, (slug, old_key)) in enumerate(zip(analyses, keys, record.articles, strict=True)):
         if a.article.slug != slug:
             return None
@@ -151,7 +153,7 @@ def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequen
             if old is None or old.article.date != a.article.date or len(old.mentions) != len(a.mentions) \
                     or any(_words(m) != _words(n) for m, n in zip(old.mentions, a.mentions, strict=True)):
                 return None
-            changed.add(i)
+            changed[i] = old
     return changed
 
 
@@ -179,7 +181,9 @@ def save(path: Path, record: MergeRecord) -> None:
     that cannot be written only costs speed."""
     made = {name: [m[i] for m in record.made] for i, name in enumerate(Made._fields)}
     data = {"format": FORMAT, "settings": record.settings, "words": record.words, "canonical": record.canonical,
-            "kinds": record.kinds, "articles": record.articles, "groups": record.groups, "made": made}
+            "kinds": record.kinds, "articles": record.articles, "groups": record.groups, "made": made,
+            "edges": {"a": [e[0] for e in record.edges], "b": [e[1] for e in record.edges],
+                      "score": [e[2] for e in record.edges]}}
     save_json(path, data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -236,6 +240,13 @@ def _checked(data: object, settings: str) -> MergeRecord | None:
                     columns["salience"], _rows(columns["entities"], str), _rows(columns["named"], str),
                     _rows(columns["tags"], str), _rows(columns["mentions"], str), columns["day_closeness"],
                     columns["slug"]))
+    edges = data["edges"]
+    if type(edges) is not dict or set(edges) != {"a", "b", "score"}:
+        return None
+    a, b, score = _ints(edges["a"]), _ints(edges["b"]), edges["score"]
+    if not _kinds(score) <= {float} or not len(a) == len(b) == len(score) \
+            or not all(map(int.__lt__, a, b)) or (b and max(b) >= len(places)):
+        return None  # pairs of two mentions of the corpus, each with its score
     return MergeRecord(settings, data["words"], tuple(_rows(data["canonical"], str, 2)),
                        tuple(_rows(data["kinds"], str, 2)), tuple(_rows(data["articles"], str, 2)), tuple(groups),
-                       tuple(made))
+                       tuple(made), tuple(zip(a, b, score, strict=True)))
