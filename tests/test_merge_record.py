@@ -175,9 +175,13 @@ def test_a_record_serves_edits_that_move_dates(corpus, cap, kept, request, monke
     try:  # another year; another day (of that year if it has one), the busiest; back
         for moved in (expression.replace(year.group(), str(int(year.group()) + 2)), other, expression):
             path.write_text(original.replace(sentence, sentence.replace(expression, moved)))
+            before = record.events
             events, fresh, changed, record = _merges(project, record, kept)
             assert changed == {place}, (expression, moved)
             assert events == fresh
+            if kept:  # the events of the clusters not made again are the very objects of the last merge
+                assert before is not None and record.events is not None
+                assert len({id(e) for e in before} & {id(e) for e in record.events}) > len(before) // 2
         path.write_text(original.replace(sentence, sentence.replace(expression, f"{expression} flotilla")))
         events, fresh, changed, record = _merges(project, record, kept)
         assert changed is None

@@ -198,7 +198,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     others' made parts are the record's. `keep_scored`: the record keeps
     all that the clustering scored (clustering.Scored: the preview's, in
     memory), not only the pairs (what a record on disk holds, the rest
-    made again from the mentions)."""
+    made again from the mentions), and the events made, which the next
+    merge takes back for the clusters it does not make again (at 10,000
+    articles some 65,000 events, a second of making)."""
     mentions = [m for a in analyses for m in a.mentions]
     jobs = jobs if len(mentions) >= FORK_MIN_MENTIONS else 1
     articles = {a.article.slug: a.article for a in analyses}
@@ -266,13 +268,20 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
             day_closeness=round(topic[0].day_closeness(r, when.value[:10]), 3) if when.precision == "day" else 0.0,
             slug=slug_base(ms[anchor].when.value, ms[anchor].title))
 
+    # the record's events (the preview's, in memory) of clusters whose mentions all come from unchanged
+    # articles: what _event reads of them (their articles, their made part, the coverage) is the same
+    reused: list[Event | None] = [None] * len(clusters)
     if changed is not None and known is not None:
-        found = [made(*c) if any(owner[i] in changed for i in c[2]) else old
-                 for c, old in zip(clusters, known.made, strict=True)]
+        again = {k for k, c in enumerate(clusters) if any(owner[i] in changed for i in c[2])}
+        found = [made(*c) if k in again else old for k, (c, old) in enumerate(zip(clusters, known.made, strict=True))]
+        if known.events is not None:
+            reused = [None if k in again else e for k, e in enumerate(known.events)]
     elif known is not None:  # redated
         again = _made_again(clusters, mentions, known, dirty, before)
-        recorded = dict(zip(known.groups, known.made, strict=True))
-        found = [made(*c) if k in again else recorded[tuple(c[2])] for k, c in enumerate(clusters)]
+        place = {g: k for k, g in enumerate(known.groups)}
+        found = [made(*c) if k in again else known.made[place[tuple(c[2])]] for k, c in enumerate(clusters)]
+        if known.events is not None:
+            reused = [None if k in again else known.events[place[tuple(c[2])]] for k, c in enumerate(clusters)]
     else:
         topic.append(Topic(mentions))  # before any fork: made once, not in every worker
 
@@ -280,7 +289,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
             return [made(*c) for c in clusters[n * EVENT_PART:(n + 1) * EVENT_PART]]
 
         found = [m for p in map_parts(part, -(-len(clusters) // EVENT_PART), jobs) for m in p]
-    events = [_event(ms, when, m, articles, coverage) for (ms, when, _), m in zip(clusters, found, strict=True)]
+    events = [e if e is not None else _event(ms, when, m, articles, coverage)
+              for (ms, when, _), m, e in zip(clusters, found, reused, strict=True)]
+    made_events = tuple(events)  # in the clusters' order, before their ids
     events.sort(key=listing_order)
     record = None
     if keys is not None:
@@ -289,7 +300,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              tuple(zip(slugs, keys, strict=True)),
                              tuple(tuple(ids) for _, _, ids in clusters), tuple(found),
                              tuple((a, b, sim) for (a, b), sim in sorted(edges.items())),
-                             scored if keep_scored else None)
+                             scored if keep_scored else None, made_events if keep_scored else None)
     return assign_ids(events), record
 
 

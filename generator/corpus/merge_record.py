@@ -48,7 +48,7 @@ from typing import Any, NamedTuple
 
 from ..analysis.names import Gazetteer
 from ..cache_file import save_json
-from ..model import Analysis
+from ..model import Analysis, Event
 from .clustering import Scored
 from .entities import EntityIndex
 
@@ -88,6 +88,8 @@ class MergeRecord:
     # they were scored with): kept in memory by the preview, never on disk (a million features at
     # 10,000 articles; a record read from disk makes them again from the mentions when it needs them)
     scored: Scored | None = field(default=None, compare=False)
+    # the events made of the groups, in their order, before their ids (merge.assign_ids): in memory only
+    events: tuple[Event, ...] | None = field(default=None, compare=False)
 
 
 def digest(a: Analysis) -> str:
