@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from datetime import date
 
@@ -11,7 +12,7 @@ from generator.analysis.words import keywords
 from generator.corpus import clustering
 from generator.corpus.clustering import Clusters, cluster_mentions, similarity
 from generator.corpus.entities import EntityIndex
-from generator.corpus.merge import best_when, merge
+from generator.corpus.merge import best_when, merge, merge_recorded
 from generator.corpus.salience import Coverage, day_order, listing_order, salience
 from generator.model import Analysis, Article, EntityRef, Event, Mention
 from generator.resources import language_resources
@@ -186,3 +187,30 @@ def test_reclustering_a_moved_mention_rescores_the_pairs_of_buckets_that_cross_t
     anew, fresh = clustering.cluster_scored(new, index, 0.34, RES.vocab)
     assert (groups, scored.edges) == (anew, fresh.edges)
     assert sorted(map(sorted, groups)) == ([[0, 1], [2]] if after == "2020-09-11" else [[0], [1], [2]])
+
+
+def test_a_redated_report_that_keeps_its_event_remakes_the_events_of_the_span_it_left():
+    """One report of a Senate vote moves from March 2018 to April; the
+    event it makes with another article's report keeps both, but its date
+    moves with it. The other article's flood report of March now shares its
+    article's credit for March with no other event: its salience doubles.
+    The merge with the record must make it again, though neither its group
+    nor its mentions changed (found by a review: the span left behind was
+    not counted as changed)."""
+    vote = "The senate approved the budget bill after a long debate."
+    a0 = mention("a", 0, vote, "2018-03")
+    b = analysis("b", date(2018, 5, 2), [mention("b", 0, vote[:-1] + " this year.", "2018"),
+                                          mention("b", 5, "Floods hit the coast of Bangladesh.", "2018-03")])
+    before = [analysis("a", date(2018, 5, 1), [a0]), b]
+    after = [analysis("a", date(2018, 5, 1), [dataclasses.replace(
+        a0, timex=Timex(0, 4, "then", "DATE", "2018-04", when=calendar.when("2018-04")))]), b]
+    index = index_of(*(m for a in after for m in a.mentions))
+    keys = ["a:0", "b:0"]
+    _, record = merge_recorded(before, index, RES.vocab, RES.summary, 0.34, 1, keys)
+    assert record is not None
+    events, again = merge_recorded(after, index, RES.vocab, RES.summary, 0.34, 1, ["a:1", "b:0"], record, None,
+                                   redated={0: before[0]})
+    fresh, anew = merge_recorded(after, index, RES.vocab, RES.summary, 0.34, 1, ["a:1", "b:0"])
+    assert again is not None and anew is not None
+    assert again.groups == anew.groups == record.groups  # the same groups, one of them moved in time
+    assert events == fresh

@@ -206,7 +206,9 @@ def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tm
                     raw.replace('"entities":[[', '"entities":[[7,', 1), "[]", "null",
                     re.sub(r'"a":\[\d+', '"a":[999999999', raw, count=1),
                     re.sub(r'"score":\[[-0-9.e]+', '"score":[1', raw, count=1),
-                    raw.replace('"edges":{', '"edges":{"extra":1,', 1)):
+                    raw.replace('"edges":{', '"edges":{"extra":1,', 1),
+                    re.sub(r'"score":\[[-0-9.e]+', '"score":[NaN', raw, count=1),
+                    re.sub(r'"a":\[(\d+),(\d+)', r'"a":[\1,\1', raw, count=1)):
         assert garbled != raw
         path.write_text(garbled)
         assert merge_record.load(path, record.settings) is None

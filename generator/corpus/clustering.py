@@ -270,7 +270,7 @@ def _groups(mentions: list[Mention], scored: list[tuple[float, int, int]]) -> li
 
 def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab, known: Scored,
               dirty: set[int]) -> tuple[list[list[int]], Scored]:
-    """cluster_scored(keep=True) after the mentions at `dirty` (every
+    """cluster_scored() after the mentions at `dirty` (every
     mention of the articles edited) changed anything but their words and
     names (their features), as merge_record.redated_articles checked: the
     features, the words' rarity and the weights are `known`'s. A pair's

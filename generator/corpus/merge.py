@@ -309,7 +309,8 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     """The places of the clusters to make again after mentions (`dirty`)
     moved in time: a cluster that is no recorded group or holds a moved
     mention; one whose span (first and last day) a changed group has, or
-    had (salience divides among the span's reports); one of a day whose
+    had, whether it vanished or kept its mentions while one of them moved
+    (salience divides among the span's reports); one of a day whose
     sentences changed (a moved mention's day before or after: the day's
     centroid, which the summary and the day order read). `before`: the
     mentions' dates when the record was made."""
@@ -317,7 +318,9 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     fresh = {tuple(ids) for _, _, ids in clusters}
     again = {k for k, (_, _, ids) in enumerate(clusters) if tuple(ids) not in recorded or not dirty.isdisjoint(ids)}
     spans = {(clusters[k][1].start, clusters[k][1].end) for k in again}
-    for group in recorded - fresh:
+    # the span each changed group had: a vanished one's, and one's that kept its mentions while one of
+    # them moved (its best date, so its span, may move; the span it left counts its reports no more)
+    for group in (recorded - fresh) | {g for g in recorded if not dirty.isdisjoint(g)}:
         when = best_when([before[i] for i in group])
         spans.add((when.start, when.end))
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}

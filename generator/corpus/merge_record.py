@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -160,7 +161,8 @@ def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequen
 
 
 def _words(m) -> tuple:
-    """What of a mention the clustering's features, the topic and the names' folding read."""
+    """What of a mention the clustering's features (its words and names), the topic (its words) and the
+    names' folding (its names) read."""
     return m.article, sorted(m.keywords), sorted(m.focus), m.entities, m.named
 
 
@@ -246,9 +248,12 @@ def _checked(data: object, settings: str) -> MergeRecord | None:
     if type(edges) is not dict or set(edges) != {"a", "b", "score"}:
         return None
     a, b, score = _ints(edges["a"]), _ints(edges["b"]), edges["score"]
-    if not _kinds(score) <= {float} or not len(a) == len(b) == len(score) \
-            or not all(map(int.__lt__, a, b)) or (b and max(b) >= len(places)):
-        return None  # pairs of two mentions of the corpus, each with its score
+    if not _kinds(score) <= {float} or not len(a) == len(b) == len(score):
+        return None
+    pairs = list(zip(a, b, strict=True))
+    if not all(map(int.__lt__, a, b)) or (b and max(b) >= len(places)) or not all(map(math.isfinite, score)) \
+            or pairs != sorted(set(pairs)):
+        return None  # distinct pairs of two mentions of the corpus, in order, each with a finite score
     return MergeRecord(settings, data["words"], tuple(_rows(data["canonical"], str, 2)),
                        tuple(_rows(data["kinds"], str, 2)), tuple(_rows(data["articles"], str, 2)), tuple(groups),
                        tuple(made), tuple(zip(a, b, score, strict=True)))
