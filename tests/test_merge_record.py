@@ -144,9 +144,12 @@ def test_edits_of_what_the_clustering_reads_merge_everything(corpus, request):
         path.write_text(original)
 
 
-@pytest.mark.parametrize("kept", [True, False], ids=["kept in memory", "from disk"])
-@pytest.mark.parametrize("cap", [clustering.BUCKET_CAP, 3], ids=["as is", "buckets capped at 3"])
-@pytest.mark.parametrize("corpus", ["generated", "timeline17"])
+@pytest.mark.parametrize("corpus, cap, kept", [
+    ("generated", clustering.BUCKET_CAP, False), ("generated", 3, True),
+    *(("timeline17", cap, kept) for cap in (clustering.BUCKET_CAP, 3) for kept in (True, False))],
+    ids=["generated, as is, from disk", "generated, buckets capped at 3, kept in memory",
+         "timeline17, as is, kept in memory", "timeline17, as is, from disk",
+         "timeline17, buckets capped at 3, kept in memory", "timeline17, buckets capped at 3, from disk"])
 def test_a_record_serves_edits_that_move_dates(corpus, cap, kept, request, monkeypatch):
     """The record keeps the pairs the clustering scored (the preview's all
     it scored, the features and weights too; one from disk has them made
@@ -254,8 +257,8 @@ def _random_edit(rng, path: Path) -> None:
     path.write_text(head + sep + "\n\n".join(paragraphs))
 
 
-@pytest.mark.parametrize("kept, cap", [(False, clustering.BUCKET_CAP), (True, clustering.BUCKET_CAP), (True, 4)],
-                         ids=["on disk", "kept in memory", "kept in memory, buckets capped at 4"])
+@pytest.mark.parametrize("kept, cap", [(False, clustering.BUCKET_CAP), (True, 4)],
+                         ids=["on disk", "kept in memory, buckets capped at 4"])
 def test_random_edits_give_the_events_of_a_full_merge(timeline17, kept, cap, monkeypatch):
     """Edits of real articles, one after another, each merged with the last merge's record and
     anew: always the same events, and the record serves some of them (`kept`: the preview's
