@@ -37,7 +37,8 @@ def _merges(project: Path, known, kept: bool = False):
     earlier = Cache(project / ".cache" / "articles", writable=False).get
     events, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, known, earlier,
                                                   keep_scored=kept)
-    fresh, fresh_index = pipeline.merged_events(analyses, resources, config)
+    # merged anew (the record that merge writes too: with keys, merged_events' very events)
+    fresh, fresh_index, anew = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=kept)
     assert index == fresh_index
     settings = pipeline.merge_settings(resources, config)
     changed = merge_record.changed_articles(known, settings, analyses, keys, earlier)
@@ -46,7 +47,6 @@ def _merges(project: Path, known, kept: bool = False):
         changed = set(redated) if redated is not None else None
     if known is not None and changed is not None and not merge_record.folds(known, index):
         changed = None
-    _, _, anew = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=kept)
     assert record is not None and anew is not None
     assert record.edges == anew.edges  # the very pairs and scores of clustering anew
     assert (record.groups, record.made) == (anew.groups, anew.made)

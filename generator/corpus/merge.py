@@ -190,12 +190,12 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     the articles whose mentions moved in time instead (`redated`: their
     places and their earlier analyses, from merge_record.redated_articles,
     which found their words and names unchanged) and the record's scored
-    pairs, the clustering scores
-    again only the pairs they touch (clustering.recluster), and an event is
-    made again only if its mentions are not a recorded group's, one of them
-    moved, or its span's or its day's reports changed (salience counts
-    each span's reports, the summary reads its day's sentences); the
-    others' made parts are the record's. `keep_scored`: the record keeps
+    pairs, the clustering scores again only the pairs they touch
+    (clustering.recluster), and an event is made again only if its
+    mentions are not a recorded group's, one of them moved, or its span's
+    or its day's reports changed (salience counts each span's reports, the
+    summary reads its day's sentences) (_made_again); the others' made
+    parts are the record's. `keep_scored`: the record keeps
     all that the clustering scored (clustering.Scored: the preview's, in
     memory), not only the pairs (what a record on disk holds, the rest
     made again from the mentions), and the events made, which the next
