@@ -6,6 +6,7 @@ the switch to the new site."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -69,7 +70,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         """Merged with the last build's record (the preview's, else the cache's), and recorded for the next."""
         record_file = config.root / ".cache" / "merge.json"
         known = kept.merge_record or (merge_record.load(record_file, settings) if options.use_cache else None)
-        earlier = Cache(config.root / ".cache" / "articles", writable=False).get  # the changed articles' last analyses
+        # the changed articles' last analyses, read once (changed_articles, then redated_articles, ask)
+        earlier = functools.cache(Cache(config.root / ".cache" / "articles", writable=False).get)
         events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier,
                                              keep_scored=state is not None)
         kept.merge_record = record

@@ -196,7 +196,8 @@ def cluster_scored(mentions: list[Mention], index: EntityIndex, threshold: float
     if feats is None:
         feats = [features(m, index) for m in mentions]
     idf, weight = _rarity(feats)
-    days = _days([m.when for m in mentions])
+    whens = [m.when for m in mentions]
+    days = _days(whens)
     pairs = list(_candidate_pairs(mentions, feats, days))
     scorer = _Scorer(mentions, feats, idf, weight, days, v, index, threshold)
 
@@ -204,7 +205,7 @@ def cluster_scored(mentions: list[Mention], index: EntityIndex, threshold: float
         return scorer.scores(pairs[part * PAIR_PART:(part + 1) * PAIR_PART])
 
     scored = [s for part in map_parts(score, -(-len(pairs) // PAIR_PART), jobs) for s in part]
-    kept = Scored({(a, b): sim for sim, a, b in scored}, idf, weight, feats, [m.when for m in mentions])
+    kept = Scored({(a, b): sim for sim, a, b in scored}, idf, weight, feats, whens)
     return _groups(mentions, scored), kept
 
 
@@ -228,7 +229,7 @@ def scored_from(mentions: list[Mention], index: EntityIndex, edges: Iterable[tup
 
 
 class _Scorer:
-    """The score of candidate pairs that reach the threshold (0 for the others)."""
+    """Candidate pairs scored: those whose dates can be one event and whose score reaches the threshold."""
 
     def __init__(self, mentions: list[Mention], feats: list[Features], idf: dict[str, float], weight: list[float],
                  days: tuple[list[int], list[int]], v: Vocab, index: EntityIndex, threshold: float):
@@ -284,7 +285,6 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     feats = known.feats
     whens = [m.when for m in mentions]
     days = _days(whens)
-    first, last = days
     buckets = _buckets(feats, whens)
     before = {d: _years(known.whens[d]) for d in dirty}
     touched = {(k, y) for d in dirty for k in feats[d] for y in {*_years(whens[d]), *before[d]}}
@@ -300,13 +300,8 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
                 crossed_up.update(i for i in ids if i not in dirty)
             continue
         every = was > BUCKET_CAP  # its pairs may have become candidates
-        for x, a in enumerate(ids):
-            sa, ea = first[a], last[a]
-            for b in ids[x + 1:]:
-                if every or a in dirty or b in dirty:
-                    sb, eb = first[b], last[b]
-                    if (sa <= sb and eb <= ea) or (sb <= sa and ea <= eb):
-                        candidates.add((a, b))
+        for x, a in enumerate(ids):  # (pairs whose dates cannot be one event: the scorer drops them)
+            candidates.update((a, b) for b in ids[x + 1:] if every or a in dirty or b in dirty)
     edited = {mentions[d].article for d in dirty}
     for ids in _by_article(mentions, edited).values():
         _article_pairs(mentions, ids, candidates.add)

@@ -217,16 +217,16 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         edges = scored.edges if scored is not None else {(a, b): sim for a, b, sim in known.edges}
     elif known is not None and redated is not None and sum(map(len, known.groups)) == len(mentions):
         changed = None
-        owners = [i for i, a in enumerate(analyses) for _ in a.mentions]
-        dirty = {k for k, o in enumerate(owners) if o in redated}
+        owner = [i for i, a in enumerate(analyses) for _ in a.mentions]
+        dirty = {k for k, o in enumerate(owner) if o in redated}
         if known.scored is not None:
             base = known.scored
         else:  # a record from disk: the pairs, and the rest made again from the mentions' words and names
             moved = {(o, j): m.when for o, old in redated.items() for j, m in enumerate(old.mentions)}
-            first = {o: k for k, o in reversed(list(enumerate(owners)))}
+            first = {o: k for k, o in reversed(list(enumerate(owner)))}
             base = scored_from(mentions, index, known.edges,
                                [moved[(o, k - first[o])] if k in dirty else m.when
-                                for k, (o, m) in enumerate(zip(owners, mentions, strict=True))])
+                                for k, (o, m) in enumerate(zip(owner, mentions, strict=True))])
         before = base.whens
         groups, scored = recluster(mentions, index, threshold, vocab, base, dirty)
         feats, edges = scored.feats, scored.edges

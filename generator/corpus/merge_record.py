@@ -120,18 +120,8 @@ def changed_articles(record: MergeRecord | None, settings: str, analyses: Sequen
     (`earlier`: an analysis by its cache key), if the record's groups hold
     for these analyses, given the same folding of names (`folds`); None if
     everything must be merged again."""
-    if record is None or record.settings != settings or len(record.articles) != len(analyses):
-        return None
-    changed: set[int] = set()
-    for i, (a, key, (slug, old_key)) in enumerate(zip(analyses, keys, record.articles, strict=True)):
-        if a.article.slug != slug:
-            return None
-        if key != old_key:
-            old = earlier(old_key)
-            if old is None or digest(old) != digest(a):
-                return None
-            changed.add(i)
-    return changed
+    edited = _edited(record, settings, analyses, keys, earlier, lambda old, a: digest(old) == digest(a))
+    return None if edited is None else set(edited)
 
 
 def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis],
@@ -145,19 +135,29 @@ def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequen
     the pairs the moved mentions touch, and merge.merge_recorded makes
     again only the events whose mentions, span or day changed; None if
     that cannot serve."""
+    return _edited(record, settings, analyses, keys, earlier, lambda old, a: (
+        old.article.date == a.article.date and len(old.mentions) == len(a.mentions)
+        and all(_words(m) == _words(n) for m, n in zip(old.mentions, a.mentions, strict=True))))
+
+
+def _edited(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis], keys: Sequence[str],
+            earlier: Callable[[str], Analysis | None],
+            serves: Callable[[Analysis, Analysis], bool]) -> dict[int, Analysis] | None:
+    """The articles whose cache key changed since `record`, by place, with
+    their earlier analyses, if the record was made with these settings and
+    articles and `serves` (earlier, now) holds for each; else None."""
     if record is None or record.settings != settings or len(record.articles) != len(analyses):
         return None
-    changed: dict[int, Analysis] = {}
+    edited: dict[int, Analysis] = {}
     for i, (a, key, (slug, old_key)) in enumerate(zip(analyses, keys, record.articles, strict=True)):
         if a.article.slug != slug:
             return None
         if key != old_key:
             old = earlier(old_key)
-            if old is None or old.article.date != a.article.date or len(old.mentions) != len(a.mentions) \
-                    or any(_words(m) != _words(n) for m, n in zip(old.mentions, a.mentions, strict=True)):
+            if old is None or not serves(old, a):
                 return None
-            changed[i] = old
-    return changed
+            edited[i] = old
+    return edited
 
 
 def _words(m) -> tuple:
