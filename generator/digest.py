@@ -140,6 +140,25 @@ class ContextHasher:
             return _short(v) or self._digest(v)
         return self._value(v)
 
+    def known(self, obj) -> str | None:
+        """The token already made (or adopted) for this very object, if any."""
+        return self._memo.get(id(obj))
+
+    def prints_alike(self, old, new) -> bool:
+        """Do two views of one class print the same, field for field (the
+        fields that count, as token() reads them)? Then they have the same
+        token, and comparing costs an eighth of hashing: equal strings and
+        lists compare in C, and unchanged nested views compare as values
+        (their dataclass equality, every field, so stricter than their
+        tokens). Sound because a view's field keeps its type from build to
+        build (the planning code sets it): equality then agrees with repr
+        (no view holds a dict, whose equality ignores its order)."""
+        t = type(new)
+        if type(old) is not t or not hasattr(t, "__dataclass_fields__"):
+            return False
+        get = self._shape(t).get
+        return get(old) == get(new)
+
     def adopt(self, objs: list, tokens: list[str]) -> None:
         """Take the tokens another process made of these very objects (a forked
         worker, render._fingerprint_in_parts): the same strings token() would make."""

@@ -317,6 +317,20 @@ def page_hasher(templates: Templates, urls: Urls, generator_name: str) -> Contex
     return ContextHasher(base.hexdigest(), template_words(files))
 
 
+@dataclass
+class ViewTokens:
+    """The tokens of a build's event and article views (generator.digest),
+    kept by the preview for its next build (state.BuildState.view_tokens):
+    there, a view that prints alike takes its token over (digest.prints_alike)
+    instead of being hashed again. One edit leaves nearly every view as it
+    was, and hashing them all was most of a rebuild's fingerprinting (10,000
+    articles: 8 s of CPU of 11). Tokens depend on which fields count, so the
+    carry serves only a build whose templates name the same words."""
+
+    printed: frozenset[str] | None  # the hasher's (ContextHasher.printed)
+    views: dict[str, tuple[object, str]]  # a view's URL -> the view and its token
+
+
 POOL_MIN_PAGES = 1000  # below this, forking render workers costs more than it saves
 CHUNK = 64  # pages per task: small enough to balance the workers, large enough to cost little
 FINGERPRINT_PARTS = 8  # a rebuild's views and pages, fingerprinted in this many interleaved parts
@@ -337,8 +351,9 @@ class PageRenderer:
     def __init__(self, site: Site, generator_name: str, previous: dict[str, str] | None = None,
                  exists: Callable[[str], bool] | None = None, bytecode_dir: Path | None = None,
                  only: set[str] | None = None, jobs: int | None = None, progress=None,
-                 first: Callable[[str], bool] | None = None):
+                 first: Callable[[str], bool] | None = None, carried: ViewTokens | None = None):
         self.site = site
+        self.carried = carried  # the last build's view tokens, if kept (the preview)
         self.first = first  # the pages a rebuild settles first (see run)
         self.templates = Templates(site.config, site.urls, site.built, generator_name, bytecode_dir)
         self.previous, self.exists, self.only = previous, exists, only
@@ -376,6 +391,7 @@ class PageRenderer:
         the render processes fill what it leaves (10,000 articles: 32 s of
         indexing after rendering, with a core idle for a third of it).
         on_first is not called when a page failed."""
+        self._take_carried_tokens()
         if self.only is None and self._can_fork(len(self.site.pages)):
             self._fingerprint_in_parts()
         everything = range(len(self.site.pages))
@@ -409,6 +425,33 @@ class PageRenderer:
             return self._in_workers(sink)
         return self.render_range(0, len(self.todo), sink)
 
+    def _take_carried_tokens(self) -> None:
+        """Each event and article view that prints as the last build's view
+        at its URL did takes that view's token (ViewTokens)."""
+        carried, hasher = self.carried, self.hasher
+        if carried is None or carried.printed != hasher.printed:
+            return
+        old, same = carried.views, hasher.prints_alike
+        for view in self._shared_views():
+            got = old.get(view.url)
+            if got is not None and same(got[0], view):
+                hasher.adopt([view], [got[1]])
+
+    def _shared_views(self) -> list[EventView | ArticleView]:
+        """The views many pages list: hashed once each, before the pages."""
+        return [*self.site.events, *self.site.articles]
+
+    def view_tokens(self) -> ViewTokens:
+        """This build's view tokens, for the next (those made: all of them
+        unless `only` left pages unfingerprinted)."""
+        views: dict[str, tuple[object, str]] = {}
+        known = self.hasher.known
+        for view in self._shared_views():
+            token = known(view)
+            if token is not None:
+                views[view.url] = (view, token)
+        return ViewTokens(self.hasher.printed, views)
+
     def _fingerprint_in_parts(self) -> None:
         """Every page's fingerprint, into `digests`, on every core: a rebuild
         of a big site spends as long fingerprinting its pages as planning
@@ -422,7 +465,7 @@ class PageRenderer:
         process makes (generator.digest), so the pages kept and rendered do
         not depend on the number of processes."""
         hasher, pages, parts = self.hasher, self.site.pages, FINGERPRINT_PARTS
-        shared: list = [*self.site.events, *self.site.articles]
+        shared = [v for v in self._shared_views() if hasher.known(v) is None]
 
         def view_tokens(n: int) -> list[str]:
             return [hasher.token(v) for v in shared[n::parts]]

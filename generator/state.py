@@ -34,6 +34,7 @@ from .model import Analysis, Article
 if TYPE_CHECKING:
     from .corpus.merge_record import MergeRecord
     from .draft import DraftBasis
+    from .render import ViewTokens
 
 
 class MemoryCache(Cache):
@@ -85,6 +86,7 @@ class BuildState:
     merged: tuple | None = None  # (the analyses, what else merging read, its result)
     merge_record: MergeRecord | None = None  # what the last merge found (corpus/merge_record.py)
     draft: DraftBasis | None = None  # what the preview needs to draft a saved article's page (draft.py)
+    view_tokens: ViewTokens | None = None  # the last build's views' fingerprint tokens (render.ViewTokens)
 
     def merge(self, analyses: list[Analysis], settings: str, compute):
         """`compute()` (the corpus stage before the overrides), or its last

@@ -173,3 +173,71 @@ def test_a_tags_page_counts_the_events_it_lists_not_every_event_of_the_tag(corpu
     view.all_events[-1].title += " again"
     after = _fingerprints(site)
     assert all(after[p.path] != before[p.path] for p in pages)
+
+
+def _carried_fingerprints(site, carried):
+    """Every page's fingerprint from a renderer given the last build's view
+    tokens (as the preview gives them), and how many views took theirs over."""
+    renderer = PageRenderer(site, GENERATOR, carried=carried)
+    renderer._take_carried_tokens()
+    taken = sum(renderer.hasher.known(v) is not None for v in (*site.events, *site.articles))
+    digests = {p.path: renderer.hasher.page(p.template, p.url, p.title, p.context) for p in site.pages}
+    return digests, taken, renderer
+
+
+def test_a_view_takes_the_last_builds_token_only_when_it_prints_alike(corpus):
+    """The preview keeps each view's token for its next build
+    (render.ViewTokens): a view that prints as the last build's view at its
+    URL takes that token instead of being hashed again. The fingerprints
+    are then those of hashing every view anew, whatever changed: a printed
+    field (a title, a quote's sentence, an article's text) makes the view
+    hashed again; an unprinted one (salience) does not stop the carry."""
+    config, analyses, events, index = _inputs(corpus)
+    last = plan(config, analyses, events, index)
+    renderer = PageRenderer(last, GENERATOR)
+    for p in last.pages:
+        renderer.hasher.page(p.template, p.url, p.title, p.context)
+    carried = renderer.view_tokens()
+    assert len(carried.views) == len(last.events) + len(last.articles)
+
+    site = plan(config, analyses, events, index)  # the next build: equal views, new objects
+    digests, taken, _ = _carried_fingerprints(site, carried)
+    assert taken == len(site.events) + len(site.articles)
+    assert digests == _fingerprints(site)
+
+    site = plan(config, analyses, events, index)
+    site.events[0].title += " again"
+    site.events[1].sources[0].quotes[0].sentence += " again"
+    site.articles[0].segments[0].html += " again"
+    for v in site.events:
+        v.salience += 0.5  # no template prints it
+    digests, taken, _ = _carried_fingerprints(site, carried)
+    assert taken == len(site.events) + len(site.articles) - 3
+    fresh = _fingerprints(site)
+    assert digests == fresh
+    own = {p.path for p in site.pages if p.context.get("event") in site.events[:2]
+           or p.context.get("article") is site.articles[0]}
+    before, _, _ = _carried_fingerprints(plan(config, analyses, events, index), carried)
+    assert len(own) == 3 and all(fresh[p] != before[p] for p in own)
+
+
+def test_the_last_builds_tokens_serve_only_the_same_template_words(corpus, tmp_path):
+    """A token counts the fields the templates name (digest.template_words):
+    after a template edit that names another word, the tokens carried from
+    the last build are not taken."""
+    config, analyses, events, index = _inputs(corpus)
+    last = plan(config, analyses, events, index)
+    renderer = PageRenderer(last, GENERATOR)
+    for p in last.pages:
+        renderer.hasher.page(p.template, p.url, p.title, p.context)
+    carried = renderer.view_tokens()
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    (project / "templates").mkdir()
+    text = (Path(__file__).resolve().parents[1] / "templates" / "event.html").read_text(encoding="utf-8")
+    (project / "templates" / "event.html").write_text(
+        text.replace("{% block main %}", "{% block main %}{{ event.salience }}", 1), encoding="utf-8")
+    site = plan(*_inputs(project))
+    digests, taken, renderer = _carried_fingerprints(site, carried)
+    assert renderer.hasher.printed != carried.printed
+    assert taken == 0 and digests == _fingerprints(site)
