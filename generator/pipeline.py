@@ -14,7 +14,7 @@ from collections.abc import Callable
 from . import content, forked, freshness, own_pages, render, search, write
 from .analysis.cache import Cache
 from .analysis.runner import analyse_all
-from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer
+from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer, made_old
 from .config import SiteConfig, missing_base_url
 from .corpus import history, merge_record
 from .corpus.entities import EntityIndex
@@ -92,8 +92,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         # 10,000 articles, the build process's peak 1.55 -> 1.38 GB for the mentions alone.
         del kept, articles
         analyses = [planned(a) for a in analyses]
-    site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events),
-                jobs=options.jobs)
+    with made_old():
+        site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events),
+                    jobs=options.jobs)
     if state is not None:  # the preview drafts a saved article's page from this build's links (draft.py)
         state.draft = DraftBasis.of(site, resources, GENERATOR)
     # what the next build needs to redo only an edited article's page (own_pages.py)
