@@ -113,6 +113,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                    else None, jobs=options.jobs, progress=bar.update if bar else None,
                                    first=search.is_indexed if with_search and options.write_output else None,
                                    carried=state.view_tokens if state is not None else None)
+    if state is not None:
+        state.view_tokens = None  # the renderer holds them until it has taken what serves
     files = {**renderer.asset_files(), **export_files(site, GENERATOR, options.jobs)}
     summary = {"pages": len(site.pages), "files": len(files) + len(site.pages), "events": len(events),
                "articles": n_articles}

@@ -429,6 +429,7 @@ class PageRenderer:
         """Each event and article view that prints as the last build's view
         at its URL did takes that view's token (ViewTokens)."""
         carried, hasher = self.carried, self.hasher
+        self.carried = None  # the last build's views go as soon as they are compared
         if carried is None or carried.printed != hasher.printed:
             return
         old, same = carried.views, hasher.prints_alike

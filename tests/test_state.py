@@ -21,6 +21,7 @@ from generator.config import load_config
 from generator.corpus import merge
 from generator.corpus.clustering import recluster
 from generator.file_digests import RACY_SECONDS, FileDigests
+from generator.render import PageRenderer
 from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
 from generator.state import ArticleIndex
 from generator.write import BOOKKEEPING
@@ -58,6 +59,18 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
     mentions touch: clustering.recluster, counted here)."""
     reclustered = []
     monkeypatch.setattr(merge, "recluster", lambda *a: reclustered.append(1) or recluster(*a))
+    # and each rebuild's views take the last build's fingerprint tokens when they print alike
+    # (render.ViewTokens): counted here, the pages still those of a cold build
+    taken: list[int] = []
+    take = PageRenderer._take_carried_tokens
+
+    def counted(renderer):
+        carried = renderer.carried is not None  # the preview's builds after its first (not the cold ones)
+        take(renderer)
+        if carried:
+            taken.append(sum(renderer.hasher.known(v) is not None for v in renderer._shared_views()))
+
+    monkeypatch.setattr(PageRenderer, "_take_carried_tokens", counted)
     project = tmp_path / "p"
     shutil.copytree(corpus, project)
     _settle()
@@ -92,6 +105,7 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
         assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == [], n
     assert state.kept.files.read - first_reads <= 3 * len(edits)  # the edited files, not the corpus again
     assert len(reclustered) == 2
+    assert len(taken) == len(edits) and all(n > 100 for n in taken[:-1]), taken
 
 
 def test_a_command_line_rebuild_reads_and_parses_only_the_changed_files(corpus, tmp_path):
