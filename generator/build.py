@@ -124,15 +124,19 @@ def fewer_collections(first_generation: int = 200_000):
 @contextmanager
 def made_old():
     """The objects made inside, never walked by the collector's young
-    generations: it is off meanwhile, and they are then moved to the oldest
-    generation (gc.freeze, then gc.unfreeze, which puts the frozen objects
-    there, as Python's gc documentation says), where only a full collection
-    looks. For the site's planning: millions of objects that live to the
-    build's end and hold no cycle (none at 1,000 articles, 9 at 10,000: the
-    forked worker's pipes), which the young collections walked for nothing
-    in a build that collects (the preview; the command line does not):
-    10,000 articles, planning 8.5 -> 7.2 s. Nothing is kept from the
-    collector for good: a full collection still looks at them."""
+    generations: it is off meanwhile, and then every tracked object goes to
+    the oldest generation (gc.freeze, then gc.unfreeze, which puts the
+    frozen objects there, as Python's gc documentation says), where only a
+    full collection looks (CPython 3.11 to 3.13; with another collector it
+    is a pause and no more). For the site's planning: millions of objects
+    that live to the build's end and hold no cycle (tests/test_collector.py;
+    at 10,000 articles the forked worker's pipes leave 9), which the young
+    collections walked for nothing in a build that collects (the preview;
+    the command line does not): 10,000 articles, planning 8.5 -> 7.2 s.
+    The objects made before go to the oldest generation too, the merge's
+    among them, which leaves no cycle either (none at 1,000 articles); a
+    cycle there waits for a full collection. It also ends a freeze of the
+    caller's (the preview server freezes only between builds: serve.rebuild)."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -17,10 +17,14 @@ listing the event look changed. A template that prints a whole view
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import operator
 import re
+import types
+import typing
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 LONG = 8  # lists of scalars longer than this are hashed element by element (memoised); shorter ones whole
@@ -56,10 +60,35 @@ def _methods(cls: type, fields: tuple[str, ...]) -> set[str]:
             if not name.startswith("_") and name not in fields and (callable(v) or isinstance(v, property))}
 
 
+# The declared types whose values compare equal only when their reprs are equal: no float
+# (0.0 == -0.0), no dict (equal in any order), no Any or object (1 == True, "x" == Markup("x")).
+_COMPARABLE = {str, int, bool, type(None), date}
+
+
+def _comparable(t, seen: frozenset = frozenset()) -> bool:
+    """Do values of declared type `t` compare equal exactly when their reprs
+    do? str, int, bool, None and dates, lists and tuples of them, unions of
+    them, and dataclasses (compared on every field) made of them."""
+    if t in _COMPARABLE:
+        return True
+    origin = typing.get_origin(t)
+    if origin in (list, tuple, typing.Union, types.UnionType):
+        return all(a is Ellipsis or _comparable(a, seen) for a in typing.get_args(t))
+    if isinstance(t, type) and dataclasses.is_dataclass(t) and t.__eq__ is not object.__eq__:
+        if t in seen:
+            return True
+        try:
+            hints = typing.get_type_hints(t)
+        except Exception:  # a name the module cannot resolve: not known to be comparable
+            return False
+        return all(_comparable(hints[f.name], seen | {t}) for f in dataclasses.fields(t))
+    return False
+
+
 class _Shape:
     """How a view class is hashed: the fields that count, read in one call."""
 
-    __slots__ = ("prefix", "names", "leaf", "get")
+    __slots__ = ("prefix", "names", "leaf", "get", "comparable")
 
     def __init__(self, cls: type, printed: frozenset[str] | None):
         fields = tuple(cls.__dataclass_fields__)  # type: ignore[attr-defined]
@@ -77,6 +106,12 @@ class _Shape:
             self.get = lambda obj: (one(obj),)
         else:
             self.get = operator.attrgetter(*self.names)
+        # may two views of the class be told alike by comparing these fields (ContextHasher.prints_alike)?
+        try:
+            hints = typing.get_type_hints(cls)
+            self.comparable = all(_comparable(hints[n]) for n in self.names)
+        except Exception:  # a name the module cannot resolve: not known to be comparable
+            self.comparable = False
 
 
 def _short(v: list | tuple) -> str:
@@ -148,16 +183,17 @@ class ContextHasher:
         """Do two views of one class print the same, field for field (the
         fields that count, as token() reads them)? Then they have the same
         token, and comparing costs an eighth of hashing: equal strings and
-        lists compare in C, and unchanged nested views compare as values
-        (their dataclass equality, every field, so stricter than their
-        tokens). Sound because a view's field keeps its type from build to
-        build (the planning code sets it): equality then agrees with repr
-        (no view holds a dict, whose equality ignores its order)."""
+        lists compare in C, and nested views compare on every field. Only
+        for a class whose counted fields are declared of types whose values
+        are equal exactly when their reprs are (_comparable: no float, as
+        0.0 == -0.0; no dict, equal in any order; no Any, as 1 == True and
+        "x" == Markup("x")); for any other the answer is no, and the view is
+        hashed. The planning code gives each field its declared type."""
         t = type(new)
         if type(old) is not t or not hasattr(t, "__dataclass_fields__"):
             return False
-        get = self._shape(t).get
-        return get(old) == get(new)
+        shape = self._shape(t)
+        return shape.comparable and shape.get(old) == shape.get(new)
 
     def adopt(self, objs: list, tokens: list[str]) -> None:
         """Take the tokens another process made of these very objects (a forked

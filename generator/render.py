@@ -443,8 +443,7 @@ class PageRenderer:
         return [*self.site.events, *self.site.articles]
 
     def view_tokens(self) -> ViewTokens:
-        """This build's view tokens, for the next (those made: all of them
-        unless `only` left pages unfingerprinted)."""
+        """This build's view tokens, for the next (every view's: each is on a page)."""
         views: dict[str, tuple[object, str]] = {}
         known = self.hasher.known
         for view in self._shared_views():

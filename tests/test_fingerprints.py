@@ -7,12 +7,14 @@ site's own template that prints it makes it count."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
 from generator import pipeline
 from generator.build import GENERATOR
+from generator.digest import ContextHasher
 from generator.render import PageRenderer
 from generator.site import plan, planned
 from tests.support import analysed, make_corpus, seed_project
@@ -241,3 +243,53 @@ def test_the_last_builds_tokens_serve_only_the_same_template_words(corpus, tmp_p
     digests, taken, renderer = _carried_fingerprints(site, carried)
     assert renderer.hasher.printed != carried.printed
     assert taken == 0 and digests == _fingerprints(site)
+
+
+def test_views_are_told_alike_only_where_equality_means_the_same_text(corpus):
+    """prints_alike compares the counted fields with ==, which says yes for
+    values that print differently: 0.0 and -0.0, two dicts in another order.
+    A class with such a counted field is never told alike (its views are
+    hashed); one whose float or dict is not counted still is."""
+    a = _Card("x", 0.0, {"a": 1, "b": 2}, 1)
+    b = _Card("x", -0.0, {"b": 2, "a": 1}, 1)
+    assert a == b
+    hasher = ContextHasher("base", frozenset({"title", "n"}))
+    assert hasher.prints_alike(a, b) and hasher.token(a) == hasher.token(b)
+    for counted in ({"title", "score"}, {"title", "extra"}):
+        hasher = ContextHasher("base", frozenset(counted))
+        assert not hasher.prints_alike(a, b)
+        assert hasher.token(a) != hasher.token(b)
+    # the bundled templates count no float of an event's view (its salience is not printed)
+    site = plan(*_inputs(corpus))
+    hasher = PageRenderer(site, GENERATOR).hasher
+    assert hasher.prints_alike(site.events[0], replace(site.events[0], salience=-site.events[0].salience))
+    assert not ContextHasher("base", None).prints_alike(site.events[0], replace(site.events[0]))
+
+
+def test_tokens_taken_over_then_the_rest_fingerprinted_on_two_cores(corpus):
+    """A big site's rebuild fingerprints in parts on every core
+    (render._fingerprint_in_parts) the views that took no token over: the
+    fingerprints are those of one process hashing everything afresh."""
+    config, analyses, events, index = _inputs(corpus)
+    last = plan(config, analyses, events, index)
+    renderer = PageRenderer(last, GENERATOR)
+    for p in last.pages:
+        renderer.hasher.page(p.template, p.url, p.title, p.context)
+    carried = renderer.view_tokens()
+    site = plan(config, analyses, events, index)
+    site.events[2].title += " again"
+    site.articles[1].segments[0].html += " again"
+    renderer = PageRenderer(site, GENERATOR, jobs=2, carried=carried)
+    renderer._take_carried_tokens()
+    renderer._fingerprint_in_parts()
+    assert renderer.digests == _fingerprints(site)
+
+
+@dataclass
+class _Card:
+    """A view with a float and a dict (no bundled view has a dict)."""
+
+    title: str
+    score: float
+    extra: dict
+    n: int
