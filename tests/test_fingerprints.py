@@ -177,6 +177,17 @@ def test_a_tags_page_counts_the_events_it_lists_not_every_event_of_the_tag(corpu
     assert all(after[p.path] != before[p.path] for p in pages)
 
 
+def _last_builds_tokens(config, analyses, events, index):
+    """The view tokens a build of these inputs leaves for the next (render.ViewTokens)."""
+    last = plan(config, analyses, events, index)
+    renderer = PageRenderer(last, GENERATOR)
+    for p in last.pages:
+        renderer.hasher.page(p.template, p.url, p.title, p.context)
+    carried = renderer.view_tokens()
+    assert len(carried.views) == len(last.events) + len(last.articles)
+    return carried
+
+
 def _carried_fingerprints(site, carried):
     """Every page's fingerprint from a renderer given the last build's view
     tokens (as the preview gives them), and how many views took theirs over."""
@@ -195,12 +206,7 @@ def test_a_view_takes_the_last_builds_token_only_when_it_prints_alike(corpus):
     field (a title, a quote's sentence, an article's text) makes the view
     hashed again; an unprinted one (salience) does not stop the carry."""
     config, analyses, events, index = _inputs(corpus)
-    last = plan(config, analyses, events, index)
-    renderer = PageRenderer(last, GENERATOR)
-    for p in last.pages:
-        renderer.hasher.page(p.template, p.url, p.title, p.context)
-    carried = renderer.view_tokens()
-    assert len(carried.views) == len(last.events) + len(last.articles)
+    carried = _last_builds_tokens(config, analyses, events, index)
 
     site = plan(config, analyses, events, index)  # the next build: equal views, new objects
     digests, taken, _ = _carried_fingerprints(site, carried)
@@ -228,11 +234,7 @@ def test_the_last_builds_tokens_serve_only_the_same_template_words(corpus, tmp_p
     after a template edit that names another word, the tokens carried from
     the last build are not taken."""
     config, analyses, events, index = _inputs(corpus)
-    last = plan(config, analyses, events, index)
-    renderer = PageRenderer(last, GENERATOR)
-    for p in last.pages:
-        renderer.hasher.page(p.template, p.url, p.title, p.context)
-    carried = renderer.view_tokens()
+    carried = _last_builds_tokens(config, analyses, events, index)
     project = tmp_path / "p"
     shutil.copytree(corpus, project)
     (project / "templates").mkdir()
@@ -271,11 +273,7 @@ def test_tokens_taken_over_then_the_rest_fingerprinted_on_two_cores(corpus):
     (render._fingerprint_in_parts) the views that took no token over: the
     fingerprints are those of one process hashing everything afresh."""
     config, analyses, events, index = _inputs(corpus)
-    last = plan(config, analyses, events, index)
-    renderer = PageRenderer(last, GENERATOR)
-    for p in last.pages:
-        renderer.hasher.page(p.template, p.url, p.title, p.context)
-    carried = renderer.view_tokens()
+    carried = _last_builds_tokens(config, analyses, events, index)
     site = plan(config, analyses, events, index)
     site.events[2].title += " again"
     site.articles[1].segments[0].html += " again"
