@@ -25,7 +25,7 @@ from .config import SiteConfig
 from .digest import ContextHasher, template_words
 from .errors import BuildError, Problem
 from .forked import Chunks, map_parts, release_free_memory
-from .freshness import hash_files
+from .freshness import code_fingerprint, hash_files
 from .inputs import template_dirs, template_files, template_texts
 from .site import Page, Site, Urls
 from .site.articles import ARTICLE_PRINTED, ArticleView
@@ -306,10 +306,12 @@ def _untracked_reads(dirs: list[Path]) -> bool:
 
 
 def page_hasher(templates: Templates, urls: Urls, generator_name: str) -> ContextHasher:
-    """What fingerprints a page: the generator, the template files, the
-    site-wide values every template sees and the page's own context
-    (generator.digest)."""
+    """What fingerprints a page: the generator and its code (what makes a
+    page's derived values, digest.Derived, and its views), the template
+    files, the site-wide values every template sees and the page's own
+    context (generator.digest)."""
     base = hashlib.sha256(generator_name.encode())
+    base.update(code_fingerprint().encode())
     files = template_files(templates.dirs)
     hash_files(base, files)
     base.update(repr({k: v for k, v in templates.env.globals.items() if k in _DATA_GLOBALS}).encode())

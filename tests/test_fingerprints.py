@@ -14,7 +14,7 @@ import pytest
 
 from generator import pipeline
 from generator.build import GENERATOR
-from generator.digest import ContextHasher
+from generator.digest import ContextHasher, Derived
 from generator.render import PageRenderer
 from generator.site import plan, planned
 from tests.support import analysed, make_corpus, seed_project
@@ -291,3 +291,29 @@ class _Card:
     score: float
     extra: dict
     n: int
+
+
+def test_a_listings_filter_choices_are_worked_out_only_for_the_pages_rendered(corpus):
+    """A listing page's filter choices (its cards' names, tags and years)
+    are a digest.Derived list: fingerprinted as the cards, whose tokens
+    count every field the choices read, so a page kept unrendered never
+    works them out; a card's new tag changes the page's fingerprint and,
+    once rendered, its choices. When the templates leave a field the
+    choices read uncounted, the choices are worked out and hashed instead."""
+    site = plan(*_inputs(corpus))
+    listing = [p for p in site.pages if isinstance(p.context.get("filters"), Derived)]
+    assert {p.template for p in listing} == {"period.html", "entity.html", "tag.html"}
+    before = _fingerprints(site)
+    assert all(p.context["filters"]._made is None for p in listing)
+    page = listing[0]
+    card = page.context["filters"].sources[0]
+    card.tags.append("Zz never before")
+    assert _fingerprints(site)[page.path] != before[page.path]
+    html = PageRenderer(site, GENERATOR).render_one(page).decode()
+    assert "Zz never before" in html and page.context["filters"]._made is not None
+
+    other = listing[1].context["filters"]
+    printed = PageRenderer(site, GENERATOR).hasher.printed
+    assert printed is not None and "kind" in printed
+    text = ContextHasher("base", printed - {"kind"})._value(other)
+    assert other._made is not None and text != "derived:" + ContextHasher("base", printed).token(other.sources)

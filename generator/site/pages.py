@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from ..content import slugify
+from ..digest import Derived
 from ..search import bundle_subfolder, bundles_with_pages, indexed_pages
 from .articles import ArticleView
 from .dates import MONTHS
@@ -76,6 +77,15 @@ def filters(cards: list[EventView]) -> list[Filter]:
     return out
 
 
+FILTERS_READ = ("id", "entities.kind", "entities.name", "tags", "year")  # what filters() reads of a view
+
+
+def _filters(page) -> Derived:
+    """A listing page's filter choices, worked out when its template reads
+    them (digest.Derived): a rebuild renders few of the listing pages."""
+    return Derived(filters, _cards(page), FILTERS_READ)
+
+
 def by_month_heading(v: EventView) -> tuple[str, str]:
     """Entity and tag lists: events under their month ("April 2009") or their own date."""
     if v.month and v.year:
@@ -105,13 +115,13 @@ def pages(site) -> list[Page]:
     for p in site.periods.all:
         for page in p.listing.pages:
             title = p.label if page.number == 1 else f"{p.label}, page {page.number}"
-            add(page.url, "period.html", title, period=p, chunk=page, filters=filters(_cards(page)))
+            add(page.url, "period.html", title, period=p, chunk=page, filters=_filters(page))
     add(urls.years(), "years.html", "Years", overview=ov)
     for ent in site.entities:
         lst = listing(ent.all_events, ent.url, urls, by_month_heading, site.ranking, _month_url(site))
         for page in lst.pages:
             add(page.url, "entity.html", ent.name if page.number == 1 else f"{ent.name}, page {page.number}",
-                entity=ent, chunk=page, filters=filters(_cards(page)))
+                entity=ent, chunk=page, filters=_filters(page))
     for kind in KIND_FOLDERS:
         add(urls.kind_index(kind), "entities.html", KIND_LABELS[kind], kind=kind, label=KIND_LABELS[kind],
             entities=[e for e in site.entities if e.kind == kind])
@@ -119,7 +129,7 @@ def pages(site) -> list[Page]:
         lst = listing(t.all_events, t.url, urls, by_month_heading, site.ranking, _month_url(site))
         for page in lst.pages:
             add(page.url, "tag.html", t.name if page.number == 1 else f"{t.name}, page {page.number}",
-                tag=t, chunk=page, filters=filters(_cards(page)))
+                tag=t, chunk=page, filters=_filters(page))
     add(urls.tags(), "tags.html", "Tags", tags=site.tags)
     merged: list[str] = []  # the search bundles the search page merges: known once every page is
     add(urls.search(), "search.html", "Search", search_available=site.search_available, merged_bundles=merged)
