@@ -127,8 +127,10 @@ class Derived(Sequence):
     sources (ContextHasher), so a page kept unrendered never works it out:
     sound when every field `make` reads (`reads`) counts in its sources'
     tokens, which the hasher checks (else it works the list out and
-    hashes that). What `make` does is the generator's code, which every
-    page's fingerprint covers (render.page_hasher)."""
+    hashes that). `make` must read nothing but its sources (no setting,
+    no closure): what it does is then the generator's code, which every
+    page's fingerprint covers (render.page_hasher). It compares and adds
+    as the list it stands for."""
 
     __slots__ = ("_make", "sources", "reads", "_made")
 
@@ -152,6 +154,17 @@ class Derived(Sequence):
 
     def __repr__(self) -> str:
         return repr(self.made())
+
+    def __eq__(self, other) -> bool:
+        return self.made() == (other.made() if isinstance(other, Derived) else other)
+
+    __hash__ = None  # type: ignore[assignment]  # as a list's
+
+    def __add__(self, other: list) -> list:
+        return self.made() + list(other)
+
+    def __radd__(self, other: list) -> list:
+        return list(other) + self.made()
 
 
 class ContextHasher:

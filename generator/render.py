@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import re
 import traceback
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -311,7 +312,7 @@ def page_hasher(templates: Templates, urls: Urls, generator_name: str) -> Contex
     files, the site-wide values every template sees and the page's own
     context (generator.digest)."""
     base = hashlib.sha256(generator_name.encode())
-    base.update(code_fingerprint().encode())
+    base.update(f"{RUNNING_CODE}|{unicodedata.unidata_version}".encode())
     files = template_files(templates.dirs)
     hash_files(base, files)
     base.update(repr({k: v for k, v in templates.env.globals.items() if k in _DATA_GLOBALS}).encode())
@@ -332,6 +333,11 @@ class ViewTokens:
     printed: frozenset[str] | None  # the hasher's (ContextHasher.printed)
     views: dict[str, tuple[object, str]]  # a view's URL -> the view and its token
 
+
+# The code this process runs, read once as it starts (the files may change under a running
+# preview, which goes on running what it loaded): every page's fingerprint covers it. And
+# Python's Unicode tables, which the ordering of names (str.lower) follows.
+RUNNING_CODE = code_fingerprint()
 
 POOL_MIN_PAGES = 1000  # below this, forking render workers costs more than it saves
 CHUNK = 64  # pages per task: small enough to balance the workers, large enough to cost little

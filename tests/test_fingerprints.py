@@ -7,7 +7,7 @@ site's own template that prints it makes it count."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, is_dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from generator.build import GENERATOR
 from generator.digest import ContextHasher, Derived
 from generator.render import PageRenderer
 from generator.site import plan, planned
+from generator.site.pages import FILTERS_READ, filters
 from tests.support import analysed, make_corpus, seed_project
 
 
@@ -306,14 +307,46 @@ def test_a_listings_filter_choices_are_worked_out_only_for_the_pages_rendered(co
     before = _fingerprints(site)
     assert all(p.context["filters"]._made is None for p in listing)
     page = listing[0]
-    card = page.context["filters"].sources[0]
+    choices = page.context["filters"]
+    printed = PageRenderer(site, GENERATOR).hasher.printed
+    text = ContextHasher("base", printed)._value(choices)
+    assert text.startswith("derived:") and choices._made is None
+    card = choices.sources[0]
     card.tags.append("Zz never before")
+    assert ContextHasher("base", printed)._value(choices) != text  # the choices' own text, not only the chunk's
     assert _fingerprints(site)[page.path] != before[page.path]
     html = PageRenderer(site, GENERATOR).render_one(page).decode()
     assert "Zz never before" in html and page.context["filters"]._made is not None
+    assert choices == list(choices) and choices + [] == [] + choices == list(choices)  # as the list it stands for
 
     other = listing[1].context["filters"]
-    printed = PageRenderer(site, GENERATOR).hasher.printed
     assert printed is not None and "kind" in printed
     text = ContextHasher("base", printed - {"kind"})._value(other)
     assert other._made is not None and text != "derived:" + ContextHasher("base", printed).token(other.sources)
+
+
+class _Reading:
+    """A view that notes each field read through it (as a path: "entities.kind")."""
+
+    def __init__(self, view, path: str, read: set[str]):
+        self._view, self._path, self._read = view, path, read
+
+    def __getattr__(self, name: str):
+        path = f"{self._path}.{name}" if self._path else name
+        self._read.add(path)
+        value = getattr(self._view, name)
+        if isinstance(value, list):
+            return [_Reading(x, path, self._read) if is_dataclass(x) else x for x in value]
+        return _Reading(value, path, self._read) if is_dataclass(value) else value
+
+
+def test_the_filter_choices_read_only_the_fields_they_declare(corpus):
+    """A listing's choices are fingerprinted as its cards only for the
+    fields FILTERS_READ names (digest.Derived): filters() must read no other,
+    or an edit of that field alone would leave the choices stale."""
+    site = plan(*_inputs(corpus))
+    read: set[str] = set()
+    cards = [v for p in site.pages if isinstance(p.context.get("filters"), Derived)
+             for v in p.context["filters"].sources]
+    assert filters([_Reading(v, "", read) for v in cards]) == filters(cards)
+    assert read and all(any(r == p or r.startswith(p + ".") for r in FILTERS_READ) for p in read), read
