@@ -240,14 +240,26 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     clusters = []
     # the span of a date (a day, a week...) -> article -> how many events of that span it reports
     reports: dict[tuple[date, date], Counter] = defaultdict(Counter)
+    # After a redating, with the preview's record (its events in memory): a group of unmoved mentions
+    # that is a recorded group takes that group's order and its event's date, the same mentions' (the
+    # unchanged articles' analyses are the very same objects), instead of sorting and dating it again
+    # (65,000 groups at 10,000 articles, about 0.4 s)
+    known_events = known.events if known is not None and changed is None else None
+    recorded = {tuple(sorted(g)): k for k, g in enumerate(known.groups)} \
+        if known is not None and known_events is not None else None
     for ids in groups:
-        # (a recorded group is in this order already: an article's date and slug are the same, and its
-        # sentences' order in it, or the record would not serve)
-        if changed is None:
-            ids = sorted(ids, key=lambda i: (articles[mentions[i].article].date or date.min,
-                                             mentions[i].article, mentions[i].sentence_index))
-        ms = [mentions[i] for i in ids]
-        when = best_when([m.when for m in ms])
+        k = recorded.get(tuple(ids)) if recorded is not None and dirty.isdisjoint(ids) else None
+        if known is not None and known_events is not None and k is not None:
+            ids, when = known.groups[k], known_events[k].when
+            ms = [mentions[i] for i in ids]
+        else:
+            # (a recorded group is in this order already: an article's date and slug are the same, and its
+            # sentences' order in it, or the record would not serve)
+            if changed is None:
+                ids = sorted(ids, key=lambda i: (articles[mentions[i].article].date or date.min,
+                                                 mentions[i].article, mentions[i].sentence_index))
+            ms = [mentions[i] for i in ids]
+            when = best_when([m.when for m in ms])
         clusters.append((ms, when, ids))
         reports[(when.start, when.end)].update({m.article for m in ms})
 
