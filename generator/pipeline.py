@@ -112,7 +112,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                    config.root / ".cache" / "templates" if options.use_cache and options.write_output
                                    else None, jobs=options.jobs, progress=bar.update if bar else None,
                                    first=search.is_indexed if with_search and options.write_output else None,
-                                   carried=state.view_tokens if state is not None else None)
+                                   carried=state.view_tokens if state is not None else None,
+                                   carry=state is not None)
     if state is not None:
         state.view_tokens = None  # the renderer holds them until it has taken what serves
     files = {**renderer.asset_files(), **export_files(site, GENERATOR, options.jobs)}
@@ -123,14 +124,6 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     # From here the renderer alone holds the site, and lets it go once every page is written.
     del site
     stats = None
-    tokens_kept = False
-
-    def keep_view_tokens() -> None:
-        """The preview keeps this build's view tokens for its next (render.ViewTokens)."""
-        nonlocal tokens_kept
-        if state is not None and not tokens_kept:
-            state.view_tokens, tokens_kept = renderer.view_tokens(), True
-
     if options.write_output:
         # Pages are rendered straight into the staging folder (write.py), in
         # worker processes for a big site: "render" includes writing them.
@@ -138,7 +131,6 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         def release() -> None:
             # Every page is written: the site's views and the templates' caches are not needed
             # while Pagefind runs (10,000 articles: the build process 1.25 -> 0.83 GB meanwhile).
-            keep_view_tokens()
             renderer.release()
             forked.release_free_memory()
 
@@ -158,7 +150,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")
-    keep_view_tokens()
+    if state is not None:
+        state.view_tokens = renderer.tokens  # for the next build (render.ViewTokens)
     if bar:
         bar.close()
     timer.lap("write" if not with_search else "publish")

@@ -359,9 +359,13 @@ class PageRenderer:
     def __init__(self, site: Site, generator_name: str, previous: dict[str, str] | None = None,
                  exists: Callable[[str], bool] | None = None, bytecode_dir: Path | None = None,
                  only: set[str] | None = None, jobs: int | None = None, progress=None,
-                 first: Callable[[str], bool] | None = None, carried: ViewTokens | None = None):
+                 first: Callable[[str], bool] | None = None, carried: ViewTokens | None = None,
+                 carry: bool = False):
         self.site = site
         self.carried = carried  # the last build's view tokens, if kept (the preview)
+        # with `carry`, once run: this build's view tokens, for the next (the preview keeps them)
+        self.carry = carry
+        self.tokens: ViewTokens | None = None
         self.first = first  # the pages a rebuild settles first (see run)
         self.templates = Templates(site.config, site.urls, site.built, generator_name, bytecode_dir)
         self.previous, self.exists, self.only = previous, exists, only
@@ -420,6 +424,8 @@ class PageRenderer:
             outcome.add(self._render_todo(sink))
         if outcome.problem:
             raise BuildError(outcome.problem[1])
+        if self.carry:
+            self.tokens = self.view_tokens()
         self.summaries_read = outcome.summaries_read
         self.all_rendered = outcome.kept == 0
         return outcome
