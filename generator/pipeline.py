@@ -94,7 +94,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         analyses = [planned(a) for a in analyses]
     with made_old():
         site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events),
-                    jobs=options.jobs)
+                    jobs=options.jobs, memo=state.plan_memo if state is not None else None)
     if state is not None:  # the preview drafts a saved article's page from this build's links (draft.py)
         state.draft = DraftBasis.of(site, resources, GENERATOR)
     # what the next build needs to redo only an edited article's page (own_pages.py)

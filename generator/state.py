@@ -30,6 +30,7 @@ from .content import read_article
 from .errors import Problem, Report
 from .file_digests import FileDigests, Signature, settled, signature
 from .model import Analysis, Article
+from .site.memo import PlanMemo
 
 if TYPE_CHECKING:
     from .corpus.merge_record import MergeRecord
@@ -87,6 +88,7 @@ class BuildState:
     merge_record: MergeRecord | None = None  # what the last merge found (corpus/merge_record.py)
     draft: DraftBasis | None = None  # what the preview needs to draft a saved article's page (draft.py)
     view_tokens: ViewTokens | None = None  # the last build's views' fingerprint tokens (render.ViewTokens)
+    plan_memo: PlanMemo = field(default_factory=PlanMemo)  # the last plan's views, to take over (site.memo)
 
     def merge(self, analyses: list[Analysis], settings: str, compute):
         """`compute()` (the corpus stage before the overrides), or its last

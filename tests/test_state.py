@@ -90,12 +90,15 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
         lambda: (project / "templates").mkdir() or (project / "templates" / "404.html").write_text(
             "{% extends 'base.html' %}{% block main %}gone{% endblock %}"),
     ]
+    memo_taken = []  # what each plan took over from the last (site.memo): events, texts, article views
     for n, edit in enumerate(edits):
         cold = tmp_path / f"cold{n}"
         shutil.copytree(project / ".preview", cold)  # the same published history
         merged = state.kept.merged
         edit()
         assert rebuild(state), state.problems
+        memo = state.kept.plan_memo
+        memo_taken.append((*memo.taken, len(memo.events), len(memo.articles)))
         if n == len(edits) - 1:  # a template edit: the same analyses, nothing merged again
             assert merged is not None and state.kept.merged is merged
         assert len(state.kept.analyses) == len(list(articles[0].parent.glob("*.md")))  # no stale analyses kept
@@ -106,6 +109,13 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
     assert state.kept.files.read - first_reads <= 3 * len(edits)  # the edited files, not the corpus again
     assert len(reclustered) == 2
     assert len(taken) == len(edits) and all(n > 100 for n in taken[:-1]), taken
+    # every plan took over most event views, articles' texts and article views, and not every event's
+    # view (each edit moves some events), but the template edit, which changes no view: it takes them all
+    for events_taken, texts_taken, views_taken, n_events, n_articles in memo_taken[:-1]:
+        assert n_events // 2 < events_taken < n_events, memo_taken
+        assert n_articles // 2 < views_taken <= texts_taken <= n_articles, memo_taken
+    _, _, _, n_events, n_articles = memo_taken[-1]
+    assert memo_taken[-1][:3] == (n_events, n_articles, n_articles), memo_taken
 
 
 def test_a_command_line_rebuild_reads_and_parses_only_the_changed_files(corpus, tmp_path):

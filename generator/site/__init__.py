@@ -19,8 +19,19 @@ from ..forked import Parts
 from ..model import Analysis, Event
 from ..search import bundle_count
 from ..temporal import calendar
-from .articles import ArticleLinks, ArticleView, Citations, Piece, article_links, article_views, lead_text, newest_first
+from .articles import (
+    ArticleLinks,
+    ArticleView,
+    Citations,
+    Segment,
+    article_links,
+    article_view,
+    lead_text,
+    newest_first,
+    segments,
+)
 from .indexes import EntityView, TagView, entity_views, tag_views
+from .memo import PlanMemo
 from .notices import PLACEHOLDER, site_warnings
 from .overview import Overview, overview
 from .pages import Page, pages
@@ -71,7 +82,7 @@ def planned(a: Analysis) -> Analysis:
 
 def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
          search_available: bool = False, redirects: dict[str, str] | None = None,
-         moved: list[Moved] | None = None, jobs: int | None = 1) -> Site:
+         moved: list[Moved] | None = None, jobs: int | None = 1, memo: PlanMemo | None = None) -> Site:
     """The site's views and pages. `redirects` (old URL -> new URL) and
     `moved` (ids no longer published, corpus.history) become redirect pages.
     Two pieces of the work need only the events and the analyses: the
@@ -79,16 +90,21 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
     (a quarter of the work), and each event's related events (a sixth; only
     places go back). With `jobs` > 1 and many events, a forked worker does
     them (the articles first) while this process makes the event views,
-    periods and the overview, then both do what is left."""
+    periods and the overview, then both do what is left. With a `memo` (the
+    preview's), the views and texts made from what the last plan made them
+    from are taken over (memo.py), and the memo then holds this plan's."""
     urls = Urls(config)
+    memo = memo.serving(urls) if memo is not None else None
     ordered = newest_first(analyses)
     citations = Citations.of(events, urls)
     related = Related(events)
-    article_parts = -(-len(ordered) // ARTICLE_PART)
+    kept = [memo.text(a, citations) for a in ordered] if memo is not None else [None] * len(ordered)
+    to_mark = [a for a, text in zip(ordered, kept, strict=True) if text is None]
+    article_parts = -(-len(to_mark) // ARTICLE_PART)
 
     def part(n: int) -> list:
         if n < article_parts:
-            return [citations.marked_text(a) for a in ordered[n * ARTICLE_PART:(n + 1) * ARTICLE_PART]]
+            return [citations.marked_text(a) for a in to_mark[n * ARTICLE_PART:(n + 1) * ARTICLE_PART]]
         n -= article_parts
         return [related.places(i) for i in range(n * RELATED_PART, min((n + 1) * RELATED_PART, len(events)))]
 
@@ -96,26 +112,30 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
     with Parts(part, count, jobs if len(events) >= FORK_MIN_EVENTS else 1) as parts:
         done: list[list] = []
 
-        def marked() -> list[list[Piece]]:
+        def texts() -> list[list[Segment]]:
+            """Each article's marked text (`ordered`): the memo's, else marked now."""
             done[:] = parts.results()
-            return [m for p in done[:article_parts] for m in p]
+            new = iter([segments(m) for p in done[:article_parts] for m in p])
+            return [text if text is not None else next(new) for text in kept]
 
-        site = _plan(config, urls, analyses, ordered, citations, marked, events, index, search_available,
-                     redirects, moved)
+        site = _plan(config, urls, analyses, ordered, citations, texts, events, index, search_available,
+                     redirects, moved, memo, len(ordered) - len(to_mark))
         # nothing in the plan reads the links to related events: the templates do
         link_neighbours(site.events, [places for p in done[article_parts:] for places in p])
     return site
 
 
 def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: list[Analysis], citations: Citations,
-          marked: Callable[[], list[list[Piece]]], events: list[Event], index: EntityIndex, search_available: bool,
-          redirects: dict[str, str] | None, moved: list[Moved] | None) -> Site:
-    """The site, `marked()` (the articles' marked text, `ordered`) asked for
+          texts: Callable[[], list[list[Segment]]], events: list[Event], index: EntityIndex, search_available: bool,
+          redirects: dict[str, str] | None, moved: list[Moved] | None, memo: PlanMemo | None,
+          texts_taken: int = 0) -> Site:
+    """The site, `texts()` (the articles' marked text, `ordered`) asked for
     once the views that do not need it are made."""
     by_slug = {a.article.slug: a for a in analyses}
     names = Names(events, index, urls)
     sources = SourceArticles(by_slug, urls)
-    views = [event_view(e, sources, names, urls) for e in events]
+    taken = memo.event_views(events, names, sources) if memo is not None else [None] * len(events)
+    views = [v if v is not None else event_view(e, sources, names, urls) for e, v in zip(events, taken, strict=True)]
     start = coverage_start(analyses)
     ranking = mark_key_and_background(views, events, config.key_events)
     periods = plan_periods(views, urls, start, ranking)
@@ -125,7 +145,11 @@ def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: lis
     entities = entity_views(views, names)
     front = overview(views, periods, urls, coverage, config.order == "newest", ranking)
     links = article_links(views, citations)
-    articles = article_views(ordered, links, urls, marked())
+    marked = texts()
+    old_views = [memo.article_view(a, links, t) for a, t in zip(ordered, marked, strict=True)] if memo is not None \
+        else [None] * len(ordered)
+    articles = [v if v is not None else article_view(a, links, urls, text=t)
+                for a, t, v in zip(ordered, marked, old_views, strict=True)]
     site = Site(config, urls, views, articles, entities, tag_views(analyses, views, articles, urls),
                 periods, front, built=newest.isoformat() + "T00:00:00Z", ranking=ranking,
                 search_available=search_available,
@@ -133,6 +157,9 @@ def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: lis
                 warnings=site_warnings(config, analyses), links=links)
     site.search_bundles = bundle_count(len(analyses), config.site.search_bundle)
     site.pages = pages(site)
+    if memo is not None:
+        counts = (sum(v is not None for v in taken), texts_taken, sum(v is not None for v in old_views))
+        memo.remember(urls, events, views, names, sources, ordered, citations, marked, articles, counts)
     return site
 
 

@@ -216,23 +216,17 @@ def lead_text(text: str) -> str:
     return text.split("\n\n", 1)[0][:300]
 
 
-def article_views(ordered: list[Analysis], links: ArticleLinks, urls: Urls,
-                  marked: list[list[Piece]]) -> list[ArticleView]:
-    """Every article (`ordered`: newest_first), with its marked text
-    (`marked`: Citations.marked_text of each) and the events it reports."""
-    return [article_view(a, links, urls, m) for a, m in zip(ordered, marked, strict=True)]
-
-
-def article_view(a: Analysis, links: ArticleLinks, urls: Urls, marked: list[Piece] | None = None) -> ArticleView:
-    """An article's view; `marked`: its marked_text, if made already (by a forked worker)."""
+def article_view(a: Analysis, links: ArticleLinks, urls: Urls, text: list[Segment] | None = None) -> ArticleView:
+    """An article's view; `text`: its marked text's segments, if made already
+    (by a forked worker, or by the last plan: site.memo)."""
     art = a.article
     return ArticleView(
         slug=art.slug, url=urls.article(art.slug), title=art.title, source=art.source, author=art.author,
         date=art.date.isoformat() if art.date else "",
         display_date=display_day(art.date) if art.date else "undated",
         tags=[TagLink(t, urls.tag(slugify(t))) for t in art.tags], original_url=art.url,
-        segments=segments(marked if marked is not None else
-                          marked_text(a, links.cited.get(art.slug, set()), links.timexes.get(art.slug, {}))),
+        segments=text if text is not None else
+        segments(marked_text(a, links.cited.get(art.slug, set()), links.timexes.get(art.slug, {}))),
         events=list(links.events.get(art.slug, [])),
         summary=art.summary or lead_text(a.text), draft=art.draft,
         unresolved=len(a.unresolved),
