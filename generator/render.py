@@ -217,6 +217,40 @@ class Outcome:
             self.problem = other.problem
 
 
+class Cards:
+    """Event cards (the _event_card.html of an event view, a heading level
+    and an anchor) by the view's fingerprint token, carried from one build
+    of the preview to the next: an edit leaves most events as they were,
+    and a rebuild rendered the cards of every list it rendered again
+    (10,000 articles, a redated sentence: some 15,000 cards for 288 pages,
+    two fifths of the rendering). A card is taken only by a build with the
+    same page base (generator, code, template files, site-wide values,
+    URLs: page_hasher) for a view with the same token, which counts every
+    field a template can print: what a page's fingerprint rests on too.
+    A view whose token is not known (not fingerprinted) is rendered."""
+
+    def __init__(self, base: str = "", carried: dict | None = None, token=None):
+        self.base = base
+        self.carried = carried or {}  # (token, level, anchor) -> the card, of the last build with this base
+        self.token = token  # a view's token, if known (ContextHasher.known)
+        self.kept: dict[tuple[str, int, bool], markupsafe.Markup] = {}  # this build's, for the next
+
+    def card(self, e: EventView, level: int, anchor: bool) -> markupsafe.Markup | None:
+        token = self.token(e) if self.token is not None else None
+        if token is None:
+            return None
+        got = self.carried.get((token, level, anchor))
+        if got is not None:
+            self.kept[(token, level, anchor)] = got
+        return got
+
+    def made(self, e: EventView, level: int, anchor: bool, card: markupsafe.Markup) -> markupsafe.Markup:
+        token = self.token(e) if self.token is not None else None
+        if token is not None:
+            self.kept[(token, level, anchor)] = card
+        return card
+
+
 class Templates:
     """The site's Jinja2 templates, ready to render a page: the environment
     with the values every template sees (the site's name, URLs, assets,
@@ -225,6 +259,7 @@ class Templates:
     def __init__(self, config: SiteConfig, urls: Urls, built: str, generator_name: str,
                  bytecode_dir: Path | None = None):
         self.config, self.urls = config, urls
+        self.cards = Cards()  # none carried (PageRenderer gives the preview's)
         self.dirs = template_dirs(config.templates_dir)
         self.env: _ReadingEnvironment
         self.env = env = environment(self.dirs, bytecode_dir)
@@ -240,12 +275,14 @@ class Templates:
 
         def event_card(e: EventView, level: int = 3, anchor: bool = True) -> markupsafe.Markup:
             """An event's list item, rendered once and reused: the same event is listed
-            on the timeline, its year, and every entity and tag page it belongs to."""
+            on the timeline, its year, and every entity and tag page it belongs to; and,
+            in the preview, taken from the last build where it would print the same (Cards)."""
             key = (e.id, level, anchor)
             card = cards.get(key)
             if card is None:
-                card = cards[key] = markupsafe.Markup(env.get_template("_event_card.html").render(
-                    e=e, level=level, anchor=anchor))
+                card = cards[key] = self.cards.card(e, level, anchor) or self.cards.made(
+                    e, level, anchor, markupsafe.Markup(env.get_template("_event_card.html").render(
+                        e=e, level=level, anchor=anchor)))
             return card
 
         partials: dict[tuple, markupsafe.Markup] = {}
@@ -332,6 +369,8 @@ class ViewTokens:
 
     printed: frozenset[str] | None  # the hasher's (ContextHasher.printed)
     views: dict[str, tuple[object, str]]  # a view's URL -> the view and its token
+    base: str = ""  # the page base the cards were rendered with (ContextHasher.base)
+    cards: dict = field(default_factory=dict)  # the event cards this process rendered or took (Cards)
 
 
 # The code this process runs, read once as it starts (the files may change under a running
@@ -375,9 +414,14 @@ class PageRenderer:
         self.todo: list[int] = list(range(len(site.pages)))  # the pages (by place) rendered unless found unchanged
         self.digests: dict[str, str] = {}  # fingerprints found before rendering (a rebuild's), by page path
         self.hasher = page_hasher(self.templates, site.urls, generator_name)
+        if carry:
+            same = carried is not None and carried.base == self.hasher.base
+            self.templates.cards = Cards(self.hasher.base, carried.cards if same and carried else None,
+                                         self.hasher.known)
         # once run: did a page read an article's summary, not on its own page (Templates); was
         # every page rendered (else those kept read what they read when they were rendered)
         self.summaries_read, self.all_rendered = False, False
+        self.released = False
 
     def asset_files(self) -> dict[str, bytes]:
         """The static assets under their fingerprinted names."""
@@ -403,6 +447,14 @@ class PageRenderer:
         the render processes fill what it leaves (10,000 articles: 32 s of
         indexing after rendering, with a core idle for a third of it).
         on_first is not called when a page failed."""
+        try:
+            return self._run(sink, on_first)
+        finally:
+            # the cards no longer read tokens: the templates' functions hold the environment in a
+            # cycle (release), which must not reach the hasher and through it every view
+            self.templates.cards.token = None
+
+    def _run(self, sink: Sink, on_first: Callable[[], None] | None) -> Outcome:
         self._take_carried_tokens()
         if self.only is None and self._can_fork(len(self.site.pages)):
             self._fingerprint_in_parts()
@@ -464,7 +516,7 @@ class PageRenderer:
             token = known(view)
             if token is not None:
                 views[view.url] = (view, token)
-        return ViewTokens(self.hasher.printed, views)
+        return ViewTokens(self.hasher.printed, views, self.hasher.base, self.templates.cards.kept)
 
     def _fingerprint_in_parts(self) -> None:
         """Every page's fingerprint, into `digests`, on every core: a rebuild
@@ -627,9 +679,12 @@ class PageRenderer:
         stay through the search indexer's run. The templates' globals are
         cleared because their functions hold the environment in a cycle (with
         the cached event cards), which reference counting alone does not free."""
+        if self.released:
+            return
         self.templates.env.globals.clear()
         del self.site, self.templates, self.hasher
         self.todo, self.digests = [], {}
+        self.released = True
 
 
 class TemplateProblem(Exception):

@@ -21,7 +21,7 @@ from generator.config import load_config
 from generator.corpus import merge
 from generator.corpus.clustering import recluster
 from generator.file_digests import RACY_SECONDS, FileDigests
-from generator.render import PageRenderer
+from generator.render import Cards, PageRenderer
 from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
 from generator.state import ArticleIndex
 from generator.write import BOOKKEEPING
@@ -71,6 +71,12 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
             taken.append(sum(renderer.hasher.known(v) is not None for v in renderer._shared_views()))
 
     monkeypatch.setattr(PageRenderer, "_take_carried_tokens", counted)
+    # and the event cards of the pages rendered again are the last build's where the view's token is
+    # (render.Cards): counted too
+    cards_taken: list[int] = []
+    card = Cards.card
+    monkeypatch.setattr(Cards, "card", lambda self, *a: (got := card(self, *a)) is not None
+                        and cards_taken.append(1) or got)
     project = tmp_path / "p"
     shutil.copytree(corpus, project)
     _settle()
@@ -109,6 +115,7 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
     assert state.kept.files.read - first_reads <= 3 * len(edits)  # the edited files, not the corpus again
     assert len(reclustered) == 2
     assert len(taken) == len(edits) and all(n > 100 for n in taken[:-1]), taken
+    assert len(cards_taken) > 100
     # every plan took over most event views, articles' texts and article views, and not every event's
     # view (each edit moves some events), but the template edit, which changes no view: it takes them all
     for events_taken, texts_taken, views_taken, n_events, n_articles in memo_taken[:-1]:
