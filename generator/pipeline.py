@@ -43,21 +43,15 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
     # The first rebuild after a cold build makes its staging folder (85,000 links at 10,000
     # articles) in a child process, beside the reading and merging (staging.py).
     early = write.stage_early(config.output_dir, manifest) if options.write_output else None
-    # What the build saves for the next that the new site need not wait for (the merge record:
-    # 10,000 articles, 0.5 s of encoding), saved once it is live, or once the build failed.
-    later: list[Callable[[], object]] = []
     try:
-        return _run(config, options, state, digests, found, report, timer, manifest, early, later)
+        return _run(config, options, state, digests, found, report, timer, manifest, early)
     finally:
         if early is not None:
             early.cancel()  # a build that failed before publishing (once published: nothing to do)
-        for save in later:
-            save()
 
 
 def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, digests: FileDigests, found: Inputs,
-         report: Report, timer: Timer, manifest: dict, early: write.LinkedTree | None,
-         later: list[Callable[[], object]]) -> BuildResult:
+         report: Report, timer: Timer, manifest: dict, early: write.LinkedTree | None) -> BuildResult:
     kept = state if state is not None else BuildState(files=digests)
     with_search, key = found.with_search, found.key
     resources = load_resources(config, config.root / ".cache" if options.write_output else None,
@@ -82,7 +76,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                              keep_scored=state is not None)
         kept.merge_record = record
         if options.write_output and record is not None:
-            later.append(functools.partial(merge_record.save, record_file, record))
+            # before the pages, not after: encoding holds the interpreter (10,000 articles: about a
+            # second on a slow machine), and after the switch the preview's next save would wait on it
+            merge_record.save(record_file, record)
         return events, index
 
     events, index = kept.merge(analyses, settings, merge_anew)
