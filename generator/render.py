@@ -229,26 +229,33 @@ class Cards:
     field a template can print: what a page's fingerprint rests on too.
     A view whose token is not known (not fingerprinted) is rendered."""
 
-    def __init__(self, base: str = "", carried: dict | None = None, token=None):
+    def __init__(self, base: str = "", carried: dict | None = None):
         self.base = base
         self.carried = carried or {}  # (token, level, anchor) -> the card, of the last build with this base
-        self.token = token  # a view's token, if known (ContextHasher.known)
-        self.kept: dict[tuple[str, int, bool], markupsafe.Markup] = {}  # this build's, for the next
+        # a view's token, if known (ContextHasher.known): set only while the renderer runs, as the
+        # templates' functions hold these cards in a cycle (PageRenderer.release)
+        self.token: Callable[[object], str | None] | None = None
+        self.kept: dict[tuple[str, str, str], markupsafe.Markup] = {}  # this build's, for the next
+        self.taken = 0  # cards taken from the last build
 
     def card(self, e: EventView, level: int, anchor: bool) -> markupsafe.Markup | None:
-        token = self.token(e) if self.token is not None else None
-        if token is None:
-            return None
-        got = self.carried.get((token, level, anchor))
-        if got is not None:
-            self.kept[(token, level, anchor)] = got
+        key = self._key(e, level, anchor)
+        got = self.carried.get(key) if key is not None else None
+        if got is not None and key is not None:
+            self.kept[key] = got
+            self.taken += 1
         return got
 
     def made(self, e: EventView, level: int, anchor: bool, card: markupsafe.Markup) -> markupsafe.Markup:
-        token = self.token(e) if self.token is not None else None
-        if token is not None:
-            self.kept[(token, level, anchor)] = card
+        key = self._key(e, level, anchor)
+        if key is not None:
+            self.kept[key] = card
         return card
+
+    def _key(self, e: EventView, level, anchor) -> tuple[str, str, str] | None:
+        """The view's token and the arguments as they print (3 and 3.0, 1 and True, differ)."""
+        token = self.token(e) if self.token is not None else None
+        return (token, repr(level), repr(anchor)) if token is not None else None
 
 
 class Templates:
@@ -271,13 +278,13 @@ class Templates:
                 raise jinja2.UndefinedError(f"no static file {name!r} in the templates' static/ folder")
             return urls.path(assets[name][0])
 
-        cards: dict[tuple[str, int, bool], markupsafe.Markup] = {}
+        cards: dict[tuple[str, str, str], markupsafe.Markup] = {}
 
         def event_card(e: EventView, level: int = 3, anchor: bool = True) -> markupsafe.Markup:
             """An event's list item, rendered once and reused: the same event is listed
             on the timeline, its year, and every entity and tag page it belongs to; and,
             in the preview, taken from the last build where it would print the same (Cards)."""
-            key = (e.id, level, anchor)
+            key = (e.id, repr(level), repr(anchor))  # as they print: 3 and 3.0, 1 and True, differ
             card = cards.get(key)
             if card is None:
                 card = cards[key] = self.cards.card(e, level, anchor) or self.cards.made(
@@ -416,8 +423,7 @@ class PageRenderer:
         self.hasher = page_hasher(self.templates, site.urls, generator_name)
         if carry:
             same = carried is not None and carried.base == self.hasher.base
-            self.templates.cards = Cards(self.hasher.base, carried.cards if same and carried else None,
-                                         self.hasher.known)
+            self.templates.cards = Cards(self.hasher.base, carried.cards if same and carried else None)
         # once run: did a page read an article's summary, not on its own page (Templates); was
         # every page rendered (else those kept read what they read when they were rendered)
         self.summaries_read, self.all_rendered = False, False
@@ -447,12 +453,14 @@ class PageRenderer:
         the render processes fill what it leaves (10,000 articles: 32 s of
         indexing after rendering, with a core idle for a third of it).
         on_first is not called when a page failed."""
+        cards = self.templates.cards
+        cards.token = self.hasher.known if self.carry else None
         try:
             return self._run(sink, on_first)
         finally:
-            # the cards no longer read tokens: the templates' functions hold the environment in a
-            # cycle (release), which must not reach the hasher and through it every view
-            self.templates.cards.token = None
+            # the cards read tokens only while this runs: the templates' functions hold them in a
+            # cycle with the environment (release), which must not reach the hasher and every view
+            cards.token = None
 
     def _run(self, sink: Sink, on_first: Callable[[], None] | None) -> Outcome:
         self._take_carried_tokens()

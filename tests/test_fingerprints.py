@@ -15,7 +15,7 @@ import pytest
 from generator import pipeline
 from generator.build import GENERATOR
 from generator.digest import ContextHasher, Derived
-from generator.render import PageRenderer
+from generator.render import MemorySink, PageRenderer
 from generator.site import plan, planned
 from generator.site.pages import FILTERS_READ, filters
 from tests.support import analysed, make_corpus, seed_project
@@ -350,3 +350,33 @@ def test_the_filter_choices_read_only_the_fields_they_declare(corpus):
              for v in p.context["filters"].sources]
     assert filters([_Reading(v, "", read) for v in cards]) == filters(cards)
     assert read and all(any(r == p or r.startswith(p + ".") for r in FILTERS_READ) for p in read), read
+
+
+def test_event_cards_are_carried_only_to_a_build_with_the_same_page_base(seed, tmp_path):
+    """The preview carries the event cards it rendered to its next build by
+    the view's token (render.Cards): a card is taken for a view with the
+    same token under the same page base, and the pages are those rendered
+    afresh; a card template of the site's own (another base) takes none."""
+    config, analyses, events, index = _inputs(seed)
+
+    def rendered(config, carried=None, carry=True):
+        renderer = PageRenderer(plan(config, analyses, events, index), GENERATOR, carried=carried, carry=carry,
+                                jobs=1)
+        sink = MemorySink()
+        renderer.run(sink)
+        return renderer, sink.files
+
+    first, _ = rendered(config)
+    assert first.templates.cards.taken == 0 and len(first.tokens.cards) > 10
+    again, pages = rendered(config, first.tokens)
+    assert again.templates.cards.taken == len(first.tokens.cards)
+    assert pages == rendered(config, carry=False)[1]
+
+    (tmp_path / "templates").mkdir()
+    card = (Path(__file__).resolve().parents[1] / "templates" / "_event_card.html").read_text(encoding="utf-8")
+    (tmp_path / "templates" / "_event_card.html").write_text(card.replace('class="event ', 'class="event own '),
+                                                              encoding="utf-8")
+    own = replace(config, templates_dir=tmp_path / "templates")
+    other, pages = rendered(own, again.tokens)
+    assert other.templates.cards.taken == 0
+    assert pages == rendered(own, carry=False)[1] and any(b'class="event own ' in b for b in pages.values())

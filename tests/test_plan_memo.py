@@ -50,8 +50,10 @@ def test_a_plan_of_the_same_inputs_takes_over_every_view(inputs):
     assert again.events == first.events and all(a is not b for a, b in zip(again.events, first.events, strict=True))
     _same_site(again, config, analyses, events, index)
     # events made again by the merge, equal to the last ones: their views are taken over too
-    plan(config, analyses, [replace(e) for e in events], index, memo=memo)
+    remade = [replace(e) for e in events]
+    site = plan(config, analyses, remade, index, memo=memo)
     assert memo.taken[0] == len(events)
+    _same_site(site, config, analyses, remade, index)
 
 
 def test_what_changed_is_made_again(inputs):
@@ -64,6 +66,14 @@ def test_what_changed_is_made_again(inputs):
     site = plan(config, analyses, retitled, index, memo=memo)
     assert memo.taken[0] == len(events) - 1 and site.events[0].title.endswith(" again")
     _same_site(site, config, analyses, retitled, index)
+
+    # an event gone: the articles it cited (the same analyses) are marked again, the others taken over
+    cited = {s.article for s in retitled[-1].sources}
+    fewer = retitled[:-1]
+    site = plan(config, analyses, fewer, index, memo=memo)
+    assert memo.taken[:2] == (len(fewer), len(analyses) - len(cited))
+    _same_site(site, config, analyses, fewer, index)
+    plan(config, analyses, retitled, index, memo=memo)
 
     # an article's author: the views of the events that cite it, its text and its view
     slug = events[0].sources[0].article
