@@ -229,8 +229,7 @@ class Cards:
     field a template can print: what a page's fingerprint rests on too.
     A view whose token is not known (not fingerprinted) is rendered."""
 
-    def __init__(self, base: str = "", carried: dict | None = None):
-        self.base = base
+    def __init__(self, carried: dict | None = None):
         self.carried = carried or {}  # (token, level, anchor) -> the card, of the last build with this base
         # a view's token, if known (ContextHasher.known): set only while the renderer runs, as the
         # templates' functions hold these cards in a cycle (PageRenderer.release)
@@ -238,24 +237,20 @@ class Cards:
         self.kept: dict[tuple[str, str, str], markupsafe.Markup] = {}  # this build's, for the next
         self.taken = 0  # cards taken from the last build
 
-    def card(self, e: EventView, level: int, anchor: bool) -> markupsafe.Markup | None:
-        key = self._key(e, level, anchor)
-        got = self.carried.get(key) if key is not None else None
-        if got is not None and key is not None:
-            self.kept[key] = got
-            self.taken += 1
-        return got
-
-    def made(self, e: EventView, level: int, anchor: bool, card: markupsafe.Markup) -> markupsafe.Markup:
-        key = self._key(e, level, anchor)
-        if key is not None:
-            self.kept[key] = card
-        return card
-
-    def _key(self, e: EventView, level, anchor) -> tuple[str, str, str] | None:
-        """The view's token and the arguments as they print (3 and 3.0, 1 and True, differ)."""
+    def card(self, e: EventView, level, anchor, render: Callable[[], markupsafe.Markup]) -> markupsafe.Markup:
+        """The last build's card for a view with this token and these arguments (as they print:
+        3 and 3.0, 1 and True, differ), else render(); kept for the next build when the token is known."""
         token = self.token(e) if self.token is not None else None
-        return (token, repr(level), repr(anchor)) if token is not None else None
+        if token is None:
+            return render()
+        key = (token, repr(level), repr(anchor))
+        got = self.carried.get(key)
+        if got is None:
+            got = render()
+        else:
+            self.taken += 1
+        self.kept[key] = got
+        return got
 
 
 class Templates:
@@ -287,9 +282,8 @@ class Templates:
             key = (e.id, repr(level), repr(anchor))  # as they print: 3 and 3.0, 1 and True, differ
             card = cards.get(key)
             if card is None:
-                card = cards[key] = self.cards.card(e, level, anchor) or self.cards.made(
-                    e, level, anchor, markupsafe.Markup(env.get_template("_event_card.html").render(
-                        e=e, level=level, anchor=anchor)))
+                card = cards[key] = self.cards.card(e, level, anchor, lambda: markupsafe.Markup(
+                    env.get_template("_event_card.html").render(e=e, level=level, anchor=anchor)))
             return card
 
         partials: dict[tuple, markupsafe.Markup] = {}
@@ -422,8 +416,8 @@ class PageRenderer:
         self.digests: dict[str, str] = {}  # fingerprints found before rendering (a rebuild's), by page path
         self.hasher = page_hasher(self.templates, site.urls, generator_name)
         if carry:
-            same = carried is not None and carried.base == self.hasher.base
-            self.templates.cards = Cards(self.hasher.base, carried.cards if same and carried else None)
+            self.templates.cards = Cards(carried.cards if carried is not None and carried.base == self.hasher.base
+                                         else None)
         # once run: did a page read an article's summary, not on its own page (Templates); was
         # every page rendered (else those kept read what they read when they were rendered)
         self.summaries_read, self.all_rendered = False, False

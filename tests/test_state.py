@@ -75,8 +75,14 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
     # (render.Cards): counted too
     cards_taken: list[int] = []
     card = Cards.card
-    monkeypatch.setattr(Cards, "card", lambda self, *a: (got := card(self, *a)) is not None
-                        and cards_taken.append(1) or got)
+
+    def counted_card(self, *args):
+        before = self.taken
+        got = card(self, *args)
+        cards_taken.extend([1] * (self.taken - before))
+        return got
+
+    monkeypatch.setattr(Cards, "card", counted_card)
     project = tmp_path / "p"
     shutil.copytree(corpus, project)
     _settle()

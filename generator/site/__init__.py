@@ -119,7 +119,7 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
             return [text if text is not None else next(new) for text in kept]
 
         site = _plan(config, urls, analyses, ordered, citations, texts, events, index, search_available,
-                     redirects, moved, memo, len(ordered) - len(to_mark))
+                     redirects, moved, memo)
         # nothing in the plan reads the links to related events: the templates do
         link_neighbours(site.events, [places for p in done[article_parts:] for places in p])
     return site
@@ -127,8 +127,7 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
 
 def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: list[Analysis], citations: Citations,
           texts: Callable[[], list[list[Segment]]], events: list[Event], index: EntityIndex, search_available: bool,
-          redirects: dict[str, str] | None, moved: list[Moved] | None, memo: PlanMemo | None,
-          texts_taken: int = 0) -> Site:
+          redirects: dict[str, str] | None, moved: list[Moved] | None, memo: PlanMemo | None) -> Site:
     """The site, `texts()` (the articles' marked text, `ordered`) asked for
     once the views that do not need it are made."""
     by_slug = {a.article.slug: a for a in analyses}
@@ -158,8 +157,7 @@ def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: lis
     site.search_bundles = bundle_count(len(analyses), config.site.search_bundle)
     site.pages = pages(site)
     if memo is not None:
-        counts = (sum(v is not None for v in taken), texts_taken, sum(v is not None for v in old_views))
-        memo.remember(urls, events, views, names, sources, ordered, citations, marked, articles, counts)
+        memo.remember(urls, events, views, names, sources, ordered, citations, marked, articles)
     return site
 
 

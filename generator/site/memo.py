@@ -85,11 +85,13 @@ class PlanMemo:
     facts: dict[str, tuple] = field(default_factory=dict)  # article slug -> SourceArticles.facts
     articles: dict[str, _Article] = field(default_factory=dict)  # by slug
     taken: tuple[int, int, int] = (0, 0, 0)
+    _taking: list[int] = field(default_factory=lambda: [0, 0, 0])  # the plan's under way (taken once remembered)
 
     def serving(self, urls: Urls) -> PlanMemo:
-        """This memo, emptied first if its views were made with other URLs."""
+        """This memo for a new plan, emptied first if its views were made with other URLs."""
         if self.base != (urls.base, urls.site_url):
             self.events, self.articles, self.facts, self.kinds, self.slugs = {}, {}, {}, {}, {}
+        self._taking = [0, 0, 0]
         return self
 
     def text(self, a: Analysis, citations: Citations) -> list[Segment] | None:
@@ -100,6 +102,7 @@ class PlanMemo:
         slug = a.article.slug
         if got.cited != citations.cited.get(slug, set()) or got.timexes != citations.timexes.get(slug, {}):
             return None
+        self._taking[1] += 1
         return got.text
 
     def event_views(self, events: list[Event], names: Names, sources: SourceArticles) -> list[EventView | None]:
@@ -122,6 +125,7 @@ class PlanMemo:
                 out.append(None)
             else:
                 out.append(_taken_over(old[1], e))
+                self._taking[0] += 1
         return out
 
     def _changed_names(self, names: Names) -> set[str]:
@@ -135,11 +139,12 @@ class PlanMemo:
         got = self.articles.get(a.article.slug)
         if got is None or got.text is not text or got.view.events != links.events.get(a.article.slug, []):
             return None
+        self._taking[2] += 1
         return got.view
 
     def remember(self, urls: Urls, events: list[Event], views: list[EventView], names: Names,
                  sources: SourceArticles, ordered: list[Analysis], citations: Citations,
-                 texts: list[list[Segment]], articles: list[ArticleView], taken: tuple[int, int, int]) -> None:
+                 texts: list[list[Segment]], articles: list[ArticleView]) -> None:
         """This plan's views and what they were made from, for the next."""
         self.base = (urls.base, urls.site_url)
         self.events = {e.id: (e, v) for e, v in zip(events, views, strict=True)}
@@ -149,4 +154,4 @@ class PlanMemo:
             a.article.slug: _Article(a, citations.cited.get(a.article.slug, set()),
                                      citations.timexes.get(a.article.slug, {}), t, v)
             for a, t, v in zip(ordered, texts, articles, strict=True)}
-        self.taken = taken
+        self.taken = (self._taking[0], self._taking[1], self._taking[2])
