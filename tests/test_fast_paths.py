@@ -8,6 +8,7 @@ rules' own examples and on real sentences (the seeds and Timeline17).
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import tomllib
@@ -45,6 +46,12 @@ def _searched_whole(sentence: str) -> bool:
 
 
 def _sentences() -> list[str]:
+    """Story and furniture lines: the rules' examples, the seeds and 150 Timeline17 articles."""
+    return list(_read_sentences())
+
+
+@functools.cache
+def _read_sentences() -> tuple[str, ...]:
     out = []
     for rule in F.lines:
         out += [ex["text"] for ex in rule.examples] + list(rule.not_examples)
@@ -54,7 +61,7 @@ def _sentences() -> list[str]:
     t17 = shared / "data" / "timeline17"
     for path in sorted(t17.glob("*_guardian/InputDocs/*/*.txt"))[:150]:
         out += [detokenize(x) for x in path.read_text(encoding="utf-8", errors="replace").splitlines()]
-    return [s for s in out if s.strip()]
+    return tuple(s for s in out if s.strip())
 
 
 def test_filtered_furniture_lines_are_the_searched_ones():

@@ -225,6 +225,30 @@ def test_a_cache_that_cannot_be_written_only_costs_speed(tmp_path):
     assert site_files(tmp_path / "a") == site_files(tmp_path / "cold")
 
 
+def test_a_workers_first_write_leaves_the_file_another_is_writing(seeds):
+    """The pool's workers share the cache folder: one's first write must not
+    take the temporary file another is writing (a busy machine lost 114 of
+    200 entries so). A killed build's old temporary files and the old pickle
+    entries do go, once, before the workers start."""
+    project, _ = seeds
+    folder = project / ".cache" / "articles"
+    store = Cache(folder)
+    key, data = _entries(project)[0].stem, _entries(project)[0].read_bytes()
+    sub = folder / key[:2]
+    stale, old_format = sub / f".{key[:12]}.stale.tmp", sub / f"{key}.pickle"
+    stale.write_bytes(b"killed")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    old_format.write_bytes(b"old")
+    store.clean_strays()  # the runner, before the pool starts
+    assert not stale.exists() and not old_format.exists()
+    writing = sub / f".{key[:12]}.other-worker.tmp"  # a worker between its write and its rename
+    writing.write_bytes(data)
+    store.for_workers().write(key, data)  # another worker's first write
+    assert writing.exists()
+    fresh = Cache(folder)  # a process's own first write: another build's file being written stays too
+    fresh.write(key, data)
+    assert writing.exists() and fresh.writable and fresh.get(key) is not None
+
 def test_check_writes_no_cache(tmp_path):
     project = seed_project(tmp_path / "p")
     r = subprocess.run([sys.executable, "-m", "generator", "check", "--config", str(project / "site.toml")],

@@ -22,6 +22,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import typing
 from array import array
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from ..model import Analysis, Mention
 # 3: a mention's timex as its place in the analysis's timexes (one object in memory, a quarter less to read)
 FORMAT = 3
 SUFFIX = ".json"
+STRAY_AGE = 600  # seconds: a temporary entry file older than this is a killed build's (Cache.clean_strays)
 
 
 class Corrupt(ValueError):
@@ -347,8 +349,15 @@ class Cache:
         do here; a cache with a memory keeps it)."""
 
     def for_workers(self) -> Cache:
-        """The cache as worker processes use it: the same folder, no memory."""
-        return Cache(self.folder, self.writable, self.readable)
+        """The cache as worker processes use it: the same folder, no memory,
+        and no cleaning of strays (runner cleans them once, before the
+        workers start): a worker that cleaned at its first write removed the
+        temporary file another worker was writing, whose next write then
+        failed and left its analyses out of the cache (200 articles on a
+        busy machine: 86 entries written)."""
+        workers = Cache(self.folder, self.writable, self.readable)
+        workers._cleaned = True
+        return workers
 
     def write(self, k: str, data: bytes | None) -> None:
         """Store an entry made by `entry` (perhaps in another process or on
@@ -378,10 +387,13 @@ class Cache:
     def clean_strays(self) -> None:
         """Remove temporary files that killed builds (of any process) left,
         and entries of the old pickle format; once per build, before the
-        first write (and before worker processes start writing)."""
+        first write (and before worker processes start writing). A temporary
+        file younger than STRAY_AGE may be another build's, being written
+        (the preview and a command-line build of the same project): it stays."""
         self._cleaned = True
         if self.folder is None or not self.writable:
             return
+        stale_before = time.time() - STRAY_AGE
         try:
             subfolders = [e.path for e in os.scandir(self.folder) if e.is_dir(follow_symlinks=False)]
         except OSError:
@@ -389,7 +401,8 @@ class Cache:
         for sub in subfolders:
             try:
                 for e in os.scandir(sub):
-                    if e.name.endswith((".tmp", ".pickle")):
+                    if e.name.endswith(".pickle") or (
+                            e.name.endswith(".tmp") and e.stat(follow_symlinks=False).st_mtime < stale_before):
                         os.unlink(e.path)
             except OSError:
                 continue
