@@ -17,6 +17,7 @@ import pytest
 from generator import pipeline
 from generator.analysis.cache import Cache
 from generator.corpus import clustering, merge_record
+from generator.corpus.topic import TopicWords
 from tests.support import analysed, make_corpus, shared_dir
 from tests.support.timeline17 import convert, topic_dirs
 
@@ -53,6 +54,12 @@ def _merges(project: Path, known, kept: bool = False):
     if kept:
         assert record.scored is not None and anew.scored is not None
         assert record.scored.edges == anew.scored.edges and record.scored.whens == anew.scored.whens
+        # the buckets moved from the record's are those of the mentions now
+        if record.scored.buckets is not None:
+            assert record.scored.buckets == clustering._buckets(record.scored.feats, record.scored.whens)
+        # the topic's words, taken from the record, are those of the mentions now
+        assert record.topic is not None or changed == set()
+        assert record.topic in (None, TopicWords.of([m for a in analyses for m in a.mentions]))
     return events, fresh, changed, record
 
 

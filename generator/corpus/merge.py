@@ -237,6 +237,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         feats, edges = every, scored.edges
     coverage = Coverage([a.date for a in articles.values() if a.date])
     topic: list[Topic] = []  # made when an event is made (not when every event is the record's)
+    # a record that serves (changed_articles, redated_articles) was made of mentions with these words, in
+    # this order: so the topic's words are its
+    topic_words = known.topic if known is not None else None
     clusters = []
     # the span of a date (a day, a week...) -> article -> how many events of that span it reports
     reports: dict[tuple[date, date], Counter] = defaultdict(Counter)
@@ -264,7 +267,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
 
     def made(ms: list[Mention], when: When, ids: list[int]) -> Made:
         if not topic:
-            topic.append(Topic(mentions))
+            topic.append(Topic(mentions, topic_words))
         rep = _representative(ms, when, index, topic[0], summary, [feats[i] for i in ids])
         entities = _entities(ms, index)
         r, anchor = ms[rep], _anchor(ms, articles)
@@ -311,7 +314,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              tuple(zip(slugs, keys, strict=True)),
                              tuple(tuple(ids) for _, _, ids in clusters), tuple(found),
                              tuple((a, b, sim) for (a, b), sim in sorted(edges.items())),
-                             scored if keep_scored else None, made_events if keep_scored else None)
+                             scored if keep_scored else None, made_events if keep_scored else None,
+                             (topic[0].words if topic else topic_words) if keep_scored else None)
     return assign_ids(events), record
 
 

@@ -52,6 +52,7 @@ from ..cache_file import save_json
 from ..model import Analysis, Event
 from .clustering import Scored
 from .entities import EntityIndex
+from .topic import TopicWords
 
 FORMAT = 3  # 2: each event's id base (Made.slug); 3: the clustering's scored pairs
 
@@ -91,6 +92,9 @@ class MergeRecord:
     scored: Scored | None = field(default=None, compare=False)
     # the events made of the groups, in their order, before their ids (merge.assign_ids): in memory only
     events: tuple[Event, ...] | None = field(default=None, compare=False)
+    # what the corpus's topic made of the mentions' words (topic.TopicWords; in memory only, and only
+    # once a merge made the topic): a record that serves the next merge was made of the same words
+    topic: TopicWords | None = field(default=None, compare=False)
 
 
 def digest(a: Analysis) -> str:
