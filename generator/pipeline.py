@@ -65,6 +65,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
     published = history.published(manifest)
     settings = merge_settings(resources, config)
+    saving: list = []  # the forked child writing the merge record, joined once the site is published
 
     def merge_anew() -> tuple[list[Event], EntityIndex]:
         """Merged with the last build's record (the preview's, else the cache's), and recorded for the next."""
@@ -76,9 +77,10 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                              keep_scored=state is not None)
         kept.merge_record = record
         if options.write_output and record is not None:
-            # before the pages, not after: encoding holds the interpreter (10,000 articles: about a
-            # second on a slow machine), and after the switch the preview's next save would wait on it
-            merge_record.save(record_file, record)
+            # in a child, beside the planning: encoding in this process held the interpreter (10,000
+            # articles: about a second on a slow machine), before the pages or, after the switch, the
+            # preview's next save
+            saving.append(forked.in_child(functools.partial(merge_record.save, record_file, record)))
         return events, index
 
     events, index = kept.merge(analyses, settings, merge_anew)
@@ -164,6 +166,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     # it does not keep the output from counting as up to date.
     config_notice = missing_base_url(config)
     report.warnings += [config_notice] if config_notice else []
+    for child in saving:
+        if child is not None:
+            child.join()  # long done: the next build reads what it wrote
     return BuildResult(config, report, n_articles, events, summary["pages"], summary["files"], timer.timings,
                        stats, event_count=len(events))
 

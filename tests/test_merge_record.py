@@ -18,7 +18,7 @@ from generator import pipeline
 from generator.analysis.cache import Cache
 from generator.corpus import clustering, merge_record
 from generator.corpus.topic import TopicWords
-from tests.support import analysed, make_corpus, shared_dir
+from tests.support import analysed, build_site, make_corpus, shared_dir
 from tests.support.timeline17 import convert, topic_dirs
 
 N = 120
@@ -222,6 +222,17 @@ def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tm
         assert garbled != raw
         path.write_text(garbled)
         assert merge_record.load(path, record.settings) is None
+
+
+def test_a_build_leaves_its_merge_record_on_disk_when_it_returns(generated, tmp_path):
+    """A forked child writes the record beside the planning (pipeline.py);
+    the build waits for it before it returns, so the next build reads it."""
+    record_file = generated / ".cache" / "merge.json"
+    record_file.unlink(missing_ok=True)
+    build_site(generated / "site.toml", output=tmp_path / "site", search_index=False)
+    config, resources, analyses, keys = _analysed(generated)
+    _, _, record = pipeline.merge_corpus(analyses, resources, config, 1, keys)
+    assert merge_record.load(record_file, pipeline.merge_settings(resources, config)) == record
 
 
 def _random_edit(rng, path: Path) -> None:
