@@ -180,6 +180,8 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     without one, the input files' digests come from the project's cache
     folder. The garbage collector runs rarely meanwhile."""
     timer = Timer()
+    if state is not None:
+        state.records_written()
     digests_file = config.root / ".cache" / "files.json"
     files = state.files if state is not None else None
     if files is None:

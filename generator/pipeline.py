@@ -131,6 +131,10 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     if options.write_output:
         # Pages are rendered straight into the staging folder (write.py), in
         # worker processes for a big site: "render" includes writing them.
+        # The preview without Pagefind (whose run the record's making goes beside) makes and writes
+        # the own pages' record in a child once the site is live, not before the switch (10,000
+        # articles: about a second); its next build waits for it (BuildState.records_written).
+        in_child = state is not None and not with_search
 
         def release() -> None:
             # Every page is written: the site's views and the templates' caches are not needed
@@ -146,11 +150,14 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
         stats = publish(config, options, report, timer,
                         NewSite(files, renderer, summary, history.record(published, events), stand_ins, bundles,
-                                release=release, prepare=own.prepare if own is not None else None,
+                                release=release, prepare=own.prepare if own is not None and not in_child else None,
                                 summaries_read=summaries_read),
                         manifest, key, with_search, early)
         if own is not None and not report.warnings:
-            own.save(config, found, stats.manifest)
+            if in_child and state is not None:
+                state.writing.append(forked.in_child(functools.partial(own.save, config, found, stats.manifest)))
+            else:
+                own.save(config, found, stats.manifest)
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")

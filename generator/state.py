@@ -89,6 +89,15 @@ class BuildState:
     draft: DraftBasis | None = None  # what the preview needs to draft a saved article's page (draft.py)
     view_tokens: ViewTokens | None = None  # the last build's views' fingerprint tokens (render.ViewTokens)
     plan_memo: PlanMemo = field(default_factory=PlanMemo)  # the last plan's views, to take over (site.memo)
+    writing: list = field(default_factory=list)  # forked children writing the last build's records (pipeline.py)
+
+    def records_written(self) -> None:
+        """Wait for the children writing the last build's records for the
+        next: it reads them (own_pages.py). Long done by the next save."""
+        for child in self.writing:
+            if child is not None:
+                child.join()
+        self.writing = []
 
     def merge(self, analyses: list[Analysis], settings: str, compute):
         """`compute()` (the corpus stage before the overrides), or its last
