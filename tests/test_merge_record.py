@@ -57,9 +57,13 @@ def _merges(project: Path, known, kept: bool = False):
         # the buckets moved from the record's are those of the mentions now
         if record.scored.buckets is not None:
             assert record.scored.buckets == clustering._buckets(record.scored.feats, record.scored.whens)
+        # the groups joined again near the changes only are those of joining every pair
+        mentions = [m for a in analyses for m in a.mentions]
+        assert record.scored.groups == clustering._groups(
+            mentions, [(sim, a, b) for (a, b), sim in record.scored.edges.items()])
         # the topic's words, taken from the record, are those of the mentions now
         assert record.topic is not None or changed == set()
-        assert record.topic in (None, TopicWords.of([m for a in analyses for m in a.mentions]))
+        assert record.topic in (None, TopicWords.of(mentions))
     return events, fresh, changed, record
 
 
