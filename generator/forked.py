@@ -116,6 +116,14 @@ def in_child(work: Callable[[], object]) -> multiprocessing.process.BaseProcess 
     return process
 
 
+def wait_for(children: list) -> None:
+    """Join the children in_child started (None: work done in this process), and forget them."""
+    for child in children:
+        if child is not None:
+            child.join()
+    children.clear()
+
+
 def _alone(work: Callable[[], object]) -> None:
     """A child's life: no collection (it would touch every object the parent holds, and copy its pages)."""
     gc.disable()

@@ -65,7 +65,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
     published = history.published(manifest)
     settings = merge_settings(resources, config)
-    saving: list = []  # the forked child writing the merge record, joined once the site is published
+    # forked children writing records for the next build (forked.in_child): the preview's next build waits
+    # for them (BuildState.records_written), the command line before it returns
+    writing: list = state.writing if state is not None else []
 
     def merge_anew() -> tuple[list[Event], EntityIndex]:
         """Merged with the last build's record (the preview's, else the cache's), and recorded for the next."""
@@ -80,7 +82,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
             # in a child, beside the planning: encoding in this process held the interpreter (10,000
             # articles: about a second on a slow machine), before the pages or, after the switch, the
             # preview's next save
-            saving.append(forked.in_child(functools.partial(merge_record.save, record_file, record)))
+            writing.append(forked.in_child(functools.partial(merge_record.save, record_file, record)))
         return events, index
 
     events, index = kept.merge(analyses, settings, merge_anew)
@@ -154,8 +156,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                 summaries_read=summaries_read),
                         manifest, key, with_search, early)
         if own is not None and not report.warnings:
-            if in_child and state is not None:
-                state.writing.append(forked.in_child(functools.partial(own.save, config, found, stats.manifest)))
+            if in_child:
+                writing.append(forked.in_child(functools.partial(own.save, config, found, stats.manifest)))
             else:
                 own.save(config, found, stats.manifest)
     else:
@@ -173,9 +175,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     # it does not keep the output from counting as up to date.
     config_notice = missing_base_url(config)
     report.warnings += [config_notice] if config_notice else []
-    for child in saving:
-        if child is not None:
-            child.join()  # long done: the next build reads what it wrote
+    if state is None:
+        forked.wait_for(writing)  # long done: the next build reads what they wrote
     return BuildResult(config, report, n_articles, events, summary["pages"], summary["files"], timer.timings,
                        stats, event_count=len(events))
 

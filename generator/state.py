@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import forked
 from .analysis.cache import Cache
 from .cache_file import save_json
 from .config import LimitSettings
@@ -94,10 +95,7 @@ class BuildState:
     def records_written(self) -> None:
         """Wait for the children writing the last build's records for the
         next: it reads them (own_pages.py). Long done by the next save."""
-        for child in self.writing:
-            if child is not None:
-                child.join()
-        self.writing = []
+        forked.wait_for(self.writing)
 
     def merge(self, analyses: list[Analysis], settings: str, compute):
         """`compute()` (the corpus stage before the overrides), or its last
