@@ -98,6 +98,8 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
     ordered = newest_first(analyses)
     citations = Citations.of(events, urls)
     related = Related(events)
+    known = memo.related.known(related) if memo is not None else [None] * len(events)
+    to_relate = [i for i, places in enumerate(known) if places is None]
     kept = [memo.text(a, citations) for a in ordered] if memo is not None else [None] * len(ordered)
     to_mark = [a for a, text in zip(ordered, kept, strict=True) if text is None]
     article_parts = -(-len(to_mark) // ARTICLE_PART)
@@ -106,9 +108,9 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
         if n < article_parts:
             return [citations.marked_text(a) for a in to_mark[n * ARTICLE_PART:(n + 1) * ARTICLE_PART]]
         n -= article_parts
-        return [related.places(i) for i in range(n * RELATED_PART, min((n + 1) * RELATED_PART, len(events)))]
+        return [related.places(i) for i in to_relate[n * RELATED_PART:(n + 1) * RELATED_PART]]
 
-    count = article_parts + -(-len(events) // RELATED_PART)
+    count = article_parts + -(-len(to_relate) // RELATED_PART)
     with Parts(part, count, jobs if len(events) >= FORK_MIN_EVENTS else 1) as parts:
         done: list[list] = []
 
@@ -121,7 +123,11 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
         site = _plan(config, urls, analyses, ordered, citations, texts, events, index, search_available,
                      redirects, moved, memo)
         # nothing in the plan reads the links to related events: the templates do
-        link_neighbours(site.events, [places for p in done[article_parts:] for places in p])
+        new = iter([places for p in done[article_parts:] for places in p])
+        found = [places if places is not None else next(new) for places in known]
+        link_neighbours(site.events, found)
+    if memo is not None:
+        memo.related.remember(related, found)
     return site
 
 

@@ -31,6 +31,7 @@ from operator import attrgetter
 
 from ..model import Analysis, Event
 from .articles import ArticleLinks, ArticleView, Citations, Segment
+from .related_memo import RelatedMemo
 from .urls import Urls
 from .views import EventView, Names, SourceArticles, every_name
 
@@ -84,6 +85,7 @@ class PlanMemo:
     slugs: dict[str, str] = field(default_factory=dict)  # Names.slug
     facts: dict[str, tuple] = field(default_factory=dict)  # article slug -> SourceArticles.facts
     articles: dict[str, _Article] = field(default_factory=dict)  # by slug
+    related: RelatedMemo = field(default_factory=RelatedMemo)  # each event's related events (related_memo.py)
     taken: tuple[int, int, int] = (0, 0, 0)
     _taking: list[int] = field(default_factory=lambda: [0, 0, 0])  # the plan's under way (taken once remembered)
 
@@ -91,6 +93,7 @@ class PlanMemo:
         """This memo for a new plan, emptied first if its views were made with other URLs."""
         if self.base != (urls.base, urls.site_url):
             self.events, self.articles, self.facts, self.kinds, self.slugs = {}, {}, {}, {}, {}
+            self.related = RelatedMemo()
         self._taking = [0, 0, 0]
         return self
 
