@@ -122,7 +122,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                    carry=state is not None)
     if state is not None:
         state.view_tokens = None  # the renderer holds them until it has taken what serves
-    files = {**renderer.asset_files(), **export_files(site, GENERATOR, options.jobs)}
+    exports = export_files(site, GENERATOR, options.jobs, state.entry_memo if state is not None else None)
+    files = {**renderer.asset_files(), **exports}
     summary = {"pages": len(site.pages), "files": len(files) + len(site.pages), "events": len(events),
                "articles": n_articles}
     bundles = site.search_bundles

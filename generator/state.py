@@ -31,6 +31,7 @@ from .content import read_article
 from .errors import Problem, Report
 from .file_digests import FileDigests, Signature, settled, signature
 from .model import Analysis, Article
+from .site.export_entries import EntryMemo
 from .site.memo import PlanMemo
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class BuildState:
     draft: DraftBasis | None = None  # what the preview needs to draft a saved article's page (draft.py)
     view_tokens: ViewTokens | None = None  # the last build's views' fingerprint tokens (render.ViewTokens)
     plan_memo: PlanMemo = field(default_factory=PlanMemo)  # the last plan's views, to take over (site.memo)
+    entry_memo: EntryMemo = field(default_factory=EntryMemo)  # events.json's entries (site.export_entries)
     writing: list = field(default_factory=list)  # forked children writing the last build's records (pipeline.py)
 
     def records_written(self) -> None:

@@ -5,9 +5,14 @@ be the very bytes one json.dumps would write, with <, > and & escaped."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from generator.site.exports import JSON_BATCH, safe_json
-from tests.support import build_site, seed_project
+from generator import pipeline
+from generator.build import GENERATOR
+from generator.site import plan
+from generator.site.export_entries import EntryMemo
+from generator.site.exports import JSON_BATCH, export_files, safe_json
+from tests.support import analysed, build_site, seed_project
 
 
 def _one_call(data) -> bytes:
@@ -29,3 +34,32 @@ def test_exports_are_what_one_encoder_call_writes(tmp_path):
     assert len(many["events"]) > 3 * JSON_BATCH
     assert safe_json(many) == _one_call(many)
     assert safe_json({"events": []}) == _one_call({"events": []})
+
+
+def test_the_previews_kept_entries_make_the_events_json_made_afresh(tmp_path):
+    """The preview keeps events.json's entries (site.export_entries): after
+    each change to the events, with text to escape, the file is the one
+    made without the memo, and a kept entry's salience, key and background
+    are the new ones."""
+    config, resources, analyses, _ = analysed(seed_project(tmp_path))
+    events, index = pipeline.merged_events(analyses, resources, config)
+    site = plan(config, analyses, events, index)
+    memo = EntryMemo()
+
+    def check(s) -> None:
+        kept = export_files(s, GENERATOR, memo=memo)["events.json"]
+        assert kept == export_files(s, GENERATOR)["events.json"]
+        assert [repr(e["salience"]) for e in json.loads(kept)["events"]] == [repr(v.salience) for v in s.events]
+
+    check(site)
+    assert len(memo.entries) == len(site.events)
+    first, second = site.events[0], site.events[1]
+    steps = [
+        replace(first, title=first.title + " <b>&</b>"),
+        replace(first, salience=-0.0, key=not first.key, background=not first.background),
+        replace(first, salience=float("nan")),
+        replace(second, sources=second.sources[:1], tags=[*second.tags, "a&b"]),
+    ]
+    for changed in steps:
+        site.events = [changed if v.url == changed.url else v for v in site.events]
+        check(site)

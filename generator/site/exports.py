@@ -28,11 +28,15 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import partial
 from html import escape
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..forked import map_parts
+from ..forked import Parts
 from . import Site
 from .views import EventView
+
+if TYPE_CHECKING:
+    from .export_entries import EntryMemo
 
 GROUPS = range(2, 5)  # TimelineJS groups by year only for this many years
 
@@ -41,21 +45,26 @@ FORK_MIN_EVENTS = 10_000  # below this, a worker for the exports does not pay (a
 EVENTS_PART = 4_000  # events per part of events.json
 
 
-def export_files(site: Site, generator_name: str, jobs: int | None = 1) -> dict[str, bytes]:
+def export_files(site: Site, generator_name: str, jobs: int | None = 1,
+                 memo: EntryMemo | None = None) -> dict[str, bytes]:
     """output path -> bytes of every export. With `jobs` > 1 and many events,
     events.json (in parts of EVENTS_PART events), timeline.json and
     events.ics are written by this process and a forked worker (1.9 s in one
-    at 10,000 articles); each part comes back as bytes."""
+    at 10,000 articles); each part comes back as bytes. With a `memo` (the
+    preview's), events.json's entries are the last build's text where the
+    event prints the same (export_entries.py), made in this process meanwhile."""
     events = site.events
-    chunks = [events[i:i + EVENTS_PART] for i in range(0, len(events), EVENTS_PART)]
+    chunks = [] if memo is not None else [events[i:i + EVENTS_PART] for i in range(0, len(events), EVENTS_PART)]
     writers: list[Callable[[], bytes]] = [lambda: safe_json(timelinejs(site))]
     if site.urls.absolute_ok:
         writers.append(lambda: icalendar(site).encode("utf-8"))
     writers += [partial(_event_entries, chunk, n == 0) for n, chunk in enumerate(chunks)]
-    done = map_parts(lambda n: writers[n](), len(writers), jobs if len(events) >= FORK_MIN_EVENTS else 1)
+    with Parts(lambda n: writers[n](), len(writers), jobs if len(events) >= FORK_MIN_EVENTS else 1) as parts:
+        kept = memo.pieces(events) if memo is not None else []
+        done = parts.results()
     # events.json: its head (what precedes the list of events), every part's entries, the end
     head = [*_json_parts(events_json(site, generator_name, []), 2)][:-2]  # less the empty list's "]" and the "}"
-    entries = done[len(writers) - len(chunks):]
+    entries = kept if memo is not None else done[len(writers) - len(chunks):]
     out = {
         "events.json": b"".join([_safe(head), *entries, _safe(["]", "}", "\n"])]),
         "timeline.json": done[0],

@@ -1,0 +1,82 @@
+"""events.json's entries kept by the preview between builds: each event's
+entry is the last build's text where what it prints is the same.
+
+events.json lists every event (10,000 articles: 65,000 entries, 75 MB),
+and an edit changes a few; encoding them all again took about 2 s of CPU
+per rebuild. An entry prints the view's id, date, precision, title,
+summary, URL, names, tags and sources (strings, and lists and frozen views
+of strings: equal exactly when they print the same), and its salience,
+key and background, which move with any edit anywhere: those three are
+written anew each time, between the kept text before them and after them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from operator import attrgetter
+
+from .exports import _safe
+from .views import EventView
+
+# what an entry prints of its view, but for the salience, key and background
+_MADE = attrgetter("id", "date", "precision", "title", "summary", "url", "entity_names", "tags", "sources")
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _number(x: float) -> str:
+    """A float as json.dumps writes it."""
+    return float.__repr__(x) if math.isfinite(x) else _json(x)
+
+
+def _sources(v: EventView) -> list[dict]:
+    return [
+        {"article": s.article, "article_title": s.article_title, "url": s.article_url,
+         "quotes": [{"sentence": q.sentence, "expression": q.expression, "value": q.value,
+                     "url": q.url} for q in s.quotes]}
+        for s in v.sources
+    ]
+
+
+def entry_parts(v: EventView) -> tuple[bytes, bytes]:
+    """The entry's text before its salience and after its background
+    (exports._event_entry's keys, in order), escaped and encoded as events.json is (exports._safe)."""
+    head = _json({"id": v.id, "date": v.date, "precision": v.precision, "title": v.title,
+                  "summary": v.summary, "url": v.url})[:-1] + ',"salience":'
+    tail = "," + _json({"entities": v.entity_names, "tags": v.tags, "sources": _sources(v)})[1:]
+    return _safe([head]), _safe([tail])
+
+
+def _moving(v: EventView) -> bytes:
+    """The salience, key and background's text (digits, letters and punctuation: nothing to escape)."""
+    return (f'{_number(v.salience)},"key":{"true" if v.key else "false"}'
+            f',"background":{"true" if v.background else "false"}').encode("ascii")
+
+
+@dataclass
+class EntryMemo:
+    """The last build's entries' text, by event URL: (what it printed, text before, text after)."""
+
+    entries: dict[str, tuple[tuple, bytes, bytes]] = field(default_factory=dict)
+
+    def pieces(self, views: list[EventView]) -> list[bytes]:
+        """The views' entries as events.json lists them (comma between),
+        in pieces to join: the kept ones where the view prints as the last
+        build's at its URL. The memo then holds this build's."""
+        old, new = self.entries, {}
+        out: list[bytes] = []
+        for v in views:
+            made = _MADE(v)
+            got = old.get(v.url)
+            if got is not None and got[0] == made:
+                head, tail = got[1], got[2]
+            else:
+                head, tail = entry_parts(v)
+            new[v.url] = (made, head, tail)
+            out += (b",", head, _moving(v), tail)
+        self.entries = new
+        return out[1:]
