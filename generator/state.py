@@ -30,6 +30,7 @@ from .config import LimitSettings
 from .content import read_article
 from .errors import Problem, Report
 from .file_digests import FileDigests, Signature, settled, signature
+from .manifest_memo import Manifests
 from .model import Analysis, Article
 from .site.export_entries import EntryMemo
 from .site.memo import PlanMemo
@@ -86,11 +87,14 @@ class BuildState:
     files: FileDigests | None = None
     articles: dict[str, tuple[Signature, str, Article, list[Problem]]] = field(default_factory=dict)
     analyses: dict[str, Analysis] = field(default_factory=dict)
+    # id(article) -> (the article, the key's base, its cache key): the last build's (pipeline.article_keys)
+    article_keys: dict[int, tuple[Article, str, str]] = field(default_factory=dict)
     merged: tuple | None = None  # (the analyses, what else merging read, its result)
     merge_record: MergeRecord | None = None  # what the last merge found (corpus/merge_record.py)
     draft: DraftBasis | None = None  # what the preview needs to draft a saved article's page (draft.py)
     view_tokens: ViewTokens | None = None  # the last build's views' fingerprint tokens (render.ViewTokens)
     plan_memo: PlanMemo = field(default_factory=PlanMemo)  # the last plan's views, to take over (site.memo)
+    manifests: Manifests = field(default_factory=Manifests)  # the manifests it wrote (manifest_memo.py)
     entry_memo: EntryMemo = field(default_factory=EntryMemo)  # events.json's entries (site.export_entries)
     writing: list = field(default_factory=list)  # forked children writing the last build's records (pipeline.py)
 

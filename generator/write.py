@@ -38,10 +38,13 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import BuildError, Problem
 from .staging import LinkedTree, link_or_copy, link_tree
+
+if TYPE_CHECKING:
+    from .manifest_memo import Manifests
 
 MANIFEST = ".generator-manifest.json"  # the files written, their page fingerprints, a summary
 STAMP = ".generator-build"  # the key, summary and files of the last complete build (stamp_bytes)
@@ -296,7 +299,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                indexer: Callable[[], str | None] | None = None,
                after_first: Callable[[Path], None] | None = None,
                early: LinkedTree | None = None, before_live: Callable[[], None] | None = None,
-               notes: Callable[[], dict] | None = None) -> WriteStats:
+               notes: Callable[[], dict] | None = None, manifests: Manifests | None = None) -> WriteStats:
     """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
     pages of the previous build whose inputs did not change (not rendered
     again: taken from the live site); `digests` the fingerprints of every
@@ -319,7 +322,8 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     the staging folder stage_early began. `before_live()` runs once every
     file and the search index are in place, just before the manifest is
     written and the new site goes live; `notes()`, asked then, gives more
-    fields for the manifest (what the pages read: SUMMARIES_READ). `files` is handed over: it is
+    fields for the manifest (what the pages read: SUMMARIES_READ). `manifests`
+    (the preview's) keeps the manifests written and read. `files` is handed over: it is
     emptied here, and a staged site lets go of its bytes once they are
     written, before the pages are rendered (the JSON exports of 10,000
     articles are about 70 MB)."""
@@ -340,7 +344,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     try:
         if can_stage(output):
             stats = _publish_staged(rels, kept_rels, output, manifest, record, before_switch, stamp, pages,
-                                    on_written, indexer, after_first, early, before_live, notes)
+                                    on_written, indexer, after_first, early, before_live, notes, manifests)
         else:
             if early is not None:
                 early.cancel()
@@ -408,7 +412,8 @@ def _same_inode(a: Path, b: Path) -> bool:
     return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
 
 
-def _prepare_staging(output: Path, live: dict, early: LinkedTree | None = None) -> tuple[Path, dict]:
+def _prepare_staging(output: Path, live: dict, early: LinkedTree | None = None,
+                     manifests: Manifests | None = None) -> tuple[Path, dict]:
     """The staging folder and its manifest: the previous site, kept from the
     last swap, or (if it is missing or was left half-done) a fresh one made
     of hard links to the live site (begun by `early`, stage_early's, if the
@@ -418,7 +423,7 @@ def _prepare_staging(output: Path, live: dict, early: LinkedTree | None = None) 
     staging = staging_dir(output)
     linked = early.wait() if early is not None else None
     if linked is None:
-        shadow = load_manifest(staging)
+        shadow = manifests.load(staging) if manifests is not None else load_manifest(staging)
         if early is not None or shadow.get("format") != FORMAT or not os.path.isdir(staging):
             if os.path.lexists(staging):
                 _trash(staging, output)
@@ -491,8 +496,8 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
                     indexer: Callable[[], str | None] | None = None,
                     after_first: Callable[[Path], None] | None = None,
                     early: LinkedTree | None = None, before_live: Callable[[], None] | None = None,
-                    notes: Callable[[], dict] | None = None) -> WriteStats:
-    staging, shadow = _prepare_staging(output, live, early)
+                    notes: Callable[[], dict] | None = None, manifests: Manifests | None = None) -> WriteStats:
+    staging, shadow = _prepare_staging(output, live, early, manifests)
     sink = _StagedSink(output, staging, shadow, live)
     shadow_files, new_pages = sink.shadow_files, record["pages"]
     written = unchanged = 0
@@ -524,6 +529,8 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
             before_live()
         manifest = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
         atomic_write(staging / MANIFEST, manifest)
+        if manifests is not None:
+            manifests.wrote(staging / MANIFEST, _sorted(record))
         key = stamp() if stamp is not None else None
         if key is not None:
             atomic_write(staging / STAMP, stamp_bytes(key, record))
@@ -540,6 +547,13 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
     (output / CARRY).unlink(missing_ok=True)
     removed = len(_manifest_files(live) - set(record["files"]))
     return WriteStats(written, unchanged, removed, hashlib.sha256(manifest).hexdigest())
+
+
+def _sorted(data):
+    """`data` with every dict's keys in sorted order, as json.dumps(sort_keys=True) writes and loads give them."""
+    if isinstance(data, dict):
+        return {k: _sorted(data[k]) for k in sorted(data)}
+    return data
 
 
 def _ours(name: str, live: dict) -> bool:

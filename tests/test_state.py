@@ -181,3 +181,22 @@ def test_a_file_changed_within_its_timestamp_is_read_again(tmp_path):
     path.write_text("six")
     os.utime(path, ns=(mtime, mtime))  # the same size and modification time; the change time moves
     assert _key(digests, path) != settled
+
+
+def test_the_previews_article_keys_are_those_hashed_afresh():
+    """The preview keeps each article's cache key by the very Article its
+    reader gives again (pipeline.article_keys): an equal article read anew,
+    a changed one and another base get the keys hashed afresh."""
+    from generator import freshness, pipeline
+    from generator.model import Article
+
+    articles = [Article(f"a{i}", Path(f"a{i}.md"), f"Title {i}", None, "", "", (), False, f"Body {i}.")
+                for i in range(5)]
+    fresh = [freshness.article_key(a, "base") for a in articles]
+    known: dict = {}
+    assert pipeline.article_keys(articles, "base", known) == fresh
+    assert pipeline.article_keys(articles, "base", known) == fresh and len(known) == len(articles)
+    changed = [replace(articles[0], title=articles[0].title + "!"), *(replace(a) for a in articles[1:])]
+    assert pipeline.article_keys(changed, "base", known) == [freshness.article_key(a, "base") for a in changed]
+    assert pipeline.article_keys(changed, "other", known) == [freshness.article_key(a, "other") for a in changed]
+    assert pipeline.article_keys(changed, "other", known)[0] != fresh[0]
