@@ -48,6 +48,9 @@ def test_a_plan_of_the_same_inputs_takes_over_every_view(inputs):
     again = plan(config, analyses, events, index, memo=memo)
     assert memo.taken == (len(events), len(analyses), len(analyses))
     assert again.events == first.events and all(a is not b for a, b in zip(again.events, first.events, strict=True))
+    # the briefs of events and their neighbours are the last plan's very objects (views.briefs_of)
+    assert all(a.next is b.next and all(x is y for x, y in zip(a.related, b.related, strict=True))
+               for a, b in zip(again.events, first.events, strict=True))
     _same_site(again, config, analyses, events, index)
     # events made again by the merge, equal to the last ones: their views are taken over too
     remade = [replace(e) for e in events]

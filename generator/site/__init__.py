@@ -38,7 +38,17 @@ from .pages import Page, pages
 from .periods import Periods, plan_periods
 from .ranking import Ranking, mark_key_and_background
 from .urls import Urls
-from .views import EventView, Names, Related, SourceArticles, coverage_start, event_view, link_neighbours
+from .views import (
+    EventBrief,
+    EventView,
+    Names,
+    Related,
+    SourceArticles,
+    briefs_of,
+    coverage_start,
+    event_view,
+    link_neighbours,
+)
 
 
 @dataclass
@@ -120,12 +130,12 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
             new = iter([segments(m) for p in done[:article_parts] for m in p])
             return [text if text is not None else next(new) for text in kept]
 
-        site = _plan(config, urls, analyses, ordered, citations, texts, events, index, search_available,
-                     redirects, moved, memo)
+        site, briefs = _plan(config, urls, analyses, ordered, citations, texts, events, index, search_available,
+                             redirects, moved, memo)
         # nothing in the plan reads the links to related events: the templates do
         new = iter([places for p in done[article_parts:] for places in p])
         found = [places if places is not None else next(new) for places in known]
-        link_neighbours(site.events, found)
+        link_neighbours(site.events, found, briefs)
     if memo is not None:
         memo.related.remember(related, found)
     return site
@@ -133,9 +143,10 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
 
 def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: list[Analysis], citations: Citations,
           texts: Callable[[], list[list[Segment]]], events: list[Event], index: EntityIndex, search_available: bool,
-          redirects: dict[str, str] | None, moved: list[Moved] | None, memo: PlanMemo | None) -> Site:
-    """The site, `texts()` (the articles' marked text, `ordered`) asked for
-    once the views that do not need it are made."""
+          redirects: dict[str, str] | None, moved: list[Moved] | None, memo: PlanMemo | None
+          ) -> tuple[Site, list[EventBrief]]:
+    """The site and its event views' briefs, `texts()` (the articles' marked
+    text, `ordered`) asked for once the views that do not need it are made."""
     by_slug = {a.article.slug: a for a in analyses}
     names = Names(events, index, urls)
     sources = SourceArticles(by_slug, urls)
@@ -149,7 +160,8 @@ def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: lis
     coverage = (start, newest) if start else None
     entities = entity_views(views, names)
     front = overview(views, periods, urls, coverage, config.order == "newest", ranking)
-    links = article_links(views, citations)
+    briefs = briefs_of(views, memo.briefs if memo is not None else None)
+    links = article_links(views, citations, briefs)
     marked = texts()
     old_views = [memo.article_view(a, links, t) for a, t in zip(ordered, marked, strict=True)] if memo is not None \
         else [None] * len(ordered)
@@ -163,8 +175,8 @@ def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: lis
     site.search_bundles = bundle_count(len(analyses), config.site.search_bundle)
     site.pages = pages(site)
     if memo is not None:
-        memo.remember(urls, events, views, names, sources, ordered, citations, marked, articles)
-    return site
+        memo.remember(urls, events, views, names, sources, ordered, citations, marked, articles, briefs)
+    return site, briefs
 
 
 def moved_urls(moved: list[Moved], urls: Urls, periods: Periods) -> dict[str, str]:

@@ -195,11 +195,12 @@ class Citations:
         return marked_text(a, self.cited.get(slug, set()), self.timexes.get(slug, {}))
 
 
-def article_links(views: list[EventView], citations: Citations) -> ArticleLinks:
-    """`views`: the views of the events `citations` were found from, in the same order."""
+def article_links(views: list[EventView], citations: Citations,
+                  briefs: list[EventBrief] | None = None) -> ArticleLinks:
+    """`views`: the views of the events `citations` were found from, in the
+    same order; `briefs`: theirs (views.briefs_of), else made here."""
     events_of_article: dict[str, list[EventBrief]] = defaultdict(list)
-    for v in views:
-        brief = v.brief()
+    for v, brief in zip(views, briefs if briefs is not None else (v.brief() for v in views), strict=True):
         for s in v.sources:
             events_of_article[s.article].append(brief)
     return ArticleLinks(dict(events_of_article), citations.cited, citations.timexes)

@@ -33,7 +33,7 @@ from ..model import Analysis, Event
 from .articles import ArticleLinks, ArticleView, Citations, Segment
 from .related_memo import RelatedMemo
 from .urls import Urls
-from .views import EventView, Names, SourceArticles, every_name
+from .views import EventBrief, EventView, Names, SourceArticles, every_name
 
 # EventView's fields the planning sets after making the view (ranking, periods,
 # link_neighbours): a view taken over starts without them, as a new one does.
@@ -86,6 +86,7 @@ class PlanMemo:
     facts: dict[str, tuple] = field(default_factory=dict)  # article slug -> SourceArticles.facts
     articles: dict[str, _Article] = field(default_factory=dict)  # by slug
     related: RelatedMemo = field(default_factory=RelatedMemo)  # each event's related events (related_memo.py)
+    briefs: dict[str, EventBrief] = field(default_factory=dict)  # each event view's brief, by id (views.briefs_of)
     taken: tuple[int, int, int] = (0, 0, 0)
     _taking: list[int] = field(default_factory=lambda: [0, 0, 0])  # the plan's under way (taken once remembered)
 
@@ -93,7 +94,7 @@ class PlanMemo:
         """This memo for a new plan, emptied first if its views were made with other URLs."""
         if self.base != (urls.base, urls.site_url):
             self.events, self.articles, self.facts, self.kinds, self.slugs = {}, {}, {}, {}, {}
-            self.related = RelatedMemo()
+            self.related, self.briefs = RelatedMemo(), {}
         self._taking = [0, 0, 0]
         return self
 
@@ -147,7 +148,7 @@ class PlanMemo:
 
     def remember(self, urls: Urls, events: list[Event], views: list[EventView], names: Names,
                  sources: SourceArticles, ordered: list[Analysis], citations: Citations,
-                 texts: list[list[Segment]], articles: list[ArticleView]) -> None:
+                 texts: list[list[Segment]], articles: list[ArticleView], briefs: list[EventBrief]) -> None:
         """This plan's views and what they were made from, for the next."""
         self.base = (urls.base, urls.site_url)
         self.events = {e.id: (e, v) for e, v in zip(events, views, strict=True)}
@@ -157,4 +158,5 @@ class PlanMemo:
             a.article.slug: _Article(a, citations.cited.get(a.article.slug, set()),
                                      citations.timexes.get(a.article.slug, {}), t, v)
             for a, t, v in zip(ordered, texts, articles, strict=True)}
+        self.briefs = {v.id: b for v, b in zip(views, briefs, strict=True)}
         self.taken = (self._taking[0], self._taking[1], self._taking[2])
