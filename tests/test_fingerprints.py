@@ -17,7 +17,7 @@ from generator.build import GENERATOR
 from generator.digest import ContextHasher, Derived
 from generator.render import MemorySink, PageRenderer
 from generator.site import plan, planned
-from generator.site.pages import FILTERS_READ, filters
+from generator.site.pages import FILTERS_READ, PAGE_FILTERS_READ, _cards, _page_filters, filters
 from tests.support import analysed, make_corpus, seed_project
 
 
@@ -311,7 +311,7 @@ def test_a_listings_filter_choices_are_worked_out_only_for_the_pages_rendered(co
     printed = PageRenderer(site, GENERATOR).hasher.printed
     text = ContextHasher("base", printed)._value(choices)
     assert text.startswith("derived:") and choices._made is None
-    card = choices.sources[0]
+    card = _cards(choices.sources[0])[0]  # the choices stand for their page: its cards
     card.tags.append("Zz never before")
     assert ContextHasher("base", printed)._value(choices) != text  # the choices' own text, not only the chunk's
     assert _fingerprints(site)[page.path] != before[page.path]
@@ -341,15 +341,19 @@ class _Reading:
 
 
 def test_the_filter_choices_read_only_the_fields_they_declare(corpus):
-    """A listing's choices are fingerprinted as its cards only for the
-    fields FILTERS_READ names (digest.Derived): filters() must read no other,
-    or an edit of that field alone would leave the choices stale."""
+    """A listing's choices are fingerprinted as its page only for the
+    fields PAGE_FILTERS_READ names (digest.Derived), those FILTERS_READ
+    names of its cards: filters() must read no other, or an edit of that
+    field alone would leave the choices stale."""
     site = plan(*_inputs(corpus))
     read: set[str] = set()
-    cards = [v for p in site.pages if isinstance(p.context.get("filters"), Derived)
-             for v in p.context["filters"].sources]
+    pages = [p.context["filters"].sources[0] for p in site.pages if isinstance(p.context.get("filters"), Derived)]
+    cards = [v for page in pages for v in _cards(page)]
     assert filters([_Reading(v, "", read) for v in cards]) == filters(cards)
     assert read and all(any(r == p or r.startswith(p + ".") for r in FILTERS_READ) for p in read), read
+    read.clear()
+    assert all(_page_filters([_Reading(page, "", read)]) == _page_filters([page]) for page in pages)
+    assert read and all(any(r == p or r.startswith(p + ".") for r in PAGE_FILTERS_READ) for p in read), read
 
 
 def test_event_cards_are_carried_only_to_a_build_with_the_same_page_base(seed, tmp_path):

@@ -15,7 +15,7 @@ from ..digest import Derived
 from ..search import bundle_subfolder, bundles_with_pages, indexed_pages
 from .articles import ArticleView
 from .dates import MONTHS
-from .listings import PAGE_SIZE, listing
+from .listings import PAGE_SIZE, Headings, ListPage, listing
 from .urls import KIND_FOLDERS, KIND_LABELS, Link, Urls
 from .views import EventView
 
@@ -78,12 +78,21 @@ def filters(cards: list[EventView]) -> list[Filter]:
 
 
 FILTERS_READ = ("id", "entities.kind", "entities.name", "tags", "year")  # what filters() reads of a view
+# ...and of a listing page, whose cards are its highlights and its groups' events
+PAGE_FILTERS_READ = tuple(f"{cards}.{field}" for cards in ("highlights", "groups.events") for field in FILTERS_READ)
 
 
-def _filters(page) -> Derived:
+def _page_filters(pages: list[ListPage]) -> list[Filter]:
+    """The filter choices of a listing page (`pages`: it alone)."""
+    return filters(_cards(pages[0]))
+
+
+def _filters(page: ListPage) -> Derived:
     """A listing page's filter choices, worked out when its template reads
-    them (digest.Derived): a rebuild renders few of the listing pages."""
-    return Derived(filters, _cards(page), FILTERS_READ)
+    them (digest.Derived): a rebuild renders few of the listing pages.
+    Fingerprinted as the page itself, whose token its context has made
+    already (the page's cards hashed once, not twice)."""
+    return Derived(_page_filters, [page], PAGE_FILTERS_READ)
 
 
 def by_month_heading(v: EventView) -> tuple[str, str]:
@@ -117,8 +126,9 @@ def pages(site) -> list[Page]:
             title = p.label if page.number == 1 else f"{p.label}, page {page.number}"
             add(page.url, "period.html", title, period=p, chunk=page, filters=_filters(page))
     add(urls.years(), "years.html", "Years", overview=ov)
+    headings, month_url = Headings(by_month_heading), _month_url(site)
     for ent in site.entities:
-        lst = listing(ent.all_events, ent.url, urls, by_month_heading, site.ranking, _month_url(site))
+        lst = listing(ent.all_events, ent.url, urls, headings, site.ranking, month_url)
         for page in lst.pages:
             add(page.url, "entity.html", ent.name if page.number == 1 else f"{ent.name}, page {page.number}",
                 entity=ent, chunk=page, filters=_filters(page))
@@ -126,7 +136,7 @@ def pages(site) -> list[Page]:
         add(urls.kind_index(kind), "entities.html", KIND_LABELS[kind], kind=kind, label=KIND_LABELS[kind],
             entities=[e for e in site.entities if e.kind == kind])
     for t in site.tags:
-        lst = listing(t.all_events, t.url, urls, by_month_heading, site.ranking, _month_url(site))
+        lst = listing(t.all_events, t.url, urls, headings, site.ranking, month_url)
         for page in lst.pages:
             add(page.url, "tag.html", t.name if page.number == 1 else f"{t.name}, page {page.number}",
                 tag=t, chunk=page, filters=_filters(page))
