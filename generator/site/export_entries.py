@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from .exports import _safe
+from .exports import _safe, entry_head, entry_tail
 from .views import EventView
 
 # what an entry prints of its view, but for the salience, key and background
@@ -33,26 +33,17 @@ def _number(x: float) -> str:
     return float.__repr__(x) if math.isfinite(x) else _json(x)
 
 
-def _sources(v: EventView) -> list[dict]:
-    return [
-        {"article": s.article, "article_title": s.article_title, "url": s.article_url,
-         "quotes": [{"sentence": q.sentence, "expression": q.expression, "value": q.value,
-                     "url": q.url} for q in s.quotes]}
-        for s in v.sources
-    ]
-
-
 def entry_parts(v: EventView) -> tuple[bytes, bytes]:
     """The entry's text before its salience and after its background
-    (exports._event_entry's keys, in order), escaped and encoded as events.json is (exports._safe)."""
-    head = _json({"id": v.id, "date": v.date, "precision": v.precision, "title": v.title,
-                  "summary": v.summary, "url": v.url})[:-1] + ',"salience":'
-    tail = "," + _json({"entities": v.entity_names, "tags": v.tags, "sources": _sources(v)})[1:]
+    (exports.entry_head and entry_tail), escaped and encoded as events.json is (exports._safe)."""
+    head = _json(entry_head(v))[:-1] + ',"salience":'
+    tail = "," + _json(entry_tail(v))[1:]
     return _safe([head]), _safe([tail])
 
 
 def _moving(v: EventView) -> bytes:
-    """The salience, key and background's text (digits, letters and punctuation: nothing to escape)."""
+    """The salience, key and background's text (exports.entry_moving: digits, letters and
+    punctuation, nothing to escape)."""
     return (f'{_number(v.salience)},"key":{"true" if v.key else "false"}'
             f',"background":{"true" if v.background else "false"}').encode("ascii")
 

@@ -94,10 +94,24 @@ def events_json(site: Site, generator_name: str, views: list[EventView] | None =
 
 
 def _event_entry(v: EventView) -> dict:
+    return {**entry_head(v), **entry_moving(v), **entry_tail(v)}
+
+
+def entry_head(v: EventView) -> dict:
+    """An entry's fields before its salience (the preview keeps their text: export_entries.py)."""
+    return {"id": v.id, "date": v.date, "precision": v.precision, "title": v.title, "summary": v.summary,
+            "url": v.url}
+
+
+def entry_moving(v: EventView) -> dict:
+    """An entry's fields that any edit anywhere may move."""
+    return {"salience": v.salience, "key": v.key, "background": v.background}
+
+
+def entry_tail(v: EventView) -> dict:
+    """An entry's fields after its background."""
     return {
-        "id": v.id, "date": v.date, "precision": v.precision, "title": v.title,
-        "summary": v.summary, "url": v.url, "salience": v.salience, "key": v.key,
-        "background": v.background, "entities": v.entity_names, "tags": v.tags,
+        "entities": v.entity_names, "tags": v.tags,
         "sources": [
             {"article": s.article, "article_title": s.article_title, "url": s.article_url,
              "quotes": [{"sentence": q.sentence, "expression": q.expression, "value": q.value,
