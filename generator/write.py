@@ -529,8 +529,6 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
             before_live()
         manifest = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
         atomic_write(staging / MANIFEST, manifest)
-        if manifests is not None:
-            manifests.wrote(staging / MANIFEST, _sorted(record))
         key = stamp() if stamp is not None else None
         if key is not None:
             atomic_write(staging / STAMP, stamp_bytes(key, record))
@@ -545,6 +543,8 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
         raise
     _switch(output, staging)
     (output / CARRY).unlink(missing_ok=True)
+    if manifests is not None:  # the very file written above, live now (a swap moves no file), after the switch
+        manifests.wrote(output / MANIFEST, _sorted(record))
     removed = len(_manifest_files(live) - set(record["files"]))
     return WriteStats(written, unchanged, removed, hashlib.sha256(manifest).hexdigest())
 

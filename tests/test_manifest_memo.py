@@ -41,3 +41,27 @@ def test_a_manifest_is_taken_from_memory_only_while_its_file_is_the_one_written(
     # gone: nothing
     path.unlink()
     assert memo.load(tmp_path) == {}
+
+
+def test_the_previews_rebuilds_take_both_manifests_from_memory(tmp_path):
+    """After two preview builds of the seeds, the live site's manifest and
+    the staging folder's (the site before, kept from the swap) are the ones
+    the preview wrote: its next build parses neither, and each is what the
+    file holds."""
+    from generator.serve import PreviewState, rebuild
+    from generator.write import staging_dir
+    from tests.support import seed_project
+
+    project = seed_project(tmp_path)
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(state)
+    article = sorted((project / "content").rglob("*.md"))[0]
+    # a dated sentence: a new event, so the full rebuild (not an own page's, which keeps no manifest)
+    article.write_text(article.read_text(encoding="utf-8") + "\n\nOn 3 March 2001 the council met in Oslo.\n",
+                       encoding="utf-8")
+    assert rebuild(state)
+    output = (project / ".preview").resolve()
+    known = list(state.kept.manifests.known.values())
+    for folder in (output, staging_dir(output)):
+        got = state.kept.manifests.load(folder)
+        assert any(got is k for k in known) and got == load_manifest(folder) and got.get("pages")
