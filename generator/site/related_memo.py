@@ -42,14 +42,18 @@ class RelatedMemo:
     basis: dict[str, tuple] = field(default_factory=dict)  # id -> (names, first day)
     givers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> ids of the events giving it
     found: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> its related events' ids
+    # what known() read of this plan's events, for remember() to keep (not made twice)
+    _read: tuple | None = field(default=None, repr=False, compare=False)
 
     def known(self, related: Related) -> list[list[int] | None]:
         """Each event's related events (places), the last plan's where they
         are the same by the rules above, else None (to be worked out)."""
         ids = related.ids
+        basis, givers = self._basis(related), self._givers(related)
+        self._read = (related, basis, givers)
         if not self.found:
             return [None] * len(ids)
-        basis, old_basis = self._basis(related), self.basis
+        old_basis = self.basis
         changed: set[str] = set()
         dirty: set[str] = set()  # names whose events changed
         for id_, b in zip(ids, basis, strict=True):
@@ -61,7 +65,6 @@ class RelatedMemo:
                     dirty.update(old[0])
         for gone in old_basis.keys() - set(ids):
             dirty.update(old_basis[gone][0])
-        givers = self._givers(related)
         dirty.update(n for n, g in givers.items() if self.givers.get(n) != g)
         dirty.update(self.givers.keys() - givers.keys())
         place = {id_: i for i, id_ in enumerate(ids)}
@@ -82,10 +85,13 @@ class RelatedMemo:
     def remember(self, related: Related, places: list[list[int]]) -> None:
         """This plan's related events (`places`, each event's), for the next."""
         ids = related.ids
+        read = self._read if self._read is not None and self._read[0] is related else None
+        self._read = None
+        basis, givers = (read[1], read[2]) if read is not None else (self._basis(related), self._givers(related))
         self.ids = list(ids)
         self.place = {id_: i for i, id_ in enumerate(ids)}
-        self.basis = dict(zip(ids, self._basis(related), strict=True))
-        self.givers = self._givers(related)
+        self.basis = dict(zip(ids, basis, strict=True))
+        self.givers = givers
         self.found = {id_: tuple(ids[j] for j in p) for id_, p in zip(ids, places, strict=True)}
 
     @staticmethod
