@@ -209,12 +209,17 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
 
     if options.write_output:  # what a build that writes records for the next one (own_pages.py)
         found = found.as_read(config, files)
+    from .state import BuildState  # here, not above: it loads the resources' code
+
+    # what the own-pages check and the full build share in a command-line build (the resources it
+    # loaded, when the check finds the edit shows elsewhere): the preview's state in the preview
+    kept = state if state is not None else BuildState(files=files)
     if (state is not None or options.skip_unchanged) and options.use_cache and options.write_output:
         from . import own_pages  # the edited articles' own pages alone, when nothing else can have changed
 
         laps = dict(timer.timings)
         with fewer_collections():
-            quick = own_pages.rebuild(config, options, found, report, timer, state)
+            quick = own_pages.rebuild(config, options, found, report, timer, state, kept)
         if quick is not None:
             return quick
         timer.timings = laps  # its time counts in the next stage's
@@ -222,7 +227,7 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     from . import pipeline  # here, not above: only a build with work to do loads the stages
 
     with fewer_collections():
-        return pipeline.run(config, options, state, files, found, report, timer)
+        return pipeline.run(config, options, state, files, found, report, timer, kept)
 
 
 def current_inputs(config: SiteConfig, options: str, with_search: bool, files: FileDigests) -> Inputs:

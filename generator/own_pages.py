@@ -66,7 +66,7 @@ from .inputs import template_dirs, template_texts
 from .model import Analysis, Mention
 from .publish import NewSite, publish
 from .render import Outcome, TemplateProblem, Templates, page_hasher
-from .resources import Resources, load_resources
+from .resources import Resources
 from .site import Site, Urls
 from .site.articles import ArticleLinks, article_view, lead_text
 from .site.notices import PLACEHOLDER
@@ -301,12 +301,13 @@ class _OwnPages:
 
 
 def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Report,
-            timer: Timer, state: BuildState | None = None) -> BuildResult | None:
+            timer: Timer, state: BuildState | None = None, kept: BuildState | None = None) -> BuildResult | None:
     """The site with the edited articles' own pages rendered anew, published;
     None when the edits may show anywhere else (the caller builds in full).
     The preview's `state` gets a basis for drafts if it has none (its first
     build, after a restart, may be this one): every article's links are the
-    record's."""
+    record's. The resources come from `kept` (the state, or the command
+    line's for this build), where the full build finds them if this bails."""
     timer.lap("own-pages")  # the up-to-date check before: this path is taken when the timings name it
     path = record_path(config)
     record = load(path)
@@ -325,7 +326,7 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         return None
     if hashlib.sha256(manifest_bytes).hexdigest() != record.manifest:
         return None  # the output is not the site the record was made for
-    resources = load_resources(config, config.root / ".cache")
+    resources = (kept or state or BuildState()).resources_for(config, found.resources, config.root / ".cache")
     if resources.fingerprint != found.resources:
         return None
     timer.lap("read")

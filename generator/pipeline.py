@@ -27,7 +27,7 @@ from .file_digests import FileDigests
 from .manifest_memo import Manifests
 from .model import Analysis, Event
 from .publish import NewSite, publish
-from .resources import Resources, load_resources
+from .resources import Resources
 from .site import plan, planned
 from .site.exports import export_files
 from .state import ArticleIndex, BuildState, MemoryCache
@@ -37,27 +37,29 @@ PARSE_CODE = ("content.py", "inputs.py", "model.py", "links.py", "config.py", "e
 
 
 def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, digests: FileDigests, found: Inputs,
-        report: Report, timer: Timer) -> BuildResult:
+        report: Report, timer: Timer, kept: BuildState | None = None) -> BuildResult:
     """Build the site whose inputs build.py found (`found`, the input files'
-    `digests` it used); `state` as in build.build."""
+    `digests` it used); `state` as in build.build; `kept`, without a state,
+    what this build may use of the own-pages check's (its resources)."""
     manifests = state.manifests if state is not None else Manifests()  # the preview's keeps what it wrote
     manifest = manifests.load(config.output_dir) if options.write_output else {}
     # The first rebuild after a cold build makes its staging folder (85,000 links at 10,000
     # articles) in a child process, beside the reading and merging (staging.py).
     early = write.stage_early(config.output_dir, manifest) if options.write_output else None
     try:
-        return _run(config, options, state, digests, found, report, timer, manifest, early)
+        return _run(config, options, state, digests, found, report, timer, manifest, early, kept)
     finally:
         if early is not None:
             early.cancel()  # a build that failed before publishing (once published: nothing to do)
 
 
 def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, digests: FileDigests, found: Inputs,
-         report: Report, timer: Timer, manifest: dict, early: write.LinkedTree | None) -> BuildResult:
-    kept = state if state is not None else BuildState(files=digests)
+         report: Report, timer: Timer, manifest: dict, early: write.LinkedTree | None,
+         scratch: BuildState | None) -> BuildResult:
+    kept = state if state is not None else scratch if scratch is not None else BuildState(files=digests)
     with_search, key = found.with_search, found.key
-    resources = load_resources(config, config.root / ".cache" if options.write_output else None,
-                               readable=options.use_cache)
+    resources = kept.resources_for(config, found.resources, config.root / ".cache" if options.write_output else None,
+                                   readable=options.use_cache)
     if resources.fingerprint != found.resources:  # a resource file changed in between: the key names what was loaded
         key = freshness.build_key(config, resources.fingerprint, found.files, found.options, digests)
     timer.lap("resources")

@@ -200,3 +200,48 @@ def test_the_previews_article_keys_are_those_hashed_afresh():
     assert pipeline.article_keys(changed, "base", known) == [freshness.article_key(a, "base") for a in changed]
     assert pipeline.article_keys(changed, "other", known) == [freshness.article_key(a, "other") for a in changed]
     assert pipeline.article_keys(changed, "other", known)[0] != fresh[0]
+
+
+def test_the_resources_are_compiled_once_a_build_and_again_when_an_entity_setting_changes(corpus, tmp_path,
+                                                                                          monkeypatch):
+    """The preview keeps its language resources while their fingerprint
+    (the resource files' bytes, the editor's entity settings) is the same
+    (state.BuildState.resources_for): a redating edit, which the own-pages
+    check and then the full build both read them for, compiles nothing; an
+    alias added in site.toml loads them again, and the site shows it as a
+    cold build does. A command-line build whose own-pages check bails
+    compiles them once, not once for the check and once for the build."""
+    from generator import state as state_module
+
+    loaded: list[str] = []
+    load = state_module.load_resources
+    monkeypatch.setattr(state_module, "load_resources",
+                        lambda config, *a: loaded.append(config.entities.aliases.get("The Minister", "")) or load(
+                            config, *a))
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    _settle()
+    preview = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(preview)
+    first = preview.kept.resources
+    assert loaded == [""] and first is not None
+    article = sorted((project / "content" / "articles").glob("*.md"))[4]
+    _redate(article, -1)
+    assert rebuild(preview), preview.problems
+    assert loaded == [""] and preview.kept.resources is first  # the check and the build: the same, not loaded
+    toml = project / "site.toml"
+    shutil.copytree(project / ".preview", tmp_path / "cold")  # the same published history
+    toml.write_text(toml.read_text() + '\n[entities]\naliases = { "The Minister" = "Jane Doe" }\n')
+    assert rebuild(preview), preview.problems
+    assert loaded == ["", "Jane Doe"] and preview.kept.resources is not first
+    assert preview.kept.resources.gazetteer.aliases["The Minister"] == "Jane Doe"
+    build(load_config(toml, output_dir=tmp_path / "cold", base_url="/"), replace(PREVIEW_OPTIONS, use_cache=False))
+    a, b = files(project / ".preview"), files(tmp_path / "cold")
+    assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
+
+    # the command line: the own-pages check finds the redating shows elsewhere, the build takes its resources
+    loaded.clear()
+    build_site(toml, output=project / "out", search_index=False)
+    _redate(article, -1)
+    assert not build_site(toml, output=project / "out", search_index=False, skip_unchanged=True).up_to_date
+    assert loaded == ["Jane Doe", "Jane Doe"]  # one for each build
