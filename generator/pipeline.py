@@ -80,7 +80,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         # the changed articles' last analyses, read once (changed_articles, then redated_articles, ask)
         earlier = functools.cache(Cache(config.root / ".cache" / "articles", writable=False).get)
         events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier,
-                                             keep_scored=state is not None)
+                                             keep_scored=state is not None,
+                                             common=kept.common.of(analyses) if state is not None else None)
         kept.merge_record = record
         if options.write_output and record is not None:
             # in a child, beside the planning: encoding in this process held the interpreter (10,000
@@ -292,15 +293,17 @@ def merged_events(analyses: list[Analysis], resources: Resources, config: SiteCo
 
 def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteConfig, jobs: int | None = 1,
                  keys: list[str] | None = None, known: MergeRecord | None = None,
-                 earlier: Callable[[str], Analysis | None] | None = None, keep_scored: bool = False
-                 ) -> tuple[list[Event], EntityIndex, MergeRecord | None]:
+                 earlier: Callable[[str], Analysis | None] | None = None, keep_scored: bool = False,
+                 common: frozenset[str] | None = None) -> tuple[list[Event], EntityIndex, MergeRecord | None]:
     """merged_events(), and with the analyses' cache `keys` the record of
     the merge for the next build, which merges only what changed since
     `known` when it can (`earlier`: an analysis by its cache key;
     corpus/merge_record.py). `keep_scored`: the record keeps all that the
     clustering scored, for an edit that moves dates (the preview's record,
-    in memory; one on disk keeps the scored pairs alone)."""
-    common = frozenset().union(*(a.common_words for a in analyses))
+    in memory; one on disk keeps the scored pairs alone). `common`: the
+    analyses' lower-case words, if known (the preview's: state.CommonWords)."""
+    if common is None:
+        common = frozenset().union(*(a.common_words for a in analyses))
     settings, words = merge_settings(resources, config), merge_record.words_digest(common) if keys else ""
     changed = merge_record.changed_articles(known, settings, analyses, keys, earlier) if keys and earlier else None
     redated = merge_record.redated_articles(known, settings, analyses, keys, earlier) \

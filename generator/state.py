@@ -9,6 +9,8 @@ read, parse or load again what did not change.
 * `BuildState.analyses`: per-article analyses by article key, in front of
   the on-disk cache (analysis/cache.py): the preview does not decode a
   thousand JSON files after each save.
+* `BuildState.common`: the corpus's lower-case words (CommonWords), updated
+  for the analyses that changed, not gathered again from every article.
 * `BuildState.resources`: the language resources of the last build, taken
   again while the fingerprint of their files' bytes and the editor's entity
   settings is the same (resources_for): the preview does not compile the
@@ -24,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,6 +107,7 @@ class BuildState:
     entry_memo: EntryMemo = field(default_factory=EntryMemo)  # events.json's entries (site.export_entries)
     writing: list = field(default_factory=list)  # forked children writing the last build's records (pipeline.py)
     resources: Resources | None = None  # the last build's language resources (resources_for)
+    common: CommonWords = field(default_factory=lambda: CommonWords())  # the corpus's lower-case words
 
     def resources_for(self, config: SiteConfig, fingerprint: str, cache: Path | None, readable: bool = True
                       ) -> Resources:
@@ -181,6 +185,43 @@ class BuildState:
         read.forget_unseen = forget_unseen  # type: ignore[attr-defined]
         read.seen = seen  # type: ignore[attr-defined]
         return read
+
+
+class CommonWords:
+    """The words the corpus writes in lower case (the union of the analyses'
+    `common_words`, which the names' folding reads), kept between the
+    preview's builds: each analysis's words counted once, by the analysis's
+    identity (an unchanged article's analysis is the very object the last
+    build had: MemoryCache), so a build counts again only the analyses that
+    came or went, where gathering them all took 0.3 s at 10,000 articles.
+    The same set as the union, whatever the order: the folding tests
+    membership, and the record's digest sorts it."""
+
+    def __init__(self) -> None:
+        self.counted: dict[int, tuple[Analysis, frozenset[str]]] = {}  # id -> the analysis (kept alive), its words
+        self.count: Counter[str] = Counter()  # word -> how many counted analyses write it
+        self.words: frozenset[str] = frozenset()
+
+    def of(self, analyses: list[Analysis]) -> frozenset[str]:
+        now = {id(a): a for a in analyses}
+        changed = False
+        for k in [k for k in self.counted if k not in now]:
+            for w in self.counted.pop(k)[1]:
+                left = self.count[w] - 1
+                if left:
+                    self.count[w] = left
+                else:
+                    del self.count[w]
+            changed = True
+        for k, a in now.items():
+            if k not in self.counted:
+                words = a.common_words
+                self.counted[k] = (a, words)
+                self.count.update(words)
+                changed = True
+        if changed:
+            self.words = frozenset(self.count)
+        return self.words
 
 
 class ArticleIndex:

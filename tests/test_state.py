@@ -25,7 +25,7 @@ from generator.render import Cards, PageRenderer
 from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
 from generator.state import ArticleIndex
 from generator.write import BOOKKEEPING
-from tests.support import build_site, make_corpus
+from tests.support import analysed, build_site, make_corpus
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -245,3 +245,30 @@ def test_the_resources_are_compiled_once_a_build_and_again_when_an_entity_settin
     _redate(article, -1)
     assert not build_site(toml, output=project / "out", search_index=False, skip_unchanged=True).up_to_date
     assert loaded == ["Jane Doe", "Jane Doe"]  # one for each build
+
+
+def test_the_previews_common_words_are_the_union_of_the_analyses_words(corpus):
+    """state.CommonWords, updated by the analyses that came or went, is the
+    union of every analysis's lower-case words, as merging gathers them
+    afresh: after analyses leave, come back, and one is replaced by another
+    object of the same article with other words."""
+    from generator.state import CommonWords
+
+    _, _, analyses, _ = analysed(corpus)
+
+    def union(some) -> frozenset[str]:
+        return frozenset().union(*(a.common_words for a in some))
+
+    common = CommonWords()
+    assert common.of(analyses) == union(analyses) and len(common.of(analyses)) > 500
+    fewer = analyses[:20] + analyses[25:]
+    assert common.of(fewer) == union(fewer) != union(analyses)
+    assert common.of(analyses) == union(analyses)
+    # the article that alone writes the most words: they go when it is replaced
+    k = max(range(len(analyses)), key=lambda i: len(analyses[i].common_words - union(analyses[:i] + analyses[i + 1:])))
+    only = analyses[k].common_words - union(analyses[:k] + analyses[k + 1:])
+    assert only
+    edited = [*analyses[:k], replace(analyses[k], lower_words="a zzyzx-only"), *analyses[k + 1:]]
+    got = common.of(edited)
+    assert got == union(edited) and "zzyzx-only" in got and not only & got
+    assert common.of([]) == frozenset() and not common.count
