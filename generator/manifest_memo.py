@@ -32,17 +32,31 @@ def _identity(path: Path) -> tuple | None:
 class Manifests:
     def __init__(self) -> None:
         self.known: dict[tuple, dict] = {}  # file identity -> the manifest written there, newest last
+        self.digests: dict[tuple, str] = {}  # file identity -> the SHA-256 of the bytes written there
 
     def load(self, folder: Path) -> dict:
         """The manifest in `folder` (write.load_manifest), from memory if this process wrote that very file."""
         got = self.known.get(_identity(folder / MANIFEST))  # type: ignore[arg-type]
         return got if got is not None else load_manifest(folder)
 
-    def wrote(self, path: Path, manifest: dict) -> None:
-        """`manifest` was just written to `path` (its keys in the file's order: sorted)."""
+    def remembered(self, folder: Path) -> tuple[dict, str] | None:
+        """The manifest in `folder` and the SHA-256 of its bytes, if this
+        process wrote that very file: the own-pages check (own_pages.py)
+        compares the digest with its record's, then reads the manifest."""
+        identity = _identity(folder / MANIFEST)
+        got, digest = self.known.get(identity), self.digests.get(identity)  # type: ignore[arg-type]
+        return (got, digest) if got is not None and digest is not None else None
+
+    def wrote(self, path: Path, manifest: dict, digest: str | None = None) -> None:
+        """`manifest` was just written to `path` (its keys in the file's order:
+        sorted), the bytes' SHA-256 `digest` if given."""
         identity = _identity(path)
         if identity is None:
             return
         self.known[identity] = manifest
+        if digest is not None:
+            self.digests[identity] = digest
         while len(self.known) > KEPT:
-            del self.known[next(iter(self.known))]
+            oldest = next(iter(self.known))
+            del self.known[oldest]
+            self.digests.pop(oldest, None)

@@ -320,18 +320,26 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
     if not edited or len(edited) > MOST_EDITED or not all(now.get(name) for name in edited):
         return None  # none, too many, or one that is not a readable file (the full build says what is wrong)
     output = config.output_dir
-    try:
-        manifest_bytes = (output / write.MANIFEST).read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(manifest_bytes).hexdigest() != record.manifest:
+    # the live manifest: the preview's in memory when it wrote that very file (at 10,000 articles
+    # 28 MB of JSON, a third of a second to hash and parse at every save), else read
+    remembered = state.manifests.remembered(output) if state is not None else None
+    if remembered is not None:
+        manifest, digest = remembered
+    else:
+        try:
+            manifest_bytes = (output / write.MANIFEST).read_bytes()
+        except OSError:
+            return None
+        digest = hashlib.sha256(manifest_bytes).hexdigest()
+    if digest != record.manifest:
         return None  # the output is not the site the record was made for
     resources = (kept or state or BuildState()).resources_for(config, found.resources, config.root / ".cache")
     if resources.fingerprint != found.resources:
         return None
     timer.lap("read")
 
-    manifest = json.loads(manifest_bytes)
+    if remembered is None:
+        manifest = json.loads(manifest_bytes)
     if not isinstance(manifest, dict):
         return None
     # did a page of the live site other than an article's own read an article's summary (render.Templates)?
@@ -359,7 +367,8 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         site = NewSite({}, _OwnPages(pages, rendered, indexed), manifest["summary"],
                        manifest.get("ids") or {}, frozenset(), record.bundles, kept=set(live_files) - set(pages),
                        summaries_read=lambda: summaries)  # an article's page reads no other article's summary
-        stats = publish(config, options, report, timer, site, manifest, found.key, with_search, early)
+        stats = publish(config, options, report, timer, site, manifest, found.key, with_search, early,
+                        state.manifests if state is not None else None)
     finally:
         if early is not None:
             early.cancel()  # a build that failed before publishing (once published: nothing to do)

@@ -543,10 +543,11 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
         raise
     _switch(output, staging)
     (output / CARRY).unlink(missing_ok=True)
+    digest = hashlib.sha256(manifest).hexdigest()
     if manifests is not None:  # the very file written above, live now (a swap moves no file), after the switch
-        manifests.wrote(output / MANIFEST, _sorted(record))
+        manifests.wrote(output / MANIFEST, _sorted(record), digest)
     removed = len(_manifest_files(live) - set(record["files"]))
-    return WriteStats(written, unchanged, removed, hashlib.sha256(manifest).hexdigest())
+    return WriteStats(written, unchanged, removed, digest)
 
 
 def _sorted(data):

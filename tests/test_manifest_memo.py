@@ -56,7 +56,7 @@ def test_the_previews_rebuilds_take_both_manifests_from_memory(tmp_path):
     state = PreviewState(project / "site.toml", None, project / ".preview")
     assert rebuild(state)
     article = sorted((project / "content").rglob("*.md"))[0]
-    # a dated sentence: a new event, so the full rebuild (not an own page's, which keeps no manifest)
+    # a dated sentence: a new event, so the full rebuild (which keeps the staging folder's manifest too)
     article.write_text(article.read_text(encoding="utf-8") + "\n\nOn 3 March 2001 the council met in Oslo.\n",
                        encoding="utf-8")
     assert rebuild(state)
@@ -65,3 +65,36 @@ def test_the_previews_rebuilds_take_both_manifests_from_memory(tmp_path):
     for folder in (output, staging_dir(output)):
         got = state.kept.manifests.load(folder)
         assert any(got is k for k in known) and got == load_manifest(folder) and got.get("pages")
+
+
+def test_the_own_pages_check_takes_the_live_manifest_from_memory(tmp_path):
+    """The preview's own-pages check (own_pages.rebuild) compares the live
+    manifest's digest with its record's and reads the manifest: from memory
+    when the preview wrote that very file, its digest the one the write
+    gave; after a correction (an own-pages rebuild, which now keeps the
+    manifest it wrote too) and a dated edit, each check finds the live
+    manifest in memory, equal to what the file holds; a manifest replaced
+    by another writer is not."""
+    import hashlib
+
+    from generator.serve import PreviewState, rebuild
+    from tests.support import seed_project
+
+    project = seed_project(tmp_path)
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(state)
+    output = (project / ".preview").resolve()
+    article = sorted((project / "content").rglob("*.md"))[0]
+    for edit in ("\n\nCorrection: an earlier version misspelled a name.\n",
+                 "\n\nOn 3 March 2001 the council met in Oslo.\n"):
+        got = state.kept.manifests.remembered(output)
+        assert got is not None
+        manifest, digest = got
+        assert manifest == load_manifest(output) and digest == hashlib.sha256(
+            (output / MANIFEST).read_bytes()).hexdigest() == state.last_stats.manifest
+        article.write_text(article.read_text(encoding="utf-8") + edit, encoding="utf-8")
+        assert rebuild(state)
+        assert state.last_stats is not None and state.last_stats.manifest
+    assert state.kept.manifests.remembered(output)[1] == state.last_stats.manifest
+    _write(output, {**load_manifest(output), "format": 4})
+    assert state.kept.manifests.remembered(output) is None
