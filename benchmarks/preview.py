@@ -12,12 +12,16 @@ text and the last build's links, generator/draft.py, and told the page to
 reload), as Playwright sees it and as the first frame the page painted
 with it (the page's own clock: Playwright finds the text in a reloaded page
 tens of milliseconds after it is painted), and to the rebuilt page being
-on disk (the full rebuild, which replaces the draft). When the rebuild
-changed the drafted page alone, into the draft's very bytes, the server
-does not reload the page (generator/serve.py, drafts_were_the_rebuild):
-the draft shown is the rebuilt page, and `save_to_rebuilt_shown_seconds`
-counts the draft's time for that save (else the rebuilt page's time on
-disk); `rebuilt_page_was_the_draft` says for how many saves. Median of the runs.
+on disk (the full rebuild, which replaces the draft), and to the first
+frame of the open page that showed the rebuilt page's article
+(`save_to_rebuilt_shown_seconds`, the page's own clock: every version of
+the article the tab shows is recorded, and the rebuilt one found among them
+once it is on disk). That is the draft's frame when the draft was the
+rebuilt page (the server then does not reload the page: generator/serve.py,
+drafts_were_the_rebuild; `rebuilt_page_was_the_draft` says for how many
+saves), the frame of the page the rebuild handed over once the events were
+merged (generator/early_pages.py; `rebuilt_page_shown_early`), else the
+reload's after the rebuild. Median of the runs.
 Results are merged into benchmarks/results/preview.json. --no-browser
 measures only to the page on disk (a machine without chromium). --project
 previews a project made before, in place (at 10,000 articles its warm
@@ -112,22 +116,23 @@ def main(argv: list[str] | None = None) -> int:
             first_build = time.perf_counter() - first_build_start
             page_file = tmp / ".preview" / "articles" / article.stem / "index.html"
             if args.no_browser:
-                reload, received, painted, disk, server = [], [], [], [], []
+                reload, received, painted, disk, server, final = [], [], [], [], [], []
                 for n in range(args.runs):
                     start = time.perf_counter()
                     _edit(article, original, f"BENCHMARK{n}")
                     disk.append(_on_disk(page_file, f"BENCHMARK{n}", start))
                     time.sleep(0.5)
             else:
-                reload, received, painted, disk = _in_browser(url + f"articles/{article.stem}/", article,
-                                                              original, page_file, args.runs)
+                reload, received, painted, disk, final = _in_browser(url + f"articles/{article.stem}/", article,
+                                                                     original, page_file, args.runs)
             log = _log_after_rebuilds(tmp / "serve.log", args.runs + 1)  # the first build's, then each save's
             server = _server_times(log)
             quiet = _rebuilds_without_reload(log)[-args.runs:]
         runs = reload or disk
-        # When the rebuild made exactly the drafted page, with the draft's bytes, the server does
-        # not reload the page (serve.drafts_were_the_rebuild): the draft it showed is the rebuilt page.
-        shown = [r if q else d for r, d, q in zip(reload, disk, quiet, strict=True)] if reload else []
+        # save -> the first frame of the open page that showed the rebuilt page's article: its draft
+        # when that was the rebuilt page, the rebuild's early page (generator/early_pages.py), or the
+        # page reloaded after the rebuild (_first_shown)
+        shown = final
         result = {
             "articles": args.n, "first_build_seconds": round(first_build, 2),
             "save_to_reload_seconds": [round(r, 3) for r in reload],
@@ -141,11 +146,10 @@ def main(argv: list[str] | None = None) -> int:
                 "first_frame_painted": _median(painted), "seen_by_playwright": _median(reload),
             } if reload else None,
             "median_rebuilt_on_disk": round(statistics.median(disk), 3),
-            # save -> the rebuilt page in the open page: the draft's time when the rebuild found the
-            # draft to be the rebuilt page (no reload), else the rebuilt page's time on disk
             "save_to_rebuilt_shown_seconds": [round(x, 3) for x in shown],
             "median_rebuilt_shown": _median(shown),
             "rebuilt_page_was_the_draft": f"{sum(quiet)} of {len(quiet)}",
+            "rebuilt_page_shown_early": f"{len(re.findall('into the rebuild, before the rest', log))} of {args.runs}",
             # A save whose new text showed only with the rebuilt page: its draft never reached the page.
             "shown_before_the_rebuild": f"{sum(r < d for r, d in zip(reload, disk, strict=True))} of {len(reload)}"
             if reload else None,
@@ -193,7 +197,25 @@ SEEN_SCRIPT = """window.benchmarkLook = () => {
   };
   requestAnimationFrame(look);
 };
-window.benchmarkLook();"""
+window.benchmarkLook();
+// Every version of the article the tab shows, with the time of its first frame: the rebuilt
+// page is found among them once it is on disk (_first_shown), wherever it came from (a draft,
+// the rebuild's early page, the reload at the rebuild's end).
+window.benchmarkVersions = () => {
+  const seen = JSON.parse(sessionStorage.getItem('benchmark-versions') || '[]');
+  let last = seen.length ? seen[seen.length - 1][1] : null;
+  const look = () => {
+    const el = document.querySelector('article');
+    if (el && el.innerHTML !== last) {
+      last = el.innerHTML;
+      seen.push([performance.timeOrigin + performance.now(), last]);
+      sessionStorage.setItem('benchmark-versions', JSON.stringify(seen));
+    }
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+};
+window.benchmarkVersions();"""
 
 # The page's draft received: the navigation's response (a reload), or the fetch
 # of the page's own URL (a swap), whichever came last.
@@ -203,13 +225,16 @@ RECEIVED_SCRIPT = """() => Math.max(...[...performance.getEntriesByType('navigat
 
 
 def _in_browser(url: str, article: Path, original: str, page_file: Path,
-                runs: int) -> tuple[list[float], list[float], list[float], list[float]]:
+                runs: int) -> tuple[list[float], list[float], list[float], list[float], list[float]]:
     """Each save timed to the new text in the open chromium page as Playwright
     sees it, to the draft page received and to the first frame the page
-    painted with it (the page's own clock), and to the page on disk."""
+    painted with it (the page's own clock), to the page on disk, and to the
+    first frame that showed the rebuilt page's article (the page's own
+    clock: the draft's frame when the draft was the rebuilt page, the
+    rebuild's early page's, or the reload's after the rebuild)."""
     from playwright.sync_api import sync_playwright
 
-    reload, received, painted, disk = [], [], [], []
+    reload, received, painted, disk, final = [], [], [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
@@ -221,7 +246,8 @@ def _in_browser(url: str, article: Path, original: str, page_file: Path,
         for n in range(runs):
             marker = f"BENCHMARK{n}"
             page.evaluate("m => { sessionStorage.setItem('benchmark-marker', m);"
-                          " sessionStorage.removeItem('benchmark-seen'); window.benchmarkLook(); }", marker)
+                          " sessionStorage.removeItem('benchmark-seen'); window.benchmarkLook();"
+                          " sessionStorage.setItem('benchmark-versions', '[]'); }", marker)
             on_disk: list[float] = []
             wall, start = time.time(), time.perf_counter()
             watcher = threading.Thread(target=_time_to_disk, args=(page_file, marker, start, on_disk))
@@ -239,8 +265,24 @@ def _in_browser(url: str, article: Path, original: str, page_file: Path,
             disk.append(on_disk[0])
             time.sleep(1.0)
             page.wait_for_function(connected, timeout=30000)
+            final.append(_first_shown(page, page_file) - wall)
         browser.close()
-    return reload, received, painted, disk
+    return reload, received, painted, disk, final
+
+
+def _first_shown(page, page_file: Path) -> float:
+    """When the tab first painted the article of the page now on disk (the
+    rebuilt one): the time of the first recorded version equal to it, as the
+    browser parses the file (DOMParser, in the tab)."""
+    built = page.evaluate("html => new DOMParser().parseFromString(html, 'text/html')"
+                          ".querySelector('article').innerHTML", page_file.read_text(encoding="utf-8"))
+    for _ in range(200):  # the rebuild's reload may still be on its way
+        versions = page.evaluate("() => JSON.parse(sessionStorage.getItem('benchmark-versions') || '[]')")
+        times = [t for t, html in versions if html == built]
+        if times:
+            return times[0] / 1000
+        time.sleep(0.05)
+    raise SystemExit("the open page never showed the rebuilt page")
 
 
 def _log_after_rebuilds(path: Path, builds: int) -> str:

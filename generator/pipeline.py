@@ -22,6 +22,7 @@ from .corpus.merge import merge_recorded
 from .corpus.merge_record import MergeRecord
 from .corpus.overrides import apply_overrides, load_overrides
 from .draft import DraftBasis
+from .early_pages import article_pages
 from .errors import BuildError, Problem, Report
 from .file_digests import FileDigests
 from .manifest_memo import Manifests
@@ -94,6 +95,12 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     events = history.keep_ids(published, events)
     events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report)
     timer.lap("merge")
+    if state is not None and state.show_early is not None and state.early_files:
+        # the preview: the saved articles' pages, final now, shown before the rest is built (early_pages.py)
+        saved_pages = article_pages(config, analyses, events, state.early_files, GENERATOR,
+                                    config.root / ".cache" / "templates" if options.use_cache else None)
+        if saved_pages:
+            state.show_early(saved_pages)
 
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)

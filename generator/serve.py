@@ -39,6 +39,7 @@ This is the only module that imports livereload and tornado.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import ipaddress
 import json
@@ -100,6 +101,8 @@ class PreviewState:
     page_shown: asyncio.Event = field(default_factory=asyncio.Event)  # the newest draft reached a page (or none waits)
     drafting: asyncio.Lock = field(default_factory=asyncio.Lock)  # one draft (or warming) at a time
     last_saved: list[Path] = field(default_factory=list)  # the articles saved last (warmed after a rebuild)
+    saved_since: list[Path] = field(default_factory=list)  # the articles saved since the last rebuild began
+    early_made: dict[str, int] = field(default_factory=dict)  # output path -> version of its early page (show_early)
     freeze_gc: bool = False  # between builds, keep the collector off what a build left (rebuild)
 
     def watched_roots(self) -> list[Path]:
@@ -430,6 +433,7 @@ async def _watch_once(state: PreviewState, loop) -> None:
     drafted = await _draft(state, loop, saved, current, found) if saved else False
     if saved:
         state.last_saved = saved
+        state.saved_since += [p for p in saved if p not in state.saved_since]
     if not drafted:
         print(f"[serve] change in {Path(changed[0]).name}{' and others' if len(changed) > 1 else ''}", flush=True)
     state.stale.set()
@@ -482,9 +486,16 @@ async def _rebuild_once(state: PreviewState, loop) -> None:
     shown = {rel: state.drafts[rel] for rel, made in state.drafted.items() if made <= started}
     before = {rel: _read_page(state.output / rel) for rel in shown} if not state.problems else None
     print("[serve] rebuilding", flush=True)
-    await loop.run_in_executor(None, rebuild, state)
-    for rel in [rel for rel, made in state.drafted.items() if made <= started]:
+    # the saved articles' pages, handed over by the build once the events are merged (early_pages.py)
+    state.kept.early_files, state.saved_since = state.saved_since, []
+    state.kept.show_early = functools.partial(_hand_over, state, loop, started, time.perf_counter())
+    try:
+        await loop.run_in_executor(None, rebuild, state)
+    finally:
+        state.kept.show_early, state.kept.early_files = None, []
+    for rel in [rel for rel, made in state.drafted.items() if made <= started or state.early_made.get(rel) == made]:
         del state.drafts[rel], state.drafted[rel]  # the rebuilt page (or, after a failure, the last good one)
+    state.early_made.clear()
     state.version += 1
     state.rebuilt = state.version
     if before is not None and drafts_were_the_rebuild(state, shown, before):
@@ -493,6 +504,34 @@ async def _rebuild_once(state: PreviewState, loop) -> None:
         reload_browsers()
     state.watcher.follow(state.watched_roots(), loop)  # site.toml may have moved the folders
     await _warm(state, loop, state.last_saved)
+
+
+def _hand_over(state: PreviewState, loop, started: int, began: float, pages: dict[str, bytes]) -> None:
+    """From the build's thread: the saved articles' rebuilt pages, to show now (show_early)."""
+    loop.call_soon_threadsafe(show_early, state, started, began, pages)
+
+
+def show_early(state: PreviewState, started: int, began: float, pages: dict[str, bytes]) -> None:
+    """Serve the saved articles' rebuilt pages (early_pages.py) as drafts
+    are served, and tell the open pages, while the rest of the site is
+    built: a dated edit's page shows its new links without waiting for the
+    whole site. A page whose draft is of a save made after the rebuild
+    began (`started`, the version then) keeps it: the rebuild read the
+    older text. One the page shows already (its draft was this page) is
+    not sent again. The rebuild's end takes them away with the drafts."""
+    fresh = {rel: data for rel, data in pages.items()
+             if state.drafted.get(rel, 0) <= started and state.drafts.get(rel) != data}
+    if not fresh:
+        return
+    state.version += 1
+    state.drafts.update(fresh)
+    state.drafted.update(dict.fromkeys(fresh, state.version))
+    state.early_made.update(dict.fromkeys(fresh, state.version))
+    state.page_shown.clear()
+    if not reload_browsers(draft_url(fresh)):
+        state.page_shown.set()
+    print(f"[serve] the rebuilt page of {len(fresh)} saved article(s) shown {time.perf_counter() - began:.3f} s "
+          "into the rebuild, before the rest of the site", flush=True)
 
 
 def drafts_were_the_rebuild(state: PreviewState, shown: dict[str, bytes], before: dict[str, bytes | None]) -> bool:

@@ -27,6 +27,7 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,6 +108,10 @@ class BuildState:
     entry_memo: EntryMemo = field(default_factory=EntryMemo)  # events.json's entries (site.export_entries)
     writing: list = field(default_factory=list)  # forked children writing the last build's records (pipeline.py)
     resources: Resources | None = None  # the last build's language resources (resources_for)
+    # the preview's: the article files saved since its last build, whose pages the next build renders
+    # once the events are merged and hands to `show_early` (early_pages.py), from the build's thread
+    early_files: list[Path] = field(default_factory=list)
+    show_early: Callable[[dict[str, bytes]], None] | None = None
     common: CommonWords = field(default_factory=lambda: CommonWords())  # the corpus's lower-case words
 
     def resources_for(self, config: SiteConfig, fingerprint: str, cache: Path | None, readable: bool = True

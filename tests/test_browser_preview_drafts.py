@@ -183,3 +183,58 @@ def test_a_rebuild_that_makes_only_the_drafted_page_does_not_reload_it(browser, 
         page.wait_for_function(f"() => {REBUILT}", timeout=30000)
         assert _count(project, "no reload") == 1 and proc.poll() is None
         page.close()
+
+
+# Every version of the article element the tab shows, with the time of its first frame (kept
+# through reloads in sessionStorage): benchmarks/preview.py records the same.
+VERSIONS = """(() => {
+  const seen = JSON.parse(sessionStorage.getItem('versions') || '[]');
+  let last = seen.length ? seen[seen.length - 1][1] : null;
+  const look = () => {
+    const el = document.querySelector('article');
+    if (el && el.innerHTML !== last) {
+      last = el.innerHTML;
+      seen.push([performance.timeOrigin + performance.now(), last]);
+      sessionStorage.setItem('versions', JSON.stringify(seen));
+    }
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+})();"""
+
+
+def test_a_dated_edit_shows_the_rebuilt_page_before_the_rest_of_the_site_is_built(browser, corpus, tmp_path):
+    """An edit that moves an article's events: its draft keeps the last
+    build's links, so it is not the rebuilt page; the rebuild hands the
+    saved article's page over once the events are merged
+    (generator/early_pages.py), and the open page shows it, the very
+    article the rebuild then writes, before the page reloads at the
+    rebuild's end."""
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    article = sorted((project / "content" / "articles").glob("*.md"))[3]
+    with running_preview(project, startup_timeout=900) as (url, proc):
+        page = browser.new_page()
+        page.add_init_script(VERSIONS)
+        page.goto(url + f"articles/{article.stem}/")
+        page.wait_for_function(CONNECTED, timeout=30000)
+        before = page.evaluate("() => document.querySelector('article').innerHTML")
+        rebuilt, early = _count(project, "[serve] rebuilt"), _count(project, "before the rest of the site")
+        head, _, body = article.read_text().partition("\n---\n")
+        year = re.search(r"\b(19|20)\d\d\b", body)
+        assert year is not None
+        article.write_text(head + "\n---\n" + body[:year.start()] + str(int(year.group()) - 2) + body[year.end():])
+        wait_for(lambda: _count(project, "[serve] rebuilt") > rebuilt, timeout=600)
+        assert _count(project, "before the rest of the site") == early + 1
+        page.wait_for_function(f"() => {REBUILT}", timeout=30000)  # reloaded at the rebuild's end
+        page_file = project / ".preview" / "articles" / article.stem / "index.html"
+        final = page.evaluate("html => new DOMParser().parseFromString(html, 'text/html')"
+                              ".querySelector('article').innerHTML", page_file.read_text(encoding="utf-8"))
+        assert final != before
+        assert page.evaluate("() => document.querySelector('article').innerHTML") == final
+        versions = page.evaluate("() => JSON.parse(sessionStorage.getItem('versions'))")
+        first_final = min(t for t, html in versions if html == final)
+        reloaded_at = page.evaluate("() => performance.timeOrigin")  # the reload after the rebuild
+        assert first_final < reloaded_at, "the rebuilt article was first shown by the reload, not early"
+        assert proc.poll() is None
+        page.close()

@@ -111,6 +111,13 @@ class EventView:
         return EventBrief(self.id, self.url, self.title, self.display_date, self.date, self.datetime)
 
 
+def brief_of(e: Event, urls: Urls) -> EventBrief:
+    """The brief of the event's view (event_view(...).brief(): the same
+    fields, made from the event alone, without the names its view links):
+    what an article page needs of the events that cite it (early_pages.py)."""
+    return EventBrief(e.id, urls.event(e.id), e.title, display_date(e.when), e.date, html_datetime(e.when))
+
+
 def every_name(e: Event) -> tuple[str, ...]:
     """The names of an event's sources' sentences, its clauses' first."""
     return tuple(dict.fromkeys((*e.entities, *e.named)))

@@ -1,0 +1,66 @@
+"""The pages of the articles just saved, rendered by the preview's rebuild
+as soon as the events are merged, before the rest of the site is planned.
+
+An edit that moves a date changes the events, so the draft of the saved
+article's page (draft.py, from the last build's links) is not its rebuilt
+page: the editor waited for the whole site (at 10,000 articles, merging a
+few seconds, then planning, fingerprinting and rendering twelve more)
+to see the page with its new links. But an article's page reads only its
+own analysis, the events that cite it (their briefs, in the site's order)
+and the site-wide values every template sees: all known once the events
+are final (merged, their ids kept, the editor's overrides applied). So
+the pipeline renders those pages then (`article_pages`) and hands them to
+the preview, which serves them from memory like drafts, and the open page
+shows its rebuilt version while the rest of the site is built; the page
+the rebuild writes is the same bytes (tests/test_early_pages.py). Nothing
+is written to the output: a rebuild that fails later leaves the last good
+site, and the preview's overlay says why.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .config import SiteConfig
+from .model import Analysis, Event
+from .render import TemplateProblem, Templates
+from .site.articles import ArticleLinks, Citations, article_view
+from .site.pages import article_page
+from .site.urls import Urls
+from .site.views import EventBrief, brief_of
+
+
+def article_pages(config: SiteConfig, analyses: list[Analysis], events: list[Event], files: list[Path],
+                  generator: str, bytecode_dir: Path | None = None) -> dict[str, bytes]:
+    """Output path -> the page of each article file in `files` that is one
+    of `analyses`, as the full plan renders it from these final `events`
+    (in the site's order). An article whose page does not render is left
+    to the full build, which reports it."""
+    wanted_files = {f.resolve() for f in files}
+    wanted = {a.article.slug: a for a in analyses
+              if (config.content_dir / a.article.path).resolve() in wanted_files}
+    if not wanted:
+        return {}
+    urls = Urls(config)
+    # the events citing them, in the site's order: what site.articles.article_links and Citations
+    # find for these articles from every event (an event lists each source article once)
+    citing = [e for e in events if any(s.article in wanted for s in e.sources)]
+    citations = Citations.of(citing, urls)
+    briefs: dict[str, list[EventBrief]] = {slug: [] for slug in wanted}
+    for e in citing:
+        brief = brief_of(e, urls)
+        for s in e.sources:
+            if s.article in briefs:
+                briefs[s.article].append(brief)
+    links = ArticleLinks({k: v for k, v in briefs.items() if v}, citations.cited, citations.timexes)
+    newest = max((a.article.date for a in analyses if a.article.date), default=date(1970, 1, 1))
+    templates = Templates(config, urls, newest.isoformat() + "T00:00:00Z", generator, bytecode_dir)
+    out: dict[str, bytes] = {}
+    for a in wanted.values():
+        page = article_page(article_view(a, links, urls), urls)
+        try:
+            out[page.path] = templates.render(page)
+        except TemplateProblem:
+            continue
+    return out

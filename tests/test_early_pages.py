@@ -1,0 +1,102 @@
+"""The preview's rebuild renders the saved articles' pages as soon as the
+events are merged (generator/early_pages.py), and hands them over before
+the rest of the site is built: each is the very page the rebuild then
+writes, after edits that move an article's events to another year and
+back, add a dated sentence, and redate two articles at once."""
+
+from __future__ import annotations
+
+import re
+
+from generator.serve import PreviewState, rebuild
+from generator.site.urls import Urls
+from generator.site.views import brief_of
+from tests.support import make_corpus, seed_project
+
+
+def _redate(path, by: int) -> None:
+    text = path.read_text()
+    head, sep, body = text.partition("\n---\n")
+    year = re.search(r"\b(19|20)\d\d\b", body)
+    assert year
+    path.write_text(head + sep + body[:year.start()] + str(int(year.group()) + by) + body[year.end():])
+
+
+def test_the_saved_articles_pages_are_rendered_early_and_are_the_rebuilt_pages(tmp_path):
+    project = tmp_path / "p"
+    make_corpus(40, "plain", project, "Early", search=False)
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(state)
+    articles = sorted((project / "content" / "articles").glob("*.md"))
+    shown: list[dict[str, bytes]] = []
+    state.kept.show_early = shown.append
+    edits = [
+        (articles[3], lambda: _redate(articles[3], -1)),  # its events move to another year
+        (articles[3], lambda: _redate(articles[3], 1)),  # and back: they merge with the others' again
+        (articles[8], lambda: articles[8].write_text(articles[8].read_text().rstrip("\n")
+                                                     + "\n\nOn 3 March 2001 the council met in Oslo.\n")),
+        ([articles[10], articles[11]], lambda: (_redate(articles[10], -2), _redate(articles[11], 3))),
+    ]
+    for saved, edit in edits:
+        files = saved if isinstance(saved, list) else [saved]
+        before = {f: _page(state, f) for f in files}
+        edit()
+        state.kept.early_files = list(files)
+        shown.clear()
+        assert rebuild(state), state.problems
+        assert len(shown) == 1, "handed over once, before the rest of the site"
+        early = shown[0]
+        assert sorted(early) == sorted(_rel(state, f) for f in files)
+        for f in files:
+            rel = _rel(state, f)
+            assert early[rel] == (state.output / rel).read_bytes()  # the very page the rebuild wrote
+            assert early[rel] != before[f]
+    assert b"timex-event" in early[_rel(state, articles[11])]  # pages with links to events
+
+    # without saved files, or for a file that is no article of the site, nothing is handed over
+    state.kept.early_files = [project / "site.toml"]
+    _redate(articles[3], -1)
+    shown.clear()
+    assert rebuild(state) and shown == []
+
+
+def test_an_events_brief_is_its_views(tmp_path):
+    """brief_of(event) (what the early pages link with) equals the brief of the event's view."""
+    project = seed_project(tmp_path)
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(state)
+    from generator.config import load_config
+
+    urls = Urls(load_config(project / "site.toml", output_dir=project / ".preview", base_url="/"))
+    kept = state.kept.plan_memo.events
+    assert len(kept) > 20
+    for event, view in kept.values():
+        assert brief_of(event, urls) == view.brief()
+
+
+def _rel(state: PreviewState, file) -> str:
+    slug = next(a.article.slug for a in state.kept.analyses.values() if a.article.path.name == file.name)
+    return f"articles/{slug}/index.html"
+
+
+def _page(state: PreviewState, file) -> bytes:
+    return (state.output / _rel(state, file)).read_bytes()
+
+
+def test_an_early_page_never_replaces_the_draft_of_a_newer_save(tmp_path):
+    """serve.show_early: the rebuild's page of a saved article is served as
+    a draft, unless the page shows it already or its draft is of a save
+    made after the rebuild began (the rebuild read the older text)."""
+    import time
+
+    from generator.serve import show_early
+
+    state = PreviewState(tmp_path / "site.toml", None, tmp_path / ".preview")
+    a, b = "articles/a/index.html", "articles/b/index.html"
+    state.drafts, state.drafted, state.version = {a: b"draft of a", b: b"draft of b, saved again"}, {a: 3, b: 5}, 5
+    started = 4  # the rebuild began after a's save and before b's second
+    show_early(state, started, time.perf_counter(), {a: b"rebuilt a", b: b"rebuilt b"})
+    assert state.drafts == {a: b"rebuilt a", b: b"draft of b, saved again"}
+    assert state.drafted == {a: 6, b: 5} and state.early_made == {a: 6} and state.version == 6
+    show_early(state, started, time.perf_counter(), {a: b"rebuilt a"})  # shown already: nothing new
+    assert state.version == 6
