@@ -119,3 +119,18 @@ def test_an_edit_to_an_events_first_sentence_keeps_its_id(site):
     event = next(e for e in after if e["id"] == eid)
     assert any("kind words" in q["sentence"] for s in event["sources"] for q in s["quotes"])
     assert not (out / "_redirects").exists() or f"/events/{eid}/ " not in (out / "_redirects").read_text()
+
+
+def test_events_that_share_a_base_are_told_apart_in_the_order_of_their_first_sentences():
+    """merge.assign_ids: the event whose sentences come first keeps the base,
+    the others get -2, -3 in that order; a suffix that another event's base
+    already is gets -x; an event alone with its base keeps it, the very object."""
+    from generator.corpus.merge import assign_ids
+
+    alone = _event("2018-09-12-rain", ("r:1",))
+    events = [_event("2018-09-11-talks", ("b:2",)), alone, _event("2018-09-11-talks", ("a:9",)),
+              _event("2018-09-11-talks-2", ("c:1",)), _event("2018-09-11-talks", ("b:1",))]
+    got = assign_ids(events)
+    assert [e.id for e in got] == ["2018-09-11-talks-3", "2018-09-12-rain", "2018-09-11-talks",
+                                   "2018-09-11-talks-2", "2018-09-11-talks-2-x"]
+    assert got[1] is alone and got[2] is events[2] and got[3] is events[3]

@@ -313,7 +313,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         record = MergeRecord(settings, words, tuple(index.canonical.items()), tuple(index.kinds.items()),
                              tuple(zip(slugs, keys, strict=True)),
                              tuple(tuple(ids) for _, _, ids in clusters), tuple(found),
-                             tuple((a, b, sim) for (a, b), sim in sorted(edges.items())),
+                             () if keep_scored and scored is not None
+                             else tuple((a, b, sim) for (a, b), sim in sorted(edges.items())),
                              scored if keep_scored else None, made_events if keep_scored else None,
                              (topic[0].words if topic else topic_words) if keep_scored else None)
     return assign_ids(events), record
@@ -389,14 +390,17 @@ def assign_ids(events: list[Event]) -> list[Event]:
     by_base: dict[str, list[Event]] = defaultdict(list)
     for e in events:
         by_base[e.id].append(e)
-    ids: dict[int, str] = {}
+    renamed: dict[int, str] = {}
     taken = set(by_base)
     for base, group in by_base.items():
+        if len(group) == 1:
+            continue  # keeps its base (nearly every event: nothing to sort or copy)
         for n, e in enumerate(sorted(group, key=lambda e: e.mentions), 1):
             slug = base if n == 1 else f"{base}-{n}"
             while n > 1 and slug in taken:
                 slug += "-x"
             taken.add(slug)
-            ids[id(e)] = slug
+            if slug != e.id:
+                renamed[id(e)] = slug
     # most events keep the base they were made with: only the others are copied
-    return [e if ids[id(e)] == e.id else dataclasses.replace(e, id=ids[id(e)]) for e in events]
+    return [dataclasses.replace(e, id=renamed[id(e)]) if id(e) in renamed else e for e in events]

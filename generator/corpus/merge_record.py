@@ -84,7 +84,8 @@ class MergeRecord:
     articles: tuple[tuple[str, str], ...]  # (slug, analysis key) in the analyses' order
     groups: tuple[tuple[int, ...], ...]  # each event's mentions (places in the corpus's list), in event-making order
     made: tuple[Made, ...]  # each group's made part
-    # the pairs of mentions (places) whose score reached the clustering's threshold, with it, by place
+    # the pairs of mentions (places) whose score reached the clustering's threshold, with it, by place;
+    # a record that keeps `scored` (the preview's) holds none: pairs() makes them from it when asked
     edges: tuple[tuple[int, int, float], ...] = ()
     # all that the clustering scored (clustering.Scored: the pairs, and the features, rarity and weights
     # they were scored with): kept in memory by the preview, never on disk (a million features at
@@ -95,6 +96,16 @@ class MergeRecord:
     # what the corpus's topic made of the mentions' words (topic.TopicWords; in memory only, and only
     # once a merge made the topic): a record that serves the next merge was made of the same words
     topic: TopicWords | None = field(default=None, compare=False)
+
+
+    def pairs(self) -> tuple[tuple[int, int, float], ...]:
+        """The scored pairs (`edges`), from `scored` when the record keeps it
+        instead: sorting 100,000 pairs into a tuple held up the preview's
+        merge (10,000 articles: 0.15 s), and only writing the record to disk
+        (in a forked child) reads them."""
+        if self.edges or self.scored is None:
+            return self.edges
+        return tuple((a, b, sim) for (a, b), sim in sorted(self.scored.edges.items()))
 
 
 def digest(a: Analysis) -> str:
@@ -188,10 +199,10 @@ def save(path: Path, record: MergeRecord) -> None:
     """Written atomically, in columns (read back with checks in C); a cache
     that cannot be written only costs speed."""
     made = {name: [m[i] for m in record.made] for i, name in enumerate(Made._fields)}
+    pairs = record.pairs()
     data = {"format": FORMAT, "settings": record.settings, "words": record.words, "canonical": record.canonical,
             "kinds": record.kinds, "articles": record.articles, "groups": record.groups, "made": made,
-            "edges": {"a": [e[0] for e in record.edges], "b": [e[1] for e in record.edges],
-                      "score": [e[2] for e in record.edges]}}
+            "edges": {"a": [e[0] for e in pairs], "b": [e[1] for e in pairs], "score": [e[2] for e in pairs]}}
     save_json(path, data, ensure_ascii=False, separators=(",", ":"))
 
 
