@@ -37,9 +37,11 @@ def article_pages(config: SiteConfig, analyses: list[Analysis], events: list[Eve
     of `analyses`, as the full plan renders it from these final `events`
     (in the site's order). An article whose page does not render is left
     to the full build, which reports it."""
-    wanted_files = {f.resolve() for f in files}
-    wanted = {a.article.slug: a for a in analyses
-              if (config.content_dir / a.article.path).resolve() in wanted_files}
+    wanted_paths = set()  # as an article's path is (content.read_article): relative to the content folder
+    for f in files:
+        if config.content_dir in f.parents:
+            wanted_paths.add(f.relative_to(config.content_dir))
+    wanted = {a.article.slug: a for a in analyses if a.article.path in wanted_paths}
     if not wanted:
         return {}
     urls = Urls(config)

@@ -21,6 +21,7 @@ from .corpus.entities import EntityIndex
 from .corpus.merge import merge_recorded
 from .corpus.merge_record import MergeRecord
 from .corpus.overrides import apply_overrides, load_overrides
+from .corpus.salience import listing_order
 from .draft import DraftBasis
 from .early_pages import article_pages
 from .errors import BuildError, Problem, Report
@@ -93,7 +94,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
     events, index = kept.merge(analyses, settings, merge_anew)
     events = history.keep_ids(published, events)
-    events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report)
+    record = kept.merge_record  # the preview's knows the sort keys of the events it holds
+    events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report,
+                             record.order_of if record is not None else listing_order)
     timer.lap("merge")
     if state is not None and state.show_early is not None and state.early_files:
         # the preview: the saved articles' pages, final now, shown before the rest is built (early_pages.py)

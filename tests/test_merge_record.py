@@ -53,6 +53,11 @@ def _merges(project: Path, known, kept: bool = False):
     assert (record.groups, record.made) == (anew.groups, anew.made)
     if kept:
         assert record.scored is not None and anew.scored is not None
+        # the sort keys it keeps for the next merge and the overrides are the events' own
+        from generator.corpus.salience import listing_order
+
+        assert record.events is not None and record.order is not None and len(record.order) == len(record.events)
+        assert all(record.order_of(e) == listing_order(e) for e in record.events)
         assert record.scored.edges == anew.scored.edges and record.scored.whens == anew.scored.whens
         # the buckets moved from the record's are those of the mentions now
         if record.scored.buckets is not None:

@@ -306,7 +306,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     events = [e if e is not None else _event(ms, when, m, articles, coverage)
               for (ms, when, _), m, e in zip(clusters, found, reused, strict=True)]
     made_events = tuple(events)  # in the clusters' order, before their ids
-    events.sort(key=listing_order)
+    # sorted (stable) by their keys, the record's for the events it holds (MergeRecord.order_of)
+    order = [known.order_of(e) for e in events] if known is not None else [listing_order(e) for e in events]
+    events = [events[i] for i in sorted(range(len(events)), key=order.__getitem__)]
     record = None
     if keys is not None:
         slugs = (a.article.slug for a in analyses)
@@ -316,7 +318,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              () if keep_scored and scored is not None
                              else tuple((a, b, sim) for (a, b), sim in sorted(edges.items())),
                              scored if keep_scored else None, made_events if keep_scored else None,
-                             (topic[0].words if topic else topic_words) if keep_scored else None)
+                             (topic[0].words if topic else topic_words) if keep_scored else None,
+                             {id(e): k for e, k in zip(made_events, order, strict=True)} if keep_scored else None)
     return assign_ids(events), record
 
 

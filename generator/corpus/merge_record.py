@@ -52,6 +52,7 @@ from ..cache_file import save_json
 from ..model import Analysis, Event
 from .clustering import Scored
 from .entities import EntityIndex
+from .salience import listing_order
 from .topic import TopicWords
 
 FORMAT = 3  # 2: each event's id base (Made.slug); 3: the clustering's scored pairs
@@ -96,6 +97,15 @@ class MergeRecord:
     # what the corpus's topic made of the mentions' words (topic.TopicWords; in memory only, and only
     # once a merge made the topic): a record that serves the next merge was made of the same words
     topic: TopicWords | None = field(default=None, compare=False)
+    # each of `events`' place in the site's lists (salience.listing_order), by the event's identity (the
+    # record keeps the events alive): the next merge and the overrides sort the events they take
+    # back without working their keys out again (in memory only, with `events`)
+    order: dict[int, tuple] | None = field(default=None, compare=False)
+
+    def order_of(self, e: Event) -> tuple:
+        """salience.listing_order(e), from `order` when `e` is one of `events`."""
+        got = self.order.get(id(e)) if self.order is not None else None
+        return got if got is not None else listing_order(e)
 
 
     def pairs(self) -> tuple[tuple[int, int, float], ...]:

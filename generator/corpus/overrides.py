@@ -23,6 +23,7 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -286,9 +287,11 @@ def _changed(e: Event, o: Override) -> Event:
     return dataclasses.replace(e, **changes, edited=e.edited + o.fields)
 
 
-def apply_overrides(events: list[Event], overrides: list[Override], report: Report) -> list[Event]:
+def apply_overrides(events: list[Event], overrides: list[Override], report: Report,
+                    order: Callable[[Event], tuple] = listing_order) -> list[Event]:
     """The events as the editor wants them: each override applied in file
-    order to copies of the events it names; the visible ones, in date order.
+    order to copies of the events it names; the visible ones, in date order
+    (`order`: salience.listing_order, or a memo of it; ties by id).
     Merging an event that another override already merged away, or into one,
     is an error naming both files (it would hide both events)."""
     current = {e.id: e for e in events}
@@ -327,5 +330,5 @@ def apply_overrides(events: list[Event], overrides: list[Override], report: Repo
     if problems:
         raise BuildError(problems)
     visible = [e for e in current.values() if not e.hidden]
-    visible.sort(key=lambda e: (*listing_order(e), e.id))
+    visible.sort(key=lambda e: (*order(e), e.id))
     return visible
