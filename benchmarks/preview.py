@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support import CHROMIUM, CHROMIUM_ARGS, make_corpus, report_result, running_preview  # noqa: E402
+from tests.support.browser import versions_script  # noqa: E402
 
 EDIT = "lead"  # --edit
 HOW = ("benchmarks/preview.py: one article edited per run; the preview learns of the save from a file event, "
@@ -197,25 +198,7 @@ SEEN_SCRIPT = """window.benchmarkLook = () => {
   };
   requestAnimationFrame(look);
 };
-window.benchmarkLook();
-// Every version of the article the tab shows, with the time of its first frame: the rebuilt
-// page is found among them once it is on disk (_first_shown), wherever it came from (a draft,
-// the rebuild's early page, the reload at the rebuild's end).
-window.benchmarkVersions = () => {
-  const seen = JSON.parse(sessionStorage.getItem('benchmark-versions') || '[]');
-  let last = seen.length ? seen[seen.length - 1][1] : null;
-  const look = () => {
-    const el = document.querySelector('article');
-    if (el && el.innerHTML !== last) {
-      last = el.innerHTML;
-      seen.push([performance.timeOrigin + performance.now(), last]);
-      sessionStorage.setItem('benchmark-versions', JSON.stringify(seen));
-    }
-    requestAnimationFrame(look);
-  };
-  requestAnimationFrame(look);
-};
-window.benchmarkVersions();"""
+window.benchmarkLook();"""
 
 # The page's draft received: the navigation's response (a reload), or the fetch
 # of the page's own URL (a swap), whichever came last.
@@ -239,6 +222,8 @@ def _in_browser(url: str, article: Path, original: str, page_file: Path,
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.add_init_script(SEEN_SCRIPT)
+        # every version of the article the tab shows: the rebuilt one is found among them (_first_shown)
+        page.add_init_script(versions_script("benchmark-versions"))
         page.goto(url)
         connected = ("() => window.LiveReload && window.LiveReload.connector"
                      " && window.LiveReload.connector._isSocketConnected()")
@@ -274,10 +259,17 @@ def _first_shown(page, page_file: Path) -> float:
     """When the tab first painted the article of the page now on disk (the
     rebuilt one): the time of the first recorded version equal to it, as the
     browser parses the file (DOMParser, in the tab)."""
-    built = page.evaluate("html => new DOMParser().parseFromString(html, 'text/html')"
-                          ".querySelector('article').innerHTML", page_file.read_text(encoding="utf-8"))
-    for _ in range(200):  # the rebuild's reload may still be on its way
-        versions = page.evaluate("() => JSON.parse(sessionStorage.getItem('benchmark-versions') || '[]')")
+    from playwright.sync_api import Error
+
+    text = page_file.read_text(encoding="utf-8")
+    for _ in range(600):  # the rebuild's reload may still be on its way, or under way
+        try:
+            built = page.evaluate("html => new DOMParser().parseFromString(html, 'text/html')"
+                                  ".querySelector('article').innerHTML", text)
+            versions = page.evaluate("() => JSON.parse(sessionStorage.getItem('benchmark-versions') || '[]')")
+        except Error:  # the page navigated meanwhile
+            time.sleep(0.05)
+            continue
         times = [t for t, html in versions if html == built]
         if times:
             return times[0] / 1000

@@ -27,6 +27,7 @@ from generator.config import load_config
 from generator.serve import PREVIEW_OPTIONS
 from generator.write import BOOKKEEPING
 from tests.support import make_corpus, running_preview, wait_for
+from tests.support.browser import versions_script
 
 pytestmark = pytest.mark.browser
 
@@ -185,22 +186,7 @@ def test_a_rebuild_that_makes_only_the_drafted_page_does_not_reload_it(browser, 
         page.close()
 
 
-# Every version of the article element the tab shows, with the time of its first frame (kept
-# through reloads in sessionStorage): benchmarks/preview.py records the same.
-VERSIONS = """(() => {
-  const seen = JSON.parse(sessionStorage.getItem('versions') || '[]');
-  let last = seen.length ? seen[seen.length - 1][1] : null;
-  const look = () => {
-    const el = document.querySelector('article');
-    if (el && el.innerHTML !== last) {
-      last = el.innerHTML;
-      seen.push([performance.timeOrigin + performance.now(), last]);
-      sessionStorage.setItem('versions', JSON.stringify(seen));
-    }
-    requestAnimationFrame(look);
-  };
-  requestAnimationFrame(look);
-})();"""
+VERSIONS = versions_script("versions")  # every version of the article the tab shows
 
 
 def test_a_dated_edit_shows_the_rebuilt_page_before_the_rest_of_the_site_is_built(browser, corpus, tmp_path):

@@ -81,3 +81,26 @@ def lighthouse_scores(url: str, report: Path, target: int = 95, runs: int = 3) -
         if min(best.values()) >= target:
             break
     return best
+
+
+def versions_script(key: str) -> str:
+    """A page init script that records every version of the page's
+    `article` element the tab shows, with the time of its first frame (the
+    page's own clock, ms since the epoch), as JSON [[time, innerHTML], ...]
+    in sessionStorage under `key`: kept through reloads, so a test or a
+    benchmark finds when a given version (the rebuilt page's) was first
+    shown, whether by a draft swapped in, an early page or a reload."""
+    return """(() => {
+  const seen = JSON.parse(sessionStorage.getItem(KEY) || '[]');
+  let last = seen.length ? seen[seen.length - 1][1] : null;
+  const look = () => {
+    const el = document.querySelector('article');
+    if (el && el.innerHTML !== last) {
+      last = el.innerHTML;
+      seen.push([performance.timeOrigin + performance.now(), last]);
+      sessionStorage.setItem(KEY, JSON.stringify(seen));
+    }
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+})();""".replace("KEY", json.dumps(key))
