@@ -58,6 +58,8 @@ def _merges(project: Path, known, kept: bool = False):
 
         assert record.events is not None and record.order is not None and len(record.order) == len(record.events)
         assert all(record.order_of(e) == listing_order(e) for e in record.events)
+        # and each group's places in ascending order, which the next merge finds its clusters by
+        assert record.ascending == tuple(tuple(sorted(g)) for g in record.groups)
         assert record.scored.edges == anew.scored.edges and record.scored.whens == anew.scored.whens
         # the buckets moved from the record's are those of the mentions now
         if record.scored.buckets is not None:

@@ -247,12 +247,19 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     # that is a recorded group takes that group's order and its event's date, the same mentions' (the
     # unchanged articles' analyses are the very same objects), instead of sorting and dating it again
     # (65,000 groups at 10,000 articles, about 0.4 s)
-    recorded = {tuple(sorted(g)): (g, e.when) for g, e in zip(known.groups, known.events, strict=True)} \
-        if known is not None and known.events is not None and changed is None else {}
+    # A redating's clusters come in place order (clustering._groups); each recorded group's places in that
+    # order -> its place in the record (the preview's record keeps them: MergeRecord.ascending). `taken`:
+    # each cluster's place in the record when it is a recorded group of unmoved mentions, else None.
+    in_record: dict[tuple[int, ...], int] = {}
+    if known is not None and changed is None:
+        ascending = known.ascending if known.ascending is not None else [tuple(sorted(g)) for g in known.groups]
+        in_record = {g: k for k, g in enumerate(ascending)}
+    taken: list[int | None] = []
     for ids in groups:
-        got = recorded.get(tuple(ids)) if recorded and dirty.isdisjoint(ids) else None
-        if got is not None:
-            ids, when = got
+        k = in_record.get(tuple(ids)) if in_record and dirty.isdisjoint(ids) else None
+        taken.append(k)
+        if k is not None and known is not None and known.events is not None:
+            ids, when = known.groups[k], known.events[k].when
             ms = [mentions[i] for i in ids]
         else:
             # (a recorded group is in this order already: an article's date and slug are the same, and its
@@ -291,11 +298,12 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         if known.events is not None:
             reused = [None if k in again else e for k, e in enumerate(known.events)]
     elif known is not None:  # redated
-        again = _made_again(clusters, mentions, known, dirty, before)
-        place = {g: k for k, g in enumerate(known.groups)}
-        found = [made(*c) if k in again else known.made[place[tuple(c[2])]] for k, c in enumerate(clusters)]
+        again = _made_again(clusters, mentions, known, dirty, before, taken)
+        # (every cluster not made again is a recorded group taken whole: its place in the record is known)
+        found = [made(*c) if i in again else known.made[_place(k)]
+                 for i, (c, k) in enumerate(zip(clusters, taken, strict=True))]
         if known.events is not None:
-            reused = [None if k in again else known.events[place[tuple(c[2])]] for k, c in enumerate(clusters)]
+            reused = [None if i in again else known.events[_place(k)] for i, k in enumerate(taken)]
     else:
         topic.append(Topic(mentions))  # before any fork: made once, not in every worker
 
@@ -319,29 +327,45 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              else tuple((a, b, sim) for (a, b), sim in sorted(edges.items())),
                              scored if keep_scored else None, made_events if keep_scored else None,
                              (topic[0].words if topic else topic_words) if keep_scored else None,
-                             {id(e): k for e, k in zip(made_events, order, strict=True)} if keep_scored else None)
+                             {id(e): k for e, k in zip(made_events, order, strict=True)} if keep_scored else None,
+                             _ascending(groups, known, changed) if keep_scored else None)
     return assign_ids(events), record
 
 
+def _place(k: int | None) -> int:
+    assert k is not None, "a cluster not made again is a recorded group"
+    return k
+
+
+def _ascending(groups, known: MergeRecord | None, changed: set[int] | None) -> tuple[tuple[int, ...], ...]:
+    """Each group's places in ascending order, for the record: the clustering's groups are (clustering._groups);
+    the groups of a merge of changed articles are the record's (`known`), whose own serve."""
+    if changed is not None and known is not None:
+        return known.ascending if known.ascending is not None else tuple(tuple(sorted(g)) for g in known.groups)
+    return tuple(tuple(g) for g in groups)
+
+
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],
-                known: MergeRecord, dirty: set[int], before: list[When]) -> set[int]:
+                known: MergeRecord, dirty: set[int], before: list[When], taken: list[int | None]) -> set[int]:
     """The places of the clusters to make again after mentions (`dirty`)
     moved in time: a cluster that is no recorded group or holds a moved
-    mention; one whose span (first and last day) a changed group has, or
-    had, whether it vanished or kept its mentions while one of them moved
-    (salience divides among the span's reports); one of a day whose
-    sentences changed (a moved mention's day before or after: the day's
-    centroid, which the summary and the day order read). `before`: the
-    mentions' dates when the record was made."""
-    recorded = set(known.groups)
-    fresh = {tuple(ids) for _, _, ids in clusters}
-    again = {k for k, (_, _, ids) in enumerate(clusters) if tuple(ids) not in recorded or not dirty.isdisjoint(ids)}
-    spans = {(clusters[k][1].start, clusters[k][1].end) for k in again}
+    mention (`taken`: each cluster's place in the record when it is a
+    recorded group of unmoved mentions, else None); one whose span (first
+    and last day) a changed group has, or had, whether it vanished or kept
+    its mentions while one of them moved (salience divides among the span's
+    reports); one of a day whose sentences changed (a moved mention's day
+    before or after: the day's centroid, which the summary and the day
+    order read). `before`: the mentions' dates when the record was made."""
+    again = {i for i, k in enumerate(taken) if k is None}
+    spans = {(clusters[i][1].start, clusters[i][1].end) for i in again}
     # the span each changed group had: a vanished one's, and one's that kept its mentions while one of
-    # them moved (its best date, so its span, may move; the span it left counts its reports no more)
-    for group in (recorded - fresh) | {g for g in recorded if not dirty.isdisjoint(g)}:
-        when = best_when([before[i] for i in group])
-        spans.add((when.start, when.end))
+    # them moved (its best date, so its span, may move; the span it left counts its reports no more):
+    # the recorded groups no cluster took whole
+    kept = set(taken)
+    for k, group in enumerate(known.groups):
+        if k not in kept:
+            when = best_when([before[i] for i in group])
+            spans.add((when.start, when.end))
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}
     return again | {k for k, (_, when, _) in enumerate(clusters)
                     if (when.start, when.end) in spans or (when.precision == "day" and when.value[:10] in days)}
