@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
                     time.sleep(0.5)
             else:
                 reload, received, painted, disk, final = _in_browser(url + f"articles/{article.stem}/", article,
-                                                                     original, page_file, args.runs)
+                                                                     original, page_file, args.runs,
+                                                                     tmp / "serve.log")
             log = _log_after_rebuilds(tmp / "serve.log", args.runs + 1)  # the first build's, then each save's
             server = _server_times(log)
             quiet = _rebuilds_without_reload(log)[-args.runs:]
@@ -207,8 +208,8 @@ RECEIVED_SCRIPT = """() => Math.max(...[...performance.getEntriesByType('navigat
   .map(e => performance.timeOrigin + e.responseEnd))"""
 
 
-def _in_browser(url: str, article: Path, original: str, page_file: Path,
-                runs: int) -> tuple[list[float], list[float], list[float], list[float], list[float]]:
+def _in_browser(url: str, article: Path, original: str, page_file: Path, runs: int,
+                log: Path) -> tuple[list[float], list[float], list[float], list[float], list[float]]:
     """Each save timed to the new text in the open chromium page as Playwright
     sees it, to the draft page received and to the first frame the page
     painted with it (the page's own clock), to the page on disk, and to the
@@ -248,9 +249,12 @@ def _in_browser(url: str, article: Path, original: str, page_file: Path,
             received.append(page.evaluate(RECEIVED_SCRIPT) / 1000 - wall)
             watcher.join()
             disk.append(on_disk[0])
+            final.append(_first_shown(page, page_file) - wall)
+            # the rebuild ended (the page shows its rebuilt version before the end: early_pages.py), and
+            # the page reloaded for it, before the next save
+            _log_after_rebuilds(log, n + 2)
             time.sleep(1.0)
             page.wait_for_function(connected, timeout=30000)
-            final.append(_first_shown(page, page_file) - wall)
         browser.close()
     return reload, received, painted, disk, final
 
