@@ -507,8 +507,12 @@ async def _rebuild_once(state: PreviewState, loop) -> None:
 
 
 def _hand_over(state: PreviewState, loop, started: int, began: float, pages: dict[str, bytes]) -> None:
-    """From the build's thread: the saved articles' rebuilt pages, to show now (show_early)."""
-    loop.call_soon_threadsafe(show_early, state, started, began, pages)
+    """From the build's thread: the saved articles' rebuilt pages, to show now (show_early).
+    A loop closed meanwhile (the server stopping) shows nothing, and the build goes on."""
+    try:
+        loop.call_soon_threadsafe(show_early, state, started, began, pages)
+    except RuntimeError:
+        pass
 
 
 def show_early(state: PreviewState, started: int, began: float, pages: dict[str, bytes]) -> None:

@@ -100,3 +100,18 @@ def test_an_early_page_never_replaces_the_draft_of_a_newer_save(tmp_path):
     assert state.drafted == {a: 6, b: 5} and state.early_made == {a: 6} and state.version == 6
     show_early(state, started, time.perf_counter(), {a: b"rebuilt a"})  # shown already: nothing new
     assert state.version == 6
+
+
+def test_a_page_handed_over_once_the_server_stopped_is_dropped_and_the_build_goes_on(tmp_path):
+    """serve._hand_over, from the build's thread, after the server's loop closed (Ctrl-C during a
+    rebuild): nothing is shown and nothing is raised into the build."""
+    import asyncio
+    import time
+
+    from generator.serve import _hand_over
+
+    loop = asyncio.new_event_loop()
+    loop.close()
+    state = PreviewState(tmp_path / "site.toml", None, tmp_path / ".preview")
+    _hand_over(state, loop, 0, time.perf_counter(), {"articles/a/index.html": b"rebuilt"})
+    assert state.drafts == {} and state.early_made == {}
