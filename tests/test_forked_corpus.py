@@ -97,8 +97,11 @@ def test_parts_come_back_in_order_and_a_failing_part_fails_the_map(forking):
     assert forked.map_parts(_square_or_fail, 30, 1) == [n * n for n in range(30)]
 
 
-def _take_from_front(chunks, conn) -> None:
-    """A forked worker's share: parts from the front until none is left."""
+def _take_from_front(chunks, conn, started=None) -> None:
+    """A forked worker's share: parts from the front until none is left
+    (once `started` is set, if given: the main process has taken its first)."""
+    if started is not None:
+        started.wait(30)
     taken = []
     while (n := chunks.take()) is not None:
         taken.append(n)
@@ -115,11 +118,15 @@ def test_parts_taken_from_both_ends_are_each_taken_once():
     ctx = multiprocessing.get_context("fork")
     chunks = forked.Chunks(ctx, 400)
     mine, theirs = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_take_from_front, args=(chunks, theirs))
+    # the worker begins once this process has taken its first part: on a loaded machine it could
+    # otherwise take all 400 before this process takes any (both ends are what is tested)
+    started = ctx.Event()
+    worker = ctx.Process(target=_take_from_front, args=(chunks, theirs, started))
     worker.start()
     back = []
     while (n := chunks.take_last()) is not None:
         back.append(n)
+        started.set()
     front = mine.recv()
     worker.join()
     assert sorted(front + back) == list(range(400))
