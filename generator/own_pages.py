@@ -301,7 +301,7 @@ class _OwnPages:
 
 
 def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Report,
-            timer: Timer, state: BuildState | None = None, kept: BuildState | None = None) -> BuildResult | None:
+            timer: Timer, state: BuildState | None, kept: BuildState) -> BuildResult | None:
     """The site with the edited articles' own pages rendered anew, published;
     None when the edits may show anywhere else (the caller builds in full).
     The preview's `state` gets a basis for drafts if it has none (its first
@@ -333,7 +333,7 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         digest = hashlib.sha256(manifest_bytes).hexdigest()
     if digest != record.manifest:
         return None  # the output is not the site the record was made for
-    resources = (kept or state or BuildState()).resources_for(config, found.resources, config.root / ".cache")
+    resources = kept.resources_for(config, found.resources, config.root / ".cache")
     if resources.fingerprint != found.resources:
         return None
     timer.lap("read")

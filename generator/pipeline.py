@@ -39,10 +39,11 @@ PARSE_CODE = ("content.py", "inputs.py", "model.py", "links.py", "config.py", "e
 
 
 def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, digests: FileDigests, found: Inputs,
-        report: Report, timer: Timer, kept: BuildState | None = None) -> BuildResult:
+        report: Report, timer: Timer, kept: BuildState) -> BuildResult:
     """Build the site whose inputs build.py found (`found`, the input files'
-    `digests` it used); `state` as in build.build; `kept`, without a state,
-    what this build may use of the own-pages check's (its resources)."""
+    `digests` it used); `state` as in build.build; `kept`, what this build
+    keeps and reads: the state, or without one the command line's for this
+    build, which the own-pages check filled first (its resources)."""
     manifests = state.manifests if state is not None else Manifests()  # the preview's keeps what it wrote
     manifest = manifests.load(config.output_dir) if options.write_output else {}
     # The first rebuild after a cold build makes its staging folder (85,000 links at 10,000
@@ -57,8 +58,7 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
 
 def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, digests: FileDigests, found: Inputs,
          report: Report, timer: Timer, manifest: dict, early: write.LinkedTree | None,
-         scratch: BuildState | None) -> BuildResult:
-    kept = state if state is not None else scratch if scratch is not None else BuildState(files=digests)
+         kept: BuildState) -> BuildResult:
     with_search, key = found.with_search, found.key
     resources = kept.resources_for(config, found.resources, config.root / ".cache" if options.write_output else None,
                                    readable=options.use_cache)

@@ -110,7 +110,6 @@ class MergeRecord:
         got = self.order.get(id(e)) if self.order is not None else None
         return got if got is not None else listing_order(e)
 
-
     def pairs(self) -> tuple[tuple[int, int, float], ...]:
         """The scored pairs (`edges`), from `scored` when the record keeps it
         instead: sorting 100,000 pairs into a tuple held up the preview's
