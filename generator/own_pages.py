@@ -344,7 +344,8 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         return None
     # did a page of the live site other than an article's own read an article's summary (render.Templates)?
     summaries = write.summaries_read(manifest)
-    changed = _analysed(config, options, record, edited, resources, summaries)
+    changed = _analysed(config, options, record, edited, resources, summaries,
+                        kept.article_cache(config.root / ".cache" / "articles", writable=True))
     if changed is None or _printed_elsewhere(config):
         return None
     timer.lap("extract")
@@ -392,12 +393,13 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
 
 
 def _analysed(config: SiteConfig, options: BuildOptions, record: Record, edited: list[str],
-              resources: Resources, summaries: bool) -> list[tuple[str, Analysis, str]] | None:
+              resources: Resources, summaries: bool, store: Cache) -> list[tuple[str, Analysis, str]] | None:
     """(file, new analysis, its cache key) of each edited article still
     published; None when an edit may show beyond the article's own page (or
     the article joins or leaves the site, or reading it warns). `summaries`:
-    a page other than an article's own read an article's summary."""
-    store = Cache(config.root / ".cache" / "articles", writable=True)
+    a page other than an article's own read an article's summary. `store`:
+    the per-article cache (BuildState.article_cache: what the full build
+    reads too, if this bails)."""
     base = freshness.analysis_base(resources, config.extraction)
     changed = []
     for name in edited:

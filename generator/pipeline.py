@@ -80,17 +80,16 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         record_file = config.root / ".cache" / "merge.json"
         known = kept.merge_record or (merge_record.load(record_file, settings) if options.use_cache else None)
         # the changed articles' last analyses, read once (changed_articles, then redated_articles, ask)
-        earlier = functools.cache(Cache(config.root / ".cache" / "articles", writable=False).get)
+        earlier = kept.earlier(config.root / ".cache" / "articles")
         events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier,
                                              keep_scored=state is not None,
                                              common=kept.common.of(analyses) if state is not None else None)
         kept.merge_record = record
         if options.write_output and record is not None:
-            # in a child, beside the planning: encoding in this process held the interpreter (10,000
-            # articles: about a second on a slow machine), before the pages or, after the switch, the
-            # preview's next save
-            writing.append(forked.in_child(functools.partial(merge_record.save, record_file, record)))
+            to_record.append(functools.partial(merge_record.save, record_file, record))
         return events, index
+
+    to_record: list = []  # the merge record to write (below, once the early pages are shown)
 
     events, index = kept.merge(analyses, settings, merge_anew)
     events = history.keep_ids(published, events)
@@ -104,6 +103,12 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                     config.root / ".cache" / "templates" if options.use_cache else None)
         if saved_pages:
             state.show_early(saved_pages)
+    kept.retired = None
+    for save in to_record:
+        # in a child, beside the planning: encoding in this process held the interpreter (10,000
+        # articles: about a second on a slow machine), before the pages or, after the switch, the
+        # preview's next save. Forked after the early pages: forking a big process takes 0.1 s.
+        writing.append(forked.in_child(save))
 
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)
@@ -205,8 +210,7 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     analysis. --no-cache reads nothing from the cache but still writes the
     fresh analyses, so the next build is warm; `check` writes nothing, not
     even the cache."""
-    store = MemoryCache(config.root / ".cache" / "articles", options.write_output, kept.analyses,
-                        readable=options.use_cache)
+    store = kept.article_cache(config.root / ".cache" / "articles", options.write_output, readable=options.use_cache)
     index_file = config.root / ".cache" / "article-index.json"
     index = ArticleIndex.load(index_file) if not remembered and options.use_cache else None
     reader = kept.reader(freshness.code_fingerprint(PARSE_CODE), store, index)
@@ -215,6 +219,7 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     timer.lap("read")
 
     analyses = analyse(articles, config, resources, options, report, store, kept.article_keys if remembered else None)
+    kept.forgotten = store.forgotten
     forked.release_free_memory()  # the pool's pickled results, read and dropped: free pages inside the heap
     if not remembered and options.write_output:
         (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)

@@ -70,7 +70,10 @@ from .watching import Snapshot, Watcher, rescan, scan
 from .write import WriteStats
 
 DRAFT_WAIT = 1.0  # seconds the rebuild waits for an open page to load a saved article's draft
-PAINT_SECONDS = 0.1  # and then for it to paint the draft
+# and then for it to paint the draft: the page paints some 15 ms after it is sent the draft
+# (benchmarks/preview.py), in the browser's own processes, so the rebuild (one core here) waits
+# little; a dated edit's rebuilt page (early_pages.py) is what the editor waits for then
+PAINT_SECONDS = 0.02
 OVERLAY_TEMPLATE = "_preview.html"
 PREVIEW_OPTIONS = BuildOptions(drafts=True, use_cache=True, quiet=True, search_index=False, allow_shrink=True)
 MAX_PATH = 2048  # longer request paths are no file of the site

@@ -71,8 +71,8 @@ def keep_ids(previous: Record, events: list[Event]) -> list[Event]:
     """Events that hold most of the sentences of an id published before and
     no longer in use keep that id: an edit to an event's first sentence, or
     the arrival of an earlier report, then changes no URL at all."""
-    taken = {e.id for e in events}
-    retired = {i: keys for i, keys in ((i, _keys(v)) for i, v in previous.items() if i not in taken) if keys}
+    gone = previous.keys() - {e.id for e in events}  # a set difference: the ids published and now free
+    retired = {i: keys for i, keys in ((i, _keys(previous[i])) for i in sorted(gone)) if keys}
     if not retired:
         return events
     by_key: dict[str, list[str]] = {}

@@ -204,7 +204,15 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     mentions = [m for a in analyses for m in a.mentions]
     jobs = jobs if len(mentions) >= FORK_MIN_MENTIONS else 1
     articles = {a.article.slug: a.article for a in analyses}
-    timexes = {a.article.slug: _Timexes(a.timexes) for a in analyses}
+    by_slug = {a.article.slug: a for a in analyses}
+    timexes: dict[str, _Timexes] = {}  # an article's, made when an event is made from it (timexes_of)
+
+    def timexes_of(slug: str) -> _Timexes:
+        got = timexes.get(slug)
+        if got is None:
+            got = timexes[slug] = _Timexes(by_slug[slug].timexes)
+        return got
+
     scored: Scored | None = None
     edges: dict[tuple[int, int], float]
     before: list[When] = []  # the mentions' dates the record was made with (redated)
@@ -241,8 +249,20 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     # this order: so the topic's words are its
     topic_words = known.topic if known is not None else None
     clusters = []
-    # the span of a date (a day, a week...) -> article -> how many events of that span it reports
-    reports: dict[tuple[date, date], Counter] = defaultdict(Counter)
+    # the span of a date (a day, a week...) -> the clusters of that span (their places in `clusters`)
+    spans: dict[tuple[date, date], list[int]] = defaultdict(list)
+    # the span of a date -> article -> how many events of that span it reports: counted when an event of
+    # the span is made (`reports`), as a merge that makes a few events again needs a few spans' counts
+    reports: dict[tuple[date, date], Counter] = {}
+
+    def reports_of(span: tuple[date, date]) -> Counter:
+        got = reports.get(span)
+        if got is None:
+            got = reports[span] = Counter()
+            for k in spans[span]:
+                got.update({m.article for m in clusters[k][0]})
+        return got
+
     # After a redating, with the preview's record (its events in memory): a group of unmoved mentions
     # that is a recorded group takes that group's order and its event's date, the same mentions' (the
     # unchanged articles' analyses are the very same objects), instead of sorting and dating it again
@@ -269,8 +289,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                                                  mentions[i].article, mentions[i].sentence_index))
             ms = [mentions[i] for i in ids]
             when = best_when([m.when for m in ms])
+        spans[(when.start, when.end)].append(len(clusters))
         clusters.append((ms, when, ids))
-        reports[(when.start, when.end)].update({m.article for m in ms})
 
     def made(ms: list[Mention], when: When, ids: list[int]) -> Made:
         if not topic:
@@ -280,8 +300,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         r, anchor = ms[rep], _anchor(ms, articles)
         return Made(
             rep=rep, titled=_best_titled(ms, rep, when, index, topic[0]), anchor=anchor,
-            summary=summary_text(r, timexes[r.article].within(r.start, r.end), when, summary),
-            salience=round(salience(when, ms, articles, reports[(when.start, when.end)], coverage)
+            summary=summary_text(r, timexes_of(r.article).within(r.start, r.end), when, summary),
+            salience=round(salience(when, ms, articles, reports_of((when.start, when.end)), coverage)
                            * topic[0].closeness(ms), 3),
             entities=entities, named=tuple(dict.fromkeys((*entities, *_entities(ms, index, every=True)))),
             tags=tuple(sorted({t for m in ms for t in articles[m.article].tags})),

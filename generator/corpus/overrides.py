@@ -19,6 +19,7 @@ are errors naming the file and line.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import os
 import re
 import stat
@@ -330,5 +331,10 @@ def apply_overrides(events: list[Event], overrides: list[Override], report: Repo
     if problems:
         raise BuildError(problems)
     visible = [e for e in current.values() if not e.hidden]
-    visible.sort(key=lambda e: (*order(e), e.id))
-    return visible
+    keys = list(map(order, visible))
+    if all(map(operator.lt, keys, keys[1:])):
+        # in order already, no two alike (the merge's events, sorted by the same keys, when no override
+        # moved one): a pass that checks, where sorting by (key, id) took 0.2 s at 10,000 articles
+        return visible
+    ids = [e.id for e in visible]  # unique: ties end there
+    return [visible[i] for i in sorted(range(len(visible)), key=lambda i: (keys[i], ids[i]))]
