@@ -248,7 +248,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     # a record that serves (changed_articles, redated_articles) was made of mentions with these words, in
     # this order: so the topic's words are its
     topic_words = known.topic if known is not None else None
-    clusters = []
+    clusters: list[tuple[list[Mention], When, list[int]]] = []
     # the span of a date (a day, a week...) -> the clusters of that span (their places in `clusters`)
     spans: dict[tuple[date, date], list[int]] = defaultdict(list)
     # the span of a date -> article -> how many events of that span it reports: counted when an event of
