@@ -58,6 +58,13 @@ def _merges(project: Path, known, kept: bool = False):
 
         assert record.events is not None and record.order is not None and len(record.order) == len(record.events)
         assert all(record.order_of(e) == listing_order(e) for e in record.events)
+        # the events in the site's order (a stable sort of the clusters' events by their keys), which the
+        # next merge places the events it makes again among, and each group's mentions
+        assert record.ranked is not None and record.members is not None
+        assert [id(e) for e in record.ranked] == [id(e) for e in sorted(record.events, key=listing_order)]
+        every = [m for a in analyses for m in a.mentions]
+        assert all(len(ms) == len(g) and all(m is every[i] for m, i in zip(ms, g, strict=True))
+                   for ms, g in zip(record.members, record.groups, strict=True))
         # and each group's places in ascending order, which the next merge finds its clusters by
         assert record.ascending == tuple(tuple(sorted(g)) for g in record.groups)
         assert record.scored.edges == anew.scored.edges and record.scored.whens == anew.scored.whens
@@ -209,6 +216,39 @@ def test_a_record_serves_edits_that_move_dates(corpus, cap, kept, request, monke
         assert events == fresh
     finally:
         path.write_text(original)
+
+
+def test_events_made_again_are_placed_as_a_full_sort_places_them(generated):
+    """merge._sorted_again (the record's order, and only the events made now
+    placed among the rest) gives a full stable sort's order, equal keys
+    included (copies that differ in id alone), and each event's key; the
+    record's events no longer in use leave the keys."""
+    import dataclasses
+    import random
+
+    from generator.corpus import merge
+    from generator.corpus.salience import listing_order
+
+    config, resources, analyses, keys = _analysed(generated)
+    events, _, _ = pipeline.merge_corpus(analyses, resources, config, 1)
+    rng = random.Random(7)
+    base = [*events, *(dataclasses.replace(e, id=e.id + "-copy") for e in events[::9])]
+    rng.shuffle(base)  # the clusters' order is not the site's
+    assert len({listing_order(e) for e in base}) < len(base)  # equal keys among them
+    record = merge_record.MergeRecord("", "", (), (), (), (), (), events=tuple(base),
+                                      order={id(e): listing_order(e) for e in base},
+                                      ranked=tuple(sorted(base, key=listing_order)))
+    for trial in range(20):
+        now, reused = list(base), list(base)
+        for k in rng.sample(range(len(base)), 1 + trial):
+            twin = rng.choice(base)  # an event made again, sometimes with another's very key
+            now[k] = dataclasses.replace(twin if rng.random() < 0.5 else now[k], summary=f"again {trial}")
+            reused[k] = None
+        got = merge._sorted_again(now, reused, record)
+        assert got is not None
+        placed, keys_of = got
+        assert [id(e) for e in placed] == [id(e) for e in sorted(now, key=listing_order)]
+        assert keys_of == {id(e): listing_order(e) for e in now}
 
 
 def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tmp_path):

@@ -49,7 +49,7 @@ from typing import Any, NamedTuple
 
 from ..analysis.names import Gazetteer
 from ..cache_file import save_json
-from ..model import Analysis, Event
+from ..model import Analysis, Event, Mention
 from .clustering import Scored
 from .entities import EntityIndex
 from .salience import listing_order
@@ -104,6 +104,13 @@ class MergeRecord:
     # each group's places in ascending order, as the clustering gives them (in memory only): the next
     # merge finds the recorded groups among its clusters without sorting 65,000 groups again
     ascending: tuple[tuple[int, ...], ...] | None = field(default=None, compare=False)
+    # each group's mentions (in memory only, with `events`): the next merge takes a recorded group's
+    # list instead of making 65,000 lists again
+    members: tuple[list[Mention], ...] | None = field(default=None, compare=False)
+    analyses: tuple[Analysis, ...] | None = field(default=None, compare=False)  # whose mentions `members` holds
+    # `events` in the site's order (their keys: `order`; in memory only): the next merge sorts only the
+    # events it makes again into them (merge._sorted_again)
+    ranked: tuple[Event, ...] | None = field(default=None, compare=False)
 
     def order_of(self, e: Event) -> tuple:
         """salience.listing_order(e), from `order` when `e` is one of `events`."""
