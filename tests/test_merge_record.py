@@ -251,6 +251,27 @@ def test_events_made_again_are_placed_as_a_full_sort_places_them(generated):
         assert keys_of == {id(e): listing_order(e) for e in now}
 
 
+def test_the_overrides_order_ties_by_id_as_a_full_sort(generated):
+    """apply_overrides, given events in order but for their ties (the merge's,
+    no override), orders each run of equal keys by id only: the order of
+    sorting them all by (key, id)."""
+    import dataclasses
+    import random
+
+    from generator.corpus.overrides import apply_overrides
+    from generator.corpus.salience import listing_order
+    from generator.errors import Report
+
+    config, resources, analyses, keys = _analysed(generated)
+    events, _, _ = pipeline.merge_corpus(analyses, resources, config, 1)
+    rng = random.Random(3)
+    copies = [dataclasses.replace(e, id=f"{e.id}-{c}") for e in events[::7] for c in "zab"]
+    given = sorted([*events, *copies], key=lambda e: (listing_order(e), rng.random()))  # ties in any order
+    assert len({listing_order(e) for e in given}) < len(given)
+    got = apply_overrides(list(given), [], Report())
+    assert [e.id for e in got] == [e.id for e in sorted(given, key=lambda e: (listing_order(e), e.id))]
+
+
 def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tmp_path):
     config, resources, analyses, keys = _analysed(generated)
     _, _, record = pipeline.merge_corpus(analyses, resources, config, 1, keys)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import operator
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from datetime import date
@@ -19,7 +18,7 @@ from ..temporal import Timex, When
 from .clustering import Features, Scored, cluster_scored, features, recluster, scored_from, similarity
 from .entities import EntityIndex
 from .merge_record import Made, MergeRecord
-from .salience import Coverage, listing_order, salience
+from .salience import Coverage, listing_order, order_ties, salience
 from .summary import SummaryRules, plainness, position, summary_text
 from .topic import Topic
 
@@ -386,20 +385,17 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
     for e in known.events:
         if id(e) not in place:
             del keys_of[id(e)]  # the record's event no longer in use: its identity may be another's soon
-    kept = [e for e in known.ranked if id(e) in place]
+    kept = [e for e in known.ranked if id(e) in place] if len(place) < len(known.ranked) else list(known.ranked)
     keys = [keys_of[id(e)] for e in kept]
-    where = [place[id(e)] for e in kept]
-    if any(map(operator.eq, keys, keys[1:])):  # equal keys: in the clusters' order (stable), as a full sort
-        runs = sorted(range(len(kept)), key=lambda n: (keys[n], where[n]))
-        kept, keys, where = [kept[n] for n in runs], [keys[n] for n in runs], [where[n] for n in runs]
-    new = sorted((listing_order(events[k]), k) for k in fresh)
-    for key, k in new:  # each placed among the ones placed before it: after its equals of earlier clusters
-        n = bisect_left(keys, key)
-        while n < len(keys) and keys[n] == key and where[n] < k:
+    # equal keys: in the clusters' order (a stable sort's), each run of them sorted by its clusters' places
+    order_ties(kept, keys, lambda e: place[id(e)])
+    where = {**place, **{id(events[k]): k for k in fresh}}.__getitem__
+    for key, k in sorted((listing_order(events[k]), k) for k in fresh):
+        n = bisect_left(keys, key)  # after its equals of earlier clusters
+        while n < len(keys) and keys[n] == key and where(id(kept[n])) < k:
             n += 1
         kept.insert(n, events[k])
         keys.insert(n, key)
-        where.insert(n, k)
         keys_of[id(events[k])] = key
     return kept, keys_of
 

@@ -35,7 +35,7 @@ from ..errors import BuildError, Problem, Report
 from ..inputs import override_files
 from ..model import Event, Source
 from ..temporal import calendar
-from .salience import listing_order
+from .salience import listing_order, order_ties
 
 ALLOWED = {"event", "match", "title", "summary", "date", "hidden", "merge", "tags"}
 MATCH_KEYS = {"date", "contains"}
@@ -332,9 +332,11 @@ def apply_overrides(events: list[Event], overrides: list[Override], report: Repo
         raise BuildError(problems)
     visible = [e for e in current.values() if not e.hidden]
     keys = list(map(order, visible))
-    if all(map(operator.lt, keys, keys[1:])):
-        # in order already, no two alike (the merge's events, sorted by the same keys, when no override
-        # moved one): a pass that checks, where sorting by (key, id) took 0.2 s at 10,000 articles
+    if all(map(operator.le, keys, keys[1:])):
+        # in order already (the merge's events, sorted by the same keys, when no override moved one): a
+        # pass that checks, and each run of equal keys sorted by id, where sorting every event by
+        # (key, id) took 0.2 s at 10,000 articles
+        order_ties(visible, keys, lambda e: e.id)
         return visible
     ids = [e.id for e in visible]  # unique: ties end there
     return [visible[i] for i in sorted(range(len(visible)), key=lambda i: (keys[i], ids[i]))]

@@ -5,8 +5,11 @@ and the order of the events listed under one date."""
 from __future__ import annotations
 
 import bisect
+import operator
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from ..model import Article, Event, Mention
 from ..temporal import When
@@ -108,3 +111,17 @@ def listing_order(e: Event) -> tuple:
     """The order of the site's lists of events: by date; within one date,
     by day_order (for a day), then salience (coarser dates) and title."""
     return (e.when.sort_key(), -day_order(e), -e.salience, e.title)
+
+
+def order_ties(items: list, keys: list, by: Callable[[Any], Any]) -> None:
+    """Sort each run of equal `keys` (sorted already, one per item) in
+    place by `by`: what a full sort by (key, by) would do, in a pass over
+    the keys, for a list that is in order but for its ties (the merge's
+    events, of which few share a key)."""
+    for n in [n for n, same in enumerate(map(operator.eq, keys, keys[1:])) if same]:
+        if n == 0 or keys[n - 1] != keys[n]:  # a run's start
+            end = n + 1
+            while end + 1 < len(keys) and keys[end + 1] == keys[n]:
+                end += 1
+            items[n:end + 1] = sorted(items[n:end + 1], key=by)
+
