@@ -80,6 +80,7 @@ class Inputs:
     # taken before a build with work to do reads anything (as_read): what it was given, for
     # own_pages.py's record, even if a file is saved again while it runs
     rest: str = ""  # the build key of every input but the article files
+    scanned: inputs.Scan | None = field(default=None, compare=False)  # the content folder's scan (read_content)
     article_digests: dict[str, str] = field(default_factory=dict)  # article file -> SHA-256 ("": unreadable)
 
     def as_read(self, config: SiteConfig, files: FileDigests) -> Inputs:
@@ -233,12 +234,14 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
 def current_inputs(config: SiteConfig, options: str, with_search: bool, files: FileDigests) -> Inputs:
     """Every file the output depends on and the key they make together; an
     unchanged file's digest comes from `files` (no read)."""
-    articles = inputs.article_files(config.content_dir, config.root)
+    scanned = inputs.scan_articles(config.content_dir, config.root)  # once a build: read_content takes it too
+    articles = inputs.article_files(config.content_dir, config.root, scanned)
     listed: list[str | Path] = [*inputs.template_files(inputs.template_dirs(config.templates_dir)),
                                 *articles, *inputs.override_files(config.content_dir)]
     fingerprint = inputs.resources_fingerprint(config)  # the resource files' bytes: nothing is compiled
+    files.stats.clear()  # the stats this build's key is made of, which reading the articles takes (state.py)
     return Inputs(listed, articles, fingerprint, options, with_search,
-                  freshness.build_key(config, fingerprint, listed, options, files))
+                  freshness.build_key(config, fingerprint, listed, options, files), scanned=scanned)
 
 
 def _unchanged(config: SiteConfig, report: Report, summary: dict, timer: Timer) -> BuildResult:

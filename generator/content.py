@@ -28,7 +28,7 @@ from dateutil import parser as dateparser
 
 from .config import LimitSettings
 from .errors import BuildError, Problem, Report
-from .inputs import kind_of_file, scan_articles
+from .inputs import Scan, kind_of_file, scan_articles
 from .links import sanitised_url
 from .model import Article
 
@@ -426,10 +426,16 @@ def parse_article(raw: bytes, display: Path, rel: Path, report: Report, limits: 
 
 
 def read_content(content_dir: Path, report: Report, drafts: bool = False, limits: LimitSettings | None = None,
-                 project_root: Path | None = None, read=read_article) -> list[Article]:
+                 project_root: Path | None = None, read=None, scanned: Scan | None = None) -> list[Article]:
     """Every article, sorted by slug; all file errors are reported together.
-    `read` is read_article or one that remembers files (generator.state)."""
-    files, problems = scan_articles(content_dir, project_root)
+    `read` is read_article or one that remembers files (generator.state),
+    given a file's path as a string. `scanned`: scan_articles' result, if
+    the build took it already (build.current_inputs)."""
+    files, problems = scanned if scanned is not None else scan_articles(content_dir, project_root)
+    problems = list(problems)
+    if read is None:
+        def read(path: str, content_root: Path, report: Report, limits: LimitSettings | None = None) -> Article:
+            return read_article(Path(path), content_root, report, limits)
     articles: list[Article] = []
     for path in files:
         try:

@@ -39,6 +39,9 @@ class FileDigests:
     def __init__(self, table: dict[str, tuple[Signature, bytes]] | None = None):
         self.table = table or {}
         self.read = 0  # files read this build (for tests and the benchmarks)
+        # path -> the stat taken when the build's key was made (build.current_inputs clears it first): the
+        # reader of the articles takes an article file's from here (state.BuildState.reader), once
+        self.stats: dict[str, os.stat_result] = {}
         self.changed = False
 
     def feed(self, h, paths) -> None:
@@ -49,7 +52,7 @@ class FileDigests:
             name = str(path)
             h.update(f"\0{name}\0".encode("utf-8", "surrogateescape"))
             try:
-                st = os.stat(path)
+                st = self.stats[name] = os.stat(path)
             except OSError:
                 h.update(b"-")
                 continue

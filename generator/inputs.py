@@ -44,14 +44,16 @@ def check_content_folder(config: SiteConfig) -> None:
                              "<content>/articles/"))
 
 
-def scan_articles(content_dir: Path, project_root: Path | None = None) -> tuple[list[Path], list[Problem]]:
+Scan = tuple[list[str], list[Problem]]  # the article files (sorted) and the entries that cannot be one
+
+
+def scan_articles(content_dir: Path, project_root: Path | None = None) -> Scan:
     """The article files under content/articles/ and the problems of the
     entries that cannot be one (_scan)."""
-    files, problems = _scan(content_dir, project_root)
-    return [Path(f) for f in files], problems
+    return _scan(content_dir, project_root)
 
 
-def _scan(content_dir: Path, project_root: Path | None = None) -> tuple[list[str], list[Problem]]:
+def _scan(content_dir: Path, project_root: Path | None = None) -> Scan:
     """The article files under content/articles/, sorted, and a problem for
     each entry that cannot be one: a folder or a FIFO named *.md, a symlink
     that points outside the project (or the content folder) or in a loop, a
@@ -114,12 +116,13 @@ def _scan(content_dir: Path, project_root: Path | None = None) -> tuple[list[str
     return files, problems
 
 
-def article_files(content_dir: Path, project_root: Path | None = None) -> list[str]:
+def article_files(content_dir: Path, project_root: Path | None = None, scanned: Scan | None = None) -> list[str]:
     """Every path under content/articles/ that names an article file, readable
     or not (the build key hashes them; read_content reports the bad ones).
     Strings, not Paths: at 10,000 articles making the Paths costs more than
-    the up-to-date check's hashing."""
-    files, problems = _scan(content_dir, project_root)
+    the up-to-date check's hashing. `scanned`: scan_articles' result, if
+    taken already."""
+    files, problems = scanned if scanned is not None else _scan(content_dir, project_root)
     if not problems:
         return files  # already in order
     return sorted(files + [str(p.path) for p in problems if p.path is not None], key=lambda f: f.split(os.sep))

@@ -26,6 +26,7 @@ from .draft import DraftBasis
 from .early_pages import article_pages
 from .errors import BuildError, Problem, Report
 from .file_digests import FileDigests
+from .inputs import Scan
 from .manifest_memo import Manifests
 from .model import Analysis, Event
 from .publish import NewSite, publish
@@ -67,7 +68,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     timer.lap("resources")
 
     articles, analyses, keys = read_and_analyse(config, options, resources, report, timer, kept,
-                                                remembered=state is not None)
+                                                remembered=state is not None, scanned=found.scanned)
 
     published = history.published(manifest)
     settings = merge_settings(resources, config)
@@ -203,7 +204,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
 
 def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resources, report: Report, timer: Timer,
-                     kept: BuildState, remembered: bool) -> tuple[list, list[Analysis], list[str]]:
+                     kept: BuildState, remembered: bool, scanned: Scan | None = None
+                     ) -> tuple[list, list[Analysis], list[str]]:
     """The articles, their analyses and the analyses' cache keys: the preview's in memory (`remembered`:
     `kept` lives on between builds), then the on-disk cache; the command
     line's article index finds an unchanged file's article in its cached
@@ -214,7 +216,8 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     index_file = config.root / ".cache" / "article-index.json"
     index = ArticleIndex.load(index_file) if not remembered and options.use_cache else None
     reader = kept.reader(freshness.code_fingerprint(PARSE_CODE), store, index)
-    articles = content.read_content(config.content_dir, report, options.drafts, config.limits, config.root, reader)
+    articles = content.read_content(config.content_dir, report, options.drafts, config.limits, config.root, reader,
+                                    scanned)
     reader.forget_unseen()
     timer.lap("read")
 

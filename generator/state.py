@@ -193,13 +193,16 @@ class BuildState:
         visited: set[str] = set()
         now = time.time_ns()
 
-        def read(path: Path, content_root: Path, report: Report, limits: LimitSettings | None = None) -> Article:
+        stats = self.files.stats if self.files is not None else {}
+
+        def read(path: str | Path, content_root: Path, report: Report, limits: LimitSettings | None = None) -> Article:
             name = str(path)
             visited.add(name)
             try:
-                st = os.stat(path)
+                # the stat the build's key was made with (its digest is the key's), else one now
+                st = stats.pop(name, None) or os.stat(path)
             except OSError:
-                return read_article(path, content_root, report, limits)  # it says what is wrong
+                return read_article(Path(path), content_root, report, limits)  # it says what is wrong
             sig, how = signature(st), f"{content_root}|{limits!r}|{parse_code}"
             known = self.articles.get(name)
             if known is not None and known[0] == sig and known[1] == how:
@@ -210,7 +213,7 @@ class BuildState:
                     article, warnings = got
                 else:
                     own = Report()
-                    article = read_article(path, content_root, own, limits)
+                    article = read_article(Path(path), content_root, own, limits)
                     warnings = own.warnings
                 if settled(st, now):
                     self.articles[name] = (sig, how, article, warnings)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass
+from itertools import compress
 
 from ..model import Event
 
@@ -71,7 +72,9 @@ def keep_ids(previous: Record, events: list[Event]) -> list[Event]:
     """Events that hold most of the sentences of an id published before and
     no longer in use keep that id: an edit to an event's first sentence, or
     the arrival of an earlier report, then changes no URL at all."""
-    gone = previous.keys() - {e.id for e in events}  # a set difference: the ids published and now free
+    ids = [e.id for e in events]
+    now = set(ids)
+    gone = previous.keys() - now  # a set difference: the ids published and now free
     retired = {i: keys for i, keys in ((i, _keys(previous[i])) for i in sorted(gone)) if keys}
     if not retired:
         return events
@@ -80,9 +83,10 @@ def keep_ids(previous: Record, events: list[Event]) -> list[Event]:
         for k in keys:
             by_key.setdefault(k, []).append(old_id)
     claims: list[tuple[float, str, int]] = []
-    for n, e in enumerate(events):
-        if e.id in previous:
-            continue  # its own id was published: it keeps it
+    # the events whose own id was not published (one that was keeps it), found in C
+    unpublished = now - previous.keys()
+    for n in compress(range(len(ids)), map(unpublished.__contains__, ids)):
+        e = events[n]
         counts = Counter(old for k in e.mentions for old in by_key.get(k, ()))
         for old_id, shared in counts.items():
             if shared * 2 > len(retired[old_id]):  # most of the old event's sentences are here
@@ -93,4 +97,7 @@ def keep_ids(previous: Record, events: list[Event]) -> list[Event]:
         if n not in renamed and old_id not in used:
             renamed[n] = old_id
             used.add(old_id)
-    return [dataclasses.replace(e, id=renamed[n]) if n in renamed else e for n, e in enumerate(events)]
+    out = list(events)
+    for n, old_id in renamed.items():
+        out[n] = dataclasses.replace(events[n], id=old_id)
+    return out
