@@ -68,6 +68,7 @@ def _merges(project: Path, known, kept: bool = False):
         # and each group's places in ascending order, which the next merge finds its clusters by
         assert record.ascending == tuple(tuple(sorted(g)) for g in record.groups)
         assert record.scored.edges == anew.scored.edges and record.scored.whens == anew.scored.whens
+        assert record.scored.days in (None, clustering._days(record.scored.whens))  # moved as the dates moved
         # the buckets moved from the record's are those of the mentions now
         if record.scored.buckets is not None:
             assert record.scored.buckets == clustering._buckets(record.scored.feats, record.scored.whens)
@@ -249,6 +250,41 @@ def test_events_made_again_are_placed_as_a_full_sort_places_them(generated):
         placed, keys_of = got
         assert [id(e) for e in placed] == [id(e) for e in sorted(now, key=listing_order)]
         assert keys_of == {id(e): listing_order(e) for e in now}
+
+
+def test_a_topic_moved_is_the_topic_of_the_mentions_now(generated):
+    """Topic.moved (the preview's merge after a redating) gives the days,
+    their centroids and every closeness a topic made anew of the mentions
+    now gives, with centroids and closenesses worked out before the move;
+    and leaves the topic it was moved from as it was."""
+    import dataclasses
+    import random
+
+    from generator.corpus.topic import Topic
+
+    config, resources, analyses, keys = _analysed(generated)
+    mentions = [m for a in analyses for m in a.mentions]
+    topic = Topic(mentions)
+    day_mentions = [m for m in mentions if m.when.precision == "day"]
+    for m in day_mentions[::3]:  # worked out before: kept for the days nothing moved into or out of
+        topic.day_closeness(m, m.when.value[:10])
+        topic.closeness([m])
+    before_days = {day: list(places) for day, places in topic._dated.items()}
+    rng = random.Random(5)
+    dirty = rng.sample(range(len(mentions)), 40)
+    now = list(mentions)
+    for d in dirty:  # another mention's date: a day (the same or another) or a coarser one
+        other = mentions[rng.randrange(len(mentions))].when
+        now[d] = dataclasses.replace(mentions[d], timex=dataclasses.replace(mentions[d].timex, when=other))
+    moved = topic.moved(now, dirty, [m.when for m in mentions])
+    fresh = Topic(now, topic.words)
+    assert moved._dated == fresh._dated and moved._dated != before_days
+    assert all(moved.day_centroid(day) == fresh.day_centroid(day) for day in fresh._dated)
+    for m in [*now[::2], *(now[d] for d in dirty)]:
+        assert moved.closeness([m]) == fresh.closeness([m])
+        for day in {m.when.value[:10], mentions[0].when.value[:10]}:
+            assert moved.day_closeness(m, day) == fresh.day_closeness(m, day)
+    assert topic._dated == before_days  # the topic moved from is as it was
 
 
 def test_the_overrides_order_ties_by_id_as_a_full_sort(generated):

@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import filterfalse
 from operator import itemgetter
 
 from ..analysis.words import Vocab, is_event_noun, stem
@@ -195,6 +196,8 @@ class Scored:
     # the groups these pairs made (_groups: each in place order, in the order of their first
     # mentions): the next recluster joins again only the pairs near what it changed (_regrouped)
     groups: list[tuple[int, ...]] | None = None
+    # each of `whens`' first and last day numbers (_days): the next recluster moves the dirty ones'
+    days: tuple[list[int], list[int]] | None = None
 
 
 def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab,
@@ -223,7 +226,7 @@ def cluster_scored(mentions: list[Mention], index: EntityIndex, threshold: float
 
     scored = [s for part in map_parts(score, -(-len(pairs) // PAIR_PART), jobs) for s in part]
     groups = _groups(mentions, scored)
-    kept = Scored({(a, b): sim for sim, a, b in scored}, idf, weight, feats, whens, groups=groups)
+    kept = Scored({(a, b): sim for sim, a, b in scored}, idf, weight, feats, whens, groups=groups, days=days)
     return groups, kept
 
 
@@ -331,8 +334,18 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     The groups are then joined from all the pairs, as cluster_scored does:
     the same groups, in the same order."""
     feats = known.feats
-    whens = [m.when for m in mentions]
-    days = _days(whens)
+    # the dates now: the record's, but for the dirty mentions' (every other mention is of an article
+    # whose analysis is the record's, at the same place), where reading 100,000 mentions' dates and
+    # working their days out took 0.1 s at 10,000 articles
+    whens = list(known.whens)
+    for d in dirty:
+        whens[d] = mentions[d].when
+    if known.days is not None:
+        days = (list(known.days[0]), list(known.days[1]))
+        for d in dirty:
+            days[0][d], days[1][d] = whens[d].start.toordinal(), whens[d].end.toordinal()
+    else:
+        days = _days(whens)
     buckets = _buckets(feats, whens) if known.buckets is None else _moved(known.buckets, feats, known.whens, whens,
                                                                          dirty)
     before = {d: _years(known.whens[d]) for d in dirty}
@@ -355,12 +368,10 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     for ids in _by_article(mentions, edited).values():
         _article_pairs(mentions, ids, candidates.add)
     changed = set(dirty)  # both mentions of every pair dropped, added or scored again (_regrouped)
-    edges = {}
-    for p, sim in known.edges.items():
-        if p[0] in dirty or p[1] in dirty:
-            changed.update(p)
-        else:
-            edges[p] = sim
+    edges = dict(known.edges)  # less the pairs with a dirty mention, found in C (100,000 pairs at 10,000 articles)
+    for p in list(filterfalse(dirty.isdisjoint, known.edges)):
+        del edges[p]
+        changed.update(p)
     if crossed_up:
         own: dict[str, set[tuple[int, int]]] = {}
         for p in [p for p in edges if p[0] in crossed_up and p[1] in crossed_up]:
@@ -374,7 +385,7 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     edges.update({(a, b): sim for sim, a, b in scorer.scores(sorted(candidates))})
     groups = _groups(mentions, [(sim, a, b) for (a, b), sim in edges.items()]) if known.groups is None \
         else _regrouped(mentions, edges, known.groups, changed)
-    return groups, Scored(edges, known.idf, known.weight, feats, whens, buckets, groups)
+    return groups, Scored(edges, known.idf, known.weight, feats, whens, buckets, groups, days)
 
 
 def _buckets(feats: list[Features], whens: list[When]) -> dict[tuple[str, int], list[int]]:

@@ -299,7 +299,11 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
 
     def made(ms: list[Mention], when: When, ids: list[int]) -> Made:
         if not topic:
-            topic.append(Topic(mentions, topic_words))
+            # after a redating whose unmoved mentions are the record's very objects (`members`), the
+            # record's topic with the moved mentions' days moved
+            kept_topic = known.made_topic if known is not None and members is not None and before else None
+            topic.append(kept_topic.moved(mentions, dirty, before) if kept_topic is not None
+                         else Topic(mentions, topic_words))
         rep = _representative(ms, when, index, topic[0], summary, [feats[i] for i in ids])
         entities = _entities(ms, index)
         r, anchor = ms[rep], _anchor(ms, articles)
@@ -361,7 +365,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              _ascending(groups, known, changed) if keep_scored else None,
                              members=tuple(ms for ms, _, _ in clusters) if keep_scored else None,
                              analyses=tuple(analyses) if keep_scored else None,
-                             ranked=tuple(events) if keep_scored else None)
+                             ranked=tuple(events) if keep_scored else None,
+                             made_topic=topic[0] if keep_scored and topic else None)
     return assign_ids(events), record
 
 

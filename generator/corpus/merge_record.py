@@ -53,7 +53,7 @@ from ..model import Analysis, Event, Mention
 from .clustering import Scored
 from .entities import EntityIndex
 from .salience import listing_order
-from .topic import TopicWords
+from .topic import Topic, TopicWords
 
 FORMAT = 3  # 2: each event's id base (Made.slug); 3: the clustering's scored pairs
 
@@ -108,6 +108,9 @@ class MergeRecord:
     # list instead of making 65,000 lists again
     members: tuple[list[Mention], ...] | None = field(default=None, compare=False)
     analyses: tuple[Analysis, ...] | None = field(default=None, compare=False)  # whose mentions `members` holds
+    # the corpus's topic as the merge made it (in memory only, when it made one): a redating's merge
+    # moves the dirty mentions' days in it (Topic.moved) instead of making it anew
+    made_topic: Topic | None = field(default=None, compare=False)
     # `events` in the site's order (their keys: `order`; in memory only): the next merge sorts only the
     # events it makes again into them (merge._sorted_again)
     ranked: tuple[Event, ...] | None = field(default=None, compare=False)
