@@ -69,6 +69,17 @@ def _merges(project: Path, known, kept: bool = False):
         assert record.ascending == tuple(tuple(sorted(g)) for g in record.groups)
         assert record.scored.edges == anew.scored.edges and record.scored.whens == anew.scored.whens
         assert record.scored.days in (None, clustering._days(record.scored.whens))  # moved as the dates moved
+        if record.scored.near is not None:  # each mention's partners, updated where pairs came and went
+            partners: dict[int, set[int]] = {}
+            for a, b in record.scored.edges:
+                partners.setdefault(a, set()).add(b)
+                partners.setdefault(b, set()).add(a)
+            assert {i: set(js) for i, js in record.scored.near.items()} == partners
+        if record.scored.was is not None:  # a group kept whole is the one at that place in the last groups
+            assert known is not None and known.scored is not None and known.scored.groups is not None
+            assert all(j is None or known.scored.groups[j] == g
+                       for g, j in zip(record.scored.groups, record.scored.was, strict=True))
+            assert any(j is not None for j in record.scored.was)
         # the buckets moved from the record's are those of the mentions now
         if record.scored.buckets is not None:
             assert record.scored.buckets == clustering._buckets(record.scored.feats, record.scored.whens)

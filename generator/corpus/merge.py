@@ -217,6 +217,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     edges: dict[tuple[int, int], float]
     before: list[When] = []  # the mentions' dates the record was made with (redated)
     dirty: set[int] = set()
+    places: list[int | None] | None = None  # a redating's: each cluster's place in the record, if known (recluster)
     if known is not None and changed is not None and sum(map(len, known.groups)) == len(mentions):
         owner = [i for i, a in enumerate(analyses) for _ in a.mentions]
         groups: list = list(known.groups)
@@ -237,6 +238,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                                 for k, (o, m) in enumerate(zip(owner, mentions, strict=True))])
         before = base.whens
         groups, scored = recluster(mentions, index, threshold, vocab, base, dirty)
+        # each group's place in the record when it is a recorded group of unmoved mentions (the record's
+        # groups are the clustering's it reclustered from: base.groups, in the record's order)
+        places = scored.was if base.groups is not None else None
         feats, edges = scored.feats, scored.edges
     else:
         known, changed = None, None
@@ -271,7 +275,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     # order -> its place in the record (the preview's record keeps them: MergeRecord.ascending). `taken`:
     # each cluster's place in the record when it is a recorded group of unmoved mentions, else None.
     in_record: dict[tuple[int, ...], int] = {}
-    if known is not None and changed is None:
+    if known is not None and changed is None and places is None:
         ascending = known.ascending if known.ascending is not None else [tuple(sorted(g)) for g in known.groups]
         in_record = {g: k for k, g in enumerate(ascending)}
     taken: list[int | None] = []
@@ -280,8 +284,11 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     members = known.members if known is not None and known.analyses is not None and len(known.analyses) == len(
         analyses) and all(a is b or o in (redated or ()) for o, (a, b) in enumerate(zip(known.analyses, analyses,
                                                                                      strict=True))) else None
-    for ids in groups:
-        k = in_record.get(tuple(ids)) if in_record and dirty.isdisjoint(ids) else None
+    for n, ids in enumerate(groups):
+        if places is not None:
+            k = places[n]  # (a recorded group that holds a moved mention is one of the region's: None)
+        else:
+            k = in_record.get(tuple(ids)) if in_record and dirty.isdisjoint(ids) else None
         taken.append(k)
         if k is not None and known is not None and known.events is not None:
             ids, when = known.groups[k], known.events[k].when
