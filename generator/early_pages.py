@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import SiteConfig
+from .corpus.merge import mention_key
 from .model import Analysis, Event
 from .render import TemplateProblem, Templates
 from .site.articles import ArticleLinks, Citations, article_view
@@ -46,8 +47,13 @@ def article_pages(config: SiteConfig, analyses: list[Analysis], events: list[Eve
         return {}
     urls = Urls(config)
     # the events citing them, in the site's order: what site.articles.article_links and Citations
-    # find for these articles from every event (an event lists each source article once)
-    citing = [e for e in events if any(s.article in wanted for s in e.sources)]
+    # find for these articles from every event (an event lists each source article once). An event
+    # cites an article when it holds one of the article's mentions (its sources are its mentions'
+    # articles; an override that merges events joins both): one set test an event, where going
+    # through every event's sources took 60 ms at 10,000 articles; an edited event is asked its sources
+    theirs = {mention_key(m) for a in wanted.values() for m in a.mentions}
+    citing = [e for e in events
+              if not theirs.isdisjoint(e.mentions) or (e.edited and any(s.article in wanted for s in e.sources))]
     citations = Citations.of(citing, urls)
     briefs: dict[str, list[EventBrief]] = {slug: [] for slug in wanted}
     for e in citing:

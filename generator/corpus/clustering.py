@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import filterfalse
+from itertools import compress, filterfalse
 from operator import itemgetter
 
 from ..analysis.words import Vocab, is_event_noun, stem
@@ -329,13 +330,21 @@ def _regrouped(mentions: list[Mention], edges: dict[tuple[int, int], float], gro
             region.add(i)
             todo.extend(near.get(i, ()))
     inner = [(edges[(a, b)], a, b) for a in region for b in near.get(a, ()) if a < b]
-    kept = [(g, j) for j, g in enumerate(groups) if g[0] not in region]  # a group lies wholly in a part or out
+    # a group lies wholly in a part or out: the last groups out of the region are kept, in their order
+    # (found in C: 65,000 groups at 10,000 articles), and the region's groups placed among them
+    inside = list(map(region.__contains__, map(_FIRST, groups)))
+    places: list[int | None] = list(compress(range(len(groups)), map(operator.not_, inside)))
+    out = list(map(groups.__getitem__, places))  # type: ignore[arg-type]
+    firsts = list(map(_FIRST, out))
     # a group of the region that is one of the last groups and holds no moved mention keeps its place
     moved = changed if moved is None else moved
-    same = {g: j for j, g in enumerate(groups) if g[0] in region and moved.isdisjoint(g)}
-    again = [(g, same.get(g)) for g in _groups(mentions, inner, sorted(region))]
-    joined = sorted([*kept, *again], key=lambda gj: gj[0][0])
-    return [g for g, _ in joined], [j for _, j in joined], near
+    same = {groups[j]: j for j in compress(range(len(groups)), inside) if moved.isdisjoint(groups[j])}
+    for g in _groups(mentions, inner, sorted(region)):  # each after the groups that begin before it
+        n = bisect.bisect_left(firsts, g[0])
+        out.insert(n, g)
+        firsts.insert(n, g[0])
+        places.insert(n, same.get(g))
+    return out, places, near
 
 
 def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab, known: Scored,
