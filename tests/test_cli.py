@@ -125,7 +125,7 @@ def _build_in_terminal(project, *extra, env_extra=None):
 def test_progress_bar_on_long_builds_quiet_with_flag_and_in_ci(tmp_path):
     corpus = tmp_path / "corpus"
 
-    make_corpus(200, "plain", corpus, "Progress")
+    make_corpus(400, "plain", corpus, "Progress")  # stages of over a second on a fast machine too
     (corpus / "site.toml").write_text('title = "Progress"\nsearch = false\n')
     bar = re.compile(r"(analysing|rendering): +\d+%\|")  # a stage that ran over a second shows a tqdm bar
     shown = _build_in_terminal(corpus)
