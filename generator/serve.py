@@ -39,6 +39,7 @@ This is the only module that imports livereload and tornado.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import functools
 import gc
 import ipaddress
@@ -70,6 +71,7 @@ from .watching import Snapshot, Watcher, rescan, scan
 from .write import WriteStats
 
 DRAFT_WAIT = 1.0  # seconds the rebuild waits for an open page to load a saved article's draft
+EARLY_WAIT = 0.3  # and, once it handed a saved article's rebuilt page over, for a page to load that (_hand_over)
 # and then for it to paint the draft: the page paints some 15 ms after it is sent the draft
 # (benchmarks/preview.py), in the browser's own processes, so the rebuild (one core here) waits
 # little; a dated edit's rebuilt page (early_pages.py) is what the editor waits for then
@@ -510,12 +512,28 @@ async def _rebuild_once(state: PreviewState, loop) -> None:
 
 
 def _hand_over(state: PreviewState, loop, started: int, began: float, pages: dict[str, bytes]) -> None:
-    """From the build's thread: the saved articles' rebuilt pages, to show now (show_early).
-    A loop closed meanwhile (the server stopping) shows nothing, and the build goes on."""
+    """From the build's thread: the saved articles' rebuilt pages, to show
+    now (show_early); the build then waits, at most EARLY_WAIT, for an open
+    page to fetch one and paint it, as a rebuild waits for a draft's
+    (_page_shown): the rest of the build holds the interpreter, and the
+    server, answering the page between its turns, took a few tenths of a
+    second at 10,000 articles. A loop closed or stopped meanwhile (the
+    server stopping) shows nothing, and the build goes on."""
+    showing = _show_early_and_wait(state, started, began, pages)
     try:
-        loop.call_soon_threadsafe(show_early, state, started, began, pages)
+        shown = asyncio.run_coroutine_threadsafe(showing, loop)
     except RuntimeError:
-        pass
+        showing.close()  # never to run
+        return
+    try:
+        shown.result(timeout=EARLY_WAIT + PAINT_SECONDS)
+    except (TimeoutError, concurrent.futures.CancelledError):
+        shown.cancel()
+
+
+async def _show_early_and_wait(state: PreviewState, started: int, began: float, pages: dict[str, bytes]) -> None:
+    show_early(state, started, began, pages)
+    await _page_shown(state, EARLY_WAIT)
 
 
 def show_early(state: PreviewState, started: int, began: float, pages: dict[str, bytes]) -> None:
@@ -567,16 +585,16 @@ def _read_page(path: Path) -> bytes | None:
         return None
 
 
-async def _page_shown(state: PreviewState) -> None:
+async def _page_shown(state: PreviewState, limit: float = DRAFT_WAIT) -> None:
     """Wait until an open page has the newest draft (it swapped the draft
     in, or reloaded and its reload client, which runs at the end of the
     page, connected again with it) and a moment to paint it, or at most
-    DRAFT_WAIT: the rebuild takes the interpreter and the cores, and would
-    slow the page the editor is waiting for."""
+    `limit` seconds: the rebuild takes the interpreter and the cores, and
+    would slow the page the editor is waiting for."""
     if state.page_shown.is_set():
         return
     try:
-        async with asyncio.timeout(DRAFT_WAIT):
+        async with asyncio.timeout(limit):
             await state.page_shown.wait()
             await asyncio.sleep(PAINT_SECONDS)
     except TimeoutError:
