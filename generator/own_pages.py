@@ -382,6 +382,9 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
             if not record.files[name][1]:
                 files[name] = (now.get(name, ""), "")
         save(path, replace(record, files=files, manifest=stats.manifest))
+    for name, _, key in changed:  # the edited articles' earlier analyses, which no build reads now, let go
+        if record.files[name][1] != key:
+            kept.analyses.pop(record.files[name][1], None)
     if state is not None and state.draft is None:
         state.draft = DraftBasis(config, resources, Urls(config), None, record.built, GENERATOR,
                                  read_links=partial(record.article_links, path.parent))

@@ -92,24 +92,26 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
     to_record: list = []  # the merge record to write (below, once the early pages are shown)
 
-    events, index = kept.merge(analyses, settings, merge_anew)
-    events = history.keep_ids(published, events)
-    record = kept.merge_record  # the preview's knows the sort keys of the events it holds
-    events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report,
-                             record.order_of if record is not None else listing_order)
-    timer.lap("merge")
-    if state is not None and state.show_early is not None and state.early_files:
-        # the preview: the saved articles' pages, final now, shown before the rest is built (early_pages.py)
-        saved_pages = article_pages(config, analyses, events, state.early_files, GENERATOR,
-                                    config.root / ".cache" / "templates" if options.use_cache else None)
-        if saved_pages:
-            state.show_early(saved_pages)
-    kept.retired = None
-    for save in to_record:
-        # in a child, beside the planning: encoding in this process held the interpreter (10,000
-        # articles: about a second on a slow machine), before the pages or, after the switch, the
-        # preview's next save. Forked after the early pages: forking a big process takes 0.1 s.
-        writing.append(forked.in_child(save))
+    try:
+        events, index = kept.merge(analyses, settings, merge_anew)
+        events = history.keep_ids(published, events)
+        record = kept.merge_record  # the preview's knows the sort keys of the events it holds
+        events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report,
+                                 record.order_of if record is not None else listing_order)
+        timer.lap("merge")
+        if state is not None and state.show_early is not None and state.early_files:
+            # the preview: the saved articles' pages, final now, shown before the rest is built (early_pages.py)
+            saved_pages = article_pages(config, analyses, events, state.early_files, GENERATOR,
+                                        config.root / ".cache" / "templates" if options.use_cache else None)
+            if saved_pages:
+                state.show_early(saved_pages)
+    finally:  # (an override's error too: the merge is done, and its record serves the next build)
+        kept.retired = None
+        for save in to_record:
+            # in a child, beside the planning: encoding in this process held the interpreter (10,000
+            # articles: about a second on a slow machine), before the pages or, after the switch, the
+            # preview's next save. Forked after the early pages: forking a big process takes 0.1 s.
+            writing.append(forked.in_child(save))
 
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)

@@ -529,25 +529,29 @@ def _hand_over(state: PreviewState, loop, started: int, began: float, pages: dic
         shown.result(timeout=EARLY_WAIT + PAINT_SECONDS)
     except (TimeoutError, concurrent.futures.CancelledError):
         shown.cancel()
+    except Exception as exc:  # showing failed: the pages are the rebuild's to write, and it goes on
+        print(f"[serve] the saved articles' rebuilt pages could not be shown early: {exc!r}", file=sys.stderr,
+              flush=True)
 
 
 async def _show_early_and_wait(state: PreviewState, started: int, began: float, pages: dict[str, bytes]) -> None:
-    show_early(state, started, began, pages)
-    await _page_shown(state, EARLY_WAIT)
+    if show_early(state, started, began, pages):
+        await _page_shown(state, EARLY_WAIT)
 
 
-def show_early(state: PreviewState, started: int, began: float, pages: dict[str, bytes]) -> None:
+def show_early(state: PreviewState, started: int, began: float, pages: dict[str, bytes]) -> bool:
     """Serve the saved articles' rebuilt pages (early_pages.py) as drafts
     are served, and tell the open pages, while the rest of the site is
     built: a dated edit's page shows its new links without waiting for the
     whole site. A page whose draft is of a save made after the rebuild
     began (`started`, the version then) keeps it: the rebuild read the
     older text. One the page shows already (its draft was this page) is
-    not sent again. The rebuild's end takes them away with the drafts."""
+    not sent again. The rebuild's end takes them away with the drafts.
+    Whether any page was sent."""
     fresh = {rel: data for rel, data in pages.items()
              if state.drafted.get(rel, 0) <= started and state.drafts.get(rel) != data}
     if not fresh:
-        return
+        return False
     state.version += 1
     state.drafts.update(fresh)
     state.drafted.update(dict.fromkeys(fresh, state.version))
@@ -557,6 +561,7 @@ def show_early(state: PreviewState, started: int, began: float, pages: dict[str,
         state.page_shown.set()
     print(f"[serve] the rebuilt page of {len(fresh)} saved article(s) shown {time.perf_counter() - began:.3f} s "
           "into the rebuild, before the rest of the site", flush=True)
+    return True
 
 
 def drafts_were_the_rebuild(state: PreviewState, shown: dict[str, bytes], before: dict[str, bytes | None]) -> bool:

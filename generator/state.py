@@ -100,7 +100,7 @@ class MemoryCache(Cache):
     def forget_unused(self) -> None:
         """Keep only this build's analyses: a long preview session does not grow.
         The ones let go (an edited article's earlier analysis) stay in
-        `forgotten` for this build's merge (BuildState.earlier_analysis)."""
+        `forgotten` for this build's merge (BuildState.earlier)."""
         self.forgotten = {k: self.memory.pop(k) for k in [k for k in self.memory if k not in self.used]}
 
 
@@ -143,11 +143,12 @@ class BuildState:
         """The per-article cache with this state's analyses in front of it,
         for the own-pages check and the full build alike: an analysis the
         check made is the build's without a second decoding (12 ms at every
-        dated save in the preview). Only the first cache of a process
-        that writes cleans the folder's strays (Cache.clean_strays, a scan
-        of every entry: 30 ms at 1,000 articles, at each preview save
-        before): a killed build's temporary file waits for the next
-        command-line build or preview session."""
+        dated save in the preview). Only the first cache of this state
+        (the preview's session, or one command-line build) that cleans
+        cleans the folder's strays (Cache.clean_strays, a scan of every
+        entry: 30 ms at 1,000 articles, at each preview save before): a
+        killed build's temporary file waits for the next command-line
+        build or preview session."""
         return MemoryCache(folder, writable, self.analyses, readable=readable, cleaning=self)
 
     def resources_for(self, config: SiteConfig, fingerprint: str, cache: Path | None, readable: bool = True

@@ -230,6 +230,41 @@ def test_a_record_serves_edits_that_move_dates(corpus, cap, kept, request, monke
         path.write_text(original)
 
 
+def test_the_record_s_own_objects_serve_a_redating_as_in_the_preview(generated):
+    """As in the preview, whose unchanged articles' analyses are the very
+    objects of the last merge: a redating's merge takes the record's lists
+    of a group's mentions and its topic, moved (Topic.moved), and gives the
+    events of merging anew, redating after redating (the topic moved from a
+    moved one)."""
+    config, resources, analyses, keys = _analysed(generated)
+    _, _, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=True)
+    path, sentence, expression = _dated_sentence(generated, pipeline.merge_corpus(analyses, resources, config, 1)[0])
+    place = _articles(generated).index(path)
+    original = path.read_text()
+    year = re.search(r"\d{4}", expression)
+    assert year and record is not None
+    earlier = Cache(generated / ".cache" / "articles", writable=False).get
+    try:
+        for shift in (2, 3, 0):
+            path.write_text(original.replace(sentence, sentence.replace(
+                expression, expression.replace(year.group(), str(int(year.group()) + shift)))))
+            _, _, fresh_analyses, fresh_keys = _analysed(generated)
+            # the unchanged articles' analyses are the record's objects; the edited one's is new
+            now = [fresh_analyses[k] if k == place else a for k, a in enumerate(analyses)]
+            keys = [fresh_keys[k] if k == place else key for k, key in enumerate(keys)]
+            topic_before = record.made_topic
+            events, _, record = pipeline.merge_corpus(now, resources, config, 1, keys, record, earlier,
+                                                      keep_scored=True)
+            anew, _, _ = pipeline.merge_corpus(now, resources, config, 1)
+            assert events == anew
+            assert record is not None and record.members is not None and record.analyses is not None
+            assert record.made_topic is not None and topic_before is not None
+            assert record.made_topic._single is topic_before._single  # moved, not made anew
+            analyses = now
+    finally:
+        path.write_text(original)
+
+
 def test_events_made_again_are_placed_as_a_full_sort_places_them(generated):
     """merge._sorted_again (the record's order, and only the events made now
     placed among the rest) gives a full stable sort's order, equal keys

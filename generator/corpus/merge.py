@@ -386,13 +386,14 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
     the record, or None for one made now): those keep their order, and only
     the events made now are placed among them. Sorting 65,000 events by
     their keys took 0.15 to 0.2 s of each preview merge at 10,000 articles.
-    None when the record has no order to give (one read from disk)."""
+    None when the record has no order to give (one read from disk), or
+    when more than one event in 32 is made again (a full sort is cheaper)."""
     if known.ranked is None or known.order is None or known.events is None:
         return None
     place = {id(e): k for k, e in enumerate(reused) if e is not None}  # a reused event -> its cluster's place
     fresh = [k for k, e in enumerate(reused) if e is None]
-    if len(fresh) * 4 > len(events):
-        return None  # most made again: sort them all
+    if len(fresh) * 32 > len(events):
+        return None  # many made again: sort them all (each placed by an insertion costs a pass over the list)
     keys_of = dict(known.order)
     for e in known.events:
         if id(e) not in place:

@@ -125,4 +125,3 @@ def order_ties(items: list, keys: list, by: Callable[[Any], Any]) -> None:
             while end + 1 < len(keys) and keys[end + 1] == keys[n]:
                 end += 1
             items[n:end + 1] = sorted(items[n:end + 1], key=by)
-

@@ -94,8 +94,13 @@ class Topic:
         preview's merge, which keeps the topic: making it anew walked
         100,000 mentions at 10,000 articles). The days the dirty mentions
         left or entered lose what was worked out of them; the rest is kept
-        (a mention's closeness to the corpus reads its words alone). This
-        topic is left as it was: a build that fails goes on with it."""
+        (a mention's closeness to the corpus reads its words alone). What
+        this topic knows stays true: a build that fails goes on with it.
+        The closenesses worked out are shared with the new topic (what
+        either adds is true of both: the days either changes are the new
+        topic's own), and so are the mentions they are kept for, the
+        replaced ones among them (a few a save), so that no id is another
+        mention's; a merge that makes the topic anew lets them go."""
         new = Topic.__new__(Topic)
         new.words, new.idf, new.centroid, new.norm = self.words, self.idf, self.centroid, self.norm
         new.mentions = mentions
@@ -117,7 +122,8 @@ class Topic:
         new._dated = dated
         new._centroids = {day: c for day, c in self._centroids.items() if day not in touched}
         new._day = {day: c for day, c in self._day.items() if day not in touched}
-        # shared: the ids are of mentions either topic holds (_held), and a closeness reads words alone
+        # shared: the ids are of mentions both topics hold (_held), a closeness reads words alone, and
+        # a day's closenesses are shared only for the days neither topic changed (the dicts per day)
         new._single, new._held = self._single, self._held
         return new
 
