@@ -224,7 +224,6 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     timer.lap("read")
 
     analyses = analyse(articles, config, resources, options, report, store, kept.article_keys if remembered else None)
-    kept.forgotten = store.forgotten
     forked.release_free_memory()  # the pool's pickled results, read and dropped: free pages inside the heap
     if not remembered and options.write_output:
         (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)

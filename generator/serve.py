@@ -71,11 +71,11 @@ from .watching import Snapshot, Watcher, rescan, scan
 from .write import WriteStats
 
 DRAFT_WAIT = 1.0  # seconds the rebuild waits for an open page to load a saved article's draft
-EARLY_WAIT = 0.3  # and, once it handed a saved article's rebuilt page over, for a page to load that (_hand_over)
 # and then for it to paint the draft: the page paints some 15 ms after it is sent the draft
 # (benchmarks/preview.py), in the browser's own processes, so the rebuild (one core here) waits
 # little; a dated edit's rebuilt page (early_pages.py) is what the editor waits for then
 PAINT_SECONDS = 0.02
+EARLY_WAIT = 0.3  # seconds the build waits, once it handed a saved article's rebuilt page over, for a page to load it
 OVERLAY_TEMPLATE = "_preview.html"
 PREVIEW_OPTIONS = BuildOptions(drafts=True, use_cache=True, quiet=True, search_index=False, allow_shrink=True)
 MAX_PATH = 2048  # longer request paths are no file of the site

@@ -57,11 +57,12 @@ class MemoryCache(Cache):
     front of it (the analyses are immutable values of their keys)."""
 
     def __init__(self, folder: Path | None, writable: bool, memory: dict[str, Analysis], readable: bool = True,
-                 cleaning: BuildState | None = None):
-        """`cleaning`: the state whose first cache that writes cleans the strays (BuildState.article_cache)."""
+                 state: BuildState | None = None):
+        """`state`: the BuildState it serves (BuildState.article_cache), whose
+        first cache that writes cleans the strays, and which keeps the
+        analyses a build lets go (forget_unused)."""
         super().__init__(folder, writable, readable)
-        self.cleaning = cleaning
-        self.forgotten: dict[str, Analysis] = {}
+        self.state = state
         self.memory = memory if readable else {}
         self.used: set[str] = set()
 
@@ -90,18 +91,20 @@ class MemoryCache(Cache):
         self.key_of[value.article.slug] = k
 
     def clean_strays(self) -> None:
-        if self.cleaning is not None and self.cleaning.strays_cleaned:
+        if self.state is not None and self.state.strays_cleaned:
             self._cleaned = True
             return
-        if self.cleaning is not None:
-            self.cleaning.strays_cleaned = True
+        if self.state is not None:
+            self.state.strays_cleaned = True
         super().clean_strays()
 
     def forget_unused(self) -> None:
         """Keep only this build's analyses: a long preview session does not grow.
-        The ones let go (an edited article's earlier analysis) stay in
-        `forgotten` for this build's merge (BuildState.earlier)."""
-        self.forgotten = {k: self.memory.pop(k) for k in [k for k in self.memory if k not in self.used]}
+        The ones let go (an edited article's earlier analysis) stay in the
+        state's `forgotten` for this build's merge (BuildState.earlier)."""
+        forgotten = {k: self.memory.pop(k) for k in [k for k in self.memory if k not in self.used]}
+        if self.state is not None:
+            self.state.forgotten = forgotten
 
 
 @dataclass
@@ -149,7 +152,7 @@ class BuildState:
         entry: 30 ms at 1,000 articles, at each preview save before): a
         killed build's temporary file waits for the next command-line
         build or preview session."""
-        return MemoryCache(folder, writable, self.analyses, readable=readable, cleaning=self)
+        return MemoryCache(folder, writable, self.analyses, readable=readable, state=self)
 
     def resources_for(self, config: SiteConfig, fingerprint: str, cache: Path | None, readable: bool = True
                       ) -> Resources:

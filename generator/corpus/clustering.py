@@ -411,8 +411,8 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     scorer = _Scorer(mentions, feats, known.idf, known.weight, days, v, index, threshold)
     edges.update({(a, b): sim for sim, a, b in scorer.scores(sorted(candidates))})
     if known.groups is None:
-        return (groups := _groups(mentions, [(sim, a, b) for (a, b), sim in edges.items()])), \
-            Scored(edges, known.idf, known.weight, feats, whens, buckets, groups, days)
+        groups = _groups(mentions, [(sim, a, b) for (a, b), sim in edges.items()])
+        return groups, Scored(edges, known.idf, known.weight, feats, whens, buckets, groups, days)
     near = None
     if known.near is not None:  # the partners of the changed mentions (both of every pair gone or come) anew
         partners: dict[int, set[int]] = defaultdict(set)

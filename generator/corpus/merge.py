@@ -369,7 +369,6 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              scored if keep_scored else None, made_events if keep_scored else None,
                              (topic[0].words if topic else topic_words) if keep_scored else None,
                              keys_of if keep_scored else None,
-                             _ascending(groups, known, changed) if keep_scored else None,
                              members=tuple(ms for ms, _, _ in clusters) if keep_scored else None,
                              analyses=tuple(analyses) if keep_scored else None,
                              ranked=tuple(events) if keep_scored else None,
@@ -416,14 +415,6 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
 def _place(k: int | None) -> int:
     assert k is not None, "a cluster not made again is a recorded group"
     return k
-
-
-def _ascending(groups, known: MergeRecord | None, changed: set[int] | None) -> tuple[tuple[int, ...], ...]:
-    """Each group's places in ascending order, for the record: the clustering's groups are (clustering._groups);
-    the groups of a merge of changed articles are the record's (`known`), whose own serve."""
-    if changed is not None and known is not None:
-        return known.ascending if known.ascending is not None else tuple(tuple(sorted(g)) for g in known.groups)
-    return tuple(tuple(g) for g in groups)
 
 
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],

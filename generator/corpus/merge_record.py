@@ -101,9 +101,6 @@ class MergeRecord:
     # record keeps the events alive): the next merge and the overrides sort the events they take
     # back without working their keys out again (in memory only, with `events`)
     order: dict[int, tuple] | None = field(default=None, compare=False)
-    # each group's places in ascending order, as the clustering gives them (in memory only): the next
-    # merge finds the recorded groups among its clusters without sorting 65,000 groups again
-    ascending: tuple[tuple[int, ...], ...] | None = field(default=None, compare=False)
     # each group's mentions (in memory only, with `events`): the next merge takes a recorded group's
     # list instead of making 65,000 lists again
     members: tuple[list[Mention], ...] | None = field(default=None, compare=False)
@@ -114,6 +111,13 @@ class MergeRecord:
     # `events` in the site's order (their keys: `order`; in memory only): the next merge sorts only the
     # events it makes again into them (merge._sorted_again)
     ranked: tuple[Event, ...] | None = field(default=None, compare=False)
+
+    @property
+    def ascending(self) -> tuple[tuple[int, ...], ...] | None:
+        """Each group's places in ascending order, when the record keeps
+        what the clustering scored (in memory only): its groups, which the
+        record's follow one for one."""
+        return tuple(self.scored.groups) if self.scored is not None and self.scored.groups is not None else None
 
     def order_of(self, e: Event) -> tuple:
         """salience.listing_order(e), from `order` when `e` is one of `events`."""
