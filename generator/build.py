@@ -195,7 +195,7 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
     inputs.check_content_folder(config)
 
     with_search = options.search_index and options.write_output and config.search and search.available()
-    found = current_inputs(config, f"{options.drafts}|{with_search}", with_search, files)
+    found = current_inputs(config, f"{options.drafts}|{with_search}", with_search, files, state)
     if state is None and options.write_output:
         files.save(digests_file, {str(p) for p in found.files})
     if options.skip_unchanged and options.use_cache and options.write_output:
@@ -231,17 +231,29 @@ def build(config: SiteConfig, options: BuildOptions = BuildOptions(), state: Bui
         return pipeline.run(config, options, state, files, found, report, timer, kept)
 
 
-def current_inputs(config: SiteConfig, options: str, with_search: bool, files: FileDigests) -> Inputs:
+def current_inputs(config: SiteConfig, options: str, with_search: bool, files: FileDigests,
+                   state: BuildState | None = None) -> Inputs:
     """Every file the output depends on and the key they make together; an
-    unchanged file's digest comes from `files` (no read)."""
-    scanned = inputs.scan_articles(config.content_dir, config.root)  # once a build: read_content takes it too
+    unchanged file's digest comes from `files` (no read). The preview's
+    `state` gives the last build's scan of the articles when its watcher
+    says what changed since (article_scan.py), and keeps this one's."""
+    from .article_scan import ArticleScan  # (standard library only, as this module)
+
+    content = str(config.content_dir)
+    taken = state.scan.now(content, state.changes) if state is not None and state.scan is not None else None
+    # once a build: read_content takes it too
+    scanned, known = taken if taken is not None else (inputs.scan_articles(config.content_dir, config.root), None)
     articles = inputs.article_files(config.content_dir, config.root, scanned)
     listed: list[str | Path] = [*inputs.template_files(inputs.template_dirs(config.templates_dir)),
                                 *articles, *inputs.override_files(config.content_dir)]
     fingerprint = inputs.resources_fingerprint(config)  # the resource files' bytes: nothing is compiled
     files.stats.clear()  # the stats this build's key is made of, which reading the articles takes (state.py)
-    return Inputs(listed, articles, fingerprint, options, with_search,
-                  freshness.build_key(config, fingerprint, listed, options, files), scanned=scanned)
+    key = freshness.build_key(config, fingerprint, listed, options, files, known)
+    if state is not None:
+        stats = files.stats
+        state.scan = ArticleScan(content, scanned, {a: stats[a] for a in scanned.files if a in stats})
+        state.changes = None  # taken: the preview names the changes again for its next build
+    return Inputs(listed, articles, fingerprint, options, with_search, key, scanned=scanned)
 
 
 def _unchanged(config: SiteConfig, report: Report, summary: dict, timer: Timer) -> BuildResult:

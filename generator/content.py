@@ -431,7 +431,7 @@ def read_content(content_dir: Path, report: Report, drafts: bool = False, limits
     `read` is read_article or one that remembers files (generator.state),
     given a file's path as a string. `scanned`: scan_articles' result, if
     the build took it already (build.current_inputs)."""
-    files, problems = scanned if scanned is not None else scan_articles(content_dir, project_root)
+    files, problems, _ = scanned if scanned is not None else scan_articles(content_dir, project_root)
     problems = list(problems)
     if read is None:
         def read(path: str, content_root: Path, report: Report, limits: LimitSettings | None = None) -> Article:

@@ -44,15 +44,18 @@ class FileDigests:
         self.stats: dict[str, os.stat_result] = {}
         self.changed = False
 
-    def feed(self, h, paths) -> None:
+    def feed(self, h, paths, taken: dict[str, os.stat_result] | None = None) -> None:
         """Feed each file's path and digest to `h` (freshness.hash_files' rules:
-        a missing file and a file that is not a regular file count by their kind)."""
+        a missing file and a file that is not a regular file count by their kind).
+        `taken`: a stat of some of the files, taken for this build already
+        (the preview's: state.ArticleScan), instead of one now."""
         now = time.time_ns()
+        stats = taken or {}
         for path in paths:
             name = str(path)
             h.update(f"\0{name}\0".encode("utf-8", "surrogateescape"))
             try:
-                st = self.stats[name] = os.stat(path)
+                st = self.stats[name] = stats.get(name) or os.stat(path)
             except OSError:
                 h.update(b"-")
                 continue

@@ -90,15 +90,16 @@ def article_key(article: Article, base: str) -> str:
 
 
 def build_key(config: SiteConfig, resources_fingerprint: str, inputs: list[str | Path], options: str,
-              digests=None) -> str:
+              digests=None, stats: dict | None = None) -> str:
     """One hash of everything the output depends on; `inputs` are the files
     the build reads (templates, static files, content, overrides), each by
     its SHA-256, which `digests` (file_digests.FileDigests) keeps for files whose
-    stat signature has not changed since they were last read."""
+    stat signature has not changed since they were last read (`stats`: some
+    files' stat, taken for this build already)."""
     h = hashlib.sha256()
     where = dataclasses.replace(config, output_dir=Path("."))  # where it goes is not an input
     h.update(f"{code_fingerprint()}|{resources_fingerprint}|{where!r}|{options}".encode())
-    (digests if digests is not None else FileDigests()).feed(h, inputs)
+    (digests if digests is not None else FileDigests()).feed(h, inputs, stats)
     return h.hexdigest()
 
 

@@ -17,6 +17,7 @@ import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import EntitySettings, SiteConfig
 from .errors import BuildError, Problem
@@ -44,7 +45,12 @@ def check_content_folder(config: SiteConfig) -> None:
                              "<content>/articles/"))
 
 
-Scan = tuple[list[str], list[Problem]]  # the article files (sorted) and the entries that cannot be one
+class Scan(NamedTuple):
+    """The content folder's article files (sorted) and the entries that cannot be one."""
+
+    files: list[str]
+    problems: list[Problem]
+    linked: bool = False  # a symlink was followed: a change there is not a change of an entry listed here
 
 
 def scan_articles(content_dir: Path, project_root: Path | None = None) -> Scan:
@@ -63,11 +69,12 @@ def _scan(content_dir: Path, project_root: Path | None = None) -> Scan:
     directory entry, without a stat of its own."""
     folder = content_dir / "articles"
     if not folder.is_dir():
-        return [], []
+        return Scan([], [])
     roots = tuple(sorted({os.path.realpath(content_dir), os.path.realpath(project_root or content_dir)}))
     files: list[str] = []
     problems: list[Problem] = []
     seen_dirs = {os.path.realpath(folder)}
+    linked = False
     hint_link = "replace the symlink with the file itself, inside the project"
     stack = [str(folder)]
     while stack:  # depth first, folders in name order (as os.walk with sorted folder names)
@@ -102,6 +109,7 @@ def _scan(content_dir: Path, project_root: Path | None = None) -> Scan:
                     continue
                 seen_dirs.add(real)
                 subdirs.append(full)
+                linked = linked or e.is_symlink()
                 continue
             if not name.endswith(ARTICLE_SUFFIXES):
                 continue
@@ -111,9 +119,10 @@ def _scan(content_dir: Path, project_root: Path | None = None) -> Scan:
                 problems.append(problem)
             else:
                 files.append(e.path)
+                linked = linked or not plain
         stack.extend(reversed(subdirs))
     files.sort(key=lambda f: f.split(os.sep))  # the order of Path objects (by component), without making them
-    return files, problems
+    return Scan(files, problems, linked)
 
 
 def article_files(content_dir: Path, project_root: Path | None = None, scanned: Scan | None = None) -> list[str]:
@@ -122,7 +131,7 @@ def article_files(content_dir: Path, project_root: Path | None = None, scanned: 
     Strings, not Paths: at 10,000 articles making the Paths costs more than
     the up-to-date check's hashing. `scanned`: scan_articles' result, if
     taken already."""
-    files, problems = scanned if scanned is not None else _scan(content_dir, project_root)
+    files, problems, _ = scanned if scanned is not None else _scan(content_dir, project_root)
     if not problems:
         return files  # already in order
     return sorted(files + [str(p.path) for p in problems if p.path is not None], key=lambda f: f.split(os.sep))

@@ -96,8 +96,10 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         events, index = kept.merge(analyses, settings, merge_anew)
         events = history.keep_ids(published, events)
         record = kept.merge_record  # the preview's knows the sort keys of the events it holds
+        # (the record's keys are of its events in their order, which keep_ids keeps: it only renames)
         events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report,
-                                 record.order_of if record is not None else listing_order)
+                                 record.order_of if record is not None else listing_order,
+                                 record.ranked_keys if record is not None else None)
         timer.lap("merge")
         if state is not None and state.show_early is not None and state.early_files:
             # the preview: the saved articles' pages, final now, shown before the rest is built (early_pages.py)

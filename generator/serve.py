@@ -59,6 +59,7 @@ import jinja2
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 
+from .article_scan import Changes
 from .build import BuildOptions, build, fewer_collections
 from .config import load_config
 from .draft import DraftBasis, draft_pages
@@ -107,6 +108,9 @@ class PreviewState:
     drafting: asyncio.Lock = field(default_factory=asyncio.Lock)  # one draft (or warming) at a time
     last_saved: list[Path] = field(default_factory=list)  # the articles saved last (warmed after a rebuild)
     saved_since: list[Path] = field(default_factory=list)  # the articles saved since the last rebuild began
+    # every watched path changed since the last rebuild began (None: not known, as before the first
+    # rebuild's scan): the next build stats again only those of its articles (article_scan.py)
+    changed_since: set[str] | None = None
     early_made: dict[str, int] = field(default_factory=dict)  # output path -> version of its early page (show_early)
     freeze_gc: bool = False  # between builds, keep the collector off what a build left (rebuild)
 
@@ -434,6 +438,8 @@ async def _watch_once(state: PreviewState, loop) -> None:
     found = time.time()
     changed = sorted({path for path, _ in set(current.items()) ^ set(state.snapshot.items())})
     before, state.snapshot = state.snapshot, current
+    if state.changed_since is not None:
+        state.changed_since.update(changed)
     saved = saved_articles(state, set(changed), before, current)
     drafted = await _draft(state, loop, saved, current, found) if saved else False
     if saved:
@@ -493,6 +499,9 @@ async def _rebuild_once(state: PreviewState, loop) -> None:
     print("[serve] rebuilding", flush=True)
     # the saved articles' pages, handed over by the build once the events are merged (early_pages.py)
     state.kept.early_files, state.saved_since = state.saved_since, []
+    if state.changed_since is not None:
+        state.kept.changes = Changes(frozenset(map(str, state.watcher.roots)), frozenset(state.changed_since))
+    state.changed_since = set()
     state.kept.show_early = functools.partial(_hand_over, state, loop, started, time.perf_counter())
     try:
         await loop.run_in_executor(None, rebuild, state)
@@ -710,6 +719,7 @@ def serve(args) -> int:
         print(f"[serve] WARNING: listening on {args.host}: anyone who can reach this machine can read the preview",
               file=sys.stderr)
     state.snapshot = scan(state.watched_roots())
+    state.changed_since = set()  # from this snapshot: the first build scans everything after it
     if not rebuild(state) and not (output / "index.html").exists():
         output.mkdir(parents=True, exist_ok=True)
     app = make_app(state, args.host, args.port)

@@ -47,6 +47,7 @@ from .site.export_entries import EntryMemo
 from .site.memo import PlanMemo
 
 if TYPE_CHECKING:
+    from .article_scan import ArticleScan, Changes
     from .corpus.merge_record import MergeRecord
     from .draft import DraftBasis
     from .render import ViewTokens
@@ -133,6 +134,10 @@ class BuildState:
     common: CommonWords = field(default_factory=lambda: CommonWords())  # the corpus's lower-case words
     forgotten: dict[str, Analysis] = field(default_factory=dict)  # the analyses the last build let go (earlier)
     strays_cleaned: bool = False  # a per-article cache of these builds cleaned its strays (article_cache)
+    # the preview's: the last build's scan of the content folder, and the changes its watcher saw since
+    # that build began (None: not known), which the next build takes and clears (article_scan.py)
+    scan: ArticleScan | None = None
+    changes: Changes | None = None
 
     def earlier(self, folder: Path) -> Callable[[str], Analysis | None]:
         """An analysis by its cache key, for the merge (merge_record.py asks
@@ -198,6 +203,7 @@ class BuildState:
         now = time.time_ns()
 
         stats = self.files.stats if self.files is not None else {}
+        hows: dict[tuple[int, int], tuple[Path, LimitSettings | None, str]] = {}  # how the articles are read
 
         def read(path: str | Path, content_root: Path, report: Report, limits: LimitSettings | None = None) -> Article:
             name = str(path)
@@ -207,7 +213,12 @@ class BuildState:
                 st = stats.pop(name, None) or os.stat(path)
             except OSError:
                 return read_article(Path(path), content_root, report, limits)  # it says what is wrong
-            sig, how = signature(st), f"{content_root}|{limits!r}|{parse_code}"
+            # (the same folder and limits for every article of a build: their repr made once)
+            known_how = hows.get((id(content_root), id(limits)))
+            if known_how is None:
+                known_how = hows[(id(content_root), id(limits))] = (
+                    content_root, limits, f"{content_root}|{limits!r}|{parse_code}")
+            sig, how = signature(st), known_how[2]
             known = self.articles.get(name)
             if known is not None and known[0] == sig and known[1] == how:
                 article, warnings = known[2], known[3]

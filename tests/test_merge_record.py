@@ -268,8 +268,8 @@ def test_the_record_s_own_objects_serve_a_redating_as_in_the_preview(generated):
 def test_events_made_again_are_placed_as_a_full_sort_places_them(generated):
     """merge._sorted_again (the record's order, and only the events made now
     placed among the rest) gives a full stable sort's order, equal keys
-    included (copies that differ in id alone), and each event's key; the
-    record's events no longer in use leave the keys."""
+    included (copies that differ in id alone), each event's key, and the
+    keys in that order; the record's events no longer in use leave the keys."""
     import dataclasses
     import random
 
@@ -293,9 +293,10 @@ def test_events_made_again_are_placed_as_a_full_sort_places_them(generated):
             reused[k] = None
         got = merge._sorted_again(now, reused, record)
         assert got is not None
-        placed, keys_of = got
+        placed, keys_of, keys = got
         assert [id(e) for e in placed] == [id(e) for e in sorted(now, key=listing_order)]
         assert keys_of == {id(e): listing_order(e) for e in now}
+        assert keys == [listing_order(e) for e in placed]  # (apply_overrides takes them: MergeRecord.ranked_keys)
 
 
 def test_a_topic_moved_is_the_topic_of_the_mentions_now(generated):
@@ -336,7 +337,7 @@ def test_a_topic_moved_is_the_topic_of_the_mentions_now(generated):
 def test_the_overrides_order_ties_by_id_as_a_full_sort(generated):
     """apply_overrides, given events in order but for their ties (the merge's,
     no override), orders each run of equal keys by id only: the order of
-    sorting them all by (key, id)."""
+    sorting them all by (key, id); given the events' keys too, the same."""
     import dataclasses
     import random
 
@@ -350,8 +351,14 @@ def test_the_overrides_order_ties_by_id_as_a_full_sort(generated):
     copies = [dataclasses.replace(e, id=f"{e.id}-{c}") for e in events[::7] for c in "zab"]
     given = sorted([*events, *copies], key=lambda e: (listing_order(e), rng.random()))  # ties in any order
     assert len({listing_order(e) for e in given}) < len(given)
-    got = apply_overrides(list(given), [], Report())
-    assert [e.id for e in got] == [e.id for e in sorted(given, key=lambda e: (listing_order(e), e.id))]
+    want = [e.id for e in sorted(given, key=lambda e: (listing_order(e), e.id))]
+    assert [e.id for e in apply_overrides(list(given), [], Report())] == want
+    # given their keys too (the preview's merge record's, MergeRecord.ranked_keys): the same, none computed
+    ranked_keys = tuple(listing_order(e) for e in given)
+    assert [e.id for e in apply_overrides(list(given), [], Report(), None, ranked_keys)] == want  # type: ignore
+    # a hidden event (no override hides one now; in case): the keys are not taken, and it is left out
+    hidden = [dataclasses.replace(given[5], hidden=True), *given[:5], *given[6:]]
+    assert given[5].id not in [e.id for e in apply_overrides(hidden, [], Report(), listing_order, ranked_keys)]
 
 
 def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tmp_path):

@@ -39,7 +39,11 @@ def _keys(entry: dict[str, object]) -> set[str]:
 def published(manifest: dict) -> Record:
     """The history a build manifest holds ({} when it holds none, or garbage)."""
     ids = manifest.get("ids")
-    return {k: v for k, v in ids.items() if isinstance(k, str) and isinstance(v, dict)} if isinstance(ids, dict) else {}
+    if not isinstance(ids, dict):
+        return {}
+    if set(map(type, ids)) <= {str} and set(map(type, ids.values())) <= {dict}:
+        return dict(ids)  # a sound one, checked in C (65,000 ids at 10,000 articles, at every preview save)
+    return {k: v for k, v in ids.items() if isinstance(k, str) and isinstance(v, dict)}
 
 
 def record(previous: Record, events: list[Event]) -> Record:

@@ -8,7 +8,10 @@ import dataclasses
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import date
+from itertools import accumulate, chain, compress, repeat
+from operator import attrgetter, is_, is_not, itemgetter
 
 from ..analysis.words import Vocab
 from ..content import slugify
@@ -201,7 +204,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     made again from the mentions), and the events made, which the next
     merge takes back for the clusters it does not make again (at 10,000
     articles some 65,000 events, a second of making)."""
-    mentions = [m for a in analyses for m in a.mentions]
+    mentions = list(chain.from_iterable(map(_MENTIONS, analyses)))  # in C: some 150,000 at 10,000 articles
     jobs = jobs if len(mentions) >= FORK_MIN_MENTIONS else 1
     articles = {a.article.slug: a.article for a in analyses}
     by_slug = {a.article.slug: a for a in analyses}
@@ -219,15 +222,15 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     dirty: set[int] = set()
     places: list[int | None] | None = None  # a redating's: each cluster's place in the record, if known (recluster)
     if known is not None and changed is not None and sum(map(len, known.groups)) == len(mentions):
-        owner = [i for i, a in enumerate(analyses) for _ in a.mentions]
+        owner = _owners(analyses)
         groups: list = list(known.groups)
         feats: list[Features] | _LazyFeatures = _LazyFeatures(mentions, index)  # the changed events' only
         scored = known.scored  # the same mentions' words, dates and names: the same pairs
         edges = scored.edges if scored is not None else {(a, b): sim for a, b, sim in known.edges}
     elif known is not None and redated is not None and sum(map(len, known.groups)) == len(mentions):
         changed = None
-        owner = [i for i, a in enumerate(analyses) for _ in a.mentions]
-        dirty = {k for k, o in enumerate(owner) if o in redated}
+        owner = _owners(analyses)
+        dirty = _mention_places(analyses, redated)
         if known.scored is not None:
             base = known.scored
         else:  # a record from disk: the pairs, and the rest made again from the mentions' words and names
@@ -334,12 +337,17 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         if known.events is not None:
             reused = [None if k in again else e for k, e in enumerate(known.events)]
     elif known is not None:  # redated
-        again = _made_again(clusters, mentions, known, dirty, before, taken)
-        # (every cluster not made again is a recorded group taken whole: its place in the record is known)
-        found = [made(*c) if i in again else known.made[_place(k)]
-                 for i, (c, k) in enumerate(zip(clusters, taken, strict=True))]
+        again = _made_again(clusters, mentions, known, dirty, before, taken, spans)
+        # every cluster not made again is a recorded group taken whole (its place in the record is known):
+        # the record's parts taken in C, then the clusters made again put in their places
+        places_taken = [k or 0 for k in taken]  # (a None is a cluster made again)
+        found = list(map(known.made.__getitem__, places_taken))
+        for i in sorted(again):
+            found[i] = made(*clusters[i])
         if known.events is not None:
-            reused = [None if i in again else known.events[_place(k)] for i, k in enumerate(taken)]
+            reused = list(map(known.events.__getitem__, places_taken))
+            for i in again:
+                reused[i] = None
     else:
         topic.append(Topic(mentions))  # before any fork: made once, not in every worker
 
@@ -347,37 +355,42 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
             return [made(*c) for c in clusters[n * EVENT_PART:(n + 1) * EVENT_PART]]
 
         found = [m for p in map_parts(part, -(-len(clusters) // EVENT_PART), jobs) for m in p]
-    events = [e if e is not None else _event(ms, when, m, articles, coverage)
-              for (ms, when, _), m, e in zip(clusters, found, reused, strict=True)]
+    events: list[Event] = reused.copy()  # type: ignore[assignment]  # (the Nones are replaced now)
+    for i in compress(range(len(reused)), _nones(reused)):  # the events made now, found in C
+        ms, when, _ = clusters[i]
+        events[i] = _event(ms, when, found[i], articles, coverage)
     made_events = tuple(events)  # in the clusters' order, before their ids
     # sorted (stable) by their keys, the record's for the events it holds (MergeRecord.order_of)
     again_sorted = _sorted_again(events, reused, known) if known is not None else None
     if again_sorted is not None:
-        events, keys_of = again_sorted
+        events, keys_of, ranked_keys = again_sorted
     else:
         order = [known.order_of(e) for e in events] if known is not None else [listing_order(e) for e in events]
-        events = [events[i] for i in sorted(range(len(events)), key=order.__getitem__)]
+        by_key = sorted(range(len(events)), key=order.__getitem__)
+        events = list(map(events.__getitem__, by_key))
         keys_of = {id(e): k for e, k in zip(made_events, order, strict=True)} if keep_scored else {}
+        ranked_keys = list(map(order.__getitem__, by_key))
     record = None
     if keys is not None:
         slugs = (a.article.slug for a in analyses)
         record = MergeRecord(settings, words, tuple(index.canonical.items()), tuple(index.kinds.items()),
                              tuple(zip(slugs, keys, strict=True)),
-                             tuple(tuple(ids) for _, _, ids in clusters), tuple(found),
+                             tuple(map(tuple, map(_IDS, clusters))), tuple(found),
                              () if keep_scored and scored is not None
                              else tuple((a, b, sim) for (a, b), sim in sorted(edges.items())),
                              scored if keep_scored else None, made_events if keep_scored else None,
                              (topic[0].words if topic else topic_words) if keep_scored else None,
                              keys_of if keep_scored else None,
-                             members=tuple(ms for ms, _, _ in clusters) if keep_scored else None,
+                             members=tuple(map(_MEMBERS, clusters)) if keep_scored else None,
                              analyses=tuple(analyses) if keep_scored else None,
                              ranked=tuple(events) if keep_scored else None,
+                             ranked_keys=tuple(ranked_keys) if keep_scored else None,
                              made_topic=topic[0] if keep_scored and topic else None)
     return assign_ids(events), record
 
 
 def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeRecord
-                  ) -> tuple[list[Event], dict[int, tuple]] | None:
+                  ) -> tuple[list[Event], dict[int, tuple], list[tuple]] | None:
     """`events` (in the clusters' order) sorted as sorting them all by their
     keys would (stably: equal keys in the clusters' order), and each one's
     key by its identity; from the record's events in that order (`ranked`)
@@ -389,16 +402,19 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
     when more than one event in 32 is made again (a full sort is cheaper)."""
     if known.ranked is None or known.order is None or known.events is None:
         return None
-    place = {id(e): k for k, e in enumerate(reused) if e is not None}  # a reused event -> its cluster's place
-    fresh = [k for k, e in enumerate(reused) if e is None]
+    fresh = list(compress(range(len(reused)), _nones(reused)))  # the events made now (in C)
+    taken = list(compress(range(len(reused)), map(is_not, reused, repeat(None))))
+    # a reused event -> its cluster's place
+    place = dict(zip(map(id, map(reused.__getitem__, taken)), taken, strict=True))
     if len(fresh) * 32 > len(events):
         return None  # many made again: sort them all (each placed by an insertion costs a pass over the list)
     keys_of = dict(known.order)
     for e in known.events:
         if id(e) not in place:
             del keys_of[id(e)]  # the record's event no longer in use: its identity may be another's soon
-    kept = [e for e in known.ranked if id(e) in place] if len(place) < len(known.ranked) else list(known.ranked)
-    keys = [keys_of[id(e)] for e in kept]
+    kept = (list(compress(known.ranked, map(place.__contains__, map(id, known.ranked))))
+            if len(place) < len(known.ranked) else list(known.ranked))
+    keys = list(map(keys_of.__getitem__, map(id, kept)))
     # equal keys: in the clusters' order (a stable sort's), each run of them sorted by its clusters' places
     order_ties(kept, keys, lambda e: place[id(e)])
     where = {**place, **{id(events[k]): k for k in fresh}}.__getitem__
@@ -409,16 +425,33 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
         kept.insert(n, events[k])
         keys.insert(n, key)
         keys_of[id(events[k])] = key
-    return kept, keys_of
+    return kept, keys_of, keys
 
 
-def _place(k: int | None) -> int:
-    assert k is not None, "a cluster not made again is a recorded group"
-    return k
+_MENTIONS = attrgetter("mentions")
+_MEMBERS, _IDS = itemgetter(0), itemgetter(2)  # of a cluster: (its mentions, its date, their places)
+
+
+def _nones(xs: list) -> Iterator[bool]:
+    """Is each of `xs` None? (in C, for compress)"""
+    return map(is_, xs, repeat(None))
+
+
+def _owners(analyses: list[Analysis]) -> list[int]:
+    """Each mention's article, by its place in `analyses` (the mentions in their order)."""
+    return list(chain.from_iterable(repeat(i, len(a.mentions)) for i, a in enumerate(analyses)))
+
+
+def _mention_places(analyses: list[Analysis], which) -> set[int]:
+    """Where the mentions of the analyses at the places `which` are among
+    the mentions of all `analyses`, in order (merge_recorded's `mentions`)."""
+    starts = list(accumulate((len(a.mentions) for a in analyses), initial=0))
+    return set(chain.from_iterable(range(starts[o], starts[o + 1]) for o in which))
 
 
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],
-                known: MergeRecord, dirty: set[int], before: list[When], taken: list[int | None]) -> set[int]:
+                known: MergeRecord, dirty: set[int], before: list[When], taken: list[int | None],
+                spans: dict[tuple[date, date], list[int]]) -> set[int]:
     """The places of the clusters to make again after mentions (`dirty`)
     moved in time: a cluster that is no recorded group or holds a moved
     mention (`taken`: each cluster's place in the record when it is a
@@ -427,20 +460,24 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     its mentions while one of them moved (salience divides among the span's
     reports); one of a day whose sentences changed (a moved mention's day
     before or after: the day's centroid, which the summary and the day
-    order read). `before`: the mentions' dates when the record was made."""
-    again = {i for i, k in enumerate(taken) if k is None}
-    spans = {(clusters[i][1].start, clusters[i][1].end) for i in again}
+    order read). `before`: the mentions' dates when the record was made.
+    `spans`: the clusters of each span, so no cluster is visited that none
+    of these names (a day's span is that day alone)."""
+    again = set(compress(range(len(taken)), _nones(taken)))
+    changed = {(clusters[i][1].start, clusters[i][1].end) for i in again}  # spans
     # the span each changed group had: a vanished one's, and one's that kept its mentions while one of
     # them moved (its best date, so its span, may move; the span it left counts its reports no more):
     # the recorded groups no cluster took whole
     kept = set(taken)
-    for k, group in enumerate(known.groups):
+    for k in range(len(known.groups)):
         if k not in kept:
-            when = best_when([before[i] for i in group])
-            spans.add((when.start, when.end))
+            when = best_when([before[i] for i in known.groups[k]])
+            changed.add((when.start, when.end))
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}
-    return again | {k for k, (_, when, _) in enumerate(clusters)
-                    if (when.start, when.end) in spans or (when.precision == "day" and when.value[:10] in days)}
+    out = again.union(*(spans.get(span, ()) for span in changed))
+    for day in map(date.fromisoformat, days):  # a day's clusters are of its span (a day's alone)
+        out.update(k for k in spans.get((day, day), ()) if clusters[k][1].precision == "day")
+    return out
 
 
 class _LazyFeatures:

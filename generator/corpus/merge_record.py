@@ -111,6 +111,7 @@ class MergeRecord:
     # `events` in the site's order (their keys: `order`; in memory only): the next merge sorts only the
     # events it makes again into them (merge._sorted_again)
     ranked: tuple[Event, ...] | None = field(default=None, compare=False)
+    ranked_keys: tuple[tuple, ...] | None = field(default=None, compare=False)  # each one's key (`order`'s)
 
     @property
     def ascending(self) -> tuple[tuple[int, ...], ...] | None:

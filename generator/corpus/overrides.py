@@ -24,7 +24,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +36,8 @@ from ..inputs import override_files
 from ..model import Event, Source
 from ..temporal import calendar
 from .salience import listing_order, order_ties
+
+_HIDDEN, _ID = operator.attrgetter("hidden"), operator.attrgetter("id")
 
 ALLOWED = {"event", "match", "title", "summary", "date", "hidden", "merge", "tags"}
 MATCH_KEYS = {"date", "contains"}
@@ -289,12 +291,20 @@ def _changed(e: Event, o: Override) -> Event:
 
 
 def apply_overrides(events: list[Event], overrides: list[Override], report: Report,
-                    order: Callable[[Event], tuple] = listing_order) -> list[Event]:
+                    order: Callable[[Event], tuple] = listing_order, keys: Sequence[tuple] | None = None
+                    ) -> list[Event]:
     """The events as the editor wants them: each override applied in file
     order to copies of the events it names; the visible ones, in date order
     (`order`: salience.listing_order, or a memo of it; ties by id).
     Merging an event that another override already merged away, or into one,
-    is an error naming both files (it would hide both events)."""
+    is an error naming both files (it would hide both events). `keys`: the
+    events' keys in their order, when they are in that order already (the
+    preview's merge record: MergeRecord.ranked_keys), which serve when no
+    override is given and no event is hidden: only the ties are sorted."""
+    if keys is not None and not overrides and len(keys) == len(events) and not any(map(_HIDDEN, events)):
+        visible = list(events)
+        order_ties(visible, keys, _ID)
+        return visible
     current = {e.id: e for e in events} if overrides else {}  # (65,000 events at 10,000 articles: none is needed)
     merged_into: dict[str, tuple[str, Path]] = {}  # event id -> (the event that took it, the file that said so)
     problems: list[Problem] = []

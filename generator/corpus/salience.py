@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import operator
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from itertools import compress
 from typing import Any
@@ -114,7 +114,7 @@ def listing_order(e: Event) -> tuple:
     return (e.when.sort_key(), -day_order(e), -e.salience, e.title)
 
 
-def order_ties(items: list, keys: list, by: Callable[[Any], Any]) -> None:
+def order_ties(items: list, keys: Sequence, by: Callable[[Any], Any]) -> None:
     """Sort each run of equal `keys` (sorted already, one per item) in
     place by `by`: what a full sort by (key, by) would do, in a pass over
     the keys, for a list that is in order but for its ties (the merge's
