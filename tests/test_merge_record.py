@@ -232,8 +232,8 @@ def test_a_record_serves_edits_that_move_dates(corpus, cap, kept, request, monke
 
 def test_the_record_s_own_objects_serve_a_redating_as_in_the_preview(generated):
     """As in the preview, whose unchanged articles' analyses are the very
-    objects of the last merge: a redating's merge takes the record's lists
-    of a group's mentions and its topic, moved (Topic.moved), and gives the
+    objects of the last merge: a redating's merge takes the record's
+    clusters and its topic, moved (Topic.moved), and gives the
     events of merging anew, redating after redating (the topic moved from a
     moved one)."""
     config, resources, analyses, keys = _analysed(generated)
@@ -252,11 +252,14 @@ def test_the_record_s_own_objects_serve_a_redating_as_in_the_preview(generated):
             # the unchanged articles' analyses are the record's objects; the edited one's is new
             now = [fresh_analyses[k] if k == place else a for k, a in enumerate(analyses)]
             keys = [fresh_keys[k] if k == place else key for k, key in enumerate(keys)]
-            topic_before = record.made_topic
+            topic_before, clusters_before = record.made_topic, record.clusters
             events, _, record = pipeline.merge_corpus(now, resources, config, 1, keys, record, earlier,
                                                       keep_scored=True)
             anew, _, _ = pipeline.merge_corpus(now, resources, config, 1)
             assert events == anew
+            # the groups taken whole are the record's very clusters (merge._Spans: not filed again)
+            assert record is not None and record.clusters is not None and clusters_before is not None
+            assert len({*map(id, record.clusters)} & {*map(id, clusters_before)}) > len(record.clusters) // 2
             assert record is not None and record.members is not None and record.analyses is not None
             assert record.made_topic is not None and topic_before is not None
             assert record.made_topic._single is topic_before._single  # moved, not made anew

@@ -391,8 +391,12 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
         every = was > BUCKET_CAP  # its pairs may have become candidates
         for x, a in enumerate(ids):  # (pairs whose dates cannot be one event: the scorer drops them)
             candidates.update((a, b) for b in ids[x + 1:] if every or a in dirty or b in dirty)
-    edited = {mentions[d].article for d in dirty}
-    for ids in _by_article(mentions, edited).values():
+    # the edited articles' mentions, by article: the dirty ones (every mention of those articles), where
+    # going through every mention for them took 30 ms at 10,000 articles
+    edited: dict[str, list[int]] = defaultdict(list)
+    for d in sorted(dirty):
+        edited[mentions[d].article].append(d)
+    for ids in edited.values():
         _article_pairs(mentions, ids, candidates.add)
     changed = set(dirty)  # both mentions of every pair dropped, added or scored again (_regrouped)
     edges = dict(known.edges)  # less the pairs with a dirty mention, found in C (100,000 pairs at 10,000 articles)

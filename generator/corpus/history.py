@@ -18,8 +18,11 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from itertools import compress
+from operator import attrgetter
 
 from ..model import Event
+
+_ID = attrgetter("id")
 
 Record = dict[str, dict[str, object]]  # id -> {"keys": [mention keys], "date": TIMEX3 value}
 
@@ -76,7 +79,7 @@ def keep_ids(previous: Record, events: list[Event]) -> list[Event]:
     """Events that hold most of the sentences of an id published before and
     no longer in use keep that id: an edit to an event's first sentence, or
     the arrival of an earlier report, then changes no URL at all."""
-    ids = [e.id for e in events]
+    ids = list(map(_ID, events))
     now = set(ids)
     gone = previous.keys() - now  # a set difference: the ids published and now free
     retired = {i: keys for i, keys in ((i, _keys(previous[i])) for i in sorted(gone)) if keys}

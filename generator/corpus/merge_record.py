@@ -43,6 +43,7 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -50,6 +51,7 @@ from typing import Any, NamedTuple
 from ..analysis.names import Gazetteer
 from ..cache_file import save_json
 from ..model import Analysis, Event, Mention
+from ..temporal import When
 from .clustering import Scored
 from .entities import EntityIndex
 from .salience import listing_order
@@ -112,6 +114,12 @@ class MergeRecord:
     # events it makes again into them (merge._sorted_again)
     ranked: tuple[Event, ...] | None = field(default=None, compare=False)
     ranked_keys: tuple[tuple, ...] | None = field(default=None, compare=False)  # each one's key (`order`'s)
+    # each group's cluster as the merge made it (its mentions, its date, their places) and its date's span
+    # (first and last day), in the groups' order (in memory only, with `events`): a redating's merge takes
+    # the recorded groups' whole, in C (merge._Spans)
+    clusters: tuple[tuple[list[Mention], When, tuple[int, ...] | list[int]], ...] | None = field(
+        default=None, compare=False)
+    spans: tuple[tuple[date, date], ...] | None = field(default=None, compare=False)
 
     @property
     def ascending(self) -> tuple[tuple[int, ...], ...] | None:
