@@ -34,6 +34,7 @@ from .site.urls import Urls
 from .site.views import EventBrief, brief_of
 
 _MENTIONS, _EDITED = attrgetter("mentions"), attrgetter("edited")
+_PATH, _DATE = attrgetter("article.path"), attrgetter("article.date")
 
 
 def article_pages(config: SiteConfig, analyses: list[Analysis], events: list[Event], files: list[Path],
@@ -46,7 +47,7 @@ def article_pages(config: SiteConfig, analyses: list[Analysis], events: list[Eve
     for f in files:
         if config.content_dir in f.parents:
             wanted_paths.add(f.relative_to(config.content_dir))
-    wanted = {a.article.slug: a for a in analyses if a.article.path in wanted_paths}
+    wanted = {a.article.slug: a for a in compress(analyses, map(wanted_paths.__contains__, map(_PATH, analyses)))}
     if not wanted:
         return {}
     urls = Urls(config)
@@ -69,7 +70,7 @@ def article_pages(config: SiteConfig, analyses: list[Analysis], events: list[Eve
             if s.article in briefs:
                 briefs[s.article].append(brief)
     links = ArticleLinks({k: v for k, v in briefs.items() if v}, citations.cited, citations.timexes)
-    newest = max((a.article.date for a in analyses if a.article.date), default=date(1970, 1, 1))
+    newest = max(filter(None, map(_DATE, analyses)), default=date(1970, 1, 1))  # (in C)
     templates = Templates(config, urls, newest.isoformat() + "T00:00:00Z", generator, bytecode_dir)
     out: dict[str, bytes] = {}
     for a in wanted.values():

@@ -8,7 +8,7 @@ import dataclasses
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, is_, is_not, itemgetter
@@ -285,8 +285,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     # the record's lists of a group's mentions serve when they are these very mentions: the analyses of
     # the articles whose mentions did not move are the record's objects (the preview's, in memory)
     members = known.members if known is not None and known.analyses is not None and len(known.analyses) == len(
-        analyses) and all(a is b or o in (redated or ()) for o, (a, b) in enumerate(zip(known.analyses, analyses,
-                                                                                     strict=True))) else None
+        analyses) and set(compress(range(len(analyses)), map(is_not, known.analyses, analyses))) <= set(
+        redated or ()) else None
     whole = (places is not None and known is not None and known.events is not None and members is not None
              and known.clusters is not None and known.spans is not None)
     if whole:
@@ -295,10 +295,10 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         # of the reclustered region are made into clusters below
         assert places is not None and known is not None and known.clusters is not None and known.spans is not None
         taken = list(places)
-        at = [k or 0 for k in places]  # (a None: a group of the region, made below)
+        made_here = list(compress(range(len(places)), _nones(places)))
+        at = _filled(places, made_here)  # (a group of the region: made below)
         clusters = list(map(known.clusters.__getitem__, at))  # type: ignore[arg-type]
         span_keys = list(map(known.spans.__getitem__, at))
-        made_here = list(compress(range(len(places)), _nones(places)))
     for n, ids in enumerate(groups) if not whole else ((n, groups[n]) for n in made_here):
         if places is not None:
             k = places[n]  # (a recorded group that holds a moved mention is one of the region's: None)
@@ -357,7 +357,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         again = _made_again(clusters, mentions, known, dirty, before, taken, spans)
         # every cluster not made again is a recorded group taken whole (its place in the record is known):
         # the record's parts taken in C, then the clusters made again put in their places
-        places_taken = [k or 0 for k in taken]  # (a None is a cluster made again)
+        places_taken = _filled(taken, compress(range(len(taken)), _nones(taken)))  # (a None: a cluster made again)
         found = list(map(known.made.__getitem__, places_taken))
         for i in sorted(again):
             found[i] = made(*clusters[i])
@@ -428,9 +428,8 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
     if len(fresh) * 32 > len(events):
         return None  # many made again: sort them all (each placed by an insertion costs a pass over the list)
     keys_of = dict(known.order)
-    for e in known.events:
-        if id(e) not in place:
-            del keys_of[id(e)]  # the record's event no longer in use: its identity may be another's soon
+    for gone in set(map(id, known.events)).difference(place):  # (found in C)
+        del keys_of[gone]  # the record's event no longer in use: its identity may be another's soon
     kept = (list(compress(known.ranked, map(place.__contains__, map(id, known.ranked))))
             if len(place) < len(known.ranked) else list(known.ranked))
     keys = list(map(keys_of.__getitem__, map(id, kept)))
@@ -449,6 +448,14 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
 
 _MENTIONS, _ID = attrgetter("mentions"), attrgetter("id")
 _MEMBERS, _IDS = itemgetter(0), itemgetter(2)  # of a cluster: (its mentions, its date, their places)
+
+
+def _filled(places: list[int | None], nones: Iterable[int]) -> list[int]:
+    """`places` with 0 at `nones`, the places of its Nones (copied in C)."""
+    out = list(places)
+    for n in nones:
+        out[n] = 0
+    return out  # type: ignore[return-value]
 
 
 def _nones(xs: list) -> Iterator[bool]:
