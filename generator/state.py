@@ -30,6 +30,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import attrgetter, is_, is_not
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +53,8 @@ if TYPE_CHECKING:
     from .corpus.merge_record import MergeRecord
     from .draft import DraftBasis
     from .render import ViewTokens
+
+_SLUG = attrgetter("article.slug")
 
 
 class MemoryCache(Cache):
@@ -80,6 +84,22 @@ class MemoryCache(Cache):
                 self.memory[k] = got
         if got is not None:
             self.key_of[got.article.slug] = k
+        return got
+
+    def get_many(self, keys: list[str]) -> list[Analysis | None]:
+        """get() of each key, in order: those in memory (in the preview, all
+        but the edited articles') taken in C, where 10,000 calls to get()
+        took 30 ms of every preview save."""
+        self.used.update(keys)
+        got: list[Analysis | None] = list(map(self.memory.get, keys))
+        missing = list(compress(range(len(keys)), map(is_, got, repeat(None))))
+        self.hits += len(keys) - len(missing)
+        for n in missing:
+            got[n] = found = super().get(keys[n])
+            if found is not None:
+                self.memory[keys[n]] = found
+        present = list(map(is_not, got, repeat(None)))
+        self.key_of.update(zip(map(_SLUG, compress(got, present)), compress(keys, present), strict=True))
         return got
 
     def put(self, k: str, value: Analysis) -> None:
@@ -184,7 +204,7 @@ class BuildState:
         the same resources and settings. A template, override or site.toml
         edit in the preview then merges nothing again."""
         same = (self.merged is not None and self.merged[1] == settings and len(self.merged[0]) == len(analyses)
-                and all(a is b for a, b in zip(self.merged[0], analyses, strict=True)))
+                and all(map(is_, self.merged[0], analyses)))  # (in C)
         if not same:
             # the last result is let go after the early pages (`retired`): freeing it took some 20 ms
             # at 1,000 articles, before the saved article's page

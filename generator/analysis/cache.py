@@ -340,6 +340,10 @@ class Cache:
         self.hits += 1
         return value
 
+    def get_many(self, keys: list[str]) -> list[Analysis | None]:
+        """get() of each key, in order."""
+        return [self.get(k) for k in keys]
+
     def put(self, k: str, value: Analysis) -> None:
         if self.folder is not None and self.writable:
             self.write(k, entry(k, value))

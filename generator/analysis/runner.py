@@ -59,7 +59,7 @@ def analyse_all(articles: list[Article], keys: list[str], resources: Resources, 
                 store: Cache, jobs: int | None = None, progress: Callable[[int], object] | None = None,
                 executor: str = "local", scheduler: str = "") -> list[Analysis]:
     """Every article's analysis, in the order given; new results go to the cache."""
-    results: list[Analysis | None] = [store.get(k) for k in keys]
+    results: list[Analysis | None] = store.get_many(keys)
     todo = [i for i, r in enumerate(results) if r is None]
     if progress and len(todo) < len(articles):
         progress(len(articles) - len(todo))  # read from the cache

@@ -206,8 +206,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     articles some 65,000 events, a second of making)."""
     mentions = list(chain.from_iterable(map(_MENTIONS, analyses)))  # in C: some 150,000 at 10,000 articles
     jobs = jobs if len(mentions) >= FORK_MIN_MENTIONS else 1
-    articles = {a.article.slug: a.article for a in analyses}
-    by_slug = {a.article.slug: a for a in analyses}
+    slugs = list(map(_SLUG, analyses))  # (these, in C: 10,000 articles at every preview save)
+    articles = dict(zip(slugs, map(_ARTICLE, analyses), strict=True))
+    by_slug = dict(zip(slugs, analyses, strict=True))
     timexes: dict[str, _Timexes] = {}  # an article's, made when an event is made from it (timexes_of)
 
     def timexes_of(slug: str) -> _Timexes:
@@ -250,7 +251,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         every = [features(m, index) for m in mentions]  # once, for the clustering and the representatives
         groups, scored = cluster_scored(mentions, index, threshold, vocab, every, jobs)
         feats, edges = every, scored.edges
-    coverage = Coverage([a.date for a in articles.values() if a.date])
+    coverage = Coverage(list(filter(None, map(_DATE, articles.values()))))
     topic: list[Topic] = []  # made when an event is made (not when every event is the record's)
     # a record that serves (changed_articles, redated_articles) was made of mentions with these words, in
     # this order: so the topic's words are its
@@ -389,7 +390,6 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         ranked_keys = list(map(order.__getitem__, by_key))
     record = None
     if keys is not None:
-        slugs = (a.article.slug for a in analyses)
         record = MergeRecord(settings, words, tuple(index.canonical.items()), tuple(index.kinds.items()),
                              tuple(zip(slugs, keys, strict=True)),
                              tuple(map(tuple, map(_IDS, clusters))), tuple(found),
@@ -435,7 +435,12 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
     keys = list(map(keys_of.__getitem__, map(id, kept)))
     # equal keys: in the clusters' order (a stable sort's), each run of them sorted by its clusters' places
     order_ties(kept, keys, lambda e: place[id(e)])
-    where = {**place, **{id(events[k]): k for k in fresh}}.__getitem__
+    fresh_place = {id(events[k]): k for k in fresh}
+
+    def where(i: int) -> int:  # an event's cluster's place (without a copy of `place`: 65,000 entries)
+        got = fresh_place.get(i)
+        return place[i] if got is None else got
+
     for key, k in sorted((listing_order(events[k]), k) for k in fresh):
         n = bisect_left(keys, key)  # after its equals of earlier clusters
         while n < len(keys) and keys[n] == key and where(id(kept[n])) < k:
@@ -447,6 +452,7 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
 
 
 _MENTIONS, _ID = attrgetter("mentions"), attrgetter("id")
+_SLUG, _ARTICLE, _DATE = attrgetter("article.slug"), attrgetter("article"), attrgetter("date")
 _MEMBERS, _IDS = itemgetter(0), itemgetter(2)  # of a cluster: (its mentions, its date, their places)
 
 
@@ -465,13 +471,13 @@ def _nones(xs: list) -> Iterator[bool]:
 
 def _owners(analyses: list[Analysis]) -> list[int]:
     """Each mention's article, by its place in `analyses` (the mentions in their order)."""
-    return list(chain.from_iterable(repeat(i, len(a.mentions)) for i, a in enumerate(analyses)))
+    return list(chain.from_iterable(map(repeat, range(len(analyses)), map(len, map(_MENTIONS, analyses)))))
 
 
 def _mention_places(analyses: list[Analysis], which) -> set[int]:
     """Where the mentions of the analyses at the places `which` are among
     the mentions of all `analyses`, in order (merge_recorded's `mentions`)."""
-    starts = list(accumulate((len(a.mentions) for a in analyses), initial=0))
+    starts = list(accumulate(map(len, map(_MENTIONS, analyses)), initial=0))
     return set(chain.from_iterable(range(starts[o], starts[o + 1]) for o in which))
 
 
