@@ -108,9 +108,11 @@ class PreviewState:
     drafting: asyncio.Lock = field(default_factory=asyncio.Lock)  # one draft (or warming) at a time
     last_saved: list[Path] = field(default_factory=list)  # the articles saved last (warmed after a rebuild)
     saved_since: list[Path] = field(default_factory=list)  # the articles saved since the last rebuild began
-    # every watched path changed since the last rebuild began (None: not known, as before the first
-    # rebuild's scan): the next build stats again only those of its articles (article_scan.py)
+    # every watched path changed since the last rebuild began, and since the content scan the next
+    # build would take was made (None: not known, as in a state the server did not start): the next
+    # build stats again only those of its articles (article_scan.py, hand_changes)
     changed_since: set[str] | None = None
+    since_scan: set[str] | None = None
     early_made: dict[str, int] = field(default_factory=dict)  # output path -> version of its early page (show_early)
     freeze_gc: bool = False  # between builds, keep the collector off what a build left (rebuild)
 
@@ -499,14 +501,13 @@ async def _rebuild_once(state: PreviewState, loop) -> None:
     print("[serve] rebuilding", flush=True)
     # the saved articles' pages, handed over by the build once the events are merged (early_pages.py)
     state.kept.early_files, state.saved_since = state.saved_since, []
-    if state.changed_since is not None:
-        state.kept.changes = Changes(frozenset(map(str, state.watcher.roots)), frozenset(state.changed_since))
-    state.changed_since = set()
+    scan = hand_changes(state)
     state.kept.show_early = functools.partial(_hand_over, state, loop, started, time.perf_counter())
     try:
         await loop.run_in_executor(None, rebuild, state)
     finally:
         state.kept.show_early, state.kept.early_files = None, []
+        changes_taken(state, scan)
     for rel in [rel for rel, made in state.drafted.items() if made <= started or state.early_made.get(rel) == made]:
         del state.drafts[rel], state.drafted[rel]  # the rebuilt page (or, after a failure, the last good one)
     state.early_made.clear()
@@ -518,6 +519,30 @@ async def _rebuild_once(state: PreviewState, loop) -> None:
         reload_browsers()
     state.watcher.follow(state.watched_roots(), loop)  # site.toml may have moved the folders
     await _warm(state, loop, state.last_saved)
+
+
+def hand_changes(state: PreviewState) -> object:
+    """Give the next build the watched paths changed since the content scan
+    it would take was made (article_scan.py): those since the last rebuild
+    began, and those given to a build that failed before it scanned (a
+    broken site.toml), whose scan is still the one before. Returns that
+    scan, for changes_taken."""
+    if state.since_scan is not None and state.changed_since is not None:
+        state.since_scan |= state.changed_since
+    else:
+        state.since_scan = None  # not known until a build scans again
+    state.changed_since = set()
+    roots = frozenset(map(str, state.watcher.roots))
+    state.kept.changes = Changes(roots, frozenset(state.since_scan)) if state.since_scan is not None else None
+    return state.kept.scan
+
+
+def changes_taken(state: PreviewState, scan: object) -> None:
+    """After a build: if it made or took a scan of the content folder (its
+    stats are of this build), the changes that count for the next are those
+    since this build began (`changed_since`)."""
+    if state.kept.scan is not scan:
+        state.since_scan = set()
 
 
 def _hand_over(state: PreviewState, loop, started: int, began: float, pages: dict[str, bytes]) -> None:
@@ -719,7 +744,8 @@ def serve(args) -> int:
         print(f"[serve] WARNING: listening on {args.host}: anyone who can reach this machine can read the preview",
               file=sys.stderr)
     state.snapshot = scan(state.watched_roots())
-    state.changed_since = set()  # from this snapshot: the first build scans everything after it
+    # from this snapshot on: the first build scans everything after it
+    state.changed_since, state.since_scan = set(), set()
     if not rebuild(state) and not (output / "index.html").exists():
         output.mkdir(parents=True, exist_ok=True)
     app = make_app(state, args.host, args.port)

@@ -116,3 +116,44 @@ def test_the_scan_is_taken_only_when_the_changes_say_all(tmp_path):
     (project / "elsewhere").mkdir()
     (folder / "more").symlink_to(project / "elsewhere")
     assert _scan(project).scanned.linked
+
+
+def test_changes_given_to_a_build_that_failed_before_it_scanned_go_to_the_next(corpus, tmp_path):
+    """As the server hands them (serve.hand_changes, changes_taken): an
+    article saved while site.toml is broken (the build fails before it
+    scans) is still stat-ed again by the build after the fix, whose own
+    changes name only site.toml."""
+    from generator.serve import changes_taken, hand_changes
+
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    time.sleep(RACY_SECONDS + 0.2)
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    state.changed_since, state.since_scan = set(), set()  # as serve() starts
+    state.watcher.roots = [project / "site.toml", load_config(project / "site.toml").content_dir]
+    assert rebuild(state)
+    article = sorted((project / "content" / "articles").glob("*.md"))[3]
+    settings = (project / "site.toml").read_text()
+
+    def rebuilt(*changed: Path) -> bool:
+        assert state.changed_since is not None
+        state.changed_since.update(map(str, changed))  # what the watcher saw
+        scan = hand_changes(state)
+        try:
+            return rebuild(state)
+        finally:
+            changes_taken(state, scan)
+
+    cold = tmp_path / "cold"
+    shutil.copytree(project / ".preview", cold)
+    article.write_text(article.read_text().replace("\n\n", "\n\nThe council met again. ", 1))
+    (project / "site.toml").write_text("title = [broken\n")
+    assert not rebuilt(article, project / "site.toml")  # fails reading site.toml, before any scan
+    (project / "site.toml").write_text(settings)
+    assert rebuilt(project / "site.toml")
+    assert state.since_scan == set()  # the build scanned: nothing is owed to the next
+    config = load_config(project / "site.toml", output_dir=cold, base_url="/")
+    build(config, replace(PREVIEW_OPTIONS, use_cache=False))
+    a, b = files(project / ".preview"), files(cold)
+    assert any(b"The council met again." in v for v in a.values())  # the saved edit is in the site
+    assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []

@@ -500,11 +500,9 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     # the span each changed group had: a vanished one's, and one's that kept its mentions while one of
     # them moved (its best date, so its span, may move; the span it left counts its reports no more):
     # the recorded groups no cluster took whole
-    kept = set(taken)
-    for k in range(len(known.groups)):
-        if k not in kept:
-            when = best_when([before[i] for i in known.groups[k]])
-            changed.add((when.start, when.end))
+    for k in set(range(len(known.groups))).difference(taken):  # (found in C)
+        when = best_when([before[i] for i in known.groups[k]])
+        changed.add((when.start, when.end))
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}
     day_spans = {(day, day) for day in map(date.fromisoformat, days)}  # a day's clusters are of its span alone
     spans.find(changed | day_spans)  # (the spans of every cluster made again, whose reports salience counts)
