@@ -38,11 +38,12 @@ _PATH, _DATE = attrgetter("article.path"), attrgetter("article.date")
 
 
 def article_pages(config: SiteConfig, analyses: list[Analysis], events: list[Event], files: list[Path],
-                  generator: str, bytecode_dir: Path | None = None) -> dict[str, bytes]:
+                  generator: str, bytecode_dir: Path | None = None, overridden: bool = True) -> dict[str, bytes]:
     """Output path -> the page of each article file in `files` that is one
     of `analyses`, as the full plan renders it from these final `events`
     (in the site's order). An article whose page does not render is left
-    to the full build, which reports it."""
+    to the full build, which reports it. `overridden`: did an override
+    apply (else no event is edited, and none is asked)?"""
     wanted_paths = set()  # as an article's path is (content.read_article): relative to the content folder
     for f in files:
         if config.content_dir in f.parents:
@@ -59,7 +60,7 @@ def article_pages(config: SiteConfig, analyses: list[Analysis], events: list[Eve
     theirs = {mention_key(m) for a in wanted.values() for m in a.mentions}
     # (both found in C, then taken in the site's order)
     holding = compress(range(len(events)), map(not_, map(theirs.isdisjoint, map(_MENTIONS, events))))
-    edited = (k for k in compress(range(len(events)), map(_EDITED, events))
+    edited = (k for k in compress(range(len(events)), map(_EDITED, events) if overridden else ())
               if any(s.article in wanted for s in events[k].sources))
     citing = [events[k] for k in sorted({*holding, *edited})]
     citations = Citations.of(citing, urls)

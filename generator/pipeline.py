@@ -97,14 +97,15 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         events = history.keep_ids(published, events)
         record = kept.merge_record  # the preview's knows the sort keys of the events it holds
         # (the record's keys are of its events in their order, which keep_ids keeps: it only renames)
-        events = apply_overrides(events, load_overrides(config.content_dir, report, config.limits), report,
-                                 record.order_of if record is not None else listing_order,
+        overrides = load_overrides(config.content_dir, report, config.limits)
+        events = apply_overrides(events, overrides, report, record.order_of if record is not None else listing_order,
                                  record.ranked_keys if record is not None else None)
         timer.lap("merge")
         if state is not None and state.show_early is not None and state.early_files:
             # the preview: the saved articles' pages, final now, shown before the rest is built (early_pages.py)
             saved_pages = article_pages(config, analyses, events, state.early_files, GENERATOR,
-                                        config.root / ".cache" / "templates" if options.use_cache else None)
+                                        config.root / ".cache" / "templates" if options.use_cache else None,
+                                        overridden=bool(overrides))
             if saved_pages:
                 state.show_early(saved_pages)
     finally:  # (an override's error too: the merge is done, and its record serves the next build)
