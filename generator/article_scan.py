@@ -9,9 +9,12 @@ from polling, the changes that start a rebuild at all), so the next build
 takes the last build's list and stats again only the changed files
 (`Changes`), when every changed path under content/articles/ is an article
 file that list holds, still a regular file. Anything else there (a file
-added, deleted or renamed, a folder, a bad entry, or a symlink that the last
-scan followed, whose target the watcher may not see) makes the build scan
-everything, as every command-line build does. The output is the same either
+added, deleted or renamed, a folder, a bad entry, a symlink that the last
+scan followed or a folder the watcher skips, whose changes the watcher may
+not see) makes the build scan everything, as every command-line build does.
+The watcher's stamps hold a file's change time as well as its modification
+time and size (watching.Stamp), so a change of mode, or a file replaced by
+a copy that kept its time and size, is a change here too. The output is the same either
 way: the build reads the same files, whose unchanged stats are the ones it
 would take again.
 """
@@ -48,7 +51,7 @@ class ArticleScan:
         without (no changes known, another folder, a file added or gone...)."""
         if changes is None or content != self.content or content not in changes.roots:
             return None
-        if self.scanned.problems or self.scanned.linked:
+        if self.scanned.problems or self.scanned.unseen:
             return None
         folder = os.path.join(content, "articles") + os.sep
         stats = self.stats
@@ -62,6 +65,6 @@ class ArticleScan:
                 if not stat.S_ISREG(st.st_mode) or os.path.islink(path):
                     return None
                 fresh[path] = st
-            elif path.startswith(folder):
-                return None  # a new entry: scan
+            elif path.startswith(folder) or folder.startswith(path + os.sep):
+                return None  # a new entry, or the articles folder (or one above it) itself: scan
         return self.scanned, {**stats, **fresh}

@@ -50,7 +50,9 @@ class Scan(NamedTuple):
 
     files: list[str]
     problems: list[Problem]
-    linked: bool = False  # a symlink was followed: a change there is not a change of an entry listed here
+    # an entry the preview's watcher may not see change (watching.py): a symlink followed (the articles
+    # folder itself, a folder or a file in it), or a folder the watcher skips (__pycache__)
+    unseen: bool = False
 
 
 def scan_articles(content_dir: Path, project_root: Path | None = None) -> Scan:
@@ -74,7 +76,7 @@ def _scan(content_dir: Path, project_root: Path | None = None) -> Scan:
     files: list[str] = []
     problems: list[Problem] = []
     seen_dirs = {os.path.realpath(folder)}
-    linked = False
+    unseen = os.path.islink(folder)
     hint_link = "replace the symlink with the file itself, inside the project"
     stack = [str(folder)]
     while stack:  # depth first, folders in name order (as os.walk with sorted folder names)
@@ -109,7 +111,7 @@ def _scan(content_dir: Path, project_root: Path | None = None) -> Scan:
                     continue
                 seen_dirs.add(real)
                 subdirs.append(full)
-                linked = linked or e.is_symlink()
+                unseen = unseen or e.is_symlink() or name == "__pycache__"
                 continue
             if not name.endswith(ARTICLE_SUFFIXES):
                 continue
@@ -119,10 +121,10 @@ def _scan(content_dir: Path, project_root: Path | None = None) -> Scan:
                 problems.append(problem)
             else:
                 files.append(e.path)
-                linked = linked or not plain
+                unseen = unseen or not plain
         stack.extend(reversed(subdirs))
     files.sort(key=lambda f: f.split(os.sep))  # the order of Path objects (by component), without making them
-    return Scan(files, problems, linked)
+    return Scan(files, problems, unseen)
 
 
 def article_files(content_dir: Path, project_root: Path | None = None, scanned: Scan | None = None) -> list[str]:

@@ -1,6 +1,6 @@
 """What changed under the preview's watched paths, soon after it changed.
 
-The preview keeps a snapshot (path -> stamp: modification time and size) of
+The preview keeps a snapshot (path -> stamp: modification time, size, change time) of
 every file it watches and rebuilds when the snapshot changes. Finding the
 change used to mean polling: stat every file five times a second, which at
 10,000 articles costs a fifth of a second per round, and a save waited half
@@ -36,15 +36,17 @@ MAX_POLL_SECONDS = 1.0  # polling everything: the longest interval (a scan that 
 STEP_MS = 10  # events: a batch is handed over after this long without a new event (one save's events together)
 DEBOUNCE_MS = 1000  # events: the longest a stream of changes is held back before being handed over
 
-Stamp = tuple[int, int]  # (st_mtime_ns, st_size); (-1, -1) for a watched path that does not exist
-MISSING: Stamp = (-1, -1)
+Stamp = tuple[int, int, int]  # (st_mtime_ns, st_size, st_ctime_ns); MISSING for a watched path that does not exist
+MISSING: Stamp = (-1, -1, -1)
 Snapshot = dict[str, Stamp]
 
 
 def _stamp(st: os.stat_result) -> Stamp:
     """The size as well as the time: a save that truncates and then writes within one tick of the
-    file system's clock leaves the time as it was and changes the size."""
-    return (st.st_mtime_ns, st.st_size)
+    file system's clock leaves the time as it was and changes the size. And the change time, which
+    no program sets: a file made unreadable, or replaced by a copy that kept its time and size
+    (cp -p, rsync -a), is a change too (the build's stat signature sees it: article_scan.py)."""
+    return (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
 
 
 def _skipped_folder(name: str) -> bool:

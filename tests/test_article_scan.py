@@ -108,14 +108,29 @@ def test_the_scan_is_taken_only_when_the_changes_say_all(tmp_path):
     assert kept.now(content, Changes(roots, frozenset({str(folder / "b.md")}))) is None  # deleted
     (folder / "b.md").symlink_to(folder / "a.md")
     assert kept.now(content, Changes(roots, frozenset({str(folder / "b.md")}))) is None  # now a symlink
+    assert kept.now(content, Changes(roots, frozenset({str(folder)}))) is None  # the folder itself
+    assert kept.now(content, Changes(roots, frozenset({content}))) is None  # one above it
     # a scan that followed a symlink (its target may change unseen): never taken
     linked = _scan(project)
-    assert linked.scanned.linked
+    assert linked.scanned.unseen
     assert linked.now(content, Changes(roots, frozenset())) is None
     os.unlink(folder / "b.md")
+    assert not _scan(project).scanned.unseen
     (project / "elsewhere").mkdir()
     (folder / "more").symlink_to(project / "elsewhere")
-    assert _scan(project).scanned.linked
+    assert _scan(project).scanned.unseen
+    os.unlink(folder / "more")
+    # a folder the watcher skips (watching.py), whose files' changes it never names
+    (folder / "__pycache__").mkdir()
+    (folder / "__pycache__" / "c.md").write_text("---\ntitle: T\ndate: 2020-01-01\n---\nText.\n")
+    assert _scan(project).scanned.unseen
+    shutil.rmtree(folder / "__pycache__")
+    assert not _scan(project).scanned.unseen
+    # the articles folder itself a symlink (the watcher lists nothing inside it)
+    real = project / "content" / "real"
+    folder.rename(real)
+    folder.symlink_to(real)
+    assert _scan(project).scanned.unseen
 
 
 def test_changes_given_to_a_build_that_failed_before_it_scanned_go_to_the_next(corpus, tmp_path):

@@ -38,7 +38,7 @@ def test_scan_lists_the_watched_files_and_the_missing_folders(tmp_path):
     assert set(snap) == {str(config), str(folder / "articles" / "a.md"), str(templates)}
     assert snap[str(templates)] == MISSING
     st = os.stat(folder / "articles" / "a.md")
-    assert snap[str(folder / "articles" / "a.md")] == (st.st_mtime_ns, st.st_size)
+    assert snap[str(folder / "articles" / "a.md")] == (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
 
 
 def test_rescan_stats_only_the_named_paths_and_the_single_files(tmp_path):
@@ -82,6 +82,25 @@ def test_a_save_truncated_then_written_in_one_tick_changes_the_stamp(tmp_path):
     st = os.stat(article)
     article.write_text("first and more", encoding="utf-8")
     os.utime(article, ns=(st.st_atime_ns, st.st_mtime_ns))  # the same time, as within one tick of the clock
+    assert scan([folder]) != before
+
+
+def test_a_mode_change_or_a_copy_that_kept_time_and_size_changes_the_stamp(tmp_path):
+    """The build's stat signature sees both (the preview's next build stats
+    again only the files whose stamps changed: article_scan.py)."""
+    folder, config, templates = _tree(tmp_path)
+    article = folder / "articles" / "a.md"
+    before = scan([folder])
+    time.sleep(0.02)
+    os.chmod(article, 0o600)
+    assert scan([folder]) != before
+    before = scan([folder])
+    st = os.stat(article)
+    time.sleep(0.02)
+    copy = tmp_path / "copy.md"
+    copy.write_bytes(b"X" * st.st_size)
+    os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(copy, article)  # same time, same size, other bytes
     assert scan([folder]) != before
 
 
