@@ -20,13 +20,7 @@ from generator.config import load_config
 from generator.file_digests import RACY_SECONDS
 from generator.inputs import scan_articles
 from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
-from generator.write import BOOKKEEPING
-from tests.support import make_corpus
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name not in BOOKKEEPING}
+from tests.support import make_corpus, site_files
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +63,7 @@ def test_preview_builds_given_the_changes_equal_cold_builds(corpus, tmp_path):
         assert state.kept.scan.scanned == scan_articles(Path(content), project), n  # what scanning gives
         config = load_config(project / "site.toml", output_dir=cold, base_url="/")
         build(config, replace(PREVIEW_OPTIONS, use_cache=False))
-        a, b = files(project / ".preview"), files(cold)
+        a, b = site_files(project / ".preview"), site_files(cold)
         assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == [], n
     # no changes known (a build the watcher did not start): everything scanned
     before = state.kept.scan.scanned
@@ -169,6 +163,6 @@ def test_changes_given_to_a_build_that_failed_before_it_scanned_go_to_the_next(c
     assert state.since_scan == set()  # the build scanned: nothing is owed to the next
     config = load_config(project / "site.toml", output_dir=cold, base_url="/")
     build(config, replace(PREVIEW_OPTIONS, use_cache=False))
-    a, b = files(project / ".preview"), files(cold)
+    a, b = site_files(project / ".preview"), site_files(cold)
     assert any(b"The council met again." in v for v in a.values())  # the saved edit is in the site
     assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.build import BuildOptions, BuildResult, build
 from generator.config import load_config
+from generator.write import BOOKKEEPING
 
 from .data import ROOT, shared_dir
 
@@ -77,3 +78,10 @@ def analysed(project: Path, write_output: bool = False):
     _, analyses, keys = pipeline.read_and_analyse(config, options, resources, Report(), Timer(), BuildState(),
                                                   remembered=False)
     return config, resources, analyses, keys
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a built site by its path in the folder, less the build's bookkeeping: what two
+    builds that must give the same bytes are compared by."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in BOOKKEEPING}
