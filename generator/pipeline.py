@@ -94,8 +94,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
     try:
         events, index = kept.merge(analyses, settings, merge_anew)
-        events = history.keep_ids(published, events)
-        record = kept.merge_record  # the preview's knows the sort keys of the events it holds
+        record = kept.merge_record  # the preview's knows the sort keys and ids of the events it holds
+        events = history.keep_ids(published, events, record.ids if record is not None else None)
         # (the record's keys are of its events in their order, which keep_ids keeps: it only renames)
         overrides = load_overrides(config.content_dir, report, config.limits)
         events = apply_overrides(events, overrides, report, record.order_of if record is not None else listing_order,

@@ -257,6 +257,7 @@ def test_the_record_s_own_objects_serve_a_redating_as_in_the_preview(generated):
                                                       keep_scored=True)
             anew, _, _ = pipeline.merge_corpus(now, resources, config, 1)
             assert events == anew
+            assert record is not None and record.ids == tuple(e.id for e in events)  # (history.keep_ids takes them)
             # the groups taken whole are the record's very clusters (merge._Spans: not filed again)
             assert record is not None and record.clusters is not None and clusters_before is not None
             assert len({*map(id, record.clusters)} & {*map(id, clusters_before)}) > len(record.clusters) // 2

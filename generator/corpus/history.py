@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, filterfalse
 from operator import attrgetter, not_
@@ -75,11 +76,13 @@ def moved(previous: Record, events: list[Event]) -> list[Moved]:
     return out
 
 
-def keep_ids(previous: Record, events: list[Event]) -> list[Event]:
+def keep_ids(previous: Record, events: list[Event], ids: Sequence[str] | None = None) -> list[Event]:
     """Events that hold most of the sentences of an id published before and
     no longer in use keep that id: an edit to an event's first sentence, or
-    the arrival of an earlier report, then changes no URL at all."""
-    ids = list(map(_ID, events))
+    the arrival of an earlier report, then changes no URL at all. `ids`:
+    the events' ids in order, when known (the preview's merge record's:
+    MergeRecord.ids), instead of a pass over every event for them."""
+    ids = list(ids) if ids is not None and len(ids) == len(events) else list(map(_ID, events))
     now = set(ids)
     gone = set(filterfalse(now.__contains__, previous))  # the ids published and now free (in C, a few)
     retired = {i: keys for i, keys in ((i, _keys(previous[i])) for i in sorted(gone)) if keys}

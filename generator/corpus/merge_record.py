@@ -114,6 +114,7 @@ class MergeRecord:
     # events it makes again into them (merge._sorted_again)
     ranked: tuple[Event, ...] | None = field(default=None, compare=False)
     ranked_keys: tuple[tuple, ...] | None = field(default=None, compare=False)  # each one's key (`order`'s)
+    ids: tuple[str, ...] | None = field(default=None, compare=False)  # each one's id (merge.ids_assigned)
     # each group's cluster as the merge made it (its mentions, its date, their places) and its date's span
     # (first and last day), in the groups' order (in memory only, with `events`): a redating's merge takes
     # the recorded groups' whole, in C (merge._Spans)
