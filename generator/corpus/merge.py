@@ -283,22 +283,22 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         ascending = known.ascending if known.ascending is not None else [tuple(sorted(g)) for g in known.groups]
         in_record = {g: k for k, g in enumerate(ascending)}
     taken: list[int | None] = []
-    # the record's lists of a group's mentions serve when they are these very mentions: the analyses of
-    # the articles whose mentions did not move are the record's objects (the preview's, in memory)
-    members = known.members if known is not None and known.analyses is not None and len(known.analyses) == len(
+    # the record's clusters (their lists of a group's mentions) serve when they are these very mentions:
+    # the analyses of the articles whose mentions did not move are the record's objects (the preview's)
+    recorded = known.clusters if known is not None and known.analyses is not None and len(known.analyses) == len(
         analyses) and set(compress(range(len(analyses)), map(is_not, known.analyses, analyses))) <= set(
         redated or ()) else None
-    whole = (places is not None and known is not None and known.events is not None and members is not None
-             and known.clusters is not None and known.spans is not None)
+    whole = (places is not None and known is not None and known.events is not None and recorded is not None
+             and known.spans is not None)
     if whole:
         # a redating with the preview's record, whose unmoved mentions are its very objects: each recorded
         # group taken whole is the record's cluster, its span the record's (taken in C); only the groups
         # of the reclustered region are made into clusters below
-        assert places is not None and known is not None and known.clusters is not None and known.spans is not None
+        assert places is not None and known is not None and recorded is not None and known.spans is not None
         taken = list(places)
         made_here = list(compress(range(len(places)), _nones(places)))
         at = _filled(places, made_here)  # (a group of the region: made below)
-        clusters = list(map(known.clusters.__getitem__, at))  # type: ignore[arg-type]
+        clusters = list(map(recorded.__getitem__, at))  # type: ignore[arg-type]
         span_keys = list(map(known.spans.__getitem__, at))
     for n, ids in enumerate(groups) if not whole else ((n, groups[n]) for n in made_here):
         if places is not None:
@@ -309,7 +309,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
             taken.append(k)
         if k is not None and known is not None and known.events is not None:
             ids, when = known.groups[k], known.events[k].when
-            ms = members[k] if members is not None else [mentions[i] for i in ids]
+            ms = recorded[k][0] if recorded is not None else [mentions[i] for i in ids]
         else:
             # (a recorded group is in this order already: an article's date and slug are the same, and its
             # sentences' order in it, or the record would not serve)
@@ -327,9 +327,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
 
     def made(ms: list[Mention], when: When, ids: list[int]) -> Made:
         if not topic:
-            # after a redating whose unmoved mentions are the record's very objects (`members`), the
+            # after a redating whose unmoved mentions are the record's very objects (`recorded`), the
             # record's topic with the moved mentions' days moved
-            kept_topic = known.made_topic if known is not None and members is not None and before else None
+            kept_topic = known.made_topic if known is not None and recorded is not None and before else None
             topic.append(kept_topic.moved(mentions, dirty, before) if kept_topic is not None
                          else Topic(mentions, topic_words))
         rep = _representative(ms, when, index, topic[0], summary, [feats[i] for i in ids])
@@ -358,7 +358,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         again = _made_again(clusters, mentions, known, dirty, before, taken, spans)
         # every cluster not made again is a recorded group taken whole (its place in the record is known):
         # the record's parts taken in C, then the clusters made again put in their places
-        places_taken = _filled(taken, compress(range(len(taken)), _nones(taken)))  # (a None: a cluster made again)
+        # (a None: a cluster made again; `at` when the clusters were taken whole: the same list)
+        places_taken = at if whole else _filled(taken, compress(range(len(taken)), _nones(taken)))
         found = list(map(known.made.__getitem__, places_taken))
         for i in sorted(again):
             found[i] = made(*clusters[i])
@@ -400,7 +401,6 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              scored if keep_scored else None, made_events if keep_scored else None,
                              (topic[0].words if topic else topic_words) if keep_scored else None,
                              keys_of if keep_scored else None,
-                             members=tuple(map(_MEMBERS, clusters)) if keep_scored else None,
                              analyses=tuple(analyses) if keep_scored else None,
                              ranked=tuple(unnamed) if keep_scored else None,
                              ids=tuple(ids) if keep_scored else None,
@@ -456,7 +456,7 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
 
 _MENTIONS, _ID = attrgetter("mentions"), attrgetter("id")
 _SLUG, _ARTICLE, _DATE = attrgetter("article.slug"), attrgetter("article"), attrgetter("date")
-_MEMBERS, _IDS = itemgetter(0), itemgetter(2)  # of a cluster: (its mentions, its date, their places)
+_IDS = itemgetter(2)  # of a cluster (its mentions, its date, their places): the places
 
 
 def _filled(places: list[int | None], nones: Iterable[int]) -> list[int]:

@@ -103,10 +103,7 @@ class MergeRecord:
     # record keeps the events alive): the next merge and the overrides sort the events they take
     # back without working their keys out again (in memory only, with `events`)
     order: dict[int, tuple] | None = field(default=None, compare=False)
-    # each group's mentions (in memory only, with `events`): the next merge takes a recorded group's
-    # list instead of making 65,000 lists again
-    members: tuple[list[Mention], ...] | None = field(default=None, compare=False)
-    analyses: tuple[Analysis, ...] | None = field(default=None, compare=False)  # whose mentions `members` holds
+    analyses: tuple[Analysis, ...] | None = field(default=None, compare=False)  # whose mentions `clusters` holds
     # the corpus's topic as the merge made it (in memory only, when it made one): a redating's merge
     # moves the dirty mentions' days in it (Topic.moved) instead of making it anew
     made_topic: Topic | None = field(default=None, compare=False)
@@ -121,6 +118,11 @@ class MergeRecord:
     clusters: tuple[tuple[list[Mention], When, tuple[int, ...] | list[int]], ...] | None = field(
         default=None, compare=False)
     spans: tuple[tuple[date, date], ...] | None = field(default=None, compare=False)
+
+    @property
+    def members(self) -> tuple[list[Mention], ...] | None:
+        """Each group's mentions (its cluster's), when the record keeps the clusters."""
+        return tuple(c[0] for c in self.clusters) if self.clusters is not None else None
 
     @property
     def ascending(self) -> tuple[tuple[int, ...], ...] | None:
