@@ -77,6 +77,7 @@ DRAFT_WAIT = 1.0  # seconds the rebuild waits for an open page to load a saved a
 # little; a dated edit's rebuilt page (early_pages.py) is what the editor waits for then
 PAINT_SECONDS = 0.02
 EARLY_WAIT = 0.3  # seconds the build waits, once it handed a saved article's rebuilt page over, for a page to load it
+LOADING_SECONDS = 5.0  # a page served this recently whose reload client has not connected is still loading
 OVERLAY_TEMPLATE = "_preview.html"
 PREVIEW_OPTIONS = BuildOptions(drafts=True, use_cache=True, quiet=True, search_index=False, allow_shrink=True)
 MAX_PATH = 2048  # longer request paths are no file of the site
@@ -114,6 +115,10 @@ class PreviewState:
     changed_since: set[str] | None = None
     since_scan: set[str] | None = None
     early_made: dict[str, int] = field(default_factory=dict)  # output path -> version of its early page (show_early)
+    # the pages served whose reload client has not connected yet: number -> (output path, when served);
+    # a draft of one of them waits for it to connect (page_served, loading)
+    loading: dict[int, tuple[str, float]] = field(default_factory=dict)
+    pages_served: int = 0
     freeze_gc: bool = False  # between builds, keep the collector off what a build left (rebuild)
 
     def watched_roots(self) -> list[Path]:
@@ -312,10 +317,12 @@ class OriginCheckedReloadHandler(LiveReloadHandler):
             info = json.loads(message)
             if info.get("command") != "info":
                 return
-            shown = info["plugins"]["preview-draft-swap"]["shown"]
+            plugin = info["plugins"]["preview-draft-swap"]
+            shown, number = plugin["shown"], plugin.get("page")
             url = str(info["url"])
         except (ValueError, TypeError, KeyError, AttributeError):
             return  # not the preview's own client: nothing to catch up
+        page_connected(self.state, number)
         missed = catch_up(self.state, url, shown)
         if missed is not None:
             self.write_message(reload_message(missed))
@@ -341,6 +348,7 @@ class Injector(web.OutputTransform):
     def __init__(self, request) -> None:
         super().__init__(request)
         self.path = request.path
+        self.swap = bool(request.headers.get("X-Preview-Swap"))  # a draft fetched by a page already open
 
     def snippet(self) -> bytes:
         return b""
@@ -363,9 +371,10 @@ def make_app(state: PreviewState, host: str, port: int) -> web.Application:
 
     class ConfiguredInjector(Injector):
         def snippet(self) -> bytes:
+            rel = output_path(unquote(self.path.lstrip("/")))
             html = env.get_template(OVERLAY_TEMPLATE).render(
                 problems=[p.as_dict() for p in state.problems], seconds=state.last_build_seconds, port=port,
-                shown=state.version, draft=output_path(unquote(self.path.lstrip("/"))) in state.drafts)
+                shown=state.version, draft=rel in state.drafts, page=None if self.swap else page_served(state, rel))
             return html.encode("utf-8")
 
     hosts = {f"{host}:{port}", f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
@@ -467,8 +476,8 @@ async def _draft(state: PreviewState, loop, saved: list[Path], current: Snapshot
     state.drafts.update(drafts)
     state.drafted.update(dict.fromkeys(drafts, state.version))
     state.page_shown.clear()
-    if not reload_browsers(draft_url(drafts)):
-        state.page_shown.set()  # no page open: the rebuild need not wait for one
+    if not reload_browsers(draft_url(drafts)) and not loading(state, drafts):
+        state.page_shown.set()  # no page open or loading: the rebuild need not wait for one
     saved_at = max(current[str(p)][0] for p in saved) / 1e9  # the file's time: when it was written
     print(f"[serve] {saved[0].name}{' and others' if len(saved) > 1 else ''} saved: "
           f"drafted {len(drafts)} article page(s) and reloaded {time.time() - saved_at:.3f} s after the save "
@@ -591,7 +600,7 @@ def show_early(state: PreviewState, started: int, began: float, pages: dict[str,
     state.drafted.update(dict.fromkeys(fresh, state.version))
     state.early_made.update(dict.fromkeys(fresh, state.version))
     state.page_shown.clear()
-    if not reload_browsers(draft_url(fresh)):
+    if not reload_browsers(draft_url(fresh)) and not loading(state, fresh):
         state.page_shown.set()
     print(f"[serve] the rebuilt page of {len(fresh)} saved article(s) shown {time.perf_counter() - began:.3f} s "
           "into the rebuild, before the rest of the site", flush=True)
@@ -662,6 +671,35 @@ def catch_up(state: PreviewState, url: str, shown) -> str | None:
     if shown >= state.version:
         state.page_shown.set()
     return None
+
+
+def page_served(state: PreviewState, rel: str) -> int:
+    """Number an HTML page (output path `rel`) as it is served: it is
+    loading until its reload client connects and says the number
+    (page_connected). Numbers older than LOADING_SECONDS are dropped: a
+    page closed while loading, or fetched by a program, never connects."""
+    now = time.monotonic()
+    for old in [n for n, (_, served) in state.loading.items() if now - served > LOADING_SECONDS]:
+        del state.loading[old]
+    state.pages_served += 1
+    state.loading[state.pages_served] = (rel, now)
+    return state.pages_served
+
+
+def page_connected(state: PreviewState, number: object) -> None:
+    if isinstance(number, int) and not isinstance(number, bool):
+        state.loading.pop(number, None)
+
+
+def loading(state: PreviewState, pages: dict[str, bytes]) -> bool:
+    """Whether a page of one of `pages` (output paths) was served in the
+    last LOADING_SECONDS and its client has not connected yet. Its draft
+    goes to it when it connects (catch_up); the rebuild waits for that, at
+    most DRAFT_WAIT, as for a page open (_page_shown). Without the wait a
+    short rebuild ends first, and the page loads twice: the draft, then the
+    rebuilt page."""
+    now = time.monotonic()
+    return any(rel in pages and now - served <= LOADING_SECONDS for rel, served in state.loading.values())
 
 
 def output_path(url_path: str) -> str:
