@@ -679,8 +679,13 @@ def page_served(state: PreviewState, rel: str) -> int:
     (page_connected). Numbers older than LOADING_SECONDS are dropped: a
     page closed while loading, or fetched by a program, never connects."""
     now = time.monotonic()
-    for old in [n for n, (_, served) in state.loading.items() if now - served > LOADING_SECONDS]:
-        del state.loading[old]
+    old = []  # (the numbers are in the order served: the old ones come first)
+    for n, (_, served) in state.loading.items():
+        if now - served <= LOADING_SECONDS:
+            break
+        old.append(n)
+    for n in old:
+        del state.loading[n]
     state.pages_served += 1
     state.loading[state.pages_served] = (rel, now)
     return state.pages_served

@@ -272,3 +272,27 @@ def test_the_previews_common_words_are_the_union_of_the_analyses_words(corpus):
     got = common.of(edited)
     assert got == union(edited) and "zzyzx-only" in got and not only & got
     assert common.of([]) == frozenset() and not common.count
+
+
+def test_a_states_let_go_leaves_it_as_a_new_one(corpus, tmp_path):
+    """What a command-line build does with its own state once merged (pipeline.py): the analyses,
+    the articles read and the merge record go, so that they do not live through planning and
+    rendering (the caller still refers to the state)."""
+    from dataclasses import fields
+
+    from generator.state import BuildState
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    state = BuildState()
+    build(load_config(project / "site.toml", output_dir=project / "out", base_url="/"), PREVIEW_OPTIONS, state)
+    assert state.analyses and state.merge_record is not None and state.resources is not None
+    state.let_go()
+    fresh = BuildState()
+    for f in fields(BuildState):
+        now, new = getattr(state, f.name), getattr(fresh, f.name)
+        assert type(now) is type(new), f.name
+        if new is None or isinstance(new, (dict, list, bool)):
+            assert now == new, f.name
+        else:  # a memo of its own: a new one
+            assert now is not new and vars(now) == vars(new), f.name
+    assert not state.analyses and state.merge_record is None and state.resources is None
