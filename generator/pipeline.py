@@ -111,10 +111,16 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     finally:  # (an override's error too: the merge is done, and its record serves the next build)
         kept.retired = None
         for save in to_record:
-            # in a child, beside the planning: encoding in this process held the interpreter (10,000
-            # articles: about a second on a slow machine), before the pages or, after the switch, the
-            # preview's next save. Forked after the early pages: forking a big process takes 0.1 s.
-            writing.append(forked.in_child(save))
+            # The preview's in a child, beside the planning: encoding in this process held the
+            # interpreter (10,000 articles: about a second on a slow machine), before the pages or,
+            # after the switch, the next save. Forked after the early pages: forking a big process
+            # takes 0.1 s. The command line's here: a child forked now would keep every page of what
+            # this build lets go next (its analyses, its state) while planning runs, the build's
+            # peak (10,000 articles: tree PSS 1.93 GB).
+            if state is not None:
+                writing.append(forked.in_child(save))
+            else:
+                save()
 
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)
