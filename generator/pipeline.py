@@ -110,17 +110,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                 state.show_early(saved_pages)
     finally:  # (an override's error too: the merge is done, and its record serves the next build)
         kept.retired = None
-        for save in to_record:
-            # The preview's in a child, beside the planning: encoding in this process held the
-            # interpreter (10,000 articles: about a second on a slow machine), before the pages or,
-            # after the switch, the next save. Forked after the early pages: forking a big process
-            # takes 0.1 s. The command line's here: a child forked now would keep every page of what
-            # this build lets go next (its analyses, its state) while planning runs, the build's
-            # peak (10,000 articles: tree PSS 1.93 GB).
-            if state is not None:
-                writing.append(forked.in_child(save))
-            else:
-                save()
+        _write_records(to_record, writing, in_child=state is not None)
+        to_record.clear()  # (the record goes with the state, below, in a command-line build)
 
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)
@@ -130,6 +121,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         # 10,000 articles, the build process's peak 1.55 -> 1.38 GB for the mentions alone. Its state
         # (the analyses in memory, the articles read, the merge record) is this build's alone.
         kept.let_go()
+        record = None
         del kept, articles
         analyses = [planned(a) for a in analyses]
     with made_old():
@@ -214,6 +206,21 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         forked.wait_for(writing)  # long done: the next build reads what they wrote
     return BuildResult(config, report, n_articles, events, summary["pages"], summary["files"], timer.timings,
                        stats, event_count=len(events))
+
+
+def _write_records(savers: list[Callable[[], None]], writing: list, in_child: bool) -> None:
+    """Write the merge record. The preview's in a child, beside the planning:
+    encoding in this process held the interpreter (10,000 articles: about a
+    second on a slow machine), before the pages or, after the switch, the
+    next save; forked after the early pages (forking a big process takes
+    0.1 s). The command line's here: a child forked now would keep every
+    page of what the build lets go next (its analyses, its state) while
+    planning runs, the build's peak (10,000 articles: tree PSS 1.93 GB)."""
+    for save in savers:
+        if in_child:
+            writing.append(forked.in_child(save))
+        else:
+            save()
 
 
 def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resources, report: Report, timer: Timer,

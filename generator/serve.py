@@ -46,6 +46,7 @@ import ipaddress
 import json
 import os
 import re
+import secrets
 import socket
 import sys
 import time
@@ -118,7 +119,8 @@ class PreviewState:
     # the pages served whose reload client has not connected yet: number -> (output path, when served);
     # a draft of one of them waits for it to connect (page_served, loading)
     loading: dict[int, tuple[str, float]] = field(default_factory=dict)
-    pages_served: int = 0
+    # (from a number of this server's own: a tab left open from an earlier server says a number of that one)
+    pages_served: int = field(default_factory=lambda: secrets.randbelow(1 << 30))
     freeze_gc: bool = False  # between builds, keep the collector off what a build left (rebuild)
 
     def watched_roots(self) -> list[Path]:

@@ -11,8 +11,10 @@ driven by Playwright) in the two cases that used to miss it:
 The project is a generated corpus big enough that a rebuild of every page
 (a new site title) takes seconds, so "before the rebuild ends" is seen in
 the server's log, not guessed from timings. A rebuild after one article's
-save is shorter (a third of a second): the page that connects late is
-waited for (serve.loading), and is seen to swap its draft in, not reload."""
+save is shorter (a third of a second): the rebuild waits for the page that
+connects late (serve.loading; at most serve.DRAFT_WAIT, 1 s, which its
+client, let go as soon as the draft is logged, takes a tenth of), and the
+page is seen to swap its draft in, not reload."""
 
 from __future__ import annotations
 
