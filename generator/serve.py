@@ -60,7 +60,7 @@ import jinja2
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 
-from .article_scan import Changes
+from .article_scan import ArticleScan, Changes
 from .build import BuildOptions, build, fewer_collections
 from .config import load_config
 from .draft import DraftBasis, draft_pages
@@ -474,12 +474,7 @@ async def _draft(state: PreviewState, loop, saved: list[Path], current: Snapshot
         drafts = await loop.run_in_executor(None, draft_pages, basis, saved, analyses)
     if not drafts:
         return False
-    state.version += 1
-    state.drafts.update(drafts)
-    state.drafted.update(dict.fromkeys(drafts, state.version))
-    state.page_shown.clear()
-    if not reload_browsers(draft_url(drafts)) and not loading(state, drafts):
-        state.page_shown.set()  # no page open or loading: the rebuild need not wait for one
+    serve_drafts(state, drafts)
     saved_at = max(current[str(p)][0] for p in saved) / 1e9  # the file's time: when it was written
     print(f"[serve] {saved[0].name}{' and others' if len(saved) > 1 else ''} saved: "
           f"drafted {len(drafts)} article page(s) and reloaded {time.time() - saved_at:.3f} s after the save "
@@ -532,7 +527,7 @@ async def _rebuild_once(state: PreviewState, loop) -> None:
     await _warm(state, loop, state.last_saved)
 
 
-def hand_changes(state: PreviewState) -> object:
+def hand_changes(state: PreviewState) -> ArticleScan | None:
     """Give the next build the watched paths changed since the content scan
     it would take was made (article_scan.py): those since the last rebuild
     began, and those given to a build that failed before it scanned (a
@@ -548,7 +543,7 @@ def hand_changes(state: PreviewState) -> object:
     return state.kept.scan
 
 
-def changes_taken(state: PreviewState, scan: object) -> None:
+def changes_taken(state: PreviewState, scan: ArticleScan | None) -> None:
     """After a build: if it made or took a scan of the content folder (its
     stats are of this build), the changes that count for the next are those
     since this build began (`changed_since`)."""
@@ -597,13 +592,7 @@ def show_early(state: PreviewState, started: int, began: float, pages: dict[str,
              if state.drafted.get(rel, 0) <= started and state.drafts.get(rel) != data}
     if not fresh:
         return False
-    state.version += 1
-    state.drafts.update(fresh)
-    state.drafted.update(dict.fromkeys(fresh, state.version))
-    state.early_made.update(dict.fromkeys(fresh, state.version))
-    state.page_shown.clear()
-    if not reload_browsers(draft_url(fresh)) and not loading(state, fresh):
-        state.page_shown.set()
+    state.early_made.update(dict.fromkeys(fresh, serve_drafts(state, fresh)))
     print(f"[serve] the rebuilt page of {len(fresh)} saved article(s) shown {time.perf_counter() - began:.3f} s "
           "into the rebuild, before the rest of the site", flush=True)
     return True
@@ -673,6 +662,20 @@ def catch_up(state: PreviewState, url: str, shown) -> str | None:
     if shown >= state.version:
         state.page_shown.set()
     return None
+
+
+def serve_drafts(state: PreviewState, pages: dict[str, bytes]) -> int:
+    """Serve `pages` (output path -> bytes) as drafts from a new version of
+    the preview, and tell the pages open on them; the rebuild waits for one
+    to show them (_page_shown) unless no page is open or loading on them.
+    The new version."""
+    state.version += 1
+    state.drafts.update(pages)
+    state.drafted.update(dict.fromkeys(pages, state.version))
+    state.page_shown.clear()
+    if not reload_browsers(draft_url(pages)) and not loading(state, pages):
+        state.page_shown.set()  # no page open or loading: the rebuild need not wait for one
+    return state.version
 
 
 def page_served(state: PreviewState, rel: str) -> int:

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from itertools import compress, repeat
-from operator import attrgetter, is_, is_not
+from operator import attrgetter, is_, is_not, not_
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,14 +92,11 @@ class MemoryCache(Cache):
         took 30 ms of every preview save."""
         self.used.update(keys)
         got: list[Analysis | None] = list(map(self.memory.get, keys))
-        missing = list(compress(range(len(keys)), map(is_, got, repeat(None))))
-        self.hits += len(keys) - len(missing)
-        for n in missing:
-            got[n] = found = super().get(keys[n])
-            if found is not None:
-                self.memory[keys[n]] = found
-        present = list(map(is_not, got, repeat(None)))
-        self.key_of.update(zip(map(_SLUG, compress(got, present)), compress(keys, present), strict=True))
+        found = list(map(is_not, got, repeat(None)))
+        self.hits += sum(found)
+        self.key_of.update(zip(map(_SLUG, compress(got, found)), compress(keys, found), strict=True))
+        for n in compress(range(len(keys)), map(not_, found)):
+            got[n] = self.get(keys[n])  # not in memory: from disk, as get() takes it
         return got
 
     def put(self, k: str, value: Analysis) -> None:
