@@ -54,6 +54,16 @@ class BuildError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class Superseded(Exception):
+    """A preview rebuild stopped because a newer change came while it ran
+    (BuildState.go_on): not a failure. It stops only after showing the
+    saved articles' rebuilt pages and before touching the output, so the
+    last good site stays live and the next rebuild, which reads the newer
+    change, begins at once instead of after the rest of this one (at
+    10,000 articles the planning, rendering and writing that follow the
+    early pages take some ten seconds)."""
+
+
 @dataclass
 class Report:
     """Warnings collected during a build (errors are raised as BuildError)."""

@@ -112,6 +112,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         kept.retired = None
         _write_records(to_record, writing, in_child=state is not None)
         to_record.clear()  # (the record goes with the state, below, in a command-line build)
+    if state is not None:
+        state.go_on()  # a newer change came: its build begins now, not after this one's pages
 
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)
@@ -127,7 +129,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     with made_old():
         site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events),
                     jobs=options.jobs, memo=state.plan_memo if state is not None else None)
-    if state is not None:  # the preview drafts a saved article's page from this build's links (draft.py)
+    if state is not None:
+        state.go_on()  # (before the renderer takes the last build's view tokens, and the output is touched)
+        # the preview drafts a saved article's page from this build's links (draft.py)
         state.draft = DraftBasis.of(site, resources, GENERATOR)
     # what the next build needs to redo only an edited article's page (own_pages.py)
     own = own_pages.Basis.of(config, analyses, keys, index, site) if options.write_output else None

@@ -64,7 +64,7 @@ from .article_scan import ArticleScan, Changes
 from .build import BuildOptions, build, fewer_collections
 from .config import load_config
 from .draft import DraftBasis, draft_pages
-from .errors import BuildError, Problem
+from .errors import BuildError, Problem, Superseded
 from .inputs import ARTICLE_SUFFIXES, BUNDLED_TEMPLATES, DATA_ROOT
 from .model import Analysis
 from .state import BuildState
@@ -122,6 +122,8 @@ class PreviewState:
     # (from a number of this server's own: a tab left open from an earlier server says a number of that one)
     pages_served: int = field(default_factory=lambda: secrets.randbelow(1 << 30))
     freeze_gc: bool = False  # between builds, keep the collector off what a build left (rebuild)
+    building: bool = False  # a rebuild runs (_rebuild_once): a change now supersedes it (BuildState.superseded)
+    stopped: bool = False  # the last rebuild stopped for a newer change (Superseded), leaving the site as it was
 
     def watched_roots(self) -> list[Path]:
         """site.toml, the content and template folders it names (re-read each
@@ -159,9 +161,15 @@ def rebuild(state: PreviewState) -> bool:
 
 def _rebuild(state: PreviewState) -> bool:
     start = time.perf_counter()
+    state.stopped = False
     try:
         config = load_config(state.config_path, state.content, state.output, base_url="/")
         result = build(config, PREVIEW_OPTIONS, state.kept)
+    except Superseded:  # not a failure: the last good site (and its problems, if any) stays as it was
+        state.stopped = True
+        print(f"[serve] stopped after {time.perf_counter() - start:.2f}s for a newer change, whose rebuild "
+              "begins now", flush=True)
+        return False
     except BuildError as exc:
         state.problems, state.last_stats = exc.problems, None
         state.last_build_seconds = time.perf_counter() - start
@@ -461,6 +469,11 @@ async def _watch_once(state: PreviewState, loop) -> None:
     if not drafted:
         print(f"[serve] change in {Path(changed[0]).name}{' and others' if len(changed) > 1 else ''}", flush=True)
     state.stale.set()
+    if state.building:
+        # The running rebuild read the files before this change: once its early pages are shown it
+        # stops (BuildState.go_on), and the rebuild that reads this change begins then, not after the
+        # rest of the site is built (at 10,000 articles some ten seconds).
+        state.kept.superseded = True
 
 
 async def _draft(state: PreviewState, loop, saved: list[Path], current: Snapshot, found: float) -> bool:
@@ -506,14 +519,24 @@ async def _rebuild_once(state: PreviewState, loop) -> None:
     before = {rel: _read_page(state.output / rel) for rel in shown} if not state.problems else None
     print("[serve] rebuilding", flush=True)
     # the saved articles' pages, handed over by the build once the events are merged (early_pages.py)
-    state.kept.early_files, state.saved_since = state.saved_since, []
+    early = state.kept.early_files = state.saved_since
+    state.saved_since = []
     scan = hand_changes(state)
     state.kept.show_early = functools.partial(_hand_over, state, loop, started, time.perf_counter())
+    state.kept.superseded, state.building = False, True
     try:
         await loop.run_in_executor(None, rebuild, state)
     finally:
         state.kept.show_early, state.kept.early_files = None, []
+        state.building = False
         changes_taken(state, scan)
+    if state.stopped:
+        # Superseded: nothing was written, so the drafts and early pages shown stay (the next
+        # rebuild, asked for by the change that stopped this one, replaces them), and no page reloads.
+        # (The articles saved for this one are the next one's to show early too.)
+        state.saved_since = [*early, *[p for p in state.saved_since if p not in early]]
+        state.watcher.follow(state.watched_roots(), loop)
+        return
     for rel in [rel for rel, made in state.drafted.items() if made <= started or state.early_made.get(rel) == made]:
         del state.drafts[rel], state.drafted[rel]  # the rebuilt page (or, after a failure, the last good one)
     state.early_made.clear()

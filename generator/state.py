@@ -40,7 +40,7 @@ from .analysis.cache import Cache
 from .cache_file import save_json
 from .config import LimitSettings, SiteConfig
 from .content import read_article
-from .errors import Problem, Report
+from .errors import Problem, Report, Superseded
 from .file_digests import FileDigests, Signature, settled, signature
 from .manifest_memo import Manifests
 from .model import Analysis, Article
@@ -155,6 +155,9 @@ class BuildState:
     # that build began (None: not known), which the next build takes and clears (article_scan.py)
     scan: ArticleScan | None = None
     changes: Changes | None = None
+    # the preview's: set from its server's loop when a change comes while this build runs (serve.py);
+    # the build then stops at its next checkpoint (go_on), and the next build, which reads it, begins
+    superseded: bool = False
 
     def let_go(self) -> None:
         """Hold nothing any more, as a new state: a command-line build's
@@ -166,6 +169,16 @@ class BuildState:
         while rendering, before this)."""
         for f in fields(self):
             setattr(self, f.name, f.default if f.default_factory is MISSING else f.default_factory())
+
+    def go_on(self) -> None:
+        """A checkpoint of a preview build, between its early pages and the
+        output's staging folder: raise Superseded if a newer change came
+        meanwhile. What the build has kept so far (the analyses, the merge
+        and its record, the plan's memo) is of the inputs it read, which is
+        what the next build starts from, as after a failure; nothing of the
+        output has changed."""
+        if self.superseded:
+            raise Superseded()
 
     def earlier(self, folder: Path) -> Callable[[str], Analysis | None]:
         """An analysis by its cache key, for the merge (merge_record.py asks

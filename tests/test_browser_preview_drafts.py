@@ -142,10 +142,14 @@ def test_a_save_during_a_rebuild_is_shown_before_that_rebuild_ends(browser, corp
         assert _count(project, "[serve] rebuilt") == rebuilt, "shown when the running rebuild ended, not at once"
         assert page.evaluate(f"() => {DRAFT}")
 
-        # The rebuild that was running, then one more for the second save (no edit lost).
+        # The rebuild that was running (it ended, or it stopped for the save once its early pages were
+        # shown, serve.Superseded), then one more for the second save (no edit lost).
         page_file = project / ".preview" / "articles" / article.stem / "index.html"
-        wait_for(lambda: _count(project, "[serve] rebuilt") >= rebuilt + 2
-                 and _count(project, "[serve] rebuilt") == 1 + _count(project, "[serve] rebuilding"), timeout=600)
+
+        def ended() -> int:  # the rebuilds that ended, or stopped for a newer change
+            return _count(project, "[serve] rebuilt") + _count(project, "[serve] stopped after")
+        wait_for(lambda: ended() >= rebuilt + 2 and ended() == 1 + _count(project, "[serve] rebuilding"),
+                 timeout=600)
         assert "SECONDSAVE" in page_file.read_text(encoding="utf-8")
         _rebuilt_shown(page, project, quiet)
         assert "SECONDSAVE" in page.locator("body").inner_text() and proc.poll() is None
