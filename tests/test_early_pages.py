@@ -6,20 +6,10 @@ back, add a dated sentence, and redate two articles at once."""
 
 from __future__ import annotations
 
-import re
-
 from generator.serve import PreviewState, rebuild
 from generator.site.urls import Urls
 from generator.site.views import brief_of
-from tests.support import make_corpus, seed_project
-
-
-def _redate(path, by: int) -> None:
-    text = path.read_text()
-    head, sep, body = text.partition("\n---\n")
-    year = re.search(r"\b(19|20)\d\d\b", body)
-    assert year
-    path.write_text(head + sep + body[:year.start()] + str(int(year.group()) + by) + body[year.end():])
+from tests.support import make_corpus, redate, seed_project
 
 
 def test_the_saved_articles_pages_are_rendered_early_and_are_the_rebuilt_pages(tmp_path):
@@ -31,11 +21,11 @@ def test_the_saved_articles_pages_are_rendered_early_and_are_the_rebuilt_pages(t
     shown: list[dict[str, bytes]] = []
     state.kept.show_early = shown.append
     edits = [
-        (articles[3], lambda: _redate(articles[3], -1)),  # its events move to another year
-        (articles[3], lambda: _redate(articles[3], 1)),  # and back: they merge with the others' again
+        (articles[3], lambda: redate(articles[3], -1)),  # its events move to another year
+        (articles[3], lambda: redate(articles[3], 1)),  # and back: they merge with the others' again
         (articles[8], lambda: articles[8].write_text(articles[8].read_text().rstrip("\n")
                                                      + "\n\nOn 3 March 2001 the council met in Oslo.\n")),
-        ([articles[10], articles[11]], lambda: (_redate(articles[10], -2), _redate(articles[11], 3))),
+        ([articles[10], articles[11]], lambda: (redate(articles[10], -2), redate(articles[11], 3))),
     ]
     for saved, edit in edits:
         files = saved if isinstance(saved, list) else [saved]
@@ -55,7 +45,7 @@ def test_the_saved_articles_pages_are_rendered_early_and_are_the_rebuilt_pages(t
 
     # without saved files, or for a file that is no article of the site, nothing is handed over
     state.kept.early_files = [project / "site.toml"]
-    _redate(articles[3], -1)
+    redate(articles[3], -1)
     shown.clear()
     assert rebuild(state) and shown == []
 

@@ -8,29 +8,13 @@ newer change the same checkpoints let the build through."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import replace
-from pathlib import Path
 
 from generator.build import build
 from generator.config import load_config
 from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
-from generator.write import BOOKKEEPING
-from tests.support import make_corpus
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name not in BOOKKEEPING}
-
-
-def _redate(path: Path, by: int) -> None:
-    text = path.read_text()
-    head, sep, body = text.partition("\n---\n")
-    year = re.search(r"\b(19|20)\d\d\b", body)
-    assert year
-    path.write_text(head + sep + body[:year.start()] + str(int(year.group()) + by) + body[year.end():])
+from tests.support import make_corpus, redate, site_files
 
 
 def test_a_superseded_rebuild_leaves_the_site_and_the_next_one_equals_a_cold_build(tmp_path):
@@ -38,7 +22,7 @@ def test_a_superseded_rebuild_leaves_the_site_and_the_next_one_equals_a_cold_bui
     make_corpus(40, "plain", project, "Superseded", search=False)
     state = PreviewState(project / "site.toml", None, project / ".preview")
     assert rebuild(state)
-    live = _files(state.output)
+    live = site_files(state.output)
     articles = sorted((project / "content" / "articles").glob("*.md"))
 
     shown: list[dict[str, bytes]] = []
@@ -47,23 +31,23 @@ def test_a_superseded_rebuild_leaves_the_site_and_the_next_one_equals_a_cold_bui
         shown.append(pages)
         state.kept.superseded = True
 
-    _redate(articles[3], -1)  # its events move to another year
+    redate(articles[3], -1)  # its events move to another year
     state.kept.early_files, state.kept.show_early = [articles[3]], early
     assert not rebuild(state)
     assert state.stopped and state.problems == []
     assert len(shown) == 1 and len(shown[0]) == 1  # its early page was handed over first
     assert shown[0][next(iter(shown[0]))] != live[next(iter(shown[0]))]
-    assert _files(state.output) == live, "a superseded rebuild writes nothing"
+    assert site_files(state.output) == live, "a superseded rebuild writes nothing"
 
-    _redate(articles[7], 2)  # the save that stopped it
+    redate(articles[7], 2)  # the save that stopped it
     state.kept.superseded, state.kept.show_early, state.kept.early_files = False, None, []
     assert rebuild(state) and not state.stopped, state.problems
-    assert _files(state.output) != live
+    assert site_files(state.output) != live
 
     cold = tmp_path / "cold"
     shutil.copytree(state.output, cold)  # the same published history (event ids kept)
     build(load_config(project / "site.toml", output_dir=cold, base_url="/"), replace(PREVIEW_OPTIONS, use_cache=False))
-    a, b = _files(state.output), _files(cold)
+    a, b = site_files(state.output), site_files(cold)
     assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
 
 
@@ -72,8 +56,8 @@ def test_without_a_newer_change_the_checkpoints_let_the_rebuild_through(tmp_path
     make_corpus(20, "plain", project, "Through", search=False)
     state = PreviewState(project / "site.toml", None, project / ".preview")
     assert rebuild(state)
-    before = _files(state.output)
-    _redate(sorted((project / "content" / "articles").glob("*.md"))[2], -1)
+    before = site_files(state.output)
+    redate(sorted((project / "content" / "articles").glob("*.md"))[2], -1)
     state.kept.superseded = False
     assert rebuild(state) and not state.stopped
-    assert _files(state.output) != before  # written: its events moved to another year
+    assert site_files(state.output) != before  # written: its events moved to another year

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import time
 from dataclasses import replace
@@ -25,7 +24,7 @@ from generator.render import Cards, PageRenderer
 from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
 from generator.state import ArticleIndex
 from generator.write import BOOKKEEPING
-from tests.support import analysed, build_site, make_corpus
+from tests.support import analysed, build_site, make_corpus, redate
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -43,15 +42,6 @@ def corpus(tmp_path_factory):
     project = tmp_path_factory.mktemp("state") / "p"
     make_corpus(60, "plain", project, "State", search=False)
     return project
-
-
-def _redate(path: Path, by: int) -> None:
-    """The text's first year moved by `by` years: its events move, its words stay."""
-    text = path.read_text()
-    head, sep, body = text.partition("\n---\n")
-    year = re.search(r"\b(19|20)\d\d\b", body)
-    assert year
-    path.write_text(head + sep + body[:year.start()] + str(int(year.group()) + by) + body[year.end():])
 
 
 def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus, tmp_path, monkeypatch):
@@ -97,8 +87,8 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
         lambda: (articles[0].parent / "new.md").write_text(
             "---\ntitle: A new report\ndate: 2009-02-02\n---\nThe minister visited the port on Monday.\n"),
         lambda: articles[3].write_text(articles[3].read_text().replace("Officials spoke again. ", "")),
-        lambda: _redate(articles[7], -1),
-        lambda: _redate(articles[7], 3),
+        lambda: redate(articles[7], -1),
+        lambda: redate(articles[7], 3),
         lambda: (project / "templates").mkdir() or (project / "templates" / "404.html").write_text(
             "{% extends 'base.html' %}{% block main %}gone{% endblock %}"),
     ]
@@ -226,7 +216,7 @@ def test_the_resources_are_compiled_once_a_build_and_again_when_an_entity_settin
     first = preview.kept.resources
     assert loaded == [""] and first is not None
     article = sorted((project / "content" / "articles").glob("*.md"))[4]
-    _redate(article, -1)
+    redate(article, -1)
     assert rebuild(preview), preview.problems
     assert loaded == [""] and preview.kept.resources is first  # the check and the build: the same, not loaded
     toml = project / "site.toml"
@@ -242,7 +232,7 @@ def test_the_resources_are_compiled_once_a_build_and_again_when_an_entity_settin
     # the command line: the own-pages check finds the redating shows elsewhere, the build takes its resources
     loaded.clear()
     build_site(toml, output=project / "out", search_index=False)
-    _redate(article, -1)
+    redate(article, -1)
     assert not build_site(toml, output=project / "out", search_index=False, skip_unchanged=True).up_to_date
     assert loaded == ["Jane Doe", "Jane Doe"]  # one for each build
 

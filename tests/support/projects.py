@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from datetime import date
@@ -85,3 +86,12 @@ def site_files(folder: Path) -> dict[str, bytes]:
     builds that must give the same bytes are compared by."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and p.name not in BOOKKEEPING}
+
+
+def redate(path: Path, by: int) -> None:
+    """The article's first year in its text moved by `by` years: its events move, its words stay."""
+    text = path.read_text()
+    head, sep, body = text.partition("\n---\n")
+    year = re.search(r"\b(19|20)\d\d\b", body)
+    assert year
+    path.write_text(head + sep + body[:year.start()] + str(int(year.group()) + by) + body[year.end():])
