@@ -92,7 +92,8 @@ def planned(a: Analysis) -> Analysis:
 
 def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
          search_available: bool = False, redirects: dict[str, str] | None = None,
-         moved: list[Moved] | None = None, jobs: int | None = 1, memo: PlanMemo | None = None) -> Site:
+         moved: list[Moved] | None = None, jobs: int | None = 1, memo: PlanMemo | None = None,
+         go_on: Callable[[], None] | None = None) -> Site:
     """The site's views and pages. `redirects` (old URL -> new URL) and
     `moved` (ids no longer published, corpus.history) become redirect pages.
     Two pieces of the work need only the events and the analyses: the
@@ -102,7 +103,12 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
     them (the articles first) while this process makes the event views,
     periods and the overview, then both do what is left. With a `memo` (the
     preview's), the views and texts made from what the last plan made them
-    from are taken over (memo.py), and the memo then holds this plan's."""
+    from are taken over (memo.py), and the memo then holds this plan's.
+    `go_on` (the preview's BuildState.go_on) is called between the plan's
+    steps and may raise to stop it: every object a step changes is one
+    this plan made (a view taken over from the memo is a copy), and the
+    memo is replaced only at the end, so a plan stopped halfway leaves it
+    as the last whole plan left it."""
     urls = Urls(config)
     memo = memo.serving(urls) if memo is not None else None
     ordered = newest_first(analyses)
@@ -131,7 +137,7 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
             return [text if text is not None else next(new) for text in kept]
 
         site, briefs = _plan(config, urls, analyses, ordered, citations, texts, events, index, search_available,
-                             redirects, moved, memo)
+                             redirects, moved, memo, go_on or _go_on)
         # nothing in the plan reads the links to related events: the templates do
         new = iter([places for p in done[article_parts:] for places in p])
         found = [places if places is not None else next(new) for places in known]
@@ -143,8 +149,8 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
 
 def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: list[Analysis], citations: Citations,
           texts: Callable[[], list[list[Segment]]], events: list[Event], index: EntityIndex, search_available: bool,
-          redirects: dict[str, str] | None, moved: list[Moved] | None, memo: PlanMemo | None
-          ) -> tuple[Site, list[EventBrief]]:
+          redirects: dict[str, str] | None, moved: list[Moved] | None, memo: PlanMemo | None,
+          go_on: Callable[[], None]) -> tuple[Site, list[EventBrief]]:
     """The site and its event views' briefs, `texts()` (the articles' marked
     text, `ordered`) asked for once the views that do not need it are made."""
     by_slug = {a.article.slug: a for a in analyses}
@@ -153,8 +159,10 @@ def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: lis
     taken = memo.event_views(events, names, sources) if memo is not None else [None] * len(events)
     views = [v if v is not None else event_view(e, sources, names, urls) for e, v in zip(events, taken, strict=True)]
     start = coverage_start(analyses)
+    go_on()
     ranking = mark_key_and_background(views, events, config.key_events)
     periods = plan_periods(views, urls, start, ranking)
+    go_on()
     dates = [a.article.date for a in analyses if a.article.date]
     newest = max(dates, default=date(1970, 1, 1))
     coverage = (start, newest) if start else None
@@ -173,10 +181,15 @@ def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: lis
                 redirects={**moved_urls(moved or [], urls, periods), **(redirects or {})},
                 warnings=site_warnings(config, analyses), links=links)
     site.search_bundles = bundle_count(len(analyses), config.site.search_bundle)
+    go_on()
     site.pages = pages(site)
     if memo is not None:
         memo.remember(urls, events, views, names, sources, ordered, citations, marked, articles, briefs)
     return site, briefs
+
+
+def _go_on() -> None:
+    """No stop: a plan that nothing supersedes (the command line's)."""
 
 
 def moved_urls(moved: list[Moved], urls: Urls, periods: Periods) -> dict[str, str]:
