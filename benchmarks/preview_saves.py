@@ -9,7 +9,8 @@ seconds apart whatever the preview is doing: each save moves the article's
 first year back by one or two (so its events move, as preview.py's
 `--edit dated`) and adds a line. For each save: the seconds from writing
 the file to the server's log line that the saved article's rebuilt page is
-shown (`the rebuilt page of ... shown`, generator/early_pages.py) by a
+shown (`the rebuilt page of ... shown`, generator/early_pages.py), or that
+the rebuild ended (its pages on disk), whichever comes first, of the first
 rebuild that began after the save, so one that read it. No browser: the
 page would show it a few hundredths of a second later (preview.py measures
 that). Where the saves come faster than a rebuild's tail (planning,
@@ -36,6 +37,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 5611
+
+
+def _ended_after(lines: list[tuple[float, str]], saved: float) -> bool:
+    """Has a rebuild that began after `saved` (so read it) ended?"""
+    began = next((n for n, (t, line) in enumerate(lines) if t >= saved and line == "[serve] rebuilding"), None)
+    return began is not None and any(line.startswith("[serve] rebuilt ") for _, line in lines[began:])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,9 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             while time.time() < until:
                 read_log()
                 time.sleep(0.01)
-        until = time.time() + 120
-        while time.time() < until and not any(t > saves[-1] and line.startswith("[serve] rebuilt ")
-                                              for t, line in lines):
+        until = time.time() + 300
+        while time.time() < until and not _ended_after(lines, saves[-1]):
             read_log()
             time.sleep(0.02)
         read_log()
@@ -102,9 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         server.wait()
     waits: list[float | None] = []
     for saved in saves:
-        began = next((t for t, line in lines if t >= saved and line == "[serve] rebuilding"), None)
-        shown = next((t for t, line in lines if began is not None and t >= began
-                      and line.startswith("[serve] the rebuilt page of")), None)
+        began = next((n for n, (t, line) in enumerate(lines) if t >= saved and line == "[serve] rebuilding"), None)
+        # its rebuilt page served early, or the rebuild's end (a rebuild of the article's own page alone,
+        # whose draft was the rebuilt page, shows none early; nor does one whose page keeps a newer draft)
+        shown = next((t for t, line in lines[began:] if line.startswith(("[serve] the rebuilt page of",
+                                                                       "[serve] rebuilt "))),
+                     None) if began is not None else None
         waits.append(round(shown - saved, 3) if shown is not None else None)
     got = [w for w in waits if w is not None]
     result = {
