@@ -85,6 +85,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier,
                                              keep_scored=state is not None,
                                              common=kept.common.of(analyses) if state is not None else None)
+        kept.retired.append(kept.merge_record)  # (let go after the early pages, with the merge's last result)
         kept.merge_record = record
         if options.write_output and record is not None:
             to_record.append(functools.partial(merge_record.save, record_file, record))
@@ -109,7 +110,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
             if saved_pages:
                 state.show_early(saved_pages)
     finally:  # (an override's error too: the merge is done, and its record serves the next build)
-        kept.retired = None
+        kept.retired.clear()
         _write_records(to_record, writing, in_child=state is not None)
         to_record.clear()  # (the record goes with the state, below, in a command-line build)
     if state is not None:
