@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -123,7 +124,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             if raw.lstrip().startswith(("---", "+++")):
                 article = read_article(path, path.parent, report)
                 if dct:
-                    article = Article(**{**article.__dict__, "date": dct})
+                    article = dataclasses.replace(article, date=dct)
             else:
                 article = Article(path.stem, path, path.stem, dct, "", "", (), False, raw)
         except BuildError as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 from .temporal import Timex, When
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One content file, parsed (content stage)."""
 
@@ -35,13 +35,13 @@ class Article:
     url: str = ""  # canonical link to the original, if given
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityRef:
     name: str  # as written, titles stripped
     kind: str  # person | place | organisation | "" (unknown)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A dated sentence that reports an event (per article)."""
 
@@ -74,7 +74,7 @@ class Mention:
         return self.timex.when
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Steps:
     """A long sequence of ints made of pieces, each a constant or counting up
     by one: where each plain-text character of an article sits in its HTML,
@@ -112,7 +112,7 @@ class Steps:
             yield from (range(first, first + end - start) if slope else [first] * (end - start))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything per-article work produces; cached by content hash."""
 
@@ -135,7 +135,7 @@ class Analysis:
         return frozenset(self.lower_words.split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """One sentence of an article that reports an event."""
 
@@ -146,7 +146,7 @@ class Quote:
     anchor: str  # the sentence's anchor on the article page
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """One article that reports an event, with every sentence that does:
     an event's sources are articles, never sentences."""
@@ -157,7 +157,7 @@ class Source:
     source_name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A merged event. Editor overrides return changed copies (dataclasses.replace)."""
 

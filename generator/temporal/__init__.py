@@ -34,7 +34,7 @@ _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _NEEDS_SENTENCES = ("TENSE:", "HOLIDAY:", "ANAPHOR:", "NARRATIVE:", "PERIODOF:")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timex:
     """A temporal expression found in a text: the one record every stage uses
     (the tagger makes it, the article page marks it, events are built on it)."""
