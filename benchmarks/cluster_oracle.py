@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import quality  # noqa: E402
 from benchmarks.rouge import RougeWords, align_rouge, mean_pr, ptb_like, rouge_counts  # noqa: E402
-from benchmarks.summary_loop import remember_clusters  # noqa: E402
+from benchmarks.summary_loop import analyses_file, remember_clusters  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.corpus.clustering import features, similarity  # noqa: E402
 from generator.corpus.merge import mention_key  # noqa: E402
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     where: Counter = Counter()
     for topic in args.topics:
         cfg = load_config(args.cache / topic / "site.toml")
-        analyses = pickle.loads((args.cache / f"{topic}.analyses.pkl").read_bytes())
+        analyses = pickle.loads(analyses_file(args.cache, topic).read_bytes())
         corpus = quality.Corpus(cfg, load_resources(cfg), analyses, [], None)  # type: ignore[arg-type]
         rows: list[dict] = []
         for tl in read_reference_timelines(topic_dirs(args.data, topic)):

@@ -36,12 +36,21 @@ from generator.build import BuildOptions  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.content import read_content  # noqa: E402
 from generator.errors import Report  # noqa: E402
+from generator.freshness import ANALYSIS_CODE, code_fingerprint  # noqa: E402
 from generator.pipeline import analyse  # noqa: E402
 from generator.resources import load_resources  # noqa: E402
 from tests.support.data import shared_dir  # noqa: E402
 from tests.support.timeline17 import convert, read_reference_timelines, topic_dirs  # noqa: E402
 
 CLUSTERING_SOURCE = ROOT / "generator" / "corpus" / "clustering.py"
+
+
+def analyses_file(cache: Path, topic: str) -> Path:
+    """Where --prepare pickles a topic's analyses: named by the analysis code
+    (freshness.ANALYSIS_CODE, the model's classes among it), as a pickle of
+    other code's classes can load as wrong values without an error (a
+    dict-based instance's state read by a slotted class's __setstate__)."""
+    return cache / f"{topic}.analyses.{code_fingerprint(ANALYSIS_CODE)}.pkl"
 
 
 def prepare(topic: str, data: Path, cache: Path, jobs: int | None) -> None:
@@ -54,7 +63,7 @@ def prepare(topic: str, data: Path, cache: Path, jobs: int | None) -> None:
     cfg = load_config(folder / "site.toml")
     analyses = analyse(read_content(cfg.content_dir, Report()), cfg, load_resources(cfg),
                        BuildOptions(use_cache=False, jobs=jobs), Report())
-    (cache / f"{topic}.analyses.pkl").write_bytes(pickle.dumps(analyses))
+    analyses_file(cache, topic).write_bytes(pickle.dumps(analyses))
     print(f"{topic}: {len(analyses)} articles analysed in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
@@ -83,7 +92,7 @@ def run(topics: list[str], data: Path, cache: Path, words: RougeWords) -> None:
     for topic in topics:
         folder = cache / topic
         cfg = load_config(folder / "site.toml")
-        analyses = pickle.loads((cache / f"{topic}.analyses.pkl").read_bytes())
+        analyses = pickle.loads(analyses_file(cache, topic).read_bytes())
         corpus = quality.Corpus(cfg, load_resources(cfg), analyses, [], None)  # type: ignore[arg-type]
         rows = []
         for tl in read_reference_timelines(topic_dirs(data, topic)):
@@ -122,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         for topic in args.topics:
             prepare(topic, args.data, args.cache, args.jobs)
         return 0
-    missing = [t for t in args.topics if not (args.cache / f"{t}.analyses.pkl").exists()]
+    missing = [t for t in args.topics if not analyses_file(args.cache, t).exists()]
     if missing:
         raise SystemExit(f"no analyses for {', '.join(missing)} in {args.cache}: run with --prepare first")
     run(args.topics, args.data, args.cache, RougeWords.load(args.rouge_words))

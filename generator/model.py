@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .slotted import pickled_by_fields
 from .temporal import Timex, When
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """One content file, parsed (content stage)."""
@@ -35,12 +37,14 @@ class Article:
     url: str = ""  # canonical link to the original, if given
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class EntityRef:
     name: str  # as written, titles stripped
     kind: str  # person | place | organisation | "" (unknown)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A dated sentence that reports an event (per article)."""
@@ -112,6 +116,7 @@ class Steps:
             yield from (range(first, first + end - start) if slope else [first] * (end - start))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything per-article work produces; cached by content hash."""
@@ -135,6 +140,7 @@ class Analysis:
         return frozenset(self.lower_words.split())
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Quote:
     """One sentence of an article that reports an event."""
@@ -146,6 +152,7 @@ class Quote:
     anchor: str  # the sentence's anchor on the article page
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Source:
     """One article that reports an event, with every sentence that does:
@@ -157,6 +164,7 @@ class Source:
     source_name: str = ""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Event:
     """A merged event. Editor overrides return changed copies (dataclasses.replace)."""

@@ -433,8 +433,8 @@ def test_openers_are_tried_only_after_an_openers_first_word():
 
 
 def test_shifted_expressions_are_their_replaced_copies():
-    """headlines._shifted copies an expression's fields onto a new instance:
-    the same value, fields in the same order (the same pickle) and hash as
+    """headlines._shifted makes an expression again from its fields: the
+    same value, fields in the same order (the same pickle) and hash as
     dataclasses.replace makes, on the expressions of real sentences."""
     import dataclasses
     import pickle
@@ -544,3 +544,42 @@ def test_name_runs_are_those_read_token_by_token():
     assert sum(any(len(r) > 2 for r in _name_runs_reading_every_token(s, connectors, k)) for s, k in cases) > 100
     for s, skip in cases:
         assert name_runs(s, connectors, skip) == _name_runs_reading_every_token(s, connectors, skip), (s, skip)
+
+
+def test_analyses_pickle_as_their_constructors_calls(tmp_path):
+    """The model's slotted classes pickle as their constructor and fields
+    (generator/slotted.py), as the analyses come back from the worker
+    processes: each seed article's analysis loads equal to itself, its
+    mentions' expressions still the very objects of its list of
+    expressions, and each object made again by its own class; a class whose
+    __post_init__ checks its fields is refused (the check would run on every
+    load)."""
+    import dataclasses
+    import pickle
+
+    import pytest
+
+    from generator.model import Mention, Steps
+    from generator.slotted import pickled_by_fields
+    from tests.support import seed_project
+    from tests.support.projects import analysed
+
+    _, _, analyses, _ = analysed(seed_project(tmp_path))
+    assert analyses and all(a.mentions for a in analyses)
+    for a in analyses:
+        back = pickle.loads(pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == a and back is not a
+        assert all(any(m.timex is t for t in back.timexes) for m in back.mentions)
+        assert type(back.mentions[0]) is Mention and type(back.offsets) is Steps
+        assert Mention.__reduce__(a.mentions[0])[0] is Mention
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        n: int
+
+        def __post_init__(self) -> None:
+            if self.n < 0:
+                raise ValueError("negative")
+
+    with pytest.raises(TypeError, match="checks its fields"):
+        pickled_by_fields(Checked)

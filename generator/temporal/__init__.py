@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..analysis import sentences
+from ..slotted import pickled_by_fields
 from . import anaphora, calendar
 from . import resolve as _resolve
 from .calendar import When
@@ -34,6 +35,7 @@ _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _NEEDS_SENTENCES = ("TENSE:", "HOLIDAY:", "ANAPHOR:", "NARRATIVE:", "PERIODOF:")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Timex:
     """A temporal expression found in a text: the one record every stage uses
