@@ -53,7 +53,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, make_corpus, report_result, running_preview  # noqa: E402
+from tests.support import CHROMIUM, CHROMIUM_ARGS, make_corpus, redated, report_result, running_preview  # noqa: E402
 from tests.support.browser import versions_script  # noqa: E402
 
 EDIT = "lead"  # --edit
@@ -72,13 +72,10 @@ def _edit(article: Path, original: str, marker: str) -> None:
         # The first year of the text one year earlier, then two, by turns, so that every save moves
         # events; the marker in a paragraph of its own at the end, so that the dated sentence's
         # words stay those of the text (an editor correcting a year changes no word).
-        head, sep, body = original.partition("\n---\n")
-        year = re.search(r"\b(19|20)\d\d\b", body)
-        if year is None:
-            raise SystemExit(f"{article.name} writes no year to redate")
-        back = 1 + int(marker.removeprefix("BENCHMARK")) % 2
-        article.write_text(head + sep + body[:year.start()] + f"{int(year.group()) - back}"
-                           + body[year.end():].rstrip("\n") + f"\n\n({marker})\n")
+        try:
+            article.write_text(redated(original, -1 - int(marker.removeprefix("BENCHMARK")) % 2, marker))
+        except ValueError as exc:
+            raise SystemExit(f"{article.name}: {exc}") from exc
     else:
         article.write_text(original.replace("\n\n", f"\n\n{marker} ", 1))
 

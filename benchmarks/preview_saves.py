@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 PORT = 5611
+
+from tests.support.projects import redated  # noqa: E402
 
 
 def _ended_after(lines: list[tuple[float, str]], saved: float) -> bool:
@@ -85,13 +87,12 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit("the preview's first build did not end")
         first_build = time.time() - started
         time.sleep(3)
-        head, sep, body = original.partition("\n---\n")
-        year = re.search(r"\b(19|20)\d\d\b", body)
-        if year is None:
-            raise SystemExit(f"{article}: no year to move")
+        try:
+            redated(original, -1)
+        except ValueError as exc:
+            raise SystemExit(f"{article}: {exc}") from exc
         for n in range(args.runs):
-            article.write_text(head + sep + body[:year.start()] + str(int(year.group()) - 1 - n % 2)
-                               + body[year.end():].rstrip("\n") + f"\n\n(SAVE{n})\n", encoding="utf-8")
+            article.write_text(redated(original, -1 - n % 2, f"SAVE{n}"), encoding="utf-8")
             saves.append(time.time())
             until = time.time() + args.gap
             while time.time() < until:

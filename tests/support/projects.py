@@ -88,10 +88,19 @@ def site_files(folder: Path) -> dict[str, bytes]:
             if p.is_file() and p.name not in BOOKKEEPING}
 
 
-def redate(path: Path, by: int) -> None:
-    """The article's first year in its text moved by `by` years: its events move, its words stay."""
-    text = path.read_text()
+def redated(text: str, by: int, marker: str = "") -> str:
+    """An article's text with its first year (after the front matter) moved
+    by `by` years: its events move, its words stay; `marker`, if given, in a
+    paragraph of its own at the end (so no dated sentence's words change).
+    ValueError if the text writes no year."""
     head, sep, body = text.partition("\n---\n")
     year = re.search(r"\b(19|20)\d\d\b", body)
-    assert year
-    path.write_text(head + sep + body[:year.start()] + str(int(year.group()) + by) + body[year.end():])
+    if year is None:
+        raise ValueError("the article writes no year to move")
+    body = body[:year.start()] + str(int(year.group()) + by) + body[year.end():]
+    return head + sep + (body.rstrip("\n") + f"\n\n({marker})\n" if marker else body)
+
+
+def redate(path: Path, by: int) -> None:
+    """The article file's first year moved by `by` years (redated)."""
+    path.write_text(redated(path.read_text(), by))
