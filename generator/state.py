@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from .article_scan import ArticleScan, Changes
     from .corpus.merge_record import MergeRecord
     from .draft import DraftBasis
+    from .own_pages import Record
     from .render import ViewTokens
 
 _SLUG = attrgetter("article.slug")
@@ -160,6 +161,8 @@ class BuildState:
     # the preview's: set from its server's loop when a change comes while this build runs (serve.py);
     # the build then stops at its next checkpoint (go_on), and the next build, which reads it, begins
     superseded: bool = False
+    # the own-pages record the last build read, and the stat signature of its file then (own_pages.load_kept)
+    own_record: tuple[Signature, Record] | None = None
 
     def let_go(self) -> None:
         """Hold nothing any more, as a new state: a command-line build's

@@ -405,3 +405,29 @@ def test_every_way_a_template_reads_a_summary_is_noted(tmp_path, prints):
         f"<p>{prints}</p>{{% endfor %}}{{% endblock %}}")
     build_site(project / "site.toml", output=project / "site", search_index=False)
     assert _summaries_read(project) is True
+
+
+def test_the_preview_reads_the_record_again_only_once_its_file_changed(project, monkeypatch):
+    """own_pages.load_kept: a preview build takes the record it read last
+    while the file is that one (a dated save, which the record cannot take,
+    came before the rebuild that writes a new one), and reads a new record
+    once one is saved; a command-line build reads the file."""
+    from dataclasses import replace
+
+    from generator import file_digests, own_pages
+    from generator.state import BuildState
+
+    monkeypatch.setattr(file_digests, "RACY_SECONDS", 0.0)  # the file just written counts as settled
+    path = _record(project)
+    state = BuildState()
+    got = own_pages.load_kept(path, state)
+    assert got is not None and got == own_pages.load(path)
+    assert own_pages.load_kept(path, state) is got
+    newer = replace(got, built="2001-02-03T04:05:06Z")
+    own_pages.save(path, newer)
+    again = own_pages.load_kept(path, state)
+    assert again == newer and again is not got
+    assert own_pages.load_kept(path, state) is again
+    assert own_pages.load_kept(path, None) is not again
+    path.write_bytes(b"{}")  # not a record: none, and nothing kept
+    assert own_pages.load_kept(path, state) is None and state.own_record is None

@@ -399,8 +399,12 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     for ids in edited.values():
         _article_pairs(mentions, ids, candidates.add)
     changed = set(dirty)  # both mentions of every pair dropped, added or scored again (_regrouped)
-    edges = dict(known.edges)  # less the pairs with a dirty mention, found in C (100,000 pairs at 10,000 articles)
-    for p in list(filterfalse(dirty.isdisjoint, known.edges)):
+    edges = dict(known.edges)  # less the pairs with a dirty mention
+    # found from the dirty mentions' partners when they are known (`near`: every pair's mentions), where
+    # going through every pair for them took 8 ms of each preview save at 10,000 articles (100,000 pairs)
+    with_dirty = ({(a, b) if a < b else (b, a) for a in dirty for b in known.near.get(a, ())}
+                  if known.near is not None else list(filterfalse(dirty.isdisjoint, known.edges)))
+    for p in with_dirty:
         del edges[p]
         changed.update(p)
     if crossed_up:

@@ -82,7 +82,8 @@ def keep_ids(previous: Record, events: list[Event], ids: Sequence[str] | None = 
     the arrival of an earlier report, then changes no URL at all. `ids`:
     the events' ids in order, when known (the preview's merge record's:
     MergeRecord.ids), instead of a pass over every event for them."""
-    ids = list(ids) if ids is not None and len(ids) == len(events) else list(map(_ID, events))
+    # (the record's as they are: a copy of 65,000 ids took 6 ms of each preview save; they are only read)
+    ids = ids if ids is not None and len(ids) == len(events) else list(map(_ID, events))
     now = set(ids)
     gone = set(filterfalse(now.__contains__, previous))  # the ids published and now free (in C, a few)
     retired = {i: keys for i, keys in ((i, _keys(previous[i])) for i in sorted(gone)) if keys}
