@@ -100,7 +100,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         # (the record's keys are of its events in their order, which keep_ids keeps: it only renames)
         overrides = load_overrides(config.content_dir, report, config.limits)
         events = apply_overrides(events, overrides, report, record.order_of if record is not None else listing_order,
-                                 record.ranked_keys if record is not None else None)
+                                 record.ranked_keys if record is not None else None,
+                                 record.ties if record is not None else None)
         timer.lap("merge")
         if state is not None and state.show_early is not None and state.early_files:
             # the preview: the saved articles' pages, final now, shown before the rest is built (early_pages.py)

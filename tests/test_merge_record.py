@@ -278,7 +278,7 @@ def test_events_made_again_are_placed_as_a_full_sort_places_them(generated):
     import random
 
     from generator.corpus import merge
-    from generator.corpus.salience import listing_order
+    from generator.corpus.salience import listing_order, tie_keys
 
     config, resources, analyses, keys = _analysed(generated)
     events, _, _ = pipeline.merge_corpus(analyses, resources, config, 1)
@@ -286,9 +286,10 @@ def test_events_made_again_are_placed_as_a_full_sort_places_them(generated):
     base = [*events, *(dataclasses.replace(e, id=e.id + "-copy") for e in events[::9])]
     rng.shuffle(base)  # the clusters' order is not the site's
     assert len({listing_order(e) for e in base}) < len(base)  # equal keys among them
+    ranked = tuple(sorted(base, key=listing_order))
     record = merge_record.MergeRecord("", "", (), (), (), (), (), events=tuple(base),
-                                      order={id(e): listing_order(e) for e in base},
-                                      ranked=tuple(sorted(base, key=listing_order)))
+                                      order={id(e): listing_order(e) for e in base}, ranked=ranked,
+                                      ties=tie_keys([listing_order(e) for e in ranked]))
     for trial in range(20):
         now, reused = list(base), list(base)
         for k in rng.sample(range(len(base)), 1 + trial):
@@ -297,10 +298,12 @@ def test_events_made_again_are_placed_as_a_full_sort_places_them(generated):
             reused[k] = None
         got = merge._sorted_again(now, reused, record)
         assert got is not None
-        placed, keys_of, keys = got
+        placed, keys_of, keys, ties = got
         assert [id(e) for e in placed] == [id(e) for e in sorted(now, key=listing_order)]
         assert keys_of == {id(e): listing_order(e) for e in now}
         assert keys == [listing_order(e) for e in placed]  # (apply_overrides takes them: MergeRecord.ranked_keys)
+        # the keys that more than one event has, found from the record's and the events made now
+        assert ties and sorted(ties) == sorted(tie_keys(keys))
 
 
 def test_a_topic_moved_is_the_topic_of_the_mentions_now(generated):
@@ -346,7 +349,7 @@ def test_the_overrides_order_ties_by_id_as_a_full_sort(generated):
     import random
 
     from generator.corpus.overrides import apply_overrides
-    from generator.corpus.salience import listing_order
+    from generator.corpus.salience import listing_order, tie_keys
     from generator.errors import Report
 
     config, resources, analyses, keys = _analysed(generated)
@@ -360,6 +363,13 @@ def test_the_overrides_order_ties_by_id_as_a_full_sort(generated):
     # given their keys too (the preview's merge record's, MergeRecord.ranked_keys): the same, none computed
     ranked_keys = tuple(listing_order(e) for e in given)
     assert [e.id for e in apply_overrides(list(given), [], Report(), None, ranked_keys)] == want  # type: ignore
+    # and the keys more than one event has (MergeRecord.ties), or more: each run found by bisection
+    ties = tie_keys(ranked_keys)
+    assert len(ties) >= len(events[::7])
+    more = (*ties[::-1], ranked_keys[0], ranked_keys[-1], ((date.max, 0), 0.0, 0.0, "no such event"))
+    for given_ties in (ties, more):
+        assert [e.id for e in apply_overrides(list(given), [], Report(), None, ranked_keys,  # type: ignore
+                                              given_ties)] == want
     # a hidden event (no override hides one now; in case): the keys are not taken, and it is left out
     hidden = [dataclasses.replace(given[5], hidden=True), *given[:5], *given[6:]]
     assert given[5].id not in [e.id for e in apply_overrides(hidden, [], Report(), listing_order, ranked_keys)]

@@ -21,7 +21,7 @@ from ..temporal import Timex, When
 from .clustering import Features, Scored, cluster_scored, features, recluster, scored_from, similarity
 from .entities import EntityIndex
 from .merge_record import Made, MergeRecord
-from .salience import Coverage, listing_order, salience
+from .salience import Coverage, listing_order, salience, tie_keys
 from .summary import SummaryRules, plainness, position, summary_text
 from .topic import Topic
 
@@ -382,13 +382,14 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     # sorted (stable) by their keys, the record's for the events it holds (MergeRecord.order_of)
     again_sorted = _sorted_again(events, reused, known) if known is not None else None
     if again_sorted is not None:
-        events, keys_of, ranked_keys = again_sorted
+        events, keys_of, ranked_keys, ties = again_sorted
     else:
         order = [known.order_of(e) for e in events] if known is not None else [listing_order(e) for e in events]
         by_key = sorted(range(len(events)), key=order.__getitem__)
         events = list(map(events.__getitem__, by_key))
         keys_of = {id(e): k for e, k in zip(made_events, order, strict=True)} if keep_scored else {}
         ranked_keys = list(map(order.__getitem__, by_key))
+        ties = tie_keys(ranked_keys) if keep_scored else ()
     unnamed = events  # (in the site's order, before their ids: the record's `ranked`)
     events, ids = ids_assigned(events)
     record = None
@@ -405,6 +406,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              ranked=tuple(unnamed) if keep_scored else None,
                              ids=tuple(ids) if keep_scored else None,
                              ranked_keys=tuple(ranked_keys) if keep_scored else None,
+                             ties=ties if keep_scored else None,
                              clusters=tuple(clusters) if keep_scored else None,
                              spans=tuple(span_keys) if keep_scored else None,
                              made_topic=topic[0] if keep_scored and topic else None)
@@ -412,10 +414,11 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
 
 
 def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeRecord
-                  ) -> tuple[list[Event], dict[int, tuple], list[tuple]] | None:
+                  ) -> tuple[list[Event], dict[int, tuple], list[tuple], tuple[tuple, ...]] | None:
     """`events` (in the clusters' order) sorted as sorting them all by their
     keys would (stably: equal keys in the clusters' order), and each one's
-    key by its identity; from the record's events in that order (`ranked`)
+    key by its identity, and the keys more than one of them has (or a few
+    more: salience.order_runs); from the record's events in that order (`ranked`)
     when most are the record's (`reused`: each cluster's event taken from
     the record, or None for one made now): those keep their order, and only
     the events made now are placed among them. Sorting 65,000 events by
@@ -450,14 +453,19 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
         got = fresh_place.get(i)
         return place[i] if got is None else got
 
-    for key, k in sorted((listing_order(events[k]), k) for k in fresh):
+    placed = sorted((listing_order(events[k]), k) for k in fresh)
+    for key, k in placed:
         n = bisect_left(keys, key)  # after its equals of earlier clusters
         while n < len(keys) and keys[n] == key and where(id(kept[n])) < k:
             n += 1
         kept.insert(n, events[k])
         keys.insert(n, key)
         keys_of[id(events[k])] = key
-    return kept, keys_of, keys
+    # the ties now: among the record's (the events kept are some of its events), or of an event made now
+    candidates = known.ties if known.ties is not None else tie_keys(keys)
+    ties = tuple(key for key in dict.fromkeys([*candidates, *(key for key, _ in placed)])
+                 if bisect_right(keys, key) - bisect_left(keys, key) > 1)
+    return kept, keys_of, keys, ties
 
 
 _MENTIONS, _ID = attrgetter("mentions"), attrgetter("id")

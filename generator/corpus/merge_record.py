@@ -112,6 +112,9 @@ class MergeRecord:
     ranked: tuple[Event, ...] | None = field(default=None, compare=False)
     ranked_keys: tuple[tuple, ...] | None = field(default=None, compare=False)  # each one's key (`order`'s)
     ids: tuple[str, ...] | None = field(default=None, compare=False)  # each one's id (merge.ids_assigned)
+    # the keys more than one of `ranked` has, or a few more (in memory only): the overrides sort those
+    # runs by id (salience.order_runs), and the next merge finds its ties from them (merge._sorted_again)
+    ties: tuple[tuple, ...] | None = field(default=None, compare=False)
     # each group's cluster as the merge made it (its mentions, its date, their places) and its date's span
     # (first and last day), in the groups' order (in memory only, with `events`): a redating's merge takes
     # the recorded groups' whole, in C (merge._Spans)

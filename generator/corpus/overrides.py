@@ -35,7 +35,7 @@ from ..errors import BuildError, Problem, Report
 from ..inputs import override_files
 from ..model import Event, Source
 from ..temporal import calendar
-from .salience import listing_order, order_ties
+from .salience import listing_order, order_runs, order_ties
 
 _HIDDEN, _ID = operator.attrgetter("hidden"), operator.attrgetter("id")
 
@@ -291,8 +291,8 @@ def _changed(e: Event, o: Override) -> Event:
 
 
 def apply_overrides(events: list[Event], overrides: list[Override], report: Report,
-                    order: Callable[[Event], tuple] = listing_order, keys: Sequence[tuple] | None = None
-                    ) -> list[Event]:
+                    order: Callable[[Event], tuple] = listing_order, keys: Sequence[tuple] | None = None,
+                    ties: Sequence[tuple] | None = None) -> list[Event]:
     """The events as the editor wants them: each override applied in file
     order to copies of the events it names; the visible ones, in date order
     (`order`: salience.listing_order, or a memo of it; ties by id).
@@ -300,10 +300,15 @@ def apply_overrides(events: list[Event], overrides: list[Override], report: Repo
     is an error naming both files (it would hide both events). `keys`: the
     events' keys in their order, when they are in that order already (the
     preview's merge record: MergeRecord.ranked_keys), which serve when no
-    override is given and no event is hidden: only the ties are sorted."""
+    override is given and no event is hidden: only the ties are sorted,
+    found from `ties` when given (the keys more than one event has, or
+    more: MergeRecord.ties) instead of a pass over the keys."""
     if keys is not None and not overrides and len(keys) == len(events) and not any(map(_HIDDEN, events)):
         visible = list(events)
-        order_ties(visible, keys, _ID)
+        if ties is not None:
+            order_runs(visible, keys, ties, _ID)
+        else:
+            order_ties(visible, keys, _ID)
         return visible
     current = {e.id: e for e in events} if overrides else {}  # (65,000 events at 10,000 articles: none is needed)
     merged_into: dict[str, tuple[str, Path]] = {}  # event id -> (the event that took it, the file that said so)
