@@ -51,6 +51,9 @@ class BuildOptions:
     # lists no events)
     skip_unchanged: bool = False
     allow_shrink: bool = False  # allow a build to remove more than half of the published pages
+    # the whole-site passes (the planning's and the exports' parts, the pages' fingerprints, the records'
+    # writing) in forked processes too; the preview's stay in its own (pipeline.part_jobs)
+    fork_passes: bool = True
 
 
 @dataclass

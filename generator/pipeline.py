@@ -112,8 +112,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                 state.show_early(saved_pages)
     finally:  # (an override's error too: the merge is done, and its record serves the next build)
         kept.retired.clear()
-        _write_records(to_record, writing, in_child=state is not None)
-        to_record.clear()  # (the record goes with the state, below, in a command-line build)
+        if options.fork_passes:
+            _write_records(to_record, writing, in_child=state is not None)
+            to_record.clear()  # (the record goes with the state, below, in a command-line build)
     if state is not None:
         state.go_on()  # a newer change came: its build begins now, not after this one's pages
 
@@ -128,9 +129,10 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         record = None
         del kept, articles
         analyses = [planned(a) for a in analyses]
+    jobs = part_jobs(options)
     with made_old():
         site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events),
-                    jobs=options.jobs, memo=state.plan_memo if state is not None else None,
+                    jobs=jobs, memo=state.plan_memo if state is not None else None,
                     go_on=state.go_on if state is not None else None)
     if state is not None:
         state.go_on()  # (before the renderer takes the last build's view tokens, and the output is touched)
@@ -149,13 +151,13 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     renderer = render.PageRenderer(site, GENERATOR, fingerprints if isinstance(fingerprints, dict) else None,
                                    freshness.exists_in(config.output_dir),
                                    config.root / ".cache" / "templates" if options.use_cache and options.write_output
-                                   else None, jobs=options.jobs, progress=bar.update if bar else None,
+                                   else None, jobs=options.jobs, part_jobs=jobs, progress=bar.update if bar else None,
                                    first=search.is_indexed if with_search and options.write_output else None,
                                    carried=state.view_tokens if state is not None else None,
                                    carry=state is not None)
     if state is not None:
         state.view_tokens = None  # the renderer holds them until it has taken what serves
-    exports = export_files(site, GENERATOR, options.jobs, state.entry_memo if state is not None else None)
+    exports = export_files(site, GENERATOR, jobs, state.entry_memo if state is not None else None)
     files = {**renderer.asset_files(), **exports}
     summary = {"pages": len(site.pages), "files": len(files) + len(site.pages), "events": len(events),
                "articles": n_articles}
@@ -168,9 +170,11 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         # Pages are rendered straight into the staging folder (write.py), in
         # worker processes for a big site: "render" includes writing them.
         # The preview without Pagefind (whose run the record's making goes beside) makes and writes
-        # the own pages' record in a child once the site is live, not before the switch (10,000
-        # articles: about a second); its next build waits for it (BuildState.records_written).
-        in_child = state is not None and not with_search
+        # the own pages' record once the site is live, not before the switch (10,000 articles: about
+        # a second): in a child when it forks its passes (its next build waits for it:
+        # BuildState.records_written), else here, with the merge record.
+        in_child = state is not None and not with_search and options.fork_passes
+        after_live = state is not None and not with_search and not options.fork_passes
 
         def release() -> None:
             # Every page is written: the site's views and the templates' caches are not needed
@@ -186,7 +190,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
         stats = publish(config, options, report, timer,
                         NewSite(files, renderer, summary, history.record(published, events), stand_ins, bundles,
-                                release=release, prepare=own.prepare if own is not None and not in_child else None,
+                                release=release,
+                                prepare=own.prepare if own is not None and not in_child and not after_live else None,
                                 summaries_read=summaries_read),
                         manifest, key, with_search, early, state.manifests if state is not None else None)
         if own is not None and not report.warnings:
@@ -194,6 +199,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                 writing.append(forked.in_child(functools.partial(own.save, config, found, stats.manifest)))
             else:
                 own.save(config, found, stats.manifest)
+        _write_records(to_record, writing, in_child=False)  # (the preview's that forks no pass: the site is live)
+        to_record.clear()
     else:
         renderer.run(render.DiscardSink())  # `check`: every page renders (template errors show), nothing is kept
         timer.lap("render")
@@ -215,14 +222,29 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                        stats, event_count=len(events))
 
 
+def part_jobs(options: BuildOptions) -> int | None:
+    """The processes for the whole-site passes (the planning's and the
+    exports' parts, the pages' fingerprints): one in the preview
+    (BuildOptions.fork_passes). A fork marks every page of this process's
+    memory copy-on-write, and the next build pays a page fault the first
+    time it writes to each page, a reference count being enough, even once
+    the child is gone: at 10,000 articles some 80,000 faults before a dated
+    save's early page, against 10,000 without, and the page 0.88 -> 0.77 s
+    after the save (medians of 6 saves, each rebuild to the end), while the
+    whole rebuild took as long. The analysis pool and the render workers
+    (many pages to render) still fork, where the work is seconds."""
+    return options.jobs if options.fork_passes else 1
+
+
 def _write_records(savers: list[Callable[[], None]], writing: list, in_child: bool) -> None:
-    """Write the merge record. The preview's in a child, beside the planning:
-    encoding in this process held the interpreter (10,000 articles: about a
-    second on a slow machine), before the pages or, after the switch, the
-    next save; forked after the early pages (forking a big process takes
-    0.1 s). The command line's here: a child forked now would keep every
-    page of what the build lets go next (its analyses, its state) while
-    planning runs, the build's peak (10,000 articles: tree PSS 1.93 GB)."""
+    """Write the merge record. The command line's here, after the early
+    pages: a child forked now would keep every page of what the build lets
+    go next (its analyses, its state) while planning runs, the build's peak
+    (10,000 articles: tree PSS 1.93 GB). The preview's here too, once the
+    site is live (BuildOptions.fork_passes: part_jobs says why); forked,
+    after the early pages, in a library build that asks for forked passes
+    (encoding in this process held the interpreter: at 10,000 articles
+    about a second on a slow machine)."""
     for save in savers:
         if in_child:
             writing.append(forked.in_child(save))

@@ -400,7 +400,7 @@ class PageRenderer:
                  exists: Callable[[str], bool] | None = None, bytecode_dir: Path | None = None,
                  only: set[str] | None = None, jobs: int | None = None, progress=None,
                  first: Callable[[str], bool] | None = None, carried: ViewTokens | None = None,
-                 carry: bool = False):
+                 carry: bool = False, part_jobs: int | None = None):
         self.site = site
         self.carried = carried  # the last build's view tokens, if kept (the preview)
         # with `carry`, once run: this build's view tokens, for the next (the preview keeps them)
@@ -410,6 +410,9 @@ class PageRenderer:
         self.templates = Templates(site.config, site.urls, site.built, generator_name, bytecode_dir)
         self.previous, self.exists, self.only = previous, exists, only
         self.jobs = jobs or os.cpu_count() or 1
+        # the processes fingerprinting the pages (pipeline.part_jobs: one in the preview), as rendering
+        # them may take `jobs` when there are many
+        self.part_jobs = part_jobs or self.jobs
         self.progress = progress
         self.paths = [p.path for p in site.pages]
         self.todo: list[int] = list(range(len(site.pages)))  # the pages (by place) rendered unless found unchanged
@@ -458,7 +461,7 @@ class PageRenderer:
 
     def _run(self, sink: Sink, on_first: Callable[[], None] | None) -> Outcome:
         self._take_carried_tokens()
-        if self.only is None and self._can_fork(len(self.site.pages)):
+        if self.only is None and self.part_jobs > 1 and self._can_fork(len(self.site.pages)):
             self._fingerprint_in_parts()
         everything = range(len(self.site.pages))
         if self.first is None or on_first is None:
@@ -538,14 +541,14 @@ class PageRenderer:
         def view_tokens(n: int) -> list[str]:
             return [hasher.token(v) for v in shared[n::parts]]
 
-        for n, tokens in enumerate(map_parts(view_tokens, parts, self.jobs)):
+        for n, tokens in enumerate(map_parts(view_tokens, parts, self.part_jobs)):
             hasher.adopt(shared[n::parts], tokens)
 
         def page_digests(n: int) -> list[str]:
             return [hasher.page(p.template, p.url, p.title, p.context) for p in pages[n::parts]]
 
         known = self.digests
-        for n, digests in enumerate(map_parts(page_digests, parts, self.jobs)):
+        for n, digests in enumerate(map_parts(page_digests, parts, self.part_jobs)):
             for page, digest in zip(pages[n::parts], digests, strict=True):
                 known[page.path] = digest
 

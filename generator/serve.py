@@ -80,7 +80,8 @@ PAINT_SECONDS = 0.02
 EARLY_WAIT = 0.3  # seconds the build waits, once it handed a saved article's rebuilt page over, for a page to load it
 LOADING_SECONDS = 5.0  # a page served this recently whose reload client has not connected is still loading
 OVERLAY_TEMPLATE = "_preview.html"
-PREVIEW_OPTIONS = BuildOptions(drafts=True, use_cache=True, quiet=True, search_index=False, allow_shrink=True)
+PREVIEW_OPTIONS = BuildOptions(drafts=True, use_cache=True, quiet=True, search_index=False, allow_shrink=True,
+                               fork_passes=False)
 MAX_PATH = 2048  # longer request paths are no file of the site
 FINGERPRINTED = re.compile(r"static/[^?#]+\.[0-9a-f]{10}(\.[A-Za-z0-9]+)?")  # render.static_assets' names
 RELOAD_SCRIPT_SECONDS = 3600  # the browser keeps livereload.js this long (it changes only with the package)
