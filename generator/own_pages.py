@@ -203,9 +203,11 @@ class Basis:
         if (path.parent / name).exists() or save_bytes(path.parent / name, data):
             self.links_file, self.links_at = name, at
 
-    def save(self, config: SiteConfig, found: Inputs, manifest: str) -> None:
+    def save(self, config: SiteConfig, found: Inputs, manifest: str, state: BuildState | None = None) -> None:
         """Record the build just published, whose manifest has the SHA-256
-        `manifest` (best effort: a cache that cannot be written costs speed)."""
+        `manifest` (best effort: a cache that cannot be written costs speed).
+        The preview's `state` keeps the record written (load_kept), which
+        its next dated save would otherwise read back from the file."""
         path = record_path(config)
         if not self.links_file:
             self.prepare()
@@ -221,12 +223,27 @@ class Basis:
         # the digests the build was given (Inputs.as_read), not the files now: one saved meanwhile is
         # recorded as it was read, so the next build sees it changed
         files = {name: (found.article_digests.get(name, ""), self.keys.get(name, "")) for name in found.articles}
-        save(path, Record(found.rest, manifest, files, self.words, self.built, self.bundles, self.links_file,
-                          self.links_at))
+        record = Record(found.rest, manifest, files, self.words, self.built, self.bundles, self.links_file,
+                        self.links_at)
+        if save(path, record) and state is not None:
+            _remember(path, record, state)
 
 
-def save(path: Path, record: Record) -> None:
-    save_json(path, {"format": FORMAT, "rest": record.rest, "manifest": record.manifest,
+def _remember(path: Path, record: Record, state: BuildState) -> None:
+    """Keep the record this process has just written as the file's (load_kept),
+    by the stat signature of the file it wrote (a new file, os.replace'd in
+    place): settled or not, the file holds this record unless another writer
+    replaced it within the same clock tick, with the same size, on the same
+    inode number."""
+    try:
+        state.own_record = (signature(path.stat()), record)
+    except OSError:
+        state.own_record = None
+
+
+def save(path: Path, record: Record) -> bool:
+    """Write the record; False if it could not be written."""
+    return save_json(path, {"format": FORMAT, "rest": record.rest, "manifest": record.manifest,
                      "files": {k: list(v) for k, v in record.files.items()}, "words": sorted(record.name_words),
                      "built": record.built, "bundles": record.bundles, "links": record.links,
                      "links_at": {k: list(v) for k, v in record.links_at.items()}},
@@ -415,7 +432,9 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         for name in edited:
             if not record.files[name][1]:
                 files[name] = (now.get(name, ""), "")
-        save(path, replace(record, files=files, manifest=stats.manifest))
+        newer = replace(record, files=files, manifest=stats.manifest)
+        if save(path, newer) and state is not None:
+            _remember(path, newer, state)
     for name, _, key in changed:  # the edited articles' earlier analyses, which no build reads now, let go
         if record.files[name][1] != key:
             kept.analyses.pop(record.files[name][1], None)

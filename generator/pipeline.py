@@ -198,7 +198,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
             if in_child:
                 writing.append(forked.in_child(functools.partial(own.save, config, found, stats.manifest)))
             else:
-                own.save(config, found, stats.manifest)
+                own.save(config, found, stats.manifest, state)
         _write_records(to_record, writing, in_child=False)  # (the preview's that forks no pass: the site is live)
         to_record.clear()
     else:

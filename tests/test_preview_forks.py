@@ -69,6 +69,9 @@ def test_a_dated_save_is_rebuilt_without_a_fork_and_its_records_are_written(tmp_
     assert merge_file.read_bytes() != before[0] and own_file.read_bytes() != before[1]
     record = load(own_file)
     assert record is not None and state.kept.merge_record is not None
+    # the preview keeps the record it wrote, as the file reads back (own_pages.load_kept: its next save)
+    kept = state.kept.own_record
+    assert kept is not None and kept[1] == record
 
     cold = tmp_path / "cold"
     shutil.copytree(state.output, cold)  # the same published history (event ids kept)
