@@ -223,31 +223,26 @@ class Basis:
         # the digests the build was given (Inputs.as_read), not the files now: one saved meanwhile is
         # recorded as it was read, so the next build sees it changed
         files = {name: (found.article_digests.get(name, ""), self.keys.get(name, "")) for name in found.articles}
-        record = Record(found.rest, manifest, files, self.words, self.built, self.bundles, self.links_file,
-                        self.links_at)
-        if save(path, record) and state is not None:
-            _remember(path, record, state)
+        save(path, Record(found.rest, manifest, files, self.words, self.built, self.bundles, self.links_file,
+                          self.links_at), state)
 
 
-def _remember(path: Path, record: Record, state: BuildState) -> None:
-    """Keep the record this process has just written as the file's (load_kept),
-    by the stat signature of the file it wrote (a new file, os.replace'd in
-    place): settled or not, the file holds this record unless another writer
-    replaced it within the same clock tick, with the same size, on the same
-    inode number."""
-    try:
-        state.own_record = (signature(path.stat()), record)
-    except OSError:
-        state.own_record = None
-
-
-def save(path: Path, record: Record) -> bool:
-    """Write the record; False if it could not be written."""
-    return save_json(path, {"format": FORMAT, "rest": record.rest, "manifest": record.manifest,
-                     "files": {k: list(v) for k, v in record.files.items()}, "words": sorted(record.name_words),
-                     "built": record.built, "bundles": record.bundles, "links": record.links,
-                     "links_at": {k: list(v) for k, v in record.links_at.items()}},
-              ensure_ascii=False, separators=(",", ":"))
+def save(path: Path, record: Record, state: BuildState | None = None) -> None:
+    """Write the record; the preview's `state` keeps it as the file's
+    (load_kept), by the stat signature of the file written (a new file,
+    os.replace'd in place): settled or not, the file holds this record
+    unless another writer replaced it within the same clock tick, with the
+    same size, on the same inode number."""
+    written = save_json(path, {"format": FORMAT, "rest": record.rest, "manifest": record.manifest,
+                               "files": {k: list(v) for k, v in record.files.items()},
+                               "words": sorted(record.name_words), "built": record.built, "bundles": record.bundles,
+                               "links": record.links, "links_at": {k: list(v) for k, v in record.links_at.items()}},
+                        ensure_ascii=False, separators=(",", ":"))
+    if state is not None:
+        try:
+            state.own_record = (signature(path.stat()), record) if written else None
+        except OSError:
+            state.own_record = None
 
 
 def load(path: Path) -> Record | None:
@@ -271,11 +266,11 @@ def load_kept(path: Path, state: BuildState | None) -> Record | None:
         st = path.stat()
     except OSError:
         return None
-    known = state.own_record
-    if known is not None and known[0] == signature(st):
+    known, sig = state.own_record, signature(st)
+    if known is not None and known[0] == sig:
         return known[1]
     record = load(path)
-    state.own_record = (signature(st), record) if record is not None and settled(st, time.time_ns()) else None
+    state.own_record = (sig, record) if record is not None and settled(st, time.time_ns()) else None
     return record
 
 
@@ -432,9 +427,7 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         for name in edited:
             if not record.files[name][1]:
                 files[name] = (now.get(name, ""), "")
-        newer = replace(record, files=files, manifest=stats.manifest)
-        if save(path, newer) and state is not None:
-            _remember(path, newer, state)
+        save(path, replace(record, files=files, manifest=stats.manifest), state)
     for name, _, key in changed:  # the edited articles' earlier analyses, which no build reads now, let go
         if record.files[name][1] != key:
             kept.analyses.pop(record.files[name][1], None)

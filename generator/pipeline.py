@@ -173,8 +173,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         # the own pages' record once the site is live, not before the switch (10,000 articles: about
         # a second): in a child when it forks its passes (its next build waits for it:
         # BuildState.records_written), else here, with the merge record.
-        in_child = state is not None and not with_search and options.fork_passes
-        after_live = state is not None and not with_search and not options.fork_passes
+        after_live = state is not None and not with_search
+        in_child = after_live and options.fork_passes
 
         def release() -> None:
             # Every page is written: the site's views and the templates' caches are not needed
@@ -191,7 +191,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         stats = publish(config, options, report, timer,
                         NewSite(files, renderer, summary, history.record(published, events), stand_ins, bundles,
                                 release=release,
-                                prepare=own.prepare if own is not None and not in_child and not after_live else None,
+                                prepare=own.prepare if own is not None and not after_live else None,
                                 summaries_read=summaries_read),
                         manifest, key, with_search, early, state.manifests if state is not None else None)
         if own is not None and not report.warnings:
