@@ -19,6 +19,7 @@ site, and the preview's overlay says why.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from itertools import compress
 from operator import attrgetter, not_
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .corpus.merge import mention_key
+from .corpus.region_events import PublishedKeys, Region, final_events
 from .model import Analysis, Event
 from .render import TemplateProblem, Templates
 from .site.articles import ArticleLinks, Citations, article_view
@@ -44,13 +46,41 @@ def article_pages(config: SiteConfig, analyses: list[Analysis], events: list[Eve
     (in the site's order). An article whose page does not render is left
     to the full build, which reports it. `overridden`: did an override
     apply (else no event is edited, and none is asked)?"""
+    wanted = saved_analyses(config, analyses, files)
+    return pages_of(config, analyses, wanted, events, generator, bytecode_dir, overridden) if wanted else {}
+
+
+def region_pages(config: SiteConfig, analyses: list[Analysis], region: Region, files: list[Path],
+                 published: Mapping[str, object], keys: PublishedKeys, generator: str,
+                 bytecode_dir: Path | None = None) -> dict[str, bytes]:
+    """article_pages() of the saved articles whose mentions a redating
+    moved, from the events the merge made again (corpus/region_events.py),
+    before it sorts and names every event; {} when some saved article is
+    not one of those, or the region cannot tell the events' ids. No
+    override may apply (the pipeline asks only then). `published`: the
+    history the build read, `keys` its index."""
+    wanted = saved_analyses(config, analyses, files)
+    if not wanted or not region.moved.issuperset(wanted):
+        return {}
+    events = final_events(region, (mention_key(m) for a in wanted.values() for m in a.mentions), published, keys)
+    return pages_of(config, analyses, wanted, events, generator, bytecode_dir, overridden=False) \
+        if events is not None else {}
+
+
+def saved_analyses(config: SiteConfig, analyses: list[Analysis], files: list[Path]) -> dict[str, Analysis]:
+    """Slug -> the analysis of each article file in `files` (by its path in the content folder)."""
     wanted_paths = set()  # as an article's path is (content.read_article): relative to the content folder
     for f in files:
         if config.content_dir in f.parents:
             wanted_paths.add(f.relative_to(config.content_dir))
-    wanted = {a.article.slug: a for a in compress(analyses, map(wanted_paths.__contains__, map(_PATH, analyses)))}
-    if not wanted:
-        return {}
+    return {a.article.slug: a for a in compress(analyses, map(wanted_paths.__contains__, map(_PATH, analyses)))}
+
+
+def pages_of(config: SiteConfig, analyses: list[Analysis], wanted: dict[str, Analysis], events: list[Event],
+             generator: str, bytecode_dir: Path | None = None, overridden: bool = True) -> dict[str, bytes]:
+    """article_pages() of the `wanted` analyses (saved_analyses). `events`:
+    the final events, in the site's order: all of them, or only those
+    that cite the wanted articles (corpus/region_events.py)."""
     urls = Urls(config)
     # the events citing them, in the site's order: what site.articles.article_links and Citations
     # find for these articles from every event (an event lists each source article once). An event

@@ -21,9 +21,10 @@ from .corpus.entities import EntityIndex
 from .corpus.merge import merge_recorded
 from .corpus.merge_record import MergeRecord
 from .corpus.overrides import apply_overrides, load_overrides
+from .corpus.region_events import PublishedKeys, Region
 from .corpus.salience import listing_order
 from .draft import DraftBasis
-from .early_pages import article_pages
+from .early_pages import article_pages, region_pages
 from .errors import BuildError, Problem, Report
 from .file_digests import FileDigests
 from .inputs import Scan
@@ -76,15 +77,35 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     # for them (BuildState.records_written), the command line before it returns
     writing: list = state.writing if state is not None else []
 
+    overrides = load_overrides(config.content_dir, report, config.limits)
+    bytecode = config.root / ".cache" / "templates" if options.use_cache else None
+    shown_early: list[dict[str, bytes]] = []  # the saved articles' pages handed over from the merge's region
+
+    def from_region(region: Region) -> None:
+        """The preview's: the saved articles' pages from a redating's region,
+        handed over before the merge sorts and names every event (region_events.py)."""
+        assert state is not None and state.show_early is not None
+        keys_of = state.published_keys
+        if keys_of is None or keys_of.source is not manifest.get("ids"):
+            return  # (the history indexed is not the one this build read)
+        pages = region_pages(config, analyses, region, state.early_files, published, keys_of, GENERATOR, bytecode)
+        if pages:
+            shown_early.append(pages)
+            state.early_from_region += 1
+            state.show_early(pages)
+
     def merge_anew() -> tuple[list[Event], EntityIndex]:
         """Merged with the last build's record (the preview's, else the cache's), and recorded for the next."""
         record_file = config.root / ".cache" / "merge.json"
         known = kept.merge_record or (merge_record.load(record_file, settings) if options.use_cache else None)
         # the changed articles' last analyses, read once (changed_articles, then redated_articles, ask)
         earlier = kept.earlier(config.root / ".cache" / "articles")
+        region_hook = from_region if (state is not None and state.show_early is not None and state.early_files
+                                      and not overrides) else None
         events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier,
                                              keep_scored=state is not None,
-                                             common=kept.common.of(analyses) if state is not None else None)
+                                             common=kept.common.of(analyses) if state is not None else None,
+                                             early=region_hook)
         kept.retired.append(kept.merge_record)  # (let go after the early pages, with the merge's last result)
         kept.merge_record = record
         if options.write_output and record is not None:
@@ -98,17 +119,17 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         record = kept.merge_record  # the preview's knows the sort keys and ids of the events it holds
         events = history.keep_ids(published, events, record.ids if record is not None else None)
         # (the record's keys are of its events in their order, which keep_ids keeps: it only renames)
-        overrides = load_overrides(config.content_dir, report, config.limits)
         events = apply_overrides(events, overrides, report, record.order_of if record is not None else listing_order,
                                  record.ranked_keys if record is not None else None,
                                  record.ties if record is not None else None)
         timer.lap("merge")
         if state is not None and state.show_early is not None and state.early_files:
             # the preview: the saved articles' pages, final now, shown before the rest is built (early_pages.py)
-            saved_pages = article_pages(config, analyses, events, state.early_files, GENERATOR,
-                                        config.root / ".cache" / "templates" if options.use_cache else None,
+            saved_pages = article_pages(config, analyses, events, state.early_files, GENERATOR, bytecode,
                                         overridden=bool(overrides))
-            if saved_pages:
+            if shown_early and saved_pages != shown_early[-1]:
+                state.early_region_differed += 1  # (never, tests/test_early_pages.py: shown again now)
+            if saved_pages and (not shown_early or saved_pages != shown_early[-1]):
                 state.show_early(saved_pages)
     finally:  # (an override's error too: the merge is done, and its record serves the next build)
         kept.retired.clear()
@@ -194,6 +215,11 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                 prepare=own.prepare if own is not None and not after_live else None,
                                 summaries_read=summaries_read),
                         manifest, key, with_search, early, state.manifests if state is not None else None)
+        if state is not None:
+            # the history just published, as the next build reads it back (state.manifests), indexed by
+            # its sentences for that build's redating (region_events.py): 65,000 ids at 10,000 articles
+            live = state.manifests.load(config.output_dir).get("ids")
+            state.published_keys = PublishedKeys.of(live) if isinstance(live, dict) else None
         if own is not None and not report.warnings:
             if in_child:
                 writing.append(forked.in_child(functools.partial(own.save, config, found, stats.manifest)))
@@ -360,14 +386,16 @@ def merged_events(analyses: list[Analysis], resources: Resources, config: SiteCo
 def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteConfig, jobs: int | None = 1,
                  keys: list[str] | None = None, known: MergeRecord | None = None,
                  earlier: Callable[[str], Analysis | None] | None = None, keep_scored: bool = False,
-                 common: frozenset[str] | None = None) -> tuple[list[Event], EntityIndex, MergeRecord | None]:
+                 common: frozenset[str] | None = None, early: Callable[[Region], None] | None = None
+                 ) -> tuple[list[Event], EntityIndex, MergeRecord | None]:
     """merged_events(), and with the analyses' cache `keys` the record of
     the merge for the next build, which merges only what changed since
     `known` when it can (`earlier`: an analysis by its cache key;
     corpus/merge_record.py). `keep_scored`: the record keeps all that the
     clustering scored, for an edit that moves dates (the preview's record,
     in memory; one on disk keeps the scored pairs alone). `common`: the
-    analyses' lower-case words, if known (the preview's: state.CommonWords)."""
+    analyses' lower-case words, if known (the preview's: state.CommonWords).
+    `early`: merge.merge_recorded's."""
     if common is None:
         common = frozenset().union(*(a.common_words for a in analyses))
     settings, words = merge_settings(resources, config), merge_record.words_digest(common) if keys else ""
@@ -385,7 +413,7 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
             changed = redated = None
     events, record = merge_recorded(analyses, index, resources.vocab, resources.summary,
                                     config.extraction.merge_threshold, jobs, keys, known, changed, settings, words,
-                                    redated, keep_scored)
+                                    redated, keep_scored, early)
     return events, index, record
 
 

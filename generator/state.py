@@ -51,6 +51,7 @@ from .site.memo import PlanMemo
 if TYPE_CHECKING:
     from .article_scan import ArticleScan, Changes
     from .corpus.merge_record import MergeRecord
+    from .corpus.region_events import PublishedKeys
     from .draft import DraftBasis
     from .own_pages import Record
     from .render import ViewTokens
@@ -151,6 +152,13 @@ class BuildState:
     # once the events are merged and hands to `show_early` (early_pages.py), from the build's thread
     early_files: list[Path] = field(default_factory=list)
     show_early: Callable[[dict[str, bytes]], None] | None = None
+    # the sentence keys of the ids the last build published (region_events.PublishedKeys): a redating's
+    # merge names the saved articles' events from its region with them, before it names them all
+    published_keys: PublishedKeys | None = None
+    # the early pages handed over from a merge's region (early_pages.region_pages), and how many of
+    # those the full merge then rendered otherwise (shown again at once; tests/test_early_pages.py)
+    early_from_region: int = 0
+    early_region_differed: int = 0
     common: CommonWords = field(default_factory=lambda: CommonWords())  # the corpus's lower-case words
     forgotten: dict[str, Analysis] = field(default_factory=dict)  # the analyses the last build let go (earlier)
     strays_cleaned: bool = False  # a per-article cache of these builds cleaned its strays (article_cache)

@@ -8,7 +8,7 @@ import dataclasses
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, is_, is_not, itemgetter
@@ -21,6 +21,7 @@ from ..temporal import Timex, When
 from .clustering import Features, Scored, cluster_scored, features, recluster, scored_from, similarity
 from .entities import EntityIndex
 from .merge_record import Made, MergeRecord
+from .region_events import Naming, Region
 from .salience import Coverage, listing_order, salience, tie_keys
 from .summary import SummaryRules, plainness, position, summary_text
 from .topic import Topic
@@ -182,7 +183,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                    threshold: float = 0.34, jobs: int | None = 1, keys: list[str] | None = None,
                    known: MergeRecord | None = None, changed: set[int] | None = None, settings: str = "",
                    words: str = "", redated: dict[int, Analysis] | None = None,
-                   keep_scored: bool = False) -> tuple[list[Event], MergeRecord | None]:
+                   keep_scored: bool = False, early: Callable[[Region], None] | None = None
+                   ) -> tuple[list[Event], MergeRecord | None]:
     """merge(), and the record of it for the next build (merge_record.py)
     when the analyses' cache `keys` are given (`settings`, `words`: what
     the record is made with). With the last build's record (`known`) and
@@ -355,7 +357,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         if known.events is not None:
             reused = [None if k in again else e for k, e in enumerate(known.events)]
     elif known is not None:  # redated
-        again = _made_again(clusters, mentions, known, dirty, before, taken, spans)
+        # the recorded groups no cluster took whole (found in C)
+        vanished = set(range(len(known.groups))).difference(taken)
+        again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished)
         # every cluster not made again is a recorded group taken whole (its place in the record is known):
         # the record's parts taken in C, then the clusters made again put in their places
         # (a None: a cluster made again; `at` when the clusters were taken whole: the same list)
@@ -378,6 +382,13 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     for i in compress(range(len(reused)), _nones(reused)):  # the events made now, found in C
         ms, when, _ = clusters[i]
         events[i] = _event(ms, when, found[i], articles, coverage)
+    if early is not None and known is not None and changed is None and known.naming is not None \
+            and known.events is not None and redated:
+        # the record's events that no cluster takes back: those no cluster took whole, and those of the
+        # clusters made again
+        dropped = vanished.union(k for k in map(taken.__getitem__, again) if k is not None)
+        early(Region(events, sorted(again), dropped, known.events, known.naming,
+                     frozenset(analyses[o].article.slug for o in redated)))
     made_events = tuple(events)  # in the clusters' order, before their ids
     # sorted (stable) by their keys, the record's for the events it holds (MergeRecord.order_of)
     again_sorted = _sorted_again(events, reused, known) if known is not None else None
@@ -409,7 +420,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              ties=ties if keep_scored else None,
                              clusters=tuple(clusters) if keep_scored else None,
                              spans=tuple(span_keys) if keep_scored else None,
-                             made_topic=topic[0] if keep_scored and topic else None)
+                             made_topic=topic[0] if keep_scored and topic else None,
+                             naming=Naming.of(made_events, unnamed, ids) if keep_scored else None)
     return events, record
 
 
@@ -500,7 +512,7 @@ def _mention_places(analyses: list[Analysis], which) -> set[int]:
 
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],
                 known: MergeRecord, dirty: set[int], before: list[When], taken: list[int | None],
-                spans: _Spans) -> set[int]:
+                spans: _Spans, vanished: set[int]) -> set[int]:
     """The places of the clusters to make again after mentions (`dirty`)
     moved in time: a cluster that is no recorded group or holds a moved
     mention (`taken`: each cluster's place in the record when it is a
@@ -517,7 +529,7 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     # the span each changed group had: a vanished one's, and one's that kept its mentions while one of
     # them moved (its best date, so its span, may move; the span it left counts its reports no more):
     # the recorded groups no cluster took whole
-    for k in set(range(len(known.groups))).difference(taken):  # (found in C)
+    for k in vanished:
         when = best_when([before[i] for i in known.groups[k]])
         changed.add((when.start, when.end))
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}

@@ -54,6 +54,7 @@ from ..model import Analysis, Event, Mention
 from ..temporal import When
 from .clustering import Scored
 from .entities import EntityIndex
+from .region_events import Naming
 from .salience import listing_order
 from .topic import Topic, TopicWords
 
@@ -121,6 +122,9 @@ class MergeRecord:
     clusters: tuple[tuple[list[Mention], When, tuple[int, ...] | list[int]], ...] | None = field(
         default=None, compare=False)
     spans: tuple[tuple[date, date], ...] | None = field(default=None, compare=False)
+    # each id base's events and each event's place by its id (in memory only, with `events`): the next
+    # redating names the events it makes again from them (region_events.py)
+    naming: Naming | None = field(default=None, compare=False)
 
     @property
     def members(self) -> tuple[list[Mention], ...] | None:

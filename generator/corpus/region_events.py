@@ -1,0 +1,158 @@
+"""The final form (id and place in the site's order) of the events a
+redating made again, found from the merge's region alone.
+
+A dated save in the preview changes a few hundred of 65,000 events (at
+10,000 articles): the clusters that hold the moved mentions, and those of
+the spans and days they touch (merge._made_again). The saved article's page
+shows only the events that cite it, all of them among those, yet before it
+could be rendered the merge sorted every event again, numbered every shared
+id base (merge.ids_assigned), and history.keep_ids looked at every id: some
+0.2 s of passes over the whole corpus before the page the editor waits for.
+
+Those passes give each of the region's events what depends on a few others
+only:
+- its id: its base, numbered among the events with the same base
+  (ids_assigned sorts them by their sentences), then, when that id was never
+  published, the retired id whose sentences it holds most of (keep_ids);
+- its place: the site's order is by (salience.listing_order, id)
+  (overrides.apply_overrides sorts each run of equal keys by id).
+
+So `final_events` works them out from the record's index of its events'
+bases and ids (`Naming`, made once per merge) and an index of the
+published ids' sentences (`PublishedKeys`, made once per published
+manifest), touching only the region. Where that could differ from the
+passes (a base that is another event's numbered id, which ids_assigned
+would suffix with "-x"), it gives None, and the page waits for the passes.
+The pipeline hands the page over early from these events, and the page the
+full merge then renders is compared with it (pipeline._run): a difference
+is shown at once, and tests/test_early_pages.py checks there is none.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..model import Event
+from .salience import listing_order
+
+
+@dataclass(frozen=True)
+class Naming:
+    """Of a merge's events (its record's `events`, in the clusters' order):
+    each id base's events, by place, and each event's place by its id as
+    ids_assigned gave it (before keep_ids)."""
+
+    bases: dict[str, list[int]]
+    by_id: dict[str, int]
+
+    @classmethod
+    def of(cls, made: Sequence[Event], ranked: Sequence[Event], ids: Sequence[str]) -> Naming:
+        """`made`: the events in the clusters' order, before their ids (their
+        `id` is their base); `ranked`: the same events in the site's order,
+        and `ids` theirs."""
+        place = {id(e): k for k, e in enumerate(made)}
+        bases: dict[str, list[int]] = defaultdict(list)
+        for k, e in enumerate(made):
+            bases[e.id].append(k)
+        return cls(dict(bases), dict(zip(ids, map(place.__getitem__, map(id, ranked)), strict=True)))
+
+
+@dataclass(frozen=True)
+class PublishedKeys:
+    """Each sentence key (merge.mention_key) -> the ids published with it,
+    of one published history (`source`, the manifest's "ids", by identity:
+    the record a build wrote, which the preview's next build reads back)."""
+
+    source: Mapping[str, object]
+    ids_of: dict[str, tuple[str, ...]]
+    sizes: dict[str, int]  # each id's number of distinct keys (history.keep_ids's share is of these)
+
+    @classmethod
+    def of(cls, published: Mapping[str, object]) -> PublishedKeys:
+        ids_of: dict[str, list[str]] = defaultdict(list)
+        sizes: dict[str, int] = {}
+        for old_id, entry in published.items():
+            keys = entry.get("keys") if isinstance(entry, dict) else None
+            if not isinstance(keys, list):
+                continue
+            distinct = {k for k in keys if isinstance(k, str)}
+            sizes[old_id] = len(distinct)
+            for k in distinct:
+                ids_of[k].append(old_id)
+        return cls(published, {k: tuple(v) for k, v in ids_of.items()}, sizes)
+
+
+@dataclass(frozen=True)
+class Region:
+    """What a redating's merge made again, handed to the pipeline before it
+    sorts and names every event (merge.merge_recorded's `early`)."""
+
+    events: list[Event]  # every event in the clusters' order, before their ids (the record's or made now)
+    again: list[int]  # the places of the clusters made again
+    dropped: set[int]  # the record's events (places in its clusters' order) no cluster takes back
+    record_events: tuple[Event, ...]  # the record's, in its clusters' order, before their ids
+    naming: Naming  # the record's
+    moved: frozenset[str]  # the slugs of the articles whose mentions moved
+
+
+def final_events(region: Region, wanted: Iterable[str], published: Mapping[str, object],
+                 keys: PublishedKeys) -> list[Event] | None:
+    """The events holding any of the sentence keys `wanted` (all among the
+    region's), with the ids the full merge gives them, in the site's order;
+    None where that cannot be told from the region (see the module's
+    docstring). `published`: the history the build read (history.published),
+    whose keys `keys` indexes."""
+    wanted = set(wanted)
+    events, naming, made = region.events, region.naming, region.record_events
+    fresh: dict[str, list[Event]] = defaultdict(list)  # the events made again, by base
+    for i in region.again:
+        fresh[events[i].id].append(events[i])
+    for base in fresh:
+        k = naming.by_id.get(base)
+        if k is not None and made[k].id != base:
+            return None  # a base that is a numbered id of the record's: ids_assigned's "-x"
+    affected = set(fresh).union(made[k].id for k in region.dropped)
+    # every event of an affected base, numbered as ids_assigned numbers them
+    pre_id: dict[int, str] = {}  # id(event) -> its id before keep_ids
+    for base in affected:
+        members = [made[k] for k in naming.bases.get(base, ()) if k not in region.dropped] + fresh.get(base, [])
+        for n, e in enumerate(sorted(members, key=_MENTIONS), 1):
+            if n > 1 and (f"{base}-{n}" in naming.bases or f"{base}-{n}" in fresh):
+                return None
+            pre_id[id(e)] = base if n == 1 else f"{base}-{n}"
+    now = set(pre_id.values())
+
+    def in_use(old_id: str) -> bool:
+        """Is `old_id` an event's id now (before keep_ids)?"""
+        if old_id in now:
+            return True
+        k = naming.by_id.get(old_id)
+        return k is not None and k not in region.dropped and made[k].id not in affected
+
+    out = []
+    for i in region.again:
+        e = events[i]
+        if wanted.isdisjoint(e.mentions):
+            continue
+        own = pre_id[id(e)]
+        final = own if own in published else _claimed(e, published, keys, in_use) or own
+        out.append(e if final == e.id else dataclasses.replace(e, id=final))
+    out.sort(key=lambda e: (listing_order(e), e.id))
+    return out
+
+
+def _claimed(e: Event, published: Mapping[str, object], keys: PublishedKeys, in_use) -> str | None:
+    """The retired id (published, not in use now) that history.keep_ids
+    gives `e`: the one whose sentences it holds the greatest share of, more
+    than half (an event holds its sentences alone, so no other claims it)."""
+    counts = Counter(old for k in e.mentions for old in keys.ids_of.get(k, ())
+                     if old in published and not in_use(old))
+    claims = [(-shared / keys.sizes[old], old) for old, shared in counts.items() if shared * 2 > keys.sizes[old]]
+    return min(claims)[1] if claims else None
+
+
+def _MENTIONS(e: Event) -> tuple[str, ...]:
+    return e.mentions
