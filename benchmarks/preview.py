@@ -34,7 +34,9 @@ shows on the article's page alone, so the rebuild renders that page alone
 one or two years, by turns, so that each save moves events and other pages
 change: the rebuild is the full one (its merge scores again only the pairs
 the moved mentions touch: clustering.recluster), and the page reloads when
-it ends. Results go under a key per edit.
+it ends; `sentence` appends a dated sentence, a mention more, which the
+merge's record cannot take (merge_record.py): every mention is clustered
+again. Results go under a key per edit.
 """
 
 from __future__ import annotations
@@ -76,6 +78,11 @@ def _edit(article: Path, original: str, marker: str) -> None:
             article.write_text(redated(original, -1 - int(marker.removeprefix("BENCHMARK")) % 2, marker))
         except ValueError as exc:
             raise SystemExit(f"{article.name}: {exc}") from exc
+    elif EDIT == "sentence":
+        # a dated sentence of its own at the end: a mention more, so the merge cannot take its record's
+        # groups as they are (merge_record.py) and clusters every mention again
+        day = 1 + int(marker.removeprefix("BENCHMARK")) % 28
+        article.write_text(original.rstrip("\n") + f"\n\n{marker}: on {day} March 2001 the council met in Oslo.\n")
     else:
         article.write_text(original.replace("\n\n", f"\n\n{marker} ", 1))
 
@@ -95,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-browser", action="store_true", help="time to the rebuilt page on disk only")
     ap.add_argument("--project", type=Path, help="a project made before (e.g. by an earlier run's make_corpus, "
                     "its .cache warm) to preview in place instead of a new one; its edited article is restored")
-    ap.add_argument("--edit", choices=("lead", "correction", "dated"), default="lead",
+    ap.add_argument("--edit", choices=("lead", "correction", "dated", "sentence"), default="lead",
                     help="what each save changes (see above)")
     args = ap.parse_args(argv)
     global EDIT

@@ -15,6 +15,13 @@ shows its rebuilt version while the rest of the site is built; the page
 the rebuild writes is the same bytes (tests/test_early_pages.py). Nothing
 is written to the output: a rebuild that fails later leaves the last good
 site, and the preview's overlay says why.
+
+A redating (a save that moves the article's mentions in time, nothing else)
+hands its pages over sooner still: from the events the merge made again,
+named and ordered from the merge's region alone (`region_pages`,
+corpus/region_events.py), before the merge sorts and names every event.
+The page rendered once the events are final is compared with it, and shown
+in its place if it differs.
 """
 
 from __future__ import annotations

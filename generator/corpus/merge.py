@@ -402,7 +402,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         ranked_keys = list(map(order.__getitem__, by_key))
         ties = tie_keys(ranked_keys) if keep_scored else ()
     unnamed = events  # (in the site's order, before their ids: the record's `ranked`)
-    events, ids = ids_assigned(events)
+    shared: dict[str, list[int]] = {}  # each base more than one event has -> their places (for Naming)
+    events, ids = ids_assigned(events, shared)
     record = None
     if keys is not None:
         record = MergeRecord(settings, words, tuple(index.canonical.items()), tuple(index.kinds.items()),
@@ -421,7 +422,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              clusters=tuple(clusters) if keep_scored else None,
                              spans=tuple(span_keys) if keep_scored else None,
                              made_topic=topic[0] if keep_scored and topic else None,
-                             naming=Naming.of(made_events, unnamed, ids) if keep_scored else None)
+                             naming=Naming.of(unnamed, ids, shared) if keep_scored else None)
     return events, record
 
 
@@ -629,10 +630,12 @@ def assign_ids(events: list[Event]) -> list[Event]:
     return ids_assigned(events)[0]
 
 
-def ids_assigned(events: list[Event]) -> tuple[list[Event], list[str]]:
+def ids_assigned(events: list[Event], shared_out: dict[str, list[int]] | None = None
+                 ) -> tuple[list[Event], list[str]]:
     """assign_ids(events), and their ids in order (history.keep_ids takes
     them: a pass over 65,000 events for their ids took 35 ms at 10,000
-    articles in the preview's server)."""
+    articles in the preview's server). `shared_out`, if given, gets each
+    base that more than one event has -> their places in `events`."""
     bases = list(map(_ID, events))
     counts = Counter(bases)  # counted in C: at 10,000 articles 65,000 events, some 500 sharing a base
     shared = {base for base, n in counts.items() if n > 1}
@@ -641,6 +644,8 @@ def ids_assigned(events: list[Event]) -> tuple[list[Event], list[str]]:
     by_base: dict[str, list[int]] = {}  # a shared base -> its events' places, in the bases' first-seen order
     for k in compress(range(len(bases)), map(shared.__contains__, bases)):  # (found in C)
         by_base.setdefault(bases[k], []).append(k)
+    if shared_out is not None:
+        shared_out.update(by_base)
     taken = set(counts)
     out = list(events)  # most events keep the base they were made with: only the others are copied
     ids = bases  # (the bases, renamed in place below)
