@@ -57,10 +57,14 @@ def test_a_dated_save_is_rebuilt_without_a_fork_and_its_records_are_written(tmp_
     own_file = record_path(config)
     before = merge_file.read_bytes(), own_file.read_bytes()
 
-    # (the first rebuild after a cold build forks the child that links the staging folder, once:
-    # staging.LinkedTree, seconds of file-system work beside the build)
+    # the first rebuild after a cold build links its staging folder in a child process, a new
+    # interpreter (staging.LinkedTree), not a fork of this one: no fork there either
+    assert not (tmp_path / "p" / ".preview.staging").exists()
     redate(articles[2], 1)
-    assert rebuild(state)
+    assert _forks_of(lambda: rebuild(state)) == 0, "the first rebuild after a cold build forked"
+    assert not state.stopped and state.problems == []
+    staged = tmp_path / "p" / ".preview.staging"  # (the live site before the swap, as the child linked it)
+    assert len(list(staged.rglob("*.html"))) > 1000
     before = merge_file.read_bytes(), own_file.read_bytes()
     redate(articles[5], -1)  # its events move: merged again, every list planned and fingerprinted
     assert _forks_of(lambda: rebuild(state)) == 0, "the preview's rebuild forked"
