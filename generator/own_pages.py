@@ -420,6 +420,10 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         if early is not None:
             early.cancel()  # a build that failed before publishing (once published: nothing to do)
     timer.lap("write" if not with_search else "publish")
+    if state is not None and state.published_keys is not None and state.published_keys.source is manifest.get("ids"):
+        # the same ids, published again in the new manifest: their index serves the next build, which
+        # reads that one back (region_events.PublishedKeys, by identity)
+        state.published_keys = replace(state.published_keys, source=state.manifests.load(output).get("ids") or {})
     if not report.warnings:
         files = dict(record.files)
         for name, _, key in changed:

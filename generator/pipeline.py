@@ -77,7 +77,11 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     # for them (BuildState.records_written), the command line before it returns
     writing: list = state.writing if state is not None else []
 
-    overrides = load_overrides(config.content_dir, report, config.limits)
+    try:
+        overrides = load_overrides(config.content_dir, report, config.limits)
+        overrides_problem: BuildError | None = None
+    except BuildError as exc:  # raised after the merge, whose record serves the next build (below)
+        overrides, overrides_problem = [], exc
     bytecode = config.root / ".cache" / "templates" if options.use_cache else None
     shown_early: list[dict[str, bytes]] = []  # the saved articles' pages handed over from the merge's region
 
@@ -88,7 +92,12 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         keys_of = state.published_keys
         if keys_of is None or keys_of.source is not manifest.get("ids"):
             return  # (the history indexed is not the one this build read)
-        pages = region_pages(config, analyses, region, state.early_files, published, keys_of, GENERATOR, bytecode)
+        try:
+            pages = region_pages(config, analyses, region, state.early_files, published, keys_of, GENERATOR,
+                                 bytecode)
+        except Exception as exc:  # the page then comes after the whole merge, as without the region
+            state.early_region_error = repr(exc)  # (tests/test_early_pages.py: none)
+            return
         if pages:
             shown_early.append(pages)
             state.early_from_region += 1
@@ -101,7 +110,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         # the changed articles' last analyses, read once (changed_articles, then redated_articles, ask)
         earlier = kept.earlier(config.root / ".cache" / "articles")
         region_hook = from_region if (state is not None and state.show_early is not None and state.early_files
-                                      and not overrides) else None
+                                      and not overrides and overrides_problem is None) else None
         events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier,
                                              keep_scored=state is not None,
                                              common=kept.common.of(analyses) if state is not None else None,
@@ -119,6 +128,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         record = kept.merge_record  # the preview's knows the sort keys and ids of the events it holds
         events = history.keep_ids(published, events, record.ids if record is not None else None)
         # (the record's keys are of its events in their order, which keep_ids keeps: it only renames)
+        if overrides_problem is not None:
+            raise overrides_problem
         events = apply_overrides(events, overrides, report, record.order_of if record is not None else listing_order,
                                  record.ranked_keys if record is not None else None,
                                  record.ties if record is not None else None)

@@ -159,6 +159,7 @@ class BuildState:
     # those the full merge then rendered otherwise (shown again at once; tests/test_early_pages.py)
     early_from_region: int = 0
     early_region_differed: int = 0
+    early_region_error: str | None = None  # an error found making one (the page then comes after the merge)
     common: CommonWords = field(default_factory=lambda: CommonWords())  # the corpus's lower-case words
     forgotten: dict[str, Analysis] = field(default_factory=dict)  # the analyses the last build let go (earlier)
     strays_cleaned: bool = False  # a per-article cache of these builds cleaned its strays (article_cache)

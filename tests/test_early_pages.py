@@ -141,3 +141,98 @@ def test_a_page_handed_over_once_the_server_stopped_is_dropped_and_the_build_goe
     state = PreviewState(tmp_path / "site.toml", None, tmp_path / ".preview")
     _hand_over(state, loop, 0, time.perf_counter(), {"articles/a/index.html": b"rebuilt"})
     assert state.drafts == {} and state.early_made == {}
+
+
+def _art(title: str, day: str, body: str) -> str:
+    return f'---\ntitle: "{title}"\ndate: {day}\n---\n\n{body}\n'
+
+
+def _saves_match(project, saves) -> PreviewState:
+    """Each save (files edited by `edit`), rebuilt: the page handed over early is the written page."""
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(state), state.problems
+    shown: list[dict[str, bytes]] = []
+    state.kept.show_early = shown.append
+    for files, edit in saves:
+        edit()
+        state.kept.early_files = list(files)
+        shown.clear()
+        assert rebuild(state), state.problems
+        for pages in shown:
+            for rel, page in pages.items():
+                assert page == (state.output / rel).read_bytes() or pages is not shown[-1]
+        for f in files:
+            if shown:
+                rel = _rel(state, f)
+                assert shown[-1][rel] == (state.output / rel).read_bytes()
+    assert state.kept.early_region_error is None
+    return state
+
+
+def test_a_redating_that_frees_another_bases_numbered_id_waits_for_the_whole_merge(tmp_path):
+    """Two events share the base B, so the second is "B-2", which a third
+    event's own base already is: ids_assigned names it "B-2-x". A redating
+    that moves the "B-2" event away gives B's second event "B-2" again,
+    though B's events are none of the region's (region_events: a base that
+    looks like another base's numbered id comes or goes)."""
+    from tests.support import make_project
+
+    project = tmp_path / "x"
+    make_project(project, {
+        "a.md": _art("A", "2012-06-01", "Workers opened the new bridge in the harbour of Oslo in 2003 with salmon "
+                     "stalls, herring boats and diesel pumps nearby."),
+        "b.md": _art("B", "2012-06-02", "Workers opened the new bridge in the park of Madrid in 2003 while an "
+                     "orchestra played Mozart for pensioners and schoolchildren."),
+        "q.md": _art("Q", "2012-06-03", "Workers opened the new bridge 2 in Carrow in 2003 with tolls for lorries, "
+                     "tractors and caravans, the council said."),
+        "s.md": _art("S", "2012-06-04", "The library in Norbury was founded in 1995 by monks.\n\nOn 6 May 2003, "
+                     "workers opened the new bridge 2 in Carrow with tolls for lorries, tractors and caravans, "
+                     "residents said."),
+        "t.md": _art("T", "2012-06-05", "On 6 May 2003, workers opened the new bridge 2 in Carrow with tolls for "
+                     "lorries, tractors and caravans, a spokesman said."),
+    })
+    folder = project / "content" / "articles"
+    state = _saves_match(project, [([folder / "q.md", folder / "s.md"],
+                                    lambda: (redate(folder / "q.md", 1), redate(folder / "s.md", 1)))])
+    assert state.kept.early_region_differed == 0
+
+
+def test_a_sentence_key_in_two_events_waits_for_the_whole_merge(tmp_path):
+    """One sentence that gives "the next day" twice makes two events with
+    the same sentence key (merge.mention_key): after a redating both would
+    claim one retired id (history.keep_ids gives one each)."""
+    from tests.support import make_project
+
+    project = tmp_path / "d"
+    make_project(project, {
+        "r.md": _art("R", "2012-01-01", "The dam in Yarrow burst on 3 March 2005. The strike, which started the "
+                     "next day, ended the next day after talks at the Rail Operators' Association."),
+        "o.md": _art("O", "2012-01-02", "The ferry to Port Adley resumed on 9 June 2001 after the storm."),
+    })
+    r = project / "content" / "articles" / "r.md"
+    state = _saves_match(project, [([r], lambda by=by: redate(r, by)) for by in (1, 1, -2, 3)])
+    assert state.kept.early_region_differed == 0
+
+
+def test_a_broken_override_fails_the_rebuild_after_the_merge_whose_record_serves_the_next(tmp_path):
+    """An override file that does not parse fails the build, but only once
+    the events are merged (pipeline._run): the merge's record of a
+    redating made with it is kept, and no early page comes from the merge's
+    region (an override may apply to any event)."""
+    project = tmp_path / "p"
+    make_corpus(40, "plain", project, "Broken", search=False)
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(state)
+    articles = sorted((project / "content" / "articles").glob("*.md"))
+    shown: list[dict[str, bytes]] = []
+    state.kept.show_early = shown.append
+    before = state.kept.merge_record
+    (project / "content" / "events").mkdir()
+    broken = project / "content" / "events" / "retitle.toml"
+    broken.write_text('event = "x"\ntitel = "typo"\n')
+    redate(articles[3], -1)
+    state.kept.early_files = [articles[3]]
+    assert not rebuild(state)
+    assert any("retitle.toml" in str(p) for p in state.problems)
+    assert state.kept.merge_record is not before  # the redating's merge, recorded for the next build
+    assert shown == [] and state.kept.early_from_region == 0

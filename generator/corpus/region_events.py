@@ -21,8 +21,9 @@ So `final_events` works them out from the record's index of its events'
 bases and ids (`Naming`, made once per merge) and an index of the
 published ids' sentences (`PublishedKeys`, made once per published
 manifest), touching only the region. Where that could differ from the
-passes (a base that is another event's numbered id, which ids_assigned
-would suffix with "-x"), it gives None, and the page waits for the passes.
+passes (a base that is, or looks like, another base's numbered id, which
+ids_assigned would suffix with "-x"; one sentence's key in two events) it
+gives None, and the page waits for the passes.
 The pipeline hands the page over early from these events, and the page the
 full merge then renders is compared with it (pipeline._run): a difference
 is shown at once, and tests/test_early_pages.py checks there is none.
@@ -31,6 +32,7 @@ is shown at once, and tests/test_early_pages.py checks there is none.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -122,11 +124,26 @@ def final_events(region: Region, wanted: Iterable[str], published: Mapping[str, 
         if e is not None and e.id != base:
             return None  # a base that is a numbered id of the record's: ids_assigned's "-x"
     affected = set(fresh).union(made[k].id for k in region.dropped)
+    for base in affected:
+        # a base that looks like another base's numbered id ("X-2", "X-2-x"): its coming or going renames
+        # that base's events ("-x" added or dropped), which may lie outside the region
+        prefix = _NUMBERED.fullmatch(base)
+        if prefix is not None and (len(naming.members(prefix[1])) > 1 or len(fresh.get(prefix[1], ())) > 1):
+            return None
+    citing = [i for i in region.again if not wanted.isdisjoint(events[i].mentions)]
     # every event of an affected base, numbered as ids_assigned numbers them
     pre_id: dict[int, str] = {}  # id(event) -> its id before keep_ids
+    place = {id(events[i]): i for i in region.again}  # an event made again -> its cluster's place
     for base in affected:
         members = [e for e in naming.members(base) if id(e) not in gone] + fresh.get(base, [])
-        for n, e in enumerate(sorted(members, key=_MENTIONS), 1):
+        ordered = sorted(members, key=_MENTIONS)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            # equal sentence lists (a sentence key in two events) go in the site's order before the ids:
+            # by key, then cluster place; known here for the events made again only
+            if a.mentions == b.mentions and (id(a) not in place or id(b) not in place):
+                return None
+        ordered.sort(key=lambda e: (e.mentions, listing_order(e), place.get(id(e), -1)))
+        for n, e in enumerate(ordered, 1):
             numbered = f"{base}-{n}"
             if n > 1 and (naming.members(numbered) or numbered in fresh):
                 return None  # another event's base: ids_assigned's "-x"
@@ -141,12 +158,16 @@ def final_events(region: Region, wanted: Iterable[str], published: Mapping[str, 
         return e is not None and id(e) not in gone and e.id not in affected
 
     out = []
-    for i in region.again:
+    taken: set[str] = set()
+    for i in citing:
         e = events[i]
-        if wanted.isdisjoint(e.mentions):
-            continue
         own = pre_id[id(e)]
         final = own if own in published else _claimed(e, published, keys, in_use) or own
+        if final != own and any(_claims(events[j], final, published, keys, pre_id) for j in region.again if j != i):
+            return None  # one sentence's key in two events (a sentence giving one expression twice)
+        if final in taken:
+            return None
+        taken.add(final)
         out.append(e if final == e.id else dataclasses.replace(e, id=final))
     out.sort(key=lambda e: (listing_order(e), e.id))
     return out
@@ -160,6 +181,22 @@ def _claimed(e: Event, published: Mapping[str, object], keys: PublishedKeys, in_
                      if old in published and not in_use(old))
     claims = [(-shared / keys.sizes[old], old) for old, shared in counts.items() if shared * 2 > keys.sizes[old]]
     return min(claims)[1] if claims else None
+
+
+def _claims(e: Event, old_id: str, published: Mapping[str, object], keys: PublishedKeys,
+            pre_id: dict[int, str]) -> bool:
+    """Could history.keep_ids give `old_id` to `e` too? Only if `e`'s own id
+    was never published and `e` holds more than half of its sentences: an
+    event that shares a sentence key with another (a sentence giving one
+    expression twice makes two mentions with one key)."""
+    entry = published.get(old_id)
+    old_keys = entry.get("keys") if isinstance(entry, dict) else None
+    if not isinstance(old_keys, list) or pre_id.get(id(e), e.id) in published:
+        return False
+    return len(set(old_keys).intersection(e.mentions)) * 2 > keys.sizes.get(old_id, 0)
+
+
+_NUMBERED = re.compile(r"(.+)-\d+(?:-x)*")  # a numbered id (ids_assigned): its base and a number
 
 
 def _MENTIONS(e: Event) -> tuple[str, ...]:
