@@ -13,13 +13,7 @@ from tests.support import make_corpus, redate, seed_project
 
 
 def test_the_saved_articles_pages_are_rendered_early_and_are_the_rebuilt_pages(tmp_path):
-    project = tmp_path / "p"
-    make_corpus(40, "plain", project, "Early", search=False)
-    state = PreviewState(project / "site.toml", None, project / ".preview")
-    assert rebuild(state)
-    articles = sorted((project / "content" / "articles").glob("*.md"))
-    shown: list[dict[str, bytes]] = []
-    state.kept.show_early = shown.append
+    project, state, articles, shown = _preview(tmp_path, 40, "Early")
     edits = [
         (articles[3], lambda: redate(articles[3], -1)),  # its events move to another year
         (articles[3], lambda: redate(articles[3], 1)),  # and back: they merge with the others' again
@@ -62,13 +56,7 @@ def test_a_redatings_early_pages_from_the_merges_region_are_the_rebuilt_pages(tm
     back, ids numbered among shared bases and claimed back by keep_ids),
     each such page is the page the full merge renders and the rebuild
     writes, and most saves take that way."""
-    project = tmp_path / "p"
-    make_corpus(200, "plain", project, "Region", search=False)
-    state = PreviewState(project / "site.toml", None, project / ".preview")
-    assert rebuild(state)
-    articles = sorted((project / "content" / "articles").glob("*.md"))
-    shown: list[dict[str, bytes]] = []
-    state.kept.show_early = shown.append
+    project, state, articles, shown = _preview(tmp_path, 200, "Region")
     saves = 0
     for a in articles[::13]:
         for by in (-1, -2, 3):
@@ -98,6 +86,18 @@ def test_an_events_brief_is_its_views(tmp_path):
     assert len(kept) > 20
     for event, view in kept.values():
         assert brief_of(event, urls) == view.brief()
+
+
+def _preview(tmp_path, n: int, title: str) -> tuple:
+    """A generated corpus of `n` articles, previewed and built once; the
+    pages its rebuilds hand over early are collected in the list returned."""
+    project = tmp_path / "p"
+    make_corpus(n, "plain", project, title, search=False)
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(state)
+    shown: list[dict[str, bytes]] = []
+    state.kept.show_early = shown.append
+    return project, state, sorted((project / "content" / "articles").glob("*.md")), shown
 
 
 def _rel(state: PreviewState, file) -> str:
@@ -219,13 +219,7 @@ def test_a_broken_override_fails_the_rebuild_after_the_merge_whose_record_serves
     the events are merged (pipeline._run): the merge's record of a
     redating made with it is kept, and no early page comes from the merge's
     region (an override may apply to any event)."""
-    project = tmp_path / "p"
-    make_corpus(40, "plain", project, "Broken", search=False)
-    state = PreviewState(project / "site.toml", None, project / ".preview")
-    assert rebuild(state)
-    articles = sorted((project / "content" / "articles").glob("*.md"))
-    shown: list[dict[str, bytes]] = []
-    state.kept.show_early = shown.append
+    project, state, articles, shown = _preview(tmp_path, 40, "Broken")
     before = state.kept.merge_record
     (project / "content" / "events").mkdir()
     broken = project / "content" / "events" / "retitle.toml"
