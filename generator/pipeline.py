@@ -231,6 +231,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
             # its sentences for that build's redating (region_events.py): 65,000 ids at 10,000 articles
             live = state.manifests.load(config.output_dir).get("ids")
             state.published_keys = PublishedKeys.of(live) if isinstance(live, dict) else None
+            if kept.merge_record is not None:  # what the next save's merge would make first, made now
+                kept.merge_record = merge_record.completed(kept.merge_record, analyses, index)
         if own is not None and not report.warnings:
             if in_child:
                 writing.append(forked.in_child(functools.partial(own.save, config, found, stats.manifest)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from generator.serve import PreviewState, rebuild
 from generator.site.urls import Urls
 from generator.site.views import brief_of
-from tests.support import make_corpus, redate, seed_project
+from tests.support import make_corpus, redate, seed_project, site_files
 
 
 def test_the_saved_articles_pages_are_rendered_early_and_are_the_rebuilt_pages(tmp_path):
@@ -230,3 +230,34 @@ def test_a_broken_override_fails_the_rebuild_after_the_merge_whose_record_serves
     assert any("retitle.toml" in str(p) for p in state.problems)
     assert state.kept.merge_record is not before  # the redating's merge, recorded for the next build
     assert shown == [] and state.kept.early_from_region == 0
+
+
+def test_the_first_save_after_the_servers_start_finds_what_its_merge_needs_made(tmp_path, monkeypatch):
+    """After its first build, the preview makes what its first redating's
+    merge would make first (merge_record.completed: what the clustering
+    scored when the record served from disk kept only its pairs, the
+    clustering's indexes, the corpus's topic), once the site is live; the
+    first save's rebuild then gives what it gives without them, site and
+    record alike."""
+    import shutil
+
+    from generator.corpus import merge_record
+
+    project, state, articles, _ = _preview(tmp_path, 60, "First")
+    record = state.kept.merge_record
+    assert record.scored is not None and record.made_topic is not None
+    assert None not in (record.scored.near, record.scored.buckets, record.scored.days, record.scored.groups)
+    other = tmp_path / "q"
+    shutil.copytree(project, other)
+    shutil.rmtree(other / ".preview")
+    monkeypatch.setattr(merge_record, "completed", lambda record, analyses, index: record)
+    without = PreviewState(other / "site.toml", None, other / ".preview")
+    assert rebuild(without)
+    monkeypatch.undo()
+    assert without.kept.merge_record.scored is None or without.kept.merge_record.scored.near is None
+    for folder, st in ((project, state), (other, without)):
+        redate(folder / "content" / "articles" / articles[4].name, -1)
+        assert rebuild(st), st.problems
+    assert site_files(state.output) == site_files(without.output)
+    a, b = state.kept.merge_record, without.kept.merge_record
+    assert (a.groups, a.made, a.ids, a.ranked_keys) == (b.groups, b.made, b.ids, b.ranked_keys)

@@ -207,6 +207,23 @@ class Scored:
     # without looking each group up among the recorded ones
     was: list[int | None] | None = None
 
+    def complete(self) -> None:
+        """Make now what the next recluster would make first, from these
+        pairs, features and dates alone (so the same values): the (feature,
+        year) buckets, the day numbers and each mention's partners. The
+        preview does it once the site of a build that clustered every
+        mention is live: its first save made them before its early page."""
+        if self.buckets is None:
+            self.buckets = _buckets(self.feats, self.whens)
+        if self.days is None:
+            self.days = _days(self.whens)
+        if self.near is None:
+            near: dict[int, list[int]] = defaultdict(list)
+            for a, b in self.edges:
+                near[a].append(b)
+                near[b].append(a)
+            self.near = dict(near)
+
 
 def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab,
                      feats: list[Features] | None = None, jobs: int | None = 1) -> list[tuple[int, ...]]:

@@ -42,7 +42,7 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -52,7 +52,7 @@ from ..analysis.names import Gazetteer
 from ..cache_file import save_json
 from ..model import Analysis, Event, Mention
 from ..temporal import When
-from .clustering import Scored
+from .clustering import Scored, scored_from
 from .entities import EntityIndex
 from .region_events import Naming
 from .salience import listing_order
@@ -151,6 +151,32 @@ class MergeRecord:
         if self.edges or self.scored is None:
             return self.edges
         return tuple((a, b, sim) for (a, b), sim in sorted(self.scored.edges.items()))
+
+
+def completed(record: MergeRecord, analyses: Sequence[Analysis], index: EntityIndex) -> MergeRecord:
+    """The preview's record (`events` kept) with what its next redating's
+    merge would make first, made now from the record and the analyses it
+    was made of (the same values): what the clustering scored, with its
+    groups in place order (a record that served a merge which clustered
+    nothing keeps only the pairs, as read from disk), its indexes
+    (clustering.Scored.complete), and the corpus's topic. The preview asks
+    once the site is live: at 10,000 articles a first save after the
+    server's start made them before its early page, about 0.5 s."""
+    if record.events is None:
+        return record
+    mentions = list(chain.from_iterable(a.mentions for a in analyses))
+    changes: dict[str, Any] = {}
+    scored = record.scored
+    if scored is None and record.edges and len(mentions) == sum(map(len, record.groups)):
+        scored = scored_from(mentions, index, record.edges, [m.when for m in mentions])
+        scored.groups = [tuple(sorted(g)) for g in record.groups]  # (the record's follow them one for one)
+        changes.update(scored=scored, edges=())
+    if scored is not None:
+        scored.complete()
+    if record.made_topic is None:
+        topic = Topic(mentions, record.topic)
+        changes.update(made_topic=topic, topic=topic.words)
+    return replace(record, **changes) if changes else record
 
 
 def digest(a: Analysis) -> str:
