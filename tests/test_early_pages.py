@@ -261,3 +261,40 @@ def test_the_first_save_after_the_servers_start_finds_what_its_merge_needs_made(
     assert site_files(state.output) == site_files(without.output)
     a, b = state.kept.merge_record, without.kept.merge_record
     assert (a.groups, a.made, a.ids, a.ranked_keys) == (b.groups, b.made, b.ids, b.ranked_keys)
+
+
+def test_redatings_of_real_news_hand_over_the_pages_the_rebuild_writes(tmp_path):
+    """Real articles (120 of a Timeline17 topic): redatings of one article or
+    two at a time; every page handed over early, from the merge's region or
+    after the whole merge, is the page the rebuild writes."""
+    import random
+
+    from tests.support import shared_dir
+    from tests.support.timeline17 import convert, topic_dirs
+
+    project = tmp_path / "t17"
+    convert(topic_dirs(shared_dir() / "data" / "timeline17", "H1N1")[:1], project)
+    articles = sorted((project / "content" / "articles").glob("*.md"))
+    for extra in articles[120:]:
+        extra.unlink()
+    articles = articles[:120]
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(state), state.problems
+    shown: list[dict[str, bytes]] = []
+    state.kept.show_early = shown.append
+    rng, handed = random.Random(2), 0
+    for _ in range(16):
+        picks = rng.sample(articles, rng.choice([1, 1, 2]))
+        for a in picks:
+            try:
+                redate(a, rng.choice([-3, -1, 1, 2]))
+            except ValueError:  # (no year in its text)
+                pass
+        state.kept.early_files = list(picks)
+        shown.clear()
+        assert rebuild(state), state.problems
+        for rel, page in (shown[-1] if shown else {}).items():
+            assert page == (state.output / rel).read_bytes()
+            handed += 1
+    assert handed >= 8 and state.kept.early_from_region >= 2, (handed, state.kept.early_from_region)
+    assert state.kept.early_region_differed == 0 and state.kept.early_region_error is None
