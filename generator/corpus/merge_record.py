@@ -162,11 +162,13 @@ def completed(record: MergeRecord, analyses: Sequence[Analysis], index: EntityIn
     (clustering.Scored.complete), and the corpus's topic. The preview asks
     once the site is live: at 10,000 articles a first save after the
     server's start made them before its early page, about 0.5 s."""
-    if record.events is None:
+    scored = record.scored
+    if record.events is None or (scored is not None and record.made_topic is not None):
+        if scored is not None:
+            scored.complete()  # (after a redating: its indexes are made already)
         return record
     mentions = list(chain.from_iterable(a.mentions for a in analyses))
     changes: dict[str, Any] = {}
-    scored = record.scored
     if scored is None and record.edges and len(mentions) == sum(map(len, record.groups)):
         scored = scored_from(mentions, index, record.edges, [m.when for m in mentions])
         scored.groups = [tuple(sorted(g)) for g in record.groups]  # (the record's follow them one for one)
