@@ -138,9 +138,10 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
             # the preview: the saved articles' pages, final now, shown before the rest is built (early_pages.py)
             saved_pages = article_pages(config, analyses, events, state.early_files, GENERATOR, bytecode,
                                         overridden=bool(overrides))
-            if shown_early and saved_pages != shown_early[-1]:
+            shown_already = shown_early[-1] if shown_early else None
+            if shown_already is not None and saved_pages != shown_already:
                 state.early_region_differed += 1  # (never, tests/test_early_pages.py: shown again now)
-            if saved_pages and (not shown_early or saved_pages != shown_early[-1]):
+            if saved_pages and saved_pages != shown_already:
                 state.show_early(saved_pages)
     finally:  # (an override's error too: the merge is done, and its record serves the next build)
         kept.retired.clear()

@@ -218,11 +218,16 @@ class Scored:
         if self.days is None:
             self.days = _days(self.whens)
         if self.near is None:
-            near: dict[int, list[int]] = defaultdict(list)
-            for a, b in self.edges:
-                near[a].append(b)
-                near[b].append(a)
-            self.near = dict(near)
+            self.near = _partners(self.edges)
+
+
+def _partners(edges: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
+    """Each mention's partners in the pairs `edges` (a mention in no pair has none)."""
+    near: dict[int, list[int]] = defaultdict(list)
+    for a, b in edges:
+        near[a].append(b)
+        near[b].append(a)
+    return dict(near)
 
 
 def cluster_mentions(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab,
@@ -334,11 +339,7 @@ def _regrouped(mentions: list[Mention], edges: dict[tuple[int, int], float], gro
     time; else None), and each mention's partners in `edges` (`near`: the
     pairs' as they are, if given; else made from them)."""
     if near is None:
-        near = defaultdict(list)
-        for a, b in edges:
-            near[a].append(b)
-            near[b].append(a)
-        near = dict(near)
+        near = _partners(edges)
     region: set[int] = set()
     todo = list(changed)
     while todo:

@@ -35,8 +35,10 @@ class Moved:
     date: str  # the old event's date (for its period's page)
 
 
-def _keys(entry: dict[str, object]) -> set[str]:
-    keys = entry.get("keys")
+def sentence_keys(entry: object) -> set[str]:
+    """The sentence keys (merge.mention_key) an id was published with: none
+    when its history entry is not the {"keys": [...]} a build writes."""
+    keys = entry.get("keys") if isinstance(entry, dict) else None
     return {k for k in keys if isinstance(k, str)} if isinstance(keys, list) else set()
 
 
@@ -70,7 +72,7 @@ def moved(previous: Record, events: list[Event]) -> list[Moved]:
     for old_id, entry in sorted(previous.items()):
         if old_id in current or not isinstance(entry, dict):
             continue
-        counts = Counter(holder[k] for k in _keys(entry) if k in holder)
+        counts = Counter(holder[k] for k in sentence_keys(entry) if k in holder)
         new_id = min(counts, key=lambda i: (-counts[i], i)) if counts else None
         out.append(Moved(old_id, new_id, str(entry.get("date", ""))))
     return out
@@ -86,7 +88,7 @@ def keep_ids(previous: Record, events: list[Event], ids: Sequence[str] | None = 
     ids = ids if ids is not None and len(ids) == len(events) else list(map(_ID, events))
     now = set(ids)
     gone = set(filterfalse(now.__contains__, previous))  # the ids published and now free (in C, a few)
-    retired = {i: keys for i, keys in ((i, _keys(previous[i])) for i in sorted(gone)) if keys}
+    retired = {i: keys for i, keys in ((i, sentence_keys(previous[i])) for i in sorted(gone)) if keys}
     if not retired:
         return events
     by_key: dict[str, list[str]] = {}

@@ -44,6 +44,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -162,21 +163,25 @@ def completed(record: MergeRecord, analyses: Sequence[Analysis], index: EntityIn
     (clustering.Scored.complete), and the corpus's topic. The preview asks
     once the site is live: at 10,000 articles a first save after the
     server's start made them before its early page, about 0.5 s."""
-    scored = record.scored
-    if record.events is None or (scored is not None and record.made_topic is not None):
-        if scored is not None:
-            scored.complete()  # (after a redating: its indexes are made already)
+    if record.events is None:
+        if record.scored is not None:
+            record.scored.complete()
         return record
-    mentions = list(chain.from_iterable(a.mentions for a in analyses))
+
+    @cache
+    def mentions() -> list[Mention]:  # a pass over every mention, only when something is made of them
+        return list(chain.from_iterable(a.mentions for a in analyses))
+
+    scored = record.scored
     changes: dict[str, Any] = {}
-    if scored is None and record.edges and len(mentions) == sum(map(len, record.groups)):
-        scored = scored_from(mentions, index, record.edges, [m.when for m in mentions])
+    if scored is None and record.edges and len(mentions()) == sum(map(len, record.groups)):
+        scored = scored_from(mentions(), index, record.edges, [m.when for m in mentions()])
         scored.groups = [tuple(sorted(g)) for g in record.groups]  # (the record's follow them one for one)
         changes.update(scored=scored, edges=())
     if scored is not None:
-        scored.complete()
+        scored.complete()  # (after a redating: its indexes are made already)
     if record.made_topic is None:
-        topic = Topic(mentions, record.topic)
+        topic = Topic(mentions(), record.topic)
         changes.update(made_topic=topic, topic=topic.words)
     return replace(record, **changes) if changes else record
 

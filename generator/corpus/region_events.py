@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..model import Event
+from .history import sentence_keys
 from .salience import listing_order
 
 
@@ -83,10 +84,7 @@ class PublishedKeys:
         ids_of: dict[str, list[str]] = defaultdict(list)
         sizes: dict[str, int] = {}
         for old_id, entry in published.items():
-            keys = entry.get("keys") if isinstance(entry, dict) else None
-            if not isinstance(keys, list):
-                continue
-            distinct = {k for k in keys if isinstance(k, str)}
+            distinct = sentence_keys(entry)
             sizes[old_id] = len(distinct)
             for k in distinct:
                 ids_of[k].append(old_id)
@@ -189,11 +187,9 @@ def _claims(e: Event, old_id: str, published: Mapping[str, object], keys: Publis
     was never published and `e` holds more than half of its sentences: an
     event that shares a sentence key with another (a sentence giving one
     expression twice makes two mentions with one key)."""
-    entry = published.get(old_id)
-    old_keys = entry.get("keys") if isinstance(entry, dict) else None
-    if not isinstance(old_keys, list) or pre_id.get(id(e), e.id) in published:
+    if pre_id.get(id(e), e.id) in published:
         return False
-    return len(set(old_keys).intersection(e.mentions)) * 2 > keys.sizes.get(old_id, 0)
+    return len(sentence_keys(published.get(old_id)).intersection(e.mentions)) * 2 > keys.sizes.get(old_id, 0)
 
 
 _NUMBERED = re.compile(r"(.+)-\d+(?:-x)*")  # a numbered id (ids_assigned): its base and a number
