@@ -190,12 +190,21 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                    carry=state is not None)
     if state is not None:
         state.view_tokens = None  # the renderer holds them until it has taken what serves
-    exports = export_files(site, GENERATOR, jobs, state.entry_memo if state is not None else None)
-    files = {**renderer.asset_files(), **exports}
+    # (one dict: write.py lets go of its bytes once written, before the pages are rendered;
+    # events.json alone is about 75 MB at 10,000 articles)
+    files = {**renderer.asset_files(), **export_files(site, GENERATOR, jobs,
+                                                      state.entry_memo if state is not None else None)}
     summary = {"pages": len(site.pages), "files": len(files) + len(site.pages), "events": len(events),
                "articles": n_articles}
     bundles = site.search_bundles
     stand_ins = frozenset(p.path for p in site.pages if p.template == "redirect.html")
+    ids = history.record(published, events)  # the history the new manifest keeps
+    if state is None:
+        # A command-line build: the history it read is not needed past here, so it goes before
+        # rendering (10,000 articles: the last manifest's 65,000 ids, whose entries for the ids
+        # in use `ids` replaces)
+        del published
+        manifest.pop("ids", None)
     # From here the renderer alone holds the site, and lets it go once every page is written.
     del site
     stats = None
@@ -222,7 +231,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
             return renderer.summaries_read or (not renderer.all_rendered and write.summaries_read(manifest))
 
         stats = publish(config, options, report, timer,
-                        NewSite(files, renderer, summary, history.record(published, events), stand_ins, bundles,
+                        NewSite(files, renderer, summary, ids, stand_ins, bundles,
                                 release=release,
                                 prepare=own.prepare if own is not None and not after_live else None,
                                 summaries_read=summaries_read),
