@@ -29,7 +29,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         config = load_config(args.config, args.content, args.output, args.base_url, args.executor, args.scheduler)
         with no_collections():  # this process builds once and ends
             result = build(config, BuildOptions(drafts=args.drafts, use_cache=not args.no_cache, quiet=args.quiet,
-                                                jobs=args.jobs, skip_unchanged=True, allow_shrink=args.allow_shrink))
+                                                jobs=args.jobs, skip_unchanged=True, allow_shrink=args.allow_shrink,
+                                                keep_events=False))
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("build failed; the previous output was left untouched", file=sys.stderr)

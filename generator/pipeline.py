@@ -199,12 +199,16 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     bundles = site.search_bundles
     stand_ins = frozenset(p.path for p in site.pages if p.template == "redirect.html")
     ids = history.record(published, events)  # the history the new manifest keeps
+    event_count = len(events)
     if state is None:
         # A command-line build: the history it read is not needed past here, so it goes before
         # rendering (10,000 articles: the last manifest's 65,000 ids, whose entries for the ids
-        # in use `ids` replaces)
+        # in use `ids` replaces), and so do the events unless the caller wants them back (the
+        # views hold what the pages show; `build` on the command line prints only their number)
         del published
         manifest.pop("ids", None)
+        if not options.keep_events:
+            events = []
     # From here the renderer alone holds the site, and lets it go once every page is written.
     del site
     stats = None
@@ -268,7 +272,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     if state is None:
         forked.wait_for(writing)  # long done: the next build reads what they wrote
     return BuildResult(config, report, n_articles, events, summary["pages"], summary["files"], timer.timings,
-                       stats, event_count=len(events))
+                       stats, event_count=event_count)
 
 
 def part_jobs(options: BuildOptions) -> int | None:
