@@ -199,7 +199,6 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     bundles = site.search_bundles
     stand_ins = frozenset(p.path for p in site.pages if p.template == "redirect.html")
     ids = history.record(published, events)  # the history the new manifest keeps
-    event_count = len(events)
     if state is None:
         # A command-line build: the history it read is not needed past here, so it goes before
         # rendering (10,000 articles: the last manifest's 65,000 ids, whose entries for the ids
@@ -272,7 +271,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     if state is None:
         forked.wait_for(writing)  # long done: the next build reads what they wrote
     return BuildResult(config, report, n_articles, events, summary["pages"], summary["files"], timer.timings,
-                       stats, event_count=event_count)
+                       stats, event_count=summary["events"])
 
 
 def part_jobs(options: BuildOptions) -> int | None:

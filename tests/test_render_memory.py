@@ -1,8 +1,9 @@
-"""What a build holds while it renders the pages: the exports (events.json
-is about 75 MB at 10,000 articles) are written into the staging folder
-before the first page is rendered, and their bytes let go then, so they do
-not stay in the build process, nor in the memory its forked render workers
-share, through the longest stage."""
+"""What a build holds while it renders the pages, the longest stage: the
+exports (events.json is about 75 MB at 10,000 articles) are written into
+the staging folder before the first page is rendered and their bytes let
+go then, and a build that returns no events (the command line's) lets them
+go too, so neither stays in the build process, nor in the memory its forked
+render workers share."""
 
 from __future__ import annotations
 
@@ -14,17 +15,26 @@ from generator.model import Event
 from tests.support import build_site, seed_project, site_files
 
 
-def test_the_exports_bytes_are_let_go_before_the_pages_are_rendered(tmp_path, monkeypatch):
-    project = seed_project(tmp_path)
-    held: list[int] = []  # the largest blocks the exports' code allocated, alive as rendering begins
+def _as_rendering_starts(monkeypatch, look) -> None:
+    """Call look() as the build's renderer starts, then render as before."""
     run = render.PageRenderer.run
 
     def observed(self, sink, on_first=None):
-        snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(True, "*/site/exports.py")])
-        held.extend(sorted((s.size for s in snapshot.statistics("traceback")), reverse=True)[:3])
+        look()
         return run(self, sink, on_first)
 
     monkeypatch.setattr(render.PageRenderer, "run", observed)
+
+
+def test_the_exports_bytes_are_let_go_before_the_pages_are_rendered(tmp_path, monkeypatch):
+    project = seed_project(tmp_path)
+    held: list[int] = []  # the largest blocks the exports' code allocated, alive as rendering begins
+
+    def look() -> None:
+        snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(True, "*/site/exports.py")])
+        held.extend(sorted((s.size for s in snapshot.statistics("traceback")), reverse=True)[:3])
+
+    _as_rendering_starts(monkeypatch, look)
     tracemalloc.start(1)
     try:
         result = build_site(project / "site.toml", jobs=1)
@@ -41,13 +51,8 @@ def _events_alive_while_rendering(project, monkeypatch, **options) -> tuple[int,
     the result (events that were alive before it began, an earlier build's, are not counted)."""
     before = {id(o) for o in gc.get_objects() if type(o) is Event}
     alive: list[int] = []
-    run = render.PageRenderer.run
-
-    def observed(self, sink, on_first=None):
-        alive.append(sum(1 for o in gc.get_objects() if type(o) is Event and id(o) not in before))
-        return run(self, sink, on_first)
-
-    monkeypatch.setattr(render.PageRenderer, "run", observed)
+    _as_rendering_starts(monkeypatch, lambda: alive.append(
+        sum(1 for o in gc.get_objects() if type(o) is Event and id(o) not in before)))
     result = build_site(project / "site.toml", jobs=1, **options)
     monkeypatch.undo()
     return alive[0], result
