@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from sys import intern
 
 from .dates import MONTHS, display_day
 from .ranking import Ranking
@@ -140,6 +141,7 @@ def _groups(events: list[EventView], heading: Callable[[EventView], tuple[str, s
         while unique in seen:
             unique, n = f"{anchor}-{n}", n + 1
         seen.add(unique)
-        out.append(Group(label, unique, [v], heading_url(v) if heading_url else None))
+        # (a heading recurs on every list of its period: one string serves them)
+        out.append(Group(intern(label), intern(unique), [v], heading_url(v) if heading_url else None))
         current, add = label, out[-1].events.append
     return out
