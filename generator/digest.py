@@ -224,6 +224,11 @@ class ContextHasher:
             return _short(v) or self._digest(v)
         return self._value(v)
 
+    def forget(self) -> None:
+        """Let go of every token made or adopted (and of the objects held for
+        them): a later token() makes them again, the same strings."""
+        self._memo, self._keep = {}, []
+
     def known(self, obj) -> str | None:
         """The token already made (or adopted) for this very object, if any."""
         return self._memo.get(id(obj))

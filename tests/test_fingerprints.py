@@ -85,11 +85,18 @@ def test_fingerprints_made_on_two_cores_are_those_of_one(seed):
     number of processes. A fresh site, so no view's token is known before."""
     one = _fingerprints(_site(seed))
     site = _site(seed)
-    renderer = PageRenderer(site, GENERATOR, jobs=2)
+    renderer = PageRenderer(site, GENERATOR, jobs=2, carry=True)  # the preview's, which keeps the tokens
     renderer._fingerprint_in_parts()
     assert len(one) == len(site.pages) > 20
     assert renderer.digests == one
     assert all(id(v) in renderer.hasher._memo for v in site.events)  # half of them from the child
+    # a build that carries no tokens to the next (the command line's) lets them go once every page's
+    # fingerprint is known, before its render workers fork: the same fingerprints
+    site = _site(seed)
+    renderer = PageRenderer(site, GENERATOR, jobs=2)
+    renderer._fingerprint_in_parts()
+    assert renderer.digests == one
+    assert not renderer.hasher._memo
 
 
 def test_a_views_own_lists_are_hashed_in_place_to_the_same_fingerprints(seed):
