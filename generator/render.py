@@ -430,7 +430,7 @@ class PageRenderer:
         """The static assets under their fingerprinted names."""
         return {path: data for path, data in self.templates.assets.values()}
 
-    def run(self, sink: Sink, on_first: Callable[[], None] | None = None) -> Outcome:
+    def run(self, sink: Sink, on_first: Callable[[], bool] | None = None) -> Outcome:
         """Render every page into `sink`; raises BuildError naming the first
         template error (the same one whatever the number of workers).
 
@@ -446,10 +446,17 @@ class PageRenderer:
         pages are settled (kept or rendered) before the others and then
         `on_first()` is called: the search indexer reads only those pages,
         so it runs beside the rendering of the rest instead of after it. In
-        a cold build too: Pagefind keeps about one core and a half busy, so
-        the render processes fill what it leaves (10,000 articles: 32 s of
-        indexing after rendering, with a core idle for a third of it).
-        on_first is not called when a page failed."""
+        a cold build too (10,000 articles: 32 s of indexing after rendering,
+        with a core idle for a third of it). on_first() says whether the
+        indexer runs (it may have no bundle to index): it then takes a core,
+        and the rest is rendered by one process fewer (on two cores, this
+        one alone). A render worker would only take CPU from it, and each
+        process that renders beside another copies much of the memory they
+        share, the site's views (10,000 articles, a cold build of a warm
+        cache, twice each on two cores: 65.6 and 73.3 s with a worker beside
+        the indexer, 58.4 and 64.9 s without; the peak of the process tree
+        1,856 and 1,890 MB against 1,428 and 1,418 MB). on_first is not
+        called when a page failed."""
         cards = self.templates.cards
         cards.token = self.hasher.known if self.carry else None
         try:
@@ -459,7 +466,7 @@ class PageRenderer:
             # cycle with the environment (release), which must not reach the hasher and every view
             cards.token = None
 
-    def _run(self, sink: Sink, on_first: Callable[[], None] | None) -> Outcome:
+    def _run(self, sink: Sink, on_first: Callable[[], bool] | None) -> Outcome:
         self._take_carried_tokens()
         if self.only is None and self.part_jobs > 1 and self._can_fork(len(self.site.pages)):
             self._fingerprint_in_parts()
@@ -473,12 +480,11 @@ class PageRenderer:
             chosen = set(leading)
             outcome = self._settle(sink, leading)
             outcome.add(self._render_todo(sink))
-            if not outcome.problem:
-                on_first()
+            indexing = on_first() if not outcome.problem else False
             # The rest is rendered even after a failure, so the failure reported is the
             # site's first (Outcome.add keeps the earliest).
             outcome.add(self._settle(sink, [i for i in everything if i not in chosen]))
-            outcome.add(self._render_todo(sink))
+            outcome.add(self._render_todo(sink, self.jobs - 1 if indexing else self.jobs))
         if outcome.problem:
             raise BuildError(outcome.problem[1])
         if self.carry:
@@ -487,13 +493,16 @@ class PageRenderer:
         self.all_rendered = outcome.kept == 0
         return outcome
 
-    def _can_fork(self, pages: int) -> bool:
-        return self.jobs > 1 and pages >= POOL_MIN_PAGES and "fork" in multiprocessing.get_all_start_methods()
+    def _can_fork(self, pages: int, jobs: int | None = None) -> bool:
+        return (jobs or self.jobs) > 1 and pages >= POOL_MIN_PAGES \
+            and "fork" in multiprocessing.get_all_start_methods()
 
-    def _render_todo(self, sink: Sink) -> Outcome:
-        """The pages in `todo`, in forked workers when there are many."""
-        if self._can_fork(len(self.todo)):
-            return self._in_workers(sink)
+    def _render_todo(self, sink: Sink, jobs: int | None = None) -> Outcome:
+        """The pages in `todo`, by `jobs` processes (all of `self.jobs`
+        unless given) when there are many: this one and forked workers."""
+        jobs = self.jobs if jobs is None else max(1, jobs)
+        if self._can_fork(len(self.todo), jobs):
+            return self._in_workers(sink, jobs)
         return self.render_range(0, len(self.todo), sink)
 
     def _take_carried_tokens(self) -> None:
@@ -599,7 +608,7 @@ class PageRenderer:
             self.progress(out.unchanged)
         return out
 
-    def _in_workers(self, sink: Sink) -> Outcome:
+    def _in_workers(self, sink: Sink, jobs: int) -> Outcome:
         """The pages in `todo`, by this process and jobs - 1 forked workers,
         each taking the next chunk of 64 pages until none is left. This
         process renders too rather than waiting on the workers: a worker
@@ -619,7 +628,7 @@ class PageRenderer:
         try:
             ctx = multiprocessing.get_context("fork")
             chunks = Chunks(ctx, len(ranges))
-            workers = min(self.jobs, len(ranges)) - 1
+            workers = min(jobs, len(ranges)) - 1
             with ctx.Pool(workers, initializer=_start_worker, initargs=(self, sink, ranges, chunks)) as pool:
                 running = [pool.apply_async(_render_in_worker) for _ in range(workers)]
                 outcome = self.render_chunks(sink, ranges, chunks, show=True, from_back=True)

@@ -123,3 +123,50 @@ def test_a_cold_build_failing_after_the_indexer_started_leaves_no_site_and_no_in
     assert not (project / "site").exists() or not any((project / "site").iterdir())
     staging = project / ".site.staging"
     assert not staging.exists() or [p.name for p in staging.iterdir() if p.name.startswith(".pagefind")] == []
+
+
+def test_while_the_indexer_runs_the_rest_is_rendered_by_one_process_fewer(tmp_path, monkeypatch):
+    """On two cores: the article pages (what Pagefind reads) are rendered by this process and a
+    forked worker; once Pagefind runs it takes a core, so the rest is rendered by this process
+    alone (no worker copying the site's memory to compete with the indexer). Without an index
+    the rest is rendered in a worker too. The site is the one a single process renders."""
+    from generator import render
+    from tests.test_cold import snapshot
+
+    monkeypatch.setattr(render, "POOL_MIN_PAGES", 1)  # fork even for the seeds
+    monkeypatch.setattr(render, "CHUNK", 4)
+    marks = tmp_path / "renderers"
+    marks.mkdir()
+    render_range = render.PageRenderer.render_range
+
+    def recorded(self, start, stop, sink):
+        with open(marks / str(os.getpid()), "a", encoding="utf-8") as f:
+            f.writelines(self.site.pages[self.todo[n]].path + "\n" for n in range(start, stop))
+        return render_range(self, start, stop, sink)
+
+    monkeypatch.setattr(render.PageRenderer, "render_range", recorded)
+
+    def renderers(search_index: bool) -> dict[str, set[int]]:
+        for f in marks.iterdir():
+            f.unlink()
+        project = seed_project(tmp_path / f"p{search_index}")
+        build(project / "site.toml", use_cache=False, search_index=search_index, jobs=2)
+        by_page: dict[str, set[int]] = {}
+        for f in marks.iterdir():
+            for path in f.read_text(encoding="utf-8").split():
+                by_page.setdefault(path, set()).add(int(f.name))
+        assert len(by_page) > 50
+        return by_page
+
+    me = {os.getpid()}
+    indexed = renderers(True)
+    assert any(pids != me for path, pids in indexed.items() if search.is_indexed(path))  # a worker beside
+    assert all(pids == me for path, pids in indexed.items() if not search.is_indexed(path))
+    unindexed = renderers(False)
+    assert any(pids != me for path, pids in unindexed.items() if not search.is_indexed(path))
+    one = seed_project(tmp_path / "one")
+    build(one / "site.toml", use_cache=False, jobs=1)
+    # every page (the build's stamp, which names its options, and the index aside)
+    two, single = ({k: v for k, v in snapshot(p / "output").items() if not k.startswith(("pagefind", "."))}
+                   for p in (tmp_path / "pTrue", one))
+    assert len(two) > 50 and two == single
