@@ -209,6 +209,11 @@ class Chunks:
             self.back.value = n
             return n
 
+    def left(self) -> int:
+        """How many parts are yet to be taken (before a failed part's end)."""
+        with self.next.get_lock():
+            return max(0, min(self.end.value, self.back.value) - self.next.value)
+
     def stop_after(self, n: int) -> None:
         with self.next.get_lock():
             self.end.value = min(self.end.value, n + 1)

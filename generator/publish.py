@@ -56,9 +56,10 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
     made_by: list[str] = []  # the indexer of the new site's index, once it has one
     running: list[search.Indexing] = []  # the indexer once started
 
-    def start_search(folder) -> bool:
+    def start_search(folder) -> Callable[[], bool] | None:
         """Once the indexed pages are final: the rest is rendered while Pagefind runs.
-        True when it runs (it has a bundle to index): it then takes a core."""
+        When it runs (it has a bundle to index), the test of whether it still does:
+        it takes a core meanwhile."""
         live = config.output_dir.resolve()
         scratch = write.search_scratch(live) if folder == write.staging_dir(live) else None  # not built in place
         # A bundle's live index serves when Pagefind would read the very pages it read for it.
@@ -66,7 +67,8 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
         running.append(search.Indexing(folder, scratch, search.indexed_pages(site.pages.paths), site.bundles,
                                        live if same_indexer else None,
                                        search.indexed_pages(manifest.get("files") or ())))
-        return running[-1].indexing
+        job = running[-1]
+        return job.running if job.running() else None
 
     def index_search(folder) -> None:
         if site.release is not None:

@@ -430,7 +430,7 @@ class PageRenderer:
         """The static assets under their fingerprinted names."""
         return {path: data for path, data in self.templates.assets.values()}
 
-    def run(self, sink: Sink, on_first: Callable[[], bool] | None = None) -> Outcome:
+    def run(self, sink: Sink, on_first: Callable[[], Callable[[], bool] | None] | None = None) -> Outcome:
         """Render every page into `sink`; raises BuildError naming the first
         template error (the same one whatever the number of workers).
 
@@ -447,10 +447,12 @@ class PageRenderer:
         `on_first()` is called: the search indexer reads only those pages,
         so it runs beside the rendering of the rest instead of after it. In
         a cold build too (10,000 articles: 32 s of indexing after rendering,
-        with a core idle for a third of it). on_first() says whether the
-        indexer runs (it may have no bundle to index): it then takes a core,
-        and the rest is rendered by one process fewer (on two cores, this
-        one alone). A render worker would only take CPU from it, and each
+        with a core idle for a third of it). on_first() gives, when the
+        indexer runs (it may have no bundle to index), the test of whether
+        it still does: it takes a core meanwhile, and the rest is rendered
+        by one process fewer (on two cores, this one alone, which forks its
+        render workers once the indexer is done, if much is left). A render
+        worker beside the indexer would only take CPU from it, and each
         process that renders beside another copies much of the memory they
         share, the site's views (10,000 articles, a cold build of a warm
         cache, twice each on two cores: 65.6 and 73.3 s with a worker beside
@@ -466,7 +468,7 @@ class PageRenderer:
             # cycle with the environment (release), which must not reach the hasher and every view
             cards.token = None
 
-    def _run(self, sink: Sink, on_first: Callable[[], bool] | None) -> Outcome:
+    def _run(self, sink: Sink, on_first: Callable[[], Callable[[], bool] | None] | None) -> Outcome:
         self._take_carried_tokens()
         if self.only is None and self.part_jobs > 1 and self._can_fork(len(self.site.pages)):
             self._fingerprint_in_parts()
@@ -480,11 +482,11 @@ class PageRenderer:
             chosen = set(leading)
             outcome = self._settle(sink, leading)
             outcome.add(self._render_todo(sink))
-            indexing = on_first() if not outcome.problem else False
+            indexing = on_first() if not outcome.problem else None
             # The rest is rendered even after a failure, so the failure reported is the
             # site's first (Outcome.add keeps the earliest).
             outcome.add(self._settle(sink, [i for i in everything if i not in chosen]))
-            outcome.add(self._render_todo(sink, self.jobs - 1 if indexing else self.jobs))
+            outcome.add(self._render_todo(sink, indexing))
         if outcome.problem:
             raise BuildError(outcome.problem[1])
         if self.carry:
@@ -497,12 +499,16 @@ class PageRenderer:
         return (jobs or self.jobs) > 1 and pages >= POOL_MIN_PAGES \
             and "fork" in multiprocessing.get_all_start_methods()
 
-    def _render_todo(self, sink: Sink, jobs: int | None = None) -> Outcome:
-        """The pages in `todo`, by `jobs` processes (all of `self.jobs`
-        unless given) when there are many: this one and forked workers."""
-        jobs = self.jobs if jobs is None else max(1, jobs)
+    def _render_todo(self, sink: Sink, busy: Callable[[], bool] | None = None) -> Outcome:
+        """The pages in `todo`, when there are many by this process and forked
+        workers, `self.jobs` in all; while `busy()` (the search indexer runs,
+        taking a core) one process fewer: on two cores this one alone, which
+        forks its worker once the indexer is done."""
+        jobs = self.jobs
+        if busy is not None and jobs > 2:
+            jobs, busy = jobs - 1, None  # (cores enough to render beside the indexer all along)
         if self._can_fork(len(self.todo), jobs):
-            return self._in_workers(sink, jobs)
+            return self._in_workers(sink, jobs, busy)
         return self.render_range(0, len(self.todo), sink)
 
     def _take_carried_tokens(self) -> None:
@@ -608,7 +614,7 @@ class PageRenderer:
             self.progress(out.unchanged)
         return out
 
-    def _in_workers(self, sink: Sink, jobs: int) -> Outcome:
+    def _in_workers(self, sink: Sink, jobs: int, busy: Callable[[], bool] | None = None) -> Outcome:
         """The pages in `todo`, by this process and jobs - 1 forked workers,
         each taking the next chunk of 64 pages until none is left. This
         process renders too rather than waiting on the workers: a worker
@@ -623,25 +629,31 @@ class PageRenderer:
         # memory it shares with this process. No collection first (as Python's gc
         # documentation advises): it walked the whole site (0.75 s at 1,000 articles)
         # while both cores waited, and found nothing, the site's data being acyclic.
-        release_free_memory()
-        gc.freeze()
-        try:
-            ctx = multiprocessing.get_context("fork")
-            chunks = Chunks(ctx, len(ranges))
-            workers = min(jobs, len(ranges)) - 1
-            with ctx.Pool(workers, initializer=_start_worker, initargs=(self, sink, ranges, chunks)) as pool:
-                running = [pool.apply_async(_render_in_worker) for _ in range(workers)]
-                outcome = self.render_chunks(sink, ranges, chunks, show=True, from_back=True)
-                for job in running:
-                    outcome.add(job.get())
-        finally:
-            gc.unfreeze()
+        ctx = multiprocessing.get_context("fork")
+        chunks = Chunks(ctx, len(ranges))
+        outcome = Outcome()
+        if busy is not None:  # alone while the indexer runs, from the back as ever
+            outcome = self.render_chunks(sink, ranges, chunks, show=True, from_back=True, while_=busy)
+        workers = min(jobs, chunks.left()) - 1
+        if workers < 1 or outcome.problem:
+            outcome.add(self.render_chunks(sink, ranges, chunks, show=True, from_back=True))
+        else:
+            release_free_memory()
+            gc.freeze()
+            try:
+                with ctx.Pool(workers, initializer=_start_worker, initargs=(self, sink, ranges, chunks)) as pool:
+                    running = [pool.apply_async(_render_in_worker) for _ in range(workers)]
+                    outcome.add(self.render_chunks(sink, ranges, chunks, show=True, from_back=True))
+                    for job in running:
+                        outcome.add(job.get())
+            finally:
+                gc.unfreeze()
         if self.progress:
             self.progress(len(self.todo) - chunks.shown)
         return outcome
 
     def render_chunks(self, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks, show: bool = False,
-                      from_back: bool = False) -> Outcome:
+                      from_back: bool = False, while_: Callable[[], bool] | None = None) -> Outcome:
         """Render the next chunk not yet taken, until none is left (or one
         after a failed page's: the failure reported is then the first, as
         every chunk before it is still rendered). The workers take chunks
@@ -649,12 +661,13 @@ class PageRenderer:
         process `from_back` (the listing pages of tags, entities and
         periods), until they meet: the event cards those listings share are
         then rendered in one process, not in each (the event pages show
-        none), and each process keeps to its own kind of page."""
+        none), and each process keeps to its own kind of page. `while_`:
+        a chunk is taken only while it holds."""
         out = Outcome()
         take = chunks.take_last if from_back else chunks.take
         progress, self.progress = self.progress, None  # shown per chunk taken, below
         try:
-            while (n := take()) is not None:
+            while (while_ is None or while_()) and (n := take()) is not None:
                 part = self.render_range(*ranges[n], sink)
                 out.add(part)
                 if part.problem:

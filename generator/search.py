@@ -219,10 +219,8 @@ class Indexing:
             self.thread = threading.Thread(target=self._run_all, args=(command,), daemon=True)
             self.thread.start()
 
-    @property
-    def indexing(self) -> bool:
-        """Is Pagefind running (or about to), a bundle to index? Then it keeps
-        a core busy until it is done."""
+    def running(self) -> bool:
+        """Is Pagefind still indexing (or about to)? It keeps a core busy until it is done."""
         return self.thread is not None and self.thread.is_alive()
 
     def _run_all(self, command: list[str]) -> None:

@@ -281,7 +281,7 @@ class Pages(Protocol):
 
     paths: list[str]
 
-    def run(self, sink, on_first: Callable[[], bool] | None = None) -> Streamed: ...
+    def run(self, sink, on_first: Callable[[], Callable[[], bool] | None] | None = None) -> Streamed: ...
 
 
 class Streamed(Protocol):
@@ -297,7 +297,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                stand_ins: frozenset[str] = frozenset(), pages: Pages | None = None,
                on_written: Callable[[], None] | None = None,
                indexer: Callable[[], str | None] | None = None,
-               after_first: Callable[[Path], bool] | None = None,
+               after_first: Callable[[Path], Callable[[], bool] | None] | None = None,
                early: LinkedTree | None = None, before_live: Callable[[], None] | None = None,
                notes: Callable[[], dict] | None = None, manifests: Manifests | None = None) -> WriteStats:
     """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
@@ -496,7 +496,7 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
                     stamp: Callable[[], str | None] | None, pages: Pages | None = None,
                     on_written: Callable[[], None] | None = None,
                     indexer: Callable[[], str | None] | None = None,
-                    after_first: Callable[[Path], bool] | None = None,
+                    after_first: Callable[[Path], Callable[[], bool] | None] | None = None,
                     early: LinkedTree | None = None, before_live: Callable[[], None] | None = None,
                     notes: Callable[[], dict] | None = None, manifests: Manifests | None = None) -> WriteStats:
     staging, shadow = _prepare_staging(output, live, early, manifests)

@@ -127,9 +127,12 @@ def test_a_cold_build_failing_after_the_indexer_started_leaves_no_site_and_no_in
 
 def test_while_the_indexer_runs_the_rest_is_rendered_by_one_process_fewer(tmp_path, monkeypatch):
     """On two cores: the article pages (what Pagefind reads) are rendered by this process and a
-    forked worker; once Pagefind runs it takes a core, so the rest is rendered by this process
-    alone (no worker copying the site's memory to compete with the indexer). Without an index
-    the rest is rendered in a worker too. The site is the one a single process renders."""
+    forked worker; while Pagefind runs it takes a core, so the rest is rendered by this process
+    alone (no worker copying the site's memory to compete with the indexer), which forks its
+    worker once the indexer is done. Without an index the rest is rendered in a worker too.
+    The site is the one a single process renders."""
+    import time
+
     from generator import render
     from tests.test_cold import snapshot
 
@@ -140,30 +143,43 @@ def test_while_the_indexer_runs_the_rest_is_rendered_by_one_process_fewer(tmp_pa
     render_range = render.PageRenderer.render_range
 
     def recorded(self, start, stop, sink):
+        began = time.monotonic()  # (one clock for every process of the machine)
         with open(marks / str(os.getpid()), "a", encoding="utf-8") as f:
-            f.writelines(self.site.pages[self.todo[n]].path + "\n" for n in range(start, stop))
+            f.writelines(f"{began} {self.site.pages[self.todo[n]].path}\n" for n in range(start, stop))
         return render_range(self, start, stop, sink)
 
     monkeypatch.setattr(render.PageRenderer, "render_range", recorded)
+    done: list[float] = []  # when the indexer was first found done
+    running = search.Indexing.running
 
-    def renderers(search_index: bool) -> dict[str, set[int]]:
+    def watched(self) -> bool:
+        answer = running(self)
+        if not answer and not done:
+            done.append(time.monotonic())
+        return answer
+
+    monkeypatch.setattr(search.Indexing, "running", watched)
+
+    def renderers(search_index: bool) -> list[tuple[float, int, str]]:
         for f in marks.iterdir():
             f.unlink()
+        done.clear()
         project = seed_project(tmp_path / f"p{search_index}")
         build(project / "site.toml", use_cache=False, search_index=search_index, jobs=2)
-        by_page: dict[str, set[int]] = {}
-        for f in marks.iterdir():
-            for path in f.read_text(encoding="utf-8").split():
-                by_page.setdefault(path, set()).add(int(f.name))
-        assert len(by_page) > 50
-        return by_page
+        rendered = [(float(when), int(f.name), path) for f in marks.iterdir()
+                    for when, path in (line.split() for line in f.read_text(encoding="utf-8").splitlines())]
+        assert len(rendered) > 50
+        return rendered
 
-    me = {os.getpid()}
+    me = os.getpid()
     indexed = renderers(True)
-    assert any(pids != me for path, pids in indexed.items() if search.is_indexed(path))  # a worker beside
-    assert all(pids == me for path, pids in indexed.items() if not search.is_indexed(path))
+    assert any(pid != me for _, pid, path in indexed if search.is_indexed(path))  # a worker beside
+    rest = [(when, pid) for when, pid, path in indexed if not search.is_indexed(path)]
+    assert any(pid == me for _, pid in rest)
+    # every page of the rest that a worker rendered, it rendered once the indexer was done
+    assert all(done and when >= done[0] for when, pid in rest if pid != me), (done, rest)
     unindexed = renderers(False)
-    assert any(pids != me for path, pids in unindexed.items() if not search.is_indexed(path))
+    assert any(pid != me for _, pid, path in unindexed if not search.is_indexed(path))
     one = seed_project(tmp_path / "one")
     build(one / "site.toml", use_cache=False, jobs=1)
     # every page (the build's stamp, which names its options, and the index aside)
