@@ -198,7 +198,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                "articles": n_articles}
     bundles = site.search_bundles
     stand_ins = frozenset(p.path for p in site.pages if p.template == "redirect.html")
-    ids = history.record(published, events)  # the history the new manifest keeps
+    # the history the new manifest keeps (`check` writes none)
+    ids = history.record(published, events) if options.write_output else {}
     if state is None:
         # A command-line build: the history it read is not needed past here, so it goes before
         # rendering (10,000 articles: the last manifest's 65,000 ids, whose entries for the ids

@@ -15,6 +15,7 @@ import re
 import traceback
 import unicodedata
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -631,26 +632,32 @@ class PageRenderer:
         # while both cores waited, and found nothing, the site's data being acyclic.
         ctx = multiprocessing.get_context("fork")
         chunks = Chunks(ctx, len(ranges))
-        outcome = Outcome()
-        if busy is not None:  # alone while the indexer runs, from the back as ever
-            outcome = self.render_chunks(sink, ranges, chunks, show=True, from_back=True, while_=busy)
-        workers = min(jobs, chunks.left()) - 1
-        if workers < 1 or outcome.problem:
+        # alone while the indexer runs (from the back, as ever), then beside the workers, if any
+        outcome = self.render_chunks(sink, ranges, chunks, show=True, from_back=True, while_=busy) \
+            if busy is not None else Outcome()
+        workers = 0 if outcome.problem else min(jobs, chunks.left()) - 1
+        with self._forked(ctx, workers, sink, ranges, chunks) as running:
             outcome.add(self.render_chunks(sink, ranges, chunks, show=True, from_back=True))
-        else:
-            release_free_memory()
-            gc.freeze()
-            try:
-                with ctx.Pool(workers, initializer=_start_worker, initargs=(self, sink, ranges, chunks)) as pool:
-                    running = [pool.apply_async(_render_in_worker) for _ in range(workers)]
-                    outcome.add(self.render_chunks(sink, ranges, chunks, show=True, from_back=True))
-                    for job in running:
-                        outcome.add(job.get())
-            finally:
-                gc.unfreeze()
+            for job in running:
+                outcome.add(job.get())
         if self.progress:
             self.progress(len(self.todo) - chunks.shown)
         return outcome
+
+    @contextmanager
+    def _forked(self, ctx, workers: int, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks):
+        """`workers` forked render workers taking `chunks` (none if `workers` < 1): the pending
+        results of each, for the block, after which they end."""
+        if workers < 1:
+            yield []
+            return
+        release_free_memory()
+        gc.freeze()
+        try:
+            with ctx.Pool(workers, initializer=_start_worker, initargs=(self, sink, ranges, chunks)) as pool:
+                yield [pool.apply_async(_render_in_worker) for _ in range(workers)]
+        finally:
+            gc.unfreeze()
 
     def render_chunks(self, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks, show: bool = False,
                       from_back: bool = False, while_: Callable[[], bool] | None = None) -> Outcome:

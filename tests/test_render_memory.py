@@ -16,11 +16,11 @@ from tests.support import build_site, seed_project, site_files
 
 
 def _as_rendering_starts(monkeypatch, look) -> None:
-    """Call look() as the build's renderer starts, then render as before."""
+    """Call look(renderer) as the build's renderer starts, then render as before."""
     run = render.PageRenderer.run
 
     def observed(self, sink, on_first=None):
-        look()
+        look(self)
         return run(self, sink, on_first)
 
     monkeypatch.setattr(render.PageRenderer, "run", observed)
@@ -30,7 +30,7 @@ def test_the_exports_bytes_are_let_go_before_the_pages_are_rendered(tmp_path, mo
     project = seed_project(tmp_path)
     held: list[int] = []  # the largest blocks the exports' code allocated, alive as rendering begins
 
-    def look() -> None:
+    def look(_renderer) -> None:
         snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(True, "*/site/exports.py")])
         held.extend(sorted((s.size for s in snapshot.statistics("traceback")), reverse=True)[:3])
 
@@ -51,7 +51,7 @@ def _events_alive_while_rendering(project, monkeypatch, **options) -> tuple[int,
     the result (events that were alive before it began, an earlier build's, are not counted)."""
     before = {id(o) for o in gc.get_objects() if type(o) is Event}
     alive: list[int] = []
-    _as_rendering_starts(monkeypatch, lambda: alive.append(
+    _as_rendering_starts(monkeypatch, lambda _renderer: alive.append(
         sum(1 for o in gc.get_objects() if type(o) is Event and id(o) not in before)))
     result = build_site(project / "site.toml", jobs=1, **options)
     monkeypatch.undo()
@@ -87,13 +87,7 @@ def test_the_short_strings_the_pages_share_are_held_once(tmp_path, monkeypatch):
     one string, not a copy per place (10,000 articles: 77 MB of copies before)."""
     project = seed_project(tmp_path)
     sites: list = []
-    run = render.PageRenderer.run
-
-    def observed(self, sink, on_first=None):
-        sites.append(self.site)
-        return run(self, sink, on_first)
-
-    monkeypatch.setattr(render.PageRenderer, "run", observed)
+    _as_rendering_starts(monkeypatch, lambda renderer: sites.append(renderer.site))
     build_site(project / "site.toml", jobs=1)
     site = sites[0]
     views = site.events
