@@ -33,6 +33,7 @@ from .site import Page, Site, Urls
 from .site.articles import ARTICLE_PRINTED, ArticleView
 from .site.pages import ARTICLE_TEMPLATE
 from .site.views import EventView
+from .template_output import BYTECODE_PATTERN, OutputEscaping, escape_output
 
 
 class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -73,6 +74,9 @@ class _ReadingEnvironment(jinja2.Environment):
 
     own: object = None
     summaries_read: bool = False
+    # `{{ value }}` escaped as autoescaping does, into a plain string (template_output.py)
+    code_generator_class = OutputEscaping
+    escape_output = staticmethod(escape_output)
 
     def getattr(self, obj, attribute):
         # Jinja2's own, with the note: every `a.b` of every template comes here, so it adds
@@ -112,7 +116,7 @@ def environment(template_dirs: list[Path], bytecode_dir: Path | None = None) -> 
     if bytecode_dir is not None:
         try:
             bytecode_dir.mkdir(parents=True, exist_ok=True)
-            cache = _BestEffortBytecodeCache(str(bytecode_dir))
+            cache = _BestEffortBytecodeCache(str(bytecode_dir), BYTECODE_PATTERN)
         except OSError:
             cache = None  # a cache that cannot be made only costs speed
     env = _ReadingEnvironment(
