@@ -147,6 +147,23 @@ def _paged(site, template: str, key: str):
     return next((ps[0].context[key], ps) for ps in by.values() if len(ps) > 1)
 
 
+def test_lists_of_one_kind_written_out_in_c_give_the_loops_fingerprints(corpus):
+    """A list of scalars or of views of one class is written out by map()
+    (ContextHasher._items): every page's fingerprint, and every token made
+    on the way, is the string the loop over _value makes, on a corpus whose
+    pages list cards, segments, links and dates of every kind."""
+    site = _site(corpus)
+    fast = PageRenderer(site, GENERATOR).hasher
+    loop = PageRenderer(site, GENERATOR).hasher
+    loop._items = lambda obj: ",".join([loop._value(x) for x in obj])  # type: ignore[method-assign]
+    pages = [(p.template, p.url, p.title, p.context) for p in site.pages]
+    assert [fast.page(*p) for p in pages] == [loop.page(*p) for p in pages]
+    assert fast._memo == loop._memo
+    # the fast path was taken: lists of one view class and of scalars are on these pages
+    kinds = {type(x) for p in site.pages for v in p.context.values() if isinstance(v, list) for x in v[:1]}
+    assert any(t in fast._shapes for t in kinds)
+
+
 def test_a_tags_page_counts_the_events_it_lists_not_every_event_of_the_tag(corpus, tmp_path):
     """A tag's page shows its own page of the list and how many events the
     tag holds, not every event of it (`all_events`, which no bundled
