@@ -22,13 +22,32 @@ class Html:
         return "<b>bold</b>"
 
 
+class HtmlNumber:
+    """An `__html__` that gives no string: markupsafe makes a Markup of it."""
+
+    def __html__(self):
+        return 5
+
+
 class Text:
     def __str__(self) -> str:
         return "<i>as text</i>"
 
 
-VALUES = [*TRICKY, markupsafe.Markup("<em>safe</em>"), Html(), Text(), 0, 12, -3.5, True, None, ["<x>", 1],
-          {"k": "<v>"}, ("<t>",)]
+class Sly(str):
+    """A str whose own __str__ says something else."""
+
+    def __str__(self) -> str:
+        return "<script>sly()</script>"
+
+
+class GivesSly:
+    def __str__(self) -> str:
+        return Sly("plain")
+
+
+VALUES = [*TRICKY, markupsafe.Markup("<em>safe</em>"), Html(), HtmlNumber(), Text(), Sly("<b>sly</b>"), 0, 12, -3.5,
+          True, None, ["<x>", 1], {"k": "<v>"}, ("<t>",)]
 
 TEMPLATES = [
     "{{ v }}",
@@ -61,6 +80,15 @@ def test_printed_values_are_escaped_as_autoescaping_escapes_them(site_env):
 def test_escape_output_is_markupsafes_escape_as_a_plain_string():
     for v in VALUES:
         assert escape_output(v) == str(markupsafe.escape(v))
+
+
+def test_a_str_subclass_that_says_otherwise_prints_as_its_characters(site_env):
+    """The one difference, on the safe side: a value whose str() is a str
+    subclass with nothing to escape prints as its characters, where
+    markupsafe's Markup() of it prints what its own __str__ says, unescaped."""
+    plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    assert "<script>" in plain.from_string("{{ v }}").render(v=GivesSly())  # (markupsafe's)
+    assert site_env.from_string("{{ v }}").render(v=GivesSly()) == "plain"
     for code in range(0, 0x3000):  # every character of the first planes that anything escapes
         c = chr(code)
         assert escape_output(c) == str(markupsafe.escape(c))
