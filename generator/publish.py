@@ -56,7 +56,7 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
     made_by: list[str] = []  # the indexer of the new site's index, once it has one
     running: list[search.Indexing] = []  # the indexer once started
 
-    def start_search(folder) -> Callable[[], bool] | None:
+    def start_search(folder) -> write.IndexerRunning | None:
         """Once the indexed pages are final: the rest is rendered while Pagefind runs.
         When it runs (it has a bundle to index), the test of whether it still does:
         it takes a core meanwhile."""

@@ -34,6 +34,7 @@ from .site.articles import ARTICLE_PRINTED, ArticleView
 from .site.pages import ARTICLE_TEMPLATE
 from .site.views import EventView
 from .template_output import BYTECODE_PATTERN, OutputEscaping, escape_output
+from .write import IndexerRunning
 
 
 class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -435,7 +436,7 @@ class PageRenderer:
         """The static assets under their fingerprinted names."""
         return {path: data for path, data in self.templates.assets.values()}
 
-    def run(self, sink: Sink, on_first: Callable[[], Callable[[], bool] | None] | None = None) -> Outcome:
+    def run(self, sink: Sink, on_first: Callable[[], IndexerRunning | None] | None = None) -> Outcome:
         """Render every page into `sink`; raises BuildError naming the first
         template error (the same one whatever the number of workers).
 
@@ -473,7 +474,7 @@ class PageRenderer:
             # cycle with the environment (release), which must not reach the hasher and every view
             cards.token = None
 
-    def _run(self, sink: Sink, on_first: Callable[[], Callable[[], bool] | None] | None) -> Outcome:
+    def _run(self, sink: Sink, on_first: Callable[[], IndexerRunning | None] | None) -> Outcome:
         self._take_carried_tokens()
         if self.only is None and self.part_jobs > 1 and self._can_fork(len(self.site.pages)):
             self._fingerprint_in_parts()
@@ -504,7 +505,7 @@ class PageRenderer:
         return (jobs or self.jobs) > 1 and pages >= POOL_MIN_PAGES \
             and "fork" in multiprocessing.get_all_start_methods()
 
-    def _render_todo(self, sink: Sink, busy: Callable[[], bool] | None = None) -> Outcome:
+    def _render_todo(self, sink: Sink, busy: IndexerRunning | None = None) -> Outcome:
         """The pages in `todo`, when there are many by this process and forked
         workers, `self.jobs` in all; while `busy()` (the search indexer runs,
         taking a core) one process fewer: on two cores this one alone, which
@@ -619,7 +620,7 @@ class PageRenderer:
             self.progress(out.unchanged)
         return out
 
-    def _in_workers(self, sink: Sink, jobs: int, busy: Callable[[], bool] | None = None) -> Outcome:
+    def _in_workers(self, sink: Sink, jobs: int, busy: IndexerRunning | None = None) -> Outcome:
         """The pages in `todo`, by this process and jobs - 1 forked workers,
         each taking the next chunk of 64 pages until none is left. This
         process renders too rather than waiting on the workers: a worker

@@ -275,13 +275,18 @@ def check_shrink(new_files: set[str], previous: dict, output: Path, stand_ins: f
                              "if that is what you want, build again with --allow-shrink"))
 
 
+# What starting the search indexer gives back when it runs: the test of whether it still does
+# (it takes a core meanwhile: render.PageRenderer.run)
+IndexerRunning = Callable[[], bool]
+
+
 class Pages(Protocol):
     """Pages rendered straight into the new site (render.PageRenderer): their
     paths are known before the first is rendered."""
 
     paths: list[str]
 
-    def run(self, sink, on_first: Callable[[], Callable[[], bool] | None] | None = None) -> Streamed: ...
+    def run(self, sink, on_first: Callable[[], IndexerRunning | None] | None = None) -> Streamed: ...
 
 
 class Streamed(Protocol):
@@ -297,7 +302,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
                stand_ins: frozenset[str] = frozenset(), pages: Pages | None = None,
                on_written: Callable[[], None] | None = None,
                indexer: Callable[[], str | None] | None = None,
-               after_first: Callable[[Path], Callable[[], bool] | None] | None = None,
+               after_first: Callable[[Path], IndexerRunning | None] | None = None,
                early: LinkedTree | None = None, before_live: Callable[[], None] | None = None,
                notes: Callable[[], dict] | None = None, manifests: Manifests | None = None) -> WriteStats:
     """Publish `files` (path -> bytes) as the new site in `output`. `kept` are
@@ -496,7 +501,7 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
                     stamp: Callable[[], str | None] | None, pages: Pages | None = None,
                     on_written: Callable[[], None] | None = None,
                     indexer: Callable[[], str | None] | None = None,
-                    after_first: Callable[[Path], Callable[[], bool] | None] | None = None,
+                    after_first: Callable[[Path], IndexerRunning | None] | None = None,
                     early: LinkedTree | None = None, before_live: Callable[[], None] | None = None,
                     notes: Callable[[], dict] | None = None, manifests: Manifests | None = None) -> WriteStats:
     staging, shadow = _prepare_staging(output, live, early, manifests)
