@@ -185,13 +185,20 @@ def _parse_front_matter(raw: str, fence: str, path: Path) -> dict:
 
 
 def _line_of_key(source: str, key: str) -> int | None:
+    """The line of the front matter that sets `key`. Lines are taken one at a
+    time up to the end of the front matter, not split out of the whole file:
+    every article asks for its date's and tags' lines (10,000 articles: a
+    quarter of a second of splitting bodies)."""
     pattern = re.compile(rf"^{re.escape(key)}\s*[:=]")
-    for no, line in enumerate(source.split("\n"), 1):
-        if pattern.match(line.strip()):
+    start, no = 0, 1
+    while True:
+        end = source.find("\n", start)
+        line = (source[start:] if end < 0 else source[start:end]).strip()
+        if pattern.match(line):
             return no
-        if no > 1 and line.strip() in ("---", "+++"):
+        if (no > 1 and line in ("---", "+++")) or end < 0:
             return None  # past the front matter
-    return None
+        start, no = end + 1, no + 1
 
 
 _DATE_HINT = "use an unambiguous form such as 2018-06-03 or 3 June 2018"
@@ -329,6 +336,13 @@ _BRACKET = re.compile(r"\\.|[\[\]]")
 def check_shape(body: str, first_line: int, path: Path, limits: LimitSettings) -> None:
     """Refuse what would make the Markdown parser recurse too deep or take
     quadratic time: deep nesting and overlong paragraphs (see [limits])."""
+    if not _plainly_within(body, limits):
+        walk_shape(body, first_line, path, limits)
+
+
+def walk_shape(body: str, first_line: int, path: Path, limits: LimitSettings) -> None:
+    """check_shape, line by line: the first line too deep, or the first
+    paragraph too long, raises BuildError naming it."""
     depth_brackets = 0
     para_start, para_len = first_line, 0
     hint = "split it up, or raise the limit in site.toml under [limits]"
@@ -356,6 +370,29 @@ def check_shape(body: str, first_line: int, path: Path, limits: LimitSettings) -
         if depth > limits.nesting:
             raise BuildError(Problem(f"nested more than {limits.nesting} levels deep (lists, block quotes or "
                                      "brackets; [limits] nesting)", path, no, hint))
+
+
+def _plainly_within(body: str, limits: LimitSettings) -> bool:
+    """True when check_shape would find nothing, told without walking the
+    lines (most articles; 10,000 articles: 0.3 s of the read): the whole
+    body, a newline counted for each line, within paragraph_bytes; no line
+    opening with more than `nesting` of '>', spaces and tabs (each is at
+    most one level: four spaces or one tab make one); and no more '[' in
+    all than `nesting`. Anything else is walked line by line."""
+    if (len(body) * 4 >= limits.paragraph_bytes and len(body.encode("utf-8")) + 1 > limits.paragraph_bytes) \
+            or body.count("[") > limits.nesting:
+        return False
+    first, later = _deep_leads(limits.nesting)
+    return first.match(body) is None and later.search(body) is None
+
+
+@functools.lru_cache(maxsize=4)
+def _deep_leads(nesting: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """More than `nesting` of '>', spaces and tabs at the start of the first
+    line, and after a newline: a search that opens with a newline skips to
+    each in C (ten times faster than a multiline '^')."""
+    run = rf"[ \t>]{{{nesting + 1}}}"
+    return re.compile(run), re.compile("\n" + run)
 
 
 def read_article(path: Path, content_root: Path, report: Report, limits: LimitSettings | None = None) -> Article:
