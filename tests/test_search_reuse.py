@@ -107,3 +107,41 @@ def test_the_indexer_works_beside_the_site_and_clears_up_after_itself(tmp_path):
     for folder in (project / "site", project / ".site.staging"):
         assert [p.name for p in folder.iterdir() if p.name.startswith(".pagefind")] == []
     _cold_equals_warm(project)
+
+
+def test_a_site_restored_by_a_ci_cache_keeps_its_index_and_rebuilds_to_the_cold_bytes(tmp_path):
+    """A deploy whose CI cache kept the published site as well as .cache/
+    (README, "Warm deploys"): a fresh clone gets both back as copies (new
+    inodes and times, and no staging folder beside the site). A change no
+    indexed page shows takes the restored index; an edited article is
+    indexed again; each time the site is a cold build's, index included."""
+    project = _built(tmp_path)
+    clone = tmp_path / "clone"
+    # (what a CI cache keeps: the project's files, .cache/ and the site; not the staging folder beside it)
+    shutil.copytree(project, clone, ignore=_not_kept)
+    assert (clone / ".cache").is_dir() and (clone / "site" / "pagefind").is_dir()
+    assert not (clone / ".site.staging").exists()
+    shutil.copytree(clone / "site", clone / "cold")  # the same published history (event ids, redirects)
+
+    (clone / "templates").mkdir(exist_ok=True)
+    (clone / "templates" / "404.html").write_text("{% extends 'base.html' %}{% block main %}gone{% endblock %}")
+    again = build(clone / "site.toml", output=clone / "site")
+    assert "search-kept" in again.timings and "search" not in again.timings
+    _clone_equals_cold(clone)
+
+    article = sorted((clone / "content" / "articles").glob("*.md"))[1]
+    article.write_text(article.read_text().replace("deepened bilateral ties", "deepened their bilateral ties"))
+    again = build(clone / "site.toml", output=clone / "site")
+    assert "search" in again.timings and "search-kept" not in again.timings
+    _clone_equals_cold(clone)
+
+
+def _not_kept(_folder: str, names: list[str]) -> list[str]:
+    return [n for n in names if n.startswith(".site.") or n == "cold"]
+
+
+def _clone_equals_cold(clone: Path) -> None:
+    build(clone / "site.toml", output=clone / "cold", use_cache=False, allow_shrink=True)
+    site, cold = snapshot(clone / "site"), snapshot(clone / "cold")
+    assert site.keys() == cold.keys()
+    assert [k for k in site if site[k] != cold[k]] == []
