@@ -21,7 +21,14 @@ only):
 * `dirty`: on a project whose analyses are cached (built once), for
   `--sample` articles taken at random: how many words' grid rarity moves
   when that article is added, and how many mentions hold one of them (whose
-  pairs a recluster would score again), against every mention today.
+  pairs a recluster would score again; every mention when the mention
+  count itself crosses a step), against every mention today. The
+  clustering's rarity only: the topic's counts statements, and an added
+  article may also change the entity index and the common words.
+
+Results: benchmarks/results/rarity_grid.json (`dirty`) and
+benchmarks/results/rarity_grid_quality-<steps>.json (`quality`, in
+quality.py's format).
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.corpus import clustering, topic  # noqa: E402
+from tests.support import report_result  # noqa: E402
 
 
 def on_grid(steps: int):
@@ -111,19 +119,32 @@ def dirty(project: Path, steps: int, sample: int) -> None:
     for i in random.Random(1).sample(range(len(found)), min(sample, len(found))):
         mine = by_owner.get(i, [])
         own = Counter(k for j in mine for k in feats[j])
-        moved_n += q(n - len(mine)) != q(n)
         moved = [k for k, c in own.items() if q(df[k] - c) != q(df[k])]
-        touched = set(mine).union(*(holders[k] for k in moved)) if moved else set(mine)
+        if q(n - len(mine)) != q(n):  # the mention count's own step: every weight moves
+            moved_n += 1
+            touched: set[int] = set(range(n))
+        else:
+            touched = set(mine).union(*(holders[k] for k in moved)) if moved else set(mine)
         words.append(len(moved))
         dirty_counts.append(len(touched))
     dirty_counts.sort()
     words.sort()
     m = len(dirty_counts)
-    print(f"{len(found)} articles, {n} mentions, {len(df)} features; grid of 1/{steps} octave, {m} articles added "
-          f"one at a time: the mention count's step crossed {moved_n} times; words whose rarity moves: median "
-          f"{words[m // 2]}; mentions holding one (pairs to score again): median {dirty_counts[m // 2]} "
-          f"({100 * dirty_counts[m // 2] / n:.2f} %), 90th percentile {dirty_counts[m * 9 // 10]} "
-          f"({100 * dirty_counts[m * 9 // 10] / n:.2f} %), most {dirty_counts[-1]}; today: all {n}")
+    result = {
+        "articles": len(found), "mentions": n, "features": len(df), "grid_steps_per_octave": steps,
+        "articles_added": m, "mention_count_step_crossed": moved_n,
+        # a step of the count is 2 ** (1 / steps) - 1 of it: how many articles of this corpus's mentions that is
+        "articles_per_count_step": round(n * (2 ** (1 / steps) - 1) / (n / len(found))) if steps else None,
+        "words_moved_median": words[m // 2],
+        "mentions_moved_median": dirty_counts[m // 2], "mentions_moved_p90": dirty_counts[m * 9 // 10],
+        "mentions_moved_most": dirty_counts[-1],
+        "share_moved_median_pct": round(100 * dirty_counts[m // 2] / n, 2),
+        "share_moved_p90_pct": round(100 * dirty_counts[m * 9 // 10] / n, 2),
+        "counts": "the clustering's rarity only (words and names of the mentions); the topic's rarity counts "
+                  "statements, and an added article can also change the entity index and the corpus's common words",
+    }
+    report_result(ROOT / "benchmarks" / "results" / "rarity_grid.json",
+                  f"dirty {project.name} steps {steps}", result)
 
 
 def main() -> None:
@@ -132,7 +153,8 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--project", type=Path)
     ap.add_argument("--sample", type=int, default=200)
-    ap.add_argument("--out", type=Path, default=Path("/dev/null"), help="quality: where quality.py writes its figures")
+    ap.add_argument("--out", type=Path, help="quality: where quality.py writes its figures "
+                    "(default: benchmarks/results/rarity_grid_quality-<steps>.json)")
     args = ap.parse_args()
     if args.what == "dirty":
         if args.project is None:
@@ -142,7 +164,8 @@ def main() -> None:
     use_grid(args.steps)
     from benchmarks import quality
 
-    sys.exit(quality.main(["--out", str(args.out)]))
+    out = args.out or ROOT / "benchmarks" / "results" / f"rarity_grid_quality-{args.steps}.json"
+    sys.exit(quality.main(["--out", str(out)]))
 
 
 if __name__ == "__main__":

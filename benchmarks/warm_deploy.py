@@ -114,9 +114,9 @@ def main() -> None:
     cold, warm, warm_site = build(cold_clone), build(warm_clone), build(site_clone)
     a = files(cold_clone / "output")
     differ = {}
-    for name, clone_dir in (("warm", warm_clone), ("warm_with_site", site_clone)):
+    for which, clone_dir in (("warm", warm_clone), ("warm_with_site", site_clone)):
         b = files(clone_dir / "output")
-        differ[name] = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+        differ[which] = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
     shutil.rmtree(tmp, ignore_errors=True)
     result = {
         "articles": articles,

@@ -112,7 +112,7 @@ def test_the_indexer_works_beside_the_site_and_clears_up_after_itself(tmp_path):
 def test_a_site_restored_by_a_ci_cache_keeps_its_index_and_rebuilds_to_the_cold_bytes(tmp_path):
     """A deploy whose CI cache kept the published site as well as .cache/
     (README, "Warm deploys"): a fresh clone gets both back as copies (new
-    inodes and times, and no staging folder beside the site). A change no
+    inodes, and no staging folder beside the site). A change no
     indexed page shows takes the restored index; an edited article is
     indexed again; each time the site is a cold build's, index included."""
     project = _built(tmp_path)
