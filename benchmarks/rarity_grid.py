@@ -18,7 +18,8 @@ only):
 * `quality`: benchmarks/quality.py with both rarities (clustering._rarity
   and topic.TopicWords.of) read from grid counts; `--steps 0` is the code as
   it is. Compare its Date-F1 and alignment ROUGE with a `--steps 0` run.
-* `dirty`: on a project whose analyses are cached (built once), for
+* `dirty`: on a project (built once, so its analyses are read from its
+  cache; any not cached are made), for
   `--sample` articles taken at random: how many words' grid rarity moves
   when that article is added, and how many mentions hold one of them (whose
   pairs a recluster would score again; every mention when the mention
@@ -44,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.corpus import clustering, topic  # noqa: E402
-from tests.support import report_result  # noqa: E402
+from tests.support import analysed, report_result  # noqa: E402
 
 
 def on_grid(steps: int):
@@ -82,24 +83,10 @@ def use_grid(steps: int) -> None:
 
 
 def dirty(project: Path, steps: int, sample: int) -> None:
-    from generator import content, freshness
-    from generator.analysis.cache import Cache
-    from generator.config import load_config
     from generator.corpus.entities import EntityIndex
-    from generator.errors import Report
     from generator.model import Analysis
-    from generator.pipeline import article_keys
-    from generator.resources import load_resources
 
-    config = load_config(project / "site.toml")
-    resources = load_resources(config)
-    articles = content.read_content(config.content_dir, Report(), False, config.limits, config.root)
-    keys = article_keys(articles, freshness.analysis_base(resources, config.extraction), None)
-    store = Cache(project / ".cache" / "articles", writable=False)
-    analyses = [store.get(k) for k in keys]
-    if not all(analyses):
-        raise SystemExit(f"{sum(a is None for a in analyses)} analyses not cached: build {project} first")
-    found = [a for a in analyses if a is not None]
+    _, resources, found, _ = analysed(project)  # (from the project's cache, as a build reads it)
     refs = [r for a in found for m in a.mentions for r in m.every_name]
     index = EntityIndex.build(refs, resources.gazetteer, Analysis.corpus_common_words(found))
     owner, feats = [], []

@@ -43,8 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.write import BOOKKEEPING  # noqa: E402
-from tests.support import make_corpus, report_result, shared_dir  # noqa: E402
+from tests.support import make_corpus, report_result, shared_dir, site_files  # noqa: E402
 from tests.support.timeline17 import convert, topic_dirs  # noqa: E402
 
 SAVED = (".cache", "output/.generator-manifest.json")  # what the CI cache keeps (netlify.toml, pages.yml)
@@ -72,9 +71,13 @@ def build(project: Path) -> dict:
     return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "stages": stages}
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name not in BOOKKEEPING}
+def restore(previous: Path, to: Path, paths) -> None:
+    """What a CI cache gives back: `paths` (files or folders) of the previous
+    deploy's project, copied (new inodes, as a restore makes)."""
+    for rel in paths:
+        src, dst = previous / rel, to / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
 
 
 def main() -> None:
@@ -101,21 +104,16 @@ def main() -> None:
                       encoding="utf-8")
     cold_clone, warm_clone = clone(pushed, tmp / "cold"), clone(pushed, tmp / "warm")
     site_clone = clone(pushed, tmp / "warm-site")
-    for rel in SAVED:  # what the CI cache restores
-        src, dst = previous / rel, warm_clone / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
-    # a cache that kept the published site too (copies: new inodes, as a restore makes)
-    for rel in (".cache", "output"):
-        shutil.copytree(previous / rel, site_clone / rel)
+    restore(previous, warm_clone, SAVED)  # what the CI cache restores
+    restore(previous, site_clone, (".cache", "output"))  # a cache that kept the published site too
     articles = sum(1 for _ in (source / "content" / "articles").glob("*.md"))
     cache_mb = sum(p.stat().st_size for p in (previous / ".cache").rglob("*") if p.is_file()) / 1e6
     site_mb = sum(p.stat().st_size for p in (previous / "output").rglob("*") if p.is_file()) / 1e6
     cold, warm, warm_site = build(cold_clone), build(warm_clone), build(site_clone)
-    a = files(cold_clone / "output")
+    a = site_files(cold_clone / "output")
     differ = {}
     for which, clone_dir in (("warm", warm_clone), ("warm_with_site", site_clone)):
-        b = files(clone_dir / "output")
+        b = site_files(clone_dir / "output")
         differ[which] = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
     shutil.rmtree(tmp, ignore_errors=True)
     result = {

@@ -379,8 +379,10 @@ def _plainly_within(body: str, limits: LimitSettings) -> bool:
     opening with more than `nesting` of '>', spaces and tabs (each is at
     most one level: four spaces or one tab make one); and no more '[' in
     all than `nesting`. Anything else is walked line by line."""
-    if (len(body) * 4 >= limits.paragraph_bytes and len(body.encode("utf-8")) + 1 > limits.paragraph_bytes) \
-            or body.count("[") > limits.nesting:
+    if body.count("[") > limits.nesting:
+        return False
+    # (UTF-8 takes at most 4 bytes a character: most bodies need no encoding to be told short)
+    if len(body) * 4 >= limits.paragraph_bytes and len(body.encode("utf-8")) + 1 > limits.paragraph_bytes:
         return False
     first, later = _deep_leads(limits.nesting)
     return first.match(body) is None and later.search(body) is None
