@@ -34,7 +34,10 @@ shows on the article's page alone, so the rebuild renders that page alone
 one or two years, by turns, so that each save moves events and other pages
 change: the rebuild is the full one (its merge scores again only the pairs
 the moved mentions touch: clustering.recluster), and the page reloads when
-it ends; `sentence` appends a dated sentence, a mention more, which the
+it ends; `reworded` adds a word to the sentence of the article's first
+year (other keywords, as many mentions: the merge scores again only the
+pairs the reworded mentions, and those whose word counts crossed a step of
+the rarity's grid, touch: rarity.py); `sentence` appends a dated sentence, a mention more, which the
 merge's record cannot take (merge_record.py): every mention is clustered
 again. Results go under a key per edit.
 """
@@ -55,7 +58,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, make_corpus, redated, report_result, running_preview  # noqa: E402
+from tests.support import CHROMIUM, CHROMIUM_ARGS, make_corpus, redated, report_result, reworded, running_preview  # noqa: E402
 from tests.support.browser import versions_script  # noqa: E402
 
 EDIT = "lead"  # --edit
@@ -76,6 +79,15 @@ def _edit(article: Path, original: str, marker: str) -> None:
         # words stay those of the text (an editor correcting a year changes no word).
         try:
             article.write_text(redated(original, -1 - int(marker.removeprefix("BENCHMARK")) % 2, marker))
+        except ValueError as exc:
+            raise SystemExit(f"{article.name}: {exc}") from exc
+    elif EDIT == "reworded":
+        # A word added after the first year of the text, in its dated sentence (one of three, by
+        # turns): other keywords, as many mentions, so the merge scores again only the pairs the
+        # reworded mentions touch (clustering.recluster); the marker in a paragraph of its own.
+        word = ("reportedly", "formally", "again")[int(marker.removeprefix("BENCHMARK")) % 3]
+        try:
+            article.write_text(reworded(original, word, marker))
         except ValueError as exc:
             raise SystemExit(f"{article.name}: {exc}") from exc
     elif EDIT == "sentence":
@@ -102,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-browser", action="store_true", help="time to the rebuilt page on disk only")
     ap.add_argument("--project", type=Path, help="a project made before (e.g. by an earlier run's make_corpus, "
                     "its .cache warm) to preview in place instead of a new one; its edited article is restored")
-    ap.add_argument("--edit", choices=("lead", "correction", "dated", "sentence"), default="lead",
+    ap.add_argument("--edit", choices=("lead", "correction", "dated", "reworded", "sentence"), default="lead",
                     help="what each save changes (see above)")
     args = ap.parse_args(argv)
     global EDIT

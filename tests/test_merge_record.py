@@ -16,7 +16,7 @@ import pytest
 
 from generator import pipeline
 from generator.analysis.cache import Cache
-from generator.corpus import clustering, merge_record
+from generator.corpus import clustering, merge_record, rarity
 from generator.corpus.topic import TopicWords
 from tests.support import analysed, build_site, make_corpus, shared_dir
 from tests.support.timeline17 import convert, topic_dirs
@@ -68,6 +68,10 @@ def _merges(project: Path, known, kept: bool = False):
         # and each group's places in ascending order, which the next merge finds its clusters by
         assert record.ascending == tuple(tuple(sorted(g)) for g in record.groups)
         assert record.scored.edges == anew.scored.edges and record.scored.whens == anew.scored.whens
+        # the rarity and the weights, moved where a reworded mention moved a count, are those made anew
+        assert (record.scored.idf, record.scored.weight) == (anew.scored.idf, anew.scored.weight)
+        assert record.scored.df == Counter(k for f in record.scored.feats for k in f)
+        assert record.scored.feats == anew.scored.feats
         assert record.scored.days in (None, clustering._days(record.scored.whens))  # moved as the dates moved
         if record.scored.near is not None:  # each mention's partners, updated where pairs came and went
             partners: dict[int, set[int]] = {}
@@ -159,22 +163,52 @@ def test_record_serves_edits_that_keep_the_clustering(corpus, request):
         _merges(project, None)
 
 
-@pytest.mark.parametrize("corpus", ["generated", "timeline17"])
-def test_edits_of_what_the_clustering_reads_merge_everything(corpus, request):
-    """A dated sentence's words changed: other keywords, so other features and rarity."""
+@pytest.mark.parametrize("corpus, kept, steps", [
+    ("generated", False, rarity.STEPS), ("generated", True, rarity.STEPS), ("generated", True, 256),
+    ("timeline17", True, rarity.STEPS), ("timeline17", False, 256)],
+    ids=["generated, from disk", "generated, kept in memory", "generated, kept, 256 steps",
+         "timeline17, kept in memory", "timeline17, from disk, 256 steps"])
+def test_a_record_serves_a_dated_sentence_reworded(corpus, kept, steps, request, monkeypatch):
+    """A dated sentence's words changed (other keywords, so other features,
+    other counts of words): the record serves (merge_record.redated_articles),
+    the clustering scores again only the pairs the reworded mentions and
+    those whose weight moved touch (clustering.recluster), the topic's
+    words are moved (TopicWords.reworded), and the events, groups, made
+    parts, scored pairs, rarity and weights are those of merging anew. With
+    256 steps to the octave instead of 16, every count under some 370 is a
+    step of its own, so every edit moves the rarity of words other mentions
+    hold, and sometimes the topic's number of statements (everything is
+    merged again). A dated sentence added (a mention more) or the article
+    redated (the coverage) merges everything again."""
+    monkeypatch.setattr(rarity, "STEPS", steps)
     project = request.getfixturevalue(corpus)
-    events, _, _, record = _merges(project, None)
+    events, _, _, record = _merges(project, None, kept)
     path, sentence, expression = _dated_sentence(project, events)
+    place = _articles(project).index(path)
     original = path.read_text()
+    reused = 0
     try:
-        path.write_text(original.replace(sentence, sentence.replace(expression, f"{expression} flotilla")))
-        events, fresh, changed, _ = _merges(project, record)
+        for reworded in (sentence.replace(expression, f"{expression} flotilla"),  # a word more in its own part
+                         sentence.rstrip(".") + ", amid protests by fishermen.",  # words outside that part
+                         sentence.replace(expression, f"{expression} the harbour authority"),
+                         sentence):  # back
+            path.write_text(original.replace(sentence, reworded))
+            before = record.events
+            events, fresh, changed, record = _merges(project, record, kept)
+            assert changed == {place}, reworded
+            assert events == fresh
+            if kept:  # the events of the clusters not made again are the very objects of the last merge
+                assert before is not None and record.events is not None
+                reused += len({id(e) for e in before} & {id(e) for e in record.events}) > len(before) // 2
+        assert reused >= (2 if kept else 0)
+        path.write_text(original.replace(sentence, f"{sentence} The board met again on 4 June 2011."))
+        events, fresh, changed, record = _merges(project, record, kept)
         assert changed is None
         assert events == fresh
-
-        # words outside the part of the sentence its headline is made from: other keywords
-        path.write_text(original.replace(sentence, sentence.rstrip(".") + ", amid protests by fishermen."))
-        events, fresh, changed, _ = _merges(project, record)
+        path.write_text(original)
+        _merges(project, record, kept)
+        _set_front(path, "date", "2001-02-03")
+        events, fresh, changed, _ = _merges(project, record, kept)
         assert changed is None
         assert events == fresh
     finally:
@@ -200,7 +234,7 @@ def test_a_record_serves_edits_that_move_dates(corpus, cap, kept, request, monke
     anew. With (word, year) buckets capped at 3 mentions instead of 60,
     moving a mention makes buckets cross the cap both ways, so pairs of
     mentions that did not move become candidates or stop being ones. A
-    sentence reworded (other keywords) merges everything again."""
+    sentence reworded as well: test_a_record_serves_a_dated_sentence_reworded."""
     monkeypatch.setattr(clustering, "BUCKET_CAP", cap)
     project = request.getfixturevalue(corpus)
     events, _, _, record = _merges(project, None, kept)
@@ -222,10 +256,6 @@ def test_a_record_serves_edits_that_move_dates(corpus, cap, kept, request, monke
             if kept:  # the events of the clusters not made again are the very objects of the last merge
                 assert before is not None and record.events is not None
                 assert len({id(e) for e in before} & {id(e) for e in record.events}) > len(before) // 2
-        path.write_text(original.replace(sentence, sentence.replace(expression, f"{expression} flotilla")))
-        events, fresh, changed, record = _merges(project, record, kept)
-        assert changed is None
-        assert events == fresh
     finally:
         path.write_text(original)
 
@@ -341,6 +371,61 @@ def test_a_topic_moved_is_the_topic_of_the_mentions_now(generated):
     assert topic._dated == before_days  # the topic moved from is as it was
 
 
+@pytest.mark.parametrize("steps", [rarity.STEPS, 256])
+def test_a_topic_reworded_is_the_topic_of_the_mentions_now(generated, steps, monkeypatch):
+    """TopicWords.reworded (the preview's merge after a dated sentence is
+    reworded) gives the words of the mentions now, and which words' rarity
+    crossed a step of the grid; Topic.moved with them gives every centroid
+    and closeness a topic made anew gives, closenesses worked out before
+    included; or reworded says every closeness moved (None), and then the
+    number of statements or the norm did."""
+    import dataclasses
+    import random
+
+    from generator.corpus.topic import Topic
+
+    monkeypatch.setattr(rarity, "STEPS", steps)
+    config, resources, analyses, keys = _analysed(generated)
+    mentions = [m for a in analyses for m in a.mentions]
+    words = TopicWords.of(mentions)
+    rng = random.Random(11)
+    crossings = served = 0
+    for trial in range(12):
+        topic = Topic(mentions, words)
+        for m in mentions[::2]:  # worked out before
+            topic.closeness([m])
+            if m.when.precision == "day":
+                topic.day_closeness(m, m.when.value[:10])
+        dirty = sorted(rng.sample(range(len(mentions)), 1 + trial % 4))
+        now = list(mentions)
+        for d in dirty:  # another mention's words, with a word of its own sometimes
+            other = set(mentions[rng.randrange(len(mentions))].keywords)
+            if rng.random() < 0.5:
+                other.add(f"word{trial}")
+            now[d] = dataclasses.replace(mentions[d], keywords=frozenset(other))
+        fresh_words = TopicWords.of(now)
+        got = words.reworded([mentions[d].keywords for d in dirty], [now[d].keywords for d in dirty])
+        if got is None:
+            n = lambda w: rarity.on_grid(len(w.statements))  # noqa: E731
+            assert n(fresh_words) != n(words) or fresh_words.norm != words.norm
+            continue
+        served += 1
+        moved_words, crossed_words = got
+        assert moved_words == fresh_words
+        assert crossed_words == {k for k in words.df.keys() | fresh_words.df.keys()
+                                 if rarity.on_grid(words.df.get(k, 0)) != rarity.on_grid(fresh_words.df.get(k, 0))}
+        crossings += bool(crossed_words - {f"word{trial}"})
+        crossed = [i for i, m in enumerate(now) if i not in dirty and not crossed_words.isdisjoint(m.keywords)]
+        moved = topic.moved(now, dirty, [m.when for m in mentions], moved_words, crossed)
+        fresh = Topic(now, fresh_words)
+        for m in now:
+            assert moved.closeness([m]) == fresh.closeness([m])
+            if m.when.precision == "day":
+                assert moved.day_closeness(m, m.when.value[:10]) == fresh.day_closeness(m, m.when.value[:10])
+    assert served >= (11 if steps == 16 else 3), served
+    assert crossings >= (2 if steps == 256 else 0), crossings
+
+
 def test_the_overrides_order_ties_by_id_as_a_full_sort(generated):
     """apply_overrides, given events in order but for their ties (the merge's,
     no override), orders each run of equal keys by id only: the order of
@@ -412,13 +497,13 @@ def test_a_build_leaves_its_merge_record_on_disk_when_it_returns(generated, tmp_
 
 def _random_edit(rng, path: Path) -> None:
     """One of the edits an editor makes: a sentence added without a date or with one, a
-    sentence deleted, two words swapped, words added at a sentence's end (outside the part its
-    headline is made from), a paragraph repeated, a new headline."""
+    sentence deleted, two words swapped, a word misspelt, words added at a sentence's end (outside
+    the part its headline is made from), a paragraph repeated, a new headline, a year moved."""
     text = path.read_text()
     head, sep, body = text.partition("\n---\n")
     paragraphs = body.split("\n\n")
     k = rng.randrange(len(paragraphs))
-    kind = rng.choice(["undated", "dated", "delete", "swap", "context", "repeat", "title", "redate"])
+    kind = rng.choice(["undated", "dated", "delete", "swap", "context", "repeat", "title", "redate", "reword"])
     if kind == "redate":  # a year of the text moved: the mentions move in time, their words stay
         years = list(re.finditer(r"\b(19|20)\d\d\b", body))
         if years:
@@ -440,6 +525,13 @@ def _random_edit(rng, path: Path) -> None:
             i = rng.randrange(len(words) - 1)
             words[i], words[i + 1] = words[i + 1], words[i]
         paragraphs[k] = " ".join(words)
+    elif kind == "reword":  # a word misspelt, or its misspelling mended: other keywords, as many mentions
+        words = paragraphs[k].split(" ")
+        long = [i for i, w in enumerate(words) if re.fullmatch(r"[a-z]{5,}", w)]
+        if long:
+            i = rng.choice(long)
+            words[i] = words[i][:-2] + words[i][-1] if rng.random() < 0.5 else words[i] + "s"
+        paragraphs[k] = " ".join(words)
     elif kind == "context":
         paragraphs[k] = re.sub(r"\.( |$)", r", amid protests by fishermen.\1", paragraphs[k], count=1)
     elif kind == "repeat":
@@ -450,9 +542,10 @@ def _random_edit(rng, path: Path) -> None:
     path.write_text(head + sep + "\n\n".join(paragraphs))
 
 
-@pytest.mark.parametrize("kept, cap", [(False, clustering.BUCKET_CAP), (True, 4)],
-                         ids=["on disk", "kept in memory, buckets capped at 4"])
-def test_random_edits_give_the_events_of_a_full_merge(timeline17, kept, cap, monkeypatch):
+@pytest.mark.parametrize("kept, cap, steps", [(False, clustering.BUCKET_CAP, rarity.STEPS), (True, 4, rarity.STEPS),
+                                              (True, clustering.BUCKET_CAP, 256)],
+                         ids=["on disk", "kept in memory, buckets capped at 4", "kept in memory, 256 steps"])
+def test_random_edits_give_the_events_of_a_full_merge(timeline17, kept, cap, steps, monkeypatch):
     """Edits of real articles, one after another, each merged with the last merge's record and
     anew: always the same events, and the record serves some of them (`kept`: the preview's
     record, which also serves edits that move dates; with buckets capped low, moved mentions
@@ -460,6 +553,7 @@ def test_random_edits_give_the_events_of_a_full_merge(timeline17, kept, cap, mon
     import random
 
     monkeypatch.setattr(clustering, "BUCKET_CAP", cap)
+    monkeypatch.setattr(rarity, "STEPS", steps)
     rng = random.Random(17)
     articles = _articles(timeline17)
     originals = {p: p.read_text() for p in articles}

@@ -11,7 +11,6 @@ makes a group whose dates are not all compatible.
 from __future__ import annotations
 
 import bisect
-import math
 import operator
 import re
 from collections import Counter, defaultdict
@@ -25,6 +24,7 @@ from ..forked import map_parts
 from ..model import Mention
 from ..temporal import When
 from .entities import EntityIndex
+from .rarity import on_grid, rarity
 
 BUCKET_CAP = 60  # a (feature, year) shared by more mentions than this says little
 Features = dict[str, float]
@@ -206,6 +206,9 @@ class Scored:
     # them and holds no dirty mention, else None (_regrouped): the merge takes those groups' events
     # without looking each group up among the recorded ones
     was: list[int | None] | None = None
+    # each feature's number of mentions (the rarity's counts, _rarity): the next recluster moves the
+    # reworded mentions' and finds the features whose rarity crossed a step of the grid
+    df: Counter | None = None
 
     def complete(self) -> None:
         """Make now what the next recluster would make first, from these
@@ -245,7 +248,7 @@ def cluster_scored(mentions: list[Mention], index: EntityIndex, threshold: float
     """cluster_mentions(), and what it scored (Scored)."""
     if feats is None:
         feats = [features(m, index) for m in mentions]
-    idf, weight = _rarity(feats)
+    idf, weight, df = _rarity(feats)
     whens = [m.when for m in mentions]
     days = _days(whens)
     pairs = list(_candidate_pairs(mentions, feats, days))
@@ -256,16 +259,22 @@ def cluster_scored(mentions: list[Mention], index: EntityIndex, threshold: float
 
     scored = [s for part in map_parts(score, -(-len(pairs) // PAIR_PART), jobs) for s in part]
     groups = _groups(mentions, scored)
-    kept = Scored({(a, b): sim for sim, a, b in scored}, idf, weight, feats, whens, groups=groups, days=days)
+    kept = Scored({(a, b): sim for sim, a, b in scored}, idf, weight, feats, whens, groups=groups, days=days, df=df)
     return groups, kept
 
 
-def _rarity(feats: list[Features]) -> tuple[dict[str, float], list[float]]:
-    """Each feature's rarity over the mentions, and each mention's total weight."""
+def _rarity(feats: list[Features]) -> tuple[dict[str, float], list[float], Counter]:
+    """Each feature's rarity over the mentions (from counts on a grid:
+    rarity.py), each mention's total weight, and each feature's count."""
     df = Counter(k for f in feats for k in f)
-    n = max(len(feats), 1)
-    idf = {k: math.log(1 + n / c) for k, c in df.items()}
-    return idf, [sum(w * idf[k] for k, w in f.items()) for f in feats]
+    n = on_grid(max(len(feats), 1))
+    idf = {k: rarity(n, c) for k, c in df.items()}
+    return idf, [_weight(f, idf) for f in feats], df
+
+
+def _weight(f: Features, idf: dict[str, float]) -> float:
+    """A mention's total weight (summed in its features' order: the same bits every time)."""
+    return sum(w * idf[k] for k, w in f.items())
 
 
 def scored_from(mentions: list[Mention], index: EntityIndex, edges: Iterable[tuple[int, int, float]],
@@ -275,8 +284,8 @@ def scored_from(mentions: list[Mention], index: EntityIndex, edges: Iterable[tup
     and names are the record's, or it would not serve: merge_record.
     redated_articles), the mentions' dates then (`whens`) given."""
     feats = [features(m, index) for m in mentions]
-    idf, weight = _rarity(feats)
-    return Scored({(a, b): sim for a, b, sim in edges}, idf, weight, feats, whens)
+    idf, weight, df = _rarity(feats)
+    return Scored({(a, b): sim for a, b, sim in edges}, idf, weight, feats, whens, df=df)
 
 
 class _Scorer:
@@ -367,18 +376,33 @@ def _regrouped(mentions: list[Mention], edges: dict[tuple[int, int], float], gro
 
 def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab, known: Scored,
               dirty: set[int]) -> tuple[list[tuple[int, ...]], Scored]:
-    """cluster_scored() after the mentions at `dirty` (every
-    mention of the articles edited) changed anything but their words and
-    names (their features), as merge_record.redated_articles checked: the
-    features, the words' rarity and the weights are `known`'s. A pair's
-    score reads only its two mentions, the rarity and the weights, so the
-    pairs whose score can differ are those with a dirty mention; the other
-    pairs can only become candidates or stop being ones, when a (word,
-    year) bucket that a dirty mention entered or left crosses BUCKET_CAP.
-    Those are scored again or dropped; every other pair keeps its score.
-    The groups are then joined from all the pairs, as cluster_scored does:
-    the same groups, in the same order."""
-    feats = known.feats
+    """cluster_scored() after the mentions at `dirty` (every mention of the
+    articles edited) changed, as many as before (merge_record.
+    redated_articles checked): their dates, their words, their names; the
+    names folded as before, so every other mention's features are
+    `known`'s. A reworded mention moves the counts of the features it lost
+    and gained: a feature whose count crosses a step of the grid
+    (rarity.py) gets another rarity, and every mention holding it another
+    weight (`reweighed`; seldom: a typo fixed moves none). A pair's score
+    reads only its two mentions, the rarity and the weights, so the pairs
+    whose score can differ are those with a dirty or reweighed mention; the
+    other pairs can only become candidates or stop being ones, when a
+    (feature, year) bucket that a dirty mention entered or left crosses
+    BUCKET_CAP. Those are scored again or dropped; every other pair keeps
+    its score. The groups are then joined from all the pairs, as
+    cluster_scored does: the same groups, in the same order."""
+    # the features now: the record's, but for the dirty mentions' (the other mentions are the record's)
+    feats = list(known.feats)
+    for d in sorted(dirty):
+        f = features(mentions[d], index)
+        if list(f.items()) != list(feats[d].items()):
+            feats[d] = f
+    idf, weight, df = known.idf, known.weight, known.df
+    reweighed: set[int] = set()
+    reworded = [d for d in sorted(dirty) if feats[d] is not known.feats[d]]
+    if reworded:
+        idf, weight, df, reweighed = _reweighed(known, feats, reworded)
+    rescored = dirty | reweighed  # the mentions whose every pair is scored again
     # the dates now: the record's, but for the dirty mentions' (every other mention is of an article
     # whose analysis is the record's, at the same place), where reading 100,000 mentions' dates and
     # working their days out took 0.1 s at 10,000 articles
@@ -391,16 +415,17 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
             days[0][d], days[1][d] = whens[d].start.toordinal(), whens[d].end.toordinal()
     else:
         days = _days(whens)
-    buckets = _buckets(feats, whens) if known.buckets is None else _moved(known.buckets, feats, known.whens, whens,
-                                                                         dirty)
+    buckets = _buckets(feats, whens) if known.buckets is None else _moved(known.buckets, known.feats, feats,
+                                                                         known.whens, whens, dirty)
     before = {d: _years(known.whens[d]) for d in dirty}
-    touched = {(k, y) for d in dirty for k in feats[d] for y in {*_years(whens[d]), *before[d]}}
+    touched = {(k, y) for d in dirty for k in known.feats[d] for y in before[d]}  # the buckets they left
+    touched.update((k, y) for d in rescored for k in feats[d] for y in _years(whens[d]))
     candidates: set[tuple[int, int]] = set()
     crossed_up: set[int] = set()
     for key in touched:
         ids = buckets.get(key, [])
         k, year = key
-        was = len(ids) - sum(1 for i in ids if i in dirty) + sum(1 for d in dirty if k in feats[d]
+        was = len(ids) - sum(1 for i in ids if i in dirty) + sum(1 for d in dirty if k in known.feats[d]
                                                                  and year in before[d])
         if len(ids) > BUCKET_CAP:
             if was <= BUCKET_CAP:  # its pairs may no longer be candidates
@@ -408,21 +433,18 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
             continue
         every = was > BUCKET_CAP  # its pairs may have become candidates
         for x, a in enumerate(ids):  # (pairs whose dates cannot be one event: the scorer drops them)
-            candidates.update((a, b) for b in ids[x + 1:] if every or a in dirty or b in dirty)
-    # the edited articles' mentions, by article: the dirty ones (every mention of those articles), where
-    # going through every mention for them took 30 ms at 10,000 articles
-    edited: dict[str, list[int]] = defaultdict(list)
-    for d in sorted(dirty):
-        edited[mentions[d].article].append(d)
-    for ids in edited.values():
-        _article_pairs(mentions, ids, candidates.add)
+            candidates.update((a, b) for b in ids[x + 1:] if every or a in rescored or b in rescored)
+    # the candidate pairs within the articles of the rescored mentions: every mention of an edited article
+    # is dirty; a reweighed one's article gives the pairs it is in
+    for ids in _articles_of(mentions, rescored).values():
+        _article_pairs(mentions, ids, lambda p: candidates.add(p) if p[0] in rescored or p[1] in rescored else None)
     changed = set(dirty)  # both mentions of every pair dropped, added or scored again (_regrouped)
-    edges = dict(known.edges)  # less the pairs with a dirty mention
-    # found from the dirty mentions' partners when they are known (`near`: every pair's mentions), where
+    edges = dict(known.edges)  # less the pairs with a rescored mention
+    # found from the rescored mentions' partners when they are known (`near`: every pair's mentions), where
     # going through every pair for them took 8 ms of each preview save at 10,000 articles (100,000 pairs)
-    with_dirty = ({(a, b) if a < b else (b, a) for a in dirty for b in known.near.get(a, ())}
-                  if known.near is not None else list(filterfalse(dirty.isdisjoint, known.edges)))
-    for p in with_dirty:
+    with_rescored = ({(a, b) if a < b else (b, a) for a in rescored for b in known.near.get(a, ())}
+                     if known.near is not None else list(filterfalse(rescored.isdisjoint, known.edges)))
+    for p in with_rescored:
         del edges[p]
         changed.update(p)
     if crossed_up:
@@ -434,11 +456,11 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     for p in candidates:
         edges.pop(p, None)
         changed.update(p)
-    scorer = _Scorer(mentions, feats, known.idf, known.weight, days, v, index, threshold)
+    scorer = _Scorer(mentions, feats, idf, weight, days, v, index, threshold)
     edges.update({(a, b): sim for sim, a, b in scorer.scores(sorted(candidates))})
     if known.groups is None:
         groups = _groups(mentions, [(sim, a, b) for (a, b), sim in edges.items()])
-        return groups, Scored(edges, known.idf, known.weight, feats, whens, buckets, groups, days)
+        return groups, Scored(edges, idf, weight, feats, whens, buckets, groups, days, df=df)
     near = None
     if known.near is not None:  # the partners of the changed mentions (both of every pair gone or come) anew
         partners: dict[int, set[int]] = defaultdict(set)
@@ -453,7 +475,58 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
             else:
                 near.pop(i, None)
     groups, places, near = _regrouped(mentions, edges, known.groups, changed, near, dirty)
-    return groups, Scored(edges, known.idf, known.weight, feats, whens, buckets, groups, days, near, places)
+    return groups, Scored(edges, idf, weight, feats, whens, buckets, groups, days, near, places, df)
+
+
+def _reweighed(known: Scored, feats: list[Features], reworded: list[int]
+               ) -> tuple[dict[str, float], list[float], Counter, set[int]]:
+    """The rarity, the weights and the counts after the mentions at
+    `reworded` took the features they have in `feats` (`known`'s before),
+    and the other mentions whose weight moved: those holding a feature
+    whose count crossed a step of the grid. New dicts and lists: `known` is
+    the last record's, which a build that fails goes on with."""
+    before = known.df if known.df is not None else Counter(k for f in known.feats for k in f)
+    df = Counter(before)
+    touched: set[str] = set()
+    for d in reworded:
+        df.subtract(known.feats[d].keys())
+        df.update(feats[d].keys())
+        touched.update(known.feats[d], feats[d])
+    n = on_grid(max(len(feats), 1))  # (as many mentions as before)
+    crossed = set()
+    idf = dict(known.idf)
+    for k in sorted(touched):
+        if df[k] <= 0:
+            del df[k]
+        if on_grid(df.get(k, 0)) != on_grid(before.get(k, 0)):
+            crossed.add(k)
+            if k in df:
+                idf[k] = rarity(n, df[k])
+            else:
+                del idf[k]
+    weight = list(known.weight)
+    holders = [i for i, f in enumerate(feats) if not crossed.isdisjoint(f)] if crossed else []
+    for i in {*reworded, *holders}:
+        weight[i] = _weight(feats[i], idf)
+    return idf, weight, df, set(holders).difference(reworded)
+
+
+def _articles_of(mentions: list[Mention], places: Iterable[int]) -> dict[str, list[int]]:
+    """Every mention of the articles of the mentions at `places`, by article
+    (an article's mentions are one run of places)."""
+    out: dict[str, list[int]] = {}
+    for i in sorted(places):
+        article = mentions[i].article
+        if article in out:
+            continue
+        first = i
+        while first > 0 and mentions[first - 1].article == article:
+            first -= 1
+        last = i
+        while last + 1 < len(mentions) and mentions[last + 1].article == article:
+            last += 1
+        out[article] = list(range(first, last + 1))
+    return out
 
 
 def _buckets(feats: list[Features], whens: list[When]) -> dict[tuple[str, int], list[int]]:
@@ -466,26 +539,27 @@ def _buckets(feats: list[Features], whens: list[When]) -> dict[tuple[str, int], 
     return dict(buckets)  # a plain dict: a lookup of a bucket that holds none adds none
 
 
-def _moved(buckets: dict[tuple[str, int], list[int]], feats: list[Features], before: list[When],
-           whens: list[When], dirty: set[int]) -> dict[tuple[str, int], list[int]]:
-    """_buckets(feats, whens), from `buckets` made with the dates `before`:
-    only the `dirty` mentions' dates moved. A new dict; a bucket that
-    changes is a new list (`buckets` is the last record's, which a build
-    that fails goes on with)."""
+def _moved(buckets: dict[tuple[str, int], list[int]], feats_before: list[Features], feats: list[Features],
+           before: list[When], whens: list[When], dirty: set[int]) -> dict[tuple[str, int], list[int]]:
+    """_buckets(feats, whens), from `buckets` made with the features
+    `feats_before` and the dates `before`: only the `dirty` mentions'
+    features and dates moved. A new dict; a bucket that changes is a new
+    list (`buckets` is the last record's, which a build that fails goes on
+    with)."""
     out = dict(buckets)
     for d in sorted(dirty):
-        old, new = set(_years(before[d])), set(_years(whens[d]))
-        for k in feats[d]:
-            for y in sorted(old - new):
-                left = [i for i in out[(k, y)] if i != d]
-                if left:
-                    out[(k, y)] = left
-                else:
-                    del out[(k, y)]
-            for y in sorted(new - old):
-                ids = list(out.get((k, y), ()))
-                bisect.insort(ids, d)
-                out[(k, y)] = ids
+        old = {(k, y) for k in feats_before[d] for y in _years(before[d])}
+        new = {(k, y) for k in feats[d] for y in _years(whens[d])}
+        for key in sorted(old - new):
+            left = [i for i in out[key] if i != d]
+            if left:
+                out[key] = left
+            else:
+                del out[key]
+        for key in sorted(new - old):
+            ids = list(out.get(key, ()))
+            bisect.insort(ids, d)
+            out[key] = ids
     return out
 
 

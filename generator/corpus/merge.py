@@ -8,7 +8,7 @@ import dataclasses
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, is_, is_not, itemgetter
@@ -24,7 +24,7 @@ from .merge_record import Made, MergeRecord
 from .region_events import Naming, Region
 from .salience import Coverage, listing_order, salience, tie_keys
 from .summary import SummaryRules, plainness, position, summary_text
-from .topic import Topic
+from .topic import Topic, TopicWords
 
 
 def best_when(whens: list[When]) -> When:
@@ -224,6 +224,17 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     before: list[When] = []  # the mentions' dates the record was made with (redated)
     dirty: set[int] = set()
     places: list[int | None] | None = None  # a redating's: each cluster's place in the record, if known (recluster)
+    # a redating's whose mentions' words changed too: the topic's words now, and the places of the mentions
+    # (not dirty) that hold a word whose rarity moved with them (_topic_reworded)
+    new_words: TopicWords | None = None
+    crossed: list[int] = []
+    if known is not None and changed is None and redated is not None and sum(map(len, known.groups)) == len(mentions):
+        earlier_at = _earlier_mentions(analyses, redated)
+        reworded = _topic_reworded(known, mentions, earlier_at)
+        if reworded is None:
+            redated = None  # every closeness to the topic moved: everything is merged again
+        else:
+            new_words, crossed = reworded
     if known is not None and changed is not None and sum(map(len, known.groups)) == len(mentions):
         owner = _owners(analyses)
         groups: list = list(known.groups)
@@ -236,12 +247,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         dirty = _mention_places(analyses, redated)
         if known.scored is not None:
             base = known.scored
-        else:  # a record from disk: the pairs, and the rest made again from the mentions' words and names
-            moved = {(o, j): m.when for o, old in redated.items() for j, m in enumerate(old.mentions)}
-            first = {o: k for k, o in reversed(list(enumerate(owner)))}
-            base = scored_from(mentions, index, known.edges,
-                               [moved[(o, k - first[o])] if k in dirty else m.when
-                                for k, (o, m) in enumerate(zip(owner, mentions, strict=True))])
+        else:  # a record from disk: the pairs, and the rest made again from the mentions' words and names then
+            then = [earlier_at.get(k, m) for k, m in enumerate(mentions)]
+            base = scored_from(then, index, known.edges, [m.when for m in then])
         before = base.whens
         groups, scored = recluster(mentions, index, threshold, vocab, base, dirty)
         # each group's place in the record when it is a recorded group of unmoved mentions (the record's
@@ -257,7 +265,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     topic: list[Topic] = []  # made when an event is made (not when every event is the record's)
     # a record that serves (changed_articles, redated_articles) was made of mentions with these words, in
     # this order: so the topic's words are its
-    topic_words = known.topic if known is not None else None
+    topic_words = new_words if new_words is not None else known.topic if known is not None else None
     clusters: list[tuple[list[Mention], When, list[int]]] = []
     # each cluster's span (the first and last day of its date), and the clusters of a span (_Spans)
     span_keys: list[tuple[date, date]] = []
@@ -332,7 +340,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
             # after a redating whose unmoved mentions are the record's very objects (`recorded`), the
             # record's topic with the moved mentions' days moved
             kept_topic = known.made_topic if known is not None and recorded is not None and before else None
-            topic.append(kept_topic.moved(mentions, dirty, before) if kept_topic is not None
+            topic.append(kept_topic.moved(mentions, dirty, before, new_words, crossed) if kept_topic is not None
                          else Topic(mentions, topic_words))
         rep = _representative(ms, when, index, topic[0], summary, [feats[i] for i in ids])
         entities = _entities(ms, index)
@@ -359,7 +367,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     elif known is not None:  # redated
         # the recorded groups no cluster took whole (found in C)
         vanished = set(range(len(known.groups))).difference(taken)
-        again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished)
+        again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished, crossed)
         # every cluster not made again is a recorded group taken whole (its place in the record is known):
         # the record's parts taken in C, then the clusters made again put in their places
         # (a None: a cluster made again; `at` when the clusters were taken whole: the same list)
@@ -511,9 +519,41 @@ def _mention_places(analyses: list[Analysis], which) -> set[int]:
     return set(chain.from_iterable(range(starts[o], starts[o + 1]) for o in which))
 
 
+def _earlier_mentions(analyses: list[Analysis], redated: dict[int, Analysis]) -> dict[int, Mention]:
+    """The mentions of the redated articles' earlier analyses (as many as
+    now), by the places of the mentions now."""
+    starts = list(accumulate(map(len, map(_MENTIONS, analyses)), initial=0))
+    return {starts[o] + j: m for o, old in redated.items() for j, m in enumerate(old.mentions)}
+
+
+def _topic_reworded(known: MergeRecord, mentions: list[Mention], earlier: dict[int, Mention]
+                    ) -> tuple[TopicWords | None, list[int]] | None:
+    """After a redating whose mentions (at the places of `earlier`, which
+    holds them as they were) may have other words: the topic's words now
+    (None: their words are the record's), and the places of the other
+    mentions that hold a word whose rarity moved (TopicWords.reworded);
+    None when every closeness moved (everything is merged again). The
+    record's words, or those of the mentions then (one from disk)."""
+    dirty = sorted(earlier)
+    old = [earlier[d].keywords for d in dirty]
+    new = [mentions[d].keywords for d in dirty]
+    if old == new:
+        return None, []
+    then = known.topic if known.topic is not None else TopicWords.of(
+        [earlier.get(k, m) for k, m in enumerate(mentions)])
+    got = then.reworded(old, new)
+    if got is None:
+        return None
+    words, moved = got
+    if not moved:
+        return words, []
+    mine = set(dirty)
+    return words, [i for i, m in enumerate(mentions) if i not in mine and not moved.isdisjoint(m.keywords)]
+
+
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],
                 known: MergeRecord, dirty: set[int], before: list[When], taken: list[int | None],
-                spans: _Spans, vanished: set[int]) -> set[int]:
+                spans: _Spans, vanished: set[int], crossed: Sequence[int] = ()) -> set[int]:
     """The places of the clusters to make again after mentions (`dirty`)
     moved in time: a cluster that is no recorded group or holds a moved
     mention (`taken`: each cluster's place in the record when it is a
@@ -524,7 +564,10 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     before or after: the day's centroid, which the summary and the day
     order read). `before`: the mentions' dates when the record was made.
     `spans`: the clusters of each span, so no cluster is visited that none
-    of these names (a day's span is that day alone)."""
+    of these names (a day's span is that day alone). `crossed`: the places
+    of mentions holding a word whose rarity in the topic moved (a sentence
+    reworded): their clusters (their closeness to the topic) and the
+    clusters of their days (the day's centroid)."""
     again = set(compress(range(len(taken)), _nones(taken)))
     changed = {(clusters[i][1].start, clusters[i][1].end) for i in again}  # spans
     # the span each changed group had: a vanished one's, and one's that kept its mentions while one of
@@ -534,6 +577,10 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
         when = best_when([before[i] for i in known.groups[k]])
         changed.add((when.start, when.end))
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}
+    if crossed:
+        holders = set(crossed)
+        again.update(k for k, c in enumerate(clusters) if not holders.isdisjoint(c[2]))
+        days.update(mentions[i].when.value[:10] for i in crossed if mentions[i].when.precision == "day")
     day_spans = {(day, day) for day in map(date.fromisoformat, days)}  # a day's clusters are of its span alone
     spans.find(changed | day_spans)  # (the spans of every cluster made again, whose reports salience counts)
     out = again.union(*(spans[span] for span in changed))

@@ -220,17 +220,18 @@ def changed_articles(record: MergeRecord | None, settings: str, analyses: Sequen
 def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis],
                      keys: Sequence[str], earlier: Callable[[str], Analysis | None]) -> dict[int, Analysis] | None:
     """The places of the articles whose analysis changed since `record`,
-    with their earlier analyses, when each kept its date, its number of
-    mentions and each mention's words and names (what the clustering's
-    features, the words' rarity, the corpus's topic and the folding of
-    names read), however its mentions' dates moved: a date corrected, a
-    sentence's time redated. clustering.recluster then scores again only
-    the pairs the moved mentions touch, and merge.merge_recorded makes
-    again only the events whose mentions, span or day changed; None if
-    that cannot serve."""
+    with their earlier analyses, when each kept its date and its number of
+    mentions, however its mentions' dates, words and names changed: a date
+    corrected, a sentence's time redated, a dated sentence reworded. The
+    mentions keep their places, and the coverage (the articles' dates) is
+    the same: clustering.recluster then scores again only the pairs the
+    changed mentions, and those whose weight moved with them, touch (the
+    rarity is read on a grid: rarity.py), and merge.merge_recorded makes
+    again only the events whose mentions, span, day or closeness to the
+    topic changed; None if that cannot serve. (The names must still fold
+    as before: pipeline.merge_corpus checks it.)"""
     return _edited(record, settings, analyses, keys, earlier, lambda old, a: (
-        old.article.date == a.article.date and len(old.mentions) == len(a.mentions)
-        and all(_words(m) == _words(n) for m, n in zip(old.mentions, a.mentions, strict=True))))
+        old.article.date == a.article.date and len(old.mentions) == len(a.mentions)))
 
 
 def _edited(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis], keys: Sequence[str],
@@ -251,12 +252,6 @@ def _edited(record: MergeRecord | None, settings: str, analyses: Sequence[Analys
                 return None
             edited[i] = old
     return edited
-
-
-def _words(m) -> tuple:
-    """What of a mention the clustering's features (its words and names), the topic (its words) and the
-    names' folding (its names) read."""
-    return m.article, sorted(m.keywords), sorted(m.focus), m.entities, m.named
 
 
 def recorded_index(record: MergeRecord, gaz: Gazetteer) -> EntityIndex:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from ..model import Mention
 from ..temporal import When
+from .rarity import on_grid, rarity
 
 # A day's centroid is sharpened: each word's weight (its rarity summed over the day's
 # distinct sentences) raised to this power, so the words most of the day's reports
@@ -46,27 +47,76 @@ DAY_SHARPNESS = 1.5
 @dataclass(frozen=True)
 class TopicWords:
     """What a Topic makes of its mentions' words alone: the same for any
-    mentions with the same words in the same order, whatever their dates
-    (the preview's merge record keeps it for a redating: 10,000 articles,
-    about a second of making)."""
+    mentions with the same words, whatever their dates and order (the
+    preview's merge record keeps it for the next edit: 10,000 articles,
+    about a second of making). The rarity and the centroid are read from
+    counts on a grid (rarity.py), and so is the centroid's norm, so that
+    rewording a sentence seldom moves them: `reworded` says which words
+    moved."""
 
     idf: dict[str, float]
     centroid: dict[str, float]
     norm: float
+    statements: Counter  # each distinct statement (a sentence's keywords) -> the mentions that make it
+    df: Counter  # each word -> the distinct statements that hold it
 
     @classmethod
     def of(cls, mentions: list[Mention]) -> TopicWords:
-        statements = list(dict.fromkeys(m.keywords for m in mentions))  # each distinct statement once
-        df = Counter(k for kws in statements for k in kws)
-        n = max(len(statements), 1)
-        idf = {k: math.log(1 + n / c) for k, c in df.items()}
-        centroid: dict[str, float] = {}
-        for kws in statements:
-            for k in kws:
-                centroid[k] = centroid.get(k, 0.0) + idf[k]
-        # fsum: exactly rounded in any order, so the norm does not depend on the order the words
-        # came in (equal sets of words may iterate in different orders)
-        return cls(idf, centroid, math.sqrt(math.fsum(v * v for v in centroid.values())) or 1.0)
+        statements = Counter(m.keywords for m in mentions)  # each distinct statement counts once
+        return cls._made(statements, Counter(k for kws in statements for k in kws))
+
+    @classmethod
+    def _made(cls, statements: Counter, df: Counter) -> TopicWords:
+        n = on_grid(max(len(statements), 1))
+        idf = {k: rarity(n, c) for k, c in df.items()}
+        # each word's weight summed over the statements that hold it: its count (on the grid) times its rarity
+        centroid = {k: on_grid(c) * idf[k] for k, c in df.items()}
+        return cls(idf, centroid, _norm(centroid), statements, df)
+
+    def reworded(self, old: Iterable[frozenset[str]], new: Iterable[frozenset[str]]
+                 ) -> tuple[TopicWords, set[str]] | None:
+        """These words after mentions whose keywords were `old` now have
+        `new` (a sentence reworded), and the words whose rarity or weight in
+        the centroid moved (a count crossed a step of the grid); None when
+        every closeness moves: the number of statements or the centroid's
+        norm crossed a step. Equal to TopicWords.of the mentions now."""
+        statements, df = Counter(self.statements), Counter(self.df)
+        touched: set[str] = set()
+        for kws in old:
+            statements[kws] -= 1
+            if not statements[kws]:
+                del statements[kws]
+                for k in kws:
+                    df[k] -= 1
+                    if not df[k]:
+                        del df[k]
+                touched.update(kws)
+        for kws in new:
+            statements[kws] += 1
+            if statements[kws] == 1:
+                df.update(kws)
+                touched.update(kws)
+        n = on_grid(max(len(statements), 1))
+        if n != on_grid(max(len(self.statements), 1)):
+            return None
+        crossed = {k for k in touched if on_grid(df.get(k, 0)) != on_grid(self.df.get(k, 0))}
+        idf, centroid = dict(self.idf), dict(self.centroid)
+        for k in crossed:
+            if k in df:
+                idf[k] = rarity(n, df[k])
+                centroid[k] = on_grid(df[k]) * idf[k]
+            else:
+                del idf[k], centroid[k]
+        norm = _norm(centroid) if crossed else self.norm
+        if norm != self.norm:
+            return None
+        return TopicWords(idf, centroid, norm, statements, df), crossed
+
+
+def _norm(centroid: dict[str, float]) -> float:
+    """The centroid's length, on the grid. (fsum: exactly rounded in any
+    order, so it does not depend on the order the words came in.)"""
+    return on_grid(math.sqrt(math.fsum(v * v for v in centroid.values())) or 1.0)
 
 
 class Topic:
@@ -88,21 +138,28 @@ class Topic:
         self._day: dict[str, dict[int, float]] = {}  # a day -> one mention's closeness to it, by the mention's id
         self._held: list[Mention] = []
 
-    def moved(self, mentions: list[Mention], dirty: Iterable[int], before: list[When]) -> Topic:
+    def moved(self, mentions: list[Mention], dirty: Iterable[int], before: list[When],
+              words: TopicWords | None = None, crossed: Iterable[int] = ()) -> Topic:
         """This topic for `mentions`: this one's, in the same places, but
         for the `dirty` ones, whose dates were `before` (a redating, in the
         preview's merge, which keeps the topic: making it anew walked
-        100,000 mentions at 10,000 articles). The days the dirty mentions
-        left or entered lose what was worked out of them; the rest is kept
-        (a mention's closeness to the corpus reads its words alone). What
-        this topic knows stays true: a build that fails goes on with it.
-        The closenesses worked out are shared with the new topic (what
-        either adds is true of both: the days either changes are the new
-        topic's own), and so are the mentions they are kept for, the
-        replaced ones among them (a few a save), so that no id is another
-        mention's; a merge that makes the topic anew lets them go."""
+        100,000 mentions at 10,000 articles), and whose words may have
+        changed too: `words` is then the topic's words now
+        (TopicWords.reworded), and `crossed` the places of the mentions that
+        hold a word whose rarity moved with them. The days the dirty
+        mentions left or entered, and the days of the crossed ones, lose what
+        was worked out of them; the rest is kept (a mention's closeness to
+        the corpus reads its words alone), but for the crossed mentions'
+        closenesses. What this topic knows stays true: a build that fails
+        goes on with it. The closenesses worked out are shared with the new
+        topic (what either adds is true of both: the days either changes
+        are the new topic's own; a copy when crossed mentions' are left
+        out), and so are the mentions they are kept for, the replaced ones
+        among them (a few a save), so that no id is another mention's; a
+        merge that makes the topic anew lets them go."""
         new = Topic.__new__(Topic)
-        new.words, new.idf, new.centroid, new.norm = self.words, self.idf, self.centroid, self.norm
+        new.words = words if words is not None else self.words
+        new.idf, new.centroid, new.norm = new.words.idf, new.words.centroid, new.words.norm
         new.mentions = mentions
         dated = dict(self._dated)
         touched: set[str] = set()
@@ -119,12 +176,18 @@ class Topic:
                 else:
                     dated.pop(day, None)
                 touched.add(day)
+        # a crossed mention's closenesses read a rarity that moved, and so does the centroid of its day
+        stale = {id(mentions[i]) for i in crossed}
+        touched.update(mentions[i].when.value[:10] for i in crossed if mentions[i].when.precision == "day")
         new._dated = dated
         new._centroids = {day: c for day, c in self._centroids.items() if day not in touched}
-        new._day = {day: c for day, c in self._day.items() if day not in touched}
         # shared: the ids are of mentions both topics hold (_held), a closeness reads words alone, and
-        # a day's closenesses are shared only for the days neither topic changed (the dicts per day)
-        new._single, new._held = self._single, self._held
+        # a day's closenesses are shared only for the days neither topic changed (the dicts per day); copied
+        # without the crossed mentions' when some crossed (what this topic adds would not be true of the other)
+        new._day = {day: {k: v for k, v in c.items() if k not in stale} if stale else c
+                    for day, c in self._day.items() if day not in touched}
+        new._single = {k: v for k, v in self._single.items() if k not in stale} if stale else self._single
+        new._held = self._held
         return new
 
     def vector(self, ms: list[Mention]) -> dict[str, float]:

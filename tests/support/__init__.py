@@ -3,7 +3,17 @@ projects and builds, the live preview in a subprocess, benchmark results."""
 
 from .data import ROOT, make_corpus, shared_dir
 from .preview import free_port, preview_project, running_preview, wait_for
-from .projects import analysed, build_site, make_project, redate, redated, seed_articles, seed_project, site_files
+from .projects import (
+                       analysed,
+                       build_site,
+                       make_project,
+                       redate,
+                       redated,
+                       reworded,
+                       seed_articles,
+                       seed_project,
+                       site_files,
+)
 from .results import merge_result, report_result
 
 CHROMIUM = "/usr/bin/chromium"
@@ -11,5 +21,5 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run"]
 
 __all__ = ["ROOT", "CHROMIUM", "CHROMIUM_ARGS", "analysed", "build_site", "free_port", "make_corpus", "make_project",
-           "merge_result", "redate", "redated", "preview_project", "report_result", "running_preview", "seed_articles",
-           "seed_project", "shared_dir", "site_files", "wait_for"]
+           "merge_result", "preview_project", "redate", "redated", "report_result", "reworded", "running_preview",
+           "seed_articles", "seed_project", "shared_dir", "site_files", "wait_for"]

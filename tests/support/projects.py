@@ -101,6 +101,19 @@ def redated(text: str, by: int, marker: str = "") -> str:
     return head + sep + (body.rstrip("\n") + f"\n\n({marker})\n" if marker else body)
 
 
+def reworded(text: str, word: str, marker: str = "") -> str:
+    """An article's text with `word` after its first year (after the front
+    matter), in that year's sentence: other keywords, as many dates;
+    `marker`, if given, in a paragraph of its own at the end. ValueError if
+    the text writes no year."""
+    head, sep, body = text.partition("\n---\n")
+    year = re.search(r"\b(19|20)\d\d\b", body)
+    if year is None:
+        raise ValueError("the article writes no year to reword beside")
+    body = f"{body[:year.end()]} {word}{body[year.end():]}"
+    return head + sep + (body.rstrip("\n") + f"\n\n({marker})\n" if marker else body)
+
+
 def redate(path: Path, by: int) -> None:
     """The article file's first year moved by `by` years (redated)."""
     path.write_text(redated(path.read_text(), by))
