@@ -6,6 +6,7 @@ the switch to the new site."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -429,8 +430,9 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     changed = merge_record.changed_articles(known, settings, analyses, keys, earlier) if keys and earlier else None
     redated = merge_record.redated_articles(known, settings, analyses, keys, earlier) \
         if keys and earlier and changed is None else None
-    if known is not None and (changed, redated) != (None, None) and known.words == words:  # same names and words
-        index = merge_record.recorded_index(known, resources.gazetteer)
+    if known is not None and (changed, redated) != (None, None) and (known.words == words or (
+            redated is not None and merge_record.folds_as_recorded(known, analyses, redated, common))):
+        index = merge_record.recorded_index(known, resources.gazetteer)  # the same names, folded the same way
     else:
         # every name of the dated sentences (each once per sentence), not only of their clauses: more
         # evidence for a name's kind and full form ("Merkel" -> "Angela Merkel")
@@ -441,6 +443,8 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     events, record = merge_recorded(analyses, index, resources.vocab, resources.summary,
                                     config.extraction.merge_threshold, jobs, keys, known, changed, settings, words,
                                     redated, keep_scored, early)
+    if record is not None and keep_scored:  # the words the names were folded with, for the next (folds_as_recorded)
+        record = dataclasses.replace(record, common=common)
     return events, index, record
 
 

@@ -260,6 +260,44 @@ def test_a_record_serves_edits_that_move_dates(corpus, cap, kept, request, monke
         path.write_text(original)
 
 
+def test_a_reworded_sentence_folds_names_as_the_record_did_unless_a_name_s_word_moved(generated):
+    """The preview's record keeps the corpus's lower-case words, so a
+    reworded sentence that brings a new lower-case word takes the record's
+    folding of names (merge_record.folds_as_recorded) instead of folding
+    every name again; a word that is a name's ("okafor" written in lower
+    case makes "Aisha Okafor" a phrase of common words, no person) folds
+    them again, and the folding is what folding anew gives."""
+    config, resources, analyses, keys = _analysed(generated)
+    _, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=True)
+    assert record is not None and record.common is not None
+    events = pipeline.merge_corpus(analyses, resources, config, 1)[0]
+    path, sentence, expression = _dated_sentence(generated, events)
+    place = _articles(generated).index(path)
+    person = next(n for n, k in sorted(index.kinds.items()) if k == "person" and len(n.split()) == 2
+                  and n not in resources.gazetteer.kinds
+                  and not all(w.lower() in record.common for w in n.split()))
+    original = path.read_text()
+    earlier = Cache(generated / ".cache" / "articles", writable=False).get
+    try:
+        for extra, folds in (("flotilla", True), (" ".join(w.lower() for w in person.split()), False)):
+            path.write_text(original.replace(sentence, sentence.replace(expression, f"{expression} {extra}")))
+            _, _, now, now_keys = _analysed(generated)
+            now = [now[k] if k == place else a for k, a in enumerate(analyses)]  # (the preview's objects)
+            now_keys = [now_keys[k] if k == place else key for k, key in enumerate(keys)]
+            common = frozenset().union(*(a.common_words for a in now))
+            redated = merge_record.redated_articles(record, pipeline.merge_settings(resources, config), now,
+                                                    now_keys, earlier)
+            assert redated is not None and set(redated) == {place}
+            assert merge_record.folds_as_recorded(record, now, redated, common) is folds, extra
+            merged, got, _ = pipeline.merge_corpus(now, resources, config, 1, now_keys, record, earlier,
+                                                   keep_scored=True, common=common)
+            fresh, anew, _ = pipeline.merge_corpus(now, resources, config, 1)
+            assert got == anew and merged == fresh
+            assert (anew.kinds.get(person) == "person") is folds
+    finally:
+        path.write_text(original)
+
+
 def test_the_record_s_own_objects_serve_a_redating_as_in_the_preview(generated):
     """As in the preview, whose unchanged articles' analyses are the very
     objects of the last merge: a redating's merge takes the record's

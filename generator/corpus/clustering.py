@@ -505,7 +505,7 @@ def _reweighed(known: Scored, feats: list[Features], reworded: list[int]
             else:
                 del idf[k]
     weight = list(known.weight)
-    holders = [i for i, f in enumerate(feats) if not crossed.isdisjoint(f)] if crossed else []
+    holders = list(compress(range(len(feats)), map(operator.not_, map(crossed.isdisjoint, feats)))) if crossed else []
     for i in {*reworded, *holders}:
         weight[i] = _weight(feats[i], idf)
     return idf, weight, df, set(holders).difference(reworded)
