@@ -1,35 +1,38 @@
-"""What reading the merge's word rarity from counts on a grid would cost and save.
+"""What reading the merge's word rarity from counts on a grid costs and saves.
 
     python benchmarks/rarity_grid.py quality --steps 16 [--out FILE]
     python benchmarks/rarity_grid.py dirty --project DIR --steps 16 [--sample 200]
 
 The merge weighs a word by its rarity, log(1 + n / c), n the mentions (or
-statements, for the topic) and c those holding the word. Every count moves
-when an article is added, or a dated sentence reworded, so every pair of
-mentions is scored again and every event's closeness to the topic made
-again: 13.9 s of the 44.6 s of adding one article at 10,000 articles
-(README, "Build speed"). Rounded to a geometric grid (a 1/STEPS of an
-octave), most counts keep their value through one article's change, and
-only the mentions holding a word whose count crosses a step would need
-their pairs scored again. This measures the two sides of that, without
-changing the generator (the rarity functions are replaced in this process
-only):
+statements, for the topic) and c those holding the word. With exact
+counts every count moves when an article is added, or a dated sentence
+reworded, so every pair of mentions is scored again and every event's
+closeness to the topic made again: 13.9 s of the 44.6 s of adding one
+article at 10,000 articles (stop 48). Rounded to a geometric grid (a
+1/STEPS of an octave), most counts keep their value through one article's
+change, and only the mentions holding a word whose count crosses a step
+need their pairs scored again. This measured the two sides of that before
+stop 50 made it the rule (generator/corpus/rarity.py, 16 steps):
 
-* `quality`: benchmarks/quality.py with both rarities (clustering._rarity
-  and topic.TopicWords.of) read from grid counts; `--steps 0` is the code as
-  it is. Compare its Date-F1 and alignment ROUGE with a `--steps 0` run.
+* `quality`: benchmarks/quality.py with the grid at `--steps` steps to the
+  octave (rarity.STEPS replaced in this process only); `--steps 0` was the
+  code with exact counts (stop 49: the figures in
+  benchmarks/results/rarity_grid_quality-0.json), and now runs the
+  generator as it is. Compare its Date-F1 and alignment ROUGE with
+  benchmarks/results/quality.json.
 * `dirty`: on a project (built once, so its analyses are read from its
   cache; any not cached are made), for
   `--sample` articles taken at random: how many words' grid rarity moves
   when that article is added, and how many mentions hold one of them (whose
   pairs a recluster would score again; every mention when the mention
-  count itself crosses a step), against every mention today. The
-  clustering's rarity only: the topic's counts statements, and an added
+  count itself crosses a step), against every mention with exact counts.
+  The clustering's rarity only: the topic's counts statements, and an added
   article may also change the entity index and the common words.
 
 Results: benchmarks/results/rarity_grid.json (`dirty`) and
 benchmarks/results/rarity_grid_quality-<steps>.json (`quality`, in
-quality.py's format).
+quality.py's format). (Stop 49's quality runs replaced the two rarity
+functions with their own grid, without the topic's centroid and norm on it.)
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.corpus import clustering, topic  # noqa: E402
+from generator.corpus import clustering, rarity  # noqa: E402
 from tests.support import analysed, report_result  # noqa: E402
 
 
@@ -56,30 +59,9 @@ def on_grid(steps: int):
 
 
 def use_grid(steps: int) -> None:
-    """Both rarities of the merge read from grid counts, in this process."""
-    if steps == 0:
-        return
-    q = on_grid(steps)
-
-    def rarity(feats):
-        df = Counter(k for f in feats for k in f)
-        n = q(max(len(feats), 1))
-        idf = {k: math.log(1 + n / q(c)) for k, c in df.items()}
-        return idf, [sum(w * idf[k] for k, w in f.items()) for f in feats]
-
-    def of(cls, mentions):
-        statements = list(dict.fromkeys(m.keywords for m in mentions))
-        df = Counter(k for kws in statements for k in kws)
-        n = q(max(len(statements), 1))
-        idf = {k: math.log(1 + n / q(c)) for k, c in df.items()}
-        centroid: dict[str, float] = {}
-        for kws in statements:
-            for k in kws:
-                centroid[k] = centroid.get(k, 0.0) + idf[k]
-        return cls(idf, centroid, math.sqrt(math.fsum(v * v for v in centroid.values())) or 1.0)
-
-    clustering._rarity = rarity  # type: ignore[assignment]
-    topic.TopicWords.of = classmethod(of)  # type: ignore[method-assign,assignment]
+    """The merge's rarities read on a grid of `steps` to the octave, in this process (0: as the generator is)."""
+    if steps:
+        rarity.STEPS = steps
 
 
 def dirty(project: Path, steps: int, sample: int) -> None:
