@@ -430,8 +430,11 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     changed = merge_record.changed_articles(known, settings, analyses, keys, earlier) if keys and earlier else None
     redated = merge_record.redated_articles(known, settings, analyses, keys, earlier) \
         if keys and earlier and changed is None else None
-    if known is not None and (changed, redated) != (None, None) and (known.words == words or (
-            redated is not None and merge_record.folds_as_recorded(known, analyses, redated, common))):
+    # the record's folding serves the same names (the changed articles' digests hold their names; the
+    # redated articles are checked) with the same lower-case words, or words that no name holds
+    same_names = changed is not None or (redated is not None and merge_record.same_names(analyses, redated))
+    if known is not None and same_names and (known.words == words or (
+            redated is not None and merge_record.folds_as_recorded(known, common))):
         index = merge_record.recorded_index(known, resources.gazetteer)  # the same names, folded the same way
     else:
         # every name of the dated sentences (each once per sentence), not only of their clauses: more

@@ -41,7 +41,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -264,24 +263,28 @@ def recorded_index(record: MergeRecord, gaz: Gazetteer) -> EntityIndex:
     return EntityIndex(gaz, dict(record.canonical), dict(record.kinds))
 
 
-def folds_as_recorded(record: MergeRecord, analyses: Sequence[Analysis], redated: dict[int, Analysis],
-                      common: frozenset[str]) -> bool:
-    """Would the names fold as the record's did, without folding them again
-    (entities.EntityIndex.build: 1.2 s at 10,000 articles, every time a
-    reworded sentence brings a word the corpus did not write in lower case
-    or takes its last one away)? The folding reads the names of every
-    mention (`every_name`: their counts and the kinds they were written
-    with) and, of the corpus's lower-case words (`common`), only whether
-    each word of a name is one. So it is the record's when the redated
-    articles' mentions name what they named (the same names, as often, with
-    the same kinds) and no word that came into or left `common` since the
-    record's (kept in memory: the preview's) is a word of a name it folded."""
+def same_names(analyses: Sequence[Analysis], redated: dict[int, Analysis]) -> bool:
+    """Do the redated articles' mentions name what they named, in the same
+    order (every name of each sentence, with the kind it was written with)?
+    The folding of names reads the names of every mention in the corpus's
+    order (entities.EntityIndex.build: their counts, the kinds they were
+    written with, the order they first come in), so with the same names in
+    every article it reads the same names."""
+    return all(tuple(chain.from_iterable(m.every_name for m in old.mentions)) == tuple(
+        chain.from_iterable(m.every_name for m in analyses[o].mentions)) for o, old in redated.items())
+
+
+def folds_as_recorded(record: MergeRecord, common: frozenset[str]) -> bool:
+    """Would the names (the same as the record's: same_names) fold as the
+    record's did, without folding them again (entities.EntityIndex.build:
+    1.2 s at 10,000 articles, every time a reworded sentence brings a word
+    the corpus did not write in lower case or takes its last one away)? Of
+    the corpus's lower-case words (`common`) the folding reads only whether
+    each word of a name is one. So it is the record's when no word that
+    came into or left `common` since the record's (kept in memory: the
+    preview's) is a word of a name it folded."""
     if record.common is None:
         return False
-    for o, old in redated.items():
-        if Counter(r for m in old.mentions for r in m.every_name) != Counter(
-                r for m in analyses[o].mentions for r in m.every_name):
-            return False
     moved = record.common.symmetric_difference(common)
     if not moved:
         return True

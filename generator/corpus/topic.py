@@ -149,21 +149,24 @@ class Topic:
         hold a word whose rarity moved with them. The days the dirty
         mentions left or entered, and the days of the crossed ones, lose what
         was worked out of them; the rest is kept (a mention's closeness to
-        the corpus reads its words alone), but for the crossed mentions'
-        closenesses. What this topic knows stays true: a build that fails
-        goes on with it. The closenesses worked out are shared with the new
-        topic (what either adds is true of both: the days either changes
-        are the new topic's own; a copy when crossed mentions' are left
-        out), and so are the mentions they are kept for, the replaced ones
-        among them (a few a save), so that no id is another mention's; a
-        merge that makes the topic anew lets them go."""
+        the corpus reads its words alone), but for the crossed and dirty
+        mentions' closenesses when the words changed. What this topic
+        knows stays true: a build that fails goes on with it. After a
+        redating (the same words) the closenesses worked out are shared with
+        the new topic (what either adds is true of both: the days either
+        changes are the new topic's own); after a rewording they are copied
+        (what the new topic adds is true of its words alone). The mentions
+        they are kept for are shared, the replaced ones among them (a few a
+        save), so that no id is another mention's; a merge that makes the
+        topic anew lets them go."""
         new = Topic.__new__(Topic)
         new.words = words if words is not None else self.words
         new.idf, new.centroid, new.norm = new.words.idf, new.words.centroid, new.words.norm
         new.mentions = mentions
         dated = dict(self._dated)
         touched: set[str] = set()
-        for d in sorted(dirty):
+        dirty = sorted(dirty)
+        for d in dirty:
             for w, add in ((before[d], False), (mentions[d].when, True)):
                 if w.precision != "day":
                     continue
@@ -181,13 +184,19 @@ class Topic:
         touched.update(mentions[i].when.value[:10] for i in crossed if mentions[i].when.precision == "day")
         new._dated = dated
         new._centroids = {day: c for day, c in self._centroids.items() if day not in touched}
-        # shared: the ids are of mentions both topics hold (_held), a closeness reads words alone, and
-        # a day's closenesses are shared only for the days neither topic changed (the dicts per day); copied
-        # without the crossed mentions' when some crossed (what this topic adds would not be true of the other)
-        new._day = {day: {k: v for k, v in c.items() if k not in stale} if stale else c
-                    for day, c in self._day.items() if day not in touched}
-        new._single = {k: v for k, v in self._single.items() if k not in stale} if stale else self._single
         new._held = self._held
+        if words is None:
+            # shared: the ids are of mentions both topics hold (_held), a closeness reads words alone, and
+            # a day's closenesses are shared only for the days neither topic changed (the dicts per day)
+            new._day = {day: c for day, c in self._day.items() if day not in touched}
+            new._single = self._single
+            return new
+        # other words: what the new topic works out is not true of this one, so nothing is shared, and the
+        # dirty mentions' closenesses go too (a build that failed may have worked them out with its words)
+        stale.update(id(mentions[d]) for d in dirty)
+        new._day = {day: {k: v for k, v in c.items() if k not in stale}
+                    for day, c in self._day.items() if day not in touched}
+        new._single = {k: v for k, v in self._single.items() if k not in stale}
         return new
 
     def vector(self, ms: list[Mention]) -> dict[str, float]:
