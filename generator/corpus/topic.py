@@ -200,7 +200,10 @@ class Topic:
         return new
 
     def vector(self, ms: list[Mention]) -> dict[str, float]:
-        """The words of these sentences (each sentence once), weighted by rarity."""
+        """The words of these sentences (each sentence once), weighted by
+        rarity. (In the order a frozenset gives the words, which the hash
+        seed sets: the closenesses sum it with fsum, exactly rounded in any
+        order.)"""
         vec: dict[str, float] = {}
         seen = set()
         for m in ms:
@@ -244,10 +247,10 @@ class Topic:
     def _day_closeness(self, m: Mention, day: str) -> float:
         centroid, cnorm = self.day_centroid(day)
         vec = self.vector([m])
-        norm = math.sqrt(sum(v * v for v in vec.values()))
+        norm = math.sqrt(math.fsum(v * v for v in vec.values()))
         if not norm:
             return 0.0
-        return sum(v * centroid.get(k, 0.0) for k, v in vec.items()) / (norm * cnorm)
+        return math.fsum(v * centroid.get(k, 0.0) for k, v in vec.items()) / (norm * cnorm)
 
     def closeness(self, ms: list[Mention]) -> float:
         """Cosine of the sentences' words with the corpus's centroid (0 to 1).
@@ -264,7 +267,7 @@ class Topic:
 
     def _closeness(self, ms: list[Mention]) -> float:
         vec = self.vector(ms)
-        norm = math.sqrt(sum(v * v for v in vec.values()))
+        norm = math.sqrt(math.fsum(v * v for v in vec.values()))
         if not norm:
             return 0.0
-        return sum(v * self.centroid.get(k, 0.0) for k, v in vec.items()) / (norm * self.norm)
+        return math.fsum(v * self.centroid.get(k, 0.0) for k, v in vec.items()) / (norm * self.norm)
