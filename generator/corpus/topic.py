@@ -149,16 +149,15 @@ class Topic:
         hold a word whose rarity moved with them. The days the dirty
         mentions left or entered, and the days of the crossed ones, lose what
         was worked out of them; the rest is kept (a mention's closeness to
-        the corpus reads its words alone), but for the crossed and dirty
-        mentions' closenesses when the words changed. What this topic
-        knows stays true: a build that fails goes on with it. After a
-        redating (the same words) the closenesses worked out are shared with
-        the new topic (what either adds is true of both: the days either
-        changes are the new topic's own); after a rewording they are copied
-        (what the new topic adds is true of its words alone). The mentions
-        they are kept for are shared, the replaced ones among them (a few a
-        save), so that no id is another mention's; a merge that makes the
-        topic anew lets them go."""
+        the corpus reads its words alone), but for the closenesses when the
+        words changed. What this topic knows stays true: a build that fails
+        goes on with it. After a redating (the same words) the closenesses
+        worked out are shared with the new topic (what either adds is true
+        of both: the days either changes are the new topic's own), and so
+        are the mentions they are kept for, the replaced ones among them (a
+        few a save), so that no id is another mention's; a merge that makes
+        the topic anew lets them go. After a rewording the new topic starts
+        with none (what it works out is true of its words alone)."""
         new = Topic.__new__(Topic)
         new.words = words if words is not None else self.words
         new.idf, new.centroid, new.norm = new.words.idf, new.words.centroid, new.words.norm
@@ -180,7 +179,6 @@ class Topic:
                     dated.pop(day, None)
                 touched.add(day)
         # a crossed mention's closenesses read a rarity that moved, and so does the centroid of its day
-        stale = {id(mentions[i]) for i in crossed}
         touched.update(mentions[i].when.value[:10] for i in crossed if mentions[i].when.precision == "day")
         new._dated = dated
         new._centroids = {day: c for day, c in self._centroids.items() if day not in touched}
@@ -191,12 +189,11 @@ class Topic:
             new._day = {day: c for day, c in self._day.items() if day not in touched}
             new._single = self._single
             return new
-        # other words: what the new topic works out is not true of this one, so nothing is shared, and the
-        # dirty mentions' closenesses go too (a build that failed may have worked them out with its words)
-        stale.update(id(mentions[d]) for d in dirty)
-        new._day = {day: {k: v for k, v in c.items() if k not in stale}
-                    for day, c in self._day.items() if day not in touched}
-        new._single = {k: v for k, v in self._single.items() if k not in stale}
+        # other words: what the new topic works out is not true of this one, so no closeness is shared (a
+        # build that failed may have worked the dirty mentions' out with its words); none is copied either
+        # (copying every day's took 0.09 s at 10,000 articles): a merge after a rewording makes a few
+        # hundred events again, whose closenesses are worked out anew
+        new._day, new._single, new._held = {}, {}, []
         return new
 
     def vector(self, ms: list[Mention]) -> dict[str, float]:
