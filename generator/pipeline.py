@@ -433,8 +433,7 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     # the record's folding serves the same names (the changed articles' digests hold their names; the
     # redated articles are checked) with the same lower-case words, or words that no name holds
     same_names = changed is not None or (redated is not None and merge_record.same_names(analyses, redated))
-    if known is not None and same_names and (known.words == words or (
-            redated is not None and merge_record.folds_as_recorded(known, common))):
+    if known is not None and same_names and (known.words == words or merge_record.folds_as_recorded(known, common)):
         index = merge_record.recorded_index(known, resources.gazetteer)  # the same names, folded the same way
     else:
         # every name of the dated sentences (each once per sentence), not only of their clauses: more

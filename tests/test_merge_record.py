@@ -299,6 +299,39 @@ def test_a_reworded_sentence_folds_names_as_the_record_did_unless_a_name_s_word_
         path.write_text(original)
 
 
+def test_an_undated_sentence_with_new_words_folds_names_as_the_record_did(generated):
+    """An undated sentence added (the record serves: changed_articles) with
+    a word the corpus never wrote in lower case: the preview's record folds
+    the names as it did; with a name's words in lower case, they are folded
+    again; either way as merging anew folds them."""
+    config, resources, analyses, keys = _analysed(generated)
+    _, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=True)
+    assert record is not None and record.common is not None
+    person = next(n for n, k in sorted(index.kinds.items()) if k == "person" and len(n.split()) == 2
+                  and n not in resources.gazetteer.kinds
+                  and not all(w.lower() in record.common for w in n.split()))
+    path = _articles(generated)[5]
+    original = path.read_text()
+    earlier = Cache(generated / ".cache" / "articles", writable=False).get
+    try:
+        for extra, folds in (("zqxyzzy", True), (" ".join(w.lower() for w in person.split()), False)):
+            path.write_text(original.replace("\n\n", f"\n\nOfficials mentioned {extra} in passing. ", 1))
+            _, _, now, now_keys = _analysed(generated)
+            now = [now[k] if k == 5 else a for k, a in enumerate(analyses)]
+            now_keys = [now_keys[k] if k == 5 else key for k, key in enumerate(keys)]
+            common = frozenset().union(*(a.common_words for a in now))
+            assert merge_record.changed_articles(record, pipeline.merge_settings(resources, config), now, now_keys,
+                                                 earlier) == {5}
+            assert common != record.common
+            assert merge_record.folds_as_recorded(record, common) is folds, extra
+            merged, got, _ = pipeline.merge_corpus(now, resources, config, 1, now_keys, record, earlier,
+                                                   keep_scored=True, common=common)
+            fresh, anew, _ = pipeline.merge_corpus(now, resources, config, 1)
+            assert got == anew and merged == fresh
+    finally:
+        path.write_text(original)
+
+
 @pytest.mark.parametrize("kept", [False, True], ids=["from disk", "kept in memory"])
 def test_a_reworded_sentence_that_renames_folds_the_names_again(generated, kept):
     """A reworded sentence may name something else, or spell a name

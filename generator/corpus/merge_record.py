@@ -275,10 +275,12 @@ def same_names(analyses: Sequence[Analysis], redated: dict[int, Analysis]) -> bo
 
 
 def folds_as_recorded(record: MergeRecord, common: frozenset[str]) -> bool:
-    """Would the names (the same as the record's: same_names) fold as the
-    record's did, without folding them again (entities.EntityIndex.build:
-    1.2 s at 10,000 articles, every time a reworded sentence brings a word
-    the corpus did not write in lower case or takes its last one away)? Of
+    """Would the names (the same as the record's: an edited article's
+    digest holds its mentions' names, and same_names checks a redated
+    one's) fold as the record's did, without folding them again
+    (entities.EntityIndex.build: 1.2 s at 10,000 articles, every time an
+    edit brings a word the corpus did not write in lower case or takes its
+    last one away, in any sentence)? Of
     the corpus's lower-case words (`common`) the folding reads only whether
     each word of a name is one. So it is the record's when no word that
     came into or left `common` since the record's (kept in memory: the
