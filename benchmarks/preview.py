@@ -73,21 +73,16 @@ HOW = ("benchmarks/preview.py: one article edited per run; the preview learns of
 def _edit(article: Path, original: str, marker: str) -> None:
     if EDIT == "correction":
         article.write_text(original.rstrip("\n") + f"\n\nCorrection {marker}: an earlier version misspelled a name.\n")
-    elif EDIT == "dated":
-        # The first year of the text one year earlier, then two, by turns, so that every save moves
-        # events; the marker in a paragraph of its own at the end, so that the dated sentence's
-        # words stay those of the text (an editor correcting a year changes no word).
+    elif EDIT in ("dated", "reworded"):
+        # dated: the first year of the text one year earlier, then two, by turns, so that every save
+        # moves events; reworded: a word added after it, in its dated sentence (one of three, by turns):
+        # other keywords, as many mentions, so the merge scores again only the pairs the reworded
+        # mentions touch (clustering.recluster). The marker in a paragraph of its own at the end, so
+        # that no other dated sentence's words change (an editor correcting a year changes no word).
+        turn = int(marker.removeprefix("BENCHMARK"))
         try:
-            article.write_text(redated(original, -1 - int(marker.removeprefix("BENCHMARK")) % 2, marker))
-        except ValueError as exc:
-            raise SystemExit(f"{article.name}: {exc}") from exc
-    elif EDIT == "reworded":
-        # A word added after the first year of the text, in its dated sentence (one of three, by
-        # turns): other keywords, as many mentions, so the merge scores again only the pairs the
-        # reworded mentions touch (clustering.recluster); the marker in a paragraph of its own.
-        word = ("reportedly", "formally", "again")[int(marker.removeprefix("BENCHMARK")) % 3]
-        try:
-            article.write_text(reworded(original, word, marker))
+            article.write_text(redated(original, -1 - turn % 2, marker) if EDIT == "dated"
+                               else reworded(original, ("reportedly", "formally", "again")[turn % 3], marker))
         except ValueError as exc:
             raise SystemExit(f"{article.name}: {exc}") from exc
     elif EDIT == "sentence":

@@ -38,7 +38,6 @@ functions with their own grid, without the topic's centroid and norm on it.)
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import sys
 from collections import Counter
@@ -49,13 +48,6 @@ sys.path.insert(0, str(ROOT))
 
 from generator.corpus import clustering, rarity  # noqa: E402
 from tests.support import analysed, report_result  # noqa: E402
-
-
-def on_grid(steps: int):
-    """x rounded to the nearest 2 ** (k / steps) (x itself for steps 0 and x <= 1)."""
-    def q(x: float) -> float:
-        return x if steps == 0 or x <= 1 else 2 ** (round(steps * math.log2(x)) / steps)
-    return q
 
 
 def use_grid(steps: int) -> None:
@@ -83,7 +75,8 @@ def dirty(project: Path, steps: int, sample: int) -> None:
         by_owner.setdefault(owner[j], []).append(j)
         for k in f:
             holders.setdefault(k, []).append(j)
-    q = on_grid(steps)
+    use_grid(steps)
+    q = rarity.on_grid if steps else (lambda x: x)  # (0: exact counts, as before stop 50)
     moved_n, words, dirty_counts = 0, [], []
     for i in random.Random(1).sample(range(len(found)), min(sample, len(found))):
         mine = by_owner.get(i, [])

@@ -393,13 +393,14 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     cluster_scored does: the same groups, in the same order."""
     # the features now: the record's, but for the dirty mentions' (the other mentions are the record's)
     feats = list(known.feats)
+    reworded = []
     for d in sorted(dirty):
         f = features(mentions[d], index)
         if list(f.items()) != list(feats[d].items()):
             feats[d] = f
+            reworded.append(d)
     idf, weight, df = known.idf, known.weight, known.df
     reweighed: set[int] = set()
-    reworded = [d for d in sorted(dirty) if feats[d] is not known.feats[d]]
     if reworded:
         idf, weight, df, reweighed = _reweighed(known, feats, reworded)
     rescored = dirty | reweighed  # the mentions whose every pair is scored again

@@ -228,22 +228,24 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     # (not dirty) that hold a word whose rarity moved with them (_topic_reworded)
     new_words: TopicWords | None = None
     crossed: list[int] = []
-    if known is not None and changed is None and redated is not None and sum(map(len, known.groups)) == len(mentions):
+    # the record's groups hold these mentions (as many): a record that serves (changed, redated) can be taken
+    covers = known is not None and sum(map(len, known.groups)) == len(mentions)
+    if known is not None and covers and changed is None and redated is not None:
         earlier_at = _earlier_mentions(analyses, redated)
         reworded = _topic_reworded(known, mentions, earlier_at)
         if reworded is None:
             redated = None  # every closeness to the topic moved: everything is merged again
         else:
             new_words, crossed = reworded
-    if known is not None and changed is not None and sum(map(len, known.groups)) == len(mentions):
+    if known is not None and covers and changed is not None:
         owner = _owners(analyses)
         groups: list = list(known.groups)
         feats: list[Features] | _LazyFeatures = _LazyFeatures(mentions, index)  # the changed events' only
         scored = known.scored  # the same mentions' words, dates and names: the same pairs
         edges = scored.edges if scored is not None else {(a, b): sim for a, b, sim in known.edges}
-    elif known is not None and redated is not None and sum(map(len, known.groups)) == len(mentions):
+    elif known is not None and covers and redated is not None:
         changed = None
-        dirty = _mention_places(analyses, redated)
+        dirty = set(earlier_at)  # every mention of the redated articles
         if known.scored is not None:
             base = known.scored
         else:  # a record from disk: the pairs, and the rest made again from the mentions' words and names then
@@ -509,13 +511,6 @@ def _nones(xs: list) -> Iterator[bool]:
 def _owners(analyses: list[Analysis]) -> list[int]:
     """Each mention's article, by its place in `analyses` (the mentions in their order)."""
     return list(chain.from_iterable(map(repeat, range(len(analyses)), map(len, map(_MENTIONS, analyses)))))
-
-
-def _mention_places(analyses: list[Analysis], which) -> set[int]:
-    """Where the mentions of the analyses at the places `which` are among
-    the mentions of all `analyses`, in order (merge_recorded's `mentions`)."""
-    starts = list(accumulate(map(len, map(_MENTIONS, analyses)), initial=0))
-    return set(chain.from_iterable(range(starts[o], starts[o + 1]) for o in which))
 
 
 def _earlier_mentions(analyses: list[Analysis], redated: dict[int, Analysis]) -> dict[int, Mention]:

@@ -280,9 +280,8 @@ def folds_as_recorded(record: MergeRecord, common: frozenset[str]) -> bool:
     one's) fold as the record's did, without folding them again
     (entities.EntityIndex.build: 1.2 s at 10,000 articles, every time an
     edit brings a word the corpus did not write in lower case or takes its
-    last one away, in any sentence)? Of
-    the corpus's lower-case words (`common`) the folding reads only whether
-    each word of a name is one. So it is the record's when no word that
+    last one away, in any sentence)? Of the corpus's lower-case words
+    (`common`) the folding reads only whether each word of a name is one. So it is the record's when no word that
     came into or left `common` since the record's (kept in memory: the
     preview's) is a word of a name it folded."""
     if record.common is None:
@@ -292,8 +291,8 @@ def folds_as_recorded(record: MergeRecord, common: frozenset[str]) -> bool:
         return True
     words = record.memo.get("name_words")
     if words is None:
-        names = dict(record.canonical)  # (every name folded, by the spelling the folding read)
-        words = record.memo["name_words"] = frozenset(w.lower() for name in names for w in name.split())
+        # every name folded, by the spelling the folding read
+        words = record.memo["name_words"] = frozenset(w.lower() for name, _ in record.canonical for w in name.split())
     return moved.isdisjoint(words)
 
 

@@ -182,12 +182,11 @@ class Topic:
         touched.update(mentions[i].when.value[:10] for i in crossed if mentions[i].when.precision == "day")
         new._dated = dated
         new._centroids = {day: c for day, c in self._centroids.items() if day not in touched}
-        new._held = self._held
         if words is None:
             # shared: the ids are of mentions both topics hold (_held), a closeness reads words alone, and
             # a day's closenesses are shared only for the days neither topic changed (the dicts per day)
             new._day = {day: c for day, c in self._day.items() if day not in touched}
-            new._single = self._single
+            new._single, new._held = self._single, self._held
             return new
         # other words: what the new topic works out is not true of this one, so no closeness is shared (a
         # build that failed may have worked the dirty mentions' out with its words); none is copied either

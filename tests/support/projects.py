@@ -93,12 +93,7 @@ def redated(text: str, by: int, marker: str = "") -> str:
     by `by` years: its events move, its words stay; `marker`, if given, in a
     paragraph of its own at the end (so no dated sentence's words change).
     ValueError if the text writes no year."""
-    head, sep, body = text.partition("\n---\n")
-    year = re.search(r"\b(19|20)\d\d\b", body)
-    if year is None:
-        raise ValueError("the article writes no year to move")
-    body = body[:year.start()] + str(int(year.group()) + by) + body[year.end():]
-    return head + sep + (body.rstrip("\n") + f"\n\n({marker})\n" if marker else body)
+    return _at_first_year(text, lambda year: str(int(year) + by), marker, "move")
 
 
 def reworded(text: str, word: str, marker: str = "") -> str:
@@ -106,11 +101,16 @@ def reworded(text: str, word: str, marker: str = "") -> str:
     matter), in that year's sentence: other keywords, as many dates;
     `marker`, if given, in a paragraph of its own at the end. ValueError if
     the text writes no year."""
+    return _at_first_year(text, lambda year: f"{year} {word}", marker, "reword beside")
+
+
+def _at_first_year(text: str, change, marker: str, what: str) -> str:
+    """The text with its body's first year replaced by `change(year)`, and `marker` in a paragraph of its own."""
     head, sep, body = text.partition("\n---\n")
     year = re.search(r"\b(19|20)\d\d\b", body)
     if year is None:
-        raise ValueError("the article writes no year to reword beside")
-    body = f"{body[:year.end()]} {word}{body[year.end():]}"
+        raise ValueError(f"the article writes no year to {what}")
+    body = body[:year.start()] + change(year.group()) + body[year.end():]
     return head + sep + (body.rstrip("\n") + f"\n\n({marker})\n" if marker else body)
 
 
