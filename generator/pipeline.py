@@ -441,7 +441,10 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
         refs = [r for a in analyses for m in a.mentions for r in m.every_name]
         index = EntityIndex.build(refs, resources.gazetteer, common)
         if known is not None and (changed, redated) != (None, None) and not merge_record.folds(known, index):
-            changed = redated = None
+            changed = None
+            # a redating's record serves when only names its edited articles alone held, then or now, fold
+            # otherwise (a name added or dropped): their mentions are made again with the new folding
+            redated = redated if redated is not None and merge_record.refolded_alone(known, index) else None
     events, record = merge_recorded(analyses, index, resources.vocab, resources.summary,
                                     config.extraction.merge_threshold, jobs, keys, known, changed, settings, words,
                                     redated, keep_scored, early)

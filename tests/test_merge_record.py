@@ -16,12 +16,13 @@ import pytest
 
 from generator import pipeline
 from generator.analysis.cache import Cache
-from generator.corpus import clustering, merge_record, rarity
+from generator.corpus import clustering, merge_record, rarity, record_shift
 from generator.corpus.topic import TopicWords
 from tests.support import analysed, build_site, make_corpus, reworded, shared_dir
 from tests.support.timeline17 import convert, topic_dirs
 
 N = 120
+GRID_STEPS = rarity.STEPS  # the generator's (a test may set another)
 
 
 def _analysed(project: Path):
@@ -43,10 +44,16 @@ def _merges(project: Path, known, kept: bool = False):
     assert index == fresh_index
     settings = pipeline.merge_settings(resources, config)
     changed = merge_record.changed_articles(known, settings, analyses, keys, earlier)
+    redated = None
+    shifted = None  # the record moved to the places now, after dated sentences came or went (record_shift.py)
     if changed is None:
         redated = merge_record.redated_articles(known, settings, analyses, keys, earlier)
         changed = set(redated) if redated is not None else None
-    if known is not None and changed is not None and not merge_record.folds(known, index):
+        if known is not None and redated is not None and record_shift.resized(analyses, redated):
+            shifted = record_shift.shifted(known, analyses, redated)
+            changed = None if shifted is None else changed
+    if known is not None and changed is not None and not merge_record.folds(known, index) and not (
+            redated is not None and merge_record.refolded_alone(known, index)):
         changed = None
     assert record is not None and anew is not None
     assert record.pairs() == anew.pairs()  # the very pairs and scores of clustering anew
@@ -79,9 +86,12 @@ def _merges(project: Path, known, kept: bool = False):
                 partners.setdefault(a, set()).add(b)
                 partners.setdefault(b, set()).add(a)
             assert {i: set(js) for i, js in record.scored.near.items()} == partners
-        if record.scored.was is not None:  # a group kept whole is the one at that place in the last groups
-            assert known is not None and known.scored is not None and known.scored.groups is not None
-            assert all(j is None or known.scored.groups[j] == g
+        # a group kept whole by this merge's recluster is the one at that place in the last groups (an edit
+        # that keeps the clustering keeps the last Scored, whose `was` is of the groups before it)
+        if record.scored.was is not None and (known is None or record.scored is not known.scored):
+            then = shifted.record if shifted is not None else known
+            assert then is not None and then.scored is not None and then.scored.groups is not None
+            assert all(j is None or then.scored.groups[j] == g
                        for g, j in zip(record.scored.groups, record.scored.was, strict=True))
             assert any(j is not None for j in record.scored.was)
         # the buckets moved from the record's are those of the mentions now
@@ -178,8 +188,10 @@ def test_a_record_serves_a_dated_sentence_reworded(corpus, kept, steps, request,
     256 steps to the octave instead of 16, every count under some 370 is a
     step of its own, so every edit moves the rarity of words other mentions
     hold, and sometimes the topic's number of statements (everything is
-    merged again). A dated sentence added (a mention more) or the article
-    redated (the coverage) merges everything again."""
+    merged again). A dated sentence added (a mention more) is served by the
+    preview's record (test_a_record_serves_dated_sentences_added_and_removed),
+    and merges everything again with one from disk; the article redated
+    (the coverage) merges everything again."""
     monkeypatch.setattr(rarity, "STEPS", steps)
     project = request.getfixturevalue(corpus)
     events, _, _, record = _merges(project, None, kept)
@@ -203,12 +215,68 @@ def test_a_record_serves_a_dated_sentence_reworded(corpus, kept, steps, request,
         assert reused >= (2 if kept else 0)
         path.write_text(original.replace(sentence, f"{sentence} The board met again on 4 June 2011."))
         events, fresh, changed, record = _merges(project, record, kept)
-        assert changed is None
+        # a mention more: the preview's record moves to the places now (record_shift.py); one from disk
+        # merges everything again
+        # (at 256 steps to the octave, the mention count may cross a step: every rarity moves)
+        assert changed == ({place} if kept else None) or (kept and steps != GRID_STEPS and changed is None)
         assert events == fresh
         path.write_text(original)
         _merges(project, record, kept)
         _set_front(path, "date", "2001-02-03")
         events, fresh, changed, _ = _merges(project, record, kept)
+        assert changed is None
+        assert events == fresh
+    finally:
+        path.write_text(original)
+
+
+@pytest.mark.parametrize("corpus, cap", [("generated", clustering.BUCKET_CAP), ("generated", 3),
+                                         ("timeline17", clustering.BUCKET_CAP), ("timeline17", 3)],
+                         ids=["generated", "generated, buckets capped at 3", "timeline17",
+                              "timeline17, buckets capped at 3"])
+def test_a_record_serves_dated_sentences_added_and_removed(corpus, cap, request, monkeypatch):
+    """The preview's record (all the clustering scored, kept in memory)
+    serves an edit that adds or removes dated sentences in an article of
+    the same date: it is moved to the places now (record_shift.py), every
+    place after the article's moving by what it gained or lost, and the
+    edit is then merged as a rewording, the removed mentions' words, (word,
+    year) buckets, pairs, groups and days leaving with them. The events,
+    groups, made parts, scored pairs, rarity, weights, buckets and topic
+    words are those of merging anew, and most events are the record's very
+    objects. An article left with no dated sentence merges everything
+    again. With buckets capped at 3, the mentions that come and go make
+    buckets cross the cap both ways."""
+    monkeypatch.setattr(clustering, "BUCKET_CAP", cap)
+    project = request.getfixturevalue(corpus)
+    events, _, _, record = _merges(project, None, True)
+    path, sentence, _ = _dated_sentence(project, events)
+    place = _articles(project).index(path)
+    original = path.read_text()
+    added = " The board met again on 4 June 2011. Talks on the harbour resumed in March 2012."
+    count = sum(len(a.mentions) for a in _analysed(project)[2])
+    served = 0
+    try:
+        for text in (original.replace(sentence, sentence + added[:37]),  # one more (a day)
+                     original.replace(sentence, sentence + added),  # two more (a day, a month)
+                     original.replace(sentence, added.strip()),  # the sentence gone, two others in its stead
+                     original.replace(sentence, ""),  # all three gone
+                     original):  # back
+            path.write_text(text)
+            before, then = record.events, count
+            events, fresh, changed, record = _merges(project, record, True)
+            assert events == fresh
+            count = sum(len(a.mentions) for a in _analysed(project)[2])
+            if rarity.on_grid(count) != rarity.on_grid(then):  # every word's rarity moved: merged anew
+                assert changed is None
+                continue
+            assert changed == {place}
+            served += 1
+            assert before is not None and record.events is not None
+            assert len({id(e) for e in before} & {id(e) for e in record.events}) > len(before) // 2
+        assert served >= 3
+        head, sep, _ = original.partition("\n---\n")
+        path.write_text(head + sep + "\nNothing here is dated.\n")  # no dated sentence left: merged anew
+        events, fresh, changed, record = _merges(project, record, True)
         assert changed is None
         assert events == fresh
     finally:

@@ -14,7 +14,7 @@ import bisect
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, filterfalse
 from operator import itemgetter
@@ -375,7 +375,7 @@ def _regrouped(mentions: list[Mention], edges: dict[tuple[int, int], float], gro
 
 
 def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab, known: Scored,
-              dirty: set[int]) -> tuple[list[tuple[int, ...]], Scored]:
+              dirty: set[int], gone: Sequence[tuple[Features, When]] = ()) -> tuple[list[tuple[int, ...]], Scored]:
     """cluster_scored() after the mentions at `dirty` (every mention of the
     articles edited) changed, as many as before (merge_record.
     redated_articles checked): their dates, their words, their names; the
@@ -390,7 +390,11 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     (feature, year) bucket that a dirty mention entered or left crosses
     BUCKET_CAP. Those are scored again or dropped; every other pair keeps
     its score. The groups are then joined from all the pairs, as
-    cluster_scored does: the same groups, in the same order."""
+    cluster_scored does: the same groups, in the same order. `gone`: the
+    features and dates of mentions an edit removed (`known` moved to the
+    places now: corpus/record_shift.py, whose mentions added are dirty with
+    no features in `known`): their words' counts and (feature, year)
+    buckets lose them."""
     # the features now: the record's, but for the dirty mentions' (the other mentions are the record's)
     feats = list(known.feats)
     reworded = []
@@ -401,8 +405,8 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
             reworded.append(d)
     idf, weight, df = known.idf, known.weight, known.df
     reweighed: set[int] = set()
-    if reworded:
-        idf, weight, df, reweighed = _reweighed(known, feats, reworded)
+    if reworded or gone:
+        idf, weight, df, reweighed = _reweighed(known, feats, reworded, [f for f, _ in gone])
     rescored = dirty | reweighed  # the mentions whose every pair is scored again
     # the dates now: the record's, but for the dirty mentions' (every other mention is of an article
     # whose analysis is the record's, at the same place), where reading 100,000 mentions' dates and
@@ -421,13 +425,15 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     before = {d: _years(known.whens[d]) for d in dirty}
     touched = {(k, y) for d in dirty for k in known.feats[d] for y in before[d]}  # the buckets they left
     touched.update((k, y) for d in rescored for k in feats[d] for y in _years(whens[d]))
+    gone_keys = Counter((k, y) for f, w in gone for k in f for y in _years(w))  # the buckets they left
+    touched.update(gone_keys)
     candidates: set[tuple[int, int]] = set()
     crossed_up: set[int] = set()
     for key in touched:
         ids = buckets.get(key, [])
         k, year = key
         was = len(ids) - sum(1 for i in ids if i in dirty) + sum(1 for d in dirty if k in known.feats[d]
-                                                                 and year in before[d])
+                                                                 and year in before[d]) + gone_keys[key]
         if len(ids) > BUCKET_CAP:
             if was <= BUCKET_CAP:  # its pairs may no longer be candidates
                 crossed_up.update(i for i in ids if i not in dirty)
@@ -479,10 +485,12 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     return groups, Scored(edges, idf, weight, feats, whens, buckets, groups, days, near, places, df)
 
 
-def _reweighed(known: Scored, feats: list[Features], reworded: list[int]
+def _reweighed(known: Scored, feats: list[Features], reworded: list[int], gone: Sequence[Features] = ()
                ) -> tuple[dict[str, float], list[float], Counter, set[int]]:
     """The rarity, the weights and the counts after the mentions at
     `reworded` took the features they have in `feats` (`known`'s before),
+    and mentions with the features `gone` were removed (the mention count
+    on the grid is the same: record_shift.py checks),
     and the other mentions whose weight moved: those holding a feature
     whose count crossed a step of the grid. New dicts and lists: `known` is
     the last record's, which a build that fails goes on with."""
@@ -493,7 +501,10 @@ def _reweighed(known: Scored, feats: list[Features], reworded: list[int]
         df.subtract(known.feats[d].keys())
         df.update(feats[d].keys())
         touched.update(known.feats[d], feats[d])
-    n = on_grid(max(len(feats), 1))  # (as many mentions as before)
+    for f in gone:
+        df.subtract(f.keys())
+        touched.update(f)
+    n = on_grid(max(len(feats), 1))  # (as many mentions as before, or as many on the grid)
     crossed = set()
     idf = dict(known.idf)
     for k in sorted(touched):

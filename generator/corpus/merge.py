@@ -18,6 +18,7 @@ from ..content import slugify
 from ..forked import map_parts
 from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import Timex, When
+from . import record_shift
 from .clustering import Features, Scored, cluster_scored, features, recluster, scored_from, similarity
 from .entities import EntityIndex
 from .merge_record import Made, MergeRecord
@@ -230,9 +231,22 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     crossed: list[int] = []
     # the record's groups hold these mentions (as many): a record that serves (changed, redated) can be taken
     covers = known is not None and sum(map(len, known.groups)) == len(mentions)
+    gone: list[tuple[Features, When]] = []  # the mentions an edit removed (record_shift.py): features, dates
+    shift: record_shift.Shift | None = None
+    if known is not None and changed is None and redated is not None and record_shift.resized(analyses, redated):
+        # dated sentences added or removed: the preview's record moved to the places now, if it can be
+        shift = record_shift.shifted(known, analyses, redated)
+        if shift is None:
+            redated = None
+        else:
+            known, covers, gone = shift.record, True, shift.gone
     if known is not None and covers and changed is None and redated is not None:
-        earlier_at = _earlier_mentions(analyses, redated)
-        reworded = _topic_reworded(known, mentions, earlier_at)
+        # every mention of the redated articles (by place now) -> its earlier self (None: one added)
+        earlier_at: dict[int, Mention | None] = (
+            shift.earlier if shift is not None else dict(_earlier_mentions(analyses, redated)))
+        old_keywords = shift.old_keywords if shift is not None else [
+            earlier_at[d].keywords for d in sorted(earlier_at)]  # type: ignore[union-attr]
+        reworded = _topic_reworded(known, mentions, sorted(earlier_at), old_keywords)
         if reworded is None:
             redated = None  # every closeness to the topic moved: everything is merged again
         else:
@@ -249,10 +263,10 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         if known.scored is not None:
             base = known.scored
         else:  # a record from disk: the pairs, and the rest made again from the mentions' words and names then
-            then = [earlier_at.get(k, m) for k, m in enumerate(mentions)]
+            then = [earlier_at.get(k) or m for k, m in enumerate(mentions)]  # (no mention added: no shift)
             base = scored_from(then, index, known.edges, [m.when for m in then])
         before = base.whens
-        groups, scored = recluster(mentions, index, threshold, vocab, base, dirty)
+        groups, scored = recluster(mentions, index, threshold, vocab, base, dirty, gone)
         # each group's place in the record when it is a recorded group of unmoved mentions (the record's
         # groups are the clustering's it reclustered from: base.groups, in the record's order)
         places = scored.was if base.groups is not None else None
@@ -368,7 +382,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     elif known is not None:  # redated
         # the recorded groups no cluster took whole (found in C)
         vanished = set(range(len(known.groups))).difference(taken)
-        again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished, crossed)
+        again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished, crossed,
+                            [w for _, w in gone])
         # every cluster not made again is a recorded group taken whole (its place in the record is known):
         # the record's parts taken in C, then the clusters made again put in their places
         # (a None: a cluster made again; `at` when the clusters were taken whole: the same list)
@@ -520,21 +535,26 @@ def _earlier_mentions(analyses: list[Analysis], redated: dict[int, Analysis]) ->
     return {starts[o] + j: m for o, old in redated.items() for j, m in enumerate(old.mentions)}
 
 
-def _topic_reworded(known: MergeRecord, mentions: list[Mention], earlier: dict[int, Mention]
+def _topic_reworded(known: MergeRecord, mentions: list[Mention], dirty: list[int], old: list[frozenset[str]]
                     ) -> tuple[TopicWords | None, list[int]] | None:
-    """After a redating whose mentions (at the places of `earlier`, which
-    holds them as they were) may have other words: the topic's words now
-    (None: their words are the record's), and the places of the other
-    mentions that hold a word whose rarity moved (TopicWords.reworded);
-    None when every closeness moved (everything is merged again). The
-    record's words, or those of the mentions then (one from disk)."""
-    dirty = sorted(earlier)
-    old = [earlier[d].keywords for d in dirty]
+    """After a redating whose mentions (at the places `dirty`, in order:
+    every mention of the edited articles) may have other words, or be more
+    or fewer (record_shift.py), their keywords having been `old`: the
+    topic's words now (None: their words are the record's), and the places
+    of the other mentions that hold a word whose rarity moved
+    (TopicWords.reworded); None when every closeness moved (everything is
+    merged again). The record's words, or those of the mentions then (one
+    from disk, with as many mentions: their keywords in place)."""
     new = [mentions[d].keywords for d in dirty]
     if old == new:
         return None, []
-    then = known.topic if known.topic is not None else TopicWords.of(
-        [earlier.get(k, m) for k, m in enumerate(mentions)])
+    if known.topic is not None:
+        then = known.topic
+    else:
+        keywords = list(map(_KEYWORDS, mentions))
+        for d, kws in zip(dirty, old, strict=True):
+            keywords[d] = kws
+        then = TopicWords.of_keywords(keywords)
     got = then.reworded(old, new)
     if got is None:
         return None
@@ -548,7 +568,8 @@ def _topic_reworded(known: MergeRecord, mentions: list[Mention], earlier: dict[i
 
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],
                 known: MergeRecord, dirty: set[int], before: list[When], taken: list[int | None],
-                spans: _Spans, vanished: set[int], crossed: Sequence[int] = ()) -> set[int]:
+                spans: _Spans, vanished: set[int], crossed: Sequence[int] = (),
+                gone: Sequence[When] = ()) -> set[int]:
     """The places of the clusters to make again after mentions (`dirty`)
     moved in time: a cluster that is no recorded group or holds a moved
     mention (`taken`: each cluster's place in the record when it is a
@@ -562,16 +583,21 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     of these names (a day's span is that day alone). `crossed`: the places
     of mentions holding a word whose rarity in the topic moved (a sentence
     reworded): their clusters (their closeness to the topic) and the
-    clusters of their days (the day's centroid)."""
+    clusters of their days (the day's centroid). `gone`: the dates of the
+    mentions an edit removed (record_shift.py): their days' clusters too."""
     again = set(compress(range(len(taken)), _nones(taken)))
     changed = {(clusters[i][1].start, clusters[i][1].end) for i in again}  # spans
     # the span each changed group had: a vanished one's, and one's that kept its mentions while one of
     # them moved (its best date, so its span, may move; the span it left counts its reports no more):
     # the recorded groups no cluster took whole
     for k in vanished:
-        when = best_when([before[i] for i in known.groups[k]])
-        changed.add((when.start, when.end))
+        if known.spans is not None:  # (the same: each group's best date then, whose places a shift moved)
+            changed.add(known.spans[k])
+        else:
+            when = best_when([before[i] for i in known.groups[k]])
+            changed.add((when.start, when.end))
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}
+    days.update(w.value[:10] for w in gone if w.precision == "day")
     if crossed:
         holders = set(crossed)
         again.update(k for k, c in enumerate(clusters) if not holders.isdisjoint(c[2]))

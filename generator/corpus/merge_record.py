@@ -233,9 +233,13 @@ def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequen
     rarity is read on a grid: rarity.py), and merge.merge_recorded makes
     again only the events whose mentions, span, day or closeness to the
     topic changed; None if that cannot serve. (The names must still fold
-    as before: pipeline.merge_corpus checks it.)"""
+    as before: pipeline.merge_corpus checks it.) The preview's record, which
+    keeps what the clustering scored, serves an article with more or fewer
+    mentions too: merge.merge_recorded moves it to the places now first
+    (record_shift.py)."""
+    shifts = record is not None and record.scored is not None and record.clusters is not None
     return _edited(record, settings, analyses, keys, earlier, lambda old, a: (
-        old.article.date == a.article.date and len(old.mentions) == len(a.mentions)))
+        old.article.date == a.article.date and (shifts or len(old.mentions) == len(a.mentions))))
 
 
 def _edited(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis], keys: Sequence[str],
@@ -300,6 +304,26 @@ def folds(record: MergeRecord, index: EntityIndex) -> bool:
     """Does `index` fold names as the record's merge did? (New lower-case
     words seldom change the folding; if they do not, the record serves.)"""
     return index.canonical == dict(record.canonical) and index.kinds == dict(record.kinds)
+
+
+def refolded_alone(record: MergeRecord, index: EntityIndex) -> bool:
+    """Does every name that `index` resolves otherwise than the record's
+    folding (EntityIndex.resolve: its entity or kind) lie outside one of
+    the two foldings, so that no mention then or now held it but those of
+    the edited articles (every name of every mention is in the folding of
+    its corpus; the other articles are the same)? A name that a dated
+    sentence added brings, or one whose last sentence an edit took away:
+    the merge makes every mention of the edited articles again with the
+    new folding, and every other mention resolves its names as it did. A
+    name both foldings hold but fold otherwise (a surname that a full name
+    added now completes) is held by other mentions too: False."""
+    old_canonical, old_kinds = dict(record.canonical), dict(record.kinds)
+    new_canonical, new_kinds = index.canonical, index.kinds
+    for name in old_canonical.keys() & new_canonical.keys():
+        old, new = old_canonical[name], new_canonical[name]
+        if old != new or old_kinds.get(old) != new_kinds.get(new):
+            return False
+    return True
 
 
 # ------------------------------------------------------------------ on disk

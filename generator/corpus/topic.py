@@ -62,7 +62,12 @@ class TopicWords:
 
     @classmethod
     def of(cls, mentions: list[Mention]) -> TopicWords:
-        statements = Counter(m.keywords for m in mentions)  # each distinct statement counts once
+        return cls.of_keywords(m.keywords for m in mentions)
+
+    @classmethod
+    def of_keywords(cls, keywords: Iterable[frozenset[str]]) -> TopicWords:
+        """Of mentions with these keywords (each sentence's)."""
+        statements = Counter(keywords)  # each distinct statement counts once
         return cls._made(statements, Counter(k for kws in statements for k in kws))
 
     @classmethod
@@ -193,6 +198,31 @@ class Topic:
         # (copying every day's took 0.09 s at 10,000 articles): a merge after a rewording makes a few
         # hundred events again, whose closenesses are worked out anew
         new._day, new._single, new._held = {}, {}, []
+        return new
+
+    def shifted(self, to_new: list[int], gone: set[int], gone_whens: Iterable[When]) -> Topic:
+        """This topic with its days' mentions at their places after an edit
+        that added or removed mentions (corpus/record_shift.py: `to_new`,
+        each earlier place's place now; `gone`, the earlier places of the
+        removed ones, whose dates were `gone_whens`): the removed mentions
+        leave their days, which lose what was worked out of them. Its
+        mentions are still the earlier ones until `moved` gives those now
+        (merge.merge_recorded does, before anything is read). This topic
+        stays as it was."""
+        new = Topic.__new__(Topic)
+        new.words, new.idf, new.centroid, new.norm = self.words, self.idf, self.centroid, self.norm
+        new.mentions = self.mentions
+        touched = {w.value[:10] for w in gone_whens if w.precision == "day"}
+        dated = {}
+        for day, places in self._dated.items():
+            moved = [to_new[k] for k in places if k not in gone] if day in touched else list(
+                map(to_new.__getitem__, places))
+            if moved:
+                dated[day] = moved
+        new._dated = dated
+        new._centroids = {day: c for day, c in self._centroids.items() if day not in touched}
+        new._day = {day: c for day, c in self._day.items() if day not in touched}
+        new._single, new._held = self._single, self._held
         return new
 
     def vector(self, ms: list[Mention]) -> dict[str, float]:
