@@ -37,9 +37,11 @@ the moved mentions touch: clustering.recluster), and the page reloads when
 it ends; `reworded` adds a word to the sentence of the article's first
 year (other keywords, as many mentions: the merge scores again only the
 pairs the reworded mentions, and those whose word counts crossed a step of
-the rarity's grid, touch: rarity.py); `sentence` appends a dated sentence, a mention more, which the
-merge's record cannot take (merge_record.py): every mention is clustered
-again. Results go under a key per edit.
+the rarity's grid, touch: rarity.py); `sentence` appends a dated sentence
+(a mention more) and takes it away again (a mention fewer), by turns: the
+preview's merge moves its record to the places now (corpus/record_shift.py;
+before stop 51 every mention was clustered again). Results go under a key
+per edit.
 """
 
 from __future__ import annotations
@@ -86,10 +88,13 @@ def _edit(article: Path, original: str, marker: str) -> None:
         except ValueError as exc:
             raise SystemExit(f"{article.name}: {exc}") from exc
     elif EDIT == "sentence":
-        # a dated sentence of its own at the end: a mention more, so the merge cannot take its record's
-        # groups as they are (merge_record.py) and clusters every mention again
-        day = 1 + int(marker.removeprefix("BENCHMARK")) % 28
-        article.write_text(original.rstrip("\n") + f"\n\n{marker}: on {day} March 2001 the council met in Oslo.\n")
+        # by turns, a dated sentence of its own at the end (a mention more than the last save) and the
+        # marker in an undated one (a mention fewer): the merge moves its record to the places now
+        # (corpus/record_shift.py)
+        turn = int(marker.removeprefix("BENCHMARK"))
+        said = (f"on {1 + turn % 28} March 2001 the council met in Oslo." if turn % 2 == 0
+                else "the council's minutes were published.")
+        article.write_text(original.rstrip("\n") + f"\n\n{marker}: {said}\n")
     else:
         article.write_text(original.replace("\n\n", f"\n\n{marker} ", 1))
 

@@ -115,7 +115,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier,
                                              keep_scored=state is not None,
                                              common=kept.common.of(analyses) if state is not None else None,
-                                             early=region_hook)
+                                             early=region_hook, spellings=kept.spellings if state is not None else None)
         kept.retired.append(kept.merge_record)  # (let go after the early pages, with the merge's last result)
         kept.merge_record = record
         if options.write_output and record is not None:
@@ -414,8 +414,8 @@ def merged_events(analyses: list[Analysis], resources: Resources, config: SiteCo
 def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteConfig, jobs: int | None = 1,
                  keys: list[str] | None = None, known: MergeRecord | None = None,
                  earlier: Callable[[str], Analysis | None] | None = None, keep_scored: bool = False,
-                 common: frozenset[str] | None = None, early: Callable[[Region], None] | None = None
-                 ) -> tuple[list[Event], EntityIndex, MergeRecord | None]:
+                 common: frozenset[str] | None = None, early: Callable[[Region], None] | None = None,
+                 spellings: dict | None = None) -> tuple[list[Event], EntityIndex, MergeRecord | None]:
     """merged_events(), and with the analyses' cache `keys` the record of
     the merge for the next build, which merges only what changed since
     `known` when it can (`earlier`: an analysis by its cache key;
@@ -423,7 +423,8 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     clustering scored, for an edit that moves dates (the preview's record,
     in memory; one on disk keeps the scored pairs alone). `common`: the
     analyses' lower-case words, if known (the preview's: state.CommonWords).
-    `early`: merge.merge_recorded's."""
+    `early`: merge.merge_recorded's. `spellings`: the last folding's, group
+    by group (entities.EntityIndex.build's memo: the preview's)."""
     if common is None:
         common = Analysis.corpus_common_words(analyses)
     settings, words = merge_settings(resources, config), merge_record.words_digest(common) if keys else ""
@@ -439,7 +440,7 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
         # every name of the dated sentences (each once per sentence), not only of their clauses: more
         # evidence for a name's kind and full form ("Merkel" -> "Angela Merkel")
         refs = [r for a in analyses for m in a.mentions for r in m.every_name]
-        index = EntityIndex.build(refs, resources.gazetteer, common)
+        index = EntityIndex.build(refs, resources.gazetteer, common, spellings)
         if known is not None and (changed, redated) != (None, None) and not merge_record.folds(known, index):
             changed = None
             # a redating's record serves when only names its edited articles alone held, then or now, fold

@@ -161,6 +161,8 @@ class BuildState:
     early_region_differed: int = 0
     early_region_error: str | None = None  # an error found making one (the page then comes after the merge)
     common: CommonWords = field(default_factory=lambda: CommonWords())  # the corpus's lower-case words
+    # the last folding of names' spellings, group by group (entities.EntityIndex.build's memo)
+    spellings: dict = field(default_factory=dict)
     forgotten: dict[str, Analysis] = field(default_factory=dict)  # the analyses the last build let go (earlier)
     strays_cleaned: bool = False  # a per-article cache of these builds cleaned its strays (article_cache)
     # the preview's: the last build's scan of the content folder, and the changes its watcher saw since

@@ -27,10 +27,11 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate, chain
+from operator import attrgetter, itemgetter
 
 from ..model import Analysis, Mention
 from ..temporal import When
-from .clustering import Features, Scored
+from .clustering import Features, Scored, _years
 from .merge_record import MergeRecord
 from .rarity import on_grid
 
@@ -45,6 +46,10 @@ class Shift:
     earlier: dict[int, Mention | None]
     gone: list[tuple[Features, When]]  # the removed mentions' features and dates (then)
     old_keywords: list[frozenset[str]]  # every earlier mention's of the edited articles (the topic's statements)
+
+
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_WHEN = attrgetter("when")
 
 
 def _article_at(starts: list[int], place: int) -> int:
@@ -104,48 +109,55 @@ def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int,
     for p in gone_places:  # a removed mention's pairs and group go with its article's first mention now
         to_new[p] = starts_now[_article_at(starts_then, p)]
     gone_set = set(gone_places)
-    mentions_now = list(chain.from_iterable(a.mentions for a in analyses))
+    low = starts_then[min(redated)]  # every place before it stays as it was
+    move = to_new.__getitem__  # an earlier place -> its place now
 
     def spliced(seq: list, blank) -> list:
+        """`seq` (by earlier place) at the places now, `blank(mention)` for each mention added."""
         out: list = []
-        at = 0
         for start, count in pieces:
-            if start is None:
-                out.extend(blank(at + k) for k in range(count))
-            else:
-                out.extend(seq[start:start + count])
-            at += count
+            out.extend(seq[start:start + count] if start is not None else map(blank, added[len(out):len(out) + count]))
         return out
 
-    whens_now = [m.when for m in mentions_now]
-    feats = spliced(scored.feats, lambda p: {})
-    whens = spliced(scored.whens, lambda p: whens_now[p])
-    weight = spliced(scored.weight, lambda p: 0.0)
-    first = spliced(scored.days[0], lambda p: whens_now[p].start.toordinal())
-    last = spliced(scored.days[1], lambda p: whens_now[p].end.toordinal())
-    edges: dict[tuple[int, int], float] = {}
-    for (a, b), sim in scored.edges.items():
-        na, nb = to_new[a], to_new[b]
-        if na != nb:
-            edges[(na, nb) if na < nb else (nb, na)] = sim
-    near: dict[int, list[int]] = {}
-    for i, partners in scored.near.items():
-        ni = to_new[i]
-        mapped = [to_new[j] for j in partners if to_new[j] != ni]
-        if mapped:
-            near.setdefault(ni, []).extend(mapped)
-    buckets = {}
-    for key, ids in scored.buckets.items():
-        moved = [to_new[i] for i in ids if i not in gone_set]
-        if moved:
-            buckets[key] = moved
-    groups = [tuple(map(to_new.__getitem__, g)) for g in scored.groups]
-    record_groups = tuple(tuple(map(to_new.__getitem__, g)) for g in known.groups)
-    moved_clusters = tuple((ms, when, list(map(to_new.__getitem__, ids))) for ms, when, ids in clusters)
-    new_scored = Scored(edges, scored.idf, weight, feats, whens, buckets, groups, (first, last), near, None,
+    added = list(chain.from_iterable(a.mentions for a in analyses))  # (read for the blanks alone)
+    feats = spliced(scored.feats, lambda m: {})
+    whens = spliced(scored.whens, _WHEN)
+    weight = spliced(scored.weight, lambda m: 0.0)
+    first = spliced(scored.days[0], lambda m: m.when.start.toordinal())
+    last = spliced(scored.days[1], lambda m: m.when.end.toordinal())
+    # the pairs, each place moved (in C): a removed mention's pairs are its article's first mention's
+    # now, out of order or with itself, which the recluster drops with every pair of that dirty mention
+    # before anything reads them (and finds them without partners given: near None)
+    keys = list(scored.edges)
+    edges = dict(zip(zip(map(move, map(_FIRST, keys)), map(move, map(_SECOND, keys)), strict=True),
+                     scored.edges.values(), strict=True))
+    # the (word, year) buckets: a removed mention leaves its own (a list all before the edit is kept)
+    buckets = {key: ids if ids[-1] < low else list(map(move, ids)) for key, ids in scored.buckets.items()}
+    for key in {(k, y) for p in gone_places for k in scored.feats[p] for y in _years(scored.whens[p])}:
+        ids = [move(i) for i in scored.buckets[key] if i not in gone_set]
+        if ids:
+            buckets[key] = ids
+        else:
+            del buckets[key]
+    # the groups (ascending), the record's (in event-making order: the same places) and the clusters'
+    # places (the record's groups again, one tuple for both); a group all before the edit is kept
+    groups: list[tuple[int, ...]] = []
+    record_groups: list[tuple[int, ...]] = []
+    moved_clusters: list[tuple[list[Mention], When, tuple[int, ...] | list[int]]] = []
+    for g, rg, cluster in zip(scored.groups, known.groups, clusters, strict=True):
+        if g[-1] < low:
+            groups.append(g)
+            record_groups.append(rg)
+            moved_clusters.append(cluster)
+        else:
+            groups.append(tuple(map(move, g)))
+            rg = tuple(map(move, rg))
+            record_groups.append(rg)
+            moved_clusters.append((cluster[0], cluster[1], rg))
+    new_scored = Scored(edges, scored.idf, weight, feats, whens, buckets, groups, (first, last), None, None,
                         scored.df)
     gone = [(scored.feats[p], scored.whens[p]) for p in gone_places]
     new_topic = topic.shifted(to_new, gone_set, [scored.whens[p] for p in gone_places])
-    record = replace(known, scored=new_scored, groups=record_groups, clusters=moved_clusters,
+    record = replace(known, scored=new_scored, groups=tuple(record_groups), clusters=tuple(moved_clusters),
                      made_topic=new_topic)
     return Shift(record, earlier, gone, old_keywords)
