@@ -35,7 +35,7 @@ from .publish import NewSite, publish
 from .resources import Resources
 from .site import plan, planned
 from .site.exports import export_files
-from .state import ArticleIndex, BuildState, MemoryCache
+from .state import ArticleIndex, BuildState, MemoryCache, NameRefs
 
 # What reading an article runs.
 PARSE_CODE = ("content.py", "inputs.py", "model.py", "links.py", "config.py", "errors.py")
@@ -115,7 +115,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier,
                                              keep_scored=state is not None,
                                              common=kept.common.of(analyses) if state is not None else None,
-                                             early=region_hook, spellings=kept.spellings if state is not None else None)
+                                             early=region_hook, spellings=kept.spellings if state is not None else None,
+                                             names=kept.names if state is not None else None)
         kept.retired.append(kept.merge_record)  # (let go after the early pages, with the merge's last result)
         kept.merge_record = record
         if options.write_output and record is not None:
@@ -415,7 +416,8 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
                  keys: list[str] | None = None, known: MergeRecord | None = None,
                  earlier: Callable[[str], Analysis | None] | None = None, keep_scored: bool = False,
                  common: frozenset[str] | None = None, early: Callable[[Region], None] | None = None,
-                 spellings: dict | None = None) -> tuple[list[Event], EntityIndex, MergeRecord | None]:
+                 spellings: dict | None = None, names: NameRefs | None = None
+                 ) -> tuple[list[Event], EntityIndex, MergeRecord | None]:
     """merged_events(), and with the analyses' cache `keys` the record of
     the merge for the next build, which merges only what changed since
     `known` when it can (`earlier`: an analysis by its cache key;
@@ -424,7 +426,8 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     in memory; one on disk keeps the scored pairs alone). `common`: the
     analyses' lower-case words, if known (the preview's: state.CommonWords).
     `early`: merge.merge_recorded's. `spellings`: the last folding's, group
-    by group (entities.EntityIndex.build's memo: the preview's)."""
+    by group (entities.EntityIndex.build's memo: the preview's); `names`:
+    the last build's names of each analysis (state.NameRefs: the preview's)."""
     if common is None:
         common = Analysis.corpus_common_words(analyses)
     settings, words = merge_settings(resources, config), merge_record.words_digest(common) if keys else ""
@@ -439,7 +442,8 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     else:
         # every name of the dated sentences (each once per sentence), not only of their clauses: more
         # evidence for a name's kind and full form ("Merkel" -> "Angela Merkel")
-        refs = [r for a in analyses for m in a.mentions for r in m.every_name]
+        refs = names.of(analyses) if names is not None else [r for a in analyses for m in a.mentions
+                                                              for r in m.every_name]
         index = EntityIndex.build(refs, resources.gazetteer, common, spellings)
         if known is not None and (changed, redated) != (None, None) and not merge_record.folds(known, index):
             changed = None

@@ -30,7 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter, is_, is_not, not_
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,7 +43,7 @@ from .content import read_article
 from .errors import Problem, Report, Superseded
 from .file_digests import FileDigests, Signature, settled, signature
 from .manifest_memo import Manifests
-from .model import Analysis, Article
+from .model import Analysis, Article, EntityRef
 from .resources import Resources, load_resources
 from .site.export_entries import EntryMemo
 from .site.memo import PlanMemo
@@ -163,6 +163,7 @@ class BuildState:
     common: CommonWords = field(default_factory=lambda: CommonWords())  # the corpus's lower-case words
     # the last folding of names' spellings, group by group (entities.EntityIndex.build's memo)
     spellings: dict = field(default_factory=dict)
+    names: NameRefs = field(default_factory=lambda: NameRefs())  # every name of the dated sentences (NameRefs)
     forgotten: dict[str, Analysis] = field(default_factory=dict)  # the analyses the last build let go (earlier)
     strays_cleaned: bool = False  # a per-article cache of these builds cleaned its strays (article_cache)
     # the preview's: the last build's scan of the content folder, and the changes its watcher saw since
@@ -341,6 +342,29 @@ class CommonWords:
         if changed:
             self.words = frozenset(self.count)
         return self.words
+
+
+class NameRefs:
+    """Every name of every dated sentence (each mention's every_name, in
+    the corpus's order), which the names' folding counts, kept between the
+    preview's builds by the analysis's identity, as CommonWords keeps the
+    words: a build reads again only the analyses that came, where reading
+    every mention's names took 0.1 s at 10,000 articles. The same list as
+    reading them all."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[Analysis, tuple[EntityRef, ...]]] = {}  # id -> the analysis (kept alive), its names
+
+    def of(self, analyses: list[Analysis]) -> list[EntityRef]:
+        known, mine, every = self.known, {}, []
+        for a in analyses:
+            got = known.get(id(a))
+            if got is None or got[0] is not a:
+                got = (a, tuple(r for m in a.mentions for r in m.every_name))
+            mine[id(a)] = got
+            every.append(got[1])
+        self.known = mine
+        return list(chain.from_iterable(every))
 
 
 class ArticleIndex:

@@ -810,3 +810,26 @@ def test_a_folding_with_the_last_spellings_is_the_folding_anew(timeline17):
         refs.extend(rng.sample(refs, 10))
     assert taken > 0  # most groups were the memo's
     assert any(anew.canonical[n] != n for n in anew.canonical)  # some spellings folded
+
+
+def test_the_names_kept_between_builds_are_every_name_read_anew(generated):
+    """state.NameRefs (the preview's) gives every name of every dated
+    sentence in the corpus's order, as reading them all does, after
+    analyses came, went and were replaced, reading again only those."""
+    from generator.state import NameRefs
+
+    config, resources, analyses, keys = _analysed(generated)
+
+    def every(xs):
+        return [r for a in xs for m in a.mentions for r in m.every_name]
+
+    names = NameRefs()
+    assert names.of(analyses) == every(analyses)
+    kept = dict(names.known)
+    edited = list(analyses)
+    edited[3] = analyses[5]  # another analysis in its place (as an edit gives one)
+    del edited[10]
+    edited.append(analyses[0])
+    assert names.of(edited) == every(edited)
+    assert all(names.known[k][1] is kept[k][1] for k in names.known.keys() & kept.keys())
+    assert names.of(analyses) == every(analyses)
