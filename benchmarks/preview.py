@@ -114,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-browser", action="store_true", help="time to the rebuilt page on disk only")
     ap.add_argument("--project", type=Path, help="a project made before (e.g. by an earlier run's make_corpus, "
                     "its .cache warm) to preview in place instead of a new one; its edited article is restored")
+    ap.add_argument("--article", type=float, default=0.0,
+                    help="which article is edited, as a fraction of the sorted list (0: the first, the default; "
+                         "0.5: the middle one): a dated sentence added or removed moves the merge record's "
+                         "places after it (corpus/record_shift.py)")
     ap.add_argument("--edit", choices=("lead", "correction", "dated", "reworded", "sentence"), default="lead",
                     help="what each save changes (see above)")
     args = ap.parse_args(argv)
@@ -124,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.project is None:
             make_corpus(args.n, "plain", tmp, "Preview benchmark")
-        article = sorted((tmp / "content" / "articles").glob("*.md"))[0]
+        every = sorted((tmp / "content" / "articles").glob("*.md"))
+        article = every[min(int(args.article * len(every)), len(every) - 1)]
         original = article.read_text()
         args.n = len(list((tmp / "content" / "articles").glob("*.md")))
         load_at_start = [round(x, 2) for x in os.getloadavg()]
@@ -181,9 +186,10 @@ def main(argv: list[str] | None = None) -> int:
             "how": HOW,
         }
         result["edit"] = args.edit
+        result["article"] = article.name
         report_result(ROOT / "benchmarks" / "results" / "preview.json",
-                      f"corpus_{args.n}_save_to_reload_seconds" + ("" if args.edit == "lead" else f"_{args.edit}"),
-                      result)
+                      f"corpus_{args.n}_save_to_reload_seconds" + ("" if args.edit == "lead" else f"_{args.edit}")
+                      + (f"_article_{args.article:g}" if args.article else ""), result)
     finally:
         if args.project is None:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -1,9 +1,12 @@
 """A merge that takes the last build's record (corpus/merge_record.py) makes
 the very events a full merge makes: after an edit the record can serve (a
 sentence added without a date, a new title, new tags: only the edited
-article's events are made again) and after one it cannot (a dated sentence
-redated or reworded: everything is merged again). On a generated news
-corpus and on real Timeline17 articles; and a garbled record is not used."""
+article's events are made again; a dated sentence redated or reworded: the
+pairs it touches are scored again; dated sentences added or removed: the
+preview's record is first moved to the places now, corpus/record_shift.py)
+and after one it cannot (an article redated or left with no dated sentence:
+everything is merged again). On a generated news corpus and on real
+Timeline17 articles; and a garbled record is not used."""
 
 from __future__ import annotations
 
