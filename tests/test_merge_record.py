@@ -286,6 +286,55 @@ def test_a_record_serves_dated_sentences_added_and_removed(corpus, cap, request,
         path.write_text(original)
 
 
+@pytest.mark.parametrize("corpus, cap", [("generated", clustering.BUCKET_CAP), ("timeline17", clustering.BUCKET_CAP),
+                                         ("generated", 2), ("timeline17", 2)],
+                         ids=["generated", "timeline17", "generated, buckets capped at 2",
+                              "timeline17, buckets capped at 2"])
+def test_a_dated_sentence_of_a_busy_day_removed_and_put_back(corpus, cap, request, monkeypatch):
+    """Sentences dated to the busiest days, removed one after another and
+    then put back: the removed mention leaves its day (whose centroid the
+    other events of that day are summarised and ordered by: they are made
+    again) and its (word, year) buckets (with buckets capped at 2, a bucket
+    it leaves falls under the cap, and the pairs of the mentions left in it
+    become candidates). The preview's record serves each edit unless the
+    mention count crosses a step of the grid, and the events are those of
+    merging anew."""
+    monkeypatch.setattr(clustering, "BUCKET_CAP", cap)
+    project = request.getfixturevalue(corpus)
+    events, _, _, record = _merges(project, None, True)
+    busy = Counter(e.when.value[:10] for e in events if e.when.precision == "day")
+    picked: list[tuple[Path, str]] = []
+    for e in sorted((e for e in events if e.when.precision == "day"), key=lambda e: (-busy[e.when.value[:10]], e.id)):
+        for src in e.sources:
+            path = project / "content" / "articles" / f"{src.article}.md"
+            text = path.read_text()
+            for q in src.quotes:
+                if text.count(q.sentence) == 1 and len(q.sentence) > 40 and path not in {p for p, _ in picked}:
+                    picked.append((path, q.sentence))
+        if len(picked) >= 3:
+            break
+    originals = {p: p.read_text() for p, _ in picked}
+    served = 0
+    try:
+        steps = [(p, originals[p].replace(sentence, "")) for p, sentence in picked]  # each removed in turn
+        steps += [(p, originals[p]) for p, _ in picked]  # then put back
+        count = sum(len(a.mentions) for a in _analysed(project)[2])
+        for path, text in steps:
+            path.write_text(text)
+            then = count
+            events, fresh, changed, record = _merges(project, record, True)
+            assert events == fresh
+            count = sum(len(a.mentions) for a in _analysed(project)[2])
+            served += changed is not None
+            if changed is None:  # the mention count crossed a step of the grid, or the article has no dated sentence
+                article = next(a for a in _analysed(project)[2] if a.article.slug == path.stem)
+                assert rarity.on_grid(count) != rarity.on_grid(then) or not article.mentions
+        assert served >= 3
+    finally:
+        for p, text in originals.items():
+            p.write_text(text)
+
+
 @pytest.mark.parametrize("corpus, cap, kept", [
     ("generated", clustering.BUCKET_CAP, False), ("generated", 3, True),
     *(("timeline17", cap, kept) for cap in (clustering.BUCKET_CAP, 3) for kept in (True, False))],
@@ -575,6 +624,141 @@ def test_a_topic_moved_is_the_topic_of_the_mentions_now(generated):
         for day in {m.when.value[:10], mentions[0].when.value[:10]}:
             assert moved.day_closeness(m, day) == fresh.day_closeness(m, day)
     assert topic._dated == before_days  # the topic moved from is as it was
+
+
+@pytest.mark.parametrize("cap", [20, 50])
+def test_a_removed_mention_takes_a_bucket_under_the_cap(generated, cap, monkeypatch):
+    """With (word, year) buckets capped at `cap` mentions: a bucket of one
+    more, two of whose mentions would make a pair if they were candidates;
+    a third one's sentence removed (a mention whose word's count does not
+    cross a step of the grid, so no mention holding it is scored again for
+    its rarity), the bucket falls under the cap and the pair is scored: the
+    preview's record, moved to the places now (record_shift.py), counts the
+    removed mention among the bucket's (clustering.recluster's `gone`) and
+    finds the pair, as merging anew does. (On the generated corpus: the 80
+    Timeline17 articles have 371 mentions, where one fewer crosses a step
+    of the grid and everything is merged again.)"""
+    monkeypatch.setattr(clustering, "BUCKET_CAP", cap)
+    project = generated
+    config, resources, analyses, keys = _analysed(project)
+    _, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=True)
+    assert record is not None and record.scored is not None
+    scored = record.scored
+    mentions = [m for a in analyses for m in a.mentions]
+    per_article = Counter(m.article for m in mentions)
+    scorer = clustering._Scorer(mentions, scored.feats, scored.idf, scored.weight, clustering._days(scored.whens),
+                                resources.vocab, index, config.extraction.merge_threshold)
+    found = []
+    for (word, year), ids in sorted(clustering._buckets(scored.feats, scored.whens).items()):
+        for c in ids if len(ids) == cap + 1 else ():
+            path = project / "content" / "articles" / f"{mentions[c].article}.md"
+            if per_article[mentions[c].article] < 3 or path.read_text().count(mentions[c].sentence) != 1 \
+                    or rarity.on_grid(scored.df[word] - 1) != rarity.on_grid(scored.df[word]):
+                continue
+            if sum(m.sentence == mentions[c].sentence for m in mentions) != 1 or any(
+                    word in scored.feats[i] and year in clustering._years(scored.whens[i])
+                    for i, m in enumerate(mentions) if m.article == mentions[c].article and i != c):
+                continue  # (one mention removed, the only one of its article in the bucket)
+            # the words whose count crosses a step: a mention holding one is scored again for its rarity
+            crossing = {f for f in scored.feats[c] if rarity.on_grid(scored.df[f] - 1) != rarity.on_grid(scored.df[f])}
+            others = [i for i in ids if mentions[i].article != mentions[c].article
+                      and crossing.isdisjoint(scored.feats[i])]
+            pairs = [(a, b) for x, a in enumerate(others) for b in others[x + 1:] if (a, b) not in scored.edges]
+            for _sim, a, b in scorer.scores(pairs)[:1]:  # it would be a pair
+                found.append((path, mentions[c].sentence, mentions[a], mentions[b]))
+    assert found
+    served = False
+    for path, sentence, ma, mb in found[:8]:
+        original = path.read_text()
+        try:
+            path.write_text(original.replace(sentence, ""))
+            events, fresh, changed, record = _merges(project, record, True)
+            assert events == fresh
+            if changed is not None:  # (not: the mention count crossed a step of the grid, or names fold otherwise)
+                now = [m for a in _analysed(project)[2] for m in a.mentions]
+                assert (now.index(ma), now.index(mb)) in record.scored.edges  # the pair the bucket under the cap gave
+                served = True
+                break
+        finally:
+            path.write_text(original)
+            events, fresh, changed, record = _merges(project, record, True)
+    assert served
+
+
+def test_a_sentence_that_folds_other_articles_names_again_merges_everything(generated):
+    """A dated sentence added that names a second person of a surname the
+    corpus folds into one full name ("Okafor" -> "Aisha Okafor"): the
+    surname, which other articles' mentions hold, no longer folds, so the
+    record cannot serve (merge_record.refolded_alone) and everything is
+    merged again, giving the events of merging anew."""
+    config, resources, analyses, keys = _analysed(generated)
+    _, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=True)
+    held = Counter(r.name for a in analyses for m in a.mentions for r in m.every_name)
+    surname, full = next((n, t) for n, t in sorted(index.canonical.items())
+                         if " " not in n and t != n and index.kinds.get(t) == "person" and held[n] >= 2)
+    path = _articles(generated)[7]
+    original = path.read_text()
+    try:
+        path.write_text(original.rstrip("\n") + f"\n\nOn 4 June 2011 Zebedee {surname} said the board had met.\n")
+        events, fresh, changed, record = _merges(generated, record, True)
+        config, resources, now, keys = _analysed(generated)
+        assert pipeline.merged_events(now, resources, config)[1].canonical[surname] != full  # folded otherwise
+        assert changed is None
+        assert events == fresh
+    finally:
+        path.write_text(original)
+
+
+def test_a_topic_shifted_and_moved_is_the_topic_of_the_mentions_now(generated):
+    """Topic.shifted (the preview's merge after dated sentences were added
+    or removed: corpus/record_shift.py) then Topic.moved give the days,
+    their centroids and every closeness of a topic made anew of the mentions
+    now, centroids and closenesses worked out before the edit included: the
+    removed mentions leave their days, the added ones (dirty) enter theirs."""
+    import random
+
+    from generator.corpus.topic import Topic
+
+    config, resources, analyses, keys = _analysed(generated)
+    mentions = [m for a in analyses for m in a.mentions]
+    rng = random.Random(7)
+    served = 0
+    for _trial in range(6):
+        topic = Topic(mentions)
+        for m in mentions:  # every day's centroid worked out before
+            if m.when.precision == "day":
+                topic.day_closeness(m, m.when.value[:10])
+        # some day mentions removed, and mentions of other days added after others (as a shift places them)
+        days = [i for i, m in enumerate(mentions) if m.when.precision == "day"]
+        gone = set(rng.sample(days, 5))
+        now, to_new, dirty = [], [], []
+        for i, m in enumerate(mentions):
+            to_new.append(len(now) if i not in gone else 0)
+            if i not in gone:
+                now.append(m)
+            if rng.random() < 0.002:  # a mention added here: another mention's sentence and date
+                dirty.append(len(now))
+                now.append(mentions[rng.randrange(len(mentions))])
+        for p in gone:  # a removed mention goes with a mention of the new ones (record_shift: dirty)
+            to_new[p] = dirty[0]
+        before = [m.when for m in now]  # (an added mention's date before: its own, as record_shift gives it)
+        # the words now, and the mentions holding a word whose rarity crossed a step (as merge gives them)
+        got = topic.words.reworded([mentions[p].keywords for p in sorted(gone)], [now[d].keywords for d in dirty])
+        if got is None:
+            continue  # every closeness moved: the merge makes the topic anew
+        words, crossed_words = got
+        assert words == TopicWords.of(now)
+        crossed = [i for i, m in enumerate(now) if i not in dirty and not crossed_words.isdisjoint(m.keywords)]
+        moved = topic.shifted(to_new, gone, [mentions[p].when for p in gone]).moved(now, dirty, before, words,
+                                                                                      crossed)
+        fresh = Topic(now, words)
+        served += 1
+        assert moved._dated == fresh._dated
+        assert all(moved.day_centroid(day) == fresh.day_centroid(day) for day in fresh._dated)
+        for m in now[::7]:
+            if m.when.precision == "day":
+                assert moved.day_closeness(m, m.when.value[:10]) == fresh.day_closeness(m, m.when.value[:10])
+    assert served >= 4
 
 
 @pytest.mark.parametrize("steps", [rarity.STEPS, 256])

@@ -597,6 +597,7 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
             when = best_when([before[i] for i in known.groups[k]])
             changed.add((when.start, when.end))
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}
+    # (a removed mention's group, which vanished, names its day's span too: this says it once more)
     days.update(w.value[:10] for w in gone if w.precision == "day")
     if crossed:
         holders = set(crossed)
