@@ -52,6 +52,16 @@ def _merges(project: Path, known, kept: bool = False):
     if changed is None:
         redated = merge_record.redated_articles(known, settings, analyses, keys, earlier)
         changed = set(redated) if redated is not None else None
+        if known is not None and redated is not None and len(known.articles) != len(analyses):
+            # articles added: served while the coverage's start and ends stay (merge.merge_recorded)
+            from generator.corpus.salience import Coverage
+
+            def ends(xs):
+                cov = Coverage([a.article.date for a in xs if a.article.date])
+                return cov.start(), cov.days[:1], cov.days[-1:]
+
+            if known.analyses is None or ends(known.analyses) != ends(analyses):
+                redated = changed = None
         if known is not None and redated is not None and record_shift.resized(analyses, redated):
             shifted = record_shift.shifted(known, analyses, redated)
             changed = None if shifted is None else changed
@@ -624,6 +634,63 @@ def test_a_topic_moved_is_the_topic_of_the_mentions_now(generated):
         for day in {m.when.value[:10], mentions[0].when.value[:10]}:
             assert moved.day_closeness(m, day) == fresh.day_closeness(m, day)
     assert topic._dated == before_days  # the topic moved from is as it was
+
+
+def _place(project: Path, path: Path) -> int:
+    """An article's place among the analyses (the build's order)."""
+    return [a.article.slug for a in _analysed(project)[2]].index(path.stem)
+
+
+@pytest.mark.parametrize("corpus", ["generated", "timeline17"])
+def test_an_article_added_is_served_by_the_preview_s_record(corpus, request):
+    """An article added (a follow-up of another, published the same day,
+    in the middle of the articles' order): the preview's record serves it
+    (merge_record.redated_articles lets added articles in, with no earlier
+    mentions), moved to the places now (record_shift.py); the events near
+    its day, whose salience reads the articles published around them, are
+    made again (merge._covered), and the events are those of merging anew.
+    Then one with no dated sentence, served without a shift; and the
+    article removed again, which merges everything again. Served unless the
+    mention count crosses a step of the grid."""
+    project = request.getfixturevalue(corpus)
+    events, _, _, record = _merges(project, None, True)
+    articles = _articles(project)
+    source = articles[len(articles) // 2]
+    added = source.with_name(source.stem + "-follow-up.md")
+    undated = source.with_name(source.stem + "-note.md")
+    late = source.with_name(source.stem + "-late.md")
+    head, sep, body = source.read_text().partition("\n---\n")
+    title = next(ln for ln in head.splitlines() if ln.startswith("title:"))
+    count = sum(len(a.mentions) for a in _analysed(project)[2])
+    try:
+        added.write_text(head.replace(title, 'title: "A follow-up of the story"') + sep
+                         + body.replace(". ", ", officials said. ", 3))
+        events, fresh, changed, record = _merges(project, record, True)
+        assert events == fresh
+        then, count = count, sum(len(a.mentions) for a in _analysed(project)[2])
+        assert count > then
+        assert changed == {_place(project, added)} or rarity.on_grid(count) != rarity.on_grid(then)
+        undated.write_text(head.replace(title, 'title: "A note"') + sep + "\nNothing here is dated.\n")
+        events, fresh, changed, record = _merges(project, record, True)
+        assert events == fresh
+        assert changed == {_place(project, undated)}
+        # published after the coverage ends (the last article's day moves, and with it which events the
+        # corpus was written around): everything merged again
+        date_line = next(ln for ln in head.splitlines() if ln.startswith("date:"))
+        late.write_text(head.replace(title, 'title: "A late note"').replace(date_line, "date: 2039-01-02") + sep
+                        + "\nOn 1 January 2039 the archive was opened.\n")
+        events, fresh, changed, record = _merges(project, record, True)
+        assert changed is None
+        assert events == fresh
+        late.unlink()
+        added.unlink()
+        undated.unlink()  # articles removed: everything merged again
+        events, fresh, changed, record = _merges(project, record, True)
+        assert changed is None
+        assert events == fresh
+    finally:
+        for p in (added, undated, late):
+            p.unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("cap", [20, 50])

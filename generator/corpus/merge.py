@@ -23,7 +23,7 @@ from .clustering import Features, Scored, cluster_scored, features, recluster, s
 from .entities import EntityIndex
 from .merge_record import Made, MergeRecord
 from .region_events import Naming, Region
-from .salience import Coverage, listing_order, salience, tie_keys
+from .salience import BACKGROUND_DAYS, Coverage, listing_order, salience, tie_keys
 from .summary import SummaryRules, plainness, position, summary_text
 from .topic import Topic, TopicWords
 
@@ -231,6 +231,19 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     crossed: list[int] = []
     # the record's groups hold these mentions (as many): a record that serves (changed, redated) can be taken
     covers = known is not None and sum(map(len, known.groups)) == len(mentions)
+    coverage = Coverage(list(filter(None, map(_DATE, articles.values()))))
+    # articles added since the record (the preview's: merge_record.redated_articles lets them in): the
+    # days they were published, whose coverage every event near them reads (salience); merged anew when
+    # the coverage's start or ends moved (every event's background or observed span may have)
+    added_days: list[int] = []
+    if known is not None and changed is None and redated is not None and len(known.articles) != len(analyses):
+        was = Coverage([d for d in map(_DATE, map(_ARTICLE, known.analyses)) if d]) \
+            if known.analyses is not None else None
+        if was is None or (was.start(), was.days[:1], was.days[-1:]) != (
+                coverage.start(), coverage.days[:1], coverage.days[-1:]):
+            redated = None
+        else:
+            added_days = sorted((Counter(coverage.days) - Counter(was.days)).elements())
     gone: list[tuple[Features, When]] = []  # the mentions an edit removed (record_shift.py): features, dates
     shift: record_shift.Shift | None = None
     if known is not None and changed is None and redated is not None and record_shift.resized(analyses, redated):
@@ -276,7 +289,6 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         every = [features(m, index) for m in mentions]  # once, for the clustering and the representatives
         groups, scored = cluster_scored(mentions, index, threshold, vocab, every, jobs)
         feats, edges = every, scored.edges
-    coverage = Coverage(list(filter(None, map(_DATE, articles.values()))))
     topic: list[Topic] = []  # made when an event is made (not when every event is the record's)
     # a record that serves (changed_articles, redated_articles) was made of mentions with these words, in
     # this order: so the topic's words are its
@@ -384,6 +396,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         vanished = set(range(len(known.groups))).difference(taken)
         again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished, crossed,
                             [w for _, w in gone])
+        if added_days:
+            again.update(_covered(clusters, span_keys, added_days, coverage, articles))
         # every cluster not made again is a recorded group taken whole (its place in the record is known):
         # the record's parts taken in C, then the clusters made again put in their places
         # (a None: a cluster made again; `at` when the clusters were taken whole: the same list)
@@ -608,6 +622,25 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     out = again.union(*(spans[span] for span in changed))
     for span in day_spans:
         out.update(k for k in spans[span] if clusters[k][1].precision == "day")
+    return out
+
+
+def _covered(clusters: list[tuple[list[Mention], When, list[int]]], spans: list[tuple[date, date]],
+             added: list[int], coverage: Coverage, articles: dict[str, Article]) -> set[int]:
+    """The places of the clusters whose salience reads the coverage of the
+    days `added` (ordinals of articles published since the record): an
+    event the corpus was written around divides by the articles published
+    within BACKGROUND_DAYS of its span, one it was not by those around its
+    reports' days (salience.Coverage.factor)."""
+    out = set()
+    for k, (start, end) in enumerate(spans):
+        lo, hi = start.toordinal() - BACKGROUND_DAYS, end.toordinal() + BACKGROUND_DAYS
+        if coverage.observed(start, end):
+            if bisect_right(added, hi) > bisect_left(added, lo):
+                out.add(k)
+        elif any(bisect_right(added, d + BACKGROUND_DAYS) > bisect_left(added, d - BACKGROUND_DAYS)
+                 for d in {day.toordinal() for day in (articles[m.article].date for m in clusters[k][0]) if day}):
+            out.add(k)
     return out
 
 

@@ -239,27 +239,46 @@ def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequen
     (record_shift.py)."""
     shifts = record is not None and record.scored is not None and record.clusters is not None
     return _edited(record, settings, analyses, keys, earlier, lambda old, a: (
-        old.article.date == a.article.date and (shifts or len(old.mentions) == len(a.mentions))))
+        old.article.date == a.article.date and (shifts or len(old.mentions) == len(a.mentions))), added=shifts)
 
 
 def _edited(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis], keys: Sequence[str],
             earlier: Callable[[str], Analysis | None],
-            serves: Callable[[Analysis, Analysis], bool]) -> dict[int, Analysis] | None:
+            serves: Callable[[Analysis, Analysis], bool], added: bool = False) -> dict[int, Analysis] | None:
     """The articles whose cache key changed since `record`, by place, with
     their earlier analyses, if the record was made with these settings and
-    articles and `serves` (earlier, now) holds for each; else None."""
-    if record is None or record.settings != settings or len(record.articles) != len(analyses):
+    articles and `serves` (earlier, now) holds for each; else None.
+    `added`: articles added since count too (the record's articles are the
+    others, in the same order), each with an earlier analysis of no
+    mentions (`unwritten`)."""
+    if record is None or record.settings != settings:
+        return None
+    extra = len(analyses) - len(record.articles)
+    if extra < 0 or (extra and not added):
         return None
     edited: dict[int, Analysis] = {}
-    for i, (a, key, (slug, old_key)) in enumerate(zip(analyses, keys, record.articles, strict=True)):
-        if a.article.slug != slug:
-            return None
+    j = 0  # the next of the record's articles
+    for i, (a, key) in enumerate(zip(analyses, keys, strict=True)):
+        slug, old_key = record.articles[j] if j < len(record.articles) else ("", "")
+        if a.article.slug != slug:  # an article added here, or another than the record's
+            if not extra:
+                return None
+            extra -= 1
+            edited[i] = unwritten(a)
+            continue
+        j += 1
         if key != old_key:
             old = earlier(old_key)
             if old is None or not serves(old, a):
                 return None
             edited[i] = old
     return edited
+
+
+def unwritten(a: Analysis) -> Analysis:
+    """An added article as it was before it was written: no mentions (what
+    the merge record knew of it: nothing)."""
+    return replace(a, timexes=(), mentions=(), unresolved=())
 
 
 def recorded_index(record: MergeRecord, gaz: Gazetteer) -> EntityIndex:

@@ -100,8 +100,8 @@ def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int,
         return None  # the record does not hold these mentions
     if on_grid(max(old_n, 1)) != on_grid(max(new_n, 1)):
         return None  # every word's rarity moves
-    if any(counts_now[o] == 0 for o in redated):
-        return None
+    if any(counts_now[o] == 0 and counts_then[o] > 0 for o in redated):
+        return None  # (its removed mentions' pairs have no mention of theirs to go with)
     starts_then = list(accumulate(counts_then, initial=0))
     starts_now = list(accumulate(counts_now, initial=0))
     # the places now as pieces, in order: (earlier start, count) copied, or (None, count) blanks (added)
