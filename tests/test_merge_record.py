@@ -52,16 +52,9 @@ def _merges(project: Path, known, kept: bool = False):
     if changed is None:
         redated = merge_record.redated_articles(known, settings, analyses, keys, earlier)
         changed = set(redated) if redated is not None else None
-        if known is not None and redated is not None and len(known.articles) != len(analyses):
-            # articles added: served while the coverage's start and ends stay (merge.merge_recorded)
-            from generator.corpus.salience import Coverage
-
-            def ends(xs):
-                cov = Coverage([a.article.date for a in xs if a.article.date])
-                return cov.start(), cov.days[:1], cov.days[-1:]
-
-            if known.analyses is None or ends(known.analyses) != ends(analyses):
-                redated = changed = None
+        if known is not None and redated is not None and len(known.articles) != len(analyses) \
+                and known.analyses is None:
+            redated = changed = None  # articles added: the preview's record alone serves (merge.merge_recorded)
         if known is not None and redated is not None and record_shift.resized(analyses, redated):
             shifted = record_shift.shifted(known, analyses, redated)
             changed = None if shifted is None else changed
@@ -649,9 +642,11 @@ def test_an_article_added_is_served_by_the_preview_s_record(corpus, request):
     mentions), moved to the places now (record_shift.py); the events near
     its day, whose salience reads the articles published around them, are
     made again (merge._covered), and the events are those of merging anew.
-    Then one with no dated sentence, served without a shift; and the
-    article removed again, which merges everything again. Served unless the
-    mention count crosses a step of the grid."""
+    Then one with no dated sentence, served without a shift; one published
+    long after the last (the coverage's end moves: the events whose span
+    the corpus now covers, or no longer recalls, are made again); and the
+    articles removed again, which merges everything again. Served unless
+    the mention count crosses a step of the grid."""
     project = request.getfixturevalue(corpus)
     events, _, _, record = _merges(project, None, True)
     articles = _articles(project)
@@ -675,13 +670,14 @@ def test_an_article_added_is_served_by_the_preview_s_record(corpus, request):
         assert events == fresh
         assert changed == {_place(project, undated)}
         # published after the coverage ends (the last article's day moves, and with it which events the
-        # corpus was written around): everything merged again
+        # corpus was written around, which are made again: merge._covered)
         date_line = next(ln for ln in head.splitlines() if ln.startswith("date:"))
         late.write_text(head.replace(title, 'title: "A late note"').replace(date_line, "date: 2039-01-02") + sep
                         + "\nOn 1 January 2039 the archive was opened.\n")
         events, fresh, changed, record = _merges(project, record, True)
-        assert changed is None
         assert events == fresh
+        then, count = count, sum(len(a.mentions) for a in _analysed(project)[2])
+        assert changed == {_place(project, late)} or rarity.on_grid(count) != rarity.on_grid(then)
         late.unlink()
         added.unlink()
         undated.unlink()  # articles removed: everything merged again

@@ -233,16 +233,15 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     covers = known is not None and sum(map(len, known.groups)) == len(mentions)
     coverage = Coverage(list(filter(None, map(_DATE, articles.values()))))
     # articles added since the record (the preview's: merge_record.redated_articles lets them in): the
-    # days they were published, whose coverage every event near them reads (salience); merged anew when
-    # the coverage's start or ends moved (every event's background or observed span may have)
+    # coverage then, and the days they were published, whose coverage every event near them reads
+    # (salience: merge._covered)
     added_days: list[int] = []
+    was: Coverage | None = None
     if known is not None and changed is None and redated is not None and len(known.articles) != len(analyses):
-        was = Coverage([d for d in map(_DATE, map(_ARTICLE, known.analyses)) if d]) \
-            if known.analyses is not None else None
-        if was is None or (was.start(), was.days[:1], was.days[-1:]) != (
-                coverage.start(), coverage.days[:1], coverage.days[-1:]):
+        if known.analyses is None:
             redated = None
         else:
+            was = Coverage([d for d in map(_DATE, map(_ARTICLE, known.analyses)) if d])
             added_days = sorted((Counter(coverage.days) - Counter(was.days)).elements())
     gone: list[tuple[Features, When]] = []  # the mentions an edit removed (record_shift.py): features, dates
     shift: record_shift.Shift | None = None
@@ -396,8 +395,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         vanished = set(range(len(known.groups))).difference(taken)
         again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished, crossed,
                             [w for _, w in gone])
-        if added_days:
-            again.update(_covered(clusters, span_keys, added_days, coverage, articles))
+        if was is not None:
+            again.update(_covered(clusters, span_keys, added_days, was, coverage, articles))
         # every cluster not made again is a recorded group taken whole (its place in the record is known):
         # the record's parts taken in C, then the clusters made again put in their places
         # (a None: a cluster made again; `at` when the clusters were taken whole: the same list)
@@ -626,14 +625,22 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
 
 
 def _covered(clusters: list[tuple[list[Mention], When, list[int]]], spans: list[tuple[date, date]],
-             added: list[int], coverage: Coverage, articles: dict[str, Article]) -> set[int]:
-    """The places of the clusters whose salience reads the coverage of the
-    days `added` (ordinals of articles published since the record): an
-    event the corpus was written around divides by the articles published
-    within BACKGROUND_DAYS of its span, one it was not by those around its
-    reports' days (salience.Coverage.factor)."""
+             added: list[int], was: Coverage, coverage: Coverage, articles: dict[str, Article]) -> set[int]:
+    """The places of the clusters whose event reads what articles added
+    since the record changed of the coverage (`was` then): whether the
+    corpus was written around it and whether it is background recalled
+    from before the coverage began (the coverage's ends and start may have
+    moved), and the coverage of the days `added` (ordinals of the articles
+    added): an event the corpus was written around divides its salience by
+    the articles published within BACKGROUND_DAYS of its span, one it was
+    not by those around its reports' days (salience.Coverage.factor)."""
     out = set()
+    moved = (was.start(), was.days[:1], was.days[-1:]) != (coverage.start(), coverage.days[:1], coverage.days[-1:])
     for k, (start, end) in enumerate(spans):
+        if moved and (was.recalled(end) != coverage.recalled(end)
+                      or was.observed(start, end) != coverage.observed(start, end)):
+            out.add(k)
+            continue
         lo, hi = start.toordinal() - BACKGROUND_DAYS, end.toordinal() + BACKGROUND_DAYS
         if coverage.observed(start, end):
             if bisect_right(added, hi) > bisect_left(added, lo):

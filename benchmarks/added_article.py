@@ -1,0 +1,100 @@
+"""The preview's merge after an article is added, against merging everything.
+
+An article added changes the places of every mention after it, which the
+merge record is indexed by, and the coverage (the articles published around
+each event) that the salience of the events near its day reads. The
+preview's record (kept in memory) is moved to the places now
+(corpus/record_shift.py) and only the events the new article touches, or
+whose coverage it changes, are made again (merge._covered). This drives the
+preview's merge in one process, as its loop does: the analyses of a project
+built before (`--project DIR`, its per-article cache warm), merged once in
+full (the record kept, completed as the preview completes it once its site
+is live), then `--adds` follow-up articles added one after another at
+different places (each a copy of an article of the same day with its
+sentences reworded), each merged with the last record; every result is
+compared with merging everything anew. Results are merged into
+benchmarks/results/added_article.json under `n<N>`.
+
+    python benchmarks/added_article.py --project DIR [--adds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator import pipeline  # noqa: E402
+from generator.analysis.article import analyse as analyse_one  # noqa: E402
+from generator.content import read_article  # noqa: E402
+from generator.corpus import merge_record  # noqa: E402
+from generator.errors import Report  # noqa: E402
+from generator.state import CommonWords, NameRefs  # noqa: E402
+from tests.support import analysed, report_result  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--project", type=Path, required=True, help="a project built before (its cache warm)")
+    ap.add_argument("--adds", type=int, default=3)
+    args = ap.parse_args(argv)
+    gc.set_threshold(200_000, 10, 10)  # as the preview's builds (build.fewer_collections)
+    config, resources, analyses, keys = analysed(args.project)
+    spellings: dict = {}
+    names, common = NameRefs(), CommonWords()
+
+    def merge(xs, ks, known=None):
+        return pipeline.merge_corpus(xs, resources, config, 1, ks, known, {}.get, keep_scored=True,
+                                     common=common.of(xs), spellings=spellings, names=names)
+
+    start = time.perf_counter()
+    _, index, record = merge(analyses, keys)
+    full = [round(time.perf_counter() - start, 3)]
+    record = merge_record.completed(record, analyses, index)
+    files = sorted((args.project / "content" / "articles").glob("*.md"))
+    adds = []
+    for n in range(args.adds):
+        source = files[(2 * n + 1) * len(files) // (2 * args.adds + 1)]  # spread over the corpus
+        added = source.with_name(f"{source.stem}-follow-up-{n}.md")
+        head, sep, body = source.read_text().partition("\n---\n")
+        title = next(line for line in head.splitlines() if line.startswith("title:"))
+        added.write_text(head.replace(title, f'title: "A follow-up, {n}"') + sep
+                         + body.replace(". ", ", officials said. ", 3))
+        try:
+            article = read_article(added, config.content_dir, Report(), config.limits)
+        finally:
+            added.unlink()
+        now = sorted([*analyses, analyse_one(article, resources, config.extraction)], key=lambda a: a.article.path)
+        at = next(k for k, a in enumerate(now) if a.article.slug == added.stem)
+        now_keys = [*keys[:at], f"added-{n}", *keys[at:]]
+        start = time.perf_counter()
+        events, index, served_record = merge(now, now_keys, record)
+        took = time.perf_counter() - start
+        served = served_record is not None and served_record.scored is not None and served_record.scored.was is not None
+        start = time.perf_counter()
+        fresh, _ = pipeline.merged_events(now, resources, config)
+        full.append(round(time.perf_counter() - start, 3))
+        if events != fresh:
+            raise SystemExit(f"the merge with the record differs from merging anew (article added at {at})")
+        adds.append({"place": at, "seconds": round(took, 3), "served": served})
+        print(f"added at {at} of {len(now)}: {took:.3f} s ({'served' if served else 'merged anew'})", flush=True)
+        record = merge_record.completed(served_record, now, index)
+        analyses, keys = now, now_keys
+    served_times = [a["seconds"] for a in adds if a["served"]]
+    result = {"articles": len(analyses) - args.adds, "adds": adds,
+              "median_served_seconds": statistics.median(served_times) if served_times else None,
+              "full_merge_median_seconds": statistics.median(full),
+              "how": "benchmarks/added_article.py: the preview's merge_corpus in one process, its record kept in "
+                     "memory; each add's events compared with merging anew"}
+    report_result(ROOT / "benchmarks" / "results" / "added_article.json", f"n{result['articles']}", result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
