@@ -89,8 +89,10 @@ def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int,
     numbers of mentions; None if that cannot serve (the module's
     docstring)."""
     scored, clusters, topic = known.scored, known.clusters, known.made_topic
-    if scored is None or scored.groups is None or clusters is None or topic is None or known.spans is None:
-        return None
+    if scored is None or scored.groups is None or clusters is None or topic is None or known.spans is None \
+            or scored.df is None:
+        return None  # (the counts must be the record's: made again from the moved features, they would lack
+        # the removed mentions, which the recluster takes away again)
     scored.complete()
     assert scored.buckets is not None and scored.days is not None and scored.near is not None
     counts_now = [len(a.mentions) for a in analyses]
