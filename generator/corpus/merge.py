@@ -247,7 +247,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     shift: record_shift.Shift | None = None
     if known is not None and changed is None and redated is not None and record_shift.resized(analyses, redated):
         # dated sentences added or removed: the preview's record moved to the places now, if it can be
-        shift = record_shift.shifted(known, analyses, redated)
+        shift = record_shift.shifted(known, analyses, redated, mentions)
         if shift is None:
             redated = None
         else:
@@ -393,8 +393,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     elif known is not None:  # redated
         # the recorded groups no cluster took whole (found in C)
         vanished = set(range(len(known.groups))).difference(taken)
-        again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished, crossed,
-                            [w for _, w in gone])
+        again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished, crossed)
         if was is not None:
             again.update(_covered(clusters, span_keys, added_days, was, coverage, articles))
         # every cluster not made again is a recorded group taken whole (its place in the record is known):
@@ -581,8 +580,7 @@ def _topic_reworded(known: MergeRecord, mentions: list[Mention], dirty: list[int
 
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],
                 known: MergeRecord, dirty: set[int], before: list[When], taken: list[int | None],
-                spans: _Spans, vanished: set[int], crossed: Sequence[int] = (),
-                gone: Sequence[When] = ()) -> set[int]:
+                spans: _Spans, vanished: set[int], crossed: Sequence[int] = ()) -> set[int]:
     """The places of the clusters to make again after mentions (`dirty`)
     moved in time: a cluster that is no recorded group or holds a moved
     mention (`taken`: each cluster's place in the record when it is a
@@ -596,8 +594,9 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     of these names (a day's span is that day alone). `crossed`: the places
     of mentions holding a word whose rarity in the topic moved (a sentence
     reworded): their clusters (their closeness to the topic) and the
-    clusters of their days (the day's centroid). `gone`: the dates of the
-    mentions an edit removed (record_shift.py): their days' clusters too."""
+    clusters of their days (the day's centroid). A mention an edit removed
+    (record_shift.py) needs nothing more: its group, which vanished, names
+    its day's span."""
     again = set(compress(range(len(taken)), _nones(taken)))
     changed = {(clusters[i][1].start, clusters[i][1].end) for i in again}  # spans
     # the span each changed group had: a vanished one's, and one's that kept its mentions while one of
@@ -610,8 +609,6 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
             when = best_when([before[i] for i in known.groups[k]])
             changed.add((when.start, when.end))
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}
-    # (a removed mention's group, which vanished, names its day's span too: this says it once more)
-    days.update(w.value[:10] for w in gone if w.precision == "day")
     if crossed:
         holders = set(crossed)
         again.update(k for k, c in enumerate(clusters) if not holders.isdisjoint(c[2]))

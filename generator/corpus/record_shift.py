@@ -82,12 +82,14 @@ def resized(analyses: Sequence[Analysis], redated: dict[int, Analysis]) -> bool:
     return any(len(old.mentions) != len(analyses[o].mentions) for o, old in redated.items())
 
 
-def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int, Analysis]) -> Shift | None:
+def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int, Analysis],
+            mentions: Sequence[Mention] | None = None) -> Shift | None:
     """`known` (the preview's record, its scored pairs complete) moved to
     the places of `analyses`, where the articles at the places of
     `redated` (their earlier analyses, of the same date) may have other
     numbers of mentions; None if that cannot serve (the module's
-    docstring)."""
+    docstring). `mentions`: every mention of `analyses` in order, if the
+    caller made the list already (merge_recorded has)."""
     scored, clusters, topic = known.scored, known.clusters, known.made_topic
     if scored is None or scored.groups is None or clusters is None or topic is None or known.spans is None \
             or scored.df is None:
@@ -146,7 +148,8 @@ def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int,
             out.extend(seq[start:start + count] if start is not None else map(blank, added[len(out):len(out) + count]))
         return out
 
-    added = list(chain.from_iterable(a.mentions for a in analyses))  # (read for the blanks alone)
+    # every mention now (the merge's list, when it gives it), read for the blanks alone
+    added = mentions if mentions is not None else list(chain.from_iterable(a.mentions for a in analyses))
     feats = spliced(scored.feats, lambda m: {})
     whens = spliced(scored.whens, _WHEN)
     weight = spliced(scored.weight, lambda m: 0.0)
