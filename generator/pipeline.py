@@ -112,11 +112,13 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         earlier = kept.earlier(config.root / ".cache" / "articles")
         region_hook = from_region if (state is not None and state.show_early is not None and state.early_files
                                       and not overrides and overrides_problem is None) else None
-        events, index, record = merge_corpus(analyses, resources, config, options.jobs, keys, known, earlier,
-                                             keep_scored=state is not None,
-                                             common=kept.common.of(analyses) if state is not None else None,
-                                             early=region_hook, spellings=kept.spellings if state is not None else None,
-                                             names=kept.names if state is not None else None)
+        with made_old():  # (what it makes is the next record: at 10,000 articles, a dated sentence's merge
+            # 0.9 -> 0.7 s, where the young collections walked each part of it as it was made)
+            events, index, record = merge_corpus(
+                analyses, resources, config, options.jobs, keys, known, earlier, keep_scored=state is not None,
+                common=kept.common.of(analyses) if state is not None else None, early=region_hook,
+                spellings=kept.spellings if state is not None else None,
+                names=kept.names if state is not None else None)
         kept.retired.append(kept.merge_record)  # (let go after the early pages, with the merge's last result)
         kept.merge_record = record
         if options.write_output and record is not None:

@@ -14,7 +14,7 @@ import bisect
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, filterfalse
 from operator import itemgetter
@@ -23,6 +23,7 @@ from ..analysis.words import Vocab, is_event_noun, stem
 from ..forked import map_parts
 from ..model import Mention
 from ..temporal import When
+from .buckets import Buckets
 from .entities import EntityIndex
 from .rarity import on_grid, rarity
 
@@ -193,7 +194,7 @@ class Scored:
     # the mentions of each (feature, year) with these whens, in place order (_buckets), once a
     # recluster made them: the next takes them and moves only its dirty mentions (10,000 articles:
     # recluster 2.8 -> 1.8 s)
-    buckets: dict[tuple[str, int], list[int]] | None = None
+    buckets: Mapping[tuple[str, int], list[int]] | None = None
     # the groups these pairs made (_groups: each in place order, in the order of their first
     # mentions): the next recluster joins again only the pairs near what it changed (_regrouped)
     groups: list[tuple[int, ...]] | None = None
@@ -551,14 +552,14 @@ def _buckets(feats: list[Features], whens: list[When]) -> dict[tuple[str, int], 
     return dict(buckets)  # a plain dict: a lookup of a bucket that holds none adds none
 
 
-def _moved(buckets: dict[tuple[str, int], list[int]], feats_before: list[Features], feats: list[Features],
-           before: list[When], whens: list[When], dirty: set[int]) -> dict[tuple[str, int], list[int]]:
+def _moved(buckets: Mapping[tuple[str, int], list[int]], feats_before: list[Features], feats: list[Features],
+           before: list[When], whens: list[When], dirty: set[int]) -> Mapping[tuple[str, int], list[int]]:
     """_buckets(feats, whens), from `buckets` made with the features
     `feats_before` and the dates `before`: only the `dirty` mentions'
     features and dates moved. A new dict; a bucket that changes is a new
     list (`buckets` is the last record's, which a build that fails goes on
-    with)."""
-    out = dict(buckets)
+    with; corpus/buckets.py keeps the others where they are)."""
+    out = Buckets.of(buckets)
     for d in sorted(dirty):
         old = {(k, y) for k in feats_before[d] for y in _years(before[d])}
         new = {(k, y) for k in feats[d] for y in _years(whens[d])}
@@ -572,7 +573,7 @@ def _moved(buckets: dict[tuple[str, int], list[int]], feats_before: list[Feature
             ids = list(out.get(key, ()))
             bisect.insort(ids, d)
             out[key] = ids
-    return out
+    return out.settled()
 
 
 def _by_article(mentions: list[Mention], only: set[str] | None = None) -> dict[str, list[int]]:
@@ -584,7 +585,7 @@ def _by_article(mentions: list[Mention], only: set[str] | None = None) -> dict[s
 
 
 def _still_candidate(p: tuple[int, int], mentions: list[Mention], feats: list[Features], whens: list[When],
-                     buckets: dict[tuple[str, int], list[int]], own: dict[str, set[tuple[int, int]]]) -> bool:
+                     buckets: Mapping[tuple[str, int], list[int]], own: dict[str, set[tuple[int, int]]]) -> bool:
     """Is a pair that was a candidate (neither mention moved) one still, given the new buckets?"""
     a, b = p
     years = set(_years(whens[a])) & set(_years(whens[b]))
