@@ -1,4 +1,4 @@
-"""The preview's merge after an article is added, against merging everything.
+"""The preview's merge after an article is added or removed, against merging everything.
 
 An article added changes the places of every mention after it, which the
 merge record is indexed by, and the coverage (the articles published around
@@ -12,10 +12,15 @@ full (the record kept, completed as the preview completes it once its site
 is live), then `--adds` follow-up articles added one after another at
 different places (each a copy of an article of the same day with its
 sentences reworded), each merged with the last record; every result is
-compared with merging everything anew. Results are merged into
+compared with merging everything anew. Then `--removes` of the articles
+the project had are removed one after another (spread over the corpus:
+their mentions then are taken as a neighbour's, which carries their pairs
+and groups away, merge_record._folded), each merged with the last record
+and compared the same way. Each merge runs as the preview runs it
+(build.made_old). Results are merged into
 benchmarks/results/added_article.json under `n<N>`.
 
-    python benchmarks/added_article.py --project DIR [--adds 3]
+    python benchmarks/added_article.py --project DIR [--adds 3] [--removes 3]
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator import pipeline  # noqa: E402
 from generator.analysis.article import analyse as analyse_one  # noqa: E402
+from generator.build import made_old  # noqa: E402
 from generator.content import read_article  # noqa: E402
 from generator.corpus import merge_record  # noqa: E402
 from generator.errors import Report  # noqa: E402
@@ -43,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--project", type=Path, required=True, help="a project built before (its cache warm)")
     ap.add_argument("--adds", type=int, default=3)
+    ap.add_argument("--removes", type=int, default=3)
     args = ap.parse_args(argv)
     gc.set_threshold(200_000, 10, 10)  # as the preview's builds (build.fewer_collections)
     config, resources, analyses, keys = analysed(args.project)
@@ -50,8 +57,23 @@ def main(argv: list[str] | None = None) -> int:
     names, common = NameRefs(), CommonWords()
 
     def merge(xs, ks, known=None):
-        return pipeline.merge_corpus(xs, resources, config, 1, ks, known, {}.get, keep_scored=True,
-                                     common=common.of(xs), spellings=spellings, names=names)
+        with made_old():  # (as the preview's pipeline merges)
+            return pipeline.merge_corpus(xs, resources, config, 1, ks, known, {}.get, keep_scored=True,
+                                         common=common.of(xs), spellings=spellings, names=names)
+
+    def merged_again(now, now_keys, record, what: str) -> tuple[dict, object]:
+        """`now` merged with the last record, timed, and compared with merging anew."""
+        start = time.perf_counter()
+        events, index, served_record = merge(now, now_keys, record)
+        took = time.perf_counter() - start
+        served = served_record is not None and served_record.scored is not None and served_record.scored.was is not None
+        start = time.perf_counter()
+        fresh, _ = pipeline.merged_events(now, resources, config)
+        full.append(round(time.perf_counter() - start, 3))
+        if events != fresh:
+            raise SystemExit(f"the merge with the record differs from merging anew ({what})")
+        print(f"{what} of {len(now)}: {took:.3f} s ({'served' if served else 'merged anew'})", flush=True)
+        return {"seconds": round(took, 3), "served": served}, merge_record.completed(served_record, now, index)
 
     start = time.perf_counter()
     _, index, record = merge(analyses, keys)
@@ -73,25 +95,26 @@ def main(argv: list[str] | None = None) -> int:
         now = sorted([*analyses, analyse_one(article, resources, config.extraction)], key=lambda a: a.article.path)
         at = next(k for k, a in enumerate(now) if a.article.slug == added.stem)
         now_keys = [*keys[:at], f"added-{n}", *keys[at:]]
-        start = time.perf_counter()
-        events, index, served_record = merge(now, now_keys, record)
-        took = time.perf_counter() - start
-        served = served_record is not None and served_record.scored is not None and served_record.scored.was is not None
-        start = time.perf_counter()
-        fresh, _ = pipeline.merged_events(now, resources, config)
-        full.append(round(time.perf_counter() - start, 3))
-        if events != fresh:
-            raise SystemExit(f"the merge with the record differs from merging anew (article added at {at})")
-        adds.append({"place": at, "seconds": round(took, 3), "served": served})
-        print(f"added at {at} of {len(now)}: {took:.3f} s ({'served' if served else 'merged anew'})", flush=True)
-        record = merge_record.completed(served_record, now, index)
+        done, record = merged_again(now, now_keys, record, f"added at {at}")
+        adds.append({"place": at, **done})
+        analyses, keys = now, now_keys
+    removes = []
+    for n in range(args.removes):
+        at = (2 * n + 1) * len(analyses) // (2 * args.removes + 1)
+        if n == 0:
+            at = 0  # (the first article: its mentions go with the next one's)
+        now, now_keys = [*analyses[:at], *analyses[at + 1:]], [*keys[:at], *keys[at + 1:]]
+        done, record = merged_again(now, now_keys, record, f"removed at {at}")
+        removes.append({"place": at, **done})
         analyses, keys = now, now_keys
     served_times = [a["seconds"] for a in adds if a["served"]]
-    result = {"articles": len(analyses) - args.adds, "adds": adds,
+    removed_times = [a["seconds"] for a in removes if a["served"]]
+    result = {"articles": len(analyses) - args.adds + args.removes, "adds": adds, "removes": removes,
               "median_served_seconds": statistics.median(served_times) if served_times else None,
+              "median_served_removed_seconds": statistics.median(removed_times) if removed_times else None,
               "full_merge_median_seconds": statistics.median(full),
               "how": "benchmarks/added_article.py: the preview's merge_corpus in one process, its record kept in "
-                     "memory; each add's events compared with merging anew"}
+                     "memory; each add's and each removal's events compared with merging anew"}
     report_result(ROOT / "benchmarks" / "results" / "added_article.json", f"n{result['articles']}", result)
     return 0
 

@@ -448,10 +448,16 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
                                                               for r in m.every_name]
         index = EntityIndex.build(refs, resources.gazetteer, common, spellings)
         if known is not None and (changed, redated) != (None, None) and not merge_record.folds(known, index):
+            if changed is not None and known.scored is not None:  # (the preview's record: made again below)
+                redated = merge_record.redated_articles(known, settings, analyses, keys, earlier)  # type: ignore[arg-type]
             changed = None
             # a redating's record serves when only names its edited articles alone held, then or now, fold
-            # otherwise (a name added or dropped): their mentions are made again with the new folding
-            redated = redated if redated is not None and merge_record.refolded_alone(known, index) else None
+            # otherwise (a name added or dropped): their mentions are made again with the new folding; the
+            # preview's serves any other folding too, the articles that hold a name folded otherwise made
+            # again with them (merge_record.with_refolded)
+            if redated is not None and not merge_record.refolded_alone(known, index):
+                redated = merge_record.with_refolded(known, index, analyses, redated) if known.scored is not None \
+                    else None
     events, record = merge_recorded(analyses, index, resources.vocab, resources.summary,
                                     config.extraction.merge_threshold, jobs, keys, known, changed, settings, words,
                                     redated, keep_scored, early)

@@ -45,9 +45,10 @@ def corpus(tmp_path_factory):
 
 
 def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus, tmp_path, monkeypatch):
-    """Each edit, the two that move a year and the article added too (their merge scores again only
-    the pairs the moved or added mentions touch: clustering.recluster, counted here; the added
-    article's after the record is moved to the places now, corpus/record_shift.py)."""
+    """Each edit, the two that move a year and the articles added and removed too (their merge scores
+    again only the pairs the moved, added or removed mentions touch: clustering.recluster, counted
+    here; the added or removed article's after the record is moved to the places now,
+    corpus/record_shift.py)."""
     reclustered = []
     monkeypatch.setattr(merge, "recluster", lambda *a: reclustered.append(1) or recluster(*a))
     # and each rebuild's views take the last build's fingerprint tokens when they print alike
@@ -110,7 +111,7 @@ def test_preview_state_kept_in_memory_equals_a_cold_build_after_each_edit(corpus
         a, b = files(project / ".preview"), files(cold)
         assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == [], n
     assert state.kept.files.read - first_reads <= 3 * len(edits)  # the edited files, not the corpus again
-    assert len(reclustered) == 3
+    assert len(reclustered) == 4
     assert len(taken) == len(edits) and all(n > 100 for n in taken[:-1]), taken
     assert len(cards_taken) > 100
     # every plan took over most event views, articles' texts and article views, and not every event's

@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, filterfalse
+from itertools import chain, compress, filterfalse
 from operator import itemgetter
 
 from ..analysis.words import Vocab, is_event_noun, stem
@@ -332,6 +332,14 @@ def _groups(mentions: list[Mention], scored: list[tuple[float, int, int]],
     return [tuple(g) for g in groups.values()]
 
 
+MERGE_SHARE = 64  # the groups joined again, against those kept, under which each is inserted (_regrouped)
+_SECOND = itemgetter(1)
+
+
+def _group_start(group_and_place: tuple[tuple[int, ...], int | None]) -> int:
+    return group_and_place[0][0]
+
+
 def _regrouped(mentions: list[Mention], edges: dict[tuple[int, int], float], groups: list[tuple[int, ...]],
                changed: set[int], near: dict[int, list[int]] | None = None, moved: set[int] | None = None
                ) -> tuple[list[tuple[int, ...]], list[int | None], dict[int, list[int]]]:
@@ -367,12 +375,19 @@ def _regrouped(mentions: list[Mention], edges: dict[tuple[int, int], float], gro
     # a group of the region that is one of the last groups and holds no moved mention keeps its place
     moved = changed if moved is None else moved
     same = {groups[j]: j for j in compress(range(len(groups)), inside) if moved.isdisjoint(groups[j])}
-    for g in _groups(mentions, inner, sorted(region)):  # each after the groups that begin before it
-        n = bisect.bisect_left(firsts, g[0])
-        out.insert(n, g)
-        firsts.insert(n, g[0])
-        places.insert(n, same.get(g))
-    return out, places, near
+    made = _groups(mentions, inner, sorted(region))  # (in the order of their first mentions too)
+    if len(made) * MERGE_SHARE < len(out):
+        for g in made:  # each after the groups that begin before it
+            n = bisect.bisect_left(firsts, g[0])
+            out.insert(n, g)
+            firsts.insert(n, g[0])
+            places.insert(n, same.get(g))
+        return out, places, near
+    # many (an article removed from a storyline's large part): the two orders merged in one pass, where
+    # inserting 57,000 groups one by one among 65,000 took 0.43 s at 10,000 articles (a first mention is
+    # one group's: no ties)
+    both = sorted(chain(zip(out, places, strict=True), zip(made, map(same.get, made), strict=True)), key=_group_start)
+    return list(map(_FIRST, both)), list(map(_SECOND, both)), near
 
 
 def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab, known: Scored,

@@ -232,17 +232,19 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     # the record's groups hold these mentions (as many): a record that serves (changed, redated) can be taken
     covers = known is not None and sum(map(len, known.groups)) == len(mentions)
     coverage = Coverage(list(filter(None, map(_DATE, articles.values()))))
-    # articles added since the record (the preview's: merge_record.redated_articles lets them in): the
-    # coverage then, and the days they were published, whose coverage every event near them reads
-    # (salience: merge._covered)
-    added_days: list[int] = []
+    # articles added or removed since the record (the preview's: merge_record.redated_articles lets them
+    # in): the coverage then, and the days they were published, whose coverage every event near them
+    # reads (salience: merge._covered)
+    added_days: list[int] = []  # (each added or removed article's day)
     was: Coverage | None = None
-    if known is not None and changed is None and redated is not None and len(known.articles) != len(analyses):
+    if known is not None and changed is None and redated is not None and (
+            len(known.articles) != len(analyses) or list(map(_SLUG_OF, known.articles)) != slugs):
         if known.analyses is None:
             redated = None
         else:
             was = Coverage([d for d in map(_DATE, map(_ARTICLE, known.analyses)) if d])
-            added_days = sorted((Counter(coverage.days) - Counter(was.days)).elements())
+            now_days, then_days = Counter(coverage.days), Counter(was.days)
+            added_days = sorted(((now_days - then_days) + (then_days - now_days)).elements())
     gone: list[tuple[Features, When]] = []  # the mentions an edit removed (record_shift.py): features, dates
     shift: record_shift.Shift | None = None
     if known is not None and changed is None and redated is not None and record_shift.resized(analyses, redated):
@@ -321,9 +323,11 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     taken: list[int | None] = []
     # the record's clusters (their lists of a group's mentions) serve when they are these very mentions:
     # the analyses of the articles whose mentions did not move are the record's objects (the preview's)
-    recorded = known.clusters if known is not None and known.analyses is not None and len(known.analyses) == len(
-        analyses) and set(compress(range(len(analyses)), map(is_not, known.analyses, analyses))) <= set(
-        redated or ()) else None
+    # (articles added or removed: every analysis of an article not redated is one of the record's)
+    recorded = known.clusters if known is not None and known.analyses is not None and (
+        set(compress(range(len(analyses)), map(is_not, known.analyses, analyses))) <= set(redated or ())
+        if len(known.analyses) == len(analyses) else redated is not None and set(map(id, known.analyses)).issuperset(
+            map(id, (a for o, a in enumerate(analyses) if o not in redated)))) else None
     whole = (places is not None and known is not None and known.events is not None and recorded is not None
              and known.spans is not None)
     if whole:
@@ -401,6 +405,9 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         # (a None: a cluster made again; `at` when the clusters were taken whole: the same list)
         places_taken = at if whole else _filled(taken, compress(range(len(taken)), _nones(taken)))
         found = list(map(known.made.__getitem__, places_taken))
+        # the spans of the events made again found in one pass, not each in its own (salience counts each
+        # span's reports: an article added or removed makes hundreds again, 23 passes at 10,000 articles)
+        spans.find({span_keys[i] for i in again})
         for i in sorted(again):
             found[i] = made(*clusters[i])
         if known.events is not None:
@@ -519,6 +526,7 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
 
 _MENTIONS, _ID, _KEYWORDS = attrgetter("mentions"), attrgetter("id"), attrgetter("keywords")
 _SLUG, _ARTICLE, _DATE = attrgetter("article.slug"), attrgetter("article"), attrgetter("date")
+_SLUG_OF = itemgetter(0)  # of a record's article (its slug, its cache key)
 _IDS = itemgetter(2)  # of a cluster (its mentions, its date, their places): the places
 
 
@@ -623,12 +631,12 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
 
 def _covered(clusters: list[tuple[list[Mention], When, list[int]]], spans: list[tuple[date, date]],
              added: list[int], was: Coverage, coverage: Coverage, articles: dict[str, Article]) -> set[int]:
-    """The places of the clusters whose event reads what articles added
-    since the record changed of the coverage (`was` then): whether the
-    corpus was written around it and whether it is background recalled
+    """The places of the clusters whose event reads what articles added or
+    removed since the record changed of the coverage (`was` then): whether
+    the corpus was written around it and whether it is background recalled
     from before the coverage began (the coverage's ends and start may have
     moved), and the coverage of the days `added` (ordinals of the articles
-    added): an event the corpus was written around divides its salience by
+    added or removed): an event the corpus was written around divides its salience by
     the articles published within BACKGROUND_DAYS of its span, one it was
     not by those around its reports' days (salience.Coverage.factor)."""
     out = set()

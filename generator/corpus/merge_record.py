@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -235,8 +236,8 @@ def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequen
     topic changed; None if that cannot serve. (The names must still fold
     as before: pipeline.merge_corpus checks it.) The preview's record, which
     keeps what the clustering scored, serves an article with more or fewer
-    mentions too: merge.merge_recorded moves it to the places now first
-    (record_shift.py)."""
+    mentions too, and articles added or removed: merge.merge_recorded moves
+    it to the places now first (record_shift.py)."""
     shifts = record is not None and record.scored is not None and record.clusters is not None
     return _edited(record, settings, analyses, keys, earlier, lambda old, a: (
         old.article.date == a.article.date and (shifts or len(old.mentions) == len(a.mentions))), added=shifts)
@@ -248,30 +249,89 @@ def _edited(record: MergeRecord | None, settings: str, analyses: Sequence[Analys
     """The articles whose cache key changed since `record`, by place, with
     their earlier analyses, if the record was made with these settings and
     articles and `serves` (earlier, now) holds for each; else None.
-    `added`: articles added since count too (the record's articles are the
-    others, in the same order), each with an earlier analysis of no
-    mentions (`unwritten`)."""
+    `added`: articles added or removed since count too (the record's
+    articles and these in the same order): an added one with an earlier
+    analysis of no mentions (`unwritten`), and the mentions of a removed
+    one, or of one left with none, taken as its neighbour's then
+    (`_folded`)."""
     if record is None or record.settings != settings:
         return None
-    extra = len(analyses) - len(record.articles)
-    if extra < 0 or (extra and not added):
+    then = record.articles
+    if len(then) != len(analyses) and not added:
         return None
     edited: dict[int, Analysis] = {}
-    j = 0  # the next of the record's articles
-    for i, (a, key) in enumerate(zip(analyses, keys, strict=True)):
-        slug, old_key = record.articles[j] if j < len(record.articles) else ("", "")
-        if a.article.slug != slug:  # an article added here, or another than the record's
-            if not extra:
+    removed: list[tuple[int, Analysis]] = []  # (the place now of the article after it, its analysis then)
+    now_slugs = {a.article.slug for a in analyses} if added else set()
+    then_slugs = {slug for slug, _ in then} if added else set()
+    i = j = 0
+    while i < len(analyses) or j < len(then):
+        slug = analyses[i].article.slug if i < len(analyses) else None
+        if j < len(then) and slug == then[j][0]:
+            if keys[i] != then[j][1]:
+                old = earlier(then[j][1])
+                if old is None or not serves(old, analyses[i]):
+                    return None
+                edited[i] = old
+            i, j = i + 1, j + 1
+        elif not added:
+            return None
+        elif j < len(then) and then[j][0] not in now_slugs:  # an article removed here (the preview's record
+            # holds its analysis)
+            old = record.analyses[j] if record.analyses is not None else earlier(then[j][1])
+            if old is None:
                 return None
-            extra -= 1
-            edited[i] = unwritten(a)
+            removed.append((i, old))
+            j += 1
+        elif slug is not None and slug not in then_slugs:  # an article added here
+            edited[i] = unwritten(analyses[i])
+            i += 1
+        else:
+            return None  # (the articles in another order)
+    return _folded(analyses, edited, removed) if added else edited
+
+
+def _folded(analyses: Sequence[Analysis], edited: dict[int, Analysis],
+            removed: list[tuple[int, Analysis]]) -> dict[int, Analysis] | None:
+    """`edited`, with the mentions then of each article removed (at the
+    place now of the article after it) or left with none taken as the
+    nearest article's then that has mentions now: the next one's first
+    (or, for the last, the one before's last), every article between
+    having none then or now, so that those places follow on as they did.
+    Its article is then edited (its earlier analysis that one, with them),
+    and record_shift.py moves the removed mentions' pairs and group onto
+    its first mention now, which is dirty: it needs a mention of an edited
+    article to carry them. None if no article has a mention now."""
+    # (the place now of the article after them, which of two at one place came first then, their article
+    # then): an article left with none came before an article removed after it
+    orphans = [(at, 1, n, old) for n, (at, old) in enumerate(removed)]
+    for o in sorted(edited):
+        if edited[o].mentions and not analyses[o].mentions:
+            orphans.append((o + 1, 0, o, edited[o]))
+            edited[o] = replace(edited[o], mentions=())
+    if not orphans:
+        return edited
+
+    def then(o: int) -> int:
+        return len(edited[o].mentions) if o in edited else len(analyses[o].mentions)
+
+    before: dict[int, list[Mention]] = defaultdict(list)  # an article now -> mentions then before its own
+    after: dict[int, list[Mention]] = defaultdict(list)  # ... and after them
+    for at, _, _, old in sorted(orphans, key=lambda orphan: orphan[:3]):  # (in the order they were then)
+        k = at
+        while k < len(analyses) and not analyses[k].mentions and not then(k):
+            k += 1
+        if k < len(analyses) and analyses[k].mentions:
+            before[k].extend(old.mentions)
             continue
-        j += 1
-        if key != old_key:
-            old = earlier(old_key)
-            if old is None or not serves(old, a):
-                return None
-            edited[i] = old
+        k = at - 1
+        while k >= 0 and not analyses[k].mentions and not then(k):
+            k -= 1
+        if k < 0 or not analyses[k].mentions:
+            return None
+        after[k].extend(old.mentions)
+    for k in sorted(before.keys() | after.keys()):
+        own = edited.get(k, analyses[k])
+        edited[k] = replace(own, mentions=(*before.get(k, ()), *own.mentions, *after.get(k, ())))
     return edited
 
 
@@ -343,6 +403,37 @@ def refolded_alone(record: MergeRecord, index: EntityIndex) -> bool:
         if old != new or old_kinds.get(old) != new_kinds.get(new):
             return False
     return True
+
+
+def with_refolded(record: MergeRecord, index: EntityIndex, analyses: Sequence[Analysis],
+                  redated: dict[int, Analysis]) -> dict[int, Analysis]:
+    """`redated`, and every other article with a mention of a name that
+    `index` resolves otherwise than the record's folding did (its entity or
+    kind: EntityIndex.resolve), as edited with its own analysis: a full
+    name added completes a surname other articles write ("Robinson" ->
+    "Carol Robinson"), or a removed article took the last full name away.
+    The merge then makes those mentions' features again (the record's
+    preview keeps the features it clustered with, so their old names leave
+    the counts and buckets: clustering.recluster) and their events; every
+    other mention resolves its names as it did. For the preview's record
+    (one read from disk makes its features again with the folding now)."""
+    old_canonical, old_kinds = dict(record.canonical), dict(record.kinds)
+    aliases = index.gaz.aliases
+    memo: dict[str, bool] = {}
+
+    def refolded(name: str) -> bool:
+        got = memo.get(name)
+        if got is None:
+            written = aliases.get(name, name)
+            then, now = old_canonical.get(written, written), index.canonical.get(written, written)
+            got = memo[name] = then != now or old_kinds.get(then) != index.kinds.get(now)
+        return got
+
+    out = dict(redated)
+    for o, a in enumerate(analyses):
+        if o not in out and any(refolded(ref.name) for m in a.mentions for ref in m.every_name):
+            out[o] = a
+    return out
 
 
 # ------------------------------------------------------------------ on disk
