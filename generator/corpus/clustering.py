@@ -55,11 +55,13 @@ class Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
-        merged = self.whens[ra] | self.whens[rb]
-        if not all(x.compatible(y) for x in merged for y in merged):
+        # each side's dates are compatible among themselves already (and compatibility is symmetric): only
+        # the pairs across need looking at
+        wa, wb = self.whens[ra], self.whens[rb]
+        if not all(x.compatible(y) for x in wa for y in wb):
             return False
         self.parent[rb] = ra
-        self.whens[ra] = merged
+        self.whens[ra] = wa | wb
         return True
 
 
