@@ -16,11 +16,12 @@ year) buckets and its day, its pairs and its group going with the first
 mention its article still has, which is dirty, so everything it touched
 is scored and made again.
 
-What cannot be served this way merges everything again: an article left
-with no dated sentence (nothing to carry the removed mentions' pairs), a
-mention count that crosses a step of the rarity's grid (every word's
-rarity moves: rarity.py), or a record without what the clustering scored
-(one read from disk).
+An article removed, or left with no dated sentence, comes here with its
+mentions then taken as a neighbour's, which carries them away
+(merge_record._folded). What cannot be served this way merges everything
+again: a mention count that crosses a step of the rarity's grid (every
+word's rarity moves: rarity.py), or a record without what the clustering
+scored (one read from disk).
 """
 
 from __future__ import annotations
@@ -202,8 +203,8 @@ def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int,
     onto: dict[int, list[int]] = {}  # a first mention now -> the earlier places moved onto it
     for p in gone_places:
         onto.setdefault(to_new[p], [])
-    for o in redated:
-        if starts_now[o] in onto:
+    for o in sorted(redated):  # (an article with no mentions now starts where the next one does: not it)
+        if counts_now[o] and starts_now[o] in onto:
             onto[starts_now[o]] = [p for p in range(starts_then[o], starts_then[o] + counts_then[o])
                                    if to_new[p] == starts_now[o]]
     _gone_pairs(scored.edges, scored.near, edges, near, onto, move)
