@@ -55,13 +55,20 @@ class Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
-        # each side's dates are compatible among themselves already (and compatibility is symmetric): only
-        # the pairs across need looking at
+        # each side's dates are compatible among themselves already, and compatibility is symmetric and
+        # reflexive: only the pairs across of dates one side has and the other has not need looking at (most
+        # unions are of reports of one day: none; a set is shared, never changed)
         wa, wb = self.whens[ra], self.whens[rb]
-        if not all(x.compatible(y) for x in wa for y in wb):
-            return False
+        if wb <= wa:
+            merged = wa
+        elif wa <= wb:
+            merged = wb
+        else:
+            if not all(x.compatible(y) for x in wa - wb for y in wb - wa):
+                return False
+            merged = wa | wb
         self.parent[rb] = ra
-        self.whens[ra] = wa | wb
+        self.whens[ra] = merged
         return True
 
 
