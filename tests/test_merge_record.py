@@ -889,7 +889,7 @@ def test_a_removed_mention_takes_a_bucket_under_the_cap(generated, cap, monkeypa
     assert served
 
 
-def test_a_sentence_that_folds_other_articles_names_again_makes_their_events_again(generated):
+def test_a_sentence_that_folds_other_articles_names_again_makes_their_events_again(generated, monkeypatch):
     """A dated sentence added that names a second person of a surname the
     corpus folds into one full name ("Okafor" -> "Aisha Okafor"): the
     surname, which other articles' mentions hold, no longer folds. The
@@ -897,7 +897,9 @@ def test_a_sentence_that_folds_other_articles_names_again_makes_their_events_aga
     otherwise are made again with the edited one (merge_record.
     with_refolded), and the events are those of merging anew. Then the
     sentence goes, and the surname folds as before: served again. A record
-    read from disk (only the pairs) merges everything again."""
+    read from disk (only the pairs) merges everything again, and so does
+    the preview's when more than one article in REFOLD_SHARE would be made
+    again."""
     config, resources, analyses, keys = _analysed(generated)
     _, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=True)
     held = Counter(r.name for a in analyses for m in a.mentions for r in m.every_name)
@@ -910,12 +912,18 @@ def test_a_sentence_that_folds_other_articles_names_again_makes_their_events_aga
                                   edges=record.pairs())
     try:
         path.write_text(original.rstrip("\n") + f"\n\nOn 4 June 2011 Zebedee {surname} said the board had met.\n")
+        served_record = record
         events, fresh, changed, record = _merges(generated, record, True)
         config, resources, now, keys = _analysed(generated)
         assert pipeline.merged_events(now, resources, config)[1].canonical[surname] != full  # folded otherwise
         assert events == fresh
         assert changed is not None and 7 in changed and holders <= changed
         assert _merges(generated, on_disk)[2] is None
+        # more articles to make again than one in REFOLD_SHARE: everything merged anew, the same events
+        monkeypatch.setattr(merge_record, "REFOLD_SHARE", len(changed) + 10 ** 6)
+        events, fresh, changed_then, _ = _merges(generated, served_record, True)
+        assert changed_then is None and events == fresh
+        monkeypatch.undo()
         path.write_text(original)
         events, fresh, changed, record = _merges(generated, record, True)
         assert events == fresh

@@ -405,8 +405,11 @@ def refolded_alone(record: MergeRecord, index: EntityIndex) -> bool:
     return True
 
 
+REFOLD_SHARE = 4  # with_refolded serves while the articles made again are at most 1 in this many
+
+
 def with_refolded(record: MergeRecord, index: EntityIndex, analyses: Sequence[Analysis],
-                  redated: dict[int, Analysis]) -> dict[int, Analysis]:
+                  redated: dict[int, Analysis]) -> dict[int, Analysis] | None:
     """`redated`, and every other article with a mention of a name that
     `index` resolves otherwise than the record's folding did (its entity or
     kind: EntityIndex.resolve), as edited with its own analysis: a full
@@ -416,7 +419,10 @@ def with_refolded(record: MergeRecord, index: EntityIndex, analyses: Sequence[An
     preview keeps the features it clustered with, so their old names leave
     the counts and buckets: clustering.recluster) and their events; every
     other mention resolves its names as it did. For the preview's record
-    (one read from disk makes its features again with the folding now)."""
+    (one read from disk makes its features again with the folding now).
+    None when more than one article in REFOLD_SHARE would be made again (a
+    common surname folded otherwise): scoring nearly every pair again from
+    the record is no cheaper than clustering anew, which forks."""
     old_canonical, old_kinds = dict(record.canonical), dict(record.kinds)
     aliases = index.gaz.aliases
     memo: dict[str, bool] = {}
@@ -433,7 +439,7 @@ def with_refolded(record: MergeRecord, index: EntityIndex, analyses: Sequence[An
     for o, a in enumerate(analyses):
         if o not in out and any(refolded(ref.name) for m in a.mentions for ref in m.every_name):
             out[o] = a
-    return out
+    return out if len(out) * REFOLD_SHARE <= len(analyses) else None
 
 
 # ------------------------------------------------------------------ on disk
