@@ -321,13 +321,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         ascending = known.ascending if known.ascending is not None else [tuple(sorted(g)) for g in known.groups]
         in_record = {g: k for k, g in enumerate(ascending)}
     taken: list[int | None] = []
-    # the record's clusters (their lists of a group's mentions) serve when they are these very mentions:
-    # the analyses of the articles whose mentions did not move are the record's objects (the preview's)
-    # (articles added or removed: every analysis of an article not redated is one of the record's)
-    recorded = known.clusters if known is not None and known.analyses is not None and (
-        set(compress(range(len(analyses)), map(is_not, known.analyses, analyses))) <= set(redated or ())
-        if len(known.analyses) == len(analyses) else redated is not None and set(map(id, known.analyses)).issuperset(
-            map(id, (a for o, a in enumerate(analyses) if o not in redated)))) else None
+    recorded = known.clusters if known is not None and _kept_analyses(known, analyses, redated) else None
     whole = (places is not None and known is not None and known.events is not None and recorded is not None
              and known.spans is not None)
     if whole:
@@ -584,6 +578,19 @@ def _topic_reworded(known: MergeRecord, mentions: list[Mention], dirty: list[int
     mine = set(dirty)
     holding = compress(range(len(mentions)), map(not_, map(moved.isdisjoint, map(_KEYWORDS, mentions))))  # (in C)
     return words, [i for i in holding if i not in mine]
+
+
+def _kept_analyses(known: MergeRecord, analyses: list[Analysis], redated: dict[int, Analysis] | None) -> bool:
+    """Are the analyses of the articles not redated the record's very
+    objects (the preview's), so that its clusters (their lists of a group's
+    mentions) are these mentions? With articles added or removed, each
+    such analysis is one of the record's."""
+    if known.analyses is None:
+        return False
+    if len(known.analyses) == len(analyses):
+        return set(compress(range(len(analyses)), map(is_not, known.analyses, analyses))) <= set(redated or ())
+    return redated is not None and set(map(id, known.analyses)).issuperset(
+        id(a) for o, a in enumerate(analyses) if o not in redated)
 
 
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],

@@ -261,8 +261,8 @@ def _edited(record: MergeRecord | None, settings: str, analyses: Sequence[Analys
         return None
     edited: dict[int, Analysis] = {}
     removed: list[tuple[int, Analysis]] = []  # (the place now of the article after it, its analysis then)
-    now_slugs = {a.article.slug for a in analyses} if added else set()
-    then_slugs = {slug for slug, _ in then} if added else set()
+    now_slugs: set[str] | None = None  # (made at the first article added or removed: most edits have none)
+    then_slugs: set[str] = set()
     i = j = 0
     while i < len(analyses) or j < len(then):
         slug = analyses[i].article.slug if i < len(analyses) else None
@@ -273,9 +273,12 @@ def _edited(record: MergeRecord | None, settings: str, analyses: Sequence[Analys
                     return None
                 edited[i] = old
             i, j = i + 1, j + 1
-        elif not added:
+            continue
+        if not added:
             return None
-        elif j < len(then) and then[j][0] not in now_slugs:  # an article removed here (the preview's record
+        if now_slugs is None:
+            now_slugs, then_slugs = {a.article.slug for a in analyses}, {s for s, _ in then}
+        if j < len(then) and then[j][0] not in now_slugs:  # an article removed here (the preview's record
             # holds its analysis)
             old = record.analyses[j] if record.analyses is not None else earlier(then[j][1])
             if old is None:
