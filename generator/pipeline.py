@@ -444,9 +444,11 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     else:
         # every name of the dated sentences (each once per sentence), not only of their clauses: more
         # evidence for a name's kind and full form ("Merkel" -> "Angela Merkel")
-        refs = names.of(analyses) if names is not None else [r for a in analyses for m in a.mentions
-                                                              for r in m.every_name]
-        index = EntityIndex.build(refs, resources.gazetteer, common, spellings)
+        if names is not None:  # (the preview's: the last folding's counts moved by what came and went)
+            index = names.index(analyses, resources.gazetteer, common, spellings)
+        else:
+            index = EntityIndex.build([r for a in analyses for m in a.mentions for r in m.every_name],
+                                      resources.gazetteer, common, spellings)
         if known is not None and (changed, redated) != (None, None) and not merge_record.folds(known, index):
             if changed is not None and known.scored is not None:  # (the preview's record: made again below)
                 redated = merge_record.redated_articles(known, settings, analyses, keys, earlier)  # type: ignore[arg-type]

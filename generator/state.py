@@ -37,9 +37,11 @@ from typing import TYPE_CHECKING
 
 from . import forked
 from .analysis.cache import Cache
+from .analysis.names import Gazetteer
 from .cache_file import save_json
 from .config import LimitSettings, SiteConfig
 from .content import read_article
+from .corpus.entities import EntityIndex, NameCounts
 from .errors import Problem, Report, Superseded
 from .file_digests import FileDigests, Signature, settled, signature
 from .manifest_memo import Manifests
@@ -354,17 +356,48 @@ class NameRefs:
 
     def __init__(self) -> None:
         self.known: dict[int, tuple[Analysis, tuple[EntityRef, ...]]] = {}  # id -> the analysis (kept alive), its names
+        # what the names' folding read of them (moved by the names of the analyses that come and go), and the
+        # gazetteer it read them with
+        self.counted: tuple[NameCounts, Gazetteer] | None = None
+        self.recounts = 0  # how many folds counted every name again, in order (tests/test_name_counts.py)
 
     def of(self, analyses: list[Analysis]) -> list[EntityRef]:
-        known, mine, every = self.known, {}, []
+        return list(chain.from_iterable(self._read(analyses)[0]))
+
+    def _read(self, analyses: list[Analysis]
+              ) -> tuple[list[tuple[EntityRef, ...]], list[tuple[EntityRef, ...]], list[tuple[EntityRef, ...]]]:
+        """Each analysis's names, in order; those of the analyses that went
+        since the last call, and those of the ones that came."""
+        known, mine, every, came = self.known, {}, [], []
         for a in analyses:
             got = known.get(id(a))
             if got is None or got[0] is not a:
                 got = (a, tuple(r for m in a.mentions for r in m.every_name))
+                came.append(got[1])
             mine[id(a)] = got
             every.append(got[1])
+        gone = [names for k, (a, names) in known.items() if mine.get(k, (None,))[0] is not a]
         self.known = mine
-        return list(chain.from_iterable(every))
+        return every, gone, came
+
+    def index(self, analyses: list[Analysis], gaz: Gazetteer, common: frozenset[str],
+              memo: dict | None = None) -> EntityIndex:
+        """EntityIndex.build of every name of `analyses`: the same folding,
+        from the last call's counts moved by the names of the analyses that
+        came and went (NameCounts.moved), unless the order the names first
+        come in would decide it (counted again in order)."""
+        every, gone, came = self._read(analyses)
+        index = None
+        if self.counted is not None and self.counted[1] is gaz:
+            counts = self.counted[0].moved(chain.from_iterable(gone), chain.from_iterable(came), gaz)
+            index = EntityIndex.counted(counts, gaz, common, memo)
+        if index is None:
+            counts = NameCounts.of(chain.from_iterable(every), gaz)
+            self.recounts += 1
+            index = EntityIndex.counted(counts, gaz, common, memo)
+            assert index is not None  # (counted in order)
+        self.counted = (counts, gaz)
+        return index
 
 
 class ArticleIndex:

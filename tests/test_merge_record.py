@@ -598,14 +598,17 @@ def test_events_made_again_are_placed_as_a_full_sort_places_them(generated):
     ranked = tuple(sorted(base, key=listing_order))
     record = merge_record.MergeRecord("", "", (), (), (), (), (), events=tuple(base),
                                       order={id(e): listing_order(e) for e in base}, ranked=ranked,
+                                      ranked_keys=tuple(map(listing_order, ranked)),
                                       ties=tie_keys([listing_order(e) for e in ranked]))
     for trial in range(20):
         now, reused = list(base), list(base)
-        for k in rng.sample(range(len(base)), 1 + trial):
+        again = rng.sample(range(len(base)), 1 + trial)
+        for k in again:
             twin = rng.choice(base)  # an event made again, sometimes with another's very key
             now[k] = dataclasses.replace(twin if rng.random() < 0.5 else now[k], summary=f"again {trial}")
             reused[k] = None
-        got = merge._sorted_again(now, reused, record)
+        # (the clusters are the record's groups: the events made again are those the record drops)
+        got = merge._sorted_again(now, reused, record, sorted(again), set(again))
         assert got is not None
         placed, keys_of, keys, ties = got
         assert [id(e) for e in placed] == [id(e) for e in sorted(now, key=listing_order)]

@@ -419,16 +419,19 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     for i in compress(range(len(reused)), _nones(reused)):  # the events made now, found in C
         ms, when, _ = clusters[i]
         events[i] = _event(ms, when, found[i], articles, coverage)
+    # the record's events that no cluster takes back: those no cluster took whole, and those of the
+    # clusters made again
+    dropped: set[int] = set()
+    if known is not None:
+        dropped = set(again) if changed is not None else vanished.union(
+            k for k in map(taken.__getitem__, again) if k is not None)
     if early is not None and known is not None and changed is None and known.naming is not None \
             and known.events is not None and redated:
-        # the record's events that no cluster takes back: those no cluster took whole, and those of the
-        # clusters made again
-        dropped = vanished.union(k for k in map(taken.__getitem__, again) if k is not None)
         early(Region(events, sorted(again), dropped, known.events, known.naming,
                      frozenset(analyses[o].article.slug for o in redated)))
     made_events = tuple(events)  # in the clusters' order, before their ids
     # sorted (stable) by their keys, the record's for the events it holds (MergeRecord.order_of)
-    again_sorted = _sorted_again(events, reused, known) if known is not None else None
+    again_sorted = _sorted_again(events, reused, known, sorted(again), dropped) if known is not None else None
     if again_sorted is not None:
         events, keys_of, ranked_keys, ties = again_sorted
     else:
@@ -463,45 +466,57 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     return events, record
 
 
-def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeRecord
+def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeRecord, fresh: list[int],
+                  dropped: Iterable[int]
                   ) -> tuple[list[Event], dict[int, tuple], list[tuple], tuple[tuple, ...]] | None:
     """`events` (in the clusters' order) sorted as sorting them all by their
     keys would (stably: equal keys in the clusters' order), and each one's
     key by its identity, and the keys more than one of them has (or a few
     more: salience.order_runs); from the record's events in that order (`ranked`)
     when most are the record's (`reused`: each cluster's event taken from
-    the record, or None for one made now): those keep their order, and only
-    the events made now are placed among them. Sorting 65,000 events by
-    their keys took 0.15 to 0.2 s of each preview merge at 10,000 articles.
-    None when the record has no order to give (one read from disk), or
-    when more than one event in 32 is made again (a full sort is cheaper).
-    Rests on the record's `ranked` being in order of (key, cluster place),
-    as this sort leaves it, and a reused cluster's place keeping its order
-    among the other reused ones' (they are recorded groups, in the order
-    of their first mentions)."""
-    if known.ranked is None or known.order is None or known.events is None:
+    the record, or None for one made now, at the places `fresh`, in order;
+    `dropped`: the places among the record's events of those no cluster
+    takes back): those keep their order, and only the events made now are
+    placed among them. Sorting 65,000 events by their keys took 0.15 to
+    0.2 s of each preview merge at 10,000 articles, and finding the ones
+    kept by a pass over them all 45 ms. None when the record has no order
+    to give (one read from disk), or when more than one event in 32 is
+    made again (a full sort is cheaper). Rests on the record's `ranked`
+    being in order of (key, cluster place), as this sort leaves it, and a
+    reused cluster's place keeping its order among the other reused ones'
+    (they are recorded groups, in the order of their first mentions)."""
+    if known.ranked is None or known.order is None or known.events is None or known.ranked_keys is None:
         return None
-    fresh = list(compress(range(len(reused)), _nones(reused)))  # the events made now (in C)
-    taken = list(compress(range(len(reused)), map(is_not, reused, repeat(None))))
-    # a reused event -> its cluster's place
-    place = dict(zip(map(id, map(reused.__getitem__, taken)), taken, strict=True))
     if len(fresh) * 32 > len(events):
         return None  # many made again: sort them all (each placed by an insertion costs a pass over the list)
     keys_of = dict(known.order)
-    for gone in set(map(id, known.events)).difference(place):  # (found in C)
-        del keys_of[gone]  # the record's event no longer in use: its identity may be another's soon
-    kept = (list(compress(known.ranked, map(place.__contains__, map(id, known.ranked))))
-            if len(place) < len(known.ranked) else list(known.ranked))
-    keys = list(map(keys_of.__getitem__, map(id, kept)))
+    kept, keys = list(known.ranked), list(known.ranked_keys)
+    # each dropped event found among the ranked ones by its key (a bisection, then its run of equal keys)
+    at = []
+    for k in dropped:
+        e = known.events[k]
+        n = bisect_left(keys, keys_of.pop(id(e)))  # (its identity may be another event's soon)
+        while kept[n] is not e:
+            n += 1
+        at.append(n)
+    for n in sorted(at, reverse=True):
+        del kept[n], keys[n]
     # Equal keys are in the clusters' order (a stable sort's) already: `ranked` was, and a reused event's
     # cluster is a recorded group taken whole, whose place keeps its order among the others' (the groups
     # come in the order of their first mentions, whose places an edit that reuses the record leaves as
     # they were). Sorting each run of ties again took a pass over 65,000 keys, 45 ms of a preview save.
     fresh_place = {id(events[k]): k for k in fresh}
+    place: dict[int, int] = {}  # a reused event -> its cluster's place (made at the first tie: 65,000 entries)
 
-    def where(i: int) -> int:  # an event's cluster's place (without a copy of `place`: 65,000 entries)
+    def where(i: int) -> int:  # an event's cluster's place
         got = fresh_place.get(i)
-        return place[i] if got is None else got
+        if got is not None:
+            return got
+        if not place:
+            taken = map(is_not, reused, repeat(None))
+            place.update(zip(map(id, compress(reused, taken)), compress(range(len(reused)), map(
+                is_not, reused, repeat(None))), strict=True))
+        return place[i]
 
     placed = sorted((listing_order(events[k]), k) for k in fresh)
     for key, k in placed:
