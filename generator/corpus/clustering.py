@@ -14,7 +14,7 @@ import bisect
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain, compress, filterfalse
@@ -26,6 +26,7 @@ from ..model import Mention
 from ..temporal import When
 from .buckets import Buckets
 from .entities import EntityIndex
+from .moved import MovedGroups, _Overlay, moved_whole
 from .rarity import on_grid, rarity
 
 BUCKET_CAP = 60  # a (feature, year) shared by more mentions than this says little
@@ -196,7 +197,7 @@ class Scored:
     words and names alone), the pairs that reached the threshold with their
     scores, and the dates the pairs were found with."""
 
-    edges: dict[tuple[int, int], float]
+    edges: MutableMapping[tuple[int, int], float]  # (a dict but after a shift, until it settles: corpus/moved.py)
     idf: dict[str, float]
     weight: list[float]
     feats: list[Features]
@@ -207,12 +208,12 @@ class Scored:
     buckets: Mapping[tuple[str, int], list[int]] | None = None
     # the groups these pairs made (_groups: each in place order, in the order of their first
     # mentions): the next recluster joins again only the pairs near what it changed (_regrouped)
-    groups: list[tuple[int, ...]] | None = None
+    groups: list[tuple[int, ...]] | MovedGroups | None = None
     # each of `whens`' first and last day numbers (_days): the next recluster moves the dirty ones'
     days: tuple[list[int], list[int]] | None = None
     # each mention's partners in `edges` (_regrouped; a mention in no pair has none): the next
     # recluster updates the changed mentions' only, where making it anew took 0.06 s at 10,000 articles
-    near: dict[int, list[int]] | None = None
+    near: MutableMapping[int, list[int]] | None = None
     # each of `groups`' place among the groups of the Scored it was reclustered from, when it is one of
     # them and holds no dirty mention, else None (_regrouped): the merge takes those groups' events
     # without looking each group up among the recorded ones
@@ -220,6 +221,26 @@ class Scored:
     # each feature's number of mentions (the rarity's counts, _rarity): the next recluster moves the
     # reworded mentions' and finds the features whose rarity crossed a step of the grid
     df: Counter | None = None
+    # set after a shift (corpus/record_shift.py) until the merge's early page is out: each earlier place
+    # -> its place now, through which `edges`, `near` and `groups` are read (corpus/moved.py), and the
+    # identities of the groups at the places now already (those the recluster joined again)
+    moved: list[int] | None = None
+    fresh: frozenset[int] = frozenset()
+
+    def settle(self) -> None:
+        """The pairs, partners and groups read through a shift's move made
+        plain dicts and lists (corpus/moved.py), as moving them whole makes them."""
+        if self.moved is None:
+            return
+        if isinstance(self.edges, _Overlay):
+            self.edges = self.edges.whole()
+        if isinstance(self.near, _Overlay):
+            self.near = self.near.whole()
+        if isinstance(self.groups, MovedGroups):
+            self.groups = self.groups.whole()
+        elif self.groups is not None:
+            self.groups = moved_whole(self.groups, self.moved, self.fresh)
+        self.moved, self.fresh = None, frozenset()
 
     def complete(self) -> None:
         """Make now what the next recluster would make first, from these
@@ -227,6 +248,7 @@ class Scored:
         year) buckets, the day numbers and each mention's partners. The
         preview does it once the site of a build that clustered every
         mention is live: its first save made them before its early page."""
+        self.settle()
         if self.buckets is None:
             self.buckets = _buckets(self.feats, self.whens)
         if self.days is None:
@@ -343,16 +365,14 @@ def _groups(mentions: list[Mention], scored: list[tuple[float, int, int]],
 
 
 MERGE_SHARE = 64  # the groups joined again, against those kept, under which each is inserted (_regrouped)
-_SECOND = itemgetter(1)
+_SECOND, _THIRD = itemgetter(1), itemgetter(2)
 
 
-def _group_start(group_and_place: tuple[tuple[int, ...], int | None]) -> int:
-    return group_and_place[0][0]
-
-
-def _regrouped(mentions: list[Mention], edges: dict[tuple[int, int], float], groups: list[tuple[int, ...]],
-               changed: set[int], near: dict[int, list[int]] | None = None, moved: set[int] | None = None
-               ) -> tuple[list[tuple[int, ...]], list[int | None], dict[int, list[int]]]:
+def _regrouped(mentions: list[Mention], edges: Mapping[tuple[int, int], float],
+               groups: list[tuple[int, ...]] | MovedGroups, changed: set[int],
+               near: MutableMapping[int, list[int]] | None = None, moved: set[int] | None = None
+               ) -> tuple[list[tuple[int, ...]], list[int | None], MutableMapping[int, list[int]],
+                          list[tuple[int, ...]]]:
     """_groups() of all the pairs `edges`, from the `groups` the last pairs
     made, `changed` holding both mentions of every pair added, dropped or
     scored again since, and every mention that moved in time. Pairs are
@@ -365,7 +385,9 @@ def _regrouped(mentions: list[Mention], edges: dict[tuple[int, int], float], gro
     6,529 parts, the largest of 40.) Also each group's place among
     `groups` when it is one of them holding no mention that `moved` (in
     time; else None), and each mention's partners in `edges` (`near`: the
-    pairs' as they are, if given; else made from them)."""
+    pairs' as they are, if given; else made from them), and the groups
+    joined again. `groups` read through a shift's move (corpus/moved.py):
+    the groups kept are given at the earlier places (moved_whole)."""
     if near is None:
         near = _partners(edges)
     region: set[int] = set()
@@ -378,10 +400,12 @@ def _regrouped(mentions: list[Mention], edges: dict[tuple[int, int], float], gro
     inner = [(edges[(a, b)], a, b) for a in region for b in near.get(a, ()) if a < b]
     # a group lies wholly in a part or out: the last groups out of the region are kept, in their order
     # (found in C: 65,000 groups at 10,000 articles), and the region's groups placed among them
-    inside = list(map(region.__contains__, map(_FIRST, groups)))
+    starts = groups.firsts() if isinstance(groups, MovedGroups) else list(map(_FIRST, groups))
+    inside = list(map(region.__contains__, starts))
     places: list[int | None] = list(compress(range(len(groups)), map(operator.not_, inside)))
-    out = list(map(groups.__getitem__, places))  # type: ignore[arg-type]
-    firsts = list(map(_FIRST, out))
+    kept = groups.base if isinstance(groups, MovedGroups) else groups
+    out = list(map(kept.__getitem__, places))  # type: ignore[arg-type]
+    firsts = list(map(starts.__getitem__, places))  # type: ignore[arg-type]
     # a group of the region that is one of the last groups and holds no moved mention keeps its place
     moved = changed if moved is None else moved
     same = {groups[j]: j for j in compress(range(len(groups)), inside) if moved.isdisjoint(groups[j])}
@@ -392,12 +416,13 @@ def _regrouped(mentions: list[Mention], edges: dict[tuple[int, int], float], gro
             out.insert(n, g)
             firsts.insert(n, g[0])
             places.insert(n, same.get(g))
-        return out, places, near
+        return out, places, near, made
     # many (an article removed from a storyline's large part): the two orders merged in one pass, where
     # inserting 57,000 groups one by one among 65,000 took 0.43 s at 10,000 articles (a first mention is
     # one group's: no ties)
-    both = sorted(chain(zip(out, places, strict=True), zip(made, map(same.get, made), strict=True)), key=_group_start)
-    return list(map(_FIRST, both)), list(map(_SECOND, both)), near
+    both = sorted(chain(zip(firsts, out, places, strict=True),
+                        zip(map(_FIRST, made), made, map(same.get, made), strict=True)), key=_FIRST)
+    return list(map(_SECOND, both)), list(map(_THIRD, both)), near, made
 
 
 def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: Vocab, known: Scored,
@@ -473,7 +498,9 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     for ids in _articles_of(mentions, rescored).values():
         _article_pairs(mentions, ids, lambda p: candidates.add(p) if p[0] in rescored or p[1] in rescored else None)
     changed = set(dirty)  # both mentions of every pair dropped, added or scored again (_regrouped)
-    edges = dict(known.edges)  # less the pairs with a rescored mention
+    # less the pairs with a rescored mention (a copy: `known` is the last record's; after a shift, read
+    # through its move: corpus/moved.py)
+    edges = known.edges.copy() if isinstance(known.edges, _Overlay) else dict(known.edges)
     # found from the rescored mentions' partners when they are known (`near`: every pair's mentions), where
     # going through every pair for them took 8 ms of each preview save at 10,000 articles (100,000 pairs)
     with_rescored = ({(a, b) if a < b else (b, a) for a in rescored for b in known.near.get(a, ())}
@@ -501,15 +528,17 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
         for a, b in candidates:
             partners[a].add(b)
             partners[b].add(a)
-        near = dict(known.near)
+        near = known.near.copy() if isinstance(known.near, _Overlay) else dict(known.near)
         for i in changed:
             now = [j for j in {*known.near.get(i, ()), *partners.get(i, ())} if ((i, j) if i < j else (j, i)) in edges]
             if now:
                 near[i] = now
             else:
                 near.pop(i, None)
-    groups, places, near = _regrouped(mentions, edges, known.groups, changed, near, dirty)
-    return groups, Scored(edges, idf, weight, feats, whens, buckets, groups, days, near, places, df)
+    groups, places, near, made = _regrouped(mentions, edges, known.groups, changed, near, dirty)
+    # (after a shift, the groups kept are at the earlier places until the merge settles them)
+    return groups, Scored(edges, idf, weight, feats, whens, buckets, groups, days, near, places, df, known.moved,
+                          frozenset(map(id, made)) if known.moved is not None else frozenset())
 
 
 def _holding(features: set[str], buckets: Mapping[tuple[str, int], list[int]], days: tuple[list[int], list[int]]

@@ -8,7 +8,7 @@ import dataclasses
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from datetime import date
 from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter, is_, is_not, itemgetter, not_
@@ -221,7 +221,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         return got
 
     scored: Scored | None = None
-    edges: dict[tuple[int, int], float]
+    edges: MutableMapping[tuple[int, int], float]
     before: list[When] = []  # the mentions' dates the record was made with (redated)
     dirty: set[int] = set()
     places: list[int | None] | None = None  # a redating's: each cluster's place in the record, if known (recluster)
@@ -324,6 +324,18 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     recorded = known.clusters if known is not None and _kept_analyses(known, analyses, redated) else None
     whole = (places is not None and known is not None and known.events is not None and recorded is not None
              and known.spans is not None)
+    # after a shift, the record's groups and clusters' places are at the earlier places, and what the
+    # recluster scored is read through the move (corpus/moved.py), until the early page is out (settled
+    # below); only a merge that takes the recorded groups whole reads them that way
+    move = shift.move if shift is not None and known is not None else None  # (None: merged anew after all)
+    if move is not None and not whole:
+        assert known is not None and scored is not None
+        scored.settle()
+        step = move.__getitem__
+        known = dataclasses.replace(known, groups=tuple(tuple(map(step, g)) for g in known.groups),
+                        clusters=None if known.clusters is None else tuple(
+                            (ms, when, tuple(map(step, ids))) for ms, when, ids in known.clusters))
+        groups, move = scored.groups, None  # type: ignore[assignment]
     if whole:
         # a redating with the preview's record, whose unmoved mentions are its very objects: each recorded
         # group taken whole is the record's cluster, its span the record's (taken in C); only the groups
@@ -391,9 +403,15 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     elif known is not None:  # redated
         # the recorded groups no cluster took whole (found in C)
         vanished = set(range(len(known.groups))).difference(taken)
-        again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished, crossed)
+        again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished, crossed,
+                            None if move is None else (set(made_here), shift.to_old))  # type: ignore[union-attr]
         if was is not None:
             again.update(_covered(clusters, span_keys, added_days, was, coverage, articles))
+        if move is not None:  # the recorded clusters made again, at the places now (their features are read)
+            step = move.__getitem__
+            for i in again.difference(made_here):
+                ms, when, ids = clusters[i]
+                clusters[i] = (ms, when, tuple(map(step, ids)))  # type: ignore[assignment]
         # every cluster not made again is a recorded group taken whole (its place in the record is known):
         # the record's parts taken in C, then the clusters made again put in their places
         # (a None: a cluster made again; `at` when the clusters were taken whole: the same list)
@@ -429,6 +447,14 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
             and known.events is not None and redated:
         early(Region(events, sorted(again), dropped, known.events, known.naming,
                      frozenset(analyses[o].article.slug for o in redated)))
+    if move is not None:
+        # the early page is out: what was read through the shift's move made plain (the next merge, the
+        # record's checks read it), and the clusters taken whole moved to the places now
+        assert scored is not None
+        scored.settle()
+        step, now_here = move.__getitem__, {*made_here, *again}
+        clusters = [c if k in now_here else (c[0], c[1], tuple(map(step, c[2])))  # type: ignore[misc]
+                    for k, c in enumerate(clusters)]
     made_events = tuple(events)  # in the clusters' order, before their ids
     # sorted (stable) by their keys, the record's for the events it holds (MergeRecord.order_of)
     again_sorted = _sorted_again(events, reused, known, sorted(again), dropped) if known is not None else None
@@ -610,7 +636,8 @@ def _kept_analyses(known: MergeRecord, analyses: list[Analysis], redated: dict[i
 
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],
                 known: MergeRecord, dirty: set[int], before: list[When], taken: list[int | None],
-                spans: _Spans, vanished: set[int], crossed: Sequence[int] = ()) -> set[int]:
+                spans: _Spans, vanished: set[int], crossed: Sequence[int] = (),
+                earlier: tuple[set[int], list[int | None]] | None = None) -> set[int]:
     """The places of the clusters to make again after mentions (`dirty`)
     moved in time: a cluster that is no recorded group or holds a moved
     mention (`taken`: each cluster's place in the record when it is a
@@ -626,7 +653,9 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     reworded): their clusters (their closeness to the topic) and the
     clusters of their days (the day's centroid). A mention an edit removed
     (record_shift.py) needs nothing more: its group, which vanished, names
-    its day's span."""
+    its day's span. `earlier`, after a shift whose move the clusters taken
+    whole are not moved by yet: the clusters at the places now (the others
+    are at the earlier places), and each place now -> its earlier place."""
     again = set(compress(range(len(taken)), _nones(taken)))
     changed = {(clusters[i][1].start, clusters[i][1].end) for i in again}  # spans
     # the span each changed group had: a vanished one's, and one's that kept its mentions while one of
@@ -641,7 +670,12 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}
     if crossed:
         holders = set(crossed)
-        again.update(k for k, c in enumerate(clusters) if not holders.isdisjoint(c[2]))
+        if earlier is None:
+            again.update(k for k, c in enumerate(clusters) if not holders.isdisjoint(c[2]))
+        else:  # (a crossed mention is no dirty one: it has an earlier place)
+            now_here, to_old = earlier
+            then = {to_old[i] for i in crossed}
+            again.update(k for k, c in enumerate(clusters) if not (holders if k in now_here else then).isdisjoint(c[2]))
         days.update(mentions[i].when.value[:10] for i in crossed if mentions[i].when.precision == "day")
     day_spans = {(day, day) for day in map(date.fromisoformat, days)}  # a day's clusters are of its span alone
     spans.find(changed | day_spans)  # (the spans of every cluster made again, whose reports salience counts)

@@ -142,7 +142,10 @@ class MergeRecord:
         """Each group's places in ascending order, when the record keeps
         what the clustering scored (in memory only): its groups, which the
         record's follow one for one."""
-        return tuple(self.scored.groups) if self.scored is not None and self.scored.groups is not None else None
+        if self.scored is None or self.scored.groups is None:
+            return None
+        self.scored.settle()  # (read through a shift's move until its merge's early page is out: settled then)
+        return tuple(self.scored.groups)  # type: ignore[arg-type]
 
     def order_of(self, e: Event) -> tuple:
         """salience.listing_order(e), from `order` when `e` is one of `events`."""

@@ -27,7 +27,7 @@ scored (one read from disk).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate, chain
 from operator import attrgetter, itemgetter
@@ -37,6 +37,7 @@ from ..temporal import When
 from .buckets import Buckets
 from .clustering import Features, Scored, _years
 from .merge_record import MergeRecord
+from .moved import MovedGroups, MovedNear, MovedPairs
 from .rarity import on_grid
 
 
@@ -50,6 +51,11 @@ class Shift:
     earlier: dict[int, Mention | None]
     gone: list[tuple[Features, When]]  # the removed mentions' features and dates (then)
     old_keywords: list[frozenset[str]]  # every earlier mention's of the edited articles (the topic's statements)
+    # each earlier place -> its place now (a removed mention's: its article's first mention's), which the
+    # record's groups and clusters' places are still at (moved once the early page is out), and each place
+    # now -> its earlier place (None: a mention added)
+    move: list[int]
+    to_old: list[int | None]
 
 
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
@@ -79,40 +85,34 @@ def _same_ends(old: Sequence[Mention], new: Sequence[Mention]) -> tuple[int, int
     return head, tail
 
 
-def _moved_runs(runs: Iterable[Sequence[int]], move: Callable[[int], int], kind: type) -> list:
-    """Each run of places moved, as a `kind` (tuple or list). (One pass over
-    every place, cut back into runs, measured slower in the preview's long-lived
-    heap than this.)"""
-    return [kind(map(move, run)) for run in runs]
-
-
-def _gone_pairs(then: dict[tuple[int, int], float], near_then: dict[int, list[int]],
-                edges: dict[tuple[int, int], float], near: dict[int, list[int]], onto: dict[int, list[int]],
-                move: Callable[[int], int]) -> None:
-    """The pairs and partners of the removed mentions, moved with every
-    other to their article's first mention now, put right in `edges` and
-    `near`: a pair is in place order again, and one with that mention
-    itself is dropped. `onto`: each such first mention (its place now) ->
-    the earlier places moved onto it (the removed mentions, and the
-    mention it was if it was one). Its partners are then theirs; the
-    recluster drops every pair of that dirty mention and finds its
-    partners and theirs again."""
+def _gone_pairs(then: dict[tuple[int, int], float], near_then: dict[int, list[int]], onto: dict[int, list[int]],
+                move: Callable[[int], int]
+                ) -> tuple[dict[tuple[int, int], float], dict[int, list[int]], list[tuple[int, int]], list[int]]:
+    """The pairs and partners of each article's first mention now that
+    removed mentions went onto (`onto`: its place now -> the earlier places
+    moved onto it: the removed mentions, and the mention it was if it was
+    one): every pair of those earlier places, moved, in place order, less a
+    pair of that mention with itself; its partners are then theirs. Also the
+    keys the base's pairs and partners of those earlier places take when
+    moved, which those replace (corpus/moved.py: made whole). The recluster
+    drops every pair of that dirty mention and finds its partners and
+    theirs again."""
+    edges: dict[tuple[int, int], float] = {}
+    near: dict[int, list[int]] = {}
+    cleared_pairs: list[tuple[int, int]] = []
     for f, olds in onto.items():
         own: set[int] = set()
         for g in olds:
             for j in near_then.get(g, ()):
                 pair = (g, j) if g < j else (j, g)
-                score = edges.pop((move(pair[0]), move(pair[1])), None)
-                if score is None:  # (two pairs moved onto one: the first put it right)
-                    score = then[pair]
+                cleared_pairs.append((move(pair[0]), move(pair[1])))
                 other = move(j)
                 if other != f:
-                    edges[(f, other) if f < other else (other, f)] = score
+                    edges[(f, other) if f < other else (other, f)] = then[pair]
                     own.add(other)
         if own:
             near[f] = sorted(own)
-        else:
-            near.pop(f, None)
+    return edges, near, cleared_pairs, list(onto)
 
 
 def resized(analyses: Sequence[Analysis], redated: dict[int, Analysis]) -> bool:
@@ -133,8 +133,9 @@ def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int,
             or scored.df is None:
         return None  # (the counts must be the record's: made again from the moved features, they would lack
         # the removed mentions, which the recluster takes away again)
-    scored.complete()
+    scored.complete()  # (and settled: a plain record)
     assert scored.buckets is not None and scored.days is not None and scored.near is not None
+    assert isinstance(scored.edges, dict) and isinstance(scored.near, dict) and isinstance(scored.groups, list)
     counts_now = [len(a.mentions) for a in analyses]
     counts_then = [len(redated[o].mentions) if o in redated else n for o, n in enumerate(counts_now)]
     old_n, new_n = sum(counts_then), sum(counts_now)
@@ -192,14 +193,16 @@ def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int,
     weight = spliced(scored.weight, lambda m: 0.0)
     first = spliced(scored.days[0], lambda m: m.when.start.toordinal())
     last = spliced(scored.days[1], lambda m: m.when.end.toordinal())
-    # the pairs, each place moved (in C); a removed mention's pairs are its article's first mention's
-    # now (`_gone_pairs`), which the recluster drops with every pair of that dirty mention before
-    # anything reads them
-    keys = list(scored.edges)
-    edges = dict(zip(zip(map(move, map(_FIRST, keys)), map(move, map(_SECOND, keys)), strict=True),
-                     scored.edges.values(), strict=True))
-    # each mention's partners, moved the same way (making them anew from the pairs took 0.13 s at 10,000)
-    near = dict(zip(map(move, scored.near), _moved_runs(scored.near.values(), move, list), strict=True))
+    # the pairs and each mention's partners (making them anew from the pairs took 0.13 s at 10,000),
+    # read through the move until the early page is out (corpus/moved.py); a removed mention's pairs are
+    # its article's first mention's now (`_gone_pairs`), which the recluster drops with every pair of
+    # that dirty mention before anything reads them
+    to_old: list[int | None] = [None] * new_n  # each place now -> its earlier place (None: a mention added)
+    at = 0
+    for start, count in pieces:
+        if start is not None:
+            to_old[at:at + count] = range(start, start + count)
+        at += count
     onto: dict[int, list[int]] = {}  # a first mention now -> the earlier places moved onto it
     for p in gone_places:
         onto.setdefault(to_new[p], [])
@@ -207,7 +210,10 @@ def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int,
         if counts_now[o] and starts_now[o] in onto:
             onto[starts_now[o]] = [p for p in range(starts_then[o], starts_then[o] + counts_then[o])
                                    if to_new[p] == starts_now[o]]
-    _gone_pairs(scored.edges, scored.near, edges, near, onto, move)
+    own_edges, own_near, cleared_pairs, cleared_near = _gone_pairs(scored.edges, scored.near, onto, move)
+    owned = frozenset(onto)
+    edges = MovedPairs(scored.edges, to_new, to_old, owned, own_edges, cleared=cleared_pairs)
+    near = MovedNear(scored.near, to_new, to_old, owned, own_near, cleared=cleared_near)
     # the (word, year) buckets: a removed mention leaves its own
     # (moved as each is read: corpus/buckets.py)
     buckets = Buckets.of(scored.buckets).moved(to_new)
@@ -217,15 +223,12 @@ def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int,
             buckets[key] = ids
         else:
             del buckets[key]
-    # the groups (ascending), the record's (in event-making order: the same places) and the clusters'
-    # places (the record's groups again, one tuple for both), each moved in C
-    groups = _moved_runs(scored.groups, move, tuple)
-    record_groups = _moved_runs(known.groups, move, tuple)
-    moved_clusters = list(zip(map(_FIRST, clusters), map(_SECOND, clusters), record_groups, strict=True))
-    new_scored = Scored(edges, scored.idf, weight, feats, whens, buckets, groups, (first, last), near, None,
-                        scored.df)
+    # the groups (ascending), read through the move too; the record's (in event-making order: the same
+    # places) and the clusters' places (the record's groups again) are left at the earlier places, which
+    # the merge moves once the early page is out (`Shift.move`)
+    new_scored = Scored(edges, scored.idf, weight, feats, whens, buckets, MovedGroups(scored.groups, to_new),
+                        (first, last), near, None, scored.df, moved=to_new)
     gone = [(scored.feats[p], scored.whens[p]) for p in gone_places]
     new_topic = topic.shifted(to_new, gone_set, [scored.whens[p] for p in gone_places])
-    record = replace(known, scored=new_scored, groups=tuple(record_groups), clusters=tuple(moved_clusters),
-                     made_topic=new_topic)
-    return Shift(record, earlier, gone, old_keywords)
+    record = replace(known, scored=new_scored, made_topic=new_topic)
+    return Shift(record, earlier, gone, old_keywords, to_new, to_old)
