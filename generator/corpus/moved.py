@@ -114,7 +114,7 @@ class MovedPairs(_Overlay[Pair, float]):
 
     def _from_base(self, key: Pair) -> float:
         a, b = key
-        if a in self._owned or b in self._owned:
+        if a in self._owned or b in self._owned or not 0 <= a < b < len(self._to_old):
             raise KeyError(key)
         oa, ob = self._to_old[a], self._to_old[b]
         if oa is None or ob is None:
@@ -132,7 +132,7 @@ class MovedNear(_Overlay[int, list[int]]):
     it has a pair with) at the places now, each list moved as it is read."""
 
     def _from_base(self, key: int) -> list[int]:
-        if key in self._owned:
+        if key in self._owned or not 0 <= key < len(self._to_old):
             raise KeyError(key)
         old = self._to_old[key]
         if old is None:
