@@ -120,3 +120,28 @@ def test_a_copy_changes_alone(seed_buckets):
     del second[next(k for k in first if k != key)]
     assert first == seed_buckets
     assert second != seed_buckets
+
+
+def test_keyword_holders_found_from_the_buckets_are_those_of_every_mention(tmp_path_factory):
+    """clustering.keyword_holders (the topic's moved words' mentions, found
+    from the record's buckets) gives what going through every mention's
+    keywords gives: for plain words, and for words of names, which are no
+    "k:" feature of a mention that resolves the name (features())."""
+    from generator.analysis.words import stem
+    from generator.corpus import merge_record
+    from generator.corpus.clustering import keyword_holders
+
+    config, resources, analyses, keys = analysed(seed_project(tmp_path_factory.mktemp("holders")))
+    _, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=True)
+    record = merge_record.completed(record, analyses, index)
+    mentions = [m for a in analyses for m in a.mentions]
+    every = sorted({w for m in mentions for w in m.keywords})
+    name_words = sorted({stem(p) for m in mentions for r in m.entities for p in r.name.split()} & set(every))
+    assert len(name_words) > 3  # (words of names the mentions hold as keywords too)
+    rng = random.Random(3)
+    for trial in range(40):
+        words = set(rng.sample(every, rng.randint(1, 4)))
+        if trial % 2:
+            words.update(rng.sample(name_words, rng.randint(1, 2)))
+        got = keyword_holders(words, mentions, record.scored)
+        assert got == [i for i, m in enumerate(mentions) if not words.isdisjoint(m.keywords)], words

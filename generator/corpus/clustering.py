@@ -557,6 +557,22 @@ def _holding(features: set[str], buckets: Mapping[tuple[str, int], list[int]], d
     return sorted(found)
 
 
+def keyword_holders(words: set[str], mentions: list[Mention], scored: Scored) -> list[int] | None:
+    """The places, in order, of the mentions whose keywords hold any of
+    `words`, found from the (feature, year) buckets of `scored` (None
+    without them), whose features are the mentions' (every mention's but
+    those an edit changed): a keyword is a feature of its mention ("k:"
+    and the word: features()) unless it is the stem of a word of a name
+    the mention resolves, whose feature ("e:" and the name) then holds the
+    mention. Going through every mention's keywords took 26 ms of a
+    preview save at 10,000 articles."""
+    if scored.buckets is None or scored.days is None or scored.df is None:
+        return None
+    keys = {"k:" + w for w in words}
+    keys.update(f for f in scored.df if f.startswith("e:") and not words.isdisjoint(map(stem, f[2:].split())))
+    return [i for i in _holding(keys, scored.buckets, scored.days) if not words.isdisjoint(mentions[i].keywords)]
+
+
 def _reweighed(known: Scored, feats: list[Features], reworded: list[int], gone: Sequence[Features] = (),
                holding: Callable[[set[str]], list[int]] | None = None
                ) -> tuple[dict[str, float], list[float], Counter, set[int]]:

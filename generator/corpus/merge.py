@@ -19,7 +19,7 @@ from ..forked import map_parts
 from ..model import Analysis, Article, Event, Mention, Quote, Source
 from ..temporal import Timex, When
 from . import record_shift
-from .clustering import Features, Scored, cluster_scored, features, recluster, scored_from, similarity
+from .clustering import Features, Scored, cluster_scored, features, keyword_holders, recluster, scored_from, similarity
 from .entities import EntityIndex
 from .merge_record import Made, MergeRecord
 from .region_events import Naming, Region
@@ -617,7 +617,10 @@ def _topic_reworded(known: MergeRecord, mentions: list[Mention], dirty: list[int
     if not moved:
         return words, []
     mine = set(dirty)
-    holding = compress(range(len(mentions)), map(not_, map(moved.isdisjoint, map(_KEYWORDS, mentions))))  # (in C)
+    found = keyword_holders(moved, mentions, known.scored) if known.scored is not None else None
+    # (a record from disk: each mention's keywords read, in C)
+    holding = found if found is not None else compress(range(len(mentions)), map(
+        not_, map(moved.isdisjoint, map(_KEYWORDS, mentions))))
     return words, [i for i in holding if i not in mine]
 
 
