@@ -404,7 +404,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         # the recorded groups no cluster took whole (found in C)
         vanished = set(range(len(known.groups))).difference(taken)
         again = _made_again(clusters, mentions, known, dirty, before, taken, spans, vanished, crossed,
-                            None if move is None else (set(made_here), shift.to_old))  # type: ignore[union-attr]
+                            None if move is None else shift.to_old)  # type: ignore[union-attr]
         if was is not None:
             again.update(_covered(clusters, span_keys, added_days, was, coverage, articles))
         if move is not None:  # the recorded clusters made again, at the places now (their features are read)
@@ -640,7 +640,7 @@ def _kept_analyses(known: MergeRecord, analyses: list[Analysis], redated: dict[i
 def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions: list[Mention],
                 known: MergeRecord, dirty: set[int], before: list[When], taken: list[int | None],
                 spans: _Spans, vanished: set[int], crossed: Sequence[int] = (),
-                earlier: tuple[set[int], list[int | None]] | None = None) -> set[int]:
+                to_old: list[int | None] | None = None) -> set[int]:
     """The places of the clusters to make again after mentions (`dirty`)
     moved in time: a cluster that is no recorded group or holds a moved
     mention (`taken`: each cluster's place in the record when it is a
@@ -656,9 +656,10 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     reworded): their clusters (their closeness to the topic) and the
     clusters of their days (the day's centroid). A mention an edit removed
     (record_shift.py) needs nothing more: its group, which vanished, names
-    its day's span. `earlier`, after a shift whose move the clusters taken
-    whole are not moved by yet: the clusters at the places now (the others
-    are at the earlier places), and each place now -> its earlier place."""
+    its day's span. `to_old`, after a shift whose move the clusters taken
+    whole are not moved by yet (they hold the earlier places; the others
+    are the region's, made again anyway): each place now -> its earlier
+    place."""
     again = set(compress(range(len(taken)), _nones(taken)))
     changed = {(clusters[i][1].start, clusters[i][1].end) for i in again}  # spans
     # the span each changed group had: a vanished one's, and one's that kept its mentions while one of
@@ -673,12 +674,10 @@ def _made_again(clusters: list[tuple[list[Mention], When, list[int]]], mentions:
     days = {w.value[:10] for d in dirty for w in (before[d], mentions[d].when) if w.precision == "day"}
     if crossed:
         holders = set(crossed)
-        if earlier is None:
-            again.update(k for k, c in enumerate(clusters) if not holders.isdisjoint(c[2]))
-        else:  # (a crossed mention is no dirty one: it has an earlier place)
-            now_here, to_old = earlier
-            then = {to_old[i] for i in crossed}
-            again.update(k for k, c in enumerate(clusters) if not (holders if k in now_here else then).isdisjoint(c[2]))
+        # the clusters holding one (found in C); after a shift, those taken whole hold earlier places (a
+        # crossed mention is no dirty one: it has one), and the others are made again already
+        within = holders if to_old is None else {to_old[i] for i in crossed}
+        again.update(compress(range(len(clusters)), map(not_, map(within.isdisjoint, map(_IDS, clusters)))))
         days.update(mentions[i].when.value[:10] for i in crossed if mentions[i].when.precision == "day")
     day_spans = {(day, day) for day in map(date.fromisoformat, days)}  # a day's clusters are of its span alone
     spans.find(changed | day_spans)  # (the spans of every cluster made again, whose reports salience counts)
