@@ -146,3 +146,38 @@ def test_an_entity_of_no_kind_whose_spellings_bring_two_kinds_is_folded_in_order
     assert got.canonical["Quendrillen"] == got.canonical["Quendrillon"] == "Quendrillan"
     _same(got, expected)
     assert expected.kinds["Quendrillan"] == "place" and names.recounts == 2
+
+
+def test_the_preview_counts_the_names_once_its_first_site_is_live(tmp_path):
+    """A preview whose first build is served by the merge record on disk
+    (the command line built the site before) folds no names in that build;
+    it counts them and folds their spellings once the site is live, so the
+    first save moves the counts (NameRefs.index) instead of reading every
+    name and comparing every group of spellings (about 0.5 s at 10,000
+    articles before that save's early page)."""
+    import time
+
+    from generator.corpus import merge_record
+    from generator.serve import PreviewState, rebuild
+    from tests.support import build_site, seed_project
+
+    project = seed_project(tmp_path)
+    build_site(project / "site.toml", output=project / "out", search_index=False)
+    time.sleep(2.2)  # (the files just written out of the racy window: the record on disk serves)
+    folded: list[int] = []
+    build = merge_record.recorded_index
+
+    def recorded(*args):
+        folded.append(1)
+        return build(*args)
+
+    merge_record.recorded_index = recorded  # (counted: the first build's names are the record's)
+    try:
+        state = PreviewState(project / "site.toml", None, project / ".preview")
+        assert rebuild(state)
+    finally:
+        merge_record.recorded_index = build
+    assert folded  # served by the record on disk: no names folded in the build
+    names = state.kept.names
+    assert names.counted is not None and names.recounts == 1 and state.kept.spellings
+    assert len(names.known) == 5  # (every seed article's names)
