@@ -498,13 +498,17 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     for ids in _articles_of(mentions, rescored).values():
         _article_pairs(mentions, ids, lambda p: candidates.add(p) if p[0] in rescored or p[1] in rescored else None)
     changed = set(dirty)  # both mentions of every pair dropped, added or scored again (_regrouped)
-    # less the pairs with a rescored mention (a copy: `known` is the last record's; after a shift, read
-    # through its move: corpus/moved.py)
-    edges = known.edges.copy() if isinstance(known.edges, _Overlay) else dict(known.edges)
     # found from the rescored mentions' partners when they are known (`near`: every pair's mentions), where
     # going through every pair for them took 8 ms of each preview save at 10,000 articles (100,000 pairs)
     with_rescored = ({(a, b) if a < b else (b, a) for a in rescored for b in known.near.get(a, ())}
                      if known.near is not None else list(filterfalse(rescored.isdisjoint, known.edges)))
+    # less the pairs with a rescored mention (a copy: `known` is the last record's); after a shift, read
+    # through its move (corpus/moved.py), where each pair read costs a call of Python: when this recluster
+    # reads many (an article added to a large storyline), the pairs and partners are made plain first
+    edges: MutableMapping[tuple[int, int], float]
+    edges = known.edges.copy() if isinstance(known.edges, _Overlay) else dict(known.edges)
+    if isinstance(edges, _Overlay) and _many(len(candidates) + len(with_rescored), edges):
+        edges = edges.whole()
     for p in with_rescored:
         del edges[p]
         changed.update(p)
@@ -529,8 +533,12 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
             partners[a].add(b)
             partners[b].add(a)
         near = known.near.copy() if isinstance(known.near, _Overlay) else dict(known.near)
+        if isinstance(near, _Overlay) and (not isinstance(edges, _Overlay) or _many(len(changed), edges)):
+            near = near.whole()  # (each changed mention's partners below read before it is written)
+        if isinstance(edges, _Overlay) and _many(len(changed), edges):
+            edges = edges.whole()
         for i in changed:
-            now = [j for j in {*known.near.get(i, ()), *partners.get(i, ())} if ((i, j) if i < j else (j, i)) in edges]
+            now = [j for j in {*near.get(i, ()), *partners.get(i, ())} if ((i, j) if i < j else (j, i)) in edges]
             if now:
                 near[i] = now
             else:
@@ -571,6 +579,19 @@ def keyword_holders(words: set[str], mentions: list[Mention], scored: Scored) ->
     keys = {"k:" + w for w in words}
     keys.update(f for f in scored.df if f.startswith("e:") and not words.isdisjoint(map(stem, f[2:].split())))
     return [i for i in _holding(keys, scored.buckets, scored.days) if not words.isdisjoint(mentions[i].keywords)]
+
+
+SETTLE_SHARE = 8  # the reads of a recluster, against the pairs a shift moved, from which they are made plain
+
+
+def _many(reads: int, pairs: _Overlay) -> bool:
+    """Would a recluster that reads about `reads` pairs or partners through
+    a shift's move (corpus/moved.py: a call of Python each, some 1.5 us)
+    spend more than making them plain dicts at once (a pass over every
+    pair, some 0.3 us each, which settling after the early page would make
+    anyway)? An article added to a large storyline at 1,000 articles read
+    78,000 pairs that way (0.09 s) where making them plain took 10 ms."""
+    return reads * SETTLE_SHARE > pairs.base_size()
 
 
 def _reweighed(known: Scored, feats: list[Features], reworded: list[int], gone: Sequence[Features] = (),

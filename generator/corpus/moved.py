@@ -81,6 +81,10 @@ class _Overlay(MutableMapping[K, V], Generic[K, V]):
             return
         self._dropped.add(key)
 
+    def base_size(self) -> int:
+        """How many entries the base holds (what making these plain passes over)."""
+        return len(self._base)
+
     def copy(self):
         """A copy to change (the base shared, never changed)."""
         return type(self)(self._base, self._move, self._to_old, self._owned, dict(self._own), set(self._dropped),
