@@ -539,9 +539,8 @@ def _sorted_again(events: list[Event], reused: list[Event | None], known: MergeR
         if got is not None:
             return got
         if not place:
-            taken = map(is_not, reused, repeat(None))
-            place.update(zip(map(id, compress(reused, taken)), compress(range(len(reused)), map(
-                is_not, reused, repeat(None))), strict=True))
+            present = list(map(is_not, reused, repeat(None)))
+            place.update(zip(map(id, compress(reused, present)), compress(range(len(reused)), present), strict=True))
         return place[i]
 
     placed = sorted((listing_order(events[k]), k) for k in fresh)

@@ -5,7 +5,10 @@ Every structure of the record is indexed by a mention's place in the
 corpus's list (clustering.Scored, the groups, the clusters, the topic's
 days), so one mention added shifts every place after it. Rather than merge
 everything again (13.97 s at 10,000 articles, stop 50), the record is
-moved to the new places, and the edit is then served as a rewording
+moved to the new places (its (word, year) buckets read through the move,
+corpus/buckets.py, and its pairs, partners and groups too until the
+merge's early page is out, corpus/moved.py; the rest moved here), and the
+edit is then served as a rewording
 (clustering.recluster, merge.merge_recorded): the article's first and last
 mentions that the edit left as they were keep what the record knew of
 them, those between take what it knew of the earlier ones by rank, as many
@@ -30,7 +33,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate, chain
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from ..model import Analysis, Mention
 from ..temporal import When
@@ -58,7 +61,6 @@ class Shift:
     to_old: list[int | None]
 
 
-_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _WHEN = attrgetter("when")
 
 
