@@ -505,10 +505,7 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
     # less the pairs with a rescored mention (a copy: `known` is the last record's); after a shift, read
     # through its move (corpus/moved.py), where each pair read costs a call of Python: when this recluster
     # reads many (an article added to a large storyline), the pairs and partners are made plain first
-    edges: MutableMapping[tuple[int, int], float]
-    edges = known.edges.copy() if isinstance(known.edges, _Overlay) else dict(known.edges)
-    if isinstance(edges, _Overlay) and _many(len(candidates) + len(with_rescored), edges):
-        edges = edges.whole()
+    edges = _own_copy(known.edges, _many(len(candidates) + len(with_rescored), known.edges))
     for p in with_rescored:
         del edges[p]
         changed.update(p)
@@ -532,11 +529,10 @@ def recluster(mentions: list[Mention], index: EntityIndex, threshold: float, v: 
         for a, b in candidates:
             partners[a].add(b)
             partners[b].add(a)
-        near = known.near.copy() if isinstance(known.near, _Overlay) else dict(known.near)
-        if isinstance(near, _Overlay) and (not isinstance(edges, _Overlay) or _many(len(changed), edges)):
-            near = near.whole()  # (each changed mention's partners below read before it is written)
-        if isinstance(edges, _Overlay) and _many(len(changed), edges):
-            edges = edges.whole()
+        if _many(len(changed), edges):
+            edges = _own_copy(edges, True)
+        # (plain as the pairs are; each changed mention's partners below read before they are written)
+        near = _own_copy(known.near, not isinstance(edges, _Overlay))
         for i in changed:
             now = [j for j in {*near.get(i, ()), *partners.get(i, ())} if ((i, j) if i < j else (j, i)) in edges]
             if now:
@@ -584,14 +580,24 @@ def keyword_holders(words: set[str], mentions: list[Mention], scored: Scored) ->
 SETTLE_SHARE = 8  # the reads of a recluster, against the pairs a shift moved, from which they are made plain
 
 
-def _many(reads: int, pairs: _Overlay) -> bool:
+def _many(reads: int, pairs: Mapping) -> bool:
     """Would a recluster that reads about `reads` pairs or partners through
     a shift's move (corpus/moved.py: a call of Python each, some 1.5 us)
     spend more than making them plain dicts at once (a pass over every
     pair, some 0.3 us each, which settling after the early page would make
     anyway)? An article added to a large storyline at 1,000 articles read
-    78,000 pairs that way (0.09 s) where making them plain took 10 ms."""
-    return reads * SETTLE_SHARE > pairs.base_size()
+    78,000 pairs that way (0.09 s) where making them plain took 10 ms.
+    (False for pairs that are a plain dict already.)"""
+    return isinstance(pairs, _Overlay) and reads * SETTLE_SHARE > pairs.base_size()
+
+
+def _own_copy(entries: Mapping, plain: bool) -> MutableMapping:
+    """A copy of `entries` (the last record's, or read through a shift's
+    move) to change: a plain dict, or, read through the move and not
+    `plain`, the move's own copy (corpus/moved.py)."""
+    if isinstance(entries, _Overlay) and not plain:
+        return entries.copy()
+    return entries.whole() if isinstance(entries, _Overlay) else dict(entries)
 
 
 def _reweighed(known: Scored, feats: list[Features], reworded: list[int], gone: Sequence[Features] = (),

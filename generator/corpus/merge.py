@@ -333,8 +333,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         scored.settle()
         step = move.__getitem__
         known = dataclasses.replace(known, groups=tuple(tuple(map(step, g)) for g in known.groups),
-                        clusters=None if known.clusters is None else tuple(
-                            (ms, when, tuple(map(step, ids))) for ms, when, ids in known.clusters))
+                                    clusters=None if known.clusters is None else tuple(
+                                        _at_places_now(c, step) for c in known.clusters))
         groups, move = scored.groups, None  # type: ignore[assignment]
     if whole:
         # a redating with the preview's record, whose unmoved mentions are its very objects: each recorded
@@ -410,8 +410,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         if move is not None:  # the recorded clusters made again, at the places now (their features are read)
             step = move.__getitem__
             for i in again.difference(made_here):
-                ms, when, ids = clusters[i]
-                clusters[i] = (ms, when, tuple(map(step, ids)))  # type: ignore[assignment]
+                clusters[i] = _at_places_now(clusters[i], step)
         # every cluster not made again is a recorded group taken whole (its place in the record is known):
         # the record's parts taken in C, then the clusters made again put in their places
         # (a None: a cluster made again; `at` when the clusters were taken whole: the same list)
@@ -453,8 +452,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
         assert scored is not None
         scored.settle()
         step, now_here = move.__getitem__, {*made_here, *again}
-        clusters = [c if k in now_here else (c[0], c[1], tuple(map(step, c[2])))  # type: ignore[misc]
-                    for k, c in enumerate(clusters)]
+        clusters = [c if k in now_here else _at_places_now(c, step) for k, c in enumerate(clusters)]
     made_events = tuple(events)  # in the clusters' order, before their ids
     # sorted (stable) by their keys, the record's for the events it holds (MergeRecord.order_of)
     again_sorted = _sorted_again(events, reused, known, sorted(again), dropped) if known is not None else None
@@ -562,6 +560,13 @@ _MENTIONS, _ID, _KEYWORDS = attrgetter("mentions"), attrgetter("id"), attrgetter
 _SLUG, _ARTICLE, _DATE = attrgetter("article.slug"), attrgetter("article"), attrgetter("date")
 _SLUG_OF = itemgetter(0)  # of a record's article (its slug, its cache key)
 _IDS = itemgetter(2)  # of a cluster (its mentions, its date, their places): the places
+
+
+def _at_places_now(cluster: tuple[list[Mention], When, Sequence[int]], step: Callable[[int], int]
+                   ) -> tuple[list[Mention], When, list[int]]:
+    """A recorded cluster with its mentions' places moved by a shift (`step`: an earlier place -> its place now)."""
+    ms, when, ids = cluster
+    return ms, when, tuple(map(step, ids))  # type: ignore[return-value]  # (a record's places are tuples)
 
 
 def _filled(places: list[int | None], nones: Iterable[int]) -> list[int]:
