@@ -71,6 +71,8 @@ def _comparable(t, seen: frozenset = frozenset()) -> bool:
     them, and dataclasses (compared on every field) made of them."""
     if t in _COMPARABLE:
         return True
+    if isinstance(t, type) and issubclass(t, Keyed):
+        return True  # equal exactly when the tokens are, and a token names everything the list shows
     origin = typing.get_origin(t)
     if origin in (list, tuple, typing.Union, types.UnionType):
         return all(a is Ellipsis or _comparable(a, seen) for a in typing.get_args(t))
@@ -117,6 +119,46 @@ class _Shape:
 def _short(v: list | tuple) -> str:
     """A short list of scalars written out whole (by repr, C speed); "" for any other."""
     return repr(v) if len(v) <= LONG and all([type(x) in _SCALARS for x in v]) else ""
+
+
+class Keyed(Sequence):
+    """A list made when a template reads it, from inputs named by `token`: a
+    string that changes whenever what the list holds would (an article's
+    marked text by its analysis's cache key and its links: site.articles.
+    MarkedText). Fingerprinted by that token alone (ContextHasher), so a page
+    kept unrendered never makes it, and the plan holds none of it. The
+    token's inputs need not say how the list is made from them: that is the
+    generator's code, which every page's fingerprint covers
+    (render.page_hasher). Two compare equal exactly when their tokens are, so
+    a view taken for alike (ContextHasher.prints_alike) has the token hashing
+    it would give; one compares with a list as the list it stands for."""
+
+    __slots__ = ("token",)
+
+    def __init__(self, token: str):
+        self.token = token
+
+    def made(self) -> list:
+        raise NotImplementedError
+
+    def __getitem__(self, i):
+        return self.made()[i]
+
+    def __len__(self) -> int:
+        return len(self.made())
+
+    def __iter__(self):
+        return iter(self.made())
+
+    def __repr__(self) -> str:
+        return repr(self.made())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Keyed):
+            return self.token == other.token
+        return self.made() == other
+
+    __hash__ = None  # type: ignore[assignment]  # as a list's
 
 
 class Derived(Sequence):
@@ -290,6 +332,8 @@ class ContextHasher:
             return self.token(v)
         if t is Derived:
             return self._derived(v)
+        if isinstance(v, Keyed):
+            return "keyed:" + v.token
         if hasattr(t, "__dataclass_fields__"):
             self._shape(t)
             return self._value(v)

@@ -403,7 +403,7 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
     exists = freshness.exists_in(output)
     if not all(exists(f) for f in live_files):
         return None  # a page was deleted from the output: the full build writes it again
-    rendered = _rendered(config, record, path.parent, [new for _, new, _ in changed], pages)
+    rendered = _rendered(config, record, path.parent, [(new, key) for _, new, key in changed], pages)
     if rendered is None:
         return None
 
@@ -480,20 +480,20 @@ def _analysed(config: SiteConfig, options: BuildOptions, record: Record, edited:
     return changed
 
 
-def _rendered(config: SiteConfig, record: Record, folder: Path, analyses: list[Analysis],
+def _rendered(config: SiteConfig, record: Record, folder: Path, analyses: list[tuple[Analysis, str]],
               pages: dict[str, str]) -> dict[str, tuple[bytes, str]] | None:
-    """Each article's page: path -> (bytes, fingerprint), as the full build
-    renders and fingerprints it; None if one cannot be (the full build then
-    reports why)."""
+    """Each article's page (`analyses`: each with its cache key): path ->
+    (bytes, fingerprint), as the full build renders and fingerprints it;
+    None if one cannot be (the full build then reports why)."""
     urls = Urls(config)
     templates = Templates(config, urls, record.built, GENERATOR, config.root / ".cache" / "templates")
     hasher = page_hasher(templates, urls, GENERATOR)
     out: dict[str, tuple[bytes, str]] = {}
-    for new in analyses:
+    for new, key in analyses:
         links = record.article_links(folder, new.article.slug)
         if links is None:
             return None
-        page = article_page(article_view(new, links, urls), urls)
+        page = article_page(article_view(new, links, urls, key=key), urls)
         if page.path not in pages:
             return None
         try:

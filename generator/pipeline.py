@@ -170,7 +170,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     with made_old():
         site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events),
                     jobs=jobs, memo=state.plan_memo if state is not None else None,
-                    go_on=state.go_on if state is not None else None)
+                    go_on=state.go_on if state is not None else None, keys=keys)
     if state is not None:
         state.go_on()  # (before the renderer takes the last build's view tokens, and the output is touched)
         # the preview drafts a saved article's page from this build's links (draft.py)

@@ -23,6 +23,7 @@ from .articles import (
     ArticleLinks,
     ArticleView,
     Citations,
+    MarkedText,
     Segment,
     article_links,
     article_view,
@@ -93,7 +94,7 @@ def planned(a: Analysis) -> Analysis:
 def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], index: EntityIndex,
          search_available: bool = False, redirects: dict[str, str] | None = None,
          moved: list[Moved] | None = None, jobs: int | None = 1, memo: PlanMemo | None = None,
-         go_on: Callable[[], None] | None = None) -> Site:
+         go_on: Callable[[], None] | None = None, keys: list[str] | None = None) -> Site:
     """The site's views and pages. `redirects` (old URL -> new URL) and
     `moved` (ids no longer published, corpus.history) become redirect pages.
     Two pieces of the work need only the events and the analyses: the
@@ -108,7 +109,10 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
     steps and may raise to stop it: every object a step changes is one
     this plan made (a view taken over from the memo is a copy), and the
     memo is replaced only at the end, so a plan stopped halfway leaves it
-    as the last whole plan left it."""
+    as the last whole plan left it. With `keys` (each analysis's cache key,
+    as `analyses`), an article's marked text is made only when its page
+    renders (articles.MarkedText), not here: a rebuild renders few article
+    pages, and the plan then holds none of the site's marked text."""
     urls = Urls(config)
     memo = memo.serving(urls) if memo is not None else None
     ordered = newest_first(analyses)
@@ -116,7 +120,14 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
     related = Related(events)
     known = memo.related.known(related) if memo is not None else [None] * len(events)
     to_relate = [i for i, places in enumerate(known) if places is None]
-    kept = [memo.text(a, citations) for a in ordered] if memo is not None else [None] * len(ordered)
+    kept: list[list[Segment] | MarkedText | None] = \
+        [memo.text(a, citations) for a in ordered] if memo is not None else [None] * len(ordered)
+    if keys is not None:  # the texts not taken over, made when their pages render
+        key_of = {a.article.slug: k for a, k in zip(analyses, keys, strict=True)}
+        kept = [text if text is not None else
+                MarkedText(a, citations.cited.get(a.article.slug, set()), citations.timexes.get(a.article.slug, {}),
+                           key_of[a.article.slug])
+                for a, text in zip(ordered, kept, strict=True)]
     to_mark = [a for a, text in zip(ordered, kept, strict=True) if text is None]
     article_parts = -(-len(to_mark) // ARTICLE_PART)
 
@@ -130,7 +141,7 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
     with Parts(part, count, jobs if len(events) >= FORK_MIN_EVENTS else 1) as parts:
         done: list[list] = []
 
-        def texts() -> list[list[Segment]]:
+        def texts() -> list[list[Segment] | MarkedText]:
             """Each article's marked text (`ordered`): the memo's, else marked now."""
             done[:] = parts.results()
             new = iter([segments(m) for p in done[:article_parts] for m in p])
@@ -148,7 +159,8 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
 
 
 def _plan(config: SiteConfig, urls: Urls, analyses: list[Analysis], ordered: list[Analysis], citations: Citations,
-          texts: Callable[[], list[list[Segment]]], events: list[Event], index: EntityIndex, search_available: bool,
+          texts: Callable[[], list[list[Segment] | MarkedText]], events: list[Event], index: EntityIndex,
+          search_available: bool,
           redirects: dict[str, str] | None, moved: list[Moved] | None, memo: PlanMemo | None,
           go_on: Callable[[], None]) -> tuple[Site, list[EventBrief]]:
     """The site and its event views' briefs, `texts()` (the articles' marked

@@ -6,6 +6,7 @@ markup of its own."""
 from __future__ import annotations
 
 import bisect
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -14,6 +15,7 @@ from datetime import date
 from sys import intern
 
 from ..content import slugify
+from ..digest import Keyed
 from ..model import Analysis, Event
 from .dates import display_date, display_day, html_datetime
 from .urls import Urls
@@ -58,7 +60,7 @@ class ArticleView:
     display_date: str
     tags: list[TagLink]
     original_url: str
-    segments: list[Segment]
+    segments: list[Segment] | MarkedText
     events: list[EventBrief]
     summary: str
     draft: bool
@@ -176,6 +178,27 @@ def _timex_mark(timex: tuple) -> TimexMark:
                      intern(display), event_url if event_url is None else intern(event_url))
 
 
+class MarkedText(Keyed):
+    """An article's marked text (its segments), made when the article's page
+    renders, named by what it is made from: the analysis's cache key (an
+    analysis is a pure function of its key), the cited sentences and each
+    dated expression's event URL. A rebuild fingerprints the page by that
+    name (digest.Keyed) and makes the text only for a page it renders (one
+    edit at 10,000 articles: one article's, not 10,000), and the plan holds
+    the analyses' HTML and offsets, not the site's marked text. Not kept
+    once made: a page reads it once."""
+
+    __slots__ = ("_analysis", "_cited", "_links")
+
+    def __init__(self, analysis: Analysis, cited: set[int], links: dict[tuple[int, str], str], key: str):
+        named = f"{key}|{sorted(cited)!r}|{sorted(links.items())!r}"
+        super().__init__(hashlib.sha1(named.encode("utf-8", "surrogatepass")).hexdigest())
+        self._analysis, self._cited, self._links = analysis, cited, links
+
+    def made(self) -> list[Segment]:
+        return segments(marked_text(self._analysis, self._cited, self._links))
+
+
 @dataclass
 class ArticleLinks:
     """What each article page links to: the events that cite it, its cited
@@ -237,10 +260,15 @@ def lead_text(text: str) -> str:
     return text.split("\n\n", 1)[0][:300]
 
 
-def article_view(a: Analysis, links: ArticleLinks, urls: Urls, text: list[Segment] | None = None) -> ArticleView:
+def article_view(a: Analysis, links: ArticleLinks, urls: Urls, text: list[Segment] | MarkedText | None = None,
+                 key: str | None = None) -> ArticleView:
     """An article's view; `text`: its marked text's segments, if made already
-    (by a forked worker, or by the last plan: site.memo)."""
+    (by a forked worker, or by the last plan: site.memo); else, with `key`
+    (the analysis's cache key), the text made when the page renders
+    (MarkedText), or made now."""
     art = a.article
+    if text is None and key is not None:
+        text = MarkedText(a, links.cited.get(art.slug, set()), links.timexes.get(art.slug, {}), key)
     return ArticleView(
         slug=art.slug, url=urls.article(art.slug), title=art.title, source=art.source, author=art.author,
         date=art.date.isoformat() if art.date else "",

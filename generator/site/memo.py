@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
 from ..model import Analysis, Event
-from .articles import ArticleLinks, ArticleView, Citations, Segment
+from .articles import ArticleLinks, ArticleView, Citations, MarkedText, Segment
 from .related_memo import RelatedMemo
 from .urls import Urls
 from .views import EventBrief, EventView, Names, SourceArticles, every_name
@@ -70,7 +70,7 @@ class _Article:
     analysis: Analysis
     cited: set[int]
     timexes: dict[tuple[int, str], str]
-    text: list[Segment]
+    text: list[Segment] | MarkedText
     view: ArticleView
 
 
@@ -98,7 +98,7 @@ class PlanMemo:
         self._taking = [0, 0, 0]
         return self
 
-    def text(self, a: Analysis, citations: Citations) -> list[Segment] | None:
+    def text(self, a: Analysis, citations: Citations) -> list[Segment] | MarkedText | None:
         """The article's marked text as the last plan made it, if made from the same."""
         got = self.articles.get(a.article.slug)
         if got is None or got.analysis is not a:
@@ -138,7 +138,7 @@ class PlanMemo:
         return {n for n in names.kind.keys() | self.kinds.keys()
                 if names.kind.get(n) != self.kinds.get(n) or names.slug.get(n) != self.slugs.get(n)}
 
-    def article_view(self, a: Analysis, links: ArticleLinks, text: list[Segment]) -> ArticleView | None:
+    def article_view(self, a: Analysis, links: ArticleLinks, text: list[Segment] | MarkedText) -> ArticleView | None:
         """The last plan's view of the article, if made from the same (`text`: this plan's, the memo's if taken)."""
         got = self.articles.get(a.article.slug)
         if got is None or got.text is not text or got.view.events != links.events.get(a.article.slug, []):
@@ -148,7 +148,8 @@ class PlanMemo:
 
     def remember(self, urls: Urls, events: list[Event], views: list[EventView], names: Names,
                  sources: SourceArticles, ordered: list[Analysis], citations: Citations,
-                 texts: list[list[Segment]], articles: list[ArticleView], briefs: list[EventBrief]) -> None:
+                 texts: list[list[Segment] | MarkedText], articles: list[ArticleView],
+                 briefs: list[EventBrief]) -> None:
         """This plan's views and what they were made from, for the next."""
         self.base = (urls.base, urls.site_url)
         self.events = {e.id: (e, v) for e, v in zip(events, views, strict=True)}
