@@ -72,7 +72,7 @@ def _comparable(t, seen: frozenset = frozenset()) -> bool:
     if t in _COMPARABLE:
         return True
     if isinstance(t, type) and issubclass(t, Keyed):
-        return True  # equal exactly when the tokens are, and a token names everything the list shows
+        return True  # equal exactly when the tokens are (never to a list), and a token names all it shows
     origin = typing.get_origin(t)
     if origin in (list, tuple, typing.Union, types.UnionType):
         return all(a is Ellipsis or _comparable(a, seen) for a in typing.get_args(t))
@@ -131,7 +131,9 @@ class Keyed(Sequence):
     generator's code, which every page's fingerprint covers
     (render.page_hasher). Two compare equal exactly when their tokens are, so
     a view taken for alike (ContextHasher.prints_alike) has the token hashing
-    it would give; one compares with a list as the list it stands for."""
+    it would give; a Keyed and anything else (a list of the same items) are
+    never equal, as their fingerprints differ. Made anew each time it is read
+    whole (a page reads it once): held, it would hold the text it saves."""
 
     __slots__ = ("token",)
 
@@ -150,13 +152,25 @@ class Keyed(Sequence):
     def __iter__(self):
         return iter(self.made())
 
+    def __reversed__(self):
+        return reversed(self.made())
+
+    def __contains__(self, value) -> bool:
+        return value in self.made()
+
+    def index(self, value, *args) -> int:
+        return self.made().index(value, *args)
+
+    def count(self, value) -> int:
+        return self.made().count(value)
+
     def __repr__(self) -> str:
         return repr(self.made())
 
     def __eq__(self, other) -> bool:
         if isinstance(other, Keyed):
             return self.token == other.token
-        return self.made() == other
+        return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # as a list's
 

@@ -79,8 +79,30 @@ def code_fingerprint(parts: tuple[str, ...] | None = None) -> str:
 
 
 def analysis_base(resources: Resources, settings: ExtractionSettings) -> str:
-    """The part of every article key that is the same for all articles."""
-    return f"{code_fingerprint(ANALYSIS_CODE)}|{resources.fingerprint}|{settings!r}"
+    """The part of every article key that is the same for all articles: an
+    analysis is a pure function of its key, so the key names everything it
+    depends on, the libraries that make the HTML and read the dates and the
+    Python that runs them too (a page is fingerprinted by it: site.articles.MarkedText)."""
+    return f"{code_fingerprint(ANALYSIS_CODE)}|{_libraries()}|{resources.fingerprint}|{settings!r}"
+
+
+@functools.cache
+def _libraries() -> str:
+    """The versions of what the analysis runs on (fixed for a process: its modules are imported once)."""
+    import importlib.metadata
+    import platform
+    import unicodedata
+
+    found = []
+    for name in ANALYSIS_LIBRARIES:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ",".join([*found, f"python={platform.python_version()}", f"unicode={unicodedata.unidata_version}"])
+
+
+ANALYSIS_LIBRARIES = ("Markdown", "python-dateutil")  # analysis/markup.py, temporal/resolve.py, content.py
 
 
 def article_key(article: Article, base: str) -> str:

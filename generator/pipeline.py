@@ -179,9 +179,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     own = own_pages.Basis.of(config, analyses, keys, index, site) if options.write_output else None
     report.warnings += site.warnings
     if state is None:
-        # A command-line build: nothing after planning reads the analyses (the views hold what
-        # the pages show), so they go before rendering, and less memory for the forked render
-        # workers to share.
+        # A command-line build: nothing after planning reads the analyses but the article views'
+        # marked text, made as each article page renders (site.articles.MarkedText, which holds
+        # its analysis): the list goes, and each analysis with the view that holds it.
         del analyses
     fingerprints = manifest.get("pages") if options.use_cache else None
     bar = progress_bar("rendering", len(site.pages), options.quiet, "page")

@@ -44,8 +44,8 @@ def test_the_text_made_as_the_page_renders_is_the_text_made_at_once(inputs):
     assert {type(a.segments) for a in late.articles} == {MarkedText}
     assert {type(a.segments) for a in at_once.articles} == {list}
     for a, b in zip(late.articles, at_once.articles, strict=True):
-        assert a.segments.made() == b.segments and any(s.kind == "timex" for s in b.segments)
-        assert a.segments == b.segments  # (compared with a list, as the list it stands for)
+        assert a.segments.made() == b.segments == list(a.segments) and any(s.kind == "timex" for s in b.segments)
+        assert a.segments != b.segments  # never equal to a list: their fingerprints differ
     assert _pages(late) == _pages(at_once)
 
 
@@ -122,3 +122,16 @@ def test_a_command_line_build_holds_no_marked_text_as_it_renders(tmp_path, monke
     assert seen == {"kinds": {MarkedText}, "segments": 0}
     page = next((project / "output" / "articles").glob("*/index.html")).read_text()
     assert 'class="timex' in page and 'class="anchor"' in page
+
+
+def test_a_view_told_alike_has_the_token_hashing_gives(inputs):
+    """The preview takes the last build's token of a view that prints alike (ContextHasher.prints_alike):
+    two views whose texts have the same name are alike, a view whose text is a list is not."""
+    config, analyses, keys, events, index = inputs
+    one, two = (plan(config, analyses, events, index, keys=keys) for _ in range(2))
+    listed = plan(config, analyses, events, index)
+    hasher = PageRenderer(one, GENERATOR).hasher
+    for a, b, c in zip(one.articles, two.articles, listed.articles, strict=True):
+        assert a.segments is not b.segments and hasher.prints_alike(a, b)
+        assert hasher.token(a) == hasher.token(b)
+        assert not hasher.prints_alike(a, c) and hasher.token(a) != hasher.token(c)

@@ -142,7 +142,8 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
         done: list[list] = []
 
         def texts() -> list[list[Segment] | MarkedText]:
-            """Each article's marked text (`ordered`): the memo's, else marked now."""
+            """Each article's marked text (`ordered`): the memo's, else made when its page renders
+            (with `keys`), else marked now."""
             done[:] = parts.results()
             new = iter([segments(m) for p in done[:article_parts] for m in p])
             return [text if text is not None else next(new) for text in kept]

@@ -29,7 +29,7 @@ class TimexMark:
     """A dated expression as the article page shows it. Not frozen, as
     Segment, QuoteView and SourceView: a frozen dataclass's __init__ sets
     each field through object.__setattr__, 4.5 times as slow, and a site of
-    10,000 articles makes a million of these in the planning."""
+    10,000 articles makes a million of these as its article pages render."""
 
     value: str
     type: str
@@ -136,14 +136,14 @@ def pieces(html: str, offsets, runs, marks: list[MarkAt]) -> list[Piece]:
     return out
 
 
-def marked_text(a: Analysis, cited: set[int], timex_links: dict[tuple[int, str], str]) -> list[Piece]:
+def marked_text(a: Analysis, cited: set[int] | frozenset[int], timex_links: dict[tuple[int, str], str]) -> list[Piece]:
     """The article's HTML cut around its cited sentences (`cited`: their
     indexes) and dated expressions (`timex_links`: (sentence index,
     expression) -> the URL of the event it dates)."""
     return pieces(a.html, a.offsets, a.runs, _marks(a, cited, timex_links))
 
 
-def _marks(a: Analysis, cited: set[int], timex_links: dict[tuple[int, str], str]) -> list[MarkAt]:
+def _marks(a: Analysis, cited: set[int] | frozenset[int], timex_links: dict[tuple[int, str], str]) -> list[MarkAt]:
     sentences = a.sentences
     marks: list[MarkAt] = [(sentences[i][0], 0, i, sentences[i][0], f"s{i}", None)
                            for i in sorted(cited) if 0 <= i < len(sentences)]
@@ -186,14 +186,16 @@ class MarkedText(Keyed):
     name (digest.Keyed) and makes the text only for a page it renders (one
     edit at 10,000 articles: one article's, not 10,000), and the plan holds
     the analyses' HTML and offsets, not the site's marked text. Not kept
-    once made: a page reads it once."""
+    once made: the bundled article page reads it once (a template that reads
+    it item by item makes it again each time)."""
 
     __slots__ = ("_analysis", "_cited", "_links")
 
     def __init__(self, analysis: Analysis, cited: set[int], links: dict[tuple[int, str], str], key: str):
         named = f"{key}|{sorted(cited)!r}|{sorted(links.items())!r}"
         super().__init__(hashlib.sha1(named.encode("utf-8", "surrogatepass")).hexdigest())
-        self._analysis, self._cited, self._links = analysis, cited, links
+        # (copies: what the token names is what the text is made from, whatever changes the plan's sets after)
+        self._analysis, self._cited, self._links = analysis, frozenset(cited), dict(links)
 
     def made(self) -> list[Segment]:
         return segments(marked_text(self._analysis, self._cited, self._links))
