@@ -121,24 +121,11 @@ def _short(v: list | tuple) -> str:
     return repr(v) if len(v) <= LONG and all([type(x) in _SCALARS for x in v]) else ""
 
 
-class Keyed(Sequence):
-    """A list made when a template reads it, from inputs named by `token`: a
-    string that changes whenever what the list holds would (an article's
-    marked text by its analysis's cache key and its links: site.articles.
-    MarkedText). Fingerprinted by that token alone (ContextHasher), so a page
-    kept unrendered never makes it, and the plan holds none of it. The
-    token's inputs need not say how the list is made from them: that is the
-    generator's code, which every page's fingerprint covers
-    (render.page_hasher). Two compare equal exactly when their tokens are, so
-    a view taken for alike (ContextHasher.prints_alike) has the token hashing
-    it would give; a Keyed and anything else (a list of the same items) are
-    never equal, as their fingerprints differ. Made anew each time it is read
-    whole (a page reads it once): held, it would hold the text it saves."""
+class MadeLate(Sequence):
+    """A list made from something else when first read (Keyed, Derived): it
+    reads as the list `made()` gives."""
 
-    __slots__ = ("token",)
-
-    def __init__(self, token: str):
-        self.token = token
+    __slots__ = ()
 
     def made(self) -> list:
         raise NotImplementedError
@@ -167,15 +154,35 @@ class Keyed(Sequence):
     def __repr__(self) -> str:
         return repr(self.made())
 
+    __hash__ = None  # type: ignore[assignment]  # as a list's
+
+
+class Keyed(MadeLate):
+    """A list made when a template reads it, from inputs named by `token`: a
+    string that changes whenever what the list holds would (an article's
+    marked text by its analysis's cache key and its links: site.articles.
+    MarkedText). Fingerprinted by that token alone (ContextHasher), so a page
+    kept unrendered never makes it, and the plan holds none of it. The
+    token's inputs need not say how the list is made from them: that is the
+    generator's code, which every page's fingerprint covers
+    (render.page_hasher). Two compare equal exactly when their tokens are, so
+    a view taken for alike (ContextHasher.prints_alike) has the token hashing
+    it would give; a Keyed and anything else (a list of the same items) are
+    never equal, as their fingerprints differ. Made anew each time it is read
+    whole (a page reads it once): held, it would hold the text it saves."""
+
+    __slots__ = ("token",)
+
+    def __init__(self, token: str):
+        self.token = token
+
     def __eq__(self, other) -> bool:
         if isinstance(other, Keyed):
             return self.token == other.token
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]  # as a list's
 
-
-class Derived(Sequence):
+class Derived(MadeLate):
     """A list worked out from `sources` (views) by `make` when a template
     first reads it: a listing page's filter choices from its cards, which
     a rebuild needs only for the few pages it renders (10,000 articles:
@@ -199,22 +206,9 @@ class Derived(Sequence):
             self._made = self._make(self.sources)
         return self._made
 
-    def __getitem__(self, i):
-        return self.made()[i]
-
-    def __len__(self) -> int:
-        return len(self.made())
-
-    def __iter__(self):
-        return iter(self.made())
-
-    def __repr__(self) -> str:
-        return repr(self.made())
-
     def __eq__(self, other) -> bool:
         return self.made() == (other.made() if isinstance(other, Derived) else other)
 
-    __hash__ = None  # type: ignore[assignment]  # as a list's
 
     def __add__(self, other: list) -> list:
         return self.made() + list(other)

@@ -124,9 +124,7 @@ def plan(config: SiteConfig, analyses: list[Analysis], events: list[Event], inde
         [memo.text(a, citations) for a in ordered] if memo is not None else [None] * len(ordered)
     if keys is not None:  # the texts not taken over, made when their pages render
         key_of = {a.article.slug: k for a, k in zip(analyses, keys, strict=True)}
-        kept = [text if text is not None else
-                MarkedText(a, citations.cited.get(a.article.slug, set()), citations.timexes.get(a.article.slug, {}),
-                           key_of[a.article.slug])
+        kept = [text if text is not None else MarkedText.of(a, citations, key_of[a.article.slug])
                 for a, text in zip(ordered, kept, strict=True)]
     to_mark = [a for a, text in zip(ordered, kept, strict=True) if text is None]
     article_parts = -(-len(to_mark) // ARTICLE_PART)

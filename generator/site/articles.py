@@ -197,6 +197,12 @@ class MarkedText(Keyed):
         # (copies: what the token names is what the text is made from, whatever changes the plan's sets after)
         self._analysis, self._cited, self._links = analysis, frozenset(cited), dict(links)
 
+    @classmethod
+    def of(cls, a: Analysis, links: ArticleLinks | Citations, key: str) -> MarkedText:
+        """The article's text as `links` (the site's, each article's by its slug) mark it."""
+        slug = a.article.slug
+        return cls(a, links.cited.get(slug, set()), links.timexes.get(slug, {}), key)
+
     def made(self) -> list[Segment]:
         return segments(marked_text(self._analysis, self._cited, self._links))
 
@@ -270,7 +276,7 @@ def article_view(a: Analysis, links: ArticleLinks, urls: Urls, text: list[Segmen
     (MarkedText), or made now."""
     art = a.article
     if text is None and key is not None:
-        text = MarkedText(a, links.cited.get(art.slug, set()), links.timexes.get(art.slug, {}), key)
+        text = MarkedText.of(a, links, key)
     return ArticleView(
         slug=art.slug, url=urls.article(art.slug), title=art.title, source=art.source, author=art.author,
         date=art.date.isoformat() if art.date else "",
