@@ -1,0 +1,78 @@
+"""The local analysis pool (analysis/runner.py): this process and forked
+workers analyse parts of the corpus side by side. Real articles of a
+generated corpus, real processes: the results are those of one process, in
+the articles' order, each put in the cache once by whoever made it; a part
+that fails anywhere stops the pool and its exception reaches the build,
+with no worker left behind."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+
+import pytest
+
+from generator import content
+from generator.analysis import runner
+from generator.analysis.article import analyse
+from generator.analysis.cache import Cache
+from generator.analysis.runner import analyse_all
+from generator.config import load_config
+from generator.errors import Report
+from generator.resources import load_resources
+from tests.support import make_corpus
+
+N = runner.PARALLEL_THRESHOLD + 20
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pool")
+    make_corpus(N, "plain", folder / "corpus", "Pool")
+    config = load_config(folder / "corpus" / "site.toml")
+    articles = content.read_content(config.content_dir, Report(), False, config.limits, config.root)
+    return config, load_resources(config), articles
+
+
+def _keys(articles) -> list[str]:
+    return [f"{i:064x}" for i in range(len(articles))]
+
+
+def test_both_processes_analyse_and_the_results_are_one_process_s(corpus, tmp_path):
+    config, resources, articles = corpus
+    keys = _keys(articles)
+    store = Cache(tmp_path / "cache")
+    made = list(runner._analyse_forked(articles, keys, list(range(len(articles))), resources, config.extraction,
+                                       store, 2))
+    assert sorted(i for i, _, _ in made) == list(range(len(articles)))  # each article once
+    by_worker = {i for i, _, theirs in made if theirs}
+    assert by_worker and len(by_worker) < len(articles)  # both the worker and this process took parts
+    alone = {i: analyse(articles[i], resources, config.extraction) for i in (0, len(articles) - 1)}
+    got = {i: res for i, res, _ in made}
+    assert all(got[i] == alone[i] for i in alone)
+    # every analysis is in the cache, read back as it was made, whoever made it
+    again = Cache(tmp_path / "cache").get_many(keys)
+    assert all(back == got[i] for i, back in enumerate(again))
+    assert not multiprocessing.active_children()
+
+
+def test_the_pool_gives_the_same_analyses_as_one_process(corpus):
+    config, resources, articles = corpus
+    keys = _keys(articles)
+    two = analyse_all(articles, keys, resources, config.extraction, Cache(None), jobs=2)
+    one = analyse_all(articles, keys, resources, config.extraction, Cache(None), jobs=1)
+    assert two == one
+    assert all(r.article is a for r, a in zip(two, articles, strict=True))  # the parent's own articles
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_a_part_that_fails_stops_the_pool_and_its_error_reaches_the_build(corpus, tmp_path, where):
+    """The workers take parts from the front and this process from the back:
+    a broken first article fails in a worker, a broken last one here."""
+    config, resources, articles = corpus
+    broken = list(articles)
+    at = 0 if where == "first" else len(broken) - 1
+    broken[at] = dataclasses.replace(broken[at], body=None)  # not text: the Markdown stage raises
+    with pytest.raises((TypeError, AttributeError)):
+        analyse_all(broken, _keys(broken), resources, config.extraction, Cache(tmp_path / "cache"), jobs=2)
+    assert not multiprocessing.active_children()
