@@ -76,3 +76,26 @@ def test_a_part_that_fails_stops_the_pool_and_its_error_reaches_the_build(corpus
     with pytest.raises((TypeError, AttributeError)):
         analyse_all(broken, _keys(broken), resources, config.extraction, Cache(tmp_path / "cache"), jobs=2)
     assert not multiprocessing.active_children()
+
+
+class _TwoPartError(Exception):
+    """Pickles (as its message) but cannot be unpickled: its constructor takes two arguments."""
+
+    def __init__(self, a, b):
+        super().__init__(f"{a}/{b}")
+
+
+def test_a_worker_message_that_cannot_be_read_back_still_ends_the_worker():
+    """The reader posts the worker's end whatever stops it reading, so the
+    build raises rather than waiting for a worker that is gone."""
+    import queue
+
+    mine, theirs = multiprocessing.get_context("fork").Pipe(duplex=False)
+    theirs.send((None, _TwoPartError("a", "b")))  # as a worker sends its end
+    theirs.close()
+    got: queue.SimpleQueue = queue.SimpleQueue()
+    runner._receive_parts(mine, got)
+    n, payload = got.get_nowait()
+    assert n is None and isinstance(payload, RuntimeError) and "could not be read" in str(payload)
+    with pytest.raises(RuntimeError):
+        list(runner._taken((n, payload), []))

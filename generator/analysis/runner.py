@@ -136,13 +136,13 @@ def _analyse_forked(articles: list[Article], keys: list[str], todo: list[int], r
     parts = -(-len(todo) // PART_ARTICLES)
     ctx = multiprocessing.get_context("fork")
     forked.release_free_memory()
-    gc.freeze()  # what this process holds, out of the collector's reach in the workers (forked.py)
-    chunks = forked.Chunks(ctx, parts)
     got: queue.SimpleQueue = queue.SimpleQueue()  # (part, analyses), or (None, None) at a worker's end
     workers: list[tuple[multiprocessing.process.BaseProcess, threading.Thread]] = []
     ends: list[tuple[multiprocessing.process.BaseProcess, Any]] = []  # each worker and this end of its pipe
     finished = False
+    gc.freeze()  # what this process holds, out of the collector's reach in the workers (forked.py)
     try:
+        chunks = forked.Chunks(ctx, parts)
         for _ in range(jobs - 1):  # every worker forked before this process starts a thread
             mine, theirs = ctx.Pipe(duplex=False)
             process: multiprocessing.process.BaseProcess = ctx.Process(
@@ -167,7 +167,8 @@ def _analyse_forked(articles: list[Article], keys: list[str], todo: list[int], r
             ended += yield from _taken(got.get(), todo)
         finished = True
     finally:
-        chunks.stop_after(-1)  # (after a failure: no process begins another part)
+        if ends:
+            chunks.stop_after(-1)  # (after a failure: no process begins another part)
         for process, _ in ends:
             if not finished:
                 process.terminate()
@@ -244,5 +245,7 @@ def _receive_parts(conn, got: queue.SimpleQueue) -> None:
                 return
     except (EOFError, OSError):
         got.put((None, RuntimeError("an analysis worker process ended without its results")))
+    except BaseException as exc:  # a message that cannot be read back (unpickled): the worker's end all the same
+        got.put((None, RuntimeError(f"an analysis worker's message could not be read: {exc!r}")))
     finally:
         conn.close()
