@@ -7,12 +7,15 @@ in benchmarks/build.py went from 7.6 to 11.5 s at 1,000 articles in one
 session), so a change is measured against the code before it in
 alternating cold builds: the baseline (`git archive REV`, in a temporary
 folder) and this checkout, each `python -m generator build --timings` in a
-child process with no cache and no output, `--pairs` times each. Nothing is
-deleted between the builds (see benchmarks/build.py: a mass deletion slows
-the next files made on this machine's ext4); the outputs are moved aside
-and deleted at the end. Prints each build's wall, user and system time and
-stages, and the medians; `--busy` adds the machine's busy cores every
-half second (from /proc/stat), to see where a core waits.
+child process with no cache and no output, `--pairs` times each. The order
+turns from pair to pair (baseline first in the first pair, this checkout
+first in the second...): the second build of a pair tends to be the
+slower, whichever code it is. Nothing is deleted between the builds (see
+benchmarks/build.py: a mass deletion slows the next files made on this
+machine's ext4); the outputs are moved aside and deleted at the end.
+Prints each build's wall, user and system time and stages; reports the
+medians (stages too) and each pair's ratio. `--busy` adds the machine's
+busy cores every half second (from /proc/stat), to see where a core waits.
 
 Results: benchmarks/results/cold_ab.json (key n<N>-<REV>).
 """
@@ -75,6 +78,12 @@ def cold_build(code: Path, site: Path, trash: Trash, busy: bool) -> dict:
             **({"busy_cores": " ".join(timeline)} if busy else {})}
 
 
+def stage_medians(rows: list[dict]) -> dict[str, float]:
+    """Each stage's median seconds over the builds (0 where a build has no such stage)."""
+    names = sorted({stage for r in rows for stage in r["stages"]})
+    return {stage: round(statistics.median(r["stages"].get(stage, 0.0) for r in rows), 3) for stage in names}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--baseline", required=True, help="the git revision to compare with (e.g. HEAD~2)")
@@ -98,20 +107,28 @@ def main(argv: list[str] | None = None) -> int:
         make_corpus(args.n, "plain", site, args.density)
         trash = Trash(tmp / "trash")
         rows: dict[str, list[dict]] = {"baseline": [], "new": []}
+        sides = (("baseline", baseline), ("new", ROOT))
         for i in range(args.pairs):
-            for name, code in (("baseline", baseline), ("new", ROOT)):
+            # the order turns each pair: the second build of a pair was mostly the slower in its
+            # rendering whichever code it was (stop 55, 10,000 articles), so neither side takes it always
+            for name, code in sides if i % 2 == 0 else sides[::-1]:
                 row = cold_build(code, site, trash, args.busy)
+                row["first"] = (i % 2 == 0) == (name == "baseline")
                 rows[name].append(row)
                 print(f"pair {i + 1}/{args.pairs} {name}: wall {row['wall']:.2f} s, user {row['user']:.2f} s, "
                       f"sys {row['sys']:.2f} s, {row['stages']}", file=sys.stderr)
         summary = {name: {"wall_median_s": statistics.median(r["wall"] for r in got),
                           "user_median_s": statistics.median(r["user"] for r in got),
-                          "sys_median_s": statistics.median(r["sys"] for r in got), "runs": got}
+                          "sys_median_s": statistics.median(r["sys"] for r in got),
+                          "stage_medians_s": stage_medians(got),
+                          "runs": got}
                    for name, got in rows.items()}
         report = {"articles": args.n, "density": args.density, "baseline": rev, "new": head,
                   "load_average_at_end": os.getloadavg()[0], **summary,
                   "wall new / baseline": round(summary["new"]["wall_median_s"]
-                                               / summary["baseline"]["wall_median_s"], 3)}
+                                               / summary["baseline"]["wall_median_s"], 3),
+                  "wall new / baseline, per pair": [round(n["wall"] / b["wall"], 3)
+                                                    for n, b in zip(rows["new"], rows["baseline"], strict=True)]}
         report_result(args.out, f"n{args.n}-{rev}", report)
     return 0
 
