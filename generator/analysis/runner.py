@@ -169,12 +169,15 @@ def _analyse_forked(articles: list[Article], keys: list[str], todo: list[int], r
     finally:
         if ends:
             chunks.stop_after(-1)  # (after a failure: no process begins another part)
-        for process, _ in ends:
+        for k, (process, mine) in enumerate(ends):
             if not finished:
                 process.terminate()
             process.join()
+            process.close()
+            if k >= len(workers):
+                mine.close()  # (no reader took it: failed before the readers started)
         for _, reader in workers:
-            reader.join()
+            reader.join()  # (it closes its end of the pipe)
         gc.unfreeze()
 
 
