@@ -37,6 +37,11 @@ if TYPE_CHECKING:  # light imports only: the up-to-date check runs before the he
 PACKAGE = Path(__file__).resolve().parent
 # The code whose output is cached per article.
 ANALYSIS_CODE = ("analysis", "temporal", "model.py", "resources.py", "inputs.py", "links.py")
+# Code among it that only decides which process analyses which article, never what comes out (each
+# result lands at its article's index): a change to it leaves every cached analysis good, so it is
+# not hashed into their keys (it was, and a change to the local pool made a 10,000-article site's
+# next build analyse everything again, a minute of work)
+SCHEDULING_CODE = frozenset({"analysis/runner.py"})
 
 
 def hash_files(h, paths) -> None:
@@ -61,7 +66,7 @@ def _code_files(parts: tuple[str, ...] | None = None) -> list[Path]:
     for part in parts:
         p = PACKAGE / part
         out += sorted(p.rglob("*.py")) if p.is_dir() else [p]
-    return out
+    return [f for f in out if f.relative_to(PACKAGE).as_posix() not in SCHEDULING_CODE]
 
 
 @functools.cache
