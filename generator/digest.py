@@ -209,7 +209,6 @@ class Derived(MadeLate):
     def __eq__(self, other) -> bool:
         return self.made() == (other.made() if isinstance(other, Derived) else other)
 
-
     def __add__(self, other: list) -> list:
         return self.made() + list(other)
 

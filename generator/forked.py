@@ -11,8 +11,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -99,6 +100,118 @@ class Parts(Generic[T]):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def streamed_parts(work: Callable[[int], T], count: int, jobs: int,
+                   in_workers: Callable[[int], T] | None = None) -> Iterator[tuple[int, T, bool]]:
+    """(n, work(n), done by a worker) of each part, as each is done: by this
+    process, taking parts from the back, and jobs - 1 forked workers
+    (`in_workers`, if given, their work), taking them from the front and
+    sending each part's result at once, from a thread, so that a worker
+    never waits for this process to read a big result between its own
+    parts. For work whose results are big (the analyses: Parts sends a
+    worker's results when it ends, and it would hold them all until then)
+    and read back anyway: this process unpickles the workers' share beside
+    its own parts. A part that raises stops every process at its next part,
+    and its exception is raised here; the workers are gone when this ends."""
+    release_free_memory()
+    ctx = multiprocessing.get_context("fork")
+    got: queue.SimpleQueue = queue.SimpleQueue()  # (part, result), or (None, None or its exception) at a worker's end
+    ends: list[tuple[multiprocessing.process.BaseProcess, Any]] = []  # each worker and this end of its pipe
+    readers: list[threading.Thread] = []
+    finished = False
+    gc.freeze()  # what this process holds, out of the collector's reach in the workers
+    try:
+        chunks = Chunks(ctx, count)
+        for _ in range(jobs - 1):  # every worker forked before this process starts a thread
+            mine, theirs = ctx.Pipe(duplex=False)
+            process: multiprocessing.process.BaseProcess = ctx.Process(
+                target=_stream_in_worker, args=(in_workers or work, chunks, theirs), daemon=True)
+            process.start()
+            theirs.close()
+            ends.append((process, mine))
+        for _, mine in ends:
+            readers.append(threading.Thread(target=_receive_stream, args=(mine, got), daemon=True))
+            readers[-1].start()
+        ended, taking = 0, True
+        while taking or ended < len(ends):
+            n = chunks.take_last() if taking else None
+            if n is not None:
+                yield n, work(n), False
+            taking = n is not None
+            # what the workers sent meanwhile; once this process has no part left, all until they end
+            while not got.empty() or (not taking and ended < len(ends)):
+                n, payload = got.get()
+                if n is not None:
+                    yield n, payload, True
+                elif payload is not None:
+                    raise payload
+                else:
+                    ended += 1
+        finished = True
+    finally:
+        if ends:
+            chunks.stop_after(-1)  # (after a failure: no process begins another part)
+        for k, (process, mine) in enumerate(ends):
+            if not finished:
+                process.terminate()
+            process.join()
+            process.close()
+            if k >= len(readers):
+                mine.close()  # (no reader took it: failed before the readers started)
+        for reader in readers:
+            reader.join()  # (it closes its end of the pipe)
+        gc.unfreeze()
+
+
+def _stream_in_worker(work: Callable[[int], Any], chunks: Chunks, conn) -> None:
+    """A streaming worker's life: parts from the front until none is left,
+    each part's result handed to a thread that sends it; then its end."""
+    out: queue.SimpleQueue = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_stream, args=(conn, out))
+    sender.start()
+    end: BaseException | None = None
+    try:
+        while (n := chunks.take()) is not None:
+            out.put((n, work(n)))
+    except BaseException as exc:  # sent, to be raised by the build
+        chunks.stop_after(-1)
+        end = exc
+    out.put((None, end))
+    sender.join()
+    conn.close()
+
+
+def _send_stream(conn, out: queue.SimpleQueue) -> None:
+    """Send what the worker hands over, in order, until its end."""
+    while True:
+        message = out.get()
+        try:
+            conn.send(message)
+        except Exception as exc:  # an exception that cannot be pickled: its text
+            conn.send((None, RuntimeError(f"{type(exc).__name__}: {exc}")))
+            return
+        if message[0] is None:
+            return
+
+
+def _receive_stream(conn, got: queue.SimpleQueue) -> None:
+    """Each message of a worker, as it comes (unpickled here: beside this
+    process's own parts), until its end; a worker that died, or a message
+    that cannot be read back, ends it too (never a wait for a worker that
+    is gone)."""
+    try:
+        while True:
+            message = conn.recv()
+            got.put(message)
+            if message[0] is None:
+                return
+    except (EOFError, OSError):
+        got.put((None, RuntimeError("a worker process ended without its results")))
+    except BaseException as exc:  # a message that cannot be read back (unpickled): the worker's end all the same
+        got.put((None, RuntimeError(f"a worker's message could not be read: {exc!r}")))
+    finally:
+        conn.close()
 
 
 def in_child(work: Callable[[], object]) -> multiprocessing.process.BaseProcess | None:

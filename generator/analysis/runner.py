@@ -10,7 +10,8 @@ the parent it ran on one core while the workers waited, which is why two
 workers used to buy only 1.4 times (see README "Build speed").
 
 Where processes can fork, the local pool is this process and jobs - 1
-forked workers (`_analyse_forked`): the build process analyses parts too,
+forked workers (`_analyse_forked`, forked.streamed_parts): the build
+process analyses parts too,
 taking them from the back while the workers take them from the front. A
 result that comes from another process is pickled there and unpickled here,
 about a fifth of the work of analysing it; the build process pays that only
@@ -26,14 +27,10 @@ which they finish.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import multiprocessing
 import os
-import queue
-import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 from .. import forked
 from ..config import ExtractionSettings
@@ -128,127 +125,25 @@ def _analyse_forked(articles: list[Article], keys: list[str], todo: list[int], r
                     settings: ExtractionSettings, store: Cache, jobs: int
                     ) -> Iterator[tuple[int, Analysis, bool]]:
     """(index, analysis, made by a worker) of every article at `todo`, by
-    this process and jobs - 1 forked workers, which inherit the articles,
-    the resources and the cache (nothing is pickled going out) and send
-    each part's analyses as soon as it is done. Each analysis is put in the
-    cache by the process that made it. A part that raises stops every
-    process at its next part, and its exception is raised here."""
-    parts = -(-len(todo) // PART_ARTICLES)
-    ctx = multiprocessing.get_context("fork")
-    forked.release_free_memory()
-    got: queue.SimpleQueue = queue.SimpleQueue()  # (part, analyses), or (None, None) at a worker's end
-    workers: list[tuple[multiprocessing.process.BaseProcess, threading.Thread]] = []
-    ends: list[tuple[multiprocessing.process.BaseProcess, Any]] = []  # each worker and this end of its pipe
-    finished = False
-    gc.freeze()  # what this process holds, out of the collector's reach in the workers (forked.py)
-    try:
-        chunks = forked.Chunks(ctx, parts)
-        for _ in range(jobs - 1):  # every worker forked before this process starts a thread
-            mine, theirs = ctx.Pipe(duplex=False)
-            process: multiprocessing.process.BaseProcess = ctx.Process(
-                target=_parts_in_worker, daemon=True,
-                args=(articles, keys, todo, chunks, resources, settings, store.for_workers(), theirs))
-            process.start()
-            theirs.close()
-            ends.append((process, mine))
-        for process, mine in ends:
-            reader = threading.Thread(target=_receive_parts, args=(mine, got), daemon=True)
-            reader.start()
-            workers.append((process, reader))
-        ended = 0
-        while (n := chunks.take_last()) is not None:
+    this process and jobs - 1 forked workers (forked.streamed_parts), which
+    inherit the articles, the resources and the cache (nothing is pickled
+    going out) and send each part's analyses as soon as it is done. Each
+    analysis is put in the cache by the process that made it (a worker with
+    the cache as workers use it: Cache.for_workers)."""
+    def part_with(cache: Cache) -> Callable[[int], list[Analysis]]:
+        def part(n: int) -> list[Analysis]:
+            # the part analysed, then cached: each entry encoded between two analyses cost some 2 % more
             made = [analyse(articles[i], resources, settings) for i in _part(todo, n)]
-            for i, res in zip(_part(todo, n), made, strict=True):
-                store.put(keys[i], res)
-                yield i, res, False
-            while not got.empty():  # what the workers sent meanwhile
-                ended += yield from _taken(got.get(), todo)
-        while ended < len(workers):
-            ended += yield from _taken(got.get(), todo)
-        finished = True
-    finally:
-        if ends:
-            chunks.stop_after(-1)  # (after a failure: no process begins another part)
-        for k, (process, mine) in enumerate(ends):
-            if not finished:
-                process.terminate()
-            process.join()
-            process.close()
-            if k >= len(workers):
-                mine.close()  # (no reader took it: failed before the readers started)
-        for _, reader in workers:
-            reader.join()  # (it closes its end of the pipe)
-        gc.unfreeze()
+            for i, result in zip(_part(todo, n), made, strict=True):
+                cache.put(keys[i], result)
+            return made
+        return part
+
+    parts = -(-len(todo) // PART_ARTICLES)
+    for n, made, theirs in forked.streamed_parts(part_with(store), parts, jobs, part_with(store.for_workers())):
+        for i, res in zip(_part(todo, n), made, strict=True):
+            yield i, res, theirs
 
 
 def _part(todo: list[int], n: int) -> list[int]:
     return todo[n * PART_ARTICLES:(n + 1) * PART_ARTICLES]
-
-
-def _taken(message: tuple, todo: list[int]) -> Generator[tuple[int, Analysis, bool], None, int]:
-    """The analyses a worker sent (yielded), or its end (returns 1), or its exception (raised)."""
-    n, payload = message
-    if n is None:
-        if isinstance(payload, BaseException):
-            raise payload
-        return 1
-    for i, res in zip(_part(todo, n), payload, strict=True):
-        yield i, res, True
-    return 0
-
-
-def _parts_in_worker(articles: list[Article], keys: list[str], todo: list[int], chunks: forked.Chunks,
-                     resources: Resources, settings: ExtractionSettings, store: Cache, conn) -> None:
-    """A forked worker's life: parts from the front until none is left, each
-    part's analyses put in the cache and handed to a thread that sends them
-    (a part's analyses are about a megabyte, which the build process reads
-    from the pipe between its own parts: sending them here kept this worker
-    waiting longer than it worked); then its end."""
-    out: queue.SimpleQueue = queue.SimpleQueue()
-    sender = threading.Thread(target=_send_all, args=(conn, out))
-    sender.start()
-    end: BaseException | None = None
-    try:
-        while (n := chunks.take()) is not None:
-            made = []
-            for i in _part(todo, n):
-                result = analyse(articles[i], resources, settings)
-                store.put(keys[i], result)
-                made.append(result)
-            out.put((n, made))
-    except BaseException as exc:  # sent, to be raised by the build
-        chunks.stop_after(-1)
-        end = exc
-    out.put((None, end))
-    sender.join()
-    conn.close()
-
-
-def _send_all(conn, out: queue.SimpleQueue) -> None:
-    """Send what the worker hands over, in order, until its end."""
-    while True:
-        message = out.get()
-        try:
-            conn.send(message)
-        except Exception as exc:  # an exception that cannot be pickled: its text
-            conn.send((None, RuntimeError(f"{type(exc).__name__}: {exc}")))
-            return
-        if message[0] is None:
-            return
-
-
-def _receive_parts(conn, got: queue.SimpleQueue) -> None:
-    """Each message of a worker, as it comes (unpickled here: beside this
-    process's own parts), until its end; a worker that died ends too."""
-    try:
-        while True:
-            message = conn.recv()
-            got.put(message)
-            if message[0] is None:
-                return
-    except (EOFError, OSError):
-        got.put((None, RuntimeError("an analysis worker process ended without its results")))
-    except BaseException as exc:  # a message that cannot be read back (unpickled): the worker's end all the same
-        got.put((None, RuntimeError(f"an analysis worker's message could not be read: {exc!r}")))
-    finally:
-        conn.close()
