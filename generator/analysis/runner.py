@@ -76,46 +76,47 @@ def analyse_all(articles: list[Article], keys: list[str], resources: Resources, 
     if progress and len(todo) < len(articles):
         progress(len(articles) - len(todo))  # read from the cache
     jobs = jobs or os.cpu_count() or 1
+    for i, res, theirs in _analysed(articles, keys, todo, resources, settings, store, jobs, executor, scheduler):
+        if theirs:  # made in another process (which cached it), else put in the cache here
+            res = _with_article(res, articles[i])
+            store.remember(keys[i], res)
+        results[i] = res
+        if progress:
+            progress(1)
+    done = [r for r in results if r is not None]
+    assert len(done) == len(articles)
+    return done
+
+
+def _analysed(articles: list[Article], keys: list[str], todo: list[int], resources: Resources,
+              settings: ExtractionSettings, store: Cache, jobs: int, executor: str, scheduler: str
+              ) -> Iterator[tuple[int, Analysis, bool]]:
+    """(index, analysis, made in another process) of every article at
+    `todo`, by whichever runs them: the Dask cluster, this process and forked
+    workers, a process pool where processes cannot fork, or this process
+    alone (few articles, or one job). What this process makes it caches."""
     if todo and executor == "dask":
         from .cluster import analyse_on_cluster
 
-        for i, res in analyse_on_cluster(scheduler, [articles[i] for i in todo], [keys[i] for i in todo],
+        for k, res in analyse_on_cluster(scheduler, [articles[i] for i in todo], [keys[i] for i in todo],
                                          resources, settings, store):
-            res = _with_article(res, articles[todo[i]])
-            results[todo[i]] = res
-            store.remember(keys[todo[i]], res)
-            if progress:
-                progress(1)
-    elif len(todo) >= PARALLEL_THRESHOLD and jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        store.clean_strays()  # here, once: not in each worker while the others write
-        for i, res, theirs in _analyse_forked(articles, keys, todo, resources, settings, store, jobs):
-            if theirs:
-                res = _with_article(res, articles[i])
-                store.remember(keys[i], res)
-            results[i] = res
-            if progress:
-                progress(1)
+            yield todo[k], res, True
     elif len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
         store.clean_strays()  # here, once: not in each worker while the others write
+        if "fork" in multiprocessing.get_all_start_methods():
+            yield from _analyse_forked(articles, keys, todo, resources, settings, store, jobs)
+            return
         with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
                                  initargs=(resources, settings, store.for_workers())) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
             for i, res in zip(todo, pool.map(_analyse_in_worker, [(articles[i], keys[i]) for i in todo],
                                              chunksize=chunk), strict=True):
-                res = _with_article(res, articles[i])
-                results[i] = res
-                store.remember(keys[i], res)
-                if progress:
-                    progress(1)
+                yield i, res, True
     else:
         for i in todo:
-            results[i] = analyse(articles[i], resources, settings)
-            store.put(keys[i], results[i])  # type: ignore[arg-type]
-            if progress:
-                progress(1)
-    done = [r for r in results if r is not None]
-    assert len(done) == len(articles)
-    return done
+            res = analyse(articles[i], resources, settings)
+            store.put(keys[i], res)
+            yield i, res, False
 
 
 PART_ARTICLES = 16  # articles a part: small, so that no process waits long for another's last part
