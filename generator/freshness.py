@@ -42,6 +42,8 @@ ANALYSIS_CODE = ("analysis", "temporal", "model.py", "resources.py", "inputs.py"
 # not hashed into their keys (it was, and a change to the local pool made a 10,000-article site's
 # next build analyse everything again, a minute of work)
 SCHEDULING_CODE = frozenset({"analysis/runner.py"})
+# What the analysis runs on, besides its code (their versions are in the key: _libraries)
+ANALYSIS_LIBRARIES = ("Markdown", "python-dateutil")  # analysis/markup.py, temporal/resolve.py, content.py
 
 
 def hash_files(h, paths) -> None:
@@ -105,9 +107,6 @@ def _libraries() -> str:
         except importlib.metadata.PackageNotFoundError:
             found.append(f"{name}=?")
     return ",".join([*found, f"python={platform.python_version()}", f"unicode={unicodedata.unidata_version}"])
-
-
-ANALYSIS_LIBRARIES = ("Markdown", "python-dateutil")  # analysis/markup.py, temporal/resolve.py, content.py
 
 
 def article_key(article: Article, base: str) -> str:
