@@ -33,7 +33,7 @@ from .manifest_memo import Manifests
 from .model import Analysis, Event
 from .publish import NewSite, publish
 from .resources import Resources
-from .site import plan, planned
+from .site import merged_from, plan, planned
 from .site.exports import export_files
 from .state import ArticleIndex, BuildState, MemoryCache, NameRefs
 
@@ -71,6 +71,16 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
     articles, analyses, keys = read_and_analyse(config, options, resources, report, timer, kept,
                                                 remembered=state is not None, scanned=found.scanned)
+    n_articles = len(articles)
+    if state is None:
+        # A command-line build keeps of each analysis only what the merge and the planning read
+        # (site.merged_from): 10,000 articles, the Markdown sources and plain texts, about 210 MB,
+        # go before the merge's forked parts. Its state holds them too (the analyses and articles
+        # read), for this build alone.
+        kept.analyses.clear()
+        kept.articles.clear()
+        del articles
+        analyses = [merged_from(a) for a in analyses]
 
     published = history.published(manifest)
     settings = merge_settings(resources, config)
@@ -157,14 +167,13 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
     if options.search_index and options.write_output and config.search and not with_search:
         report.warn(search.NOT_INSTALLED, hint=search.FALLBACK_HINT)
-    n_articles = len(articles)
     if state is None:
         # A command-line build keeps of each analysis only what the planning reads (site.planned):
         # 10,000 articles, the build process's peak 1.55 -> 1.38 GB for the mentions alone. Its state
-        # (the analyses in memory, the articles read, the merge record) is this build's alone.
+        # (the merge record) is this build's alone.
         kept.let_go()
         record = None
-        del kept, articles
+        del kept
         analyses = [planned(a) for a in analyses]
     jobs = part_jobs(options)
     with made_old():
@@ -191,7 +200,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                    else None, jobs=options.jobs, part_jobs=jobs, progress=bar.update if bar else None,
                                    first=search.is_indexed if with_search and options.write_output else None,
                                    carried=state.view_tokens if state is not None else None,
-                                   carry=state is not None)
+                                   carry=state is not None,
+                                   analyses=Cache(config.root / ".cache" / "articles", writable=False)
+                                   if state is None and options.write_output else None)
     if state is not None:
         state.view_tokens = None  # the renderer holds them until it has taken what serves
     # (one dict: write.py lets go of its bytes once written, before the pages are rendered;

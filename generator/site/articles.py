@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from sys import intern
+from typing import TYPE_CHECKING
 
 from ..content import slugify
 from ..digest import Keyed
@@ -20,6 +21,9 @@ from ..model import Analysis, Event
 from .dates import display_date, display_day, html_datetime
 from .urls import Urls
 from .views import EventBrief, EventView, TagLink
+
+if TYPE_CHECKING:
+    from ..analysis.cache import Cache
 
 UNPLACED = {"DURATION": "a length of time", "SET": "a recurring time", "TIME": "a time of day"}
 
@@ -187,24 +191,46 @@ class MarkedText(Keyed):
     edit at 10,000 articles: one article's, not 10,000), and the plan holds
     the analyses' HTML and offsets, not the site's marked text. Not kept
     once made: the bundled article page reads it once (a template that reads
-    it item by item makes it again each time)."""
+    it item by item makes it again each time). Once its page is written, a
+    command-line build lets the analysis go (let_go) and a later reading
+    decodes it again from the cache."""
 
-    __slots__ = ("_analysis", "_cited", "_links")
+    __slots__ = ("_analysis", "_cited", "_links", "_key", "_store")
 
     def __init__(self, analysis: Analysis, cited: set[int], links: dict[tuple[int, str], str], key: str):
         named = f"{key}|{sorted(cited)!r}|{sorted(links.items())!r}"
         super().__init__(hashlib.sha1(named.encode("utf-8", "surrogatepass")).hexdigest())
         # (copies: what the token names is what the text is made from, whatever changes the plan's sets after)
-        self._analysis, self._cited, self._links = analysis, frozenset(cited), dict(links)
+        self._analysis: Analysis | None = analysis
+        self._cited, self._links = frozenset(cited), dict(links)
+        self._key = key
+        self._store: Cache | None = None
+
+    def let_go(self, store: Cache) -> None:
+        """Hold the analysis no longer if `store` (the per-article cache)
+        has its entry to read it back from: the build process of a
+        command-line build holds the analyses' HTML, offsets, sentences and
+        expressions for the article pages alone (10,000 articles: about 260
+        MB), and lets them go once those pages are written, before the search
+        indexer runs beside the rendering of the rest. A template that reads
+        an article's text on another page still reads it, decoded again."""
+        if self._analysis is not None and store.path(self._key).is_file():
+            self._analysis, self._store = None, store
+
+    def made(self) -> list[Segment]:
+        a = self._analysis
+        if a is None:
+            assert self._store is not None
+            a = self._store.get(self._key)
+            if a is None:
+                raise LookupError(f"the analysis {self._key} left the cache ({self._store.folder}) during the build")
+        return segments(marked_text(a, self._cited, self._links))
 
     @classmethod
     def of(cls, a: Analysis, links: ArticleLinks | Citations, key: str) -> MarkedText:
         """The article's text as `links` (the site's, each article's by its slug) mark it."""
         slug = a.article.slug
         return cls(a, links.cited.get(slug, set()), links.timexes.get(slug, {}), key)
-
-    def made(self) -> list[Segment]:
-        return segments(marked_text(self._analysis, self._cited, self._links))
 
 
 @dataclass
