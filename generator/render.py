@@ -517,6 +517,7 @@ class PageRenderer:
         for view in self.site.articles:
             if isinstance(view.segments, MarkedText):
                 view.segments.let_go(store)
+        release_free_memory()
 
     def _can_fork(self, pages: int, jobs: int | None = None) -> bool:
         return (jobs or self.jobs) > 1 and pages >= POOL_MIN_PAGES \
