@@ -58,10 +58,10 @@ class Mention:
     timex: Timex
     title: str
     entities: tuple[EntityRef, ...]
-    keywords: frozenset[str]  # of the whole sentence
+    keywords: tuple[str, ...]  # of the whole sentence, sorted (analysis.words.keywords)
     lead: bool  # in the first paragraph/sentences of the article
     head: str = ""  # the event noun the date modifies ("last week's conference"), if any
-    focus: frozenset[str] = frozenset()  # keywords of the part the headline was made from
+    focus: tuple[str, ...] = ()  # keywords of the part the headline was made from, sorted
     quotes: tuple[str, ...] = ()  # what the sentence quotes, lower-cased (one quote: one statement)
     action: str = ""  # "putin|met": the headline's subject and verb, lower-cased
     since: bool = False  # the day bounds a span ("since April 20"): it recalls that day's event

@@ -233,9 +233,9 @@ def test_vocabulary_lookups_are_their_plain_forms():
 
     v = language_resources().vocab
 
-    def plain_keywords(sentence: str) -> frozenset[str]:
+    def plain_keywords(sentence: str) -> tuple[str, ...]:
         words = map(str.lower, WORD.findall(sentence))
-        return frozenset([stem(lw) for lw in words if len(lw) >= 3 and lw not in v.stopwords])
+        return tuple(sorted({stem(lw) for lw in words if len(lw) >= 3 and lw not in v.stopwords}))
 
     def plain_trigger(text: str, verbs_only: bool) -> bool:
         return any(is_trigger(w, v) and not (verbs_only and is_event_noun(w, v)) for w in WORD.findall(text))

@@ -1018,7 +1018,7 @@ def test_a_topic_reworded_is_the_topic_of_the_mentions_now(generated, steps, mon
             other = set(mentions[rng.randrange(len(mentions))].keywords)
             if rng.random() < 0.5:
                 other.add(f"word{trial}")
-            now[d] = dataclasses.replace(mentions[d], keywords=frozenset(other))
+            now[d] = dataclasses.replace(mentions[d], keywords=tuple(sorted(other)))
         fresh_words = TopicWords.of(now)
         got = words.reworded([mentions[d].keywords for d in dirty], [now[d].keywords for d in dirty])
         if got is None:

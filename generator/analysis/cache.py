@@ -53,8 +53,8 @@ def _fail(what: str):
 def _encoder() -> Callable[[object], object]:
     """What json's encoder is given for the values it does not know itself
     (it encodes lists, tuples, strings and numbers in C, and what this returns
-    in turn): a dataclass -> its fields in order; a frozenset -> sorted; a
-    date or path -> a string; an array -> its typecode and base64. The same
+    in turn): a dataclass -> its fields in order; a date or path -> a
+    string; an array -> its typecode and base64. The same
     JSON as converting the whole value first, in a third of the time: most
     of an entry is strings and numbers that then need no Python call each."""
     names: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once per entry
@@ -75,10 +75,6 @@ def _encoder() -> Callable[[object], object]:
             return out
         if fields is not None:
             return [getattr(value, n) for n in fields]
-        if isinstance(value, frozenset):
-            if not all(type(v) is str for v in value):
-                raise TypeError("cannot cache a frozenset of anything but strings")
-            return sorted(value)
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, Path):
@@ -165,8 +161,6 @@ def _decoder(hint, memo: dict) -> Decoder:
             return tuple([d(x) for d, x in zip(items, v, strict=True)])
         if _scalar_row(hint):
             dec = _row(len(args), {args[0]})
-    elif origin is frozenset:
-        dec = _sequence(frozenset, args[0], memo)
     elif dataclasses.is_dataclass(hint):
         dec = _dataclass_decoder(hint, memo)
     else:
@@ -176,7 +170,7 @@ def _decoder(hint, memo: dict) -> Decoder:
 
 
 def _sequence(make: type, hint, memo: dict) -> Decoder:
-    """A tuple or frozenset of `hint`s. Strings and ints (most items: keywords,
+    """A tuple of `hint`s. Strings and ints (most items: keywords,
     quotes) are checked by their types' set, in C, not one call each."""
     if hint in (str, int):
         kinds = {hint}
@@ -275,17 +269,23 @@ def _place_or(decode: Decoder) -> Decoder:
 def shared_parts(a: Analysis) -> Analysis:
     """The decoded analysis with each mention's timex the very object its
     `timexes` hold, as the analysis made it (the entry gives its place), and
-    its focus its keywords when they are the same set (the same value, read
-    twice). Done as the value is made, before anything else sees it."""
+    equal keywords one tuple, as analysis/mentions.py makes them (a
+    sentence's mentions, and a focus that is its whole sentence's words:
+    the same value, read twice). Done as the value is made, before anything
+    else sees it."""
     timexes = a.timexes
+    words: dict[tuple[str, ...], tuple[str, ...]] = {}
     for m in a.mentions:
         at = m.timex
         if type(at) is int:
             if not 0 <= at < len(timexes):
                 raise Corrupt("a mention's expression out of range")
             object.__setattr__(m, "timex", timexes[at])  # a frozen dataclass still being built (as __init__ does)
-        if m.focus is not m.keywords and m.focus == m.keywords:
-            object.__setattr__(m, "focus", m.keywords)
+        kws = words.setdefault(m.keywords, m.keywords)
+        if kws is not m.keywords:
+            object.__setattr__(m, "keywords", kws)
+        if m.focus is not kws and m.focus == kws:
+            object.__setattr__(m, "focus", kws)
     return a
 
 

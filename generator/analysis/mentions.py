@@ -282,6 +282,7 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: S
         s, e = story
         sentence = text[s:e]
         people: tuple[str, ...] | None = None  # the sentence's, made for its first mention
+        words: tuple[str, ...] | None = None  # its keywords: one tuple for its mentions (and a focus that equals it)
         for t in ts:
             if t.start < s:
                 continue  # in the dateline
@@ -303,10 +304,13 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: S
             in_span = [h.ref for h in hits if headline.start - s <= h.start < headline.end - s]
             in_title = [h.ref for h in name_hits(title, gaz)] if title != headline.text else []
             own = tuple(dict.fromkeys([*in_span, *in_title]))
+            if words is None:
+                words = keywords(sentence, v)
+            focus = keywords(text[headline.start:headline.end], v)
             out.append(Mention(
                 article=slug, sentence_index=i, sentence=sentence, start=s, end=e, timex=t, title=title,
-                head=head or "", entities=own, keywords=keywords(sentence, v),
-                focus=keywords(text[headline.start:headline.end], v), quotes=quotes_in(sentence),
+                head=head or "", entities=own, keywords=words,
+                focus=words if focus == words else focus, quotes=quotes_in(sentence),
                 action=action(title, rules), since=_after_span_cue(text, s, t, v),
                 lead=i < 2 or (first_paragraph_end != -1 and s < first_paragraph_end),
                 named=tuple(dict.fromkeys(names.full(h.ref) for h in hits)),

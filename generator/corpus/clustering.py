@@ -81,11 +81,12 @@ def features(m: Mention, index: EntityIndex) -> Features:
     """Keywords of the event's own part of the sentence (weight 1), of the
     rest of the sentence (CONTEXT_WEIGHT) and resolved names (weight 2); a
     name's own words are not counted again as keywords. Keywords go in
-    sorted order: the similarity sums float weights in this order, and a
-    frozenset's order changes with PYTHONHASHSEED (the last bits of a sum
-    with it, which decided ties between equally similar pairs)."""
+    sorted order (as the mention holds them): the similarity sums float
+    weights in this order, and a set's order changes with PYTHONHASHSEED
+    (the last bits of a sum with it, which decided ties between equally
+    similar pairs)."""
     feats: Features = {}
-    for kw in sorted(m.keywords):
+    for kw in m.keywords:
         feats["k:" + kw] = 1.0 if (not m.focus or kw in m.focus) else CONTEXT_WEIGHT
     for ref in m.entities:
         resolved = index.resolve(ref)

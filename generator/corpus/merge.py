@@ -594,7 +594,7 @@ def _earlier_mentions(analyses: list[Analysis], redated: dict[int, Analysis]) ->
     return {starts[o] + j: m for o, old in redated.items() for j, m in enumerate(old.mentions)}
 
 
-def _topic_reworded(known: MergeRecord, mentions: list[Mention], dirty: list[int], old: list[frozenset[str]]
+def _topic_reworded(known: MergeRecord, mentions: list[Mention], dirty: list[int], old: list[tuple[str, ...]]
                     ) -> tuple[TopicWords | None, list[int]] | None:
     """After a redating whose mentions (at the places `dirty`, in order:
     every mention of the edited articles) may have other words, or be more

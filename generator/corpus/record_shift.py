@@ -53,7 +53,7 @@ class Shift:
     # same rank in the earlier analysis, or None for one added (a blank in the record)
     earlier: dict[int, Mention | None]
     gone: list[tuple[Features, When]]  # the removed mentions' features and dates (then)
-    old_keywords: list[frozenset[str]]  # every earlier mention's of the edited articles (the topic's statements)
+    old_keywords: list[tuple[str, ...]]  # every earlier mention's of the edited articles (the topic's statements)
     # each earlier place -> its place now (a removed mention's: its article's first mention's), which the
     # record's groups and clusters' places are still at (moved once the early page is out), and each place
     # now -> its earlier place (None: a mention added)
@@ -153,7 +153,7 @@ def shifted(known: MergeRecord, analyses: Sequence[Analysis], redated: dict[int,
     pieces: list[tuple[int | None, int]] = []
     gone_places: list[int] = []  # the removed mentions' earlier places
     earlier: dict[int, Mention | None] = {}
-    old_keywords: list[frozenset[str]] = []
+    old_keywords: list[tuple[str, ...]] = []
     copied = 0  # the earlier places before this are in the pieces
     for o in sorted(redated):
         then, now, s_then, s_now = counts_then[o], counts_now[o], starts_then[o], starts_now[o]

@@ -65,7 +65,7 @@ class TopicWords:
         return cls.of_keywords(m.keywords for m in mentions)
 
     @classmethod
-    def of_keywords(cls, keywords: Iterable[frozenset[str]]) -> TopicWords:
+    def of_keywords(cls, keywords: Iterable[tuple[str, ...]]) -> TopicWords:
         """Of mentions with these keywords (each sentence's)."""
         statements = Counter(keywords)  # each distinct statement counts once
         return cls._made(statements, Counter(k for kws in statements for k in kws))
@@ -78,7 +78,7 @@ class TopicWords:
         centroid = {k: on_grid(c) * idf[k] for k, c in df.items()}
         return cls(idf, centroid, _norm(centroid), statements, df)
 
-    def reworded(self, old: Iterable[frozenset[str]], new: Iterable[frozenset[str]]
+    def reworded(self, old: Iterable[tuple[str, ...]], new: Iterable[tuple[str, ...]]
                  ) -> tuple[TopicWords, set[str]] | None:
         """These words after mentions whose keywords were `old` now have
         `new` (a sentence reworded), and the words whose rarity or weight in
@@ -227,8 +227,7 @@ class Topic:
 
     def vector(self, ms: list[Mention]) -> dict[str, float]:
         """The words of these sentences (each sentence once), weighted by
-        rarity. (In the order a frozenset gives the words, which the hash
-        seed sets: the closenesses sum it with fsum, exactly rounded in any
+        rarity. (The closenesses sum it with fsum, exactly rounded in any
         order.)"""
         vec: dict[str, float] = {}
         seen = set()
@@ -259,12 +258,12 @@ class Topic:
         got = self._centroids.get(day)
         if got is None:
             vec: dict[str, float] = {}
-            seen: set[frozenset[str]] = set()
+            seen: set[tuple[str, ...]] = set()
             for m in map(self.mentions.__getitem__, self._dated[day]):
                 if m.keywords in seen:
                     continue
                 seen.add(m.keywords)
-                for k in sorted(m.keywords):  # sorted: float sums independent of the hash seed
+                for k in m.keywords:  # (sorted: float sums independent of the hash seed)
                     vec[k] = vec.get(k, 0.0) + self.idf[k]
             sharp = {k: w ** DAY_SHARPNESS for k, w in vec.items()}
             got = self._centroids[day] = (sharp, math.sqrt(sum(x * x for x in sharp.values())) or 1.0)
