@@ -117,6 +117,41 @@ class Steps:
             yield from (range(first, first + end - start) if slope else [first] * (end - start))
 
 
+@dataclass(frozen=True, slots=True)
+class Spans:
+    """An article's sentences: (start, end) pairs of its plain text, in
+    order, held as one array of ints (start, end, start, end...). An
+    article has some fifty, which as tuples of two ints took 6.4 MB per
+    1,000 articles against 0.4, and a list each to decode in every cache
+    entry. Reads as the sequence of pairs."""
+
+    bounds: array  # each sentence's start, then its end, ascending
+
+    def __post_init__(self) -> None:
+        b = self.bounds
+        if len(b) % 2 or (b and b[0] < 0) or any(y < x for x, y in zip(b, b[1:], strict=False)):
+            raise ValueError("not a sequence of spans")  # a garbled cache entry: read as a miss
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[int, int]]) -> Spans:
+        return cls(array("i", [x for pair in pairs for x in pair]))
+
+    def __len__(self) -> int:
+        return len(self.bounds) // 2
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        n = len(self.bounds) // 2
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("Spans index out of range")
+        return self.bounds[2 * i], self.bounds[2 * i + 1]
+
+    def __iter__(self):
+        it = iter(self.bounds)
+        return zip(it, it, strict=False)  # (pairs: the length is even)
+
+
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Analysis:
@@ -127,7 +162,7 @@ class Analysis:
     text: str  # plain text of the body (what the tagger saw)
     offsets: Steps  # plain-text index -> index into html (one more entry than the text: len(html))
     runs: Steps  # plain-text index -> text-run number (same run = no tag between; -1 between blocks)
-    sentences: tuple[tuple[int, int], ...]
+    sentences: Spans  # the plain text's sentences, (start, end) pairs
     timexes: tuple[Timex, ...]
     mentions: tuple[Mention, ...]
     unresolved: tuple[Timex, ...] = ()

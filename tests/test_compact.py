@@ -6,10 +6,12 @@ parent's own Article."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import html as html_module
 import json
 import re
+import struct
 from array import array
 from datetime import date
 from pathlib import Path
@@ -167,9 +169,15 @@ def test_pool_results_hold_the_articles_the_parent_read(tmp_path):
     assert results[:5] == alone
 
 
+def _ints(*values: int) -> str:
+    """Ints as a cache entry writes an array of them (little-endian, base64)."""
+    return base64.b64encode(struct.pack(f"<{len(values)}i", *values)).decode("ascii")
+
+
 def test_an_entry_with_a_wrong_value_anywhere_is_a_miss(tmp_path):
-    """The decoder checks whole lists at once (the sentences' pairs, the
-    keywords): one wrong item among them still makes the entry a miss."""
+    """The decoder checks whole lists at once (the keywords) and the
+    sentences' bounds as they are read: one wrong item among them still
+    makes the entry a miss."""
     analysis = next(a for a in _seed_analyses() if a.mentions and len(a.sentences) > 2)
     store = Cache(tmp_path / "cache")
     key = "ab" + "0" * 62
@@ -184,9 +192,11 @@ def test_an_entry_with_a_wrong_value_anywhere_is_a_miss(tmp_path):
 
     assert mangled(lambda a: None) == analysis
     changes = [
-        lambda a: a[5][1].__setitem__(1, "12"),  # a sentence's end as a string
-        lambda a: a[5][2].append(3),  # a sentence of three numbers
-        lambda a: a[5].__setitem__(0, 7),  # a sentence as a number
+        lambda a: a[5][0].__setitem__(1, "not base64!"),  # the sentences' bounds garbled
+        lambda a: a[5][0].__setitem__(1, _ints(0, 10, 11)),  # a sentence with no end
+        lambda a: a[5][0].__setitem__(1, _ints(0, 10, 9, 20)),  # a sentence before the one it follows
+        lambda a: a[5][0].__setitem__(0, "d"),  # bounds that are not ints
+        lambda a: a[5].__setitem__(0, 7),  # the bounds as a number
         lambda a: a[7][0][8].append(5),  # a keyword that is a number
         lambda a: a[7][0].__setitem__(8, "word"),  # the keywords as one string
         lambda a: a[7][0].__setitem__(1, True),  # the sentence's number as a boolean

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..config import ExtractionSettings
-from ..model import Analysis, Article
+from ..model import Analysis, Article, Spans
 from ..resources import Resources
 from ..temporal import tag
 from . import sentences
@@ -47,7 +47,7 @@ def analyse(article: Article, resources: Resources, settings: ExtractionSettings
         text=plain.text,
         offsets=plain.offset_steps,
         runs=plain.run_steps,
-        sentences=tuple(spans),
+        sentences=Spans.of(spans),
         timexes=timexes,
         mentions=tuple(mentions),
         unresolved=tuple(t for t in timexes if not t.value),

@@ -5,9 +5,10 @@ changes what a build produces.
 
 An entry is JSON (a format that cannot run code, unlike pickle): the key it
 was written under, then the Analysis as nested lists in field order, with
-the arrays of the offset pieces (model.Steps) as base64 and each mention's
-timex as its place in the analysis's timexes. Reading checks every value against the
-dataclasses' declared types, so a truncated, garbled, hand-made or foreign
+the arrays of the offset pieces (model.Steps) and of the sentences' bounds
+(model.Spans) as base64, and each mention's timex as its place in the
+analysis's timexes. Reading checks every value against the dataclasses'
+declared types, so a truncated, garbled, hand-made or foreign
 entry (one copied from another article's key) is a miss: it is ignored and
 replaced, silently. Writing is atomic (a temporary file renamed into
 place), and a cache that cannot be written (a full disk, a read-only
@@ -33,8 +34,9 @@ from pathlib import Path
 from ..model import Analysis, Mention
 
 # 2: offsets and runs as pieces (model.Steps), the lower-case words as one string;
-# 3: a mention's timex as its place in the analysis's timexes (one object in memory, a quarter less to read)
-FORMAT = 3
+# 3: a mention's timex as its place in the analysis's timexes (one object in memory, a quarter less to read);
+# 4: the sentences as one array (model.Spans), a mention's keywords a sorted list as before
+FORMAT = 4
 SUFFIX = ".json"
 STRAY_AGE = 600  # seconds: a temporary entry file older than this is a killed build's (Cache.clean_strays)
 
@@ -141,7 +143,7 @@ def _decoder(hint, memo: dict) -> Decoder:
         dec = _date
     elif hint is Path:
         dec = _path
-    elif hint is array:  # the pieces of the offset sequences (model.Steps)
+    elif hint is array:  # the pieces of the offset sequences (model.Steps), the sentences' bounds (model.Spans)
         dec = _array
     elif origin is typing.Union or type(hint).__name__ == "UnionType":
         inner = [a for a in args if a is not type(None)]
