@@ -51,7 +51,7 @@ class BuildOptions:
     # lists no events)
     skip_unchanged: bool = False
     allow_shrink: bool = False  # allow a build to remove more than half of the published pages
-    # the whole-site passes (the planning's and the exports' parts, the pages' fingerprints, the records'
+    # the whole-site passes (the planning's parts, the pages' fingerprints, the records'
     # writing) in forked processes too; the preview's stay in its own (pipeline.part_jobs)
     fork_passes: bool = True
     # the merged events in the result (BuildResult.events); without, a command-line build lets them

@@ -207,7 +207,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         state.view_tokens = None  # the renderer holds them until it has taken what serves
     # (one dict: write.py lets go of its bytes once written, before the pages are rendered;
     # events.json alone is about 75 MB at 10,000 articles)
-    files = {**renderer.asset_files(), **export_files(site, GENERATOR, jobs,
+    files = {**renderer.asset_files(), **export_files(site, GENERATOR,
                                                       state.entry_memo if state is not None else None)}
     summary = {"pages": len(site.pages), "files": len(files) + len(site.pages), "events": len(events),
                "articles": n_articles}
@@ -296,8 +296,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
 
 def part_jobs(options: BuildOptions) -> int | None:
-    """The processes for the whole-site passes (the planning's and the
-    exports' parts, the pages' fingerprints): one in the preview
+    """The processes for the whole-site passes (the planning's parts, the
+    pages' fingerprints): one in the preview
     (BuildOptions.fork_passes). A fork marks every page of this process's
     memory copy-on-write, and the next build pays a page fault the first
     time it writes to each page, a reference count being enough, even once

@@ -61,7 +61,6 @@ def forking(monkeypatch, tmp_path):
     monkeypatch.setattr(site, "FORK_MIN_EVENTS", 1)
     monkeypatch.setattr(site, "RELATED_PART", 13)
     monkeypatch.setattr(site, "ARTICLE_PART", 7)
-    monkeypatch.setattr(exports, "FORK_MIN_EVENTS", 1)
     monkeypatch.setattr(exports, "EVENTS_PART", 29)
     marks = tmp_path / "workers"
     marks.mkdir()
