@@ -10,10 +10,11 @@ import dataclasses
 import functools
 import os
 import sys
+import time
 from collections.abc import Callable
 
 from . import content, forked, freshness, own_pages, render, search, write
-from .analysis.cache import Cache
+from .analysis.cache import Cache, ReadBack
 from .analysis.runner import analyse_all
 from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer, made_old
 from .config import SiteConfig, missing_base_url
@@ -69,9 +70,11 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         key = freshness.build_key(config, resources.fingerprint, found.files, found.options, digests)
     timer.lap("resources")
 
+    began_ns = time.time_ns()  # (an entry the analysis pool's workers wrote is newer: ReadBack)
     articles, analyses, keys = read_and_analyse(config, options, resources, report, timer, kept,
                                                 remembered=state is not None, scanned=found.scanned)
     n_articles = len(articles)
+    entries_whole = kept.entries_whole
     if state is None:
         # A command-line build keeps of each analysis only what the merge and the planning read
         # (site.merged_from): 10,000 articles, the Markdown sources and plain texts, about 210 MB,
@@ -201,7 +204,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                    first=search.is_indexed if with_search and options.write_output else None,
                                    carried=state.view_tokens if state is not None else None,
                                    carry=state is not None,
-                                   analyses=Cache(config.root / ".cache" / "articles", writable=False)
+                                   analyses=ReadBack(config.root / ".cache" / "articles", entries_whole, began_ns)
                                    if state is None and options.write_output else None)
     if state is not None:
         state.view_tokens = None  # the renderer holds them until it has taken what serves
@@ -344,6 +347,7 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     timer.lap("read")
 
     analyses = analyse(articles, config, resources, options, report, store, kept.article_keys if remembered else None)
+    kept.entries_whole = store.whole
     forked.release_free_memory()  # the pool's pickled results, read and dropped: free pages inside the heap
     if not remembered and options.write_output:
         (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)

@@ -8,17 +8,19 @@ render workers share."""
 from __future__ import annotations
 
 import gc
+import importlib
 import shutil
+import time
 import tracemalloc
 
 import pytest
 
 from generator import pipeline, render, search
-from generator.analysis.cache import Cache
+from generator.analysis.cache import ReadBack
 from generator.model import Analysis, Event
 from generator.site import plan
 from generator.site.articles import MarkedText
-from tests.support import analysed, build_site, seed_project, site_files
+from tests.support import ROOT, analysed, build_site, seed_project, site_files
 
 
 def _as_rendering_starts(monkeypatch, look) -> None:
@@ -109,14 +111,29 @@ def test_the_short_strings_the_pages_share_are_held_once(tmp_path, monkeypatch):
     assert _copies(strings) == {}
 
 
+def _quoting_list(project) -> None:
+    """The project's list of articles prints how many pieces each article's text has: a page
+    rendered after the article pages that reads their text."""
+    bundled = (ROOT / "templates" / "articles.html").read_text()
+    item = '<li><a href="{{ a.url }}">'
+    marked = bundled.replace(item, '<li data-pieces="{{ a.segments|length }}"><a href="{{ a.url }}">')
+    assert marked != bundled
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates" / "articles.html").write_text(marked)
+
+
 def test_the_article_pages_analyses_go_before_the_search_indexer_starts(tmp_path, monkeypatch):
     """A command-line build holds each article's analysis (its HTML, offsets, sentences and dated
     expressions) for its page alone; once the article pages are written, and before Pagefind runs
     beside the rendering of the rest, it lets them go (site.articles.MarkedText.let_go: 10,000
-    articles, about 260 MB of the build process). The preview keeps them (its next build starts
-    from them), and the site is the same either way."""
+    articles, about 260 MB of the build process). A page rendered after them that reads an
+    article's text reads the analysis back from the cache: the site equals that of a build that
+    holds every analysis through rendering (as the preview does: its next build starts from them)."""
     if not search.available():
         pytest.skip("Pagefind is not installed: no indexer starts after the article pages")
+    # the list of articles in 3 pages: 2 and 3 come after the indexer starts (the module, which the
+    # package's function of the same name hides)
+    monkeypatch.setattr(importlib.import_module("generator.site.pages"), "PAGE_SIZE", 2)
     alive: dict[str, int] = {}
     run = render.PageRenderer.run
 
@@ -133,38 +150,47 @@ def test_the_article_pages_analyses_go_before_the_search_indexer_starts(tmp_path
 
     monkeypatch.setattr(render.PageRenderer, "run", observed)
     project = seed_project(tmp_path / "a")
+    _quoting_list(project)
     build_site(project / "site.toml", jobs=1)
     assert alive["articles"] >= 5 and alive["held"] == 0, alive
-    monkeypatch.undo()
-    # a build that holds them through rendering (the cache is let go: an analysis has nothing to
-    # be read back from) writes the same site
+    later = (project / "output" / "articles" / "page" / "3" / "index.html").read_text()
+    assert 'data-pieces="' in later and 'data-pieces="0"' not in later
+
+    monkeypatch.setattr(render.PageRenderer, "run", run)
+    monkeypatch.setattr(render.PageRenderer, "_let_go_analyses", lambda self, back: None)
     other = seed_project(tmp_path / "b")
-    build_site(other / "site.toml", jobs=1, use_cache=False, write_output=True)
+    _quoting_list(other)
+    build_site(other / "site.toml", jobs=1)
     assert site_files(project / "output") == site_files(other / "output")
 
 
 def test_an_article_text_read_after_its_analysis_went_is_read_back_from_the_cache(tmp_path):
     """A template may read an article's text on a page rendered after the article pages (a list of
     articles that quotes them): the text is then made from the analysis read back from the
-    per-article cache. An analysis whose cache entry is missing is kept: nothing to read back."""
+    per-article cache. Only an entry known whole is read back (one the build read or wrote, or
+    one written since it began, by its analysis pool's workers): the analysis of any other (a
+    garbled entry the build could not replace) is kept."""
     project = seed_project(tmp_path)
     config, resources, analyses, keys = analysed(project, write_output=True)
     events, index = pipeline.merged_events(analyses, resources, config)
     site = plan(config, analyses, events, index, keys=keys)
     texts = [a.segments for a in site.articles]
-    assert texts and all(isinstance(t, MarkedText) for t in texts)
+    assert len(texts) >= 3 and all(isinstance(t, MarkedText) for t in texts)
     made = [t.made() for t in texts]
-    store = Cache(project / ".cache" / "articles", writable=False)
-    empty = Cache(tmp_path / "no-cache", writable=False)
-    texts[0].let_go(empty)  # no entry: kept
-    for t in texts[1:]:
-        t.let_go(store)
+    folder = project / ".cache" / "articles"
+    later = time.time_ns() + 10**12
+    texts[0].let_go(ReadBack(folder, set(), later))  # an entry neither read nor written by the build: kept
+    texts[1].let_go(ReadBack(folder, set(), 0))  # an entry written since the build began: let go
+    for t in texts[2:]:  # entries the build read or wrote: let go
+        t.let_go(ReadBack(folder, set(keys), later))
     del analyses, site
     assert [t.made() for t in texts] == made
-    shutil.rmtree(project / ".cache" / "articles")
+    shutil.rmtree(folder)
     assert texts[0].made() == made[0]
-    with pytest.raises(LookupError, match="left the cache"):
+    with pytest.raises(LookupError, match="could not be read back from the cache"):
         texts[1].made()
+    with pytest.raises(LookupError, match="could not be read back from the cache"):
+        texts[2].made()
 
 
 def test_the_merge_is_given_no_article_source_nor_text_past_its_lead(tmp_path, monkeypatch):

@@ -283,12 +283,25 @@ def shared_parts(a: Analysis) -> Analysis:
             if not 0 <= at < len(timexes):
                 raise Corrupt("a mention's expression out of range")
             object.__setattr__(m, "timex", timexes[at])  # a frozen dataclass still being built (as __init__ does)
-        kws = words.setdefault(m.keywords, m.keywords)
+        kws = words.get(m.keywords)
+        if kws is None:
+            kws = words[m.keywords] = _sorted_words(m.keywords)
         if kws is not m.keywords:
             object.__setattr__(m, "keywords", kws)
-        if m.focus is not kws and m.focus == kws:
-            object.__setattr__(m, "focus", kws)
+        if m.focus == kws:
+            if m.focus is not kws:
+                object.__setattr__(m, "focus", kws)
+        elif m.focus not in words:
+            words[m.focus] = _sorted_words(m.focus)
     return a
+
+
+def _sorted_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words, which must be sorted and each once (as analysis.words.keywords
+    makes them: clustering sums their weights in that order)."""
+    if any(b <= a for a, b in zip(words, words[1:], strict=False)):
+        raise Corrupt("keywords not sorted, or one twice")
+    return words
 
 
 def _analysis_decoder() -> Decoder:
@@ -318,6 +331,7 @@ class Cache:
         self.readable = readable
         self.hits = 0
         self.misses = 0
+        self.whole: set[str] = set()  # the keys whose entries this object read whole or wrote
         self._decode: Decoder | None = None
         self._cleaned = False
 
@@ -340,6 +354,7 @@ class Cache:
             self.misses += 1
             return None
         self.hits += 1
+        self.whole.add(k)
         return value
 
     def get_many(self, keys: list[str]) -> list[Analysis | None]:
@@ -383,6 +398,7 @@ class Cache:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
                 os.replace(tmp, self.path(k))
+                self.whole.add(k)
             except BaseException:
                 if os.path.lexists(tmp):
                     os.unlink(tmp)
@@ -412,3 +428,30 @@ class Cache:
                         os.unlink(e.path)
             except OSError:
                 continue
+
+
+class ReadBack:
+    """Where a command-line build reads an analysis back after letting it
+    go (site.articles.MarkedText.let_go): the per-article cache, for the
+    entries known to be whole. That is an entry the build read whole or
+    wrote itself (`whole`, its cache's), or one written since the build
+    began (`since_ns`), by a worker of its analysis pool: a worker writes
+    each entry whole or not at all (a temporary file renamed), and one that
+    could not write leaves an older file or none. Any other entry (a
+    garbled one the build could not replace) keeps its analysis in memory."""
+
+    def __init__(self, folder: Path, whole: set[str], since_ns: int):
+        self.cache = Cache(folder, writable=False)
+        self.whole, self.since_ns = whole, since_ns
+
+    def holds(self, k: str) -> bool:
+        if k in self.whole:
+            return True
+        try:
+            return self.cache.path(k).stat().st_mtime_ns >= self.since_ns
+        except OSError:
+            return False
+
+    def get(self, k: str) -> Analysis | None:
+        return self.cache.get(k)
+

@@ -23,7 +23,7 @@ from .urls import Urls
 from .views import EventBrief, EventView, TagLink
 
 if TYPE_CHECKING:
-    from ..analysis.cache import Cache
+    from ..analysis.cache import ReadBack
 
 UNPLACED = {"DURATION": "a length of time", "SET": "a recurring time", "TIME": "a time of day"}
 
@@ -191,11 +191,12 @@ class MarkedText(Keyed):
     edit at 10,000 articles: one article's, not 10,000), and the plan holds
     the analyses' HTML and offsets, not the site's marked text. Not kept
     once made: the bundled article page reads it once (a template that reads
-    it item by item makes it again each time). Once its page is written, a
-    command-line build lets the analysis go (let_go) and a later reading
-    decodes it again from the cache."""
+    it item by item makes it again each time). A command-line build that
+    runs the search indexer lets the analysis go once the article pages are
+    written, before the indexer starts (let_go); a later reading decodes it
+    again from the cache."""
 
-    __slots__ = ("_analysis", "_cited", "_links", "_key", "_store")
+    __slots__ = ("_analysis", "_cited", "_links", "_key", "_back")
 
     def __init__(self, analysis: Analysis, cited: set[int], links: dict[tuple[int, str], str], key: str):
         named = f"{key}|{sorted(cited)!r}|{sorted(links.items())!r}"
@@ -204,26 +205,28 @@ class MarkedText(Keyed):
         self._analysis: Analysis | None = analysis
         self._cited, self._links = frozenset(cited), dict(links)
         self._key = key
-        self._store: Cache | None = None
+        self._back: ReadBack | None = None
 
-    def let_go(self, store: Cache) -> None:
-        """Hold the analysis no longer if `store` (the per-article cache)
-        has its entry to read it back from: the build process of a
+    def let_go(self, back: ReadBack) -> None:
+        """Hold the analysis no longer if the per-article cache holds its
+        entry whole (`back`) to read it back from: the build process of a
         command-line build holds the analyses' HTML, offsets, sentences and
         expressions for the article pages alone (10,000 articles: about 260
         MB), and lets them go once those pages are written, before the search
         indexer runs beside the rendering of the rest. A template that reads
-        an article's text on another page still reads it, decoded again."""
-        if self._analysis is not None and store.path(self._key).is_file():
-            self._analysis, self._store = None, store
+        an article's text on another page still reads it, decoded again
+        (0.3 ms an article, each time)."""
+        if self._analysis is not None and back.holds(self._key):
+            self._analysis, self._back = None, back
 
     def made(self) -> list[Segment]:
         a = self._analysis
         if a is None:
-            assert self._store is not None
-            a = self._store.get(self._key)
+            assert self._back is not None
+            a = self._back.get(self._key)
             if a is None:
-                raise LookupError(f"the analysis {self._key} left the cache ({self._store.folder}) during the build")
+                raise LookupError(f"the analysis {self._key} could not be read back from the cache "
+                                  f"({self._back.cache.folder}): its entry changed during the build")
         return segments(marked_text(a, self._cited, self._links))
 
     @classmethod
