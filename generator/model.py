@@ -129,7 +129,7 @@ class Spans:
 
     def __post_init__(self) -> None:
         b = self.bounds
-        if len(b) % 2 or (b and b[0] < 0) or any(y < x for x, y in zip(b, b[1:], strict=False)):
+        if len(b) % 2 or (b and b[0] < 0) or b.tolist() != sorted(b):  # (ascending, checked in C)
             raise ValueError("not a sequence of spans")  # a garbled cache entry: read as a miss
 
     @classmethod
