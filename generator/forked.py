@@ -14,6 +14,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -102,6 +103,19 @@ class Parts(Generic[T]):
         self.close()
 
 
+@contextmanager
+def frozen_for_forks() -> Iterator[None]:
+    """For the block, in which workers are forked and end: the heap's free
+    pages handed back, and the objects made before out of the collector's
+    reach (gc.freeze), so that a worker copies only the memory it reads."""
+    release_free_memory()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def streamed_parts(work: Callable[[int], T], count: int, jobs: int,
                    in_workers: Callable[[int], T] | None = None) -> Iterator[tuple[int, T, bool]]:
     """(n, work(n), done by a worker) of each part, as each is done: by this
@@ -114,54 +128,52 @@ def streamed_parts(work: Callable[[int], T], count: int, jobs: int,
     and read back anyway: this process unpickles the workers' share beside
     its own parts. A part that raises stops every process at its next part,
     and its exception is raised here; the workers are gone when this ends."""
-    release_free_memory()
     ctx = multiprocessing.get_context("fork")
     got: queue.SimpleQueue = queue.SimpleQueue()  # (part, result), or (None, None or its exception) at a worker's end
     ends: list[tuple[multiprocessing.process.BaseProcess, Any]] = []  # each worker and this end of its pipe
     readers: list[threading.Thread] = []
     finished = False
-    gc.freeze()  # what this process holds, out of the collector's reach in the workers
-    try:
-        chunks = Chunks(ctx, count)
-        for _ in range(jobs - 1):  # every worker forked before this process starts a thread
-            mine, theirs = ctx.Pipe(duplex=False)
-            process: multiprocessing.process.BaseProcess = ctx.Process(
-                target=_stream_in_worker, args=(in_workers or work, chunks, theirs), daemon=True)
-            process.start()
-            theirs.close()
-            ends.append((process, mine))
-        for _, mine in ends:
-            readers.append(threading.Thread(target=_receive_stream, args=(mine, got), daemon=True))
-            readers[-1].start()
-        ended, taking = 0, True
-        while taking or ended < len(ends):
-            n = chunks.take_last() if taking else None
-            if n is not None:
-                yield n, work(n), False
-            taking = n is not None
-            # what the workers sent meanwhile; once this process has no part left, all until they end
-            while not got.empty() or (not taking and ended < len(ends)):
-                n, payload = got.get()
+    with frozen_for_forks():  # what this process holds, out of the collector's reach in the workers
+        try:
+            chunks = Chunks(ctx, count)
+            for _ in range(jobs - 1):  # every worker forked before this process starts a thread
+                mine, theirs = ctx.Pipe(duplex=False)
+                process: multiprocessing.process.BaseProcess = ctx.Process(
+                    target=_stream_in_worker, args=(in_workers or work, chunks, theirs), daemon=True)
+                process.start()
+                theirs.close()
+                ends.append((process, mine))
+            for _, mine in ends:
+                readers.append(threading.Thread(target=_receive_stream, args=(mine, got), daemon=True))
+                readers[-1].start()
+            ended, taking = 0, True
+            while taking or ended < len(ends):
+                n = chunks.take_last() if taking else None
                 if n is not None:
-                    yield n, payload, True
-                elif payload is not None:
-                    raise payload
-                else:
-                    ended += 1
-        finished = True
-    finally:
-        if ends:
-            chunks.stop_after(-1)  # (after a failure: no process begins another part)
-        for k, (process, mine) in enumerate(ends):
-            if not finished:
-                process.terminate()
-            process.join()
-            process.close()
-            if k >= len(readers):
-                mine.close()  # (no reader took it: failed before the readers started)
-        for reader in readers:
-            reader.join()  # (it closes its end of the pipe)
-        gc.unfreeze()
+                    yield n, work(n), False
+                taking = n is not None
+                # what the workers sent meanwhile; once this process has no part left, all until they end
+                while not got.empty() or (not taking and ended < len(ends)):
+                    n, payload = got.get()
+                    if n is not None:
+                        yield n, payload, True
+                    elif payload is not None:
+                        raise payload
+                    else:
+                        ended += 1
+            finished = True
+        finally:
+            if ends:
+                chunks.stop_after(-1)  # (after a failure: no process begins another part)
+            for k, (process, mine) in enumerate(ends):
+                if not finished:
+                    process.terminate()
+                process.join()
+                process.close()
+                if k >= len(readers):
+                    mine.close()  # (no reader took it: failed before the readers started)
+            for reader in readers:
+                reader.join()  # (it closes its end of the pipe)
 
 
 def _stream_in_worker(work: Callable[[int], Any], chunks: Chunks, conn) -> None:

@@ -71,10 +71,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     timer.lap("resources")
 
     began_ns = time.time_ns()  # (an entry the analysis pool's workers wrote is newer: ReadBack)
-    articles, analyses, keys = read_and_analyse(config, options, resources, report, timer, kept,
-                                                remembered=state is not None, scanned=found.scanned)
+    articles, analyses, keys, entries_whole = read_and_analyse(config, options, resources, report, timer, kept,
+                                                               remembered=state is not None, scanned=found.scanned)
     n_articles = len(articles)
-    entries_whole = kept.entries_whole
     if state is None:
         # A command-line build keeps of each analysis only what the merge and the planning read
         # (site.merged_from): 10,000 articles, the Markdown sources and plain texts, about 210 MB,
@@ -330,8 +329,9 @@ def _write_records(savers: list[Callable[[], None]], writing: list, in_child: bo
 
 def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resources, report: Report, timer: Timer,
                      kept: BuildState, remembered: bool, scanned: Scan | None = None
-                     ) -> tuple[list, list[Analysis], list[str]]:
-    """The articles, their analyses and the analyses' cache keys: the preview's in memory (`remembered`:
+                     ) -> tuple[list, list[Analysis], list[str], set[str]]:
+    """The articles, their analyses, the analyses' cache keys and those of
+    the entries read whole or written here (Cache.whole): the preview's in memory (`remembered`:
     `kept` lives on between builds), then the on-disk cache; the command
     line's article index finds an unchanged file's article in its cached
     analysis. --no-cache reads nothing from the cache but still writes the
@@ -347,12 +347,11 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     timer.lap("read")
 
     analyses = analyse(articles, config, resources, options, report, store, kept.article_keys if remembered else None)
-    kept.entries_whole = store.whole
     forked.release_free_memory()  # the pool's pickled results, read and dropped: free pages inside the heap
     if not remembered and options.write_output:
         (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)
     timer.lap("extract")
-    return articles, analyses, [store.key_of[a.article.slug] for a in analyses]
+    return articles, analyses, [store.key_of[a.article.slug] for a in analyses], store.whole
 
 
 def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOptions,

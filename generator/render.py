@@ -7,7 +7,6 @@ same name in their folder. A template error names the template file and line.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import multiprocessing
 import os
@@ -26,7 +25,7 @@ import markupsafe
 from .config import SiteConfig
 from .digest import ContextHasher, template_words
 from .errors import BuildError, Problem
-from .forked import Chunks, map_parts, release_free_memory
+from .forked import Chunks, frozen_for_forks, map_parts, release_free_memory
 from .freshness import code_fingerprint, hash_files
 from .inputs import template_dirs, template_files, template_texts
 from .site import Page, Site, Urls
@@ -676,13 +675,9 @@ class PageRenderer:
         if workers < 1:
             yield []
             return
-        release_free_memory()
-        gc.freeze()
-        try:
-            with ctx.Pool(workers, initializer=_start_worker, initargs=(self, sink, ranges, chunks)) as pool:
-                yield [pool.apply_async(_render_in_worker) for _ in range(workers)]
-        finally:
-            gc.unfreeze()
+        with frozen_for_forks(), \
+                ctx.Pool(workers, initializer=_start_worker, initargs=(self, sink, ranges, chunks)) as pool:
+            yield [pool.apply_async(_render_in_worker) for _ in range(workers)]
 
     def render_chunks(self, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks, show: bool = False,
                       from_back: bool = False, while_: Callable[[], bool] | None = None) -> Outcome:

@@ -168,9 +168,6 @@ class BuildState:
     names: NameRefs = field(default_factory=lambda: NameRefs())  # every name of the dated sentences (NameRefs)
     forgotten: dict[str, Analysis] = field(default_factory=dict)  # the analyses the last build let go (earlier)
     strays_cleaned: bool = False  # a per-article cache of these builds cleaned its strays (article_cache)
-    # the cache entries the last build's reading read whole or wrote (Cache.whole): where a command-line
-    # build may read an analysis back from once it let it go (analysis.cache.ReadBack)
-    entries_whole: set[str] = field(default_factory=set)
     # the preview's: the last build's scan of the content folder, and the changes its watcher saw since
     # that build began (None: not known), which the next build takes and clears (article_scan.py)
     scan: ArticleScan | None = None

@@ -28,7 +28,6 @@ import typing
 from array import array
 from collections.abc import Callable
 from datetime import date
-from itertools import chain
 from pathlib import Path
 
 from ..model import Analysis, Mention
@@ -161,8 +160,6 @@ def _decoder(hint, memo: dict) -> Decoder:
             if not (isinstance(v, list) and len(v) == len(items)):
                 _fail("expected a fixed list")
             return tuple([d(x) for d, x in zip(items, v, strict=True)])
-        if _scalar_row(hint):
-            dec = _row(len(args), {args[0]})
     elif dataclasses.is_dataclass(hint):
         dec = _dataclass_decoder(hint, memo)
     else:
@@ -183,38 +180,11 @@ def _sequence(make: type, hint, memo: dict) -> Decoder:
                 _fail(f"expected a list of {hint.__name__}")
             return make(map(shared, v)) if shared else make(v)
         return scalars
-    if _scalar_row(hint):  # the sentences' (start, end) pairs: every check in C
-        n, kinds = len(typing.get_args(hint)), {typing.get_args(hint)[0]}
-
-        def rows(v):
-            if not isinstance(v, list) or (v and not (set(map(type, v)) <= _LIST and set(map(len, v)) == {n}
-                                                      and set(map(type, chain.from_iterable(v))) <= kinds)):
-                _fail("expected a list of fixed lists")
-            return make(map(tuple, v))
-        return rows
     item = _decoder(hint, memo)
 
     def items(v):
         return make(map(item, v)) if isinstance(v, list) else _fail("expected a list")
     return items
-
-
-_LIST = {list}
-
-
-def _scalar_row(hint) -> bool:
-    """A fixed tuple of strings or of ints (tuple[int, int])."""
-    args = typing.get_args(hint)
-    return typing.get_origin(hint) is tuple and bool(args) and Ellipsis not in args \
-        and args[0] in (str, int) and all(a is args[0] for a in args)
-
-
-def _row(n: int, kinds: set) -> Decoder:
-    def dec(v):
-        if not (type(v) is list and len(v) == n and set(map(type, v)) <= kinds):
-            _fail("expected a fixed list")
-        return tuple(v)
-    return dec
 
 
 # Fields whose text is an article's own (its Markdown, HTML, plain text, a sentence, a headline):
@@ -276,23 +246,20 @@ def shared_parts(a: Analysis) -> Analysis:
     the same value, read twice). Done as the value is made, before anything
     else sees it."""
     timexes = a.timexes
-    words: dict[tuple[str, ...], tuple[str, ...]] = {}
+    words: dict[tuple[str, ...], tuple[str, ...]] = {}  # each distinct tuple of words, checked, -> the one kept
     for m in a.mentions:
         at = m.timex
         if type(at) is int:
             if not 0 <= at < len(timexes):
                 raise Corrupt("a mention's expression out of range")
             object.__setattr__(m, "timex", timexes[at])  # a frozen dataclass still being built (as __init__ does)
-        kws = words.get(m.keywords)
-        if kws is None:
-            kws = words[m.keywords] = _sorted_words(m.keywords)
-        if kws is not m.keywords:
-            object.__setattr__(m, "keywords", kws)
-        if m.focus == kws:
-            if m.focus is not kws:
-                object.__setattr__(m, "focus", kws)
-        elif m.focus not in words:
-            words[m.focus] = _sorted_words(m.focus)
+        for field in ("keywords", "focus"):
+            read = getattr(m, field)
+            kept = words.get(read)
+            if kept is None:
+                kept = words[read] = _sorted_words(read)
+            if kept is not read:
+                object.__setattr__(m, field, kept)
     return a
 
 

@@ -86,9 +86,14 @@ def merged_from(a: Analysis) -> Analysis:
     sentences), of the Markdown source only one that still holds the
     placeholder text (notices.site_warnings). At 10,000 articles the source
     and the text are about 210 MB of the 700 MB the analyses hold, which
-    the merge's forked parts then run beside."""
+    the merge's forked parts then run beside. An analysis that holds no more
+    than that already is given back as it is (10,000 articles: 0.2 s of
+    copies again in `planned`)."""
     body = a.article.body if PLACEHOLDER in a.article.body else ""
-    return replace(a, article=replace(a.article, body=body), text=lead_text(a.text))
+    text = lead_text(a.text)
+    if text == a.text and body == a.article.body:
+        return a
+    return replace(a, article=replace(a.article, body=body), text=text)
 
 
 def planned(a: Analysis) -> Analysis:

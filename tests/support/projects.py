@@ -76,8 +76,8 @@ def analysed(project: Path, write_output: bool = False):
     config = load_config(project / "site.toml")
     resources = load_resources(config, None)
     options = BuildOptions(write_output=write_output, jobs=1)
-    _, analyses, keys = pipeline.read_and_analyse(config, options, resources, Report(), Timer(), BuildState(),
-                                                  remembered=False)
+    _, analyses, keys, _ = pipeline.read_and_analyse(config, options, resources, Report(), Timer(), BuildState(),
+                                                     remembered=False)
     return config, resources, analyses, keys
 
 
