@@ -34,7 +34,7 @@ from .manifest_memo import Manifests
 from .model import Analysis, Event
 from .publish import NewSite, publish
 from .resources import Resources
-from .site import merged_from, plan, planned
+from .site import let_go_analyses, merged_from, plan, planned
 from .site.exports import export_files
 from .state import ArticleIndex, BuildState, MemoryCache, NameRefs
 
@@ -74,15 +74,21 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     articles, analyses, keys, entries_whole = read_and_analyse(config, options, resources, report, timer, kept,
                                                                remembered=state is not None, scanned=found.scanned)
     n_articles = len(articles)
+    back: ReadBack | None = None  # (a command-line build's: where the article pages' analyses are read from)
     if state is None:
         # A command-line build keeps of each analysis only what the merge and the planning read
         # (site.merged_from): 10,000 articles, the Markdown sources and plain texts, about 210 MB,
         # go before the merge's forked parts. Its state holds them too (the analyses and articles
         # read), for this build alone.
+        # An article's HTML and its maps from the plain text go too where the cache holds the
+        # entry whole to read them back from when the article's page renders (about 127 MB).
         kept.analyses.clear()
         kept.articles.clear()
         del articles
-        analyses = [merged_from(a) for a in analyses]
+        back = ReadBack(config.root / ".cache" / "articles", entries_whole, began_ns, keys) \
+            if options.write_output else None
+        analyses = [merged_from(a, markup=back is None or not back.holds(k))
+                    for a, k in zip(analyses, keys, strict=True)]
 
     published = history.published(manifest)
     settings = merge_settings(resources, config)
@@ -192,8 +198,11 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     if state is None:
         # A command-line build: nothing after planning reads the analyses but the article views'
         # marked text, made as each article page renders (site.articles.MarkedText, which holds
-        # its analysis): the list goes, and each analysis with the view that holds it.
+        # its analysis): the list goes, and each analysis with the view that holds it, but for
+        # those whose entry the cache does not hold whole (the others are read back from it).
         del analyses
+        if back is not None:
+            let_go_analyses(site.articles, back)
     fingerprints = manifest.get("pages") if options.use_cache else None
     bar = progress_bar("rendering", len(site.pages), options.quiet, "page")
     renderer = render.PageRenderer(site, GENERATOR, fingerprints if isinstance(fingerprints, dict) else None,
@@ -202,9 +211,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                                    else None, jobs=options.jobs, part_jobs=jobs, progress=bar.update if bar else None,
                                    first=search.is_indexed if with_search and options.write_output else None,
                                    carried=state.view_tokens if state is not None else None,
-                                   carry=state is not None,
-                                   analyses=ReadBack(config.root / ".cache" / "articles", entries_whole, began_ns)
-                                   if state is None and options.write_output else None)
+                                   carry=state is not None)
     if state is not None:
         state.view_tokens = None  # the renderer holds them until it has taken what serves
     # (one dict: write.py lets go of its bytes once written, before the pages are rendered;

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import jinja2
 import markupsafe
@@ -25,18 +25,15 @@ import markupsafe
 from .config import SiteConfig
 from .digest import ContextHasher, template_words
 from .errors import BuildError, Problem
-from .forked import Chunks, frozen_for_forks, map_parts, release_free_memory
+from .forked import Chunks, frozen_for_forks, map_parts
 from .freshness import code_fingerprint, hash_files
 from .inputs import template_dirs, template_files, template_texts
 from .site import Page, Site, Urls
-from .site.articles import ARTICLE_PRINTED, ArticleView, MarkedText
+from .site.articles import ARTICLE_PRINTED, ArticleView
 from .site.pages import ARTICLE_TEMPLATE
 from .site.views import EventView
 from .template_output import BYTECODE_PATTERN, OutputEscaping, escape_output
 from .write import IndexerRunning
-
-if TYPE_CHECKING:
-    from .analysis.cache import ReadBack
 
 
 class _BestEffortBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -408,12 +405,8 @@ class PageRenderer:
                  exists: Callable[[str], bool] | None = None, bytecode_dir: Path | None = None,
                  only: set[str] | None = None, jobs: int | None = None, progress=None,
                  first: Callable[[str], bool] | None = None, carried: ViewTokens | None = None,
-                 carry: bool = False, part_jobs: int | None = None, analyses: ReadBack | None = None):
+                 carry: bool = False, part_jobs: int | None = None):
         self.site = site
-        # where the article pages' analyses are read back from if they are let go (MarkedText.let_go):
-        # given by a command-line build, whose analyses nothing else holds. They go once the article
-        # pages are settled, before the search indexer starts (run: with `first` and `on_first`)
-        self.analyses = analyses
         self.carried = carried  # the last build's view tokens, if kept (the preview)
         # with `carry`, once run: this build's view tokens, for the next (the preview keeps them)
         self.carry = carry
@@ -494,8 +487,6 @@ class PageRenderer:
             chosen = set(leading)
             outcome = self._settle(sink, leading)
             outcome.add(self._render_todo(sink))
-            if self.analyses is not None:
-                self._let_go_analyses(self.analyses)
             indexing = on_first() if not outcome.problem else None
             # The rest is rendered even after a failure, so the failure reported is the
             # site's first (Outcome.add keeps the earliest).
@@ -508,17 +499,6 @@ class PageRenderer:
         self.summaries_read = outcome.summaries_read
         self.all_rendered = outcome.kept == 0
         return outcome
-
-    def _let_go_analyses(self, back: ReadBack) -> None:
-        """The article pages are settled: their analyses go (MarkedText.let_go)
-        before the search indexer starts beside the rendering of the rest, and
-        the rest is rendered into the space they leave, the free pages handed
-        back (10,000 articles: the build process 875 to 917 MB while the
-        indexer ran, 764 to 814 after)."""
-        for view in self.site.articles:
-            if isinstance(view.segments, MarkedText):
-                view.segments.let_go(back)
-        release_free_memory()
 
     def _can_fork(self, pages: int, jobs: int | None = None) -> bool:
         return (jobs or self.jobs) > 1 and pages >= POOL_MIN_PAGES \

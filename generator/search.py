@@ -58,7 +58,7 @@ GLOB = f"{INDEXED}/**/*.html"
 LISTING = f"{INDEXED}/index.html"
 FOLDER = "pagefind"  # the index, in the site: the first bundle's folder
 PARTS = "parts"  # the other bundles' folders, in the first's: pagefind/parts/1/ ...
-BUNDLE_ARTICLES: Final[int] = 1500  # default of [site] search_bundle: most articles a bundle holds on average
+BUNDLE_ARTICLES: Final[int] = 1000  # default of [site] search_bundle: most articles a bundle holds on average
 TIMEOUT = 600  # seconds one Pagefind run may take
 
 

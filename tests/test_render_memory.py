@@ -15,7 +15,7 @@ import tracemalloc
 
 import pytest
 
-from generator import pipeline, render, search
+from generator import pipeline, render
 from generator.analysis.cache import ReadBack
 from generator.model import Analysis, Event
 from generator.site import plan
@@ -122,47 +122,46 @@ def _quoting_list(project) -> None:
     (project / "templates" / "articles.html").write_text(marked)
 
 
-def test_the_article_pages_analyses_go_before_the_search_indexer_starts(tmp_path, monkeypatch):
-    """A command-line build holds each article's analysis (its HTML, offsets, sentences and dated
-    expressions) for its page alone; once the article pages are written, and before Pagefind runs
-    beside the rendering of the rest, it lets them go (site.articles.MarkedText.let_go: 10,000
-    articles, about 260 MB of the build process). A page rendered after them that reads an
-    article's text reads the analysis back from the cache: the site equals that of a build that
+def test_no_analysis_is_held_once_the_site_is_planned(tmp_path, monkeypatch):
+    """A command-line build holds each article's analysis (its dated expressions, sentences and
+    names) after planning for the article's page alone: once the site is planned, the article
+    texts let them go (site.articles.let_go_analyses: 10,000 articles, some 100 MB before the
+    exports, the pages' fingerprints and the rendering, each beside a forked worker or the search
+    indexer), and an article's page reads its analysis back from the cache as it renders, as does
+    a page rendered later that reads an article's text. The site equals that of a build that
     holds every analysis through rendering (as the preview does: its next build starts from them)."""
-    if not search.available():
-        pytest.skip("Pagefind is not installed: no indexer starts after the article pages")
-    # the list of articles in 3 pages: 2 and 3 come after the indexer starts (the module, which the
-    # package's function of the same name hides)
+    # the list of articles in 3 pages, each quoting its articles' texts
     monkeypatch.setattr(importlib.import_module("generator.site.pages"), "PAGE_SIZE", 2)
+    planned_ids: set[int] = set()
     alive: dict[str, int] = {}
-    run = render.PageRenderer.run
+    plan_site = pipeline.plan
 
-    def observed(self, sink, on_first=None):
-        # the analyses the site's article texts hold (by id: holding them would keep them alive), not
-        # every analysis alive in this process (another test's, under xdist, may live on)
-        before = {id(v.segments._analysis) for v in self.site.articles if isinstance(v.segments, MarkedText)}
+    def observed_plan(config, analyses, *args, **kwargs):
+        # the analyses planned from (by id: holding them would keep them alive)
+        planned_ids.update(id(a) for a in analyses)
+        return plan_site(config, analyses, *args, **kwargs)
 
-        def indexer_starts():
-            # the analyses alive as the indexer starts that the renderer's site held as it began
-            alive["held"] = sum(1 for o in gc.get_objects() if type(o) is Analysis and id(o) in before)
-            alive["articles"] = len(self.site.articles)
-            return on_first() if on_first is not None else None
+    def look(renderer):
+        alive["held"] = sum(1 for o in gc.get_objects() if type(o) is Analysis and id(o) in planned_ids)
+        alive["articles"] = len(renderer.site.articles)
+        alive["texts"] = sum(1 for v in renderer.site.articles if isinstance(v.segments, MarkedText))
 
-        return run(self, sink, indexer_starts)
-
-    monkeypatch.setattr(render.PageRenderer, "run", observed)
+    monkeypatch.setattr(pipeline, "plan", observed_plan)
+    _as_rendering_starts(monkeypatch, look)
     project = seed_project(tmp_path / "a")
     _quoting_list(project)
     build_site(project / "site.toml", jobs=1)
-    assert alive["articles"] >= 5 and alive["held"] == 0, alive
+    assert alive["articles"] >= 5 and alive["texts"] == alive["articles"] and alive["held"] == 0, alive
     later = (project / "output" / "articles" / "page" / "3" / "index.html").read_text()
     assert 'data-pieces="' in later and 'data-pieces="0"' not in later
 
-    monkeypatch.setattr(render.PageRenderer, "run", run)
-    monkeypatch.setattr(render.PageRenderer, "_let_go_analyses", lambda self, back: None)
+    # a build whose cache holds no entry known whole keeps every analysis, and its markup
+    monkeypatch.setattr(ReadBack, "_whole_now", lambda self, k: False)
+    planned_ids.clear()
     other = seed_project(tmp_path / "b")
     _quoting_list(other)
     build_site(other / "site.toml", jobs=1)
+    assert alive["held"] == alive["articles"], alive
     assert site_files(project / "output") == site_files(other / "output")
 
 
@@ -181,10 +180,10 @@ def test_an_article_text_read_after_its_analysis_went_is_read_back_from_the_cach
     made = [t.made() for t in texts]
     folder = project / ".cache" / "articles"
     later = time.time_ns() + 10**12
-    texts[0].let_go(ReadBack(folder, set(), later))  # an entry neither read nor written by the build: kept
-    texts[1].let_go(ReadBack(folder, set(), 0))  # an entry written since the build began: let go
+    texts[0].let_go(ReadBack(folder, set(), later, keys))  # an entry neither read nor written by the build: kept
+    texts[1].let_go(ReadBack(folder, set(), 0, keys))  # an entry written since the build began: let go
     for t in texts[2:]:  # entries the build read or wrote: let go
-        t.let_go(ReadBack(folder, set(keys), later))
+        t.let_go(ReadBack(folder, set(keys), later, keys))
     del analyses, site
     assert [t.made() for t in texts] == made
     shutil.rmtree(folder)
@@ -200,16 +199,18 @@ def test_the_merge_is_given_no_article_source_nor_text_past_its_lead(tmp_path, m
     holds its sentence): a command-line build lets them go before merging (site.merged_from:
     10,000 articles, about 210 MB beside the merge's forked parts), the lead alone kept, which an
     article without a summary of its own is summed up by."""
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[int, int, int, int]] = []
     merge = pipeline.merge_corpus
 
     def observed(analyses, *args, **kwargs):
-        seen.append((max(len(a.text) for a in analyses), max(len(a.article.body) for a in analyses)))
+        seen.append((max(len(a.text) for a in analyses), max(len(a.article.body) for a in analyses),
+                     max(len(a.html) for a in analyses), max(len(a.offsets) + len(a.runs) for a in analyses)))
         return merge(analyses, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "merge_corpus", observed)
     project = seed_project(tmp_path)
     build_site(project / "site.toml", jobs=1)
-    assert seen and seen[0][0] <= 300 and seen[0][1] == 0, seen
+    # nor its HTML and maps, which the cache holds for the article's page (the last test)
+    assert seen and seen[0][0] <= 300 and seen[0][1:] == (0, 0, 0), seen
     _, _, analyses, _ = analysed(project)
-    assert max(len(a.text) for a in analyses) > 1000  # (what an analysis holds before)
+    assert max(len(a.text) for a in analyses) > 1000 and min(len(a.html) for a in analyses) > 1000

@@ -26,7 +26,7 @@ import tempfile
 import time
 import typing
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -405,13 +405,22 @@ class ReadBack:
     began (`since_ns`), by a worker of its analysis pool: a worker writes
     each entry whole or not at all (a temporary file renamed), and one that
     could not write leaves an older file or none. Any other entry (a
-    garbled one the build could not replace) keeps its analysis in memory."""
+    garbled one the build could not replace) keeps its analysis in memory.
 
-    def __init__(self, folder: Path, whole: set[str], since_ns: int):
+    Which of `keys` are held is settled once, as this is made (`held`): the
+    build drops those analyses' markup before merging (site.merged_from),
+    and their text can then only be read back, whatever happens to the
+    files afterwards."""
+
+    def __init__(self, folder: Path, whole: set[str], since_ns: int, keys: Iterable[str] = ()):
         self.cache = Cache(folder, writable=False)
         self.whole, self.since_ns = whole, since_ns
+        self.held = frozenset(k for k in keys if self._whole_now(k))
 
     def holds(self, k: str) -> bool:
+        return k in self.held
+
+    def _whole_now(self, k: str) -> bool:
         if k in self.whole:
             return True
         try:

@@ -7,6 +7,7 @@ indexes), with every URL made by `urls.Urls`, then the list of pages
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -16,7 +17,7 @@ from ..corpus.entities import EntityIndex
 from ..corpus.history import Moved
 from ..errors import Problem
 from ..forked import Parts
-from ..model import Analysis, Event
+from ..model import Analysis, Event, Steps
 from ..search import bundle_count
 from ..temporal import calendar
 from .articles import (
@@ -28,6 +29,7 @@ from .articles import (
     article_links,
     article_view,
     lead_text,
+    let_go_analyses,
     newest_first,
     segments,
 )
@@ -79,18 +81,26 @@ RELATED_PART = 500  # events per part of that work
 ARTICLE_PART = 100  # articles per part of the marking of their text
 
 
-def merged_from(a: Analysis) -> Analysis:
+NO_STEPS = Steps(array("i"), array("i"), array("i"), 0)  # the maps of an analysis whose markup went
+
+
+def merged_from(a: Analysis, markup: bool = True) -> Analysis:
     """An analysis with only what the merge and plan() read of it, for a
     build that keeps nothing else: of the plain text only the start an
     article's summary may take (articles.lead_text; the mentions hold their
     sentences), of the Markdown source only one that still holds the
     placeholder text (notices.site_warnings). At 10,000 articles the source
     and the text are about 210 MB of the 700 MB the analyses hold, which
-    the merge's forked parts then run beside. An analysis that holds no more
-    than that already is given back as it is (10,000 articles: 0.2 s of
-    copies again in `planned`)."""
+    the merge's forked parts then run beside. Without `markup`, nor the
+    HTML and its maps from the plain text (offsets, runs), which only the
+    article's page reads (articles.marked_text), read back from the cache
+    then (the caller's ReadBack holds the entry): 10,000 articles, another
+    127 MB. An analysis that holds no more than that already is given back
+    as it is (10,000 articles: 0.2 s of copies again in `planned`)."""
     body = a.article.body if PLACEHOLDER in a.article.body else ""
     text = lead_text(a.text)
+    if not markup and a.html:
+        return replace(a, article=replace(a.article, body=body), text=text, html="", offsets=NO_STEPS, runs=NO_STEPS)
     if text == a.text and body == a.article.body:
         return a
     return replace(a, article=replace(a.article, body=body), text=text)
@@ -228,4 +238,4 @@ def moved_urls(moved: list[Moved], urls: Urls, periods: Periods) -> dict[str, st
     return out
 
 
-__all__ = ["Page", "Site", "Urls", "merged_from", "plan", "planned"]
+__all__ = ["Page", "Site", "Urls", "let_go_analyses", "merged_from", "plan", "planned"]
