@@ -60,6 +60,13 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
             early.cancel()  # a build that failed before publishing (once published: nothing to do)
 
 
+# From how many articles a command-line build reads each article's analysis back from the cache
+# as its page renders rather than hold them all (about 25 MB a thousand articles): 1,000
+# articles, reading them back took 0.3 s of CPU, 2.7% of the cold build's wall
+# (benchmarks/cold_ab.py), for a peak of some 440 MB.
+READ_BACK_MIN_ARTICLES = 2000
+
+
 def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, digests: FileDigests, found: Inputs,
          report: Report, timer: Timer, manifest: dict, early: write.LinkedTree | None,
          kept: BuildState) -> BuildResult:
@@ -86,7 +93,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         kept.articles.clear()
         del articles
         back = ReadBack(config.root / ".cache" / "articles", entries_whole, began_ns, keys) \
-            if options.write_output else None
+            if options.write_output and len(keys) >= READ_BACK_MIN_ARTICLES else None
         analyses = [merged_from(a, markup=back is None or not back.holds(k))
                     for a, k in zip(analyses, keys, strict=True)]
 

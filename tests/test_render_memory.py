@@ -130,8 +130,10 @@ def test_no_analysis_is_held_once_the_site_is_planned(tmp_path, monkeypatch):
     indexer), and an article's page reads its analysis back from the cache as it renders, as does
     a page rendered later that reads an article's text. The site equals that of a build that
     holds every analysis through rendering (as the preview does: its next build starts from them)."""
-    # the list of articles in 3 pages, each quoting its articles' texts
+    # the list of articles in 3 pages, each quoting its articles' texts; a site of five articles
+    # read back as a big one is
     monkeypatch.setattr(importlib.import_module("generator.site.pages"), "PAGE_SIZE", 2)
+    monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 1)
     planned_ids: set[int] = set()
     alive: dict[str, int] = {}
     plan_site = pipeline.plan
@@ -155,7 +157,8 @@ def test_no_analysis_is_held_once_the_site_is_planned(tmp_path, monkeypatch):
     later = (project / "output" / "articles" / "page" / "3" / "index.html").read_text()
     assert 'data-pieces="' in later and 'data-pieces="0"' not in later
 
-    # a build whose cache holds no entry known whole keeps every analysis, and its markup
+    # a build whose cache holds no entry known whole keeps every analysis, and its markup, as
+    # does a build of fewer articles than READ_BACK_MIN_ARTICLES
     monkeypatch.setattr(ReadBack, "_whole_now", lambda self, k: False)
     planned_ids.clear()
     other = seed_project(tmp_path / "b")
@@ -163,6 +166,13 @@ def test_no_analysis_is_held_once_the_site_is_planned(tmp_path, monkeypatch):
     build_site(other / "site.toml", jobs=1)
     assert alive["held"] == alive["articles"], alive
     assert site_files(project / "output") == site_files(other / "output")
+    monkeypatch.undo()
+    planned_ids.clear()
+    monkeypatch.setattr(pipeline, "plan", observed_plan)
+    _as_rendering_starts(monkeypatch, look)
+    small = seed_project(tmp_path / "c")
+    build_site(small / "site.toml", jobs=1)
+    assert alive["held"] == alive["articles"] >= 5, alive
 
 
 def test_an_article_text_read_after_its_analysis_went_is_read_back_from_the_cache(tmp_path):
@@ -208,6 +218,7 @@ def test_the_merge_is_given_no_article_source_nor_text_past_its_lead(tmp_path, m
         return merge(analyses, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "merge_corpus", observed)
+    monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 1)
     project = seed_project(tmp_path)
     build_site(project / "site.toml", jobs=1)
     # nor its HTML and maps, which the cache holds for the article's page (the last test)
