@@ -132,15 +132,17 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     def merge_anew() -> tuple[list[Event], EntityIndex]:
         """Merged with the last build's record (the preview's, else the cache's), and recorded for the next."""
         record_file = config.root / ".cache" / "merge.json"
-        known = kept.merge_record or (merge_record.load(record_file, settings) if options.use_cache else None)
         # the changed articles' last analyses, read once (changed_articles, then redated_articles, ask)
         earlier = kept.earlier(config.root / ".cache" / "articles")
         region_hook = from_region if (state is not None and state.show_early is not None and state.early_files
                                       and not overrides and overrides_problem is None) else None
         with made_old():  # (what it makes is the next record: at 10,000 articles, a dated sentence's merge
             # 0.9 -> 0.7 s, where the young collections walked each part of it as it was made)
+            # (the last record is handed over, not held here: merge_corpus lets go of one that cannot serve)
             events, index, record = merge_corpus(
-                analyses, resources, config, options.jobs, keys, known, earlier, keep_scored=state is not None,
+                analyses, resources, config, options.jobs, keys,
+                kept.merge_record or (merge_record.load(record_file, settings) if options.use_cache else None),
+                earlier, keep_scored=state is not None,
                 common=kept.common.of(analyses) if state is not None else None, early=region_hook,
                 spellings=kept.spellings if state is not None else None,
                 names=kept.names if state is not None else None)
@@ -493,6 +495,16 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
             if redated is not None and not merge_record.refolded_alone(known, index):
                 redated = merge_record.with_refolded(known, index, analyses, redated) if known.scored is not None \
                     else None
+    mentions = sum(len(a.mentions) for a in analyses)
+    if known is not None and known.events is None and (
+            (changed is None and redated is None) or sum(map(len, known.groups)) != mentions):
+        # A record read from disk (the preview's holds its events, whose order and dates a whole merge
+        # takes back, and moves to the mentions now: record_shift.py) that serves no part of this merge:
+        # nothing changed that it can take (changed, redated), or it holds other mentions (an article
+        # added or removed, a dated sentence too: merge.merge_recorded's `covers`). It goes before the
+        # merge's forked parts (10,000 articles: 104 MB), and the merge is a cold build's, which an
+        # incremental merge equals.
+        known = None
     events, record = merge_recorded(analyses, index, resources.vocab, resources.summary,
                                     config.extraction.merge_threshold, jobs, keys, known, changed, settings, words,
                                     redated, keep_scored, early)

@@ -17,6 +17,7 @@ import pytest
 
 from generator import pipeline, render
 from generator.analysis.cache import ReadBack
+from generator.corpus import merge_record
 from generator.model import Analysis, Event
 from generator.site import plan
 from generator.site.articles import MarkedText
@@ -225,3 +226,36 @@ def test_the_merge_is_given_no_article_source_nor_text_past_its_lead(tmp_path, m
     assert seen and seen[0][0] <= 300 and seen[0][1:] == (0, 0, 0), seen
     _, _, analyses, _ = analysed(project)
     assert max(len(a.text) for a in analyses) > 1000 and min(len(a.html) for a in analyses) > 1000
+
+
+def test_a_merge_record_that_cannot_serve_goes_before_the_merge(tmp_path, monkeypatch):
+    """A command-line build reads the last build's merge record from disk (10,000 articles: 104 MB
+    once read). When it serves no part of the merge (an article added: its mentions are not the
+    record's), it goes before the merge's forked parts, and the merge is a cold build's; when it
+    serves (a sentence without a date added), the merge takes it."""
+    seen: list[tuple[bool, int]] = []
+    recorded = pipeline.merge_recorded
+
+    def observed(*args, **kwargs):
+        known = args[7]
+        seen.append((known is not None, sum(1 for o in gc.get_objects() if type(o) is merge_record.MergeRecord)))
+        del known
+        return recorded(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "merge_recorded", observed)
+    project = seed_project(tmp_path)
+    build_site(project / "site.toml", jobs=1)
+    assert (project / ".cache" / "merge.json").is_file()
+    articles = sorted((project / "content" / "articles").glob("*.md"))
+    first = articles[0].read_text()
+    articles[0].write_text(first + "\nOfficials declined to comment further on the matter.\n")
+    build_site(project / "site.toml", jobs=1)
+    assert seen[-1] == (True, 1), seen  # (the record served)
+    (project / "content" / "articles" / "added.md").write_text(
+        "---\ntitle: The council met\ndate: 2020-05-05\n---\nThe council met on Tuesday to approve the budget.\n")
+    build_site(project / "site.toml", jobs=1)
+    assert seen[-1] == (False, 0), seen
+    cold = seed_project(tmp_path / "cold")
+    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
+    build_site(cold / "site.toml", jobs=1)
+    assert site_files(project / "output") == site_files(cold / "output")
