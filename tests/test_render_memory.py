@@ -209,7 +209,8 @@ def test_the_merge_is_given_no_article_source_nor_text_past_its_lead(tmp_path, m
     """Nothing in the merge reads an article's Markdown source or its plain text (each mention
     holds its sentence): a command-line build lets them go before merging (site.merged_from:
     10,000 articles, about 210 MB beside the merge's forked parts), the lead alone kept, which an
-    article without a summary of its own is summed up by."""
+    article without a summary of its own is summed up by; and, where the cache holds the entry to
+    read it back from as the article's page renders, its HTML and maps (another 127 MB)."""
     seen: list[tuple[int, int, int, int]] = []
     merge = pipeline.merge_corpus
 

@@ -192,10 +192,10 @@ class MarkedText(Keyed):
     edit at 10,000 articles: one article's, not 10,000), and the plan holds
     the analyses' HTML and offsets, not the site's marked text. Not kept
     once made: the bundled article page reads it once (a template that reads
-    it item by item makes it again each time). A command-line build that
-    runs the search indexer lets the analysis go once the article pages are
-    written, before the indexer starts (let_go); a later reading decodes it
-    again from the cache."""
+    it item by item makes it again each time). A command-line build of many
+    articles lets the analysis go once the site is planned (let_go,
+    let_go_analyses); its page, and any later reading, decodes it again
+    from the cache."""
 
     __slots__ = ("_analysis", "_cited", "_links", "_key", "_back")
 
@@ -210,13 +210,13 @@ class MarkedText(Keyed):
 
     def let_go(self, back: ReadBack) -> None:
         """Hold the analysis no longer if the per-article cache holds its
-        entry whole (`back`) to read it back from: the build process of a
-        command-line build holds the analyses' HTML, offsets, sentences and
-        expressions for the article pages alone (10,000 articles: about 260
-        MB), and lets them go once those pages are written, before the search
-        indexer runs beside the rendering of the rest. A template that reads
-        an article's text on another page still reads it, decoded again
-        (0.3 ms an article, each time)."""
+        entry whole (`back`) to read it back from: after the planning, a
+        command-line build holds the analyses' sentences, expressions and
+        names for the article pages alone (its merge never had their HTML:
+        site.merged_from), and lets them go before the exports, the pages'
+        fingerprints and the rendering. The page, and a template that reads
+        an article's text on another page, reads it decoded again (0.3 ms an
+        article, each time)."""
         if self._analysis is not None and back.holds(self._key):
             self._analysis, self._back = None, back
 
