@@ -74,6 +74,8 @@ class MemoryCache(Cache):
         self.state = state
         self.memory = memory if readable else {}
         self.used: set[str] = set()
+        # what an analysis read from disk is kept as (pipeline.read_and_analyse: site.read_slim), if not whole
+        self.shape: Callable[[Analysis], Analysis] | None = None
 
         self.key_of: dict[str, str] = {}  # article slug -> the key its analysis was found or stored under
 
@@ -85,6 +87,8 @@ class MemoryCache(Cache):
         else:
             got = super().get(k)
             if got is not None:
+                if self.shape is not None:
+                    got = self.shape(got)
                 self.memory[k] = got
         if got is not None:
             self.key_of[got.article.slug] = k

@@ -19,7 +19,7 @@ from generator import pipeline, render
 from generator.analysis.cache import ReadBack
 from generator.corpus import merge_record
 from generator.model import Analysis, Event
-from generator.site import plan
+from generator.site import plan, read_slim
 from generator.site.articles import MarkedText
 from tests.support import ROOT, analysed, build_site, seed_project, site_files
 
@@ -244,6 +244,15 @@ def test_a_merge_record_that_cannot_serve_goes_before_the_merge(tmp_path, monkey
         return recorded(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "merge_recorded", observed)
+    # (and, read back as a big site's are, each analysis read from the cache kept slim: site.read_slim)
+    monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 1)
+    slimmed: list[str] = []
+
+    def slim(a):
+        slimmed.append(a.article.slug)
+        return read_slim(a)
+
+    monkeypatch.setattr(pipeline, "read_slim", slim)
     project = seed_project(tmp_path)
     build_site(project / "site.toml", jobs=1)
     assert (project / ".cache" / "merge.json").is_file()
@@ -256,6 +265,7 @@ def test_a_merge_record_that_cannot_serve_goes_before_the_merge(tmp_path, monkey
         "---\ntitle: The council met\ndate: 2020-05-05\n---\nThe council met on Tuesday to approve the budget.\n")
     build_site(project / "site.toml", jobs=1)
     assert seen[-1] == (False, 0), seen
+    assert len(set(slimmed)) >= 5, slimmed
     cold = seed_project(tmp_path / "cold")
     shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
     build_site(cold / "site.toml", jobs=1)

@@ -106,6 +106,14 @@ def merged_from(a: Analysis, markup: bool = True) -> Analysis:
     return replace(a, article=replace(a.article, body=body), text=text)
 
 
+def read_slim(a: Analysis) -> Analysis:
+    """An analysis as a command-line build that reads each article page's
+    analysis back from the cache keeps it from the moment it is read: as
+    merged_from without its markup, but with the article whole (its cache
+    key is made from the article, and the reader hands it on)."""
+    return replace(a, text=lead_text(a.text), html="", offsets=NO_STEPS, runs=NO_STEPS)
+
+
 def planned(a: Analysis) -> Analysis:
     """An analysis with only what plan() reads of it (merged_from), and no
     mentions: the events hold what the pages show of them, and the views and
@@ -238,4 +246,4 @@ def moved_urls(moved: list[Moved], urls: Urls, periods: Periods) -> dict[str, st
     return out
 
 
-__all__ = ["Page", "Site", "Urls", "let_go_analyses", "merged_from", "plan", "planned"]
+__all__ = ["Page", "Site", "Urls", "let_go_analyses", "merged_from", "plan", "planned", "read_slim"]
