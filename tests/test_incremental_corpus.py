@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import render
+from generator import pipeline, render
+from generator.analysis import runner
 from generator.write import BOOKKEEPING
 from tests.support import build_site, make_corpus
 
@@ -95,7 +96,12 @@ def _edit(project: Path, change: str) -> None:
 
 
 @pytest.mark.parametrize("change", ["edit", "move", "merge", "split", "delete"])
-def test_incremental_rebuild_of_a_generated_corpus_equals_a_cold_build(first, tmp_path, change):
+def test_incremental_rebuild_of_a_generated_corpus_equals_a_cold_build(first, tmp_path, change, monkeypatch):
+    """Both builds as a big site's are made: each article page's analysis read back from the cache
+    (pipeline.READ_BACK_MIN_ARTICLES), the warm build's read slim from it, the cold build's written
+    by the analysis pool's two workers (runner.PARALLEL_THRESHOLD), so known whole by their time."""
+    monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 1)
+    monkeypatch.setattr(runner, "PARALLEL_THRESHOLD", 1)
     project = tmp_path / "p"
     shutil.copytree(first, project, symlinks=True)
     shutil.copytree(project / "site", project / "cold")  # the same published history, no cache
@@ -103,7 +109,7 @@ def test_incremental_rebuild_of_a_generated_corpus_equals_a_cold_build(first, tm
     _edit(project, change)
     warm = build_site(project / "site.toml", output=project / "site", search_index=False, allow_shrink=True)
     build_site(project / "site.toml", output=project / "cold", search_index=False, use_cache=False,
-               allow_shrink=True)
+               allow_shrink=True, jobs=2)
     a, b = files(project / "site"), files(project / "cold")
     assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
     after = {e.id for e in warm.events}

@@ -12,6 +12,7 @@ import importlib
 import shutil
 import time
 import tracemalloc
+import weakref
 
 import pytest
 
@@ -19,7 +20,7 @@ from generator import pipeline, render
 from generator.analysis.cache import ReadBack
 from generator.corpus import merge_record
 from generator.model import Analysis, Event
-from generator.site import plan, read_slim
+from generator.site import merged_from, plan, read_slim
 from generator.site.articles import MarkedText
 from tests.support import ROOT, analysed, build_site, seed_project, site_files
 
@@ -199,10 +200,25 @@ def test_an_article_text_read_after_its_analysis_went_is_read_back_from_the_cach
     assert [t.made() for t in texts] == made
     shutil.rmtree(folder)
     assert texts[0].made() == made[0]
-    with pytest.raises(LookupError, match="could not be read back from the cache"):
+    with pytest.raises(RuntimeError, match="could not be read back from the cache"):
         texts[1].made()
-    with pytest.raises(LookupError, match="could not be read back from the cache"):
+    with pytest.raises(RuntimeError, match="could not be read back from the cache"):
         texts[2].made()
+
+
+def test_an_article_text_made_from_an_analysis_without_its_markup_fails_loudly(tmp_path):
+    """An analysis whose HTML and maps went (site.merged_from without markup, site.read_slim) is one
+    the build reads back from the cache: a text made from it as it is would be empty, so it fails,
+    and not with a LookupError, which a template's item lookup would hide as a missing item."""
+    project = seed_project(tmp_path)
+    config, resources, analyses, keys = analysed(project, write_output=True)
+    events, index = pipeline.merged_events(analyses, resources, config)
+    site = plan(config, [merged_from(a, markup=False) for a in analyses], events, index, keys=keys)
+    texts = [a.segments for a in site.articles]
+    assert texts and all(isinstance(t, MarkedText) for t in texts)
+    for t in texts:
+        with pytest.raises(RuntimeError, match="lost its markup"):
+            t.made()
 
 
 def test_the_merge_is_given_no_article_source_nor_text_past_its_lead(tmp_path, monkeypatch):
@@ -234,15 +250,23 @@ def test_a_merge_record_that_cannot_serve_goes_before_the_merge(tmp_path, monkey
     once read). When it serves no part of the merge (an article added: its mentions are not the
     record's), it goes before the merge's forked parts, and the merge is a cold build's; when it
     serves (a sentence without a date added), the merge takes it."""
-    seen: list[tuple[bool, int]] = []
-    recorded = pipeline.merge_recorded
+    seen: list[tuple[bool, bool]] = []  # (a record was passed, the record read from disk is alive)
+    loaded: list[weakref.ref] = []  # the record each build read (weakly: the test must not hold it)
+    load, recorded = merge_record.load, pipeline.merge_recorded
+
+    def loading(*args, **kwargs):
+        got = load(*args, **kwargs)
+        if got is not None:
+            loaded.append(weakref.ref(got))
+        return got
 
     def observed(*args, **kwargs):
         known = args[7]
-        seen.append((known is not None, sum(1 for o in gc.get_objects() if type(o) is merge_record.MergeRecord)))
+        seen.append((known is not None, bool(loaded) and loaded[-1]() is not None))
         del known
         return recorded(*args, **kwargs)
 
+    monkeypatch.setattr(merge_record, "load", loading)
     monkeypatch.setattr(pipeline, "merge_recorded", observed)
     # (and, read back as a big site's are, each analysis read from the cache kept slim: site.read_slim)
     monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 1)
@@ -260,11 +284,11 @@ def test_a_merge_record_that_cannot_serve_goes_before_the_merge(tmp_path, monkey
     first = articles[0].read_text()
     articles[0].write_text(first + "\nOfficials declined to comment further on the matter.\n")
     build_site(project / "site.toml", jobs=1)
-    assert seen[-1] == (True, 1), seen  # (the record served)
+    assert seen[-1] == (True, True), seen  # (the record served)
     (project / "content" / "articles" / "added.md").write_text(
         "---\ntitle: The council met\ndate: 2020-05-05\n---\nThe council met on Tuesday to approve the budget.\n")
     build_site(project / "site.toml", jobs=1)
-    assert seen[-1] == (False, 0), seen
+    assert len(loaded) == 2 and seen[-1] == (False, False), seen
     assert len(set(slimmed)) >= 5, slimmed
     cold = seed_project(tmp_path / "cold")
     shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)

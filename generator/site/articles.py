@@ -221,13 +221,18 @@ class MarkedText(Keyed):
             self._analysis, self._back = None, back
 
     def made(self) -> list[Segment]:
+        """The segments. A failure is a RuntimeError, not a LookupError, which
+        a template's item lookup would take for a missing item and hide."""
         a = self._analysis
         if a is None:
             assert self._back is not None
             a = self._back.get(self._key)
             if a is None:
-                raise LookupError(f"the analysis {self._key} could not be read back from the cache "
-                                  f"({self._back.cache.folder}): its entry changed during the build")
+                raise RuntimeError(f"the analysis {self._key} could not be read back from the cache "
+                                   f"({self._back.cache.folder}): its entry changed during the build")
+        elif not len(a.offsets):  # (a real analysis maps every character and the end: one entry at least)
+            raise RuntimeError(f"the analysis {self._key} lost its markup (site.merged_from, read_slim) "
+                               "but was not let go to be read back from the cache")
         return segments(marked_text(a, self._cited, self._links))
 
     @classmethod
