@@ -14,7 +14,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -44,15 +44,14 @@ class Parts(Generic[T]):
     def __init__(self, work: Callable[[int], T], count: int, jobs: int | None):
         self.work, self.count = work, count
         self.workers: list[tuple[Any, threading.Thread, list]] = []
-        self.frozen = False
+        self.frozen: ExitStack | None = None  # (frozen_for_forks, while workers may live)
         jobs = min(jobs or os.cpu_count() or 1, count)
         if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             return
         # As render.py's workers: the heap's free pages handed back, and the objects made
         # before the fork out of the collector's reach, so a worker copies only what it reads.
-        release_free_memory()
-        gc.freeze()
-        self.frozen = True
+        self.frozen = ExitStack()
+        self.frozen.enter_context(frozen_for_forks())
         try:
             ctx = multiprocessing.get_context("fork")
             self.chunks = Chunks(ctx, count)
@@ -71,7 +70,7 @@ class Parts(Generic[T]):
             raise
 
     def results(self) -> list[T]:
-        if not self.frozen:
+        if self.frozen is None:
             return [self.work(n) for n in range(self.count)]
         done = dict(_take_parts(self.work, self.chunks))
         for process, reader, got in self.workers:
@@ -92,9 +91,9 @@ class Parts(Generic[T]):
             process.join()
             reader.join()
         self.workers = []
-        if self.frozen:
-            gc.unfreeze()
-            self.frozen = False
+        if self.frozen is not None:
+            self.frozen.close()
+            self.frozen = None
 
     def __enter__(self) -> Parts[T]:
         return self

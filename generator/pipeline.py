@@ -505,9 +505,9 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
             if redated is not None and not merge_record.refolded_alone(known, index):
                 redated = merge_record.with_refolded(known, index, analyses, redated) if known.scored is not None \
                     else None
-    mentions = sum(len(a.mentions) for a in analyses)
     if known is not None and known.events is None and (
-            (changed is None and redated is None) or sum(map(len, known.groups)) != mentions):
+            (changed is None and redated is None)
+            or not merge_record.covers(known, sum(len(a.mentions) for a in analyses))):
         # A record read from disk (the preview's holds its events, whose order and dates a whole merge
         # takes back, and moves to the mentions now: record_shift.py) that serves no part of this merge:
         # nothing changed that it can take (changed, redated), or it holds other mentions (an article

@@ -74,7 +74,7 @@ class MemoryCache(Cache):
         self.state = state
         self.memory = memory if readable else {}
         self.used: set[str] = set()
-        # what an analysis read from disk is kept as (pipeline.read_and_analyse: site.read_slim), if not whole
+        # what an analysis read from disk is kept as (pipeline.read_and_analyse: site.read_slim); None: as read
         self.shape: Callable[[Analysis], Analysis] | None = None
 
         self.key_of: dict[str, str] = {}  # article slug -> the key its analysis was found or stored under

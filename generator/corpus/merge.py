@@ -22,6 +22,7 @@ from . import record_shift
 from .clustering import Features, Scored, cluster_scored, features, keyword_holders, recluster, scored_from, similarity
 from .entities import EntityIndex
 from .merge_record import Made, MergeRecord
+from .merge_record import covers as covers_mentions
 from .region_events import Naming, Region
 from .salience import BACKGROUND_DAYS, Coverage, listing_order, salience, tie_keys
 from .summary import SummaryRules, plainness, position, summary_text
@@ -230,7 +231,7 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
     new_words: TopicWords | None = None
     crossed: list[int] = []
     # the record's groups hold these mentions (as many): a record that serves (changed, redated) can be taken
-    covers = known is not None and sum(map(len, known.groups)) == len(mentions)
+    covers = covers_mentions(known, len(mentions))
     coverage = Coverage(list(filter(None, map(_DATE, articles.values()))))
     # articles added or removed since the record (the preview's: merge_record.redated_articles lets them
     # in): the coverage then, and the days they were published, whose coverage every event near them

@@ -462,6 +462,13 @@ def save(path: Path, record: MergeRecord) -> None:
     save_json(path, data, ensure_ascii=False, separators=(",", ":"))
 
 
+def covers(record: MergeRecord | None, mentions: int) -> bool:
+    """Do the record's groups hold as many mentions as the build has (the
+    same places: the record can serve, as it is or with its changed
+    articles made again)?"""
+    return record is not None and sum(map(len, record.groups)) == mentions
+
+
 def load(path: Path, settings: str) -> MergeRecord | None:
     """The record at `path` if it is one this version wrote with these
     settings; None for anything else."""

@@ -97,10 +97,10 @@ def merged_from(a: Analysis, markup: bool = True) -> Analysis:
     then (the caller's ReadBack holds the entry): 10,000 articles, another
     127 MB. An analysis that holds no more than that already is given back
     as it is (10,000 articles: 0.2 s of copies again in `planned`)."""
+    if not markup and a.html:
+        a = read_slim(a)
     body = a.article.body if PLACEHOLDER in a.article.body else ""
     text = lead_text(a.text)
-    if not markup and a.html:
-        return replace(a, article=replace(a.article, body=body), text=text, html="", offsets=NO_STEPS, runs=NO_STEPS)
     if text == a.text and body == a.article.body:
         return a
     return replace(a, article=replace(a.article, body=body), text=text)
@@ -108,9 +108,10 @@ def merged_from(a: Analysis, markup: bool = True) -> Analysis:
 
 def read_slim(a: Analysis) -> Analysis:
     """An analysis as a command-line build that reads each article page's
-    analysis back from the cache keeps it from the moment it is read: as
-    merged_from without its markup, but with the article whole (its cache
-    key is made from the article, and the reader hands it on)."""
+    analysis back from the cache keeps it from the moment it is read:
+    without its HTML, its maps and its text past the lead, but with the
+    article whole (its cache key is made from the article, and the reader
+    hands it on); merged_from(markup=False) then drops the source too."""
     return replace(a, text=lead_text(a.text), html="", offsets=NO_STEPS, runs=NO_STEPS)
 
 

@@ -242,7 +242,6 @@ class MarkedText(Keyed):
         return cls(a, links.cited.get(slug, set()), links.timexes.get(slug, {}), key)
 
 
-
 def let_go_analyses(views: list[ArticleView], back: ReadBack) -> None:
     """A command-line build's planning is done: the article views' texts
     hold their analyses no longer where the cache holds the entry to read
@@ -257,6 +256,7 @@ def let_go_analyses(views: list[ArticleView], back: ReadBack) -> None:
         if isinstance(view.segments, MarkedText):
             view.segments.let_go(back)
     release_free_memory()
+
 
 @dataclass
 class ArticleLinks:
