@@ -544,10 +544,11 @@ class PageRenderer:
         return ViewTokens(self.hasher.printed, views, self.hasher.base, self.templates.cards.kept)
 
     def _fingerprint_in_parts(self) -> None:
-        """Every page's fingerprint, into `digests`, on every core: a rebuild
-        of a big site spends as long fingerprinting its pages as planning
-        them (10,000 articles: about 14 s), on one core while the other
-        waits. First the views the pages share (events, articles) are
+        """Every page's fingerprint, into `digests`, on every core: a build
+        spends as long fingerprinting its pages as planning them (10,000
+        articles: about 14 s), on one core while the other waits. (A big
+        site's command-line rebuild does not, for memory: pipeline.py, where
+        its renderer is made.) First the views the pages share (events, articles) are
         hashed, in parts taken by this process and forked workers
         (forked.map_parts), whose tokens this process files under the same
         objects (a forked worker's objects are this process's, at the same

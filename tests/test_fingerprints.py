@@ -79,7 +79,7 @@ def test_a_site_template_that_prints_the_field_makes_it_count(seed, tmp_path):
 
 
 def test_fingerprints_made_on_two_cores_are_those_of_one(seed):
-    """A rebuild of a big site fingerprints its pages in this process and a
+    """A cold build (and a smaller site's rebuild) fingerprints its pages in this process and a
     forked worker (render._fingerprint_in_parts): each page's fingerprint must be
     the one a single process makes, or the pages kept would depend on the
     number of processes. A fresh site, so no view's token is known before."""

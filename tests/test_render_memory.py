@@ -294,3 +294,46 @@ def test_a_merge_record_that_cannot_serve_goes_before_the_merge(tmp_path, monkey
     shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
     build_site(cold / "site.toml", jobs=1)
     assert site_files(project / "output") == site_files(cold / "output")
+
+
+def test_a_big_sites_rebuild_fingerprints_its_pages_in_this_process_alone(tmp_path, monkeypatch):
+    """A cold build fingerprints its pages in parts, in this process and a forked worker
+    (render._fingerprint_in_parts); a big site's command-line rebuild (READ_BACK_MIN_ARTICLES)
+    in this process alone, as the preview does: a worker hashing half the views copies every
+    page of memory holding the views that either process reads (10,000 articles, one edit:
+    1,006 -> 921 MB). The fingerprints made in one process are those made in parts: the rebuild
+    keeps the pages the edit did not change, and its site equals a cold build's. A smaller
+    site's rebuild still fingerprints in parts."""
+    monkeypatch.setattr(render, "POOL_MIN_PAGES", 1)  # (the seeds' pages are few: fork all the same)
+    in_parts: list[bool] = []
+    fingerprint = render.PageRenderer._fingerprint_in_parts
+
+    def observed(self):
+        in_parts.append(bool(self.previous))
+        return fingerprint(self)
+
+    monkeypatch.setattr(render.PageRenderer, "_fingerprint_in_parts", observed)
+
+    def edit_and_rebuild(project):
+        article = sorted((project / "content" / "articles").glob("*.md"))[0]
+        article.write_text(article.read_text() + "\nOfficials declined to comment further on the matter.\n")
+        return build_site(project / "site.toml", jobs=2)
+
+    monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 1)
+    big = seed_project(tmp_path / "big")
+    cold = build_site(big / "site.toml", jobs=2)
+    assert in_parts == [False]  # a cold build: in parts
+    warm = edit_and_rebuild(big)
+    assert in_parts == [False], in_parts  # the rebuild: in this process alone
+    assert warm.stats is not None and 0 < warm.stats.written < cold.pages / 5, (warm.stats, cold.pages)
+    again = seed_project(tmp_path / "again")
+    shutil.copytree(big / "content", again / "content", dirs_exist_ok=True)
+    build_site(again / "site.toml", jobs=1)
+    assert site_files(big / "output") == site_files(again / "output")
+
+    monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 10_000)
+    in_parts.clear()
+    small = seed_project(tmp_path / "small")
+    build_site(small / "site.toml", jobs=2)
+    edit_and_rebuild(small)
+    assert in_parts == [False, True], in_parts
