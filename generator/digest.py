@@ -250,17 +250,21 @@ class ContextHasher:
         quotes, its links) are read through the view alone, once, so they are
         hashed in place and not remembered: at 10,000 articles that is a
         third of the memo's million entries, and of its memory."""
-        value = self._value
+        # (a scalar's text is its repr, written here rather than through _value or _own: most
+        # values are scalars, and the call was a sixth of fingerprinting a site)
+        value, scalars = self._value, _SCALARS
         t = type(obj)
         if t is dict:
-            body = "{" + ",".join([f"{k!r}:{value(v)}" for k, v in obj.items()]) + "}"
+            body = "{" + ",".join([f"{k!r}:{repr(v) if type(v) in scalars else value(v)}"
+                                   for k, v in obj.items()]) + "}"
         elif hasattr(t, "__dataclass_fields__"):  # a view: its class and the fields that count
             shape = self._shape(t)
             if shape.leaf:
                 body = shape.prefix + repr(shape.get(obj))
             else:
                 own = self._own
-                body = shape.prefix + "{" + ",".join([own(v) for v in shape.get(obj)]) + "}"
+                body = shape.prefix + "{" + ",".join([repr(v) if type(v) in scalars else own(v)
+                                                      for v in shape.get(obj)]) + "}"
         else:
             body = "[" + self._items(obj) + "]"
         return body if len(body) <= SHORT and ("{" in body or "[" in body or "(" in body) else \
@@ -282,8 +286,8 @@ class ContextHasher:
                 if shape.leaf:
                     return ",".join(map(shape.prefix.__add__, map(repr, map(shape.get, obj))))
                 return ",".join(map(self.token, obj))
-        value = self._value
-        return ",".join([value(x) for x in obj])
+        value, scalars = self._value, _SCALARS
+        return ",".join([repr(x) if type(x) in scalars else value(x) for x in obj])
 
     def _own(self, v) -> str:
         """A view's field's text: as _value, but a list is hashed in place (_digest)."""
