@@ -220,8 +220,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     # A big site's command-line rebuild (read_back) fingerprints its pages in this process alone, as
     # the preview does: a forked worker hashing half the views writes the reference counts of every
     # view it reads, and so copies the pages of memory that hold them, as does this process for its
-    # half (10,000 articles, one edit: the process tree 1,006 -> 921 MB at its peak, the rebuild
-    # 1.5 to 2 s longer: README "Memory"). A cold build, with more to render and less held, forks.
+    # half (10,000 articles, one edit: the process tree 1,006 -> 923 MB at its peak, the rebuild
+    # some 2 s longer: README "Memory"). A cold build, with more to render and less held, forks.
     fingerprints = manifest.get("pages") if options.use_cache else None
     fingerprints = fingerprints if isinstance(fingerprints, dict) else None
     bar = progress_bar("rendering", len(site.pages), options.quiet, "page")

@@ -301,7 +301,7 @@ def test_a_big_sites_rebuild_fingerprints_its_pages_in_this_process_alone(tmp_pa
     (render._fingerprint_in_parts); a big site's command-line rebuild (READ_BACK_MIN_ARTICLES)
     in this process alone, as the preview does: a worker hashing half the views copies every
     page of memory holding the views that either process reads (10,000 articles, one edit:
-    1,006 -> 921 MB). The fingerprints made in one process are those made in parts: the rebuild
+    1,006 -> 923 MB). The fingerprints made in one process are those made in parts: the rebuild
     keeps the pages the edit did not change, and its site equals a cold build's. A smaller
     site's rebuild still fingerprints in parts."""
     monkeypatch.setattr(render, "POOL_MIN_PAGES", 1)  # (the seeds' pages are few: fork all the same)
