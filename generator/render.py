@@ -415,8 +415,8 @@ class PageRenderer:
         self.templates = Templates(site.config, site.urls, site.built, generator_name, bytecode_dir)
         self.previous, self.exists, self.only = previous, exists, only
         self.jobs = jobs or os.cpu_count() or 1
-        # the processes fingerprinting the pages (pipeline.part_jobs: one in the preview), as rendering
-        # them may take `jobs` when there are many
+        # the processes fingerprinting the pages (pipeline.part_jobs: one in the preview, and in a big
+        # site's command-line rebuild), as rendering them may take `jobs` when there are many
         self.part_jobs = part_jobs or self.jobs
         self.progress = progress
         self.paths = [p.path for p in site.pages]
