@@ -313,6 +313,15 @@ def test_a_big_sites_rebuild_fingerprints_its_pages_in_this_process_alone(tmp_pa
         return fingerprint(self)
 
     monkeypatch.setattr(render.PageRenderer, "_fingerprint_in_parts", observed)
+    kept: list[int] = []  # the pages each settling kept unrendered, their fingerprint the live one's
+    keep_unchanged = render.PageRenderer._keep_unchanged
+
+    def keeping(self, sink, places):
+        out = keep_unchanged(self, sink, places)
+        kept.append(out.kept)
+        return out
+
+    monkeypatch.setattr(render.PageRenderer, "_keep_unchanged", keeping)
 
     def edit_and_rebuild(project):
         article = sorted((project / "content" / "articles").glob("*.md"))[0]
@@ -323,8 +332,11 @@ def test_a_big_sites_rebuild_fingerprints_its_pages_in_this_process_alone(tmp_pa
     big = seed_project(tmp_path / "big")
     cold = build_site(big / "site.toml", jobs=2)
     assert in_parts == [False]  # a cold build: in parts
+    kept.clear()
     warm = edit_and_rebuild(big)
     assert in_parts == [False], in_parts  # the rebuild: in this process alone
+    # its fingerprints are those the cold build made in parts: most pages kept, not rendered again
+    assert sum(kept) > cold.pages * 0.8, (kept, cold.pages)
     assert warm.stats is not None and 0 < warm.stats.written < cold.pages / 5, (warm.stats, cold.pages)
     again = seed_project(tmp_path / "again")
     shutil.copytree(big / "content", again / "content", dirs_exist_ok=True)
