@@ -222,8 +222,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     # view it reads, and so copies the pages of memory that hold them, as does this process for its
     # half (10,000 articles, one edit: the process tree 1,006 -> 923 MB at its peak, the rebuild
     # some 2 s longer: README "Memory"). A cold build, with more to render and less held, forks.
-    fingerprints = manifest.get("pages") if options.use_cache else None
-    fingerprints = fingerprints if isinstance(fingerprints, dict) else None
+    fingerprints = manifest.get("pages") if options.use_cache and isinstance(manifest.get("pages"), dict) else None
     bar = progress_bar("rendering", len(site.pages), options.quiet, "page")
     renderer = render.PageRenderer(site, GENERATOR, fingerprints,
                                    freshness.exists_in(config.output_dir),
@@ -371,8 +370,7 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     10,000 of them never fill the heap (10,000 articles: a rebuild's build
     process 874 -> 643 MB as it reads them)."""
     store = kept.article_cache(config.root / ".cache" / "articles", options.write_output, readable=options.use_cache)
-    if slim:
-        store.shape = read_slim
+    store.shape = read_slim if slim else None  # (decided by each build: a kept store may serve another kind)
     index_file = config.root / ".cache" / "article-index.json"
     index = ArticleIndex.load(index_file) if not remembered and options.use_cache else None
     reader = kept.reader(freshness.code_fingerprint(PARSE_CODE), store, index)

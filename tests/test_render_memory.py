@@ -245,6 +245,20 @@ def test_the_merge_is_given_no_article_source_nor_text_past_its_lead(tmp_path, m
     assert max(len(a.text) for a in analyses) > 1000 and min(len(a.html) for a in analyses) > 1000
 
 
+def _append_undated_sentence(project) -> None:
+    """Append a sentence without a date to the project's first article (its events stay as they were)."""
+    article = sorted((project / "content" / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nOfficials declined to comment further on the matter.\n")
+
+
+def _assert_equals_a_cold_build(project, folder) -> None:
+    """The project's site is the one a cold build of its content makes (in a fresh seed project at `folder`)."""
+    cold = seed_project(folder)
+    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
+    build_site(cold / "site.toml", jobs=1)
+    assert site_files(project / "output") == site_files(cold / "output")
+
+
 def test_a_merge_record_that_cannot_serve_goes_before_the_merge(tmp_path, monkeypatch):
     """A command-line build reads the last build's merge record from disk (10,000 articles: 104 MB
     once read). When it serves no part of the merge (an article added: its mentions are not the
@@ -280,9 +294,7 @@ def test_a_merge_record_that_cannot_serve_goes_before_the_merge(tmp_path, monkey
     project = seed_project(tmp_path)
     build_site(project / "site.toml", jobs=1)
     assert (project / ".cache" / "merge.json").is_file()
-    articles = sorted((project / "content" / "articles").glob("*.md"))
-    first = articles[0].read_text()
-    articles[0].write_text(first + "\nOfficials declined to comment further on the matter.\n")
+    _append_undated_sentence(project)
     build_site(project / "site.toml", jobs=1)
     assert seen[-1] == (True, True), seen  # (the record served)
     (project / "content" / "articles" / "added.md").write_text(
@@ -290,10 +302,7 @@ def test_a_merge_record_that_cannot_serve_goes_before_the_merge(tmp_path, monkey
     build_site(project / "site.toml", jobs=1)
     assert len(loaded) == 2 and seen[-1] == (False, False), seen
     assert len(set(slimmed)) >= 5, slimmed
-    cold = seed_project(tmp_path / "cold")
-    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
-    build_site(cold / "site.toml", jobs=1)
-    assert site_files(project / "output") == site_files(cold / "output")
+    _assert_equals_a_cold_build(project, tmp_path / "cold")
 
 
 def test_a_big_sites_rebuild_fingerprints_its_pages_in_this_process_alone(tmp_path, monkeypatch):
@@ -324,8 +333,7 @@ def test_a_big_sites_rebuild_fingerprints_its_pages_in_this_process_alone(tmp_pa
     monkeypatch.setattr(render.PageRenderer, "_keep_unchanged", keeping)
 
     def edit_and_rebuild(project):
-        article = sorted((project / "content" / "articles").glob("*.md"))[0]
-        article.write_text(article.read_text() + "\nOfficials declined to comment further on the matter.\n")
+        _append_undated_sentence(project)
         return build_site(project / "site.toml", jobs=2)
 
     monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 1)
@@ -338,10 +346,7 @@ def test_a_big_sites_rebuild_fingerprints_its_pages_in_this_process_alone(tmp_pa
     # its fingerprints are those the cold build made in parts: most pages kept, not rendered again
     assert sum(kept) > cold.pages * 0.8, (kept, cold.pages)
     assert warm.stats is not None and 0 < warm.stats.written < cold.pages / 5, (warm.stats, cold.pages)
-    again = seed_project(tmp_path / "again")
-    shutil.copytree(big / "content", again / "content", dirs_exist_ok=True)
-    build_site(again / "site.toml", jobs=1)
-    assert site_files(big / "output") == site_files(again / "output")
+    _assert_equals_a_cold_build(big, tmp_path / "again")
 
     monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 10_000)
     in_parts.clear()
