@@ -112,6 +112,6 @@ def moved_links(links: ArticleLinks, old: Analysis | None, new: Analysis) -> Art
     for i, (a, b) in enumerate(new.sentences):
         where.setdefault(new.text[a:b], i)
     move = {i: where[old.text[a:b]] for i, (a, b) in enumerate(old.sentences) if old.text[a:b] in where}
-    cited = {move[i] for i in links.cited.get(slug, ()) if i in move}
+    cited = {move[i]: anchor for i, anchor in links.cited.get(slug, {}).items() if i in move}
     timexes = {(move[i], e): url for (i, e), url in links.timexes.get(slug, {}).items() if i in move}
     return ArticleLinks({slug: links.events.get(slug, [])}, {slug: cited}, {slug: timexes})

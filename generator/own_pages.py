@@ -77,7 +77,7 @@ from .site.pages import ARTICLE_TEMPLATE, article_page
 from .site.views import EventBrief
 from .state import BuildState
 
-FORMAT = 1
+FORMAT = 2  # 2: each cited sentence with its anchor (mentions.SentenceAnchors)
 FOLDER = "own-pages"  # in the project's cache folder: a record (and its links file) per output folder
 MOST_EDITED = 20  # more edited articles than this: the full build (each edit is analysed and compared here)
 OWN_FIELDS = frozenset({"segments", "unresolved"})  # what may differ in an article's view after such an edit
@@ -117,7 +117,7 @@ class Record:
                 return None
         except (OSError, ValueError, TypeError):
             return None
-        return ArticleLinks({slug: [EventBrief(*b) for b in briefs]}, {slug: set(cited)},
+        return ArticleLinks({slug: [EventBrief(*b) for b in briefs]}, {slug: {i: anchor for i, anchor in cited}},
                             {slug: {(i, expression): url for i, expression, url in timexes}})
 
 
@@ -133,23 +133,40 @@ def outside_view(a: Analysis, words: frozenset[str], summaries: bool = True) -> 
     summary: `summaries`), whether it holds the placeholder text, its
     lower-case words among the names' (`words`) and its dated sentences,
     each with its sentence's expressions, with offsets counted from the
-    sentence's start (an edit above a sentence moves it, which no event,
-    listing or export shows)."""
-    placeholder = PLACEHOLDER in a.article.body
+    sentence's start, and with its place among them as the merge reads it
+    (`_places`) rather than its sentence number: an edit above a sentence
+    moves it, which no event, listing or export shows (a link to it names
+    its anchor, made from its words: mentions.SentenceAnchors)."""
+    placeholder, places = PLACEHOLDER in a.article.body, _places(a)
     # where the body starts in the file names a line only in the placeholder's warning (site.notices)
     article = replace(a.article, body="", body_line=a.article.body_line if placeholder else 0)
     if not summaries:
         article = replace(article, summary="")
     return (article, (a.article.summary or lead_text(a.text)) if summaries else "", placeholder,
-            sorted(set(a.lower_words.split()) & words), tuple(_placed(m, a) for m in a.mentions))
+            sorted(set(a.lower_words.split()) & words), tuple(_placed(m, a, places) for m in a.mentions))
 
 
-def _placed(m: Mention, a: Analysis) -> tuple:
+def _places(a: Analysis) -> dict[int, tuple[int, bool, bool]]:
+    """Each dated sentence's place as the corpus stage reads it (audited:
+    corpus/, site/): its rank among the article's dated sentences (the
+    order of its mentions and of an event's quotes), whether it is the
+    article's first sentence (summary.position) and whether it comes right
+    after the dated sentence before it (clustering: "the next sentence").
+    Two analyses whose sentences differ in number only where these agree
+    merge into the same events; the article's own page shows the numbers."""
+    places, last = {}, -2
+    for rank, i in enumerate(sorted({m.sentence_index for m in a.mentions})):
+        places[i] = (rank, i == 0, i == last + 1)
+        last = i
+    return places
+
+
+def _placed(m: Mention, a: Analysis, places: dict[int, tuple[int, bool, bool]]) -> tuple:
     shift = m.start
     within = tuple(replace(t, start=t.start - shift, end=t.end - shift)
                    for t in a.timexes if m.start <= t.start <= m.end)
     timex = replace(m.timex, start=m.timex.start - shift, end=m.timex.end - shift)
-    return replace(m, start=0, end=m.end - shift, timex=timex), within
+    return replace(m, sentence_index=0, start=0, end=m.end - shift, timex=timex), places[m.sentence_index], within
 
 
 # ------------------------------------------------------------------ after a full build
@@ -191,7 +208,7 @@ class Basis:
         for slug in self.slugs:
             row = [slug, [[b.id, b.url, b.title, b.display_date, b.date, b.datetime]
                           for b in links.events.get(slug, [])],
-                   sorted(links.cited.get(slug, ())),
+                   sorted([i, anchor] for i, anchor in links.cited.get(slug, {}).items()),
                    sorted([i, e, url] for (i, e), url in links.timexes.get(slug, {}).items())]
             line = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n"
             at[slug] = (offset, len(line))
@@ -293,7 +310,7 @@ def _pairs(values, kind: type) -> bool:
 def _links_row(briefs, cited, timexes) -> bool:
     return (all(isinstance(b, list) and len(b) == 6 and _strings(b[:5]) and type(b[5]) in (str, type(None))
                 for b in briefs)
-            and all(type(i) is int for i in cited)
+            and all(isinstance(c, list) and len(c) == 2 and type(c[0]) is int and type(c[1]) is str for c in cited)
             and all(isinstance(t, list) and len(t) == 3 and type(t[0]) is int and _strings(t[1:]) for t in timexes))
 
 
@@ -491,6 +508,7 @@ def _rendered(config: SiteConfig, record: Record, folder: Path, analyses: list[t
     out: dict[str, tuple[bytes, str]] = {}
     for new, key in analyses:
         links = record.article_links(folder, new.article.slug)
+        links = relinked(links, new) if links is not None else None
         if links is None:
             return None
         page = article_page(article_view(new, links, urls, key=key), urls)
@@ -501,6 +519,23 @@ def _rendered(config: SiteConfig, record: Record, folder: Path, analyses: list[t
         except TemplateProblem:
             return None
     return out
+
+
+def relinked(links: ArticleLinks, new: Analysis) -> ArticleLinks | None:
+    """The recorded links of an article (its last full build's) on its
+    sentences where the new analysis has them: each cited sentence found by
+    its anchor, which its words make (mentions.SentenceAnchors), so a
+    paragraph added above it moves its links with it. None if a cited
+    sentence is not among the new analysis's (never, once outside_view
+    found the two alike)."""
+    slug = new.article.slug
+    at = {m.anchor: m.sentence_index for m in new.mentions}
+    cited = links.cited.get(slug, {})
+    if not all(anchor in at for anchor in cited.values()) or \
+            not all(i in cited for i, _ in links.timexes.get(slug, {})):
+        return None
+    return ArticleLinks({slug: links.events.get(slug, [])}, {slug: {at[a]: a for a in cited.values()}},
+                        {slug: {(at[cited[i]], e): url for (i, e), url in links.timexes.get(slug, {}).items()}})
 
 
 def _printed_elsewhere(config: SiteConfig) -> bool:

@@ -93,11 +93,13 @@ def test_the_name_covers_the_key_the_cited_sentences_and_the_links(inputs):
     slug = a.article.slug
     cited, timexes = links.cited[slug], links.timexes[slug]
     text = MarkedText(a, cited, timexes, key)
-    assert text == MarkedText(a, set(cited), dict(timexes), key)  # the same inputs: the same name, equal
+    assert text == MarkedText(a, dict(cited), dict(timexes), key)  # the same inputs: the same name, equal
+    first = min(cited)
     others = [MarkedText(a, cited, timexes, key + "x"),
-              MarkedText(a, cited - {min(cited)}, timexes, key),
+              MarkedText(a, {i: anchor for i, anchor in cited.items() if i != first}, timexes, key),
+              MarkedText(a, {**cited, first: cited[first] + "-2"}, timexes, key),  # another anchor, the same place
               MarkedText(a, cited, {k: v + "#moved" for k, v in timexes.items()}, key)]
-    assert len({text.token, *(o.token for o in others)}) == 4
+    assert len({text.token, *(o.token for o in others)}) == 5
     assert all(o != text for o in others)
     # the view made with a key holds the text unmade, the view made without one the list
     urls = Urls(config)

@@ -102,6 +102,58 @@ def _reword_above_a_dated_sentence(project: Path) -> Path:
     pytest.fail("no undated sentence above a dated one")
 
 
+def _plain_sentences(paragraph: str) -> list[str]:
+    return re.split(r"(?<=\.) ", re.sub(r"[*_]", "", paragraph))
+
+
+def _add_above_the_dated_sentences(project: Path) -> Path:
+    """An undated sentence added at the start of an article's second
+    paragraph, with quoted sentences below it (the benchmark's edit,
+    benchmarks/build.py): every one of them moves down a sentence, and none
+    is the article's first or next to another quoted one."""
+    quoted = _quoted(project)
+    for path in _articles(project):
+        text = path.read_text()
+        head, sep, body = text.partition("\n---\n")
+        paragraphs = body.strip().split("\n\n")
+        sentences = [s for p in paragraphs for s in _plain_sentences(p)]
+        dated = [i for i, s in enumerate(sentences) if any(q in s for q in quoted.get(path.stem, ()))]
+        first_below = max(2, len(_plain_sentences(paragraphs[0])))  # (the first two are the lead: Mention.lead)
+        if len(paragraphs) > 2 and dated and min(dated) >= first_below and \
+                not any(b - a == 1 for a, b in zip(dated, dated[1:], strict=False)):
+            second = "\n\n" + paragraphs[1]
+            path.write_text(head + sep + body.replace(second, "\n\nAdded in an edit. " + paragraphs[1], 1))
+            return path
+    pytest.fail("no article with dated sentences below its first paragraph, none next to another")
+
+
+def _add_where_the_merge_reads_it(project: Path, where: str) -> Path:
+    """An undated sentence added where the merge reads the sentences' numbers
+    (own_pages._places): above a quoted first sentence ("first": it is no
+    longer the article's first) or between two quoted sentences that follow
+    each other ("between": they no longer do)."""
+    quoted = _quoted(project)
+    for path in _articles(project):
+        text = path.read_text()
+        qs = quoted.get(path.stem, ())
+        for n, paragraph in enumerate(text.partition("\n---\n")[2].strip().split("\n\n")):
+            plain = _plain_sentences(paragraph)
+            raw = re.split(r"(?<=\.) ", paragraph)
+            if len(plain) != len(raw):
+                continue
+            for i, sentence in enumerate(plain):
+                if not any(q in sentence for q in qs):
+                    continue
+                if where == "first" and n == 0 and i == 0:
+                    path.write_text(text.replace(raw[0], "Added in an edit. " + raw[0], 1))
+                    return path
+                if where == "between" and i + 1 < len(plain) and any(q in plain[i + 1] for q in qs):
+                    path.write_text(text.replace(raw[i] + " " + raw[i + 1], raw[i] + " Added in an edit. " + raw[i + 1],
+                                                 1))
+                    return path
+    pytest.fail(f"no quoted sentence to add a sentence {where}")
+
+
 def _reword_the_summary(project: Path) -> Path:
     """A word added to an undated sentence no event quotes, near the start of
     an article's first paragraph: the article's summary changes (site.articles.lead_text),
@@ -112,9 +164,12 @@ def _reword_the_summary(project: Path) -> Path:
 
 
 @pytest.mark.parametrize("edit", ["correction", "reworded above a dated sentence", "draft edited",
-                                  "a word of the summary", "a summary in the front matter"])
+                                  "a word of the summary", "a summary in the front matter",
+                                  "a sentence added above the dated sentences"])
 def test_an_edit_that_shows_only_on_its_own_page_renders_that_page_alone(project, edit):
-    if edit == "correction":
+    if edit == "a sentence added above the dated sentences":  # they move: the events link to them by anchor
+        _add_above_the_dated_sentences(project)
+    elif edit == "correction":
         article = _articles(project)[7]
         article.write_text(article.read_text() + CORRECTION)
     elif edit == "reworded above a dated sentence":
@@ -154,7 +209,8 @@ def _redate(project: Path) -> None:
     pytest.fail("no full date written out")
 
 
-@pytest.mark.parametrize("edit", ["title", "a sentence added at the start", "dated sentence", "template",
+@pytest.mark.parametrize("edit", ["title", "a sentence added above a dated first sentence",
+                                  "a sentence added between two dated sentences", "dated sentence", "template",
                                   "new article", "a template prints the text elsewhere",
                                   "a partial named article.html", "a word of the summary, which a list prints"])
 def test_an_edit_that_may_show_elsewhere_builds_in_full(project, edit):
@@ -162,9 +218,10 @@ def test_an_edit_that_may_show_elsewhere_builds_in_full(project, edit):
     text = article.read_text()
     if edit == "title":
         article.write_text(_retitled(text, "updated"))
-    elif edit == "a sentence added at the start":  # the sentences below it move, quoted ones too
-        head, sep, body = text.partition("\n---\n")
-        article.write_text(head + sep + "\nUpdated. " + body.lstrip("\n"))
+    elif edit == "a sentence added above a dated first sentence":  # its summary weighs a first sentence more
+        _add_where_the_merge_reads_it(project, "first")
+    elif edit == "a sentence added between two dated sentences":  # the clustering reads "the next sentence"
+        _add_where_the_merge_reads_it(project, "between")
     elif edit == "dated sentence":
         _redate(project)
     elif edit == "template":

@@ -4,6 +4,7 @@ URL ever published keeps leading to the event that holds its sentences."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -134,3 +135,45 @@ def test_events_that_share_a_base_are_told_apart_in_the_order_of_their_first_sen
     assert [e.id for e in got] == ["2018-09-11-talks-3", "2018-09-12-rain", "2018-09-11-talks",
                                    "2018-09-11-talks-2", "2018-09-11-talks-2-x"]
     assert got[1] is alone and got[2] is events[2] and got[3] is events[3]
+
+
+def _quote_urls(out: Path) -> dict[str, str]:
+    """Each quoted sentence -> the URL of its anchor on its article's page."""
+    return {q["sentence"]: q["url"] for e in json.loads((out / "events.json").read_text())["events"]
+            for s in e["sources"] for q in s["quotes"]}
+
+
+def test_a_link_to_a_quoted_sentence_survives_a_paragraph_added_above_it(site):
+    """A sentence's anchor is made from its words (mentions.SentenceAnchors),
+    not its place: a paragraph added above it leaves every event's link to
+    it as it was, and the link still lands on the sentence."""
+    project, out = site
+    before = _quote_urls(out)
+    article = next((project / "content" / "articles").glob("2018-06-03-*.md"))
+    head, sep, body = article.read_text().partition("\n---\n")
+    article.write_text(head + sep + "\nA note from the editors was added to this story.\n\n" + body.lstrip("\n"))
+    build_site(project / "site.toml", output=out, search_index=False)
+    after = _quote_urls(out)
+    assert after == before
+    page = (out / "articles" / article.stem / "index.html").read_text()
+    for url in after.values():
+        if f"/articles/{article.stem}/#" in url:
+            anchor = url.partition("#")[2]
+            assert anchor.startswith("s-") and page.count(f'id="{anchor}"') == 1
+
+
+def test_a_sentence_written_twice_gets_two_anchors(tmp_path):
+    """The same dated sentence twice in one article: the second's anchor gets
+    "-2", so the page's ids stay unique and each event's link finds its own."""
+    project = seed_project(tmp_path / "p")
+    twice = "The finance ministers met in Kazan on 3 March 2021 to discuss the budget."
+    (project / "content" / "articles" / "2021-03-05-twice.md").write_text(
+        f"---\ntitle: Twice\ndate: 2021-03-05\n---\n{twice}\n\nThe talks went on.\n\n{twice}\n")
+    out = tmp_path / "out"
+    build_site(project / "site.toml", output=out, search_index=False)
+    page = (out / "articles" / "2021-03-05-twice" / "index.html").read_text()
+    ids = re.findall(r'<span class="anchor" id="([^"]+)"', page)
+    assert len(ids) == 2 and ids[1] == ids[0] + "-2"
+    cited = {q["url"].partition("#")[2] for e in json.loads((out / "events.json").read_text())["events"]
+             for s in e["sources"] if s["article"] == "2021-03-05-twice" for q in s["quotes"]}
+    assert cited == set(ids)

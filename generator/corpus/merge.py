@@ -126,7 +126,7 @@ def _sources(ms: list[Mention], articles: dict[str, Article]) -> tuple[Source, .
     for m in ms:
         quotes.setdefault(m.article, {}).setdefault(m.sentence_index, Quote(
             sentence=m.sentence, expression=m.timex.text, value=m.timex.value, sentence_index=m.sentence_index,
-            anchor=f"s{m.sentence_index}"))
+            anchor=m.anchor))
     return tuple(Source(article=slug, article_title=articles[slug].title, quotes=tuple(qs.values()),
                         source_name=articles[slug].source) for slug, qs in quotes.items())
 

@@ -141,17 +141,17 @@ def pieces(html: str, offsets, runs, marks: list[MarkAt]) -> list[Piece]:
     return out
 
 
-def marked_text(a: Analysis, cited: set[int] | frozenset[int], timex_links: dict[tuple[int, str], str]) -> list[Piece]:
+def marked_text(a: Analysis, cited: dict[int, str], timex_links: dict[tuple[int, str], str]) -> list[Piece]:
     """The article's HTML cut around its cited sentences (`cited`: their
-    indexes) and dated expressions (`timex_links`: (sentence index,
+    indexes -> their anchors, mentions.SentenceAnchors) and dated expressions (`timex_links`: (sentence index,
     expression) -> the URL of the event it dates)."""
     return pieces(a.html, a.offsets, a.runs, _marks(a, cited, timex_links))
 
 
-def _marks(a: Analysis, cited: set[int] | frozenset[int], timex_links: dict[tuple[int, str], str]) -> list[MarkAt]:
+def _marks(a: Analysis, cited: dict[int, str], timex_links: dict[tuple[int, str], str]) -> list[MarkAt]:
     sentences = a.sentences
-    marks: list[MarkAt] = [(sentences[i][0], 0, i, sentences[i][0], f"s{i}", None)
-                           for i in sorted(cited) if 0 <= i < len(sentences)]
+    marks: list[MarkAt] = [(sentences[i][0], 0, i, sentences[i][0], anchor, None)
+                           for i, anchor in sorted(cited.items()) if 0 <= i < len(sentences)]
     starts = [s0 for s0, _ in sentences] if timex_links else []
     for n, t in enumerate(a.timexes):
         url = timex_links.get((bisect.bisect_right(starts, t.start) - 1, t.text)) if timex_links else None
@@ -199,12 +199,12 @@ class MarkedText(Keyed):
 
     __slots__ = ("_analysis", "_cited", "_links", "_key", "_back")
 
-    def __init__(self, analysis: Analysis, cited: set[int], links: dict[tuple[int, str], str], key: str):
-        named = f"{key}|{sorted(cited)!r}|{sorted(links.items())!r}"
+    def __init__(self, analysis: Analysis, cited: dict[int, str], links: dict[tuple[int, str], str], key: str):
+        named = f"{key}|{sorted(cited.items())!r}|{sorted(links.items())!r}"
         super().__init__(hashlib.sha1(named.encode("utf-8", "surrogatepass")).hexdigest())
         # (copies: what the token names is what the text is made from, whatever changes the plan's sets after)
         self._analysis: Analysis | None = analysis
-        self._cited, self._links = frozenset(cited), dict(links)
+        self._cited, self._links = dict(cited), dict(links)
         self._key = key
         self._back: ReadBack | None = None
 
@@ -239,7 +239,7 @@ class MarkedText(Keyed):
     def of(cls, a: Analysis, links: ArticleLinks | Citations, key: str) -> MarkedText:
         """The article's text as `links` (the site's, each article's by its slug) mark it."""
         slug = a.article.slug
-        return cls(a, links.cited.get(slug, set()), links.timexes.get(slug, {}), key)
+        return cls(a, links.cited.get(slug, {}), links.timexes.get(slug, {}), key)
 
 
 def let_go_analyses(views: list[ArticleView], back: ReadBack) -> None:
@@ -267,7 +267,7 @@ class ArticleLinks:
     (generator.draft)."""
 
     events: dict[str, list[EventBrief]]  # article slug -> the events that cite it
-    cited: dict[str, set[int]]  # article slug -> its cited sentence indexes
+    cited: dict[str, dict[int, str]]  # article slug -> its cited sentences' indexes -> their anchors
     timexes: dict[str, dict[tuple[int, str], str]]  # slug -> (sentence index, expression) -> event URL
 
 
@@ -277,24 +277,24 @@ class Citations:
     (their sources' quotes and ids), so the site's plan can mark the
     articles' text in a forked worker before any event view is made."""
 
-    cited: dict[str, set[int]]  # article slug -> its cited sentence indexes
+    cited: dict[str, dict[int, str]]  # article slug -> its cited sentences' indexes -> their anchors
     timexes: dict[str, dict[tuple[int, str], str]]  # slug -> (sentence index, expression) -> event URL
 
     @classmethod
     def of(cls, events: list[Event], urls: Urls) -> Citations:
-        cited: dict[str, set[int]] = defaultdict(set)
+        cited: dict[str, dict[int, str]] = defaultdict(dict)
         timex_links: dict[str, dict[tuple[int, str], str]] = defaultdict(dict)
         for e in events:
             url = urls.event(e.id)  # the event's view's URL
             for s in e.sources:
                 for q in s.quotes:
-                    cited[s.article].add(q.sentence_index)
+                    cited[s.article][q.sentence_index] = q.anchor
                     timex_links[s.article][(q.sentence_index, q.expression)] = url
         return cls(dict(cited), dict(timex_links))
 
     def marked_text(self, a: Analysis) -> list[Piece]:
         slug = a.article.slug
-        return marked_text(a, self.cited.get(slug, set()), self.timexes.get(slug, {}))
+        return marked_text(a, self.cited.get(slug, {}), self.timexes.get(slug, {}))
 
 
 def article_links(views: list[EventView], citations: Citations,
@@ -334,7 +334,7 @@ def article_view(a: Analysis, links: ArticleLinks, urls: Urls, text: list[Segmen
         display_date=display_day(art.date) if art.date else "undated",
         tags=[TagLink(t, urls.tag(slugify(t))) for t in art.tags], original_url=art.url,
         segments=text if text is not None else
-        segments(marked_text(a, links.cited.get(art.slug, set()), links.timexes.get(art.slug, {}))),
+        segments(marked_text(a, links.cited.get(art.slug, {}), links.timexes.get(art.slug, {}))),
         events=list(links.events.get(art.slug, [])),
         summary=art.summary or lead_text(a.text), draft=art.draft,
         unresolved=len(a.unresolved),

@@ -68,7 +68,7 @@ def _taken_over(old: EventView, e: Event) -> EventView:
 @dataclass
 class _Article:
     analysis: Analysis
-    cited: set[int]
+    cited: dict[int, str]
     timexes: dict[tuple[int, str], str]
     text: list[Segment] | MarkedText
     view: ArticleView
@@ -104,7 +104,7 @@ class PlanMemo:
         if got is None or got.analysis is not a:
             return None
         slug = a.article.slug
-        if got.cited != citations.cited.get(slug, set()) or got.timexes != citations.timexes.get(slug, {}):
+        if got.cited != citations.cited.get(slug, {}) or got.timexes != citations.timexes.get(slug, {}):
             return None
         self._taking[1] += 1
         return got.text
@@ -156,7 +156,7 @@ class PlanMemo:
         self.kinds, self.slugs = dict(names.kind), dict(names.slug)
         self.facts = {slug: sources.facts(slug) for slug in {s.article for e in events for s in e.sources}}
         self.articles = {
-            a.article.slug: _Article(a, citations.cited.get(a.article.slug, set()),
+            a.article.slug: _Article(a, citations.cited.get(a.article.slug, {}),
                                      citations.timexes.get(a.article.slug, {}), t, v)
             for a, t, v in zip(ordered, texts, articles, strict=True)}
         self.briefs = {v.id: b for v, b in zip(views, briefs, strict=True)}
