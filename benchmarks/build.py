@@ -32,7 +32,9 @@
   summary, which only its own page prints with the bundled templates: the
   same path), one article edited (a sentence added at the start of its text: its
   summary changes, and every sentence after it moves, with the events that
-  quote them), a word added to the sentence of one article's first year (its
+  quote them; since stop 59 the events link to a sentence by an anchor made
+  from its words, so where none of its dated sentences was the first or in
+  the lead, this too is the own-pages rebuild), a word added to the sentence of one article's first year (its
   words change, not its number of dated sentences: the merge record serves,
   corpus/rarity.py), one article added; plus the time of each stage (--timings) of every case.
 

@@ -62,28 +62,27 @@ class DraftBasis:
         config = self.config
         return Templates(config, self.urls, self.built, self.generator, config.root / ".cache" / "templates")
 
-    def warm(self, files: list[Path], last: dict[str, Analysis] | None = None) -> None:
+    def warm(self, files: list[Path]) -> None:
         """Draft `files` and throw the drafts away, so the next draft finds
         the templates loaded and compiled and the language resources ready.
         Nothing it raises matters here: a real draft reports it."""
         try:
             self.templates.env.get_template(ARTICLE_TEMPLATE)
-            draft_pages(self, files, last)
+            draft_pages(self, files)
         except Exception:
             pass
 
 
-def draft_pages(basis: DraftBasis, files: list[Path], last: dict[str, Analysis] | None = None) -> dict[str, bytes]:
+def draft_pages(basis: DraftBasis, files: list[Path]) -> dict[str, bytes]:
     """Output path -> the drafted page of each article file. An article that
-    cannot be read or rendered gets no draft: the rebuild reports it. `last`
-    (the preview's analyses of the last build, by cache key) places the last
-    build's links on the sentences where they now are."""
+    cannot be read or rendered gets no draft: the rebuild reports it. The
+    last build's links are placed on the sentences where they now are
+    (moved_links)."""
     with fewer_collections():  # the preview holds millions of objects: a full collection would take a second
-        return _drafts(basis, files, last or {})
+        return _drafts(basis, files)
 
 
-def _drafts(basis: DraftBasis, files: list[Path], last: dict[str, Analysis]) -> dict[str, bytes]:
-    by_slug = {a.article.slug: a for a in last.values()}
+def _drafts(basis: DraftBasis, files: list[Path]) -> dict[str, bytes]:
     config, templates, out = basis.config, basis.templates, {}
     for file in files:
         try:
@@ -92,7 +91,7 @@ def _drafts(basis: DraftBasis, files: list[Path], last: dict[str, Analysis]) -> 
             if links is None:
                 continue
             new = analyse(article, basis.resources, config.extraction)
-            view = article_view(new, moved_links(links, by_slug.get(article.slug), new), basis.urls)
+            view = article_view(new, moved_links(links, new), basis.urls)
             page = article_page(view, basis.urls)
             out[page.path] = templates.render(page)
         except (BuildError, TemplateProblem):
@@ -100,18 +99,18 @@ def _drafts(basis: DraftBasis, files: list[Path], last: dict[str, Analysis]) -> 
     return out
 
 
-def moved_links(links: ArticleLinks, old: Analysis | None, new: Analysis) -> ArticleLinks:
-    """The last build's links of an article, each sentence index moved to
-    where the same sentence stands in the new text (a sentence added above
-    it moves it down); a sentence that changed loses its links until the
-    rebuild."""
+def moved_links(links: ArticleLinks, new: Analysis) -> ArticleLinks:
+    """The last full build's links of an article, each on the sentence that
+    now has its anchor (made from the sentence's words:
+    mentions.SentenceAnchors), so a sentence added above it moves it down;
+    a cited sentence that changed, or is dated no more, loses its links
+    until the rebuild. The links may be older than the last build's
+    analysis of the article (an own-pages rebuild keeps the record's:
+    own_pages.py), so the anchors place them, never the sentence numbers."""
     slug = new.article.slug
-    if old is None:
-        return links
-    where: dict[str, int] = {}
-    for i, (a, b) in enumerate(new.sentences):
-        where.setdefault(new.text[a:b], i)
-    move = {i: where[old.text[a:b]] for i, (a, b) in enumerate(old.sentences) if old.text[a:b] in where}
-    cited = {move[i]: anchor for i, anchor in links.cited.get(slug, {}).items() if i in move}
-    timexes = {(move[i], e): url for (i, e), url in links.timexes.get(slug, {}).items() if i in move}
-    return ArticleLinks({slug: links.events.get(slug, [])}, {slug: cited}, {slug: timexes})
+    at = {m.anchor: m.sentence_index for m in new.mentions}
+    cited = links.cited.get(slug, {})
+    moved = {i: at[anchor] for i, anchor in cited.items() if anchor in at}
+    return ArticleLinks({slug: links.events.get(slug, [])}, {slug: {moved[i]: cited[i] for i in moved}},
+                        {slug: {(moved[i], e): url for (i, e), url in links.timexes.get(slug, {}).items()
+                                if i in moved}})

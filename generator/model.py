@@ -66,7 +66,7 @@ class Mention:
     action: str = ""  # "putin|met": the headline's subject and verb, lower-cased
     since: bool = False  # the day bounds a span ("since April 20"): it recalls that day's event
     named: tuple[EntityRef, ...] = ()  # every name of the sentence (`entities`: those of the event's own clause)
-    anchor: str = ""  # the sentence's anchor on its article's page, from its words (mentions.sentence_anchors)
+    anchor: str = ""  # the sentence's anchor on its article's page, from its words (mentions.SentenceAnchors)
 
     @property
     def every_name(self) -> tuple[EntityRef, ...]:

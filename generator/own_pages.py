@@ -4,8 +4,11 @@ Most edits to a published article fix a word, add a line of background or
 append a correction, away from its dated sentences. What the rest of the
 site reads of an article is much less than its text: its front matter, its
 summary, its dated sentences (the mentions events are merged from, each
-with the expressions its sentence holds) and, for the folding of names,
-whether it writes a name's words in lower case. When none of that changed
+with the expressions its sentence holds, and its place among them as the
+merge reads it: `_places`; an event links to a sentence by its anchor,
+made from its words, so a sentence added above it moves nothing the rest
+of the site shows) and, for the folding of names, whether it writes a
+name's words in lower case. When none of that changed
 (`outside_view`), every event, listing, feed and export is what the last
 build made, byte for byte, and only the article's own page differs. The
 command line then renders that page alone, re-indexes its search bundle
@@ -31,8 +34,8 @@ so a word changed in an article's lead shows on its own page alone.
 
 Anything else falls back to the full build, which gives the same bytes:
 another input changed, an article was added, removed or renamed, an edit
-reached the front matter, the summary (when read elsewhere) or a dated
-sentence, a page of the site is missing, or a template other than the
+reached the front matter, the summary (when read elsewhere), a dated
+sentence or the dated sentences' places (`_places`), a page of the site is missing, or a template other than the
 article page's prints the fields that differ (ArticleView.segments,
 .unresolved).
 

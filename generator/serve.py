@@ -66,7 +66,6 @@ from .config import load_config
 from .draft import DraftBasis, draft_pages
 from .errors import BuildError, Problem, Superseded
 from .inputs import ARTICLE_SUFFIXES, BUNDLED_TEMPLATES, DATA_ROOT
-from .model import Analysis
 from .state import BuildState
 from .temporal.rules import RULES_ROOT
 from .watching import Snapshot, Watcher, rescan, scan
@@ -99,9 +98,9 @@ class PreviewState:
     snapshot: Snapshot = field(default_factory=dict)  # path -> stamp of every watched file (watching.py)
     watcher: Watcher = field(default_factory=Watcher)
     kept: BuildState = field(default_factory=BuildState)  # what the next rebuild need not read or load again
-    # The last good build's basis for drafts and its analyses, as that build left them (one value, set
-    # at once: a draft made while the next build runs reads neither kept.draft nor kept.analyses).
-    draft_source: tuple[DraftBasis, dict[str, Analysis]] | None = None
+    # The last good build's basis for drafts, as that build left it (a draft made while the next build
+    # runs does not read kept.draft, which that build replaces).
+    draft_source: DraftBasis | None = None
     drafts: dict[str, bytes] = field(default_factory=dict)  # output path -> a saved article's draft page (draft.py)
     drafted: dict[str, int] = field(default_factory=dict)  # output path -> the version its draft was made at
     version: int = 0  # counts the drafts made and the rebuilds ended; every page served carries it
@@ -185,8 +184,7 @@ def _rebuild(state: PreviewState) -> bool:
     state.problems = []
     state.last_stats = result.stats
     state.builds += 1
-    basis = state.kept.draft
-    state.draft_source = (basis, dict(state.kept.analyses)) if basis is not None else None
+    state.draft_source = state.kept.draft
     state.last_build_seconds = time.perf_counter() - start
     for w in result.report.warnings:
         print(str(w), file=sys.stderr)
@@ -484,8 +482,7 @@ async def _draft(state: PreviewState, loop, saved: list[Path], current: Snapshot
     async with state.drafting:
         if state.draft_source is None:
             return False
-        basis, analyses = state.draft_source
-        drafts = await loop.run_in_executor(None, draft_pages, basis, saved, analyses)
+        drafts = await loop.run_in_executor(None, draft_pages, state.draft_source, saved)
     if not drafts:
         return False
     serve_drafts(state, drafts)
@@ -748,11 +745,11 @@ def warm_drafts(state: PreviewState, saved: list[Path]) -> None:
     long). The article saved last, else the first one."""
     if state.draft_source is None or state.problems:
         return
-    basis, analyses = state.draft_source
+    basis = state.draft_source
     if not saved:
         first = min((p for p in state.snapshot if _is_article(basis, p)), default=None)
         saved = [Path(first)] if first else []
-    basis.warm(saved, analyses)
+    basis.warm(saved)
 
 
 def saved_articles(state: PreviewState, changed: set[str], before: Snapshot,
@@ -763,7 +760,7 @@ def saved_articles(state: PreviewState, changed: set[str], before: Snapshot,
     rebuild alone."""
     if state.draft_source is None or state.problems:
         return []
-    basis = state.draft_source[0]
+    basis = state.draft_source
     files = []
     for path in sorted(changed):
         if not (_is_article(basis, path) and path in current and path in before):

@@ -40,7 +40,7 @@ def test_draft_of_an_edit_that_changes_no_event_equals_the_rebuilt_page(tmp_path
 
     from generator.draft import draft_pages
 
-    drafts = draft_pages(basis, saved, state.kept.analyses)
+    drafts = draft_pages(basis, saved)
     (rel, page), = drafts.items()
     assert rel.startswith("articles/") and rel.endswith("/index.html")
     assert MARKER.encode() in page

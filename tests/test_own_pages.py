@@ -287,6 +287,32 @@ def test_what_pages_read_outlives_full_builds_that_keep_pages(project):
     assert_equals_cold(project)
 
 
+TWICE = "The council met in Norbury on 3 March 2009 to discuss the budget."
+BUDGET = (f"---\ntitle: Budget talks\ndate: 2009-03-05\n---\nThe council has been under pressure for months. "
+          f"Its critics say the budget is too small.\n\nOfficials gave no details. {TWICE} Reporters waited "
+          f"outside.\n\nThe talks went on late. {TWICE}\n")
+
+
+def test_sentences_added_above_in_a_row_move_the_links_by_anchor(project):
+    """An article that writes the same dated sentence twice (its anchors
+    "s-…" and "s-…-2"), then a sentence added above the first of them and
+    another above the second, each served by the record, whose links still
+    hold the sentence numbers of the last full build: each site equals a
+    cold build's."""
+    article = project / "content" / "articles" / "zz-budget.md"
+    article.write_text(BUDGET)
+    assert "merge" in cli_build(project).timings
+    page = project / "site" / "articles" / "zz-budget" / "index.html"
+    anchors = re.findall(r'<span class="anchor" id="([^"]+)"', page.read_text())
+    assert len(anchors) == 2 and anchors[1] == anchors[0] + "-2"
+    for above in ("Officials gave no details.", "The talks went on late."):
+        article.write_text(article.read_text().replace(above, "Added in an edit. " + above))
+        result = cli_build(project)
+        assert "own-pages" in result.timings and result.stats is not None and result.stats.written == 1
+        assert re.findall(r'<span class="anchor" id="([^"]+)"', page.read_text()) == anchors
+        assert_equals_cold(project)
+
+
 def test_edits_in_a_row_then_a_full_build_equal_a_cold_build(project):
     """Two edits by the record, then one it cannot serve: the fingerprints the
     record left as they were (the lists that show the article) are made again,
@@ -380,7 +406,7 @@ def test_the_preview_rebuilds_an_edited_articles_page_alone(project):
     article = _articles(project)[4]
     article.write_text(article.read_text() + CORRECTION)
     assert state.draft is not None
-    drafts = draft_pages(state.draft, [article], dict(state.analyses))  # as the preview drafts the save
+    drafts = draft_pages(state.draft, [article])  # as the preview drafts the save
     again = build(config, PREVIEW_OPTIONS, state)
     assert "own-pages" in again.timings and again.stats is not None and again.stats.written == 1
     equals_cold()
@@ -394,13 +420,35 @@ def test_the_preview_rebuilds_an_edited_articles_page_alone(project):
     article.write_text(article.read_text() + CORRECTION.replace("Correction", "Second correction"))
     assert "own-pages" in build(config, PREVIEW_OPTIONS, restarted).timings and restarted.draft is not None
     article.write_text(article.read_text() + CORRECTION.replace("Correction", "Third correction"))
-    drafts = draft_pages(restarted.draft, [article], dict(restarted.analyses))
+    drafts = draft_pages(restarted.draft, [article])
     assert "own-pages" in build(config, PREVIEW_OPTIONS, restarted).timings
     assert (project / "preview" / rel).read_bytes() == drafts[rel]
     equals_cold()
     article.write_text(_retitled(article.read_text(), "corrected"))
     assert "merge" in build(config, PREVIEW_OPTIONS, state).timings
     equals_cold()
+
+
+def test_a_draft_after_a_sentence_added_above_places_the_links_by_anchor(project):
+    """The preview: a sentence added above an article's dated sentences is
+    served by the record, whose links keep the last full build's sentence
+    numbers; the draft of the next save places them by anchor, so it is the
+    page the rebuild then makes, byte for byte."""
+    from generator.build import build
+    from generator.draft import draft_pages
+    from generator.serve import PREVIEW_OPTIONS
+    from generator.state import BuildState
+
+    config = load_config(project / "site.toml", output_dir=project / "preview", base_url="/")
+    state = BuildState()
+    assert "merge" in build(config, PREVIEW_OPTIONS, state).timings
+    article = _add_above_the_dated_sentences(project)
+    assert "own-pages" in build(config, PREVIEW_OPTIONS, state).timings and state.draft is not None
+    article.write_text(article.read_text() + CORRECTION)
+    drafts = draft_pages(state.draft, [article])
+    assert "own-pages" in build(config, PREVIEW_OPTIONS, state).timings
+    (rel, draft), = drafts.items()
+    assert b'class="anchor"' in draft and (project / "preview" / rel).read_bytes() == draft
 
 
 def test_a_file_saved_while_a_build_runs_is_recorded_as_the_build_read_it(project, monkeypatch):

@@ -327,9 +327,11 @@ class SentenceAnchors:
     sentence that reports it names the sentence, not its place: a paragraph
     added above it moves nothing else on the site (own_pages.py rebuilds
     the article's page alone), and a link a reader kept still finds it.
-    A later sentence whose anchor an earlier one of the article took (the
-    same words, or the same eight digits) gets "-2", "-3"..., so the page's
-    ids stay unique. Given the article's sentences in order, once each."""
+    A later dated sentence whose anchor an earlier one of the article took
+    (the same words, or the same eight digits) gets "-2", "-3"..., so the
+    page's ids stay unique: adding or removing such a twin above it
+    renumbers it (a dated sentence: the full build). Given the article's
+    dated sentences in order, once each."""
 
     def __init__(self) -> None:
         self._of: dict[int, str] = {}

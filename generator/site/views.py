@@ -56,8 +56,7 @@ class QuoteView:
     expression: str
     value: str
     value_display: str  # the value as readers read it ("week of 10 September 2018")
-    sentence_index: int
-    url: str  # the sentence's anchor on the article page
+    url: str  # the sentence's anchor on the article page (its number is no page's: own_pages._places)
 
 
 @dataclass(slots=True)
@@ -197,7 +196,7 @@ class SourceArticles:
 
 def _source_view(s: Source, articles: SourceArticles) -> SourceView:
     page, author, published, published_display, _ = articles.facts(s.article)
-    quotes = [QuoteView(q.sentence, intern(q.expression), intern(q.value), _value_display(q.value), q.sentence_index,
+    quotes = [QuoteView(q.sentence, intern(q.expression), intern(q.value), _value_display(q.value),
                         page + "#" + q.anchor) for q in s.quotes]
     return SourceView(
         article=s.article, article_title=s.article_title, article_url=page, url=quotes[0].url, quotes=quotes,
