@@ -8,6 +8,7 @@ parsed once into a `When` (span and precision) that every later stage uses.
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -66,7 +67,15 @@ class Mention:
     action: str = ""  # "putin|met": the headline's subject and verb, lower-cased
     since: bool = False  # the day bounds a span ("since April 20"): it recalls that day's event
     named: tuple[EntityRef, ...] = ()  # every name of the sentence (`entities`: those of the event's own clause)
-    anchor: str = ""  # the sentence's anchor on its article's page, from its words (mentions.SentenceAnchors)
+    twin: int = 0  # the article's earlier dated sentences whose anchor this one's would be (mentions.SentenceAnchors)
+
+    @property
+    def anchor(self) -> str:
+        """The sentence's anchor on its article's page, made from its words
+        (and its twins before it): worked out when asked, not held, as the
+        mentions of 10,000 articles are some 200,000 (a string each was 12 MB,
+        twice over in the merge's forked parts)."""
+        return sentence_anchor(self.sentence, self.twin)
 
     @property
     def every_name(self) -> tuple[EntityRef, ...]:
@@ -78,6 +87,13 @@ class Mention:
         """A mention is only made for a placeable date, so this is never None."""
         assert self.timex.when is not None
         return self.timex.when
+
+
+def sentence_anchor(sentence: str, twin: int = 0) -> str:
+    """A dated sentence's anchor: "s-" and eight hex digits of the SHA-1 of
+    its words, then "-2", "-3"... for its `twin`s (mentions.SentenceAnchors)."""
+    base = "s-" + hashlib.sha1(sentence.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return base if not twin else f"{base}-{twin + 1}"
 
 
 @dataclass(frozen=True, slots=True)

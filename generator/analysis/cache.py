@@ -35,7 +35,7 @@ from ..model import Analysis, Mention
 # 2: offsets and runs as pieces (model.Steps), the lower-case words as one string;
 # 3: a mention's timex as its place in the analysis's timexes (one object in memory, a quarter less to read);
 # 4: the sentences as one array (model.Spans), a mention's keywords a sorted list as before;
-# 5: a mention's anchor (its sentence's, from its words: mentions.SentenceAnchors)
+# 5: a mention's twins (the earlier dated sentences that take its anchor: mentions.SentenceAnchors)
 FORMAT = 5
 SUFFIX = ".json"
 STRAY_AGE = 600  # seconds: a temporary entry file older than this is a killed build's (Cache.clean_strays)

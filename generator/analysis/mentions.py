@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from ..model import EntityRef, Mention
+from ..model import EntityRef, Mention, sentence_anchor
 from ..temporal import Timex, calendar
 from .clauses import clause, premodifier, projected
 from .headlines import HeadlineRules, action, make_headline, person_titles, strip_dangling
@@ -316,32 +315,32 @@ def find_mentions(slug: str, text: str, spans: list[tuple[int, int]], stories: S
                 action=action(title, rules), since=_after_span_cue(text, s, t, v),
                 lead=i < 2 or (first_paragraph_end != -1 and s < first_paragraph_end),
                 named=tuple(dict.fromkeys(names.full(h.ref) for h in hits)),
-                anchor=anchors.of(i, sentence),
+                twin=anchors.twin(i, sentence),
             ))
     return out
 
 
 class SentenceAnchors:
     """Each dated sentence's anchor on its article's page ("s-" and eight hex
-    digits of the SHA-1 of its words), so that a link from an event to the
-    sentence that reports it names the sentence, not its place: a paragraph
-    added above it moves nothing else on the site (own_pages.py rebuilds
-    the article's page alone), and a link a reader kept still finds it.
-    A later dated sentence whose anchor an earlier one of the article took
-    (the same words, or the same eight digits) gets "-2", "-3"..., so the
+    digits of the SHA-1 of its words: model.sentence_anchor), so that a
+    link from an event to the sentence that reports it names the sentence,
+    not its place: a paragraph added above it moves nothing else on the
+    site (own_pages.py rebuilds the article's page alone), and a link a
+    reader kept still finds it. A later dated sentence whose anchor an
+    earlier one of the article took (the same words, or the same eight
+    digits) is its twin, and gets "-2", "-3"... (Mention.twin), so the
     page's ids stay unique: adding or removing such a twin above it
     renumbers it (a dated sentence: the full build). Given the article's
     dated sentences in order, once each."""
 
     def __init__(self) -> None:
-        self._of: dict[int, str] = {}
+        self._twin: dict[int, int] = {}
         self._taken: dict[str, int] = {}
 
-    def of(self, index: int, sentence: str) -> str:
-        got = self._of.get(index)
+    def twin(self, index: int, sentence: str) -> int:
+        got = self._twin.get(index)
         if got is None:
-            base = "s-" + hashlib.sha1(sentence.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-            n = self._taken.get(base, 0) + 1
-            self._taken[base] = n
-            got = self._of[index] = base if n == 1 else f"{base}-{n}"
+            base = sentence_anchor(sentence)
+            got = self._twin[index] = self._taken.get(base, 0)
+            self._taken[base] = got + 1
         return got

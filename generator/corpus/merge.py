@@ -124,9 +124,11 @@ def _sources(ms: list[Mention], articles: dict[str, Article]) -> tuple[Source, .
     """One source per article (in the mentions' order), with each of its sentences once."""
     quotes: dict[str, dict[int, Quote]] = {}
     for m in ms:
-        quotes.setdefault(m.article, {}).setdefault(m.sentence_index, Quote(
-            sentence=m.sentence, expression=m.timex.text, value=m.timex.value, sentence_index=m.sentence_index,
-            anchor=m.anchor))
+        of_article = quotes.setdefault(m.article, {})
+        if m.sentence_index not in of_article:  # (the first mention of a sentence quotes it; its anchor made once)
+            of_article[m.sentence_index] = Quote(
+                sentence=m.sentence, expression=m.timex.text, value=m.timex.value, sentence_index=m.sentence_index,
+                anchor=m.anchor)
     return tuple(Source(article=slug, article_title=articles[slug].title, quotes=tuple(qs.values()),
                         source_name=articles[slug].source) for slug, qs in quotes.items())
 
