@@ -72,9 +72,9 @@ class Mention:
     @property
     def anchor(self) -> str:
         """The sentence's anchor on its article's page, made from its words
-        (and its twins before it): worked out when asked, not held, as the
-        mentions of 10,000 articles are some 200,000 (a string each was 12 MB,
-        twice over in the merge's forked parts)."""
+        (and its twins before it): worked out when asked (once per quote,
+        merge._sources), not held by every mention (some 200,000 at 10,000
+        articles, 12 MB of strings read and kept through the merge)."""
         return sentence_anchor(self.sentence, self.twin)
 
     @property
