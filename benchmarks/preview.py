@@ -67,9 +67,9 @@ EDIT = "lead"  # --edit
 HOW = ("benchmarks/preview.py: one article edited per run; the preview learns of the save from a file event, "
        "drafts the edited article's page from its new text and the last build's links, and the open page swaps "
        "the draft in; then it rebuilds, keeping the parsed articles, the analyses and the input digests in memory "
-       "(generator/state.py): an edit that shows on the article's page alone (--edit correction) renders that "
-       "page alone (generator/own_pages.py); another (--edit lead) re-extracts the edited article, re-merges the "
-       "events and re-renders the pages whose inputs changed")
+       "(generator/state.py): an edit that shows on the article's page alone (--edit correction, --edit lead) "
+       "renders that page alone (generator/own_pages.py); another (--edit dated, reworded, sentence) re-extracts "
+       "the edited article, re-merges the events and re-renders the pages whose inputs changed")
 
 
 def _edit(article: Path, original: str, marker: str) -> None:
