@@ -94,6 +94,28 @@ def test_an_edit_indexes_only_the_bundles_of_the_pages_it_changed(tmp_path):
     _cold_equals_warm(project)
 
 
+def test_an_edit_in_the_first_bundle_indexes_it_beside_the_kept_ones(tmp_path):
+    """The first bundle's index is the index's top folder, which holds the
+    others' folders: Pagefind writes it with the kept bundles' indexes
+    linked in beside it (search.Indexing). A retitled article changes the
+    articles' list (always in the first bundle) and its own page: those two
+    bundles are indexed again, the other two are the live index itself, and
+    the site equals a cold build's."""
+    project = _bundled(tmp_path, 2)
+    site = project / "site"
+    page = next(p for p in _article_pages(site) if p.count("/") == 2 and search.bundle_of(p, 4) not in (0, 2))
+    entries_before = _entry_inodes(site)
+    article = project / "content" / "articles" / f"{page.split('/')[1]}.md"
+    article.write_text(re.sub(r'^title: "?(.*?)"?$', r'title: "\1 (updated)"', article.read_text(), count=1,
+                              flags=re.M))
+    assert "search" in build(project / "site.toml", output=site).timings
+    entries_after = _entry_inodes(site)
+    changed = {k for k in entries_after if entries_after[k] != entries_before[k]}
+    expected = {search.bundle_folder(0), search.bundle_folder(search.bundle_of(page, 4))}
+    assert changed == {b.rstrip("/") for b in expected} and len(entries_after) == 4
+    _cold_equals_warm(project)
+
+
 def test_a_change_of_bundle_count_indexes_every_bundle_again(tmp_path):
     project = _bundled(tmp_path, 2)
     toml = project / "site.toml"
