@@ -22,7 +22,6 @@ from .build import fewer_collections
 from .config import SiteConfig
 from .content import read_article
 from .errors import BuildError, Report
-from .model import Analysis
 from .render import TemplateProblem, Templates
 from .resources import Resources
 from .site import Site, Urls
@@ -77,7 +76,7 @@ def draft_pages(basis: DraftBasis, files: list[Path]) -> dict[str, bytes]:
     """Output path -> the drafted page of each article file. An article that
     cannot be read or rendered gets no draft: the rebuild reports it. The
     last build's links are placed on the sentences where they now are
-    (moved_links)."""
+    (ArticleLinks.moved_to)."""
     with fewer_collections():  # the preview holds millions of objects: a full collection would take a second
         return _drafts(basis, files)
 
@@ -91,26 +90,9 @@ def _drafts(basis: DraftBasis, files: list[Path]) -> dict[str, bytes]:
             if links is None:
                 continue
             new = analyse(article, basis.resources, config.extraction)
-            view = article_view(new, moved_links(links, new), basis.urls)
+            view = article_view(new, links.moved_to(new), basis.urls)
             page = article_page(view, basis.urls)
             out[page.path] = templates.render(page)
         except (BuildError, TemplateProblem):
             continue
     return out
-
-
-def moved_links(links: ArticleLinks, new: Analysis) -> ArticleLinks:
-    """The last full build's links of an article, each on the sentence that
-    now has its anchor (made from the sentence's words:
-    mentions.SentenceAnchors), so a sentence added above it moves it down;
-    a cited sentence that changed, or is dated no more, loses its links
-    until the rebuild. The links may be older than the last build's
-    analysis of the article (an own-pages rebuild keeps the record's:
-    own_pages.py), so the anchors place them, never the sentence numbers."""
-    slug = new.article.slug
-    at = {m.anchor: m.sentence_index for m in new.mentions}
-    cited = links.cited.get(slug, {})
-    moved = {i: at[anchor] for i, anchor in cited.items() if anchor in at}
-    return ArticleLinks({slug: links.events.get(slug, [])}, {slug: {moved[i]: cited[i] for i in moved}},
-                        {slug: {(moved[i], e): url for (i, e), url in links.timexes.get(slug, {}).items()
-                                if i in moved}})

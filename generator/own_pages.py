@@ -526,19 +526,15 @@ def _rendered(config: SiteConfig, record: Record, folder: Path, analyses: list[t
 
 def relinked(links: ArticleLinks, new: Analysis) -> ArticleLinks | None:
     """The recorded links of an article (its last full build's) on its
-    sentences where the new analysis has them: each cited sentence found by
-    its anchor, which its words make (mentions.SentenceAnchors), so a
-    paragraph added above it moves its links with it. None if a cited
-    sentence is not among the new analysis's (never, once outside_view
-    found the two alike)."""
+    sentences where the new analysis has them (ArticleLinks.moved_to); None
+    if one of them is lost on the way (never, once outside_view found the
+    two analyses alike)."""
     slug = new.article.slug
-    at = {m.anchor: m.sentence_index for m in new.mentions}
-    cited = links.cited.get(slug, {})
-    if not all(anchor in at for anchor in cited.values()) or \
-            not all(i in cited for i, _ in links.timexes.get(slug, {})):
+    moved = links.moved_to(new)
+    if len(moved.cited[slug]) != len(links.cited.get(slug, {})) or \
+            len(moved.timexes[slug]) != len(links.timexes.get(slug, {})):
         return None
-    return ArticleLinks({slug: links.events.get(slug, [])}, {slug: {at[a]: a for a in cited.values()}},
-                        {slug: {(at[cited[i]], e): url for (i, e), url in links.timexes.get(slug, {}).items()}})
+    return moved
 
 
 def _printed_elsewhere(config: SiteConfig) -> bool:

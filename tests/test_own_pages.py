@@ -94,7 +94,7 @@ def _reword_above_a_dated_sentence(project: Path) -> Path:
             later = "\n\n".join(paragraphs[n + 1:])
             if not any(s in later for s in quoted.get(path.stem, ())):
                 continue
-            for sentence in re.split(r"(?<=\.) ", paragraph):
+            for sentence in _sentences(paragraph):
                 if " the " in sentence and not any(sentence in q or q in sentence for q in quoted.get(path.stem, ())) \
                         and not re.search(r"\d", sentence):
                     path.write_text(text.replace(sentence, sentence.replace(" the ", " the very ", 1), 1))
@@ -102,8 +102,13 @@ def _reword_above_a_dated_sentence(project: Path) -> Path:
     pytest.fail("no undated sentence above a dated one")
 
 
+def _sentences(paragraph: str) -> list[str]:
+    return re.split(r"(?<=\.) ", paragraph)
+
+
 def _plain_sentences(paragraph: str) -> list[str]:
-    return re.split(r"(?<=\.) ", re.sub(r"[*_]", "", paragraph))
+    """The paragraph's sentences as the quotes write them (no emphasis marks)."""
+    return _sentences(re.sub(r"[*_]", "", paragraph))
 
 
 def _add_above_the_dated_sentences(project: Path) -> Path:
@@ -138,7 +143,7 @@ def _add_where_the_merge_reads_it(project: Path, where: str) -> Path:
         qs = quoted.get(path.stem, ())
         for n, paragraph in enumerate(text.partition("\n---\n")[2].strip().split("\n\n")):
             plain = _plain_sentences(paragraph)
-            raw = re.split(r"(?<=\.) ", paragraph)
+            raw = _sentences(paragraph)
             if len(plain) != len(raw):
                 continue
             for i, sentence in enumerate(plain):

@@ -270,6 +270,22 @@ class ArticleLinks:
     cited: dict[str, dict[int, str]]  # article slug -> its cited sentences' indexes -> their anchors
     timexes: dict[str, dict[tuple[int, str], str]]  # slug -> (sentence index, expression) -> event URL
 
+    def moved_to(self, new: Analysis) -> ArticleLinks:
+        """This article's links on its sentences where `new` has them: each
+        cited sentence found by its anchor, which its words make
+        (mentions.SentenceAnchors), so a sentence added above it moves it
+        down; a cited sentence that changed, or is dated no more, loses its
+        links. The links may be older than the article's last analysis (an
+        own-pages rebuild keeps the last full build's: own_pages.py), so the
+        anchors place them, never the sentence numbers."""
+        slug = new.article.slug
+        at = {m.anchor: m.sentence_index for m in new.mentions}
+        cited = self.cited.get(slug, {})
+        moved = {i: at[anchor] for i, anchor in cited.items() if anchor in at}
+        return ArticleLinks({slug: self.events.get(slug, [])}, {slug: {moved[i]: cited[i] for i in moved}},
+                            {slug: {(moved[i], e): url for (i, e), url in self.timexes.get(slug, {}).items()
+                                    if i in moved}})
+
 
 @dataclass
 class Citations:
