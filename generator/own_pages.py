@@ -433,7 +433,8 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         indexed = set(search.indexed_pages(pages))
         site = NewSite({}, _OwnPages(pages, rendered, indexed), manifest["summary"],
                        manifest.get("ids") or {}, frozenset(), record.bundles, kept=set(live_files) - set(pages),
-                       summaries_read=lambda: summaries)  # an article's page reads no other article's summary
+                       summaries_read=lambda: summaries,  # an article's page reads no other article's summary
+                       written_anew=frozenset(rendered))
         stats = publish(config, options, report, timer, site, manifest, found.key, with_search, early,
                         state.manifests if state is not None else None)
     finally:

@@ -43,6 +43,8 @@ class NewSite:
     # once every page is written: did a page other than an article's own read an article's
     # summary (render.Templates)? Kept in the manifest (own_pages.py reads it)
     summaries_read: Callable[[], bool] | None = None
+    # pages known to be written anew (the own-pages rebuild's): the search indexes their bundles first
+    written_anew: frozenset[str] = frozenset()
 
 
 def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Timer, site: NewSite,
@@ -66,7 +68,7 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
         same_indexer = indexer is not None and manifest.get("search") == indexer
         running.append(search.Indexing(folder, scratch, search.indexed_pages(site.pages.paths), site.bundles,
                                        live if same_indexer else None,
-                                       search.indexed_pages(manifest.get("files") or ())))
+                                       search.indexed_pages(manifest.get("files") or ()), site.written_anew))
         job = running[-1]
         return job.running if job.running() else None
 

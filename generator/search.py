@@ -25,11 +25,13 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 from typing import Final
 
@@ -177,10 +179,17 @@ class Indexing:
     and publishes the whole index; `stop()` (a failed build) ends the
     indexer and leaves no index behind. Pagefind reads only its sorted trees
     of the pages, made here at the start, so what is written into `output`
-    afterwards cannot change the index."""
+    afterwards cannot change the index.
+
+    Pagefind starts on the first bundle that needs an index, while the
+    others are still being compared with the live ones (some 0.35 s at
+    10,000 articles, 16 bundles); `likely` (pages the build wrote anew, if
+    it knows them: the own-pages rebuild) puts the bundles that hold them
+    first. Which bundles are indexed, and so the index, is the same in any
+    order."""
 
     def __init__(self, output: Path, scratch: Path | None, pages: list[str], bundles: int = 1,
-                 live: Path | None = None, live_pages: list[str] | None = None):
+                 live: Path | None = None, live_pages: list[str] | None = None, likely: Collection[str] = ()):
         self.output = output
         self.fresh = output / ".pagefind-new"
         self.work: _Scratch | None = None
@@ -202,30 +211,36 @@ class Indexing:
         if live is not None and _same_folder(output, live):
             live = None  # built in place: the live index is the one being replaced
         live_parts = split(live_pages or [], bundles) if live is not None else None
+        # the bundles Pagefind indexes, handed to its thread as they are found (None: no more)
+        self.queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
         try:
-            for bundle in _with_pages(parts):
+            for bundle in _likely_first(_with_pages(parts), parts, likely):
                 bundle_pages = parts[bundle]
                 if live is not None and live_parts is not None and _reusable(
                         output, live, bundle, bundle_pages, live_parts[bundle]):
                     _copy_bundle(live, self.fresh, bundle)
                     self.kept.append(bundle)
-                else:
-                    _sorted_tree(output, self.trees / str(bundle), bundle_pages)
-                    self.todo.append(bundle)
+                    continue
+                _sorted_tree(output, self.trees / str(bundle), bundle_pages)
+                self.todo.append(bundle)
+                self.queue.put(bundle)
+                if self.thread is None:  # Pagefind starts on the first bundle to index
+                    self.thread = threading.Thread(target=self._run_all, args=(command,), daemon=True)
+                    self.thread.start()
         except (OSError, shutil.Error) as exc:
-            self.failed = f"Pagefind failed to run: {exc}"
-            return
-        if self.todo:
-            self.thread = threading.Thread(target=self._run_all, args=(command,), daemon=True)
-            self.thread.start()
+            with self.lock:
+                self.failed = self.failed or f"Pagefind failed to run: {exc}"
+        finally:
+            self.queue.put(None)
 
     def running(self) -> bool:
         """Is Pagefind still indexing (or about to)? It keeps a core busy until it is done."""
         return self.thread is not None and self.thread.is_alive()
 
     def _run_all(self, command: list[str]) -> None:
-        """Pagefind over each bundle to index, one run after another."""
-        for bundle in self.todo:
+        """Pagefind over each bundle to index, one run after another, in
+        the order they are found."""
+        while (bundle := self.queue.get()) is not None:
             target = self.fresh / bundle_subfolder(bundle)
             with self.lock:
                 if self.failed is not None:
@@ -288,6 +303,15 @@ class Indexing:
         work, self.work = self.work, None
         if work is not None:
             work.__exit__(None, None, None)
+
+
+def _likely_first(bundles: list[int], parts: list[list[str]], likely: Collection[str]) -> list[int]:
+    """`bundles`, those holding a page of `likely` first (each group in order)."""
+    if not likely:
+        return bundles
+    wanted = set(likely)
+    first = [b for b in bundles if not wanted.isdisjoint(parts[b])]
+    return first + [b for b in bundles if b not in first]
 
 
 def _reusable(site: Path, live: Path, bundle: int, pages: list[str], live_pages: list[str]) -> bool:

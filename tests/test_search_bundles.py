@@ -116,6 +116,49 @@ def test_an_edit_in_the_first_bundle_indexes_it_beside_the_kept_ones(tmp_path):
     _cold_equals_warm(project)
 
 
+def _staged_copy(live: Path, to: Path, changed: list[str]) -> None:
+    """The live site as a build stages it: every file a hard link to the
+    live one, but `changed` (pages written anew: new files, other bytes)."""
+    shutil.copytree(live, to, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))
+    for page in changed:
+        text = (to / page).read_text()
+        (to / page).unlink()
+        (to / page).write_text(text.replace("</article>", "<p>Updated since.</p></article>", 1))
+
+
+def _index_bytes(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "pagefind").rglob("*"))
+            if p.is_file()}
+
+
+def test_pagefind_starts_on_the_bundles_of_the_pages_written_anew(tmp_path):
+    """search.Indexing compares each bundle with the live one and starts
+    Pagefind on the first that needs an index, while the others are still
+    being compared; the pages a build knows it wrote anew (`likely`: the
+    own-pages rebuild's) put their bundles first. The order changes which
+    bundle is indexed first, never the index: it equals one made in the
+    bundles' own order, and the bundles not changed are the live index."""
+    project = _bundled(tmp_path, 2)
+    live = project / "site"
+    pages = _article_pages(live)
+    by_bundle = {b: part for b, part in enumerate(search.split(pages, 4))}
+    assert all(by_bundle.values()), by_bundle  # (the seed site fills each of the 4 bundles)
+    changed = [by_bundle[3][0], by_bundle[1][0]]
+    indexes = {}
+    for name, likely in (("likely", [changed[0]]), ("in order", [])):
+        staged = tmp_path / name
+        _staged_copy(live, staged, changed)
+        job = search.Indexing(staged, None, pages, 4, live, pages, likely)
+        ok, message = job.wait()
+        assert ok, message
+        assert job.todo == ([3, 1] if likely else [1, 3]) and job.kept == [0, 2]
+        indexes[name] = _index_bytes(staged)
+    assert indexes["likely"] == indexes["in order"]
+    kept = search.bundle_folder(2)
+    assert any(k.startswith(kept) for k in indexes["likely"])
+    assert all(os.path.samefile(tmp_path / "likely" / k, live / k) for k in indexes["likely"] if k.startswith(kept))
+
+
 def test_a_change_of_bundle_count_indexes_every_bundle_again(tmp_path):
     project = _bundled(tmp_path, 2)
     toml = project / "site.toml"
