@@ -72,13 +72,14 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
         job = running[-1]
         return job.running if job.running() else None
 
-    def index_search(folder) -> None:
+    def index_search(folder, meanwhile: Callable[[], None]) -> None:
         if site.release is not None:
             site.release()
         if not running:
             start_search(folder)
         if site.prepare is not None:
             site.prepare()  # beside Pagefind, rather than after it
+        meanwhile()  # (the manifest's JSON: write.ManifestText)
         job = running[0]
         ok, message = job.wait()
         if not ok:

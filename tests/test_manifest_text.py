@@ -1,0 +1,40 @@
+"""The manifest's JSON is made ahead, while Pagefind runs (write.ManifestText):
+its bytes must be json.dumps' of the whole record, whatever was set or
+changed after the big fields were made."""
+
+import json
+
+from generator.write import MANIFEST, ManifestText
+
+
+def _dumped(record: dict) -> bytes:
+    return json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+
+
+def test_made_ahead_it_is_the_manifest_json_dumps_makes(seed_site):
+    _, out = seed_site
+    record = json.loads((out / MANIFEST).read_text())
+    assert {"files", "ids", "pages"} <= record.keys() and record["pages"] and record["ids"]
+    record["pages"]["événements/à-paris/index.html"] = "0" * 40  # a path beyond ASCII, escaped alike
+    late = {k: record.pop(k) for k in ("search", "summary") if k in record}
+    text = ManifestText(record)
+    text.ahead()
+    record.update(late, summaries_read=True)  # the fields set once the index is made
+    assert text.bytes() == _dumped(record)
+
+
+def test_a_field_changed_after_it_was_made_ahead_is_made_again(seed_site):
+    _, out = seed_site
+    record = json.loads((out / MANIFEST).read_text())
+    text = ManifestText(record)
+    text.ahead()
+    record["pages"]["articles/added/index.html"] = "1" * 40  # grown in place
+    record["files"] = [*record["files"], "articles/added/index.html"]  # replaced
+    assert text.bytes() == _dumped(record)
+    assert b"articles/added/index.html" in text.bytes()
+
+
+def test_a_live_manifest_is_written_as_json_dumps_writes_it(seed_site):
+    _, out = seed_site
+    written = (out / MANIFEST).read_bytes()
+    assert written == _dumped(json.loads(written))
