@@ -51,6 +51,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import chain
@@ -336,6 +337,20 @@ def _checked(data) -> Record | None:
 # ------------------------------------------------------------------ the rebuild
 
 
+class _PageGone(Exception):
+    """A page of the live site is missing: the site this rebuild would
+    publish keeps it (the staging folder may hold it still), but the next
+    build's staging folder would not: the full build writes it again."""
+
+
+def _every_page_live(exists: Callable[[str], bool], pages: dict[str, str]) -> None:
+    """Raise _PageGone unless every page of the live site is there (83,000
+    at 10,000 articles, 0.17 s: checked while Pagefind runs, before the new
+    site goes live, rather than on the way to Pagefind)."""
+    if not all(map(exists, pages)):
+        raise _PageGone
+
+
 class _OwnPages:
     """The site's pages as write.write_site takes them: the edited
     articles' pages rendered anew, every other page kept as published; the
@@ -353,7 +368,14 @@ class _OwnPages:
                 out.written += 1
             else:
                 out.unchanged += 1
-        keep, recorded, rendered = sink.keep, self.recorded, self.rendered
+        recorded, rendered = self.recorded, self.rendered
+
+        def keep(path: str, digest: str) -> None:
+            try:
+                sink.keep(path, digest)
+            except FileNotFoundError:  # the live page, to link into the new site, is gone
+                raise _PageGone from None
+
         first = sorted(p for p in self.indexed if p not in rendered)
         for path in first:
             keep(path, recorded[path])
@@ -421,8 +443,9 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
     if not isinstance(pages, dict) or not isinstance(live_files, list) or not isinstance(manifest.get("summary"), dict):
         return None
     exists = freshness.exists_in(output)
-    if not all(exists(f) for f in live_files):
-        return None  # a page was deleted from the output: the full build writes it again
+    kept_files = set(live_files) - set(pages)
+    if not all(map(exists, kept_files)):
+        return None  # a file was deleted from the output: the full build writes it again
     rendered = _rendered(config, record, path.parent, [(new, key) for _, new, key in changed], pages)
     if rendered is None:
         return None
@@ -432,11 +455,14 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
     try:
         indexed = set(search.indexed_pages(pages))
         site = NewSite({}, _OwnPages(pages, rendered, indexed), manifest["summary"],
-                       manifest.get("ids") or {}, frozenset(), record.bundles, kept=set(live_files) - set(pages),
+                       manifest.get("ids") or {}, frozenset(), record.bundles, kept=kept_files,
+                       prepare=partial(_every_page_live, exists, pages),  # beside Pagefind
                        summaries_read=lambda: summaries,  # an article's page reads no other article's summary
                        written_anew=frozenset(rendered))
         stats = publish(config, options, report, timer, site, manifest, found.key, with_search, early,
                         state.manifests if state is not None else None)
+    except _PageGone:
+        return None  # a page was deleted from the output: the full build writes it again
     finally:
         if early is not None:
             early.cancel()  # a build that failed before publishing (once published: nothing to do)

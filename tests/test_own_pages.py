@@ -340,7 +340,8 @@ def test_edits_in_a_row_then_a_full_build_equal_a_cold_build(project):
     assert_equals_cold(project)
 
 
-@pytest.mark.parametrize("damage", ["garbled record", "links file gone", "output edited", "page deleted"])
+@pytest.mark.parametrize("damage", ["garbled record", "links file gone", "output edited", "page deleted",
+                                    "article page deleted", "export deleted"])
 def test_a_record_that_does_not_speak_for_the_site_is_not_used(project, damage):
     record = _record(project)
     if damage == "garbled record":
@@ -353,8 +354,13 @@ def test_a_record_that_does_not_speak_for_the_site_is_not_used(project, damage):
     elif damage == "output edited":  # another build published into the output meanwhile
         manifest = project / "site" / MANIFEST
         manifest.write_text(manifest.read_text().replace('"format":', '"format" :', 1))
-    else:
+    elif damage == "page deleted":  # (checked while Pagefind would run: own_pages._every_page_live)
         (project / "site" / "tags" / "index.html").unlink()
+    elif damage == "article page deleted":  # another article's: the staging folder holds it still
+        next(p for p in sorted((project / "site" / "articles").glob("*/index.html"))
+             if p.parent.name != _articles(project)[5].stem).unlink()
+    else:
+        (project / "site" / "events.json").unlink()
     article = _articles(project)[5]
     article.write_text(article.read_text() + CORRECTION)
     result = cli_build(project)
