@@ -460,7 +460,7 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
                        summaries_read=lambda: summaries,  # an article's page reads no other article's summary
                        written_anew=frozenset(rendered))
         stats = publish(config, options, report, timer, site, manifest, found.key, with_search, early,
-                        state.manifests if state is not None else None)
+                        state.manifests if state is not None else None, digest)
     except _PageGone:
         return None  # a page was deleted from the output: the full build writes it again
     finally:

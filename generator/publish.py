@@ -49,11 +49,12 @@ class NewSite:
 
 def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Timer, site: NewSite,
             manifest: dict, key: str, with_search: bool, early: LinkedTree | None,
-            manifests: Manifests | None = None) -> write.WriteStats:
+            manifests: Manifests | None = None, manifest_digest: str | None = None) -> write.WriteStats:
     """Write `site` into the output (stamped with `key` unless the build
     warned), with its search index when `with_search`; `manifest` is the
-    live site's, `early` the staging folder write.stage_early began,
-    `manifests` the preview's (manifest_memo.py)."""
+    live site's (`manifest_digest`: its bytes' SHA-256, if known), `early`
+    the staging folder write.stage_early began, `manifests` the preview's
+    (manifest_memo.py)."""
     indexer = search.indexer_key(site.bundles) if with_search else None
     made_by: list[str] = []  # the indexer of the new site's index, once it has one
     running: list[search.Indexing] = []  # the indexer once started
@@ -105,7 +106,8 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
                                 indexer=lambda: made_by[0] if made_by else None,
                                 notes=notes,
                                 after_first=start_search if with_search else None, early=early,
-                                before_live=None if with_search else site.prepare, manifests=manifests)
+                                before_live=None if with_search else site.prepare, manifests=manifests,
+                                previous_digest=manifest_digest)
     finally:
         for job in running:
             job.stop()  # a failed build: the indexer is not left running (after wait(): nothing)
