@@ -30,7 +30,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         with no_collections():  # this process builds once and ends
             result = build(config, BuildOptions(drafts=args.drafts, use_cache=not args.no_cache, quiet=args.quiet,
                                                 jobs=args.jobs, skip_unchanged=True, allow_shrink=args.allow_shrink,
-                                                keep_events=False))
+                                                keep_events=False, give_way=True))
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("build failed; the previous output was left untouched", file=sys.stderr)

@@ -57,6 +57,9 @@ class BuildOptions:
     # the merged events in the result (BuildResult.events); without, a command-line build lets them
     # go before rendering (10,000 articles: 65,000 events) and the result gives their number alone
     keep_events: bool = True
+    # a process that ends with the build (the command line's) lets Pagefind run ahead of its own work
+    # beside it, once an own-pages rebuild has started it (search.Indexing give_way)
+    give_way: bool = False
 
 
 @dataclass

@@ -45,6 +45,9 @@ class NewSite:
     summaries_read: Callable[[], bool] | None = None
     # pages known to be written anew (the own-pages rebuild's): the search indexes their bundles first
     written_anew: frozenset[str] = frozenset()
+    # this thread gives way to Pagefind once it runs (search.Indexing give_way): the own-pages rebuild's,
+    # on the command line, where what it does beside Pagefind is bookkeeping and Pagefind the critical path
+    give_way: bool = False
 
 
 def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Timer, site: NewSite,
@@ -69,7 +72,8 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
         same_indexer = indexer is not None and manifest.get("search") == indexer
         running.append(search.Indexing(folder, scratch, search.indexed_pages(site.pages.paths), site.bundles,
                                        live if same_indexer else None,
-                                       search.indexed_pages(manifest.get("files") or ()), site.written_anew))
+                                       search.indexed_pages(manifest.get("files") or ()), site.written_anew,
+                                       site.give_way))
         job = running[-1]
         return job.running if job.running() else None
 

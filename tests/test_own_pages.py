@@ -12,6 +12,8 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -380,6 +382,24 @@ def test_the_edited_page_is_indexed_again_as_a_cold_build_indexes_it(tmp_path):
     assert "own-pages" in result.timings and "search" in result.timings
     assert_equals_cold(project, search_index=True)
     assert any(k.startswith("pagefind/") for k in files(project / "site"))
+
+
+@pytest.mark.skipif(not search.available(), reason="Pagefind is not installed")
+def test_the_command_line_rebuild_gives_way_to_pagefind_and_equals_a_cold_build(tmp_path):
+    """`python -m generator build` after an edit: the own-pages rebuild,
+    whose thread gives way to Pagefind once it runs (BuildOptions.give_way,
+    search.Indexing), publishes what a cold build does, index included."""
+    project = seed_project(tmp_path / "p")
+    cli_build(project, search=True)
+    shutil.copytree(project / "site", project / "cold")
+    article = sorted((project / "content" / "articles").glob("*.md"))[1]
+    article.write_text(article.read_text() + "\nCorrection: the minister's title was given wrongly.\n")
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--config", str(project / "site.toml"),
+                          "--output", str(project / "site"), "--timings"], capture_output=True, text=True,
+                         timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr
+    assert "own-pages" in run.stdout + run.stderr and "search " in run.stdout + run.stderr
+    assert_equals_cold(project, search_index=True)
 
 
 def test_each_output_folder_keeps_its_own_record(project):

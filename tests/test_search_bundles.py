@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,38 @@ def test_an_added_article_indexes_its_own_bundle_not_those_of_the_moved_list_pag
     assert indexed <= {"pagefind", search.bundle_folder(search.bundle_of(new_page, 16)).rstrip("/")}
     assert len(after) > 8  # most bundles kept: the live index itself, linked into the new site
     _cold_equals_warm(project)
+
+
+def test_a_thread_that_gives_way_to_pagefind_lowers_its_own_priority_alone(tmp_path):
+    """search.Indexing(give_way=True), the command line's one-article
+    rebuild's: once Pagefind runs, the calling thread (here one of its own,
+    as the priority is a thread's) takes nice GIVE_WAY; the index is the
+    same, and no other thread's priority moves (a test, or the preview,
+    calls the build in a process that lives on)."""
+    if os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) >= search.GIVE_WAY:
+        pytest.skip("the tests run at that priority already")
+    project = _bundled(tmp_path, 2)
+    live = project / "site"
+    pages = _article_pages(live)
+    changed = [search.split(pages, 4)[3][0]]
+    seen: dict[str, object] = {}
+
+    def index(name: str, give_way: bool) -> None:
+        staged = tmp_path / name
+        _staged_copy(live, staged, changed)
+        me = threading.get_native_id()
+        before = os.getpriority(os.PRIO_PROCESS, me)
+        job = search.Indexing(staged, None, pages, 4, live, pages, changed, give_way)
+        seen[name] = (before, os.getpriority(os.PRIO_PROCESS, me), job.wait(), _index_bytes(staged))
+
+    main = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    for name, give_way in (("gives way", True), ("as ever", False)):
+        thread = threading.Thread(target=index, args=(name, give_way))
+        thread.start()
+        thread.join()
+    before, after, (ok, message), index_bytes = seen["gives way"]  # type: ignore[misc]
+    assert ok, message
+    assert after == max(before, search.GIVE_WAY) and after > before
+    assert seen["as ever"][1] == seen["as ever"][0]  # type: ignore[index]
+    assert index_bytes == seen["as ever"][3]  # type: ignore[index]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main
