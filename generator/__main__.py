@@ -30,7 +30,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         with no_collections():  # this process builds once and ends
             result = build(config, BuildOptions(drafts=args.drafts, use_cache=not args.no_cache, quiet=args.quiet,
                                                 jobs=args.jobs, skip_unchanged=True, allow_shrink=args.allow_shrink,
-                                                keep_events=False, give_way=True))
+                                                keep_events=False,
+                                                give_way=getattr(args, "ends_with_build", False)))
     except BuildError as exc:
         print(str(exc), file=sys.stderr)
         print("build failed; the previous output was left untouched", file=sys.stderr)
@@ -246,7 +247,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line. Without `argv` (the arguments from sys.argv: `python
+    -m generator`, the `timeline` script) this is the process's own run,
+    which ends with it: a build may then lower its thread's priority beside
+    Pagefind (BuildOptions.give_way). A caller that passes `argv` (a test, a
+    program) keeps its priority."""
     args = parser().parse_args(argv)
+    args.ends_with_build = argv is None
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -57,8 +57,10 @@ class BuildOptions:
     # the merged events in the result (BuildResult.events); without, a command-line build lets them
     # go before rendering (10,000 articles: 65,000 events) and the result gives their number alone
     keep_events: bool = True
-    # a process that ends with the build (the command line's) lets Pagefind run ahead of its own work
-    # beside it, once an own-pages rebuild has started it (search.Indexing give_way)
+    # a process that ends with the build (the command line's own run: __main__.main) lets Pagefind run
+    # ahead of its own work beside it: once an own-pages rebuild has started Pagefind, the build's thread
+    # stays at a lower priority for the rest of the process (search.Indexing give_way), the full build
+    # included if the own-pages rebuild then gives way to it (a page deleted from the output)
     give_way: bool = False
 
 

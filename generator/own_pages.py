@@ -338,9 +338,13 @@ def _checked(data) -> Record | None:
 
 
 class _PageGone(Exception):
-    """A page of the live site is missing: the site this rebuild would
-    publish keeps it (the staging folder may hold it still), but the next
-    build's staging folder would not: the full build writes it again."""
+    """A page of the live site is missing: the rebuild stops before
+    anything goes live (the staging folder, whose manifest is gone, is put
+    aside) and the full build writes the page again. Found by the check
+    beside Pagefind (_every_page_live), or as the page is linked into the
+    new site. (Had the rebuild gone on, the site it published might hold
+    the page, from the staging folder, but the next build's staging folder,
+    the live site before, would not.)"""
 
 
 def _every_page_live(exists: Callable[[str], bool], pages: dict[str, str]) -> None:

@@ -82,10 +82,14 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
             site.release()
         if not running:
             start_search(folder)
-        if site.prepare is not None:
-            site.prepare()  # beside Pagefind, rather than after it
-        meanwhile()  # (the manifest's JSON: write.ManifestText)
         job = running[0]
+        try:
+            if site.prepare is not None:
+                site.prepare()  # beside Pagefind, rather than after it
+            meanwhile()  # (the manifest's JSON: write.ManifestText)
+        except BaseException:
+            job.stop()  # before the staging folder Pagefind writes into is put aside
+            raise
         ok, message = job.wait()
         if not ok:
             report.warn(message, hint=search.FALLBACK_HINT)

@@ -240,8 +240,14 @@ class Indexing:
         except (OSError, shutil.Error) as exc:
             with self.lock:
                 self.failed = self.failed or f"Pagefind failed to run: {exc}"
-        finally:
+                if self.process is not None and self.process.poll() is None:
+                    self.process.kill()  # (the index is not used: wait() need not wait for this run)
+        except BaseException:  # an interruption: nothing is left running once this raises
             self.queue.put(None)
+            self.stop()
+            raise
+        finally:
+            self.queue.put(None)  # (a second None, after an interruption, is never read)
 
     def running(self) -> bool:
         """Is Pagefind still indexing (or about to)? It keeps a core busy until it is done."""
@@ -316,10 +322,15 @@ class Indexing:
 
 
 def _give_way() -> None:
-    """Lower this thread's scheduling priority (Linux: a thread's own nice
-    value; Pagefind's runs are started by the indexer's thread, whose
-    priority stays). A raised nice value cannot be lowered again without
-    privileges, hence only in a process that ends with its build."""
+    """Lower this thread's scheduling priority: on Linux a nice value is a
+    thread's own (elsewhere the call would name the process, or another),
+    and a thread or process starts with its parent thread's, so Pagefind's
+    runs, started by the indexer's thread made before this, keep theirs;
+    what this thread starts afterwards takes the lower one. A raised nice
+    value cannot be lowered again without privileges, hence only in a
+    process that ends with its build."""
+    if not sys.platform.startswith("linux"):
+        return
     try:
         me = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, me, max(os.getpriority(os.PRIO_PROCESS, me), GIVE_WAY))

@@ -4,7 +4,11 @@ changed after the big fields were made."""
 
 import json
 
+import pytest
+
+from generator import search, write
 from generator.write import MANIFEST, ManifestText
+from tests.support import build_site, seed_project
 
 
 def _dumped(record: dict) -> bytes:
@@ -38,3 +42,28 @@ def test_a_live_manifest_is_written_as_json_dumps_writes_it(seed_site):
     _, out = seed_site
     written = (out / MANIFEST).read_bytes()
     assert written == _dumped(json.loads(written))
+
+
+@pytest.mark.skipif(not search.available(), reason="Pagefind is not installed")
+def test_a_build_writes_what_json_dumps_makes_of_its_record(tmp_path, monkeypatch):
+    """In a build, the big fields are made while Pagefind runs and the rest
+    after: the bytes written are json.dumps's of the record as it is then."""
+    made: list[tuple[bool, bytes, bytes]] = []
+    ahead, to_bytes = ManifestText.ahead, ManifestText.bytes
+
+    def noted_ahead(self):
+        self.noted = True
+        ahead(self)
+
+    def checked(self):
+        out = to_bytes(self)
+        made.append((getattr(self, "noted", False), out, _dumped(self.record)))
+        return out
+
+    monkeypatch.setattr(ManifestText, "ahead", noted_ahead)
+    monkeypatch.setattr(ManifestText, "bytes", checked)
+    project = seed_project(tmp_path / "p")
+    build_site(project / "site.toml", output=project / "site", search_index=True)
+    assert made and all(early for early, _, _ in made)  # made ahead: Pagefind ran
+    assert all(out == expected for _, out, expected in made)
+    assert made[-1][1] == (project / "site" / write.MANIFEST).read_bytes()

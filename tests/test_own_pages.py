@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.build import lead_word
-from generator import search
+from generator import search, write
 from generator.config import load_config
 from generator.own_pages import record_path
 from generator.site.notices import PLACEHOLDER_BODY
@@ -344,7 +344,7 @@ def test_edits_in_a_row_then_a_full_build_equal_a_cold_build(project):
 
 
 @pytest.mark.parametrize("damage", ["garbled record", "links file gone", "output edited", "page deleted",
-                                    "article page deleted", "export deleted"])
+                                    "article page deleted", "export deleted", "page deleted, no staging folder"])
 def test_a_record_that_does_not_speak_for_the_site_is_not_used(project, damage):
     record = _record(project)
     if damage == "garbled record":
@@ -362,6 +362,9 @@ def test_a_record_that_does_not_speak_for_the_site_is_not_used(project, damage):
     elif damage == "article page deleted":  # another article's: the staging folder holds it still
         next(p for p in sorted((project / "site" / "articles").glob("*/index.html"))
              if p.parent.name != _articles(project)[5].stem).unlink()
+    elif damage == "page deleted, no staging folder":  # made anew without it: found as it is linked in
+        shutil.rmtree(staging_dir(project / "site"))
+        (project / "site" / "tags" / "index.html").unlink()
     else:
         (project / "site" / "events.json").unlink()
     article = _articles(project)[5]
@@ -570,7 +573,7 @@ def test_the_preview_reads_the_record_again_only_once_its_file_changed(project, 
     assert own_pages.load_kept(path, state) is None and state.own_record is None
 
 
-def test_the_staged_manifest_is_read_from_the_differences_beside_it(project):
+def test_the_staged_manifest_is_read_from_the_differences_beside_it(project, monkeypatch):
     """After a swap, the staging folder holds the site before, and
     write.StagedDelta keeps beside its manifest how that differs from the
     live one's: the own-pages rebuild reads those few differences instead
@@ -582,16 +585,26 @@ def test_the_staged_manifest_is_read_from_the_differences_beside_it(project):
     staging = staging_dir(site)
     edits = [("own-pages", lambda t: t + CORRECTION), ("merge", lambda t: _retitled(t, "revised")),
              ("own-pages", lambda t: t + "A second correction was added.\n")]
+    parse = write.load_manifest
+
+    def unread_staging(folder: Path) -> dict:
+        assert folder != staging, "the staged manifest was parsed"
+        return parse(folder)
+
     for n, (path, edit) in enumerate(edits):
         articles[n].write_text(edit(articles[n].read_text()))
+        if n == 2:  # after a full build's swap: the own-pages rebuild reads the differences alone
+            monkeypatch.setattr(write, "load_manifest", unread_staging)
         assert path in cli_build(project).timings
+        monkeypatch.undo()
         live_bytes = (site / MANIFEST).read_bytes()
         live = json.loads(live_bytes)
-        shadow = StagedDelta.shadow(staging, live, hashlib.sha256(live_bytes).hexdigest())
+        shadow = StagedDelta.shadow(site, live, hashlib.sha256(live_bytes).hexdigest())
         staged = load_manifest(staging)
         assert shadow is not None and staged["pages"] != live["pages"]
-        assert shadow == {"format": staged["format"], "files": staged["files"], "pages": staged["pages"]}
+        assert shadow["format"] == staged["format"] and shadow["pages"] == staged["pages"]
+        assert sorted(shadow["files"]) == staged["files"]
     assert_equals_cold(project)
-    assert StagedDelta.shadow(staging, live, hashlib.sha256(b"another live manifest").hexdigest()) is None
+    assert StagedDelta.shadow(site, live, hashlib.sha256(b"another live manifest").hexdigest()) is None
     (staging / MANIFEST).write_bytes((staging / MANIFEST).read_bytes())
-    assert StagedDelta.shadow(staging, live, hashlib.sha256(live_bytes).hexdigest()) is None
+    assert StagedDelta.shadow(site, live, hashlib.sha256(live_bytes).hexdigest()) is None

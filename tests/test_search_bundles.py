@@ -246,7 +246,7 @@ def test_an_added_article_indexes_its_own_bundle_not_those_of_the_moved_list_pag
     _cold_equals_warm(project)
 
 
-def test_a_thread_that_gives_way_to_pagefind_lowers_its_own_priority_alone(tmp_path):
+def test_a_thread_that_gives_way_to_pagefind_lowers_its_own_priority_alone(tmp_path, monkeypatch):
     """search.Indexing(give_way=True), the command line's one-article
     rebuild's: once Pagefind runs, the calling thread (here one of its own,
     as the priority is a thread's) takes nice GIVE_WAY; the index is the
@@ -260,6 +260,13 @@ def test_a_thread_that_gives_way_to_pagefind_lowers_its_own_priority_alone(tmp_p
     changed = [search.split(pages, 4)[3][0]]
     seen: dict[str, object] = {}
 
+    started_at: list[int] = []  # the nice value of the thread that starts each Pagefind run
+    popen = subprocess.Popen
+
+    def noted_popen(*args, **kwargs):
+        started_at.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return popen(*args, **kwargs)
+
     def index(name: str, give_way: bool) -> None:
         staged = tmp_path / name
         _staged_copy(live, staged, changed)
@@ -269,13 +276,16 @@ def test_a_thread_that_gives_way_to_pagefind_lowers_its_own_priority_alone(tmp_p
         seen[name] = (before, os.getpriority(os.PRIO_PROCESS, me), job.wait(), _index_bytes(staged))
 
     main = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    monkeypatch.setattr(subprocess, "Popen", noted_popen)
     for name, give_way in (("gives way", True), ("as ever", False)):
         thread = threading.Thread(target=index, args=(name, give_way))
         thread.start()
         thread.join()
+    monkeypatch.undo()
     before, after, (ok, message), index_bytes = seen["gives way"]  # type: ignore[misc]
     assert ok, message
     assert after == max(before, search.GIVE_WAY) and after > before
+    assert started_at and set(started_at) == {main}  # each Pagefind run started at the priority it had
     assert seen["as ever"][1] == seen["as ever"][0]  # type: ignore[index]
     assert index_bytes == seen["as ever"][3]  # type: ignore[index]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main
