@@ -340,8 +340,9 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     fields for the manifest (what the pages read: SUMMARIES_READ). `manifests`
     (the preview's) keeps the manifests written and read; `previous_digest`,
     the SHA-256 of the live manifest's bytes if the caller has it, lets the
-    staging folder's manifest be read as the live one's and the differences
-    kept beside it (StagedDelta). `files` is handed over: it is
+    staging folder's manifest be known from the live one and the
+    differences the last swap kept beside it, unparsed (StagedDelta; every
+    staged swap writes them, whoever reads them). `files` is handed over: it is
     emptied here, and a staged site lets go of its bytes once they are
     written, before the pages are rendered (the JSON exports of 10,000
     articles are about 70 MB)."""
