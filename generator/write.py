@@ -267,12 +267,20 @@ def can_stage(output: Path) -> bool:
 # ---------------------------------------------------------------- publishing
 
 
-def check_shrink(new_files: set[str], previous: dict, output: Path, stand_ins: frozenset[str] = frozenset()) -> None:
+def check_shrink(new_files: set[str], previous: dict, output: Path, stand_ins: frozenset[str] = frozenset(),
+                 previous_files: set[str] | None = None) -> None:
     """Refuse a build that would remove more than half of the published pages
     (a wrong content folder, a broad override): the message lists them.
     `stand_ins` are pages that only redirect (an event that is gone): their
-    content counts as removed."""
-    before = {f for f in _manifest_files(previous) if f.endswith(".html")}
+    content counts as removed. `previous_files`: _manifest_files(previous),
+    if the caller made it. A build that keeps every file (most rebuilds)
+    is passed at once: 83,000 files at 10,000 articles were sorted out by
+    their names at every one-article rebuild (0.05 s)."""
+    if previous_files is None:
+        previous_files = _manifest_files(previous)
+    if not stand_ins and previous_files <= new_files:
+        return  # nothing removed
+    before = {f for f in previous_files if f.endswith(".html")}
     gone = sorted(before - (new_files - stand_ins))
     if len(before) < 4 or len(gone) <= SHRINK_LIMIT * len(before):
         return
@@ -356,7 +364,7 @@ def write_site(files: dict[str, bytes], output: Path, summary: dict | None = Non
     kept_rels = {_safe_name(k) for k in (kept or ())} & live_files
     new_files = set(rels) | kept_rels | set(streamed)
     if not allow_shrink:
-        check_shrink(new_files, manifest, output, stand_ins)
+        check_shrink(new_files, manifest, output, stand_ins, live_files)
     _refuse_symlinked_folders(output, new_files)
     record = {"format": FORMAT, "files": sorted(new_files), "summary": summary or {}, "pages": dict(digests or {}),
               "ids": ids or {}}
