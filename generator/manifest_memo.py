@@ -13,20 +13,11 @@ manifest changes it.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from .write import MANIFEST, load_manifest
+from .write import MANIFEST, file_identity, load_manifest
 
 KEPT = 2  # the live site's and the staging folder's
-
-
-def _identity(path: Path) -> tuple | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 class Manifests:
@@ -36,21 +27,21 @@ class Manifests:
 
     def load(self, folder: Path) -> dict:
         """The manifest in `folder` (write.load_manifest), from memory if this process wrote that very file."""
-        got = self.known.get(_identity(folder / MANIFEST))  # type: ignore[arg-type]
+        got = self.known.get(file_identity(folder / MANIFEST))  # type: ignore[arg-type]
         return got if got is not None else load_manifest(folder)
 
     def remembered(self, folder: Path) -> tuple[dict, str] | None:
         """The manifest in `folder` and the SHA-256 of its bytes, if this
         process wrote that very file: the own-pages check (own_pages.py)
         compares the digest with its record's, then reads the manifest."""
-        identity = _identity(folder / MANIFEST)
+        identity = file_identity(folder / MANIFEST)
         got, digest = self.known.get(identity), self.digests.get(identity)  # type: ignore[arg-type]
         return (got, digest) if got is not None and digest is not None else None
 
     def wrote(self, path: Path, manifest: dict, digest: str | None = None) -> None:
         """`manifest` was just written to `path` (its keys in the file's order:
         sorted), the bytes' SHA-256 `digest` if given."""
-        identity = _identity(path)
+        identity = file_identity(path)
         if identity is None:
             return
         self.known[identity] = manifest

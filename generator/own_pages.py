@@ -462,7 +462,7 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
                        manifest.get("ids") or {}, frozenset(), record.bundles, kept=kept_files,
                        prepare=partial(_every_page_live, exists, pages),  # beside Pagefind
                        summaries_read=lambda: summaries,  # an article's page reads no other article's summary
-                       written_anew=frozenset(rendered), give_way=options.give_way and state is None)
+                       written_anew=frozenset(rendered), give_way=options.give_way)
         stats = publish(config, options, report, timer, site, manifest, found.key, with_search, early,
                         state.manifests if state is not None else None, digest)
     except _PageGone:

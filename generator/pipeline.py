@@ -222,8 +222,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     # view it reads, and so copies the pages of memory that hold them, as does this process for its
     # half (10,000 articles, one edit: the process tree 1,006 -> 923 MB at its peak, the rebuild
     # some 2 s longer: README "Memory"). A cold build, with more to render and less held, forks.
-    live_pages = manifest.get("pages")
-    fingerprints = live_pages if options.use_cache and isinstance(live_pages, dict) else None
+    fingerprints = manifest.get("pages") if options.use_cache and isinstance(manifest.get("pages"), dict) else None
     bar = progress_bar("rendering", len(site.pages), options.quiet, "page")
     renderer = render.PageRenderer(site, GENERATOR, fingerprints,
                                    freshness.exists_in(config.output_dir),

@@ -222,32 +222,32 @@ class Indexing:
         # the bundles Pagefind indexes, handed to its thread as they are found (None: no more)
         self.queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
         try:
-            for bundle in _likely_first(_with_pages(parts), parts, likely):
-                bundle_pages = parts[bundle]
-                if live is not None and live_parts is not None and _reusable(
-                        output, live, bundle, bundle_pages, live_parts[bundle]):
-                    _copy_bundle(live, self.fresh, bundle)
-                    self.kept.append(bundle)
-                    continue
-                _sorted_tree(output, self.trees / str(bundle), bundle_pages)
-                self.todo.append(bundle)
-                self.queue.put(bundle)
-                if self.thread is None:  # Pagefind starts on the first bundle to index
-                    self.thread = threading.Thread(target=self._run_all, args=(command,), daemon=True)
-                    self.thread.start()
-                    if give_way:
-                        _give_way()
+            try:
+                for bundle in _likely_first(_with_pages(parts), parts, likely):
+                    bundle_pages = parts[bundle]
+                    if live is not None and live_parts is not None and _reusable(
+                            output, live, bundle, bundle_pages, live_parts[bundle]):
+                        _copy_bundle(live, self.fresh, bundle)
+                        self.kept.append(bundle)
+                        continue
+                    _sorted_tree(output, self.trees / str(bundle), bundle_pages)
+                    self.todo.append(bundle)
+                    self.queue.put(bundle)
+                    if self.thread is None:  # Pagefind starts on the first bundle to index
+                        self.thread = threading.Thread(target=self._run_all, args=(command,), daemon=True)
+                        self.thread.start()
+                        if give_way:
+                            _give_way()
+            finally:
+                self.queue.put(None)
         except (OSError, shutil.Error) as exc:
             with self.lock:
                 self.failed = self.failed or f"Pagefind failed to run: {exc}"
                 if self.process is not None and self.process.poll() is None:
                     self.process.kill()  # (the index is not used: wait() need not wait for this run)
         except BaseException:  # an interruption: nothing is left running once this raises
-            self.queue.put(None)
             self.stop()
             raise
-        finally:
-            self.queue.put(None)  # (a second None, after an interruption, is never read)
 
     def running(self) -> bool:
         """Is Pagefind still indexing (or about to)? It keeps a core busy until it is done."""

@@ -670,7 +670,7 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
     changing = {rel for rel, data in rels.items() if not _same_bytes(output / rel, data)}
     pending = {**record, "files": sorted(before | set(record["files"])),
                "pages": {k: v for k, v in record["pages"].items() if k not in changing and k not in streamed}}
-    atomic_write(output / MANIFEST, json.dumps(pending, sort_keys=True, separators=(",", ":")).encode())
+    atomic_write(output / MANIFEST, _json(pending).encode())
     sink = _InPlaceSink(output)
     for rel in sorted(changing):
         atomic_write(output / rel, rels[rel], sink.made)
@@ -748,12 +748,12 @@ class StagedDelta:
         path = staged_delta_path(output)
         try:
             self.ahead()
-            identity = _file_identity(staging_dir(output) / MANIFEST)
+            identity = file_identity(staging_dir(output) / MANIFEST)
             if self.made is None or identity is None:
                 path.unlink(missing_ok=True)
                 return
-            atomic_write(path, json.dumps({"format": DELTA_FORMAT, "live": live_digest, "staged": identity,
-                                           **self.made}, sort_keys=True, separators=(",", ":")).encode())
+            atomic_write(path, _json({"format": DELTA_FORMAT, "live": live_digest, "staged": identity,
+                                      **self.made}).encode())
         except OSError:
             path.unlink(missing_ok=True)
 
@@ -766,8 +766,9 @@ class StagedDelta:
             delta = json.loads(staged_delta_path(output).read_bytes())
         except (OSError, ValueError):
             return None
+        identity = file_identity(staging_dir(output) / MANIFEST)
         if not (isinstance(delta, dict) and delta.get("format") == DELTA_FORMAT and delta.get("live") == live_digest
-                and delta.get("staged") == _file_identity(staging_dir(output) / MANIFEST)):
+                and identity is not None and delta.get("staged") == list(identity)):
             return None
         pages, only_live, only_staged = delta.get("pages"), delta.get("only_live"), delta.get("only_staged")
         if not (isinstance(pages, dict) and isinstance(only_live, list) and isinstance(only_staged, list)):
@@ -783,14 +784,15 @@ class StagedDelta:
         return {"format": FORMAT, "files": list(files), "pages": staged_pages}
 
 
-def _file_identity(path: Path) -> list[int] | None:
+def file_identity(path: Path) -> tuple[int, ...] | None:
     """A file's inode, device, size and times: another file, or this one
-    written again, has others (files here are only ever replaced whole)."""
+    written again, has others (a manifest is only ever replaced whole, by
+    rename). The preview's Manifests and StagedDelta know a manifest by it."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return [st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    return st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 class ManifestText:
