@@ -55,6 +55,13 @@ def pagefind_command() -> list[str] | None:
     return [exe] if exe else None
 
 
+def _named_by_environment() -> str:
+    """What a failure to start Pagefind adds when the environment chose the binary."""
+    chosen = os.environ.get("PAGEFIND_BINARY_PATH")
+    return f" (PAGEFIND_BINARY_PATH names {chosen}: unset it to run the one the pagefind package ships)" \
+        if chosen else ""
+
+
 def _shipped_binary() -> str | None:
     """The binary in the package that ships it (`pagefind_bin_extended` or
     `pagefind_bin`, as `pagefind` looks for them), found without importing it."""
@@ -294,7 +301,7 @@ class Indexing:
                         [*command, "--site", str(self.trees / str(bundle)), "--output-path", str(target),
                          "--glob", GLOB], stdout=self.log, stderr=subprocess.STDOUT)
                 except OSError as exc:
-                    self.failed = f"Pagefind failed to run: {exc}"
+                    self.failed = f"Pagefind failed to run: {exc}{_named_by_environment()}"
                     return
                 process = self.process
             try:

@@ -66,3 +66,13 @@ def test_the_binary_and_python_m_pagefind_write_the_same_index(monkeypatch, tmp_
     # and the build's own index is that index
     assert filecmp.cmp(site / "pagefind" / "pagefind-entry.json", written["binary"] / "pagefind-entry.json",
                        shallow=False)
+
+
+def test_a_missing_binary_named_by_the_environment_is_a_warning_that_names_it(monkeypatch, tmp_path):
+    project = seed_project(tmp_path / "p")
+    missing = tmp_path / "nowhere" / "pagefind"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(missing))
+    result = build(project / "site.toml", output=project / "site")
+    said = [w.message for w in result.report.warnings if "Pagefind failed to run" in w.message]
+    assert said and str(missing) in said[0] and "PAGEFIND_BINARY_PATH" in said[0]
+    assert (project / "site" / "index.html").is_file() and not (project / "site" / "pagefind").exists()
