@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -25,7 +26,7 @@ import markupsafe
 from .config import SiteConfig
 from .digest import ContextHasher, template_words
 from .errors import BuildError, Problem
-from .forked import Chunks, frozen_for_forks, map_parts
+from .forked import Chunks, Relays, frozen_for_forks, map_parts
 from .freshness import code_fingerprint, hash_files
 from .inputs import template_dirs, template_files, template_texts
 from .site import Page, Site, Urls
@@ -386,6 +387,9 @@ RUNNING_CODE = code_fingerprint()
 
 POOL_MIN_PAGES = 1000  # below this, forking render workers costs more than it saves
 CHUNK = 64  # pages per task: small enough to balance the workers, large enough to cost little
+# chunks a forked render worker renders before it ends and a fresh one is forked (forked.Relays): each
+# copies the memory it touches, and one that rendered half the site had touched nearly all of it
+WORKER_CHUNKS = 64
 FINGERPRINT_PARTS = 8  # a rebuild's views and pages, fingerprinted in this many interleaved parts
 
 
@@ -628,7 +632,12 @@ class PageRenderer:
         so each copies most of the memory it shares with this process (the
         reference counts it writes), and one worker fewer is that much less
         memory at the build's peak (10,000 articles: about 0.9 GB), for the
-        same use of the cores."""
+        same use of the cores. A worker ends after WORKER_CHUNKS chunks and
+        a fresh fork takes its place, checked after each page this process
+        renders (forked.Relays): 10,000 articles with `search = false`, the
+        process tree's peak 1,208 to 1,258 MB with one worker through the
+        rendering, 935 to 956 MB with relays (the peak then elsewhere: the
+        fingerprints' fork), the render lap within its spread."""
         ranges = [(i, min(i + CHUNK, len(self.todo))) for i in range(0, len(self.todo), CHUNK)]
         # Objects made before the fork are moved out of the collector's reach, so
         # a collection in a worker does not write to (and so copy) every page of
@@ -641,27 +650,33 @@ class PageRenderer:
         outcome = self.render_chunks(sink, ranges, chunks, show=True, from_back=True, while_=busy) \
             if busy is not None else Outcome()
         workers = 0 if outcome.problem else min(jobs, chunks.left()) - 1
-        with self._forked(ctx, workers, sink, ranges, chunks) as running:
-            outcome.add(self.render_chunks(sink, ranges, chunks, show=True, from_back=True))
-            for job in running:
-                outcome.add(job.get())
+        with self._forked(ctx, workers, sink, ranges, chunks) as relays:
+            outcome.add(self.render_chunks(sink, ranges, chunks, show=True, from_back=True,
+                                           between=relays.renew if relays is not None else None))
+            for part in relays.finish() if relays is not None else ():
+                outcome.add(part)
         if self.progress:
             self.progress(len(self.todo) - chunks.shown)
         return outcome
 
     @contextmanager
     def _forked(self, ctx, workers: int, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks):
-        """`workers` forked render workers taking `chunks` (none if `workers` < 1): the pending
-        results of each, for the block, after which they end."""
+        """`workers` forked render workers taking `chunks` (None if `workers` < 1), each
+        rendering WORKER_CHUNKS of them and then replaced by a fresh fork while chunks are
+        left (forked.Relays), for the block, after which they end. At 10,000 articles with no
+        search index beside it (the rest of a cold build with `search = false`, or every page
+        rendered again after an upgrade), one worker through the whole rendering held 576 MB
+        beside this process's 627."""
         if workers < 1:
-            yield []
+            yield None
             return
-        with frozen_for_forks(), \
-                ctx.Pool(workers, initializer=_start_worker, initargs=(self, sink, ranges, chunks)) as pool:
-            yield [pool.apply_async(_render_in_worker) for _ in range(workers)]
+        with frozen_for_forks(), Relays(ctx, workers, partial(_render_share, self, sink, ranges, chunks),
+                                        lambda: chunks.left() > 0) as relays:
+            yield relays
 
     def render_chunks(self, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks, show: bool = False,
-                      from_back: bool = False, while_: Callable[[], bool] | None = None) -> Outcome:
+                      from_back: bool = False, while_: Callable[[], bool] | None = None,
+                      limit: int | None = None, between: Callable[[], None] | None = None) -> Outcome:
         """Render the next chunk not yet taken, until none is left (or one
         after a failed page's: the failure reported is then the first, as
         every chunk before it is still rendered). The workers take chunks
@@ -670,13 +685,16 @@ class PageRenderer:
         periods), until they meet: the event cards those listings share are
         then rendered in one process, not in each (the event pages show
         none), and each process keeps to its own kind of page. `while_`:
-        a chunk is taken only while it holds."""
+        a chunk is taken only while it holds; `limit`: at most that many
+        chunks; `between()` runs after each page (the render workers renewed)."""
         out = Outcome()
         take = chunks.take_last if from_back else chunks.take
         progress, self.progress = self.progress, None  # shown per chunk taken, below
+        taken = 0
         try:
-            while (while_ is None or while_()) and (n := take()) is not None:
-                part = self.render_range(*ranges[n], sink)
+            while (while_ is None or while_()) and (limit is None or taken < limit) and (n := take()) is not None:
+                taken += 1
+                part = self.render_range(*ranges[n], sink, between)
                 out.add(part)
                 if part.problem:
                     chunks.stop_after(n)
@@ -686,8 +704,9 @@ class PageRenderer:
             self.progress = progress
         return out
 
-    def render_range(self, start: int, stop: int, sink: Sink) -> Outcome:
-        """Render the pages todo[start:stop] (those found unchanged were kept before)."""
+    def render_range(self, start: int, stop: int, sink: Sink, between: Callable[[], None] | None = None) -> Outcome:
+        """Render the pages todo[start:stop] (those found unchanged were kept before); `between()`
+        after each page."""
         out = Outcome()
         page_digest, known = self.hasher.page, self.digests
         for n in range(start, stop):
@@ -706,6 +725,8 @@ class PageRenderer:
                 out.written += 1
             else:
                 out.unchanged += 1
+            if between is not None:
+                between()
         out.summaries_read = self.templates.env.summaries_read
         return out
 
@@ -733,19 +754,10 @@ class TemplateProblem(Exception):
         self.problem = problem
 
 
-_worker: tuple[PageRenderer, Sink, list[tuple[int, int]], Chunks] | None = None  # set in each forked render worker
-
-
-def _start_worker(renderer: PageRenderer, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks) -> None:
-    global _worker
+def _render_share(renderer: PageRenderer, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks) -> Outcome:
+    """A forked render worker's share: chunks from the front, WORKER_CHUNKS at most."""
     renderer.progress = None  # the main process shows progress
-    _worker = (renderer, sink, ranges, chunks)
-
-
-def _render_in_worker() -> Outcome:
-    assert _worker is not None, "render worker not initialised"
-    renderer, sink, ranges, chunks = _worker
-    return renderer.render_chunks(sink, ranges, chunks)
+    return renderer.render_chunks(sink, ranges, chunks, limit=WORKER_CHUNKS)
 
 
 def render_pages(site: Site, generator_name: str, progress=None, previous: dict[str, str] | None = None,

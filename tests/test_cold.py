@@ -22,13 +22,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-_RENDER_IN_WORKER = render._render_in_worker
+_RENDER_SHARE = render._render_share
 _MARKS: list[Path] = []  # where _recording leaves a file per process that rendered
 
 
-def _recording():
+def _recording(*args):
     (_MARKS[0] / str(os.getpid())).touch()
-    return _RENDER_IN_WORKER()
+    return _RENDER_SHARE(*args)
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def workers_always(monkeypatch, tmp_path):
     marks = tmp_path / "renderers"
     marks.mkdir()
     _MARKS[:] = [marks]
-    monkeypatch.setattr(render, "_render_in_worker", _recording)
+    monkeypatch.setattr(render, "_render_share", _recording)
     yield marks
     _MARKS.clear()
 
@@ -55,6 +55,44 @@ def test_pages_rendered_in_workers_equal_pages_rendered_in_one_process(workers_a
     assert pids and os.getpid() not in pids  # a worker process rendered beside this one
     one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
     assert len(one) > 50 and one == two  # the manifest (page fingerprints) included
+
+
+def test_render_workers_are_renewed_and_the_pages_are_the_same(workers_always, tmp_path, monkeypatch):
+    """A forked render worker renders WORKER_CHUNKS chunks and ends, and a
+    fresh fork takes its place while chunks are left (forked.Relays): each
+    worker copies the memory it reads, and gives it back as it ends. Here one
+    chunk of 4 pages each: workers in turn, one at a time beside this
+    process, and the same site as one process's; a template error in one of
+    them is the error one process reports."""
+    monkeypatch.setattr(render, "WORKER_CHUNKS", 1)
+    started: list[int] = []
+    relays = render.Relays
+
+    class Counted(relays):  # the real Relays, its forks counted
+        def _start(self):
+            super()._start()
+            started.append(len(self.live))
+
+    monkeypatch.setattr(render, "Relays", Counted)
+    project = seed_project(tmp_path / "p")
+    build_site(project / "site.toml", output=tmp_path / "one", use_cache=False, search_index=False, jobs=1)
+    assert list(workers_always.iterdir()) == [] and started == []
+    build_site(project / "site.toml", output=tmp_path / "two", use_cache=False, search_index=False, jobs=2)
+    pids = {int(p.name) for p in workers_always.iterdir()}
+    # (how many workers in turn depends on how fast each process renders: tests/test_relays.py counts them)
+    assert pids and os.getpid() not in pids and len(started) == len(pids)
+    assert max(started) == 1  # one worker alive at a time: jobs - 1
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert len(one) > 50 and one == two
+    (project / "templates").mkdir()
+    (project / "templates" / "event.html").write_text('{% extends "base.html" %}\n{% block main %}\n'
+                                                      "{{ event.no_such_field }}\n{% endblock %}\n")
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(BuildError) as exc:
+            build_site(project / "site.toml", use_cache=False, search_index=False, jobs=jobs)
+        errors.append(exc.value.problems)
+    assert errors[0] == errors[1] and len(errors[0]) == 1 and "no_such_field" in errors[0][0].message
 
 
 def test_a_template_error_in_a_worker_is_the_same_error_and_leaves_the_output(workers_always, tmp_path):

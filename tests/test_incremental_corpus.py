@@ -120,7 +120,7 @@ def test_incremental_rebuild_of_a_generated_corpus_equals_a_cold_build(first, tm
 
 
 _RENDER_RANGE = render.PageRenderer.render_range
-_RENDER_IN_WORKER = render._render_in_worker
+_RENDER_SHARE = render._render_share
 
 
 class _MARKS:
@@ -128,14 +128,14 @@ class _MARKS:
     workers = Path()  # where _worker_ran leaves a file per worker process
 
 
-def _recording(self, start, stop, sink):
+def _recording(self, start, stop, sink, between=None):
     (_MARKS.folder / f"{os.getpid()}-{start}-{stop}").touch()
-    return _RENDER_RANGE(self, start, stop, sink)
+    return _RENDER_RANGE(self, start, stop, sink, between)
 
 
-def _worker_ran():
+def _worker_ran(*args):
     (_MARKS.workers / str(os.getpid())).touch()
-    return _RENDER_IN_WORKER()
+    return _RENDER_SHARE(*args)
 
 
 def test_a_rebuild_renders_only_the_changed_pages_in_workers_and_equals_a_cold_build(first, tmp_path, monkeypatch):
@@ -152,7 +152,7 @@ def test_a_rebuild_renders_only_the_changed_pages_in_workers_and_equals_a_cold_b
     monkeypatch.setattr(render, "POOL_MIN_PAGES", 1)
     monkeypatch.setattr(render, "CHUNK", 2)
     monkeypatch.setattr(render.PageRenderer, "render_range", _recording)
-    monkeypatch.setattr(render, "_render_in_worker", _worker_ran)
+    monkeypatch.setattr(render, "_render_share", _worker_ran)
     monkeypatch.setattr(_MARKS, "folder", marks)
     monkeypatch.setattr(_MARKS, "workers", workers)
     _edit(project, "edit")

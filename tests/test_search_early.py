@@ -142,11 +142,11 @@ def test_while_the_indexer_runs_the_rest_is_rendered_by_one_process_fewer(tmp_pa
     marks.mkdir()
     render_range = render.PageRenderer.render_range
 
-    def recorded(self, start, stop, sink):
+    def recorded(self, start, stop, sink, between=None):
         began = time.monotonic()  # (one clock for every process of the machine)
         with open(marks / str(os.getpid()), "a", encoding="utf-8") as f:
             f.writelines(f"{began} {self.site.pages[self.todo[n]].path}\n" for n in range(start, stop))
-        return render_range(self, start, stop, sink)
+        return render_range(self, start, stop, sink, between)
 
     monkeypatch.setattr(render.PageRenderer, "render_range", recorded)
     done: list[float] = []  # when the indexer was first found done

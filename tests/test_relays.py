@@ -1,0 +1,74 @@
+"""forked.Relays: forked workers that each do a share of a job and end, a
+fresh fork of this process taking each one's place while parts are left
+(the render workers: render.PageRenderer._in_workers). A worker copies the
+memory it touches and gives it back as it ends. Real forks, real pipes."""
+
+import multiprocessing
+import os
+import time
+
+import pytest
+
+from generator.forked import Chunks, Relays
+
+pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+CTX = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def test_each_worker_does_its_share_and_a_fresh_fork_takes_its_place():
+    chunks = Chunks(CTX, 6)
+    alive = []
+    with Relays(CTX, 1, lambda: (os.getpid(), chunks.take()), lambda: chunks.left() > 0) as relays:
+        while relays.live:  # this process takes no part itself: every part is a worker's
+            alive.append(len(relays.live))
+            relays.renew()
+            time.sleep(0.001)
+        results = relays.finish()
+    assert sorted(n for _, n in results) == list(range(6))
+    pids = [pid for pid, _ in results]
+    assert len(set(pids)) == 6 and os.getpid() not in pids  # a fresh process for each share
+    assert max(alive) == 1 and relays.started == 6
+
+
+def test_two_workers_at_a_time_share_the_parts_in_turn():
+    chunks = Chunks(CTX, 10)
+    alive = []
+
+    def two_parts():
+        return [n for n in (chunks.take(), chunks.take()) if n is not None]
+
+    with Relays(CTX, 2, two_parts, lambda: chunks.left() > 0) as relays:
+        while relays.live:
+            alive.append(len(relays.live))
+            relays.renew()
+            time.sleep(0.001)
+        results = relays.finish()
+    assert sorted(n for part in results for n in part) == list(range(10))
+    assert max(alive) == 2 and 5 <= relays.started <= 6
+
+
+def _fails():
+    raise ValueError("this share failed")
+
+
+def test_a_workers_exception_is_raised_here():
+    with pytest.raises(ValueError, match="this share failed"):
+        with Relays(CTX, 1, _fails, lambda: False) as relays:
+            relays.finish()
+
+
+def test_a_worker_that_dies_without_its_result_is_an_error_not_a_wait():
+    with pytest.raises(RuntimeError, match="ended without its results"):
+        with Relays(CTX, 1, lambda: os._exit(3), lambda: False) as relays:
+            relays.finish()
+
+
+def test_workers_still_running_are_stopped_when_the_block_fails():
+    with pytest.raises(KeyError):
+        with Relays(CTX, 1, lambda: time.sleep(60), lambda: False) as relays:
+            process = relays.live[0][0]
+            pid = process.pid
+            raise KeyError("this process failed")
+    assert relays.live == []
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # ended and reaped, not left sleeping
