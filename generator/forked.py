@@ -275,15 +275,24 @@ class Relays(Generic[T]):
         self.live: list[tuple[Any, Any]] = []  # each running worker and this end of its pipe
         self.results: list[T] = []
         self.started = 0
-        for _ in range(count):
-            self._start()
+        try:
+            for _ in range(count):
+                self._start()
+        except BaseException:  # (a fork refused, an interruption: those started stop, as on leaving the block)
+            self.__exit__()
+            raise
 
     def _start(self) -> None:
         gc.freeze()  # what this process made since the last fork, out of the new worker's collector's reach
         mine, theirs = self.ctx.Pipe(duplex=False)
-        process = self.ctx.Process(target=_relay, args=(self.work, theirs), daemon=True)
-        process.start()
-        theirs.close()
+        try:
+            process = self.ctx.Process(target=_relay, args=(self.work, theirs), daemon=True)
+            process.start()
+        except BaseException:
+            mine.close()
+            raise
+        finally:
+            theirs.close()
         self.live.append((process, mine))
         self.started += 1
 
@@ -302,14 +311,22 @@ class Relays(Generic[T]):
     def _collect(self, entry: tuple[Any, Any]) -> None:
         process, conn = entry
         self.live.remove(entry)
+        failed: str | None = None
         try:
             ok, payload = conn.recv()
         except (EOFError, OSError):
-            ok, payload = False, RuntimeError("a worker process ended without its results")
+            ok, payload, failed = False, None, "ended without its results"
+        except Exception as exc:  # a result that cannot be read back (unpickled)
+            ok, payload, failed = False, None, f"sent what could not be read back: {exc!r}"
         finally:
             conn.close()
             process.join()
+            code = process.exitcode
             process.close()
+        if failed is not None:
+            killed = f" (killed by signal {-code}: out of memory?)" if code is not None and code < 0 else \
+                f" (exit code {code})"
+            raise RuntimeError(f"a worker process {failed}{killed}")
         if not ok:
             raise payload
         self.results.append(payload)
@@ -327,16 +344,23 @@ class Relays(Generic[T]):
 
 
 def _relay(work: Callable[[], object], conn) -> None:
-    """A relay worker's life: its share of the work, the result sent, the end."""
+    """A relay worker's life: its share of the work, the result sent, the
+    end, at once (os._exit): an ordinary exit would flush the standard
+    streams, whose locks may have been held, as the fork copied them, by
+    another thread of the build process (a progress bar's), and wait on
+    them for ever, and the build process with it as it joins the worker."""
     try:
-        message: tuple = (True, work())
-    except BaseException as exc:  # sent, to be raised by the build
-        message = (False, exc)
-    try:
-        conn.send(message)
-    except Exception as exc:  # an exception that cannot be pickled: its text
-        conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-    conn.close()
+        try:
+            message: tuple = (True, work())
+        except BaseException as exc:  # sent, to be raised by the build
+            message = (False, exc)
+        try:
+            conn.send(message)
+        except Exception as exc:  # an exception that cannot be pickled: its text
+            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        conn.close()
+    finally:
+        os._exit(0)
 
 
 def _take_parts(work: Callable[[int], T], chunks: Chunks) -> list[tuple[int, T]]:

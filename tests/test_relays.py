@@ -15,14 +15,21 @@ pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_meth
 CTX = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
+def _renew_until_done(relays: Relays) -> list[int]:
+    """renew() until no worker is left (within a deadline: a hang fails, not stalls); how many were alive each time."""
+    alive, deadline = [], time.monotonic() + 60
+    while relays.live:  # this process takes no part itself: every part is a worker's
+        assert time.monotonic() < deadline, "the relays did not finish"
+        alive.append(len(relays.live))
+        relays.renew()
+        time.sleep(0.001)
+    return alive
+
+
 def test_each_worker_does_its_share_and_a_fresh_fork_takes_its_place():
     chunks = Chunks(CTX, 6)
-    alive = []
     with Relays(CTX, 1, lambda: (os.getpid(), chunks.take()), lambda: chunks.left() > 0) as relays:
-        while relays.live:  # this process takes no part itself: every part is a worker's
-            alive.append(len(relays.live))
-            relays.renew()
-            time.sleep(0.001)
+        alive = _renew_until_done(relays)
         results = relays.finish()
     assert sorted(n for _, n in results) == list(range(6))
     pids = [pid for pid, _ in results]
@@ -32,16 +39,12 @@ def test_each_worker_does_its_share_and_a_fresh_fork_takes_its_place():
 
 def test_two_workers_at_a_time_share_the_parts_in_turn():
     chunks = Chunks(CTX, 10)
-    alive = []
 
     def two_parts():
         return [n for n in (chunks.take(), chunks.take()) if n is not None]
 
     with Relays(CTX, 2, two_parts, lambda: chunks.left() > 0) as relays:
-        while relays.live:
-            alive.append(len(relays.live))
-            relays.renew()
-            time.sleep(0.001)
+        alive = _renew_until_done(relays)
         results = relays.finish()
     assert sorted(n for part in results for n in part) == list(range(10))
     assert max(alive) == 2 and 5 <= relays.started <= 6
@@ -58,8 +61,25 @@ def test_a_workers_exception_is_raised_here():
 
 
 def test_a_worker_that_dies_without_its_result_is_an_error_not_a_wait():
-    with pytest.raises(RuntimeError, match="ended without its results"):
+    with pytest.raises(RuntimeError, match=r"ended without its results \(exit code 3\)"):
         with Relays(CTX, 1, lambda: os._exit(3), lambda: False) as relays:
+            relays.finish()
+
+
+class _Unreadable(Exception):
+    """An exception that pickles but cannot be made again from its args."""
+
+    def __init__(self, a, b):
+        super().__init__(f"{a} {b}")
+
+
+def _raises_unreadable():
+    raise _Unreadable("x", "y")
+
+
+def test_a_result_that_cannot_be_read_back_is_an_error_naming_it():
+    with pytest.raises(RuntimeError, match="could not be read back"):
+        with Relays(CTX, 1, _raises_unreadable, lambda: False) as relays:
             relays.finish()
 
 
