@@ -636,8 +636,8 @@ class PageRenderer:
         a fresh fork takes its place, checked after each page this process
         renders (forked.Relays): 10,000 articles with `search = false`, the
         process tree's peak 1,208 to 1,258 MB with one worker through the
-        rendering, 935 to 956 MB with relays (the peak then elsewhere: the
-        fingerprints' fork), the render lap within its spread."""
+        rendering, 935 to 974 MB with relays, the render lap within its
+        spread."""
         ranges = [(i, min(i + CHUNK, len(self.todo))) for i in range(0, len(self.todo), CHUNK)]
         # Objects made before the fork are moved out of the collector's reach, so
         # a collection in a worker does not write to (and so copy) every page of
