@@ -390,6 +390,9 @@ CHUNK = 64  # pages per task: small enough to balance the workers, large enough 
 # chunks a forked render worker renders before it ends and a fresh one is forked (forked.Relays): each
 # copies the memory it touches, and one that rendered half the site had touched nearly all of it
 WORKER_CHUNKS = 64
+# or once it has copied or taken this much memory (its page faults since the fork, a page each): the
+# pages that read much (an article's page reads its analysis back) end a worker sooner
+WORKER_COPIES = 96 * 2**20
 FINGERPRINT_PARTS = 8  # a rebuild's views and pages, fingerprinted in this many interleaved parts
 
 
@@ -632,12 +635,12 @@ class PageRenderer:
         so each copies most of the memory it shares with this process (the
         reference counts it writes), and one worker fewer is that much less
         memory at the build's peak (10,000 articles: about 0.9 GB), for the
-        same use of the cores. A worker ends after WORKER_CHUNKS chunks and
-        a fresh fork takes its place, checked after each page this process
-        renders (forked.Relays): 10,000 articles with `search = false`, the
-        process tree's peak 1,208 to 1,258 MB with one worker through the
-        rendering, 935 to 974 MB with relays, the render lap within its
-        spread."""
+        same use of the cores. A worker ends after WORKER_CHUNKS chunks or
+        WORKER_COPIES of memory copied, and a fresh fork takes its place,
+        checked after each page this process renders (forked.Relays):
+        10,000 articles with `search = false`, the process tree's peak 1,208
+        to 1,258 MB with one worker through the rendering, 941 and 950 MB
+        with relays, for some 2 to 3 s of render lap."""
         ranges = [(i, min(i + CHUNK, len(self.todo))) for i in range(0, len(self.todo), CHUNK)]
         # Objects made before the fork are moved out of the collector's reach, so
         # a collection in a worker does not write to (and so copy) every page of
@@ -676,7 +679,8 @@ class PageRenderer:
 
     def render_chunks(self, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks, show: bool = False,
                       from_back: bool = False, while_: Callable[[], bool] | None = None,
-                      limit: int | None = None, between: Callable[[], None] | None = None) -> Outcome:
+                      limit: int | None = None, between: Callable[[], None] | None = None,
+                      enough: Callable[[], bool] | None = None) -> Outcome:
         """Render the next chunk not yet taken, until none is left (or one
         after a failed page's: the failure reported is then the first, as
         every chunk before it is still rendered). The workers take chunks
@@ -686,7 +690,8 @@ class PageRenderer:
         then rendered in one process, not in each (the event pages show
         none), and each process keeps to its own kind of page. `while_`:
         a chunk is taken only while it holds; `limit`: at most that many
-        chunks; `between()` runs after each page (the render workers renewed)."""
+        chunks; `between()` runs after each page (the render workers
+        renewed); `enough()`, asked after each chunk, ends the run when true."""
         out = Outcome()
         take = chunks.take_last if from_back else chunks.take
         progress, self.progress = self.progress, None  # shown per chunk taken, below
@@ -700,6 +705,8 @@ class PageRenderer:
                     chunks.stop_after(n)
                 if show and progress:
                     progress(chunks.taken(CHUNK, len(self.todo)))
+                if enough is not None and enough():
+                    break
         finally:
             self.progress = progress
         return out
@@ -755,9 +762,21 @@ class TemplateProblem(Exception):
 
 
 def _render_share(renderer: PageRenderer, sink: Sink, ranges: list[tuple[int, int]], chunks: Chunks) -> Outcome:
-    """A forked render worker's share: chunks from the front, WORKER_CHUNKS at most."""
+    """A forked render worker's share: chunks from the front, WORKER_CHUNKS at
+    most, and none once it has copied or taken WORKER_COPIES of memory."""
     renderer.progress = None  # the main process shows progress
-    return renderer.render_chunks(sink, ranges, chunks, limit=WORKER_CHUNKS)
+    return renderer.render_chunks(sink, ranges, chunks, limit=WORKER_CHUNKS, enough=_copied_enough)
+
+
+def _copied_enough() -> bool:
+    """Has this forked process copied or taken WORKER_COPIES of memory? Its
+    minor page faults since the fork (a process starts with none) count the
+    pages it copied from the build process as it wrote to them and the
+    fresh pages it took, a page each: one system call, where reading its
+    own memory map took some 4 ms (/proc/self/smaps_rollup at 700 MB)."""
+    import resource  # (only where processes fork: Unix)
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt * resource.getpagesize() > WORKER_COPIES
 
 
 def render_pages(site: Site, generator_name: str, progress=None, previous: dict[str, str] | None = None,

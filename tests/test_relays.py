@@ -92,3 +92,23 @@ def test_workers_still_running_are_stopped_when_the_block_fails():
     assert relays.live == []
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # ended and reaped, not left sleeping
+
+
+def test_a_render_worker_knows_when_it_has_copied_enough(monkeypatch):
+    """render._copied_enough: a forked worker's page faults since the fork
+    count the pages it copied as it wrote to them (or took anew); a render
+    worker ends its share past WORKER_COPIES."""
+    from generator import render
+
+    monkeypatch.setattr(render, "WORKER_COPIES", 16 * 2**20)
+    held = [bytearray(4096) for _ in range(8192)]  # 32 MB this process holds before the fork
+
+    def share():
+        before = render._copied_enough()
+        for b in held:
+            b[0] = 1  # writing to each copies its page
+        return before, render._copied_enough()
+
+    with Relays(CTX, 1, share, lambda: False) as relays:
+        [(before, after)] = relays.finish()
+    assert before is False and after is True
