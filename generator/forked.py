@@ -350,17 +350,24 @@ def _relay(work: Callable[[], object], conn) -> None:
     another thread of the build process (a progress bar's), and wait on
     them for ever, and the build process with it as it joins the worker."""
     try:
-        try:
-            message: tuple = (True, work())
-        except BaseException as exc:  # sent, to be raised by the build
-            message = (False, exc)
-        try:
-            conn.send(message)
-        except Exception as exc:  # an exception that cannot be pickled: its text
-            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-        conn.close()
+        _send_result(conn, work)
     finally:
         os._exit(0)
+
+
+def _send_result(conn, work: Callable[[], object]) -> None:
+    """(True, work()) sent down `conn`, or (False, the exception it raised,
+    to be raised by the build; its text if it cannot be pickled); then the
+    pipe closed."""
+    try:
+        message: tuple = (True, work())
+    except BaseException as exc:
+        message = (False, exc)
+    try:
+        conn.send(message)
+    except Exception as exc:  # an exception that cannot be pickled: its text
+        conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    conn.close()
 
 
 def _take_parts(work: Callable[[int], T], chunks: Chunks) -> list[tuple[int, T]]:
@@ -372,15 +379,7 @@ def _take_parts(work: Callable[[int], T], chunks: Chunks) -> list[tuple[int, T]]
 
 def _work_in_worker(work: Callable, chunks: Chunks, conn) -> None:
     """A forked worker's life: parts until none is left, the results sent, the end."""
-    try:
-        message: tuple = (True, _take_parts(work, chunks))
-    except BaseException as exc:  # sent, to be raised by the build
-        message = (False, exc)
-    try:
-        conn.send(message)
-    except Exception as exc:  # an exception that cannot be pickled: its text
-        conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-    conn.close()
+    _send_result(conn, lambda: _take_parts(work, chunks))
 
 
 def _receive(conn, got: list) -> None:

@@ -31,6 +31,17 @@ def _recording(*args):
     return _RENDER_SHARE(*args)
 
 
+def _errors_with_one_and_two_processes(project: Path, after_each=lambda: None) -> list:
+    """The problems a failing build reports with one process and with a render worker beside it."""
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(BuildError) as exc:
+            build_site(project / "site.toml", use_cache=False, search_index=False, jobs=jobs)
+        errors.append(exc.value.problems)
+        after_each()
+    return errors
+
+
 @pytest.fixture
 def workers_always(monkeypatch, tmp_path):
     """Render in worker processes even for a small site, in chunks of 4 pages
@@ -91,11 +102,7 @@ def test_render_workers_are_renewed_and_the_pages_are_the_same(workers_always, t
     (project / "templates").mkdir()
     (project / "templates" / "event.html").write_text('{% extends "base.html" %}\n{% block main %}\n'
                                                       "{{ event.no_such_field }}\n{% endblock %}\n")
-    errors = []
-    for jobs in (1, 2):
-        with pytest.raises(BuildError) as exc:
-            build_site(project / "site.toml", use_cache=False, search_index=False, jobs=jobs)
-        errors.append(exc.value.problems)
+    errors = _errors_with_one_and_two_processes(project)
     assert errors[0] == errors[1] and len(errors[0]) == 1 and "no_such_field" in errors[0][0].message
 
 
@@ -106,12 +113,10 @@ def test_a_template_error_in_a_worker_is_the_same_error_and_leaves_the_output(wo
     before = snapshot(project / "output")
     (project / "templates" / "event.html").write_text('{% extends "base.html" %}\n{% block main %}\n'
                                                       "<p>ok</p>\n{{ event.no_such_field }}\n{% endblock %}\n")
-    errors = []
-    for jobs in (1, 2):
-        with pytest.raises(BuildError) as exc:
-            build_site(project / "site.toml", use_cache=False, search_index=False, jobs=jobs)
-        errors.append(exc.value.problems)
+    def left_as_it_was():
         assert snapshot(project / "output") == before
+
+    errors = _errors_with_one_and_two_processes(project, left_as_it_was)
     assert errors[0] == errors[1] and len(errors[0]) == 1
     p = errors[0][0]
     assert "no_such_field" in p.message and str(p.path).endswith("templates/event.html") and p.line == 4
@@ -126,11 +131,7 @@ def test_the_first_template_error_is_reported_though_a_later_page_fails_first(wo
     (project / "templates" / "event.html").write_text('{% extends "base.html" %}\n{% block main %}\n'
                                                       "{{ event.no_such_field }}\n{% endblock %}\n")
     (project / "templates" / "robots.txt").write_text("{{ no_such_value.field }}\n")
-    errors = []
-    for jobs in (1, 2):
-        with pytest.raises(BuildError) as exc:
-            build_site(project / "site.toml", use_cache=False, search_index=False, jobs=jobs)
-        errors.append(exc.value.problems)
+    errors = _errors_with_one_and_two_processes(project)
     assert errors[0] == errors[1] and len(errors[0]) == 1
     assert "no_such_field" in errors[0][0].message and str(errors[0][0].path).endswith("templates/event.html")
 
