@@ -81,7 +81,7 @@ from .site.pages import ARTICLE_TEMPLATE, article_page
 from .site.views import EventBrief
 from .state import BuildState
 
-FORMAT = 2  # 2: each cited sentence with its anchor (mentions.SentenceAnchors)
+FORMAT = 3  # 2: each cited sentence with its anchor (mentions.SentenceAnchors); 3: `summaries`
 FOLDER = "own-pages"  # in the project's cache folder: a record (and its links file) per output folder
 MOST_EDITED = 20  # more edited articles than this: the full build (each edit is analysed and compared here)
 OWN_FIELDS = frozenset({"segments", "unresolved"})  # what may differ in an article's view after such an edit
@@ -106,6 +106,9 @@ class Record:
     bundles: int
     links: str  # the links file's name (in the cache folder): one line per article, read by place
     links_at: dict[str, tuple[int, int]]  # slug -> (offset, length) of its line
+    # did a page other than an article's own read an article's summary (the manifest's SUMMARIES_READ)?
+    # Kept here too, so the rebuild decides before it parses the manifest (Pagefind starts then)
+    summaries: bool = True
 
     def article_links(self, folder: Path, slug: str) -> ArticleLinks | None:
         """The article's links as the last build made them; None if its line is missing or off."""
@@ -224,9 +227,11 @@ class Basis:
         if (path.parent / name).exists() or save_bytes(path.parent / name, data):
             self.links_file, self.links_at = name, at
 
-    def save(self, config: SiteConfig, found: Inputs, manifest: str, state: BuildState | None = None) -> None:
+    def save(self, config: SiteConfig, found: Inputs, manifest: str, summaries: bool,
+             state: BuildState | None = None) -> None:
         """Record the build just published, whose manifest has the SHA-256
-        `manifest` (best effort: a cache that cannot be written costs speed).
+        `manifest` and says `summaries` (write.SUMMARIES_READ) (best effort: a
+        cache that cannot be written costs speed).
         The preview's `state` keeps the record written (load_kept), which
         its next dated save would otherwise read back from the file."""
         path = record_path(config)
@@ -245,7 +250,7 @@ class Basis:
         # recorded as it was read, so the next build sees it changed
         files = {name: (found.article_digests.get(name, ""), self.keys.get(name, "")) for name in found.articles}
         save(path, Record(found.rest, manifest, files, self.words, self.built, self.bundles, self.links_file,
-                          self.links_at), state)
+                          self.links_at, summaries), state)
 
 
 def save(path: Path, record: Record, state: BuildState | None = None) -> None:
@@ -257,7 +262,8 @@ def save(path: Path, record: Record, state: BuildState | None = None) -> None:
     written = save_json(path, {"format": FORMAT, "rest": record.rest, "manifest": record.manifest,
                                "files": {k: list(v) for k, v in record.files.items()},
                                "words": sorted(record.name_words), "built": record.built, "bundles": record.bundles,
-                               "links": record.links, "links_at": {k: list(v) for k, v in record.links_at.items()}},
+                               "links": record.links, "links_at": {k: list(v) for k, v in record.links_at.items()},
+                               "summaries": record.summaries},
                         ensure_ascii=False, separators=(",", ":"))
     if state is not None:
         try:
@@ -323,15 +329,16 @@ def _checked(data) -> Record | None:
         return None
     rest, manifest, built, bundles = data["rest"], data["manifest"], data["built"], data["bundles"]
     files, words, links, links_at = data["files"], data["words"], data["links"], data["links_at"]
+    summaries = data["summaries"]
     if not (_strings([rest, manifest, built, links]) and type(bundles) is int and bundles >= 1
-            and isinstance(files, dict) and isinstance(words, list) and _strings(words)
+            and type(summaries) is bool and isinstance(files, dict) and isinstance(words, list) and _strings(words)
             and isinstance(links_at, dict) and "/" not in links and "\\" not in links and "-links-" in links):
         return None
     if not _pairs(files.values(), str) or not _pairs(links_at.values(), int) or min(
             chain.from_iterable(links_at.values()), default=0) < 0:
         return None
     return Record(rest, manifest, dict(zip(files, map(tuple, files.values()), strict=True)), frozenset(words), built,
-                  bundles, links, dict(zip(links_at, map(tuple, links_at.values()), strict=True)))
+                  bundles, links, dict(zip(links_at, map(tuple, links_at.values()), strict=True)), summaries)
 
 
 # ------------------------------------------------------------------ the rebuild
@@ -430,46 +437,55 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
         return None
     timer.lap("read")
 
-    if remembered is None:
-        manifest = json.loads(manifest_bytes)
-    if not isinstance(manifest, dict):
-        return None
     # did a page of the live site other than an article's own read an article's summary (render.Templates)?
-    summaries = write.summaries_read(manifest)
+    # The record says, for the very manifest whose digest was checked above: known before it is parsed
+    summaries = record.summaries
     changed = _analysed(config, options, record, edited, resources, summaries,
                         kept.article_cache(config.root / ".cache" / "articles", writable=True))
     if changed is None or _printed_elsewhere(config):
         return None
     timer.lap("extract")
-
-    pages = manifest.get("pages")
-    live_files = manifest.get("files")
-    if not isinstance(pages, dict) or not isinstance(live_files, list) or not isinstance(manifest.get("summary"), dict):
-        return None
-    exists = freshness.exists_in(output)
-    kept_files = set(live_files) - set(pages)
-    if not all(map(exists, kept_files)):
-        return None  # a file was deleted from the output: the full build writes it again
-    rendered = _rendered(config, record, path.parent, [(new, key) for _, new, key in changed], pages)
+    rendered = _rendered(config, record, path.parent, [(new, key) for _, new, key in changed])
     if rendered is None:
         return None
 
     with_search = found.with_search
-    early = write.stage_early(output, manifest)
+    # The command line's Pagefind over the edited pages' bundle starts now, beside the manifest's
+    # parsing, the checks and the staging, which it used to wait for (search.EarlyBundle)
+    early_search = _search_early(config, record, rendered) if state is None and with_search else None
     try:
-        indexed = set(search.indexed_pages(pages))
-        site = NewSite({}, _OwnPages(pages, rendered, indexed), manifest["summary"],
-                       manifest.get("ids") or {}, frozenset(), record.bundles, kept=kept_files,
-                       prepare=partial(_every_page_live, exists, pages),  # beside Pagefind
-                       summaries_read=lambda: summaries,  # an article's page reads no other article's summary
-                       written_anew=frozenset(rendered), give_way=options.give_way)
-        stats = publish(config, options, report, timer, site, manifest, found.key, with_search, early,
-                        state.manifests if state is not None else None, digest)
-    except _PageGone:
-        return None  # a page was deleted from the output: the full build writes it again
+        if remembered is None:
+            manifest = json.loads(manifest_bytes)
+        if not isinstance(manifest, dict) or write.summaries_read(manifest) != summaries:
+            return None
+        pages = manifest.get("pages")
+        live_files = manifest.get("files")
+        if not isinstance(pages, dict) or not isinstance(live_files, list) \
+                or not isinstance(manifest.get("summary"), dict) or not rendered.keys() <= pages.keys():
+            return None
+        exists = freshness.exists_in(output)
+        kept_files = set(live_files) - set(pages)
+        if not all(map(exists, kept_files)):
+            return None  # a file was deleted from the output: the full build writes it again
+
+        early = write.stage_early(output, manifest)
+        try:
+            indexed = set(search.indexed_pages(pages))
+            site = NewSite({}, _OwnPages(pages, rendered, indexed), manifest["summary"],
+                           manifest.get("ids") or {}, frozenset(), record.bundles, kept=kept_files,
+                           prepare=partial(_every_page_live, exists, pages),  # beside Pagefind
+                           summaries_read=lambda: summaries,  # an article's page reads no other article's summary
+                           written_anew=frozenset(rendered), give_way=options.give_way, early_search=early_search)
+            stats = publish(config, options, report, timer, site, manifest, found.key, with_search, early,
+                            state.manifests if state is not None else None, digest)
+        except _PageGone:
+            return None  # a page was deleted from the output: the full build writes it again
+        finally:
+            if early is not None:
+                early.cancel()  # a build that failed before publishing (once published: nothing to do)
     finally:
-        if early is not None:
-            early.cancel()  # a build that failed before publishing (once published: nothing to do)
+        if early_search is not None:
+            early_search.stop()  # (done by now when the search took it; else stopped and its folder removed)
     timer.lap("write" if not with_search else "publish")
     if state is not None and state.published_keys is not None and state.published_keys.source is manifest.get("ids"):
         # the same ids, published again in the new manifest: their index serves the next build, which
@@ -531,11 +547,12 @@ def _analysed(config: SiteConfig, options: BuildOptions, record: Record, edited:
     return changed
 
 
-def _rendered(config: SiteConfig, record: Record, folder: Path, analyses: list[tuple[Analysis, str]],
-              pages: dict[str, str]) -> dict[str, tuple[bytes, str]] | None:
+def _rendered(config: SiteConfig, record: Record, folder: Path, analyses: list[tuple[Analysis, str]]
+              ) -> dict[str, tuple[bytes, str]] | None:
     """Each article's page (`analyses`: each with its cache key): path ->
     (bytes, fingerprint), as the full build renders and fingerprints it;
-    None if one cannot be (the full build then reports why)."""
+    None if one cannot be (the full build then reports why). The caller
+    checks that each is a page of the live site."""
     urls = Urls(config)
     templates = Templates(config, urls, record.built, GENERATOR, config.root / ".cache" / "templates")
     hasher = page_hasher(templates, urls, GENERATOR)
@@ -546,13 +563,32 @@ def _rendered(config: SiteConfig, record: Record, folder: Path, analyses: list[t
         if links is None:
             return None
         page = article_page(article_view(new, links, urls, key=key), urls)
-        if page.path not in pages:
-            return None
         try:
             out[page.path] = (templates.render(page), hasher.page(page.template, page.url, page.title, page.context))
         except TemplateProblem:
             return None
     return out
+
+
+def _search_early(config: SiteConfig, record: Record, rendered: dict[str, tuple[bytes, str]]
+                  ) -> search.EarlyBundle | None:
+    """Pagefind started over the bundle of the first page rendered anew, its
+    pages named by the record (the articles' list and every published
+    article's page, as the last build published them); None when the site
+    is not staged (built in place, the live index is replaced as it goes)
+    or no page rendered is indexed. The search takes the run only if the
+    new site's pages of that bundle are the ones it reads
+    (search.EarlyBundle.serves)."""
+    output = config.output_dir.resolve()
+    mine = sorted(p for p in rendered if search.is_indexed(p))
+    if not mine or not write.can_stage(output):
+        return None
+    urls = Urls(config)
+    bundle = min(search.bundle_of(p, record.bundles) for p in mine)
+    indexed = sorted(p for p in {search.LISTING, *(urls.file_for(urls.article(slug)) for slug in record.links_at)}
+                     if search.is_indexed(p) and search.bundle_of(p, record.bundles) == bundle)
+    written = {p: rendered[p][0] for p in mine if p in indexed}
+    return search.EarlyBundle.start(output, write.search_scratch(output), bundle, indexed, written)
 
 
 def relinked(links: ArticleLinks, new: Analysis) -> ArticleLinks | None:

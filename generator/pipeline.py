@@ -299,9 +299,10 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                 kept.names.index(analyses, resources.gazetteer, kept.common.of(analyses), kept.spellings)
         if own is not None and not report.warnings:
             if in_child:
-                writing.append(forked.in_child(functools.partial(own.save, config, found, stats.manifest)))
+                writing.append(forked.in_child(functools.partial(own.save, config, found, stats.manifest,
+                                                                 summaries_read())))
             else:
-                own.save(config, found, stats.manifest, state)
+                own.save(config, found, stats.manifest, summaries_read(), state)
         _write_records(to_record, writing, in_child=False)  # (the preview's that forks no pass: the site is live)
         to_record.clear()
     else:

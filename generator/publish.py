@@ -48,6 +48,9 @@ class NewSite:
     # this thread gives way to Pagefind once it runs (search.Indexing give_way): the own-pages rebuild's,
     # on the command line, where what it does beside Pagefind is bookkeeping and Pagefind the critical path
     give_way: bool = False
+    # Pagefind already running over the bundle of the pages written anew (the own-pages rebuild's,
+    # search.EarlyBundle): the search takes that run for the bundle when it reads the new site's pages
+    early_search: search.EarlyBundle | None = None
 
 
 def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Timer, site: NewSite,
@@ -73,7 +76,7 @@ def publish(config: SiteConfig, options: BuildOptions, report: Report, timer: Ti
         running.append(search.Indexing(folder, scratch, search.indexed_pages(site.pages.paths), site.bundles,
                                        live if same_indexer else None,
                                        search.indexed_pages(manifest.get("files") or ()), site.written_anew,
-                                       site.give_way))
+                                       site.give_way, site.early_search))
         job = running[-1]
         return job.running if job.running() else None
 
