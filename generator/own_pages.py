@@ -452,7 +452,8 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
     with_search = found.with_search
     # The command line's Pagefind over the edited pages' bundle starts now, beside the manifest's
     # parsing, the checks and the staging, which it used to wait for (search.EarlyBundle)
-    early_search = _search_early(config, record, rendered) if state is None and with_search else None
+    early_search = _search_early(config, record, rendered, options.give_way) \
+        if state is None and with_search else None
     try:
         if remembered is None:
             manifest = json.loads(manifest_bytes)
@@ -570,15 +571,16 @@ def _rendered(config: SiteConfig, record: Record, folder: Path, analyses: list[t
     return out
 
 
-def _search_early(config: SiteConfig, record: Record, rendered: dict[str, tuple[bytes, str]]
-                  ) -> search.EarlyBundle | None:
+def _search_early(config: SiteConfig, record: Record, rendered: dict[str, tuple[bytes, str]],
+                  give_way: bool = False) -> search.EarlyBundle | None:
     """Pagefind started over the bundle of the first page rendered anew, its
     pages named by the record (the articles' list and every published
     article's page, as the last build published them); None when the site
     is not staged (built in place, the live index is replaced as it goes)
     or no page rendered is indexed. The search takes the run only if the
     new site's pages of that bundle are the ones it reads
-    (search.EarlyBundle.serves)."""
+    (search.EarlyBundle.serves). With `give_way` (the command line's), this
+    thread gives way to it at once, as it would to the usual run."""
     output = config.output_dir.resolve()
     mine = sorted(p for p in rendered if search.is_indexed(p))
     if not mine or not write.can_stage(output):
@@ -588,7 +590,8 @@ def _search_early(config: SiteConfig, record: Record, rendered: dict[str, tuple[
     indexed = sorted(p for p in {search.LISTING, *(urls.file_for(urls.article(slug)) for slug in record.links_at)}
                      if search.is_indexed(p) and search.bundle_of(p, record.bundles) == bundle)
     written = {p: rendered[p][0] for p in mine if p in indexed}
-    return search.EarlyBundle.start(output, write.search_scratch(output), bundle, indexed, written)
+    return search.EarlyBundle.start(output, write.search_scratch(output), record.bundles, bundle, indexed, written,
+                                    give_way)
 
 
 def relinked(links: ArticleLinks, new: Analysis) -> ArticleLinks | None:

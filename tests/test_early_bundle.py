@@ -89,12 +89,13 @@ def test_the_edited_bundle_is_indexed_by_the_run_started_before_staging(tmp_path
     result = _build(project)
     assert "own-pages" in result.timings and "search" in result.timings
     early = _early_folders(project)
-    assert len(early) == 1, early  # the run taken: its tree stays for the next build to clear
-    tree = early[0] / "src"
-    assert sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*.html")) == part
-    page = _article_page(project, article)
-    assert (tree / page).read_bytes() == (project / "site" / page).read_bytes()
+    assert len(early) == 1, early  # the run taken: its folder stays for the next build to clear
     assert not any((early[0] / "out").iterdir())  # its index moved into the new site's
+    page = _article_page(project, article)
+    scratch = write.search_scratch((project / "site").resolve())
+    tree = scratch / search.TREES / f"{BUNDLES}-{search.bundle_of(page, BUNDLES)}"  # the pages it read, kept
+    assert sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*.html")) == part
+    assert (tree / page).read_bytes() == (project / "site" / page).read_bytes()
     assert_equals_cold(project, search_index=True)
 
 

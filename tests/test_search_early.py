@@ -27,10 +27,11 @@ def _built(tmp_path: Path) -> Path:
 
 
 def _tree_started(project: Path) -> int:
-    """When the indexer's sorted tree of pages was made (the scratch keeps the last run's)."""
-    trees = sorted((project / ".site.search").glob("src-*"))
-    assert len(trees) == 1
-    return os.stat(trees[0] / "0" / search.INDEXED).st_mtime_ns  # the one bundle's tree
+    """When the indexer's sorted tree of pages was made whole: the scratch keeps the one
+    bundle's, and the list of its pages written once it is (search._tree)."""
+    listings = sorted((project / ".site.search" / search.TREES).glob("*.json"))
+    assert [p.name for p in listings] == ["1-0.json"]
+    return os.stat(listings[0]).st_mtime_ns
 
 
 def _pages(site: Path) -> set[str]:

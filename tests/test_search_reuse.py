@@ -90,7 +90,8 @@ def test_a_missing_live_index_is_made_again(tmp_path):
 
 def test_the_indexer_works_beside_the_site_and_clears_up_after_itself(tmp_path):
     """Pagefind reads a sorted tree of the pages made beside the site (not in
-    it); each run removes what the runs before left there, stale indexes
+    it), kept there for the next run to make again in place; each run
+    removes whatever else the runs before left there, stale indexes
     included, and the site holds nothing of the indexer's but its index."""
     project = _built(tmp_path)
     for n in range(2):
@@ -99,9 +100,8 @@ def test_the_indexer_works_beside_the_site_and_clears_up_after_itself(tmp_path):
         again = build(project / "site.toml", output=project / "site")
         assert "search" in again.timings
     scratch = project / ".site.search"
-    left = sorted(p.name for p in scratch.iterdir())
-    assert len(left) == 1 and left[0].startswith("src-")  # this run's tree, for the next run to remove
-    tree = scratch / left[0] / "0"  # the one bundle's tree (a small site's index is one bundle)
+    assert sorted(p.name for p in scratch.iterdir()) == [search.TREES]  # each bundle's tree, kept for the next run
+    tree = scratch / search.TREES / "1-0"  # the one bundle's tree (a small site's index is one bundle)
     assert sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*.html")) == \
         sorted(p.relative_to(project / "site").as_posix() for p in (project / "site" / "articles").rglob("*.html"))
     for folder in (project / "site", project / ".site.staging"):
