@@ -589,7 +589,9 @@ def _search_early(config: SiteConfig, record: Record, rendered: dict[str, tuple[
     bundle = min(search.bundle_of(p, record.bundles) for p in mine)
     indexed = sorted(p for p in {search.LISTING, *(urls.file_for(urls.article(slug)) for slug in record.links_at)}
                      if search.is_indexed(p) and search.bundle_of(p, record.bundles) == bundle)
-    written = {p: rendered[p][0] for p in mine if p in indexed}
+    written = {p: rendered[p][0] for p in mine if search.bundle_of(p, record.bundles) == bundle}
+    if not written.keys() <= set(indexed):
+        return None  # (a page the record does not name: the usual run indexes it)
     return search.EarlyBundle.start(output, write.search_scratch(output), record.bundles, bundle, indexed, written,
                                     give_way)
 
