@@ -217,8 +217,11 @@ class Indexing:
     after another (one run's memory at a time). `wait()` gives (ok, message)
     and publishes the whole index; `stop()` (a failed build) ends the
     indexer and leaves no index behind. Pagefind reads only its sorted trees
-    of the pages, made here at the start, so what is written into `output`
-    afterwards cannot change the index.
+    of the pages, made here at the start (or made again in place from the
+    last run's: _tree), so what is written into `output` afterwards cannot
+    change the index. `early` (the own-pages rebuild's EarlyBundle, started
+    before the site was staged) is taken as its bundle's run when it reads
+    that bundle's pages of the new site, and stopped otherwise.
 
     Pagefind starts on the first bundle that needs an index, while the
     others are still being compared with the live ones (some 0.35 s at
