@@ -580,7 +580,10 @@ def _search_early(config: SiteConfig, record: Record, rendered: dict[str, tuple[
     or no page rendered is indexed. The search takes the run only if the
     new site's pages of that bundle are the ones it reads
     (search.EarlyBundle.serves). With `give_way` (the command line's), this
-    thread gives way to it at once, as it would to the usual run."""
+    thread gives way to it at once, as it would to the usual run; a run
+    this thread starts afterwards (another edited article's bundle, or the
+    full build's, if this rebuild gives up) takes the same lower priority,
+    which costs nothing against the rest of this process."""
     output = config.output_dir.resolve()
     mine = sorted(p for p in rendered if search.is_indexed(p))
     if not mine or not write.can_stage(output):

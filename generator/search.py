@@ -101,6 +101,7 @@ BUNDLE_ARTICLES: Final[int] = 1000  # default of [site] search_bundle: most arti
 TIMEOUT = 600  # seconds one Pagefind run may take
 GIVE_WAY = 10  # the nice value a thread that gives way to Pagefind takes (Indexing give_way)
 TREES = "trees"  # in the search's scratch folder: each bundle's sorted tree of pages, kept for the next run
+STRAY = "stray-"  # a tree made where a kept one could not be removed (_tree): removed by the next run
 
 
 def bundle_count(articles: int, per_bundle: int = BUNDLE_ARTICLES) -> int:
@@ -254,7 +255,7 @@ class Indexing:
         if command is None:
             self.failed = NOT_INSTALLED
             return
-        self.work = _Scratch(output, scratch, early.folder if early is not None else None).__enter__()
+        self.work = _Scratch(output, scratch, early.folder if early is not None else None, bundles).__enter__()
         self.trees = self.work.source  # each bundle's sorted tree of pages (_tree)
         self.tree_of: dict[int, Path] = {}
         shutil.rmtree(self.fresh, ignore_errors=True)
@@ -430,6 +431,9 @@ class EarlyBundle:
         except (OSError, shutil.Error):
             run.stop()
             return None
+        except BaseException:  # an interruption: no run left without an owner
+            run.stop()
+            raise
         if give_way:
             _give_way()
         return run
@@ -438,8 +442,8 @@ class EarlyBundle:
         """Are `pages`, in the new site `site`, what this run reads? The same
         paths, each the very file linked into its tree (same inode) or the
         bytes it was given. Some 650 pairs of stats at 10,000 articles."""
-        if self.process is None or self.tree is None or pages != self.pages:
-            return False
+        if self.process is None or self.tree is None or pages != self.pages or self.process.poll() not in (None, 0):
+            return False  # (a run that failed is not taken: the usual run tries again)
         here, tree, stat = f"{site}/", f"{self.tree}/", os.stat
         try:
             for rel in pages:
@@ -562,9 +566,11 @@ class _Scratch:
     the trees made afresh and removed on leaving, and the old index stays
     until the new one replaces it."""
 
-    def __init__(self, output: Path, scratch: Path | None, keep: Path | None = None):
-        """`keep`: a folder in the scratch folder that is in use (EarlyBundle's), not a leftover."""
+    def __init__(self, output: Path, scratch: Path | None, keep: Path | None = None, bundles: int = 1):
+        """`keep`: a folder in the scratch folder that is in use (EarlyBundle's), not a leftover;
+        `bundles`: how many the index has (the kept trees of another number are leftovers)."""
         self.output, self.final, self.scratch, self.keep = output, output / FOLDER, scratch, keep
+        self.bundles = bundles
         self.source = output / ".pagefind-src"
         self.kept = False  # are the trees in `source` kept from one run to the next?
         self.thread: threading.Thread | None = None
@@ -577,6 +583,8 @@ class _Scratch:
         self.scratch.mkdir(exist_ok=True)
         self.source, self.kept = self.scratch / TREES, True
         old = sorted(p for p in self.scratch.iterdir() if p not in (self.keep, self.source))
+        if self.source.is_dir():  # trees of another number of bundles, or not removable last time
+            old += sorted(p for p in self.source.iterdir() if not p.name.startswith(f"{self.bundles}-"))
         if self.final.is_dir() and not self.final.is_symlink():
             stale = Path(tempfile.mkdtemp(prefix="stale-", dir=self.scratch))
             self.final.rename(stale / FOLDER)
@@ -651,6 +659,11 @@ def _tree(trees: Path, name: str, output: Path, pages: list[str], written: dict[
     listing.unlink(missing_ok=True)
     if not (same and _refreshed(output, tree, pages, written)):
         shutil.rmtree(tree, ignore_errors=True)
+        if os.path.lexists(tree):  # (not removable: a new folder, never written into its files, which
+            # are links to the site's pages; not kept, and removed by the next run: _Scratch)
+            tree = Path(tempfile.mkdtemp(prefix=f"{STRAY}{name}-", dir=trees))
+            _sorted_tree(output, tree, pages, written)
+            return tree
         _sorted_tree(output, tree, pages, written)
     listing.write_text(json.dumps(pages), encoding="utf-8")
     return tree
@@ -692,7 +705,7 @@ def _refreshed(output: Path, tree: Path, pages: list[str], written: dict[str, by
             if os.path.lexists(target):
                 os.unlink(target)
             if data is not None:
-                with open(target, "wb") as fh:
+                with open(target, "xb") as fh:
                     fh.write(data)
             else:
                 _link_or_copy(here + rel, target)
@@ -721,10 +734,12 @@ def _sorted_tree(output: Path, source: Path, pages: list[str], written: dict[str
         target = there + rel
         data = written.get(rel) if written else None
         if data is not None:
-            with open(target, "wb") as fh:
+            with open(target, "xb") as fh:  # (a new file: never one that is a link to a page of a site)
                 fh.write(data)
             continue
         try:
             os.link(here + rel, target)
+        except FileExistsError:
+            raise
         except OSError:
             shutil.copyfile(here + rel, target)

@@ -4,7 +4,9 @@ Pagefind over the article's bundle before the new site is staged
 run only when the bundle's pages in the new site are the ones it read. The
 site, index included, equals a cold build's in every case: the run taken,
 the run refused (a page of its bundle not the staged file), and the
-rebuild given up for the full build after the run began."""
+rebuild given up for the full build after the run began (before the site
+is staged, or after the run was taken). The early runs' and the search's
+calls are noted as they happen (`_spied`: the real methods, wrapped)."""
 
 from __future__ import annotations
 
@@ -99,7 +101,41 @@ def test_the_edited_bundle_is_indexed_by_the_run_started_before_staging(tmp_path
     assert_equals_cold(project, search_index=True)
 
 
-def test_a_run_whose_page_is_not_the_staged_file_is_stopped_and_the_bundle_indexed_again(tmp_path):
+def _spied(monkeypatch) -> list[str]:
+    """What the early runs and the search do, in order: the real methods,
+    each call noted ("started", "serves: True", "stopped", "indexing")."""
+    seen: list[str] = []
+    start, serves, stop, indexing = (search.EarlyBundle.start, search.EarlyBundle.serves, search.EarlyBundle.stop,
+                                     search.Indexing.__init__)
+
+    def started(cls, *args, **kwargs):
+        run = start.__func__(cls, *args, **kwargs)
+        seen.append("started" if run is not None else "not started")
+        return run
+
+    def served(self, *args):
+        answer = serves(self, *args)
+        seen.append(f"serves: {answer}")
+        return answer
+
+    def stopped(self):
+        if self.process is not None and "stopped" not in seen:
+            seen.append("stopped")
+        stop(self)
+
+    def indexed(self, *args, **kwargs):
+        seen.append("indexing")
+        indexing(self, *args, **kwargs)
+
+    monkeypatch.setattr(search.EarlyBundle, "start", classmethod(started))
+    monkeypatch.setattr(search.EarlyBundle, "serves", served)
+    monkeypatch.setattr(search.EarlyBundle, "stop", stopped)
+    monkeypatch.setattr(search.Indexing, "__init__", indexed)
+    return seen
+
+
+def test_a_run_whose_page_is_not_the_staged_file_is_stopped_and_the_bundle_indexed_again(tmp_path, monkeypatch):
+    seen = _spied(monkeypatch)
     project = _project(tmp_path)
     article, neighbour, _ = _with_a_neighbour(project)
     article.write_text(article.read_text() + CORRECTION)
@@ -110,22 +146,33 @@ def test_a_run_whose_page_is_not_the_staged_file_is_stopped_and_the_bundle_index
     live.unlink()
     live.write_bytes(data)
     article.write_text(article.read_text() + "\nA second correction: a date was misprinted.\n")
+    seen.clear()
     result = _build(project)
     assert "own-pages" in result.timings and "search" in result.timings
+    assert seen[:4] == ["started", "indexing", "serves: False", "stopped"], seen
     assert _early_folders(project) == []  # not taken: stopped, its folder gone
     assert_equals_cold(project, search_index=True)
 
 
-def test_a_rebuild_given_up_for_the_full_build_leaves_no_run_behind(tmp_path):
+@pytest.mark.parametrize("gone, calls", [
+    # an export, found missing before the site is staged: the run is stopped before anything takes it
+    ("events.json", ["started", "stopped", "indexing"]),
+    # a page, found missing beside Pagefind (own_pages._every_page_live): taken, then stopped
+    ("robots.txt", ["started", "indexing", "serves: True", "stopped", "indexing"]),
+])
+def test_a_rebuild_given_up_for_the_full_build_leaves_no_run_behind(tmp_path, monkeypatch, gone, calls):
+    seen = _spied(monkeypatch)
     project = _project(tmp_path)
     article = _articles(project)[0]
     article.write_text(article.read_text() + CORRECTION)
-    (project / "site" / "robots.txt").unlink()  # found missing once Pagefind runs: the full build writes it
+    (project / "site" / gone).unlink()  # the full build writes it again
+    seen.clear()
     result = _build(project)
     assert "own-pages" not in result.timings
+    assert seen == calls  # the early run stopped before the full build's search begins
     scratch = write.search_scratch((project / "site").resolve())
     assert _pagefind_runs_over(scratch) == []
     assert _early_folders(project) == []
-    assert (project / "site" / "robots.txt").is_file()
+    assert (project / "site" / gone).is_file()
     assert_equals_cold(project, search_index=True)
     assert any(k.startswith("pagefind/parts/") for k in files(project / "site"))

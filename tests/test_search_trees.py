@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from generator import search
 
 PAGES = ["articles/a/index.html", "articles/b/index.html", "articles/c/index.html", "articles/index.html"]
@@ -93,3 +95,24 @@ def test_other_paths_or_a_tree_left_half_made_make_it_afresh(tmp_path):
     (trees / "1-0.json").unlink()  # as a run killed while it changed the tree leaves it
     again = search._tree(trees, "1-0", site, PAGES)
     assert not mark.exists() and sorted(_listed(again)) == sorted(PAGES)
+
+
+def test_the_trees_of_another_number_of_bundles_are_cleared_the_current_ones_kept(tmp_path):
+    site, scratch = _site(tmp_path / "site"), tmp_path / ".site.search"
+    trees = scratch / search.TREES
+    for name in ("8-1", "16-3", f"{search.STRAY}16-3-x"):
+        search._tree(trees, name, site, PAGES)
+    work = search._Scratch(site, scratch, bundles=16).__enter__()
+    work.__exit__(None, None, None)
+    assert sorted(p.name for p in trees.iterdir()) == ["16-3", "16-3.json"]
+
+
+def test_a_tree_is_never_written_through_a_file_it_finds_there(tmp_path):
+    """A file left in a tree is a link to a page of a site: writing a page's
+    bytes into it would change that page. The tree refuses instead."""
+    site, tree = _site(tmp_path / "site"), tmp_path / "tree"
+    (tree / "articles" / "a").mkdir(parents=True)
+    os.link(site / "articles/a/index.html", tree / "articles/a/index.html")
+    with pytest.raises(FileExistsError):
+        search._sorted_tree(site, tree, PAGES, {"articles/a/index.html": b"<p>new</p>"})
+    assert (site / "articles/a/index.html").read_text() == "<p>articles/a/index.html</p>"
