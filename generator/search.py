@@ -37,6 +37,8 @@ from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 from typing import IO, Final
 
+from .staging import link_or_copy, same_bytes, same_inode
+
 NOT_INSTALLED = "Pagefind is not installed (pip install 'pagefind[bin]'): the site has no search index"
 FALLBACK_HINT = "the search page tells readers to browse by year, person, place or tag"
 
@@ -444,21 +446,7 @@ class EarlyBundle:
         bytes it was given. Some 650 pairs of stats at 10,000 articles."""
         if self.process is None or self.tree is None or pages != self.pages or self.process.poll() not in (None, 0):
             return False  # (a run that failed is not taken: the usual run tries again)
-        here, tree, stat = f"{site}/", f"{self.tree}/", os.stat
-        try:
-            for rel in pages:
-                data = self.written.get(rel)
-                if data is not None:
-                    with open(here + rel, "rb") as fh:
-                        if fh.read(len(data) + 1) != data:
-                            return False
-                    continue
-                a, b = stat(here + rel, follow_symlinks=False), stat(tree + rel, follow_symlinks=False)
-                if (a.st_ino, a.st_dev) != (b.st_ino, b.st_dev):
-                    return False
-        except OSError:
-            return False
-        return True
+        return all(_holds(f"{site}/{rel}", f"{self.tree}/{rel}", self.written.get(rel)) for rel in pages)
 
     def move_to(self, target: Path) -> None:
         """The index it wrote, moved into `target` (the bundle's folder in the new index, which for
@@ -516,15 +504,8 @@ def _reusable(site: Path, live: Path, bundle: int, pages: list[str], live_pages:
     building in place."""
     if pages != live_pages or not (live / bundle_folder(bundle) / "pagefind-entry.json").is_file():
         return False
-    here, there, stat = f"{site}/", f"{live}/", os.stat  # strings: 20,000 Path joins cost 0.2 s at 10,000 articles
-    for rel in pages:
-        try:
-            a, b = stat(here + rel, follow_symlinks=False), stat(there + rel, follow_symlinks=False)
-        except OSError:
-            return False
-        if (a.st_ino, a.st_dev) != (b.st_ino, b.st_dev):
-            return False
-    return True
+    here, there = f"{site}/", f"{live}/"  # strings: 20,000 Path joins cost 0.2 s at 10,000 articles
+    return all(same_inode(here + rel, there + rel) for rel in pages)
 
 
 def _copy_bundle(live: Path, fresh: Path, bundle: int) -> None:
@@ -552,7 +533,7 @@ def _linked_tree(source: str, target: str, skip: set[str]) -> None:
             elif entry.is_dir():
                 _linked_tree(entry.path, to, skip)
             else:
-                _link_or_copy(entry.path, to)
+                link_or_copy(entry.path, to)
 
 
 class _Scratch:
@@ -629,11 +610,10 @@ def _same_folder(a: Path, b: Path) -> bool:
         return False
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(source, target, follow_symlinks=False)
+def _holds(path: str, source: str, data: bytes | None) -> bool:
+    """Is the file at `path` what a tree of pages wants there: the bytes
+    `data` when given, else the very file at `source` (a hard link of it)?"""
+    return same_bytes(path, data) if data is not None else same_inode(path, source)
 
 
 def _tree(trees: Path, name: str, output: Path, pages: list[str], written: dict[str, bytes] | None = None,
@@ -657,15 +637,17 @@ def _tree(trees: Path, name: str, output: Path, pages: list[str], written: dict[
     except (OSError, ValueError):
         same = False
     listing.unlink(missing_ok=True)
-    if not (same and _refreshed(output, tree, pages, written)):
-        shutil.rmtree(tree, ignore_errors=True)
-        if os.path.lexists(tree):  # (not removable: a new folder, never written into its files, which
-            # are links to the site's pages; not kept, and removed by the next run: _Scratch)
-            tree = Path(tempfile.mkdtemp(prefix=f"{STRAY}{name}-", dir=trees))
-            _sorted_tree(output, tree, pages, written)
-            return tree
-        _sorted_tree(output, tree, pages, written)
-    listing.write_text(json.dumps(pages), encoding="utf-8")
+    if same and _refreshed(output, tree, pages, written):
+        listing.write_text(json.dumps(pages), encoding="utf-8")
+        return tree
+    shutil.rmtree(tree, ignore_errors=True)
+    stray = os.path.lexists(tree)
+    if stray:  # (not removable: a new folder, never written into its files, which are links to the
+        # site's pages; not kept, and removed by the next run: _Scratch)
+        tree = Path(tempfile.mkdtemp(prefix=f"{STRAY}{name}-", dir=trees))
+    _sorted_tree(output, tree, pages, written)
+    if not stray:
+        listing.write_text(json.dumps(pages), encoding="utf-8")
     return tree
 
 
@@ -683,21 +665,12 @@ def _refreshed(output: Path, tree: Path, pages: list[str], written: dict[str, by
         while folder:
             under[folder] += 1
             folder = os.path.dirname(folder)
-    here, there, stat = f"{output}/", f"{tree}/", os.stat
+    here, there = f"{output}/", f"{tree}/"
     try:
         for rel in pages:
             target = there + rel
             data = written.get(rel) if written else None
-            try:
-                if data is not None:
-                    with open(target, "rb") as fh:
-                        same = fh.read(len(data) + 1) == data
-                else:
-                    a, b = stat(here + rel), stat(target, follow_symlinks=False)
-                    same = (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
-            except FileNotFoundError:
-                same = False
-            if same:
+            if _holds(target, here + rel, data):
                 continue
             folder = os.path.dirname(rel)
             if not folder or under[folder] != 1 or not os.path.isdir(there + folder):
@@ -708,7 +681,7 @@ def _refreshed(output: Path, tree: Path, pages: list[str], written: dict[str, by
                 with open(target, "xb") as fh:
                     fh.write(data)
             else:
-                _link_or_copy(here + rel, target)
+                link_or_copy(here + rel, target)
     except OSError:
         return False
     return True
@@ -737,9 +710,4 @@ def _sorted_tree(output: Path, source: Path, pages: list[str], written: dict[str
             with open(target, "xb") as fh:  # (a new file: never one that is a link to a page of a site)
                 fh.write(data)
             continue
-        try:
-            os.link(here + rel, target)
-        except FileExistsError:
-            raise
-        except OSError:
-            shutil.copyfile(here + rel, target)
+        link_or_copy(here + rel, target)  # (a copy only where the file system has no links)

@@ -76,6 +76,27 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
         shutil.copy2(source, target, follow_symlinks=False)
 
 
+def same_bytes(path: str | Path, data: bytes) -> bool:
+    """Is the file at `path` (not followed if a link) a regular file holding exactly `data`?"""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read() == data
+    except OSError:
+        return False
+
+
+def same_inode(a: str | Path, b: str | Path) -> bool:
+    """Are the two paths (links not followed) the very same file (a hard link of each other)?"""
+    try:
+        sa, sb = os.stat(a, follow_symlinks=False), os.stat(b, follow_symlinks=False)
+    except OSError:
+        return False
+    return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
+
+
 class LinkedTree:
     """link_tree running in a child process: a new interpreter started by
     subprocess (vfork and exec), not a fork of this process. A fork marks

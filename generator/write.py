@@ -34,14 +34,13 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 from collections.abc import Callable, Sized
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Protocol
 
 from .errors import BuildError, Problem
-from .staging import LinkedTree, link_or_copy, link_tree
+from .staging import LinkedTree, link_or_copy, link_tree, same_bytes, same_inode
 
 if TYPE_CHECKING:
     from .manifest_memo import Manifests
@@ -424,22 +423,6 @@ class _Tree:
         _prune_empty(target.parent, self.root)
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        st = os.stat(path, follow_symlinks=False)
-        return stat.S_ISREG(st.st_mode) and st.st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _same_inode(a: Path, b: Path) -> bool:
-    try:
-        sa, sb = os.stat(a, follow_symlinks=False), os.stat(b, follow_symlinks=False)
-    except OSError:
-        return False
-    return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
-
-
 def _prepare_staging(output: Path, live: dict, early: LinkedTree | None = None,
                      manifests: Manifests | None = None, live_digest: str | None = None) -> tuple[Path, dict]:
     """The staging folder and its manifest: the previous site, kept from the
@@ -518,17 +501,17 @@ class _StagedSink:
                 and self.shadow_pages.get(rel) == digest == self.live_pages.get(rel):
             return
         live_path = self.output / rel
-        if not (rel in self.shadow_files and _same_inode(live_path, self.tree.root / rel)):
+        if not (rel in self.shadow_files and same_inode(live_path, self.tree.root / rel)):
             self.tree.link(live_path, rel)
 
     def put(self, rel: str, data: bytes) -> bool:
         """True when the bytes are new (not those of the live file)."""
         live_path, staged = self.output / rel, self.tree.root / rel
-        if _same_bytes(live_path, data):
-            if not (rel in self.shadow_files and _same_inode(live_path, staged)):
+        if same_bytes(live_path, data):
+            if not (rel in self.shadow_files and same_inode(live_path, staged)):
                 self.tree.link(live_path, rel)
             return False
-        if not (rel in self.shadow_files and _same_bytes(staged, data)):
+        if not (rel in self.shadow_files and same_bytes(staged, data)):
             self.tree.write(rel, data)
         return True
 
@@ -645,7 +628,7 @@ class _InPlaceSink:
         pass
 
     def put(self, rel: str, data: bytes) -> bool:
-        if _same_bytes(self.output / rel, data):
+        if same_bytes(self.output / rel, data):
             return False
         atomic_write(self.output / rel, data, self.made)
         return True
@@ -667,7 +650,7 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
     output.mkdir(parents=True, exist_ok=True)
     (output / STAMP).unlink(missing_ok=True)
     before = _manifest_files(live)
-    changing = {rel for rel, data in rels.items() if not _same_bytes(output / rel, data)}
+    changing = {rel for rel, data in rels.items() if not same_bytes(output / rel, data)}
     pending = {**record, "files": sorted(before | set(record["files"])),
                "pages": {k: v for k, v in record["pages"].items() if k not in changing and k not in streamed}}
     atomic_write(output / MANIFEST, _json(pending).encode())
