@@ -18,7 +18,7 @@ from .analysis.cache import Cache, ReadBack
 from .analysis.runner import analyse_all
 from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer, made_old
 from .config import SiteConfig, missing_base_url
-from .corpus import history, merge_record
+from .corpus import disk_record, history, merge_record
 from .corpus.entities import EntityIndex
 from .corpus.merge import merge_recorded
 from .corpus.merge_record import MergeRecord
@@ -489,6 +489,12 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     changed = merge_record.changed_articles(known, settings, analyses, keys, earlier) if keys and earlier else None
     redated = merge_record.redated_articles(known, settings, analyses, keys, earlier) \
         if keys and earlier and changed is None else None
+    if known is not None and keys and earlier and changed is None and redated is None:
+        # a record from disk, after articles or dated sentences came or went: made whole as the preview's
+        # record is kept, it serves as that one does (corpus/disk_record.py)
+        whole = disk_record.served(known, settings, analyses, keys, earlier, resources.gazetteer)
+        if whole is not None:
+            known, redated = whole
     # the record's folding serves the same names (the changed articles' digests hold their names; the
     # redated articles are checked) with the same lower-case words, or words that no name holds
     same_names = changed is not None or (redated is not None and merge_record.same_names(analyses, redated))
@@ -515,9 +521,10 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
                     else None
     if known is not None and known.events is None and (
             (changed is None and redated is None)
-            or not merge_record.covers(known, sum(len(a.mentions) for a in analyses))):
+            or (known.clusters is None and not merge_record.covers(known, sum(len(a.mentions) for a in analyses)))):
         # A record read from disk (the preview's holds its events, whose order and dates a whole merge
-        # takes back, and moves to the mentions now: record_shift.py) that serves no part of this merge:
+        # takes back, and moves to the mentions now: record_shift.py; one made whole, disk_record.py, is
+        # moved too) that serves no part of this merge:
         # nothing changed that it can take (changed, redated), or it holds other mentions (an article
         # added or removed, a dated sentence too: merge.merge_recorded's `covers`). It goes before the
         # merge's forked parts (10,000 articles: 104 MB), and the merge is a cold build's, which an

@@ -18,6 +18,7 @@ import pytest
 
 from generator import pipeline, render
 from generator.analysis import runner
+from generator.corpus import disk_record
 from generator.write import BOOKKEEPING
 from tests.support import build_site, make_corpus
 
@@ -74,6 +75,15 @@ def _edit(project: Path, change: str) -> None:
         articles[7].write_text(text.replace("\n\n", "\n\nIn a further note, officials spoke. ", 1))
     elif change == "delete":
         articles[11].unlink()
+    elif change == "dated":  # a dated sentence added to an article
+        text = articles[5].read_text()
+        articles[5].write_text(text.rstrip("\n") + "\n\nThe council met again on 3 May 2011 to review the plan.\n")
+    elif change == "add":  # an article added, a follow-up of another
+        head, sep, body = articles[9].read_text().partition("\n---\n")
+        title = next(ln for ln in head.splitlines() if ln.startswith("title:"))
+        follow_up = head.replace(title, 'title: "A follow-up of the story"') + sep
+        articles[9].with_name(articles[9].stem + "-follow-up.md").write_text(
+            follow_up + body.replace(". ", ", officials said. ", 3))
     elif change == "move":  # an event reported once moves three years on
         for e in events:
             quotes = _verbatim(project, e)
@@ -95,13 +105,18 @@ def _edit(project: Path, change: str) -> None:
         pytest.fail("no two single-report events in different articles")
 
 
-@pytest.mark.parametrize("change", ["edit", "move", "merge", "split", "delete"])
+@pytest.mark.parametrize("change", ["edit", "move", "merge", "split", "delete", "dated", "add"])
 def test_incremental_rebuild_of_a_generated_corpus_equals_a_cold_build(first, tmp_path, change, monkeypatch):
     """Both builds as a big site's are made: each article page's analysis read back from the cache
     (pipeline.READ_BACK_MIN_ARTICLES), the warm build's read slim from it, the cold build's written
-    by the analysis pool's two workers (runner.PARALLEL_THRESHOLD), so known whole by their time."""
+    by the analysis pool's two workers (runner.PARALLEL_THRESHOLD), so known whole by their time.
+    An article deleted or added, or a dated sentence added, is merged with the record on disk made
+    whole (corpus/disk_record.py), as the preview's record would serve it."""
     monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 1)
     monkeypatch.setattr(runner, "PARALLEL_THRESHOLD", 1)
+    made: list[int] = []
+    making = disk_record.made_whole
+    monkeypatch.setattr(disk_record, "made_whole", lambda *a: made.append(1) or making(*a))
     project = tmp_path / "p"
     shutil.copytree(first, project, symlinks=True)
     shutil.copytree(project / "site", project / "cold")  # the same published history, no cache
@@ -112,6 +127,7 @@ def test_incremental_rebuild_of_a_generated_corpus_equals_a_cold_build(first, tm
                allow_shrink=True, jobs=2)
     a, b = files(project / "site"), files(project / "cold")
     assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
+    assert made or change not in ("delete", "dated", "add")  # (the warm build's merge: a cold one reads none)
     after = {e.id for e in warm.events}
     if change in ("move", "merge"):
         assert before - after, "the change should retire an id"

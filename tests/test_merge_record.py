@@ -10,7 +10,6 @@ Timeline17 articles; and a garbled record is not used."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
 from datetime import date
@@ -20,7 +19,7 @@ import pytest
 
 from generator import pipeline
 from generator.analysis.cache import Cache
-from generator.corpus import clustering, merge, merge_record, rarity, record_shift
+from generator.corpus import clustering, disk_record, merge, merge_record, rarity, record_shift
 from generator.corpus.topic import TopicWords
 from tests.support import analysed, build_site, make_corpus, reworded, shared_dir
 from tests.support.timeline17 import convert, topic_dirs
@@ -59,6 +58,10 @@ def _merges(project: Path, known, kept: bool = False):
     shifted = None  # the record moved to the places now, after dated sentences came or went (record_shift.py)
     if changed is None:
         redated = merge_record.redated_articles(known, settings, analyses, keys, earlier)
+        if redated is None and known is not None:  # a record from disk, made whole (disk_record.py)
+            whole = disk_record.served(known, settings, analyses, keys, earlier, resources.gazetteer)
+            if whole is not None:
+                known, redated = whole
         changed = set(redated) if redated is not None else None
         if known is not None and redated is not None and len(known.articles) != len(analyses) \
                 and known.analyses is None:
@@ -213,7 +216,7 @@ def test_a_record_serves_a_dated_sentence_reworded(corpus, kept, steps, request,
     hold, and sometimes the topic's number of statements (everything is
     merged again). A dated sentence added (a mention more) is served by the
     preview's record (test_a_record_serves_dated_sentences_added_and_removed),
-    and merges everything again with one from disk; the article redated
+    and by one from disk made whole (disk_record.py); the article redated
     (the coverage) merges everything again."""
     monkeypatch.setattr(rarity, "STEPS", steps)
     project = request.getfixturevalue(corpus)
@@ -238,10 +241,10 @@ def test_a_record_serves_a_dated_sentence_reworded(corpus, kept, steps, request,
         assert reused >= (2 if kept else 0)
         path.write_text(original.replace(sentence, f"{sentence} The board met again on 4 June 2011."))
         events, fresh, changed, record = _merges(project, record, kept)
-        # a mention more: the preview's record moves to the places now (record_shift.py); one from disk
-        # merges everything again
+        # a mention more: the preview's record moves to the places now (record_shift.py), and so does
+        # one from disk, made whole first (disk_record.py)
         # (at 256 steps to the octave, the mention count may cross a step: every rarity moves)
-        assert changed == ({place} if kept else None) or (kept and steps != GRID_STEPS and changed is None)
+        assert changed == {place} or (steps != GRID_STEPS and changed is None)
         assert events == fresh
         path.write_text(original)
         _merges(project, record, kept)
@@ -790,6 +793,73 @@ def test_articles_removed_are_served_by_the_preview_s_record(corpus, steps, requ
         added.unlink(missing_ok=True)
 
 
+@pytest.mark.parametrize("corpus", ["generated", "timeline17"])
+def test_a_record_on_disk_made_whole_serves_what_the_preview_s_serves(corpus, request, tmp_path, monkeypatch):
+    """A command-line rebuild reads the last merge's record from disk,
+    which keeps the scored pairs alone. Made whole from the analyses it was
+    made of (disk_record.py), it serves what the preview's record serves:
+    a dated sentence added to an article and removed again, an article
+    added, the first article removed, and all put back. Each time the
+    events are those of merging anew, and the merge is served (no mention
+    clustered anew) unless the edit crossed a step of the rarity's grid.
+    Before disk_record.py, each of these merged every mention again."""
+    project = request.getfixturevalue(corpus)
+    config, resources, _, _ = _analysed(project)
+    settings = pipeline.merge_settings(resources, config)
+    record_file = tmp_path / "merge.json"
+    made: list[int] = []
+    making = disk_record.made_whole
+    monkeypatch.setattr(disk_record, "made_whole", lambda *a: made.append(1) or making(*a))
+
+    def from_disk(record):
+        merge_record.save(record_file, record)
+        got = merge_record.load(record_file, settings)
+        assert got is not None and got.scored is None and got.events is None and got.analyses is None
+        return got
+
+    events, _, _, record = _merges(project, None)
+    articles = _articles(project)
+    originals = {p: p.read_text() for p in articles}
+    path, sentence, _ = _dated_sentence(project, events)
+    middle = articles[len(articles) // 2]
+    added = middle.with_name(middle.stem + "-follow-up.md")
+    head, sep, body = originals[middle].partition("\n---\n")
+    title = next(ln for ln in head.splitlines() if ln.startswith("title:"))
+    analyses = _analysed(project)[2]
+    served = 0
+
+    def merged() -> None:
+        nonlocal events, record, analyses, served
+        made.clear()
+        events, fresh, changed, record = _merges(project, from_disk(record))
+        assert events == fresh
+        then, analyses = analyses, _analysed(project)[2]
+        assert changed is not None or _crossed(then, analyses)
+        if changed is not None:
+            served += 1
+            assert made  # (the record was made whole to serve it)
+
+    try:
+        path.write_text(originals[path].replace(sentence, sentence + " The board met again on 4 June 2011."))
+        merged()
+        path.write_text(originals[path])
+        merged()
+        added.write_text(head.replace(title, 'title: "A follow-up of the story"') + sep
+                         + body.replace(". ", ", officials said. ", 3))
+        merged()
+        articles[0].unlink()
+        merged()
+        for p, text in originals.items():
+            p.write_text(text)
+        added.unlink()
+        merged()
+        assert served >= 3
+    finally:
+        for p, text in originals.items():
+            p.write_text(text)
+        added.unlink(missing_ok=True)
+
+
 def test_a_shift_reads_the_edited_articles_in_any_order(generated):
     """An undated article added just before an article that loses a dated
     sentence, in one save: the added one, with no mentions, starts where
@@ -892,7 +962,8 @@ def test_a_removed_mention_takes_a_bucket_under_the_cap(generated, cap, monkeypa
     assert served
 
 
-def test_a_sentence_that_folds_other_articles_names_again_makes_their_events_again(generated, monkeypatch):
+def test_a_sentence_that_folds_other_articles_names_again_makes_their_events_again(generated, monkeypatch,
+                                                                                   tmp_path):
     """A dated sentence added that names a second person of a surname the
     corpus folds into one full name ("Okafor" -> "Aisha Okafor"): the
     surname, which other articles' mentions hold, no longer folds. The
@@ -900,9 +971,9 @@ def test_a_sentence_that_folds_other_articles_names_again_makes_their_events_aga
     otherwise are made again with the edited one (merge_record.
     with_refolded), and the events are those of merging anew. Then the
     sentence goes, and the surname folds as before: served again. A record
-    read from disk (only the pairs) merges everything again, and so does
-    the preview's when more than one article in REFOLD_SHARE would be made
-    again."""
+    read from disk (only the pairs), made whole (disk_record.py), serves it
+    as the preview's does. The preview's merges everything again when more
+    than one article in REFOLD_SHARE would be made again."""
     config, resources, analyses, keys = _analysed(generated)
     _, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=True)
     held = Counter(r.name for a in analyses for m in a.mentions for r in m.every_name)
@@ -911,8 +982,9 @@ def test_a_sentence_that_folds_other_articles_names_again_makes_their_events_aga
     holders = {o for o, a in enumerate(analyses) if any(r.name == surname for m in a.mentions for r in m.every_name)}
     path = _articles(generated)[7]
     original = path.read_text()
-    on_disk = dataclasses.replace(record, scored=None, clusters=None, analyses=None, events=None,
-                                  edges=record.pairs())
+    merge_record.save(tmp_path / "merge.json", record)
+    on_disk = merge_record.load(tmp_path / "merge.json", pipeline.merge_settings(resources, config))
+    assert on_disk is not None and on_disk.scored is None and on_disk.events is None
     try:
         path.write_text(original.rstrip("\n") + f"\n\nOn 4 June 2011 Zebedee {surname} said the board had met.\n")
         served_record = record
@@ -921,7 +993,8 @@ def test_a_sentence_that_folds_other_articles_names_again_makes_their_events_aga
         assert pipeline.merged_events(now, resources, config)[1].canonical[surname] != full  # folded otherwise
         assert events == fresh
         assert changed is not None and 7 in changed and holders <= changed
-        assert _merges(generated, on_disk)[2] is None
+        events, fresh, changed_then, _ = _merges(generated, on_disk)
+        assert events == fresh and changed_then is not None and 7 in changed_then and holders <= changed_then
         # more articles to make again than one in REFOLD_SHARE: everything merged anew, the same events
         monkeypatch.setattr(merge_record, "REFOLD_SHARE", len(changed) + 10 ** 6)
         events, fresh, changed_then, _ = _merges(generated, served_record, True)

@@ -477,7 +477,8 @@ def merge_recorded(analyses: list[Analysis], index: EntityIndex, vocab: Vocab, s
                              tuple(zip(slugs, keys, strict=True)),
                              tuple(map(tuple, map(_IDS, clusters))), tuple(found),
                              () if keep_scored and scored is not None
-                             else tuple((a, b, sim) for (a, b), sim in sorted(edges.items())),
+                             else tuple((a, b, sim) for (a, b), sim in sorted(
+                                 (scored.edges if scored is not None else edges).items())),  # (settled)
                              scored if keep_scored else None, made_events if keep_scored else None,
                              (topic[0].words if topic else topic_words) if keep_scored else None,
                              keys_of if keep_scored else None,

@@ -246,6 +246,16 @@ def redated_articles(record: MergeRecord | None, settings: str, analyses: Sequen
         old.article.date == a.article.date and (shifts or len(old.mentions) == len(a.mentions))), added=shifts)
 
 
+def shift_serves(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis], keys: Sequence[str],
+                 earlier: Callable[[str], Analysis | None]) -> dict[int, Analysis] | None:
+    """What redated_articles would give if `record` kept what the
+    preview's keeps in memory: articles added or removed let in, and
+    articles of the same date with other numbers of mentions (a record
+    from disk is made so only then: disk_record.py)."""
+    return _edited(record, settings, analyses, keys, earlier,
+                   lambda old, a: old.article.date == a.article.date, added=True)
+
+
 def _edited(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis], keys: Sequence[str],
             earlier: Callable[[str], Analysis | None],
             serves: Callable[[Analysis, Analysis], bool], added: bool = False) -> dict[int, Analysis] | None:
