@@ -495,6 +495,7 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
         whole = disk_record.served(known, settings, analyses, keys, earlier, resources.gazetteer)
         if whole is not None:
             known, redated = whole
+        del whole  # (a record made whole that a folding of names turns down goes before the merge, below)
     # the record's folding serves the same names (the changed articles' digests hold their names; the
     # redated articles are checked) with the same lower-case words, or words that no name holds
     same_names = changed is not None or (redated is not None and merge_record.same_names(analyses, redated))

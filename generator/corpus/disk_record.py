@@ -57,7 +57,23 @@ def served(record: MergeRecord, settings: str, analyses: Sequence[Analysis], key
     if whole is None:
         return None
     redated = redated_articles(whole, settings, analyses, keys, earlier)
-    return (whole, redated) if redated is not None else None
+    if redated is None or not _moves(whole, analyses, redated):
+        return None
+    return whole, redated
+
+
+def _moves(whole: MergeRecord, analyses: Sequence[Analysis], redated: dict[int, Analysis]) -> bool:
+    """Will the merge take the record made whole, rather than merge
+    everything anew after all and hold it meanwhile (some 200 MB at 10,000
+    articles)? Not when an edited article is left with no mention
+    (record_shift.shifted), nor when the edited mentions' words move every
+    closeness to the corpus's topic (merge._topic_reworded). Their
+    keywords, then and now, in the order the merge reads them."""
+    if any(not analyses[o].mentions and old.mentions for o, old in redated.items()):
+        return False
+    old = [m.keywords for o in sorted(redated) for m in redated[o].mentions]
+    new = [m.keywords for o in sorted(redated) for m in analyses[o].mentions]
+    return old == new or whole.topic is None or whole.topic.reworded(old, new) is not None
 
 
 def analyses_then(record: MergeRecord, analyses: Sequence[Analysis], keys: Sequence[str],
