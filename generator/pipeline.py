@@ -534,7 +534,7 @@ def merge_corpus(analyses: list[Analysis], resources: Resources, config: SiteCon
     events, record = merge_recorded(analyses, index, resources.vocab, resources.summary,
                                     config.extraction.merge_threshold, jobs, keys, known, changed, settings, words,
                                     redated, keep_scored, early)
-    if record is not None and keep_scored:  # the words the names were folded with, for the next (folds_as_recorded)
+    if record is not None:  # the words the names were folded with, for the next (folds_as_recorded; on disk too)
         record = dataclasses.replace(record, common=common)
     return events, index, record
 

@@ -446,13 +446,20 @@ def test_a_reworded_sentence_folds_names_as_the_record_did_unless_a_name_s_word_
         path.write_text(original)
 
 
-def test_an_undated_sentence_with_new_words_folds_names_as_the_record_did(generated):
+@pytest.mark.parametrize("kept", [False, True], ids=["from disk", "kept in memory"])
+def test_an_undated_sentence_with_new_words_folds_names_as_the_record_did(generated, kept, tmp_path):
     """An undated sentence added (the record serves: changed_articles) with
-    a word the corpus never wrote in lower case: the preview's record folds
-    the names as it did; with a name's words in lower case, they are folded
-    again; either way as merging anew folds them."""
+    a word the corpus never wrote in lower case: the record folds the names
+    as it did, the preview's and, since it keeps the corpus's lower-case
+    words too (FORMAT 4), the one read from disk; with a name's words in
+    lower case, they are folded again; either way as merging anew folds
+    them."""
     config, resources, analyses, keys = _analysed(generated)
-    _, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=True)
+    _, index, record = pipeline.merge_corpus(analyses, resources, config, 1, keys, keep_scored=kept)
+    if not kept:
+        assert record is not None
+        merge_record.save(tmp_path / "merge.json", record)
+        record = merge_record.load(tmp_path / "merge.json", pipeline.merge_settings(resources, config))
     assert record is not None and record.common is not None
     person = next(n for n, k in sorted(index.kinds.items()) if k == "person" and len(n.split()) == 2
                   and n not in resources.gazetteer.kinds
@@ -472,7 +479,7 @@ def test_an_undated_sentence_with_new_words_folds_names_as_the_record_did(genera
             assert common != record.common
             assert merge_record.folds_as_recorded(record, common) is folds, extra
             merged, got, _ = pipeline.merge_corpus(now, resources, config, 1, now_keys, record, earlier,
-                                                   keep_scored=True, common=common)
+                                                   keep_scored=kept, common=common)
             fresh, anew, _ = pipeline.merge_corpus(now, resources, config, 1)
             assert got == anew and merged == fresh
     finally:
@@ -1161,6 +1168,8 @@ def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tm
     path = tmp_path / "merge.json"
     merge_record.save(path, record)
     assert merge_record.load(path, record.settings) == record
+    # with the corpus's lower-case words it was folded with (FORMAT 4)
+    assert record.common is not None and merge_record.load(path, record.settings).common == record.common
     assert merge_record.load(path, record.settings + "x") is None  # other code, resources or settings
     raw = path.read_text()
     for garbled in (raw[: len(raw) // 2], re.sub(r'"rep":\[\d+', '"rep":["x"', raw, count=1),
@@ -1172,7 +1181,9 @@ def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tm
                     re.sub(r'"score":\[[-0-9.e]+', '"score":[1', raw, count=1),
                     raw.replace('"edges":{', '"edges":{"extra":1,', 1),
                     re.sub(r'"score":\[[-0-9.e]+', '"score":[NaN', raw, count=1),
-                    re.sub(r'"a":\[(\d+),(\d+)', r'"a":[\1,\1', raw, count=1)):
+                    re.sub(r'"a":\[(\d+),(\d+)', r'"a":[\1,\1', raw, count=1),
+                    raw.replace('"common":["', '"common":["zqxyzzy","', 1),  # not the words `words` digests
+                    raw.replace('"common":[', '"common":[7,', 1)):
         assert garbled != raw
         path.write_text(garbled)
         assert merge_record.load(path, record.settings) is None

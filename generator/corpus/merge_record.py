@@ -60,7 +60,8 @@ from .region_events import Naming
 from .salience import listing_order
 from .topic import Topic, TopicWords
 
-FORMAT = 3  # 2: each event's id base (Made.slug); 3: the clustering's scored pairs
+FORMAT = 4  # 2: each event's id base (Made.slug); 3: the clustering's scored pairs; 4: the corpus's
+# lower-case words the names were folded with (`common`: folds_as_recorded serves the command line too)
 
 
 class Made(NamedTuple):
@@ -127,7 +128,7 @@ class MergeRecord:
     # each id base's events and each event's place by its id (in memory only, with `events`): the next
     # redating names the events it makes again from them (region_events.py)
     naming: Naming | None = field(default=None, compare=False)
-    # the corpus's lower-case words the names were folded with (in memory only: the preview's), and the
+    # the corpus's lower-case words the names were folded with (on disk too since FORMAT 4), and the
     # lower-case words of the names folded, once asked for (folds_as_recorded)
     common: frozenset[str] | None = field(default=None, compare=False)
     memo: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -212,7 +213,12 @@ def digest(a: Analysis) -> str:
 
 def words_digest(common: frozenset[str]) -> str:
     """The corpus's lower-case words, which the names' folding reads besides the mentions' names."""
-    return hashlib.sha256("\n".join(sorted(common)).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return _sorted_digest(sorted(common))
+
+
+def _sorted_digest(words: list[str]) -> str:
+    """words_digest of the words `words` lists in order (a record on disk keeps them so)."""
+    return hashlib.sha256("\n".join(words).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def changed_articles(record: MergeRecord | None, settings: str, analyses: Sequence[Analysis],
@@ -380,9 +386,10 @@ def folds_as_recorded(record: MergeRecord, common: frozenset[str]) -> bool:
     (entities.EntityIndex.build: 1.2 s at 10,000 articles, every time an
     edit brings a word the corpus did not write in lower case or takes its
     last one away, in any sentence)? Of the corpus's lower-case words
-    (`common`) the folding reads only whether each word of a name is one. So it is the record's when no word that
-    came into or left `common` since the record's (kept in memory: the
-    preview's) is a word of a name it folded."""
+    (`common`) the folding reads only whether each word of a name is one.
+    So it is the record's when no word that came into or left `common`
+    since the record's (kept with it, in memory and, since FORMAT 4, on
+    disk) is a word of a name it folded."""
     if record.common is None:
         return False
     moved = record.common.symmetric_difference(common)
@@ -468,7 +475,8 @@ def save(path: Path, record: MergeRecord) -> None:
     pairs = record.pairs()
     data = {"format": FORMAT, "settings": record.settings, "words": record.words, "canonical": record.canonical,
             "kinds": record.kinds, "articles": record.articles, "groups": record.groups, "made": made,
-            "edges": {"a": [e[0] for e in pairs], "b": [e[1] for e in pairs], "score": [e[2] for e in pairs]}}
+            "edges": {"a": [e[0] for e in pairs], "b": [e[1] for e in pairs], "score": [e[2] for e in pairs]},
+            "common": sorted(record.common) if record.common is not None else None}
     save_json(path, data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -542,6 +550,11 @@ def _checked(data: object, settings: str) -> MergeRecord | None:
     if not all(map(int.__lt__, a, b)) or (b and max(b) >= len(places)) or not all(map(math.isfinite, score)) \
             or pairs != sorted(set(pairs)):
         return None  # distinct pairs of two mentions of the corpus, in order, each with a finite score
+    common = data.get("common")
+    if common is not None and (not _kinds(common) <= {str} or not all(map(str.__lt__, common, common[1:]))
+                               or _sorted_digest(common) != data["words"]):
+        return None  # (the words the record's `words` digests, in order, each once; or none kept)
     return MergeRecord(settings, data["words"], tuple(_rows(data["canonical"], str, 2)),
                        tuple(_rows(data["kinds"], str, 2)), tuple(_rows(data["articles"], str, 2)), tuple(groups),
-                       tuple(made), tuple(zip(a, b, score, strict=True)))
+                       tuple(made), tuple(zip(a, b, score, strict=True)),
+                       common=frozenset(common) if common is not None else None)
