@@ -20,7 +20,14 @@ and compared the same way. Each merge runs as the preview runs it
 (build.made_old). Results are merged into
 benchmarks/results/added_article.json under `n<N>`.
 
-    python benchmarks/added_article.py --project DIR [--adds 3] [--removes 3]
+With `--from-disk`, the command line's merge instead (stop 63): before each
+merge the last record is written to disk and read back (the pairs, groups,
+made parts, folding and lower-case words alone), the changed articles'
+earlier analyses given by their keys as the per-article cache gives them,
+and the record made whole (corpus/disk_record.py) serves the edit; the
+time includes reading the record. Results under `n<N>-from-disk`.
+
+    python benchmarks/added_article.py --project DIR [--adds 3] [--removes 3] [--from-disk]
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import argparse
 import gc
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,7 +47,7 @@ from generator import pipeline  # noqa: E402
 from generator.analysis.article import analyse as analyse_one  # noqa: E402
 from generator.build import made_old  # noqa: E402
 from generator.content import read_article  # noqa: E402
-from generator.corpus import merge_record  # noqa: E402
+from generator.corpus import merge, merge_record  # noqa: E402
 from generator.errors import Report  # noqa: E402
 from generator.state import CommonWords, NameRefs  # noqa: E402
 from tests.support import analysed, report_result  # noqa: E402
@@ -50,35 +58,53 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--project", type=Path, required=True, help="a project built before (its cache warm)")
     ap.add_argument("--adds", type=int, default=3)
     ap.add_argument("--removes", type=int, default=3)
+    ap.add_argument("--from-disk", action="store_true",
+                    help="the command line's merge: the record read from disk before each merge")
     args = ap.parse_args(argv)
     gc.set_threshold(200_000, 10, 10)  # as the preview's builds (build.fewer_collections)
     config, resources, analyses, keys = analysed(args.project)
     spellings: dict = {}
     names, common = NameRefs(), CommonWords()
 
-    def merge(xs, ks, known=None):
+    record_file = Path(tempfile.mkdtemp(prefix="added-article-")) / "merge.json"
+    settings = pipeline.merge_settings(resources, config)
+    every: list[int] = []  # a merge that clustered every mention (merged anew)
+    clustering_all = merge.cluster_scored
+    merge.cluster_scored = lambda *a, **k: every.append(1) or clustering_all(*a, **k)  # type: ignore[assignment]
+
+    def merge_with(xs, ks, known=None, earlier=None):
         with made_old():  # (as the preview's pipeline merges)
+            if args.from_disk:  # (the command line's: a record read from disk, the cache's earlier analyses)
+                return pipeline.merge_corpus(xs, resources, config, 1, ks, known, earlier or {}.get)
             return pipeline.merge_corpus(xs, resources, config, 1, ks, known, {}.get, keep_scored=True,
                                          common=common.of(xs), spellings=spellings, names=names)
 
     def merged_again(now, now_keys, record, what: str) -> tuple[dict, object]:
         """`now` merged with the last record, timed, and compared with merging anew."""
+        earlier = dict(zip(keys, analyses, strict=True)).get  # (the articles before this change, by key)
+        if args.from_disk:
+            merge_record.save(record_file, record)
+        every.clear()
         start = time.perf_counter()
-        events, index, served_record = merge(now, now_keys, record)
+        if args.from_disk:
+            record = merge_record.load(record_file, settings)
+        events, index, served_record = merge_with(now, now_keys, record, earlier)
         took = time.perf_counter() - start
-        served = served_record is not None and served_record.scored is not None and served_record.scored.was is not None
+        served = not every
         start = time.perf_counter()
         fresh, _ = pipeline.merged_events(now, resources, config)
         full.append(round(time.perf_counter() - start, 3))
         if events != fresh:
             raise SystemExit(f"the merge with the record differs from merging anew ({what})")
         print(f"{what} of {len(now)}: {took:.3f} s ({'served' if served else 'merged anew'})", flush=True)
-        return {"seconds": round(took, 3), "served": served}, merge_record.completed(served_record, now, index)
+        return {"seconds": round(took, 3), "served": served}, (
+            served_record if args.from_disk else merge_record.completed(served_record, now, index))
 
     start = time.perf_counter()
-    _, index, record = merge(analyses, keys)
+    _, index, record = merge_with(analyses, keys)
     full = [round(time.perf_counter() - start, 3)]
-    record = merge_record.completed(record, analyses, index)
+    if not args.from_disk:
+        record = merge_record.completed(record, analyses, index)
     files = sorted((args.project / "content" / "articles").glob("*.md"))
     adds = []
     for n in range(args.adds):
@@ -113,9 +139,13 @@ def main(argv: list[str] | None = None) -> int:
               "median_served_seconds": statistics.median(served_times) if served_times else None,
               "median_served_removed_seconds": statistics.median(removed_times) if removed_times else None,
               "full_merge_median_seconds": statistics.median(full),
-              "how": "benchmarks/added_article.py: the preview's merge_corpus in one process, its record kept in "
-                     "memory; each add's and each removal's events compared with merging anew"}
-    report_result(ROOT / "benchmarks" / "results" / "added_article.json", f"n{result['articles']}", result)
+              "how": "benchmarks/added_article.py: " + (
+                  "the command line's merge_corpus in one process, its record read from disk before each merge "
+                  "(made whole: corpus/disk_record.py)" if args.from_disk else
+                  "the preview's merge_corpus in one process, its record kept in memory")
+              + "; each add's and each removal's events compared with merging anew"}
+    report_result(ROOT / "benchmarks" / "results" / "added_article.json",
+                  f"n{result['articles']}" + ("-from-disk" if args.from_disk else ""), result)
     return 0
 
 
