@@ -31,6 +31,8 @@ from .topic import Topic, TopicWords
 
 def best_when(whens: list[When]) -> When:
     """The most precise value that every other value contains (ties by value, so the choice is deterministic)."""
+    if len(whens) == 1:  # (an event of one report, most of them: what the loop below returns, at once)
+        return whens[0]
     ranked = sorted(set(whens), key=lambda w: (w.rank, w.value))
     for cand in ranked:
         if all(cand == o or o.contains(cand) for o in whens):
