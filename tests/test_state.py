@@ -302,3 +302,45 @@ def test_a_states_let_go_leaves_it_as_a_new_one(corpus, tmp_path):
         else:  # a memo of its own: a new one
             assert now is not new and vars(now) == vars(new), f.name
     assert not state.analyses and state.merge_record is None and state.resources is None
+
+
+def test_the_preview_s_first_build_takes_the_record_on_disk_made_whole(corpus, tmp_path, monkeypatch):
+    """A preview started after an article came while it was down (a command-line build wrote the last
+    merge's record to disk): its first build makes that record whole (corpus/disk_record.py) and
+    merges with it, keeping what the clustering scored in memory for the next save; that save (the
+    article removed again) merges with the record kept. Each site equals a cold build's over the
+    same published history."""
+    from generator.corpus import disk_record
+
+    made: list[int] = []
+    making = disk_record.made_whole
+    monkeypatch.setattr(disk_record, "made_whole", lambda *a: made.append(1) or making(*a))
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    build_site(project / "site.toml", output=project / "out", search_index=False)  # the record on disk
+    articles = sorted((project / "content" / "articles").glob("*.md"))
+    head, sep, _ = articles[20].read_text().partition("\n---\n")
+    title = next(ln for ln in head.splitlines() if ln.startswith("title:"))
+    added = articles[20].with_name(articles[20].stem + "-follow-up.md")
+    # (one dated sentence: the corpus's mention count stays on its step of the rarity's grid, which
+    # an article of ten would cross here, and then everything is merged anew)
+    added.write_text(head.replace(title, 'title: "A follow-up of the story"') + sep
+                     + "\nThe council met again on 3 May 2011 to review the plan, officials said.\n")
+    _settle()
+    preview = PreviewState(project / "site.toml", None, project / ".preview")
+    (project / ".preview").mkdir()
+    for step in ("started", "removed"):
+        if step == "removed":
+            added.unlink()
+            _settle()
+        cold = tmp_path / f"cold-{step}"
+        shutil.copytree(project / ".preview", cold)  # the same published history
+        made.clear()
+        assert rebuild(preview), preview.problems
+        assert bool(made) == (step == "started"), step  # (then the record kept in memory serves)
+        kept = preview.kept.merge_record
+        assert kept is not None and kept.scored is not None and kept.events is not None, step
+        build(load_config(project / "site.toml", output_dir=cold, base_url="/"), replace(PREVIEW_OPTIONS,
+                                                                                         use_cache=False))
+        a, b = files(project / ".preview"), files(cold)
+        assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == [], step
