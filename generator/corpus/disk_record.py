@@ -29,9 +29,8 @@ from itertools import chain
 
 from ..analysis.names import Gazetteer
 from ..model import Analysis
-from .clustering import scored_from
 from .merge import best_when
-from .merge_record import MergeRecord, recorded_index, redated_articles, shift_serves
+from .merge_record import MergeRecord, recorded_index, rescored, shift_serves
 from .rarity import on_grid
 from .topic import Topic
 
@@ -45,19 +44,19 @@ def served(record: MergeRecord, settings: str, analyses: Sequence[Analysis], key
     settings, every article that is still there of the same date, the
     earlier analyses readable, and as many mentions on the rarity's grid
     (record_shift.shifted). None otherwise: the caller merges as before."""
-    if record.settings != settings or record.scored is not None or record.events is not None:
+    if record.scored is not None or record.events is not None:
+        return None  # (the preview's record: whole already)
+    # what the record made whole serves (merge_record.redated_articles would find the same), checked
+    # first: making it whole takes a second at 10,000 articles
+    redated = shift_serves(record, settings, analyses, keys, earlier)
+    if redated is None:
         return None
-    if shift_serves(record, settings, analyses, keys, earlier) is None:
-        return None  # (checked first: making the record whole takes a second at 10,000 articles)
     then_n, now_n = sum(map(len, record.groups)), sum(len(a.mentions) for a in analyses)
     if on_grid(max(then_n, 1)) != on_grid(max(now_n, 1)):
         return None  # every word's rarity moves: everything is merged again
     then = analyses_then(record, analyses, keys, earlier)
     whole = made_whole(record, then, gazetteer) if then is not None else None
-    if whole is None:
-        return None
-    redated = redated_articles(whole, settings, analyses, keys, earlier)
-    if redated is None or not _moves(whole, analyses, redated):
+    if whole is None or not _moves(whole, analyses, redated):
         return None
     return whole, redated
 
@@ -101,13 +100,9 @@ def made_whole(record: MergeRecord, then: Sequence[Analysis], gazetteer: Gazette
     analyses it was made of (`then`) and its folding of names; None when
     its groups do not hold their mentions."""
     mentions = list(chain.from_iterable(a.mentions for a in then))
-    if sum(map(len, record.groups)) != len(mentions) or not all(
-            0 <= i < len(mentions) for g in record.groups for i in g):
+    if sum(map(len, record.groups)) != len(mentions):  # (each place once: merge_record.load checks it)
         return None
-    whens = [m.when for m in mentions]
-    scored = scored_from(mentions, recorded_index(record, gazetteer), record.edges, whens)
-    scored.groups = [tuple(sorted(g)) for g in record.groups]  # (the record's groups follow them one for one)
-    scored.complete()
+    scored = rescored(record, mentions, recorded_index(record, gazetteer))
     clusters = []
     for g in record.groups:  # each group's mentions in the order the merge made its event from them
         ms = [mentions[i] for i in g]

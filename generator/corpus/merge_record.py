@@ -184,8 +184,7 @@ def completed(record: MergeRecord, analyses: Sequence[Analysis], index: EntityIn
     scored = record.scored
     changes: dict[str, Any] = {}
     if scored is None and record.edges and len(mentions()) == sum(map(len, record.groups)):
-        scored = scored_from(mentions(), index, record.edges, [m.when for m in mentions()])
-        scored.groups = [tuple(sorted(g)) for g in record.groups]  # (the record's follow them one for one)
+        scored = rescored(record, mentions(), index)
         changes.update(scored=scored, edges=())
     if scored is not None:
         scored.complete()  # (after a redating: its indexes are made already)
@@ -193,6 +192,19 @@ def completed(record: MergeRecord, analyses: Sequence[Analysis], index: EntityIn
         topic = Topic(mentions(), record.topic)
         changes.update(made_topic=topic, topic=topic.words)
     return replace(record, **changes) if changes else record
+
+
+def rescored(record: MergeRecord, mentions: list[Mention], index: EntityIndex) -> Scored:
+    """What the clustering scored, made again from the record's pairs and
+    the mentions it was made of (`index`: the folding their features were
+    made with): the features, rarity and weights, the groups in place order
+    (the record's follow them one for one) and the indexes a recluster
+    reads (clustering.Scored.complete). For completed, and for a record
+    from disk made whole (disk_record.py)."""
+    scored = scored_from(mentions, index, record.edges, [m.when for m in mentions])
+    scored.groups = [tuple(sorted(g)) for g in record.groups]
+    scored.complete()
+    return scored
 
 
 def digest(a: Analysis) -> str:
