@@ -208,3 +208,38 @@ def test_an_entry_with_a_wrong_value_anywhere_is_a_miss(tmp_path):
     ]
     for change in changes:
         assert mangled(change) is None
+
+
+def test_equal_names_and_spans_read_back_are_one_object(tmp_path):
+    """The names and date spans of the entries one cache reads are shared:
+    equal values read anywhere are the very object read first (a name
+    recurs across a corpus's mentions); the analyses read back still equal
+    those analysed, and a name that is not two strings is still a miss
+    after an equal-looking good one was read."""
+    analyses = _seed_analyses()
+    store = Cache(tmp_path / "cache")
+    keys = [f"{n:02d}" + "0" * 62 for n in range(len(analyses))]
+    for key, a in zip(keys, analyses, strict=True):
+        store.put(key, a)
+    back = [store.get(key) for key in keys]
+    assert back == analyses
+    refs = [r for a in back for m in a.mentions for r in (*m.entities, *m.named)]
+    whens = [t.when for a in back for t in (*a.timexes, *a.unresolved) if t.when is not None]
+    for values in (refs, whens):
+        first: dict = {}
+        assert all(first.setdefault(v, v) is v for v in values)
+        assert len(first) < len(values)  # the seeds repeat names and days: some were read twice
+    made = [r for a in analyses for m in a.mentions for r in m.entities]
+    assert len({id(r) for r in made}) > len(set(made))  # (analysing makes each anew)
+
+    analysis = next(a for a in analyses if any(m.entities for m in a.mentions))
+    at = next(i for i, m in enumerate(analysis.mentions) if m.entities)
+    key = "cd" + "0" * 62
+    good = json.loads(entry(key, analysis))
+    name, kind = good[2][7][at][7][0]
+    for wrong in ([name, 1], [name, kind, kind], [[name], kind], [name, None]):
+        data = json.loads(json.dumps(good))
+        data[2][7][at][7][0] = wrong
+        store.path(key).parent.mkdir(parents=True, exist_ok=True)
+        store.path(key).write_bytes(json.dumps(data).encode())
+        assert store.get(key) is None, wrong
