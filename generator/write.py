@@ -109,6 +109,16 @@ def _safe_name(rel: str) -> str:
     return str(_safe_relative(rel))
 
 
+# a file created here, never one that is there (nor through a link)
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
     """Write beside the target and rename over it: a reader sees the old file
     or the new one, never half of either. The temporary name is the same for
@@ -121,16 +131,13 @@ def atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
             made.add(parent)
     tmp = f"{parent}/.{path.name}.tmp-generator"
     try:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         try:
-            fd = os.open(tmp, flags, 0o644)
+            fd = os.open(tmp, _NEW_FILE, 0o644)
         except FileExistsError:  # left by a killed build (never followed if it is a link)
             os.unlink(tmp)
-            fd = os.open(tmp, flags, 0o644)
+            fd = os.open(tmp, _NEW_FILE, 0o644)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            _write_all(fd, data)
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -399,7 +406,32 @@ class _Tree:
         self.made: set[str] = set()
 
     def write(self, rel: str, data: bytes) -> None:
-        atomic_write(self.root / rel, data, self.made)
+        """A new file where there is none, else written beside and renamed
+        over the one there (atomic_write), which may be a hard link to the
+        live site's file and must never be written into. The staging folder
+        is no site until it is switched in, and its manifest is gone while
+        files change (_prepare_staging), so a file half-written by a killed
+        build is never published: the next build does not trust the folder.
+        A cold build writes every page new, one rename fewer each (10,000
+        articles: 83,000 pages)."""
+        target = self.root / rel
+        parent = str(target.parent)
+        if parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(parent)
+        try:
+            fd = os.open(target, _NEW_FILE, 0o644)
+        except FileExistsError:
+            atomic_write(target, data, self.made)
+            return
+        try:
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+        except BaseException:
+            os.unlink(target)
+            raise
 
     def link(self, source: Path, rel: str) -> None:
         """The live file itself (same inode) at `rel`, replacing what is there."""

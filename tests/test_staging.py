@@ -1,7 +1,8 @@
 """The fresh staging folder's child (generator/staging.py): a new
 interpreter that hard-links the live site's files, reports those it
 skipped, and can be stopped; a child that fails leaves the build to make
-the folder itself."""
+the folder itself. And how a page is put into the staging folder: a new
+file where there is none, never written into one that is there."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import os
 from generator.build import build
 from generator.config import load_config
 from generator.staging import LinkedTree
-from generator.write import _manifest_files, load_manifest, stage_early, staging_dir
+from generator.write import _manifest_files, _Tree, load_manifest, stage_early, staging_dir
 from tests.support import seed_project
 
 
@@ -57,3 +58,30 @@ def test_a_child_stopped_or_failed_gives_no_folder_to_trust(tmp_path):
     not_a_folder.write_text("")
     failing = LinkedTree.start(out.resolve(), not_a_folder, sorted(_manifest_files(live)))
     assert failing is not None and failing.wait() is None
+
+
+def test_a_page_written_into_the_staging_folder_never_changes_the_live_file(tmp_path):
+    """A staged page that is a hard link to the live site's file is replaced
+    by a new file (the live one keeps its bytes: it is the site readers get
+    until the switch); where there is no file, the page is created in place,
+    with no temporary file left."""
+    live, staging = tmp_path / "live", tmp_path / "staging"
+    (live / "events" / "a").mkdir(parents=True)
+    (live / "events" / "a" / "index.html").write_bytes(b"published")
+    (staging / "events" / "a").mkdir(parents=True)
+    os.link(live / "events" / "a" / "index.html", staging / "events" / "a" / "index.html")
+    tree = _Tree(staging)
+    tree.write("events/a/index.html", b"rebuilt")
+    tree.write("events/b/index.html", b"new page")
+    assert (live / "events" / "a" / "index.html").read_bytes() == b"published"
+    assert (staging / "events" / "a" / "index.html").read_bytes() == b"rebuilt"
+    assert not os.path.samefile(live / "events" / "a" / "index.html", staging / "events" / "a" / "index.html")
+    assert (staging / "events" / "b" / "index.html").read_bytes() == b"new page"
+    assert sorted(p.name for p in staging.rglob("*") if p.is_file()) == ["index.html", "index.html"]
+    assert oct((staging / "events" / "b" / "index.html").stat().st_mode & 0o777) == oct(0o644 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
