@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 from . import content, forked, freshness, own_pages, render, search, write
-from .analysis.cache import Cache, ReadBack
+from .analysis.cache import Cache, ReadBack, touch_entries
 from .analysis.runner import analyse_all
 from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer, made_old
 from .config import SiteConfig, missing_base_url
@@ -322,6 +322,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     report.warnings += [config_notice] if config_notice else []
     if state is None:
         forked.wait_for(writing)  # long done: the next build reads what they wrote
+        if options.write_output:  # the entries read are in use (Cache.clean_strays)
+            touch_entries(config.root / ".cache" / "articles", sorted(entries_whole & set(keys)))
     return BuildResult(config, report, n_articles, events, summary["pages"], summary["files"], timer.timings,
                        stats, event_count=summary["events"])
 
@@ -398,6 +400,7 @@ def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOp
         # --no-cache reads nothing from the cache but still writes the fresh analyses, so the
         # next build is warm; `check` writes nothing, not even the cache.
         store = Cache(config.root / ".cache" / "articles", writable=options.write_output, readable=options.use_cache)
+    store.in_use = frozenset(keys)  # (before any write cleans the folder: Cache.clean_strays)
     bar = progress_bar("analysing", len(articles), options.quiet, "article")
     try:
         analyses = analyse_all(articles, keys, resources, config.extraction, store, options.jobs,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.analysis.cache import Cache
+from generator.analysis.cache import SUFFIX, UNUSED_AGE, Cache
 from generator.write import BOOKKEEPING, staging_dir
 from tests.support import ROOT, build_site, make_corpus, seed_project
 from tests.support.results import merge_result
@@ -248,6 +248,32 @@ def test_a_workers_first_write_leaves_the_file_another_is_writing(seeds):
     fresh = Cache(folder)  # a process's own first write: another build's file being written stays too
     fresh.write(key, data)
     assert writing.exists() and fresh.writable and fresh.get(key) is not None
+
+def test_entries_no_build_used_for_long_go_and_those_in_use_stay(seeds, tmp_path):
+    """The cache does not grow for ever: a command-line build gives each
+    entry it read the time of its end, and a build's first write removes
+    the entries no build has used for UNUSED_AGE (an article's earlier
+    versions, an older analysis code's), never one of its own articles',
+    however old its time."""
+    project, _ = seeds
+    folder = project / ".cache" / "articles"
+    long_ago = time.time() - UNUSED_AGE - 86_400
+    used = _entries(project)[0]  # an article's entry that no build touched for long
+    os.utime(used, (long_ago, long_ago))
+    used_article = json.loads(used.read_bytes())[2][0][1]  # (the entry's analysis's article's path)
+    gone, recent = folder / "ff" / f"ff{'0' * 62}{SUFFIX}", folder / "fe" / f"fe{'0' * 62}{SUFFIX}"
+    for path, when in ((gone, long_ago), (recent, time.time() - 10 * 86_400)):
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(used.read_bytes())
+        os.utime(path, (when, when))
+    # another article edited: the build writes its entry, and cleans the folder before
+    edited = next(p for p in sorted((project / "content" / "articles").glob("*.md"))
+                  if p.relative_to(project / "content").as_posix() != used_article)
+    edited.write_text(edited.read_text() + "\nA correction was appended.\n")
+    build_site(project / "site.toml", output=tmp_path / "after", search_index=False)
+    assert not gone.exists() and recent.exists()
+    assert used.exists() and used.stat().st_mtime > time.time() - 3600  # in use: kept, and its time is now
+
 
 def test_check_writes_no_cache(tmp_path):
     project = seed_project(tmp_path / "p")

@@ -39,6 +39,7 @@ from ..model import Analysis, Mention
 FORMAT = 5
 SUFFIX = ".json"
 STRAY_AGE = 600  # seconds: a temporary entry file older than this is a killed build's (Cache.clean_strays)
+UNUSED_AGE = 60 * 86_400  # seconds: an entry no build has used for this long goes (Cache.clean_strays)
 
 
 class Corrupt(ValueError):
@@ -334,6 +335,7 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self.whole: set[str] = set()  # the keys whose entries this object read whole or wrote
+        self.in_use: frozenset[str] = frozenset()  # the keys of the build's articles: never removed as unused
         self._decode: Decoder | None = None
         self._cleaned = False
 
@@ -410,14 +412,24 @@ class Cache:
 
     def clean_strays(self) -> None:
         """Remove temporary files that killed builds (of any process) left,
-        and entries of the old pickle format; once per build, before the
-        first write (and before worker processes start writing). A temporary
-        file younger than STRAY_AGE may be another build's, being written
-        (the preview and a command-line build of the same project): it stays."""
+        entries of the old pickle format, and entries no build has used for
+        UNUSED_AGE; once per build, before the first write (and before
+        worker processes start writing). A temporary file younger than
+        STRAY_AGE may be another build's, being written (the preview and a
+        command-line build of the same project): it stays.
+
+        Unused entries: an entry's key is its article's bytes, the rules and
+        the analysis code, so each edit leaves the old version's entry and
+        each upgrade of the analysis a whole cache's worth (about 250 MB at
+        10,000 articles), which a deploy's restored cache carried on for
+        ever. A command-line build gives each entry it read the time of its
+        end (touch_entries); this build's own keys (`in_use`) are never
+        removed, whatever their time. Removing one costs only speed."""
         self._cleaned = True
         if self.folder is None or not self.writable:
             return
-        stale_before = time.time() - STRAY_AGE
+        now = time.time()
+        stale_before, unused_before, in_use = now - STRAY_AGE, now - UNUSED_AGE, self.in_use
         try:
             subfolders = [e.path for e in os.scandir(self.folder) if e.is_dir(follow_symlinks=False)]
         except OSError:
@@ -425,11 +437,28 @@ class Cache:
         for sub in subfolders:
             try:
                 for e in os.scandir(sub):
-                    if e.name.endswith(".pickle") or (
-                            e.name.endswith(".tmp") and e.stat(follow_symlinks=False).st_mtime < stale_before):
+                    name = e.name
+                    if name.endswith(".pickle") or (
+                            name.endswith(".tmp") and e.stat(follow_symlinks=False).st_mtime < stale_before) or (
+                            name.endswith(SUFFIX) and name[:-len(SUFFIX)] not in in_use
+                            and e.stat(follow_symlinks=False).st_mtime < unused_before):
                         os.unlink(e.path)
             except OSError:
                 continue
+
+
+def touch_entries(folder: Path, keys: Iterable[str]) -> None:
+    """Give the entries of `keys` (those a command-line build read whole)
+    the time now, so that Cache.clean_strays takes them for used. Done
+    after the build's pages are written: ReadBack, during the build, takes
+    an entry newer than the build's start for one its workers wrote. Best
+    effort (a read-only cache: nothing is removed from it either)."""
+    cache = Cache(folder, writable=False)
+    for k in keys:
+        try:
+            os.utime(cache.path(k))
+        except OSError:
+            continue
 
 
 class ReadBack:
