@@ -254,7 +254,8 @@ def test_entries_no_build_used_for_long_go_and_those_in_use_stay(seeds, tmp_path
     entry it read the time of its end, and a build's first write removes
     the entries no build has used for UNUSED_AGE (an article's earlier
     versions, an older analysis code's), never one of its own articles',
-    however old its time."""
+    however old its time; a cache that was not told its build's articles
+    removes none."""
     project, _ = seeds
     folder = project / ".cache" / "articles"
     long_ago = time.time() - UNUSED_AGE - 86_400
@@ -266,6 +267,8 @@ def test_entries_no_build_used_for_long_go_and_those_in_use_stay(seeds, tmp_path
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(used.read_bytes())
         os.utime(path, (when, when))
+    Cache(folder).clean_strays()  # a cache not told its build's articles (the own-pages rebuild's) removes none
+    assert gone.exists() and used.exists()
     # another article edited: the build writes its entry, and cleans the folder before
     edited = next(p for p in sorted((project / "content" / "articles").glob("*.md"))
                   if p.relative_to(project / "content").as_posix() != used_article)

@@ -335,7 +335,9 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self.whole: set[str] = set()  # the keys whose entries this object read whole or wrote
-        self.in_use: frozenset[str] = frozenset()  # the keys of the build's articles: never removed as unused
+        # the keys of the build's articles, never removed as unused; None (a build that did not say
+        # which are its articles': the own-pages rebuild) removes no entry as unused
+        self.in_use: frozenset[str] | None = None
         self._decode: Decoder | None = None
         self._cleaned = False
 
@@ -424,7 +426,8 @@ class Cache:
         10,000 articles), which a deploy's restored cache carried on for
         ever. A command-line build gives each entry it read the time of its
         end (touch_entries); this build's own keys (`in_use`) are never
-        removed, whatever their time. Removing one costs only speed."""
+        removed, whatever their time, and a cache that was not told them
+        removes none as unused. Removing one costs only speed."""
         self._cleaned = True
         if self.folder is None or not self.writable:
             return
@@ -440,7 +443,7 @@ class Cache:
                     name = e.name
                     if name.endswith(".pickle") or (
                             name.endswith(".tmp") and e.stat(follow_symlinks=False).st_mtime < stale_before) or (
-                            name.endswith(SUFFIX) and name[:-len(SUFFIX)] not in in_use
+                            in_use is not None and name.endswith(SUFFIX) and name[:-len(SUFFIX)] not in in_use
                             and e.stat(follow_symlinks=False).st_mtime < unused_before):
                         os.unlink(e.path)
             except OSError:
