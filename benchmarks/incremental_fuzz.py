@@ -358,49 +358,45 @@ def lead_word(ed: Editor) -> dict | None:
     return None
 
 
-def title(ed: Editor) -> dict | None:
-    """Words added to a title."""
+def _field_edit(ed: Editor, kind: str, pattern: str, change: Callable[[str], str]) -> dict | None:
+    """A front-matter field of a picked article (the first group of `pattern`) made `change(old)`."""
     p = ed.pick()
     text = p.read_text()
-    m = re.search(r'^title: "(.*)"$', text, re.M)
+    m = re.search(pattern, text, re.M)
     if not m:
         return None
-    new = m.group(1) + ed.rng.choice([" (updated)", " again", ": the latest", " — analysis"])
+    new = change(m.group(1))
     ed.write(p, text[:m.start(1)] + new + text[m.end(1):])
-    return {"kind": "title", "article": p.name, "old": m.group(1), "new": new}
+    return {"kind": kind, "article": p.name, "old": m.group(1), "new": new}
+
+
+def title(ed: Editor) -> dict | None:
+    """Words added to a title."""
+    return _field_edit(ed, "title", r'^title: "(.*)"$',
+                       lambda old: old + ed.rng.choice([" (updated)", " again", ": the latest", " — analysis"]))
 
 
 def tags(ed: Editor) -> dict | None:
     """A tag added, removed or replaced."""
-    p = ed.pick()
-    text = p.read_text()
-    m = re.search(r"^tags: \[(.*)\]$", text, re.M)
-    if not m:
-        return None
-    now = [t.strip() for t in m.group(1).split(",") if t.strip()]
-    op = ed.rng.choice(["add", "remove", "replace"])
-    if op == "add" or len(now) <= 1:
-        now.append(ed.rng.choice([t for t in TAGS if t not in now]))
-    elif op == "remove":
-        now.pop(ed.rng.randrange(len(now)))
-    else:
-        now[ed.rng.randrange(len(now))] = ed.rng.choice([t for t in TAGS if t not in now])
-    new = ", ".join(now)
-    ed.write(p, text[:m.start(1)] + new + text[m.end(1):])
-    return {"kind": "tags", "article": p.name, "old": m.group(1), "new": new}
+    def changed(old: str) -> str:
+        now = [t.strip() for t in old.split(",") if t.strip()]
+        op = ed.rng.choice(["add", "remove", "replace"])
+        if op == "add" or len(now) <= 1:
+            now.append(ed.rng.choice([t for t in TAGS if t not in now]))
+        elif op == "remove":
+            now.pop(ed.rng.randrange(len(now)))
+        else:
+            now[ed.rng.randrange(len(now))] = ed.rng.choice([t for t in TAGS if t not in now])
+        return ", ".join(now)
+    return _field_edit(ed, "tags", r"^tags: \[(.*)\]$", changed)
 
 
 def pubdate(ed: Editor) -> dict | None:
     """The publication date moved by up to ten days."""
-    p = ed.pick()
-    text = p.read_text()
-    m = re.search(r"^date: (\d{4}-\d\d-\d\d)$", text, re.M)
-    if not m:
-        return None
-    by = ed.rng.choice([-5, -3, -2, -1, 1, 2, 3, 5, 10])
-    new = (dt.date.fromisoformat(m.group(1)) + dt.timedelta(days=by)).isoformat()
-    ed.write(p, text[:m.start(1)] + new + text[m.end(1):])
-    return {"kind": "pubdate", "article": p.name, "old": m.group(1), "new": new}
+    def moved(old: str) -> str:
+        by = ed.rng.choice([-5, -3, -2, -1, 1, 2, 3, 5, 10])
+        return (dt.date.fromisoformat(old) + dt.timedelta(days=by)).isoformat()
+    return _field_edit(ed, "pubdate", r"^date: (\d{4}-\d\d-\d\d)$", moved)
 
 
 def add_article(ed: Editor) -> dict | None:
@@ -685,22 +681,23 @@ def new_article(ed: Editor, name: str, src: Path, nodates: bool) -> None:
     ed.write(ed.articles_dir / name, text)
 
 
-def add_first(ed: Editor) -> dict | None:
-    """An article whose file sorts first."""
+def _add_at_edge(ed: Editor, kind: str, prefix: str, suffix: str) -> dict:
+    """An article whose file name sorts first or last (`prefix`), undated three times in ten."""
     src = ed.pick()
-    name = f"0000-{ed.seed}-{ed.number()}-first.md"
+    name = f"{prefix}-{ed.seed}-{ed.number()}-{suffix}.md"
     nodates = ed.rng.random() < 0.3
     new_article(ed, name, src, nodates)
-    return {"kind": "add_first", "article": name, "from": src.name, "nodates": nodates}
+    return {"kind": kind, "article": name, "from": src.name, "nodates": nodates}
+
+
+def add_first(ed: Editor) -> dict | None:
+    """An article whose file sorts first."""
+    return _add_at_edge(ed, "add_first", "0000", "first")
 
 
 def add_last(ed: Editor) -> dict | None:
     """An article whose file sorts last."""
-    src = ed.pick()
-    name = f"zzz-{ed.seed}-{ed.number()}-last.md"
-    nodates = ed.rng.random() < 0.3
-    new_article(ed, name, src, nodates)
-    return {"kind": "add_last", "article": name, "from": src.name, "nodates": nodates}
+    return _add_at_edge(ed, "add_last", "zzz", "last")
 
 
 def add_nodates(ed: Editor) -> dict | None:

@@ -323,7 +323,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
     if state is None:
         forked.wait_for(writing)  # long done: the next build reads what they wrote
         if options.write_output:  # the entries read are in use (Cache.clean_strays)
-            touch_entries(config.root / ".cache" / "articles", sorted(entries_whole & set(keys)))
+            touch_entries(config.root / ".cache" / "articles", entries_whole.intersection(keys))
     return BuildResult(config, report, n_articles, events, summary["pages"], summary["files"], timer.timings,
                        stats, event_count=summary["events"])
 

@@ -119,16 +119,23 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
-    """Write beside the target and rename over it: a reader sees the old file
-    or the new one, never half of either. The temporary name is the same for
-    every process, so a stray one left by a killed build is simply replaced.
-    Files get the usual 0644 (less any bits the umask removes)."""
+def _parent_made(path: Path, made: set[str] | None) -> str:
+    """The folder of `path`, made if it is not in `made` (the folders a
+    writer made already: each made once), as a string."""
     parent = str(path.parent)
     if made is None or parent not in made:
         path.parent.mkdir(parents=True, exist_ok=True)
         if made is not None:
             made.add(parent)
+    return parent
+
+
+def atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
+    """Write beside the target and rename over it: a reader sees the old file
+    or the new one, never half of either. The temporary name is the same for
+    every process, so a stray one left by a killed build is simply replaced.
+    Files get the usual 0644 (less any bits the umask removes)."""
+    parent = _parent_made(path, made)
     tmp = f"{parent}/.{path.name}.tmp-generator"
     try:
         try:
@@ -415,10 +422,7 @@ class _Tree:
         A cold build writes every page new, one rename fewer each (10,000
         articles: 83,000 pages)."""
         target = self.root / rel
-        parent = str(target.parent)
-        if parent not in self.made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(parent)
+        _parent_made(target, self.made)
         try:
             fd = os.open(target, _NEW_FILE, 0o644)
         except FileExistsError:
@@ -436,10 +440,7 @@ class _Tree:
     def link(self, source: Path, rel: str) -> None:
         """The live file itself (same inode) at `rel`, replacing what is there."""
         target = self.root / rel
-        parent = str(target.parent)
-        if parent not in self.made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(parent)
+        _parent_made(target, self.made)
         tmp = target.with_name(f".{target.name}.tmp-generator")
         if os.path.lexists(tmp):
             os.unlink(tmp)
