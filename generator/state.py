@@ -74,8 +74,6 @@ class MemoryCache(Cache):
         self.state = state
         self.memory = memory if readable else {}
         self.used: set[str] = set()
-        # what an analysis read from disk is kept as (pipeline.read_and_analyse: site.read_slim); None: as read
-        self.shape: Callable[[Analysis], Analysis] | None = None
 
         self.key_of: dict[str, str] = {}  # article slug -> the key its analysis was found or stored under
 
@@ -108,10 +106,11 @@ class MemoryCache(Cache):
         return got
 
     def put(self, k: str, value: Analysis) -> None:
-        self.remember(k, value)
         super().put(k, value)
+        self.remember(k, self.kept(k, value))
 
-    def remember(self, k: str, value: Analysis) -> None:
+    def remember(self, k: str, value: Analysis, whole: bool = False) -> None:
+        super().remember(k, value, whole)
         self.used.add(k)
         self.memory[k] = value
         self.key_of[value.article.slug] = k

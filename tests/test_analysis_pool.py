@@ -21,6 +21,7 @@ from generator.analysis.runner import analyse_all
 from generator.config import load_config
 from generator.errors import Report
 from generator.resources import load_resources
+from generator.site import read_slim
 from tests.support import make_corpus
 
 N = runner.PARALLEL_THRESHOLD + 20
@@ -45,16 +46,39 @@ def test_both_processes_analyse_and_the_results_are_one_process_s(corpus, tmp_pa
     store = Cache(tmp_path / "cache")
     made = list(runner._analyse_forked(articles, keys, list(range(len(articles))), resources, config.extraction,
                                        store, 2))
-    assert sorted(i for i, _, _ in made) == list(range(len(articles)))  # each article once
-    by_worker = {i for i, _, theirs in made if theirs}
+    assert sorted(i for i, _, _, _ in made) == list(range(len(articles)))  # each article once
+    by_worker = {i for i, _, theirs, _ in made if theirs}
     assert by_worker and len(by_worker) < len(articles)  # both the worker and this process took parts
+    assert all(whole for _, _, _, whole in made)  # every entry written whole, whoever wrote it
     alone = {i: analyse(articles[i], resources, config.extraction) for i in (0, len(articles) - 1)}
-    got = {i: res for i, res, _ in made}
+    got = {i: res for i, res, _, _ in made}
     assert all(got[i] == alone[i] for i in alone)
     # every analysis is in the cache, read back as it was made, whoever made it
     again = Cache(tmp_path / "cache").get_many(keys)
     assert all(back == got[i] for i, back in enumerate(again))
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("writable", [True, False])
+def test_a_big_build_keeps_of_each_analysis_what_it_would_read_and_nothing_more(corpus, tmp_path, writable):
+    """A command-line build of many articles reads each article page's analysis back from the
+    cache (pipeline.READ_BACK_MIN_ARTICLES), and keeps of each only what a read would give it
+    (site.read_slim): the analyses made by the pool's workers and by this process come so from
+    the process that made them, which wrote the entry whole, and the cache knows the entry whole
+    (ReadBack). An entry that could not be written keeps its analysis whole: there is nothing to
+    read back from."""
+    config, resources, articles = corpus
+    keys = _keys(articles)
+    store = Cache(tmp_path / "cache", writable=writable)
+    store.shape = read_slim
+    got = analyse_all(articles, keys, resources, config.extraction, store, jobs=2)
+    one = analyse_all(articles, keys, resources, config.extraction, Cache(None), jobs=1)
+    if writable:
+        assert got == [read_slim(a) for a in one] != one
+        assert store.whole == set(keys)
+        assert Cache(tmp_path / "cache").get_many(keys) == one  # the entries whole
+    else:
+        assert got == one and not store.whole
 
 
 def test_the_pool_gives_the_same_analyses_as_one_process(corpus):

@@ -338,6 +338,9 @@ class Cache:
         # the keys of the build's articles, never removed as unused; None (a build that did not say
         # which are its articles': the own-pages rebuild) removes no entry as unused
         self.in_use: frozenset[str] | None = None
+        # what a build keeps of an analysis whose entry is on disk whole to read back from
+        # (pipeline.read_and_analyse: site.read_slim); None: the analysis whole
+        self.shape: Callable[[Analysis], Analysis] | None = None
         self._decode: Decoder | None = None
         self._cleaned = False
 
@@ -371,9 +374,21 @@ class Cache:
         if self.folder is not None and self.writable:
             self.write(k, entry(k, value))
 
-    def remember(self, k: str, value: Analysis) -> None:
-        """A result that a worker computed and stored itself (nothing more to
-        do here; a cache with a memory keeps it)."""
+    def kept(self, k: str, value: Analysis) -> Analysis:
+        """What the build keeps of an analysis just put: shaped as a read
+        would give it (`shape`) once its entry is on disk whole, else whole.
+        A forked analysis worker sends the parent this (runner.py), so a big
+        command-line build made whole in no process the HTML, maps and full
+        texts of 10,000 analyses it drops at once (and the worker pickles
+        less), as a build that reads them from the cache never did."""
+        return self.shape(value) if self.shape is not None and k in self.whole else value
+
+    def remember(self, k: str, value: Analysis, whole: bool = False) -> None:
+        """A result that a worker computed and stored itself; `whole`: its
+        entry was written whole (the worker says so, which its file's time
+        alone may not: ReadBack). A cache with a memory keeps it."""
+        if whole:
+            self.whole.add(k)
 
     def for_workers(self) -> Cache:
         """The cache as worker processes use it: the same folder, no memory,
@@ -384,6 +399,7 @@ class Cache:
         busy machine: 86 entries written)."""
         workers = Cache(self.folder, self.writable, self.readable)
         workers._cleaned = True
+        workers.shape = self.shape
         return workers
 
     def write(self, k: str, data: bytes | None) -> None:

@@ -76,10 +76,11 @@ def analyse_all(articles: list[Article], keys: list[str], resources: Resources, 
     if progress and len(todo) < len(articles):
         progress(len(articles) - len(todo))  # read from the cache
     jobs = jobs or os.cpu_count() or 1
-    for i, res, theirs in _analysed(articles, keys, todo, resources, settings, store, jobs, executor, scheduler):
+    for i, res, theirs, whole in _analysed(articles, keys, todo, resources, settings, store, jobs, executor,
+                                           scheduler):
         if theirs:  # made in another process (which cached it), else put in the cache here
             res = _with_article(res, articles[i])
-            store.remember(keys[i], res)
+            store.remember(keys[i], res, whole)
         results[i] = res
         if progress:
             progress(1)
@@ -90,17 +91,19 @@ def analyse_all(articles: list[Article], keys: list[str], resources: Resources, 
 
 def _analysed(articles: list[Article], keys: list[str], todo: list[int], resources: Resources,
               settings: ExtractionSettings, store: Cache, jobs: int, executor: str, scheduler: str
-              ) -> Iterator[tuple[int, Analysis, bool]]:
-    """(index, analysis, made in another process) of every article at
-    `todo`, by whichever runs them: the Dask cluster, this process and forked
-    workers, a process pool where processes cannot fork, or this process
-    alone (few articles, or one job). What this process makes it caches."""
+              ) -> Iterator[tuple[int, Analysis, bool, bool]]:
+    """(index, analysis, made in another process, which wrote its entry
+    whole) of every article at `todo`, by whichever runs them: the Dask
+    cluster, this process and forked workers, a process pool where processes
+    cannot fork, or this process alone (few articles, or one job). What this
+    process makes it caches. A forked worker's and this process's analyses
+    come as the cache keeps them (Cache.kept)."""
     if todo and executor == "dask":
         from .cluster import analyse_on_cluster
 
         for k, res in analyse_on_cluster(scheduler, [articles[i] for i in todo], [keys[i] for i in todo],
                                          resources, settings, store):
-            yield todo[k], res, True
+            yield todo[k], res, True, False
     elif len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
         store.clean_strays()  # here, once: not in each worker while the others write
         if "fork" in multiprocessing.get_all_start_methods():
@@ -111,12 +114,12 @@ def _analysed(articles: list[Article], keys: list[str], todo: list[int], resourc
             chunk = max(1, len(todo) // (jobs * 8))
             for i, res in zip(todo, pool.map(_analyse_in_worker, [(articles[i], keys[i]) for i in todo],
                                              chunksize=chunk), strict=True):
-                yield i, res, True
+                yield i, res, True, False
     else:
         for i in todo:
             res = analyse(articles[i], resources, settings)
             store.put(keys[i], res)
-            yield i, res, False
+            yield i, store.kept(keys[i], res), False, False
 
 
 PART_ARTICLES = 16  # articles a part: small, so that no process waits long for another's last part
@@ -124,26 +127,29 @@ PART_ARTICLES = 16  # articles a part: small, so that no process waits long for 
 
 def _analyse_forked(articles: list[Article], keys: list[str], todo: list[int], resources: Resources,
                     settings: ExtractionSettings, store: Cache, jobs: int
-                    ) -> Iterator[tuple[int, Analysis, bool]]:
-    """(index, analysis, made by a worker) of every article at `todo`, by
-    this process and jobs - 1 forked workers (forked.streamed_parts), which
-    inherit the articles, the resources and the cache (nothing is pickled
-    going out) and send each part's analyses as soon as it is done. Each
-    analysis is put in the cache by the process that made it (a worker with
-    the cache as workers use it: Cache.for_workers)."""
-    def part_with(cache: Cache) -> Callable[[int], list[Analysis]]:
-        def part(n: int) -> list[Analysis]:
+                    ) -> Iterator[tuple[int, Analysis, bool, bool]]:
+    """(index, analysis, made by a worker, its entry written whole) of every
+    article at `todo`, by this process and jobs - 1 forked workers
+    (forked.streamed_parts), which inherit the articles, the resources and
+    the cache (nothing is pickled going out) and send each part's analyses
+    as soon as it is done. Each analysis is put in the cache by the process
+    that made it (a worker with the cache as workers use it:
+    Cache.for_workers), and comes as the cache keeps it (Cache.kept: a big
+    command-line build's without what it reads back from the entry)."""
+    def part_with(cache: Cache) -> Callable[[int], list[tuple[Analysis, bool]]]:
+        def part(n: int) -> list[tuple[Analysis, bool]]:
             # the part analysed, then cached: each entry encoded between two analyses cost some 2 % more
             made = [analyse(articles[i], resources, settings) for i in _part(todo, n)]
             for i, result in zip(_part(todo, n), made, strict=True):
                 cache.put(keys[i], result)
-            return made
+            return [(cache.kept(keys[i], result), keys[i] in cache.whole)
+                    for i, result in zip(_part(todo, n), made, strict=True)]
         return part
 
     parts = -(-len(todo) // PART_ARTICLES)
     for n, made, theirs in forked.streamed_parts(part_with(store), parts, jobs, part_with(store.for_workers())):
-        for i, res in zip(_part(todo, n), made, strict=True):
-            yield i, res, theirs
+        for i, (res, whole) in zip(_part(todo, n), made, strict=True):
+            yield i, res, theirs, whole
 
 
 def _part(todo: list[int], n: int) -> list[int]:
