@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import pipeline
 from generator.build import BuildOptions, build
 from generator.config import load_config
 from generator.errors import BuildError
@@ -62,6 +63,24 @@ def test_cluster_build_equals_process_pool_build_with_the_same_cache(corpus, clu
     # The pool's workers and the cluster's client wrote the same 200 entries, byte for byte.
     pool_cache, client_cache = files(local / ".cache" / "articles"), files(corpus / ".cache" / "articles")
     assert len(pool_cache) == 200 and pool_cache == client_cache
+
+
+def test_a_big_build_on_the_cluster_equals_the_local_one(corpus, cluster, tmp_path, monkeypatch):
+    """A build of many articles (pipeline.READ_BACK_MIN_ARTICLES) keeps of each analysis only what
+    it would read from the cache (analysis.cache.Cache.kept) and reads each article page's back
+    as it renders: the cluster's analyses, whose entries the client writes, as the pool's."""
+    monkeypatch.setattr(pipeline, "READ_BACK_MIN_ARTICLES", 1)
+    sites = {}
+    for way, settings in (("local", {}), ("dask", {"executor": "dask", "scheduler": cluster})):
+        project = tmp_path / way
+        shutil.copytree(corpus, project, ignore=shutil.ignore_patterns(".cache", "output"))
+        config = load_config(project / "site.toml", **settings)
+        done = build(config, BuildOptions(jobs=2, search_index=False))
+        assert done.articles == 200 and len(list((project / ".cache" / "articles").rglob("*.json"))) == 200
+        sites[way] = files(project / "output")
+    assert len(sites["local"]) > 1000
+    assert sorted(k for k in sites["local"].keys() | sites["dask"].keys()
+                  if sites["local"].get(k) != sites["dask"].get(k)) == []
 
 
 def test_cached_articles_stay_on_the_client(cluster, tmp_path):

@@ -377,10 +377,11 @@ class Cache:
     def kept(self, k: str, value: Analysis) -> Analysis:
         """What the build keeps of an analysis just put: shaped as a read
         would give it (`shape`) once its entry is on disk whole, else whole.
-        A forked analysis worker sends the parent this (runner.py), so a big
-        command-line build made whole in no process the HTML, maps and full
-        texts of 10,000 analyses it drops at once (and the worker pickles
-        less), as a build that reads them from the cache never did."""
+        A forked analysis worker sends the build process this (runner.py):
+        a big command-line build drops the HTML, maps and full texts of its
+        10,000 analyses anyway (pipeline.py), and no process of it then
+        holds or pickles them, as none does in a build that reads the
+        analyses from the cache."""
         return self.shape(value) if self.shape is not None and k in self.whole else value
 
     def remember(self, k: str, value: Analysis, whole: bool = False) -> None:

@@ -103,7 +103,7 @@ def _analysed(articles: list[Article], keys: list[str], todo: list[int], resourc
 
         for k, res in analyse_on_cluster(scheduler, [articles[i] for i in todo], [keys[i] for i in todo],
                                          resources, settings, store):
-            yield todo[k], res, True, False
+            yield todo[k], store.kept(keys[todo[k]], res), True, False  # (the entries this process wrote)
     elif len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
         store.clean_strays()  # here, once: not in each worker while the others write
         if "fork" in multiprocessing.get_all_start_methods():
