@@ -384,6 +384,12 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
 
     analyses = analyse(articles, config, resources, options, report, store, kept.article_keys if remembered else None)
     forked.release_free_memory()  # the pool's pickled results, read and dropped: free pages inside the heap
+    if remembered and options.write_output:
+        # The preview cleans its cache in its first build, the server's start, and never again (its
+        # state says so: MemoryCache.clean_strays). Left to the first write, a warm preview's first
+        # save paid for it before its early page: a stat of every entry not in use, 0.5 s with
+        # 110,000 entries.
+        store.clean_strays()
     if not remembered and options.write_output:
         (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)
     timer.lap("extract")
