@@ -30,6 +30,10 @@ class Manifests:
         got = self.known.get(file_identity(folder / MANIFEST))  # type: ignore[arg-type]
         return got if got is not None else load_manifest(folder)
 
+    def written(self, manifest: dict) -> bool:
+        """Is `manifest` the very object this process wrote (load gave it from memory)?"""
+        return any(m is manifest for m in self.known.values())
+
     def remembered(self, folder: Path) -> tuple[dict, str] | None:
         """The manifest in `folder` and the SHA-256 of its bytes, if this
         process wrote that very file: the own-pages check (own_pages.py)

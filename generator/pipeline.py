@@ -101,7 +101,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         analyses = [merged_from(a, markup=back is None or not back.holds(k))
                     for a, k in zip(analyses, keys, strict=True)]
 
-    published = history.published(manifest)
+    published = history.published(manifest, written=state is not None and state.manifests.written(manifest))
     settings = merge_settings(resources, config)
     # forked children writing records for the next build (forked.in_child): the preview's next build waits
     # for them (BuildState.records_written), the command line before it returns

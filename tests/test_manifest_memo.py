@@ -65,6 +65,11 @@ def test_the_previews_rebuilds_take_both_manifests_from_memory(tmp_path):
     for folder in (output, staging_dir(output)):
         got = state.kept.manifests.load(folder)
         assert any(got is k for k in known) and got == load_manifest(folder) and got.get("pages")
+    # the live history of ids is handed on as written (history.published), a parsed one checked and copied
+    from generator.corpus.history import published
+    live, parsed = state.kept.manifests.load(output), load_manifest(output)
+    assert state.kept.manifests.written(live) and not state.kept.manifests.written(parsed)
+    assert published(live, written=True) is live["ids"] and published(parsed) == live["ids"] != {}
 
 
 def test_the_own_pages_check_takes_the_live_manifest_from_memory(tmp_path):
