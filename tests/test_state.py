@@ -277,6 +277,11 @@ def test_the_previews_common_words_are_the_union_of_the_analyses_words(corpus):
     edited = [*analyses[:k], replace(analyses[k], lower_words="a zzyzx-only"), *analyses[k + 1:]]
     got = common.of(edited)
     assert got == union(edited) and "zzyzx-only" in got and not only & got
+    # replaced again by an analysis of the same words (an edit that changes none): the very set
+    same = [*analyses[:k], replace(analyses[k], lower_words="a zzyzx-only"), *analyses[k + 1:]]
+    assert common.of(same) is got
+    back = common.of(analyses)
+    assert back == union(analyses) and back is not got
     assert common.of([]) == frozenset() and not common.count
 
 
