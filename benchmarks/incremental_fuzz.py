@@ -192,6 +192,14 @@ class Editor:
     def pick(self) -> Path:
         return self.rng.choice(self.articles())
 
+    def pick_dated(self) -> tuple[Path, str, str, str, list[tuple[int, int]]] | None:
+        """An article picked (pick), its front matter, separator and body,
+        and its dated sentences' spans; None when it has none."""
+        p = self.pick()
+        head, sep, body = split_doc(p.read_text())
+        ds = dated_sentences(body)
+        return (p, head, sep, body, ds) if ds else None
+
     def number(self) -> int:
         """A new number for a file name or a title."""
         self.counter += 1
@@ -237,11 +245,10 @@ class Editor:
 
 def reword_dated(ed: Editor) -> dict | None:
     """An adverb added to a dated sentence (its words change, not its date)."""
-    p = ed.pick()
-    head, sep, body = split_doc(p.read_text())
-    ds = dated_sentences(body)
-    if not ds:
+    picked = ed.pick_dated()
+    if picked is None:
         return None
+    p, head, sep, body, ds = picked
     s, e = ed.rng.choice(ds)
     sent = body[s:e]
     adv = ed.rng.choice(ADVERBS)
@@ -303,11 +310,10 @@ def add_dated(ed: Editor) -> dict | None:
 
 def remove_dated(ed: Editor) -> dict | None:
     """A dated sentence removed."""
-    p = ed.pick()
-    head, sep, body = split_doc(p.read_text())
-    ds = dated_sentences(body)
-    if not ds:
+    picked = ed.pick_dated()
+    if picked is None:
         return None
+    p, head, sep, body, ds = picked
     s, e = ed.rng.choice(ds)
     ed.write(p, head + sep + without_spans(body, [(s, e)]))
     return {"kind": "remove_dated", "article": p.name, "sentence": body[s:e]}
@@ -524,11 +530,10 @@ def fm_summary(ed: Editor) -> dict | None:
 
 def twin(ed: Editor) -> dict | None:
     """A dated sentence of the article written again, word for word, later in it (twin anchors)."""
-    p = ed.pick()
-    head, sep, body = split_doc(p.read_text())
-    ds = dated_sentences(body)
-    if not ds:
+    picked = ed.pick_dated()
+    if picked is None:
         return None
+    p, head, sep, body, ds = picked
     s, e = ed.rng.choice(ds)
     sent = body[s:e]
     if sent.startswith("**"):
@@ -564,11 +569,10 @@ def relative(ed: Editor) -> dict | None:
 
 def undated_sentence(ed: Editor) -> dict | None:
     """An undated sentence inserted before one of the first two dated ones (sentence numbers move)."""
-    p = ed.pick()
-    head, sep, body = split_doc(p.read_text())
-    ds = dated_sentences(body)
-    if not ds:
+    picked = ed.pick_dated()
+    if picked is None:
         return None
+    p, head, sep, body, ds = picked
     s, e = ed.rng.choice(ds[:2])
     sent = ed.rng.choice(["Officials declined to comment.", "The plan remains controversial.",
                           "Residents were not consulted."])
@@ -727,11 +731,10 @@ def delete_adjacent(ed: Editor) -> dict | None:
 
 def remove_all_dated(ed: Editor) -> dict | None:
     """Every dated sentence of an article removed."""
-    p = ed.pick()
-    head, sep, body = split_doc(p.read_text())
-    ds = dated_sentences(body)
-    if not ds:
+    picked = ed.pick_dated()
+    if picked is None:
         return None
+    p, head, sep, body, ds = picked
     ed.write(p, head + sep + without_spans(body, ds))
     return {"kind": "remove_all_dated", "article": p.name, "n": len(ds)}
 

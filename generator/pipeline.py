@@ -383,9 +383,9 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     timer.lap("read")
 
     analyses = analyse(articles, config, resources, options, report, store, kept.article_keys if remembered else None)
-    if not remembered or store.misses >= PARALLEL_THRESHOLD:
-        # the pool's pickled results, read and dropped: free pages inside the heap (not after a preview's
-        # save, which analysed its article here: 13 ms of walking the heap at 10,000 articles)
+    if not remembered or len(store.whole) >= PARALLEL_THRESHOLD:
+        # the pool's pickled results or the entries read, dropped: free pages inside the heap (not after a
+        # preview's save, which read or made few: 13 ms of walking the heap at 10,000 articles)
         forked.release_free_memory()
     if remembered and options.write_output:
         # The preview cleans its cache in its first build, the server's start, and never again (its
