@@ -49,12 +49,12 @@ def run(config: SiteConfig, options: BuildOptions, state: BuildState | None, dig
     keeps and reads: the state, or without one the command line's for this
     build, which the own-pages check filled first (its resources)."""
     manifests = state.manifests if state is not None else Manifests()  # the preview's keeps what it wrote
-    manifest = manifests.load(config.output_dir) if options.write_output else {}
+    live = functools.cache(lambda: manifests.load(config.output_dir) if options.write_output else {})
     # The first rebuild after a cold build makes its staging folder (85,000 links at 10,000
     # articles) in a child process, beside the reading and merging (staging.py).
-    early = write.stage_early(config.output_dir, manifest) if options.write_output else None
+    early = write.stage_early(config.output_dir, live) if options.write_output else None
     try:
-        return _run(config, options, state, digests, found, report, timer, manifest, early, kept)
+        return _run(config, options, state, digests, found, report, timer, live, early, kept)
     finally:
         if early is not None:
             early.cancel()  # a build that failed before publishing (once published: nothing to do)
@@ -68,8 +68,15 @@ READ_BACK_MIN_ARTICLES = 2000
 
 
 def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, digests: FileDigests, found: Inputs,
-         report: Report, timer: Timer, manifest: dict, early: write.LinkedTree | None,
+         report: Report, timer: Timer, live: Callable[[], dict], early: write.LinkedTree | None,
          kept: BuildState) -> BuildResult:
+    """`live()`: the live site's manifest. A command-line build parses it
+    once the merge is done (unless the staging folder's making asked for it
+    first): 10,000 articles, 28 MB of JSON, 71 MB parsed (its history of ids
+    42, its pages' fingerprints 19, its files 10), which the merge's forked
+    workers would otherwise run beside, copying the pages they allocate
+    into. The preview's comes from memory, and its merge reads the history
+    (from_region)."""
     with_search, key = found.with_search, found.key
     resources = kept.resources_for(config, found.resources, config.root / ".cache" if options.write_output else None,
                                    readable=options.use_cache)
@@ -101,6 +108,7 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         analyses = [merged_from(a, markup=back is None or not back.holds(k))
                     for a, k in zip(analyses, keys, strict=True)]
 
+    manifest = live() if state is not None else {}
     published = history.published(manifest, written=state is not None and state.manifests.written(manifest))
     settings = merge_settings(resources, config)
     # forked children writing records for the next build (forked.in_child): the preview's next build waits
@@ -160,6 +168,9 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
 
     try:
         events, index = kept.merge(analyses, settings, merge_anew)
+        if state is None:  # (see the docstring)
+            manifest = live()
+            published = history.published(manifest)
         record = kept.merge_record  # the preview's knows the sort keys and ids of the events it holds
         events = history.keep_ids(published, events, record.ids if record is not None else None)
         # (the record's keys are of its events in their order, which keep_ids keeps: it only renames)
@@ -196,9 +207,20 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         record = None
         del kept
         analyses = [planned(a) for a in analyses]
+    moved = history.moved(published, events)
+    ids: dict | write.JSONText = {}  # the history the new manifest keeps (`check` writes none)
+    if state is None:
+        # A command-line build: the history it read goes before the planning, and the one the new
+        # manifest keeps is made now, as its JSON (10,000 articles: 65,000 ids, some 15 MB of text,
+        # where the history read and the one made, 42 MB of dicts each, were held through the
+        # planning's and the render's forks, copied where a worker allocated beside them)
+        if options.write_output:
+            ids = write.JSONText.of(history.record(published, events))
+        del published
+        manifest.pop("ids", None)
     jobs = part_jobs(options)
     with made_old():
-        site = plan(config, analyses, events, index, with_search, moved=history.moved(published, events),
+        site = plan(config, analyses, events, index, with_search, moved=moved,
                     jobs=jobs, memo=state.plan_memo if state is not None else None,
                     go_on=state.go_on if state is not None else None, keys=keys)
     if state is not None:
@@ -243,17 +265,12 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
                "articles": n_articles}
     bundles = site.search_bundles
     stand_ins = frozenset(p.path for p in site.pages if p.template == "redirect.html")
-    # the history the new manifest keeps (`check` writes none)
-    ids = history.record(published, events) if options.write_output else {}
-    if state is None:
-        # A command-line build: the history it read is not needed past here, so it goes before
-        # rendering (10,000 articles: the last manifest's 65,000 ids, whose entries for the ids
-        # in use `ids` replaces), and so do the events unless the caller wants them back (the
-        # views hold what the pages show; `build` on the command line prints only their number)
-        del published
-        manifest.pop("ids", None)
-        if not options.keep_events:
-            events = []
+    if state is not None and options.write_output:
+        ids = history.record(published, events)  # (the preview keeps the manifest it writes, parsed)
+    if state is None and not options.keep_events:
+        # A command-line build lets the events go before rendering unless the caller wants them back
+        # (the views hold what the pages show; `build` on the command line prints only their number)
+        events = []
     # From here the renderer alone holds the site, and lets it go once every page is written.
     del site
     stats = None
@@ -288,8 +305,8 @@ def _run(config: SiteConfig, options: BuildOptions, state: BuildState | None, di
         if state is not None:
             # the history just published, as the next build reads it back (state.manifests), indexed by
             # its sentences for that build's redating (region_events.py): 65,000 ids at 10,000 articles
-            live = state.manifests.load(config.output_dir).get("ids")
-            state.published_keys = PublishedKeys.of(live) if isinstance(live, dict) else None
+            now_ids = state.manifests.load(config.output_dir).get("ids")
+            state.published_keys = PublishedKeys.of(now_ids) if isinstance(now_ids, dict) else None
             if kept.merge_record is not None:  # what the next save's merge would make first, made now
                 kept.merge_record = merge_record.completed(kept.merge_record, analyses, index)
             if kept.names.counted is None and analyses:
@@ -375,7 +392,8 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     store = kept.article_cache(config.root / ".cache" / "articles", options.write_output, readable=options.use_cache)
     store.shape = read_slim if slim else None  # (decided by each build: a kept store may serve another kind)
     index_file = config.root / ".cache" / "article-index.json"
-    index = ArticleIndex.load(index_file) if not remembered and options.use_cache else None
+    base = freshness.analysis_base(resources, config.extraction)
+    index = ArticleIndex.load(index_file, base) if not remembered and options.use_cache else None
     reader = kept.reader(freshness.code_fingerprint(PARSE_CODE), store, index)
     articles = content.read_content(config.content_dir, report, options.drafts, config.limits, config.root, reader,
                                     scanned)
@@ -394,7 +412,7 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
         # 110,000 entries.
         store.clean_strays()
     if not remembered and options.write_output:
-        (index or ArticleIndex()).save(index_file, reader.seen, store.key_of)
+        (index or ArticleIndex(base=base)).save(index_file, reader.seen, store.key_of)
     timer.lap("extract")
     return articles, analyses, [store.key_of[a.article.slug] for a in analyses], store.whole
 

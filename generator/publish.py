@@ -32,7 +32,7 @@ class NewSite:
     files: dict[str, bytes]
     pages: write.Pages
     summary: dict
-    ids: dict
+    ids: dict | write.JSONText
     stand_ins: frozenset[str]
     bundles: int  # how many bundles the search index has (search.bundle_count)
     kept: set[str] | None = None  # files of the live site taken as they are (not in `files` nor `pages`)

@@ -326,7 +326,7 @@ class Streamed(Protocol):
 def write_site(files: dict[str, bytes], output: Path, summary: dict | None = None, kept: set[str] | None = None,
                digests: dict[str, str] | None = None, previous: dict | None = None, allow_shrink: bool = True,
                before_switch: Callable[[Path, Callable[[], None]], None] | None = None,
-               stamp: Callable[[], str | None] | None = None, ids: dict | None = None,
+               stamp: Callable[[], str | None] | None = None, ids: dict | JSONText | None = None,
                stand_ins: frozenset[str] = frozenset(), pages: Pages | None = None,
                on_written: Callable[[], None] | None = None,
                indexer: Callable[[], str | None] | None = None,
@@ -495,17 +495,18 @@ def _what_staging_reads(manifest: dict) -> dict:
     return {k: manifest[k] for k in ("format", "files", "pages") if k in manifest}
 
 
-def stage_early(output: Path, live: dict) -> LinkedTree | None:
+def stage_early(output: Path, live: dict | Callable[[], dict]) -> LinkedTree | None:
     """Begin the fresh staging folder a build will need (there is none it
     can trust: the first rebuild after a cold build) in a child process, so
     it is made while the build computes (staging.py); None when there is
     nothing to begin (the folder is kept from the last swap) or the site is
-    not staged. Pass the result to write_site, or cancel() it."""
+    not staged. `live`: the live site's manifest, or what gives it (asked
+    only if a folder is begun). Pass the result to write_site, or cancel() it."""
     output = output.resolve()
     staging = staging_dir(output)
     if not can_stage(output) or os.path.isfile(staging / MANIFEST):
         return None  # (asked first: listing the live site's files took 60 ms at 10,000 articles)
-    files = sorted(_manifest_files(live))
+    files = sorted(_manifest_files(live if isinstance(live, dict) else live()))
     if not files:
         return None
     if os.path.lexists(staging):
@@ -620,6 +621,8 @@ def _publish_staged(rels: dict[str, bytes], kept: set[str], output: Path, live: 
 
 def _sorted(data):
     """`data` with every dict's keys in sorted order, as json.dumps(sort_keys=True) writes and loads give them."""
+    if isinstance(data, JSONText):
+        return json.loads(data.text)
     if isinstance(data, dict):
         return {k: _sorted(data[k]) for k in sorted(data)}
     return data
@@ -686,7 +689,7 @@ def _publish_in_place(rels: dict[str, bytes], kept: set[str], output: Path, live
     changing = {rel for rel, data in rels.items() if not same_bytes(output / rel, data)}
     pending = {**record, "files": sorted(before | set(record["files"])),
                "pages": {k: v for k, v in record["pages"].items() if k not in changing and k not in streamed}}
-    atomic_write(output / MANIFEST, _json(pending).encode())
+    atomic_write(output / MANIFEST, ManifestText(pending).bytes())
     sink = _InPlaceSink(output)
     for rel in sorted(changing):
         atomic_write(output / rel, rels[rel], sink.made)
@@ -811,6 +814,23 @@ def file_identity(path: Path) -> tuple[int, ...] | None:
     return st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
+@dataclass(frozen=True)
+class JSONText:
+    """A manifest field handed over as its JSON already (`_json`'s): the
+    command line's history of ids (pipeline.py), made before the site's
+    planning as some 15 MB of text instead of 65,000 dicts held through the
+    planning's and the render's forks (10,000 articles)."""
+
+    text: str
+
+    @classmethod
+    def of(cls, value) -> JSONText:
+        return cls(_json(value))
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
 class ManifestText:
     """The manifest's bytes: json.dumps(record, sort_keys=True,
     separators=(",", ":")), with its big fields (every file, every page's
@@ -834,7 +854,7 @@ class ManifestText:
         for key in self.AHEAD:
             value = self.record.get(key)
             if value is not None and key not in self.made:
-                self.made[key] = (value, len(value), _json(value))
+                self.made[key] = (value, len(value), _field_json(value))
 
     def bytes(self) -> bytes:
         """The manifest's bytes; the fields made ahead are let go as they are
@@ -842,7 +862,8 @@ class ManifestText:
         parts = [b"{"]
         for key in sorted(self.record):
             value, made = self.record[key], self.made.pop(key, None)
-            text = made[2] if made is not None and made[0] is value and made[1] == len(value) else _json(value)
+            text = made[2] if made is not None and made[0] is value and made[1] == len(value) \
+                else _field_json(value)
             parts += [b"," if len(parts) > 1 else b"", f"{_json(key)}:".encode(), text.encode()]
             del made, text
         parts.append(b"}")
@@ -851,6 +872,10 @@ class ManifestText:
 
 def _json(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _field_json(value) -> str:
+    return value.text if isinstance(value, JSONText) else _json(value)
 
 
 def _record_indexer(record: dict, indexer: Callable[[], str | None] | None,

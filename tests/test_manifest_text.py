@@ -12,7 +12,9 @@ from tests.support import build_site, seed_project
 
 
 def _dumped(record: dict) -> bytes:
-    return json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+    """json.dumps of the record, a field handed over as its JSON already (write.JSONText) as what it stands for."""
+    plain = {k: json.loads(v.text) if isinstance(v, write.JSONText) else v for k, v in record.items()}
+    return json.dumps(plain, sort_keys=True, separators=(",", ":")).encode()
 
 
 def test_made_ahead_it_is_the_manifest_json_dumps_makes(seed_site):
@@ -49,6 +51,7 @@ def test_a_build_writes_what_json_dumps_makes_of_its_record(tmp_path, monkeypatc
     """In a build, the big fields are made while Pagefind runs and the rest
     after: the bytes written are json.dumps's of the record as it is then."""
     made: list[tuple[bool, bytes, bytes]] = []
+    seen: list[dict] = []
     ahead, to_bytes = ManifestText.ahead, ManifestText.bytes
 
     def noted_ahead(self):
@@ -58,6 +61,7 @@ def test_a_build_writes_what_json_dumps_makes_of_its_record(tmp_path, monkeypatc
     def checked(self):
         out = to_bytes(self)
         made.append((getattr(self, "noted", False), out, _dumped(self.record)))
+        seen.append(self.record)
         return out
 
     monkeypatch.setattr(ManifestText, "ahead", noted_ahead)
@@ -67,3 +71,21 @@ def test_a_build_writes_what_json_dumps_makes_of_its_record(tmp_path, monkeypatc
     assert made and all(early for early, _, _ in made)  # made ahead: Pagefind ran
     assert all(out == expected for _, out, expected in made)
     assert made[-1][1] == (project / "site" / write.MANIFEST).read_bytes()
+    # the command line's history of ids came as its JSON, made before the planning (pipeline.py)
+    assert any(isinstance(record.get("ids"), write.JSONText) for record in seen)
+
+
+def test_a_site_written_in_place_has_the_manifest_of_a_staged_one(tmp_path, monkeypatch):
+    """An output that cannot be swapped (a mount point, which a test cannot
+    make: write.can_stage says no) is written file by file, its pending
+    manifest and its last one made from the same record, the history of ids
+    handed over as its JSON: the same manifest as a staged build's."""
+    project = seed_project(tmp_path / "p")
+    build_site(project / "site.toml", output=project / "staged")
+    monkeypatch.setattr(write, "can_stage", lambda output: False)
+    build_site(project / "site.toml", output=project / "in-place")
+    staged = json.loads((project / "staged" / MANIFEST).read_bytes())
+    in_place = (project / "in-place" / MANIFEST).read_bytes()
+    assert in_place == _dumped(json.loads(in_place))
+    assert json.loads(in_place)["ids"] == staged["ids"] and staged["ids"]
+    assert json.loads(in_place)["files"] == staged["files"]

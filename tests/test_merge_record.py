@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -1171,6 +1172,11 @@ def test_a_record_on_disk_reads_back_and_a_garbled_one_is_not_used(generated, tm
     # with the corpus's lower-case words it was folded with (FORMAT 4)
     assert record.common is not None and merge_record.load(path, record.settings).common == record.common
     assert merge_record.load(path, record.settings + "x") is None  # other code, resources or settings
+    # (told by the file's first bytes, before it is parsed: settings of any characters, as save writes them)
+    odd = replace(record, settings='é "q" \\ \u2028 ' + record.settings)
+    merge_record.save(path, odd)
+    assert merge_record.load(path, odd.settings) == odd and merge_record.load(path, record.settings) is None
+    merge_record.save(path, record)
     raw = path.read_text()
     for garbled in (raw[: len(raw) // 2], re.sub(r'"rep":\[\d+', '"rep":["x"', raw, count=1),
                     re.sub(r'"rep":\[\d+', '"rep":[999999', raw, count=1),

@@ -15,13 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from generator import own_pages
+from generator import freshness, own_pages
+from generator.analysis.cache import Cache
 from generator.build import build
 from generator.config import load_config
 from generator.corpus import merge
 from generator.corpus.clustering import recluster
 from generator.file_digests import RACY_SECONDS, FileDigests
 from generator.render import Cards, PageRenderer
+from generator.resources import load_resources
 from generator.serve import PREVIEW_OPTIONS, PreviewState, rebuild
 from generator.state import ArticleIndex
 from generator.write import BOOKKEEPING
@@ -146,7 +148,7 @@ def test_a_command_line_rebuild_reads_and_parses_only_the_changed_files(corpus, 
     shutil.copytree(project / "out", tmp_path / "cold")  # the same published history
     digests = FileDigests.load(project / ".cache" / "files.json")
     assert len(digests.table) > 61
-    index = ArticleIndex.load(project / ".cache" / "article-index.json")
+    index = ArticleIndex.load(project / ".cache" / "article-index.json", _base(project))
     assert len(index.table) == 61  # every article, each with the key of its cached analysis
     article = sorted((project / "content" / "articles").glob("*.md"))[2]
     article.write_text(article.read_text().replace("\n\n", "\n\nOfficials spoke again. ", 1))
@@ -156,12 +158,50 @@ def test_a_command_line_rebuild_reads_and_parses_only_the_changed_files(corpus, 
     table = FileDigests.load(project / ".cache" / "files.json").table
     assert str(article) not in table  # just written: read again next time
     assert table.keys() == digests.table.keys() - {str(article)}
-    assert ArticleIndex.load(project / ".cache" / "article-index.json").table.keys() == index.table.keys() - {
-        str(article)}
+    assert ArticleIndex.load(project / ".cache" / "article-index.json", _base(project)).table.keys() == \
+        index.table.keys() - {str(article)}
     cold = build_site(project / "site.toml", output=tmp_path / "cold", search_index=False, use_cache=False)
     assert [str(w) for w in cold.report.warnings] == [str(w) for w in again.report.warnings]
     a, b = files(project / "out"), files(tmp_path / "cold")
     assert sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)) == []
+
+
+def _base(project: Path) -> str:
+    """The analysis base a build of `project` reads articles with (pipeline.read_and_analyse)."""
+    config = load_config(project / "site.toml")
+    return freshness.analysis_base(load_resources(config), config.extraction)
+
+
+def test_the_article_index_of_another_analysis_base_is_not_used(corpus, tmp_path, monkeypatch):
+    """After a change to what the analysis depends on (here an extraction
+    setting; an upgrade of the analysis code alike), each file's cached
+    entry is of the analysis before: a build parses the files rather than
+    decode those entries for their articles, and indexes them anew."""
+    project = tmp_path / "p"
+    shutil.copytree(corpus, project)
+    _settle()
+    build_site(project / "site.toml", output=project / "out", search_index=False)
+    before, n = _base(project), len(list((project / "content" / "articles").glob("*.md")))
+    assert len(ArticleIndex.load(project / ".cache" / "article-index.json", before).table) == n
+    toml = project / "site.toml"
+    toml.write_text(toml.read_text() + "\n[extraction]\nmax_title_length = 99\n")
+    now = _base(project)
+    assert now != before
+    assert ArticleIndex.load(project / ".cache" / "article-index.json", now).table == {}
+    decoded: list[str] = []  # the per-article cache's entries decoded (Cache.get: a spy, the real one runs)
+    real_get = Cache.get
+
+    def get(self, key):
+        got = real_get(self, key)
+        if got is not None:
+            decoded.append(key)
+        return got
+
+    monkeypatch.setattr(Cache, "get", get)
+    build_site(project / "site.toml", output=project / "out", search_index=False)
+    assert decoded == []  # no entry of the analysis before was read for its article
+    index = ArticleIndex.load(project / ".cache" / "article-index.json", now)
+    assert len(index.table) == n and index.base == now
 
 
 def _key(digests: FileDigests, path: Path) -> str:
