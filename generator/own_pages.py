@@ -59,7 +59,7 @@ from pathlib import Path
 
 from . import freshness, search, write
 from .analysis.article import analyse
-from .analysis.cache import Cache
+from .analysis.cache import UNUSED_AGE, Cache
 from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer
 from .cache_file import save_bytes, save_json
 from .config import SiteConfig, missing_base_url
@@ -244,6 +244,7 @@ class Basis:
             for old in path.parent.glob(f"{path.stem}-links-*.jsonl"):
                 if old.name != self.links_file:
                     old.unlink(missing_ok=True)
+            remove_unused(path.parent, time.time() - UNUSED_AGE, keep=path.stem)
         except OSError:  # a cache folder that cannot be written (or is not one): no record
             return
         # the digests the build was given (Inputs.as_read), not the files now: one saved meanwhile is
@@ -251,6 +252,33 @@ class Basis:
         files = {name: (found.article_digests.get(name, ""), self.keys.get(name, "")) for name in found.articles}
         save(path, Record(found.rest, manifest, files, self.words, self.built, self.bundles, self.links_file,
                           self.links_at, summaries), state)
+
+
+def remove_unused(folder: Path, before: float, keep: str) -> None:
+    """Remove the records of output folders no build has written since
+    `before` (a time), with their links files, and links files whose record
+    is gone; never this build's (`keep`, its record's name), which it
+    writes next, its links file perhaps as it was. Each output folder a
+    site is built into keeps a record (10,000 articles: 31 MB with its
+    links), and one built into once (a `--output` elsewhere, a deploy's
+    preview folder) kept it for ever in the project's cache, which a
+    deploy's cache carries on: it goes as the per-article cache's unused
+    entries go (analysis.cache.UNUSED_AGE). A record removed costs the next
+    build into its folder only speed: the full build, once."""
+    for record in folder.glob("*.json"):
+        if record.stem != keep and _older(record, before):
+            record.unlink(missing_ok=True)
+    for links in folder.glob("*-links-*.jsonl"):
+        stem = links.name.split("-links-", 1)[0]
+        if stem != keep and not (folder / f"{stem}.json").exists() and _older(links, before):
+            links.unlink(missing_ok=True)
+
+
+def _older(path: Path, before: float) -> bool:
+    try:
+        return path.stat().st_mtime < before
+    except OSError:  # (removed meanwhile by another build)
+        return False
 
 
 def save(path: Path, record: Record, state: BuildState | None = None) -> None:

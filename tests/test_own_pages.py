@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from benchmarks.build import lead_word
 from generator import search, write
+from generator.analysis.cache import UNUSED_AGE
 from generator.config import load_config
 from generator.own_pages import record_path
 from generator.site.notices import PLACEHOLDER_BODY
@@ -414,6 +417,33 @@ def test_each_output_folder_keeps_its_own_record(project):
     article.write_text(article.read_text() + CORRECTION)
     assert "own-pages" in cli_build(project).timings
     assert "own-pages" in cli_build(project, output="public").timings
+    assert_equals_cold(project)
+
+
+def test_the_records_of_folders_not_built_into_for_long_go(project):
+    """The record of an output folder no build has written into for the
+    per-article cache's UNUSED_AGE goes at the next full build, its links
+    file with it, as does a links file whose record is gone; the record of
+    the folder being built stays, however old it was."""
+    cli_build(project, output="public")
+    public, site = _record(project, "public"), _record(project)
+    folder = public.parent
+
+    def links(record: Path) -> list[Path]:
+        return sorted(folder.glob(f"{record.stem}-links-*.jsonl"))
+
+    assert links(public) and links(site)
+    stray = folder / "0123456789abcdef-links-0123456789abcdef.jsonl"  # (its record removed long ago)
+    stray.write_text("")
+    long_ago = time.time() - UNUSED_AGE - 86_400
+    for f in (public, *links(public), site, *links(site), stray):
+        os.utime(f, (long_ago, long_ago))
+    assert "own-pages" not in cli_build(project, use_cache=False).timings  # a full build into `site`
+    assert not public.exists() and not links(public) and not stray.exists()
+    assert site.is_file() and links(site)
+    article = _articles(project)[9]
+    article.write_text(article.read_text() + CORRECTION)
+    assert "own-pages" in cli_build(project).timings
     assert_equals_cold(project)
 
 
