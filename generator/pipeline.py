@@ -400,7 +400,8 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
     reader.forget_unseen()
     timer.lap("read")
 
-    analyses = analyse(articles, config, resources, options, report, store, kept.article_keys if remembered else None)
+    analyses = analyse(articles, config, resources, options, report, store, kept.article_keys if remembered else None,
+                       base)
     if not remembered or len(store.whole) >= PARALLEL_THRESHOLD:
         # the pool's pickled results or the entries read, dropped: free pages inside the heap (not after a
         # preview's save, which read or made few: 13 ms of walking the heap at 10,000 articles)
@@ -418,10 +419,12 @@ def read_and_analyse(config: SiteConfig, options: BuildOptions, resources: Resou
 
 
 def analyse(articles, config: SiteConfig, resources: Resources, options: BuildOptions,
-            report: Report, store: Cache | None = None, known: dict | None = None) -> list[Analysis]:
+            report: Report, store: Cache | None = None, known: dict | None = None,
+            base: str | None = None) -> list[Analysis]:
     """Every article's analysis, from the cache (`store`, or the project's)
-    where nothing it depends on changed. `known`: the preview's article keys (BuildState.article_keys)."""
-    base = freshness.analysis_base(resources, config.extraction)
+    where nothing it depends on changed. `known`: the preview's article keys (BuildState.article_keys);
+    `base`: freshness.analysis_base of these resources and settings, if the caller has it already."""
+    base = base if base is not None else freshness.analysis_base(resources, config.extraction)
     keys = article_keys(articles, base, known)
     if store is None:
         # --no-cache reads nothing from the cache but still writes the fresh analyses, so the
