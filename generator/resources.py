@@ -45,16 +45,15 @@ class Resources:
 
 def load_resources(config: SiteConfig, cache: Path | None = None, readable: bool = True) -> Resources:
     """The resources of the site's language, with the editor's gazetteer
-    additions. With `cache` (a build's .cache folder), what compiling the
-    temporal rules' patterns found is kept there between builds
-    (temporal/pattern_memo.py): read unless not `readable` (--no-cache),
+    additions. The temporal rules' patterns come from the memo bundled
+    with the generator, where it holds them (temporal/pattern_memo.py).
+    With `cache` (a build's .cache folder), what compiling the others found
+    is kept there between builds: read unless not `readable` (--no-cache),
     written either way."""
-    memo = None
-    if cache is not None:
-        memo = PatternMemo(cache / "temporal-patterns.json", code_fingerprint(("temporal",)), readable=readable)
+    memo = PatternMemo(cache / "temporal-patterns.json" if cache is not None else None,
+                       code_fingerprint(("temporal",)), readable=readable)
     got = language_resources(config.language, config.entities, extra_gazetteer(config), memo)
-    if memo is not None:
-        memo.save()
+    memo.save()
     return got
 
 

@@ -1,17 +1,23 @@
 """The compiled rules' pattern analyses kept between processes
 (generator/temporal/pattern_memo.py) give exactly the rules a fresh compile
 gives; an entry or a file that is off, or another engine's, is computed
-afresh; a command-line build keeps the memo in .cache and reads it next time."""
+afresh; a command-line build keeps the memo in .cache and reads it next time.
+The memo bundled with the generator is the rules as compiled now, and a
+build with no cache analyses none of them."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
+import pytest
+
+from generator.freshness import code_fingerprint
 from generator.temporal import rules
-from generator.temporal.pattern_memo import PatternMemo
+from generator.temporal.pattern_memo import BUNDLED, PatternMemo, bundle, bundled_key
 from tests.support import ROOT, seed_project
 
 
@@ -59,16 +65,51 @@ def test_a_garbled_entry_or_another_engines_memo_is_computed_afresh(tmp_path):
     path.write_text(json.dumps(data))
     assert _compile(PatternMemo(path, "code")) == fresh
     assert PatternMemo(path, "other code").entries == {}  # another engine's patterns are never read
+    assert PatternMemo(path, "other code").shipped == {}  # nor the bundled ones
     path.write_text('{"key": ')  # truncated
     assert PatternMemo(path, "code").entries == {}
     assert PatternMemo(path, "code", readable=False).entries == {}
 
 
-def test_a_build_keeps_the_memo_in_its_cache(tmp_path):
+def test_the_bundled_memo_is_the_rules_as_compiled_now(tmp_path):
+    shipped = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    made_on = shipped["key"].rsplit("|", 1)[1]
+    if made_on != bundled_key("").rsplit("|", 1)[1]:
+        pytest.skip(f"the bundled memo is {made_on}'s: on this Python it is not read")
+    fresh = tmp_path / "memo.json"
+    count = bundle(fresh)
+    assert shipped == json.loads(fresh.read_text(encoding="utf-8")), \
+        "generator/temporal/compiled_patterns.json is not the rules as compiled now: " \
+        "run python -m generator.temporal.pattern_memo and commit it"
+    assert shipped["key"] == bundled_key(code_fingerprint(("temporal",)))
+    assert count == len(rules.load("en").rules) + len(rules.load("en").vetoes)
+    assert len(PatternMemo(None, code_fingerprint(("temporal",))).shipped) == count  # read as it is
+
+
+def test_a_build_with_no_cache_analyses_no_bundled_pattern(tmp_path):
+    """Each pattern comes from the bundled memo: nothing is compiled afresh, so
+    there is nothing for the project's memo to keep (it is written only then)."""
     project = seed_project(tmp_path / "p")
-    command = [sys.executable, "-m", "generator", "build", "--quiet"]
-    r = subprocess.run(command, cwd=project, capture_output=True, text=True,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    r = subprocess.run([sys.executable, "-m", "generator", "build", "--quiet", "--no-cache"], cwd=project,
+                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert r.returncode == 0, r.stderr
-    memo = project / ".cache" / "temporal-patterns.json"
-    assert len(json.loads(memo.read_text())["patterns"]) == len(rules.load("en").rules) + len(rules.load("en").vetoes)
+    assert (project / ".cache").is_dir()
+    assert not (project / ".cache" / "temporal-patterns.json").exists()
+
+
+def test_a_build_keeps_what_the_bundled_memo_lacks_in_its_cache(tmp_path):
+    """The temporal code edited and its memo not bundled again (a copy of the
+    generator, a comment added): the bundled memo is another engine's and
+    serves nothing, so the build compiles every pattern and keeps them in
+    .cache for the next build."""
+    code = tmp_path / "code"
+    shutil.copytree(ROOT / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "templates", code / "templates")  # (the bundled templates are found beside the code)
+    edited = code / "generator" / "temporal" / "calendar.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    project = seed_project(tmp_path / "p")
+    r = subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=project,
+                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(code)})
+    assert r.returncode == 0, r.stderr
+    memo = json.loads((project / ".cache" / "temporal-patterns.json").read_text())
+    assert len(memo["patterns"]) == len(rules.load("en").rules) + len(rules.load("en").vetoes)
