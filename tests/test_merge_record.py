@@ -757,11 +757,8 @@ def test_articles_removed_are_served_by_the_preview_s_record(corpus, steps, requ
     the events are those of merging anew, and the record served unless the
     mention count or the topic crosses a step of the grid: at these
     corpora's sizes, often with the generator's grid, seldom with 2 steps
-    to the octave (then with the groups joined again merged among those
-    kept in one pass, however few: clustering._regrouped)."""
+    to the octave."""
     monkeypatch.setattr(rarity, "STEPS", steps)
-    if steps == 2:  # the groups joined again merged with those kept in one pass, however few (_regrouped)
-        monkeypatch.setattr(clustering, "MERGE_SHARE", 10 ** 9)
     project = request.getfixturevalue(corpus)
     events, _, _, record = _merges(project, None, True)
     articles = _articles(project)
