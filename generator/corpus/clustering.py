@@ -365,8 +365,6 @@ def _groups(mentions: list[Mention], scored: list[tuple[float, int, int]],
     return [tuple(g) for g in groups.values()]
 
 
-
-
 def _regrouped(mentions: list[Mention], edges: Mapping[tuple[int, int], float],
                groups: list[tuple[int, ...]] | MovedGroups, changed: set[int],
                near: MutableMapping[int, list[int]] | None = None, moved: set[int] | None = None
