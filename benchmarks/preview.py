@@ -5,7 +5,10 @@
 Makes N articles with ../shared/tools/make_corpus.py in a temporary folder,
 starts `python -m generator serve` on it, waits for the first build, opens
 the edited article's page in chromium (Playwright, /usr/bin/chromium, as
-tests/test_browser.py does), then edits the article --runs times and
+tests/test_browser.py does) and waits for it to load whole and a second
+more (as before each later save: until stop 67 the first save came as the
+page connected, while the server still answered its first requests, and
+was the slow one of every run), then edits the article --runs times and
 measures, for each save, the time from writing the file to the new text
 being visible in the open page (the server drafted the page from the new
 text and the last build's links, generator/draft.py, and told the page to
@@ -251,6 +254,10 @@ def _in_browser(url: str, article: Path, original: str, page_file: Path, runs: i
         connected = ("() => window.LiveReload && window.LiveReload.connector"
                      " && window.LiveReload.connector._isSocketConnected()")
         page.wait_for_function(connected, timeout=30000)
+        # as before every later save (below): the page loaded whole, then a second, so that the first
+        # save does not land while the server still answers the page's first requests
+        page.wait_for_load_state("networkidle")
+        time.sleep(1.0)
         for n in range(runs):
             marker = f"BENCHMARK{n}"
             page.evaluate("m => { sessionStorage.setItem('benchmark-marker', m);"
