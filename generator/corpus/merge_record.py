@@ -480,6 +480,9 @@ def with_refolded(record: MergeRecord, index: EntityIndex, analyses: Sequence[An
 # ------------------------------------------------------------------ on disk
 
 
+_DUMPS: dict = {"ensure_ascii": False, "separators": (",", ":")}  # how `save` writes a record (and `_head` its start)
+
+
 def save(path: Path, record: MergeRecord) -> None:
     """Written atomically, in columns (read back with checks in C); a cache
     that cannot be written only costs speed."""
@@ -489,7 +492,7 @@ def save(path: Path, record: MergeRecord) -> None:
             "kinds": record.kinds, "articles": record.articles, "groups": record.groups, "made": made,
             "edges": {"a": [e[0] for e in pairs], "b": [e[1] for e in pairs], "score": [e[2] for e in pairs]},
             "common": sorted(record.common) if record.common is not None else None}
-    save_json(path, data, ensure_ascii=False, separators=(",", ":"))
+    save_json(path, data, **_DUMPS)
 
 
 def covers(record: MergeRecord | None, mentions: int) -> bool:
@@ -518,8 +521,7 @@ def load(path: Path, settings: str) -> MergeRecord | None:
 def _head(settings: str) -> bytes:
     """How `save` begins a record of this format with these settings (its
     first two keys, as json.dumps writes them)."""
-    return json.dumps({"format": FORMAT, "settings": settings}, ensure_ascii=False,
-                      separators=(",", ":"))[:-1].encode("utf-8", "surrogatepass") + b","
+    return json.dumps({"format": FORMAT, "settings": settings}, **_DUMPS)[:-1].encode("utf-8", "surrogatepass") + b","
 
 
 def _kinds(column: Any) -> set[type]:

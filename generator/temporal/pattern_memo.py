@@ -123,11 +123,14 @@ def _decoded(entry) -> Compiled | None:
 def bundle(path: Path = BUNDLED) -> int:
     """Write the bundled memo: every pattern of every bundled language's
     rules, analysed afresh, keyed for this engine on this Python. How many."""
+    from ..config import available_languages
     from ..freshness import code_fingerprint
     from . import rules
 
     memo = PatternMemo(None, code_fingerprint(("temporal",)), readable=False, bundled=None)
-    for language in sorted(d.name for d in rules.RULES_ROOT.iterdir() if d.is_dir()):
+    for language in available_languages():
+        # compiled here, not through rules.load, whose rules compiled earlier in this process would
+        # serve without asking the memo
         files = rules.resource_files(language)
         rules._compile_resources(language, files, rules.files_digest(files), memo.compile)
     if not save_json(path, {"key": memo.bundled_key, "patterns": memo.entries}, sort_keys=True, indent=1):
