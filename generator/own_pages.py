@@ -468,8 +468,9 @@ def rebuild(config: SiteConfig, options: BuildOptions, found: Inputs, report: Re
     # did a page of the live site other than an article's own read an article's summary (render.Templates)?
     # The record says, for the very manifest whose digest was checked above: known before it is parsed
     summaries = record.summaries
-    changed = _analysed(config, options, record, edited, resources, summaries,
-                        kept.article_cache(config.root / ".cache" / "articles", writable=True))
+    store = kept.article_cache(config.root / ".cache" / "articles", writable=True)
+    store.leave_strays()  # (the full build's own cache, if this bails, cleans them)
+    changed = _analysed(config, options, record, edited, resources, summaries, store)
     if changed is None or _printed_elsewhere(config):
         return None
     timer.lap("extract")

@@ -157,6 +157,21 @@ def test_cache_entries_are_the_plain_conversion_and_read_back_equal(tmp_path):
         assert list(back.offsets) == list(plain_text(a.html).offsets)
 
 
+def test_an_entry_orjson_refuses_is_written_by_json_and_read_back(tmp_path):
+    """Entries are written by orjson, which refuses a string with a lone
+    surrogate (a file name the file system could not decode, as Python
+    reads it): such an analysis is written by json.dumps and read back
+    equal, not left out of the cache."""
+    a = _seed_analyses()[0]
+    odd = dataclasses.replace(a, article=dataclasses.replace(a.article, path=Path("caf\udce9.md")))
+    key = "ab" + "0" * 62
+    data = entry(key, odd)
+    assert data is not None and "\udce9".encode("utf-8", "surrogatepass") in data
+    store = Cache(tmp_path / "cache")
+    store.put(key, odd)
+    assert store.get(key) == odd
+
+
 def test_pool_results_hold_the_articles_the_parent_read(tmp_path):
     make_corpus(220, "plain", tmp_path / "corpus", "Pool")  # past runner.PARALLEL_THRESHOLD
     config = load_config(tmp_path / "corpus" / "site.toml")

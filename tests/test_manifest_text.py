@@ -1,9 +1,12 @@
 """The manifest's JSON is made ahead, while Pagefind runs (write.ManifestText):
-its bytes must be json.dumps' of the whole record, whatever was set or
-changed after the big fields were made."""
+its bytes must be the whole record's compact JSON with sorted keys (as
+orjson writes it, with OPT_SORT_KEYS: json.dumps's, but for characters
+beyond ASCII, written as UTF-8), whatever was set or changed after the big
+fields were made."""
 
 import json
 
+import orjson
 import pytest
 
 from generator import search, write
@@ -12,16 +15,17 @@ from tests.support import build_site, seed_project
 
 
 def _dumped(record: dict) -> bytes:
-    """json.dumps of the record, a field handed over as its JSON already (write.JSONText) as what it stands for."""
+    """The record's JSON, made whole, a field handed over as its JSON already (write.JSONText) as what it
+    stands for."""
     plain = {k: json.loads(v.text) if isinstance(v, write.JSONText) else v for k, v in record.items()}
-    return json.dumps(plain, sort_keys=True, separators=(",", ":")).encode()
+    return orjson.dumps(plain, option=orjson.OPT_SORT_KEYS)
 
 
-def test_made_ahead_it_is_the_manifest_json_dumps_makes(seed_site):
+def test_made_ahead_it_is_the_manifest_made_whole(seed_site):
     _, out = seed_site
     record = json.loads((out / MANIFEST).read_text())
     assert {"files", "ids", "pages"} <= record.keys() and record["pages"] and record["ids"]
-    record["pages"]["événements/à-paris/index.html"] = "0" * 40  # a path beyond ASCII, escaped alike
+    record["pages"]["événements/à-paris/index.html"] = "0" * 40  # a path beyond ASCII, written alike
     late = {k: record.pop(k) for k in ("search", "summary") if k in record}
     text = ManifestText(record)
     text.ahead()
@@ -40,16 +44,16 @@ def test_a_field_changed_after_it_was_made_ahead_is_made_again(seed_site):
     assert b"articles/added/index.html" in text.bytes()
 
 
-def test_a_live_manifest_is_written_as_json_dumps_writes_it(seed_site):
+def test_a_live_manifest_is_its_records_json(seed_site):
     _, out = seed_site
     written = (out / MANIFEST).read_bytes()
     assert written == _dumped(json.loads(written))
 
 
 @pytest.mark.skipif(not search.available(), reason="Pagefind is not installed")
-def test_a_build_writes_what_json_dumps_makes_of_its_record(tmp_path, monkeypatch):
+def test_a_build_writes_its_records_json_as_it_is_at_the_end(tmp_path, monkeypatch):
     """In a build, the big fields are made while Pagefind runs and the rest
-    after: the bytes written are json.dumps's of the record as it is then."""
+    after: the bytes written are the JSON of the record as it is then."""
     made: list[tuple[bool, bytes, bytes]] = []
     seen: list[dict] = []
     ahead, to_bytes = ManifestText.ahead, ManifestText.bytes

@@ -117,6 +117,33 @@ def test_an_edit_in_the_first_bundle_indexes_it_beside_the_kept_ones(tmp_path):
     _cold_equals_warm(project)
 
 
+def test_a_kept_bundle_moves_from_the_staging_folder_only_when_it_is_the_live_one(tmp_path):
+    """A rebuild stages the new site in the folder that held the site
+    before the live one, and a bundle it keeps is moved from that folder's
+    index when it is the live bundle's very files, as after the build
+    before kept it too; else it is linked from the live site. Two edits in
+    two bundles: at the second, the staging folder holds the first edited
+    bundle's index from before that edit, which the new site must not
+    take: it gets the live one's, and equals a cold build's."""
+    project = _bundled(tmp_path, 2)
+    site = project / "site"
+    by_bundle = dict(enumerate(search.split(_article_pages(site), 4)))
+    first, second = (next(p for p in by_bundle[b] if p.count("/") == 2) for b in (1, 3))
+
+    def edit(page: str) -> dict[str, int]:
+        article = project / "content" / "articles" / f"{page.split('/')[1]}.md"
+        article.write_text(article.read_text() + "\nA correction was appended to this report.\n")
+        assert "search" in build(project / "site.toml", output=site).timings
+        return _entry_inodes(site)
+
+    before = _entry_inodes(site)
+    after_first = edit(first)
+    assert {k for k in before if after_first[k] != before[k]} == {"pagefind/parts/1"}
+    after_second = edit(second)
+    assert {k for k in before if after_second[k] != after_first[k]} == {"pagefind/parts/3"}
+    _cold_equals_warm(project)
+
+
 def _staged_copy(live: Path, to: Path, changed: list[str]) -> None:
     """The live site as a build stages it: every file a hard link to the
     live one, but `changed` (pages written anew: new files, other bytes)."""
