@@ -1,11 +1,16 @@
 """The JSON exports are written in pieces (exports._json_parts: a batch of
 events per encoder call, so the preview is not held for seconds) and must
-be the very bytes one json.dumps would write, with <, > and & escaped."""
+be the very bytes one call of their encoder would write (orjson: compact,
+UTF-8, a float's exponent without leading zeros, NaN as null), with <, >
+and & escaped; and they are JSON as Python's json module reads it."""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
+
+import orjson
 
 from generator import pipeline
 from generator.build import GENERATOR
@@ -16,7 +21,7 @@ from tests.support import analysed, build_site, seed_project
 
 
 def _one_call(data) -> bytes:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    text = orjson.dumps(data).decode("utf-8") + "\n"
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
 
 
@@ -49,7 +54,8 @@ def test_the_previews_kept_entries_make_the_events_json_made_afresh(tmp_path):
     def check(s) -> None:
         kept = export_files(s, GENERATOR, memo=memo)["events.json"]
         assert kept == export_files(s, GENERATOR)["events.json"]
-        assert [repr(e["salience"]) for e in json.loads(kept)["events"]] == [repr(v.salience) for v in s.events]
+        assert [repr(e["salience"]) for e in json.loads(kept)["events"]] == [
+            repr(v.salience) if math.isfinite(v.salience) else "None" for v in s.events]  # (NaN: null)
 
     check(site)
     assert len(memo.entries) == len(site.events)
@@ -58,6 +64,7 @@ def test_the_previews_kept_entries_make_the_events_json_made_afresh(tmp_path):
         replace(first, title=first.title + " <b>&</b>"),
         replace(first, salience=-0.0, key=not first.key, background=not first.background),
         replace(first, salience=float("nan")),
+        replace(first, salience=1.25e-07),  # (written 1.25e-7, by the memo as by the whole file)
         replace(second, sources=second.sources[:1], tags=[*second.tags, "a&b"]),
     ]
     for changed in steps:

@@ -12,32 +12,26 @@ written anew each time, between the kept text before them and after them.
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from .exports import _safe, entry_head, entry_tail
+from .exports import _safe, compact_json, entry_head, entry_tail
 from .views import EventView
 
 # what an entry prints of its view, but for the salience, key and background
 _MADE = attrgetter("id", "date", "precision", "title", "summary", "url", "entity_names", "tags", "sources")
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def _number(x: float) -> str:
-    """A float as json.dumps writes it."""
-    return float.__repr__(x) if math.isfinite(x) else _json(x)
+    """A float as compact_json writes it (events.json's salience)."""
+    return compact_json(x)
 
 
 def entry_parts(v: EventView) -> tuple[bytes, bytes]:
     """The entry's text before its salience and after its background
     (exports.entry_head and entry_tail), escaped and encoded as events.json is (exports._safe)."""
-    head = _json(entry_head(v))[:-1] + ',"salience":'
-    tail = "," + _json(entry_tail(v))[1:]
+    head = compact_json(entry_head(v))[:-1] + ',"salience":'
+    tail = "," + compact_json(entry_tail(v))[1:]
     return _safe([head]), _safe([tail])
 
 

