@@ -17,7 +17,7 @@ from tests.support import build_site, seed_project
 def _dumped(record: dict) -> bytes:
     """The record's JSON, made whole, a field handed over as its JSON already (write.JSONText) as what it
     stands for."""
-    plain = {k: json.loads(v.text) if isinstance(v, write.JSONText) else v for k, v in record.items()}
+    plain = {k: json.loads(v.encoded) if isinstance(v, write.JSONText) else v for k, v in record.items()}
     return orjson.dumps(plain, option=orjson.OPT_SORT_KEYS)
 
 
