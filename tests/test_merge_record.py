@@ -1338,3 +1338,17 @@ def test_the_names_kept_between_builds_are_every_name_read_anew(generated):
     assert names.of(edited) == every(edited)
     assert all(names.known[k][1] is kept[k][1] for k in names.known.keys() & kept.keys())
     assert names.of(analyses) == every(analyses)
+
+
+def test_a_record_orjson_refuses_is_written_by_json_with_the_same_head():
+    """A record is written by orjson; one with a value orjson refuses (a
+    word with a lone surrogate, from text the file system could not
+    decode) by json.dumps, which begins it with the very head `load` looks
+    for, and which reads back as it was."""
+    from generator.cache_file import parse_json
+
+    plain = {"format": merge_record.FORMAT, "settings": "s", "words": ["café"]}
+    odd = {**plain, "words": ["caf\udce9"]}
+    for data in (plain, odd):
+        raw = merge_record._encoded(data)
+        assert raw.startswith(merge_record._head("s")) and parse_json(raw) == data

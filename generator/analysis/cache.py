@@ -32,6 +32,7 @@ from pathlib import Path
 
 import orjson
 
+from ..cache_file import parse_json
 from ..model import Analysis, Mention
 
 # 2: offsets and runs as pieces (model.Steps), the lower-case words as one string;
@@ -333,15 +334,6 @@ def entry(k: str, value: Analysis) -> bytes | None:
         return None
 
 
-def _parsed(raw: bytes):
-    """An entry's JSON (orjson's parser, twice as fast; json's for the UTF-8
-    that orjson refuses: the lone surrogates of json.dumps's entries)."""
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return json.loads(raw.decode("utf-8", "surrogatepass"))
-
-
 # ------------------------------------------------------------------ the store
 
 
@@ -373,7 +365,7 @@ class Cache:
             return None
         try:
             raw = self.path(k).read_bytes()
-            entry = _parsed(raw)
+            entry = parse_json(raw)
             if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == FORMAT and entry[1] == k):
                 raise Corrupt("not an entry of this key")
             if self._decode is None:
