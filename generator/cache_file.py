@@ -19,6 +19,19 @@ def save_json(path: Path, data: object, **dumps) -> bool:
     return save_bytes(path, json.dumps(data, **dumps).encode("utf-8", "surrogatepass"))
 
 
+def json_bytes(data: object) -> bytes:
+    """`data` as compact JSON in UTF-8, keys in their order: orjson's (a
+    tenth of json.dumps's time on the big records: the merge record of
+    10,000 articles 0.05 s against 0.48), or json.dumps's where orjson
+    refuses a value (a lone surrogate, from text the file system could not
+    decode; an integer beyond 64 bits): the same bytes but for such values
+    and for a float's exponent, which has no leading zero in orjson's."""
+    try:
+        return orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
 def parse_json(raw: bytes):
     """A cache file's JSON: orjson's parser (twice as fast as json's on
     the per-article entries), json's for the UTF-8 that orjson refuses (the

@@ -61,7 +61,7 @@ from . import freshness, search, write
 from .analysis.article import analyse
 from .analysis.cache import UNUSED_AGE, Cache
 from .build import GENERATOR, BuildOptions, BuildResult, Inputs, Timer
-from .cache_file import save_bytes, save_json
+from .cache_file import json_bytes, parse_json, save_bytes
 from .config import SiteConfig, missing_base_url
 from .content import read_article
 from .corpus.entities import EntityIndex
@@ -217,7 +217,7 @@ class Basis:
                           for b in links.events.get(slug, [])],
                    sorted([i, anchor] for i, anchor in links.cited.get(slug, {}).items()),
                    sorted([i, e, url] for (i, e), url in links.timexes.get(slug, {}).items())]
-            line = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n"
+            line = json_bytes(row) + b"\n"
             at[slug] = (offset, len(line))
             offset += len(line)
             lines.append(line)
@@ -287,12 +287,11 @@ def save(path: Path, record: Record, state: BuildState | None = None) -> None:
     os.replace'd in place): settled or not, the file holds this record
     unless another writer replaced it within the same clock tick, with the
     same size, on the same inode number."""
-    written = save_json(path, {"format": FORMAT, "rest": record.rest, "manifest": record.manifest,
-                               "files": {k: list(v) for k, v in record.files.items()},
-                               "words": sorted(record.name_words), "built": record.built, "bundles": record.bundles,
-                               "links": record.links, "links_at": {k: list(v) for k, v in record.links_at.items()},
-                               "summaries": record.summaries},
-                        ensure_ascii=False, separators=(",", ":"))
+    written = save_bytes(path, json_bytes({
+        "format": FORMAT, "rest": record.rest, "manifest": record.manifest,
+        "files": {k: list(v) for k, v in record.files.items()}, "words": sorted(record.name_words),
+        "built": record.built, "bundles": record.bundles, "links": record.links,
+        "links_at": {k: list(v) for k, v in record.links_at.items()}, "summaries": record.summaries}))
     if state is not None:
         try:
             state.own_record = (signature(path.stat()), record) if written else None
@@ -303,8 +302,7 @@ def save(path: Path, record: Record, state: BuildState | None = None) -> None:
 def load(path: Path) -> Record | None:
     """The record at `path`, if it is a sound one of this format."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8", "surrogatepass"))
-        return _checked(data)
+        return _checked(parse_json(path.read_bytes()))
     except (OSError, ValueError, TypeError, KeyError, IndexError):
         return None
 

@@ -1345,10 +1345,10 @@ def test_a_record_orjson_refuses_is_written_by_json_with_the_same_head():
     word with a lone surrogate, from text the file system could not
     decode) by json.dumps, which begins it with the very head `load` looks
     for, and which reads back as it was."""
-    from generator.cache_file import parse_json
+    from generator.cache_file import json_bytes, parse_json
 
     plain = {"format": merge_record.FORMAT, "settings": "s", "words": ["café"]}
     odd = {**plain, "words": ["caf\udce9"]}
     for data in (plain, odd):
-        raw = merge_record._encoded(data)
+        raw = json_bytes(data)
         assert raw.startswith(merge_record._head("s")) and parse_json(raw) == data

@@ -50,10 +50,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import orjson
-
 from ..analysis.names import Gazetteer
-from ..cache_file import parse_json, save_bytes
+from ..cache_file import json_bytes, parse_json, save_bytes
 from ..model import Analysis, Event, Mention
 from ..temporal import When
 from .clustering import Scored, scored_from
@@ -482,18 +480,6 @@ def with_refolded(record: MergeRecord, index: EntityIndex, analyses: Sequence[An
 # ------------------------------------------------------------------ on disk
 
 
-def _encoded(data: dict) -> bytes:
-    """How `save` writes a record (and `_head` its start): compact JSON, keys
-    in their order, by orjson (29 MB at 10,000 articles: 0.35 s of every
-    full build with json.dumps); json.dumps where orjson refuses a value (a
-    lone surrogate in a word, an integer beyond 64 bits), whose head is the
-    same bytes."""
-    try:
-        return orjson.dumps(data)
-    except orjson.JSONEncodeError:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-
-
 def save(path: Path, record: MergeRecord) -> None:
     """Written atomically, in columns (read back with checks in C); a cache
     that cannot be written only costs speed."""
@@ -503,7 +489,7 @@ def save(path: Path, record: MergeRecord) -> None:
             "kinds": record.kinds, "articles": record.articles, "groups": record.groups, "made": made,
             "edges": {"a": [e[0] for e in pairs], "b": [e[1] for e in pairs], "score": [e[2] for e in pairs]},
             "common": sorted(record.common) if record.common is not None else None}
-    save_bytes(path, _encoded(data))
+    save_bytes(path, json_bytes(data))
 
 
 def covers(record: MergeRecord | None, mentions: int) -> bool:
@@ -531,8 +517,8 @@ def load(path: Path, settings: str) -> MergeRecord | None:
 
 def _head(settings: str) -> bytes:
     """How `save` begins a record of this format with these settings (its
-    first two keys, as `_encoded` writes them)."""
-    return _encoded({"format": FORMAT, "settings": settings})[:-1] + b","
+    first two keys, as cache_file.json_bytes writes them)."""
+    return json_bytes({"format": FORMAT, "settings": settings})[:-1] + b","
 
 
 def _kinds(column: Any) -> set[type]:
