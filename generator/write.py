@@ -878,8 +878,13 @@ def _json(value) -> bytes:
     against 0.25 to 0.35, on the way of every rebuild); the same bytes but
     for characters outside ASCII, which it writes as UTF-8 rather than
     escaped, and for dict keys, which must be strings (the manifest's are).
-    Bytes, in UTF-8, as they are written: no 28 MB string beside them."""
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    Bytes, in UTF-8, as they are written: no 28 MB string beside them. A
+    value orjson refuses (a lone surrogate, from a name the file system
+    could not decode) is written by json.dumps, escaped to ASCII as before."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("ascii")
 
 
 def _field_json(value) -> bytes:

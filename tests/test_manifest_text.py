@@ -93,3 +93,13 @@ def test_a_site_written_in_place_has_the_manifest_of_a_staged_one(tmp_path, monk
     assert in_place == _dumped(json.loads(in_place))
     assert json.loads(in_place)["ids"] == staged["ids"] and staged["ids"]
     assert json.loads(in_place)["files"] == staged["files"]
+
+
+def test_a_field_orjson_refuses_is_written_as_json_escaped():
+    """A value with a lone surrogate (a name the file system could not
+    decode) is written by json.dumps, escaped to ASCII: the manifest stays
+    JSON that reads back as it was."""
+    record = {"format": write.FORMAT, "files": ["caf\udce9/index.html"], "pages": {"a/index.html": "0" * 40}}
+    text = ManifestText(record)
+    text.ahead()
+    assert json.loads(text.bytes().decode("ascii")) == record
