@@ -273,7 +273,7 @@ class Indexing:
                     bundle_pages = parts[bundle]
                     if live is not None and live_parts is not None and _reusable(
                             output, live, bundle, bundle_pages, live_parts[bundle]):
-                        _copy_bundle(live, self.fresh, bundle, self.work.stale)
+                        _copy_bundle(live, self.fresh, bundle)
                         self.kept.append(bundle)
                         continue
                     if early is not None and bundle == early.bundle and self.early is None:
@@ -294,7 +294,6 @@ class Indexing:
                             _give_way()
             finally:
                 self.queue.put(None)
-                self.work.discard_stale()
                 if early is not None and not early.taken:
                     early.stop()  # (its bundle's index is the live one, or its pages are not those it reads)
         except (OSError, shutil.Error) as exc:
@@ -509,52 +508,11 @@ def _reusable(site: Path, live: Path, bundle: int, pages: list[str], live_pages:
     return all(same_inode(here + rel, there + rel) for rel in pages)
 
 
-def _copy_bundle(live: Path, fresh: Path, bundle: int, stale: Path | None = None) -> None:
-    """The live bundle's index, put into the new index (the first bundle's
-    folder without the other bundles in it): moved from `stale` (the index
-    the staging folder held, the site before the live one) when that
-    bundle there is already the live one's very files, as it is for every
-    bundle the last build kept; else hard-linked from the live site. At
-    10,000 articles an edit keeps 15 bundles of some 700 files each, whose
-    links, and the removal of the staging folder's copies, cost 0.5 s of
-    CPU beside the one Pagefind run."""
-    skip = {PARTS} if bundle == 0 else set()
-    target = fresh / bundle_subfolder(bundle)
-    if stale is not None:
-        there = stale / bundle_subfolder(bundle)
-        if _same_files(str(there), str(live / bundle_folder(bundle)), skip):
-            target.mkdir(parents=True, exist_ok=True)
-            for name in sorted(os.listdir(there)):
-                if name not in skip:
-                    os.rename(there / name, target / name)
-            return
-    _linked_tree(str(live / bundle_folder(bundle)), str(target), skip)
-
-
-def _same_files(a: str, b: str, skip: set[str]) -> bool:
-    """Do folders `a` and `b` hold the same names, each the same file (inode:
-    hard links of each other), less the entries named in `skip` at the
-    top? The inodes come with the folders' listings: no file is opened."""
-    try:
-        with os.scandir(a) as x, os.scandir(b) as y:
-            mine = {e.name: e for e in x if e.name not in skip}
-            theirs = {e.name: e for e in y if e.name not in skip}
-    except OSError:
-        return False
-    if mine.keys() != theirs.keys():
-        return False
-    for name, e in mine.items():
-        f = theirs[name]
-        if e.is_symlink() or f.is_symlink():
-            return False
-        if e.is_dir(follow_symlinks=False) != f.is_dir(follow_symlinks=False):
-            return False
-        if e.is_dir(follow_symlinks=False):
-            if not _same_files(e.path, f.path, set()):
-                return False
-        elif e.inode() != f.inode():
-            return False
-    return True
+def _copy_bundle(live: Path, fresh: Path, bundle: int) -> None:
+    """The live bundle's index, hard-linked into the new index (the first
+    bundle's folder without the other bundles in it)."""
+    _linked_tree(str(live / bundle_folder(bundle)), str(fresh / bundle_subfolder(bundle)),
+                 {PARTS} if bundle == 0 else set())
 
 
 def _linked_tree(source: str, target: str, skip: set[str]) -> None:
@@ -597,10 +555,6 @@ class _Scratch:
         self.source = output / ".pagefind-src"
         self.kept = False  # are the trees in `source` kept from one run to the next?
         self.thread: threading.Thread | None = None
-        # the index the site held, moved out (with a scratch folder): bundles of it that are the live
-        # index's files move into the new index (_copy_bundle); the rest goes at discard_stale
-        self.stale: Path | None = None
-        self.stale_thread: threading.Thread | None = None
 
     def __enter__(self) -> _Scratch:
         if self.scratch is None:
@@ -615,19 +569,13 @@ class _Scratch:
         if self.final.is_dir() and not self.final.is_symlink():
             stale = Path(tempfile.mkdtemp(prefix="stale-", dir=self.scratch))
             self.final.rename(stale / FOLDER)
-            self.stale = stale / FOLDER
+            old.append(stale)
         else:
             _remove_all([self.final])
         self.source.mkdir(exist_ok=True)
         self.thread = threading.Thread(target=_remove_all, args=(old,), daemon=True)
         self.thread.start()
         return self
-
-    def discard_stale(self) -> None:
-        """Remove, in a thread, what the new index did not take of the stale one (waited for on leaving)."""
-        if self.stale is not None and self.stale_thread is None:
-            self.stale_thread = threading.Thread(target=_remove_all, args=([self.stale.parent],), daemon=True)
-            self.stale_thread.start()
 
     def publish(self, fresh: Path) -> None:
         """The new index in whole, so no stale fragment of an earlier build stays."""
@@ -641,9 +589,6 @@ class _Scratch:
         shutil.rmtree(old, ignore_errors=True)
 
     def __exit__(self, *exc) -> None:
-        self.discard_stale()  # (an indexer that failed before it compared the bundles)
-        if self.stale_thread is not None:
-            self.stale_thread.join()
         if self.thread is not None:
             self.thread.join()
         else:

@@ -117,14 +117,12 @@ def test_an_edit_in_the_first_bundle_indexes_it_beside_the_kept_ones(tmp_path):
     _cold_equals_warm(project)
 
 
-def test_a_kept_bundle_moves_from_the_staging_folder_only_when_it_is_the_live_one(tmp_path):
+def test_a_kept_bundle_is_the_live_ones_whatever_the_staging_folder_holds(tmp_path):
     """A rebuild stages the new site in the folder that held the site
-    before the live one, and a bundle it keeps is moved from that folder's
-    index when it is the live bundle's very files, as after the build
-    before kept it too; else it is linked from the live site. Two edits in
-    two bundles: at the second, the staging folder holds the first edited
-    bundle's index from before that edit, which the new site must not
-    take: it gets the live one's, and equals a cold build's."""
+    before the live one. Two edits in two bundles: at the second, the
+    staging folder holds the first edited bundle's index from before that
+    edit, which the new site must not keep: it gets the live one's, and
+    equals a cold build's."""
     project = _bundled(tmp_path, 2)
     site = project / "site"
     by_bundle = dict(enumerate(search.split(_article_pages(site), 4)))
