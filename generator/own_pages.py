@@ -118,7 +118,7 @@ class Record:
         try:
             with open(folder / self.links, "rb") as fh:
                 fh.seek(where[0])
-                row = json.loads(fh.read(where[1]).decode("utf-8", "surrogatepass"))
+                row = parse_json(fh.read(where[1]))
             name, briefs, cited, timexes = row
             if name != slug or not _links_row(briefs, cited, timexes):
                 return None

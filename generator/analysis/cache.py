@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import json
 import os
 import sys
 import tempfile
@@ -30,9 +29,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-import orjson
-
-from ..cache_file import parse_json
+from ..cache_file import json_bytes, parse_json
 from ..model import Analysis, Mention
 
 # 2: offsets and runs as pieces (model.Steps), the lower-case words as one string;
@@ -323,13 +320,7 @@ def entry(k: str, value: Analysis) -> bytes | None:
     file name the file system could not decode; an integer beyond 64
     bits)."""
     try:
-        return orjson.dumps([FORMAT, k, value], default=_encoder(), option=orjson.OPT_PASSTHROUGH_DATACLASS)
-    except (TypeError, orjson.JSONEncodeError):
-        pass
-    try:
-        data = json.dumps([FORMAT, k, value], ensure_ascii=False, separators=(",", ":"), check_circular=False,
-                          default=_encoder())
-        return data.encode("utf-8", "surrogatepass")
+        return json_bytes([FORMAT, k, value], default=_encoder())
     except (TypeError, ValueError):
         return None
 
