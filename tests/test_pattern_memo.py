@@ -17,6 +17,7 @@ import pytest
 
 from generator.freshness import code_fingerprint
 from generator.temporal import rules
+from generator.temporal.extract import find
 from generator.temporal.pattern_memo import BUNDLED, PatternMemo, bundle, bundled_key
 from tests.support import ROOT, seed_project
 
@@ -69,6 +70,45 @@ def test_a_garbled_entry_or_another_engines_memo_is_computed_afresh(tmp_path):
     path.write_text('{"key": ')  # truncated
     assert PatternMemo(path, "code").entries == {}
     assert PatternMemo(path, "code", readable=False).entries == {}
+
+
+def test_an_entry_that_does_not_compile_is_compiled_afresh_when_first_used(tmp_path):
+    """The memo's patterns are compiled when a rule first uses them (rules._Patterns), not
+    as the memo is read: an entry whose types are right but whose patterns do not compile
+    gives a rule that compiles its own pattern afresh then, and finds what the fresh rule finds."""
+    fresh = _compile(None)
+    path = tmp_path / "memo.json"
+    memo = PatternMemo(path, "code")
+    _compile(memo)
+    memo.save()
+    data = json.loads(path.read_text())
+    rule = next(r for r in fresh.rules if r.needs_verify)
+    key = rule.expanded
+    data["patterns"][key][0] = data["patterns"][key][2] = "(unclosed"
+    path.write_text(json.dumps(data))
+    from_memo = _compile(PatternMemo(path, "code"))
+    broken = next(r for r in from_memo.rules if r.id == rule.id)
+    assert broken.regex_source[0] == "(unclosed"  # (read as it is: nothing compiled yet)
+    assert (broken.regex.pattern, broken.regex.flags, broken.fast.pattern) == \
+        (rule.regex.pattern, rule.regex.flags, rule.fast.pattern)
+    text = " ".join(e.text for r in fresh.rules for e in r.examples)
+    assert [(c.start, c.end, c.rule) for c in find(text, from_memo)] == \
+        [(c.start, c.end, c.rule) for c in find(text, fresh)]
+
+
+def test_rules_compile_only_the_patterns_an_article_needs():
+    """Loading the rules compiles no pattern; tagging a short text compiles the
+    `fast` patterns of the rules whose required words it holds, and no
+    `regex` of a rule that needs no confirmation (compile_all: all it may use)."""
+    res = _compile(PatternMemo(None, code_fingerprint(("temporal",))))
+    compiled = lambda name: sum(name in vars(item) for item in (*res.rules, *res.vetoes))  # noqa: E731
+    assert compiled("fast") == compiled("regex") == 0
+    find("The council met on Tuesday, 3 March 2015.", res)
+    assert 0 < compiled("fast") < len(res.rules) // 2
+    assert not any("regex" in vars(r) for r in res.rules if not r.needs_verify)
+    res.compile_all()
+    assert compiled("fast") == len(res.rules) + len(res.vetoes)
+    assert compiled("regex") == sum(item.needs_verify for item in (*res.rules, *res.vetoes))
 
 
 def test_the_bundled_memo_is_the_rules_as_compiled_now(tmp_path):

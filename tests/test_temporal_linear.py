@@ -152,8 +152,8 @@ def test_the_fast_path_finds_what_every_rule_finds_on_the_whole_text():
     documents, the seeds and a few dense texts."""
     plain = replace(
         RES,
-        rules=tuple(replace(r, required=None, fast=_plain(r.regex)) for r in RES.rules),
-        vetoes=tuple(replace(v, required=None, fast=_plain(v.regex)) for v in RES.vetoes),
+        rules=tuple(replace(r, required=None, fast_source=_plain(r.regex)) for r in RES.rules),
+        vetoes=tuple(replace(v, required=None, fast_source=_plain(v.regex)) for v in RES.vetoes),
         derived={},  # its own search plans, not the fast path's
     )
     texts = _texts_for_the_fast_path()
@@ -162,8 +162,9 @@ def test_the_fast_path_finds_what_every_rule_finds_on_the_whole_text():
         assert extract.find(text, RES) == extract.find(text, plain)
 
 
-def _plain(regex: re.Pattern) -> re.Pattern:
-    return re.compile(f"(?P<_m>{rules._lowered(regex.pattern)})")
+def _plain(regex: re.Pattern) -> rules.Source:
+    """The rule's own lower-case pattern as it is (the whole match its group `_m`), as a rule's source."""
+    return f"(?P<_m>{rules._lowered(regex.pattern)})", 0
 
 
 def test_tight_windows_find_what_wide_windows_find():
@@ -276,7 +277,7 @@ def test_bounded_words_stand_clear_in_every_match():
     for item in items:
         left, right = literal_bounds(rules._lowered(item.regex.pattern), item.required)
         assert item.bounds == left | 2 * right, item.id  # (as compiled, or read from the pattern memo)
-    checked = [(item, _plain(item.regex), item.bounds) for item in items if item.required and item.bounds]
+    checked = [(item, re.compile(*_plain(item.regex)), item.bounds) for item in items if item.required and item.bounds]
     assert len(checked) > 80
     seen = 0
     for text in _bounded_texts():

@@ -106,6 +106,7 @@ def _analysed(articles: list[Article], keys: list[str], todo: list[int], resourc
             yield todo[k], store.kept(keys[todo[k]], res), True, False  # (the entries this process wrote)
     elif len(todo) >= PARALLEL_THRESHOLD and jobs > 1:
         store.clean_strays()  # here, once: not in each worker while the others write
+        resources.temporal.compile_all()  # here, once: not in each worker (the rules compile on first use)
         if "fork" in multiprocessing.get_all_start_methods():
             yield from _analyse_forked(articles, keys, todo, resources, settings, store, jobs)
             return

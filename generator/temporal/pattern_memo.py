@@ -8,7 +8,8 @@ The file is JSON (never pickle: a file someone else wrote cannot run code),
 keyed by the temporal engine's code and Python's version; every value read
 is checked against the types it must have, and an entry that is missing or
 off is computed afresh. The regular expressions are compiled again from
-their text: an entry gives exactly what compile_rule_pattern returns.
+their text when a rule first uses them (rules._Patterns): an entry gives
+exactly what compile_rule_pattern returns, the patterns as text and flags.
 
 The bundled rules' entries also ship with the generator
 (`compiled_patterns.json`, beside this file, made by `python -m
@@ -24,17 +25,16 @@ when it is not the rules as compiled now.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
 from ..cache_file import save_json
 from .required import Factor
-from .rules import compile_rule_pattern
+from .rules import Source, compile_rule_pattern
 
 FORMAT = 2  # 2: with the required words' bounds
 BUNDLED = Path(__file__).with_name("compiled_patterns.json")
-Compiled = tuple[re.Pattern, re.Pattern, bool, Factor | None, tuple[int, int], bool, int]
+Compiled = tuple[Source, Source, bool, Factor | None, tuple[int, int], bool, int]
 
 
 class PatternMemo:
@@ -73,7 +73,7 @@ class PatternMemo:
             return got
         compiled = compile_rule_pattern(expanded, where)
         regex, fast, verify, required, reach, anchored, bounds = compiled
-        self.entries[expanded] = [regex.pattern, regex.flags, fast.pattern, fast.flags, verify,
+        self.entries[expanded] = [regex[0], regex[1], fast[0], fast[1], verify,
                                   sorted(required) if required is not None else None, list(reach), anchored, bounds]
         self.changed = True
         return compiled
@@ -112,12 +112,10 @@ def _decoded(entry) -> Compiled | None:
             and (required is None or (isinstance(required, list) and all(isinstance(r, str) for r in required)))
             and isinstance(reach, list) and len(reach) == 2 and all(type(n) is int for n in reach)):
         return None
-    try:
-        regex, scan = re.compile(pattern, flags), re.compile(fast, fast_flags)
-    except (re.error, ValueError, TypeError):
-        return None
-    return (regex, scan, verify, frozenset(required) if required is not None else None, (reach[0], reach[1]),
-            anchored, bounds)
+    # (not compiled here: a rule compiles its patterns when it first uses them, and one that does not
+    # compile is made afresh then: rules._Patterns)
+    return ((pattern, flags), (fast, fast_flags), verify, frozenset(required) if required is not None else None,
+            (reach[0], reach[1]), anchored, bounds)
 
 
 def bundle(path: Path = BUNDLED) -> int:

@@ -13,6 +13,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .bounds import literal_bounds
@@ -38,8 +39,46 @@ class Example:
     dct: str
 
 
+Source = tuple[str, int]  # a regular expression's text and flags, as re.compile takes them
+
+
+class _Patterns:
+    """A rule's or veto's two regular expressions, compiled when first used
+    (`regex_source`, `fast_source`: what compile_rule_pattern or the pattern
+    memo gives). Compiling all 158 took 0.22 s of every process that loads
+    the rules, on the way of the command line's one-article rebuild to its
+    Pagefind run; an article needs the `fast` pattern of the rules whose
+    required words it holds (about 45 of them), and `regex` only where a
+    case-sensitive rule confirms a match. A memo entry that does not compile
+    (the memo is a cache: pattern_memo.py) is made afresh from `expanded`."""
+
+    regex_source: Source
+    fast_source: Source
+    needs_verify: bool
+    expanded: str
+    where: str
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        return self._compiled(0)
+
+    @cached_property
+    def fast(self) -> re.Pattern:
+        return self._compiled(1)
+
+    def _compiled(self, which: int) -> re.Pattern:
+        text, flags = (self.regex_source, self.fast_source)[which]
+        try:
+            return re.compile(text, flags)
+        except re.error:
+            if not self.expanded:
+                raise RuleError(f"{self.where}: pattern does not compile") from None
+            fresh = compile_rule_pattern(self.expanded, self.where)
+            return re.compile(*(fresh[0] if which == 0 else fresh[1]))
+
+
 @dataclass(frozen=True)
-class Rule:
+class Rule(_Patterns):
     """A compiled rule. `fast` runs over the ASCII-lower-cased text without
     re.IGNORECASE (about ten times faster); rules with case-sensitive parts
     ("May" the month, not "may") confirm each candidate with `regex` on the
@@ -47,8 +86,8 @@ class Rule:
 
     id: str
     type: str
-    regex: re.Pattern
-    fast: re.Pattern
+    regex_source: Source
+    fast_source: Source
     needs_verify: bool
     required: frozenset[str] | None
     value: str
@@ -59,7 +98,6 @@ class Rule:
     # How far a match can reach (longest match, furthest character it or a
     # lookahead reads): the extractor searches no wider around a required word.
     reach: tuple[int, int] = (10**6, 10**6)
-    has_t: bool = False  # the rule marks the expression inside its match (group `t`)
     # Every match starts with one of its required literals: tried only where one starts.
     anchored: bool = False
     # What the lower-cased text ends with right before the required word of
@@ -70,13 +108,21 @@ class Rule:
     # before it, 2 after it, 3 both (bounds.literal_bounds): no window opens
     # at an occurrence inside a longer word.
     bounds: int = 0
+    expanded: str = ""  # the pattern with its macros and tables written out (_Patterns)
+    where: str = ""  # the rule, as an error names it
+
+    @cached_property
+    def has_t(self) -> bool:
+        """Does the rule mark the expression inside its match (group `t`)? Asked of a rule that
+        matched, whose `fast` is compiled (`regex` has the same groups)."""
+        return "t" in self.fast.groupindex
 
 
 @dataclass(frozen=True)
-class Veto:
+class Veto(_Patterns):
     id: str
-    regex: re.Pattern
-    fast: re.Pattern
+    regex_source: Source
+    fast_source: Source
     needs_verify: bool
     required: frozenset[str] | None
     source: str
@@ -85,6 +131,8 @@ class Veto:
     anchored: bool = False
     after: re.Pattern | None = None
     bounds: int = 0
+    expanded: str = ""
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +151,15 @@ class Resources:
     # Structures the extractor derives from the rules on first use (its search
     # plans): kept here, so they live and die with these rules.
     derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def compile_all(self) -> None:
+        """Compile now every pattern the extractor may use (each `fast`, and
+        `regex` where a match is confirmed with it): before forking workers
+        for many articles, which would each compile them again."""
+        for item in (*self.rules, *self.vetoes):
+            item.fast  # noqa: B018 (compiled on first use: _Patterns)
+            if item.needs_verify:
+                item.regex  # noqa: B018
 
 
 def _alternation(words, capitalise: bool = False) -> str:
@@ -194,14 +251,16 @@ def _group_end(pattern: str, i: int) -> int:
     return j
 
 
-def compile_rule_pattern(expanded: str, where: str) -> tuple[re.Pattern, re.Pattern, bool, Factor | None,
+def compile_rule_pattern(expanded: str, where: str) -> tuple[Source, Source, bool, Factor | None,
                                                               tuple[int, int], bool, int]:
     """(the case-insensitive pattern, the pattern for lower-cased text as the
-    extractor searches with it, whether a match must be confirmed on the
-    original text, the literals a match needs, how far a match reaches,
-    whether every match starts with one of those literals, whether those
-    literals stand clear of word characters in every match: 1 before, 2
-    after, 3 both; see bounds.py)."""
+    extractor searches with it, each as its text and flags (compiled here,
+    so a pattern that does not compile is a RuleError now, and in re's cache
+    when the rule compiles it again on first use: _Patterns), whether a match
+    must be confirmed on the original text, the literals a match needs, how
+    far a match reaches, whether every match starts with one of those
+    literals, whether those literals stand clear of word characters in every
+    match: 1 before, 2 after, 3 both; see bounds.py)."""
     regex = _compile(expanded, where)
     lowered = _lowered(expanded)
     try:
@@ -210,7 +269,8 @@ def compile_rule_pattern(expanded: str, where: str) -> tuple[re.Pattern, re.Patt
         fast = _compile(f"(?P<_m>{lowered})", where, 0)
     required, reach = required_and_reach(lowered)
     left, right = literal_bounds(lowered, required)
-    return regex, fast, "(?-i:" in expanded, required, reach, opens_with(lowered, required), left | 2 * right
+    return ((regex.pattern, regex.flags), (fast.pattern, fast.flags), "(?-i:" in expanded, required, reach,
+            opens_with(lowered, required), left | 2 * right)
 
 
 def compile_after(raw: dict, macros: dict, vocab: dict, where: str) -> re.Pattern | None:
@@ -381,8 +441,8 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str,
                     raise RuleError(f"{where}: missing {key!r}")
             if raw["type"] not in {"DATE", "TIME", "DURATION", "SET"}:
                 raise RuleError(f"{where}: type must be DATE, TIME, DURATION or SET")
-            regex, fast, verify, required, reach, anchored, bounds = compile_pattern(
-                _expand(raw["pattern"], macros, vocab, where), where)
+            expanded = _expand(raw["pattern"], macros, vocab, where)
+            regex, fast, verify, required, reach, anchored, bounds = compile_pattern(expanded, where)
             examples = tuple(
                 Example(
                     text=e["text"],
@@ -396,13 +456,12 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str,
                 Rule(
                     id=raw["id"],
                     type=raw["type"],
-                    regex=regex,
-                    fast=fast,
+                    regex_source=regex,
+                    fast_source=fast,
                     needs_verify=verify,
                     required=required,
                     reach=reach,
                     anchored=anchored,
-                    has_t="t" in regex.groupindex,
                     value=raw["value"],
                     mod=raw.get("mod", ""),
                     priority=int(raw.get("priority", 0)),
@@ -410,15 +469,17 @@ def _compile_resources(language: str, files: list[Path], fingerprint: str,
                     examples=examples,
                     after=compile_after(raw, macros, vocab, where),
                     bounds=bounds,
+                    expanded=expanded,
+                    where=where,
                 )
             )
         for raw in data.get("veto", []):
             where = f"{path.name}: veto {raw.get('id', '?')}"
-            regex, fast, verify, required, reach, anchored, bounds = compile_pattern(
-                _expand(raw["pattern"], macros, vocab, where), where)
+            expanded = _expand(raw["pattern"], macros, vocab, where)
+            regex, fast, verify, required, reach, anchored, bounds = compile_pattern(expanded, where)
             vetoes.append(Veto(raw["id"], regex, fast, verify, required, path.name,
                                tuple(raw.get("examples", [])), reach, anchored,
-                               compile_after(raw, macros, vocab, where), bounds))
+                               compile_after(raw, macros, vocab, where), bounds, expanded, where))
 
     ids = [r.id for r in rules]
     dupes = {i for i in ids if ids.count(i) > 1}
