@@ -229,6 +229,20 @@ def lead_word(articles: list[Path], events_json: Path) -> tuple[Path, str]:
     raise SystemExit("no undated sentence in a summary to edit")
 
 
+def ours_python() -> str:
+    """The interpreter our builds run with: the project's virtual environment's, if there is one."""
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+def pelican_run(bin_dir: Path, project: Path, out: Path, trash: Trash) -> dict:
+    """One Pelican build of `project` into `out` (then moved to `trash`): run()'s row, with its pages."""
+    row = run([str(bin_dir / "pelican"), "content", "-s", "pelicanconf.py", "-o", str(out), "-q"], project)
+    row["pages"] = count_pages(out)
+    trash.put(out)
+    return row
+
+
 def count_pages(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html"))
 
@@ -268,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f"build-bench-{args.n}-"))
     trash = Trash(tmp / "trash")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    ours_py = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+    ours_py = ours_python()
     try:
         for fmt in ("plain", "hugo", "pelican"):
             make_corpus(args.n, fmt, tmp / fmt, args.density)
@@ -282,12 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             results["hugo"].append(row)
             trash.put(out)
 
-            out = tmp / f"pelican-out-{i}"
-            row = run([str(bin_dir / "pelican"), "content", "-s", "pelicanconf.py", "-o", str(out), "-q"],
-                      tmp / "pelican")
-            row["pages"] = count_pages(out)
-            results["pelican"].append(row)
-            trash.put(out)
+            results["pelican"].append(pelican_run(bin_dir, tmp / "pelican", tmp / f"pelican-out-{i}", trash))
 
             site = tmp / "plain"
             trash.put(site / ".cache")

@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.build import Trash, count_pages, make_corpus, peers_env, run  # noqa: E402
+from benchmarks.build import Trash, count_pages, make_corpus, ours_python, peers_env, pelican_run, run  # noqa: E402
 from tests.support import report_result  # noqa: E402
 
 # The build, its page plan without the pages of events reported by one article.
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f"cold-levers-{args.n}-"))
     trash = Trash(tmp / "trash")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    ours_py = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+    ours_py = ours_python()
     try:
         make_corpus(args.n, "plain", tmp / "as_built", args.density)
         make_corpus(args.n, "pelican", tmp / "pelican", args.density)
@@ -76,12 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                 fh.write("search = false\n")
         rows: dict[str, list[dict]] = {k: [] for k in ("pelican", *VARIANTS)}
         for i in range(args.rounds):
-            out = tmp / f"pelican-out-{i}"
-            row = run([str(bin_dir / "pelican"), "content", "-s", "pelicanconf.py", "-o", str(out), "-q"],
-                      tmp / "pelican")
-            row["pages"] = count_pages(out)
-            rows["pelican"].append(row)
-            trash.put(out)
+            rows["pelican"].append(pelican_run(bin_dir, tmp / "pelican", tmp / f"pelican-out-{i}", trash))
             turn = VARIANTS[i % len(VARIANTS):] + VARIANTS[:i % len(VARIANTS)]
             for variant in turn:
                 site = tmp / variant

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -52,15 +53,20 @@ def test_rules_from_the_memo_equal_rules_compiled_afresh(tmp_path):
             (b.regex.pattern, b.regex.flags, b.fast.pattern, b.fast.flags, b.required, b.reach, b.anchored)
 
 
-def test_a_garbled_entry_or_another_engines_memo_is_computed_afresh(tmp_path):
+def _saved_memo(tmp_path) -> tuple[rules.Resources, Path, dict]:
+    """The rules compiled afresh, and the memo of them written to a file: its path and its data."""
     fresh = _compile(None)
     path = tmp_path / "memo.json"
     memo = PatternMemo(path, "code")
     _compile(memo)
     memo.save()
-    data = json.loads(path.read_text())
+    return fresh, path, json.loads(path.read_text())
+
+
+def test_a_garbled_entry_or_another_engines_memo_is_computed_afresh(tmp_path):
+    fresh, path, data = _saved_memo(tmp_path)
     keys = sorted(data["patterns"])
-    data["patterns"][keys[0]] = ["(", 0, "x", 0, True, None, [0, 1], False]  # does not compile
+    data["patterns"][keys[0]] = ["(", 0, "x", 0, True, None, [0, 1], False]  # a field short
     data["patterns"][keys[1]][6] = ["far", 1]  # a reach that is no number
     data["patterns"][keys[2]] = "garbage"
     path.write_text(json.dumps(data))
@@ -76,12 +82,7 @@ def test_an_entry_that_does_not_compile_is_compiled_afresh_when_first_used(tmp_p
     """The memo's patterns are compiled when a rule first uses them (rules._Patterns), not
     as the memo is read: an entry whose types are right but whose patterns do not compile
     gives a rule that compiles its own pattern afresh then, and finds what the fresh rule finds."""
-    fresh = _compile(None)
-    path = tmp_path / "memo.json"
-    memo = PatternMemo(path, "code")
-    _compile(memo)
-    memo.save()
-    data = json.loads(path.read_text())
+    fresh, path, data = _saved_memo(tmp_path)
     rule = next(r for r in fresh.rules if r.needs_verify)
     key = rule.expanded
     data["patterns"][key][0] = data["patterns"][key][2] = "(unclosed"
