@@ -63,11 +63,14 @@ class DraftBasis:
 
     def warm(self, files: list[Path]) -> None:
         """Draft `files` and throw the drafts away, so the next draft finds
-        the templates loaded and compiled and the language resources ready.
+        the templates loaded and compiled and the language resources ready,
+        the temporal rules' patterns compiled too (they compile when first
+        used: the next save may be of another article, which needs others).
         Nothing it raises matters here: a real draft reports it."""
         try:
             self.templates.env.get_template(ARTICLE_TEMPLATE)
             draft_pages(self, files)
+            self.resources.temporal.compile_all()
         except Exception:
             pass
 

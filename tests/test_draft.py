@@ -83,3 +83,30 @@ def test_running_preview_shows_the_draft_then_the_rebuilt_page(tmp_path):
         on_disk = (project / ".preview" / "articles" / article.stem / "index.html").read_bytes()
         assert MARKER.encode() in on_disk  # the rebuild wrote the page; the server now serves the file
         assert served.startswith(on_disk.split(b"</body>")[0])  # the file, with the reload script added
+
+
+def test_warming_the_drafts_compiles_every_rule_pattern_a_draft_may_use(tmp_path):
+    """The temporal rules compile their patterns when first used
+    (rules._Patterns); the preview warms its drafts after each build
+    (DraftBasis.warm), so the next save's draft, of whichever article, finds
+    every pattern the extractor may use compiled."""
+    import dataclasses
+
+    from generator.freshness import code_fingerprint
+    from generator.temporal import rules
+    from generator.temporal.pattern_memo import PatternMemo
+
+    project = seed_project(tmp_path)
+    state = PreviewState(project / "site.toml", None, project / ".preview")
+    assert rebuild(state)
+    basis = state.kept.draft
+    assert basis is not None
+    files = rules.resource_files("en")
+    fresh = rules._compile_resources("en", files, rules.files_digest(files),
+                                     PatternMemo(None, code_fingerprint(("temporal",))).compile)
+    items = [*fresh.rules, *fresh.vetoes]
+    assert not any("fast" in vars(item) for item in items)  # (none compiled yet)
+    basis = dataclasses.replace(basis, resources=dataclasses.replace(basis.resources, temporal=fresh))
+    basis.warm([_first_article(project)])
+    assert all("fast" in vars(item) for item in items)
+    assert all("regex" in vars(item) for item in items if item.needs_verify)
