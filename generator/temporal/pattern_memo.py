@@ -29,12 +29,10 @@ import sys
 from pathlib import Path
 
 from ..cache_file import save_json
-from .required import Factor
-from .rules import Source, compile_rule_pattern
+from .rules import Analysed, compile_rule_pattern
 
 FORMAT = 2  # 2: with the required words' bounds
 BUNDLED = Path(__file__).with_name("compiled_patterns.json")
-Compiled = tuple[Source, Source, bool, Factor | None, tuple[int, int], bool, int]
 
 
 class PatternMemo:
@@ -64,7 +62,7 @@ class PatternMemo:
             self._shipped = _read(self.bundled, self.bundled_key) if self.bundled is not None else {}
         return self._shipped
 
-    def compile(self, expanded: str, where: str) -> Compiled:
+    def compile(self, expanded: str, where: str) -> Analysed:
         """compile_rule_pattern(expanded, where), from the memo where it holds a sound entry."""
         got = _decoded(self.entries.get(expanded))
         if got is None:
@@ -103,7 +101,7 @@ def _read(path: Path, key: str) -> dict[str, list]:
     return {}
 
 
-def _decoded(entry) -> Compiled | None:
+def _decoded(entry) -> Analysed | None:
     if not isinstance(entry, list) or len(entry) != 9:
         return None
     pattern, flags, fast, fast_flags, verify, required, reach, anchored, bounds = entry

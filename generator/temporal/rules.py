@@ -251,8 +251,11 @@ def _group_end(pattern: str, i: int) -> int:
     return j
 
 
-def compile_rule_pattern(expanded: str, where: str) -> tuple[Source, Source, bool, Factor | None,
-                                                              tuple[int, int], bool, int]:
+# What compile_rule_pattern finds of a pattern (and the pattern memo keeps: pattern_memo.py)
+Analysed = tuple[Source, Source, bool, Factor | None, tuple[int, int], bool, int]
+
+
+def compile_rule_pattern(expanded: str, where: str) -> Analysed:
     """(the case-insensitive pattern, the pattern for lower-cased text as the
     extractor searches with it, each as its text and flags (compiled here,
     so a pattern that does not compile is a RuleError now, and in re's cache
